@@ -1,1 +1,15 @@
-export {};
+export * from './limits';
+export * from './issues';
+export * from './schema';
+export * from './components';
+export * from './catalogue';
+export * from './rules';
+export * from './validate';
+export * from './views';
+export * from './environment';
+export * from './names';
+export * from './resolve';
+export * from './upstream';
+export * from './upstream-deviations';
+export * from './config-files';
+export * from './json-schema';

@@ -1,0 +1,523 @@
+import { CVAT_VERSION, rqQueueKey } from './limits';
+import type { ComponentInput, EnvVar, ScaleRule } from './schema';
+
+/** Names of the catalogue components, as constants for code that needs one of them. */
+export const COMPONENT_NAMES = {
+  server: 'cvat-server',
+  ui: 'cvat-ui',
+  workerImport: 'cvat-worker-import',
+  workerExport: 'cvat-worker-export',
+  workerAnnotation: 'cvat-worker-annotation',
+  workerWebhooks: 'cvat-worker-webhooks',
+  workerQualityReports: 'cvat-worker-quality-reports',
+  workerChunks: 'cvat-worker-chunks',
+  workerConsensus: 'cvat-worker-consensus',
+  workerUtils: 'cvat-worker-utils',
+  redisInmem: 'cvat-redis-inmem',
+  redisOndisk: 'cvat-redis-ondisk',
+  clickhouse: 'clickhouse',
+  vector: 'vector',
+  opa: 'opa',
+  grafana: 'grafana',
+  init: 'cvat-init',
+  edge: 'edge',
+} as const;
+
+/** Names of the catalogue storages. */
+export const STORAGE_NAMES = {
+  data: 'cvat-data',
+  keys: 'cvat-keys',
+  logs: 'cvat-logs',
+  config: 'cvat-config',
+  redisData: 'cvat-redis-data',
+  cache: 'cvat-cache',
+  events: 'cvat-events',
+  vectorData: 'cvat-vector-data',
+} as const;
+
+/** Names of the catalogue secrets. */
+export const SECRET_NAMES = {
+  djangoSecretKey: 'django-secret-key',
+  postgresPassword: 'postgres-admin-password',
+  redisInmemPassword: 'redis-inmem-password',
+  kvrocksPassword: 'kvrocks-password',
+  clickhousePassword: 'clickhouse-password',
+  superuserPassword: 'cvat-superuser-password',
+} as const;
+
+const N = COMPONENT_NAMES;
+const S = STORAGE_NAMES;
+const K = SECRET_NAMES;
+
+/** Image repositories of the CVAT images whose tag follows `cvatVersion`. */
+export const CVAT_IMAGE_REPOSITORIES = ['cvat/server', 'cvat/ui'] as const;
+
+const SERVER_IMAGE = { repository: 'cvat/server', tag: CVAT_VERSION };
+
+// compose `x-backend-env`, with the service names replaced by component references and the
+// PostgreSQL host by the managed server; plus the passwords and URLs compose leaves unset.
+function backendEnv(): EnvVar[] {
+  return [
+    { name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' },
+    { name: 'CVAT_POSTGRES_PORT', platformRef: 'postgres.port' },
+    { name: 'CVAT_POSTGRES_USER', platformRef: 'postgres.user' },
+    { name: 'CVAT_POSTGRES_DBNAME', platformRef: 'postgres.database' },
+    { name: 'CVAT_POSTGRES_PASSWORD', secretRef: K.postgresPassword },
+    { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: N.redisInmem, part: 'host' } },
+    { name: 'CVAT_REDIS_INMEM_PORT', componentRef: { component: N.redisInmem, part: 'port' } },
+    { name: 'CVAT_REDIS_INMEM_PASSWORD', secretRef: K.redisInmemPassword },
+    { name: 'CVAT_REDIS_ONDISK_HOST', componentRef: { component: N.redisOndisk, part: 'host' } },
+    { name: 'CVAT_REDIS_ONDISK_PORT', componentRef: { component: N.redisOndisk, part: 'port' } },
+    { name: 'CVAT_REDIS_ONDISK_PASSWORD', secretRef: K.kvrocksPassword },
+    { name: 'CVAT_LOG_IMPORT_ERRORS', value: 'true' },
+    { name: 'CVAT_ALLOW_STATIC_CACHE', value: 'no' },
+    { name: 'CVAT_NUM_PROXIES', value: '1' },
+    { name: 'DJANGO_LOG_SERVER_HOST', componentRef: { component: N.vector, part: 'host' } },
+    { name: 'DJANGO_LOG_SERVER_PORT', componentRef: { component: N.vector, part: 'port' } },
+    { name: 'no_proxy', value: 'clickhouse,grafana,vector,nuclio,opa' },
+    { name: 'SMOKESCREEN_OPTS', value: '' },
+    { name: 'CVAT_OPA_URL', componentRef: { component: N.opa, part: 'url' } },
+    { name: 'DJANGO_SECRET_KEY', secretRef: K.djangoSecretKey },
+    { name: 'CVAT_HOST', platformRef: 'edge.host' },
+    { name: 'CVAT_BASE_URL', platformRef: 'edge.baseUrl' },
+  ];
+}
+
+// compose `x-clickhouse-env`; the password is a generated secret instead of upstream's `user`.
+function clickhouseEnv(): EnvVar[] {
+  return [
+    { name: 'CLICKHOUSE_HOST', componentRef: { component: N.clickhouse, part: 'host' } },
+    { name: 'CLICKHOUSE_PORT', componentRef: { component: N.clickhouse, part: 'port' } },
+    { name: 'CLICKHOUSE_DB', value: 'cvat', onlyWith: N.clickhouse },
+    { name: 'CLICKHOUSE_USER', value: 'user', onlyWith: N.clickhouse },
+    { name: 'CLICKHOUSE_PASSWORD', secretRef: K.clickhousePassword, onlyWith: N.clickhouse },
+  ];
+}
+
+const BACKEND_SECRETS = [K.postgresPassword, K.redisInmemPassword, K.kvrocksPassword, K.djangoSecretKey];
+
+const SHARED_MOUNTS = [
+  { storage: S.data, mountPath: '/home/django/data' },
+  { storage: S.keys, mountPath: '/home/django/keys' },
+  { storage: S.logs, mountPath: '/home/django/logs' },
+];
+
+function queueRule(queue: string, listLength: number): ScaleRule {
+  return {
+    name: `rq-${queue.replace(/_/g, '-')}`,
+    kind: 'redis-queue',
+    metadata: {
+      address: `${N.redisInmem}:6379`,
+      listName: rqQueueKey(queue),
+      listLength: String(listLength),
+      databaseIndex: '0',
+      enableTLS: 'false',
+    },
+    auth: [{ secretRef: K.redisInmemPassword, triggerParameter: 'password' }],
+  };
+}
+
+interface WorkerSpec {
+  name: string;
+  service: string;
+  queues: string[];
+  numprocs: number;
+  cpuCores: number;
+  replicas: { min: number; max: number };
+  scaleListLength?: number;
+  withScheduler?: boolean;
+  clickhouse?: boolean;
+  description: string;
+}
+
+function worker(spec: WorkerSpec): ComponentInput {
+  const args = ['run', 'worker', ...spec.queues];
+  if (spec.withScheduler) args.push('--with-scheduler');
+  return {
+    name: spec.name,
+    role: 'worker',
+    description: spec.description,
+    upstream: [spec.service],
+    image: { ...SERVER_IMAGE },
+    args,
+    env: [...backendEnv(), ...(spec.clickhouse ? clickhouseEnv() : []), { name: 'NUMPROCS', value: String(spec.numprocs) }],
+    secrets: [...BACKEND_SECRETS, ...(spec.clickhouse ? [K.clickhousePassword] : [])],
+    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
+    resources: { cpuCores: spec.cpuCores, memoryGiB: spec.cpuCores * 2 },
+    replicas: spec.replicas,
+    scaleRules: spec.scaleListLength ? spec.queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],
+    // On scale-in (and revision changes) rqworker finishes its current job on SIGTERM: give it the
+    // longest grace ACA allows.
+    ...(spec.scaleListLength ? { terminationGracePeriodSeconds: 600 } : {}),
+    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.clickhouse],
+    queues: spec.queues,
+  };
+}
+
+/**
+ * The default data of every component of CVAT v2.73.0 on Azure Container Apps, in catalogue order.
+ * Validated by `CatalogueSchema` in `defaultCatalogue()`; see docs/catalogue.md for the reasons
+ * behind each value.
+ *
+ * @internal use `defaultCatalogue()` for a typed, fresh copy
+ */
+export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
+  {
+    name: N.redisInmem,
+    role: 'store',
+    description:
+      'In-memory Redis: RQ queues (db 0) and the Django default cache (db 1). Password-protected; AOF kept on replica-scoped ephemeral storage (survives container restarts, not replica replacement).',
+    upstream: ['cvat_redis_inmem'],
+    image: { repository: 'redis', tag: '7.2.11-alpine' },
+    args: ['sh', '-c', 'exec docker-entrypoint.sh redis-server --save 60 100 --appendonly yes --requirepass "$REDIS_PASSWORD"'],
+    env: [{ name: 'REDIS_PASSWORD', secretRef: K.redisInmemPassword }],
+    secrets: [K.redisInmemPassword],
+    mounts: [{ storage: S.redisData, mountPath: '/data' }],
+    resources: { cpuCores: 0.5, memoryGiB: 1 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 6379, exposedPort: 6379, external: false },
+    probes: {
+      liveness: { type: 'tcp', port: 6379, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'tcp', port: 6379, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+  },
+  {
+    name: N.redisOndisk,
+    role: 'store',
+    description:
+      'Kvrocks (Redis protocol on RocksDB): the Django media cache of chunks (1-day TTL) and previews (7-day TTL). Regenerable, so it lives on replica-scoped ephemeral storage at a subdirectory (--dir) and never on SMB.',
+    upstream: ['cvat_redis_ondisk'],
+    image: { repository: 'apache/kvrocks', tag: '2.15.0' },
+    command: [
+      'sh',
+      '-c',
+      'exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind 0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"',
+    ],
+    env: [{ name: 'KVROCKS_PASSWORD', secretRef: K.kvrocksPassword }],
+    secrets: [K.kvrocksPassword],
+    mounts: [{ storage: S.cache, mountPath: '/var/lib/kvrocks/data' }],
+    resources: { cpuCores: 0.75, memoryGiB: 1.5 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 6666, exposedPort: 6666, external: false },
+    probes: {
+      startup: { type: 'tcp', port: 6666, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+      liveness: { type: 'tcp', port: 6666, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'tcp', port: 6666, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+  },
+  {
+    name: N.clickhouse,
+    role: 'store',
+    description:
+      'ClickHouse: the analytics event store written by vector and read by events export and Grafana. Part of the optional analytics stack; replica-scoped ephemeral storage by default (or NFS), never SMB.',
+    upstream: ['cvat_clickhouse'],
+    optional: true,
+    image: { repository: 'clickhouse/clickhouse-server', tag: '23.11-alpine' },
+    env: clickhouseEnv(),
+    secrets: [K.clickhousePassword],
+    mounts: [{ storage: S.events, mountPath: '/var/lib/clickhouse' }],
+    resources: { cpuCores: 0.75, memoryGiB: 1.5 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 8123, exposedPort: 8123, external: false },
+    probes: {
+      startup: { type: 'http', port: 8123, path: '/ping', periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+      liveness: { type: 'http', port: 8123, path: '/ping', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'http', port: 8123, path: '/ping', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+  },
+  {
+    name: N.vector,
+    role: 'service',
+    description:
+      'Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse in 10 s batches. Config file vector.toml comes from the config share. Part of the optional analytics stack.',
+    upstream: ['cvat_vector'],
+    optional: true,
+    image: { repository: 'timberio/vector', tag: '0.26.0-alpine' },
+    env: clickhouseEnv(),
+    secrets: [K.clickhousePassword],
+    mounts: [
+      { storage: S.config, mountPath: '/etc/vector', subPath: 'vector', readOnly: true },
+      { storage: S.vectorData, mountPath: '/vector-data-dir' },
+    ],
+    resources: { cpuCores: 0.25, memoryGiB: 0.5 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 8282, exposedPort: 8282, external: false },
+    probes: {
+      liveness: { type: 'tcp', port: 8282, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'tcp', port: 8282, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+    dependsOn: [N.clickhouse],
+    configFiles: [{ storage: S.config, path: 'vector/vector.toml', source: 'config/vector/vector.toml' }],
+  },
+  {
+    name: N.opa,
+    role: 'service',
+    description:
+      'Open Policy Agent: answers the server\'s authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.',
+    upstream: ['cvat_opa'],
+    image: { repository: 'openpolicyagent/opa', tag: '1.12.2' },
+    args: [
+      'run',
+      '--server',
+      '--addr=:8181',
+      '--log-level=error',
+      '--set=services.cvat.url=http://cvat-server:8080',
+      '--set=bundles.cvat.service=cvat',
+      '--set=bundles.cvat.resource=/api/auth/rules',
+      '--set=bundles.cvat.polling.min_delay_seconds=5',
+      '--set=bundles.cvat.polling.max_delay_seconds=15',
+    ],
+    resources: { cpuCores: 0.25, memoryGiB: 0.5 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 8181, exposedPort: 8181, external: false },
+    probes: {
+      liveness: { type: 'http', port: 8181, path: '/health', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'http', port: 8181, path: '/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+  },
+  {
+    name: N.init,
+    role: 'job',
+    description:
+      'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_* so an operator can run `createsuperuser --noinput` with the same job.',
+    upstream: ['cvat_server'],
+    image: { ...SERVER_IMAGE },
+    args: ['init'],
+    env: [
+      ...backendEnv(),
+      ...clickhouseEnv(),
+      { name: 'CVAT_ANALYTICS', value: '1' },
+      { name: 'DJANGO_SUPERUSER_USERNAME', value: 'admin' },
+      { name: 'DJANGO_SUPERUSER_EMAIL', value: 'admin@cvat.invalid' },
+      { name: 'DJANGO_SUPERUSER_PASSWORD', secretRef: K.superuserPassword },
+    ],
+    secrets: [...BACKEND_SECRETS, K.clickhousePassword, K.superuserPassword],
+    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
+    resources: { cpuCores: 0.5, memoryGiB: 1 },
+    replicas: { min: 0, max: 1 },
+    job: { trigger: 'manual', replicaTimeoutSeconds: 1800, replicaRetryLimit: 1, parallelism: 1 },
+    dependsOn: [N.redisInmem, N.redisOndisk, N.clickhouse],
+  },
+  {
+    name: N.server,
+    role: 'service',
+    description:
+      'CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job\'s migrations instead of running them.',
+    upstream: ['cvat_server'],
+    image: { ...SERVER_IMAGE },
+    args: ['run', 'server', 'nginx'],
+    env: [
+      ...backendEnv(),
+      ...clickhouseEnv(),
+      { name: 'DJANGO_MODWSGI_EXTRA_ARGS', value: '' },
+      { name: 'ALLOWED_HOSTS', platformRef: 'edge.allowedHosts' },
+      { name: 'ADAPTIVE_AUTO_ANNOTATION', value: 'false' },
+      { name: 'NUMPROCS', value: '2' },
+      { name: 'CVAT_ANALYTICS', value: '1' },
+    ],
+    secrets: [...BACKEND_SECRETS, K.clickhousePassword],
+    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
+    resources: { cpuCores: 1, memoryGiB: 2 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 8080, exposedPort: 8080, external: true },
+    probes: {
+      // /api/server/about needs neither OPA nor the database; /api/server/health/ would deadlock
+      // with OPA, which pulls its bundle from this server. The Host header must be in ALLOWED_HOSTS.
+      startup: {
+        type: 'http',
+        port: 8080,
+        path: '/api/server/about',
+        headers: [{ name: 'Host', value: N.server }],
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 90,
+      },
+      liveness: {
+        type: 'http',
+        port: 8080,
+        path: '/api/server/about',
+        headers: [{ name: 'Host', value: N.server }],
+        periodSeconds: 30,
+        timeoutSeconds: 10,
+        failureThreshold: 3,
+      },
+      readiness: {
+        type: 'http',
+        port: 8080,
+        path: '/api/server/about',
+        headers: [{ name: 'Host', value: N.server }],
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+    },
+    terminationGracePeriodSeconds: 60,
+    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.opa, N.clickhouse],
+  },
+  worker({
+    name: N.workerImport,
+    service: 'cvat_worker_import',
+    queues: ['import'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 3 },
+    scaleListLength: 2,
+    description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.',
+  }),
+  worker({
+    name: N.workerExport,
+    service: 'cvat_worker_export',
+    queues: ['export'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 3 },
+    scaleListLength: 2,
+    clickhouse: true,
+    description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.',
+  }),
+  worker({
+    name: N.workerAnnotation,
+    service: 'cvat_worker_annotation',
+    queues: ['annotation'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).',
+  }),
+  worker({
+    name: N.workerWebhooks,
+    service: 'cvat_worker_webhooks',
+    queues: ['webhooks'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 1 },
+    withScheduler: true,
+    description: 'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.',
+  }),
+  worker({
+    name: N.workerQualityReports,
+    service: 'cvat_worker_quality_reports',
+    queues: ['quality_reports'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `quality_reports` queue.',
+  }),
+  worker({
+    name: N.workerChunks,
+    service: 'cvat_worker_chunks',
+    queues: ['chunks'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 4 },
+    scaleListLength: 4,
+    description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.',
+  }),
+  worker({
+    name: N.workerConsensus,
+    service: 'cvat_worker_consensus',
+    queues: ['consensus'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `consensus` queue (consensus merges).',
+  }),
+  worker({
+    name: N.workerUtils,
+    service: 'cvat_worker_utils',
+    queues: ['notifications', 'cleaning'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 1 },
+    description: 'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.',
+  }),
+  {
+    name: N.ui,
+    role: 'service',
+    description: 'CVAT UI: nginx serving the single-page app on 8000.',
+    upstream: ['cvat_ui'],
+    image: { repository: 'cvat/ui', tag: CVAT_VERSION },
+    resources: { cpuCores: 0.25, memoryGiB: 0.5 },
+    replicas: { min: 1, max: 2 },
+    ingress: { transport: 'tcp', targetPort: 8000, exposedPort: 8000, external: true },
+    probes: {
+      liveness: { type: 'http', port: 8000, path: '/', periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'http', port: 8000, path: '/', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+    dependsOn: [N.server],
+  },
+  {
+    name: N.grafana,
+    role: 'service',
+    description:
+      'Grafana with the ClickHouse datasource, reachable at /analytics through the edge after CVAT approves the request (forwardauth). Optional and off by default; needs internet egress to install its plugin.',
+    upstream: ['cvat_grafana'],
+    optional: true,
+    enabled: false,
+    image: { repository: 'grafana/grafana-oss', tag: '10.1.2' },
+    env: [
+      ...clickhouseEnv(),
+      { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
+      { name: 'GF_AUTH_BASIC_ENABLED', value: 'false' },
+      { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'true' },
+      { name: 'GF_AUTH_ANONYMOUS_ORG_ROLE', value: 'Admin' },
+      { name: 'GF_AUTH_DISABLE_LOGIN_FORM', value: 'true' },
+      { name: 'GF_SERVER_ROOT_URL', platformRef: 'edge.analyticsUrl' },
+      { name: 'GF_INSTALL_PLUGINS', value: 'grafana-clickhouse-datasource 4.8.2' },
+      { name: 'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH', value: '/var/lib/grafana/dashboards/all_events.json' },
+    ],
+    secrets: [K.clickhousePassword],
+    mounts: [
+      { storage: S.config, mountPath: '/etc/grafana/provisioning', subPath: 'grafana/provisioning', readOnly: true },
+      { storage: S.config, mountPath: '/var/lib/grafana/dashboards', subPath: 'grafana/dashboards', readOnly: true },
+    ],
+    resources: { cpuCores: 0.25, memoryGiB: 0.5 },
+    replicas: { min: 1, max: 1 },
+    ingress: { transport: 'tcp', targetPort: 3000, exposedPort: 3000, external: true },
+    probes: {
+      startup: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+      liveness: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+    dependsOn: [N.clickhouse],
+    configFiles: [
+      { storage: S.config, path: 'grafana/provisioning/datasources/ds.yaml', source: 'config/grafana/provisioning/datasources/ds.yaml' },
+      { storage: S.config, path: 'grafana/provisioning/dashboards/dashboard.yaml', source: 'config/grafana/provisioning/dashboards/dashboard.yaml' },
+      { storage: S.config, path: 'grafana/dashboards/all_events.json', source: 'config/grafana/dashboards/all_events.json' },
+    ],
+  },
+  {
+    name: N.edge,
+    role: 'edge',
+    description:
+      'Public edge: a small Linux VM running Traefik with Let\'s Encrypt in front of the internal environment (not a container app). Routes /api, /static, /admin, /django-rq to the server, /analytics to Grafana (after forwardauth), the rest to the UI. Disabled by `edge.mode: none`.',
+    upstream: ['traefik'],
+    optional: true,
+    image: { repository: 'traefik', tag: 'v3.6.5' },
+    env: [
+      { name: 'CVAT_HOST', platformRef: 'edge.host' },
+      { name: 'TRAEFIK_ACCESSLOG_FORMAT', value: 'json' },
+      { name: 'TRAEFIK_ACCESSLOG_FIELDS_DEFAULTMODE', value: 'drop' },
+      ...[
+        'ClientHost',
+        'DownstreamContentSize',
+        'DownstreamStatus',
+        'Duration',
+        'RequestHost',
+        'RequestMethod',
+        'RequestPath',
+        'RequestPort',
+        'RequestProtocol',
+        'RouterName',
+        'StartUTC',
+      ].map((f) => ({ name: `TRAEFIK_ACCESSLOG_FIELDS_NAMES_${f}`, value: 'keep' })),
+      { name: 'TRAEFIK_LOG_FORMAT', value: 'json' },
+    ],
+    resources: { cpuCores: 2, memoryGiB: 1 },
+    replicas: { min: 1, max: 1 },
+    dependsOn: [N.server, N.ui, N.grafana],
+  },
+];

@@ -1,0 +1,417 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import * as v from 'valibot';
+import { parseDocument } from 'yaml';
+import { DEFAULT_STORAGES } from './catalogue';
+import { cidrContains, cidrOverlaps, parseCidr } from './_cidr';
+import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from './components';
+import { fromValibotIssues, makeIssue, toResult, type Issue, type Result } from './issues';
+import { CVAT_VERSION } from './limits';
+import { WorkloadProfileSchema } from './schema';
+
+function req<T extends v.GenericSchema>(schema: T, description: string) {
+  return v.pipe(schema, v.description(description));
+}
+function opt<T extends v.GenericSchema, D extends v.Default<T, undefined>>(schema: T, description: string, defaultValue: D) {
+  return v.pipe(v.optional(schema, defaultValue), v.description(description));
+}
+function maybe<T extends v.GenericSchema>(schema: T, description: string) {
+  return v.pipe(v.optional(schema), v.description(description));
+}
+
+const cidr = v.pipe(
+  v.string(),
+  v.check((s) => parseCidr(s) !== undefined, 'must be an IPv4 CIDR with no host bits set, e.g. 10.28.0.0/16'),
+);
+const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+
+/**
+ * Per-component overrides of an environment. Every field is optional; what is set replaces the
+ * catalogue default, and the result goes through the same named rules as the catalogue.
+ */
+export const ComponentOverrideSchema = v.strictObject({
+  enabled: maybe(v.boolean(), 'Enable or disable an optional component (non-optional ones cannot be disabled).'),
+  image: maybe(
+    v.strictObject({
+      repository: maybe(nonEmpty, 'Image repository (e.g. a mirror in your registry).'),
+      tag: maybe(nonEmpty, 'Pinned image tag. CVAT images follow `cvatVersion` instead.'),
+    }),
+    'Image override.',
+  ),
+  resources: maybe(
+    v.strictObject({
+      cpuCores: maybe(v.number(), 'vCPU per replica (Consumption: 0.25-4 in 0.25 steps).'),
+      memoryGiB: maybe(v.number(), 'GiB per replica (Consumption: 2 × cpuCores).'),
+    }),
+    'CPU and memory override.',
+  ),
+  replicas: maybe(
+    v.strictObject({
+      min: maybe(v.number(), 'Minimum replicas (0-300).'),
+      max: maybe(v.number(), 'Maximum replicas (1-300).'),
+    }),
+    'Replica bounds override.',
+  ),
+  workloadProfile: maybe(WorkloadProfileSchema, 'Workload profile (`Consumption` or a dedicated type such as `D4`).'),
+  env: maybe(
+    v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')), v.string()),
+    'Plain environment values to set or replace (secrets and edge-derived values cannot be replaced by plain values).',
+  ),
+});
+/** See {@link ComponentOverrideSchema}. */
+export type ComponentOverride = v.InferOutput<typeof ComponentOverrideSchema>;
+
+/** Per-storage overrides, e.g. moving the kvrocks cache or ClickHouse data to NFS. */
+export const StorageOverrideSchema = v.strictObject({
+  kind: maybe(v.picklist(['smb', 'nfs', 'ephemeral']), 'Storage kind (stores may not use smb).'),
+  quotaGiB: maybe(v.pipe(v.number(), v.gtValue(0, 'must be greater than 0')), 'Share quota (or ephemeral size) in GiB.'),
+});
+/** See {@link StorageOverrideSchema}. */
+export type StorageOverride = v.InferOutput<typeof StorageOverrideSchema>;
+
+const LocalBackendSchema = v.strictObject({
+  type: req(v.literal('local'), 'Terraform state in local files (default; fine for one operator).'),
+  path: opt(nonEmpty, 'Directory for the state files, relative to packages/infra.', 'state'),
+});
+const AzurermBackendSchema = v.strictObject({
+  type: req(v.literal('azurerm'), 'Terraform state in an Azure Storage blob container.'),
+  resourceGroup: req(nonEmpty, 'Resource group of the state storage account.'),
+  storageAccount: req(v.pipe(v.string(), v.regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits')), 'State storage account.'),
+  container: req(v.pipe(v.string(), v.regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-"')), 'Blob container.'),
+  key: req(nonEmpty, 'Blob name prefix of the state files, e.g. `cvat-dev`.'),
+});
+
+/**
+ * One environment: everything that differs between deployments of the same catalogue. Read from
+ * `environments/<name>.yaml` at the repository root; `environments/example.yaml` is the
+ * committed default.
+ *
+ * @see docs/configuration.md for every field
+ */
+export const EnvironmentConfigSchema = v.strictObject({
+  $schema: maybe(v.string(), 'JSON Schema reference for editors (ignored).'),
+  name: req(
+    v.pipe(v.string(), v.regex(/^[a-z](?!.*--)[a-z0-9-]{0,14}[a-z0-9]$/, 'must be 2-16 lowercase letters, digits and "-", start with a letter, end alphanumeric, no "--"')),
+    'Environment name, e.g. `dev`; part of every resource name. Must match the file name when loaded by name.',
+  ),
+  namePrefix: opt(
+    v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]{1,9}$/, 'must be 2-10 lowercase letters and digits, starting with a letter')),
+    'Prefix of every resource name (`<namePrefix>-<name>-…`).',
+    'cvat',
+  ),
+  location: opt(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]+$/, 'must be an Azure region name such as westeurope')), 'Azure region.', 'westeurope'),
+  subscriptionId: maybe(
+    v.pipe(v.string(), v.uuid('must be a subscription id (GUID)')),
+    'Azure subscription; otherwise ARM_SUBSCRIPTION_ID at deploy time. Never needed for synth and never part of a name.',
+  ),
+  naming: opt(
+    v.strictObject({
+      seed: opt(v.string(), 'Extra input of the name hash; change it to get new globally-unique names (e.g. while a purge-protected Key Vault name is still reserved).', ''),
+    }),
+    'How globally-unique names are derived (see `resourceNames`).',
+    {},
+  ),
+  tags: opt(v.record(v.string(), v.string()), 'Tags added to every resource.', {}),
+  network: opt(
+    v.strictObject({
+      addressSpace: opt(cidr, 'VNet address space.', '10.28.0.0/16'),
+      subnets: opt(
+        v.strictObject({
+          apps: opt(cidr, 'Container Apps environment subnet (delegated to Microsoft.App/environments; /27 or larger).', '10.28.0.0/23'),
+          privateEndpoints: opt(cidr, 'Private endpoints (PostgreSQL).', '10.28.2.0/24'),
+          edge: opt(cidr, 'Edge VM subnet.', '10.28.3.0/24'),
+        }),
+        'Subnets; all inside `addressSpace`, none overlapping.',
+        {},
+      ),
+    }),
+    'Virtual network layout.',
+    {},
+  ),
+  adminCidrs: opt(
+    v.array(v.pipe(v.string(), v.check((s) => parseCidr(s, { allowHostBits: false }) !== undefined, 'must be an IPv4 CIDR such as 203.0.113.7/32'))),
+    'Operator networks allowed to reach storage, Key Vault and the edge SSH port (never looked up at plan time).',
+    [],
+  ),
+  cvatVersion: opt(v.pipe(v.string(), v.regex(/^v\d+\.\d+\.\d+$/, 'must be a CVAT release tag like v2.73.0')), 'CVAT release for every CVAT image.', CVAT_VERSION),
+  analytics: opt(v.boolean(), 'Deploy the analytics stack (ClickHouse + vector) and set CVAT_ANALYTICS=1.', true),
+  grafana: opt(v.boolean(), 'Deploy Grafana at /analytics (requires analytics; needs internet egress for its plugin).', false),
+  smokescreenOpts: opt(
+    v.string(),
+    'SMOKESCREEN_OPTS of the server and workers, e.g. `--allow-range=10.28.0.0/16` to let webhooks reach private addresses.',
+    '',
+  ),
+  components: opt(v.record(v.string(), ComponentOverrideSchema), 'Per-component overrides keyed by component name.', {}),
+  storages: opt(v.record(v.string(), StorageOverrideSchema), 'Per-storage overrides keyed by storage name.', {}),
+  edge: opt(
+    v.strictObject({
+      mode: opt(v.picklist(['vm', 'none']), '`vm`: Traefik VM with a public IP; `none`: private-only install (no public entry).', 'vm'),
+      hostname: maybe(
+        v.pipe(v.string(), v.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as cvat.example.com')),
+        'Public hostname. Default for `vm`: `<dnsLabel>.<location>.cloudapp.azure.com`; required for `none`.',
+      ),
+      dnsLabel: maybe(
+        v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-", starting with a letter')),
+        'DNS label of the public IP. Default: `<namePrefix>-<name>-<hash>`.',
+      ),
+      acmeEmail: maybe(v.pipe(v.string(), v.email('must be an email address')), "Let's Encrypt account email (required for `vm`)."),
+      sshPublicKey: maybe(
+        v.pipe(v.string(), v.regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key (ssh-ed25519 …)')),
+        'SSH public key of the edge admin; without one SSH is closed.',
+      ),
+      adminUsername: opt(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name')), 'Edge VM admin user.', 'cvatops'),
+      vmSize: opt(nonEmpty, 'Edge VM size.', 'Standard_B2ats_v2'),
+    }),
+    'Public entry (Traefik VM in front of the internal environment).',
+    {},
+  ),
+  keyVault: opt(
+    v.strictObject({
+      sku: opt(v.picklist(['standard', 'premium']), 'Key Vault SKU.', 'standard'),
+      purgeProtection: opt(v.boolean(), 'Purge protection (a destroyed vault name stays reserved for softDeleteRetentionDays).', false),
+      softDeleteRetentionDays: opt(
+        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(7, 'must be between 7 and 90'), v.maxValue(90, 'must be between 7 and 90')),
+        'Soft-delete retention in days (7-90).',
+        7,
+      ),
+    }),
+    'Key Vault settings.',
+    {},
+  ),
+  postgres: opt(
+    v.strictObject({
+      version: opt(v.picklist(['13', '14', '15', '16', '17']), 'PostgreSQL major version.', '15'),
+      skuName: opt(v.pipe(v.string(), v.regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, 'must be a Flexible Server SKU such as B_Standard_B1ms')), 'Flexible Server SKU.', 'B_Standard_B1ms'),
+      storageGiB: opt(v.picklist([32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]), 'Storage size in GiB.', 32),
+      backupRetentionDays: opt(
+        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(7, 'must be between 7 and 35'), v.maxValue(35, 'must be between 7 and 35')),
+        'Point-in-time restore window in days (7-35).',
+        7,
+      ),
+      geoRedundantBackup: opt(v.boolean(), 'Geo-redundant backups (cannot be changed after creation).', false),
+      highAvailability: opt(v.boolean(), 'Zone-redundant standby (not available on Burstable SKUs).', false),
+      administratorLogin: opt(
+        v.pipe(
+          v.string(),
+          v.regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL role name'),
+          v.check((s) => !['admin', 'administrator', 'root', 'guest', 'public', 'azure_superuser', 'azure_pg_admin', 'postgres'].includes(s) && !s.startsWith('pg_'), 'must not be a reserved name (admin, root, postgres, azure_*, pg_*)'),
+        ),
+        'Administrator login (CVAT_POSTGRES_USER).',
+        'cvatadmin',
+      ),
+      databaseName: opt(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier')), 'Database (CVAT_POSTGRES_DBNAME).', 'cvat'),
+    }),
+    'Azure Database for PostgreSQL Flexible Server (replaces compose cvat_db).',
+    {},
+  ),
+  storageAccount: opt(
+    v.strictObject({
+      replication: opt(v.picklist(['LRS', 'ZRS', 'GRS', 'GZRS']), 'Replication of the storage account holding the shares.', 'LRS'),
+      shareSoftDeleteDays: opt(
+        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be between 1 and 365'), v.maxValue(365, 'must be between 1 and 365')),
+        'Days a deleted share can be restored.',
+        7,
+      ),
+    }),
+    'Storage account settings.',
+    {},
+  ),
+  logAnalytics: opt(
+    v.strictObject({
+      retentionDays: opt(
+        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(30, 'must be between 30 and 730'), v.maxValue(730, 'must be between 30 and 730')),
+        'Log retention in days.',
+        30,
+      ),
+    }),
+    'Log Analytics workspace settings.',
+    {},
+  ),
+  stateBackend: opt(
+    v.variant('type', [LocalBackendSchema, AzurermBackendSchema], 'must have type "local" or "azurerm"'),
+    'Where Terraform keeps state: `local` (default) or `azurerm`.',
+    { type: 'local' as const },
+  ),
+});
+/** See {@link EnvironmentConfigSchema}. */
+export type EnvironmentConfig = v.InferOutput<typeof EnvironmentConfigSchema>;
+/** Input shape of an environment file (everything optional except `name`). */
+export type EnvironmentConfigInput = v.InferInput<typeof EnvironmentConfigSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// config rules (cross-field; the catalogue rules run on the overrides in resolveCatalogue)
+
+/** A named rule of the environment configuration. */
+export interface EnvironmentRule {
+  /** Rule name (the `rule` of its issues). */
+  name: string;
+  /** What it checks. */
+  description: string;
+  /** Runs the rule. */
+  check: (config: EnvironmentConfig) => Issue[];
+}
+
+/** Every subnet lies inside the address space, subnets do not overlap, and the apps subnet is /27 or larger. */
+export function subnetsFitAddressSpace(config: EnvironmentConfig): Issue[] {
+  const out: Issue[] = [];
+  const space = parseCidr(config.network.addressSpace);
+  const entries = Object.entries(config.network.subnets).map(([k, c]) => ({ k, c, b: parseCidr(c) }));
+  for (const { k, c, b } of entries) {
+    if (space && b && !cidrContains(space, b)) {
+      out.push(makeIssue('subnetsFitAddressSpace', `network.subnets.${k}`, c, `must lie inside network.addressSpace (${config.network.addressSpace})`));
+    }
+  }
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i + 1; j < entries.length; j++) {
+      const a = entries[i]!;
+      const b = entries[j]!;
+      if (a.b && b.b && cidrOverlaps(a.b, b.b)) out.push(makeIssue('subnetsFitAddressSpace', `network.subnets.${b.k}`, b.c, `must not overlap network.subnets.${a.k} (${a.c})`));
+    }
+  }
+  const apps = parseCidr(config.network.subnets.apps);
+  if (apps && apps.prefixLength > 27) {
+    out.push(makeIssue('subnetsFitAddressSpace', 'network.subnets.apps', config.network.subnets.apps, 'must be /27 or larger for a workload-profiles environment'));
+  }
+  return out;
+}
+
+/** Admin CIDRs never open the environment to the whole internet. */
+export function adminCidrsNotOpen(config: EnvironmentConfig): Issue[] {
+  return config.adminCidrs
+    .map((c, i) => ({ c, i, b: parseCidr(c) }))
+    .filter(({ b }) => b !== undefined && b.prefixLength < 8)
+    .map(({ c, i }) => makeIssue('adminCidrsNotOpen', `adminCidrs[${i}]`, c, 'must be /8 or narrower (SSH, Key Vault and storage must not be open to the internet)'));
+}
+
+/** The edge: `vm` needs an ACME email; `none` needs a hostname (the host CVAT answers to). */
+export function edgeSettingsComplete(config: EnvironmentConfig): Issue[] {
+  const out: Issue[] = [];
+  if (config.edge.mode === 'vm' && !config.edge.acmeEmail) {
+    out.push(makeIssue('edgeSettingsComplete', 'edge.acmeEmail', undefined, "must be set when edge.mode is \"vm\" (Let's Encrypt account)"));
+  }
+  if (config.edge.mode === 'none' && !config.edge.hostname) {
+    out.push(makeIssue('edgeSettingsComplete', 'edge.hostname', undefined, 'must be set when edge.mode is "none" (CVAT_HOST, ALLOWED_HOSTS and CVAT_BASE_URL derive from it)'));
+  }
+  return out;
+}
+
+/** Grafana needs the analytics stack (its datasource is ClickHouse). */
+export function grafanaNeedsAnalytics(config: EnvironmentConfig): Issue[] {
+  return config.grafana && !config.analytics ? [makeIssue('grafanaNeedsAnalytics', 'grafana', true, 'must be false when analytics is false (Grafana reads ClickHouse)')] : [];
+}
+
+/** Overrides name catalogue components and storages. */
+export function overridesNameKnownEntries(config: EnvironmentConfig): Issue[] {
+  const out: Issue[] = [];
+  const components = DEFAULT_COMPONENTS.map((x) => x.name);
+  const storages = DEFAULT_STORAGES.map((s) => s.name);
+  for (const name of Object.keys(config.components)) {
+    if (!components.includes(name)) out.push(makeIssue('overridesNameKnownEntries', `components.${name}`, name, `must name a catalogue component (one of ${components.join(', ')})`));
+  }
+  for (const name of Object.keys(config.storages)) {
+    if (!storages.includes(name)) out.push(makeIssue('overridesNameKnownEntries', `storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
+  }
+  if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
+    out.push(makeIssue('overridesNameKnownEntries', `components.${COMPONENT_NAMES.edge}.enabled`, config.components[COMPONENT_NAMES.edge]?.enabled, 'must not be set; use edge.mode'));
+  }
+  return out;
+}
+
+/** Every named rule of the environment configuration. */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  { name: 'subnetsFitAddressSpace', description: 'Subnets lie inside the address space, do not overlap, apps ≥ /27.', check: subnetsFitAddressSpace },
+  { name: 'adminCidrsNotOpen', description: 'Admin CIDRs are /8 or narrower.', check: adminCidrsNotOpen },
+  { name: 'edgeSettingsComplete', description: 'vm needs acmeEmail; none needs hostname.', check: edgeSettingsComplete },
+  { name: 'grafanaNeedsAnalytics', description: 'grafana requires analytics.', check: grafanaNeedsAnalytics },
+  { name: 'overridesNameKnownEntries', description: 'Overrides name catalogue components and storages.', check: overridesNameKnownEntries },
+];
+
+/**
+ * Validates raw environment data (e.g. parsed YAML): the schema with its defaults, then the
+ * environment rules. The catalogue rules run on the overrides in `resolveCatalogue`.
+ * Never throws.
+ *
+ * @param raw parsed YAML or an object
+ * @param source file the data came from, recorded on each issue
+ */
+export function parseEnvironmentConfig(raw: unknown, source?: string): Result<EnvironmentConfig> {
+  const withFile = (issues: Issue[]) => (source ? issues.map((i) => ({ ...i, file: source })) : issues);
+  const parsed = v.safeParse(EnvironmentConfigSchema, raw ?? {});
+  if (!parsed.success) return { value: undefined, warnings: [], errors: withFile(fromValibotIssues(parsed.issues)) };
+  const errors: Issue[] = [];
+  for (const rule of ENVIRONMENT_RULES) errors.push(...rule.check(parsed.output));
+  return toResult(parsed.output, withFile(errors), []);
+}
+
+/**
+ * Finds the repository root: the nearest directory at or above `cwd` that has an `environments/`
+ * directory.
+ */
+export function findRepoRoot(cwd: string = process.cwd()): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, 'environments');
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Options of {@link loadEnvironmentConfig}. */
+export interface LoadEnvironmentConfigOptions {
+  /**
+   * Directory to start the search for the repository root from, and to resolve relative paths.
+   *
+   * @default process.cwd()
+   */
+  cwd?: string;
+}
+
+/**
+ * Reads and validates an environment file. `nameOrPath` is either an environment name (`dev` →
+ * `environments/dev.yaml` at the repository root found by walking up from `cwd`) or a path to a
+ * YAML file (anything containing `/` or ending in `.yaml`/`.yml`). Never throws: a missing file,
+ * YAML syntax errors and invalid fields are all returned as errors.
+ *
+ * @see docs/configuration.md
+ */
+export function loadEnvironmentConfig(nameOrPath: string, options: LoadEnvironmentConfigOptions = {}): Result<EnvironmentConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.ya?ml$/.test(nameOrPath);
+  let file: string;
+  if (isPath) {
+    file = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+  } else {
+    if (!/^[a-z][a-z0-9-]*$/.test(nameOrPath)) {
+      return fail('load', 'name', nameOrPath, 'must be an environment name (lowercase letters, digits, "-") or a path to a .yaml file');
+    }
+    const root = findRepoRoot(cwd);
+    if (!root) return fail('load', 'name', nameOrPath, `must be resolvable: no environments/ directory at or above ${cwd}`);
+    file = join(root, 'environments', `${nameOrPath}.yaml`);
+  }
+  if (!existsSync(file)) return fail('load', 'file', file, 'must exist');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail('load', 'file', file, `must be readable (${(e as Error).message})`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    return {
+      value: undefined,
+      warnings: [],
+      errors: doc.errors.map((e) => ({ rule: 'yaml', path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: `'line ${e.linePos?.[0]?.line ?? '?'}' (${e.code}) must be valid YAML: ${e.message.split('\n')[0]}`, file })),
+    };
+  }
+  const result = parseEnvironmentConfig(doc.toJS(), file);
+  if (result.value && !isPath && result.value.name !== nameOrPath) {
+    return { value: undefined, warnings: result.warnings, errors: [{ ...makeIssue('load', 'name', result.value.name, `must equal the file name "${basename(file, '.yaml')}"`), file }] };
+  }
+  return result;
+}
+
+function fail(rule: string, path: string, value: unknown, text: string): Result<EnvironmentConfig> {
+  return { value: undefined, warnings: [], errors: [makeIssue(rule, path, value, text)] };
+}

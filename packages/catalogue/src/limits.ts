@@ -1,0 +1,130 @@
+/**
+ * The CVAT release this catalogue describes.
+ *
+ * One version drives the image tag of `cvat/server` (the server, every worker and the `cvat-init`
+ * job) and `cvat/ui`. Environments may pin another tag through `cvatVersion`; the rule
+ * `cvatImagesShareVersion` keeps every CVAT image on that one tag, because workers and the server
+ * must run the code whose migrations the init job applied.
+ *
+ * @default 'v2.73.0'
+ * @see https://github.com/cvat-ai/cvat/releases/tag/v2.73.0
+ */
+export const CVAT_VERSION = 'v2.73.0';
+
+/**
+ * Azure Container Apps limits used by the catalogue rules, in one place so that the JSDoc and the
+ * checks cannot drift apart (house-style rule 8).
+ *
+ * Details: CPU/memory pairs of the Consumption profile run from 0.25 vCPU / 0.5 GiB to 4 vCPU /
+ * 8 GiB in 0.25 vCPU steps, always 2 GiB per vCPU, and are checked as a sum over an app's
+ * containers (one container per app here). azurerm limits `min_replicas` to 0-300 and
+ * `max_replicas` to 1-300 (the portal limit; the CLI allows 1000, we follow azurerm). Probe ranges
+ * are the azurerm validators. The ephemeral storage budget per replica depends on the CPU
+ * allocation and is shared with the container's writable filesystem.
+ *
+ * @see https://learn.microsoft.com/azure/container-apps/containers#allocations
+ * @see https://learn.microsoft.com/azure/container-apps/quotas
+ * @see https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/container_app
+ */
+export const ACA_LIMITS = {
+  /** Smallest Consumption CPU allocation, in vCPU. */
+  consumptionCpuCoresMin: 0.25,
+  /** Largest Consumption CPU allocation on a workload-profiles (v2) environment, in vCPU. */
+  consumptionCpuCoresMax: 4,
+  /** Consumption CPU steps, in vCPU. */
+  consumptionCpuCoresStep: 0.25,
+  /** Consumption memory per vCPU, in GiB: every valid pair has memoryGiB = 2 × cpuCores. */
+  consumptionMemoryGiBPerCpuCore: 2,
+  /** Dedicated workload-profile node sizes (vCPU and GiB per node); an app must fit on one node. */
+  dedicatedProfiles: {
+    D4: { cpuCores: 4, memoryGiB: 16 },
+    D8: { cpuCores: 8, memoryGiB: 32 },
+    D16: { cpuCores: 16, memoryGiB: 64 },
+    D32: { cpuCores: 32, memoryGiB: 128 },
+    E4: { cpuCores: 4, memoryGiB: 32 },
+    E8: { cpuCores: 8, memoryGiB: 64 },
+    E16: { cpuCores: 16, memoryGiB: 128 },
+    E32: { cpuCores: 32, memoryGiB: 256 },
+  },
+  /** azurerm `min_replicas` range. */
+  minReplicasMin: 0,
+  minReplicasMax: 300,
+  /** azurerm `max_replicas` range. */
+  maxReplicasMin: 1,
+  maxReplicasMax: 300,
+  /** Container app, container app job and environment-storage names: at most 32 characters. */
+  appNameMaxLength: 32,
+  appNameMinLength: 2,
+  storageNameMinLength: 3,
+  storageNameMaxLength: 32,
+  /** App secret names (azurerm 4.x): up to 253 characters. Key Vault secret names: up to 127. */
+  secretNameMaxLength: 253,
+  keyVaultSecretNameMaxLength: 127,
+  /** TCP `exposed_port`: 1-65535 except 80 and 443. */
+  portMin: 1,
+  portMax: 65535,
+  tcpExposedPortsReserved: [80, 443],
+  /** Probe ranges (azurerm validators). */
+  probeLivenessFailureThresholdMax: 30,
+  probeReadinessFailureThresholdMax: 48,
+  probeStartupFailureThresholdMax: 240,
+  probeFailureThresholdMin: 1,
+  probeInitialDelaySecondsMax: 60,
+  probePeriodSecondsMin: 1,
+  probePeriodSecondsMax: 240,
+  probeTimeoutSecondsMin: 1,
+  probeTimeoutSecondsMax: 240,
+  /** `termination_grace_period_seconds` upper bound: a running RQ job longer than this is killed on scale-in. */
+  terminationGracePeriodSecondsMax: 600,
+  /**
+   * Ephemeral storage per replica by CPU allocation (GiB): ≤0.25 vCPU → 1, ≤0.5 → 2, ≤1 → 4,
+   * above → 8. EmptyDir volumes and the writable container layer share it.
+   */
+  ephemeralStorageGiBByCpuCores: [
+    { cpuCoresUpTo: 0.25, storageGiB: 1 },
+    { cpuCoresUpTo: 0.5, storageGiB: 2 },
+    { cpuCoresUpTo: 1, storageGiB: 4 },
+    { cpuCoresUpTo: Number.POSITIVE_INFINITY, storageGiB: 8 },
+  ],
+  /** HTTP ingress request timeout, in seconds (not enforced; documented for uploads). */
+  httpIngressRequestTimeoutSeconds: 240,
+} as const;
+
+/** Names of the dedicated workload-profile types the catalogue knows. */
+export type DedicatedProfileType = keyof typeof ACA_LIMITS.dedicatedProfiles;
+
+/**
+ * Ephemeral storage available to one replica, in GiB, for a CPU allocation.
+ *
+ * @see https://learn.microsoft.com/azure/container-apps/storage-mounts#ephemeral-storage
+ */
+export function ephemeralStorageBudgetGiB(cpuCores: number): number {
+  const row = ACA_LIMITS.ephemeralStorageGiBByCpuCores.find((r) => cpuCores <= r.cpuCoresUpTo);
+  return row ? row.storageGiB : 8;
+}
+
+/**
+ * The RQ queues CVAT v2.73.0 defines, with their job timeouts (seconds; `undefined` = not
+ * documented, treated as unbounded).
+ *
+ * Each queue is a Redis list `rq:queue:<name>` in database 0 of the in-memory Redis; KEDA
+ * `redis` scale rules key on those lists.
+ *
+ * @see https://github.com/cvat-ai/cvat/blob/v2.73.0/cvat/settings/base.py
+ */
+export const RQ_QUEUES: Readonly<Record<string, { timeoutSeconds: number | undefined; smokescreen: boolean; description: string }>> = {
+  import: { timeoutSeconds: 4 * 3600, smokescreen: true, description: 'task data creation, annotation/dataset/backup import' },
+  export: { timeoutSeconds: 4 * 3600, smokescreen: true, description: 'dataset/annotation/backup export and events export' },
+  annotation: { timeoutSeconds: 24 * 3600, smokescreen: true, description: 'auto-annotation requests (needs Nuclio)' },
+  webhooks: { timeoutSeconds: 25, smokescreen: true, description: 'webhook deliveries and redeliveries (RQ scheduler drives retries)' },
+  notifications: { timeoutSeconds: undefined, smokescreen: false, description: 'notifications (no community-edition API action known)' },
+  quality_reports: { timeoutSeconds: 3600, smokescreen: false, description: 'quality report computation' },
+  cleaning: { timeoutSeconds: undefined, smokescreen: false, description: 'periodic cleanup jobs run by rqscheduler' },
+  chunks: { timeoutSeconds: 5 * 60, smokescreen: true, description: 'on-demand chunk and preview preparation' },
+  consensus: { timeoutSeconds: 3600, smokescreen: false, description: 'consensus merges' },
+};
+
+/** The Redis list key of an RQ queue, e.g. `rq:queue:import`. */
+export function rqQueueKey(queue: string): string {
+  return `rq:queue:${queue}`;
+}

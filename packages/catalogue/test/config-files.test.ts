@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configFileSourcePath, configFilesToUpload, defaultCatalogue, parseEnvironmentConfig, resolveCatalogue } from '../src/index';
+
+describe('config files shipped with the catalogue', () => {
+  const c = defaultCatalogue();
+  const files = c.components.flatMap((x) => x.configFiles.map((f) => ({ component: x.name, ...f })));
+
+  it('exist in the repository for every component, enabled or not', () => {
+    expect(files.length).toBe(4);
+    for (const f of files) expect(existsSync(configFileSourcePath(f.source)), f.source).toBe(true);
+  });
+
+  it('lists only the files of enabled components for upload', () => {
+    expect(configFilesToUpload(c).map((f) => f.component)).toEqual(['vector']);
+    const cfg = parseEnvironmentConfig({ name: 'dev', grafana: true, edge: { acmeEmail: 'ops@example.com' } }).value!;
+    expect(configFilesToUpload(resolveCatalogue(cfg).value!).map((f) => f.path)).toEqual([
+      'vector/vector.toml',
+      'grafana/provisioning/datasources/ds.yaml',
+      'grafana/provisioning/dashboards/dashboard.yaml',
+      'grafana/dashboards/all_events.json',
+    ]);
+  });
+
+  it('vector.toml listens where Django sends events and writes to the ClickHouse app with the env credentials', () => {
+    const toml = readFileSync(configFileSourcePath('config/vector/vector.toml'), 'utf8');
+    const vector = c.components.find((x) => x.name === 'vector')!;
+    expect(toml).toMatch(/^\[sources\.http-events\]\ntype = "http_server"\naddress = "0\.0\.0\.0:(\d+)"/m);
+    expect(toml.match(/address = "0\.0\.0\.0:(\d+)"/)?.[1]).toBe(String(vector.ingress?.targetPort));
+    expect(toml).toContain('type = "clickhouse"');
+    expect(toml).toContain('endpoint = "http://${CLICKHOUSE_HOST}:${CLICKHOUSE_PORT}"');
+    expect(toml).toContain('auth.password = "${CLICKHOUSE_PASSWORD}"');
+    expect(toml).toContain('batch.timeout_secs = 10');
+    expect(toml).toContain('data_dir = "/vector-data-dir"');
+    for (const name of ['CLICKHOUSE_HOST', 'CLICKHOUSE_PORT', 'CLICKHOUSE_DB', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD']) {
+      expect(vector.env.map((e) => e.name), name).toContain(name);
+    }
+    expect(vector.mounts.map((m) => m.mountPath)).toContain('/vector-data-dir');
+  });
+
+  it('Grafana provisioning files parse and point at the mounted dashboards', () => {
+    const ds = parse(readFileSync(configFileSourcePath('config/grafana/provisioning/datasources/ds.yaml'), 'utf8'));
+    expect(ds.datasources[0].type).toBe('grafana-clickhouse-datasource');
+    const provider = parse(readFileSync(configFileSourcePath('config/grafana/provisioning/dashboards/dashboard.yaml'), 'utf8'));
+    const grafana = c.components.find((x) => x.name === 'grafana')!;
+    expect(grafana.mounts.map((m) => m.mountPath)).toContain(provider.providers[0].options.path);
+    expect(JSON.parse(readFileSync(configFileSourcePath('config/grafana/dashboards/all_events.json'), 'utf8')).title).toBe('All events');
+  });
+});

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, type Component } from '../src/index';
+import { comp } from './support/catalogue';
+
+const c = defaultCatalogue();
+const env = (x: Component, name: string) => x.env.find((e) => e.name === name);
+
+describe('the default catalogue', () => {
+  it('contains every CVAT v2.73.0 component, the init job and the edge', () => {
+    expect(c.components.map((x) => x.name).sort()).toEqual(
+      [
+        'clickhouse',
+        'cvat-init',
+        'cvat-redis-inmem',
+        'cvat-redis-ondisk',
+        'cvat-server',
+        'cvat-ui',
+        'cvat-worker-annotation',
+        'cvat-worker-chunks',
+        'cvat-worker-consensus',
+        'cvat-worker-export',
+        'cvat-worker-import',
+        'cvat-worker-quality-reports',
+        'cvat-worker-utils',
+        'cvat-worker-webhooks',
+        'edge',
+        'grafana',
+        'opa',
+        'vector',
+      ].sort(),
+    );
+  });
+
+  it('drives every cvat/server and cvat/ui image from one version', () => {
+    const cvat = c.components.filter((x) => x.image.repository.startsWith('cvat/'));
+    expect(cvat).toHaveLength(11);
+    expect(new Set(cvat.map((x) => x.image.tag))).toEqual(new Set([CVAT_VERSION]));
+    expect(c.cvatVersion).toBe('v2.73.0');
+  });
+
+  it('runs migrations only in the init job and starts the server with run server nginx', () => {
+    expect(comp(c, 'cvat-init').args).toEqual(['init']);
+    expect(comp(c, 'cvat-server').args).toEqual(['run', 'server', 'nginx']);
+    for (const x of c.components.filter((y) => y.role === 'worker')) expect(x.args?.slice(0, 2)).toEqual(['run', 'worker']);
+  });
+
+  it('serves every RQ queue with upstream\'s worker commands', () => {
+    const args = Object.fromEntries(c.components.filter((x) => x.role === 'worker').map((x) => [x.name, x.args?.join(' ')]));
+    expect(args).toEqual({
+      'cvat-worker-import': 'run worker import',
+      'cvat-worker-export': 'run worker export',
+      'cvat-worker-annotation': 'run worker annotation',
+      'cvat-worker-webhooks': 'run worker webhooks --with-scheduler',
+      'cvat-worker-quality-reports': 'run worker quality_reports',
+      'cvat-worker-chunks': 'run worker chunks',
+      'cvat-worker-consensus': 'run worker consensus',
+      'cvat-worker-utils': 'run worker notifications cleaning',
+    });
+    expect(c.components.flatMap((x) => x.queues).sort()).toEqual(Object.keys(RQ_QUEUES).sort());
+  });
+
+  it('keeps both scheduler workers at exactly one replica without scale rules', () => {
+    const schedulers = c.components.filter(runsScheduler);
+    expect(schedulers.map((x) => x.name).sort()).toEqual(['cvat-worker-utils', 'cvat-worker-webhooks']);
+    for (const x of schedulers) {
+      expect(x.replicas).toEqual({ min: 1, max: 1 });
+      expect(x.scaleRules).toEqual([]);
+    }
+  });
+
+  it('scales the queue workers on rq:queue:<queue> lists only where safe', () => {
+    const scaled = Object.fromEntries(c.components.filter((x) => x.scaleRules.length).map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]));
+    expect(scaled).toEqual({
+      'cvat-worker-import': ['rq:queue:import'],
+      'cvat-worker-export': ['rq:queue:export'],
+      'cvat-worker-annotation': ['rq:queue:annotation'],
+      'cvat-worker-quality-reports': ['rq:queue:quality_reports'],
+      'cvat-worker-chunks': ['rq:queue:chunks'],
+      'cvat-worker-consensus': ['rq:queue:consensus'],
+    });
+    for (const x of c.components.filter((y) => y.scaleRules.length)) expect(x.replicas.min).toBeGreaterThanOrEqual(1);
+  });
+
+  it('defines SMOKESCREEN_OPTS on the server and every smokescreen-running worker', () => {
+    const running = c.components.filter(runsSmokescreen).map((x) => x.name).sort();
+    expect(running).toEqual(['cvat-server', 'cvat-worker-annotation', 'cvat-worker-chunks', 'cvat-worker-export', 'cvat-worker-import', 'cvat-worker-webhooks']);
+    for (const name of running) expect(env(comp(c, name), 'SMOKESCREEN_OPTS')).toEqual({ name: 'SMOKESCREEN_OPTS', value: '' });
+  });
+
+  it('gives the cleaning worker CVAT_REDIS_INMEM_PASSWORD from a secret and explicit Redis ports', () => {
+    const utils = comp(c, 'cvat-worker-utils');
+    expect(env(utils, 'CVAT_REDIS_INMEM_PASSWORD')).toEqual({ name: 'CVAT_REDIS_INMEM_PASSWORD', secretRef: 'redis-inmem-password' });
+    expect(env(utils, 'CVAT_REDIS_INMEM_PORT')).toEqual({ name: 'CVAT_REDIS_INMEM_PORT', componentRef: { component: 'cvat-redis-inmem', part: 'port' } });
+    expect(env(utils, 'CVAT_REDIS_ONDISK_PORT')).toEqual({ name: 'CVAT_REDIS_ONDISK_PORT', componentRef: { component: 'cvat-redis-ondisk', part: 'port' } });
+  });
+
+  it('models managed PostgreSQL as platform references and the password as a secret', () => {
+    const server = comp(c, 'cvat-server');
+    expect(env(server, 'CVAT_POSTGRES_HOST')).toEqual({ name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' });
+    expect(env(server, 'CVAT_POSTGRES_PASSWORD')).toEqual({ name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'postgres-admin-password' });
+    expect(env(server, 'DJANGO_SECRET_KEY')).toEqual({ name: 'DJANGO_SECRET_KEY', secretRef: 'django-secret-key' });
+  });
+
+  it('derives ALLOWED_HOSTS, CVAT_HOST and CVAT_BASE_URL of the server from the edge', () => {
+    const server = comp(c, 'cvat-server');
+    expect(env(server, 'ALLOWED_HOSTS')).toEqual({ name: 'ALLOWED_HOSTS', platformRef: 'edge.allowedHosts' });
+    expect(env(server, 'CVAT_HOST')).toEqual({ name: 'CVAT_HOST', platformRef: 'edge.host' });
+    expect(env(server, 'CVAT_BASE_URL')).toEqual({ name: 'CVAT_BASE_URL', platformRef: 'edge.baseUrl' });
+  });
+
+  it('makes OPA reachable as opa:8181 and points its bundle at the server', () => {
+    const opa = comp(c, 'opa');
+    expect(opa.ingress).toEqual({ transport: 'tcp', targetPort: 8181, exposedPort: 8181, external: false });
+    expect(opa.args).toContain('--set=services.cvat.url=http://cvat-server:8080');
+    expect(comp(c, 'cvat-server').ingress).toMatchObject({ transport: 'tcp', exposedPort: 8080, targetPort: 8080 });
+    expect(env(comp(c, 'cvat-server'), 'CVAT_OPA_URL')).toEqual({ name: 'CVAT_OPA_URL', componentRef: { component: 'opa', part: 'url' } });
+  });
+
+  it('starts kvrocks with its data in a subdirectory, a password and upstream\'s compaction', () => {
+    const kv = comp(c, 'cvat-redis-ondisk');
+    const cmd = kv.command?.join(' ') ?? '';
+    expect(cmd).toContain('--dir /var/lib/kvrocks/data');
+    expect(cmd).toContain('--requirepass "$KVROCKS_PASSWORD"');
+    expect(cmd).toContain('--compact-cron "0 3 * * *"');
+    expect(kv.mounts).toEqual([{ storage: 'cvat-cache', mountPath: '/var/lib/kvrocks/data', readOnly: false }]);
+    expect(c.storages.find((s) => s.name === 'cvat-cache')?.kind).toBe('ephemeral');
+  });
+
+  it('keeps Redis AOF persistence on replica-scoped ephemeral storage', () => {
+    const redis = comp(c, 'cvat-redis-inmem');
+    expect(redis.args?.join(' ')).toContain('--appendonly yes');
+    expect(redis.mounts[0]?.mountPath).toBe('/data');
+    expect(c.storages.find((s) => s.name === redis.mounts[0]?.storage)?.kind).toBe('ephemeral');
+  });
+
+  it('mounts the CVAT shares with the django user\'s uid and gid', () => {
+    for (const name of ['cvat-data', 'cvat-keys', 'cvat-logs']) {
+      const s = c.storages.find((x) => x.name === name);
+      expect(s?.kind).toBe('smb');
+      expect(s?.mountOptions).toMatch(/(^|,)uid=1000,gid=1000(,|$)/);
+    }
+  });
+
+  it('probes every long-running app with ingress and none of the workers', () => {
+    for (const x of c.components.filter((y) => y.ingress)) {
+      expect(x.probes.liveness, x.name).toBeDefined();
+      expect(x.probes.readiness, x.name).toBeDefined();
+    }
+    for (const x of c.components.filter((y) => y.role === 'worker')) expect(x.probes).toEqual({});
+    expect(comp(c, 'cvat-server').probes.readiness?.path).toBe('/api/server/about');
+    expect(comp(c, 'cvat-server').probes.startup).toBeDefined();
+  });
+
+  it('has Grafana optional and off, analytics optional and on', () => {
+    expect(comp(c, 'grafana')).toMatchObject({ optional: true, enabled: false });
+    expect(comp(c, 'clickhouse')).toMatchObject({ optional: true, enabled: true });
+    expect(comp(c, 'vector')).toMatchObject({ optional: true, enabled: true });
+  });
+
+  it('returns a fresh copy on every call', () => {
+    const a = defaultCatalogue();
+    comp(a, 'cvat-server').replicas.max = 7;
+    expect(comp(defaultCatalogue(), 'cvat-server').replicas.max).toBe(1);
+  });
+});

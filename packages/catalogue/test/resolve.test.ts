@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import {
+  componentAddress,
+  defaultCatalogue,
+  edgeUrls,
+  parseEnvironmentConfig,
+  renderEnv,
+  resolveCatalogue,
+  type Catalogue,
+  type EnvironmentConfig,
+  type EnvironmentConfigInput,
+} from '../src/index';
+import { comp } from './support/catalogue';
+
+function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
+  const r = parseEnvironmentConfig({ name: 'dev', edge: { acmeEmail: 'ops@example.com' }, ...extra });
+  if (!r.value) throw new Error(JSON.stringify(r.errors));
+  return r.value;
+}
+function resolved(extra: Partial<EnvironmentConfigInput> = {}): Catalogue {
+  const r = resolveCatalogue(config(extra));
+  if (!r.value) throw new Error(r.errors.map((e) => e.message).join('\n'));
+  return r.value;
+}
+const env = (c: Catalogue, component: string, name: string) => comp(c, component).env.find((e) => e.name === name);
+
+describe('resolveCatalogue', () => {
+  it('resolves the default environment without errors or warnings', () => {
+    const r = resolveCatalogue(config());
+    expect(r.errors).toBeUndefined();
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('sets every CVAT image tag from cvatVersion', () => {
+    const c = resolved({ cvatVersion: 'v2.74.0' });
+    expect(c.cvatVersion).toBe('v2.74.0');
+    for (const x of c.components.filter((y) => y.image.repository.startsWith('cvat/'))) expect(x.image.tag).toBe('v2.74.0');
+    expect(comp(c, 'opa').image.tag).toBe('1.12.2');
+  });
+
+  it('derives CVAT_HOST, CVAT_BASE_URL, ALLOWED_HOSTS and the Grafana URL from the edge hostname', () => {
+    const c = resolved({ grafana: true, edge: { acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' } });
+    expect(env(c, 'cvat-server', 'CVAT_HOST')).toEqual({ name: 'CVAT_HOST', value: 'cvat.example.com', derivedFrom: 'edge.host' });
+    expect(env(c, 'cvat-server', 'CVAT_BASE_URL')).toEqual({ name: 'CVAT_BASE_URL', value: 'https://cvat.example.com', derivedFrom: 'edge.baseUrl' });
+    expect(env(c, 'cvat-server', 'ALLOWED_HOSTS')).toEqual({ name: 'ALLOWED_HOSTS', value: 'cvat.example.com,cvat-server', derivedFrom: 'edge.allowedHosts' });
+    expect(env(c, 'grafana', 'GF_SERVER_ROOT_URL')).toMatchObject({ value: 'https://cvat.example.com/analytics' });
+    expect(env(c, 'edge', 'CVAT_HOST')).toMatchObject({ value: 'cvat.example.com' });
+  });
+
+  it('uses the public IP name as host when the edge VM has no hostname', () => {
+    const cfg = config();
+    const c = resolved();
+    expect(env(c, 'cvat-server', 'CVAT_HOST')).toMatchObject({ value: edgeUrls(cfg).host });
+    expect(edgeUrls(cfg).host).toMatch(/^cvat-dev-[0-9a-f]{8}\.westeurope\.cloudapp\.azure\.com$/);
+  });
+
+  it('leaves only postgres.host for infra and resolves the other PostgreSQL values', () => {
+    const c = resolved({ postgres: { administratorLogin: 'cvatowner', databaseName: 'annotations' } });
+    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_HOST')).toEqual({ name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' });
+    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_USER')).toMatchObject({ value: 'cvatowner' });
+    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_DBNAME')).toMatchObject({ value: 'annotations' });
+    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_PORT')).toMatchObject({ value: '5432' });
+    const platformRefs = c.components.flatMap((x) => x.env.filter((e) => 'platformRef' in e).map((e) => ('platformRef' in e ? e.platformRef : '')));
+    expect(new Set(platformRefs)).toEqual(new Set(['postgres.host']));
+  });
+
+  it('turns analytics off: no ClickHouse, vector, CLICKHOUSE_* or vector logging, CVAT_ANALYTICS=0, no ClickHouse secret or storage', () => {
+    const c = resolved({ analytics: false });
+    expect(comp(c, 'clickhouse').enabled).toBe(false);
+    expect(comp(c, 'vector').enabled).toBe(false);
+    for (const name of ['cvat-server', 'cvat-init', 'cvat-worker-export']) {
+      const x = comp(c, name);
+      expect(x.env.filter((e) => e.name.startsWith('CLICKHOUSE_') || e.name.startsWith('DJANGO_LOG_SERVER_'))).toEqual([]);
+      expect(x.secrets).not.toContain('clickhouse-password');
+    }
+    expect(env(c, 'cvat-server', 'CVAT_ANALYTICS')).toEqual({ name: 'CVAT_ANALYTICS', value: '0' });
+    expect(env(c, 'cvat-init', 'CVAT_ANALYTICS')).toEqual({ name: 'CVAT_ANALYTICS', value: '0' });
+    expect(c.secrets.map((s) => s.name)).not.toContain('clickhouse-password');
+    expect(c.storages.map((s) => s.name)).not.toContain('cvat-events');
+    expect(c.storages.map((s) => s.name)).not.toContain('cvat-config');
+  });
+
+  it('turns Grafana on with analytics', () => {
+    const c = resolved({ grafana: true });
+    expect(comp(c, 'grafana').enabled).toBe(true);
+    expect(c.storages.map((s) => s.name)).toContain('cvat-config');
+  });
+
+  it('disables the edge for edge.mode none', () => {
+    const c = resolved({ edge: { mode: 'none', hostname: 'cvat.corp.example' } });
+    expect(comp(c, 'edge').enabled).toBe(false);
+    expect(env(c, 'cvat-server', 'CVAT_HOST')).toMatchObject({ value: 'cvat.corp.example' });
+  });
+
+  it('applies SMOKESCREEN_OPTS everywhere it is defined', () => {
+    const c = resolved({ smokescreenOpts: '--allow-range=10.28.0.0/16' });
+    const values = c.components.flatMap((x) => x.env.filter((e) => e.name === 'SMOKESCREEN_OPTS').map((e) => ('value' in e ? e.value : '')));
+    expect(values).toHaveLength(10);
+    expect(new Set(values)).toEqual(new Set(['--allow-range=10.28.0.0/16']));
+  });
+
+  it('applies resource, replica, image, profile and env overrides', () => {
+    const c = resolved({
+      components: {
+        'cvat-worker-export': { resources: { cpuCores: 2, memoryGiB: 4 }, replicas: { min: 2, max: 6 }, env: { NUMPROCS: '4', EXTRA_FLAG: 'x' } },
+        opa: { image: { tag: '1.13.0' } },
+        'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 3, memoryGiB: 12 } },
+      },
+      storages: { 'cvat-cache': { kind: 'nfs', quotaGiB: 100 } },
+    });
+    const x = comp(c, 'cvat-worker-export');
+    expect(x.resources).toEqual({ cpuCores: 2, memoryGiB: 4 });
+    expect(x.replicas).toEqual({ min: 2, max: 6 });
+    expect(env(c, 'cvat-worker-export', 'NUMPROCS')).toEqual({ name: 'NUMPROCS', value: '4' });
+    expect(env(c, 'cvat-worker-export', 'EXTRA_FLAG')).toEqual({ name: 'EXTRA_FLAG', value: 'x' });
+    expect(comp(c, 'opa').image.tag).toBe('1.13.0');
+    expect(comp(c, 'cvat-server').workloadProfile).toBe('D4');
+    expect(c.storages.find((s) => s.name === 'cvat-cache')).toMatchObject({ kind: 'nfs', quotaGiB: 100 });
+  });
+
+  it.each<{ name: string; components: EnvironmentConfigInput['components']; message: string }>([
+    { name: 'too many replicas', components: { 'cvat-worker-import': { replicas: { max: 500 } } }, message: "'components.cvat-worker-import.replicas.max' (500) must be between 1 and 300" },
+    { name: 'an invalid Consumption pair', components: { 'cvat-server': { resources: { memoryGiB: 3 } } }, message: "'components.cvat-server.resources.memoryGiB' (3) must be 2 (2 × cpuCores 1)" },
+    { name: 'a scaled scheduler worker', components: { 'cvat-worker-webhooks': { replicas: { max: 2 } } }, message: "'components.cvat-worker-webhooks.replicas' ({\"min\":1,\"max\":2}) must be { min: 1, max: 1 }" },
+    { name: 'a disabled required component', components: { 'cvat-worker-chunks': { enabled: false } }, message: "'components.cvat-worker-chunks.enabled' (false) must be true" },
+    { name: 'one worker on another CVAT version', components: { 'cvat-worker-import': { image: { tag: 'v2.72.0' } } }, message: "'components.cvat-worker-import.image.tag' (\"v2.72.0\") must equal cvatVersion" },
+    { name: 'an unpinned tag', components: { opa: { image: { tag: 'latest' } } }, message: "'components.opa.image.tag' (\"latest\") must be a pinned release tag" },
+    { name: 'a plaintext password override', components: { 'cvat-server': { env: { CVAT_POSTGRES_PASSWORD: 'hunter2' } } }, message: 'must take CVAT_POSTGRES_PASSWORD from a secret' },
+    { name: 'a literal ALLOWED_HOSTS override', components: { 'cvat-server': { env: { ALLOWED_HOSTS: '*' } } }, message: 'must be derived from the edge hostname' },
+    { name: 'ClickHouse disabled while analytics is on', components: { clickhouse: { enabled: false } }, message: 'must be "0" because ClickHouse is disabled' },
+    { name: 'a CPU beyond a D4 node', components: { 'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 6, memoryGiB: 12 } } }, message: "'components.cvat-server.resources.cpuCores' (6) must fit on one D4 node" },
+  ])('rejects an override with $name, through the catalogue rules', ({ components, message }) => {
+    const r = resolveCatalogue(config({ components }));
+    expect(r.value).toBeUndefined();
+    expect(r.errors?.map((e) => e.message).some((m) => m.includes(message)), r.errors?.map((e) => e.message).join('\n')).toBe(true);
+  });
+
+  it('rejects moving a store to SMB through a storage override', () => {
+    const r = resolveCatalogue(config({ storages: { 'cvat-events': { kind: 'smb' } } }));
+    expect(r.errors?.[0]?.message).toBe(
+      "'components.clickhouse.mounts[0].storage' (\"cvat-events\") must not be an SMB share for the store clickhouse (no hard links, renames or locks on SMB); use an ephemeral or nfs storage",
+    );
+  });
+
+  it('does not change the default catalogue', () => {
+    resolved({ components: { 'cvat-server': { replicas: { max: 3 } } } });
+    expect(comp(defaultCatalogue(), 'cvat-server').replicas.max).toBe(1);
+  });
+});
+
+describe('addresses and rendered env', () => {
+  const c = resolved();
+  it('gives TCP apps as host:exposedPort', () => {
+    expect(componentAddress(c, { component: 'opa', part: 'url' })).toBe('http://opa:8181');
+    expect(componentAddress(c, { component: 'cvat-redis-inmem', part: 'port' })).toBe('6379');
+    expect(componentAddress(c, { component: 'cvat-worker-import', part: 'host' })).toBeUndefined();
+  });
+
+  it('renders the server env with every reference but secrets resolved', () => {
+    const cfg = config();
+    const rendered = renderEnv(c, comp(c, 'cvat-server'), cfg);
+    const byName = Object.fromEntries(rendered.map((e) => [e.name, 'value' in e ? e.value : `secret:${e.secretRef}`]));
+    expect(byName).toMatchObject({
+      CVAT_POSTGRES_HOST: expect.stringMatching(/^cvat-dev-pg-[0-9a-f]{8}\.postgres\.database\.azure\.com$/),
+      CVAT_REDIS_INMEM_HOST: 'cvat-redis-inmem',
+      CVAT_REDIS_INMEM_PORT: '6379',
+      CVAT_REDIS_ONDISK_PORT: '6666',
+      CVAT_OPA_URL: 'http://opa:8181',
+      DJANGO_LOG_SERVER_HOST: 'vector',
+      DJANGO_LOG_SERVER_PORT: '8282',
+      CLICKHOUSE_HOST: 'clickhouse',
+      CVAT_POSTGRES_PASSWORD: 'secret:postgres-admin-password',
+      CVAT_ANALYTICS: '1',
+    });
+  });
+});

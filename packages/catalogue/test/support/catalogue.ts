@@ -1,0 +1,33 @@
+// Helpers for tests: fresh default catalogues and mutable access to components.
+import { defaultCatalogue, type Catalogue, type Component, type EnvVar } from '../../src/index';
+
+/** A fresh default catalogue after `change` has modified it. */
+export function changed(change: (c: Catalogue) => void): Catalogue {
+  const c = defaultCatalogue();
+  change(c);
+  return c;
+}
+
+/** The component `name` of `c` (fails the test when missing). */
+export function comp(c: Catalogue, name: string): Component {
+  const x = c.components.find((y) => y.name === name);
+  if (!x) throw new Error(`test setup: no component ${name}`);
+  return x;
+}
+
+/** Removes env variable `name` from a component. */
+export function dropEnv(x: Component, name: string): void {
+  x.env = x.env.filter((e) => e.name !== name);
+}
+
+/** Replaces env variable `name` of a component. */
+export function setEnv(x: Component, env: EnvVar): void {
+  const i = x.env.findIndex((e) => e.name === env.name);
+  if (i === -1) x.env.push(env);
+  else x.env[i] = env;
+}
+
+/** Index of env variable `name` in a component. */
+export function envIndex(x: Component, name: string): number {
+  return x.env.findIndex((e) => e.name === name);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CatalogueError,
+  SECONDS_PER_MONTH,
+  backendComponents,
+  defaultCatalogue,
+  dependencyGraph,
+  deployOrder,
+  destroyOrder,
+  enabledComponents,
+  mountedStorages,
+  referencedSecrets,
+  resourceTotals,
+  workerQueues,
+} from '../src/index';
+import { changed, comp } from './support/catalogue';
+
+describe('derived views', () => {
+  const c = defaultCatalogue();
+
+  it('lists enabled components only', () => {
+    expect(enabledComponents(c).map((x) => x.name)).not.toContain('grafana');
+    expect(enabledComponents(c)).toHaveLength(17);
+  });
+
+  it('drops dependencies on disabled optional components from the graph', () => {
+    const g = dependencyGraph(c);
+    expect(g.edge).toEqual(['cvat-server', 'cvat-ui']);
+    expect(g.grafana).toBeUndefined();
+  });
+
+  it('deploys every component after its dependencies', () => {
+    const order = deployOrder(c);
+    const g = dependencyGraph(c);
+    for (const [name, deps] of Object.entries(g)) for (const d of deps) expect(order.indexOf(d), `${d} before ${name}`).toBeLessThan(order.indexOf(name));
+    expect(order[0]).toBe('cvat-redis-inmem');
+    expect(order.indexOf('cvat-init')).toBeLessThan(order.indexOf('cvat-server'));
+    expect(order.at(-1)).toBe('edge');
+  });
+
+  it('destroys in the reverse order', () => {
+    expect(destroyOrder(c)).toEqual([...deployOrder(c)].reverse());
+  });
+
+  it('throws a CatalogueError for a cyclic graph', () => {
+    const cyclic = changed((x) => comp(x, 'cvat-redis-inmem').dependsOn.push('cvat-ui'));
+    expect(() => deployOrder(cyclic)).toThrow(CatalogueError);
+  });
+
+  it('maps workers to their queues', () => {
+    expect(workerQueues(c)).toEqual({
+      'cvat-worker-import': ['import'],
+      'cvat-worker-export': ['export'],
+      'cvat-worker-annotation': ['annotation'],
+      'cvat-worker-webhooks': ['webhooks'],
+      'cvat-worker-quality-reports': ['quality_reports'],
+      'cvat-worker-chunks': ['chunks'],
+      'cvat-worker-consensus': ['consensus'],
+      'cvat-worker-utils': ['notifications', 'cleaning'],
+    });
+  });
+
+  it('names the backend components that mount data, keys and logs', () => {
+    expect(backendComponents(c)).toEqual([
+      'cvat-init',
+      'cvat-server',
+      'cvat-worker-import',
+      'cvat-worker-export',
+      'cvat-worker-annotation',
+      'cvat-worker-webhooks',
+      'cvat-worker-quality-reports',
+      'cvat-worker-chunks',
+      'cvat-worker-consensus',
+      'cvat-worker-utils',
+    ]);
+  });
+
+  it('sums CPU and memory at min and max replicas, without the job and the edge', () => {
+    const t = resourceTotals(c);
+    expect(t.components.map((r) => r.name)).not.toContain('cvat-init');
+    expect(t.components.map((r) => r.name)).not.toContain('edge');
+    const atMin = t.components.reduce((s, r) => s + r.cpuCores * r.minReplicas, 0);
+    expect(t.atMinReplicas.cpuCores).toBeCloseTo(atMin);
+    expect(t.atMinReplicas).toEqual({ replicas: 15, cpuCores: 8.5, memoryGiB: 17, vcpuSecondsPerMonth: 8.5 * SECONDS_PER_MONTH, memoryGiBSecondsPerMonth: 17 * SECONDS_PER_MONTH });
+    expect(t.atMaxReplicas.cpuCores).toBeGreaterThan(t.atMinReplicas.cpuCores);
+    expect(t.atMaxReplicas.memoryGiB).toBeCloseTo(2 * t.atMaxReplicas.cpuCores);
+  });
+
+  it('reflects a replica change in the totals', () => {
+    const more = changed((x) => (comp(x, 'cvat-worker-export').replicas = { min: 3, max: 3 }));
+    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(8.5 + 2 * 0.75);
+  });
+
+  it('lists the secrets and storages in use', () => {
+    expect(referencedSecrets(c)).toContain('clickhouse-password');
+    expect(mountedStorages(c)).toEqual(['cvat-data', 'cvat-keys', 'cvat-logs', 'cvat-config', 'cvat-redis-data', 'cvat-cache', 'cvat-events', 'cvat-vector-data']);
+  });
+});
