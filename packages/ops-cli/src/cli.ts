@@ -1,0 +1,376 @@
+/**
+ * Declares every `cvat-ops` command: description, options, examples. Implementations are loaded with
+ * `await import('./commands/<name>/index.js')` inside each action (nodenext: the .js suffix is required) so `cvat-ops --help` loads nothing but commander
+ * (see `npm run bench`). Keep this file free of static imports of Azure SDKs, pg, the catalogue or command modules:
+ * only `import type` from them.
+ *
+ * Adding a command: declare it with `defineCommand`/`.command()`, build its options object in the action, and call
+ * `run(() => import('./commands/<name>/index.js').then((m) => m.<fn>), options)`. The function gets `(options, runtime)` and
+ * returns a `CommandResult` (src/output); printing and exit codes happen here and in src/index.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, ExitError } from './errors';
+import type { Runtime } from './context/runtime';
+import type { GlobalOptions } from './context/global-options';
+import { printResult, type CommandResult } from './output';
+import type { DbConnectionFlags, DbCheckOptions, DbQueryOptions, DbShellOptions } from './commands/db';
+import type { StorageUploadOptions, StorageConfigPushOptions, StorageRulesOptions } from './commands/storage';
+import type { StatusOptions } from './commands/status';
+import type { DriftOptions } from './commands/drift';
+import type { AppsDeleteOptions, AppsRestartOptions, AppsRecreateOptions } from './commands/apps';
+import type { LogsOptions } from './commands/logs';
+
+/** The exit-code table printed after `--help` (keep in sync with src/errors.ts EXIT and the README). */
+export const EXIT_CODES_HELP = `Exit codes:
+  0   success (every check passed)
+  1   operation failed, a check failed, or partial failure (every outcome is listed)
+  2   usage error: bad arguments or options, unknown component, share or command
+  3   refused: destructive command without --yes in a non-interactive shell, or declined; nothing changed
+  4   Azure, authentication or configuration error (credential, 401/403, environment file, password, TLS)
+  5   not found: Azure resource, share, database or local path
+  70  internal error (a bug in cvat-ops)
+  130 interrupted`;
+
+const ENVIRONMENT_HELP = `Environment variables:
+  CVAT_OPS_ENV            default for --env
+  AZURE_SUBSCRIPTION_ID   default for --subscription
+  AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE
+                          picked up by DefaultAzureCredential (or use az login / managed identity)
+  PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGSSLROOTCERT PGCONNECT_TIMEOUT
+                          defaults for the db commands
+  AZURE_STORAGE_KEY       storage account key for storage upload (else listed through ARM)`;
+
+/** Turns a commander parse failure into a usage error message naming the option and the value. */
+export function parseInteger(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`'${name}' (${value}) must be an integer between ${min} and ${max}.`);
+    }
+    return n;
+  };
+}
+
+function parseIPv4(value: string): string {
+  if (!/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(value)) {
+    throw new InvalidArgumentError(`'--ip' (${value}) must be an IPv4 address like 203.0.113.7.`);
+  }
+  return value;
+}
+
+/** Reads the global options (declared on the program) merged with the command's own. */
+function globals(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  return {
+    env: o.env as string | undefined,
+    subscription: o.subscription as string | undefined,
+    resourceGroup: o.resourceGroup as string | undefined,
+    json: Boolean(o.json),
+    yes: Boolean(o.yes),
+    dryRun: Boolean(o.dryRun),
+  };
+}
+
+type CommandFn<O> = (options: O, runtime: Runtime) => Promise<CommandResult>;
+
+/** Builds the program. `runtime` is captured by the actions; results go to `onResult`. */
+export function buildProgram(runtime: Runtime, onResult: (result: CommandResult, options: GlobalOptions) => void): Command {
+  const run = async <O extends GlobalOptions>(load: () => Promise<CommandFn<O>>, options: O): Promise<void> => {
+    const fn = await load();
+    onResult(await fn(options, runtime), options);
+  };
+
+  const program = new Command('cvat-ops')
+    .description('Operate a CVAT deployment on Azure Container Apps: status, drift, apps, logs, storage and database.')
+    .version(readVersion(), '-V, --version')
+    .addOption(new Option('--env <name>', 'environment name (environments/<name>.yaml) or path to an environment file').env('CVAT_OPS_ENV'))
+    .addOption(new Option('--subscription <id>', 'Azure subscription id (overrides the environment file)').env('AZURE_SUBSCRIPTION_ID'))
+    .option('--resource-group <name>', 'resource group (overrides the name derived from the environment)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('--yes', 'answer yes to confirmations (required for destructive commands without a TTY)')
+    .option('--dry-run', 'show what would change and change nothing')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops db check --env dev\n  cvat-ops storage upload ./data cvat-data/imports --env dev\n  cvat-ops apps delete --all --env dev --dry-run`);
+  // subcommand --help also lists --env, --json, --yes, --dry-run …
+  program.configureHelp({ showGlobalOptions: true });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => runtime.stdout.write(s),
+    writeErr: (s) => runtime.stderr.write(s),
+  });
+
+  // ---------------------------------------------------------------- db
+  const db = program
+    .command('db')
+    .description('PostgreSQL: check the server, run read-only queries, open a shell')
+    .addHelpText(
+      'after',
+      `\nConnection: flags, then PG* variables, then --env (host from terraform outputs or the derived server name,\npassword from Key Vault). TLS: --sslmode disable|prefer|require|verify-ca|verify-full (default verify-full for\nAzure hosts, prefer otherwise).`,
+    );
+  const dbConnection = (cmd: Command): Command =>
+    cmd
+      .option('--host <host>', 'server host name, IP or unix socket directory (PGHOST)')
+      .option('--port <port>', 'server port (PGPORT, default 5432)', parseInteger('--port', 1, 65535))
+      .option('--user <name>', 'user name (PGUSER)')
+      .option('--database <name>', 'database name (PGDATABASE, default cvat)')
+      .addOption(
+        new Option('--sslmode <mode>', 'TLS mode (PGSSLMODE)').choices(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']),
+      )
+      .option('--ca <file>', 'CA certificate (PEM) for verify-ca/verify-full (PGSSLROOTCERT)')
+      .option('--connect-timeout <seconds>', 'connection timeout (PGCONNECT_TIMEOUT, default 10)', parseInteger('--connect-timeout', 1, 600));
+  const connection = (cmd: Command): DbConnectionFlags => {
+    const o = cmd.opts<Record<string, unknown>>();
+    const flags: DbConnectionFlags = {};
+    if (o.host !== undefined) flags.host = o.host as string;
+    if (o.port !== undefined) flags.port = o.port as number;
+    if (o.user !== undefined) flags.user = o.user as string;
+    if (o.database !== undefined) flags.database = o.database as string;
+    if (o.sslmode !== undefined) flags.sslmode = o.sslmode as DbConnectionFlags['sslmode'];
+    if (o.ca !== undefined) flags.ca = o.ca as string;
+    if (o.connectTimeout !== undefined) flags.connectTimeoutSeconds = o.connectTimeout as number;
+    return flags;
+  };
+
+  dbConnection(
+    db
+      .command('check')
+      .description('check connectivity, TLS, server version, the cvat database, Django migrations, connections and long queries')
+      .addHelpText('after', '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json'),
+  ).action(async (_opts, cmd: Command) => {
+    const options: DbCheckOptions = { ...globals(cmd), connection: connection(cmd) };
+    await run(() => import('./commands/db/index.js').then((m) => m.dbCheck), options);
+  });
+
+  dbConnection(
+    db
+      .command('query')
+      .description('run one SQL statement; read-only (BEGIN READ ONLY … ROLLBACK) unless --write')
+      .argument('<sql>', 'one SQL statement')
+      .option('--write', 'allow writes: run in a read-write transaction and COMMIT (asks for confirmation; --dry-run rolls back)')
+      .option('--max-rows <n>', 'rows to print (default 1000)', parseInteger('--max-rows', 1, 1_000_000))
+      .addHelpText(
+        'after',
+        `\nExamples:\n  cvat-ops db query "select count(*) from engine_task" --env dev\n  cvat-ops db query "update auth_user set is_active = false where id = 7" --write --env dev`,
+      ),
+  ).action(async (sql: string, _opts, cmd: Command) => {
+    const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
+    const options: DbQueryOptions = { ...globals(cmd), connection: connection(cmd), sql, write: Boolean(o.write) };
+    if (o.maxRows !== undefined) options.maxRows = o.maxRows;
+    await run(() => import('./commands/db/index.js').then((m) => m.dbQuery), options);
+  });
+
+  dbConnection(
+    db
+      .command('shell')
+      .description('interactive SQL shell (psql-like: \\q \\dt \\d \\conninfo \\x \\timing \\?); reads statements from stdin when not a TTY')
+      .option('--write', 'allow writes (autocommit like psql); without it every statement runs read-only')
+      .addHelpText('after', `\nExamples:\n  cvat-ops db shell --env dev\n  echo "select 1;" | cvat-ops db shell --host 127.0.0.1 --user cvat`),
+  ).action(async (_opts, cmd: Command) => {
+    const o = cmd.opts<{ write?: boolean }>();
+    const options: DbShellOptions = { ...globals(cmd), connection: connection(cmd), write: Boolean(o.write) };
+    await run(() => import('./commands/db/index.js').then((m) => m.dbShell), options);
+  });
+
+  // ---------------------------------------------------------------- storage
+  const storage = program.command('storage').description('Azure file shares: upload files, push component config, show network rules');
+  const storageAccount = (cmd: Command): Command =>
+    cmd
+      .option('--account <name>', 'storage account name (default: derived from --env)')
+      .option('--concurrency <n>', 'parallel file uploads (default 4)', parseInteger('--concurrency', 1, 64));
+
+  storageAccount(
+    storage
+      .command('upload')
+      .description('upload a file or folder to a share (parallel, skips identical files by size + MD5, resumable)')
+      .argument('<local-path>', 'file or folder to upload')
+      .argument('<share-path>', 'share name, optionally followed by a folder: <share>[/<path>]')
+      .addHelpText(
+        'after',
+        `\nA folder's contents go under <share>/<path>/ (like cp -r dir/. dest/); a file goes to <share>/<path>/<name>.\nA re-run after an interruption skips files already complete (same size and Content-MD5) and re-uploads partial\nones. Replaces 'azcopy copy'.\n\nExamples:\n  cvat-ops storage upload ./share-seed cvat-data --env dev\n  cvat-ops storage upload vector.toml cvat-config/vector --env dev --dry-run`,
+      ),
+  ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
+    const o = cmd.opts<{ account?: string; concurrency?: number }>();
+    const options: StorageUploadOptions = { ...globals(cmd), localPath, sharePath };
+    if (o.account !== undefined) options.account = o.account;
+    if (o.concurrency !== undefined) options.concurrency = o.concurrency;
+    await run(() => import('./commands/storage/index.js').then((m) => m.storageUpload), options);
+  });
+
+  const config = storage.command('config').description("component configuration files declared in the catalogue ('configFiles')");
+  storageAccount(
+    config
+      .command('push')
+      .description("upload every enabled component's configFiles to its share (skips identical files)")
+      .argument('[component...]', 'only these components (default: all enabled)')
+      .addHelpText('after', '\nExamples:\n  cvat-ops storage config push --env dev\n  cvat-ops storage config push vector --env dev --dry-run'),
+  ).action(async (components: string[], _opts, cmd: Command) => {
+    const o = cmd.opts<{ account?: string; concurrency?: number }>();
+    const options: StorageConfigPushOptions = { ...globals(cmd), components };
+    if (o.account !== undefined) options.account = o.account;
+    if (o.concurrency !== undefined) options.concurrency = o.concurrency;
+    await run(() => import('./commands/storage/index.js').then((m) => m.storageConfigPush), options);
+  });
+
+  storage
+    .command('rules')
+    .description("show the storage account's network rule set and whether an IP / each app subnet is allowed")
+    .option('--account <name>', 'storage account name (default: derived from --env)')
+    .option('--ip <address>', 'check this IPv4 address against the rules', parseIPv4)
+    .option('--my-ip', "also check this machine's public egress IP (asks api.ipify.org)")
+    .addHelpText(
+      'after',
+      `\nReplaces 'az storage account show --query networkRuleSet'.\n\nExamples:\n  cvat-ops storage rules --env dev\n  cvat-ops storage rules --env dev --ip 203.0.113.7 --my-ip --json`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
+      const options: StorageRulesOptions = { ...globals(cmd), myIp: Boolean(o.myIp) };
+      if (o.account !== undefined) options.account = o.account;
+      if (o.ip !== undefined) options.ip = o.ip;
+      await run(() => import('./commands/storage/index.js').then((m) => m.storageRules), options);
+    });
+
+  // ---------------------------------------------------------------- status, drift, apps, logs (ops-arm helper)
+  // registered below by small targeted edits; keep the pattern above (build options, then run(import(...))).
+
+  program
+    .command('status')
+    .description('every catalogue component in Azure: exists, state, active revision, replicas, image; init job; server health')
+    .option('--no-health', 'skip the request to https://<edge>/api/server/health/')
+    .option('--health-timeout <seconds>', 'seconds to wait for the health endpoint (default 10)', parseInteger('--health-timeout', 1, 120))
+    .addHelpText(
+      'after',
+      `\nExit code 1 when a component is missing, not Succeeded/Running, below its minimum replicas, runs another image\nthan the catalogue, the init job's last run failed, or the server health endpoint answers non-200.\nAn unreachable edge is reported but not counted as unhealthy.\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops status --env dev --json --no-health`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
+      const options: StatusOptions = { ...globals(cmd), noHealth: o.health === false };
+      if (o.healthTimeout !== undefined) options.healthTimeoutSeconds = o.healthTimeout;
+      await run(() => import('./commands/status/index.js').then((m) => m.status), options);
+    });
+
+  program
+    .command('drift')
+    .description('field-by-field difference between live container apps/jobs and the catalogue + environment config')
+    .addHelpText(
+      'after',
+      `\nCompares image, cpu/memory, min/max replicas, command/args, env names and plain values, secret references,\nKey Vault secret of each app secret, volume mounts, ingress (transport, ports, external) and probes; lists\napps live but not in the catalogue, and catalogue apps missing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const options: DriftOptions = globals(cmd);
+      await run(() => import('./commands/drift/index.js').then((m) => m.drift), options);
+    });
+
+  const apps = program
+    .command('apps')
+    .description('container apps: delete in dependency order, restart the active revision, recreate through the infra deploy')
+    .addHelpText(
+      'after',
+      `\nWhich one to use:\n  restart   the process is stuck or needs to re-read secrets, and the configuration is right: restarts the\n            replicas of the active revision in place (no new revision, nothing in Terraform changes)\n  recreate  the Azure resource itself is broken (failed provisioning, stuck revision) or a change ACA cannot\n            apply in place: destroys and recreates it through the infra deploy (terraform -replace)\n  deploy    the catalogue or environment changed: 'npx nx run infra:deploy -- --env <name>' creates a new\n            revision with the new template\n  delete    tear apps down (before destroying the environment, or to drop a disabled component)`,
+    );
+
+  apps
+    .command('delete')
+    .description('delete container apps (and the init job) in reverse dependency order, reporting every outcome')
+    .argument('[name...]', 'component names (see cvat-ops status); or --all')
+    .option('--all', 'every catalogue container app and job (enabled or not; the edge VM is left to infra)')
+    .addHelpText(
+      'after',
+      `\nReplaces the reference guide's fifteen 'az containerapp delete --name <n> --resource-group $RG --yes' lines.\nAsks for confirmation listing what goes (refuses without --yes when not on a terminal); --dry-run shows the\nplan. Continues past a failed delete and exits 1 listing every outcome: deleted, not found (already gone), failed.\n\nExamples:\n  cvat-ops apps delete --all --env dev --dry-run\n  cvat-ops apps delete cvat-ui cvat-server --env dev --yes`,
+    )
+    .action(async (names: string[], _opts, cmd: Command) => {
+      const o = cmd.opts<{ all?: boolean }>();
+      const options: AppsDeleteOptions = { ...globals(cmd), names, all: Boolean(o.all) };
+      await run(() => import('./commands/apps/index.js').then((m) => m.appsDelete), options);
+    });
+
+  apps
+    .command('restart')
+    .description('restart the active revision(s) of one container app (process stuck, configuration unchanged)')
+    .argument('<name>', 'component name, e.g. cvat-server')
+    .addHelpText(
+      'after',
+      `\nUse restart when the app's configuration is right but its process is stuck, or after rotating a secret\n(containers read secrets at start). It restarts the replicas of the active revision in place. If the resource is\nbroken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.\n\nExamples:\n  cvat-ops apps restart cvat-server --env dev\n  cvat-ops apps restart opa --env dev --yes`,
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const options: AppsRestartOptions = { ...globals(cmd), name };
+      await run(() => import('./commands/apps/index.js').then((m) => m.appsRestart), options);
+    });
+
+  apps
+    .command('recreate')
+    .description("destroy and recreate one app through the infra deploy (the reference guide's terraform -replace)")
+    .argument('<name>', 'component name, e.g. cvat-worker-import')
+    .option('--address <address>', 'Terraform resource address (default: from the synthesized stack, else the construct ID contract)')
+    .addHelpText(
+      'after',
+      `\nUse recreate when the Azure resource is broken (failed provisioning, a revision that never becomes ready) or\nfor a change ACA cannot apply in place. It runs:\n  npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>\nwhich plans, asks for confirmation (skipped with --yes) and applies. The app is down between destroy and\ncreate. If the configuration is right and only the process is stuck, use 'cvat-ops apps restart'.\n\nExamples:\n  cvat-ops apps recreate cvat-worker-import --env dev --dry-run\n  cvat-ops apps recreate opa --env dev --address 'azurerm_container_app.opa_1A2B3C4D'`,
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const o = cmd.opts<{ address?: string }>();
+      const options: AppsRecreateOptions = { ...globals(cmd), name };
+      if (o.address !== undefined) options.address = o.address;
+      await run(() => import('./commands/apps/index.js').then((m) => m.appsRecreate), options);
+    });
+
+  program
+    .command('logs')
+    .description('stream console or system logs of one container app (auth token + ACA log stream)')
+    .argument('<name>', 'component name, e.g. cvat-server')
+    .option('-f, --follow', 'keep streaming new lines until Ctrl-C')
+    .option('--tail <n>', 'lines of history to start with, 0-300 (default 20)', parseInteger('--tail', 0, 300))
+    .addOption(new Option('--type <type>', 'console: the container output; system: ACA events (scheduling, probes, restarts)').choices(['console', 'system']).default('console'))
+    .option('--revision <name>', 'console: revision (default: the latest)')
+    .option('--replica <name>', 'console: replica (default: the first running one)')
+    .option('--container <name>', 'console: container (default: the first)')
+    .addHelpText(
+      'after',
+      `\nOne revision, replica and container at a time, like 'az containerapp logs show'. Older logs are in Log\nAnalytics (ContainerAppConsoleLogs_CL, ContainerAppSystemLogs_CL). With --json: collected into one object, or\none {"line": …} object per line with --follow.\n\nExamples:\n  cvat-ops logs cvat-server --env dev --tail 100\n  cvat-ops logs cvat-worker-import --env dev --follow\n  cvat-ops logs opa --env dev --type system`,
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const o = cmd.opts<{ follow?: boolean; tail?: number; type?: 'console' | 'system'; revision?: string; replica?: string; container?: string }>();
+      const options: LogsOptions = { ...globals(cmd), name, follow: Boolean(o.follow), type: o.type ?? 'console' };
+      if (o.tail !== undefined) options.tail = o.tail;
+      if (o.revision !== undefined) options.revision = o.revision;
+      if (o.replica !== undefined) options.replica = o.replica;
+      if (o.container !== undefined) options.container = o.container;
+      await run(() => import('./commands/logs/index.js').then((m) => m.logs), options);
+    });
+
+  return program;
+}
+
+function readVersion(): string {
+  try {
+    // src/cli.ts (tests) and dist/cli.js (binary) both sit one level below package.json
+    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Parses argv (without `node` and the script: `['db', 'check', '--json']`) and runs the command.
+ * Throws `ExitError` for usage errors (commander has already printed them) and for command failures.
+ * Returns the exit code of a completed command (0, or 1 when it reported failures).
+ */
+export async function runCli(argv: readonly string[], runtime: Runtime): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram(runtime, (result, options) => {
+    printResult(result, { json: options.json, stdout: runtime.stdout });
+    exitCode = result.exitCode ?? EXIT.OK;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
+      // commander already printed the message (and the help hint) to stderr
+      throw new ExitError(EXIT.USAGE, error.message.replace(/^error: /, ''), { data: { usage: true, printed: true } });
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,98 @@
+/**
+ * `cvat-ops drift`: field-by-field difference between the live container apps / jobs and the catalogue +
+ * environment config, including apps that exist live but not in the catalogue and catalogue apps missing live.
+ * Exit code 1 when anything differs.
+ */
+import { platformValue, type PlatformRef } from '@cvat-cloud/catalogue';
+import type { GlobalOptions } from '../../context/global-options';
+import type { Runtime } from '../../context/runtime';
+import { EXIT } from '../../errors';
+import { formatValue, type Block, type CommandResult } from '../../output';
+import { armFailure } from '../../azure/arm-errors';
+import { listContainerApps, listJobs } from '../../azure/live-state';
+import { resolveAcaTarget, type AcaDeps } from '../../azure/target';
+import { diffApps, type DriftReport } from './diff';
+import { expectedApps, type PlatformValue } from './expected';
+import { liveAppSpec, liveJobSpec } from './spec';
+import { messages } from './messages';
+
+export { diffApps, diffAppSpec } from './diff';
+export type { AppDrift, DriftReport, FieldDrift } from './diff';
+export { expectedAppSpec, expectedApps } from './expected';
+export { liveAppSpec, liveJobSpec } from './spec';
+
+/** Options of {@link drift}. */
+export type DriftOptions = GlobalOptions;
+
+/** What `drift --json` prints. */
+export interface DriftData extends DriftReport {
+  subscriptionId: string;
+  resourceGroup: string;
+  environment?: string;
+  drifted: boolean;
+  notes: string[];
+}
+
+/** Runs `cvat-ops drift`. */
+export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDeps = {}): Promise<CommandResult<DriftData>> {
+  const target = await resolveAcaTarget(options, runtime, messages.what, deps);
+  let live;
+  try {
+    const [apps, jobs] = await Promise.all([listContainerApps(target.client, target.resourceGroup), listJobs(target.client, target.resourceGroup)]);
+    live = [...apps.map(liveAppSpec), ...jobs.map(liveJobSpec)];
+  } catch (error) {
+    throw armFailure(error, messages.listFailed(target.resourceGroup), messages.listNext(target.flags));
+  }
+  const config = target.config;
+  const platform: PlatformValue | undefined = config ? (ref) => platformValue(config, ref as PlatformRef) : undefined;
+  const expected = expectedApps(target.catalogue, platform);
+  const disabled = target.catalogue.components.filter((c) => !c.enabled).map((c) => c.name);
+  const report = diffApps(expected, live, { disabled });
+  const drifted = report.apps.some((a) => a.state !== 'in-sync');
+  const notes = [...target.notes];
+  if (expected.some((e) => Object.values(e.env).some((v) => v.kind === 'platform'))) notes.push(messages.platformNote);
+
+  const view: Block[] = [
+    {
+      kind: 'table',
+      title: `Drift in resource group ${target.resourceGroup}${target.envRef ? ` (environment ${target.envRef})` : ''}`,
+      columns: [
+        { key: 'name', header: 'APP' },
+        { key: 'resource', header: 'KIND' },
+        { key: 'state', header: 'STATE' },
+        { key: 'fields', header: 'FIELDS', align: 'right' },
+      ],
+      rows: report.apps.map((a) => ({ name: a.name, resource: a.resource, state: a.note ? `${a.state} (${a.note})` : a.state, fields: a.fields.length })),
+    },
+  ];
+  for (const app of report.apps.filter((a) => a.fields.length > 0)) {
+    view.push({
+      kind: 'table',
+      title: `${app.name}:`,
+      columns: [
+        { key: 'field', header: 'FIELD' },
+        { key: 'kind', header: 'DIFF' },
+        { key: 'expected', header: 'CATALOGUE' },
+        { key: 'actual', header: 'LIVE' },
+      ],
+      rows: app.fields.map((f) => ({ field: f.field, kind: f.kind, expected: formatValue(f.expected), actual: formatValue(f.actual) })),
+    });
+  }
+  const lines = [...notes, drifted ? messages.summary(report.summary) : messages.inSync(report.summary['in-sync'])];
+  if (drifted) lines.push(messages.fix(target.flags));
+  if (report.summary['not-in-catalogue'] > 0) lines.push(messages.extraLive(target.resourceGroup));
+  view.push({ kind: 'lines', lines });
+
+  return {
+    data: {
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      ...(target.envRef ? { environment: target.envRef } : {}),
+      drifted,
+      ...report,
+      notes,
+    },
+    view,
+    exitCode: drifted ? EXIT.FAILED : EXIT.OK,
+  };
+}

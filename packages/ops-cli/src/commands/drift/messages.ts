@@ -1,0 +1,14 @@
+/** User-facing text of `cvat-ops drift`. */
+
+export const messages = {
+  what: 'cvat-ops drift',
+  listFailed: (rg: string) => `listing container apps and jobs in resource group '${rg}'`,
+  listNext: (flags: string) => `Check the subscription and resource group, then retry: cvat-ops drift ${flags}`,
+  inSync: (n: number) => `No drift: ${n} app(s) match the catalogue.`,
+  summary: (s: Record<string, number>) =>
+    `${s['drifted']} drifted, ${s['missing-live']} missing in Azure, ${s['not-in-catalogue']} not in the catalogue, ${s['in-sync']} in sync.`,
+  fix: (flags: string) => `To converge, run 'npx nx run infra:deploy -- ${flags}' (changes under the template create a new revision).`,
+  extraLive: (rg: string) =>
+    `Apps not in the catalogue: delete a disabled component with 'cvat-ops apps delete <name>', anything else with 'az containerapp delete --name <name> --resource-group ${rg}'.`,
+  platformNote: 'Values only Azure knows (e.g. the PostgreSQL FQDN) are compared by name only.',
+} as const;

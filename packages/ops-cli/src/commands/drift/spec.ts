@@ -1,0 +1,204 @@
+/**
+ * The normalised shape both sides of a drift comparison are brought into: what the catalogue + environment config
+ * say an app should be ({@link expectedApps} in ./expected.ts) and what ARM says it is ({@link liveAppSpec} here).
+ * Comparing two values of this shape is the pure diff in ./diff.ts.
+ *
+ * Normalisation rules (so that equivalent spellings do not show up as drift):
+ * - image: the implicit Docker Hub registry and `library/` are dropped (`docker.io/library/redis:7` → `redis:7`);
+ * - memory: `"1Gi"`, `"1.0Gi"`, `"1024Mi"` → 1 (GiB);
+ * - ingress transport: lower case, `auto` → `http` (ACA's auto negotiates HTTP/1.1 or HTTP/2); HTTP ingress has no
+ *   exposed port (ARM reports 0);
+ * - probes: ACA type `Liveness`/`Readiness`/`Startup` → slot; `httpGet` → `http`, `tcpSocket` → `tcp`; timing fields
+ *   ARM omits take ACA's documented defaults (period 10 s, timeout 1 s, failure threshold 3, no initial delay);
+ * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`.
+ */
+import type { ContainerApp, Container, ContainerAppProbe, Job, Volume } from '@azure/arm-appcontainers';
+
+/** One environment variable as the container sees it. */
+export type EnvSpec =
+  | { kind: 'value'; value: string }
+  | { kind: 'secret'; secretRef: string }
+  /** Expected only: a value only known in Azure (e.g. the PostgreSQL server FQDN); names are compared, not values. */
+  | { kind: 'platform'; ref: string };
+
+/** One volume mount. */
+export interface MountSpec {
+  /** Environment storage name, or `(EmptyDir)` for replica-scoped volumes. */
+  storage: string;
+  subPath?: string;
+}
+
+/** One probe. */
+export interface ProbeSpec {
+  type: 'http' | 'tcp';
+  port: number;
+  path?: string;
+  /** `Name: value` lines, sorted. */
+  headers?: string[];
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+}
+
+/** Ingress of a container app. */
+export interface IngressSpec {
+  transport: string;
+  targetPort: number;
+  exposedPort?: number;
+  external: boolean;
+}
+
+/** A container app or job, normalised. */
+export interface AppSpec {
+  name: string;
+  /** `containerApp` (Microsoft.App/containerApps) or `job` (Microsoft.App/jobs). */
+  resource: 'containerApp' | 'job';
+  image: string;
+  command?: string[];
+  args?: string[];
+  resources: { cpuCores: number; memoryGiB: number };
+  /** Container apps only. */
+  replicas?: { min: number; max: number };
+  env: Record<string, EnvSpec>;
+  /** App secret name → Key Vault secret name (undefined when the secret is not a Key Vault reference). */
+  secrets: Record<string, string | undefined>;
+  /** Mount path → mount. */
+  mounts: Record<string, MountSpec>;
+  /** Container apps only; `undefined` = no ingress. */
+  ingress?: IngressSpec;
+  probes: { liveness?: ProbeSpec; readiness?: ProbeSpec; startup?: ProbeSpec };
+  /** Names of extra containers beyond the main one (catalogue components have exactly one). */
+  extraContainers: string[];
+}
+
+/** ACA probe defaults for fields ARM omits (https://learn.microsoft.com/azure/container-apps/health-probes). */
+export const ACA_PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 } as const;
+
+/** Parses an ACA memory string to GiB: `1Gi` → 1, `512Mi` → 0.5, `2G` → 2. NaN when unreadable. */
+export function memoryToGiB(memory: string | undefined): number {
+  if (!memory) return Number.NaN;
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*(Gi|G|Mi|M)?\s*$/i.exec(memory);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'Gi').toLowerCase();
+  return unit.startsWith('m') ? n / 1024 : n;
+}
+
+/** Image reference without the implicit Docker Hub registry: `docker.io/library/redis:7` → `redis:7`. */
+export function normaliseImage(image: string): string {
+  return image.trim().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i, '').replace(/^library\//, '');
+}
+
+/** Lower-cased transport with `auto` read as `http`. */
+export function normaliseTransport(transport: string | undefined): string {
+  const t = (transport ?? 'auto').toLowerCase();
+  return t === 'auto' ? 'http' : t;
+}
+
+function probeSpec(probe: ContainerAppProbe): ProbeSpec | undefined {
+  const timing = {
+    initialDelaySeconds: probe.initialDelaySeconds ?? ACA_PROBE_DEFAULTS.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds ?? ACA_PROBE_DEFAULTS.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds ?? ACA_PROBE_DEFAULTS.timeoutSeconds,
+    failureThreshold: probe.failureThreshold ?? ACA_PROBE_DEFAULTS.failureThreshold,
+  };
+  if (probe.httpGet) {
+    const headers = (probe.httpGet.httpHeaders ?? []).map((h) => `${h.name}: ${h.value}`).sort();
+    return { type: 'http', port: probe.httpGet.port, path: probe.httpGet.path ?? '/', ...(headers.length ? { headers } : {}), ...timing };
+  }
+  if (probe.tcpSocket) return { type: 'tcp', port: probe.tcpSocket.port, ...timing };
+  return undefined;
+}
+
+function mainContainer(name: string, containers: Container[]): { main: Container | undefined; extra: string[] } {
+  const main = containers.find((c) => c.name === name) ?? containers[0];
+  return { main, extra: containers.filter((c) => c !== main).map((c) => c.name ?? '(unnamed)') };
+}
+
+function volumeStorage(volume: Volume | undefined): string {
+  if (!volume) return '(undeclared volume)';
+  const type = (volume.storageType ?? 'EmptyDir').toLowerCase();
+  if (type === 'emptydir') return '(EmptyDir)';
+  if (type === 'secret') return '(Secret)';
+  return volume.storageName ?? volume.name ?? '(unnamed)';
+}
+
+/** Key Vault secret name from a Key Vault secret URL (`https://kv.vault.azure.net/secrets/<name>[/<version>]`). */
+export function keyVaultSecretName(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /\/secrets\/([^/?#]+)/i.exec(url);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
+function containerSpec(name: string, containers: Container[] | undefined, volumes: Volume[] | undefined) {
+  const { main, extra } = mainContainer(name, containers ?? []);
+  const env: Record<string, EnvSpec> = {};
+  for (const e of main?.env ?? []) {
+    if (!e.name) continue;
+    env[e.name] = e.secretRef !== undefined ? { kind: 'secret', secretRef: e.secretRef } : { kind: 'value', value: e.value ?? '' };
+  }
+  const mounts: Record<string, MountSpec> = {};
+  for (const m of main?.volumeMounts ?? []) {
+    if (!m.mountPath) continue;
+    const storage = volumeStorage((volumes ?? []).find((v) => v.name === m.volumeName));
+    mounts[m.mountPath] = { storage, ...(m.subPath ? { subPath: m.subPath } : {}) };
+  }
+  const probes: AppSpec['probes'] = {};
+  for (const p of main?.probes ?? []) {
+    const slot = (p.type ?? 'Liveness').toLowerCase() as keyof AppSpec['probes'];
+    const spec = probeSpec(p);
+    if (spec && (slot === 'liveness' || slot === 'readiness' || slot === 'startup')) probes[slot] = spec;
+  }
+  return {
+    image: normaliseImage(main?.image ?? ''),
+    ...(main?.command?.length ? { command: [...main.command] } : {}),
+    ...(main?.args?.length ? { args: [...main.args] } : {}),
+    resources: { cpuCores: main?.resources?.cpu ?? Number.NaN, memoryGiB: memoryToGiB(main?.resources?.memory) },
+    env,
+    mounts,
+    probes,
+    extraContainers: extra,
+  };
+}
+
+function secretSpec(secrets: { name?: string; keyVaultUrl?: string }[] | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const s of secrets ?? []) if (s.name) out[s.name] = keyVaultSecretName(s.keyVaultUrl);
+  return out;
+}
+
+/** Normalises a live container app (as the SDK returns it: flattened, no `properties`). */
+export function liveAppSpec(app: ContainerApp): AppSpec {
+  const name = app.name ?? '';
+  const ingress = app.configuration?.ingress;
+  const transport = normaliseTransport(ingress?.transport);
+  return {
+    name,
+    resource: 'containerApp',
+    ...containerSpec(name, app.template?.containers, app.template?.volumes),
+    replicas: { min: app.template?.scale?.minReplicas ?? 0, max: app.template?.scale?.maxReplicas ?? 10 },
+    secrets: secretSpec(app.configuration?.secrets),
+    ...(ingress
+      ? {
+          ingress: {
+            transport,
+            targetPort: ingress.targetPort ?? 0,
+            ...(transport === 'tcp' && ingress.exposedPort ? { exposedPort: ingress.exposedPort } : {}),
+            external: ingress.external ?? false,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Normalises a live Container Apps job. */
+export function liveJobSpec(job: Job): AppSpec {
+  const name = job.name ?? '';
+  return {
+    name,
+    resource: 'job',
+    ...containerSpec(name, job.template?.containers, job.template?.volumes),
+    secrets: secretSpec(job.configuration?.secrets),
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * `cvat-ops logs NAME`: console or system logs of one container app through the ACA log stream, the way
+ * `az containerapp logs show` does it:
+ *
+ * - token: `POST …/containerApps/{app}/getAuthtoken`;
+ * - base URL: the app's `eventStreamEndpoint` up to `/subscriptions/`;
+ * - console: `{base}/subscriptions/{sub}/resourceGroups/{rg}/containerApps/{app}/revisions/{rev}/replicas/{replica}/containers/{container}/logstream`
+ *   (revision defaults to the latest, replica to the revision's first, container to the replica's first);
+ * - system: `{base}/subscriptions/{sub}/resourceGroups/{rg}/containerApps/{app}/eventstream`;
+ * - query `follow=true|false&output=text|json&tailLines=N` (system events only come as JSON), header
+ *   `Authorization: Bearer <token>`; the answer is one log line per text line.
+ *
+ * Log lines are written to stdout as they arrive (like `db shell`, the one kind of command output that is a
+ * stream); with `--json` they are NDJSON objects `{"line": …}` when following, or collected into `data.lines`.
+ */
+import type { Replica } from '@azure/arm-appcontainers';
+import type { GlobalOptions } from '../../context/global-options';
+import type { Runtime } from '../../context/runtime';
+import { EXIT, ExitError, describeError } from '../../errors';
+import type { CommandResult } from '../../output';
+import { armFailure } from '../../azure/arm-errors';
+import { getContainerApp, listReplicas } from '../../azure/live-state';
+import { resolveAcaTarget, type AcaDeps } from '../../azure/target';
+import { resolveComponents } from '../apps/names';
+import { messages } from './messages';
+
+/** Log kinds of the ACA log stream. */
+export type LogType = 'console' | 'system';
+
+/** Options of {@link logs}. */
+export interface LogsOptions extends GlobalOptions {
+  /** Container app (component) name. */
+  name: string;
+  /** Keep streaming new lines until interrupted. @default false */
+  follow?: boolean;
+  /** Lines of history to start with (0-300, as `az containerapp logs show`). @default 20 */
+  tail?: number;
+  /** `console` (the container's stdout/stderr) or `system` (ACA events: scheduling, probes, restarts). @default 'console' */
+  type?: LogType;
+  /** Console only: revision. @default - the app's latest revision */
+  revision?: string;
+  /** Console only: replica name. @default - the revision's first replica */
+  replica?: string;
+  /** Console only: container name. @default - the replica's first container */
+  container?: string;
+}
+
+/** Injectable dependencies (tests). */
+export interface LogsDeps extends AcaDeps {
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Ends a `--follow` stream (the CLI ends it with Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+/** What `logs --json` prints. */
+export interface LogsData {
+  app: string;
+  type: LogType;
+  revision?: string;
+  replica?: string;
+  container?: string;
+  follow: boolean;
+  tailLines: number;
+  /** Lines received. */
+  lineCount: number;
+  /** The lines, when not following with --json. */
+  lines?: string[];
+}
+
+/** Default `--tail`. */
+export const DEFAULT_TAIL_LINES = 20;
+
+/** The stream's escaped characters, unescaped as the az CLI does (quotes, ESC, '+', apostrophe). */
+export function unescapeLogLine(line: string): string {
+  return line.replace(/\\u0022/g, '"').replace(/\\u001B/gi, '\u001B').replace(/\\u002B/gi, '+').replace(/\\u0027/g, "'");
+}
+
+/** Builds the log stream URL (pure). */
+export function logStreamUrl(input: {
+  eventStreamEndpoint: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  app: string;
+  type: LogType;
+  revision?: string;
+  replica?: string;
+  container?: string;
+  follow: boolean;
+  tailLines: number;
+}): string {
+  const idx = input.eventStreamEndpoint.indexOf('/subscriptions/');
+  const base = idx >= 0 ? input.eventStreamEndpoint.slice(0, idx) : input.eventStreamEndpoint.replace(/\/+$/, '');
+  const e = encodeURIComponent;
+  const appPath = `${base}/subscriptions/${e(input.subscriptionId)}/resourceGroups/${e(input.resourceGroup)}/containerApps/${e(input.app)}`;
+  const path =
+    input.type === 'system'
+      ? `${appPath}/eventstream`
+      : `${appPath}/revisions/${e(input.revision ?? '')}/replicas/${e(input.replica ?? '')}/containers/${e(input.container ?? '')}/logstream`;
+  const query = new URLSearchParams({ follow: String(input.follow), output: input.type === 'system' ? 'json' : 'text', tailLines: String(input.tailLines) });
+  return `${path}?${query.toString()}`;
+}
+
+function pickReplica(name: string, revision: string, replicas: Replica[], wanted: string | undefined): Replica {
+  if (wanted) {
+    const found = replicas.find((r) => r.name === wanted);
+    if (!found) throw new ExitError(EXIT.NOT_FOUND, messages.unknownReplica(wanted, revision, replicas.map((r) => r.name ?? '?')));
+    return found;
+  }
+  const running = replicas.find((r) => r.runningState === 'Running') ?? replicas[0];
+  if (!running) throw new ExitError(EXIT.NOT_FOUND, messages.noReplica(name, revision));
+  return running;
+}
+
+/** Runs `cvat-ops logs`. */
+export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDeps = {}): Promise<CommandResult<LogsData>> {
+  const type = options.type ?? 'console';
+  const tailLines = options.tail ?? DEFAULT_TAIL_LINES;
+  const follow = options.follow ?? false;
+  if (!Number.isInteger(tailLines) || tailLines < 0 || tailLines > 300) {
+    throw new ExitError(EXIT.USAGE, `'--tail' (${tailLines}) must be an integer between 0 and 300.`);
+  }
+  if (type === 'system' && (options.revision || options.replica || options.container)) throw new ExitError(EXIT.USAGE, messages.systemSelectors);
+
+  const target = await resolveAcaTarget(options, runtime, messages.what, deps, (catalogue) => {
+    const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops logs');
+    if (component!.role === 'job') throw new ExitError(EXIT.USAGE, messages.isJob(options.name));
+  });
+
+  let url: string;
+  let token: string;
+  const selected: Pick<LogsData, 'revision' | 'replica' | 'container'> = {};
+  try {
+    const app = await getContainerApp(target.client, target.resourceGroup, options.name);
+    if (!app) throw new ExitError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
+    if (!app.eventStreamEndpoint) throw new ExitError(EXIT.FAILED, messages.noEventStream(options.name));
+    if (type === 'console') {
+      const revision = options.revision ?? app.latestRevisionName;
+      if (!revision) throw new ExitError(EXIT.NOT_FOUND, messages.noRevision(options.name));
+      const replica = pickReplica(options.name, revision, await listReplicas(target.client, target.resourceGroup, options.name, revision), options.replica);
+      const containers = (replica.containers ?? []).map((c) => c.name ?? '').filter(Boolean);
+      const container = options.container ?? containers[0] ?? app.template?.containers?.[0]?.name ?? options.name;
+      if (options.container && containers.length > 0 && !containers.includes(options.container)) {
+        throw new ExitError(EXIT.NOT_FOUND, messages.unknownContainer(options.container, replica.name ?? '?', containers));
+      }
+      Object.assign(selected, { revision, replica: replica.name ?? '', container });
+    }
+    token = (await target.client.containerApps.getAuthToken(target.resourceGroup, options.name)).token ?? '';
+    url = logStreamUrl({
+      eventStreamEndpoint: app.eventStreamEndpoint,
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      app: options.name,
+      type,
+      ...selected,
+      follow,
+      tailLines,
+    });
+  } catch (error) {
+    throw armFailure(error, messages.readFailed(options.name), messages.readNext(options.name, target.flags));
+  }
+
+  const collect = options.json && !follow;
+  const lines: string[] = [];
+  let lineCount = 0;
+  const emit = (raw: string): void => {
+    const line = unescapeLogLine(raw.replace(/\r$/, ''));
+    if (!line) return;
+    lineCount += 1;
+    if (collect) lines.push(line);
+    else runtime.stdout.write(options.json ? `${JSON.stringify({ line })}\n` : `${line}\n`);
+  };
+  if (follow && !options.json) {
+    const what = type === 'system' ? `system events of ${options.name}` : `${options.name} ${selected.revision}/${selected.replica}/${selected.container}`;
+    runtime.stderr.write(`${messages.streaming(what)}\n`);
+  }
+
+  const fetchFn = deps.fetch ?? fetch;
+  try {
+    const response = await fetchFn(url, { headers: { Authorization: `Bearer ${token}` }, ...(deps.signal ? { signal: deps.signal } : {}) });
+    if (!response.ok) {
+      const body = (await response.text().catch(() => '')).trim().slice(0, 200);
+      throw new ExitError(EXIT.FAILED, messages.streamRefused(response.status, body));
+    }
+    if (response.body) {
+      const decoder = new TextDecoder();
+      let pending = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        pending += decoder.decode(chunk, { stream: true });
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          emit(pending.slice(0, nl));
+          pending = pending.slice(nl + 1);
+        }
+      }
+      pending += decoder.decode();
+      if (pending) emit(pending);
+    }
+  } catch (error) {
+    if (error instanceof ExitError) throw error;
+    // Ctrl-C (or the injected signal) ends a follow stream: that is the normal end, not a failure.
+    if (!deps.signal?.aborted) throw new ExitError(EXIT.FAILED, messages.streamFailed(describeError(error)), { cause: error });
+  }
+
+  return {
+    data: { app: options.name, type, ...selected, follow, tailLines, lineCount, ...(collect ? { lines } : {}) },
+    view: [],
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Options every command accepts (declared once on the program in `src/cli.ts`, read with `optsWithGlobals()`).
+ * Every `<Command>Options` interface extends this.
+ */
+export interface GlobalOptions {
+  /** Environment name (`environments/<name>.yaml`) or path to an environment file. From `--env` or `CVAT_OPS_ENV`. */
+  env?: string;
+  /** Azure subscription id; overrides the environment file. From `--subscription` or `AZURE_SUBSCRIPTION_ID`. */
+  subscription?: string;
+  /** Resource group; overrides the name derived from the environment. */
+  resourceGroup?: string;
+  /** Print machine-readable JSON on stdout instead of tables. */
+  json: boolean;
+  /** Answer yes to confirmations (required for destructive commands in a non-interactive shell). */
+  yes: boolean;
+  /** Show what would change and change nothing. */
+  dryRun: boolean;
+}

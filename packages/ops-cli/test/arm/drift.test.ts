@@ -1,0 +1,95 @@
+/**
+ * `cvat-ops drift` end to end: catalogue + environment config against the fake ARM, through the SDK (paging,
+ * flattened models) and the CLI.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { drift } from '../../src/commands/drift';
+import { runCli } from '../../src/cli';
+import { EXIT } from '../../src/errors';
+import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
+import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
+import { FakeArmServer, type ArmResource } from './support/fake-arm-server';
+
+const mainContainer = (app: ArmResource): any => (app.properties.template as { containers: unknown[] }).containers[0];
+
+describe('cvat-ops drift', () => {
+  let repo: TestRepo;
+  let fake: FakeArmServer;
+  let runtime: TestRuntime;
+  beforeEach(async () => {
+    repo = makeTestRepo();
+    fake = await FakeArmServer.start({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: repo.resourceGroup, pageSize: 3 });
+    seedFromCatalogue(fake, repo);
+    runtime = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });
+  });
+  afterEach(async () => {
+    await fake.close();
+    repo.remove();
+  });
+
+  it('finds no drift when Azure matches the catalogue and the environment, exit 0', async () => {
+    const result = await drift(globals({ env: 'test' }), runtime);
+    expect(result.data.drifted).toBe(false);
+    expect(result.data.apps.every((a) => a.state === 'in-sync')).toBe(true);
+    expect(result.data.apps).toHaveLength(16);
+    expect(result.exitCode).toBe(EXIT.OK);
+  });
+
+  it('reports each changed field with catalogue and live values, extra live apps and missing ones, exit 1', async () => {
+    mainContainer(fake.apps.get('cvat-server')!).image = 'cvat/server:v2.72.0';
+    mainContainer(fake.apps.get('cvat-worker-import')!).resources = { cpu: 2, memory: '4Gi' };
+    (fake.apps.get('cvat-ui')!.properties.template as { scale: unknown }).scale = { minReplicas: 0, maxReplicas: 2 };
+    const opa = fake.apps.get('opa')!.properties.configuration as { ingress: { exposedPort: number } };
+    opa.ingress.exposedPort = 8282;
+    mainContainer(fake.apps.get('cvat-worker-utils')!).env.push({ name: 'DJANGO_LOG_LEVEL', value: 'DEBUG' });
+    mainContainer(fake.jobs.get('cvat-init')!).image = 'cvat/server:v2.70.0';
+    fake.apps.delete('vector');
+    fake.addApp('cvat-legacy-traefik');
+
+    const importResources = repo.catalogue.components.find((c) => c.name === 'cvat-worker-import')!.resources;
+    expect(importResources).not.toEqual({ cpuCores: 2, memoryGiB: 4 });
+
+    const result = await drift(globals({ env: 'test' }), runtime);
+    expect(result.exitCode).toBe(EXIT.FAILED);
+    const changed = result.data.apps.filter((a) => a.state !== 'in-sync').map((a) => ({ name: a.name, state: a.state, fields: a.fields }));
+    expect(changed).toEqual([
+      { name: 'vector', state: 'missing-live', fields: [] },
+      { name: 'opa', state: 'drifted', fields: [{ field: 'ingress.exposedPort', kind: 'changed', expected: 8181, actual: 8282 }] },
+      { name: 'cvat-init', state: 'drifted', fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.70.0' }] },
+      { name: 'cvat-server', state: 'drifted', fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' }] },
+      {
+        name: 'cvat-worker-import',
+        state: 'drifted',
+        fields: [
+          { field: 'resources.cpuCores', kind: 'changed', expected: importResources.cpuCores, actual: 2 },
+          { field: 'resources.memoryGiB', kind: 'changed', expected: importResources.memoryGiB, actual: 4 },
+        ],
+      },
+      { name: 'cvat-worker-utils', state: 'drifted', fields: [{ field: 'env.DJANGO_LOG_LEVEL', kind: 'unexpected', actual: 'DEBUG' }] },
+      { name: 'cvat-ui', state: 'drifted', fields: [{ field: 'replicas.min', kind: 'changed', expected: 1, actual: 0 }] },
+      { name: 'cvat-legacy-traefik', state: 'not-in-catalogue', fields: [] },
+    ]);
+    expect(result.data.summary).toEqual({ 'in-sync': 9, drifted: 6, 'missing-live': 1, 'not-in-catalogue': 1 });
+  });
+
+  it('explains a live app of a component disabled in the environment', async () => {
+    fake.addApp('grafana');
+    const result = await drift(globals({ env: 'test' }), runtime);
+    expect(result.data.apps.find((a) => a.name === 'grafana')).toEqual({
+      name: 'grafana',
+      resource: 'containerApp',
+      state: 'not-in-catalogue',
+      fields: [],
+      note: 'component is disabled in this environment',
+    });
+  });
+
+  it('prints JSON through the CLI', async () => {
+    mainContainer(fake.apps.get('cvat-ui')!).image = 'cvat/ui:dev';
+    const code = await runCli(['drift', '--env', 'test', '--json'], runtime);
+    expect(code).toBe(EXIT.FAILED);
+    const data = JSON.parse(runtime.out()) as { drifted: boolean; apps: { name: string; fields: { field: string }[] }[] };
+    expect(data.drifted).toBe(true);
+    expect(data.apps.find((a) => a.name === 'cvat-ui')?.fields.map((f) => f.field)).toEqual(['image']);
+  });
+});

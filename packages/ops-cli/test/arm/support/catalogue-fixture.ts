@@ -1,0 +1,149 @@
+/**
+ * Test fixtures for the Container Apps commands: a temporary repository with `environments/test.yaml`, and ARM JSON
+ * of container apps / jobs rendered exactly as the catalogue describes them (the inverse of `liveAppSpec`), so a
+ * fake ARM seeded from the catalogue starts with no drift and a test changes one thing at a time.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnvironmentConfig, platformValue, resolveCatalogue, resourceNames, type Catalogue, type EnvironmentConfig, type PlatformRef } from '@cvat-cloud/catalogue';
+import { expectedApps } from '../../../src/commands/drift/expected';
+import type { AppSpec, ProbeSpec } from '../../../src/commands/drift/spec';
+import type { FakeArmServer } from './fake-arm-server';
+
+/** Subscription of the test environment (also the fake's). */
+export const TEST_SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
+
+/** A temporary repository root with `environments/test.yaml`; `remove()` deletes it. */
+export interface TestRepo {
+  dir: string;
+  config: EnvironmentConfig;
+  catalogue: Catalogue;
+  resourceGroup: string;
+  remove(): void;
+}
+
+/** Writes `environments/test.yaml` (plus `extraYaml`) into a new temp dir and resolves it through the catalogue. */
+export function makeTestRepo(extraYaml = ''): TestRepo {
+  const dir = mkdtempSync(join(tmpdir(), 'cvat-ops-arm-'));
+  mkdirSync(join(dir, 'environments'));
+  writeFileSync(
+    join(dir, 'environments', 'test.yaml'),
+    [
+      'name: test',
+      `subscriptionId: ${TEST_SUBSCRIPTION}`,
+      'edge:',
+      '  mode: vm',
+      '  hostname: cvat.test.example',
+      '  acmeEmail: ops@example.com',
+      extraYaml,
+    ].join('\n'),
+  );
+  const loaded = loadEnvironmentConfig('test', { cwd: dir });
+  if (loaded.errors) throw new Error(`test environment invalid: ${JSON.stringify(loaded.errors)}`);
+  const resolved = resolveCatalogue(loaded.value);
+  if (resolved.errors) throw new Error(`test catalogue invalid: ${JSON.stringify(resolved.errors)}`);
+  return {
+    dir,
+    config: loaded.value,
+    catalogue: resolved.value,
+    resourceGroup: resourceNames(loaded.value).resourceGroup,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Expected specs of a test repo's catalogue (platform values from its config). */
+export function specsOf(repo: TestRepo): AppSpec[] {
+  return expectedApps(repo.catalogue, (ref) => platformValue(repo.config, ref as PlatformRef));
+}
+
+function armProbe(slot: string, p: ProbeSpec): Record<string, unknown> {
+  return {
+    type: slot[0]!.toUpperCase() + slot.slice(1),
+    ...(p.type === 'http'
+      ? { httpGet: { port: p.port, path: p.path, ...(p.headers ? { httpHeaders: p.headers.map((h) => ({ name: h.split(': ')[0], value: h.split(': ').slice(1).join(': ') })) } : {}) } }
+      : { tcpSocket: { port: p.port } }),
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}
+
+/** ARM `properties.template` containers + volumes of a spec (volume names `v-<storage>`). */
+function armTemplate(spec: AppSpec): { containers: unknown[]; volumes: unknown[] } {
+  const storages = [...new Set(Object.values(spec.mounts).map((m) => m.storage))];
+  const volumeName = (storage: string): string => `v-${storage.replace(/[()]/g, '').toLowerCase()}`;
+  return {
+    containers: [
+      {
+        name: spec.name,
+        image: spec.image,
+        ...(spec.command ? { command: spec.command } : {}),
+        ...(spec.args ? { args: spec.args } : {}),
+        env: Object.entries(spec.env).map(([name, e]) =>
+          e.kind === 'secret' ? { name, secretRef: e.secretRef } : { name, value: e.kind === 'value' ? e.value : 'platform-value' },
+        ),
+        resources: { cpu: spec.resources.cpuCores, memory: `${spec.resources.memoryGiB}Gi` },
+        volumeMounts: Object.entries(spec.mounts).map(([mountPath, m]) => ({ volumeName: volumeName(m.storage), mountPath, ...(m.subPath ? { subPath: m.subPath } : {}) })),
+        probes: Object.entries(spec.probes).map(([slot, p]) => armProbe(slot, p)),
+      },
+    ],
+    volumes: storages.map((s) => (s === '(EmptyDir)' ? { name: volumeName(s), storageType: 'EmptyDir' } : { name: volumeName(s), storageType: 'AzureFile', storageName: s })),
+  };
+}
+
+function armSecrets(spec: AppSpec): unknown[] {
+  return Object.entries(spec.secrets).map(([name, kv]) => ({
+    name,
+    keyVaultUrl: `https://cvat-test-kv.vault.azure.net/secrets/${kv ?? name}`,
+    identity: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apps',
+  }));
+}
+
+/** ARM `properties` of a container app rendered from a spec. */
+export function armAppProperties(spec: AppSpec): Record<string, unknown> {
+  const template = armTemplate(spec);
+  return {
+    configuration: {
+      activeRevisionsMode: 'Single',
+      secrets: armSecrets(spec),
+      ...(spec.ingress
+        ? {
+            ingress: {
+              external: spec.ingress.external,
+              targetPort: spec.ingress.targetPort,
+              transport: spec.ingress.transport === 'http' ? 'Auto' : 'Tcp',
+              ...(spec.ingress.exposedPort ? { exposedPort: spec.ingress.exposedPort } : {}),
+              fqdn: `${spec.name}.internal.example`,
+            },
+          }
+        : {}),
+    },
+    template: { ...template, scale: { minReplicas: spec.replicas?.min ?? 1, maxReplicas: spec.replicas?.max ?? 1 } },
+  };
+}
+
+/** ARM `properties` of a job rendered from a spec. */
+export function armJobProperties(spec: AppSpec): Record<string, unknown> {
+  return {
+    configuration: { triggerType: 'Manual', replicaTimeout: 1800, secrets: armSecrets(spec) },
+    template: armTemplate(spec),
+  };
+}
+
+/**
+ * Seeds the fake with every enabled ACA component of the repo's catalogue, as the catalogue says: apps with one
+ * running replica per min replica (at least 1), the init job with one succeeded execution.
+ */
+export function seedFromCatalogue(fake: FakeArmServer, repo: TestRepo): AppSpec[] {
+  const specs = specsOf(repo);
+  for (const spec of specs) {
+    if (spec.resource === 'job') {
+      fake.addJob(spec.name, armJobProperties(spec), [{ name: `${spec.name}-exec1`, status: 'Succeeded', startTime: '2026-01-02T10:00:00Z', endTime: '2026-01-02T10:03:00Z' }]);
+    } else {
+      fake.addApp(spec.name, armAppProperties(spec), { replicaCount: Math.max(1, spec.replicas?.min ?? 1) });
+    }
+  }
+  return specs;
+}

@@ -1,0 +1,331 @@
+/**
+ * db check / query / shell against a REAL PostgreSQL (TLS on, self-signed certificate) started by .ci/run, which
+ * exports PGTEST_*. Without PGTEST_HOST these tests are skipped with the reason printed.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbCheck } from '../src/commands/db/check';
+import { dbQuery } from '../src/commands/db/query';
+import { dbShell } from '../src/commands/db/shell';
+import type { DbConnectionFlags } from '../src/commands/db/options';
+import { ExitError } from '../src/errors';
+import { globals, testRuntime } from './support/test-runtime';
+
+const E = process.env;
+const HAVE_PG = Boolean(E.PGTEST_HOST);
+if (!HAVE_PG) {
+  console.warn('db tests skipped: PGTEST_HOST is not set (run .ci/run, which starts PostgreSQL with TLS and exports PGTEST_*).');
+}
+
+/** Flags for the test server; TLS verified against the CA by default. */
+const flags = (o: Partial<DbConnectionFlags> = {}): DbConnectionFlags => ({
+  host: E.PGTEST_HOST!,
+  port: Number(E.PGTEST_PORT),
+  user: E.PGTEST_USER!,
+  database: E.PGTEST_DATABASE ?? 'cvat',
+  sslmode: 'verify-full',
+  ca: E.PGTEST_CA!,
+  connectTimeoutSeconds: 5,
+  ...o,
+});
+const pgEnv = (password = E.PGTEST_PASSWORD!) => ({ PGPASSWORD: password });
+const fail = (p: Promise<unknown>): Promise<ExitError> =>
+  p.then(
+    () => {
+      throw new Error('expected the command to fail');
+    },
+    (e: unknown) => {
+      if (!(e instanceof ExitError)) throw e;
+      return e;
+    },
+  );
+
+async function admin<T>(fn: (c: Client) => Promise<T>, database = 'postgres'): Promise<T> {
+  const c = new Client({ host: E.PGTEST_ADMIN_SOCKET, port: Number(E.PGTEST_PORT), user: 'postgres', database });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A TCP server that answers PostgreSQL's SSLRequest with 'N' (no TLS) — a test double for a non-TLS server. */
+async function startNoTlsServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.once('data', () => s.write('N'));
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+}
+
+/** A TCP server that accepts and never answers (a black-holed host behind a firewall). */
+async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
+  const scratchDb = `ops_test_${process.pid}`;
+
+  beforeAll(async () => {
+    // A database of its own, with a fake django_migrations table, dropped afterwards.
+    await admin((c) => c.query(`create database ${scratchDb} owner ${E.PGTEST_USER}`));
+    await admin(
+      (c) =>
+        c.query(
+          `create table django_migrations (id serial primary key, app varchar(255) not null, name varchar(255) not null, applied timestamptz not null);
+           insert into django_migrations (app, name, applied) values
+             ('contenttypes', '0001_initial', '2026-01-01T10:00:00Z'),
+             ('auth', '0001_initial', '2026-01-01T10:00:01Z'),
+             ('engine', '0088_consensus', '2026-01-01T10:00:05Z');
+           create table probe (id int primary key, v text);
+           insert into probe values (1, 'one');
+           alter table django_migrations owner to ${E.PGTEST_USER};
+           alter table probe owner to ${E.PGTEST_USER};`,
+        ),
+      scratchDb,
+    );
+  });
+  afterAll(async () => {
+    await admin((c) => c.query(`drop database if exists ${scratchDb} with (force)`));
+  });
+
+  describe('db check', () => {
+    it('reports TLS (verify-full with the CA), server version, the cvat database and connection usage', async () => {
+      const runtime = testRuntime({ env: pgEnv() });
+      const r = await dbCheck({ ...globals(), connection: flags() }, runtime);
+      expect(r.exitCode).toBe(0);
+      expect(r.data.tls).toMatchObject({ inUse: true, version: expect.stringMatching(/^TLSv1\.[23]$/), cipher: expect.any(String) });
+      expect(r.data.server!.version).toMatch(/^\d+\.\d+/);
+      expect(r.data.cvatDatabase).toMatchObject({ present: true });
+      expect(r.data.connections!.max).toBeGreaterThan(0);
+      expect(r.data.connections!.current).toBeGreaterThanOrEqual(1);
+      expect(r.data.checks.map((c) => [c.check, c.status])).toEqual([
+        ['connection', 'ok'],
+        ['tls', 'ok'],
+        ['server version', 'ok'],
+        ['cvat database', 'ok'],
+        ['django migrations', 'warn'], // the cvat database of the test server was never migrated
+        ['connections', 'ok'],
+        ['long-running queries', 'ok'],
+      ]);
+      expect(r.data.connection).not.toHaveProperty('password');
+    });
+
+    it('reads the Django migrations table: count, apps and the latest migration', async () => {
+      const r = await dbCheck({ ...globals(), connection: flags({ database: scratchDb }) }, testRuntime({ env: pgEnv() }));
+      expect(r.data.migrations).toEqual({
+        table: true,
+        count: 3,
+        apps: 3,
+        latest: { app: 'engine', name: '0088_consensus', applied: '2026-01-01T10:00:05.000Z' },
+      });
+      expect(r.data.checks.find((c) => c.check === 'django migrations')).toMatchObject({ status: 'ok', detail: expect.stringContaining('engine.0088_consensus') });
+    });
+
+    it('connects without TLS when asked (sslmode disable) and flags it as a warning for a local server', async () => {
+      const r = await dbCheck({ ...globals(), connection: flags({ sslmode: 'disable' }) }, testRuntime({ env: pgEnv() }));
+      expect(r.data.tls.inUse).toBe(false);
+      expect(r.data.checks.find((c) => c.check === 'tls')).toMatchObject({ status: 'warn', detail: expect.stringContaining('not in use') });
+      expect(r.exitCode).toBe(0);
+    });
+
+    it('takes host, port, user, database and password from PG* variables when no flags are given', async () => {
+      const runtime = testRuntime({
+        env: { PGHOST: E.PGTEST_HOST, PGPORT: E.PGTEST_PORT, PGUSER: E.PGTEST_USER, PGDATABASE: scratchDb, PGPASSWORD: E.PGTEST_PASSWORD, PGSSLMODE: 'require' },
+      });
+      const r = await dbCheck({ ...globals(), connection: {} }, runtime);
+      expect(r.data.connection).toMatchObject({ database: scratchDb, sslmode: 'require', sources: { host: 'env', port: 'env', user: 'env', database: 'env', password: 'env', sslmode: 'env' } });
+      expect(r.data.tls.inUse).toBe(true);
+    });
+
+    it('lists a long-running query from another session', async () => {
+      const other = new Client({ host: E.PGTEST_ADMIN_SOCKET, port: Number(E.PGTEST_PORT), user: 'postgres', database: 'postgres' });
+      await other.connect();
+      const sleeping = other.query('select pg_sleep(2) /* ops-long-query */');
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        // the admin's query is only visible in full to a superuser / pg_read_all_stats member; make the test user one
+        await admin((c) => c.query(`grant pg_read_all_stats to ${E.PGTEST_USER}`));
+        const r = await dbCheck({ ...globals(), connection: flags() }, testRuntime({ env: pgEnv() }));
+        const q = r.data.longRunning.find((x) => x.query.includes('ops-long-query'));
+        expect(q).toMatchObject({ state: 'active', user: 'postgres' });
+        expect(q!.seconds).toBeGreaterThan(0.1);
+      } finally {
+        await admin((c) => c.query(`revoke pg_read_all_stats from ${E.PGTEST_USER}`));
+        await sleeping.catch(() => undefined);
+        await other.end();
+      }
+    });
+  });
+
+  describe('connection failures, each a clear error', () => {
+    it('wrong password → exit 4 naming the user, the host and where the password came from', async () => {
+      const e = await fail(dbCheck({ ...globals(), connection: flags() }, testRuntime({ env: pgEnv('not-the-password') })));
+      expect(e.code).toBe(4);
+      expect(e.message).toContain(`Password authentication failed for user '${E.PGTEST_USER}' on ${E.PGTEST_HOST}:${E.PGTEST_PORT} (password from PGPASSWORD)`);
+    });
+
+    it('missing database → exit 5 with the command that lists databases', async () => {
+      const e = await fail(dbCheck({ ...globals(), connection: flags({ database: 'no_such_db' }) }, testRuntime({ env: pgEnv() })));
+      expect(e.code).toBe(5);
+      expect(e.message).toMatch(/^Database 'no_such_db' does not exist on .*cvat-ops db query "select datname from pg_database"/);
+    });
+
+    it('nothing listening → exit 1, connection refused, immediately', async () => {
+      const port = await freePort();
+      const started = Date.now();
+      const e = await fail(dbCheck({ ...globals(), connection: flags({ port }) }, testRuntime({ env: pgEnv() })));
+      expect(e.code).toBe(1);
+      expect(e.message).toContain(`Nothing accepts connections at ${E.PGTEST_HOST}:${port} (connection refused)`);
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('a host that never answers → exit 1 after the connect timeout, not a hang', async () => {
+      const silent = await startSilentServer();
+      try {
+        const started = Date.now();
+        const e = await fail(dbCheck({ ...globals(), connection: flags({ port: silent.port, connectTimeoutSeconds: 1 }) }, testRuntime({ env: pgEnv() })));
+        expect(e.code).toBe(1);
+        expect(e.message).toContain(`No answer from 127.0.0.1:${silent.port} within 1 s`);
+        expect(Date.now() - started).toBeLessThan(3000);
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it('TLS required but the server does not offer it → exit 4 explaining the sslmode', async () => {
+      const noTls = await startNoTlsServer();
+      try {
+        const e = await fail(dbCheck({ ...globals(), connection: flags({ port: noTls.port, sslmode: 'require' }) }, testRuntime({ env: pgEnv() })));
+        expect(e.code).toBe(4);
+        expect(e.message).toContain(`TLS is required (sslmode=require) but 127.0.0.1:${noTls.port} does not offer TLS`);
+      } finally {
+        await noTls.close();
+      }
+    });
+
+    it('verify-full without the CA rejects the self-signed certificate → exit 4 suggesting --ca', async () => {
+      const { ca: _ca, ...noCa } = flags();
+      const e = await fail(dbCheck({ ...globals(), connection: noCa }, testRuntime({ env: pgEnv() })));
+      expect(e.code).toBe(4);
+      expect(e.message).toMatch(/TLS certificate of .* could not be verified \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
+      expect(e.message).toContain('--ca <pem>');
+    });
+  });
+
+  describe('db query', () => {
+    const q = (sql: string, o: Partial<Parameters<typeof dbQuery>[0]> = {}, tty = false) =>
+      dbQuery({ ...globals(), connection: flags({ database: scratchDb }), sql, write: false, ...o }, testRuntime({ env: pgEnv(), isTTY: tty }));
+    const probeRows = () => admin((c) => c.query('select id, v from probe order by id').then((r) => r.rows), scratchDb);
+
+    it('returns rows and columns inside a read-only transaction', async () => {
+      const r = await q('select id, v, id * 2 as twice from probe order by id');
+      expect(r.data).toMatchObject({ command: 'SELECT', rowCount: 1, columns: ['id', 'v', 'twice'], rows: [{ id: 1, v: 'one', twice: 2 }], transaction: 'read-only', truncated: false });
+    });
+
+    it('refuses a write with exit 3 and changes nothing', async () => {
+      const e = await fail(q("insert into probe values (2, 'two')"));
+      expect(e.code).toBe(3);
+      expect(e.message).toMatch(/^Refused: the statement tries to write .*read-only transaction.* re-run with --write/);
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('cannot be tricked out of the read-only transaction with a second statement', async () => {
+      const e = await fail(q("commit; insert into probe values (3, 'three')"));
+      expect(e.code).toBe(2);
+      expect(e.message).toContain('exactly one SQL statement');
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('--write without --yes in a non-interactive shell refuses with exit 3 before connecting', async () => {
+      const e = await fail(q("insert into probe values (4, 'four')", { write: true }));
+      expect(e.code).toBe(3);
+      expect(e.message).toMatch(/^Refusing to run a writing SQL statement .* without --yes in a non-interactive shell; nothing was changed/);
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('--write --dry-run runs the statement and rolls it back', async () => {
+      const r = await q("insert into probe values (5, 'five')", { write: true, dryRun: true });
+      expect(r.data).toMatchObject({ command: 'INSERT', rowCount: 1, transaction: 'dry-run' });
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('--write --yes commits', async () => {
+      const r = await q("insert into probe values (6, 'six')", { write: true, yes: true });
+      expect(r.data).toMatchObject({ command: 'INSERT', rowCount: 1, transaction: 'committed' });
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }, { id: 6, v: 'six' }]);
+      await admin((c) => c.query('delete from probe where id = 6'), scratchDb);
+    });
+
+    it('reports an SQL error with its code and position', async () => {
+      const e = await fail(q('select nope from probe'));
+      expect(e.code).toBe(1);
+      expect(e.message).toMatch(/^SQL error 42703: column "nope" does not exist \(at character 8\)/);
+    });
+  });
+
+  describe('db shell through a pipe', () => {
+    it('runs statements, meta commands and reports errors; exit 1 when a statement failed', async () => {
+      const runtime = testRuntime({ env: pgEnv() });
+      const done = dbShell({ ...globals(), connection: flags({ database: scratchDb }), write: false }, runtime);
+      runtime.stdinStream.end(
+        [
+          'select id, v',
+          '  from probe; select 2 as two;',
+          '\\dt',
+          '\\d probe',
+          '\\conninfo',
+          "insert into probe values (9, 'nine');",
+          '\\x',
+          'select id, v from probe;',
+          '\\q',
+          'select 1 as never_reached;',
+        ].join('\n') + '\n',
+      );
+      const r = await done;
+      const out = runtime.out();
+      expect(out).toMatch(/id\s+v\n1\s+one\n\(1 row\)/);
+      expect(out).toMatch(/two\n2\n\(1 row\)/);
+      expect(out).toMatch(/Schema\s+Name\s+Type\s+Owner\npublic\s+django_migrations\s+table/);
+      expect(out).toMatch(/Column\s+Type\s+Nullable\s+Default\nid\s+integer\s+not null/);
+      expect(out).toMatch(/You are connected to cvat@127\.0\.0\.1:\d+\/ops_test_\d+, PostgreSQL [\d.]+.*, TLS TLSv1\.[23]/);
+      expect(out).toContain('ERROR:  Refused: the statement tries to write');
+      expect(out).toContain('Expanded display is on.');
+      expect(out).toMatch(/-\[ RECORD 1 \]-\nid \| 1\nv  \| one/);
+      expect(out).not.toContain('never_reached');
+      expect(r).toMatchObject({ streamed: true, exitCode: 1, data: { statements: 4, errors: 1 } });
+    });
+
+    it('runs an unterminated last statement at end of input and prints JSON lines with --json', async () => {
+      const runtime = testRuntime({ env: pgEnv() });
+      const done = dbShell({ ...globals({ json: true }), connection: flags({ database: scratchDb }), write: false }, runtime);
+      runtime.stdinStream.end('select v from probe where id = 1');
+      const r = await done;
+      const lines = runtime.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toEqual([
+        expect.objectContaining({ statement: 'select v from probe where id = 1', command: 'SELECT', rows: [{ v: 'one' }] }),
+        { summary: { statements: 1, errors: 0 } },
+      ]);
+      expect(r.exitCode).toBe(0);
+    });
+  });
+});

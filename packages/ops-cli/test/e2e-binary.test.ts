@@ -1,0 +1,171 @@
+/**
+ * End-to-end runs of the BUILT binary (dist/index.js, built by the nx `test` → `build` dependency), snapshotting
+ * { exitCode, stdout, stderr } with volatile parts (temp paths, ports) replaced. Skipped with the reason printed when
+ * dist is missing (run `npm run build` in packages/ops-cli).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeFileServer, type FakeFileServer } from './support/fake-file-server';
+
+const BIN = resolve(__dirname, '../dist/index.js');
+const HAVE_BIN = existsSync(BIN);
+if (!HAVE_BIN) console.warn(`e2e binary tests skipped: ${BIN} does not exist (run 'npm run build' in packages/ops-cli).`);
+
+interface Run {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the binary with a clean environment (no PG* / AZURE_* from the developer's shell). */
+function cli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string; onSpawn?: (kill: () => void) => void } = {}): Promise<Run> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? tmpdir(),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(options.stdin ?? '');
+    options.onSpawn?.(() => child.kill('SIGKILL'));
+    child.on('close', (exitCode) => resolvePromise({ exitCode, stdout, stderr }));
+  });
+}
+
+const scrub = (r: Run, tmp?: string): Run => {
+  const clean = (s: string) => (tmp ? s.split(tmp).join('<tmp>') : s).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/in \d+(\.\d+)? s/g, 'in <n> s');
+  return { exitCode: r.exitCode, stdout: clean(r.stdout), stderr: clean(r.stderr) };
+};
+
+describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
+  it('--help: exit 0, every command group, exit codes and examples', async () => {
+    const r = await cli(['--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const command of ['db', 'storage', 'status', 'drift', 'apps', 'logs']) expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\s`));
+    expect(r.stdout).toContain('Exit codes:\n  0   success');
+    expect(r.stdout).toContain('  3   refused: destructive command without --yes');
+  });
+
+  it('db --help', async () => {
+    expect(await cli(['db', '--help'])).toMatchSnapshot();
+  });
+
+  it('an unknown subcommand is a usage error with a suggestion (exit 2)', async () => {
+    expect(await cli(['db', 'chek'])).toMatchSnapshot();
+  });
+
+  it('a bad option value names the option and the allowed range (exit 2)', async () => {
+    expect(await cli(['storage', 'upload', 'a', 'cvat-data', '--concurrency', '0'])).toMatchSnapshot();
+  });
+
+  it('db check without any connection settings says how to give them (exit 2)', async () => {
+    expect(await cli(['db', 'check'])).toMatchSnapshot();
+  });
+
+  it('a write without --yes in a non-interactive shell is refused before connecting (exit 3)', async () => {
+    expect(await cli(['db', 'query', 'delete from engine_task', '--write', '--host', '127.0.0.1', '--user', 'cvat', '--port', '1'])).toMatchSnapshot();
+  });
+
+  it('--json turns errors into a JSON object on stdout (exit 5 for a missing local path)', async () => {
+    const r = await cli(['storage', 'upload', './does-not-exist', 'cvat-data', '--account', 'cvattestsa', '--json'], { env: { AZURE_STORAGE_KEY: 'a2V5' } });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.split(tmpdir()).join('<tmpdir>'))).toMatchSnapshot();
+  });
+
+  describe('storage upload killed mid-file and run again', () => {
+    let server: FakeFileServer;
+    let dir: string;
+    beforeEach(async () => {
+      server = await startFakeFileServer();
+      server.createShare('cvat-data');
+      dir = mkdtempSync(join(tmpdir(), 'ops-e2e-'));
+    });
+    afterEach(async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('leaves a partial file without Content-MD5, then the re-run uploads only what is missing', async () => {
+      const big = randomBytes(10 * 1024 * 1024); // 3 ranges
+      writeFileSync(join(dir, 'big.bin'), big);
+      writeFileSync(join(dir, 'a.txt'), 'small file\n');
+      const env = { CVAT_OPS_FILE_ENDPOINT: server.endpointTemplate, AZURE_STORAGE_KEY: server.key };
+      const args = ['storage', 'upload', dir, 'cvat-data/seed', '--account', server.account, '--concurrency', '1'];
+      // GIVEN slow range uploads, WHEN the process is killed after big.bin's first range arrived
+      server.setRangeDelayMs(400);
+      const killed = await cli(args, {
+        env,
+        onSpawn: (kill) => {
+          const timer = setInterval(() => {
+            if (server.file('cvat-data', 'seed/big.bin') && server.counts['file-range'] >= 2) {
+              clearInterval(timer);
+              kill();
+            }
+          }, 20);
+        },
+      });
+      expect(killed.exitCode).toBeNull(); // killed by the signal
+      const partial = server.file('cvat-data', 'seed/big.bin')!;
+      expect(partial.data.length).toBe(big.length);
+      expect(partial.md5).toBeUndefined();
+      // THEN a second run completes it and skips the finished file
+      server.setRangeDelayMs(0);
+      const again = await cli([...args, '--json'], { env });
+      expect(again.exitCode).toBe(0);
+      const report = JSON.parse(again.stdout) as { summary: Record<string, number>; files: { remotePath: string; status: string; reason: string }[] };
+      expect(report.summary).toMatchObject({ files: 2, uploaded: 1, skipped: 1, failed: 0 });
+      expect(report.files).toEqual([
+        expect.objectContaining({ remotePath: 'seed/a.txt', status: 'skipped', reason: 'identical (size + MD5)' }),
+        expect.objectContaining({ remotePath: 'seed/big.bin', status: 'uploaded', reason: 'no Content-MD5 (partial or foreign upload)' }),
+      ]);
+      expect(server.file('cvat-data', 'seed/big.bin')!.data.equals(big)).toBe(true);
+      // and a third run has nothing left to do
+      const third = scrub(await cli(args, { env }), dir);
+      expect(third).toEqual({
+        exitCode: 0,
+        stdout: expect.stringContaining("Uploaded 0 files (0 B), skipped 2 identical (10.0 MiB), 0 failed in <n> s → share 'cvat-data' folder 'seed' of storage account 'cvattestsa'."),
+        stderr: expect.stringMatching(/^skipped\s+seed\/a\.txt \(identical \(size \+ MD5\)\)\nskipped\s+seed\/big\.bin/),
+      });
+    });
+  });
+
+  describe.skipIf(!process.env.PGTEST_HOST)('db commands through the binary', () => {
+    const pgEnv = () => ({
+      PGHOST: process.env.PGTEST_HOST!,
+      PGPORT: process.env.PGTEST_PORT!,
+      PGUSER: process.env.PGTEST_USER!,
+      PGPASSWORD: process.env.PGTEST_PASSWORD!,
+      PGDATABASE: process.env.PGTEST_DATABASE ?? 'cvat',
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: process.env.PGTEST_CA!,
+    });
+
+    it('db query --json prints the rows', async () => {
+      const r = await cli(['db', 'query', "select 1 as one, 'x' as two", '--json'], { env: pgEnv() });
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ command: 'SELECT', columns: ['one', 'two'], rows: [{ one: 1, two: 'x' }], transaction: 'read-only' });
+    });
+
+    it('db shell reads statements from a pipe and stops at \\q', async () => {
+      const r = await cli(['db', 'shell'], { env: pgEnv(), stdin: 'select 40 + 2 as answer;\n\\conninfo\n\\q\nselect 0;\n' });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^answer\n42\n\(1 row\)\n\nYou are connected to cvat@127\.0\.0\.1:\d+\/cvat, PostgreSQL [^\n]*, TLS TLSv1\.[23] [^\n]+\.\n$/);
+      expect(r.stderr).toBe('');
+    });
+
+    it('db check with a wrong password exits 4', async () => {
+      const r = await cli(['db', 'check'], { env: { ...pgEnv(), PGPASSWORD: 'wrong' } });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toMatch(/^cvat-ops: error: Password authentication failed for user/);
+    });
+  });
+});

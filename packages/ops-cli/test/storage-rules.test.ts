@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cidrContains, cidrCovers, formatIpv4, isPrivateIpv4, parseCidr, parseIpv4, prefixMask } from '../src/commands/storage/cidr';
+import { checkIp, checkSubnet, storageRules, subnetId, type NetworkRules } from '../src/commands/storage/rules';
+import { ExitError } from '../src/errors';
+import { startFakeArmStorageServer, type FakeArmStorageServer } from './support/fake-arm-storage-server';
+import { TEST_SUBSCRIPTION, tempRepo, type TempRepo } from './support/temp-repo';
+import { globals, testRuntime } from './support/test-runtime';
+
+describe('IPv4 and CIDR arithmetic', () => {
+  it.each([
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffffffff],
+    ['10.0.0.1', 0x0a000001],
+    ['192.168.1.200', 0xc0a801c8],
+    ['200.1.2.3', 0xc8010203], // high bit set: must stay positive
+  ])('parses %s as %i', (text, value) => {
+    expect(parseIpv4(text)).toBe(value);
+    expect(formatIpv4(value)).toBe(text);
+  });
+
+  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', '1.2.3.4/', 'a.b.c.d', '', '1..2.3', '1.2.3.4 x'])('rejects %j as an address', (text) => {
+    expect(parseIpv4(text)).toBeUndefined();
+  });
+
+  it('computes masks for /0, /1, /24, /31 and /32 without sign or shift-by-32 errors', () => {
+    expect(prefixMask(0)).toBe(0);
+    expect(prefixMask(1)).toBe(0x80000000);
+    expect(prefixMask(24)).toBe(0xffffff00);
+    expect(prefixMask(31)).toBe(0xfffffffe);
+    expect(prefixMask(32)).toBe(0xffffffff);
+    expect(() => prefixMask(33)).toThrow('prefix (33) must be an integer between 0 and 32');
+  });
+
+  it.each([
+    ['0.0.0.0/0', '255.255.255.255', true],
+    ['0.0.0.0/0', '0.0.0.0', true],
+    ['10.0.0.0/8', '10.255.255.255', true],
+    ['10.0.0.0/8', '11.0.0.0', false],
+    ['10.0.0.0/8', '9.255.255.255', false],
+    ['192.168.1.128/25', '192.168.1.128', true],
+    ['192.168.1.128/25', '192.168.1.255', true],
+    ['192.168.1.128/25', '192.168.1.127', false],
+    ['203.0.113.7', '203.0.113.7', true],
+    ['203.0.113.7', '203.0.113.8', false],
+    ['203.0.113.7/32', '203.0.113.7', true],
+    ['200.0.0.0/8', '200.200.200.200', true],
+    ['128.0.0.0/1', '255.0.0.1', true],
+    ['128.0.0.0/1', '127.255.255.255', false],
+    ['198.51.100.0/31', '198.51.100.1', true],
+  ])('%s contains %s: %s', (range, ip, expected) => {
+    expect(cidrContains(parseCidr(range)!, ip)).toBe(expected);
+  });
+
+  it('clears host bits like Azure does and computes the last address', () => {
+    expect(parseCidr('10.0.0.5/24')).toEqual({ text: '10.0.0.5/24', network: 0x0a000000, prefix: 24, broadcast: 0x0a0000ff });
+    expect(parseCidr('0.0.0.0/0')!.broadcast).toBe(0xffffffff);
+  });
+
+  it.each(['10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/8/8', '10.0.0.0/', '10.0.0/8', '10.0.0.0/08x'])('rejects %j as a range', (text) => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+
+  it('tells whether one range covers another', () => {
+    expect(cidrCovers(parseCidr('10.28.0.0/16')!, parseCidr('10.28.0.0/23')!)).toBe(true);
+    expect(cidrCovers(parseCidr('10.28.0.0/23')!, parseCidr('10.28.0.0/16')!)).toBe(false);
+  });
+
+  it('recognises RFC 1918 addresses and nothing else', () => {
+    expect(['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1'].map(isPrivateIpv4)).toEqual([true, true, true, true]);
+    expect(['172.32.0.1', '11.0.0.1', '192.169.0.1', '8.8.8.8'].map(isPrivateIpv4)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('network rule evaluation', () => {
+  const apps = subnetId('sub', 'rg', 'vnet', 'snet-apps');
+  const rules: NetworkRules = {
+    publicNetworkAccess: 'Enabled',
+    defaultAction: 'Deny',
+    bypass: 'AzureServices',
+    ipRules: [
+      { value: '203.0.113.0/24', action: 'Allow', valid: true },
+      { value: '198.51.100.7', action: 'Allow', valid: true },
+    ],
+    virtualNetworkRules: [{ id: apps.toUpperCase(), action: 'Allow', state: 'Succeeded' }],
+  };
+
+  it('allows an address inside an IP rule and names the rule', () => {
+    expect(checkIp(rules, '203.0.113.250')).toEqual({ allowed: true, reason: 'IP rule 203.0.113.0/24' });
+    expect(checkIp(rules, '198.51.100.7')).toEqual({ allowed: true, reason: 'IP rule 198.51.100.7' });
+  });
+
+  it('denies an address outside every rule, and a private address with the reason', () => {
+    expect(checkIp(rules, '198.51.100.8')).toMatchObject({ allowed: false, reason: expect.stringContaining('no IP rule contains it') });
+    expect(checkIp(rules, '10.28.0.4')).toMatchObject({ allowed: false, reason: expect.stringContaining('private (RFC 1918)') });
+  });
+
+  it('allows everyone with default action Allow and nobody with public network access Disabled', () => {
+    expect(checkIp({ ...rules, defaultAction: 'Allow' }, '8.8.8.8').allowed).toBe(true);
+    expect(checkIp({ ...rules, publicNetworkAccess: 'Disabled', defaultAction: 'Allow' }, '203.0.113.1')).toMatchObject({ allowed: false, reason: expect.stringContaining('disabled') });
+  });
+
+  it('matches subnet ids case-insensitively and reports rules not yet Succeeded', () => {
+    expect(checkSubnet(rules, apps)).toEqual({ allowed: true, reason: 'virtual network rule' });
+    expect(checkSubnet({ ...rules, virtualNetworkRules: [{ id: apps, action: 'Allow', state: 'NetworkSourceDeleted' }] }, apps)).toMatchObject({
+      allowed: false,
+      reason: 'virtual network rule is in state NetworkSourceDeleted',
+    });
+    expect(checkSubnet(rules, subnetId('sub', 'rg', 'vnet', 'snet-edge'))).toMatchObject({ allowed: false, reason: expect.stringContaining('Microsoft.Storage service endpoint') });
+  });
+});
+
+describe('storage rules against a fake ARM endpoint', () => {
+  let arm: FakeArmStorageServer;
+  let repo: TempRepo;
+
+  beforeEach(async () => {
+    arm = await startFakeArmStorageServer();
+    repo = tempRepo('dev');
+    const n = repo.names;
+    arm.addAccount({
+      subscriptionId: TEST_SUBSCRIPTION,
+      resourceGroup: n.resourceGroup,
+      name: n.storageAccount,
+      key: Buffer.from('k').toString('base64'),
+      networkAcls: {
+        defaultAction: 'Deny',
+        ipRules: [{ value: '203.0.113.0/24' }, { value: '198.51.100.7' }],
+        // ARM returns ids in its own casing
+        virtualNetworkRules: [{ id: subnetId(TEST_SUBSCRIPTION, n.resourceGroup.toUpperCase(), n.virtualNetwork, n.subnets.apps) }],
+      },
+    });
+  });
+  afterEach(async () => {
+    await arm.close();
+    repo.cleanup();
+  });
+
+  const run = (o: { ip?: string; myIp?: boolean; env?: string } = {}, egress = '198.51.100.7') =>
+    storageRules(
+      { ...globals({ env: o.env ?? 'dev' }), myIp: o.myIp ?? false, ...(o.ip ? { ip: o.ip } : {}) },
+      testRuntime({ cwd: repo.dir, armEndpoint: arm.url, egressIp: async () => egress }),
+    );
+
+  it('shows the rule set and checks the IP, this machine (a fake egress lookup) and every subnet of the environment', async () => {
+    const r = await run({ ip: '203.0.113.99', myIp: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.data).toMatchObject({
+      account: repo.names.storageAccount,
+      resourceGroup: repo.names.resourceGroup,
+      defaultAction: 'Deny',
+      bypass: 'AzureServices',
+      ipRules: [
+        { value: '203.0.113.0/24', action: 'Allow', valid: true },
+        { value: '198.51.100.7', action: 'Allow', valid: true },
+      ],
+    });
+    expect(r.data.checks.map((c) => [c.subject, c.value, c.allowed])).toEqual([
+      ['ip (--ip)', '203.0.113.99', true],
+      ['this machine (--my-ip)', '198.51.100.7', true],
+      ['subnet apps', repo.names.subnets.apps, true],
+      ['subnet privateEndpoints', repo.names.subnets.privateEndpoints, false],
+      ['subnet edge', repo.names.subnets.edge, false],
+    ]);
+    // plain http to loopback: no credential, so no Authorization header, and an api-version on every call
+    expect(arm.log.every((l) => !l.authorization && l.apiVersion)).toBe(true);
+  });
+
+  it('exits 1 when an asked-for address is not allowed, naming the fix', async () => {
+    const r = await run({ ip: '8.8.8.8' });
+    expect(r.exitCode).toBe(1);
+    expect(r.data.checks[0]).toMatchObject({ allowed: false, reason: 'no IP rule contains it (default action Deny)' });
+    expect(r.view.at(-1)).toMatchObject({ kind: 'lines', lines: [expect.stringContaining("add the address to 'adminCidrs'")] });
+  });
+
+  it('retries a throttled request after Retry-After (SDK pipeline) and then answers', async () => {
+    arm.throttle(1, 1);
+    const started = Date.now();
+    const r = await run();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(r.data.defaultAction).toBe('Deny');
+    expect(arm.log.filter((l) => l.method === 'GET')).toHaveLength(2);
+  });
+
+  it('maps 404 to exit 5 naming the account and resource group', async () => {
+    repo.write('environments/other.yaml', `name: other\nsubscriptionId: ${TEST_SUBSCRIPTION}\nedge:\n  mode: none\n  hostname: cvat.example.com\n`);
+    const e = (await run({ env: 'other' }).catch((x: unknown) => x)) as ExitError;
+    expect(e).toBeInstanceOf(ExitError);
+    expect(e.code).toBe(5);
+    expect(e.message).toMatch(/^Storage account 'cvatother\w+' not found in resource group 'cvat-other-rg' \(subscription 00000000-1111-2222-3333-444444444444\) \[ResourceNotFound\]/);
+  });
+
+  it('maps 403 to exit 4 pointing at role assignments', async () => {
+    arm.forbid(1);
+    const e = (await run().catch((x: unknown) => x)) as ExitError;
+    expect(e.code).toBe(4);
+    expect(e.message).toMatch(/Azure refused reading storage account '.*' \(HTTP 403\).*role assignments/);
+  });
+
+  it('needs a subscription: usage error naming the options when neither --env nor --subscription is given', async () => {
+    const e = (await storageRules({ ...globals(), account: 'cvatdevst12345678', myIp: false }, testRuntime({ cwd: repo.dir, armEndpoint: arm.url })).catch((x: unknown) => x)) as ExitError;
+    expect(e.code).toBe(2);
+    expect(e.message).toContain('pass --env <name>, or --subscription <id> and --resource-group <name>');
+  });
+});

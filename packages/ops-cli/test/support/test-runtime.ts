@@ -1,0 +1,56 @@
+/**
+ * Test double of the process runtime: in-memory stdin/stdout/stderr, a fake TokenCredential, no egress lookup
+ * (a test that reaches it fails), and endpoints pointing at loopback doubles.
+ */
+import { PassThrough } from 'node:stream';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { Runtime } from '../../src/context/runtime';
+import type { GlobalOptions } from '../../src/context/global-options';
+
+/** A TokenCredential that hands out a fixed token and counts calls. */
+export class FakeCredential implements TokenCredential {
+  calls = 0;
+  async getToken(): Promise<AccessToken> {
+    this.calls++;
+    return { token: 'fake-token', expiresOnTimestamp: Date.now() + 3600_000 };
+  }
+}
+
+/** A runtime plus readers for what was written. */
+export interface TestRuntime extends Runtime {
+  stdinStream: PassThrough;
+  out(): string;
+  err(): string;
+}
+
+export function testRuntime(overrides: Partial<Runtime> = {}): TestRuntime {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const outChunks: Buffer[] = [];
+  const errChunks: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => outChunks.push(c));
+  stderr.on('data', (c: Buffer) => errChunks.push(c));
+  const credential = new FakeCredential();
+  return {
+    cwd: process.cwd(),
+    env: {},
+    stdin,
+    stdout,
+    stderr,
+    isTTY: false,
+    credential: async () => credential,
+    egressIp: async () => {
+      throw new Error('test runtime: egress IP lookup must never run in tests');
+    },
+    ...overrides,
+    stdinStream: stdin,
+    out: () => Buffer.concat(outChunks).toString('utf8'),
+    err: () => Buffer.concat(errChunks).toString('utf8'),
+  };
+}
+
+/** Global options with defaults (no env, no json, no yes, no dry-run). */
+export function globals(overrides: Partial<GlobalOptions> = {}): GlobalOptions {
+  return { json: false, yes: false, dryRun: false, ...overrides };
+}
