@@ -1,0 +1,38 @@
+/** Item 9 of issue 6 (first half): a quality report is computed against a ground-truth job. */
+import { SmokeError } from '../errors';
+import { expectShape, match } from '../expect';
+import type { CheckDefinition } from '../runner/types';
+import { waitForRequest } from './helpers';
+
+export const qualityReport: CheckDefinition = {
+  id: 'quality.report',
+  title: 'a quality report is computed against a ground-truth job',
+  proves: 'The quality_reports worker computes a report: a ground-truth job is created and completed, POST /api/quality/reports is processed, and the report is listed.',
+  components: ['workerQualityReports'],
+  dependsOn: ['import.task-data'],
+  timeoutMs: 150_000,
+  async run(ctx) {
+    const task = ctx.state.need('qualityTask');
+    ctx.step(`creating a ground-truth job in task ${task.id}`);
+    const gt = await ctx.client.request<{ id: number }>('POST', '/api/jobs', {
+      auth: ctx.admin,
+      json: { type: 'ground_truth', task_id: task.id, frame_selection_method: 'random_uniform', frame_count: 1, random_seed: 1 },
+      signal: ctx.signal,
+      expect: 201,
+    });
+    expectShape(gt.what, gt.body, { id: match.integer(1) });
+    ctx.step(`completing ground-truth job ${gt.body.id}`);
+    await ctx.client.request('PATCH', `/api/jobs/${gt.body.id}`, { auth: ctx.admin, json: { stage: 'acceptance', state: 'completed' }, signal: ctx.signal, expect: 200, read: 'discard' });
+
+    ctx.step('POST /api/quality/reports');
+    const res = await ctx.client.request<{ rq_id?: string; id?: number }>('POST', '/api/quality/reports', { auth: ctx.admin, json: { task_id: task.id }, signal: ctx.signal });
+    if (res.status === 202) {
+      expectShape(res.what, res.body, { rq_id: match.string(/./) });
+      await waitForRequest(ctx, res.body.rq_id as string, 'quality_reports', 'workerQualityReports', 'the quality report');
+    } else if (res.status !== 201) {
+      throw new SmokeError('http', `${res.what} answered ${res.status}, expected 202 (or 201)`, { status: res.status });
+    }
+    const list = await ctx.client.request<{ count: number }>('GET', '/api/quality/reports', { auth: ctx.admin, query: { task_id: task.id, target: 'task' }, signal: ctx.signal, expect: 200 });
+    expectShape(list.what, list.body, { count: match.integer(1) });
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * Which catalogue component each check proves. Checks name components by the upstream docker-compose service
+ * they are about (`cvat_worker_import`, a stable upstream contract); {@link componentDirectory} resolves that
+ * to the catalogue's component name (`cvat-worker-import`), so reports use exactly the names `cvat-ops` and
+ * the Azure portal show. A managed service that is not a catalogue component (PostgreSQL Flexible Server)
+ * keeps a descriptive fallback name.
+ */
+import { COMPONENT_NAMES, type Catalogue, type Component } from '@cvat-cloud/catalogue';
+
+/** The components the suite has checks for, keyed by a short id, with their upstream compose service. */
+export const COMPONENT_UPSTREAM = {
+  server: 'cvat_server',
+  ui: 'cvat_ui',
+  opa: 'cvat_opa',
+  database: 'cvat_db',
+  redisInmem: 'cvat_redis_inmem',
+  redisOndisk: 'cvat_redis_ondisk',
+  workerImport: 'cvat_worker_import',
+  workerExport: 'cvat_worker_export',
+  workerChunks: 'cvat_worker_chunks',
+  workerWebhooks: 'cvat_worker_webhooks',
+  workerQualityReports: 'cvat_worker_quality_reports',
+  workerConsensus: 'cvat_worker_consensus',
+  workerAnnotation: 'cvat_worker_annotation',
+  workerUtils: 'cvat_worker_utils',
+  vector: 'cvat_vector',
+  clickhouse: 'cvat_clickhouse',
+} as const;
+
+/** A key of {@link COMPONENT_UPSTREAM}. */
+export type ComponentKey = keyof typeof COMPONENT_UPSTREAM;
+
+/**
+ * Names used when the catalogue has no component for an upstream service: the catalogue's own
+ * `COMPONENT_NAMES`, plus `postgres` for the managed database (a platform resource, not a component).
+ */
+const FALLBACK_NAMES: Record<ComponentKey, string> = {
+  server: COMPONENT_NAMES.server,
+  ui: COMPONENT_NAMES.ui,
+  opa: COMPONENT_NAMES.opa,
+  database: 'postgres',
+  redisInmem: COMPONENT_NAMES.redisInmem,
+  redisOndisk: COMPONENT_NAMES.redisOndisk,
+  workerImport: COMPONENT_NAMES.workerImport,
+  workerExport: COMPONENT_NAMES.workerExport,
+  workerChunks: COMPONENT_NAMES.workerChunks,
+  workerWebhooks: COMPONENT_NAMES.workerWebhooks,
+  workerQualityReports: COMPONENT_NAMES.workerQualityReports,
+  workerConsensus: COMPONENT_NAMES.workerConsensus,
+  workerAnnotation: COMPONENT_NAMES.workerAnnotation,
+  workerUtils: COMPONENT_NAMES.workerUtils,
+  vector: COMPONENT_NAMES.vector,
+  clickhouse: COMPONENT_NAMES.clickhouse,
+};
+
+/** Upstream queue names per worker (cvat-upstream.md §4.3), used when the catalogue lists none. */
+const FALLBACK_QUEUES: Partial<Record<ComponentKey, readonly string[]>> = {
+  workerImport: ['import'],
+  workerExport: ['export'],
+  workerChunks: ['chunks'],
+  workerWebhooks: ['webhooks'],
+  workerQualityReports: ['quality_reports'],
+  workerConsensus: ['consensus'],
+  workerAnnotation: ['annotation'],
+  workerUtils: ['notifications', 'cleaning'],
+};
+
+/** What the suite knows about one component. */
+export interface ComponentInfo {
+  readonly key: ComponentKey;
+  /** The catalogue component name (or the fallback name when the catalogue has none). */
+  readonly name: string;
+  /** Whether the catalogue has a component for it. */
+  readonly inCatalogue: boolean;
+  /** Whether it is deployed (`undefined` when not in the catalogue). */
+  readonly enabled: boolean | undefined;
+  /** `replicas.min` from the catalogue (`undefined` when not in the catalogue). */
+  readonly minReplicas: number | undefined;
+  /** RQ queues it serves. */
+  readonly queues: readonly string[];
+}
+
+/** Resolves {@link ComponentKey}s against a catalogue. */
+export interface ComponentDirectory {
+  get(key: ComponentKey): ComponentInfo;
+  /** Catalogue names of `keys`, in order, without duplicates. */
+  names(keys: readonly ComponentKey[]): string[];
+}
+
+/** Builds a {@link ComponentDirectory} from a (resolved) catalogue; without one, every name is the fallback. */
+export function componentDirectory(catalogue?: Pick<Catalogue, 'components'>): ComponentDirectory {
+  const byUpstream = new Map<string, Component>();
+  for (const component of catalogue?.components ?? []) {
+    // The migration job shares cvat_server's upstream; the long-running app is the one the checks prove.
+    if (component.role === 'job' || component.role === 'edge') continue;
+    for (const service of component.upstream) if (!byUpstream.has(service)) byUpstream.set(service, component);
+  }
+  const infos = new Map<ComponentKey, ComponentInfo>();
+  for (const key of Object.keys(COMPONENT_UPSTREAM) as ComponentKey[]) {
+    const component = byUpstream.get(COMPONENT_UPSTREAM[key]);
+    infos.set(key, {
+      key,
+      name: component?.name ?? FALLBACK_NAMES[key],
+      inCatalogue: component !== undefined,
+      enabled: component?.enabled,
+      minReplicas: component?.replicas.min,
+      queues: component && component.queues.length > 0 ? [...component.queues] : [...(FALLBACK_QUEUES[key] ?? [])],
+    });
+  }
+  return {
+    get: (key) => infos.get(key) as ComponentInfo,
+    names: (keys) => [...new Set(keys.map((key) => (infos.get(key) as ComponentInfo).name))],
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Where a run goes and as whom: from flags, from environment variables (`CVAT_URL`, `CVAT_USERNAME`,
+ * `CVAT_PASSWORD`), or from `--env <name>`, which reads `environments/<name>.yaml` through the catalogue and
+ * takes the edge hostname from `edgeUrls`, the catalogue and the analytics switch from the same config.
+ *
+ * The superuser password is never read from Key Vault here (that would pull the Azure SDK into the suite):
+ * it must come from `CVAT_PASSWORD` (or `--password`); with `--env` the error says which vault secret holds
+ * it and the `az` command that reads it.
+ */
+import {
+  SECRET_NAMES,
+  edgeUrls,
+  formatIssues,
+  loadEnvironmentConfig,
+  resolveCatalogue,
+  resourceNames,
+  type Catalogue,
+} from '@cvat-cloud/catalogue';
+import { SmokeError } from './errors';
+import type { SmokeTarget } from './suite';
+
+/** Target-related CLI flags. */
+export interface TargetFlags {
+  readonly url?: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Environment name (`dev`) or path to an environment YAML file. */
+  readonly env?: string;
+}
+
+/** A resolved target. */
+export interface ResolvedTarget {
+  readonly target: SmokeTarget;
+  /** Where the URL came from, for the report header (`--url`, `CVAT_URL`, `--env dev`). */
+  readonly source: string;
+  /** The environment's resolved catalogue (only with `--env`). */
+  readonly catalogue?: Catalogue;
+  /** The environment's analytics switch (only with `--env`). */
+  readonly analytics?: boolean;
+}
+
+/** The username the catalogue's init job creates the superuser with (`DJANGO_SUPERUSER_USERNAME`), if any. */
+export function catalogueSuperuser(catalogue: Catalogue): string | undefined {
+  for (const component of catalogue.components) {
+    for (const env of component.env) {
+      if (env.name === 'DJANGO_SUPERUSER_USERNAME' && 'value' in env && typeof env.value === 'string' && env.value) return env.value;
+    }
+  }
+  return undefined;
+}
+
+/** Throws a {@link SmokeError} unless `url` is an absolute http(s) URL. */
+function checkUrl(url: string, from: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SmokeError('usage', `'${from}' (${JSON.stringify(url)}) must be an absolute URL such as https://cvat.example.org`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new SmokeError('usage', `'${from}' (${url}) must use https or http`);
+  return url;
+}
+
+/**
+ * Resolves the target. Flags win over environment variables, which win over `--env`. With no URL from any
+ * source this throws a {@link SmokeError} `usage` that lists the three ways to give one.
+ */
+export function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): ResolvedTarget {
+  let catalogue: Catalogue | undefined;
+  let analytics: boolean | undefined;
+  let envUrl: string | undefined;
+  let passwordHint = '';
+  if (flags.env !== undefined) {
+    const loaded = loadEnvironmentConfig(flags.env, { cwd });
+    if (loaded.errors) throw new SmokeError('config', `environment '${flags.env}' is not valid:\n${formatIssues(loaded.errors)}`);
+    const config = loaded.value;
+    const resolved = resolveCatalogue(config);
+    if (resolved.errors) throw new SmokeError('config', `the catalogue for environment '${config.name}' is not valid:\n${formatIssues(resolved.errors)}`);
+    catalogue = resolved.value;
+    analytics = config.analytics;
+    // With edge.mode "none" the hostname is private: reachable only from inside the network (run from there).
+    envUrl = edgeUrls(config).baseUrl;
+    const vault = resourceNames(config).keyVault;
+    const secret = catalogue.secrets.find((s) => s.name === SECRET_NAMES.superuserPassword);
+    if (secret) {
+      passwordHint = ` The superuser password of '${config.name}' is Key Vault secret '${secret.keyVaultName}' in vault '${vault}': export CVAT_PASSWORD="$(az keyvault secret show --vault-name ${vault} --name ${secret.keyVaultName} --query value -o tsv)"`;
+    }
+  }
+  const url = flags.url ?? env.CVAT_URL ?? envUrl;
+  const source = flags.url !== undefined ? '--url' : env.CVAT_URL !== undefined ? 'CVAT_URL' : `--env ${flags.env}`;
+  if (url === undefined || url === '') {
+    throw new SmokeError(
+      'usage',
+      'no target: give --url <https://cvat.example.org>, set CVAT_URL, or use --env <name> to take the edge hostname from environments/<name>.yaml. Refusing to guess a deployment.',
+    );
+  }
+  checkUrl(url, source === `--env ${flags.env}` ? 'edge.hostname' : source);
+  const username = flags.username ?? env.CVAT_USERNAME ?? (catalogue ? catalogueSuperuser(catalogue) : undefined);
+  if (!username) throw new SmokeError('usage', "no superuser username: give --username or set CVAT_USERNAME");
+  const password = flags.password ?? env.CVAT_PASSWORD;
+  if (!password) throw new SmokeError('usage', `no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list).${passwordHint}`);
+  return { target: { baseUrl: url, username, password }, source, catalogue, analytics };
+}

@@ -1,0 +1,215 @@
+/**
+ * Each simulated fault fails exactly the checks of the component at fault (with a message naming it), the
+ * checks that need them are blocked (not failed), everything else passes, the stand-in saw no schema
+ * violation, and cleanup leaves nothing behind.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../src/errors';
+import { exitCodeFor, runSuite, type SuiteResult } from '../src/suite';
+import { CvatStandIn, type StandInFaults } from './support/cvat-stand-in';
+import { FAST, runAgainst } from './support/fast';
+
+const EMPTY = { tasks: [], projects: [], webhooks: [], users: [], orphanJobs: [] };
+
+function byStatus(result: SuiteResult, status: string): string[] {
+  return result.checks.filter((c) => c.status === status).map((c) => c.id).sort();
+}
+
+function reasonOf(result: SuiteResult, id: string): string {
+  return result.checks.find((c) => c.id === id)?.reason ?? '';
+}
+
+interface FaultCase {
+  fault: string;
+  faults: StandInFaults;
+  component: string;
+  failed: string[];
+  blocked: string[];
+  /** Words (besides the component name) every failure reason must contain. */
+  mentions: RegExp;
+}
+
+const CASES: FaultCase[] = [
+  {
+    fault: 'the import worker never takes jobs',
+    faults: { deadQueues: ['import'] },
+    component: 'cvat-worker-import',
+    failed: ['import.task-data'],
+    blocked: ['annotations.roundtrip', 'chunks.media', 'consensus.merge', 'export.backup', 'export.dataset', 'import.backup', 'quality.report'],
+    mentions: /'import' queue/,
+  },
+  {
+    fault: 'the export worker never takes jobs',
+    faults: { deadQueues: ['export'] },
+    component: 'cvat-worker-export',
+    failed: ['analytics.events', 'export.backup', 'export.dataset'],
+    blocked: ['import.backup'],
+    mentions: /'export' queue/,
+  },
+  {
+    fault: 'the chunks worker never takes jobs',
+    faults: { deadQueues: ['chunks'] },
+    component: 'cvat-worker-chunks',
+    failed: ['chunks.media'],
+    blocked: [],
+    mentions: /data\?type=chunk/,
+  },
+  {
+    fault: 'the webhooks worker never takes jobs',
+    faults: { deadQueues: ['webhooks'] },
+    component: 'cvat-worker-webhooks',
+    failed: ['webhooks.delivery'],
+    blocked: [],
+    mentions: /'webhooks' queue/,
+  },
+  {
+    fault: 'the quality_reports worker never takes jobs',
+    faults: { deadQueues: ['quality_reports'] },
+    component: 'cvat-worker-quality-reports',
+    failed: ['quality.report'],
+    blocked: [],
+    mentions: /'quality_reports' queue/,
+  },
+  {
+    fault: 'the consensus worker never takes jobs',
+    faults: { deadQueues: ['consensus'] },
+    component: 'cvat-worker-consensus',
+    failed: ['consensus.merge'],
+    blocked: [],
+    mentions: /'consensus' queue/,
+  },
+  {
+    fault: 'the annotation worker is gone',
+    faults: { deadQueues: ['annotation'] },
+    component: 'cvat-worker-annotation',
+    failed: ['workers.annotation'],
+    blocked: [],
+    mentions: /queue 'annotation' has no live worker/,
+  },
+  {
+    fault: 'the utils worker is gone',
+    faults: { deadQueues: ['notifications', 'cleaning'] },
+    component: 'cvat-worker-utils',
+    failed: ['workers.utils'],
+    blocked: [],
+    mentions: /queue 'notifications' has no live worker; queue 'cleaning' has no live worker/,
+  },
+  {
+    fault: 'OPA has no policy bundle',
+    faults: { opaWithoutBundle: true },
+    component: 'opa',
+    failed: ['opa.authz', 'opa.health'],
+    blocked: [
+      'analytics.events',
+      'annotations.roundtrip',
+      'chunks.media',
+      'consensus.merge',
+      'export.backup',
+      'export.dataset',
+      'import.backup',
+      'import.task-data',
+      'quality.report',
+      'webhooks.delivery',
+    ],
+    mentions: /OPAHealthCheck|OPA/,
+  },
+  {
+    fault: 'vector never delivers events to ClickHouse',
+    faults: { analyticsDown: true },
+    component: 'vector',
+    failed: ['analytics.events'],
+    blocked: [],
+    mentions: /never appeared in the events export/,
+  },
+  {
+    fault: 'the UI answers a burst of 502s longer than the retry budget',
+    faults: { bursts: [{ method: 'GET', path: /^\/$/, status: 502, count: 5 }] },
+    component: 'cvat-ui',
+    failed: ['ui.index'],
+    blocked: [],
+    mentions: /502 after 3 attempts/,
+  },
+  {
+    fault: 'the chunk endpoint answers slower than the check allows',
+    faults: { slow: [{ method: 'GET', path: /^\/api\/jobs\/\d+\/data$/, delayMs: 30_000 }] },
+    component: 'cvat-worker-chunks',
+    failed: ['chunks.media'],
+    blocked: [],
+    mentions: /no complete answer within|did not finish within/,
+  },
+  {
+    fault: 'one POST of a quality report answers 503 (POST is never retried)',
+    faults: { bursts: [{ method: 'POST', path: /^\/api\/quality\/reports$/, status: 503, count: 1 }] },
+    component: 'cvat-worker-quality-reports',
+    failed: ['quality.report'],
+    blocked: [],
+    mentions: /POST \/api\/quality\/reports answered 503, expected 202/,
+  },
+];
+
+describe('the suite against a stand-in with one fault', () => {
+  let standIn: CvatStandIn | undefined;
+  afterEach(async () => {
+    await standIn?.stop();
+    standIn = undefined;
+  });
+
+  // Each case waits for one check's timeout (1.8 s … 3.4 s); they run concurrently, each with its own stand-in.
+  it.concurrent.for(CASES)('fails exactly the checks of $component, when $fault', async ({ faults, component, failed, blocked, mentions }, { expect }) => {
+    const own = await CvatStandIn.start({ faults });
+    try {
+      const result = await runAgainst(own);
+
+      expect(byStatus(result, 'fail')).toEqual(failed);
+      expect(byStatus(result, 'blocked')).toEqual(blocked);
+      expect(byStatus(result, 'aborted')).toEqual([]);
+      for (const id of failed) {
+        expect(reasonOf(result, id)).toContain(component);
+        expect(reasonOf(result, id)).toMatch(mentions);
+      }
+      for (const id of blocked) expect(reasonOf(result, id)).toMatch(/^not run: needs '/);
+      expect(exitCodeFor(result)).toBe(EXIT.FAILED);
+      expect(own.violations).toEqual([]);
+      expect(own.inventory()).toEqual(EMPTY);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('passes and counts the retries, when GETs meet a 503 burst within the retry budget', async () => {
+    standIn = await CvatStandIn.start({ faults: { bursts: [{ method: 'GET', path: /^\/api\/requests\//, status: 503, count: 2 }] } });
+    const result = await runAgainst(standIn);
+    expect(byStatus(result, 'fail')).toEqual([]);
+    expect(result.requests.retried).toBe(2);
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.inventory()).toEqual(EMPTY);
+  });
+
+  it('sends a failed POST exactly once', async () => {
+    standIn = await CvatStandIn.start({ faults: { bursts: [{ method: 'POST', path: /^\/api\/quality\/reports$/, status: 503, count: 1 }] } });
+    await runAgainst(standIn, { only: ['quality.report'] });
+    expect(standIn.log.filter((e) => e.method === 'POST' && e.path === '/api/quality/reports')).toEqual([{ method: 'POST', path: '/api/quality/reports', status: 503 }]);
+  });
+
+  it('names the forwarding problem, when result_url points at another origin', async () => {
+    standIn = await CvatStandIn.start({ faults: { resultOrigin: 'http://cvat-server:8080' } });
+    const result = await runAgainst(standIn, { only: ['export.backup'] });
+    expect(reasonOf(result, 'export.backup')).toMatch(/result_url http:\/\/cvat-server:8080\/.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Host/);
+    expect(standIn.inventory()).toEqual(EMPTY);
+  });
+
+  it('reports the version mismatch against the catalogue, when the server runs another release', async () => {
+    standIn = await CvatStandIn.start({ version: '2.74.0' });
+    const result = await runAgainst(standIn, { only: ['server.about'] });
+    expect(reasonOf(result, 'server.about')).toBe(
+      "cvat-server: the server reports CVAT 2.74.0, expected 2.73.0 (the catalogue's cvatVersion): the image tag and the catalogue disagree",
+    );
+  });
+
+  it('fails the login check with a hint, when the superuser password is wrong', async () => {
+    standIn = await CvatStandIn.start();
+    const result = await runSuite({ ...FAST, target: { baseUrl: standIn.url, username: 'admin', password: 'wrong' }, only: ['opa.authz'] });
+    expect(reasonOf(result, 'auth.login')).toMatch(/the superuser 'admin' could not log in \(400: .*\); check CVAT_USERNAME \/ CVAT_PASSWORD/);
+    expect(byStatus(result, 'blocked')).toEqual(['opa.authz']);
+  });
+});

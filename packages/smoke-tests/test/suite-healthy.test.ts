@@ -1,0 +1,21 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CvatStandIn } from './support/cvat-stand-in';
+import { runAgainst, statuses } from './support/fast';
+
+describe('the suite against a healthy stand-in', () => {
+  let standIn: CvatStandIn | undefined;
+  afterEach(async () => {
+    await standIn?.stop();
+  });
+
+  it('passes every check, stays within the schema and leaves nothing behind', async () => {
+    standIn = await CvatStandIn.start();
+    const result = await runAgainst(standIn);
+    const failed = result.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status} ${c.reason}`);
+    expect(failed).toEqual([]);
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.inventory()).toEqual({ tasks: [], projects: [], webhooks: [], users: [], orphanJobs: [] });
+    expect(result.ok).toBe(true);
+    expect(Object.keys(statuses(result))).toHaveLength(21);
+  });
+});
