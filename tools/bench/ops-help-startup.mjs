@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = resolve(root, 'packages/ops-cli/dist/index.js');
+const bin = resolve(root, 'packages/ops-cli/bin/cvat-ops.js');
 if (!existsSync(bin)) {
   console.error(`missing ${bin}; run 'npm run build' in packages/ops-cli first (or 'npm run bench' there)`);
   process.exit(2);

@@ -51,7 +51,8 @@ export async function main(argv: readonly string[], runtime: Runtime = processRu
   }
 }
 
-if (require.main === module) {
+/** Runs cvat-ops as the current process: signal handling, argv, exit code. Used by bin/cvat-ops.js. */
+export function runProcess(): void {
   process.once('SIGINT', () => {
     process.stderr.write('\ncvat-ops: interrupted\n');
     process.exit(EXIT.INTERRUPTED);
@@ -60,3 +61,5 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runProcess();

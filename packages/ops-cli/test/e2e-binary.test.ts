@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFileServer, type FakeFileServer } from './support/fake-file-server';
 
-const BIN = resolve(__dirname, '../dist/index.js');
+const BIN = resolve(__dirname, '../bin/cvat-ops.js');
 const HAVE_BIN = existsSync(BIN);
 if (!HAVE_BIN) console.warn(`e2e binary tests skipped: ${BIN} does not exist (run 'npm run build' in packages/ops-cli).`);
 

@@ -229,7 +229,8 @@ async function cleanupCommand(io: CliIo, options: CliOptions, target: { baseUrl:
 }
 
 /* c8 ignore start -- process wiring, exercised by the CLI end-to-end test */
-if (require.main === module) {
+/** Runs the smoke suite as the current process: signals, argv, exit code. Used by bin/cvat-smoke.js. */
+export function runProcess(): void {
   const run = new AbortController();
   const cleanup = new AbortController();
   let interrupts = 0;
@@ -257,3 +258,5 @@ if (require.main === module) {
   );
 }
 /* c8 ignore stop */
+
+if (require.main === module) runProcess();

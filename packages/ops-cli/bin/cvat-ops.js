@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Committed launcher: npm links a workspace bin only when its file exists at install time, and dist/
+// appears only after the build. This file exists from `npm ci` on, so `npx cvat-ops` works once built.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const entry = join(__dirname, '..', 'dist', 'index.js');
+if (!existsSync(entry)) {
+  process.stderr.write("cvat-ops is not built yet: run 'npx nx run ops-cli:build' (or 'npm test') first\n");
+  process.exit(4);
+}
+require(entry).runProcess();
