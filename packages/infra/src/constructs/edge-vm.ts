@@ -1,0 +1,207 @@
+import { Construct } from 'constructs';
+import { Fn, TerraformLocal, Token } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
+import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { isAnywhere, parseCidr } from './_cidr';
+import { ValidationError } from './validation-error';
+
+/** Marketplace image of the edge VM. */
+export interface VmImage {
+  /** Publisher, e.g. `Canonical`. */
+  readonly publisher: string;
+  /** Offer, e.g. `ubuntu-24_04-lts`. */
+  readonly offer: string;
+  /** SKU, e.g. `server`. */
+  readonly sku: string;
+  /** Version; `latest` is resolved once at creation (cloud-init does not re-run on a new image). */
+  readonly version: string;
+}
+
+/** Ubuntu 24.04 LTS server, the default edge image. */
+export const UBUNTU_2404: VmImage = { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' };
+
+/** Properties of {@link EdgeVm}. */
+export interface EdgeVmProps {
+  /** VM name (also the computer name prefix): 1-64 letters, digits and `-`. */
+  readonly name: string;
+  /** Resource group. */
+  readonly resourceGroupName: string;
+  /** Azure region. */
+  readonly location: string;
+  /** Edge subnet id. */
+  readonly subnetId: string;
+  /** Name of the NSG on the edge subnet; the edge rules are added to it. */
+  readonly networkSecurityGroupName: string;
+  /** Public IP name. */
+  readonly publicIpName: string;
+  /**
+   * DNS label of the public IP (`<label>.<region>.cloudapp.azure.com`), unique per region:
+   * 3-63 lowercase letters, digits and `-`, starting with a letter.
+   */
+  readonly domainNameLabel: string;
+  /**
+   * OpenSSH public key of the admin user. Password login is always disabled.
+   * @default - a locked placeholder key (see {@link lockedSshPublicKey}) and no SSH rule
+   */
+  readonly sshPublicKey?: string;
+  /**
+   * CIDRs allowed to SSH in. Never `*`/`0.0.0.0/0`/`Internet`.
+   * @default - no SSH rule (port 22 closed)
+   */
+  readonly sshAllowedCidrs?: readonly string[];
+  /** The cloud-init document (plain text; base64-encoded here). */
+  readonly cloudInit: string;
+  /**
+   * VM size.
+   * @default 'Standard_B2ats_v2'
+   */
+  readonly size?: string;
+  /**
+   * Admin user name.
+   * @default 'cvatops'
+   */
+  readonly adminUsername?: string;
+  /**
+   * Marketplace image.
+   * @default UBUNTU_2404
+   */
+  readonly image?: VmImage;
+  /**
+   * First NSG rule priority; the rules take this and the next two multiples of 10.
+   * @default 100
+   */
+  readonly rulePriorityBase?: number;
+}
+
+/**
+ * A syntactically valid `ssh-ed25519` public key whose 32 key bytes are a SHA-256 hash of a fixed
+ * phrase and `seed`: nobody holds a matching private key, so it locks the account. Azure requires
+ * an SSH key (or a password) on every Linux VM; this stands in when the configuration has none.
+ * Deterministic, so synth output and the VM do not change between runs.
+ */
+export function lockedSshPublicKey(seed: string): string {
+  const str = (b: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const key = createHash('sha256').update(`cvat-cloud locked edge key|${seed}`).digest();
+  return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(key)]).toString('base64')} cvat-cloud-locked-no-login`;
+}
+
+const RESERVED_USERS = ['administrator', 'admin', 'user', 'user1', 'test', 'user2', 'test1', 'user3', 'admin1', '1', '123', 'a', 'actuser', 'adm', 'admin2', 'aspnet', 'backup', 'console', 'david', 'guest', 'john', 'owner', 'root', 'server', 'sql', 'support', 'support_388945a0', 'sys', 'test2', 'test3', 'user4', 'user5'];
+
+/**
+ * The public entry into the internal Container Apps environment: a small Linux VM with a static
+ * public IP (DNS label from configuration) running Traefik, configured entirely by cloud-init from
+ * this repository, plus the edge NSG rules: 80/443 from anywhere, 22 only from the admin CIDRs.
+ *
+ * SSH is key-only (`disable_password_authentication`), the NIC takes a dynamic private address
+ * (nothing hard-coded), and nothing is downloaded at boot except the `docker.io` package and the
+ * pinned Traefik image.
+ *
+ * @see https://learn.microsoft.com/azure/virtual-machines/linux/using-cloud-init
+ * @see https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview
+ */
+export class EdgeVm extends Construct {
+  /** The `azurerm_linux_virtual_machine`. */
+  public readonly resource: LinuxVirtualMachine;
+  /** The public IP. */
+  public readonly publicIp: PublicIp;
+  /** Admin user name. */
+  public readonly adminUsername: string;
+
+  constructor(scope: Construct, id: string, props: EdgeVmProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.name) && !/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,62}[a-zA-Z0-9])?$/.test(props.name)) {
+      throw new ValidationError('NameInvalid', `'name' (${props.name}) must be 1-64 letters, digits and '-', not starting or ending with '-'`, this);
+    }
+    if (!Token.isUnresolved(props.domainNameLabel) && !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(props.domainNameLabel)) {
+      throw new ValidationError('DnsLabelInvalid', `'domainNameLabel' (${props.domainNameLabel}) must be 3-63 lowercase letters, digits and '-', starting with a letter and ending alphanumeric`, this);
+    }
+    const sshPublicKey = props.sshPublicKey?.trim() || lockedSshPublicKey(props.name);
+    if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(sshPublicKey)) {
+      throw new ValidationError('SshKeyInvalid', `'sshPublicKey' (${sshPublicKey.slice(0, 24)}...) must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)`, this);
+    }
+    this.adminUsername = props.adminUsername ?? 'cvatops';
+    if (RESERVED_USERS.includes(this.adminUsername.toLowerCase()) || !/^[a-z_][a-z0-9_-]{0,31}$/.test(this.adminUsername)) {
+      throw new ValidationError('AdminUserInvalid', `'adminUsername' (${this.adminUsername}) must be a lowercase Linux user name that Azure does not reserve`, this);
+    }
+    // Without a key nobody can log in, so port 22 stays closed whatever the CIDRs say.
+    const sshCidrs = props.sshPublicKey ? (props.sshAllowedCidrs ?? []) : [];
+    for (const [i, cidr] of sshCidrs.entries()) {
+      if (isAnywhere(cidr) || parseCidr(cidr)?.prefix === 0) {
+        throw new ValidationError('SshFromAnywhere', `'sshAllowedCidrs[${i}]' (${cidr}) would open SSH to the whole internet; list the operators' CIDRs`, this);
+      }
+      if (!parseCidr(cidr)) {
+        throw new ValidationError('CidrInvalid', `'sshAllowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
+      }
+    }
+    const base = props.rulePriorityBase ?? 100;
+    if (!Number.isInteger(base) || base < 100 || base > 4076) {
+      throw new ValidationError('PriorityOutOfRange', `'rulePriorityBase' (${base}) must be an integer between 100 and 4076`, this);
+    }
+
+    const rules = new Construct(this, 'Rules');
+    const rule = (id: string, priority: number, port: string, sources: { sourceAddressPrefix?: string; sourceAddressPrefixes?: string[] }) =>
+      new NetworkSecurityRule(rules, id, {
+        name: id,
+        resourceGroupName: props.resourceGroupName,
+        networkSecurityGroupName: props.networkSecurityGroupName,
+        priority,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourcePortRange: '*',
+        destinationPortRange: port,
+        destinationAddressPrefix: '*',
+        ...sources,
+      });
+    rule('AllowHttpsInbound', base, '443', { sourceAddressPrefix: 'Internet' });
+    rule('AllowHttpInbound', base + 10, '80', { sourceAddressPrefix: 'Internet' });
+    if (sshCidrs.length) rule('AllowSshFromAdmins', base + 20, '22', { sourceAddressPrefixes: [...sshCidrs] });
+
+    this.publicIp = new PublicIp(this, 'PublicIp', {
+      name: props.publicIpName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      allocationMethod: 'Static',
+      sku: 'Standard',
+      domainNameLabel: props.domainNameLabel,
+    });
+    const nic = new NetworkInterface(this, 'Nic', {
+      name: `${props.name}-nic`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      ipConfiguration: [
+        { name: 'primary', primary: true, subnetId: props.subnetId, privateIpAddressAllocation: 'Dynamic', publicIpAddressId: this.publicIp.id },
+      ],
+    });
+    const image = props.image ?? UBUNTU_2404;
+    this.resource = new LinuxVirtualMachine(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      size: props.size ?? 'Standard_B2ats_v2',
+      adminUsername: this.adminUsername,
+      disablePasswordAuthentication: true,
+      adminSshKey: [{ username: this.adminUsername, publicKey: sshPublicKey }],
+      networkInterfaceIds: [nic.id],
+      osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS' },
+      sourceImageReference: { ...image },
+      // Through a local: the document holds quotes and cross-stack references, which a function
+      // argument cannot carry but a local's string template can.
+      customData: Fn.base64encode(new TerraformLocal(this, 'CloudInit', props.cloudInit).asString),
+      provisionVmAgent: true,
+      allowExtensionOperations: false,
+    });
+  }
+
+  /** The public host name Azure assigns to the DNS label. */
+  public get fqdn(): string {
+    return this.publicIp.fqdn;
+  }
+}

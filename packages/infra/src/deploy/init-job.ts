@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
+import { DeployError } from './errors';
+
+/**
+ * The two ARM operations the init step needs, as a structural subset of `ContainerAppsAPIClient`
+ * (`@azure/arm-appcontainers` 3.0.0), so a client pointed at a fake server satisfies it too.
+ */
+export type InitJobClient = {
+  readonly jobs: Pick<ContainerAppsAPIClient['jobs'], 'beginStart'>;
+  jobExecution: ContainerAppsAPIClient['jobExecution'];
+};
+
+/** Terminal states of a Container Apps job execution. */
+const TERMINAL_STATES = new Set(['Succeeded', 'Failed', 'Stopped', 'Degraded']);
+
+/** What one init-job execution ended as. */
+export interface InitJobOutcome {
+  /** Execution name, e.g. `cvat-init-abc12`. */
+  readonly executionName: string;
+  /** Final status: `Succeeded`, `Failed`, `Stopped` or `Degraded`. */
+  readonly status: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  /** Seconds between start and end as reported by Azure, when both are known. */
+  readonly durationSeconds?: number;
+}
+
+/** Options of {@link runInitJob}. */
+export interface RunInitJobOptions {
+  readonly resourceGroup: string;
+  /** Container Apps Job name (the catalogue's `cvat-init` component, named by `resourceNames`). */
+  readonly jobName: string;
+  /**
+   * Delay between execution status polls (and the start operation's LRO polls).
+   * @default 10000
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * Give up waiting after this long (the execution keeps running in Azure).
+   * @default 1800000 (30 minutes)
+   */
+  readonly timeoutMs?: number;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+  /** Injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Injectable for tests. */
+  readonly now?: () => number;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function iso(d: Date | string | undefined): string | undefined {
+  if (d === undefined) return undefined;
+  const date = d instanceof Date ? d : new Date(d);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * Starts one execution of the init job (`POST …/jobs/{job}/start`) and waits until it reaches a
+ * terminal state, polling `GET …/jobs/{job}/executions/{execution}`.
+ *
+ * Returns the outcome for any terminal state; the caller decides what a failure means. Throws
+ * {@link DeployError} `INIT_JOB_FAILED` when the start call fails or the wait times out.
+ *
+ * @see https://learn.microsoft.com/azure/container-apps/jobs#start-a-job-execution-on-demand
+ */
+export async function runInitJob(client: InitJobClient, options: RunInitJobOptions): Promise<InitJobOutcome> {
+  const pollIntervalMs = options.pollIntervalMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const where = `job '${options.jobName}' in resource group '${options.resourceGroup}'`;
+  let executionName: string | undefined;
+  try {
+    const poller = await client.jobs.beginStart(options.resourceGroup, options.jobName, { updateIntervalInMs: pollIntervalMs });
+    const started = await poller.pollUntilDone();
+    executionName = started?.name ?? started?.id?.split('/').pop();
+  } catch (error) {
+    throw new DeployError('INIT_JOB_FAILED', `could not start ${where}: ${(error as Error).message}`, { stackName: 'apps', step: 'init-job', cause: error });
+  }
+  if (!executionName) {
+    throw new DeployError('INIT_JOB_FAILED', `starting ${where} returned no execution name`, { stackName: 'apps', step: 'init-job' });
+  }
+  log(`init job: execution ${executionName} started`);
+  const deadline = now() + timeoutMs;
+  let lastStatus = '';
+  for (;;) {
+    let execution;
+    try {
+      execution = await client.jobExecution(options.resourceGroup, options.jobName, executionName);
+    } catch (error) {
+      throw new DeployError('INIT_JOB_FAILED', `could not read execution ${executionName} of ${where}: ${(error as Error).message}`, {
+        stackName: 'apps',
+        step: 'init-job',
+        cause: error,
+      });
+    }
+    const status = execution.status ?? 'Unknown';
+    if (status !== lastStatus) {
+      log(`init job: ${executionName} is ${status}`);
+      lastStatus = status;
+    }
+    if (TERMINAL_STATES.has(status)) {
+      const startTime = iso(execution.startTime);
+      const endTime = iso(execution.endTime);
+      const durationSeconds = startTime && endTime ? Math.round((Date.parse(endTime) - Date.parse(startTime)) / 1000) : undefined;
+      return { executionName, status, startTime, endTime, durationSeconds };
+    }
+    if (now() >= deadline) {
+      throw new DeployError(
+        'INIT_JOB_FAILED',
+        `execution ${executionName} of ${where} is still ${status} after ${Math.round(timeoutMs / 1000)} s; it keeps running in Azure. Follow it with: az containerapp job execution show -g ${options.resourceGroup} -n ${options.jobName} --job-execution-name ${executionName}`,
+        { stackName: 'apps', step: 'init-job' },
+      );
+    }
+    await sleep(pollIntervalMs);
+  }
+}
+
+/**
+ * What the last successful init run was for, kept next to the terraform state
+ * (`packages/infra/state/<env>.init.json`).
+ */
+export interface InitJobState {
+  /** CVAT version the migrations last succeeded for, e.g. `v2.73.0`. */
+  readonly cvatVersion: string;
+  /** Full image reference of the init job at that run, e.g. `cvat/server:v2.73.0`. */
+  readonly image: string;
+  readonly executionName: string;
+  /** ISO time the execution finished. */
+  readonly finishedAt: string;
+}
+
+/** Reads the init state file; `undefined` when absent. A corrupt file is an error naming the file. */
+export function readInitJobState(path: string): InitJobState | undefined {
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DeployError('BAD_INPUT', `${path} is not valid JSON (${(error as Error).message}); delete it to make the next deploy run the init job`);
+  }
+  const s = parsed as Partial<InitJobState>;
+  if (typeof s?.cvatVersion !== 'string' || typeof s.image !== 'string') {
+    throw new DeployError('BAD_INPUT', `${path}: 'cvatVersion' and 'image' must be strings; delete the file to make the next deploy run the init job`);
+  }
+  return s as InitJobState;
+}
+
+/** Writes the init state file atomically (write to a temp file, then rename). */
+export function writeInitJobState(path: string, state: InitJobState): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+/**
+ * Whether the init job has to run: when no successful run is recorded, or the recorded CVAT version or
+ * init image differs from the one just deployed.
+ */
+export function initJobNeeded(recorded: InitJobState | undefined, current: { cvatVersion: string; image: string }): { needed: boolean; reason: string } {
+  if (!recorded) return { needed: true, reason: 'no successful init run recorded yet' };
+  if (recorded.cvatVersion !== current.cvatVersion) return { needed: true, reason: `CVAT version changed ${recorded.cvatVersion} → ${current.cvatVersion}` };
+  if (recorded.image !== current.image) return { needed: true, reason: `init image changed ${recorded.image} → ${current.image}` };
+  return { needed: false, reason: `already ran for ${current.cvatVersion} (${recorded.executionName}, ${recorded.finishedAt})` };
+}

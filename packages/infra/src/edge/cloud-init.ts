@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Where the cloud-init and Traefik templates live (`packages/infra/cloud-init/`, both from src and dist). */
+export const CLOUD_INIT_TEMPLATE_DIR = resolve(__dirname, '..', '..', 'cloud-init');
+
+/** Inputs of {@link renderCloudInit}. */
+export interface CloudInitOptions {
+  /** Public host name CVAT is served on (the certificate's name). */
+  readonly hostname: string;
+  /** E-mail address registered with Let's Encrypt. */
+  readonly acmeEmail: string;
+  /** Traefik image reference, pinned, e.g. `traefik:v3.6.5`. */
+  readonly traefikImage: string;
+  /**
+   * Environment of the Traefik container (e.g. access-log fields), passed as `docker run -e`.
+   * Values may use letters, digits, space and `_.,:/=+-` only.
+   * @default - none
+   */
+  readonly traefikEnv?: Readonly<Record<string, string>>;
+  /** Base URL of the CVAT server inside the VNet, e.g. `http://cvat-server.<env domain>:8080`. */
+  readonly serverUrl: string;
+  /** Base URL of the CVAT UI inside the VNet. */
+  readonly uiUrl: string;
+  /**
+   * Base URL of Grafana inside the VNet; when set `/analytics` goes to Grafana behind CVAT's
+   * forwardAuth check, otherwise to the server.
+   * @default - /analytics goes to the server
+   */
+  readonly grafanaUrl?: string;
+  /**
+   * Directory holding the templates.
+   * @default CLOUD_INIT_TEMPLATE_DIR
+   */
+  readonly templateDir?: string;
+}
+
+/** Names accepted in {@link CloudInitOptions.traefikEnv}. */
+export const TRAEFIK_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Values accepted in {@link CloudInitOptions.traefikEnv}: nothing systemd, the shell or Terraform would expand. */
+export const TRAEFIK_ENV_VALUE = /^[A-Za-z0-9 _.,:/=+-]*$/;
+
+/**
+ * Escapes text for a Terraform string template: `${` and `%{` would otherwise start an
+ * interpolation or a directive when the rendered document is embedded in `custom_data`.
+ */
+export function escapeTerraformTemplate(text: string): string {
+  // In a replacement string `$$` is one literal `$`, so '$$$${' writes `$${`.
+  return text.replace(/\$\{/g, '$$$${').replace(/%\{/g, '%%{');
+}
+
+function fill(template: string, name: string, values: Readonly<Record<string, string>>): string {
+  // Escape the template text first; the values may carry cdktf tokens that must stay interpolations.
+  return escapeTerraformTemplate(template).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`cloud-init template '${name}' uses '{{${key}}}', which the renderer does not provide`);
+    return value;
+  });
+}
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((line) => (line.length ? pad + line : line))
+    .join('\n');
+}
+
+/**
+ * Renders the edge VM's cloud-init document from the templates in `packages/infra/cloud-init/`:
+ * `cloud-init.yaml` (packages, files, systemd unit, ACME store permissions), `traefik.yml` (entry
+ * points, Let's Encrypt HTTP-01, forwarded headers), `cvat-routes.yml` (the path split) and, when
+ * Grafana is reachable, `analytics-routes.yml`, plus `traefik.service`.
+ *
+ * The result is a `#cloud-config` document ready for `custom_data` (base64-encoded by the caller).
+ * Values may contain cdktf tokens; literal `${`/`%{` in the templates are escaped for Terraform.
+ *
+ * @see https://cloudinit.readthedocs.io/en/latest/reference/modules.html#write-files
+ * @see https://doc.traefik.io/traefik/https/acme/
+ */
+export function renderCloudInit(options: CloudInitOptions): string {
+  const dir = options.templateDir ?? CLOUD_INIT_TEMPLATE_DIR;
+  const read = (file: string) => readFileSync(resolve(dir, file), 'utf8');
+  const analytics = options.grafanaUrl !== undefined;
+  const env = Object.entries(options.traefikEnv ?? {});
+  for (const [name, value] of env) {
+    if (!TRAEFIK_ENV_NAME.test(name) || !TRAEFIK_ENV_VALUE.test(value)) {
+      throw new Error(`traefik env '${name}' (${value}) must be a variable name with a value of letters, digits, space and _.,:/=+- only`);
+    }
+  }
+  const values: Record<string, string> = {
+    hostname: options.hostname,
+    acmeEmail: options.acmeEmail,
+    traefikImage: options.traefikImage,
+    serverUrl: options.serverUrl,
+    uiUrl: options.uiUrl,
+    grafanaUrl: options.grafanaUrl ?? '',
+    serverAnalyticsRule: analytics ? '' : ' || PathPrefix(`/analytics`)',
+    serverAnalyticsNote: analytics ? '' : ', /analytics',
+  };
+  const dynamic: [string, string][] = [['cvat-routes.yml', fill(read('cvat-routes.yml'), 'cvat-routes.yml', values)]];
+  if (analytics) dynamic.push(['analytics-routes.yml', fill(read('analytics-routes.yml'), 'analytics-routes.yml', values)]);
+  const dynamicFiles = dynamic
+    .map(([file, content]) =>
+      [`  - path: /etc/traefik/dynamic/${file}`, `    owner: root:root`, `    permissions: '0644'`, `    content: |`, indent(content, 6)].join('\n'),
+    )
+    .join('\n');
+  return fill(read('cloud-init.yaml'), 'cloud-init.yaml', {
+    traefikImage: options.traefikImage,
+    traefikStatic: indent(fill(read('traefik.yml'), 'traefik.yml', values), 6),
+    traefikUnit: indent(fill(read('traefik.service'), 'traefik.service', { ...values, traefikEnv: env.map(([n, v]) => ` -e "${n}=${v}"`).join('') }), 6),
+    // Values are inserted after the template text is escaped, so these filled parts are not escaped twice.
+    dynamicFiles,
+  });
+}

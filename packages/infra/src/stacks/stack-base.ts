@@ -1,0 +1,99 @@
+import type { Construct, IConstruct } from 'constructs';
+import { AzurermBackend, LocalBackend, TerraformStack, type IAspect } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { relative, join } from 'node:path';
+
+/** Where Terraform keeps the state of the stacks. */
+export type StateBackend =
+  | {
+      /** Local files under `packages/infra/state/<stack>.tfstate`. */
+      readonly type: 'local';
+      /** Absolute directory of the state files. */
+      readonly stateDir: string;
+      /** Absolute `cdktf.out` directory the stacks are synthesized into (the path is relative to `stacks/<stack>`). */
+      readonly outdir: string;
+    }
+  | {
+      /** An Azure Storage blob container. */
+      readonly type: 'azurerm';
+      /** Resource group of the state storage account. */
+      readonly resourceGroup: string;
+      /** State storage account. */
+      readonly storageAccount: string;
+      /** Blob container. */
+      readonly container: string;
+      /** Blob name prefix; each stack stores `<key>.<stack>.tfstate` (`cvat-dev` → `cvat-dev.apps.tfstate`). */
+      readonly key: string;
+    };
+
+/** Properties every cvat-cloud stack takes. */
+export interface CvatStackProps {
+  /** Azure region. */
+  readonly location: string;
+  /**
+   * Subscription id. Not needed to synthesize; at deploy time `ARM_SUBSCRIPTION_ID` supplies it.
+   * @default - from ARM_SUBSCRIPTION_ID
+   */
+  readonly subscriptionId?: string;
+  /** State backend. */
+  readonly backend: StateBackend;
+}
+
+/** The blob name of one stack's state: `<key>.<stack>.tfstate` (a trailing `.tfstate` on the key is not repeated). */
+export function stackStateKey(key: string, stack: string): string {
+  const stem = key.endsWith('.tfstate') ? key.slice(0, -'.tfstate'.length) : key;
+  return `${stem}.${stack}.tfstate`;
+}
+
+/**
+ * Base class of the foundation, apps and edge stacks: the azurerm provider (no provider
+ * registration: the deploying principal need not be allowed to register providers) and the state
+ * backend, so that cross-stack references read each other's state through `terraform_remote_state`
+ * from the same backend.
+ *
+ * @see https://developer.hashicorp.com/terraform/cdktf/concepts/stacks
+ */
+export abstract class CvatStack extends TerraformStack {
+  /** The azurerm provider of this stack. */
+  public readonly azurerm: AzurermProvider;
+
+  constructor(scope: Construct, id: string, props: CvatStackProps) {
+    super(scope, id);
+    this.azurerm = new AzurermProvider(this, 'azurerm', {
+      features: [{}],
+      resourceProviderRegistrations: 'none',
+      subscriptionId: props.subscriptionId,
+    });
+    const backend = props.backend;
+    if (backend.type === 'local') {
+      // The local backend resolves its path from cdktf.out/stacks/<stack>; keep the state outside
+      // cdktf.out (which synth replaces) in packages/infra/state.
+      new LocalBackend(this, { path: relative(join(backend.outdir, 'stacks', id), join(backend.stateDir, `${id}.tfstate`)) });
+    } else {
+      new AzurermBackend(this, {
+        resourceGroupName: backend.resourceGroup,
+        storageAccountName: backend.storageAccount,
+        containerName: backend.container,
+        key: stackStateKey(backend.key, id),
+        useAzureadAuth: true,
+      });
+    }
+  }
+}
+
+/**
+ * Adds the standard tags to every taggable resource of a scope (a workspace-wide policy, so it is
+ * an aspect rather than a prop of every construct). Tags set on a resource win.
+ *
+ * @see https://developer.hashicorp.com/terraform/cdktf/concepts/aspects
+ */
+export class TagsAspect implements IAspect {
+  constructor(private readonly tags: Readonly<Record<string, string>>) {}
+
+  /** Merges the standard tags into the node's tags, when it has any. */
+  public visit(node: IConstruct): void {
+    const resource = node as unknown as { tags?: unknown; tagsInput?: Record<string, string> };
+    if (!('tagsInput' in resource)) return;
+    resource.tags = { ...this.tags, ...(resource.tagsInput ?? {}) };
+  }
+}

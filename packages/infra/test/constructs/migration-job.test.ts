@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ContainerAppJob } from '@cdktf/provider-azurerm/lib/container-app-job';
+import { MigrationJob } from '../../src/constructs/migration-job';
+import { AppSecret, EnvVar, Volume } from '../../src/constructs/app-spec';
+import { onlyResource, synthScope } from '../support/synth';
+
+const base = { name: 'cvat-init', resourceGroupName: 'rg', location: 'westeurope', environmentId: 'env-id', identityId: 'uai-id', image: 'cvat/server:v2.73.0' };
+const job = (props: Partial<ConstructorParameters<typeof MigrationJob>[2]> = {}) =>
+  onlyResource(synthScope((scope) => new MigrationJob(scope, 'Init', { ...base, ...props })), 'azurerm_container_app_job');
+
+describe('MigrationJob', () => {
+  it('creates a manually triggered job with one run, a 3600 s timeout and 1 retry, when only required props are given', () => {
+    const json = synthScope((scope) => new MigrationJob(scope, 'Init', base));
+    expect(json).toHaveResourceWithProperties(ContainerAppJob, {
+      name: 'cvat-init',
+      location: 'westeurope',
+      workload_profile_name: 'Consumption',
+      replica_timeout_in_seconds: 3600,
+      replica_retry_limit: 1,
+      manual_trigger_config: { parallelism: 1, replica_completion_count: 1 },
+      identity: { type: 'UserAssigned', identity_ids: ['uai-id'] },
+    });
+    expect(onlyResource(json, 'azurerm_container_app_job').schedule_trigger_config).toBeUndefined();
+    expect(json).toMatchSnapshot();
+  });
+
+  it('renders the container, secrets and volumes, when all props are set', () => {
+    const resource = job({
+      args: ['init'],
+      env: [EnvVar.fromSecret('DJANGO_SUPERUSER_PASSWORD', 'su')],
+      secrets: [AppSecret.fromKeyVault('su', 'https://kv/secrets/su', 'uai-id')],
+      volumes: [Volume.azureFile('cvat-data', 'cvat-data')],
+      mounts: [{ volume: 'cvat-data', path: '/home/django/data' }],
+      cpuCores: 1,
+      memoryGiB: 2,
+      replicaTimeoutSeconds: 1800,
+      replicaRetryLimit: 0,
+      parallelism: 2,
+      tags: { a: 'b' },
+    });
+    expect(resource).toMatchObject({ replica_timeout_in_seconds: 1800, replica_retry_limit: 0, manual_trigger_config: { parallelism: 2, replica_completion_count: 2 }, tags: { a: 'b' } });
+    expect(resource.secret).toEqual([{ name: 'su', key_vault_secret_id: 'https://kv/secrets/su', identity: 'uai-id' }]);
+    expect(resource.template.container[0]).toMatchObject({ args: ['init'], cpu: 1, memory: '2Gi', env: [{ name: 'DJANGO_SUPERUSER_PASSWORD', secret_name: 'su' }] });
+    expect(resource.template.volume).toEqual([{ name: 'cvat-data', storage_type: 'AzureFile', storage_name: 'cvat-data' }]);
+  });
+
+  it('throws error, when the replica timeout is 0', () => {
+    expect(() => job({ replicaTimeoutSeconds: 0 })).toThrow("'replicaTimeoutSeconds' (0) must be an integer between 1 and 86400");
+  });
+  it('throws error, when the replica timeout is above a day', () => {
+    expect(() => job({ replicaTimeoutSeconds: 86_401 })).toThrow("'replicaTimeoutSeconds' (86401) must be an integer between 1 and 86400");
+  });
+  it('throws error, when the retry limit is negative', () => {
+    expect(() => job({ replicaRetryLimit: -1 })).toThrow("'replicaRetryLimit' (-1) must be an integer between 0 and 10");
+  });
+  it('throws error, when parallelism is 0', () => {
+    expect(() => job({ parallelism: 0 })).toThrow("'parallelism' (0) must be an integer between 1 and 100");
+  });
+  it('throws error, when the job name is invalid', () => {
+    expect(() => job({ name: 'Cvat-Init' })).toThrow("'name' (Cvat-Init) must use lowercase letters");
+  });
+  it('throws error, when the container spec is invalid (the shared container checks apply)', () => {
+    expect(() => job({ cpuCores: 0.3, memoryGiB: 0.6 })).toThrow("'cpuCores'/'memoryGiB' (0.3/0.6) must be a Consumption pair");
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
+import { PostgresqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
+import { PostgresServer, type PostgresServerProps } from '../../src/constructs/postgres-server';
+import { onlyResource, synthScope } from '../support/synth';
+
+const base: PostgresServerProps = {
+  name: 'cvat-dev-pg-1234abcd',
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  delegatedSubnetId: 'db-subnet-id',
+  virtualNetworkId: 'vnet-id',
+  administratorPassword: '${random_password.pg.result}',
+};
+const pg = (props: Partial<PostgresServerProps> = {}) => synthScope((scope) => new PostgresServer(scope, 'Postgres', { ...base, ...props }));
+
+describe('PostgresServer', () => {
+  it('creates a private, VNet-injected B1ms server with 7-day backups, TLS required and database cvat, when only required props are given', () => {
+    const json = pg();
+    expect(json).toHaveResourceWithProperties(PostgresqlFlexibleServer, {
+      name: 'cvat-dev-pg-1234abcd',
+      version: '16',
+      sku_name: 'B_Standard_B1ms',
+      storage_mb: 32768,
+      backup_retention_days: 7,
+      geo_redundant_backup_enabled: false,
+      public_network_access_enabled: false,
+      delegated_subnet_id: 'db-subnet-id',
+      administrator_login: 'cvatadmin',
+    });
+    expect(json).toHaveResourceWithProperties(PostgresqlFlexibleServerDatabase, { name: 'cvat', charset: 'UTF8', collation: 'en_US.utf8' });
+    expect(json).toHaveResourceWithProperties(PostgresqlFlexibleServerConfiguration, { name: 'require_secure_transport', value: 'on' });
+    expect(onlyResource(json, 'azurerm_postgresql_flexible_server').high_availability).toBeUndefined();
+    expect(json).toMatchSnapshot();
+  });
+
+  it('links the privatelink.postgres.database.azure.com zone to the VNet and creates the server after the link (reference failure #9: no IP, a name)', () => {
+    const json = pg();
+    expect(json).toHaveResourceWithProperties(PrivateDnsZone, { name: 'privatelink.postgres.database.azure.com' });
+    expect(json).toHaveResourceWithProperties(PrivateDnsZoneVirtualNetworkLink, { virtual_network_id: 'vnet-id', registration_enabled: false });
+    const server = onlyResource(json, 'azurerm_postgresql_flexible_server');
+    expect(server.private_dns_zone_id).toMatch(/^\$\{azurerm_private_dns_zone\..+\.id\}$/);
+    expect(server.depends_on).toEqual([expect.stringMatching(/^azurerm_private_dns_zone_virtual_network_link\./)]);
+    expect(server.lifecycle).toEqual({ ignore_changes: ['zone'] });
+  });
+
+  it('renders every option, when all props are set', () => {
+    const server = onlyResource(
+      pg({
+        administratorLogin: 'cvat',
+        version: '17',
+        skuName: 'GP_Standard_D2ds_v5',
+        storageMb: 65536,
+        backupRetentionDays: 35,
+        geoRedundantBackup: true,
+        highAvailability: true,
+        databaseName: 'annotations',
+      }),
+      'azurerm_postgresql_flexible_server',
+    );
+    expect(server).toMatchObject({
+      administrator_login: 'cvat',
+      version: '17',
+      sku_name: 'GP_Standard_D2ds_v5',
+      storage_mb: 65536,
+      backup_retention_days: 35,
+      geo_redundant_backup_enabled: true,
+      high_availability: { mode: 'ZoneRedundant' },
+    });
+    expect(server.administrator_password).toBe('${random_password.pg.result}');
+  });
+
+  it('throws error, when the server name has capitals', () => {
+    expect(() => pg({ name: 'Cvat-DB' })).toThrow("'name' (Cvat-DB) must be 3-63 lowercase letters, digits and '-'");
+  });
+  it('throws error, when the server name is 2 characters', () => {
+    expect(() => pg({ name: 'db' })).toThrow("'name' (db) must be 3-63 lowercase letters");
+  });
+  it('throws error, when the version is 12', () => {
+    expect(() => pg({ version: '12' as never })).toThrow("'version' (12) must be one of 13, 14, 15, 16, 17");
+  });
+  it('throws error, when the storage size is not an Azure size', () => {
+    expect(() => pg({ storageMb: 40000 })).toThrow("'storageMb' (40000) must be one of 32768");
+  });
+  it('throws error, when backup retention is 6 days', () => {
+    expect(() => pg({ backupRetentionDays: 6 })).toThrow("'backupRetentionDays' (6) must be an integer between 7 and 35");
+  });
+  it('throws error, when backup retention is 36 days', () => {
+    expect(() => pg({ backupRetentionDays: 36 })).toThrow("'backupRetentionDays' (36) must be an integer between 7 and 35");
+  });
+  it('throws error, when the administrator login is reserved', () => {
+    expect(() => pg({ administratorLogin: 'azure_superuser' })).toThrow("'administratorLogin' (azure_superuser) is reserved by Azure Database for PostgreSQL");
+  });
+  it('throws error, when high availability is asked for on a Burstable SKU', () => {
+    expect(() => pg({ highAvailability: true })).toThrow("'highAvailability' (true) is not available on the Burstable SKU 'B_Standard_B1ms'");
+  });
+});

@@ -1,0 +1,204 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from './support/temp-dir';
+import { main, type DeployIo } from '../../src/deploy/cli';
+import { FakeArmServer, fakeArmClient, type FakeJobScript } from './support/fake-arm-server';
+import { type FixtureStack, TERRAFORM_BINARY, TERRAFORM_SKIP_REASON, TerraformFixture } from './support/terraform-fixture';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
+const SUB = '11111111-2222-3333-4444-555555555555';
+const cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+function tempDir(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs the CLI in-process and captures its output. */
+async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<DeployIo> = {}) {
+  let out = '';
+  let err = '';
+  const synthCalls: string[] = [];
+  const code = await main(argv, {
+    env,
+    cwd: REPO_ROOT,
+    stdinIsTTY: false,
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    sleep: async () => undefined,
+    synth: async (name) => void synthCalls.push(name),
+    ...extra,
+  });
+  return { code, out, err, synthCalls };
+}
+
+/** A PATH holding only a fake `terraform` that records being run (it must never be). */
+function fakeTerraformPath(): { path: string; log: string } {
+  const dir = tempDir('cvat-cli-bin-');
+  const log = join(dir, 'terraform-was-run');
+  writeFileSync(join(dir, 'terraform'), `#!/bin/sh\necho "$@" >> '${log}'\n`);
+  chmodSync(join(dir, 'terraform'), 0o755);
+  return { path: dir, log };
+}
+
+describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
+  it('fails fast without Azure credentials, says how to provide them, and runs neither synth nor terraform', async () => {
+    const bin = fakeTerraformPath();
+    const home = tempDir('cvat-cli-home-');
+    const r = await cli(['deploy'], { PATH: bin.path, HOME: home });
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('error: no Azure credentials found; nothing was changed.');
+    expect(r.err).toContain('ARM_USE_OIDC=true');
+    expect(r.err).toContain('`az login`');
+    expect(existsSync(bin.log)).toBe(false);
+    expect(r.synthCalls).toEqual([]);
+  });
+
+  it('fails fast when the subscription is missing, naming both places to set it', async () => {
+    const bin = fakeTerraformPath();
+    const r = await cli(['plan'], { PATH: bin.path, HOME: tempDir('h-'), ARM_CLIENT_ID: 'c', ARM_TENANT_ID: 't', ARM_CLIENT_SECRET: 's' });
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/no Azure subscription: set 'subscriptionId' in .*environments\/example.yaml or export ARM_SUBSCRIPTION_ID\. Nothing was changed\./);
+    expect(existsSync(bin.log)).toBe(false);
+  });
+
+  it('fails fast when the terraform binary is missing, before looking at credentials', async () => {
+    const r = await cli(['deploy', '--binary', 'tofu'], { PATH: tempDir('empty-'), HOME: tempDir('h-') });
+    expect(r.code).toBe(3);
+    expect(r.err).toContain("error: 'tofu' was not found on PATH: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.");
+  });
+
+  it('rejects a bad environment naming the field, and bad arguments, with exit code 2', async () => {
+    const dir = tempDir('cvat-cli-env-');
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\npostgres:\n  storageGiB: 33\n');
+    const r = await cli(['deploy', '--env', file], { PATH: '' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("environment '");
+    expect(r.err).toContain("'postgres.storageGiB' (33)");
+    expect((await cli(['deploy', '--wat'], {})).code).toBe(2);
+  });
+
+  it('prints help with exit code 0', async () => {
+    const r = await cli(['--help'], {});
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: node dist/deploy/cli.js <command> [options]');
+  });
+});
+
+if (TERRAFORM_SKIP_REASON) console.warn(`[skipped] ${TERRAFORM_SKIP_REASON}`);
+const describeWithTerraform = TERRAFORM_SKIP_REASON ? describe.skip : describe;
+
+describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM server for the init job', () => {
+  const fixture = () => {
+    const fx = new TerraformFixture((f): FixtureStack[] => [
+      { name: 'foundation', dependencies: [], resources: { network: { onCreate: f.event('apply foundation') } } },
+      { name: 'apps', dependencies: ['foundation'], resources: { server: { onCreate: f.event('apply apps') } } },
+      { name: 'edge', dependencies: ['apps'], resources: { proxy: { onCreate: f.event('apply edge') } } },
+    ]);
+    cleanup.push(() => fx.dispose());
+    return fx;
+  };
+  const envFile = (dir: string, cvatVersion: string) => {
+    const file = join(dir, 'env.yaml');
+    const example = readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8');
+    writeFileSync(file, example.replace(/^cvatVersion: .*$/m, `cvatVersion: ${cvatVersion}`));
+    return file;
+  };
+  const azureEnv = () => ({
+    PATH: dirname(TERRAFORM_BINARY!),
+    HOME: tempDir('h-'),
+    ARM_CLIENT_ID: '00000000-0000-0000-0000-00000000000c',
+    ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    ARM_CLIENT_SECRET: 'not-a-real-secret',
+    ARM_SUBSCRIPTION_ID: SUB,
+  });
+  async function armWith(jobs: Record<string, FakeJobScript>) {
+    const server = await new FakeArmServer(jobs).start();
+    cleanup.push(() => server.stop());
+    return { server, client: fakeArmClient(server, SUB) };
+  }
+
+  it('deploys with --skip-credential-check and prints a JSON report', async () => {
+    const fx = fixture();
+    const r = await cli(['deploy', '--yes', '--json', '--out-dir', fx.outDir, '--state-dir', fx.stateDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.stacks.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:applied']);
+    expect(report.initJob).toBeUndefined();
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
+  }, 60_000);
+
+  it('runs the init job after apps once per CVAT version, records it, and runs it again after a version change', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'] } });
+    const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out-dir', fx.outDir, '--state-dir', fx.stateDir];
+    const io = { initJobClient: client, initJobPollIntervalMs: 1 };
+
+    const first = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out).initJob).toMatchObject({ status: 'ran', reason: 'no successful init run recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
+    const record = JSON.parse(readFileSync(join(fx.stateDir, 'example.init.json'), 'utf8'));
+    expect(record).toMatchObject({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'cvat-init-exec1' });
+    expect(server.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual([`/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init/start`]);
+
+    const second = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
+    expect(JSON.parse(second.out).initJob).toMatchObject({ status: 'not-needed' });
+    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+
+    const upgraded = await cli(args(envFile(dir, 'v2.74.0')), azureEnv(), io);
+    expect(upgraded.code).toBe(0);
+    expect(JSON.parse(upgraded.out).initJob).toMatchObject({ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' });
+    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
+  }, 90_000);
+
+  it('stops before the edge when the init job fails, records nothing, and says where to read its logs', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'] } });
+    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateDir], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
+    expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
+    expect(existsSync(join(fx.stateDir, 'example.init.json'))).toBe(false);
+  }, 60_000);
+
+  it('re-synthesizes when cdktf.out was synthesized for another environment, then plans', async () => {
+    const fx = fixture();
+    const foundationFile = join(fx.outDir, 'stacks', 'foundation', 'cdk.tf.json');
+    const original = readFileSync(foundationFile, 'utf8');
+    const foreign = JSON.parse(original);
+    foreign.resource.azurerm_resource_group = { rg: { name: 'cvat-prod-rg', location: 'westeurope' } };
+    writeFileSync(foundationFile, JSON.stringify(foreign));
+    const synthesized: string[] = [];
+    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') }, {
+      synth: async (env, outDir) => {
+        synthesized.push(`${env} -> ${outDir}`);
+        writeFileSync(foundationFile, original);
+      },
+    });
+    expect(r.err).toContain('synth: it was synthesized for resource group cvat-prod-rg, not cvat-example-rg; synthesizing environment \'example\'');
+    expect(synthesized).toEqual([`example -> ${fx.outDir}`]);
+    expect(r.code).toBe(0);
+  }, 30_000);
+
+  it('refuses a local state file that belongs to another environment', async () => {
+    const fx = fixture();
+    mkdirSync(fx.stateDir, { recursive: true });
+    writeFileSync(
+      join(fx.stateDir, 'foundation.tfstate'),
+      JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: 'cvat-prod-rg' } }] }] }),
+    );
+    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('holds the state of resource group cvat-prod-rg, not cvat-example-rg: it belongs to another environment');
+  }, 30_000);
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CLOUD_INIT_TEMPLATE_DIR, escapeTerraformTemplate, renderCloudInit, type CloudInitOptions } from '../../src/edge/cloud-init';
+import { REMOTE_SCRIPT } from '../../src/policy/rules';
+
+const options: CloudInitOptions = {
+  hostname: 'cvat.example.com',
+  acmeEmail: 'ops@example.com',
+  traefikImage: 'traefik:v3.6.5',
+  serverUrl: 'http://cvat-server.env.westeurope.azurecontainerapps.io:8080',
+  uiUrl: 'http://cvat-ui.env.westeurope.azurecontainerapps.io:8000',
+  traefikEnv: { TRAEFIK_LOG_FORMAT: 'json' },
+};
+
+interface CloudConfig {
+  packages: string[];
+  write_files: { path: string; content: string; permissions: string }[];
+  runcmd: string[][];
+}
+const render = (o: Partial<CloudInitOptions> = {}) => {
+  const text = renderCloudInit({ ...options, ...o });
+  return { text, doc: parse(text) as CloudConfig };
+};
+const file = (doc: CloudConfig, path: string) => {
+  const f = doc.write_files.find((w) => w.path === path);
+  if (!f) throw new Error(`no ${path} in write_files`);
+  return f;
+};
+
+describe('renderCloudInit', () => {
+  it('renders a #cloud-config document that parses as YAML and installs only docker.io', () => {
+    const { text, doc } = render();
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    expect(doc.packages).toEqual(['docker.io']);
+    expect(doc.write_files.map((w) => w.path)).toEqual(['/etc/traefik/traefik.yml', '/etc/traefik/dynamic/cvat-routes.yml', '/etc/systemd/system/traefik.service']);
+  });
+
+  it('routes /api, /static, /admin, /django-rq and /analytics to the server and everything else to the UI, when Grafana is off', () => {
+    const routes = parse(file(render().doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http;
+    expect(routes.routers['cvat-server'].rule).toBe(
+      'Host(`cvat.example.com`) && (PathPrefix(`/api`) || PathPrefix(`/static`) || PathPrefix(`/admin`) || PathPrefix(`/django-rq`) || PathPrefix(`/analytics`))',
+    );
+    expect(routes.routers['cvat-ui'].rule).toBe('Host(`cvat.example.com`)');
+    expect(routes.routers['cvat-server'].priority).toBeGreaterThan(routes.routers['cvat-ui'].priority);
+    expect(routes.services['cvat-server'].loadBalancer.servers).toEqual([{ url: options.serverUrl }]);
+    expect(routes.services['cvat-ui'].loadBalancer.servers).toEqual([{ url: options.uiUrl }]);
+    // The Host header reaches Django unchanged, so ALLOWED_HOSTS and the CSRF origin check see the public name.
+    expect(routes.services['cvat-server'].loadBalancer.passHostHeader).toBe(true);
+    for (const r of Object.values(routes.routers) as { tls: { certResolver: string } }[]) expect(r.tls.certResolver).toBe('letsencrypt');
+  });
+
+  it('routes /analytics to Grafana behind forwardAuth to the server, when Grafana is reachable', () => {
+    const { doc } = render({ grafanaUrl: 'http://grafana.env.westeurope.azurecontainerapps.io:3000' });
+    const server = parse(file(doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http;
+    expect(server.routers['cvat-server'].rule).not.toContain('/analytics');
+    const analytics = parse(file(doc, '/etc/traefik/dynamic/analytics-routes.yml').content).http;
+    expect(analytics.routers['cvat-analytics'].rule).toBe('Host(`cvat.example.com`) && PathPrefix(`/analytics`)');
+    expect(analytics.middlewares['cvat-analytics-auth'].forwardAuth.address).toBe(`${options.serverUrl}/analytics`);
+    expect(analytics.services['cvat-grafana'].loadBalancer.servers).toEqual([{ url: 'http://grafana.env.westeurope.azurecontainerapps.io:3000' }]);
+  });
+
+  it("uses Let's Encrypt HTTP-01 with the configured e-mail and redirects HTTP to HTTPS", () => {
+    const traefik = parse(file(render().doc, '/etc/traefik/traefik.yml').content);
+    expect(traefik.certificatesResolvers.letsencrypt.acme).toEqual({ email: 'ops@example.com', storage: '/etc/traefik/acme/acme.json', httpChallenge: { entryPoint: 'web' } });
+    expect(traefik.entryPoints.web.http.redirections.entryPoint).toMatchObject({ to: 'websecure', scheme: 'https' });
+    // Forwarded headers from internet clients are replaced, so X-Forwarded-Proto=https comes from Traefik itself.
+    expect(traefik.entryPoints.websecure.forwardedHeaders).toEqual({ insecure: false });
+    expect(traefik.api.dashboard).toBe(false);
+  });
+
+  it('creates the ACME store root-only (0600) in a 0700 directory (reference failure #10)', () => {
+    const commands = render().doc.runcmd.map((c) => c.join(' '));
+    expect(commands).toContain('install -d -o root -g root -m 0700 /etc/traefik/acme');
+    expect(commands.some((c) => c.includes('install -o root -g root -m 0600 /dev/null /etc/traefik/acme/acme.json'))).toBe(true);
+    expect(commands).toContain('chmod 0600 /etc/traefik/acme/acme.json');
+  });
+
+  it('runs the pinned Traefik image with host networking and the configured environment from a systemd unit', () => {
+    const unit = file(render().doc, '/etc/systemd/system/traefik.service').content;
+    expect(unit).toMatch(/ExecStart=\/usr\/bin\/docker run --rm --name traefik --network host .* -e "TRAEFIK_LOG_FORMAT=json" traefik:v3\.6\.5\n/);
+    expect(render().doc.runcmd.map((c) => c.join(' '))).toContain('systemctl enable --now traefik.service');
+  });
+
+  it('downloads no script at boot (reference failure #11: manager.py fetched from GitHub main)', () => {
+    const { text } = render({ grafanaUrl: 'http://grafana:3000' });
+    expect(REMOTE_SCRIPT.test(text)).toBe(false);
+    for (const template of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) {
+      expect(REMOTE_SCRIPT.test(readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, template), 'utf8')), template).toBe(false);
+    }
+  });
+
+  it('escapes ${ and %{ of template text for Terraform but leaves values (cdktf tokens) alone', () => {
+    expect(escapeTerraformTemplate('a ${b} %{c}')).toBe('a $${b} %%{c}');
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
+    try {
+      for (const f of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) writeFileSync(join(dir, f), readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, f)));
+      writeFileSync(join(dir, 'traefik.yml'), 'log:\n  format: "${HOME}"\n');
+      const text = renderCloudInit({ ...options, templateDir: dir, serverUrl: 'http://cvat-server.${TfToken[TOKEN.1]}:8080' });
+      expect(text).toContain('format: "$${HOME}"');
+      expect(text).toContain('url: "http://cvat-server.${TfToken[TOKEN.1]}:8080"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throws error, when a Traefik env value could be expanded by systemd or the shell', () => {
+    expect(() => render({ traefikEnv: { A: '$(reboot)' } })).toThrow("traefik env 'A' ($(reboot)) must be a variable name with a value of letters, digits, space and _.,:/=+- only");
+  });
+
+  it('throws error, when a template uses a placeholder the renderer does not provide', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
+    try {
+      for (const f of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) writeFileSync(join(dir, f), readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, f)));
+      writeFileSync(join(dir, 'traefik.yml'), 'x: {{unknownThing}}\n');
+      expect(() => renderCloudInit({ ...options, templateDir: dir })).toThrow("cloud-init template 'traefik.yml' uses '{{unknownThing}}', which the renderer does not provide");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

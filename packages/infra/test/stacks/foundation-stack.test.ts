@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resourceNames } from '@cvat-cloud/catalogue';
+import { catalogueFor, configWith, synthesize, type Synthesized } from '../support/synth';
+
+type Resources = Record<string, Record<string, any>>;
+const values = (json: Record<string, any>, type: string): Record<string, any>[] => Object.values((json.resource?.[type] ?? {}) as Resources);
+const only = (json: Record<string, any>, type: string) => {
+  const all = values(json, type);
+  expect(all, type).toHaveLength(1);
+  return all[0];
+};
+
+describe('FoundationStack (example environment)', () => {
+  let s: Synthesized;
+  let f: Record<string, any>;
+  beforeAll(() => {
+    s = synthesize();
+    f = s.stack('foundation');
+  });
+  afterAll(() => s.dispose());
+
+  it('names every resource from resourceNames(config)', () => {
+    const names = resourceNames(s.config);
+    expect(only(f, 'azurerm_resource_group').name).toBe(names.resourceGroup);
+    expect(only(f, 'azurerm_virtual_network').name).toBe(names.virtualNetwork);
+    expect(values(f, 'azurerm_subnet').map((x) => x.name).sort()).toEqual([names.subnets.apps, names.subnets.edge, names.subnets.privateEndpoints].sort());
+    expect(only(f, 'azurerm_key_vault').name).toBe(names.keyVault);
+    expect(only(f, 'azurerm_storage_account').name).toBe(names.storageAccount);
+    expect(only(f, 'azurerm_postgresql_flexible_server').name).toBe(names.postgresServer);
+    expect(only(f, 'azurerm_container_app_environment').name).toBe(names.containerAppsEnvironment);
+    expect(only(f, 'azurerm_user_assigned_identity').name).toBe(names.userAssignedIdentity);
+    expect(only(f, 'azurerm_log_analytics_workspace').name).toBe(names.logAnalyticsWorkspace);
+  });
+
+  it('uses the configured subnets and delegates the apps subnet to Microsoft.App/environments', () => {
+    const apps = values(f, 'azurerm_subnet').find((x) => x.name === resourceNames(s.config).subnets.apps);
+    expect(apps?.address_prefixes).toEqual([s.config.network.subnets.apps]);
+    expect(apps?.delegation[0].service_delegation.name).toBe('Microsoft.App/environments');
+    expect(only(f, 'azurerm_virtual_network').address_space).toEqual([s.config.network.addressSpace]);
+    expect(values(f, 'azurerm_subnet_network_security_group_association')).toHaveLength(3);
+  });
+
+  it('generates every generated catalogue secret with random_password and stores it in Key Vault', () => {
+    const generated = s.catalogue.secrets.filter((x) => x.source === 'generated');
+    expect(values(f, 'azurerm_key_vault_secret').map((x) => x.name).sort()).toEqual(generated.map((x) => x.keyVaultName).sort());
+    expect(values(f, 'random_password')).toHaveLength(generated.length);
+    for (const secret of values(f, 'azurerm_key_vault_secret')) expect(secret.value).toMatch(/^\$\{random_password\..+\.result\}$/);
+  });
+
+  it('hardens Key Vault: RBAC, purge protection from config, deny by default with the apps subnet and admin CIDRs, no IP lookup', () => {
+    const kv = only(f, 'azurerm_key_vault');
+    expect(kv).toMatchObject({ rbac_authorization_enabled: true, purge_protection_enabled: s.config.keyVault.purgeProtection, soft_delete_retention_days: s.config.keyVault.softDeleteRetentionDays });
+    expect(kv.network_acls).toMatchObject({ default_action: 'Deny', ip_rules: s.config.adminCidrs });
+    expect(kv.network_acls.virtual_network_subnet_ids).toEqual([expect.stringMatching(/azurerm_subnet\.Network_Apps/)]);
+    expect(Object.keys(f.data ?? {})).toEqual(['azurerm_client_config']);
+  });
+
+  it('grants the apps identity Key Vault Secrets User in this stack, before any app exists (reference failure #5: two-phase bootstrap apply)', () => {
+    const roles = values(f, 'azurerm_role_assignment');
+    const reader = roles.find((r) => r.role_definition_name === 'Key Vault Secrets User');
+    expect(reader?.principal_id).toMatch(/azurerm_user_assigned_identity\.AppsIdentity\.principal_id/);
+    expect(roles.find((r) => r.role_definition_name === 'Key Vault Secrets Officer')?.principal_id).toMatch(/data\.azurerm_client_config\..+\.object_id/);
+    expect(only(f, 'time_sleep').create_duration).toBe('120s');
+  });
+
+  it('makes PostgreSQL private, TLS-only, backed up per config, with database cvat and the admin password from the generated secret', () => {
+    const pg = only(f, 'azurerm_postgresql_flexible_server');
+    expect(pg).toMatchObject({
+      version: s.config.postgres.version,
+      sku_name: s.config.postgres.skuName,
+      storage_mb: s.config.postgres.storageGiB * 1024,
+      backup_retention_days: s.config.postgres.backupRetentionDays,
+      geo_redundant_backup_enabled: s.config.postgres.geoRedundantBackup,
+      public_network_access_enabled: false,
+      administrator_login: s.config.postgres.administratorLogin,
+    });
+    expect(pg.administrator_password).toMatch(/random_password\.KeyVault_Secrets_postgres-admin-password_Value.*\.result/);
+    expect(pg.delegated_subnet_id).toMatch(/azurerm_subnet\.Network_Database/);
+    expect(only(f, 'azurerm_postgresql_flexible_server_database').name).toBe(s.config.postgres.databaseName);
+    expect(only(f, 'azurerm_postgresql_flexible_server_configuration')).toMatchObject({ name: 'require_secure_transport', value: 'on' });
+    expect(values(f, 'azurerm_private_dns_zone').map((z) => z.name)).toContain('privatelink.postgres.database.azure.com');
+  });
+
+  it('hardens the storage account and creates one SMB share and one environment storage per used SMB storage', () => {
+    const account = only(f, 'azurerm_storage_account');
+    expect(account).toMatchObject({ https_traffic_only_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false });
+    expect(account.network_rules).toMatchObject({ default_action: 'Deny', ip_rules: s.config.adminCidrs });
+    const smb = s.catalogue.storages.filter((x) => x.kind === 'smb');
+    expect(values(f, 'azurerm_storage_share').map((x) => [x.name, x.quota, x.enabled_protocol]).sort()).toEqual(smb.map((x) => [x.name, Math.ceil(x.quotaGiB), 'SMB']).sort());
+    const envStorages = values(f, 'azurerm_container_app_environment_storage');
+    expect(envStorages.map((x) => [x.name, x.access_mode]).sort()).toEqual(smb.map((x) => [x.name, x.accessMode]).sort());
+    for (const e of envStorages) {
+      expect(e.share_name).toMatch(/azurerm_storage_share\..+\.name/);
+      expect(e.access_key).toMatch(/azurerm_storage_account\..+\.primary_access_key/);
+    }
+    expect(values(f, 'azurerm_storage_account')).toHaveLength(1);
+  });
+
+  it("uploads each deployed component's config files into its share", () => {
+    const files = s.catalogue.components.filter((c) => c.enabled).flatMap((c) => c.configFiles);
+    expect(values(f, 'azurerm_storage_share_file').map((x) => (x.path ? `${x.path}/${x.name}` : x.name)).sort()).toEqual(files.map((x) => x.path).sort());
+  });
+
+  it('creates the environment with the Consumption profile, internal load balancer, the apps subnet and Log Analytics', () => {
+    expect(only(f, 'azurerm_container_app_environment')).toMatchObject({
+      internal_load_balancer_enabled: true,
+      workload_profile: [{ name: 'Consumption', workload_profile_type: 'Consumption' }],
+      logs_destination: 'log-analytics',
+      log_analytics_workspace_id: '${azurerm_log_analytics_workspace.Logs.id}',
+    });
+  });
+
+  it('adds a Premium NFS account and NFS environment storage, when a used storage is switched to nfs', () => {
+    const config = configWith({ storages: { 'cvat-cache': { kind: 'nfs', quotaGiB: 100 } } });
+    const nfs = synthesize(config, catalogueFor(config));
+    try {
+      const json = nfs.stack('foundation');
+      const accounts = values(json, 'azurerm_storage_account');
+      expect(accounts.map((a) => a.account_kind).sort()).toEqual(['FileStorage', 'StorageV2']);
+      expect(values(json, 'azurerm_storage_share').find((x) => x.name === 'cvat-cache')).toMatchObject({ enabled_protocol: 'NFS', quota: 100 });
+      expect(values(json, 'azurerm_container_app_environment_storage').find((x) => x.name === 'cvat-cache')?.nfs_server_url).toMatch(/\.file\.core\.windows\.net$/);
+      const kvrocks = Object.values(nfs.stack('apps').resource.azurerm_container_app as Resources).find((a) => a.name === 'cvat-redis-ondisk');
+      expect(kvrocks?.template.volume).toEqual([expect.objectContaining({ name: 'cvat-cache', storage_type: 'NfsAzureFile' })]);
+    } finally {
+      nfs.dispose();
+    }
+  });
+
+  it('leaves out the edge subnet, when edge.mode is none', () => {
+    const config = configWith({ edge: { mode: 'none', hostname: 'cvat.internal.example.com' } });
+    const none = synthesize(config, catalogueFor(config));
+    try {
+      expect(values(none.stack('foundation'), 'azurerm_subnet')).toHaveLength(2);
+      expect(none.model.stacks.map((x) => x.name).sort()).toEqual(['apps', 'foundation']);
+    } finally {
+      none.dispose();
+    }
+  });
+
+  it('keeps state in packages/infra/state through a relative local backend path', () => {
+    expect((f.terraform as any).backend.local.path).toBe('../../../state/foundation.tfstate');
+  });
+});
