@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { DEFAULT_COMPONENTS, SECRET_NAMES, STORAGE_NAMES } from './components';
 import { CatalogueError, formatIssues, fromValibotIssues } from './issues';
 import { CVAT_VERSION } from './limits';
-import { CatalogueSchema, type Catalogue, type CatalogueInput, type SecretSchema, type StorageSchema } from './schema';
+import { CatalogueSchema, type CatalogueInput, type MutableCatalogue, type SecretSchema, type StorageSchema } from './schema';
 
 /**
  * SMB mount options of the CVAT shares: the backend image runs as `django` (uid/gid 1000), SMB
@@ -147,7 +147,7 @@ export function defaultCatalogueInput(): CatalogueInput {
  *
  * @see docs/catalogue.md
  */
-export function defaultCatalogue(): Catalogue {
+export function defaultCatalogue(): MutableCatalogue {
   const parsed = v.safeParse(CatalogueSchema, defaultCatalogueInput());
   if (!parsed.success) {
     const issues = fromValibotIssues(parsed.issues);

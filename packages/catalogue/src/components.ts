@@ -1,5 +1,8 @@
 import { CVAT_VERSION, rqQueueKey } from './limits';
-import type { ComponentInput, EnvVar, ScaleRule } from './schema';
+import type { ComponentInput, EnvVar } from './schema';
+
+type ProbeInput = NonNullable<NonNullable<ComponentInput['probes']>['liveness']>;
+type ScaleRuleInput = NonNullable<ComponentInput['scaleRules']>[number];
 
 /** Names of the catalogue components, as constants for code that needs one of them. */
 export const COMPONENT_NAMES = {
@@ -71,7 +74,7 @@ function backendEnv(): EnvVar[] {
     { name: 'CVAT_REDIS_ONDISK_PASSWORD', secretRef: K.kvrocksPassword },
     { name: 'CVAT_LOG_IMPORT_ERRORS', value: 'true' },
     { name: 'CVAT_ALLOW_STATIC_CACHE', value: 'no' },
-    { name: 'CVAT_NUM_PROXIES', value: '1' },
+    { name: 'CVAT_NUM_PROXIES', platformRef: 'edge.numProxies' },
     { name: 'DJANGO_LOG_SERVER_HOST', componentRef: { component: N.vector, part: 'host' } },
     { name: 'DJANGO_LOG_SERVER_PORT', componentRef: { component: N.vector, part: 'port' } },
     { name: 'no_proxy', value: 'clickhouse,grafana,vector,nuclio,opa' },
@@ -102,7 +105,7 @@ const SHARED_MOUNTS = [
   { storage: S.logs, mountPath: '/home/django/logs' },
 ];
 
-function queueRule(queue: string, listLength: number): ScaleRule {
+function queueRule(queue: string, listLength: number): ScaleRuleInput {
   return {
     name: `rq-${queue.replace(/_/g, '-')}`,
     kind: 'redis-queue',
@@ -117,32 +120,68 @@ function queueRule(queue: string, listLength: number): ScaleRule {
   };
 }
 
+type ProbeTarget = Pick<ProbeInput, 'type' | 'port' | 'path' | 'headers'>;
+type ProbeTiming = Required<Pick<ProbeInput, 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'>>;
+
+const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+const SLOW_START: ProbeTiming = { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 };
+
+// Liveness and readiness probes of one target (readiness every 10 s, liveness on `liveness`'s
+// timing, both after 3 failures), with a startup probe when the component boots slowly.
+function probesOf(target: ProbeTarget, liveness: Partial<ProbeTiming> = {}, startup?: ProbeTiming): ComponentInput['probes'] {
+  const at = () => ({ ...target, ...(target.headers ? { headers: target.headers.map((h) => ({ ...h })) } : {}) });
+  return {
+    ...(startup ? { startup: { ...at(), ...startup } } : {}),
+    liveness: { ...at(), ...READINESS, ...liveness },
+    readiness: { ...at(), ...READINESS },
+  };
+}
+
+// Internal TCP ingress with exposedPort = targetPort, so other apps reach the component as
+// `<name>:<port>` like the compose alias; `external` makes it VNet-wide for the edge.
+function tcpIngress(port: number, external = false): ComponentInput['ingress'] {
+  return { transport: 'tcp', targetPort: port, exposedPort: port, external };
+}
+
+// What the server, the init job and every worker share: the cvat/server image and the three
+// CVAT shares.
+function backendBase(): Pick<ComponentInput, 'upstream' | 'image' | 'mounts'> {
+  return { upstream: ['cvat_server'], image: { ...SERVER_IMAGE }, mounts: SHARED_MOUNTS.map((m) => ({ ...m })) };
+}
+
+/** One RQ worker app: the data that differs between the eight compose workers. */
 interface WorkerSpec {
+  /** App name, `cvat-worker-<x>`; the compose service is the same name with underscores. */
   name: string;
-  service: string;
+  /** RQ queues it serves (`run worker <queues>`). */
   queues: string[];
+  /** NUMPROCS, as in compose. */
   numprocs: number;
+  /** vCPU per replica; memory is 2 GiB per vCPU. */
   cpuCores: number;
+  /** Replica bounds. */
   replicas: { min: number; max: number };
+  /** Queued jobs per replica before KEDA scales out; no scale rule without it. */
   scaleListLength?: number;
+  /** Adds `--with-scheduler` (the webhooks worker). */
   withScheduler?: boolean;
+  /** Also reads ClickHouse (events export). */
   clickhouse?: boolean;
   description: string;
 }
 
-function worker(spec: WorkerSpec): ComponentInput {
+function backendWorker(spec: WorkerSpec): ComponentInput {
   const args = ['run', 'worker', ...spec.queues];
   if (spec.withScheduler) args.push('--with-scheduler');
   return {
     name: spec.name,
     role: 'worker',
     description: spec.description,
-    upstream: [spec.service],
-    image: { ...SERVER_IMAGE },
+    ...backendBase(),
+    upstream: [spec.name.replace(/-/g, '_')],
     args,
     env: [...backendEnv(), ...(spec.clickhouse ? clickhouseEnv() : []), { name: 'NUMPROCS', value: String(spec.numprocs) }],
     secrets: [...BACKEND_SECRETS, ...(spec.clickhouse ? [K.clickhousePassword] : [])],
-    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
     resources: { cpuCores: spec.cpuCores, memoryGiB: spec.cpuCores * 2 },
     replicas: spec.replicas,
     scaleRules: spec.scaleListLength ? spec.queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],
@@ -153,6 +192,20 @@ function worker(spec: WorkerSpec): ComponentInput {
     queues: spec.queues,
   };
 }
+
+/** The eight RQ worker apps of compose, one per line. */
+const WORKERS: readonly WorkerSpec[] = [
+  { name: N.workerImport, queues: ['import'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 3 }, scaleListLength: 2, description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.' },
+  { name: N.workerExport, queues: ['export'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 3 }, scaleListLength: 2, clickhouse: true, description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.' },
+  { name: N.workerAnnotation, queues: ['annotation'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).' },
+  { name: N.workerWebhooks, queues: ['webhooks'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 1 }, withScheduler: true, description: 'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.' },
+  { name: N.workerQualityReports, queues: ['quality_reports'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `quality_reports` queue.' },
+  { name: N.workerChunks, queues: ['chunks'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 4 }, scaleListLength: 4, description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.' },
+  { name: N.workerConsensus, queues: ['consensus'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `consensus` queue (consensus merges).' },
+  { name: N.workerUtils, queues: ['notifications', 'cleaning'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 1 }, description: 'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.' },
+];
+
+const SERVER_PROBE: ProbeTarget = { type: 'http', port: 8080, path: '/api/server/about', headers: [{ name: 'Host', value: N.server }] };
 
 /**
  * The default data of every component of CVAT v2.73.0 on Azure Container Apps, in catalogue order.
@@ -175,11 +228,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     mounts: [{ storage: S.redisData, mountPath: '/data' }],
     resources: { cpuCores: 0.5, memoryGiB: 1 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 6379, exposedPort: 6379, external: false },
-    probes: {
-      liveness: { type: 'tcp', port: 6379, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'tcp', port: 6379, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(6379),
+    probes: probesOf({ type: 'tcp', port: 6379 }),
   },
   {
     name: N.redisOndisk,
@@ -198,12 +248,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     mounts: [{ storage: S.cache, mountPath: '/var/lib/kvrocks/data' }],
     resources: { cpuCores: 0.75, memoryGiB: 1.5 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 6666, exposedPort: 6666, external: false },
-    probes: {
-      startup: { type: 'tcp', port: 6666, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
-      liveness: { type: 'tcp', port: 6666, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'tcp', port: 6666, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(6666),
+    probes: probesOf({ type: 'tcp', port: 6666 }, {}, SLOW_START),
   },
   {
     name: N.clickhouse,
@@ -218,12 +264,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     mounts: [{ storage: S.events, mountPath: '/var/lib/clickhouse' }],
     resources: { cpuCores: 0.75, memoryGiB: 1.5 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 8123, exposedPort: 8123, external: false },
-    probes: {
-      startup: { type: 'http', port: 8123, path: '/ping', periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
-      liveness: { type: 'http', port: 8123, path: '/ping', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'http', port: 8123, path: '/ping', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(8123),
+    probes: probesOf({ type: 'http', port: 8123, path: '/ping' }, { periodSeconds: 15 }, SLOW_START),
   },
   {
     name: N.vector,
@@ -241,11 +283,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     ],
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 8282, exposedPort: 8282, external: false },
-    probes: {
-      liveness: { type: 'tcp', port: 8282, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'tcp', port: 8282, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(8282),
+    probes: probesOf({ type: 'tcp', port: 8282 }, { periodSeconds: 15 }),
     dependsOn: [N.clickhouse],
     configFiles: [{ storage: S.config, path: 'vector/vector.toml', source: 'config/vector/vector.toml' }],
   },
@@ -269,19 +308,15 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     ],
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 8181, exposedPort: 8181, external: false },
-    probes: {
-      liveness: { type: 'http', port: 8181, path: '/health', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'http', port: 8181, path: '/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(8181),
+    probes: probesOf({ type: 'http', port: 8181, path: '/health' }, { periodSeconds: 15 }),
   },
   {
     name: N.init,
     role: 'job',
     description:
       'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_* so an operator can run `createsuperuser --noinput` with the same job.',
-    upstream: ['cvat_server'],
-    image: { ...SERVER_IMAGE },
+    ...backendBase(),
     args: ['init'],
     env: [
       ...backendEnv(),
@@ -292,7 +327,6 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       { name: 'DJANGO_SUPERUSER_PASSWORD', secretRef: K.superuserPassword },
     ],
     secrets: [...BACKEND_SECRETS, K.clickhousePassword, K.superuserPassword],
-    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
     resources: { cpuCores: 0.5, memoryGiB: 1 },
     replicas: { min: 0, max: 1 },
     job: { trigger: 'manual', replicaTimeoutSeconds: 1800, replicaRetryLimit: 1, parallelism: 1 },
@@ -303,8 +337,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     role: 'service',
     description:
       'CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job\'s migrations instead of running them.',
-    upstream: ['cvat_server'],
-    image: { ...SERVER_IMAGE },
+    ...backendBase(),
     args: ['run', 'server', 'nginx'],
     env: [
       ...backendEnv(),
@@ -316,124 +349,17 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       { name: 'CVAT_ANALYTICS', value: '1' },
     ],
     secrets: [...BACKEND_SECRETS, K.clickhousePassword],
-    mounts: SHARED_MOUNTS.map((m) => ({ ...m })),
     resources: { cpuCores: 1, memoryGiB: 2 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 8080, exposedPort: 8080, external: true },
-    probes: {
-      // /api/server/about needs neither OPA nor the database; /api/server/health/ would deadlock
-      // with OPA, which pulls its bundle from this server. The Host header must be in ALLOWED_HOSTS.
-      startup: {
-        type: 'http',
-        port: 8080,
-        path: '/api/server/about',
-        headers: [{ name: 'Host', value: N.server }],
-        periodSeconds: 10,
-        timeoutSeconds: 5,
-        failureThreshold: 90,
-      },
-      liveness: {
-        type: 'http',
-        port: 8080,
-        path: '/api/server/about',
-        headers: [{ name: 'Host', value: N.server }],
-        periodSeconds: 30,
-        timeoutSeconds: 10,
-        failureThreshold: 3,
-      },
-      readiness: {
-        type: 'http',
-        port: 8080,
-        path: '/api/server/about',
-        headers: [{ name: 'Host', value: N.server }],
-        periodSeconds: 10,
-        timeoutSeconds: 5,
-        failureThreshold: 3,
-      },
-    },
+    ingress: tcpIngress(8080, true),
+    // /api/server/about needs neither OPA nor the database; /api/server/health/ would deadlock
+    // with OPA, which pulls its bundle from this server. The Host header must be in ALLOWED_HOSTS.
+    // The startup probe allows 15 minutes for the init job's migrations and collectstatic.
+    probes: probesOf(SERVER_PROBE, { periodSeconds: 30, timeoutSeconds: 10 }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 }),
     terminationGracePeriodSeconds: 60,
     dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.opa, N.clickhouse],
   },
-  worker({
-    name: N.workerImport,
-    service: 'cvat_worker_import',
-    queues: ['import'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 3 },
-    scaleListLength: 2,
-    description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.',
-  }),
-  worker({
-    name: N.workerExport,
-    service: 'cvat_worker_export',
-    queues: ['export'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 3 },
-    scaleListLength: 2,
-    clickhouse: true,
-    description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.',
-  }),
-  worker({
-    name: N.workerAnnotation,
-    service: 'cvat_worker_annotation',
-    queues: ['annotation'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).',
-  }),
-  worker({
-    name: N.workerWebhooks,
-    service: 'cvat_worker_webhooks',
-    queues: ['webhooks'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 1 },
-    withScheduler: true,
-    description: 'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.',
-  }),
-  worker({
-    name: N.workerQualityReports,
-    service: 'cvat_worker_quality_reports',
-    queues: ['quality_reports'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `quality_reports` queue.',
-  }),
-  worker({
-    name: N.workerChunks,
-    service: 'cvat_worker_chunks',
-    queues: ['chunks'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 4 },
-    scaleListLength: 4,
-    description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.',
-  }),
-  worker({
-    name: N.workerConsensus,
-    service: 'cvat_worker_consensus',
-    queues: ['consensus'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `consensus` queue (consensus merges).',
-  }),
-  worker({
-    name: N.workerUtils,
-    service: 'cvat_worker_utils',
-    queues: ['notifications', 'cleaning'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 1 },
-    description: 'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.',
-  }),
+  ...WORKERS.map(backendWorker),
   {
     name: N.ui,
     role: 'service',
@@ -442,11 +368,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     image: { repository: 'cvat/ui', tag: CVAT_VERSION },
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 2 },
-    ingress: { transport: 'tcp', targetPort: 8000, exposedPort: 8000, external: true },
-    probes: {
-      liveness: { type: 'http', port: 8000, path: '/', periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'http', port: 8000, path: '/', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(8000, true),
+    probes: probesOf({ type: 'http', port: 8000, path: '/' }, { periodSeconds: 30 }),
     dependsOn: [N.server],
   },
   {
@@ -476,12 +399,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     ],
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
-    ingress: { transport: 'tcp', targetPort: 3000, exposedPort: 3000, external: true },
-    probes: {
-      startup: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
-      liveness: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
-      readiness: { type: 'http', port: 3000, path: '/api/health', periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    },
+    ingress: tcpIngress(3000, true),
+    probes: probesOf({ type: 'http', port: 3000, path: '/api/health' }, { periodSeconds: 30 }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
     dependsOn: [N.clickhouse],
     configFiles: [
       { storage: S.config, path: 'grafana/provisioning/datasources/ds.yaml', source: 'config/grafana/provisioning/datasources/ds.yaml' },

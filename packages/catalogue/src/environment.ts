@@ -4,26 +4,16 @@ import * as v from 'valibot';
 import { parseDocument } from 'yaml';
 import { DEFAULT_STORAGES } from './catalogue';
 import { cidrContains, cidrOverlaps, parseCidr } from './_cidr';
+import { maybe, nonEmpty, opt, req } from './_fields';
 import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from './components';
-import { fromValibotIssues, makeIssue, toResult, type Issue, type Result } from './issues';
+import { fromValibotIssues, makeIssue, namedRule, toResult, type Issue, type Result } from './issues';
 import { CVAT_VERSION } from './limits';
 import { WorkloadProfileSchema } from './schema';
-
-function req<T extends v.GenericSchema>(schema: T, description: string) {
-  return v.pipe(schema, v.description(description));
-}
-function opt<T extends v.GenericSchema, D extends v.Default<T, undefined>>(schema: T, description: string, defaultValue: D) {
-  return v.pipe(v.optional(schema, defaultValue), v.description(description));
-}
-function maybe<T extends v.GenericSchema>(schema: T, description: string) {
-  return v.pipe(v.optional(schema), v.description(description));
-}
 
 const cidr = v.pipe(
   v.string(),
   v.check((s) => parseCidr(s) !== undefined, 'must be an IPv4 CIDR with no host bits set, e.g. 10.28.0.0/16'),
 );
-const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
 
 /**
  * Per-component overrides of an environment. Every field is optional; what is set replaces the
@@ -71,7 +61,7 @@ export type StorageOverride = v.InferOutput<typeof StorageOverrideSchema>;
 
 const LocalBackendSchema = v.strictObject({
   type: req(v.literal('local'), 'Terraform state in local files (default; fine for one operator).'),
-  path: opt(nonEmpty, 'Directory for the state files, relative to packages/infra.', 'state'),
+  path: opt(nonEmpty, 'Root directory of the local state files, relative to packages/infra; each environment keeps its stacks in <path>/<env>/.', 'state'),
 });
 const AzurermBackendSchema = v.strictObject({
   type: req(v.literal('azurerm'), 'Terraform state in an Azure Storage blob container.'),
@@ -319,11 +309,11 @@ export function overridesNameKnownEntries(config: EnvironmentConfig): Issue[] {
 
 /** Every named rule of the environment configuration. */
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
-  { name: 'subnetsFitAddressSpace', description: 'Subnets lie inside the address space, do not overlap, apps ≥ /27.', check: subnetsFitAddressSpace },
-  { name: 'adminCidrsNotOpen', description: 'Admin CIDRs are /8 or narrower.', check: adminCidrsNotOpen },
-  { name: 'edgeSettingsComplete', description: 'vm needs acmeEmail; none needs hostname.', check: edgeSettingsComplete },
-  { name: 'grafanaNeedsAnalytics', description: 'grafana requires analytics.', check: grafanaNeedsAnalytics },
-  { name: 'overridesNameKnownEntries', description: 'Overrides name catalogue components and storages.', check: overridesNameKnownEntries },
+  namedRule(subnetsFitAddressSpace, 'Subnets lie inside the address space, do not overlap, apps ≥ /27.'),
+  namedRule(adminCidrsNotOpen, 'Admin CIDRs are /8 or narrower.'),
+  namedRule(edgeSettingsComplete, 'vm needs acmeEmail; none needs hostname.'),
+  namedRule(grafanaNeedsAnalytics, 'grafana requires analytics.'),
+  namedRule(overridesNameKnownEntries, 'Overrides name catalogue components and storages.'),
 ];
 
 /**

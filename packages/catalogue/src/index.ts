@@ -6,6 +6,7 @@ export * from './catalogue';
 export * from './rules';
 export * from './validate';
 export * from './views';
+export * from './edge-routes';
 export * from './environment';
 export * from './names';
 export * from './resolve';

@@ -175,3 +175,16 @@ function expectedText(expected: string | null): string {
   if (expected.includes('|')) return `one of ${expected.replace(/^\((.*)\)$/, '$1')}`;
   return expected;
 }
+
+/**
+ * A named rule built from its check function: the rule's `name` (the `rule` of its issues) is the
+ * function's name, so a registry entry cannot name a different rule than the one it runs.
+ * `CATALOGUE_RULES` and `ENVIRONMENT_RULES` are built with it.
+ *
+ * @param check a named function declaration returning the rule's issues
+ * @param description what the rule guarantees (shown in docs/catalogue.md and docs/configuration.md)
+ */
+export function namedRule<T, I extends Issue>(check: (input: T) => I[], description: string): { name: string; description: string; check: (input: T) => I[] } {
+  if (!check.name) throw new CatalogueError('namedRule needs a named function', []);
+  return { name: check.name, description, check };
+}

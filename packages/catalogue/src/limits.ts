@@ -128,3 +128,34 @@ export const RQ_QUEUES: Readonly<Record<string, { timeoutSeconds: number | undef
 export function rqQueueKey(queue: string): string {
   return `rq:queue:${queue}`;
 }
+
+/**
+ * `CVAT_NUM_PROXIES`: how many HTTP proxies append the client address to `X-Forwarded-For` before
+ * a request reaches Django. CVAT passes it to DRF's `NUM_PROXIES`; DRF then takes the client
+ * address (for throttling) that many entries from the right of `X-Forwarded-For`
+ * (`addrs[-min(NUM_PROXIES, len(addrs))]`).
+ *
+ * Details, on the path client → edge Traefik VM → environment ingress (Envoy) → nginx inside the
+ * cvat/server image → uvicorn:
+ * - the nginx inside the image always counts: it proxies to uvicorn with
+ *   `X-Forwarded-For $proxy_add_x_forwarded_for`, appending the address it sees;
+ * - the edge Traefik VM counts when it is deployed (it drops what clients send and appends the
+ *   client address);
+ * - the environment ingress counts only for **HTTP** ingress: HTTP ingress appends to
+ *   `X-Forwarded-For`, TCP ingress (the catalogue's server ingress, so that it is reachable as
+ *   `cvat-server:8080`) forwards bytes and adds no header.
+ *
+ * So the default catalogue gives 2 with `edge.mode: vm` (Traefik + nginx; DRF picks the address
+ * Traefik saw, the real client) and 1 with `edge.mode: none` (DRF picks the address nginx saw,
+ * never a header a client wrote). Upstream compose sets 1 for Traefik + nginx, which makes DRF
+ * see every client as Traefik.
+ *
+ * @param edgeEnabled whether the edge VM is deployed
+ * @param serverIngressTransport the server's ingress transport (`undefined`: no ingress)
+ * @see https://www.django-rest-framework.org/api-guide/settings/#num_proxies
+ * @see https://learn.microsoft.com/azure/container-apps/ingress-overview#http-headers
+ */
+export function cvatNumProxies(edgeEnabled: boolean, serverIngressTransport: 'http' | 'tcp' | undefined): number {
+  const imageNginx = 1;
+  return imageNginx + (edgeEnabled ? 1 : 0) + (serverIngressTransport === 'http' ? 1 : 0);
+}

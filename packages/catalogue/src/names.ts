@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from './components';
 import { DEFAULT_STORAGES } from './catalogue';
 import type { EnvironmentConfig } from './environment';
+import { cvatNumProxies } from './limits';
 import type { PlatformRef } from './schema';
 
 /** Length of the hex hash appended to globally-unique names. */
@@ -153,8 +154,9 @@ export function edgeUrls(config: EnvironmentConfig): EdgeUrls {
 }
 
 /**
- * The value a platform reference takes in an environment. `resolveCatalogue` substitutes all of
- * them except `postgres.host`, which infra renders from the server resource; this function gives
+ * The value a platform reference takes in an environment. `edge.numProxies` is
+ * `cvatNumProxies` for this edge mode and the default server ingress (2 for `vm`, 1 for `none`). `resolveCatalogue` substitutes all of them except
+ * `postgres.host`, which infra renders from the server resource; this function gives
  * its expected value (the server FQDN) for code that never sees Terraform (ops-cli, tests).
  */
 export function platformValue(config: EnvironmentConfig, ref: PlatformRef): string {
@@ -176,5 +178,9 @@ export function platformValue(config: EnvironmentConfig, ref: PlatformRef): stri
       return edge.allowedHosts;
     case 'edge.analyticsUrl':
       return edge.analyticsUrl;
+    case 'edge.numProxies': {
+      const server = DEFAULT_COMPONENTS.find((x) => x.name === COMPONENT_NAMES.server);
+      return String(cvatNumProxies(config.edge.mode === 'vm', server?.ingress?.transport));
+    }
   }
 }

@@ -3,19 +3,11 @@ import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from './components';
 import type { EnvironmentConfig } from './environment';
 import { makeIssue, type Issue, type Result } from './issues';
 import { platformValue } from './names';
-import type { Catalogue, Component, ComponentEnvVar, EnvVar, PlatformRef } from './schema';
+import { PlatformRefSchema, type Catalogue, type Component, type ComponentEnvVar, type EnvVar, type PlatformRef } from './schema';
 import { validateCatalogue } from './validate';
 
-/** Platform references `resolveCatalogue` turns into values; `postgres.host` stays for infra to render. */
-export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = [
-  'postgres.port',
-  'postgres.user',
-  'postgres.database',
-  'edge.host',
-  'edge.baseUrl',
-  'edge.allowedHosts',
-  'edge.analyticsUrl',
-];
+/** Platform references `resolveCatalogue` turns into values: every one but `postgres.host`, which stays for infra to render. */
+export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = PlatformRefSchema.options.filter((r) => r !== 'postgres.host');
 
 /**
  * The catalogue an environment deploys: the default catalogue with the environment applied, then
@@ -30,8 +22,8 @@ export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = [
  *    `storages.<name>` overrides (kind, quotaGiB);
  * 5. env variables of disabled optional components are dropped (`onlyWith`, or a `componentRef`
  *    to it), with the secrets only they used;
- * 6. platform references become values marked `derivedFrom` (edge host and URLs, PostgreSQL port,
- *    user and database) except `postgres.host`;
+ * 6. platform references become values marked `derivedFrom` (edge host and URLs, CVAT_NUM_PROXIES
+ *    from the edge mode, PostgreSQL port, user and database) except `postgres.host`;
  * 7. secrets and storages no enabled component uses are removed;
  * 8. `validateCatalogue` runs; its paths (`components.<name>.replicas.max`) match the override
  *    paths of the environment file.
@@ -129,9 +121,7 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
 
 function substitutePlatformRef(e: EnvVar, config: EnvironmentConfig): EnvVar {
   if (!('platformRef' in e) || !RESOLVED_PLATFORM_REFS.includes(e.platformRef)) return e;
-  const out: EnvVar = { name: e.name, value: platformValue(config, e.platformRef), derivedFrom: e.platformRef };
-  if (e.onlyWith !== undefined) out.onlyWith = e.onlyWith;
-  return out;
+  return { name: e.name, value: platformValue(config, e.platformRef), derivedFrom: e.platformRef, ...(e.onlyWith !== undefined ? { onlyWith: e.onlyWith } : {}) };
 }
 
 /**

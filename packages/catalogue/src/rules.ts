@@ -1,6 +1,6 @@
 import { CVAT_IMAGE_REPOSITORIES } from './components';
-import { makeIssue, type Issue } from './issues';
-import { ACA_LIMITS, RQ_QUEUES, ephemeralStorageBudgetGiB, rqQueueKey } from './limits';
+import { makeIssue, namedRule, type Issue } from './issues';
+import { ACA_LIMITS, RQ_QUEUES, cvatNumProxies, ephemeralStorageBudgetGiB, rqQueueKey } from './limits';
 import type { Catalogue, Component, EnvVar, PlatformRef, Probe } from './schema';
 
 /** An issue from a named rule, with its severity. */
@@ -751,6 +751,34 @@ export function edgeDerivedHosts(c: Catalogue): RuleIssue[] {
   return out;
 }
 
+/**
+ * CVAT_NUM_PROXIES (DRF `NUM_PROXIES`, the client address for throttling) counts the HTTP proxies
+ * that append to `X-Forwarded-For`: the nginx inside the server image, the edge VM when it is
+ * enabled, and the environment ingress when the server has HTTP ingress (TCP ingress appends
+ * nothing); see `cvatNumProxies`. Every CVAT backend defines it, as a
+ * `platformRef: edge.numProxies` or as that number. Too high lets a client pick its own
+ * throttling identity; too low throttles every user as a proxy's address.
+ */
+export function numProxiesMatchesEdge(c: Catalogue): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  const on = enabled(c);
+  const edge = on.some((x) => x.role === 'edge');
+  const server = on.find((x) => x.role === 'service' && isCvatBackend(x));
+  const want = String(cvatNumProxies(edge, server?.ingress?.transport));
+  const why = `the server image's nginx${edge ? ', the edge VM' : ''}${server?.ingress?.transport === 'http' ? ' and the HTTP ingress' : ''} append to X-Forwarded-For`;
+  for (const x of on.filter(isCvatBackend)) {
+    const found = findEnv(x, 'CVAT_NUM_PROXIES');
+    if (!found) {
+      out.push(err('numProxiesMatchesEdge', cpath(x, 'env'), 'CVAT_NUM_PROXIES missing', `must define CVAT_NUM_PROXIES (platformRef "edge.numProxies")`));
+      continue;
+    }
+    const e = found.env;
+    const ok = ('platformRef' in e && e.platformRef === 'edge.numProxies') || ('value' in e && e.value === want);
+    if (!ok) out.push(err('numProxiesMatchesEdge', cpath(x, `env[${found.index}]`), `CVAT_NUM_PROXIES=${envKind(e)}`, `must be "${want}" (${why})`));
+  }
+  return out;
+}
+
 /** CVAT_ANALYTICS is "1" exactly when ClickHouse is enabled, and the server and init job define it (init creates the ClickHouse schema only when it is 1). Vector without ClickHouse or the reverse is reported. */
 export function analyticsConsistent(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
@@ -837,41 +865,42 @@ export function redisQueueScaleRules(c: Catalogue): RuleIssue[] {
  * Every named rule, in the order they run. `validateCatalogue` runs all of them after the schema.
  */
 export const CATALOGUE_RULES: readonly CatalogueRule[] = [
-  { name: 'uniqueNames', description: 'Component, storage, secret and Key Vault secret names are unique.', check: uniqueNames },
-  { name: 'appNameFormat', description: 'App names follow the ACA rule (≤32, lowercase, starts with a letter, no "--").', check: appNameFormat },
-  { name: 'storageNameFormat', description: 'Environment storage names follow the ACA rule (3-32, lowercase, starts with a letter, no "--").', check: storageNameFormat },
-  { name: 'secretNameFormat', description: 'ACA and Key Vault secret names are valid.', check: secretNameFormat },
-  { name: 'consumptionResourcePair', description: 'Consumption CPU/memory form a valid pair (0.25/0.5 … 4/8, memory = 2 × cpu).', check: consumptionResourcePair },
-  { name: 'dedicatedProfileFit', description: 'Apps on a dedicated profile fit on one node.', check: dedicatedProfileFit },
-  { name: 'replicaBounds', description: 'min 0-300, max 1-300, min ≤ max.', check: replicaBounds },
-  { name: 'storesAreSingletons', description: 'Stateful stores run exactly one replica.', check: storesAreSingletons },
-  { name: 'schedulerWorkerSingleReplica', description: 'Workers running an RQ scheduler run exactly one replica and never scale.', check: schedulerWorkerSingleReplica },
-  { name: 'idleWorkersNeedScaleRule', description: 'Apps without ingress scale to 0 only with a scale rule.', check: idleWorkersNeedScaleRule },
-  { name: 'longQueuesKeepAReplica', description: 'Workers of queues with jobs longer than the grace period keep min ≥ 1.', check: longQueuesKeepAReplica },
-  { name: 'ephemeralStorageFits', description: 'Ephemeral volumes fit in the replica budget.', check: ephemeralStorageFits },
-  { name: 'roleShape', description: 'Each role has the right shape (ingress, job settings, edge without mounts).', check: roleShape },
-  { name: 'requiredComponentsEnabled', description: 'Non-optional components are enabled.', check: requiredComponentsEnabled },
-  { name: 'mountsReferenceStorages', description: 'Every mount names a declared storage.', check: mountsReferenceStorages },
-  { name: 'configFilesReferenceMounts', description: 'Config files go into a mounted share.', check: configFilesReferenceMounts },
-  { name: 'envReferencesResolve', description: 'Every env reference names a declared secret or an enabled component with ingress.', check: envReferencesResolve },
-  { name: 'dependsOnDeclared', description: 'Every dependsOn names a declared component.', check: dependsOnDeclared },
-  { name: 'noDependencyCycles', description: 'The dependency graph has no cycle.', check: noDependencyCycles },
-  { name: 'uniqueExposedTcpPorts', description: 'TCP exposed ports are explicit, allowed and unique.', check: uniqueExposedTcpPorts },
-  { name: 'opaReachable', description: 'OPA is the app `opa` on TCP 8181 and every backend points CVAT_OPA_URL at it.', check: opaReachable },
-  { name: 'probesForLongRunning', description: 'Apps with ingress have liveness and readiness probes on their port.', check: probesForLongRunning },
-  { name: 'probeRanges', description: 'Probe timings are within the azurerm ranges.', check: probeRanges },
-  { name: 'noStatefulStoreOnSmb', description: 'No store writes to an SMB share.', check: noStatefulStoreOnSmb },
-  { name: 'backendMountsShared', description: 'Server and workers share data, keys and logs on SMB or NFS, read-write.', check: backendMountsShared },
-  { name: 'mountOptionsOnSmbOnly', description: 'Mount options only on SMB storages (warning).', check: mountOptionsOnSmbOnly },
-  { name: 'smokescreenOptsDefined', description: 'SMOKESCREEN_OPTS is defined wherever smokescreen runs.', check: smokescreenOptsDefined },
-  { name: 'cleaningWorkerHasInmemPassword', description: 'The cleaning worker defines CVAT_REDIS_INMEM_PASSWORD.', check: cleaningWorkerHasInmemPassword },
-  { name: 'redisPortsExplicit', description: 'Backends set both Redis hosts and ports.', check: redisPortsExplicit },
-  { name: 'postgresSettingsComplete', description: 'Backends set CVAT_POSTGRES_* with the password from a secret.', check: postgresSettingsComplete },
-  { name: 'secretsNotPlaintext', description: 'Sensitive variables come from secrets.', check: secretsNotPlaintext },
-  { name: 'edgeDerivedHosts', description: 'ALLOWED_HOSTS, CVAT_HOST and CVAT_BASE_URL derive from the edge hostname.', check: edgeDerivedHosts },
-  { name: 'analyticsConsistent', description: 'CVAT_ANALYTICS matches whether ClickHouse is enabled.', check: analyticsConsistent },
-  { name: 'pinnedImageTags', description: 'Image tags are pinned.', check: pinnedImageTags },
-  { name: 'cvatImagesShareVersion', description: 'CVAT images use cvatVersion.', check: cvatImagesShareVersion },
-  { name: 'everyQueueServed', description: 'Every CVAT queue has an enabled worker.', check: everyQueueServed },
-  { name: 'redisQueueScaleRules', description: 'Redis-queue scale rules watch a served queue with the Redis password.', check: redisQueueScaleRules },
+  namedRule(uniqueNames, 'Component, storage, secret and Key Vault secret names are unique.'),
+  namedRule(appNameFormat, 'App names follow the ACA rule (≤32, lowercase, starts with a letter, no "--").'),
+  namedRule(storageNameFormat, 'Environment storage names follow the ACA rule (3-32, lowercase, starts with a letter, no "--").'),
+  namedRule(secretNameFormat, 'ACA and Key Vault secret names are valid.'),
+  namedRule(consumptionResourcePair, 'Consumption CPU/memory form a valid pair (0.25/0.5 … 4/8, memory = 2 × cpu).'),
+  namedRule(dedicatedProfileFit, 'Apps on a dedicated profile fit on one node.'),
+  namedRule(replicaBounds, 'min 0-300, max 1-300, min ≤ max.'),
+  namedRule(storesAreSingletons, 'Stateful stores run exactly one replica.'),
+  namedRule(schedulerWorkerSingleReplica, 'Workers running an RQ scheduler run exactly one replica and never scale.'),
+  namedRule(idleWorkersNeedScaleRule, 'Apps without ingress scale to 0 only with a scale rule.'),
+  namedRule(longQueuesKeepAReplica, 'Workers of queues with jobs longer than the grace period keep min ≥ 1.'),
+  namedRule(ephemeralStorageFits, 'Ephemeral volumes fit in the replica budget.'),
+  namedRule(roleShape, 'Each role has the right shape (ingress, job settings, edge without mounts).'),
+  namedRule(requiredComponentsEnabled, 'Non-optional components are enabled.'),
+  namedRule(mountsReferenceStorages, 'Every mount names a declared storage.'),
+  namedRule(configFilesReferenceMounts, 'Config files go into a mounted share.'),
+  namedRule(envReferencesResolve, 'Every env reference names a declared secret or an enabled component with ingress.'),
+  namedRule(dependsOnDeclared, 'Every dependsOn names a declared component.'),
+  namedRule(noDependencyCycles, 'The dependency graph has no cycle.'),
+  namedRule(uniqueExposedTcpPorts, 'TCP exposed ports are explicit, allowed and unique.'),
+  namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181 and every backend points CVAT_OPA_URL at it.'),
+  namedRule(probesForLongRunning, 'Apps with ingress have liveness and readiness probes on their port.'),
+  namedRule(probeRanges, 'Probe timings are within the azurerm ranges.'),
+  namedRule(noStatefulStoreOnSmb, 'No store writes to an SMB share.'),
+  namedRule(backendMountsShared, 'Server and workers share data, keys and logs on SMB or NFS, read-write.'),
+  namedRule(mountOptionsOnSmbOnly, 'Mount options only on SMB storages (warning).'),
+  namedRule(smokescreenOptsDefined, 'SMOKESCREEN_OPTS is defined wherever smokescreen runs.'),
+  namedRule(cleaningWorkerHasInmemPassword, 'The cleaning worker defines CVAT_REDIS_INMEM_PASSWORD.'),
+  namedRule(redisPortsExplicit, 'Backends set both Redis hosts and ports.'),
+  namedRule(postgresSettingsComplete, 'Backends set CVAT_POSTGRES_* with the password from a secret.'),
+  namedRule(secretsNotPlaintext, 'Sensitive variables come from secrets.'),
+  namedRule(edgeDerivedHosts, 'ALLOWED_HOSTS, CVAT_HOST and CVAT_BASE_URL derive from the edge hostname.'),
+  namedRule(numProxiesMatchesEdge, 'CVAT_NUM_PROXIES counts the proxies appending to X-Forwarded-For (image nginx, edge VM, HTTP ingress).'),
+  namedRule(analyticsConsistent, 'CVAT_ANALYTICS matches whether ClickHouse is enabled.'),
+  namedRule(pinnedImageTags, 'Image tags are pinned.'),
+  namedRule(cvatImagesShareVersion, 'CVAT images use cvatVersion.'),
+  namedRule(everyQueueServed, 'Every CVAT queue has an enabled worker.'),
+  namedRule(redisQueueScaleRules, 'Redis-queue scale rules watch a served queue with the Redis password.'),
 ];

@@ -174,6 +174,15 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     reason: 'Compose takes it from the caller\'s shell (unset → http://localhost:8080); here it is https://<edge host>.',
   },
   {
+    components: BACKENDS,
+    aspect: 'env',
+    key: 'CVAT_NUM_PROXIES',
+    upstream: '1',
+    ours: 'platform:edge.numProxies',
+    reason:
+      'Derived from the edge mode: every proxy that appends to X-Forwarded-For counts, so 2 behind the Traefik VM (Traefik and the nginx inside the server image) and 1 with edge.mode none. Compose\'s 1 leaves out that nginx, so DRF sees every client as Traefik. The ACA ingress is TCP for the server and appends nothing (rule numProxiesMatchesEdge).',
+  },
+  {
     components: ['cvat-server', 'cvat-init'],
     aspect: 'env-dropped',
     key: 'ONE_RUNNING_JOB_IN_QUEUE_PER_USER',
@@ -271,13 +280,13 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
   {
     components: ['cvat-server', 'cvat-init'],
     aspect: 'labels',
-    reason: 'Traefik Docker labels have no ACA equivalent; the edge routes /api, /static, /admin, /django-rq (and /analytics) to cvat-server:8080 from its own configuration.',
+    reason: 'Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without Grafana) to cvat-server:8080 from its own configuration, the catalogue\'s edgeRoutes().',
     ours: '',
   },
   {
     components: ['cvat-ui'],
     aspect: 'labels',
-    reason: 'Traefik Docker labels have no ACA equivalent; the edge sends every other path to cvat-ui:8000.',
+    reason: 'Traefik Docker labels have no ACA equivalent; the edge sends every other path to cvat-ui:8000 (edgeRoutes()).',
     ours: '',
   },
   // --- in-memory Redis -----------------------------------------------------------------------
@@ -394,7 +403,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_LOG_VIEWER_HOST',
     upstream: 'grafana',
     ours: '',
-    reason: 'Only read by upstream\'s grafana_conf.yml rule file; the edge routes /analytics to the grafana app from its own configuration.',
+    reason: 'Only read by upstream\'s grafana_conf.yml rule file; the edge routes /analytics to the grafana app from its own configuration (edgeRoutes()).',
   },
   {
     components: ['edge'],

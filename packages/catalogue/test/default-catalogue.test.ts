@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, type Component } from '../src/index';
+import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, type Catalogue, type Component } from '../src/index';
 import { comp } from './support/catalogue';
 
 const c = defaultCatalogue();
@@ -161,5 +161,19 @@ describe('the default catalogue', () => {
     const a = defaultCatalogue();
     comp(a, 'cvat-server').replicas.max = 7;
     expect(comp(defaultCatalogue(), 'cvat-server').replicas.max).toBe(1);
+  });
+
+  it('types a validated catalogue as deep-readonly (a type test: `npm run typecheck` fails if a marked line compiles)', () => {
+    const changes = (x: Catalogue) => {
+      // @ts-expect-error a validated catalogue's components cannot be replaced
+      x.components = [];
+      // @ts-expect-error nor can nested values be changed
+      x.components[0]!.replicas.max = 3;
+      // @ts-expect-error nor can nested arrays grow
+      x.components[0]!.env.push({ name: 'X', value: '' });
+      // @ts-expect-error nor can probe headers
+      x.components[0]!.probes.liveness!.headers![0]!.value = 'x';
+    };
+    void changes;
   });
 });

@@ -4,7 +4,8 @@ import { resourceNames, edgeUrls, type Catalogue, type EnvironmentConfig, type R
 import { FoundationStack, type FoundationNames } from './stacks/foundation-stack';
 import { AppsStack } from './stacks/apps-stack';
 import { EdgeStack } from './stacks/edge-stack';
-import { TagsAspect, type StateBackend } from './stacks/stack-base';
+import { keyVaultFeaturesFor, TagsAspect, type StateBackend } from './stacks/stack-base';
+import { defaultStateRoot, localStateDir } from './state-paths';
 
 /** Root of the infra package (`packages/infra`), from both `src/` and `dist/`. */
 export const INFRA_ROOT = resolve(__dirname, '..');
@@ -24,10 +25,11 @@ export interface BuildAppOptions {
   /** Directory the stacks are synthesized into (absolute). */
   readonly outdir: string;
   /**
-   * Directory of local state files.
+   * Root directory of local state files; the environment's files go in `<stateRoot>/<env>/`
+   * (`<stateRoot>/<env>/<stack>.tfstate`), so environments never share a state file.
    * @default - `packages/infra/<stateBackend.path>` (packages/infra/state)
    */
-  readonly stateDir?: string;
+  readonly stateRoot?: string;
   /**
    * Directory the catalogue's `configFiles[].source` paths are relative to.
    * @default CATALOGUE_ROOT
@@ -50,14 +52,10 @@ export interface CvatApp {
 }
 
 /**
- * The name of the Premium NFS storage account: the SMB account's name with `st` replaced by `nf`
- * before the hash (same length, still derived only from the configuration).
+ * Maps the catalogue's resource names onto the foundation's. Every name comes from
+ * `resourceNames(config)` (the single source of truth ops-cli and the smoke tests also read); none is
+ * derived here.
  */
-export function nfsStorageAccountName(names: ResourceNames): string {
-  return `${names.storageAccount.slice(0, -(names.hash.length + 2))}nf${names.hash}`;
-}
-
-/** Maps the catalogue's resource names onto the foundation's. */
 export function foundationNames(names: ResourceNames): FoundationNames {
   return {
     resourceGroup: names.resourceGroup,
@@ -70,10 +68,10 @@ export function foundationNames(names: ResourceNames): FoundationNames {
     identity: names.userAssignedIdentity,
     keyVault: names.keyVault,
     storageAccount: names.storageAccount,
-    nfsStorageAccount: nfsStorageAccountName(names),
+    nfsStorageAccount: names.nfsStorageAccount,
     postgresServer: names.postgresServer,
     containerAppsEnvironment: names.containerAppsEnvironment,
-    environmentInfrastructureResourceGroup: `${names.containerAppsEnvironment}-infra-rg`,
+    environmentInfrastructureResourceGroup: names.environmentInfrastructureResourceGroup,
   };
 }
 
@@ -89,7 +87,7 @@ export function buildApp(options: BuildAppOptions): CvatApp {
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const backend: StateBackend =
     config.stateBackend.type === 'local'
-      ? { type: 'local', stateDir: options.stateDir ?? resolve(INFRA_ROOT, config.stateBackend.path), outdir: options.outdir }
+      ? { type: 'local', stateDir: localStateDir(options.stateRoot ?? defaultStateRoot(config, INFRA_ROOT), config.name), outdir: options.outdir }
       : {
           type: 'azurerm',
           resourceGroup: config.stateBackend.resourceGroup,
@@ -97,7 +95,7 @@ export function buildApp(options: BuildAppOptions): CvatApp {
           container: config.stateBackend.container,
           key: config.stateBackend.key,
         };
-  const common = { location: config.location, subscriptionId: config.subscriptionId, backend };
+  const common = { location: config.location, subscriptionId: config.subscriptionId, backend, keyVaultFeatures: keyVaultFeaturesFor(config.keyVault.purgeProtection) };
   const edgeEnabled = config.edge.mode === 'vm';
 
   const foundation = new FoundationStack(app, 'foundation', {

@@ -17,3 +17,4 @@ export * from './edge/cloud-init';
 export * from './policy/index';
 export * from './app';
 export * from './summary';
+export * from './state-paths';

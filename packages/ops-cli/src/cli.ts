@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, ExitError } from './errors';
 import type { Runtime } from './context/runtime';
-import type { GlobalOptions } from './context/global-options';
-import { printResult, type CommandResult } from './output';
+import type { GlobalOptions, OutputFileOptions } from './context/global-options';
+import { printResult, writeResultFile, type CommandResult } from './output';
 import type { DbConnectionFlags, DbCheckOptions, DbQueryOptions, DbShellOptions } from './commands/db';
 import type { StorageUploadOptions, StorageConfigPushOptions, StorageRulesOptions } from './commands/storage';
 import type { StatusOptions } from './commands/status';
@@ -40,7 +40,8 @@ const ENVIRONMENT_HELP = `Environment variables:
                           picked up by DefaultAzureCredential (or use az login / managed identity)
   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGSSLROOTCERT PGCONNECT_TIMEOUT
                           defaults for the db commands
-  AZURE_STORAGE_KEY       storage account key for storage upload (else listed through ARM)`;
+  AZURE_STORAGE_KEY       storage account key for storage upload (else listed through ARM)
+  CVAT_OPS_OUTPUT         default for --output of the read commands (status, drift, db check, storage rules)`;
 
 /** Turns a commander parse failure into a usage error message naming the option and the value. */
 export function parseInteger(name: string, min: number, max: number): (value: string) => number {
@@ -75,11 +76,31 @@ function globals(cmd: Command): GlobalOptions {
 
 type CommandFn<O> = (options: O, runtime: Runtime) => Promise<CommandResult>;
 
+/** `o` without its undefined properties: an option not given is absent from the options object, not `undefined`. */
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Declares `--output <file>` on a read command (house style rule 16). */
+function withOutputFile(cmd: Command): Command {
+  return cmd.option('--output <file>', 'also write the JSON result to <file> (CVAT_OPS_OUTPUT); stdout is unchanged');
+}
+
+/** `{ output }` from `--output`, else `CVAT_OPS_OUTPUT` of the runtime (empty means unset), else `{}`. */
+function outputFile(cmd: Command, runtime: Runtime): OutputFileOptions {
+  const output = cmd.opts<{ output?: string }>().output ?? (runtime.env.CVAT_OPS_OUTPUT || undefined);
+  return output === undefined ? {} : { output };
+}
+
 /** Builds the program. `runtime` is captured by the actions; results go to `onResult`. */
 export function buildProgram(runtime: Runtime, onResult: (result: CommandResult, options: GlobalOptions) => void): Command {
   const run = async <O extends GlobalOptions>(load: () => Promise<CommandFn<O>>, options: O): Promise<void> => {
     const fn = await load();
-    onResult(await fn(options, runtime), options);
+    const result = await fn(options, runtime);
+    onResult(result, options);
+    // after stdout, so a failed write still leaves the table or JSON on screen
+    const file = (options as OutputFileOptions).output;
+    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd);
   };
 
   const program = new Command('cvat-ops')
@@ -122,25 +143,16 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .option('--ca <file>', 'CA certificate (PEM) for verify-ca/verify-full (PGSSLROOTCERT)')
       .option('--connect-timeout <seconds>', 'connection timeout (PGCONNECT_TIMEOUT, default 10)', parseInteger('--connect-timeout', 1, 600));
   const connection = (cmd: Command): DbConnectionFlags => {
-    const o = cmd.opts<Record<string, unknown>>();
-    const flags: DbConnectionFlags = {};
-    if (o.host !== undefined) flags.host = o.host as string;
-    if (o.port !== undefined) flags.port = o.port as number;
-    if (o.user !== undefined) flags.user = o.user as string;
-    if (o.database !== undefined) flags.database = o.database as string;
-    if (o.sslmode !== undefined) flags.sslmode = o.sslmode as DbConnectionFlags['sslmode'];
-    if (o.ca !== undefined) flags.ca = o.ca as string;
-    if (o.connectTimeout !== undefined) flags.connectTimeoutSeconds = o.connectTimeout as number;
-    return flags;
+    const o = cmd.opts<Omit<DbConnectionFlags, 'connectTimeoutSeconds'> & { connectTimeout?: number }>();
+    return definedOnly({ host: o.host, port: o.port, user: o.user, database: o.database, sslmode: o.sslmode, ca: o.ca, connectTimeoutSeconds: o.connectTimeout });
   };
 
   dbConnection(
-    db
-      .command('check')
+    withOutputFile(db.command('check'))
       .description('check connectivity, TLS, server version, the cvat database, Django migrations, connections and long queries')
       .addHelpText('after', '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json'),
   ).action(async (_opts, cmd: Command) => {
-    const options: DbCheckOptions = { ...globals(cmd), connection: connection(cmd) };
+    const options: DbCheckOptions = { ...globals(cmd), connection: connection(cmd), ...outputFile(cmd, runtime) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbCheck), options);
   });
 
@@ -157,8 +169,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       ),
   ).action(async (sql: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
-    const options: DbQueryOptions = { ...globals(cmd), connection: connection(cmd), sql, write: Boolean(o.write) };
-    if (o.maxRows !== undefined) options.maxRows = o.maxRows;
+    const options: DbQueryOptions = { ...globals(cmd), connection: connection(cmd), sql, write: Boolean(o.write), ...definedOnly({ maxRows: o.maxRows }) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbQuery), options);
   });
 
@@ -193,9 +204,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       ),
   ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageUploadOptions = { ...globals(cmd), localPath, sharePath };
-    if (o.account !== undefined) options.account = o.account;
-    if (o.concurrency !== undefined) options.concurrency = o.concurrency;
+    const options: StorageUploadOptions = { ...globals(cmd), localPath, sharePath, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageUpload), options);
   });
 
@@ -208,14 +217,11 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .addHelpText('after', '\nExamples:\n  cvat-ops storage config push --env dev\n  cvat-ops storage config push vector --env dev --dry-run'),
   ).action(async (components: string[], _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageConfigPushOptions = { ...globals(cmd), components };
-    if (o.account !== undefined) options.account = o.account;
-    if (o.concurrency !== undefined) options.concurrency = o.concurrency;
+    const options: StorageConfigPushOptions = { ...globals(cmd), components, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageConfigPush), options);
   });
 
-  storage
-    .command('rules')
+  withOutputFile(storage.command('rules'))
     .description("show the storage account's network rule set and whether an IP / each app subnet is allowed")
     .option('--account <name>', 'storage account name (default: derived from --env)')
     .option('--ip <address>', 'check this IPv4 address against the rules', parseIPv4)
@@ -226,17 +232,14 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
-      const options: StorageRulesOptions = { ...globals(cmd), myIp: Boolean(o.myIp) };
-      if (o.account !== undefined) options.account = o.account;
-      if (o.ip !== undefined) options.ip = o.ip;
+      const options: StorageRulesOptions = { ...globals(cmd), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/storage/index.js').then((m) => m.storageRules), options);
     });
 
   // ---------------------------------------------------------------- status, drift, apps, logs (ops-arm helper)
   // registered below by small targeted edits; keep the pattern above (build options, then run(import(...))).
 
-  program
-    .command('status')
+  withOutputFile(program.command('status'))
     .description('every catalogue component in Azure: exists, state, active revision, replicas, image; init job; server health')
     .option('--no-health', 'skip the request to https://<edge>/api/server/health/')
     .option('--health-timeout <seconds>', 'seconds to wait for the health endpoint (default 10)', parseInteger('--health-timeout', 1, 120))
@@ -246,20 +249,18 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
-      const options: StatusOptions = { ...globals(cmd), noHealth: o.health === false };
-      if (o.healthTimeout !== undefined) options.healthTimeoutSeconds = o.healthTimeout;
+      const options: StatusOptions = { ...globals(cmd), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/status/index.js').then((m) => m.status), options);
     });
 
-  program
-    .command('drift')
+  withOutputFile(program.command('drift'))
     .description('field-by-field difference between live container apps/jobs and the catalogue + environment config')
     .addHelpText(
       'after',
-      `\nCompares image, cpu/memory, min/max replicas, command/args, env names and plain values, secret references,\nKey Vault secret of each app secret, volume mounts, ingress (transport, ports, external) and probes; lists\napps live but not in the catalogue, and catalogue apps missing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json`,
+      `\nCompares image, cpu/memory, min/max replicas, KEDA scale rules (name, type, metadata, auth secrets), command/args,\nenv names and plain values, secret references, Key Vault secret of each app secret, volume mounts, ingress\n(transport, ports, external) and probes; lists apps live but not in the catalogue, and catalogue apps\nmissing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json\n  cvat-ops drift --env dev --output drift.json`,
     )
     .action(async (_opts, cmd: Command) => {
-      const options: DriftOptions = globals(cmd);
+      const options: DriftOptions = { ...globals(cmd), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/drift/index.js').then((m) => m.drift), options);
     });
 
@@ -310,8 +311,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{ address?: string }>();
-      const options: AppsRecreateOptions = { ...globals(cmd), name };
-      if (o.address !== undefined) options.address = o.address;
+      const options: AppsRecreateOptions = { ...globals(cmd), name, ...definedOnly({ address: o.address }) };
       await run(() => import('./commands/apps/index.js').then((m) => m.appsRecreate), options);
     });
 
@@ -331,11 +331,13 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{ follow?: boolean; tail?: number; type?: 'console' | 'system'; revision?: string; replica?: string; container?: string }>();
-      const options: LogsOptions = { ...globals(cmd), name, follow: Boolean(o.follow), type: o.type ?? 'console' };
-      if (o.tail !== undefined) options.tail = o.tail;
-      if (o.revision !== undefined) options.revision = o.revision;
-      if (o.replica !== undefined) options.replica = o.replica;
-      if (o.container !== undefined) options.container = o.container;
+      const options: LogsOptions = {
+        ...globals(cmd),
+        name,
+        follow: Boolean(o.follow),
+        type: o.type ?? 'console',
+        ...definedOnly({ tail: o.tail, revision: o.revision, replica: o.replica, container: o.container }),
+      };
       await run(() => import('./commands/logs/index.js').then((m) => m.logs), options);
     });
 

@@ -1,8 +1,13 @@
 /**
- * Table-driven argv parsing (house style rule 17): the command modules are mocked, and each argv must call exactly
- * one command function with exactly these options. Options are the contract between src/cli.ts and the commands.
+ * Table-driven argv parsing (house style rule 17) of every command: the command modules are mocked, and each argv
+ * must call exactly one command function with exactly these options. Options are the contract between src/cli.ts and
+ * the commands. Bad argv must be a usage error (exit 2) naming the option or argument, the value and what is allowed,
+ * before any command runs.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli';
 import { main } from '../src/index';
 import { EXIT, ExitError } from '../src/errors';
@@ -11,15 +16,23 @@ import { testRuntime } from './support/test-runtime';
 const result = { data: { ok: true }, view: [{ kind: 'lines' as const, lines: ['done'] }] };
 const db = vi.hoisted(() => ({ dbCheck: vi.fn(), dbQuery: vi.fn(), dbShell: vi.fn() }));
 const storage = vi.hoisted(() => ({ storageUpload: vi.fn(), storageConfigPush: vi.fn(), storageRules: vi.fn() }));
+const status = vi.hoisted(() => ({ status: vi.fn() }));
+const drift = vi.hoisted(() => ({ drift: vi.fn() }));
+const apps = vi.hoisted(() => ({ appsDelete: vi.fn(), appsRestart: vi.fn(), appsRecreate: vi.fn() }));
+const logs = vi.hoisted(() => ({ logs: vi.fn() }));
 vi.mock('../src/commands/db/index', () => db);
 vi.mock('../src/commands/storage/index', () => storage);
+vi.mock('../src/commands/status/index', () => status);
+vi.mock('../src/commands/drift/index', () => drift);
+vi.mock('../src/commands/apps/index', () => apps);
+vi.mock('../src/commands/logs/index', () => logs);
 
-const all = { ...db, ...storage };
+const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs };
 type Name = keyof typeof all;
 
 const G = { json: false, yes: false, dryRun: false, env: undefined, subscription: undefined, resourceGroup: undefined };
 
-const cases: { argv: string; fn: Name; options: Record<string, unknown> }[] = [
+const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: Record<string, string> }[] = [
   { argv: 'db check', fn: 'dbCheck', options: { ...G, connection: {} } },
   { argv: 'db check --env dev --json', fn: 'dbCheck', options: { ...G, env: 'dev', json: true, connection: {} } },
   { argv: '--env dev db check', fn: 'dbCheck', options: { ...G, env: 'dev', connection: {} } },
@@ -46,12 +59,58 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown> }[] = [
   { argv: 'storage config push vector grafana --env dev --yes', fn: 'storageConfigPush', options: { ...G, env: 'dev', yes: true, components: ['vector', 'grafana'] } },
   { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false } },
   { argv: 'storage rules --env dev --ip 203.0.113.7 --my-ip --json', fn: 'storageRules', options: { ...G, env: 'dev', json: true, ip: '203.0.113.7', myIp: true } },
+  // --output <file> on every read command, and its variable
+  { argv: 'db check --output check.json', fn: 'dbCheck', options: { ...G, connection: {}, output: 'check.json' } },
+  { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false, output: 'rules.json' }, env: { CVAT_OPS_OUTPUT: 'rules.json' } },
+  { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false }, env: { CVAT_OPS_OUTPUT: '' } },
+  { argv: 'db query "select 1"', fn: 'dbQuery', options: { ...G, connection: {}, sql: 'select 1', write: false }, env: { CVAT_OPS_OUTPUT: 'ignored.json' } },
+  // status
+  { argv: 'status --env dev', fn: 'status', options: { ...G, env: 'dev', noHealth: false } },
+  {
+    argv: 'status --env dev --json --no-health --health-timeout 3 --output out/status.json',
+    fn: 'status',
+    options: { ...G, env: 'dev', json: true, noHealth: true, healthTimeoutSeconds: 3, output: 'out/status.json' },
+  },
+  { argv: 'status --env dev --output flag.json', fn: 'status', options: { ...G, env: 'dev', noHealth: false, output: 'flag.json' }, env: { CVAT_OPS_OUTPUT: 'env.json' } },
+  { argv: '--json status --subscription s-1 --resource-group rg-x', fn: 'status', options: { ...G, json: true, subscription: 's-1', resourceGroup: 'rg-x', noHealth: false } },
+  // drift
+  { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' } },
+  { argv: 'drift --subscription s-1 --resource-group rg-x', fn: 'drift', options: { ...G, subscription: 's-1', resourceGroup: 'rg-x' } },
+  { argv: 'drift --env dev --json --output drift.json', fn: 'drift', options: { ...G, env: 'dev', json: true, output: 'drift.json' } },
+  { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev', output: 'from-env.json' }, env: { CVAT_OPS_OUTPUT: 'from-env.json' } },
+  // apps delete / restart / recreate
+  { argv: 'apps delete --all --env dev --dry-run', fn: 'appsDelete', options: { ...G, env: 'dev', dryRun: true, names: [], all: true } },
+  { argv: 'apps delete cvat-ui opa --env dev --yes --json', fn: 'appsDelete', options: { ...G, env: 'dev', yes: true, json: true, names: ['cvat-ui', 'opa'], all: false } },
+  { argv: '--yes apps delete vector', fn: 'appsDelete', options: { ...G, yes: true, names: ['vector'], all: false } },
+  { argv: 'apps restart cvat-server --env dev --yes', fn: 'appsRestart', options: { ...G, env: 'dev', yes: true, name: 'cvat-server' } },
+  { argv: 'apps restart opa --dry-run --json --env dev', fn: 'appsRestart', options: { ...G, env: 'dev', dryRun: true, json: true, name: 'opa' } },
+  { argv: 'apps recreate opa --env dev --dry-run', fn: 'appsRecreate', options: { ...G, env: 'dev', dryRun: true, name: 'opa' } },
+  {
+    argv: 'apps recreate opa --env dev --yes --address azurerm_container_app.opa_X',
+    fn: 'appsRecreate',
+    options: { ...G, env: 'dev', yes: true, name: 'opa', address: 'azurerm_container_app.opa_X' },
+  },
+  // logs
+  { argv: 'logs cvat-server --env dev', fn: 'logs', options: { ...G, env: 'dev', name: 'cvat-server', follow: false, type: 'console' } },
+  {
+    argv: 'logs cvat-server -f --tail 0 --type console --revision r1 --replica r1-a --container c --env dev',
+    fn: 'logs',
+    options: { ...G, env: 'dev', name: 'cvat-server', follow: true, tail: 0, type: 'console', revision: 'r1', replica: 'r1-a', container: 'c' },
+  },
+  { argv: 'logs opa --type system --tail 300 --follow --json --env dev', fn: 'logs', options: { ...G, env: 'dev', json: true, name: 'opa', follow: true, type: 'system', tail: 300 } },
 ];
 
 /** Splits like a shell for these simple cases (double quotes group words). */
 const split = (argv: string): string[] => [...argv.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 
 describe('cvat-ops argv parsing', () => {
+  // --output writes files relative to the runtime's cwd: keep them in a temp dir
+  let cwd: string;
+  beforeAll(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'cvat-ops-parse-'));
+    mkdirSync(join(cwd, 'out'));
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   beforeEach(() => {
     for (const fn of Object.values(all)) {
       fn.mockReset();
@@ -59,13 +118,17 @@ describe('cvat-ops argv parsing', () => {
     }
   });
 
-  it.each(cases)('`cvat-ops $argv` calls $fn with exactly its options', async ({ argv, fn, options }) => {
-    const runtime = testRuntime();
+  it.each(cases)('`cvat-ops $argv` (env $env) calls $fn with exactly its options', async ({ argv, fn, options, env }) => {
+    const runtime = testRuntime({ cwd, env: env ?? {} });
     const code = await runCli(split(argv), runtime);
     expect(code).toBe(0);
     expect(all[fn]).toHaveBeenCalledTimes(1);
     expect(all[fn]).toHaveBeenCalledWith(options, runtime);
     for (const [name, other] of Object.entries(all)) if (name !== fn) expect(other).not.toHaveBeenCalled();
+    if (typeof options.output === 'string') {
+      expect(JSON.parse(readFileSync(join(cwd, options.output), 'utf8'))).toEqual(result.data);
+      rmSync(join(cwd, options.output));
+    }
   });
 
   it('prints the returned view, or the data as JSON with --json', async () => {
@@ -75,6 +138,26 @@ describe('cvat-ops argv parsing', () => {
     const machine = testRuntime();
     await runCli(['db', 'check', '--json'], machine);
     expect(JSON.parse(machine.out())).toEqual({ ok: true });
+  });
+
+  it('writes the --output file as JSON while stdout keeps the table, also for a result with exit code 1', async () => {
+    drift.drift.mockResolvedValue({ data: { drifted: true, apps: [] }, view: [{ kind: 'lines', lines: ['1 drifted'] }], exitCode: 1 });
+    const runtime = testRuntime({ cwd });
+    expect(await runCli(['drift', '--output', 'drift-result.json'], runtime)).toBe(1);
+    expect(runtime.out()).toBe('1 drifted\n');
+    expect(JSON.parse(readFileSync(join(cwd, 'drift-result.json'), 'utf8'))).toEqual({ drifted: true, apps: [] });
+    rmSync(join(cwd, 'drift-result.json'));
+  });
+
+  it('an --output file that cannot be written is exit 1 naming the file and the next step, after stdout was printed', async () => {
+    const runtime = testRuntime({ cwd });
+    const error = await runCli(['status', '--output', 'no-such-dir/status.json'], runtime).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExitError);
+    expect((error as ExitError).code).toBe(EXIT.FAILED);
+    expect((error as ExitError).message).toContain(`Could not write the JSON result to '${join(cwd, 'no-such-dir', 'status.json')}'`);
+    expect((error as ExitError).message).toContain('create the directory or pass another --output');
+    expect(runtime.out()).toBe('done\n');
+    expect(existsSync(join(cwd, 'no-such-dir'))).toBe(false);
   });
 
   it('returns the exit code a command reports (1 for failed checks)', async () => {
@@ -92,6 +175,25 @@ describe('cvat-ops argv parsing', () => {
     { argv: 'storage upload a b --concurrency 0', message: /'--concurrency' \(0\) must be an integer between 1 and 64/ },
     { argv: 'storage rules --ip 300.1.1.1', message: /'--ip' \(300\.1\.1\.1\) must be an IPv4 address/ },
     { argv: 'db check --bogus', message: /unknown option '--bogus'/ },
+    { argv: 'db query "select 1" --output q.json', message: /unknown option '--output'/ },
+    { argv: 'status --health-timeout 0', message: /'--health-timeout' \(0\) must be an integer between 1 and 120/ },
+    { argv: 'status --health-timeout soon', message: /'--health-timeout' \(soon\) must be an integer between 1 and 120/ },
+    { argv: 'status --output', message: /option '--output <file>' argument missing/ },
+    { argv: 'status cvat-server', message: /too many arguments for 'status'\. Expected 0 arguments but got 1/ },
+    { argv: 'drift --output', message: /option '--output <file>' argument missing/ },
+    { argv: 'drift cvat-server', message: /too many arguments for 'drift'\. Expected 0 arguments but got 1/ },
+    { argv: 'drift --yes-please', message: /unknown option '--yes-please'/ },
+    { argv: 'apps remove cvat-ui', message: /unknown command 'remove'/ },
+    { argv: 'apps delete --all --force', message: /unknown option '--force'/ },
+    { argv: 'apps restart', message: /missing required argument 'name'/ },
+    { argv: 'apps restart cvat-ui opa', message: /too many arguments for 'restart'\. Expected 1 argument but got 2/ },
+    { argv: 'apps recreate', message: /missing required argument 'name'/ },
+    { argv: 'apps recreate opa --address', message: /option '--address <address>' argument missing/ },
+    { argv: 'logs', message: /missing required argument 'name'/ },
+    { argv: 'logs cvat-server --tail 301', message: /'--tail' \(301\) must be an integer between 0 and 300/ },
+    { argv: 'logs cvat-server --tail -1', message: /'--tail' \(-1\) must be an integer between 0 and 300/ },
+    { argv: 'logs cvat-server --tail 2.5', message: /'--tail' \(2\.5\) must be an integer between 0 and 300/ },
+    { argv: 'logs cvat-server --type stdout', message: /option '--type <type>' argument 'stdout' is invalid\. Allowed choices are console, system/ },
   ];
 
   it.each(usage)('`cvat-ops $argv` is a usage error (exit 2) and calls nothing', async ({ argv, message }) => {

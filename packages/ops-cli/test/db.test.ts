@@ -2,9 +2,13 @@
  * db check / query / shell against a REAL PostgreSQL (TLS on, self-signed certificate) started by .ci/run, which
  * exports PGTEST_*. Without PGTEST_HOST these tests are skipped with the reason printed.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli';
 import { dbCheck } from '../src/commands/db/check';
 import { dbQuery } from '../src/commands/db/query';
 import { dbShell } from '../src/commands/db/shell';
@@ -109,6 +113,25 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
   });
 
   describe('db check', () => {
+    it('--output writes the check result as JSON (no password in it) while stdout shows the checks', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cvat-ops-db-out-'));
+      try {
+        const runtime = testRuntime({ cwd: dir, env: pgEnv() });
+        const f = flags();
+        const argv = ['db', 'check', '--host', f.host!, '--port', String(f.port), '--user', f.user!, '--database', f.database!, '--sslmode', 'verify-full', '--ca', f.ca!, '--output', 'check.json'];
+        expect(await runCli(argv, runtime)).toBe(0);
+        const text = readFileSync(join(dir, 'check.json'), 'utf8');
+        const data = JSON.parse(text) as { tls: { inUse: boolean }; checks: { check: string; status: string }[] };
+        expect(data.tls.inUse).toBe(true);
+        expect(data.checks.map((c) => c.check)).toContain('cvat database');
+        expect(text).not.toContain(E.PGTEST_PASSWORD!);
+        expect(runtime.out()).toMatch(/cvat database/);
+        expect(() => JSON.parse(runtime.out())).toThrow();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('reports TLS (verify-full with the CA), server version, the cvat database and connection usage', async () => {
       const runtime = testRuntime({ env: pgEnv() });
       const r = await dbCheck({ ...globals(), connection: flags() }, runtime);

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli';
 import { cidrContains, cidrCovers, formatIpv4, isPrivateIpv4, parseCidr, parseIpv4, prefixMask } from '../src/commands/storage/cidr';
 import { checkIp, checkSubnet, storageRules, subnetId, type NetworkRules } from '../src/commands/storage/rules';
 import { ExitError } from '../src/errors';
@@ -163,6 +166,16 @@ describe('storage rules against a fake ARM endpoint', () => {
     ]);
     // plain http to loopback: no credential, so no Authorization header, and an api-version on every call
     expect(arm.log.every((l) => !l.authorization && l.apiVersion)).toBe(true);
+  });
+
+  it('--output writes the rule set and checks as JSON while stdout shows the tables', async () => {
+    const runtime = testRuntime({ cwd: repo.dir, armEndpoint: arm.url });
+    expect(await runCli(['storage', 'rules', '--env', 'dev', '--ip', '203.0.113.99', '--output', 'rules.json'], runtime)).toBe(0);
+    const data = JSON.parse(readFileSync(join(repo.dir, 'rules.json'), 'utf8')) as { account: string; defaultAction: string; checks: { value: string; allowed: boolean }[] };
+    expect(data).toMatchObject({ account: repo.names.storageAccount, defaultAction: 'Deny' });
+    expect(data.checks[0]).toMatchObject({ value: '203.0.113.99', allowed: true });
+    expect(runtime.out()).toContain('203.0.113.99');
+    expect(() => JSON.parse(runtime.out())).toThrow();
   });
 
   it('exits 1 when an asked-for address is not allowed, naming the fix', async () => {

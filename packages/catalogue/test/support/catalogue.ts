@@ -1,14 +1,16 @@
 // Helpers for tests: fresh default catalogues and mutable access to components.
-import { defaultCatalogue, type Catalogue, type Component, type EnvVar } from '../../src/index';
+import { defaultCatalogue, type Catalogue, type Component, type EnvVar, type MutableCatalogue, type MutableComponent } from '../../src/index';
 
 /** A fresh default catalogue after `change` has modified it. */
-export function changed(change: (c: Catalogue) => void): Catalogue {
+export function changed(change: (c: MutableCatalogue) => void): MutableCatalogue {
   const c = defaultCatalogue();
   change(c);
   return c;
 }
 
-/** The component `name` of `c` (fails the test when missing). */
+/** The component `name` of `c` (fails the test when missing); changeable when `c` is. */
+export function comp(c: MutableCatalogue, name: string): MutableComponent;
+export function comp(c: Catalogue, name: string): Component;
 export function comp(c: Catalogue, name: string): Component {
   const x = c.components.find((y) => y.name === name);
   if (!x) throw new Error(`test setup: no component ${name}`);
@@ -16,12 +18,12 @@ export function comp(c: Catalogue, name: string): Component {
 }
 
 /** Removes env variable `name` from a component. */
-export function dropEnv(x: Component, name: string): void {
+export function dropEnv(x: MutableComponent, name: string): void {
   x.env = x.env.filter((e) => e.name !== name);
 }
 
 /** Replaces env variable `name` of a component. */
-export function setEnv(x: Component, env: EnvVar): void {
+export function setEnv(x: MutableComponent, env: EnvVar): void {
   const i = x.env.findIndex((e) => e.name === env.name);
   if (i === -1) x.env.push(env);
   else x.env[i] = env;

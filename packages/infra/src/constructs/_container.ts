@@ -1,9 +1,10 @@
 /**
  * @internal Shared by ContainerAppService and MigrationJob: validates one container's spec and renders
- * the azurerm `container`, `volume` and `secret` blocks. Not exported from the package barrel.
+ * the azurerm `container`, `volume` and `secret` blocks and the arguments every app and job carries
+ * (environment, workload profile, identity, dependencies, tags). Not exported from the package barrel.
  */
 import type { IConstruct } from 'constructs';
-import { Token } from 'cdktf';
+import { Token, type ITerraformDependable } from 'cdktf';
 import type {
   ContainerAppSecret,
   ContainerAppTemplateContainer,
@@ -70,6 +71,26 @@ export interface ContainerSpecProps {
   readonly probes?: ContainerProbes;
 }
 
+/** What a container app and a container apps job share besides their container and name. */
+export interface ContainerResourceProps extends ContainerSpecProps {
+  /** Resource group of the app or job. */
+  readonly resourceGroupName: string;
+  /** Resource id of the Container Apps environment. */
+  readonly environmentId: string;
+  /** Resource id of the user-assigned identity used for Key Vault references. */
+  readonly identityId: string;
+  /**
+   * Resources that must exist first (e.g. the app this one calls at start-up).
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Tags.
+   * @default - none (the tagging aspect adds the standard ones)
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
 /** @internal */
 export interface RenderedContainer {
   readonly container: ContainerAppTemplateContainer;
@@ -79,6 +100,16 @@ export interface RenderedContainer {
 
 function inRange(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
+}
+
+/**
+ * @internal Validates an integer field against its inclusive range, throwing
+ * `'<field>' (<value>) must be an integer between <min> and <max>` with the given code.
+ */
+export function validateIntegerRange(scope: IConstruct, code: string, field: string, value: number, min: number, max: number): void {
+  if (!inRange(value, min, max)) {
+    throw new ValidationError(code, `'${field}' (${value}) must be an integer between ${min} and ${max}`, scope);
+  }
 }
 
 /** @internal Validates a container app or job name. */
@@ -100,9 +131,7 @@ export function validateAppName(scope: IConstruct, name: string): void {
 /** @internal Validates a port number. */
 export function validatePort(scope: IConstruct, field: string, port: number): void {
   const { min, max } = CONTAINER_APP_LIMITS.port;
-  if (!inRange(port, min, max)) {
-    throw new ValidationError('PortOutOfRange', `'${field}' (${port}) must be an integer between ${min} and ${max}`, scope);
-  }
+  validateIntegerRange(scope, 'PortOutOfRange', field, port, min, max);
 }
 
 function validateProbe(scope: IConstruct, slot: keyof ContainerProbes, probe: Probe): void {
@@ -114,11 +143,7 @@ function validateProbe(scope: IConstruct, slot: keyof ContainerProbes, probe: Pr
     ['timeoutSeconds', probe.timeoutSeconds, limits.timeoutSeconds.min, limits.timeoutSeconds.max],
     ['failureThreshold', probe.failureThreshold, 1, limits.failureThreshold[slot]],
   ];
-  for (const [field, value, min, max] of checks) {
-    if (!inRange(value, min, max)) {
-      throw new ValidationError('ProbeOutOfRange', `'probes.${slot}.${field}' (${value}) must be an integer between ${min} and ${max}`, scope);
-    }
-  }
+  for (const [field, value, min, max] of checks) validateIntegerRange(scope, 'ProbeOutOfRange', `probes.${slot}.${field}`, value, min, max);
   if (probe.transport === ProbeTransport.HTTP && !probe.path?.startsWith('/')) {
     throw new ValidationError('ProbePathInvalid', `'probes.${slot}.path' (${probe.path}) must start with '/'`, scope);
   }
@@ -268,4 +293,31 @@ export function renderContainer(scope: IConstruct, containerName: string, props:
     identity: s.identityId,
   }));
   return { container, volumes, secrets };
+}
+
+/**
+ * @internal Validates the container spec and renders the arguments an `azurerm_container_app` and an
+ * `azurerm_container_app_job` share: name, resource group, environment, workload profile (always
+ * explicit, also for Consumption: Azure fills it in and an omitted value shows up as drift), the
+ * user-assigned identity, the Key Vault secrets, dependencies and tags, plus the template's single
+ * container and its volumes.
+ */
+export function renderContainerResource(scope: IConstruct, name: string, containerName: string, props: ContainerResourceProps) {
+  const rendered = renderContainer(scope, containerName, props);
+  return {
+    resource: {
+      name,
+      resourceGroupName: props.resourceGroupName,
+      containerAppEnvironmentId: props.environmentId,
+      workloadProfileName: (props.workloadProfile ?? WorkloadProfile.CONSUMPTION).name,
+      identity: { type: 'UserAssigned', identityIds: [props.identityId] },
+      secret: rendered.secrets.length ? rendered.secrets : undefined,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      tags: props.tags ? { ...props.tags } : undefined,
+    },
+    template: {
+      container: [rendered.container],
+      volume: rendered.volumes.length ? rendered.volumes : undefined,
+    },
+  };
 }

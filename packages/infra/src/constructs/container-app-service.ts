@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { Token, type ITerraformDependable } from 'cdktf';
+import { Token } from 'cdktf';
 import { ContainerApp } from '@cdktf/provider-azurerm/lib/container-app';
 import { CONTAINER_APP_LIMITS } from './aca-limits';
-import { Ingress, IngressTransport, ScaleRule, ScaleRuleKind, WorkloadProfile } from './app-spec';
-import { renderContainer, validateAppName, validatePort, type ContainerSpecProps } from './_container';
+import { Ingress, IngressTransport, ScaleRule, ScaleRuleKind } from './app-spec';
+import { renderContainerResource, validateAppName, validateIntegerRange, validatePort, type ContainerResourceProps } from './_container';
 import { ValidationError } from './validation-error';
 
 function nonEmpty<T>(items: T[]): T[] | undefined {
@@ -19,18 +19,12 @@ export enum RevisionMode {
 }
 
 /** Properties of {@link ContainerAppService}. */
-export interface ContainerAppServiceProps extends ContainerSpecProps {
+export interface ContainerAppServiceProps extends ContainerResourceProps {
   /**
    * App name: 2-32 lowercase letters, digits and `-`. It is also the host name other apps in the
    * environment use (`http://opa:8181`), so it must match what CVAT expects.
    */
   readonly name: string;
-  /** Resource group of the app. */
-  readonly resourceGroupName: string;
-  /** Resource id of the Container Apps environment. */
-  readonly environmentId: string;
-  /** Resource id of the user-assigned identity used for Key Vault references. */
-  readonly identityId: string;
   /**
    * Name of the single container.
    * @default - the app name
@@ -67,16 +61,6 @@ export interface ContainerAppServiceProps extends ContainerSpecProps {
    * @default - the platform default (30)
    */
   readonly terminationGracePeriodSeconds?: number;
-  /**
-   * Resources that must exist first (e.g. the app this one calls at start-up).
-   * @default - none
-   */
-  readonly dependsOn?: readonly ITerraformDependable[];
-  /**
-   * Tags.
-   * @default - none (the tagging aspect adds the standard ones)
-   */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -113,12 +97,8 @@ export class ContainerAppService extends Construct {
     this.maxReplicas = props.maxReplicas ?? Math.max(this.minReplicas, 1);
 
     const { minReplicas: minLimit, maxReplicas: maxLimit } = CONTAINER_APP_LIMITS;
-    if (!Number.isInteger(this.minReplicas) || this.minReplicas < minLimit.min || this.minReplicas > minLimit.max) {
-      throw new ValidationError('ReplicasOutOfRange', `'minReplicas' (${this.minReplicas}) must be an integer between ${minLimit.min} and ${minLimit.max}`, this);
-    }
-    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < maxLimit.min || this.maxReplicas > maxLimit.max) {
-      throw new ValidationError('ReplicasOutOfRange', `'maxReplicas' (${this.maxReplicas}) must be an integer between ${maxLimit.min} and ${maxLimit.max}`, this);
-    }
+    validateIntegerRange(this, 'ReplicasOutOfRange', 'minReplicas', this.minReplicas, minLimit.min, minLimit.max);
+    validateIntegerRange(this, 'ReplicasOutOfRange', 'maxReplicas', this.maxReplicas, maxLimit.min, maxLimit.max);
     if (this.minReplicas > this.maxReplicas) {
       throw new ValidationError('ReplicasInverted', `'minReplicas' (${this.minReplicas}) must be less than or equal to 'maxReplicas' (${this.maxReplicas})`, this);
     }
@@ -144,10 +124,8 @@ export class ContainerAppService extends Construct {
 
     const grace = props.terminationGracePeriodSeconds;
     const graceMax = CONTAINER_APP_LIMITS.terminationGracePeriodSecondsMax;
-    if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > graceMax)) {
-      throw new ValidationError('GracePeriodOutOfRange', `'terminationGracePeriodSeconds' (${grace}) must be an integer between 0 and ${graceMax}`, this);
-    }
-    const rendered = renderContainer(this, props.containerName ?? props.name, props);
+    if (grace !== undefined) validateIntegerRange(this, 'GracePeriodOutOfRange', 'terminationGracePeriodSeconds', grace, 0, graceMax);
+    const shared = renderContainerResource(this, props.name, props.containerName ?? props.name, props);
     const secretNames = new Set((props.secrets ?? []).map((s) => s.name));
     const ruleNames = new Set<string>();
     for (const [i, rule] of scaleRules.entries()) {
@@ -172,14 +150,8 @@ export class ContainerAppService extends Construct {
     const auth = (rule: ScaleRule) => rule.auth.map((a) => ({ secretName: a.secretName, triggerParameter: a.triggerParameter }));
 
     this.resource = new ContainerApp(this, 'Resource', {
-      name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      containerAppEnvironmentId: props.environmentId,
+      ...shared.resource,
       revisionMode: props.revisionMode ?? RevisionMode.SINGLE,
-      // Always explicit, also for Consumption: Azure fills it in and an omitted value shows up as drift.
-      workloadProfileName: (props.workloadProfile ?? WorkloadProfile.CONSUMPTION).name,
-      identity: { type: 'UserAssigned', identityIds: [props.identityId] },
-      secret: rendered.secrets.length ? rendered.secrets : undefined,
       ingress: props.ingress
         ? {
             transport: props.ingress.transport,
@@ -194,8 +166,7 @@ export class ContainerAppService extends Construct {
         minReplicas: this.minReplicas,
         maxReplicas: this.maxReplicas,
         terminationGracePeriodSeconds: grace,
-        container: [rendered.container],
-        volume: rendered.volumes.length ? rendered.volumes : undefined,
+        ...shared.template,
         customScaleRule: nonEmpty(byKind(ScaleRuleKind.CUSTOM).map((r) => ({
           name: r.name,
           customRuleType: r.customType as string,
@@ -213,8 +184,6 @@ export class ContainerAppService extends Construct {
           authentication: r.auth.length ? auth(r) : undefined,
         }))),
       },
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
-      tags: props.tags ? { ...props.tags } : undefined,
     });
   }
 

@@ -1,23 +1,14 @@
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
 import { ContainerAppJob, type ContainerAppJobTemplateContainer } from '@cdktf/provider-azurerm/lib/container-app-job';
 import { CONTAINER_APP_LIMITS } from './aca-limits';
-import { WorkloadProfile } from './app-spec';
-import { renderContainer, validateAppName, type ContainerSpecProps } from './_container';
-import { ValidationError } from './validation-error';
+import { renderContainerResource, validateAppName, validateIntegerRange, type ContainerResourceProps } from './_container';
 
 /** Properties of {@link MigrationJob}. */
-export interface MigrationJobProps extends ContainerSpecProps {
+export interface MigrationJobProps extends ContainerResourceProps {
   /** Job name: 2-32 lowercase letters, digits and `-`. */
   readonly name: string;
-  /** Resource group of the job. */
-  readonly resourceGroupName: string;
   /** Azure region (jobs, unlike apps, take a location). */
   readonly location: string;
-  /** Resource id of the Container Apps environment. */
-  readonly environmentId: string;
-  /** Resource id of the user-assigned identity used for Key Vault references. */
-  readonly identityId: string;
   /**
    * Seconds a run may take before it is stopped (1-86400).
    * @default 3600
@@ -33,16 +24,6 @@ export interface MigrationJobProps extends ContainerSpecProps {
    * @default 1
    */
   readonly parallelism?: number;
-  /**
-   * Resources that must exist first.
-   * @default - none
-   */
-  readonly dependsOn?: readonly ITerraformDependable[];
-  /**
-   * Tags.
-   * @default - none
-   */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -67,35 +48,19 @@ export class MigrationJob extends Construct {
     validateAppName(this, props.name);
     this.replicaTimeoutSeconds = props.replicaTimeoutSeconds ?? 3600;
     const { min, max } = CONTAINER_APP_LIMITS.jobReplicaTimeoutSeconds;
-    if (!Number.isInteger(this.replicaTimeoutSeconds) || this.replicaTimeoutSeconds < min || this.replicaTimeoutSeconds > max) {
-      throw new ValidationError('TimeoutOutOfRange', `'replicaTimeoutSeconds' (${this.replicaTimeoutSeconds}) must be an integer between ${min} and ${max}`, this);
-    }
+    validateIntegerRange(this, 'TimeoutOutOfRange', 'replicaTimeoutSeconds', this.replicaTimeoutSeconds, min, max);
     const retries = props.replicaRetryLimit ?? 1;
-    if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-      throw new ValidationError('RetryLimitOutOfRange', `'replicaRetryLimit' (${retries}) must be an integer between 0 and 10`, this);
-    }
+    validateIntegerRange(this, 'RetryLimitOutOfRange', 'replicaRetryLimit', retries, 0, 10);
     const parallelism = props.parallelism ?? 1;
-    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 100) {
-      throw new ValidationError('ParallelismOutOfRange', `'parallelism' (${parallelism}) must be an integer between 1 and 100`, this);
-    }
-    const rendered = renderContainer(this, props.name, props);
+    validateIntegerRange(this, 'ParallelismOutOfRange', 'parallelism', parallelism, 1, 100);
+    const shared = renderContainerResource(this, props.name, props.name, props);
     this.resource = new ContainerAppJob(this, 'Resource', {
-      name: props.name,
-      resourceGroupName: props.resourceGroupName,
+      ...shared.resource,
       location: props.location,
-      containerAppEnvironmentId: props.environmentId,
-      workloadProfileName: (props.workloadProfile ?? WorkloadProfile.CONSUMPTION).name,
       replicaTimeoutInSeconds: this.replicaTimeoutSeconds,
       replicaRetryLimit: retries,
       manualTriggerConfig: { parallelism, replicaCompletionCount: parallelism },
-      identity: { type: 'UserAssigned', identityIds: [props.identityId] },
-      secret: rendered.secrets.length ? rendered.secrets : undefined,
-      template: {
-        container: [rendered.container as ContainerAppJobTemplateContainer],
-        volume: rendered.volumes.length ? rendered.volumes : undefined,
-      },
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
-      tags: props.tags ? { ...props.tags } : undefined,
+      template: { ...shared.template, container: shared.template.container as ContainerAppJobTemplateContainer[] },
     });
   }
 }

@@ -21,7 +21,7 @@ export interface DeployArgs {
   readonly replace: readonly string[];
   /** `--out-dir`: the synth output. @default - packages/infra/cdktf.out */
   readonly outDir?: string;
-  /** `--state-dir`: where local state and the init record live. @default - packages/infra/state */
+  /** `--state-dir`: root of the init-job record, `<dir>/<env>/init-job.json` (the stacks' state paths come from synth). @default - packages/infra/<stateBackend.path> (packages/infra/state) */
   readonly stateDir?: string;
   /** `--skip-credential-check`: for provider-free stacks (tests); also skips the init job. @default false */
   readonly skipCredentialCheck: boolean;
@@ -64,7 +64,8 @@ Options:
   --force-init-job          start the cvat-init job even if the CVAT version did not change
   --lock-timeout <seconds>  wait this long for a state lock held by another run (default 60)
   --out-dir <dir>           synth output to deploy (default packages/infra/cdktf.out)
-  --state-dir <dir>         local state and init record directory (default packages/infra/state)
+  --state-dir <dir>         root of the init-job record <dir>/<env>/init-job.json
+                            (default packages/infra/state; state files follow the synth)
   --skip-credential-check   skip the Azure credential/subscription checks and the init job
                             (only for provider-free test stacks)
   --json                    print the run report as JSON on stdout (progress stays on stderr)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Catalogue, type EnvironmentConfig, findComponent, findRepoRoot, formatIssues, loadEnvironmentConfig, resolveCatalogue, resourceNames } from '@cvat-cloud/catalogue';
 import { parseDeployArgs, DEPLOY_USAGE, type DeployArgs } from './args';
 import { createTokenCredential } from './azure-credential';
@@ -13,6 +13,7 @@ import { describeBackend, formatBackend, loadManifest, type Manifest, orderStack
 import { type RunReport, runOrchestrator, type StackReport } from './orchestrator';
 import { createAzRunner, runStateBootstrap } from './state-bootstrap';
 import { createTerraformRunner, findBinary, type TerraformRunner } from './terraform';
+import { defaultStateRoot, initJobRecordFile, legacyInitJobRecordFile, legacyStateFile } from '../state-paths';
 
 /** Root of the infra package, from both `src/deploy` and `dist/deploy`. */
 export const INFRA_PACKAGE_ROOT = resolve(__dirname, '..', '..');
@@ -107,27 +108,52 @@ async function ensureSynthesized(
   return loadManifest(outDir);
 }
 
+/** Names of the resource groups recorded in a local state file; `undefined` when it is unreadable. */
+function stateResourceGroups(path: string): string[] | undefined {
+  let state: { resources?: Array<{ type?: string; instances?: Array<{ attributes?: { name?: string } }> }> };
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return (state.resources ?? [])
+    .filter((r) => r.type === 'azurerm_resource_group')
+    .flatMap((r) => r.instances ?? [])
+    .map((i) => i.attributes?.name)
+    .filter((g): g is string => typeof g === 'string');
+}
+
 /**
  * Refuses a local state file that belongs to another environment (its resource group differs), which
- * would otherwise plan to replace everything.
+ * would otherwise plan to replace everything; and stops when this environment's state is still at the
+ * first release's shared path (`state/<stack>.tfstate`) while its own (`state/<env>/<stack>.tfstate`)
+ * does not exist yet, which would otherwise plan to create everything again.
  */
-function checkLocalStateOwnership(manifest: Manifest, expectedResourceGroup: string): void {
+function checkLocalStateOwnership(manifest: Manifest, environment: string, expectedResourceGroup: string): void {
   for (const stack of manifest.stacks) {
     const backend = describeBackend(stack, readStackJson(stack));
-    if (backend.type !== 'local' || !existsSync(backend.path)) continue;
-    let state: { resources?: Array<{ type?: string; instances?: Array<{ attributes?: { name?: string } }> }> };
-    try {
-      state = JSON.parse(readFileSync(backend.path, 'utf8'));
-    } catch {
+    if (backend.type !== 'local') continue;
+    if (!existsSync(backend.path)) {
+      const envDir = dirname(backend.path);
+      if (basename(envDir) !== environment) continue;
+      const legacy = legacyStateFile(dirname(envDir), basename(backend.path, '.tfstate'));
+      if (existsSync(legacy) && stateResourceGroups(legacy)?.includes(expectedResourceGroup)) {
+        throw new DeployError(
+          'BAD_INPUT',
+          `the state of stack '${stack.name}' of environment '${environment}' (resource group ${expectedResourceGroup}) is still at the shared path ${legacy}, ` +
+            `but each environment now keeps its state in its own directory: move it with \`mkdir -p ${envDir} && mv ${legacy} ${backend.path}\` (and its .backup, if any) and rerun. Nothing was changed.`,
+        );
+      }
       continue;
     }
-    const groups = (state.resources ?? []).filter((r) => r.type === 'azurerm_resource_group').flatMap((r) => r.instances ?? []).map((i) => i.attributes?.name);
-    const foreign = groups.filter((g): g is string => typeof g === 'string' && g !== expectedResourceGroup);
+    const groups = stateResourceGroups(backend.path);
+    if (!groups) continue;
+    const foreign = groups.filter((g) => g !== expectedResourceGroup);
     if (foreign.length) {
       throw new DeployError(
         'BAD_INPUT',
         `${backend.path} holds the state of resource group ${foreign.join(', ')}, not ${expectedResourceGroup}: it belongs to another environment. ` +
-          "Give each environment its own 'stateBackend.path' (e.g. state/<env>) or use an azurerm backend. Nothing was changed.",
+          `Each environment keeps its state in its own directory (<stateBackend.path>/${environment}); move this file to the environment it belongs to, or use an azurerm backend. Nothing was changed.`,
       );
     }
   }
@@ -139,6 +165,8 @@ function initJobHook(options: {
   config: EnvironmentConfig;
   catalogue: Catalogue;
   stateFile: string;
+  /** The first release's record (`<stateRoot>/<env>.init.json`), read when `stateFile` does not exist yet. */
+  legacyStateFile: string;
   client: () => InitJobClient;
   io: DeployIo;
   log: (l: string) => void;
@@ -154,7 +182,7 @@ function initJobHook(options: {
     }
     const names = resourceNames(config);
     const current = { cvatVersion: catalogue.cvatVersion, image: `${job.image.repository}:${job.image.tag}` };
-    const decision = args.forceInitJob ? { needed: true, reason: '--force-init-job' } : initJobNeeded(readInitJobState(stateFile), current);
+    const decision = args.forceInitJob ? { needed: true, reason: '--force-init-job' } : initJobNeeded(readInitJobState(stateFile) ?? readInitJobState(options.legacyStateFile), current);
     if (!decision.needed) {
       log(`init job: not needed, ${decision.reason}`);
       record({ status: 'not-needed', reason: decision.reason });
@@ -263,7 +291,7 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
     }
     log(`[${s.name}] ${formatBackend(backend)}`);
   }
-  checkLocalStateOwnership(manifest, names.resourceGroup);
+  checkLocalStateOwnership(manifest, config.name, names.resourceGroup);
 
   const runner: TerraformRunner = createTerraformRunner(binary, childEnv);
   const version = await runner.run(['version', '-json'], { cwd: io.cwd });
@@ -278,8 +306,9 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
     for (const note of formatKeyVaultDestroyNotes([...stackJsons.values()].flatMap((j) => keyVaultDestroyBehaviour(j)))) log(note);
   }
 
-  const stateDir = config.stateBackend.type === 'local' ? resolve(INFRA_PACKAGE_ROOT, config.stateBackend.path) : join(INFRA_PACKAGE_ROOT, 'state');
-  const initStateFile = join(args.stateDir ? resolve(io.cwd, args.stateDir) : stateDir, `${config.name}.init.json`);
+  const stateRoot = args.stateDir ? resolve(io.cwd, args.stateDir) : defaultStateRoot(config, INFRA_PACKAGE_ROOT);
+  const initStateFile = initJobRecordFile(stateRoot, config.name);
+  const legacyInitStateFile = legacyInitJobRecordFile(stateRoot, config.name);
   let initReport: InitJobReport | undefined;
   const report = await runOrchestrator({
     command: args.command as 'deploy' | 'plan' | 'destroy',
@@ -296,7 +325,7 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
     dryRun: args.dryRun,
     verbose: args.verbose,
     afterStack: initClient
-      ? initJobHook({ args, config, catalogue, stateFile: initStateFile, client: initClient, io, log, record: (r) => (initReport = r) })
+      ? initJobHook({ args, config, catalogue, stateFile: initStateFile, legacyStateFile: legacyInitStateFile, client: initClient, io, log, record: (r) => (initReport = r) })
       : undefined,
   });
   report.initJob = initReport;

@@ -123,7 +123,7 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
 
 /**
  * What the last successful init run was for, kept next to the terraform state
- * (`packages/infra/state/<env>.init.json`).
+ * (`packages/infra/state/<env>/init-job.json`).
  */
 export interface InitJobState {
   /** CVAT version the migrations last succeeded for, e.g. `v2.73.0`. */

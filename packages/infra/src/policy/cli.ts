@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { loadEnvironmentConfig, resolveCatalogue, resourceNames, formatIssues } from '@cvat-cloud/catalogue';
-import { DEFAULT_OUTDIR, REPO_ROOT, nfsStorageAccountName } from '../app';
+import { DEFAULT_OUTDIR, REPO_ROOT } from '../app';
 import { formatPolicyReport, loadSynthesizedApp, resources, runPolicy } from './index';
 import type { ExpectedGlobalNames } from './rules';
 
@@ -31,7 +31,7 @@ export function expectedGlobalNames(env: string, cwd: string = REPO_ROOT): Expec
   const resolved = resolveCatalogue(loaded.value);
   if (!resolved.value) return { error: `the catalogue for '${env}' is invalid:\n${formatIssues(resolved.errors)}` };
   const names = resourceNames(loaded.value);
-  return { storageAccounts: [names.storageAccount, nfsStorageAccountName(names)], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel };
+  return { storageAccounts: [names.storageAccount, names.nfsStorageAccount], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel };
 }
 
 /** The process edge. */

@@ -6,9 +6,9 @@ import { relative, join } from 'node:path';
 /** Where Terraform keeps the state of the stacks. */
 export type StateBackend =
   | {
-      /** Local files under `packages/infra/state/<stack>.tfstate`. */
+      /** Local files under `packages/infra/state/<env>/<stack>.tfstate`. */
       readonly type: 'local';
-      /** Absolute directory of the state files. */
+      /** Absolute directory of this environment's state files (`packages/infra/state/<env>`). */
       readonly stateDir: string;
       /** Absolute `cdktf.out` directory the stacks are synthesized into (the path is relative to `stacks/<stack>`). */
       readonly outdir: string;
@@ -26,6 +26,39 @@ export type StateBackend =
       readonly key: string;
     };
 
+/**
+ * How the azurerm provider treats soft-deleted Key Vaults and their secrets (its `features.key_vault`
+ * block), so that destroy followed by a redeploy with the same names works.
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/features-block#key_vault
+ */
+export interface KeyVaultFeatures {
+  /**
+   * Purge the soft-deleted vault (`purge_soft_delete_on_destroy`) and its soft-deleted secrets
+   * (`purge_soft_deleted_secrets_on_destroy`) on destroy, so the names are free again at once. Azure
+   * refuses a purge while purge protection is on, so this must be false then.
+   * @default - true when purge protection is off (see {@link keyVaultFeaturesFor})
+   */
+  readonly purgeOnDestroy: boolean;
+  /**
+   * Recover a soft-deleted vault (`recover_soft_deleted_key_vaults`) or secret
+   * (`recover_soft_deleted_secrets`) with the same name on create instead of failing.
+   * @default true
+   */
+  readonly recoverSoftDeleted: boolean;
+}
+
+/**
+ * The Key Vault features of an environment, derived from `keyVault.purgeProtection` (the environment
+ * configuration has no separate purge setting): without purge protection destroy purges the vault and
+ * its secrets, so the name is free at once; with it nothing can be purged and the vault stays
+ * soft-deleted for `keyVault.softDeleteRetentionDays`. Either way a create recovers a soft-deleted
+ * vault or secret of the same name, so a redeploy within the retention period reuses it.
+ */
+export function keyVaultFeaturesFor(purgeProtection: boolean): KeyVaultFeatures {
+  return { purgeOnDestroy: !purgeProtection, recoverSoftDeleted: true };
+}
+
 /** Properties every cvat-cloud stack takes. */
 export interface CvatStackProps {
   /** Azure region. */
@@ -37,6 +70,11 @@ export interface CvatStackProps {
   readonly subscriptionId?: string;
   /** State backend. */
   readonly backend: StateBackend;
+  /**
+   * The provider's Key Vault soft-delete behaviour (written explicitly into `features.key_vault`).
+   * @default keyVaultFeaturesFor(false) (purge on destroy, recover on create)
+   */
+  readonly keyVaultFeatures?: KeyVaultFeatures;
 }
 
 /** The blob name of one stack's state: `<key>.<stack>.tfstate` (a trailing `.tfstate` on the key is not repeated). */
@@ -59,15 +97,29 @@ export abstract class CvatStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: CvatStackProps) {
     super(scope, id);
+    const kv = props.keyVaultFeatures ?? keyVaultFeaturesFor(false);
     this.azurerm = new AzurermProvider(this, 'azurerm', {
-      features: [{}],
+      features: [
+        {
+          keyVault: [
+            {
+              purgeSoftDeleteOnDestroy: kv.purgeOnDestroy,
+              purgeSoftDeletedSecretsOnDestroy: kv.purgeOnDestroy,
+              recoverSoftDeletedKeyVaults: kv.recoverSoftDeleted,
+              recoverSoftDeletedSecrets: kv.recoverSoftDeleted,
+            },
+          ],
+        },
+      ],
       resourceProviderRegistrations: 'none',
       subscriptionId: props.subscriptionId,
     });
     const backend = props.backend;
     if (backend.type === 'local') {
       // The local backend resolves its path from cdktf.out/stacks/<stack>; keep the state outside
-      // cdktf.out (which synth replaces) in packages/infra/state.
+      // cdktf.out (which synth replaces) in packages/infra/state/<env>. Cross-stack references read the
+      // producer's state through terraform_remote_state with this same backend config, and every stack
+      // works from cdktf.out/stacks/<stack>, so the relative path is the same from every consumer.
       new LocalBackend(this, { path: relative(join(backend.outdir, 'stacks', id), join(backend.stateDir, `${id}.tfstate`)) });
     } else {
       new AzurermBackend(this, {

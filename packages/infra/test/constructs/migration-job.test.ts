@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerAppJob } from '@cdktf/provider-azurerm/lib/container-app-job';
 import { MigrationJob } from '../../src/constructs/migration-job';
+import { ContainerAppService } from '../../src/constructs/container-app-service';
 import { AppSecret, EnvVar, Volume } from '../../src/constructs/app-spec';
 import { onlyResource, synthScope } from '../support/synth';
 
@@ -42,6 +43,38 @@ describe('MigrationJob', () => {
     expect(resource.secret).toEqual([{ name: 'su', key_vault_secret_id: 'https://kv/secrets/su', identity: 'uai-id' }]);
     expect(resource.template.container[0]).toMatchObject({ args: ['init'], cpu: 1, memory: '2Gi', env: [{ name: 'DJANGO_SUPERUSER_PASSWORD', secret_name: 'su' }] });
     expect(resource.template.volume).toEqual([{ name: 'cvat-data', storage_type: 'AzureFile', storage_name: 'cvat-data' }]);
+  });
+
+  it('renders the container, secrets, volumes, identity, profile, dependencies and tags exactly like a container app with the same spec', () => {
+    const spec = {
+      image: 'cvat/server:v2.73.0',
+      args: ['init'],
+      env: [EnvVar.fromSecret('DJANGO_SUPERUSER_PASSWORD', 'su'), EnvVar.value('CVAT_POSTGRES_HOST', 'pg')],
+      secrets: [AppSecret.fromKeyVault('su', 'https://kv/secrets/su', 'uai-id')],
+      volumes: [Volume.azureFile('cvat-data', 'cvat-data')],
+      mounts: [{ volume: 'cvat-data', path: '/home/django/data' }],
+      cpuCores: 1,
+      memoryGiB: 2,
+      tags: { a: 'b' },
+    };
+    const jobJson = job(spec);
+    const app = onlyResource(
+      synthScope((scope) => new ContainerAppService(scope, 'Server', { ...base, ...spec, probes: {} })),
+      'azurerm_container_app',
+    );
+    const shared = (r: Record<string, any>) => ({
+      name: r.name,
+      resource_group_name: r.resource_group_name,
+      container_app_environment_id: r.container_app_environment_id,
+      workload_profile_name: r.workload_profile_name,
+      identity: r.identity,
+      secret: r.secret,
+      tags: r.tags,
+      container: r.template.container,
+      volume: r.template.volume,
+    });
+    expect(shared(jobJson)).toEqual(shared(app));
+    expect(shared(jobJson).container[0]).toMatchObject({ name: 'cvat-init', image: 'cvat/server:v2.73.0', volume_mounts: [{ name: 'cvat-data', path: '/home/django/data' }] });
   });
 
   it('throws error, when the replica timeout is 0', () => {

@@ -126,7 +126,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
   it('deploys with --skip-credential-check and prints a JSON report', async () => {
     const fx = fixture();
-    const r = await cli(['deploy', '--yes', '--json', '--out-dir', fx.outDir, '--state-dir', fx.stateDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    const r = await cli(['deploy', '--yes', '--json', '--out-dir', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
     expect(report.stacks.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:applied']);
@@ -138,13 +138,13 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'] } });
-    const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out-dir', fx.outDir, '--state-dir', fx.stateDir];
+    const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
 
     const first = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.out).initJob).toMatchObject({ status: 'ran', reason: 'no successful init run recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
-    const record = JSON.parse(readFileSync(join(fx.stateDir, 'example.init.json'), 'utf8'));
+    const record = JSON.parse(readFileSync(join(fx.stateDir, 'init-job.json'), 'utf8'));
     expect(record).toMatchObject({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'cvat-init-exec1' });
     expect(server.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual([`/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init/start`]);
 
@@ -163,12 +163,12 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'] } });
-    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateDir], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
     expect(r.code).toBe(1);
     expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
     expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
-    expect(existsSync(join(fx.stateDir, 'example.init.json'))).toBe(false);
+    expect(existsSync(join(fx.stateDir, 'init-job.json'))).toBe(false);
   }, 60_000);
 
   it('re-synthesizes when cdktf.out was synthesized for another environment, then plans', async () => {
@@ -201,4 +201,39 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     expect(r.code).toBe(2);
     expect(r.err).toContain('holds the state of resource group cvat-prod-rg, not cvat-example-rg: it belongs to another environment');
   }, 30_000);
+
+  const rgState = (group: string) => JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: group } }] }] });
+
+  it('stops with the move command when this environment\'s state is still at the shared state/<stack>.tfstate path', async () => {
+    const fx = fixture();
+    mkdirSync(fx.stateRoot, { recursive: true });
+    writeFileSync(join(fx.stateRoot, 'foundation.tfstate'), rgState('cvat-example-rg'));
+    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`is still at the shared path ${join(fx.stateRoot, 'foundation.tfstate')}`);
+    expect(r.err).toContain(`mv ${join(fx.stateRoot, 'foundation.tfstate')} ${join(fx.stateDir, 'foundation.tfstate')}`);
+    expect(existsSync(join(fx.stateDir, 'foundation.tfstate'))).toBe(false);
+  }, 30_000);
+
+  it('ignores another environment\'s state at the shared path and plans into its own state/<env>/ directory', async () => {
+    const fx = fixture();
+    mkdirSync(fx.stateRoot, { recursive: true });
+    writeFileSync(join(fx.stateRoot, 'foundation.tfstate'), rgState('cvat-prod-rg'));
+    const r = await cli(['deploy', '--yes', '--out-dir', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(0);
+    expect(fx.stateResources('foundation')).toEqual(['terraform_data.network']);
+    expect(readFileSync(join(fx.stateRoot, 'foundation.tfstate'), 'utf8')).toBe(rgState('cvat-prod-rg'));
+  }, 60_000);
+
+  it('honours an init-job record left at the first release\'s state/<env>.init.json path', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'] } });
+    mkdirSync(fx.stateRoot, { recursive: true });
+    writeFileSync(join(fx.stateRoot, 'example.init.json'), JSON.stringify({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'old', finishedAt: '2026-11-01T00:00:00Z' }));
+    const r = await cli(['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).initJob).toMatchObject({ status: 'not-needed' });
+    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(0);
+  }, 60_000);
 });

@@ -44,7 +44,7 @@ describe('Key Vault destroy behaviour of the synthesized foundation stack', () =
     const catalogue = resolveCatalogue(config).value!;
     const outdir = makeTempDir('cvat-kv-synth-');
     dirs.push(outdir);
-    buildApp({ config, catalogue, outdir, stateDir: join(outdir, 'state') }).app.synth();
+    buildApp({ config, catalogue, outdir, stateRoot: join(outdir, 'state') }).app.synth();
     const foundation = loadManifest(outdir).stacks.find((s) => s.name === 'foundation')!;
     return { json: readStackJson(foundation), vaultName: resourceNames(config).keyVault };
   }
@@ -60,6 +60,32 @@ describe('Key Vault destroy behaviour of the synthesized foundation stack', () =
       expect(b.softDeleteRetentionDays).toBe(example.keyVault.softDeleteRetentionDays);
       // Without purge protection the provider must purge (name free at once); with it, it must recover.
       expect(purgeProtection ? b.recoverOnCreate : b.purgeOnDestroy).toBe(true);
+    }
+  }, 60_000);
+
+  it('writes features.key_vault explicitly: purge vault and secrets on destroy only without purge protection, always recover on create', () => {
+    const example = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
+    for (const purgeProtection of [false, true]) {
+      const { json, vaultName } = synthFoundation({ ...example, keyVault: { ...example.keyVault, purgeProtection } });
+      expect((json.provider as any).azurerm[0].features, `purgeProtection=${purgeProtection}`).toEqual([
+        {
+          key_vault: [
+            {
+              purge_soft_delete_on_destroy: !purgeProtection,
+              purge_soft_deleted_secrets_on_destroy: !purgeProtection,
+              recover_soft_deleted_key_vaults: true,
+              recover_soft_deleted_secrets: true,
+            },
+          ],
+        },
+      ]);
+      const [b] = keyVaultDestroyBehaviour(json);
+      expect(b).toMatchObject({ purgeProtection, purgeOnDestroy: !purgeProtection, recoverOnCreate: true, purgeSettingExplicit: true });
+      expect(formatKeyVaultDestroyNotes([b])[0]).toBe(
+        purgeProtection
+          ? `Key Vault ${vaultName}: purge protection is on, so it stays soft-deleted for ${example.keyVault.softDeleteRetentionDays} days and cannot be purged; a redeploy with the same name recovers it (recover_soft_deleted_key_vaults=true).`
+          : `Key Vault ${vaultName}: purged after deletion (purge_soft_delete_on_destroy=true); the name is free again at once.`,
+      );
     }
   }, 60_000);
 });

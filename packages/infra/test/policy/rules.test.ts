@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resourceNames } from '@cvat-cloud/catalogue';
 import { POLICY_RULES, runPolicy, formatPolicyReport, type ExpectedGlobalNames, type PolicyRule, type SynthesizedApp } from '../../src/policy';
-import { nfsStorageAccountName } from '../../src/app';
 import { catalogueFor, cloneModel, configWith, synthesize, type Synthesized } from '../support/synth';
 
 type Json = Record<string, any>;
@@ -33,7 +32,7 @@ const container = (m: Model, name: string) => app(m, name).template.container[0]
 describe('policy rules', () => {
   it('pass on the synthesized example environment with the names the configuration derives', () => {
     const names = resourceNames(s.config);
-    const report = runPolicy(s.model, { expectedNames: { storageAccounts: [names.storageAccount, nfsStorageAccountName(names)], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel } });
+    const report = runPolicy(s.model, { expectedNames: { storageAccounts: [names.storageAccount, names.nfsStorageAccount], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel } });
     expect(report.findings).toEqual([]);
     expect(formatPolicyReport(report)).toContain(`${POLICY_RULES.length} of ${POLICY_RULES.length} policy rules passed, 0 finding(s)`);
   });

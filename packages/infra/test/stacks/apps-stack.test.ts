@@ -172,7 +172,8 @@ describe('AppsStack (example environment)', () => {
 
   it('reads foundation values through terraform_remote_state from the same local backend, exported as sensitive outputs', () => {
     const json = s.stack('apps');
-    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation']).toMatchObject({ backend: 'local', config: { path: '../../../state/foundation.tfstate' } });
+    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation']).toMatchObject({ backend: 'local', config: { path: '../../../state/example/foundation.tfstate' } });
+    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe(s.stack('foundation').terraform.backend.local.path);
     const crossStack = Object.entries(foundationOutputs).filter(([k]) => k.startsWith('cross-stack-output-'));
     expect(crossStack.length).toBeGreaterThan(10);
     expect(crossStack.every(([, o]) => o.sensitive)).toBe(true);

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { resourceNames } from '@cvat-cloud/catalogue';
+import { buildApp, foundationNames, INFRA_ROOT } from '../../src/app';
 import { catalogueFor, configWith, synthesize, type Synthesized } from '../support/synth';
 
 type Resources = Record<string, Record<string, any>>;
@@ -119,11 +123,19 @@ describe('FoundationStack (example environment)', () => {
       expect(accounts.map((a) => a.account_kind).sort()).toEqual(['FileStorage', 'StorageV2']);
       expect(values(json, 'azurerm_storage_share').find((x) => x.name === 'cvat-cache')).toMatchObject({ enabled_protocol: 'NFS', quota: 100 });
       expect(values(json, 'azurerm_container_app_environment_storage').find((x) => x.name === 'cvat-cache')?.nfs_server_url).toMatch(/\.file\.core\.windows\.net$/);
+      expect(accounts.find((a) => a.account_kind === 'FileStorage')?.name).toBe(resourceNames(config).nfsStorageAccount);
       const kvrocks = Object.values(nfs.stack('apps').resource.azurerm_container_app as Resources).find((a) => a.name === 'cvat-redis-ondisk');
       expect(kvrocks?.template.volume).toEqual([expect.objectContaining({ name: 'cvat-cache', storage_type: 'NfsAzureFile' })]);
     } finally {
       nfs.dispose();
     }
+  });
+
+  it('takes the NFS account and the environment\'s infrastructure resource group from the catalogue\'s resourceNames, deriving nothing itself', () => {
+    const names = { ...resourceNames(s.config), nfsStorageAccount: 'catalogueprovidednf', environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg' };
+    expect(foundationNames(names)).toMatchObject({ nfsStorageAccount: 'catalogueprovidednf', environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg' });
+    const [env] = values(f, 'azurerm_container_app_environment');
+    expect(env.infrastructure_resource_group_name).toBe(resourceNames(s.config).environmentInfrastructureResourceGroup);
   });
 
   it('leaves out the edge subnet, when edge.mode is none', () => {
@@ -137,7 +149,32 @@ describe('FoundationStack (example environment)', () => {
     }
   });
 
-  it('keeps state in packages/infra/state through a relative local backend path', () => {
-    expect((f.terraform as any).backend.local.path).toBe('../../../state/foundation.tfstate');
+  it('keeps each stack\'s state in the environment\'s own directory state/<env>/ through a relative local backend path', () => {
+    for (const stack of ['foundation', 'apps', 'edge']) {
+      const path = s.stack(stack).terraform.backend.local.path;
+      expect(path, stack).toBe(`../../../state/example/${stack}.tfstate`);
+      expect(resolve(s.outdir, 'stacks', stack, path), stack).toBe(resolve(s.outdir, '..', 'state', 'example', `${stack}.tfstate`));
+    }
+  });
+
+  it('gives two environments different local state files, so one never plans over the other\'s state', () => {
+    const dev = synthesize(configWith({ name: 'dev' }));
+    try {
+      expect(dev.stack('foundation').terraform.backend.local.path).toBe('../../../state/dev/foundation.tfstate');
+      expect(dev.stack('apps').data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe('../../../state/dev/foundation.tfstate');
+    } finally {
+      dev.dispose();
+    }
+  });
+
+  it('defaults the state root to packages/infra/<stateBackend.path>, outside cdktf.out', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-default-state-'));
+    try {
+      buildApp({ config: s.config, catalogue: s.catalogue, outdir }).app.synth();
+      const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'foundation', 'cdk.tf.json'), 'utf8'));
+      expect(resolve(outdir, 'stacks', 'foundation', json.terraform.backend.local.path)).toBe(join(INFRA_ROOT, 'state', 'example', 'foundation.tfstate'));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

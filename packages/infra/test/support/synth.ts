@@ -56,7 +56,7 @@ export interface Synthesized extends CvatApp {
 /** Builds and synthesizes an environment into a fresh temp dir (under TMPDIR = .tmp-test). */
 export function synthesize(config: EnvironmentConfig = exampleConfig(), catalogue: Catalogue = catalogueFor(config)): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
-  const built = buildApp({ config, catalogue, outdir, stateDir: resolve(outdir, '..', 'state') });
+  const built = buildApp({ config, catalogue, outdir, stateRoot: resolve(outdir, '..', 'state') });
   built.app.synth();
   const model = loadSynthesizedApp(outdir);
   return {

@@ -3,7 +3,8 @@
  * SDK's paged iterators); a missing resource is `undefined`, not an exception.
  */
 import type { ContainerApp, ContainerAppsAPIClient, Job, JobExecution, Replica, Revision } from '@azure/arm-appcontainers';
-import { isNotFound } from './arm-errors';
+import { armFailure, isNotFound } from './arm-errors';
+import type { AcaTarget } from './target';
 
 /** Collects every item of a paged iterator. */
 export async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
@@ -22,24 +23,48 @@ export function listJobs(client: ContainerAppsAPIClient, resourceGroup: string):
   return collect(client.jobs.listByResourceGroup(resourceGroup));
 }
 
-/** One container app, or `undefined` when it does not exist (404). */
-export async function getContainerApp(client: ContainerAppsAPIClient, resourceGroup: string, name: string): Promise<ContainerApp | undefined> {
+/** Everything live in a target's resource group: container apps and jobs. */
+export interface LiveResources {
+  apps: ContainerApp[];
+  jobs: Job[];
+}
+
+/**
+ * Lists the container apps and jobs of the target's resource group (all pages, both in parallel), the first read of
+ * status and drift. A failure ends the command: 401/403 → exit 4, missing resource group or subscription → exit 5,
+ * else exit 1, the message naming the resource group and ending with `command` to retry.
+ */
+export async function listLiveResources(target: Pick<AcaTarget, 'client' | 'resourceGroup' | 'flags'>, command: string): Promise<LiveResources> {
   try {
-    return await client.containerApps.get(resourceGroup, name);
+    const [apps, jobs] = await Promise.all([listContainerApps(target.client, target.resourceGroup), listJobs(target.client, target.resourceGroup)]);
+    return { apps, jobs };
+  } catch (error) {
+    throw armFailure(
+      error,
+      `listing container apps and jobs in resource group '${target.resourceGroup}'`,
+      `Check the subscription and resource group, then retry: ${command}${target.flags ? ` ${target.flags}` : ''}`,
+    );
+  }
+}
+
+/** The result of an ARM GET, or `undefined` when the resource does not exist (404 / ResourceNotFound). */
+async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
+/** One container app, or `undefined` when it does not exist (404). */
+export function getContainerApp(client: ContainerAppsAPIClient, resourceGroup: string, name: string): Promise<ContainerApp | undefined> {
+  return unlessNotFound(client.containerApps.get(resourceGroup, name));
+}
+
 /** One job, or `undefined` when it does not exist (404). */
-export async function getJob(client: ContainerAppsAPIClient, resourceGroup: string, name: string): Promise<Job | undefined> {
-  try {
-    return await client.jobs.get(resourceGroup, name);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function getJob(client: ContainerAppsAPIClient, resourceGroup: string, name: string): Promise<Job | undefined> {
+  return unlessNotFound(client.jobs.get(resourceGroup, name));
 }
 
 /** Revisions of an app (all pages). */

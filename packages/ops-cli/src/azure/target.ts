@@ -74,3 +74,21 @@ export function targetFlags(options: Pick<GlobalOptions, 'env' | 'subscription' 
   if (options.resourceGroup) flags.push(`--resource-group ${options.resourceGroup}`);
   return flags.join(' ');
 }
+
+/** The target as every read command reports it in `--json` (and `--output`). */
+export interface TargetData {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `--env` as given, when there was one. */
+  environment?: string;
+}
+
+/** {@link TargetData} of a target. */
+export function targetData(target: Pick<AcaTarget, 'subscriptionId' | 'resourceGroup' | 'envRef'>): TargetData {
+  return { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, ...(target.envRef ? { environment: target.envRef } : {}) };
+}
+
+/** `<resource group> (environment <env>)`, for table titles. */
+export function targetLabel(target: Pick<AcaTarget, 'resourceGroup' | 'envRef'>): string {
+  return `${target.resourceGroup}${target.envRef ? ` (environment ${target.envRef})` : ''}`;
+}

@@ -16,3 +16,12 @@ export interface GlobalOptions {
   /** Show what would change and change nothing. */
   dryRun: boolean;
 }
+
+/**
+ * Read commands (status, drift, db check, storage rules) also write their JSON result to a file (house style rule 16),
+ * whatever stdout shows (the table, or JSON with `--json`). From `--output <file>` or `CVAT_OPS_OUTPUT`.
+ */
+export interface OutputFileOptions {
+  /** File (relative to the working directory) to write the JSON result to. @default - no file */
+  output?: string;
+}

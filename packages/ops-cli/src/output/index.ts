@@ -3,6 +3,9 @@
  * a stable machine shape) and `view` (blocks a person reads: tables, fields, lines). They never write to stdout
  * themselves (the interactive `db shell` and progress bars on stderr are the exceptions).
  */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, ExitError, describeError } from '../errors';
 
 /** A column of a {@link TableBlock}. */
 export interface Column {
@@ -144,4 +147,25 @@ export function printError(
   } else {
     options.stderr.write(`cvat-ops: error: ${error.message}\n`);
   }
+}
+
+/**
+ * Writes `data` as JSON (the `--json` shape) to `file`, resolved against `cwd`, through a temporary file and a rename
+ * so a reader never sees half a result. Returns the absolute path. A write failure is exit 1 naming the file.
+ */
+export function writeResultFile(file: string, data: unknown, cwd: string): string {
+  const path = resolve(cwd, file);
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, renderJson(data));
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new ExitError(
+      EXIT.FAILED,
+      `Could not write the JSON result to '${path}' (--output / CVAT_OPS_OUTPUT): ${describeError(error)}. The command itself completed; create the directory or pass another --output, then re-run.`,
+      { cause: error },
+    );
+  }
+  return path;
 }

@@ -5,8 +5,8 @@
 import type { ContainerApp } from '@azure/arm-appcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffApps, diffAppSpec } from '../../src/commands/drift/diff';
-import { expectedAppSpec } from '../../src/commands/drift/expected';
-import { liveAppSpec, memoryToGiB, type AppSpec } from '../../src/commands/drift/spec';
+import { expectedAppSpec, expectedScaleRules } from '../../src/commands/drift/expected';
+import { liveAppSpec, liveScaleRules, memoryToGiB, type AppSpec } from '../../src/commands/drift/spec';
 import { armAppProperties, makeTestRepo, specsOf, type TestRepo } from './support/catalogue-fixture';
 
 /** A live ContainerApp (SDK model, flattened) rendered from a spec, optionally edited. */
@@ -23,6 +23,14 @@ const base: AppSpec = {
   image: 'cvat/server:v2.73.0',
   resources: { cpuCores: 1, memoryGiB: 2 },
   replicas: { min: 1, max: 3 },
+  scaleRules: {
+    'rq-import': {
+      type: 'redis',
+      metadata: { address: 'cvat-redis-inmem:6379', listName: 'rq:queue:import', listLength: '5', databaseIndex: '0' },
+      auth: { password: 'redis-inmem-password' },
+    },
+    http: { type: 'http', metadata: { concurrentRequests: '10' }, auth: {} },
+  },
   env: {
     PLAIN: { kind: 'value', value: 'one' },
     SECRET: { kind: 'secret', secretRef: 'django-secret-key' },
@@ -57,6 +65,24 @@ describe('drift: normalising the live model', () => {
     expect(spec.resources).toEqual({ cpuCores: 0.25, memoryGiB: 0.5 });
   });
 
+  it('reads custom, http, tcp and Azure queue KEDA rules into one shape keyed by rule name', () => {
+    expect(
+      liveScaleRules([
+        { name: 'q', custom: { type: 'Redis', metadata: { listName: 'rq:queue:import' }, auth: [{ secretRef: 'redis-inmem-password', triggerParameter: 'password' }] } },
+        { name: 'h', http: { metadata: { concurrentRequests: '50' } } },
+        { name: 't', tcp: { metadata: { concurrentRequests: '5' } } },
+        { name: 'a', azureQueue: { queueName: 'jobs', queueLength: 3, auth: [{ secretRef: 'conn', triggerParameter: 'connection' }] } },
+        { name: 'odd' },
+      ]),
+    ).toEqual({
+      q: { type: 'redis', metadata: { listName: 'rq:queue:import' }, auth: { password: 'redis-inmem-password' } },
+      h: { type: 'http', metadata: { concurrentRequests: '50' }, auth: {} },
+      t: { type: 'tcp', metadata: { concurrentRequests: '5' }, auth: {} },
+      a: { type: 'azure-queue', metadata: { queueName: 'jobs', queueLength: '3' }, auth: { connection: 'conn' } },
+      odd: { type: '(unknown)', metadata: {}, auth: {} },
+    });
+  });
+
   it('resolves each volume mount to its environment storage or EmptyDir', () => {
     const spec = liveFrom(base);
     expect(liveAppSpec(spec).mounts).toEqual(base.mounts);
@@ -80,6 +106,38 @@ describe('drift: the expected spec from the catalogue', () => {
     expect(Object.values(server.env).some((e) => e.kind === 'secret')).toBe(true);
     for (const [name, kv] of Object.entries(server.secrets)) expect(kv, name).toBeTruthy();
     expect(server.image).toBe('cvat/server:v2.73.0');
+  });
+
+  it('expects each catalogue redis-queue rule as a custom redis rule with its metadata and password secret', () => {
+    const workers = repo.catalogue.components.filter((c) => c.enabled && c.scaleRules.length > 0);
+    expect(workers.length).toBeGreaterThan(0);
+    for (const worker of workers) {
+      const rules = specsOf(repo).find((s) => s.name === worker.name)!.scaleRules;
+      expect(Object.keys(rules)).toEqual(worker.scaleRules.map((r) => r.name));
+      for (const r of worker.scaleRules) {
+        expect(rules[r.name]).toEqual({
+          type: 'redis',
+          metadata: r.metadata,
+          auth: Object.fromEntries((r.auth ?? []).map((a) => [a.triggerParameter, a.secretRef])),
+        });
+      }
+    }
+    expect(specsOf(repo).find((s) => s.resource === 'job')!.scaleRules).toEqual({});
+  });
+
+  it('expects http and tcp rules as ACA built-in rules with concurrentRequests defaulting to 10', () => {
+    const worker = repo.catalogue.components.find((c) => c.name === 'cvat-server')!;
+    const rules = expectedScaleRules({
+      ...worker,
+      scaleRules: [
+        { name: 'web', kind: 'http', metadata: {} },
+        { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 's', triggerParameter: 'p' }] },
+      ],
+    });
+    expect(rules).toEqual({
+      web: { type: 'http', metadata: { concurrentRequests: '10' }, auth: {} },
+      conns: { type: 'tcp', metadata: { concurrentRequests: '20' }, auth: { p: 's' } },
+    });
   });
 
   it('keeps platform references as names only when no environment config is known', () => {
@@ -117,9 +175,42 @@ describe('drift: one test per kind of field difference', () => {
   });
 
   it('detects min and max replica changes', () => {
-    expect(diff((a) => (a.template.scale = { minReplicas: 0, maxReplicas: 10 }))).toEqual([
+    expect(diff((a) => Object.assign(a.template.scale, { minReplicas: 0, maxReplicas: 10 }))).toEqual([
       { field: 'replicas.min', kind: 'changed', expected: 1, actual: 0 },
       { field: 'replicas.max', kind: 'changed', expected: 3, actual: 10 },
+    ]);
+  });
+
+  it('detects a KEDA rule missing, unexpected or renamed', () => {
+    const rules = (a: Record<string, any>) => a.template.scale.rules as Record<string, any>[];
+    expect(diff((a) => rules(a).splice(1, 1))).toEqual([{ field: 'scaleRules.http', kind: 'missing', expected: base.scaleRules.http }]);
+    expect(diff((a) => (rules(a)[0].name = 'rq-import-old'))).toEqual([
+      { field: 'scaleRules.rq-import', kind: 'missing', expected: base.scaleRules['rq-import'] },
+      { field: 'scaleRules.rq-import-old', kind: 'unexpected', actual: base.scaleRules['rq-import'] },
+    ]);
+    expect(diff((a) => (a.template.scale.rules = []))).toHaveLength(2);
+  });
+
+  it('detects a KEDA rule of another type, with changed, missing or extra metadata, or another auth secret', () => {
+    const rq = (a: Record<string, any>) => a.template.scale.rules[0].custom as Record<string, any>;
+    expect(diff((a) => (rq(a).type = 'rabbitmq'))).toEqual([{ field: 'scaleRules.rq-import.type', kind: 'changed', expected: 'redis', actual: 'rabbitmq' }]);
+    expect(
+      diff((a) => {
+        rq(a).metadata.listLength = '50';
+        delete rq(a).metadata.databaseIndex;
+        rq(a).metadata.enableTLS = 'true';
+      }),
+    ).toEqual([
+      { field: 'scaleRules.rq-import.metadata.databaseIndex', kind: 'missing', expected: '0' },
+      { field: 'scaleRules.rq-import.metadata.enableTLS', kind: 'unexpected', actual: 'true' },
+      { field: 'scaleRules.rq-import.metadata.listLength', kind: 'changed', expected: '5', actual: '50' },
+    ]);
+    expect(diff((a) => (rq(a).auth = [{ secretRef: 'redis-ondisk-password', triggerParameter: 'password' }]))).toEqual([
+      { field: 'scaleRules.rq-import.auth.password', kind: 'changed', expected: 'redis-inmem-password', actual: 'redis-ondisk-password' },
+    ]);
+    expect(diff((a) => delete rq(a).auth)).toEqual([{ field: 'scaleRules.rq-import.auth.password', kind: 'missing', expected: 'redis-inmem-password' }]);
+    expect(diff((a) => (a.template.scale.rules[1] = { name: 'http', tcp: { metadata: { concurrentRequests: '10' } } }))).toEqual([
+      { field: 'scaleRules.http.type', kind: 'changed', expected: 'http', actual: 'tcp' },
     ]);
   });
 

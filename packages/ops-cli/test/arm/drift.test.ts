@@ -2,6 +2,8 @@
  * `cvat-ops drift` end to end: catalogue + environment config against the fake ARM, through the SDK (paging,
  * flattened models) and the CLI.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drift } from '../../src/commands/drift';
 import { runCli } from '../../src/cli';
@@ -11,6 +13,7 @@ import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } fro
 import { FakeArmServer, type ArmResource } from './support/fake-arm-server';
 
 const mainContainer = (app: ArmResource): any => (app.properties.template as { containers: unknown[] }).containers[0];
+const scaleRules = (app: ArmResource): any[] => (app.properties.template as { scale: { rules: any[] } }).scale.rules;
 
 describe('cvat-ops drift', () => {
   let repo: TestRepo;
@@ -70,6 +73,45 @@ describe('cvat-ops drift', () => {
       { name: 'cvat-legacy-traefik', state: 'not-in-catalogue', fields: [] },
     ]);
     expect(result.data.summary).toEqual({ 'in-sync': 9, drifted: 6, 'missing-live': 1, 'not-in-catalogue': 1 });
+  });
+
+  it('compares KEDA scale rules read through the SDK: metadata, auth secret, a hand-added rule and a removed one, exit 1', async () => {
+    const exportRule = repo.catalogue.components.find((c) => c.name === 'cvat-worker-export')!.scaleRules[0]!;
+    const chunksRule = repo.catalogue.components.find((c) => c.name === 'cvat-worker-chunks')!.scaleRules[0]!;
+    expect(exportRule.metadata.listLength).not.toBe('20');
+    const onExport = scaleRules(fake.apps.get('cvat-worker-export')!)[0].custom;
+    onExport.metadata.listLength = '20';
+    onExport.auth = [{ secretRef: 'redis-ondisk-password', triggerParameter: 'password' }];
+    scaleRules(fake.apps.get('cvat-worker-annotation')!).push({ name: 'cpu', custom: { type: 'cpu', metadata: { type: 'Utilization', value: '70' } } });
+    scaleRules(fake.apps.get('cvat-worker-chunks')!).length = 0;
+
+    const result = await drift(globals({ env: 'test' }), runtime);
+    expect(result.exitCode).toBe(EXIT.FAILED);
+    const fieldsOf = (name: string) => result.data.apps.find((a) => a.name === name)!.fields;
+    expect(fieldsOf('cvat-worker-export')).toEqual([
+      { field: `scaleRules.${exportRule.name}.metadata.listLength`, kind: 'changed', expected: exportRule.metadata.listLength, actual: '20' },
+      { field: `scaleRules.${exportRule.name}.auth.password`, kind: 'changed', expected: 'redis-inmem-password', actual: 'redis-ondisk-password' },
+    ]);
+    expect(fieldsOf('cvat-worker-annotation')).toEqual([
+      { field: 'scaleRules.cpu', kind: 'unexpected', actual: { type: 'cpu', metadata: { type: 'Utilization', value: '70' }, auth: {} } },
+    ]);
+    expect(fieldsOf('cvat-worker-chunks')).toEqual([
+      { field: `scaleRules.${chunksRule.name}`, kind: 'missing', expected: { type: 'redis', metadata: chunksRule.metadata, auth: { password: 'redis-inmem-password' } } },
+    ]);
+    expect(result.data.summary.drifted).toBe(3);
+  });
+
+  it('--output writes the same JSON as --json to a file while stdout shows the table', async () => {
+    scaleRules(fake.apps.get('cvat-worker-export')!)[0].custom.metadata.listLength = '20';
+    expect(await runCli(['drift', '--env', 'test', '--json'], runtime)).toBe(EXIT.FAILED);
+    const json = JSON.parse(runtime.out()) as unknown;
+
+    const human = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });
+    expect(await runCli(['drift', '--env', 'test', '--output', 'drift.json'], human)).toBe(EXIT.FAILED);
+    expect(human.out()).toContain(`Drift in resource group ${repo.resourceGroup} (environment test)`);
+    expect(human.out()).toMatch(/scaleRules\.rq-export\.metadata\.listLength\s+changed/);
+    expect(() => JSON.parse(human.out())).toThrow();
+    expect(JSON.parse(readFileSync(join(repo.dir, 'drift.json'), 'utf8'))).toEqual(json);
   });
 
   it('explains a live app of a component disabled in the environment', async () => {

@@ -1,6 +1,8 @@
 /**
  * `cvat-ops status` against the fake ARM seeded from the catalogue, with an injected fetch for the health endpoint.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { status } from '../../src/commands/status';
 import type { FetchLike } from '../../src/commands/status/health';
@@ -108,6 +110,17 @@ describe('cvat-ops status', () => {
     expect(data.healthy).toBe(false);
     expect(data.resourceGroup).toBe('cvat-test-rg');
     expect(data.components.find((c) => c.name === 'cvat-ui')?.exists).toBe(false);
+  });
+
+  it('writes the JSON result to CVAT_OPS_OUTPUT while stdout shows the table (the status is unhealthy: exit 1)', async () => {
+    fake.apps.delete('cvat-ui');
+    const rt = testRuntime({ cwd: repo.dir, armEndpoint: fake.url, env: { CVAT_OPS_OUTPUT: 'status.json' } });
+    expect(await runCli(['status', '--env', 'test', '--no-health'], rt)).toBe(EXIT.FAILED);
+    expect(rt.out()).toMatch(/^Resource group cvat-test-rg \(environment test\)\nCOMPONENT/);
+    const data = JSON.parse(readFileSync(join(repo.dir, 'status.json'), 'utf8')) as { healthy: boolean; components: { name: string; exists: boolean | null }[] };
+    expect(data.healthy).toBe(false);
+    expect(data.components.find((c) => c.name === 'cvat-ui')?.exists).toBe(false);
+    expect(data.components).toHaveLength(17);
   });
 
   it('maps a missing resource group to exit 5 naming it', async () => {

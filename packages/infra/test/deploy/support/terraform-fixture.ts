@@ -33,8 +33,8 @@ export interface FixtureStack {
 
 /**
  * A temporary directory laid out like `packages/infra`: `cdktf.out/manifest.json`,
- * `cdktf.out/stacks/<name>/cdk.tf.json` with a local backend at `../../../state/<name>.tfstate`, so
- * state lands in `<root>/state`, outside `cdktf.out`, exactly like the real synth.
+ * `cdktf.out/stacks/<name>/cdk.tf.json` with a local backend at `../../../state/<env>/<name>.tfstate`,
+ * so state lands in `<root>/state/<env>`, outside `cdktf.out`, exactly like the real synth.
  *
  * Each stack reads every dependency's `name` output through `terraform_remote_state` and feeds it into
  * its resources, so planning a stack before its dependencies are applied really fails. Everything uses
@@ -43,18 +43,26 @@ export interface FixtureStack {
 export class TerraformFixture {
   readonly root: string;
   readonly outDir: string;
+  /** `<root>/state`: the state root (what `--state-dir` takes). */
+  readonly stateRoot: string;
+  /** `<root>/state/<env>`: the environment's state files. */
   readonly stateDir: string;
+  /** Environment name of the state directory. @default 'example' */
+  readonly env: string;
   /** Append-only log the provisioners write `apply <stack>` / `destroy <stack>` lines to. */
   readonly eventsFile: string;
 
   /**
    * @param stacks the stacks, or a function building them from the fixture (for paths in commands)
    * @param options.manifestOrder order of the manifest entries (to show ordering comes from dependencies)
+   * @param options.env environment whose state directory the backends use (default 'example')
    */
-  constructor(stacks: readonly FixtureStack[] | ((fx: TerraformFixture) => readonly FixtureStack[]), options: { manifestOrder?: readonly string[] } = {}) {
+  constructor(stacks: readonly FixtureStack[] | ((fx: TerraformFixture) => readonly FixtureStack[]), options: { manifestOrder?: readonly string[]; env?: string } = {}) {
     this.root = makeTempDir('cvat-deploy-test-');
     this.outDir = join(this.root, 'cdktf.out');
-    this.stateDir = join(this.root, 'state');
+    this.env = options.env ?? 'example';
+    this.stateRoot = join(this.root, 'state');
+    this.stateDir = join(this.stateRoot, this.env);
     this.eventsFile = join(this.root, 'events.log');
     if (typeof stacks === 'function') stacks = stacks(this);
     const order = options.manifestOrder ?? stacks.map((s) => s.name);
@@ -103,7 +111,7 @@ export class TerraformFixture {
     const dir = join(this.outDir, 'stacks', stack.name);
     mkdirSync(dir, { recursive: true });
     const remote: Record<string, unknown> = {};
-    for (const dep of stack.dependencies) remote[dep] = { backend: 'local', config: { path: `../../../state/${dep}.tfstate` } };
+    for (const dep of stack.dependencies) remote[dep] = { backend: 'local', config: { path: `../../../state/${this.env}/${dep}.tfstate` } };
     const upstream = stack.dependencies.map((d) => `\${data.terraform_remote_state.${d}.outputs.name}`).join('+');
     const resources: Record<string, unknown> = {};
     for (const [id, r] of Object.entries(stack.resources)) {
@@ -113,7 +121,7 @@ export class TerraformFixture {
       resources[id] = { input: `${r.input ?? id}${upstream ? `<-${upstream}` : ''}`, ...(provisioner.length ? { provisioner } : {}) };
     }
     const json = {
-      terraform: { backend: { local: { path: `../../../state/${stack.name}.tfstate` } } },
+      terraform: { backend: { local: { path: `../../../state/${this.env}/${stack.name}.tfstate` } } },
       ...(stack.dependencies.length ? { data: { terraform_remote_state: remote } } : {}),
       resource: { terraform_data: resources },
       output: { name: { value: stack.name } },

@@ -44,6 +44,6 @@ export async function environmentDbDefaults(
     host: fromOutputs ? { value: fromOutputs.value, source: 'terraform' } : { value: environment.names.postgresFqdn, source: 'environment' },
     user: environment.config.postgres.administratorLogin,
     database: environment.names.postgresDatabase,
-    password: async () => (readSecret ?? (await import('./key-vault.js')).keyVaultSecretReader(runtime))(vault, secret),
+    password: async () => (readSecret ?? (await import('./key-vault.js')).keyVaultSecretReader(runtime, environment.ref))(vault, secret),
   };
 }

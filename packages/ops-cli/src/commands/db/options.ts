@@ -1,4 +1,4 @@
-import type { GlobalOptions } from '../../context/global-options';
+import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 
 /** TLS modes, as libpq names them. */
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -16,7 +16,7 @@ export interface DbConnectionFlags {
 }
 
 /** `cvat-ops db check` */
-export interface DbCheckOptions extends GlobalOptions {
+export interface DbCheckOptions extends GlobalOptions, OutputFileOptions {
   connection: DbConnectionFlags;
 }
 

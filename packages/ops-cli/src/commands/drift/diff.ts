@@ -2,12 +2,12 @@
  * The pure drift diff: expected specs (catalogue + config) against live specs (ARM), field by field. No I/O.
  *
  * Each difference names a dot-path field (`image`, `resources.memoryGiB`, `env.DJANGO_LOG_LEVEL`,
- * `mounts./home/django/data`, `ingress.exposedPort`, `probes.readiness.path`, …), the expected and the live value,
+ * `mounts./home/django/data`, `ingress.exposedPort`, `probes.readiness.path`, `scaleRules.rq-import.metadata.listLength`, …), the expected and the live value,
  * and whether the thing is `changed`, `missing` (expected but not live) or `unexpected` (live but not expected).
  * Secret values are never compared (ARM does not return them and they live in Key Vault): only which secret an env
  * var references and which Key Vault secret an app secret points at.
  */
-import type { AppSpec, EnvSpec, ProbeSpec } from './spec';
+import type { AppSpec, EnvSpec, ProbeSpec, ScaleRuleSpec } from './spec';
 
 /** How a field differs. */
 export type FieldDriftKind = 'changed' | 'missing' | 'unexpected';
@@ -90,6 +90,22 @@ function diffProbe(out: FieldDrift[], slot: string, expected: ProbeSpec | undefi
   }
 }
 
+/** A rule missing on one side is one field; otherwise its type, each metadata key and each auth parameter. */
+function diffScaleRules(out: FieldDrift[], expected: Record<string, ScaleRuleSpec>, actual: Record<string, ScaleRuleSpec>): void {
+  const names = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  for (const name of names) {
+    const e = expected[name];
+    const a = actual[name];
+    if (!e || !a) {
+      push(out, `scaleRules.${name}`, e, a);
+      continue;
+    }
+    push(out, `scaleRules.${name}.type`, e.type, a.type);
+    diffKeyed(out, `scaleRules.${name}.metadata`, e.metadata, a.metadata);
+    diffKeyed(out, `scaleRules.${name}.auth`, e.auth, a.auth);
+  }
+}
+
 /** Field differences between one expected and one live spec (empty when in sync). */
 export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
   const out: FieldDrift[] = [];
@@ -102,6 +118,7 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
     push(out, 'replicas.min', expected.replicas?.min, actual.replicas?.min);
     push(out, 'replicas.max', expected.replicas?.max, actual.replicas?.max);
   }
+  diffScaleRules(out, expected.scaleRules, actual.scaleRules);
   diffEnv(out, expected.env, actual.env);
   // Which secrets the app declares, and which Key Vault secret each points at.
   const secretNames = [...new Set([...Object.keys(expected.secrets), ...Object.keys(actual.secrets)])].sort();

@@ -7,7 +7,7 @@
  * environment storages of the same name.
  */
 import { componentAddress, enabledComponents, type Catalogue, type Component } from '@cvat-cloud/catalogue';
-import { normaliseImage, type AppSpec, type EnvSpec, type IngressSpec, type MountSpec, type ProbeSpec } from './spec';
+import { normaliseImage, type AppSpec, type EnvSpec, type IngressSpec, type MountSpec, type ProbeSpec, type ScaleRuleSpec } from './spec';
 
 /** Roles that are Azure Container Apps (or jobs). The `edge` is a VM and is not compared. */
 export function isAcaComponent(component: Component): boolean {
@@ -47,6 +47,25 @@ function probeSpec(probe: NonNullable<Component['probes']['liveness']>): ProbeSp
   };
 }
 
+/** ACA's concurrency target when an http/tcp rule names none (infra renders the same default). */
+export const DEFAULT_CONCURRENT_REQUESTS = '10';
+
+/**
+ * The catalogue's KEDA rules as infra renders them: `redis-queue` is a custom rule of type `redis`; `http` and
+ * `tcp` are ACA's built-in rules with `concurrentRequests` (default 10); auth maps trigger parameter → secret.
+ */
+export function expectedScaleRules(component: Component): Record<string, ScaleRuleSpec> {
+  const out: Record<string, ScaleRuleSpec> = {};
+  for (const r of component.scaleRules) {
+    const auth = Object.fromEntries((r.auth ?? []).map((a) => [a.triggerParameter, a.secretRef]));
+    out[r.name] =
+      r.kind === 'redis-queue'
+        ? { type: 'redis', metadata: { ...r.metadata }, auth }
+        : { type: r.kind, metadata: { ...r.metadata, concurrentRequests: r.metadata.concurrentRequests ?? DEFAULT_CONCURRENT_REQUESTS }, auth };
+  }
+  return out;
+}
+
 /** The expected spec of one component. */
 export function expectedAppSpec(component: Component, catalogue: Catalogue, platformValue: PlatformValue = () => undefined): AppSpec {
   const mounts: Record<string, MountSpec> = {};
@@ -80,6 +99,7 @@ export function expectedAppSpec(component: Component, catalogue: Catalogue, plat
     ...(component.args?.length ? { args: [...component.args] } : {}),
     resources: { cpuCores: component.resources.cpuCores, memoryGiB: component.resources.memoryGiB },
     ...(isJob ? {} : { replicas: { min: component.replicas.min, max: component.replicas.max } }),
+    scaleRules: isJob ? {} : expectedScaleRules(component),
     env: envSpec(component, catalogue, platformValue),
     secrets,
     mounts,

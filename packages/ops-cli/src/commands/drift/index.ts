@@ -4,13 +4,12 @@
  * Exit code 1 when anything differs.
  */
 import { platformValue, type PlatformRef } from '@cvat-cloud/catalogue';
-import type { GlobalOptions } from '../../context/global-options';
+import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import { EXIT } from '../../errors';
 import { formatValue, type Block, type CommandResult } from '../../output';
-import { armFailure } from '../../azure/arm-errors';
-import { listContainerApps, listJobs } from '../../azure/live-state';
-import { resolveAcaTarget, type AcaDeps } from '../../azure/target';
+import { listLiveResources } from '../../azure/live-state';
+import { resolveAcaTarget, targetData, targetLabel, type AcaDeps, type TargetData } from '../../azure/target';
 import { diffApps, type DriftReport } from './diff';
 import { expectedApps, type PlatformValue } from './expected';
 import { liveAppSpec, liveJobSpec } from './spec';
@@ -22,13 +21,10 @@ export { expectedAppSpec, expectedApps } from './expected';
 export { liveAppSpec, liveJobSpec } from './spec';
 
 /** Options of {@link drift}. */
-export type DriftOptions = GlobalOptions;
+export interface DriftOptions extends GlobalOptions, OutputFileOptions {}
 
 /** What `drift --json` prints. */
-export interface DriftData extends DriftReport {
-  subscriptionId: string;
-  resourceGroup: string;
-  environment?: string;
+export interface DriftData extends DriftReport, TargetData {
   drifted: boolean;
   notes: string[];
 }
@@ -36,13 +32,8 @@ export interface DriftData extends DriftReport {
 /** Runs `cvat-ops drift`. */
 export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDeps = {}): Promise<CommandResult<DriftData>> {
   const target = await resolveAcaTarget(options, runtime, messages.what, deps);
-  let live;
-  try {
-    const [apps, jobs] = await Promise.all([listContainerApps(target.client, target.resourceGroup), listJobs(target.client, target.resourceGroup)]);
-    live = [...apps.map(liveAppSpec), ...jobs.map(liveJobSpec)];
-  } catch (error) {
-    throw armFailure(error, messages.listFailed(target.resourceGroup), messages.listNext(target.flags));
-  }
+  const { apps, jobs } = await listLiveResources(target, messages.what);
+  const live = [...apps.map(liveAppSpec), ...jobs.map(liveJobSpec)];
   const config = target.config;
   const platform: PlatformValue | undefined = config ? (ref) => platformValue(config, ref as PlatformRef) : undefined;
   const expected = expectedApps(target.catalogue, platform);
@@ -55,7 +46,7 @@ export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDe
   const view: Block[] = [
     {
       kind: 'table',
-      title: `Drift in resource group ${target.resourceGroup}${target.envRef ? ` (environment ${target.envRef})` : ''}`,
+      title: `Drift in resource group ${targetLabel(target)}`,
       columns: [
         { key: 'name', header: 'APP' },
         { key: 'resource', header: 'KIND' },
@@ -85,9 +76,7 @@ export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDe
 
   return {
     data: {
-      subscriptionId: target.subscriptionId,
-      resourceGroup: target.resourceGroup,
-      ...(target.envRef ? { environment: target.envRef } : {}),
+      ...targetData(target),
       drifted,
       ...report,
       notes,

@@ -2,8 +2,6 @@
 
 export const messages = {
   what: 'cvat-ops drift',
-  listFailed: (rg: string) => `listing container apps and jobs in resource group '${rg}'`,
-  listNext: (flags: string) => `Check the subscription and resource group, then retry: cvat-ops drift ${flags}`,
   inSync: (n: number) => `No drift: ${n} app(s) match the catalogue.`,
   summary: (s: Record<string, number>) =>
     `${s['drifted']} drifted, ${s['missing-live']} missing in Azure, ${s['not-in-catalogue']} not in the catalogue, ${s['in-sync']} in sync.`,

@@ -10,9 +10,11 @@
  *   exposed port (ARM reports 0);
  * - probes: ACA type `Liveness`/`Readiness`/`Startup` → slot; `httpGet` → `http`, `tcpSocket` → `tcp`; timing fields
  *   ARM omits take ACA's documented defaults (period 10 s, timeout 1 s, failure threshold 3, no initial delay);
- * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`.
+ * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`;
+ * - KEDA scale rules: keyed by rule name; the scaler type is the custom rule's `type` in lower case (`redis`), or
+ *   `http` / `tcp` / `azure-queue` for ACA's built-in rules; auth as `triggerParameter → app secret name`.
  */
-import type { ContainerApp, Container, ContainerAppProbe, Job, Volume } from '@azure/arm-appcontainers';
+import type { ContainerApp, Container, ContainerAppProbe, Job, ScaleRule, Volume } from '@azure/arm-appcontainers';
 
 /** One environment variable as the container sees it. */
 export type EnvSpec =
@@ -41,6 +43,16 @@ export interface ProbeSpec {
   failureThreshold: number;
 }
 
+/** One KEDA scale rule of a container app. */
+export interface ScaleRuleSpec {
+  /** Scaler type: `redis` (the catalogue's `redis-queue`), any other custom KEDA type, `http`, `tcp` or `azure-queue`. */
+  type: string;
+  /** Scaler metadata (`address`, `listName`, `listLength`, `concurrentRequests`, …). */
+  metadata: Record<string, string>;
+  /** Secret-backed trigger parameters: trigger parameter → app secret name (`password` → `redis-inmem-password`). */
+  auth: Record<string, string>;
+}
+
 /** Ingress of a container app. */
 export interface IngressSpec {
   transport: string;
@@ -60,6 +72,8 @@ export interface AppSpec {
   resources: { cpuCores: number; memoryGiB: number };
   /** Container apps only. */
   replicas?: { min: number; max: number };
+  /** Rule name → KEDA scale rule (container apps; always empty for jobs). */
+  scaleRules: Record<string, ScaleRuleSpec>;
   env: Record<string, EnvSpec>;
   /** App secret name → Key Vault secret name (undefined when the secret is not a Key Vault reference). */
   secrets: Record<string, string | undefined>;
@@ -162,6 +176,32 @@ function containerSpec(name: string, containers: Container[] | undefined, volume
   };
 }
 
+function authSpec(auth: { secretRef?: string; triggerParameter?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of auth ?? []) out[a.triggerParameter ?? '(none)'] = a.secretRef ?? '(none)';
+  return out;
+}
+
+/** Normalises the live KEDA rules of `template.scale.rules` (ARM names each built-in kind by its own property). */
+export function liveScaleRules(rules: ScaleRule[] | undefined): Record<string, ScaleRuleSpec> {
+  const out: Record<string, ScaleRuleSpec> = {};
+  for (const r of rules ?? []) {
+    if (!r.name) continue;
+    if (r.custom) out[r.name] = { type: (r.custom.type ?? '(none)').toLowerCase(), metadata: { ...r.custom.metadata }, auth: authSpec(r.custom.auth) };
+    else if (r.http) out[r.name] = { type: 'http', metadata: { ...r.http.metadata }, auth: authSpec(r.http.auth) };
+    else if (r.tcp) out[r.name] = { type: 'tcp', metadata: { ...r.tcp.metadata }, auth: authSpec(r.tcp.auth) };
+    else if (r.azureQueue) {
+      const q = r.azureQueue;
+      const metadata: Record<string, string> = {};
+      if (q.accountName !== undefined) metadata.accountName = q.accountName;
+      if (q.queueName !== undefined) metadata.queueName = q.queueName;
+      if (q.queueLength !== undefined) metadata.queueLength = String(q.queueLength);
+      out[r.name] = { type: 'azure-queue', metadata, auth: authSpec(q.auth) };
+    } else out[r.name] = { type: '(unknown)', metadata: {}, auth: {} };
+  }
+  return out;
+}
+
 function secretSpec(secrets: { name?: string; keyVaultUrl?: string }[] | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const s of secrets ?? []) if (s.name) out[s.name] = keyVaultSecretName(s.keyVaultUrl);
@@ -178,6 +218,7 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
     resource: 'containerApp',
     ...containerSpec(name, app.template?.containers, app.template?.volumes),
     replicas: { min: app.template?.scale?.minReplicas ?? 0, max: app.template?.scale?.maxReplicas ?? 10 },
+    scaleRules: liveScaleRules(app.template?.scale?.rules),
     secrets: secretSpec(app.configuration?.secrets),
     ...(ingress
       ? {
@@ -199,6 +240,8 @@ export function liveJobSpec(job: Job): AppSpec {
     name,
     resource: 'job',
     ...containerSpec(name, job.template?.containers, job.template?.volumes),
+    // event-driven job triggers are not catalogue data (the catalogue's jobs are manual)
+    scaleRules: {},
     secrets: secretSpec(job.configuration?.secrets),
   };
 }

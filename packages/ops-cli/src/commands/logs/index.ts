@@ -77,18 +77,13 @@ export function unescapeLogLine(line: string): string {
 }
 
 /** Builds the log stream URL (pure). */
-export function logStreamUrl(input: {
-  eventStreamEndpoint: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  app: string;
-  type: LogType;
-  revision?: string;
-  replica?: string;
-  container?: string;
-  follow: boolean;
-  tailLines: number;
-}): string {
+export function logStreamUrl(
+  input: Pick<LogsData, 'app' | 'type' | 'revision' | 'replica' | 'container' | 'follow' | 'tailLines'> & {
+    eventStreamEndpoint: string;
+    subscriptionId: string;
+    resourceGroup: string;
+  },
+): string {
   const idx = input.eventStreamEndpoint.indexOf('/subscriptions/');
   const base = idx >= 0 ? input.eventStreamEndpoint.slice(0, idx) : input.eventStreamEndpoint.replace(/\/+$/, '');
   const e = encodeURIComponent;

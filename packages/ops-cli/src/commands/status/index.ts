@@ -5,21 +5,21 @@
  */
 import type { ContainerApp, Job } from '@azure/arm-appcontainers';
 import { edgeUrls, type Component } from '@cvat-cloud/catalogue';
-import type { GlobalOptions } from '../../context/global-options';
+import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import { EXIT } from '../../errors';
 import type { Block, CommandResult } from '../../output';
-import { armFailure, armReason } from '../../azure/arm-errors';
+import { armReason } from '../../azure/arm-errors';
 import { authError } from '../../context/credential';
-import { activeRevisions, jobExecutions, listContainerApps, listJobs, listReplicas, mapLimit } from '../../azure/live-state';
-import { resolveAcaTarget, type AcaDeps, type AcaTarget } from '../../azure/target';
+import { activeRevisions, jobExecutions, listLiveResources, listReplicas, mapLimit } from '../../azure/live-state';
+import { resolveAcaTarget, targetData, targetLabel, type AcaDeps, type AcaTarget, type TargetData } from '../../azure/target';
 import { acaComponents } from '../drift/expected';
 import { normaliseImage } from '../drift/spec';
 import { checkServerHealth, type FetchLike, type ServerHealth } from './health';
 import { messages } from './messages';
 
 /** Options of {@link status}. */
-export interface StatusOptions extends GlobalOptions {
+export interface StatusOptions extends GlobalOptions, OutputFileOptions {
   /** Skip the server health request. @default false */
   noHealth?: boolean;
   /** Seconds to wait for the health endpoint. @default 10 */
@@ -62,10 +62,7 @@ export interface ComponentStatus {
 }
 
 /** What `status --json` prints. */
-export interface StatusData {
-  subscriptionId: string;
-  resourceGroup: string;
-  environment?: string;
+export interface StatusData extends TargetData {
   healthy: boolean;
   components: ComponentStatus[];
   serverHealth: ServerHealth;
@@ -172,13 +169,7 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
   const target = await resolveAcaTarget(options, runtime, messages.what, deps);
   const components = target.catalogue.components.filter((c) => c.enabled);
   const aca = acaComponents(target.catalogue);
-  let apps: ContainerApp[];
-  let jobs: Job[];
-  try {
-    [apps, jobs] = await Promise.all([listContainerApps(target.client, target.resourceGroup), listJobs(target.client, target.resourceGroup)]);
-  } catch (error) {
-    throw armFailure(error, messages.listFailed(target.resourceGroup), messages.listNext(target.flags));
-  }
+  const { apps, jobs } = await listLiveResources(target, messages.what);
   const appsByName = new Map(apps.map((a) => [a.name ?? '', a]));
   const jobsByName = new Map(jobs.map((j) => [j.name ?? '', j]));
   const fetchFn = deps.fetch ?? (globalThis.fetch as unknown as FetchLike);
@@ -212,7 +203,7 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
   const view: Block[] = [
     {
       kind: 'table',
-      title: `Resource group ${target.resourceGroup}${target.envRef ? ` (environment ${target.envRef})` : ''}`,
+      title: `Resource group ${targetLabel(target)}`,
       columns: [
         { key: 'name', header: 'COMPONENT' },
         { key: 'role', header: 'ROLE' },
@@ -252,9 +243,7 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
 
   return {
     data: {
-      subscriptionId: target.subscriptionId,
-      resourceGroup: target.resourceGroup,
-      ...(target.envRef ? { environment: target.envRef } : {}),
+      ...targetData(target),
       healthy,
       components: statuses,
       serverHealth: health,

@@ -2,8 +2,6 @@
 
 export const messages = {
   what: 'cvat-ops status',
-  listFailed: (rg: string) => `listing container apps and jobs in resource group '${rg}'`,
-  listNext: (flags: string) => `Check the subscription and resource group, then retry: cvat-ops status ${flags}`,
   missing: (name: string, flags: string) => `${name}: does not exist in Azure; deploy it with 'npx nx run infra:deploy -- ${flags}'`,
   provisioning: (name: string, state: string) => `${name}: provisioning state is ${state} (expected Succeeded)`,
   running: (name: string, state: string) => `${name}: running status is ${state} (expected Running)`,

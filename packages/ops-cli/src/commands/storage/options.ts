@@ -1,4 +1,4 @@
-import type { GlobalOptions } from '../../context/global-options';
+import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 
 /** `cvat-ops storage upload <local-path> <share>[/<path>]` */
 export interface StorageUploadOptions extends GlobalOptions {
@@ -20,7 +20,7 @@ export interface StorageConfigPushOptions extends GlobalOptions {
 }
 
 /** `cvat-ops storage rules` */
-export interface StorageRulesOptions extends GlobalOptions {
+export interface StorageRulesOptions extends GlobalOptions, OutputFileOptions {
   account?: string;
   /** Check this IPv4 address. */
   ip?: string;

@@ -93,6 +93,17 @@ function armTemplate(spec: AppSpec): { containers: unknown[]; volumes: unknown[]
   };
 }
 
+/** ARM `template.scale.rules` of a spec: `http`/`tcp` as ACA's built-in rules, anything else as a custom KEDA rule. */
+function armScaleRules(spec: AppSpec): unknown[] {
+  return Object.entries(spec.scaleRules).map(([name, r]) => {
+    const auth = Object.entries(r.auth).map(([triggerParameter, secretRef]) => ({ secretRef, triggerParameter }));
+    const body = { metadata: { ...r.metadata }, ...(auth.length ? { auth } : {}) };
+    if (r.type === 'http') return { name, http: body };
+    if (r.type === 'tcp') return { name, tcp: body };
+    return { name, custom: { type: r.type, ...body } };
+  });
+}
+
 function armSecrets(spec: AppSpec): unknown[] {
   return Object.entries(spec.secrets).map(([name, kv]) => ({
     name,
@@ -120,7 +131,7 @@ export function armAppProperties(spec: AppSpec): Record<string, unknown> {
           }
         : {}),
     },
-    template: { ...template, scale: { minReplicas: spec.replicas?.min ?? 1, maxReplicas: spec.replicas?.max ?? 1 } },
+    template: { ...template, scale: { minReplicas: spec.replicas?.min ?? 1, maxReplicas: spec.replicas?.max ?? 1, rules: armScaleRules(spec) } },
   };
 }
 
