@@ -33,10 +33,14 @@ interface Paginated<T> {
   readonly results: readonly T[];
 }
 
-/** Time left for a poll inside a check: the check's remaining time minus a small margin, so the poll's message wins. */
+/**
+ * Time left for a poll inside a check: the check's remaining time minus a margin (a fifth of it, at most 2 s),
+ * so the poll's own message — which names the queue and the worker — wins over the runner's generic timeout,
+ * even when the last poll request is slow on a loaded machine.
+ */
 export function pollBudgetMs(ctx: CheckContext): number {
   const remaining = ctx.remainingMs();
-  return Math.max(10, remaining - Math.min(2000, remaining * 0.05));
+  return Math.max(10, remaining - Math.min(2000, remaining * 0.2));
 }
 
 /** Creates a task named `smoke-<runId>-<suffix>` with the `car` label (or in `projectId`), registered for cleanup. */
