@@ -18,6 +18,7 @@ import { changed, comp } from './support/catalogue';
 const COMPOSE_PATH = resolve(__dirname, '..', UPSTREAM_COMPOSE.path);
 // The shared reference copy next to the repository, when this checkout has one.
 const SHARED_COPY = resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'cvat-v2.73.0', 'docker-compose.yml');
+if (!existsSync(SHARED_COPY)) console.warn(`[skipped] compose comparison with the shared reference copy: ${SHARED_COPY} does not exist in this checkout`);
 const composeText = readFileSync(COMPOSE_PATH, 'utf8');
 const compose = parse(composeText, { merge: true }) as { services: Record<string, { image: string; command?: string | string[] }> };
 

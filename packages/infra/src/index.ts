@@ -14,6 +14,7 @@ export * from './stacks/foundation-stack';
 export * from './stacks/apps-stack';
 export * from './stacks/edge-stack';
 export * from './edge/cloud-init';
+export * from './edge/traefik-routes';
 export * from './policy/index';
 export * from './app';
 export * from './summary';

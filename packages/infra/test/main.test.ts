@@ -109,6 +109,7 @@ describe('parseSynthArgs', () => {
   });
   it('reads --env, --out and --json in both forms', () => {
     expect(parseSynthArgs(['--env', 'dev', '--out=/tmp/x', '--json'])).toMatchObject({ env: 'dev', outdir: '/tmp/x', json: true });
+    expect(parseSynthArgs(['--env=dev', '--out', '/tmp/x'])).toMatchObject({ env: 'dev', outdir: '/tmp/x', json: false });
   });
   it('returns a usage error, when an option lacks its value', () => {
     expect(parseSynthArgs(['--env'])).toEqual({ error: "'--env' needs a value" });

@@ -24,16 +24,18 @@ function run(checks: CheckDefinition[], options: { concurrency?: number; signal?
 
 describe('runChecks', () => {
   it('runs independent checks in parallel', async () => {
-    const started: number[] = [];
-    const slow = (id: string) => check(id, async () => {
-      started.push(performance.now());
-      await sleep(100);
+    // A barrier instead of wall-clock bounds: each check finishes only once all three have started,
+    // so a runner that ran them one after another would leave the first waiting until its timeout.
+    let arrived = 0;
+    let release!: () => void;
+    const allStarted = new Promise<void>((r) => (release = r));
+    const meet = (id: string) => check(id, async () => {
+      if (++arrived === 3) release();
+      await allStarted;
     });
-    const t0 = performance.now();
-    const { results } = await run([slow('a'), slow('b'), slow('c')]);
+    const { results } = await run([meet('a'), meet('b'), meet('c')]);
     expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass']);
-    expect(performance.now() - t0).toBeLessThan(280);
-    expect(Math.max(...started) - Math.min(...started)).toBeLessThan(50);
+    expect(arrived).toBe(3);
   });
 
   it('respects the concurrency limit', async () => {

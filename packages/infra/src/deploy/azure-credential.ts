@@ -39,6 +39,14 @@ export function createTokenCredential(detected: DetectedCredential, env: NodeJS.
     }
     case 'oidc': {
       if (env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID && env.SYSTEM_ACCESSTOKEN && !env.ARM_OIDC_TOKEN && !env.ARM_OIDC_TOKEN_FILE_PATH) {
+        // @azure/identity reads SYSTEM_OIDCREQUESTURI from process.env itself and throws its own error type when it is
+        // missing; check it here, from the same env the rest of the deploy reads, so the caller gets a DeployError.
+        if (!env.SYSTEM_OIDCREQUESTURI || !process.env.SYSTEM_OIDCREQUESTURI) {
+          throw new DeployError(
+            'CREDENTIALS_MISSING',
+            'ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID is set but SYSTEM_OIDCREQUESTURI is not: run the deploy in an Azure Pipelines task that uses the service connection (the agent sets it), or give ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH. Nothing was changed.',
+          );
+        }
         return new AzurePipelinesCredential(tenantId, clientId, env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID, env.SYSTEM_ACCESSTOKEN);
       }
       return new ClientAssertionCredential(tenantId, clientId, () => oidcAssertion(env));

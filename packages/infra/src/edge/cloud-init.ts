@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { EdgeRoute } from '@cvat-cloud/catalogue';
+import { renderTraefikRoutes } from './traefik-routes';
 
 /** Where the cloud-init and Traefik templates live (`packages/infra/cloud-init/`, both from src and dist). */
 export const CLOUD_INIT_TEMPLATE_DIR = resolve(__dirname, '..', '..', 'cloud-init');
@@ -18,16 +20,16 @@ export interface CloudInitOptions {
    * @default - none
    */
   readonly traefikEnv?: Readonly<Record<string, string>>;
-  /** Base URL of the CVAT server inside the VNet, e.g. `http://cvat-server.<env domain>:8080`. */
-  readonly serverUrl: string;
-  /** Base URL of the CVAT UI inside the VNet. */
-  readonly uiUrl: string;
   /**
-   * Base URL of Grafana inside the VNet; when set `/analytics` goes to Grafana behind CVAT's
-   * forwardAuth check, otherwise to the server.
-   * @default - /analytics goes to the server
+   * The edge routes in match order, from the catalogue (`edgeRoutes(resolvedCatalogue)`); rendered
+   * into `/etc/traefik/dynamic/cvat-routes.yml` by {@link renderTraefikRoutes}.
    */
-  readonly grafanaUrl?: string;
+  readonly routes: readonly EdgeRoute[];
+  /**
+   * Base URL inside the VNet of every component the routes (and their forwardAuth checks) name,
+   * e.g. `{ 'cvat-server': 'http://cvat-server.<env domain>:8080' }`. Values may be cdktf tokens.
+   */
+  readonly backendUrls: Readonly<Record<string, string>>;
   /**
    * Directory holding the templates.
    * @default CLOUD_INIT_TEMPLATE_DIR
@@ -70,8 +72,9 @@ function indent(text: string, spaces: number): string {
 /**
  * Renders the edge VM's cloud-init document from the templates in `packages/infra/cloud-init/`:
  * `cloud-init.yaml` (packages, files, systemd unit, ACME store permissions), `traefik.yml` (entry
- * points, Let's Encrypt HTTP-01, forwarded headers), `cvat-routes.yml` (the path split) and, when
- * Grafana is reachable, `analytics-routes.yml`, plus `traefik.service`.
+ * points, Let's Encrypt HTTP-01, forwarded headers) and `traefik.service`, plus the Traefik dynamic
+ * configuration `/etc/traefik/dynamic/cvat-routes.yml`, generated from `options.routes` (the
+ * catalogue's `edgeRoutes()`); no route is written in the templates.
  *
  * The result is a `#cloud-config` document ready for `custom_data` (base64-encoded by the caller).
  * Values may contain cdktf tokens; literal `${`/`%{` in the templates are escaped for Terraform.
@@ -82,7 +85,6 @@ function indent(text: string, spaces: number): string {
 export function renderCloudInit(options: CloudInitOptions): string {
   const dir = options.templateDir ?? CLOUD_INIT_TEMPLATE_DIR;
   const read = (file: string) => readFileSync(resolve(dir, file), 'utf8');
-  const analytics = options.grafanaUrl !== undefined;
   const env = Object.entries(options.traefikEnv ?? {});
   for (const [name, value] of env) {
     if (!TRAEFIK_ENV_NAME.test(name) || !TRAEFIK_ENV_VALUE.test(value)) {
@@ -93,14 +95,10 @@ export function renderCloudInit(options: CloudInitOptions): string {
     hostname: options.hostname,
     acmeEmail: options.acmeEmail,
     traefikImage: options.traefikImage,
-    serverUrl: options.serverUrl,
-    uiUrl: options.uiUrl,
-    grafanaUrl: options.grafanaUrl ?? '',
-    serverAnalyticsRule: analytics ? '' : ' || PathPrefix(`/analytics`)',
-    serverAnalyticsNote: analytics ? '' : ', /analytics',
   };
-  const dynamic: [string, string][] = [['cvat-routes.yml', fill(read('cvat-routes.yml'), 'cvat-routes.yml', values)]];
-  if (analytics) dynamic.push(['analytics-routes.yml', fill(read('analytics-routes.yml'), 'analytics-routes.yml', values)]);
+  const dynamic: [string, string][] = [
+    ['cvat-routes.yml', renderTraefikRoutes({ hostname: options.hostname, routes: options.routes, backendUrls: options.backendUrls })],
+  ];
   const dynamicFiles = dynamic
     .map(([file, content]) =>
       [`  - path: /etc/traefik/dynamic/${file}`, `    owner: root:root`, `    permissions: '0644'`, `    content: |`, indent(content, 6)].join('\n'),

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import type { Catalogue, Component } from '@cvat-cloud/catalogue';
+import { edgeRoutes, type Catalogue, type EdgeRoute } from '@cvat-cloud/catalogue';
 import { EdgeVm, type VmImage } from '../constructs/edge-vm';
 import { ValidationError } from '../constructs/validation-error';
 import { renderCloudInit, TRAEFIK_ENV_NAME, TRAEFIK_ENV_VALUE } from '../edge/cloud-init';
@@ -40,22 +40,24 @@ export interface EdgeSettings {
 export interface EdgeStackProps extends CvatStackProps {
   /** The foundation stack (edge subnet and NSG, environment domain). */
   readonly foundation: FoundationStack;
-  /** The resolved catalogue (server, UI, Grafana ingress; Traefik image and settings from the `edge` component). */
+  /**
+   * The resolved catalogue: the routes (`edgeRoutes(catalogue)`), the ingress of every component
+   * they name, the Traefik image and settings from the `edge` component.
+   */
   readonly catalogue: Catalogue;
   /** Resource names. */
   readonly names: EdgeNames;
   /** Edge settings. */
   readonly edge: EdgeSettings;
-  /** Names of the server, UI and Grafana components. @default cvat-server, cvat-ui, grafana */
-  readonly componentNames?: { readonly server: string; readonly ui: string; readonly grafana: string };
 }
 
 /**
  * The public edge: a Linux VM with Traefik and Let's Encrypt in front of the internal environment,
- * configured by cloud-init rendered from `packages/infra/cloud-init/`. Traefik reaches the server,
- * UI (and Grafana when enabled) through their VNet-wide TCP ingress at
- * `<app>.<environment default domain>:<exposed port>`, resolved by the private DNS zone the
- * foundation links to the VNet.
+ * configured by cloud-init rendered from `packages/infra/cloud-init/`. The Traefik routes are the
+ * catalogue's `edgeRoutes(catalogue)`, rendered by `renderTraefikRoutes`; every component they name
+ * (and every forwardAuth component) must be deployed with VNet-wide TCP ingress, which Traefik
+ * reaches at `<app>.<environment default domain>:<exposed port>`, resolved by the private DNS zone
+ * the foundation links to the VNet.
  *
  * Skipped entirely (no stack) when the environment's edge mode is `none`.
  */
@@ -66,22 +68,28 @@ export class EdgeStack extends CvatStack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { foundation, catalogue, edge } = props;
-    const names = props.componentNames ?? { server: 'cvat-server', ui: 'cvat-ui', grafana: 'grafana' };
     const deployed = deployedComponents(catalogue);
     const find = (name: string) => deployed.find((c) => c.name === name);
     const domain = foundation.environment.resource.defaultDomain;
-    const backendUrl = (component: Component | undefined, name: string, required: boolean): string | undefined => {
+    const routes: EdgeRoute[] = edgeRoutes(catalogue);
+    const backendUrls: Record<string, string> = {};
+    const backend = (name: string, field: string): void => {
+      if (backendUrls[name] !== undefined) return;
+      const component = find(name);
       const ingress = component?.ingress;
       if (!component || !ingress || ingress.transport !== 'tcp' || !ingress.external) {
-        if (!required) return undefined;
         throw new ValidationError(
           'EdgeBackendUnreachable',
-          `'components.${name}.ingress' must be TCP with external: true (VNet-wide) for the edge to reach it; got ${ingress ? `${ingress.transport}, external: ${ingress.external}` : component ? 'no ingress' : 'no such deployed component'}`,
+          `'${field}' (${name}) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got ${ingress ? `${ingress.transport}, external: ${ingress.external}` : component ? 'no ingress' : 'no such enabled component'}`,
           this,
         );
       }
-      return `http://${component.name}.${domain}:${ingress.exposedPort ?? ingress.targetPort}`;
+      backendUrls[name] = `http://${component.name}.${domain}:${ingress.exposedPort ?? ingress.targetPort}`;
     };
+    routes.forEach((r, i) => {
+      backend(r.component, `edgeRoutes[${i}].component`);
+      if (r.forwardAuth) backend(r.forwardAuth.component, `edgeRoutes[${i}].forwardAuth.component`);
+    });
     const edgeComponent = find('edge');
     const traefikImage = edgeComponent ? `${edgeComponent.image.repository}:${edgeComponent.image.tag}` : 'traefik:v3.6.5';
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(edge.hostname)) {
@@ -122,9 +130,8 @@ export class EdgeStack extends CvatStack {
         acmeEmail: edge.acmeEmail,
         traefikImage,
         traefikEnv,
-        serverUrl: backendUrl(find(names.server), names.server, true) as string,
-        uiUrl: backendUrl(find(names.ui), names.ui, true) as string,
-        grafanaUrl: backendUrl(find(names.grafana), names.grafana, false),
+        routes,
+        backendUrls,
       }),
     });
     new TerraformOutput(this, 'edge_fqdn', { value: this.vm.fqdn, description: 'Azure DNS name of the edge public IP; point the CVAT host name at it.' });

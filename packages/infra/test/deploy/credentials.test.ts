@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeployError } from '../../src/deploy/errors';
+import { AzureCliCredential, AzurePipelinesCredential, ClientAssertionCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { makeTempDir } from './support/temp-dir';
 import { createTokenCredential } from '../../src/deploy/azure-credential';
 import { detectAzureCredentials, readAzureCliProfile, resolveSubscription } from '../../src/deploy/credentials';
@@ -117,8 +119,35 @@ describe('createTokenCredential', () => {
     ).toThrow(/is not a PEM file; .*openssl pkcs12/);
   });
 
-  it.each(['service-principal-secret', 'oidc', 'managed-identity', 'azure-cli'] as const)('builds a %s credential without requesting a token', (source) => {
+  it.each([
+    ['service-principal-secret', ClientSecretCredential],
+    ['oidc', ClientAssertionCredential],
+    ['managed-identity', ManagedIdentityCredential],
+    ['azure-cli', AzureCliCredential],
+  ] as const)('builds the credential azurerm would use for %s, without requesting a token', (source, expected) => {
     const env = { ARM_CLIENT_ID: '00000000-0000-0000-0000-00000000000c', ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ARM_CLIENT_SECRET: 's', ARM_OIDC_TOKEN: 'jwt' };
-    expect(typeof createTokenCredential({ source, detail: '' }, env).getToken).toBe('function');
+    expect(createTokenCredential({ source, detail: '' }, env)).toBeInstanceOf(expected);
+  });
+
+  it('uses the Azure Pipelines credential for OIDC in an Azure DevOps service connection without a token', () => {
+    // @azure/identity reads SYSTEM_OIDCREQUESTURI from process.env itself (an Azure Pipelines agent sets it)
+    vi.stubEnv('SYSTEM_OIDCREQUESTURI', 'http://127.0.0.1:9/oidc');
+    try {
+      const env = { ARM_CLIENT_ID: 'c', ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID: 'sc', SYSTEM_ACCESSTOKEN: 'ado', SYSTEM_OIDCREQUESTURI: 'http://127.0.0.1:9/oidc' };
+      expect(createTokenCredential({ source: 'oidc', detail: '' }, env)).toBeInstanceOf(AzurePipelinesCredential);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('throws a DeployError naming SYSTEM_OIDCREQUESTURI, when an Azure DevOps service connection runs outside a pipeline task', () => {
+    vi.stubEnv('SYSTEM_OIDCREQUESTURI', '');
+    try {
+      const env = { ARM_CLIENT_ID: 'c', ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID: 'sc', SYSTEM_ACCESSTOKEN: 'ado' };
+      expect(() => createTokenCredential({ source: 'oidc', detail: '' }, env)).toThrow(DeployError);
+      expect(() => createTokenCredential({ source: 'oidc', detail: '' }, env)).toThrow(/SYSTEM_OIDCREQUESTURI is not/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { defaultCatalogue, edgeRoutes } from '@cvat-cloud/catalogue';
 import { CLOUD_INIT_TEMPLATE_DIR, escapeTerraformTemplate, renderCloudInit, type CloudInitOptions } from '../../src/edge/cloud-init';
 import { REMOTE_SCRIPT } from '../../src/policy/rules';
 
@@ -10,8 +11,12 @@ const options: CloudInitOptions = {
   hostname: 'cvat.example.com',
   acmeEmail: 'ops@example.com',
   traefikImage: 'traefik:v3.6.5',
-  serverUrl: 'http://cvat-server.env.westeurope.azurecontainerapps.io:8080',
-  uiUrl: 'http://cvat-ui.env.westeurope.azurecontainerapps.io:8000',
+  routes: edgeRoutes(defaultCatalogue()),
+  backendUrls: {
+    'cvat-server': 'http://cvat-server.env.westeurope.azurecontainerapps.io:8080',
+    'cvat-ui': 'http://cvat-ui.env.westeurope.azurecontainerapps.io:8000',
+    grafana: 'http://grafana.env.westeurope.azurecontainerapps.io:3000',
+  },
   traefikEnv: { TRAEFIK_LOG_FORMAT: 'json' },
 };
 
@@ -38,28 +43,12 @@ describe('renderCloudInit', () => {
     expect(doc.write_files.map((w) => w.path)).toEqual(['/etc/traefik/traefik.yml', '/etc/traefik/dynamic/cvat-routes.yml', '/etc/systemd/system/traefik.service']);
   });
 
-  it('routes /api, /static, /admin, /django-rq and /analytics to the server and everything else to the UI, when Grafana is off', () => {
+  it('writes the routes given (the catalogue\'s edgeRoutes) as the one dynamic file, with a router per route and no template copy of the routes', () => {
     const routes = parse(file(render().doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http;
-    expect(routes.routers['cvat-server'].rule).toBe(
-      'Host(`cvat.example.com`) && (PathPrefix(`/api`) || PathPrefix(`/static`) || PathPrefix(`/admin`) || PathPrefix(`/django-rq`) || PathPrefix(`/analytics`))',
-    );
-    expect(routes.routers['cvat-ui'].rule).toBe('Host(`cvat.example.com`)');
-    expect(routes.routers['cvat-server'].priority).toBeGreaterThan(routes.routers['cvat-ui'].priority);
-    expect(routes.services['cvat-server'].loadBalancer.servers).toEqual([{ url: options.serverUrl }]);
-    expect(routes.services['cvat-ui'].loadBalancer.servers).toEqual([{ url: options.uiUrl }]);
-    // The Host header reaches Django unchanged, so ALLOWED_HOSTS and the CSRF origin check see the public name.
-    expect(routes.services['cvat-server'].loadBalancer.passHostHeader).toBe(true);
-    for (const r of Object.values(routes.routers) as { tls: { certResolver: string } }[]) expect(r.tls.certResolver).toBe('letsencrypt');
-  });
-
-  it('routes /analytics to Grafana behind forwardAuth to the server, when Grafana is reachable', () => {
-    const { doc } = render({ grafanaUrl: 'http://grafana.env.westeurope.azurecontainerapps.io:3000' });
-    const server = parse(file(doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http;
-    expect(server.routers['cvat-server'].rule).not.toContain('/analytics');
-    const analytics = parse(file(doc, '/etc/traefik/dynamic/analytics-routes.yml').content).http;
-    expect(analytics.routers['cvat-analytics'].rule).toBe('Host(`cvat.example.com`) && PathPrefix(`/analytics`)');
-    expect(analytics.middlewares['cvat-analytics-auth'].forwardAuth.address).toBe(`${options.serverUrl}/analytics`);
-    expect(analytics.services['cvat-grafana'].loadBalancer.servers).toEqual([{ url: 'http://grafana.env.westeurope.azurecontainerapps.io:3000' }]);
+    expect(Object.values(routes.routers).map((r: any) => r.rule)).toEqual(options.routes.map((r) => (r.pathPrefix === '/' ? 'Host(`cvat.example.com`)' : `Host(\`cvat.example.com\`) && PathPrefix(\`${r.pathPrefix}\`)`)));
+    // The route files are generated now; only the non-route parts stay as templates.
+    expect(readdirSync(CLOUD_INIT_TEMPLATE_DIR).sort()).toEqual(['cloud-init.yaml', 'traefik.service', 'traefik.yml']);
+    for (const template of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) expect(readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, template), 'utf8')).not.toContain('PathPrefix');
   });
 
   it("uses Let's Encrypt HTTP-01 with the configured e-mail and redirects HTTP to HTTPS", () => {
@@ -85,7 +74,7 @@ describe('renderCloudInit', () => {
   });
 
   it('downloads no script at boot (reference failure #11: manager.py fetched from GitHub main)', () => {
-    const { text } = render({ grafanaUrl: 'http://grafana:3000' });
+    const { text } = render();
     expect(REMOTE_SCRIPT.test(text)).toBe(false);
     for (const template of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) {
       expect(REMOTE_SCRIPT.test(readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, template), 'utf8')), template).toBe(false);
@@ -98,7 +87,7 @@ describe('renderCloudInit', () => {
     try {
       for (const f of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) writeFileSync(join(dir, f), readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, f)));
       writeFileSync(join(dir, 'traefik.yml'), 'log:\n  format: "${HOME}"\n');
-      const text = renderCloudInit({ ...options, templateDir: dir, serverUrl: 'http://cvat-server.${TfToken[TOKEN.1]}:8080' });
+      const text = renderCloudInit({ ...options, templateDir: dir, backendUrls: { ...options.backendUrls, 'cvat-server': 'http://cvat-server.${TfToken[TOKEN.1]}:8080' } });
       expect(text).toContain('format: "$${HOME}"');
       expect(text).toContain('url: "http://cvat-server.${TfToken[TOKEN.1]}:8080"');
     } finally {

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { edgeUrls, resourceNames } from '@cvat-cloud/catalogue';
+import { edgeRoutes, edgeUrls, resourceNames, type Catalogue } from '@cvat-cloud/catalogue';
 import { Testing } from 'cdktf';
+import { buildApp } from '../../src/app';
 import { catalogueFor, configWith, synthesize, type Synthesized } from '../support/synth';
 
 type Resource = Record<string, any>;
@@ -13,6 +17,33 @@ function cloudInit(edge: Record<string, any>) {
   const local = /local\.([A-Za-z0-9_]+)/.exec(vm.custom_data)?.[1] as string;
   const text = String(edge.locals[local]);
   return { text, doc: parse(text.replace(/\$\$\{/g, '${')) as { write_files: { path: string; content: string }[] } };
+}
+
+/** The Traefik dynamic configuration the edge VM is given. */
+function traefikRoutes(edge: Record<string, any>) {
+  const { doc } = cloudInit(edge);
+  const dynamic = doc.write_files.filter((f) => f.path.startsWith('/etc/traefik/dynamic/'));
+  expect(dynamic.map((f) => f.path)).toEqual(['/etc/traefik/dynamic/cvat-routes.yml']);
+  return parse(dynamic[0].content).http as {
+    routers: Record<string, { rule: string; service: string; priority: number; middlewares?: string[] }>;
+    middlewares?: Record<string, any>;
+    services: Record<string, { loadBalancer: { servers: { url: string }[] } }>;
+  };
+}
+
+/** Asserts every component the catalogue's edge routes name is enabled with VNet-wide TCP ingress and is the one Traefik forwards to. */
+function expectRoutesReachable(catalogue: Catalogue, edge: Record<string, any>) {
+  const routes = edgeRoutes(catalogue);
+  const rendered = traefikRoutes(edge);
+  expect(Object.values(rendered.routers).map((r) => r.service)).toEqual(routes.map((r) => r.component));
+  for (const name of new Set(routes.flatMap((r) => [r.component, ...(r.forwardAuth ? [r.forwardAuth.component] : [])]))) {
+    const c = catalogue.components.find((x) => x.name === name);
+    expect(c?.enabled, name).toBe(true);
+    expect(c?.ingress, name).toMatchObject({ transport: 'tcp', external: true });
+    const port = c!.ingress!.exposedPort ?? c!.ingress!.targetPort;
+    const url = rendered.services[name]?.loadBalancer.servers[0].url ?? (Object.values(rendered.middlewares ?? {}).find((m) => m.forwardAuth)?.forwardAuth.address as string);
+    expect(url, name).toMatch(new RegExp(`^http://${name}\\.\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-foundation\\.outputs\\.[^}]+default_domain\\}:${port}(/|$)`));
+  }
 }
 
 describe('EdgeStack (example environment)', () => {
@@ -36,8 +67,8 @@ describe('EdgeStack (example environment)', () => {
 
   it('renders cloud-init with the public host name, ACME e-mail and the server/UI TCP backends at <app>.<environment domain>:<port>', () => {
     const { doc } = cloudInit(edge);
-    const routes = parse(doc.write_files.find((f) => f.path === '/etc/traefik/dynamic/cvat-routes.yml')?.content as string).http;
-    expect(routes.routers['cvat-ui'].rule).toBe(`Host(\`${edgeUrls(s.config).host}\`)`);
+    const routes = traefikRoutes(edge);
+    expect(routes.routers['cvat-ui-root'].rule).toBe(`Host(\`${edgeUrls(s.config).host}\`)`);
     const domain = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-foundation\.outputs\.(cross-stack-output-azurerm_container_app_environmentEnvironment_[A-Z0-9]+default_domain)\}$/;
     const serverUrl = routes.services['cvat-server'].loadBalancer.servers[0].url as string;
     const m = /^http:\/\/cvat-server\.(.+):8080$/.exec(serverUrl);
@@ -46,6 +77,20 @@ describe('EdgeStack (example environment)', () => {
     const traefik = parse(doc.write_files.find((f) => f.path === '/etc/traefik/traefik.yml')?.content as string);
     expect(traefik.certificatesResolvers.letsencrypt.acme.email).toBe(s.config.edge.acmeEmail);
     expect(doc.write_files.find((f) => f.path === '/etc/systemd/system/traefik.service')?.content).toContain(' traefik:v3.6.5\n');
+  });
+
+  it("renders one router per catalogue edge route, /api/, /static/, /admin, /django-rq and /analytics to the server, when grafana is off", () => {
+    const routes = traefikRoutes(edge);
+    const host = edgeUrls(s.config).host;
+    expect(Object.values(routes.routers).map((r) => [r.rule, r.service])).toEqual([
+      ...['/api/', '/static/', '/admin', '/django-rq', '/analytics'].map((p) => [`Host(\`${host}\`) && PathPrefix(\`${p}\`)`, 'cvat-server']),
+      [`Host(\`${host}\`)`, 'cvat-ui'],
+    ]);
+    expect(routes.middlewares).toBeUndefined();
+  });
+
+  it('sends every route to an enabled component whose ingress is reachable from the VNet, when grafana is off', () => {
+    expectRoutesReachable(s.catalogue, edge);
   });
 
   it('keeps SSH closed and uses a locked key, when the environment has no SSH key', () => {
@@ -68,16 +113,38 @@ describe('EdgeStack (example environment)', () => {
     }
   });
 
-  it('routes /analytics to Grafana, when grafana is enabled', () => {
+  it('routes /analytics to Grafana behind forwardAuth to the server, and every route to an enabled VNet-reachable component, when grafana is enabled', () => {
     const config = configWith({ grafana: true });
     const withGrafana = synthesize(config, catalogueFor(config));
     try {
-      const { doc } = cloudInit(withGrafana.stack('edge'));
-      const analytics = parse(doc.write_files.find((f) => f.path === '/etc/traefik/dynamic/analytics-routes.yml')?.content as string).http;
-      expect(analytics.services['cvat-grafana'].loadBalancer.servers[0].url).toMatch(/^http:\/\/grafana\..+:3000$/);
+      const edgeJson = withGrafana.stack('edge');
+      const routes = traefikRoutes(edgeJson);
+      const analytics = Object.values(routes.routers).find((r) => r.rule.endsWith('PathPrefix(`/analytics`)'));
+      expect(analytics?.service).toBe('grafana');
+      const mw = analytics!.middlewares!.map((m) => routes.middlewares![m]);
+      expect(mw[0].forwardAuth).toEqual({ address: `${routes.services['cvat-server'].loadBalancer.servers[0].url}/analytics`, authRequestHeaders: ['Cookie', 'Authorization'] });
+      expect(mw[1].stripPrefix).toEqual({ prefixes: ['/analytics'] });
+      expect(routes.services.grafana.loadBalancer.servers[0].url).toMatch(/^http:\/\/grafana\..+:3000$/);
+      expectRoutesReachable(withGrafana.catalogue, edgeJson);
       expect(Object.values(withGrafana.stack('apps').resource.azurerm_container_app as Record<string, Resource>).some((r) => r.name === 'grafana')).toBe(true);
     } finally {
       withGrafana.dispose();
+    }
+  });
+
+  it('throws EdgeBackendUnreachable naming the route, when a routed component has ingress the edge cannot reach', () => {
+    const base = catalogueFor(s.config);
+    const catalogue: Catalogue = {
+      ...base,
+      components: base.components.map((c) => (c.name === 'cvat-ui' && c.ingress ? { ...c, ingress: { ...c.ingress, transport: 'http' as const } } : c)),
+    };
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
+    try {
+      expect(() => buildApp({ config: s.config, catalogue, outdir, stateRoot: join(outdir, 'state') })).toThrow(
+        "edge: 'edgeRoutes[5].component' (cvat-ui) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got http, external: true",
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
   });
 
