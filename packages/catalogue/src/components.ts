@@ -315,7 +315,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.init,
     role: 'job',
     description:
-      'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_* so an operator can run `createsuperuser --noinput` with the same job.',
+      'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_*: after the first successful migration the deploy starts a second execution with a command override that creates the superuser (admin, password in Key Vault `cvat-superuser-password`) only if it does not exist, never resetting a password.',
     ...backendBase(),
     args: ['init'],
     env: [

@@ -259,7 +259,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_SUPERUSER_USERNAME',
     upstream: '',
     ours: 'admin',
-    reason: 'Lets an operator run `createsuperuser --noinput` with the init job (same image and settings) instead of a shell in a replica.',
+    reason: 'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
   },
   {
     components: ['cvat-init'],
@@ -267,7 +267,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_SUPERUSER_EMAIL',
     upstream: '',
     ours: 'admin@cvat.invalid',
-    reason: 'Required by createsuperuser --noinput; a reserved .invalid address, change it in the UI.',
+    reason: 'The superuser the deploy creates needs an e-mail; a reserved .invalid address, change it in the UI.',
   },
   {
     components: ['cvat-init'],

@@ -29,6 +29,11 @@ export interface DeployArgs {
   readonly skipInitJob: boolean;
   /** `--force-init-job`: run the init job even if the version did not change. @default false */
   readonly forceInitJob: boolean;
+  /**
+   * `--ensure-superuser`: run the superuser step even if the init-job record says it already succeeded
+   * (it creates the superuser only when missing, never resets a password). @default false
+   */
+  readonly ensureSuperuser: boolean;
   /** `--allow-data-loss`: let `--yes`/CI runs replace or delete stateful resources. @default false */
   readonly allowDataLoss: boolean;
   /** `--dry-run`: destroy shows its plans, state-bootstrap prints its commands; nothing changes. @default false */
@@ -47,7 +52,8 @@ export const DEPLOY_USAGE = `Usage: node dist/deploy/cli.js <command> [options]
 
 Commands:
   deploy            init, plan, confirm and apply every stack in dependency order (foundation → apps → edge),
-                    then run the cvat-init migration job when the CVAT version changed
+                    then run the cvat-init migration job when the CVAT version changed and,
+                    once per environment, ensure the CVAT superuser (second cvat-init execution)
   plan              init and plan every stack; changes nothing
   destroy           plan -destroy every stack in reverse order, confirm once, apply (use --dry-run to only look)
   state-bootstrap   create the azurerm state storage account and container (idempotent, az CLI)
@@ -62,6 +68,8 @@ Options:
   --dry-run                 destroy: show what would be destroyed; state-bootstrap: print the az commands
   --skip-init-job           do not start the cvat-init job after the apps stack
   --force-init-job          start the cvat-init job even if the CVAT version did not change
+  --ensure-superuser        run the superuser step again even if it is recorded as done
+                            (creates the user only when missing; never resets a password)
   --lock-timeout <seconds>  wait this long for a state lock held by another run (default 60)
   --out-dir <dir>           synth output to deploy (default packages/infra/cdktf.out)
   --state-dir <dir>         root of the init-job record <dir>/<env>/init-job.json
@@ -101,6 +109,7 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         'skip-credential-check': { type: 'boolean' },
         'skip-init-job': { type: 'boolean' },
         'force-init-job': { type: 'boolean' },
+        'ensure-superuser': { type: 'boolean' },
         'allow-data-loss': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -134,6 +143,7 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     for (const v of list ?? []) if (v.trim() === '') throw new DeployError('USAGE', `'${flag}' ('') must not be empty`);
   }
   if (values['skip-init-job'] && values['force-init-job']) throw new DeployError('USAGE', "'--skip-init-job' and '--force-init-job' cannot be used together");
+  if (values['skip-init-job'] && values['ensure-superuser']) throw new DeployError('USAGE', "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job");
   const cmd = (command ?? 'deploy') as DeployCommandName;
   if (values['dry-run'] && cmd !== 'destroy' && cmd !== 'state-bootstrap') {
     throw new DeployError('USAGE', `'--dry-run' applies to destroy and state-bootstrap; for deploy use the 'plan' command`);
@@ -153,6 +163,7 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     skipCredentialCheck: values['skip-credential-check'] ?? false,
     skipInitJob: values['skip-init-job'] ?? false,
     forceInitJob: values['force-init-job'] ?? false,
+    ensureSuperuser: values['ensure-superuser'] ?? false,
     allowDataLoss: values['allow-data-loss'] ?? false,
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,

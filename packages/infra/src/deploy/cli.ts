@@ -8,6 +8,7 @@ import { type Confirmer, confirmationPolicy, createTerminalConfirmer } from './c
 import { credentialsMissingMessage, detectAzureCredentials, readAzureCliProfile, resolveSubscription } from './credentials';
 import { DeployError, EXIT_CODES } from './errors';
 import { type InitJobClient, type InitJobOutcome, initJobNeeded, readInitJobState, runInitJob, writeInitJobState } from './init-job';
+import { runSuperuserStep, type SuperuserOutcome } from './superuser';
 import { formatKeyVaultDestroyNotes, keyVaultDestroyBehaviour } from './key-vault';
 import { describeBackend, formatBackend, loadManifest, type Manifest, orderStacks, readStackJson } from './manifest';
 import { type RunReport, runOrchestrator, type StackReport } from './orchestrator';
@@ -47,6 +48,8 @@ interface InitJobReport {
   readonly status: 'skipped' | 'not-needed' | 'ran';
   readonly reason: string;
   readonly outcome?: InitJobOutcome;
+  /** The superuser step, when the migrations are known to have succeeded. */
+  readonly superuser?: { readonly status: 'not-needed' | 'ran'; readonly reason: string; readonly outcome?: SuperuserOutcome };
 }
 
 function loadConfig(args: DeployArgs, io: DeployIo): { config: EnvironmentConfig; catalogue: Catalogue; source: string } {
@@ -159,7 +162,16 @@ function checkLocalStateOwnership(manifest: Manifest, environment: string, expec
   }
 }
 
-/** Builds the after-stack hook that runs the cvat-init job after the apps stack. */
+/**
+ * Builds the after-stack hook that runs the cvat-init job after the apps stack, then the superuser step.
+ *
+ * Details: the migrations run when no success is recorded for the CVAT version and image (or with
+ * `--force-init-job`). The superuser step — a second execution of the same job with a container
+ * override (`superuser.ts`) — runs only once the migrations are known to have succeeded (just now, or
+ * recorded for this version), and only when the record has no superuser success yet (or with
+ * `--ensure-superuser`). Each success is written to the record before the next step starts; a failure
+ * of either stops the deploy before `edge`.
+ */
 function initJobHook(options: {
   args: DeployArgs;
   config: EnvironmentConfig;
@@ -182,33 +194,75 @@ function initJobHook(options: {
     }
     const names = resourceNames(config);
     const current = { cvatVersion: catalogue.cvatVersion, image: `${job.image.repository}:${job.image.tag}` };
-    const decision = args.forceInitJob ? { needed: true, reason: '--force-init-job' } : initJobNeeded(readInitJobState(stateFile) ?? readInitJobState(options.legacyStateFile), current);
+    let recorded = readInitJobState(stateFile) ?? readInitJobState(options.legacyStateFile);
+    const decision = args.forceInitJob ? { needed: true, reason: '--force-init-job' } : initJobNeeded(recorded, current);
+    const jobName = names.appName(job.name);
+    const rel = relative(options.io.cwd, stateFile);
+    let initReport: InitJobReport;
     if (!decision.needed) {
       log(`init job: not needed, ${decision.reason}`);
-      record({ status: 'not-needed', reason: decision.reason });
+      initReport = { status: 'not-needed', reason: decision.reason };
+      record(initReport);
+    } else {
+      log(`init job: starting ${jobName} in ${names.resourceGroup} (${decision.reason})`);
+      const outcome = await runInitJob(options.client(), {
+        resourceGroup: names.resourceGroup,
+        jobName,
+        pollIntervalMs: options.io.initJobPollIntervalMs,
+        sleep: options.io.sleep,
+        log,
+      });
+      initReport = { status: 'ran', reason: decision.reason, outcome };
+      record(initReport);
+      if (outcome.status !== 'Succeeded') {
+        throw new DeployError(
+          'INIT_JOB_FAILED',
+          `init job execution ${outcome.executionName} ended ${outcome.status}; the database migrations did not complete, so the edge is not deployed. ` +
+            `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+            'fix the cause and rerun the deploy (the job runs again because no success is recorded).',
+          { stackName: 'apps', step: 'init-job' },
+        );
+      }
+      // A later migration run keeps the superuser entry: the user lives in the database, not the image.
+      recorded = { ...current, executionName: outcome.executionName, finishedAt: outcome.endTime ?? new Date().toISOString(), ...(recorded?.superuser ? { superuser: recorded.superuser } : {}) };
+      writeInitJobState(stateFile, recorded);
+      log(`init job: ${outcome.executionName} succeeded${outcome.durationSeconds !== undefined ? ` in ${outcome.durationSeconds} s` : ''}; recorded in ${rel}`);
+    }
+
+    // Superuser step: only after a recorded migration success for this version (the state file now has one).
+    const done = recorded?.superuser;
+    if (done && !args.ensureSuperuser) {
+      const reason = `already ensured '${done.username}' (${done.executionName}, ${done.finishedAt}); --ensure-superuser runs it again`;
+      log(`superuser: not needed, ${reason}`);
+      record({ ...initReport, superuser: { status: 'not-needed', reason } });
       return;
     }
-    const jobName = names.appName(job.name);
-    log(`init job: starting ${jobName} in ${names.resourceGroup} (${decision.reason})`);
-    const outcome = await runInitJob(options.client(), {
+    const reason = args.ensureSuperuser ? '--ensure-superuser' : 'no superuser step recorded yet';
+    log(`superuser: starting a second execution of ${jobName} that creates the superuser if it is missing (${reason})`);
+    const outcome = await runSuperuserStep(options.client(), {
       resourceGroup: names.resourceGroup,
       jobName,
+      containerName: job.name,
       pollIntervalMs: options.io.initJobPollIntervalMs,
       sleep: options.io.sleep,
       log,
     });
-    record({ status: 'ran', reason: decision.reason, outcome });
+    record({ ...initReport, superuser: { status: 'ran', reason, outcome } });
     if (outcome.status !== 'Succeeded') {
       throw new DeployError(
-        'INIT_JOB_FAILED',
-        `init job execution ${outcome.executionName} ended ${outcome.status}; the database migrations did not complete, so the edge is not deployed. ` +
-          `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
-          'fix the cause and rerun the deploy (the job runs again because no success is recorded).',
-        { stackName: 'apps', step: 'init-job' },
+        'SUPERUSER_FAILED',
+        `superuser step: execution ${outcome.executionName} of job ${jobName} ended ${outcome.status}; the CVAT superuser may not exist, so the edge is not deployed. ` +
+          `Inspect it: az containerapp job execution show -g ${names.resourceGroup} -n ${jobName} --job-execution-name ${outcome.executionName}; ` +
+          `read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+          'fix the cause and rerun the deploy (the migrations are recorded and are not run again; the superuser step is, because no success is recorded).',
+        { stackName: 'apps', step: 'superuser' },
       );
     }
-    writeInitJobState(stateFile, { ...current, executionName: outcome.executionName, finishedAt: outcome.endTime ?? new Date().toISOString() });
-    log(`init job: ${outcome.executionName} succeeded${outcome.durationSeconds !== undefined ? ` in ${outcome.durationSeconds} s` : ''}; recorded in ${relative(options.io.cwd, stateFile)}`);
+    const superuser = { username: outcome.username ?? 'unknown', executionName: outcome.executionName, finishedAt: outcome.endTime ?? new Date().toISOString() };
+    writeInitJobState(stateFile, { ...recorded!, superuser });
+    log(
+      `superuser: ${outcome.executionName} succeeded; '${superuser.username}' exists (password in Key Vault secret cvat-superuser-password of ${names.keyVault}); recorded in ${rel}`,
+    );
   };
 }
 
@@ -331,6 +385,8 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
   report.initJob = initReport;
   for (const line of formatRun(report)) log(line);
   if (initReport) log(`init job: ${initReport.status}${initReport.outcome ? ` (${initReport.outcome.executionName}: ${initReport.outcome.status})` : ''} — ${initReport.reason}`);
+  const su = initReport?.superuser;
+  if (su) log(`superuser: ${su.status}${su.outcome ? ` (${su.outcome.executionName}: ${su.outcome.status})` : ''} — ${su.reason}`);
   if (args.json) io.out(JSON.stringify({ ...report, failure: report.failure && { code: report.failure.code, stack: report.failure.stackName, step: report.failure.step, message: report.failure.message } }, null, 2) + '\n');
   if (report.failure) {
     log(`error: ${report.failure.message}`);

@@ -28,6 +28,7 @@ export type DeployErrorCode =
   | 'STEP_FAILED'
   | 'NOT_CONFIRMED'
   | 'INIT_JOB_FAILED'
+  | 'SUPERUSER_FAILED'
   | 'DATA_LOSS_GUARD';
 
 const EXIT_BY_CODE: Record<DeployErrorCode, number> = {
@@ -40,6 +41,7 @@ const EXIT_BY_CODE: Record<DeployErrorCode, number> = {
   SUBSCRIPTION_MISMATCH: EXIT_CODES.precondition,
   STEP_FAILED: EXIT_CODES.failed,
   INIT_JOB_FAILED: EXIT_CODES.failed,
+  SUPERUSER_FAILED: EXIT_CODES.failed,
   NOT_CONFIRMED: EXIT_CODES.notConfirmed,
   DATA_LOSS_GUARD: EXIT_CODES.notConfirmed,
 };
@@ -58,7 +60,7 @@ export class DeployError extends Error {
   readonly exitCode: number;
   /** Terraform stack being processed when the error happened, if any (`Error.stack` is the JS trace). */
   readonly stackName?: string;
-  /** Step being run when the error happened (`init`, `plan`, `show`, `apply`, `init-job`), if any. */
+  /** Step being run when the error happened (`init`, `plan`, `show`, `apply`, `init-job`, `superuser`), if any. */
   readonly step?: string;
 
   constructor(code: DeployErrorCode, message: string, options: { stackName?: string; step?: string; cause?: unknown } = {}) {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
+import type { ContainerAppsAPIClient, JobExecutionTemplate } from '@azure/arm-appcontainers';
 import { DeployError } from './errors';
 
 /**
@@ -8,7 +8,7 @@ import { DeployError } from './errors';
  * (`@azure/arm-appcontainers` 3.0.0), so a client pointed at a fake server satisfies it too.
  */
 export type InitJobClient = {
-  readonly jobs: Pick<ContainerAppsAPIClient['jobs'], 'beginStart'>;
+  readonly jobs: Pick<ContainerAppsAPIClient['jobs'], 'beginStart' | 'get'>;
   jobExecution: ContainerAppsAPIClient['jobExecution'];
 };
 
@@ -48,6 +48,22 @@ export interface RunInitJobOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests. */
   readonly now?: () => number;
+  /**
+   * Container override for this execution (`POST …/start` body, the REST API's `JobExecutionTemplate`).
+   * Azure replaces the job's whole template with it, so it must be complete (image, env, resources).
+   * @default - none: the execution runs the job's own template
+   */
+  readonly template?: JobExecutionTemplate;
+  /**
+   * Prefix of progress lines and name of the step in errors.
+   * @default 'init job'
+   */
+  readonly label?: string;
+  /**
+   * Step named in a {@link DeployError} (`init-job`, `superuser`).
+   * @default 'init-job'
+   */
+  readonly step?: string;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -73,19 +89,24 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
+  const label = options.label ?? 'init job';
+  const step = options.step ?? 'init-job';
   const where = `job '${options.jobName}' in resource group '${options.resourceGroup}'`;
   let executionName: string | undefined;
   try {
-    const poller = await client.jobs.beginStart(options.resourceGroup, options.jobName, { updateIntervalInMs: pollIntervalMs });
+    const poller = await client.jobs.beginStart(options.resourceGroup, options.jobName, {
+      updateIntervalInMs: pollIntervalMs,
+      ...(options.template ? { template: options.template } : {}),
+    });
     const started = await poller.pollUntilDone();
     executionName = started?.name ?? started?.id?.split('/').pop();
   } catch (error) {
-    throw new DeployError('INIT_JOB_FAILED', `could not start ${where}: ${(error as Error).message}`, { stackName: 'apps', step: 'init-job', cause: error });
+    throw new DeployError('INIT_JOB_FAILED', `could not start ${where}: ${(error as Error).message}`, { stackName: 'apps', step, cause: error });
   }
   if (!executionName) {
-    throw new DeployError('INIT_JOB_FAILED', `starting ${where} returned no execution name`, { stackName: 'apps', step: 'init-job' });
+    throw new DeployError('INIT_JOB_FAILED', `starting ${where} returned no execution name`, { stackName: 'apps', step });
   }
-  log(`init job: execution ${executionName} started`);
+  log(`${label}: execution ${executionName} started`);
   const deadline = now() + timeoutMs;
   let lastStatus = '';
   for (;;) {
@@ -95,13 +116,13 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
     } catch (error) {
       throw new DeployError('INIT_JOB_FAILED', `could not read execution ${executionName} of ${where}: ${(error as Error).message}`, {
         stackName: 'apps',
-        step: 'init-job',
+        step,
         cause: error,
       });
     }
     const status = execution.status ?? 'Unknown';
     if (status !== lastStatus) {
-      log(`init job: ${executionName} is ${status}`);
+      log(`${label}: ${executionName} is ${status}`);
       lastStatus = status;
     }
     if (TERMINAL_STATES.has(status)) {
@@ -114,7 +135,7 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
       throw new DeployError(
         'INIT_JOB_FAILED',
         `execution ${executionName} of ${where} is still ${status} after ${Math.round(timeoutMs / 1000)} s; it keeps running in Azure. Follow it with: az containerapp job execution show -g ${options.resourceGroup} -n ${options.jobName} --job-execution-name ${executionName}`,
-        { stackName: 'apps', step: 'init-job' },
+        { stackName: 'apps', step },
       );
     }
     await sleep(pollIntervalMs);
@@ -133,6 +154,21 @@ export interface InitJobState {
   readonly executionName: string;
   /** ISO time the execution finished. */
   readonly finishedAt: string;
+  /**
+   * The last successful superuser step (see `ensureSuperuser`); absent until it has succeeded once.
+   * Kept when the record is rewritten after a later migration run.
+   * @default - absent
+   */
+  readonly superuser?: SuperuserRecord;
+}
+
+/** A successful superuser-ensuring execution of the init job. */
+export interface SuperuserRecord {
+  /** The `DJANGO_SUPERUSER_USERNAME` the execution ensured, e.g. `admin`. */
+  readonly username: string;
+  readonly executionName: string;
+  /** ISO time the execution finished. */
+  readonly finishedAt: string;
 }
 
 /** Reads the init state file; `undefined` when absent. A corrupt file is an error naming the file. */
@@ -147,6 +183,9 @@ export function readInitJobState(path: string): InitJobState | undefined {
   const s = parsed as Partial<InitJobState>;
   if (typeof s?.cvatVersion !== 'string' || typeof s.image !== 'string') {
     throw new DeployError('BAD_INPUT', `${path}: 'cvatVersion' and 'image' must be strings; delete the file to make the next deploy run the init job`);
+  }
+  if (s.superuser !== undefined && (typeof s.superuser !== 'object' || s.superuser === null || typeof s.superuser.username !== 'string')) {
+    throw new DeployError('BAD_INPUT', `${path}: 'superuser.username' must be a string; delete the 'superuser' entry to make the next deploy ensure the superuser again`);
   }
   return s as InitJobState;
 }

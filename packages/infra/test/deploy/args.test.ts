@@ -26,6 +26,8 @@ describe('parseDeployArgs', () => {
     [['deploy', '--binary', 'terraform'], { TF_BINARY: 'tofu' }, { binary: 'terraform' }],
     [['deploy', '--lock-timeout', '0', '--skip-credential-check', '--force-init-job'], {}, { lockTimeoutSeconds: 0, skipCredentialCheck: true, forceInitJob: true }],
     [['state-bootstrap', '--dry-run'], {}, { command: 'state-bootstrap', dryRun: true }],
+    [['deploy', '--ensure-superuser'], {}, { ensureSuperuser: true, forceInitJob: false }],
+    [['deploy'], {}, { ensureSuperuser: false }],
   ])('parses %j (env %j)', (argv, env, expected) => {
     expect(parseDeployArgs(argv, env)).toMatchObject(expected);
   });
@@ -39,6 +41,7 @@ describe('parseDeployArgs', () => {
     [['deploy', '--dry-run'], "'--dry-run' applies to destroy and state-bootstrap; for deploy use the 'plan' command"],
     [['destroy', '--replace', 'a.b'], "'--replace' applies to deploy and plan, not destroy"],
     [['deploy', '--skip-init-job', '--force-init-job'], "'--skip-init-job' and '--force-init-job' cannot be used together"],
+    [['deploy', '--skip-init-job', '--ensure-superuser'], "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job"],
     [['deploy', '--stack', ''], "'--stack' ('') must not be empty"],
     [['deploy', '--binary', ' '], "'--binary' ('') must name terraform, tofu or a path"],
   ])('rejects %j with a message naming the option and value', (argv, message) => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from './support/temp-dir';
 import { main, type DeployIo } from '../../src/deploy/cli';
 import { FakeArmServer, fakeArmClient, type FakeJobScript } from './support/fake-arm-server';
+import { EXPECTED_SUPERUSER_BODY, initJobDefinition } from './support/init-job-definition';
 import { type FixtureStack, TERRAFORM_BINARY, TERRAFORM_SKIP_REASON, TerraformFixture } from './support/terraform-fixture';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
@@ -134,41 +135,110 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 60_000);
 
-  it('runs the init job after apps once per CVAT version, records it, and runs it again after a version change', async () => {
+  const JOB = `/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init`;
+  const definition = initJobDefinition({ resourceGroup: 'cvat-example-rg' });
+  const posts = (server: FakeArmServer) => server.requests.filter((q) => q.method === 'POST');
+  const readRecord = (fx: TerraformFixture) => JSON.parse(readFileSync(join(fx.stateDir, 'init-job.json'), 'utf8'));
+
+  it('runs the init job after apps once per CVAT version, then the superuser step once, records both, and reruns only the migrations after a version change', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
-    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'] } });
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'], definition } });
     const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
 
     const first = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out).initJob).toMatchObject({ status: 'ran', reason: 'no successful init run recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
-    const record = JSON.parse(readFileSync(join(fx.stateDir, 'init-job.json'), 'utf8'));
-    expect(record).toMatchObject({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'cvat-init-exec1' });
-    expect(server.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual([`/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init/start`]);
+    const report = JSON.parse(first.out).initJob;
+    expect(report).toMatchObject({ status: 'ran', reason: 'no successful init run recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
+    expect(report.superuser).toMatchObject({ status: 'ran', reason: 'no superuser step recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' } });
+    // Order: the migration execution runs to success before the job is read and the override started.
+    expect(server.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      `POST ${JOB}/start`,
+      `GET ${JOB}/executions/cvat-init-exec1`,
+      `GET ${JOB}/executions/cvat-init-exec1`,
+      `GET ${JOB}`,
+      `POST ${JOB}/start`,
+      `GET ${JOB}/executions/cvat-init-exec2`,
+      `GET ${JOB}/executions/cvat-init-exec2`,
+    ]);
+    expect(posts(server)[0].body ?? {}).not.toHaveProperty('containers');
+    expect(posts(server)[1].body).toEqual(EXPECTED_SUPERUSER_BODY);
+    expect(readRecord(fx)).toMatchObject({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'cvat-init-exec1', superuser: { username: 'admin', executionName: 'cvat-init-exec2' } });
+    expect(first.err).toContain("superuser: cvat-init-exec2 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of");
 
     const second = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
-    expect(JSON.parse(second.out).initJob).toMatchObject({ status: 'not-needed' });
-    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    expect(JSON.parse(second.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'not-needed' } });
+    expect(posts(server)).toHaveLength(2);
 
     const upgraded = await cli(args(envFile(dir, 'v2.74.0')), azureEnv(), io);
     expect(upgraded.code).toBe(0);
-    expect(JSON.parse(upgraded.out).initJob).toMatchObject({ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' });
-    expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
+    expect(JSON.parse(upgraded.out).initJob).toMatchObject({ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0', superuser: { status: 'not-needed' } });
+    expect(posts(server)).toHaveLength(3);
+    expect(posts(server)[2].body ?? {}).not.toHaveProperty('containers');
+    expect(readRecord(fx)).toMatchObject({ cvatVersion: 'v2.74.0', executionName: 'cvat-init-exec3', superuser: { executionName: 'cvat-init-exec2' } });
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
 
-  it('stops before the edge when the init job fails, records nothing, and says where to read its logs', async () => {
+  it('runs the superuser step again with --ensure-superuser or once its record entry is removed, without rerunning the migrations', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
-    const { client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'] } });
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Succeeded'], definition } });
+    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
+    const io = { initJobClient: client, initJobPollIntervalMs: 1 };
+    expect((await cli(args, azureEnv(), io)).code).toBe(0);
+    expect(posts(server)).toHaveLength(2);
+
+    const forced = await cli([...args, '--ensure-superuser'], azureEnv(), io);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', reason: '--ensure-superuser', outcome: { executionName: 'cvat-init-exec3' } } });
+    expect(posts(server)).toHaveLength(3);
+    expect(posts(server)[2].body).toEqual(EXPECTED_SUPERUSER_BODY);
+    expect(readRecord(fx).superuser.executionName).toBe('cvat-init-exec3');
+
+    const { superuser: _removed, ...withoutSuperuser } = readRecord(fx);
+    writeFileSync(join(fx.stateDir, 'init-job.json'), JSON.stringify(withoutSuperuser));
+    const again = await cli(args, azureEnv(), io);
+    expect(JSON.parse(again.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', reason: 'no superuser step recorded yet' } });
+    expect(posts(server).map((p) => (p.body as { containers?: unknown } | undefined)?.containers !== undefined)).toEqual([false, true, true, true]);
+  }, 90_000);
+
+  it('stops before the edge when the superuser step fails, naming job, execution and next step; a rerun runs only the superuser step', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition } });
+    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
+    const io = { initJobClient: client, initJobPollIntervalMs: 1 };
+    const failed = await cli(args, azureEnv(), io);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain('superuser step: execution cvat-init-exec2 of job cvat-init ended Failed');
+    expect(failed.err).toContain('az containerapp job execution show -g cvat-example-rg -n cvat-init --job-execution-name cvat-init-exec2');
+    expect(failed.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2 --container cvat-init');
+    expect(JSON.parse(failed.out).failure).toMatchObject({ code: 'SUPERUSER_FAILED', stack: 'apps', step: 'superuser' });
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
+    const record = readRecord(fx);
+    expect(record.executionName).toBe('cvat-init-exec1');
+    expect(record.superuser).toBeUndefined();
+
+    const rerun = await cli(args, azureEnv(), io);
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', outcome: { executionName: 'cvat-init-exec3', status: 'Succeeded' } } });
+    expect(posts(server)).toHaveLength(3);
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
+  }, 90_000);
+
+  it('stops before the edge when the init job fails, records nothing, never starts the superuser step, and says where to read its logs', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'], definition } });
     const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
     expect(r.code).toBe(1);
     expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
     expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
     expect(existsSync(join(fx.stateDir, 'init-job.json'))).toBe(false);
+    expect(posts(server)).toHaveLength(1);
+    expect(server.requests.some((q) => q.method === 'GET' && q.path === JOB)).toBe(false);
   }, 60_000);
 
   it('re-synthesizes when cdktf.out was synthesized for another environment, then plans', async () => {
@@ -228,12 +298,15 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
   it('honours an init-job record left at the first release\'s state/<env>.init.json path', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
-    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'] } });
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'], definition } });
     mkdirSync(fx.stateRoot, { recursive: true });
-    writeFileSync(join(fx.stateRoot, 'example.init.json'), JSON.stringify({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'old', finishedAt: '2026-11-01T00:00:00Z' }));
+    writeFileSync(
+      join(fx.stateRoot, 'example.init.json'),
+      JSON.stringify({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'old', finishedAt: '2026-11-01T00:00:00Z', superuser: { username: 'admin', executionName: 'old-su', finishedAt: '2026-11-01T00:01:00Z' } }),
+    );
     const r = await cli(['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).initJob).toMatchObject({ status: 'not-needed' });
+    expect(JSON.parse(r.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'not-needed' } });
     expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(0);
   }, 60_000);
 });

@@ -113,5 +113,10 @@ describe('init job bookkeeping', () => {
     expect(() => readInitJobState(file)).toThrow(/is not valid JSON .*delete it to make the next deploy run the init job/);
     writeFileSync(file, JSON.stringify({ cvatVersion: 2 }));
     expect(() => readInitJobState(file)).toThrow("'cvatVersion' and 'image' must be strings");
+    const withSuperuser = { ...current, executionName: 'e1', finishedAt: 'x', superuser: { username: 'admin', executionName: 'e2', finishedAt: 'y' } };
+    writeInitJobState(file, withSuperuser);
+    expect(readInitJobState(file)).toEqual(withSuperuser);
+    writeFileSync(file, JSON.stringify({ ...withSuperuser, superuser: { username: 7 } }));
+    expect(() => readInitJobState(file)).toThrow("'superuser.username' must be a string; delete the 'superuser' entry");
   });
 });
