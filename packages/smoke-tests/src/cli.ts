@@ -6,6 +6,7 @@
  * checks and cleans up, a second one stops cleanup too.
  */
 import { writeFileSync } from 'node:fs';
+import type { TokenCredential } from '@azure/identity';
 import { Command, CommanderError } from 'commander';
 import { defaultCatalogue } from '@cvat-cloud/catalogue';
 import { componentDirectory } from './components';
@@ -17,6 +18,7 @@ import { renderJunit } from './report/junit';
 import { formatDuration, renderCleanup, renderTable } from './report/table';
 import { validateRunId } from './run-id';
 import { exitCodeFor, plannedChecks, runSuite, type SuiteEvent } from './suite';
+import { keyVaultSecretReader } from './key-vault';
 import { resolveTarget } from './target';
 
 /** What {@link main} needs from the process. */
@@ -29,6 +31,8 @@ export interface CliIo {
   readonly signal?: AbortSignal;
   /** Interrupts cleanup (second Ctrl-C). */
   readonly cleanupSignal?: AbortSignal;
+  /** Azure credential for reading the superuser password from Key Vault with `--env`; @default DefaultAzureCredential. */
+  readonly credential?: TokenCredential;
 }
 
 /** Parsed options (commander's camelCase names). */
@@ -76,8 +80,8 @@ export function buildProgram(): Command {
     .description('Prove a deployed CVAT works, component by component, and leave nothing behind.')
     .option('--url <url>', 'public base URL of the deployment (the edge) [env: CVAT_URL]')
     .option('--username <name>', 'superuser username [env: CVAT_USERNAME]')
-    .option('--password <password>', 'superuser password; prefer the env var, flags show in the process list [env: CVAT_PASSWORD]')
-    .option('--env <name>', 'environment name or YAML path: the edge hostname, catalogue and analytics switch come from it')
+    .option('--password <password>', 'superuser password; prefer the env var, flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault')
+    .option('--env <name>', "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault")
     .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list)
     .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list)
     .option('--keep', 'leave everything the run created in place (for debugging); the report lists it')
@@ -100,7 +104,7 @@ export function buildProgram(): Command {
       `
 Examples:
   CVAT_URL=https://cvat.example.org CVAT_USERNAME=admin CVAT_PASSWORD=… cvat-smoke
-  CVAT_PASSWORD=… cvat-smoke --env dev --junit smoke.xml
+  cvat-smoke --env dev --junit smoke.xml          # password from dev's Key Vault (az login first)
   cvat-smoke --url https://cvat.example.org --username admin --only export,cvat-worker-chunks
   cvat-smoke --url https://cvat.example.org --username admin --cleanup 20260101-120000-ab12 --dry-run
 
@@ -157,12 +161,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     if (options.list) return listChecks(io, options);
     if (options.runId !== undefined) validateRunId(options.runId);
     if (options.dryRun && options.cleanup === undefined) throw new SmokeError('usage', "'--dry-run' only applies to --cleanup <run-id>: a smoke run creates and deletes its own objects");
-    const resolved = resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd);
+    const resolved = await resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd, {
+      readSecret: keyVaultSecretReader({ env: io.env, credential: io.credential }),
+      signal: io.signal,
+    });
     if (options.cleanup !== undefined) return await cleanupCommand(io, options, resolved.target);
 
     const jsonToStdout = options.json === true;
     const out = jsonToStdout ? io.stderr : io.stdout;
-    if (!options.quiet) io.stderr.write(`cvat-smoke: target ${resolved.target.baseUrl} (from ${resolved.source}), superuser ${resolved.target.username}\n`);
+    if (!options.quiet) io.stderr.write(`cvat-smoke: target ${resolved.target.baseUrl} (from ${resolved.source}), superuser ${resolved.target.username} (password from ${resolved.passwordSource})\n`);
     const result = await runSuite({
       target: resolved.target,
       runId: options.runId,

@@ -3,9 +3,10 @@
  * `CVAT_PASSWORD`), or from `--env <name>`, which reads `environments/<name>.yaml` through the catalogue and
  * takes the edge hostname from `edgeUrls`, the catalogue and the analytics switch from the same config.
  *
- * The superuser password is never read from Key Vault here (that would pull the Azure SDK into the suite):
- * it must come from `CVAT_PASSWORD` (or `--password`); with `--env` the error says which vault secret holds
- * it and the `az` command that reads it.
+ * The superuser password comes from `--password` or `CVAT_PASSWORD`; with `--env` and neither, it is read from
+ * the environment's Key Vault (vault `resourceNames(config).keyVault`, the catalogue secret
+ * `SECRET_NAMES.superuserPassword`'s `keyVaultName`) through a {@link SecretReader} (default: ./key-vault, which
+ * loads the Azure SDK only then).
  */
 import {
   SECRET_NAMES,
@@ -17,6 +18,7 @@ import {
   type Catalogue,
 } from '@cvat-cloud/catalogue';
 import { SmokeError } from './errors';
+import { keyVaultSecretReader, type SecretLocation, type SecretReader } from './key-vault';
 import type { SmokeTarget } from './suite';
 
 /** Target-related CLI flags. */
@@ -37,6 +39,16 @@ export interface ResolvedTarget {
   readonly catalogue?: Catalogue;
   /** The environment's analytics switch (only with `--env`). */
   readonly analytics?: boolean;
+  /** Where the password came from, for the report header (`--password`, `CVAT_PASSWORD`, `Key Vault <vault>/<secret>`). */
+  readonly passwordSource: string;
+}
+
+/** How {@link resolveTarget} reads secrets. */
+export interface ResolveTargetOptions {
+  /** Reads the superuser password with `--env`; @default {@link keyVaultSecretReader} over `env`. */
+  readonly readSecret?: SecretReader;
+  /** Interrupts a Key Vault read. */
+  readonly signal?: AbortSignal;
 }
 
 /** The username the catalogue's init job creates the superuser with (`DJANGO_SUPERUSER_USERNAME`), if any. */
@@ -63,13 +75,19 @@ function checkUrl(url: string, from: string): string {
 
 /**
  * Resolves the target. Flags win over environment variables, which win over `--env`. With no URL from any
- * source this throws a {@link SmokeError} `usage` that lists the three ways to give one.
+ * source this throws a {@link SmokeError} `usage` that lists the three ways to give one. Key Vault is read
+ * only with `--env` and when no password was given (after the URL and username are known to be fine).
  */
-export function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, string | undefined>>, cwd: string): ResolvedTarget {
+export async function resolveTarget(
+  flags: TargetFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  options: ResolveTargetOptions = {},
+): Promise<ResolvedTarget> {
   let catalogue: Catalogue | undefined;
   let analytics: boolean | undefined;
   let envUrl: string | undefined;
-  let passwordHint = '';
+  let vaultSecret: SecretLocation | undefined;
   if (flags.env !== undefined) {
     const loaded = loadEnvironmentConfig(flags.env, { cwd });
     if (loaded.errors) throw new SmokeError('config', `environment '${flags.env}' is not valid:\n${formatIssues(loaded.errors)}`);
@@ -82,9 +100,7 @@ export function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, s
     envUrl = edgeUrls(config).baseUrl;
     const vault = resourceNames(config).keyVault;
     const secret = catalogue.secrets.find((s) => s.name === SECRET_NAMES.superuserPassword);
-    if (secret) {
-      passwordHint = ` The superuser password of '${config.name}' is Key Vault secret '${secret.keyVaultName}' in vault '${vault}': export CVAT_PASSWORD="$(az keyvault secret show --vault-name ${vault} --name ${secret.keyVaultName} --query value -o tsv)"`;
-    }
+    if (secret) vaultSecret = { vault, secret: secret.keyVaultName, environment: config.name };
   }
   const url = flags.url ?? env.CVAT_URL ?? envUrl;
   const source = flags.url !== undefined ? '--url' : env.CVAT_URL !== undefined ? 'CVAT_URL' : `--env ${flags.env}`;
@@ -97,7 +113,15 @@ export function resolveTarget(flags: TargetFlags, env: Readonly<Record<string, s
   checkUrl(url, source === `--env ${flags.env}` ? 'edge.hostname' : source);
   const username = flags.username ?? env.CVAT_USERNAME ?? (catalogue ? catalogueSuperuser(catalogue) : undefined);
   if (!username) throw new SmokeError('usage', "no superuser username: give --username or set CVAT_USERNAME");
-  const password = flags.password ?? env.CVAT_PASSWORD;
-  if (!password) throw new SmokeError('usage', `no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list).${passwordHint}`);
-  return { target: { baseUrl: url, username, password }, source, catalogue, analytics };
+  if (flags.password) return { target: { baseUrl: url, username, password: flags.password }, source, catalogue, analytics, passwordSource: '--password' };
+  if (env.CVAT_PASSWORD) return { target: { baseUrl: url, username, password: env.CVAT_PASSWORD }, source, catalogue, analytics, passwordSource: 'CVAT_PASSWORD' };
+  if (flags.env !== undefined && !vaultSecret) {
+    throw new SmokeError('config', `no superuser password: the catalogue of '${flags.env}' has no secret '${SECRET_NAMES.superuserPassword}' to read from Key Vault; set CVAT_PASSWORD`);
+  }
+  if (!vaultSecret) {
+    throw new SmokeError('usage', 'no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment\'s Key Vault');
+  }
+  const readSecret = options.readSecret ?? keyVaultSecretReader({ env });
+  const password = await readSecret(vaultSecret, options.signal);
+  return { target: { baseUrl: url, username, password }, source, catalogue, analytics, passwordSource: `Key Vault ${vaultSecret.vault}/${vaultSecret.secret}` };
 }
