@@ -205,6 +205,9 @@ const WORKERS: readonly WorkerSpec[] = [
   { name: N.workerUtils, queues: ['notifications', 'cleaning'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 1 }, description: 'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.' },
 ];
 
+/** Names of the eight RQ worker apps, in catalogue order. */
+export const WORKER_NAMES: readonly string[] = WORKERS.map((w) => w.name);
+
 const SERVER_PROBE: ProbeTarget = { type: 'http', port: 8080, path: '/api/server/about', headers: [{ name: 'Host', value: N.server }] };
 
 /**

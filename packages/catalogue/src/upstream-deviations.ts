@@ -1,3 +1,4 @@
+import { WORKER_NAMES } from './components';
 import type { UpstreamDeviation, UpstreamReplacement } from './upstream';
 
 /** Compose services replaced by something that is not a catalogue component. */
@@ -10,16 +11,7 @@ export const UPSTREAM_REPLACEMENTS: readonly UpstreamReplacement[] = [
   },
 ];
 
-const WORKERS = [
-  'cvat-worker-import',
-  'cvat-worker-export',
-  'cvat-worker-annotation',
-  'cvat-worker-webhooks',
-  'cvat-worker-quality-reports',
-  'cvat-worker-chunks',
-  'cvat-worker-consensus',
-  'cvat-worker-utils',
-];
+const WORKERS = [...WORKER_NAMES];
 const BACKENDS = ['cvat-server', 'cvat-init', ...WORKERS];
 const CLICKHOUSE_USERS = ['cvat-server', 'cvat-init', 'cvat-worker-export', 'clickhouse', 'vector', 'grafana'];
 
