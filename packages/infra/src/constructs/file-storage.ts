@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageShare } from '@cdktf/provider-azurerm/lib/storage-share';
+import { StorageShareDirectory } from '@cdktf/provider-azurerm/lib/storage-share-directory';
 import { StorageShareFile } from '@cdktf/provider-azurerm/lib/storage-share-file';
 import { isPrivate, parseCidr } from './_cidr';
 import { ValidationError } from './validation-error';
@@ -171,6 +172,27 @@ export class FileStorage extends Construct {
     this.shares = shares;
 
     const fileScope = new Construct(this, 'Files');
+    const directories = new Map<string, StorageShareDirectory>();
+    const dirScope = new Construct(this, 'Directories');
+    // azurerm writes a share file with one PUT into its parent directory and creates no parent:
+    // Azure Files answers 404 ParentNotFound for a missing one (hashicorp/terraform-provider-azurerm@v4.55.0
+    // internal/services/storage/storage_share_file_resource.go, resourceStorageShareFileCreate). So every
+    // ancestor directory is an `azurerm_storage_share_directory` of its own, parent first, each one
+    // depending on its parent (storage_share_directory_resource.go creates one level per resource).
+    const directoryOf = (shareName: string, share: StorageShare, dir: string): StorageShareDirectory | undefined => {
+      if (dir === '.' || dir === '') return undefined;
+      const key = `${shareName}/${dir}`;
+      const known = directories.get(key);
+      if (known) return known;
+      const parent = directoryOf(shareName, share, posix.dirname(dir));
+      const created = new StorageShareDirectory(dirScope, key.replace(/[^A-Za-z0-9-]/g, '-'), {
+        name: dir,
+        storageShareUrl: share.url,
+        dependsOn: parent ? [parent] : undefined,
+      });
+      directories.set(key, created);
+      return created;
+    };
     for (const [i, file] of (props.files ?? []).entries()) {
       const share = shares[file.share];
       if (!share) {
@@ -187,12 +209,22 @@ export class FileStorage extends Construct {
       if (normalized.startsWith('..') || normalized === '.' || normalized === '') {
         throw new ValidationError('SharePathInvalid', `'files[${i}].path' (${file.path}) must be a relative path inside the share`, this);
       }
+      // StorageShareDirectoryName (internal/services/storage/validate/storage.go@v4.55.0) and Azure Files naming.
+      if (/["\\:|<>*?]/.test(normalized) || normalized.split('/').some((part) => /^\.+$/.test(part))) {
+        throw new ValidationError('SharePathInvalid', `'files[${i}].path' (${file.path}) must not contain any of "\\:|<>*? nor a segment of only dots`, this);
+      }
+      if (content.length === 0) {
+        // The provider refuses an empty source at apply ("file ... is empty", storage_share_file_resource.go@v4.55.0).
+        throw new ValidationError('SourceEmpty', `'files[${i}].sourcePath' (${file.sourcePath}) is empty; azurerm refuses to upload an empty file`, this);
+      }
       const holder = new Construct(fileScope, `${file.share}/${normalized}`.replace(/[^A-Za-z0-9-]/g, '-'));
       const asset = new TerraformAsset(holder, 'Source', { path: file.sourcePath, type: AssetType.FILE });
       const dir = posix.dirname(normalized);
+      const parent = directoryOf(file.share, share, dir);
       new StorageShareFile(holder, 'Resource', {
         name: basename(normalized),
         path: dir === '.' ? undefined : dir,
+        dependsOn: parent ? [parent] : undefined,
         storageShareUrl: share.url,
         source: asset.path,
         // The content hash makes Terraform replace the file when the repository copy changes.

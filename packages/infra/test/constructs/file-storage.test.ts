@@ -66,6 +66,57 @@ describe('FileStorage', () => {
     }
   });
 
+  it('creates every parent directory of an uploaded file, parent first, because azurerm creates none and Azure Files answers 404 ParentNotFound', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'files-'));
+    try {
+      const source = join(dir, 'a.conf');
+      writeFileSync(source, 'x = 1\n');
+      const json = storage({
+        shares: [{ name: 'cvat-config', quotaGiB: 1 }],
+        files: [
+          { share: 'cvat-config', path: 'vector/vector.toml', sourcePath: source },
+          { share: 'cvat-config', path: 'vector/extra.toml', sourcePath: source },
+          { share: 'cvat-config', path: 'a/b/c.conf', sourcePath: source },
+          { share: 'cvat-config', path: 'top.conf', sourcePath: source },
+        ],
+      });
+      const dirs = resourcesOf(json, 'azurerm_storage_share_directory') as Record<string, { name: string; storage_share_url: string; depends_on?: string[] }>;
+      const byName = Object.fromEntries(Object.entries(dirs).map(([key, d]) => [d.name, { key, ...d }]));
+      expect(Object.keys(byName).sort()).toEqual(['a', 'a/b', 'vector']);
+      expect(byName.a.depends_on).toBeUndefined();
+      expect(byName['a/b'].depends_on).toEqual([`azurerm_storage_share_directory.${byName.a.key}`]);
+      for (const d of Object.values(byName)) expect(d.storage_share_url).toMatch(/azurerm_storage_share\..*cvat-config.*\.url/);
+      const files = Object.values(resourcesOf(json, 'azurerm_storage_share_file')) as { name: string; path?: string; depends_on?: string[] }[];
+      const fileIn = (name: string) => files.find((f) => f.name === name)!;
+      expect(fileIn('vector.toml').depends_on).toEqual([`azurerm_storage_share_directory.${byName.vector.key}`]);
+      expect(fileIn('extra.toml').depends_on).toEqual([`azurerm_storage_share_directory.${byName.vector.key}`]);
+      expect(fileIn('c.conf')).toMatchObject({ path: 'a/b', depends_on: [`azurerm_storage_share_directory.${byName['a/b'].key}`] });
+      expect(fileIn('top.conf').path).toBeUndefined();
+      expect(fileIn('top.conf').depends_on).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throws error, when an uploaded file is empty (azurerm refuses an empty source at apply)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'files-'));
+    try {
+      const source = join(dir, 'empty');
+      writeFileSync(source, '');
+      expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: 'x/empty', sourcePath: source }] })).toThrow(
+        `'files[0].sourcePath' (${source}) is empty; azurerm refuses to upload an empty file`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['a:b/c', 'dir/x?y', 'd/.../f', 'a|b'])('throws error, when a share path (%s) has a character Azure Files refuses', (path) => {
+    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path, sourcePath: __filename }] })).toThrow(
+      `'files[0].path' (${path}) must not contain any of`,
+    );
+  });
+
   it('makes a Premium FileStorage account with HTTPS-only off and NFS shares, when the protocol is NFS', () => {
     const json = storage({ protocol: ShareProtocol.NFS, shares: [{ name: 'cvat-cache', quotaGiB: 100 }] });
     expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({ account_tier: 'Premium', account_kind: 'FileStorage', https_traffic_only_enabled: false, min_tls_version: 'TLS1_2' });
