@@ -109,6 +109,14 @@ export abstract class CvatStack extends TerraformStack {
               recoverSoftDeletedSecrets: kv.recoverSoftDeleted,
             },
           ],
+          // Keeps azurerm_storage_account off the storage data plane: with the default (true) its create waits
+          // for and its every refresh reads the queue and static-website service properties, which the
+          // deny-by-default firewall answers 403 from any address outside adminCidrs, failing plan and apply.
+          // Nothing here sets queue_properties or static_website, the only arguments that need it
+          // (hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/storage/storage_account_resource.go,
+          // resourceStorageAccountCreate/Read and its CustomizeDiff; internal/provider/features.go `storage`).
+          // Share files and Key Vault secrets still use data planes: infra:preflight checks the deployer's address.
+          storage: [{ dataPlaneAvailable: false }],
         },
       ],
       resourceProviderRegistrations: 'none',

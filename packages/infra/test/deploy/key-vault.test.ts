@@ -77,6 +77,7 @@ describe('Key Vault destroy behaviour of the synthesized foundation stack', () =
               recover_soft_deleted_secrets: true,
             },
           ],
+          storage: [{ data_plane_available: false }],
         },
       ]);
       const [b] = keyVaultDestroyBehaviour(json);
