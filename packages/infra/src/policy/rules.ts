@@ -531,6 +531,112 @@ const stacksOrdered: PolicyRule = {
   },
 };
 
+const PROVIDER_SRC = 'hashicorp/terraform-provider-azurerm@v4.55.0';
+
+const shareFileParentsExist: PolicyRule = {
+  id: 'share-file-parents-exist',
+  description:
+    'Every share file in a directory has that directory, and each of its ancestors, declared as an azurerm_storage_share_directory on the same share, created before it (depends_on).',
+  prevents: `apply-time 404 ParentNotFound: azurerm writes a share file with one PUT into an existing directory (${PROVIDER_SRC} storage_share_file_resource.go)`,
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const stack of app.stacks) {
+      const dirs = resources(app, 'azurerm_storage_share_directory').filter((d) => d.stack === stack.name);
+      const dirRef = (share: unknown, path: string) => dirs.find((d) => d.body.name === path && d.body.storage_share_url === share);
+      const needs = (r: ResourceRef, share: unknown, path: string, what: string) => {
+        const parent = dirRef(share, path);
+        if (!parent) {
+          findings.push({ rule: this.id, address: r.address, message: `${what} '${path}' is not declared on ${String(share)}; add an azurerm_storage_share_directory for it` });
+          return;
+        }
+        const deps = Array.isArray(r.body.depends_on) ? (r.body.depends_on as unknown[]) : [];
+        if (!deps.includes(`${parent.type}.${parent.name}`)) {
+          findings.push({ rule: this.id, address: r.address, message: `${what} '${path}' (${parent.type}.${parent.name}) must be in depends_on, or the file may be written first` });
+        }
+      };
+      for (const f of resources(app, 'azurerm_storage_share_file').filter((r) => r.stack === stack.name)) {
+        const path = typeof f.body.path === 'string' ? f.body.path : '';
+        if (path !== '') needs(f, f.body.storage_share_url, path, 'directory');
+      }
+      for (const d of dirs) {
+        const name = String(d.body.name ?? '');
+        const cut = name.lastIndexOf('/');
+        if (cut > 0) needs(d, d.body.storage_share_url, name.slice(0, cut), 'parent directory');
+      }
+    }
+    return findings;
+  },
+};
+
+const storageAccountOffDataPlane: PolicyRule = {
+  id: 'storage-account-off-data-plane',
+  description:
+    'Stacks with a storage account set the provider feature storage.data_plane_available = false and no account sets queue_properties or static_website, so creating and refreshing the account stays on ARM (the firewall denies the data plane from outside adminCidrs).',
+  prevents: `403 on create and on every plan refresh of a deny-by-default storage account from the deploying machine (${PROVIDER_SRC} storage_account_resource.go)`,
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const stack of app.stacks) {
+      const accounts = resources(app, 'azurerm_storage_account').filter((r) => r.stack === stack.name);
+      if (accounts.length === 0) continue;
+      const providers = blocks((stack.json.provider as Record<string, unknown> | undefined)?.azurerm);
+      for (const [i, p] of providers.entries()) {
+        const storage = block(block(p.features)?.storage);
+        if (storage?.data_plane_available !== false) {
+          findings.push({ rule: this.id, address: `${stack.name}:provider.azurerm[${i}]`, message: `features.storage.data_plane_available is ${String(storage?.data_plane_available ?? 'true (default)')}; must be false` });
+        }
+      }
+      for (const r of accounts) {
+        for (const arg of ['queue_properties', 'static_website']) {
+          if (r.body[arg] !== undefined) findings.push({ rule: this.id, address: r.address, message: `${arg} needs the storage data plane; leave it unset` });
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+const deployerReachesDataPlanes: PolicyRule = {
+  id: 'deployer-reaches-data-planes',
+  description:
+    'A deny-by-default storage account that Terraform writes share files into, and a deny-by-default Key Vault that Terraform writes secrets into, allow at least one public address (adminCidrs): those writes are data-plane calls from the deploying machine.',
+  prevents: '403 on the first apply from outside the firewall: share files and Key Vault secrets are written through the data plane',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    const targets = (type: string, attribute: string): Set<string> => {
+      const out = new Set<string>();
+      for (const r of resources(app, type)) {
+        const ref = followReference(app, r.stack, r.body[attribute]);
+        if (ref) out.add(ref.resource.address);
+      }
+      return out;
+    };
+    // A share file or directory names its share; the share names its account.
+    const sharesWritten = new Set([...targets('azurerm_storage_share_file', 'storage_share_url'), ...targets('azurerm_storage_share_directory', 'storage_share_url')]);
+    const accountsWritten = new Set<string>();
+    for (const r of resources(app, 'azurerm_storage_share')) {
+      if (!sharesWritten.has(r.address)) continue;
+      const ref = followReference(app, r.stack, r.body.storage_account_id);
+      if (ref) accountsWritten.add(ref.resource.address);
+    }
+    for (const r of resources(app, 'azurerm_storage_account')) {
+      const rules = block(r.body.network_rules);
+      if (!accountsWritten.has(r.address) || rules?.default_action !== 'Deny') continue;
+      if (!Array.isArray(rules.ip_rules) || rules.ip_rules.length === 0) {
+        findings.push({ rule: this.id, address: r.address, message: 'Terraform writes share files here but network_rules.ip_rules is empty; put the deploying machine\'s public address in adminCidrs' });
+      }
+    }
+    const vaultsWritten = targets('azurerm_key_vault_secret', 'key_vault_id');
+    for (const r of resources(app, 'azurerm_key_vault')) {
+      const acls = block(r.body.network_acls);
+      if (!vaultsWritten.has(r.address) || acls?.default_action !== 'Deny') continue;
+      if (!Array.isArray(acls.ip_rules) || acls.ip_rules.length === 0) {
+        findings.push({ rule: this.id, address: r.address, message: 'Terraform writes secrets here but network_acls.ip_rules is empty; put the deploying machine\'s public address in adminCidrs' });
+      }
+    }
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,
@@ -551,6 +657,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rolePrincipalIsReference,
   edgeNoRemoteScripts,
   stacksOrdered,
+  shareFileParentsExist,
+  storageAccountOffDataPlane,
+  deployerReachesDataPlanes,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

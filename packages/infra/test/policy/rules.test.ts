@@ -296,6 +296,47 @@ describe('policy rules', () => {
     expect(findings.map((f) => f.message)).toEqual(['stack apps must depend on foundation', 'stack edge must depend on apps']);
   });
 
+  it("share-file-parents-exist: fails when a share file's directory, or a directory's parent, is missing or not depended on", () => {
+    let dirKey = '';
+    let shareUrl = '';
+    const findings = check('share-file-parents-exist', (m) => {
+      const f = stack(m, 'foundation');
+      const dirs = f.resource.azurerm_storage_share_directory as Record<string, Json>;
+      const [key, dir] = Object.entries(dirs).find(([, d]) => d.name === 'vector')!;
+      dirKey = key;
+      shareUrl = dir.storage_share_url;
+      Object.values(f.resource.azurerm_storage_share_file as Record<string, Json>).find((x) => x.path === 'vector')!.depends_on = [];
+      dirs.nested = { name: 'vector/deeper/leaf', storage_share_url: shareUrl };
+      f.resource.azurerm_storage_share_file.orphan = { name: 'x.conf', path: 'nowhere', storage_share_url: shareUrl };
+    });
+    expect(findings.map((f) => f.message.split(';')[0].split(' must')[0])).toEqual([
+      `directory 'vector' (azurerm_storage_share_directory.${dirKey})`,
+      `directory 'nowhere' is not declared on ${shareUrl}`,
+      `parent directory 'vector/deeper' is not declared on ${shareUrl}`,
+    ]);
+  });
+
+  it('storage-account-off-data-plane: fails when the storage feature is left at its default or the account sets a data-plane argument', () => {
+    const findings = check('storage-account-off-data-plane', (m) => {
+      const f = stack(m, 'foundation');
+      delete f.provider.azurerm[0].features[0].storage;
+      (Object.values(f.resource.azurerm_storage_account as Record<string, Json>)[0]).static_website = [{ index_document: 'index.html' }];
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'features.storage.data_plane_available is true (default); must be false',
+      'static_website needs the storage data plane; leave it unset',
+    ]);
+  });
+
+  it('deployer-reaches-data-planes: fails when adminCidrs leaves no public address on the account and the vault that Terraform writes into', () => {
+    const findings = check('deployer-reaches-data-planes', (m) => {
+      const f = stack(m, 'foundation');
+      for (const a of Object.values(f.resource.azurerm_storage_account as Record<string, Json>)) a.network_rules.ip_rules = [];
+      for (const v of Object.values(f.resource.azurerm_key_vault as Record<string, Json>)) v.network_acls.ip_rules = [];
+    });
+    expect(findings.map((f) => f.message.split(' but ')[0])).toEqual(['Terraform writes share files here', 'Terraform writes secrets here']);
+  });
+
   it('every rule has a failing case in this file', () => {
     const source = readFileSync(__filename, 'utf8');
     for (const r of POLICY_RULES) expect(source, r.id).toMatch(new RegExp(`check\\(\\s*'${r.id}'`));
