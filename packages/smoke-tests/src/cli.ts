@@ -50,7 +50,6 @@ interface CliOptions {
   timeoutMultiplier?: number;
   concurrency?: number;
   runId?: string;
-  rqApiToken?: string;
   junit?: string;
   json?: string | boolean;
   list?: boolean;
@@ -91,7 +90,6 @@ export function buildProgram(): Command {
     .option('--timeout-multiplier <factor>', 'multiply every check timeout (slow or cold deployments)', number('--timeout-multiplier', 0.01, 100, false))
     .option('--concurrency <n>', 'maximum checks running at once (default: no limit)', number('--concurrency', 1, 1000, true))
     .option('--run-id <id>', 'run id carried by every created name (default: generated)')
-    .option('--rq-api-token <token>', 'django-rq API token for /django-rq/stats.json (default: the superuser session) [env: CVAT_RQ_API_TOKEN]')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json [file]', 'write the JSON report to <file>, or to stdout (the table then goes to stderr)')
     .option('--list', 'print the checks, their components, dependencies and timeouts, and exit (contacts nothing)')
@@ -182,7 +180,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       webhookTargetUrl: options.webhookTarget,
       timeoutMultiplier: options.timeoutMultiplier,
       concurrency: options.concurrency,
-      rqApiToken: options.rqApiToken ?? io.env.CVAT_RQ_API_TOKEN,
       signal: io.signal,
       cleanupSignal: io.cleanupSignal,
       onEvent: progress(io, options.quiet === true),

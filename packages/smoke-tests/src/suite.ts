@@ -77,8 +77,6 @@ export interface SuiteOptions {
   readonly cleanupSignal?: AbortSignal;
   /** Time budget of cleanup in milliseconds. @default 120000 */
   readonly cleanupTimeoutMs?: number;
-  /** django-rq API token, instead of the superuser's session. @default - use the session */
-  readonly rqApiToken?: string;
   /** undici dispatcher (tests). @default - a keep-alive Agent owned by the run */
   readonly dispatcher?: Dispatcher;
   readonly onEvent?: (event: SuiteEvent) => void;
@@ -156,7 +154,6 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     poll: { ...DEFAULT_POLL, ...options.poll },
     workDir,
     exportFormats: options.exportFormats ?? DEFAULT_EXPORT_FORMATS,
-    rqApiToken: options.rqApiToken,
   };
   const state = new RunState();
   const cleanup = new CleanupRegistry();

@@ -84,7 +84,7 @@ describe('cvat-smoke against the stand-in', () => {
     const io = captureIo({ CVAT_PASSWORD: standIn.superuser.password });
     const code = await main(['--url', standIn.url, '--username', 'admin', '--only', 'workers', '--no-analytics'], io.io);
     expect(code).toBe(EXIT.FAILED);
-    expect(io.stdout()).toMatch(/^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has no live worker$/m);
+    expect(io.stdout()).toMatch(/^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has no live worker \(django-rq's \/django-rq\/ page\)$/m);
     expect(io.stderr()).toMatch(/start +workers\.annotation/);
   });
 

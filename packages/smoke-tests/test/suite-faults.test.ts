@@ -95,6 +95,14 @@ const CASES: FaultCase[] = [
     mentions: /queue 'notifications' has no live worker; queue 'cleaning' has no live worker/,
   },
   {
+    fault: 'the edge sends /django-rq to the UI instead of the server',
+    faults: { edgeRoutesToUi: ['/django-rq'] },
+    component: 'cvat-server',
+    failed: ['workers.annotation', 'workers.utils'],
+    blocked: [],
+    mentions: /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the edge does not route \/django-rq to cvat-server\)/,
+  },
+  {
     fault: 'OPA has no policy bundle',
     faults: { opaWithoutBundle: true },
     component: 'opa',

@@ -35,7 +35,7 @@ export const authLogin: CheckDefinition = {
     if (cookies.sessionid) {
       ctx.state.values.adminSession = { kind: 'session', sessionId: cookies.sessionid, csrfToken: cookies.csrftoken };
     } else {
-      ctx.note('login set no sessionid cookie; /django-rq checks need --rq-api-token');
+      ctx.note('login set no sessionid cookie; the /django-rq/ worker checks will fail for want of a Django session');
     }
   },
 };

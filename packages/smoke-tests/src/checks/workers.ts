@@ -1,32 +1,98 @@
 /**
- * Item 11 of issue 6: workers whose queues no API action exercises here (annotation needs Nuclio; utils runs
- * cron jobs) are checked for live workers in django-rq's statistics, which need a staff session.
+ * Item 11 of issue 6: the workers whose queues no API action of this suite can exercise — `annotation`
+ * (auto-annotation needs Nuclio functions, which this project does not deploy) and the utils worker's
+ * `notifications` and `cleaning` (cron jobs registered by the init job) — are checked for live workers on
+ * django-rq's staff page `/django-rq/`. Every other queue is proved by a job it really runs (see
+ * docs/smoke-tests.md, "Which evidence proves which queue").
+ *
+ * Why the HTML page and not `/django-rq/stats.json` (rq/django-rq@v2.10.3, the version
+ * cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt pins, with redis==8.0.1 and rq==1.16.0):
+ * - `stats_json` (django_rq/views.py) answers anyone who is not staff and has no matching token with
+ *   HTTP 200 `{"error": true, "description": "Please configure API_TOKEN …"}`, not 302/401/403;
+ * - for a staff session it returns `JsonResponse(get_statistics())`, and `get_statistics` (django_rq/utils.py)
+ *   puts each queue's `connection_pool.connection_kwargs` into the JSON. redis-py 8.0.1 (redis/client.py,
+ *   `Redis.__init__`) puts a `Retry` object (`"retry": copy.deepcopy(retry)`) into those kwargs, so the
+ *   JSON encoder raises `TypeError: Object of type Retry is not JSON serializable`: HTTP 500. Were it to
+ *   work, it would also publish the Redis password (`password` is among the kwargs);
+ * - the token route compares with `RQ_API_TOKEN`, which cvat/settings/base.py@v2.73.0 never sets ('').
+ * The staff page `stats` (django_rq/views.py, `@staff_member_required`) renders the same statistics through
+ * django_rq/templates/django_rq/stats.html without JSON, after `clean_worker_registry` dropped dead workers;
+ * each queue row links its name to `/django-rq/queues/<index>/` and its live-worker count
+ * (`Worker.count(queue=queue)`, rq/rq@v1.16 rq/worker.py) to `/django-rq/workers/<index>/`.
+ * `staff_member_required` reads Django's session (not HTTP Basic), so the check uses the session cookie
+ * `POST /api/auth/login` sets (dj-rest-auth `LoginView.login()`, cvat/apps/iam/views.py@v2.73.0
+ * `LoginViewEx`); without a staff session Django redirects (302) to `/admin/login/?next=/django-rq/`.
  */
 import type { ComponentKey } from '../components';
 import { SmokeError } from '../errors';
-import { expectShape, match } from '../expect';
-import { excerpt } from '../http/client';
+import { excerpt, headerValue } from '../http/client';
 import type { CheckContext, CheckDefinition } from '../runner/types';
 
-interface QueueStats {
-  name: string;
-  workers: number;
+/** The django-rq page the worker checks read. */
+export const DJANGO_RQ_PAGE = '/django-rq/';
+
+/** One queue row of django-rq's `/django-rq/` page. */
+export interface RqQueueRow {
+  /** The queue's index (django-rq sorts `RQ_QUEUES` by name and numbers them from 0). */
+  readonly index: number;
+  readonly name: string;
+  /** Live workers listening on the queue. */
+  readonly workers: number;
 }
 
-/** `/django-rq/stats.json` once per run, as queue name → live workers. */
-export function rqStats(ctx: CheckContext): Promise<Map<string, number>> {
-  return ctx.state.once('rq-stats', async () => {
-    const token = ctx.settings.rqApiToken;
-    const session = ctx.state.values.adminSession;
-    if (!token && !session) throw new SmokeError('config', 'no staff session (login set no sessionid cookie) and no --rq-api-token: cannot read /django-rq/stats.json');
-    const path = token ? `/django-rq/stats.json/${encodeURIComponent(token)}` : '/django-rq/stats.json';
-    const res = await ctx.client.request<{ queues?: QueueStats[] }>('GET', path, { auth: token ? undefined : session, headers: { accept: 'application/json' }, signal: ctx.runSignal });
-    if (res.status === 302 || res.status === 401 || res.status === 403) {
-      throw new SmokeError('http', `GET /django-rq/stats.json answered ${res.status}: the session is not a staff session (or the token is wrong)`, { status: res.status });
+const ROW_LINK = /<a\s+href="[^"]*\/(queues|workers)\/(\d+)\/"\s*>\s*([^<]*?)\s*<\/a>/g;
+
+/**
+ * Reads the queue table of django-rq 2.10.3's `stats.html`: the name is the text of the first link to
+ * `…/queues/<index>/` (the second one, the queued-jobs count, is a number), the live workers the text of the
+ * link to `…/workers/<index>/`. Returns `undefined` when the page has no such table (not django-rq's page).
+ */
+export function parseRqQueuesPage(html: string): RqQueueRow[] | undefined {
+  const names = new Map<number, string>();
+  const workers = new Map<number, number>();
+  for (const m of html.matchAll(ROW_LINK)) {
+    const index = Number(m[2]);
+    const text = m[3].trim();
+    if (m[1] === 'queues') {
+      if (!/^\d+$/.test(text) && !names.has(index)) names.set(index, text);
+    } else if (/^\d+$/.test(text)) {
+      workers.set(index, Number(text));
     }
-    if (res.status !== 200) throw new SmokeError('http', `GET /django-rq/stats.json answered ${res.status}, expected 200: ${excerpt(res.body)} (is /django-rq routed to the server?)`, { status: res.status });
-    expectShape('GET /django-rq/stats.json', res.body, { queues: match.arrayOf({ name: match.string(), workers: match.integer(0) }, 1) });
-    return new Map((res.body.queues ?? []).map((q) => [q.name, q.workers]));
+  }
+  const rows = [...names].filter(([index]) => workers.has(index)).map(([index, name]) => ({ index, name, workers: workers.get(index) as number }));
+  return rows.length > 0 ? rows.sort((a, b) => a.index - b.index) : undefined;
+}
+
+/** `/django-rq/` once per run, as queue name → live workers. */
+export function rqQueues(ctx: CheckContext): Promise<Map<string, number>> {
+  return ctx.state.once('rq-queues', async () => {
+    const session = ctx.state.values.adminSession;
+    if (!session) {
+      throw new SmokeError(
+        'config',
+        `POST /api/auth/login set no sessionid cookie, and ${DJANGO_RQ_PAGE} accepts only a Django session (staff_member_required); cannot read the worker counts`,
+      );
+    }
+    const res = await ctx.client.request<string>('GET', DJANGO_RQ_PAGE, { auth: session, headers: { accept: 'text/html' }, signal: ctx.runSignal });
+    const server = ctx.components.get('server').name;
+    if (res.status === 302) {
+      const location = headerValue(res.headers, 'location') ?? '';
+      throw new SmokeError(
+        'http',
+        `GET ${DJANGO_RQ_PAGE} redirected (302) to ${location || 'a login page'}: the superuser's session is not a staff session (is_staff false?), so django-rq's page is refused`,
+        { status: 302 },
+      );
+    }
+    if (res.status !== 200) {
+      throw new SmokeError('http', `GET ${DJANGO_RQ_PAGE} answered ${res.status}, expected 200: ${excerpt(res.body)} (is /django-rq routed to ${server}?)`, { status: res.status });
+    }
+    const html = typeof res.body === 'string' ? res.body : '';
+    const rows = parseRqQueuesPage(html);
+    if (!rows) {
+      const hint = /id=["']root["']/.test(html) ? `it is the CVAT UI's index.html: the edge does not route /django-rq to ${server}` : 'no queue table found';
+      throw new SmokeError('assertion', `GET ${DJANGO_RQ_PAGE} answered 200 but not with django-rq's queue page (${hint}): ${excerpt(html)}`);
+    }
+    return new Map(rows.map((row) => [row.name, row.workers]));
   });
 }
 
@@ -46,19 +112,27 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
     },
     async run(ctx) {
       const info = ctx.components.get(key);
-      ctx.step('GET /django-rq/stats.json');
-      const stats = await rqStats(ctx);
+      ctx.step(`GET ${DJANGO_RQ_PAGE} (staff session)`);
+      const queues = await rqQueues(ctx);
       const problems: string[] = [];
       for (const queue of info.queues) {
-        const workers = stats.get(queue);
-        if (workers === undefined) problems.push(`queue '${queue}' is not in the statistics (queues: ${[...stats.keys()].join(', ')})`);
+        const workers = queues.get(queue);
+        if (workers === undefined) problems.push(`queue '${queue}' is not on django-rq's page (queues: ${[...queues.keys()].join(', ')})`);
         else if (workers < 1) problems.push(`queue '${queue}' has no live worker`);
-        else ctx.note(`queue '${queue}': ${workers} worker(s)`);
+        else ctx.note(`queue '${queue}': ${workers} live worker(s)`);
       }
-      if (problems.length > 0) throw new SmokeError('assertion', problems.join('; '));
+      if (problems.length > 0) throw new SmokeError('assertion', `${problems.join('; ')} (django-rq's ${DJANGO_RQ_PAGE} page)`);
     },
   };
 }
 
-export const workersUtils = liveWorkersCheck('workers.utils', 'workerUtils', 'django-rq shows at least one live worker on the notifications and cleaning queues (cron jobs run).');
-export const workersAnnotation = liveWorkersCheck('workers.annotation', 'workerAnnotation', 'django-rq shows at least one live worker on the annotation queue (auto-annotation requests would be processed).');
+export const workersUtils = liveWorkersCheck(
+  'workers.utils',
+  'workerUtils',
+  "django-rq's staff page /django-rq/ shows at least one live worker on the notifications and cleaning queues (the cron jobs have a worker).",
+);
+export const workersAnnotation = liveWorkersCheck(
+  'workers.annotation',
+  'workerAnnotation',
+  "django-rq's staff page /django-rq/ shows at least one live worker on the annotation queue (auto-annotation requests would be taken).",
+);

@@ -1,6 +1,6 @@
 /**
  * Values checks hand to the checks that depend on them, plus memoised lookups several checks share (one
- * `/api/server/health/` answer read by five health checks, one `/django-rq/stats.json` read by two).
+ * `/api/server/health/` answer read by five health checks, one `/django-rq/` page read by two).
  */
 import type { Credentials } from '../http/client';
 

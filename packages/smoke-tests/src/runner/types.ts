@@ -35,8 +35,6 @@ export interface SuiteSettings {
   readonly workDir: string;
   /** Export formats the dataset export check runs. */
   readonly exportFormats: readonly string[];
-  /** Optional django-rq API token for `/django-rq/stats.json/<token>` instead of a staff session. */
-  readonly rqApiToken: string | undefined;
 }
 
 /** What a running check can use. */

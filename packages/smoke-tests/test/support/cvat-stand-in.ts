@@ -23,7 +23,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { encodePng } from '../../src/png';
 import { OpenApiValidator, type MatchedOperation, type ParsedBody } from './openapi-validator';
 
-/** RQ queues of CVAT v2.73.0 (cvat-upstream.md §4.3). */
+/** RQ queues of CVAT v2.73.0 (`CVAT_QUEUES` and `RQ_QUEUES`, cvat-ai/cvat@v2.73.0 cvat/settings/base.py). */
 export const QUEUES = ['import', 'export', 'annotation', 'webhooks', 'notifications', 'quality_reports', 'cleaning', 'chunks', 'consensus'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
@@ -41,6 +41,12 @@ export interface StandInFaults {
   analyticsDown?: boolean;
   /** Build result URLs with this origin instead of the request's Host (a proxy that drops X-Forwarded-*). */
   resultOrigin?: string;
+  /**
+   * Path prefixes the edge sends to the UI instead of the server (a missing edge route). The UI's nginx answers
+   * every unknown path with index.html (`try_files $uri $uri/ /index.html`, cvat-ai/cvat@v2.73.0
+   * cvat-ui/react_nginx.conf), so such a request gets 200 and the SPA.
+   */
+  edgeRoutesToUi?: string[];
 }
 
 /** Simulated latencies, in milliseconds. */
@@ -190,6 +196,13 @@ class HttpReply extends Error {
 }
 
 const fail = (status: number, detail: string): HttpReply => new HttpReply({ status, json: { detail } });
+
+/** Django's production error pages (django/views/defaults.py: `bad_request`, `server_error`), as text/html. */
+function djangoErrorPage(status: 400 | 500): Reply {
+  const title = status === 400 ? 'Bad Request (400)' : 'Server Error (500)';
+  const html = `<!doctype html>\n<html lang="en">\n<head>\n  <title>${title}</title>\n</head>\n<body>\n  <h1>${title}</h1><p></p>\n</body>\n</html>\n`;
+  return { status, buffer: Buffer.from(html), contentType: 'text/html' };
+}
 const now = (): string => new Date().toISOString();
 const CVAT_JSON = 'application/vnd.cvat+json';
 
@@ -198,7 +211,8 @@ const NON_SCHEMA_ROUTES: { method: string; path: RegExp; why: string }[] = [
   { method: 'GET', path: /^\/$/, why: 'the UI (cvat/ui), not the API' },
   { method: 'GET', path: /^\/assets\/[\w.-]+$/, why: 'UI static files' },
   { method: 'GET', path: /^\/api\/server\/health\/$/, why: 'django-health-check view, not in the schema (cvat-upstream.md §4.2 #2)' },
-  { method: 'GET', path: /^\/django-rq\/stats\.json$/, why: 'django-rq admin view (§4.2 #27)' },
+  { method: 'GET', path: /^\/django-rq\/$/, why: "django-rq's staff page (django_rq/urls.py@v2.10.3 rq_home), not a DRF view" },
+  { method: 'GET', path: /^\/django-rq\/stats\.json(\/\w*)?\/?$/, why: "django-rq's JSON view (rq_home_json), not a DRF view" },
   { method: 'GET', path: /^\/api\/stand-in\/results\/[\w-]+$/, why: 'result_url downloads: upstream excludes its download actions from the schema' },
 ];
 
@@ -470,6 +484,11 @@ export class CvatStandIn {
     const slow = this.faults.slow?.find(matches);
     if (slow) await this.delay(slow.delayMs);
 
+    if (this.faults.edgeRoutesToUi?.some((prefix) => url.pathname.startsWith(prefix))) {
+      record(200);
+      this.send(res, this.uiIndex());
+      return;
+    }
     const op = this.validator.match(method, url.pathname);
     if (!op) {
       const route = NON_SCHEMA_ROUTES.find((r) => r.method === method && r.path.test(url.pathname));
@@ -519,10 +538,7 @@ export class CvatStandIn {
   // ---------------------------------------------------------------- endpoints outside the schema
 
   private async nonSchema(method: string, url: URL, req: IncomingMessage, origin: string): Promise<Reply> {
-    if (url.pathname === '/') {
-      const html = '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title><script defer src="/assets/cvat-ui.min.js"></script></head><body><div id="root"></div></body></html>';
-      return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
-    }
+    if (url.pathname === '/') return this.uiIndex();
     if (url.pathname.startsWith('/assets/')) {
       if (url.pathname !== '/assets/cvat-ui.min.js') return { status: 404, buffer: Buffer.from('not found'), contentType: 'text/plain' };
       return { status: 200, buffer: Buffer.from('/* cvat-ui stand-in bundle */'), contentType: 'application/javascript' };
@@ -539,25 +555,8 @@ export class CvatStandIn {
       const ok = Object.values(report).every((v) => v === 'working');
       return { status: ok ? 200 : 500, json: report, contentType: 'application/json' };
     }
-    if (url.pathname === '/django-rq/stats.json') {
-      const user = this.authenticate(req);
-      if (!user?.superuser || req.headers.authorization !== undefined) return { status: 302, headers: { location: '/admin/login/?next=/django-rq/stats.json' } };
-      const queues = QUEUES.map((name, index) => ({
-        name,
-        jobs: 0,
-        oldest_job_timestamp: '-',
-        index,
-        connection_kwargs: { host: 'cvat-redis-inmem', port: 6379, db: 0 },
-        scheduler_pid: name === 'cleaning' ? 42 : null,
-        workers: this.faults.deadQueues?.includes(name) ? 0 : 1,
-        finished_jobs: 0,
-        started_jobs: 0,
-        deferred_jobs: 0,
-        failed_jobs: 0,
-        scheduled_jobs: 0,
-      }));
-      return { status: 200, json: { queues }, contentType: 'application/json' };
-    }
+    if (url.pathname === '/django-rq/') return this.djangoRqPage(req);
+    if (url.pathname.startsWith('/django-rq/stats.json')) return this.djangoRqStatsJson(req);
     // result downloads
     const user = this.authenticate(req);
     if (!user) throw fail(401, 'Authentication credentials were not provided.');
@@ -568,6 +567,55 @@ export class CvatStandIn {
     void method;
     void origin;
     return { status: 200, buffer: result.data, contentType: result.contentType };
+  }
+
+  /** The UI's index.html (cvat-ai/cvat@v2.73.0 cvat-ui/src/index.html: `<div id="root">`, the bundle injected by webpack). */
+  private uiIndex(): Reply {
+    const html = '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title></head><body><div id="root"></div><script defer src="/assets/cvat-ui.min.js"></script></body></html>';
+    return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
+  }
+
+  /** The live workers per queue, as django-rq's `get_statistics` counts them (`Worker.count(queue=queue)`). */
+  private rqStatistics(): { index: number; name: QueueName; workers: number }[] {
+    // django_rq/settings.py@v2.10.3 numbers RQ_QUEUES sorted by name.
+    return [...QUEUES].sort().map((name, index) => ({ index, name, workers: this.faults.deadQueues?.includes(name) ? 0 : 1 }));
+  }
+
+  /**
+   * `GET /django-rq/` (rq/django-rq@v2.10.3 django_rq/views.py `stats`, `@staff_member_required`): Django's
+   * session only (HTTP Basic is a DRF authenticator and does not apply); non-staff → 302 to the admin login;
+   * staff → django_rq/templates/django_rq/stats.html, whose queue rows are reproduced here.
+   */
+  private djangoRqPage(req: IncomingMessage): Reply {
+    const user = this.sessionUser(req);
+    if (!user?.superuser) return { status: 302, headers: { location: '/admin/login/?next=/django-rq/' } };
+    const cell = (href: string, text: string | number): string => `<th>\n<a href="${href}">\n    ${text}\n</a>\n</th>`;
+    const rows = this.rqStatistics().map(
+      (q) =>
+        `<tr class="row${(q.index % 2) + 1}">${cell(`/django-rq/queues/${q.index}/`, q.name)}${cell(`/django-rq/queues/${q.index}/`, 0)}<td>-</td>` +
+        `${cell(`/django-rq/queues/${q.index}/started/`, 0)}${cell(`/django-rq/queues/${q.index}/deferred/`, 0)}${cell(`/django-rq/queues/${q.index}/finished/`, 0)}` +
+        `${cell(`/django-rq/queues/${q.index}/failed/`, 0)}${cell(`/django-rq/queues/${q.index}/scheduled/`, 0)}<th><a href="/django-rq/workers/${q.index}/">\n    ${q.workers}\n</a>\n</th>` +
+        '<td>cvat_redis_inmem</td><td>6379</td><td>0</td></tr>',
+    );
+    const html = `<!DOCTYPE html><html><head><title>Queues | Django site admin</title></head><body><div id="content-main"><table id="results_list"><tbody>${rows.join('\n')}</tbody></table><p class="paginator"><a href="/django-rq/stats.json/" class="showall">View as JSON</a></p></div></body></html>`;
+    return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
+  }
+
+  /**
+   * `GET /django-rq/stats.json[/<token>]` as it behaves on CVAT v2.73.0 (django_rq/views.py@v2.10.3 `stats_json`):
+   * not staff and no matching token (CVAT sets no RQ_API_TOKEN) → 200 `{"error": true, …}`; a staff session →
+   * `JsonResponse(get_statistics())`, which fails on the redis-py 8 `Retry` object in `connection_kwargs`:
+   * Django's production 500 page.
+   */
+  private djangoRqStatsJson(req: IncomingMessage): Reply {
+    if (this.sessionUser(req)?.superuser) return djangoErrorPage(500);
+    return { status: 200, json: { error: true, description: 'Please configure API_TOKEN in settings.py before accessing this view.' }, contentType: 'application/json' };
+  }
+
+  /** The user of a Django session cookie (what `request.user` is for plain Django views). */
+  private sessionUser(req: IncomingMessage): User | undefined {
+    const sid = /(?:^|;\s*)sessionid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    return sid === undefined ? undefined : this.users.get(this.sessions.get(sid) ?? -1);
   }
 
   // ---------------------------------------------------------------- schema operations
