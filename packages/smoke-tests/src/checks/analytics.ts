@@ -2,11 +2,24 @@
  * Item 10 of issue 6: a client event travels Django → vector → ClickHouse and comes back out of the events
  * export (which runs on the export worker). Vector batches for about 10 s, so the export is repeated until the
  * event appears or the check's time runs out.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0):
+ * - cvat/apps/events/serializers.py `ClientEventsSerializer.to_internal_value`: an event's `source` defaults
+ *   to "client", and its `scope` must be in `ALLOWED_SCOPES[source]`, which has only a "client" entry; any
+ *   other source (e.g. "smoke-tests") is answered 400 `{"scope": ["Event scope **…** is not allowed from …"]}`.
+ *   So the event carries no `source`. `payload` must be a JSON string (`json.loads`), else 400.
+ * - cvat/apps/events/views.py `EventsViewSet.create` answers 201 with the validated events and logs them to
+ *   vector; `initiate_export` (`POST /api/events/export`, admin: `dump:events`) answers 202 `{rq_id}` and
+ *   runs on the export queue (`EventsExporter`, cvat/apps/events/export.py).
+ * - cvat/apps/events/export.py `_create_csv`: `SELECT * EXCEPT(remote_addr) FROM events WHERE source in
+ *   ('server', 'client') AND scope != 'send:exception' AND timestamp >= {from}`, written as CSV, so the
+ *   payload (which carries the run id) is in the export; `result_url` is `reverse("events-download-file",
+ *   request=…)?rq_id=…`, an absolute URL.
  */
 import { readFile } from 'node:fs/promises';
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
-import { sleep } from '../http/client';
+import { excerpt, sleep } from '../http/client';
 import type { CheckDefinition } from '../runner/types';
 import { downloadResult, waitForRequest } from './helpers';
 
@@ -30,10 +43,13 @@ export const analyticsEvents: CheckDefinition = {
     ctx.step('POST /api/events');
     const posted = await ctx.client.request('POST', '/api/events', {
       auth: ctx.admin,
-      json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, source: 'smoke-tests', payload: JSON.stringify({ marker }), duration: 0 }] },
+      json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, payload: JSON.stringify({ marker }), duration: 0 }] },
       signal: ctx.signal,
-      expect: 201,
     });
+    if (posted.status === 400) {
+      throw new SmokeError('assertion', `${posted.what} answered 400: the server's events serializer refused a client 'load:cvat' event: ${excerpt(posted.body)}`, { status: 400 });
+    }
+    if (posted.status !== 201) throw new SmokeError('http', `${posted.what} answered ${posted.status}, expected 201: ${excerpt(posted.body)}`, { status: posted.status });
     expectShape(posted.what, posted.body, { timestamp: match.string() });
     for (let round = 1; ; round++) {
       ctx.step(`events export, round ${round}`);

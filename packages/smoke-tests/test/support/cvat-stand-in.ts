@@ -27,6 +27,14 @@ import { OpenApiValidator, type MatchedOperation, type ParsedBody } from './open
 export const QUEUES = ['import', 'export', 'annotation', 'webhooks', 'notifications', 'quality_reports', 'cleaning', 'chunks', 'consensus'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/** The scopes cvat-ai/cvat@v2.73.0 cvat/apps/events/serializers.py `ClientEventsSerializer.ALLOWED_SCOPES["client"]` accepts. */
+const CLIENT_EVENT_SCOPES = new Set([
+  'load:cvat', 'load:job', 'save:job', 'load:workspace', 'send:exception', 'join:objects', 'change:frame', 'draw:object', 'paste:object',
+  'copy:object', 'propagate:object', 'drag:object', 'resize:object', 'delete:object', 'merge:objects', 'split:objects', 'group:objects',
+  'slice:object', 'zoom:image', 'fit:image', 'rotate:image', 'action:undo', 'action:redo', 'debug:info', 'run:annotations_action',
+  'click:element', 'user:activity',
+]);
+
 /** Simulated faults. */
 export interface StandInFaults {
   /** Queues no worker takes jobs from (their django-rq worker count is 0). */
@@ -242,7 +250,7 @@ export class CvatStandIn {
   private readonly webhooks = new Map<number, Webhook>();
   private readonly deliveries: Delivery[] = [];
   private readonly reports: { id: number; taskId: number; created: string }[] = [];
-  private readonly clickhouse: { timestamp: string; scope: string; payload: string; userId: number }[] = [];
+  private readonly clickhouse: { timestamp: string; scope: string; source: string; payload: string; userId: number }[] = [];
   private readonly mediaCache = new Set<string>();
   /** Jobs handed to each queue (for assertions). */
   readonly enqueued: Record<string, number> = {};
@@ -1317,16 +1325,30 @@ export class CvatStandIn {
     return { status: 202, json: { rq_id: rqId } };
   }
 
+  /**
+   * `POST /api/events` as cvat-ai/cvat@v2.73.0 cvat/apps/events/serializers.py `ClientEventsSerializer` validates
+   * it: `source` defaults to "client" and only "client" has allowed scopes; `payload` must parse as JSON.
+   */
   private postEvents(ctx: HandlerContext, user: User): Reply {
     this.authorize(user);
     const body = this.json(ctx) as { timestamp: string; events?: Record<string, unknown>[] };
-    const events = body.events ?? [];
+    const events: Record<string, unknown>[] = (body.events ?? []).map((event) => ({ ...event, source: event.source === undefined ? 'client' : event.source }));
     for (const event of events) {
-      if (!['load:cvat', 'send:exception', 'debug:info'].includes(String(event.scope)) && !String(event.scope).startsWith('click:')) throw fail(400, `scope ${String(event.scope)} is not a client scope`);
+      const source = event.source === null ? 'None' : String(event.source);
+      if (event.source !== 'client' || !CLIENT_EVENT_SCOPES.has(String(event.scope))) {
+        return { status: 400, json: { scope: [`Event scope **${String(event.scope)}** is not allowed from ${source}`] } };
+      }
+      try {
+        JSON.parse(event.payload === undefined ? '{}' : String(event.payload));
+      } catch {
+        return { status: 400, json: { payload: ['JSON payload is not valid in passed event'] } };
+      }
     }
     if (!this.faults.analyticsDown) {
       this.later(this.latency.vectorMs, () => {
-        for (const event of events) this.clickhouse.push({ timestamp: String(event.timestamp), scope: String(event.scope), payload: String(event.payload ?? ''), userId: user.id });
+        for (const event of events) {
+          this.clickhouse.push({ timestamp: String(event.timestamp), scope: String(event.scope), source: String(event.source), payload: String(event.payload ?? '{}'), userId: user.id });
+        }
       });
     }
     return { status: 201, json: { timestamp: body.timestamp, events: events.map((e) => ({ ...e, user_id: user.id, user_name: user.username })) } };
@@ -1338,7 +1360,8 @@ export class CvatStandIn {
     const from = ctx.query.get('from');
     const rqId = `action=export&target=events&id=${randomBytes(6).toString('hex')}`;
     this.enqueue('export', user, { type: 'export:events', target: 'events', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
-      const rows = this.clickhouse.filter((e) => from === null || e.timestamp >= from);
+      // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
+      const rows = this.clickhouse.filter((e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from));
       const csv = ['scope,timestamp,user_id,payload', ...rows.map((r) => `${r.scope},${r.timestamp},${r.userId},"${r.payload.replace(/"/g, '""')}"`)].join('\n');
       this.storeResult(rq, ctx.origin, Buffer.from(csv), 'text/csv');
     });
