@@ -124,7 +124,16 @@ type ProbeTarget = Pick<ProbeInput, 'type' | 'port' | 'path' | 'headers'>;
 type ProbeTiming = Required<Pick<ProbeInput, 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'>>;
 
 const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
-const SLOW_START: ProbeTiming = { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 };
+// Startup windows are period × failures. The pinned provider accepts at most 30 failures for every
+// probe kind (hashicorp/terraform-provider-azurerm@v4.55.0
+// internal/services/containerapps/helpers/container_apps.go, ContainerAppStartupProbeSchema:
+// `failure_count_threshold` IntBetween(1, 30)), so long windows come from a longer period.
+/** 300 s for kvrocks and ClickHouse (10 s × 30). */
+const SLOW_START: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 };
+/** 900 s for the server: the init job's migrations and collectstatic (30 s × 30). */
+const SERVER_START: ProbeTiming = { periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 30 };
+/** 600 s for Grafana, which installs its ClickHouse plugin at boot (20 s × 30). */
+const GRAFANA_START: ProbeTiming = { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 30 };
 
 // Liveness and readiness probes of one target (readiness every 10 s, liveness on `liveness`'s
 // timing, both after 3 failures), with a startup probe when the component boots slowly.
@@ -358,7 +367,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     // /api/server/about needs neither OPA nor the database; /api/server/health/ would deadlock
     // with OPA, which pulls its bundle from this server. The Host header must be in ALLOWED_HOSTS.
     // The startup probe allows 15 minutes for the init job's migrations and collectstatic.
-    probes: probesOf(SERVER_PROBE, { periodSeconds: 30, timeoutSeconds: 10 }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 }),
+    probes: probesOf(SERVER_PROBE, { periodSeconds: 30, timeoutSeconds: 10 }, SERVER_START),
     terminationGracePeriodSeconds: 60,
     dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.opa, N.clickhouse],
   },
@@ -403,7 +412,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(3000, true),
-    probes: probesOf({ type: 'http', port: 3000, path: '/api/health' }, { periodSeconds: 30 }, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 }),
+    probes: probesOf({ type: 'http', port: 3000, path: '/api/health' }, { periodSeconds: 30 }, GRAFANA_START),
     dependsOn: [N.clickhouse],
     configFiles: [
       { storage: S.config, path: 'grafana/provisioning/datasources/ds.yaml', source: 'config/grafana/provisioning/datasources/ds.yaml' },

@@ -19,8 +19,9 @@ export const CVAT_VERSION = 'v2.73.0';
  * 8 GiB in 0.25 vCPU steps, always 2 GiB per vCPU, and are checked as a sum over an app's
  * containers (one container per app here). azurerm limits `min_replicas` to 0-300 and
  * `max_replicas` to 1-300 (the portal limit; the CLI allows 1000, we follow azurerm). Probe ranges
- * are the azurerm validators. The ephemeral storage budget per replica depends on the CPU
- * allocation and is shared with the container's writable filesystem.
+ * are the validators of the pinned azurerm provider (v4.55.0), not the wider ranges of the ACA
+ * API. The ephemeral storage budget per replica depends on the CPU allocation and is shared with
+ * the container's writable filesystem.
  *
  * @see https://learn.microsoft.com/azure/container-apps/containers#allocations
  * @see https://learn.microsoft.com/azure/container-apps/quotas
@@ -64,11 +65,21 @@ export const ACA_LIMITS = {
   portMin: 1,
   portMax: 65535,
   tcpExposedPortsReserved: [80, 443],
-  /** Probe ranges (azurerm validators). */
+  /**
+   * Probe ranges of the pinned provider: `ContainerAppLivenessProbeSchema`,
+   * `ContainerAppReadinessProbeSchema` and `ContainerAppStartupProbeSchema` in
+   * hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
+   * validate `failure_count_threshold` 1-30 for all three kinds (readiness became 1-48 and startup
+   * 1-240 only in v4.66.0), `initial_delay` 0-60, `interval_seconds` 1-240, `timeout` 1-240,
+   * `port` 1-65535, readiness `success_count_threshold` 1-10 (not modelled: the provider default 3
+   * applies), `transport` TCP | HTTP | HTTPS and a non-empty `header.name`; `path` is not validated
+   * (an HTTP path must still start with "/"). `terraform validate` rejects anything outside them.
+   */
   probeLivenessFailureThresholdMax: 30,
-  probeReadinessFailureThresholdMax: 48,
-  probeStartupFailureThresholdMax: 240,
+  probeReadinessFailureThresholdMax: 30,
+  probeStartupFailureThresholdMax: 30,
   probeFailureThresholdMin: 1,
+  probeInitialDelaySecondsMin: 0,
   probeInitialDelaySecondsMax: 60,
   probePeriodSecondsMin: 1,
   probePeriodSecondsMax: 240,

@@ -574,28 +574,48 @@ export function probesForLongRunning(c: Catalogue): RuleIssue[] {
   return out;
 }
 
-/** Probe timings within the azurerm ranges (see `ACA_LIMITS`). */
+/**
+ * Probe fields within what the pinned azurerm provider accepts, so that `terraform validate` never
+ * fails on a probe: `failureThreshold` 1-30 for liveness, readiness and startup alike,
+ * `initialDelaySeconds` 0-60, `periodSeconds` 1-240, `timeoutSeconds` 1-240, header names not
+ * empty (see `ACA_LIMITS`). Applies to every component, enabled or not.
+ *
+ * @see hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
+ *   (`ContainerAppLivenessProbeSchema`, `ContainerAppReadinessProbeSchema`, `ContainerAppStartupProbeSchema`)
+ */
 export function probeRanges(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
   const L = ACA_LIMITS;
   const maxFailures = { liveness: L.probeLivenessFailureThresholdMax, readiness: L.probeReadinessFailureThresholdMax, startup: L.probeStartupFailureThresholdMax };
+  const provider = 'the range azurerm v4.55.0 validates';
   for (const x of c.components) {
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
       const p: Probe | undefined = x.probes[kind];
       if (!p) continue;
       const at = (f: string) => cpath(x, `probes.${kind}.${f}`);
       if (p.failureThreshold < L.probeFailureThresholdMin || p.failureThreshold > maxFailures[kind]) {
-        out.push(err('probeRanges', at('failureThreshold'), p.failureThreshold, `must be between ${L.probeFailureThresholdMin} and ${maxFailures[kind]} for a ${kind} probe`));
+        out.push(
+          err(
+            'probeRanges',
+            at('failureThreshold'),
+            p.failureThreshold,
+            `must be between ${L.probeFailureThresholdMin} and ${maxFailures[kind]} for a ${kind} probe (${provider}); lengthen periodSeconds for a longer window`,
+          ),
+        );
       }
-      if (p.initialDelaySeconds > L.probeInitialDelaySecondsMax) {
-        out.push(err('probeRanges', at('initialDelaySeconds'), p.initialDelaySeconds, `must be between 0 and ${L.probeInitialDelaySecondsMax}`));
+      if (p.initialDelaySeconds < L.probeInitialDelaySecondsMin || p.initialDelaySeconds > L.probeInitialDelaySecondsMax) {
+        out.push(err('probeRanges', at('initialDelaySeconds'), p.initialDelaySeconds, `must be between ${L.probeInitialDelaySecondsMin} and ${L.probeInitialDelaySecondsMax} (${provider})`));
       }
       if (p.periodSeconds < L.probePeriodSecondsMin || p.periodSeconds > L.probePeriodSecondsMax) {
-        out.push(err('probeRanges', at('periodSeconds'), p.periodSeconds, `must be between ${L.probePeriodSecondsMin} and ${L.probePeriodSecondsMax}`));
+        out.push(err('probeRanges', at('periodSeconds'), p.periodSeconds, `must be between ${L.probePeriodSecondsMin} and ${L.probePeriodSecondsMax} (${provider})`));
       }
       if (p.timeoutSeconds < L.probeTimeoutSecondsMin || p.timeoutSeconds > L.probeTimeoutSecondsMax) {
-        out.push(err('probeRanges', at('timeoutSeconds'), p.timeoutSeconds, `must be between ${L.probeTimeoutSecondsMin} and ${L.probeTimeoutSecondsMax}`));
+        out.push(err('probeRanges', at('timeoutSeconds'), p.timeoutSeconds, `must be between ${L.probeTimeoutSecondsMin} and ${L.probeTimeoutSecondsMax} (${provider})`));
       }
+      (p.headers ?? []).forEach((h, i) => {
+        // azurerm checks `StringIsNotEmpty`; a blank name is not an HTTP header either.
+        if (h.name.trim() === '') out.push(err('probeRanges', at(`headers[${i}].name`), h.name, 'must not be empty or blank (azurerm requires a header name)'));
+      });
     }
   }
   return out;
@@ -887,7 +907,7 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(uniqueExposedTcpPorts, 'TCP exposed ports are explicit, allowed and unique.'),
   namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181 and every backend points CVAT_OPA_URL at it.'),
   namedRule(probesForLongRunning, 'Apps with ingress have liveness and readiness probes on their port.'),
-  namedRule(probeRanges, 'Probe timings are within the azurerm ranges.'),
+  namedRule(probeRanges, 'Probe fields are within the pinned azurerm v4.55.0 ranges (failures 1-30 for every kind).'),
   namedRule(noStatefulStoreOnSmb, 'No store writes to an SMB share.'),
   namedRule(backendMountsShared, 'Server and workers share data, keys and logs on SMB or NFS, read-write.'),
   namedRule(mountOptionsOnSmbOnly, 'Mount options only on SMB storages (warning).'),

@@ -165,25 +165,30 @@ export const IngressSchema = v.strictObject({
 
 /** A header sent with an HTTP probe. */
 export const ProbeHeaderSchema = v.strictObject({
-  name: req(nonEmpty, 'Header name, e.g. `Host`.'),
+  name: req(nonEmpty, 'Header name, e.g. `Host` (not empty: azurerm `header.name` is `StringIsNotEmpty`).'),
   value: req(v.string(), 'Header value.'),
 });
 
 /**
- * A health probe. ACA supports HTTP(S) and TCP probes only (no exec), so containers without a
- * listening port (the RQ workers) cannot be probed; see docs/catalogue.md.
+ * A health probe. ACA supports HTTP(S) and TCP probes only (no exec). The ranges of the numeric
+ * fields are those of the pinned provider (`ACA_LIMITS`, checked by the rule `probeRanges`).
  *
  * @see https://learn.microsoft.com/azure/container-apps/health-probes
+ * @see hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
  */
 export const ProbeSchema = v.strictObject({
   type: req(v.picklist(['http', 'tcp']), 'Probe transport.'),
   port: req(port, 'Container port to probe (normally the ingress target port).'),
   path: maybe(v.pipe(v.string(), v.startsWith('/', 'must start with /')), 'HTTP path (http probes only).'),
   headers: maybe(v.array(ProbeHeaderSchema), 'Extra HTTP headers, e.g. a `Host` that Django\'s ALLOWED_HOSTS accepts.'),
-  initialDelaySeconds: opt(wholeNonNegative, 'Seconds before the first probe (liveness: 0-60).', 0),
-  periodSeconds: opt(wholeNonNegative, 'Seconds between probes (1-240).', 10),
-  timeoutSeconds: opt(wholeNonNegative, 'Seconds before a probe times out (1-240).', 5),
-  failureThreshold: opt(wholeNonNegative, 'Consecutive failures before acting (liveness 1-30, readiness 1-48, startup 1-240).', 3),
+  initialDelaySeconds: opt(wholeNonNegative, 'Seconds before the first probe (0-60, azurerm v4.55.0 `initial_delay`).', 0),
+  periodSeconds: opt(wholeNonNegative, 'Seconds between probes (1-240, azurerm v4.55.0 `interval_seconds`).', 10),
+  timeoutSeconds: opt(wholeNonNegative, 'Seconds before a probe times out (1-240, azurerm v4.55.0 `timeout`).', 5),
+  failureThreshold: opt(
+    wholeNonNegative,
+    'Consecutive failures before acting: 1-30 for liveness, readiness and startup (azurerm v4.55.0 `failure_count_threshold`); a longer startup window needs a longer period, not more failures.',
+    3,
+  ),
 });
 /** See {@link ProbeSchema}. */
 export type Probe = DeepReadonly<v.InferOutput<typeof ProbeSchema>>;

@@ -151,6 +151,22 @@ describe('the default catalogue', () => {
     expect(comp(c, 'cvat-server').probes.startup).toBeDefined();
   });
 
+  it('keeps the startup windows (period × failures) within 30 failures, the azurerm v4.55.0 maximum', () => {
+    const window = (name: string) => {
+      const p = comp(c, name).probes.startup!;
+      expect(p.failureThreshold, name).toBeLessThanOrEqual(30);
+      return p.initialDelaySeconds + p.periodSeconds * p.failureThreshold;
+    };
+    // server: migrations + collectstatic by the init job; Grafana installs its plugin at boot
+    expect(window('cvat-server')).toBe(900);
+    expect(window('grafana')).toBe(600);
+    expect(window('cvat-redis-ondisk')).toBe(300);
+    expect(window('clickhouse')).toBe(300);
+    for (const x of c.components) {
+      for (const p of Object.values(x.probes)) expect(p?.failureThreshold ?? 1, x.name).toBeLessThanOrEqual(30);
+    }
+  });
+
   it('has Grafana optional and off, analytics optional and on', () => {
     expect(comp(c, 'grafana')).toMatchObject({ optional: true, enabled: false });
     expect(comp(c, 'clickhouse')).toMatchObject({ optional: true, enabled: true });

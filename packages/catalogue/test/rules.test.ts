@@ -158,14 +158,23 @@ const CASES: Case[] = [
   { name: 'a probe on the wrong port', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.port', says: 'targetPort (8000)', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.port = 80)) },
   { name: 'an http probe without a path', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.path', catalogue: () => changed((c) => delete comp(c, 'cvat-ui').probes.liveness!.path) },
   { name: 'a tcp probe with a path', rule: 'probesForLongRunning', path: 'components.opa.probes.liveness', catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.type = 'tcp')) },
+  // probe ranges: hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
   { name: 'a liveness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', says: 'between 1 and 30', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 31)) },
-  { name: 'a readiness failure threshold of 49', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', says: 'between 1 and 48', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 49)) },
-  { name: 'a startup failure threshold of 241', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.failureThreshold', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 241)) },
-  { name: 'a failure threshold of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 0)) },
+  { name: 'a readiness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', says: 'between 1 and 30 for a readiness probe', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 31)) },
+  { name: 'a startup failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.failureThreshold', says: 'between 1 and 30 for a startup probe', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 31)) },
+  { name: 'a startup failure threshold of 90 (the old server value)', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.failureThreshold', says: 'lengthen periodSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 90)) },
+  { name: 'a startup failure threshold of 60 on a disabled component', rule: 'probeRanges', path: 'components.grafana.probes.startup.failureThreshold', catalogue: () => changed((c) => (comp(c, 'grafana').probes.startup!.failureThreshold = 60)) },
+  { name: 'a liveness failure threshold of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', says: 'between 1 and 30', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 0)) },
+  { name: 'a readiness failure threshold of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 0)) },
+  { name: 'a startup failure threshold of 0', rule: 'probeRanges', path: 'components.clickhouse.probes.startup.failureThreshold', catalogue: () => changed((c) => (comp(c, 'clickhouse').probes.startup!.failureThreshold = 0)) },
   { name: 'a probe period of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.periodSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 0)) },
-  { name: 'a probe period of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.periodSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 241)) },
-  { name: 'a probe timeout of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.timeoutSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.timeoutSeconds = 241)) },
+  { name: 'a probe period of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.periodSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 241)) },
+  { name: 'a startup period of 241', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.periodSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.periodSeconds = 241)) },
+  { name: 'a probe timeout of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.timeoutSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.timeoutSeconds = 0)) },
+  { name: 'a probe timeout of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.timeoutSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.timeoutSeconds = 241)) },
   { name: 'an initial delay of 61', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.initialDelaySeconds', says: 'between 0 and 60', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.initialDelaySeconds = 61)) },
+  { name: 'a startup initial delay of 61', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.initialDelaySeconds', says: 'between 0 and 60', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.initialDelaySeconds = 61)) },
+  { name: 'a blank probe header name', rule: 'probeRanges', path: 'components.cvat-server.probes.readiness.headers[0].name', says: 'header name', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.readiness!.headers![0]!.name = ' ')) },
   // storage
   { name: 'kvrocks data on SMB', rule: 'noStatefulStoreOnSmb', path: 'components.cvat-redis-ondisk.mounts[0].storage', says: 'must not be an SMB share', catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.kind = 'smb')) },
   { name: 'ClickHouse data on the data share', rule: 'noStatefulStoreOnSmb', path: 'components.clickhouse.mounts[0].storage', catalogue: () => changed((c) => (comp(c, 'clickhouse').mounts[0]!.storage = 'cvat-data')) },
@@ -288,14 +297,17 @@ describe('rule bounds', () => {
     expect(only(add(`a${'b'.repeat(32)}`), storageNameFormat)).toHaveLength(1);
   });
 
-  it('accepts probe thresholds at their maxima (liveness 30, readiness 48, startup 240) and timings at 1 and 240', () => {
-    const c = changed((x) => {
-      const ui = comp(x, 'cvat-ui');
-      ui.probes.liveness = { ...ui.probes.liveness!, failureThreshold: 30, periodSeconds: 240, timeoutSeconds: 1, initialDelaySeconds: 60 };
-      ui.probes.readiness = { ...ui.probes.readiness!, failureThreshold: 48, periodSeconds: 1, timeoutSeconds: 240 };
-      comp(x, 'cvat-server').probes.startup!.failureThreshold = 240;
-    });
-    expect(probeRanges(c)).toEqual([]);
+  it('accepts every probe field at both ends of the azurerm v4.55.0 ranges (failures 1 and 30 for each kind, timings 1 and 240, delay 0 and 60)', () => {
+    for (const failureThreshold of [ACA_LIMITS.probeFailureThresholdMin, 30]) {
+      const c = changed((x) => {
+        const ui = comp(x, 'cvat-ui');
+        ui.probes.liveness = { ...ui.probes.liveness!, failureThreshold, periodSeconds: 240, timeoutSeconds: 1, initialDelaySeconds: 60 };
+        ui.probes.readiness = { ...ui.probes.readiness!, failureThreshold, periodSeconds: 1, timeoutSeconds: 240, initialDelaySeconds: 0 };
+        comp(x, 'cvat-server').probes.startup!.failureThreshold = failureThreshold;
+      });
+      expect(probeRanges(c)).toEqual([]);
+    }
+    expect([ACA_LIMITS.probeLivenessFailureThresholdMax, ACA_LIMITS.probeReadinessFailureThresholdMax, ACA_LIMITS.probeStartupFailureThresholdMax]).toEqual([30, 30, 30]);
   });
 
   it('finds the env index the messages point at', () => {

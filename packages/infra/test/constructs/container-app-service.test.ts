@@ -51,7 +51,7 @@ describe('ContainerAppService', () => {
       probes: {
         liveness: Probe.http({ port: 8080, path: '/health', headers: [{ name: 'Host', value: 'web' }], periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5, initialDelaySeconds: 3 }),
         readiness: Probe.tcp({ port: 8080 }),
-        startup: Probe.http({ port: 8080, path: '/ready', failureThreshold: 100 }),
+        startup: Probe.http({ port: 8080, path: '/ready', failureThreshold: 30 }),
       },
       scaleRules: [ScaleRule.redisList({ name: 'rq-import', address: 'redis:6379', listName: 'rq:queue:import', listLength: 2, passwordSecretName: 'db-password' }), ScaleRule.http('http', 50)],
       revisionMode: RevisionMode.MULTIPLE,
@@ -91,7 +91,7 @@ describe('ContainerAppService', () => {
       { transport: 'HTTP', port: 8080, path: '/health', initial_delay: 3, interval_seconds: 30, timeout: 10, failure_count_threshold: 5, header: [{ name: 'Host', value: 'web' }] },
     ]);
     expect(container.readiness_probe).toEqual([{ transport: 'TCP', port: 8080, initial_delay: 0, interval_seconds: 10, timeout: 5, failure_count_threshold: 3 }]);
-    expect(container.startup_probe[0]).toMatchObject({ path: '/ready', failure_count_threshold: 100 });
+    expect(container.startup_probe[0]).toMatchObject({ path: '/ready', failure_count_threshold: 30 });
     expect(template.custom_scale_rule).toEqual([
       {
         name: 'rq-import',
