@@ -155,7 +155,8 @@ export function edgeUrls(config: EnvironmentConfig): EdgeUrls {
 
 /**
  * The value a platform reference takes in an environment. `edge.numProxies` is
- * `cvatNumProxies` for this edge mode and the default server ingress (2 for `vm`, 1 for `none`). `resolveCatalogue` substitutes all of them except
+ * `cvatNumProxies` for this edge mode and the default server ingress (1 for `vm`, 0 for `none`).
+ * `resolveCatalogue` substitutes all of them except
  * `postgres.host`, which infra renders from the server resource; this function gives
  * its expected value (the server FQDN) for code that never sees Terraform (ops-cli, tests).
  */

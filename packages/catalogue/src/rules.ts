@@ -772,12 +772,13 @@ export function edgeDerivedHosts(c: Catalogue): RuleIssue[] {
 }
 
 /**
- * CVAT_NUM_PROXIES (DRF `NUM_PROXIES`, the client address for throttling) counts the HTTP proxies
- * that append to `X-Forwarded-For`: the nginx inside the server image, the edge VM when it is
- * enabled, and the environment ingress when the server has HTTP ingress (TCP ingress appends
- * nothing); see `cvatNumProxies`. Every CVAT backend defines it, as a
- * `platformRef: edge.numProxies` or as that number. Too high lets a client pick its own
- * throttling identity; too low throttles every user as a proxy's address.
+ * CVAT_NUM_PROXIES counts the HTTP proxies in front of the server container that append to
+ * `X-Forwarded-For`: the edge VM when it is enabled, and the environment ingress when the server
+ * has HTTP ingress (TCP ingress appends nothing); see `cvatNumProxies`. The nginx inside the
+ * image is not counted here: the v2.73 entrypoint adds it for `run server`
+ * (cvat-ai/cvat@v2.73.0 backend_entrypoint.sh, `account_for_internal_proxy`). Every CVAT backend
+ * defines it, as a `platformRef: edge.numProxies` or as that number. Too high lets a client pick
+ * its own throttling identity; too low throttles every user as a proxy's address.
  */
 export function numProxiesMatchesEdge(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
@@ -785,7 +786,9 @@ export function numProxiesMatchesEdge(c: Catalogue): RuleIssue[] {
   const edge = on.some((x) => x.role === 'edge');
   const server = on.find((x) => x.role === 'service' && isCvatBackend(x));
   const want = String(cvatNumProxies(edge, server?.ingress?.transport));
-  const why = `the server image's nginx${edge ? ', the edge VM' : ''}${server?.ingress?.transport === 'http' ? ' and the HTTP ingress' : ''} append to X-Forwarded-For`;
+  const http = server?.ingress?.transport === 'http';
+  const counted = [edge ? 'the edge VM' : '', http ? 'the HTTP ingress' : ''].filter(Boolean);
+  const why = `${counted.length ? `${counted.join(' and ')} in front of the server` : 'no proxy in front of the server'}; the entrypoint adds the image's own nginx`;
   for (const x of on.filter(isCvatBackend)) {
     const found = findEnv(x, 'CVAT_NUM_PROXIES');
     if (!found) {
@@ -917,7 +920,7 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(postgresSettingsComplete, 'Backends set CVAT_POSTGRES_* with the password from a secret.'),
   namedRule(secretsNotPlaintext, 'Sensitive variables come from secrets.'),
   namedRule(edgeDerivedHosts, 'ALLOWED_HOSTS, CVAT_HOST and CVAT_BASE_URL derive from the edge hostname.'),
-  namedRule(numProxiesMatchesEdge, 'CVAT_NUM_PROXIES counts the proxies appending to X-Forwarded-For (image nginx, edge VM, HTTP ingress).'),
+  namedRule(numProxiesMatchesEdge, 'CVAT_NUM_PROXIES counts the proxies in front of the server container (edge VM, HTTP ingress); the entrypoint adds the image nginx.'),
   namedRule(analyticsConsistent, 'CVAT_ANALYTICS matches whether ClickHouse is enabled.'),
   namedRule(pinnedImageTags, 'Image tags are pinned.'),
   namedRule(cvatImagesShareVersion, 'CVAT images use cvatVersion.'),

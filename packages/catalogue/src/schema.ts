@@ -39,9 +39,9 @@ export type ComponentRole = v.InferOutput<typeof ComponentRoleSchema>;
  * - `edge.host`, `edge.baseUrl`, `edge.allowedHosts`, `edge.analyticsUrl`: resolved to values from
  *   the edge hostname (`edgeUrls`), so `CVAT_HOST`, `CVAT_BASE_URL`, `ALLOWED_HOSTS` and Grafana's
  *   root URL can never disagree.
- * - `edge.numProxies`: `CVAT_NUM_PROXIES`, the number of HTTP proxies that append to
- *   `X-Forwarded-For` before Django (see `cvatNumProxies`): 2 with the Traefik VM (Traefik and the
- *   image's nginx), 1 with `edge.mode: none`.
+ * - `edge.numProxies`: `CVAT_NUM_PROXIES`, the number of HTTP proxies in front of the server
+ *   container that append to `X-Forwarded-For` (see `cvatNumProxies`; the v2.73 entrypoint adds
+ *   one for the image's own nginx): 1 with the Traefik VM, 0 with `edge.mode: none`.
  */
 export const PlatformRefSchema = v.picklist([
   'postgres.host',

@@ -172,7 +172,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '1',
     ours: 'platform:edge.numProxies',
     reason:
-      'Derived from the edge mode: every proxy that appends to X-Forwarded-For counts, so 2 behind the Traefik VM (Traefik and the nginx inside the server image) and 1 with edge.mode none. Compose\'s 1 leaves out that nginx, so DRF sees every client as Traefik. The ACA ingress is TCP for the server and appends nothing (rule numProxiesMatchesEdge).',
+      'Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image\'s own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).',
   },
   {
     components: ['cvat-server', 'cvat-init'],

@@ -11,6 +11,8 @@ import {
   defaultCatalogue,
   explainDifferences,
   interpolateCompose,
+  parseEnvironmentConfig,
+  platformValue,
   type UpstreamDeviation,
 } from '../src/index';
 import { changed, comp } from './support/catalogue';
@@ -111,6 +113,17 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     const c = changed((x) => (comp(x, 'edge').image.tag = 'v3.6'));
     const { stale } = explainDifferences(compareWithCompose(composeText, c).differences);
     expect(stale.map((s) => [s.component, s.deviation.aspect])).toEqual([['edge', 'image']]);
+  });
+
+  it('derives CVAT_NUM_PROXIES as upstream counts it: behind the edge VM (one proxy, like compose\'s Traefik) it equals compose\'s value', () => {
+    // compose and cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (numProxies: 1) count the proxies in front of
+    // the server container; backend_entrypoint.sh adds the image's nginx for `run server`.
+    const composeValue = interpolateCompose(String((compose.services.cvat_server as unknown as { environment: Record<string, unknown> }).environment.CVAT_NUM_PROXIES));
+    const vm = parseEnvironmentConfig({ name: 'dev', edge: { acmeEmail: 'ops@example.com' } });
+    const none = parseEnvironmentConfig({ name: 'dev', edge: { mode: 'none', hostname: 'cvat.corp.example' } });
+    expect(composeValue).toBe('1');
+    expect(platformValue(vm.value!, 'edge.numProxies')).toBe(composeValue);
+    expect(platformValue(none.value!, 'edge.numProxies')).toBe('0');
   });
 
   it('interpolates compose variables the way docker compose does with an empty shell', () => {

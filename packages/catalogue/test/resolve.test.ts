@@ -92,21 +92,23 @@ describe('resolveCatalogue', () => {
     expect(env(c, 'cvat-server', 'CVAT_HOST')).toMatchObject({ value: 'cvat.corp.example' });
   });
 
-  it('derives CVAT_NUM_PROXIES from the edge mode on every backend: 2 behind the edge VM (Traefik and the image nginx), 1 without it', () => {
+  it('derives CVAT_NUM_PROXIES from the edge mode on every backend: 1 behind the edge VM (as compose), 0 without it', () => {
+    // Counts the proxies in front of the server container; the v2.73 entrypoint adds the image's
+    // nginx (cvat-ai/cvat@v2.73.0 backend_entrypoint.sh, account_for_internal_proxy).
     const numProxies = (c: Catalogue) =>
       c.components.filter((x) => x.image.repository === 'cvat/server').map((x) => [x.name, x.env.find((e) => e.name === 'CVAT_NUM_PROXIES')]);
     const vm = numProxies(resolved());
     expect(vm).toHaveLength(10);
-    for (const [, e] of vm) expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '2', derivedFrom: 'edge.numProxies' });
+    for (const [, e] of vm) expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' });
     for (const [, e] of numProxies(resolved({ edge: { mode: 'none', hostname: 'cvat.corp.example' } }))) {
-      expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' });
+      expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '0', derivedFrom: 'edge.numProxies' });
     }
   });
 
   it('rejects a CVAT_NUM_PROXIES override that does not match the proxies in front of the server', () => {
-    const r = resolveCatalogue(config({ components: { 'cvat-server': { env: { CVAT_NUM_PROXIES: '1' } } } }));
+    const r = resolveCatalogue(config({ components: { 'cvat-server': { env: { CVAT_NUM_PROXIES: '2' } } } }));
     expect(r.errors).toContainEqual(
-      expect.objectContaining({ rule: 'numProxiesMatchesEdge', path: expect.stringMatching(/^components\.cvat-server\.env\[\d+\]$/), message: expect.stringContaining('must be "2"') }),
+      expect.objectContaining({ rule: 'numProxiesMatchesEdge', path: expect.stringMatching(/^components\.cvat-server\.env\[\d+\]$/), message: expect.stringContaining('must be "1"') }),
     );
   });
 
