@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DeployError } from './errors';
 
@@ -44,6 +45,12 @@ export interface DeployArgs {
   readonly lockTimeoutSeconds: number;
   /** `--verbose`: stream terraform's plan output as well. @default false */
   readonly verbose: boolean;
+  /** `--skip-preflight`: deploy without the preflight checks (prints a warning). @default false */
+  readonly skipPreflight: boolean;
+  /** `--deployer-ip`: this machine's egress address for the preflight adminCidrs check. */
+  readonly deployerIp?: string;
+  /** `--detect-ip`: let preflight ask an echo service for the egress address. @default false */
+  readonly detectIp: boolean;
   readonly help: boolean;
 }
 
@@ -51,7 +58,8 @@ export interface DeployArgs {
 export const DEPLOY_USAGE = `Usage: node dist/deploy/cli.js <command> [options]
 
 Commands:
-  deploy            init, plan, confirm and apply every stack in dependency order (foundation → apps → edge),
+  deploy            run the preflight checks (see node dist/preflight/cli.js --help), then
+                    init, plan, confirm and apply every stack in dependency order (foundation → apps → edge),
                     then run the cvat-init migration job when the CVAT version changed and,
                     once per environment, ensure the CVAT superuser (second cvat-init execution)
   plan              init and plan every stack; changes nothing
@@ -78,10 +86,14 @@ Options:
                             (only for provider-free test stacks)
   --json                    print the run report as JSON on stdout (progress stays on stderr)
   --verbose                 also stream terraform's plan output
+  --deployer-ip <address>   deploy: this machine's egress address, checked by preflight against adminCidrs
+  --detect-ip               deploy: let preflight ask https://api.ipify.org for that address
+  --skip-preflight          deploy: skip the preflight checks run before the first plan (prints a warning)
   --help, -h                show this help
 
 Exit codes: 0 done, 1 a step failed (stack and step named), 2 bad arguments or input,
-            3 missing terraform/credentials/subscription (nothing changed), 4 not confirmed.
+            3 missing terraform/credentials/subscription or a failed preflight check (nothing changed),
+            4 not confirmed.
 `;
 
 /**
@@ -115,6 +127,9 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         json: { type: 'boolean' },
         'lock-timeout': { type: 'string' },
         verbose: { type: 'boolean' },
+        'skip-preflight': { type: 'boolean' },
+        'deployer-ip': { type: 'string' },
+        'detect-ip': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -151,6 +166,15 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   if ((values.replace?.length ?? 0) > 0 && cmd !== 'deploy' && cmd !== 'plan') {
     throw new DeployError('USAGE', `'--replace' applies to deploy and plan, not ${cmd}`);
   }
+  for (const flag of ['skip-preflight', 'deployer-ip', 'detect-ip'] as const) {
+    if (values[flag] !== undefined && cmd !== 'deploy') throw new DeployError('USAGE', `'--${flag}' applies to deploy (preflight runs before its first plan), not ${cmd}`);
+  }
+  if (values['skip-preflight'] && (values['deployer-ip'] !== undefined || values['detect-ip'])) {
+    throw new DeployError('USAGE', "'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip': the address is only checked by preflight");
+  }
+  if (values['deployer-ip'] !== undefined && values['detect-ip']) throw new DeployError('USAGE', "'--deployer-ip' and '--detect-ip' cannot be used together: give the address or ask for it");
+  const deployerIp = values['deployer-ip']?.trim();
+  if (deployerIp !== undefined && !isIP(deployerIp)) throw new DeployError('USAGE', `'--deployer-ip' (${values['deployer-ip']}) must be an IP address such as 198.51.100.7`);
   return {
     command: cmd,
     env: values.env ?? (env.CVAT_ENV || undefined),
@@ -169,6 +193,9 @@ export function parseDeployArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     json: values.json ?? false,
     lockTimeoutSeconds,
     verbose: values.verbose ?? false,
+    skipPreflight: values['skip-preflight'] ?? false,
+    deployerIp,
+    detectIp: values['detect-ip'] ?? false,
     help,
   };
 }

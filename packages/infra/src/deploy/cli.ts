@@ -15,6 +15,9 @@ import { type RunReport, runOrchestrator, type StackReport } from './orchestrato
 import { createAzRunner, runStateBootstrap } from './state-bootstrap';
 import { createTerraformRunner, findBinary, type TerraformRunner } from './terraform';
 import { defaultStateRoot, initJobRecordFile, legacyInitJobRecordFile, legacyStateFile } from '../state-paths';
+import type { PreflightEndpoints, PreflightRequest } from '../preflight/preflight';
+import type { PreflightReport } from '../preflight/run';
+import type { TokenCredential } from '@azure/identity';
 
 /** Root of the infra package, from both `src/deploy` and `dist/deploy`. */
 export const INFRA_PACKAGE_ROOT = resolve(__dirname, '..', '..');
@@ -42,6 +45,10 @@ export interface DeployIo {
    * or foreign cdktf.out. @default the infra synth (`runSynth`), in-process
    */
   readonly synth?: (env: string, outDir: string) => Promise<void>;
+  /** The preflight `deploy` runs before its first plan. @default `preflight` of src/preflight (ARM calls) */
+  readonly preflight?: (request: PreflightRequest) => Promise<PreflightReport>;
+  /** Endpoints and credential of the default preflight (tests). @default - public endpoints, the detected credential */
+  readonly preflightEndpoints?: PreflightEndpoints & { readonly credential?: TokenCredential };
 }
 
 interface InitJobReport {
@@ -52,7 +59,8 @@ interface InitJobReport {
   readonly superuser?: { readonly status: 'not-needed' | 'ran'; readonly reason: string; readonly outcome?: SuperuserOutcome };
 }
 
-function loadConfig(args: DeployArgs, io: DeployIo): { config: EnvironmentConfig; catalogue: Catalogue; source: string } {
+/** Loads and validates the environment `--env` names and resolves its catalogue (also used by the preflight CLI). */
+export function loadConfig(args: Pick<DeployArgs, 'env'>, io: Pick<DeployIo, 'cwd'>): { config: EnvironmentConfig; catalogue: Catalogue; source: string } {
   const name = args.env ?? 'example';
   const loaded = loadEnvironmentConfig(name, { cwd: io.cwd });
   if (!loaded.value) throw new DeployError('BAD_INPUT', `environment '${name}' is invalid; nothing was changed:\n${formatIssues(loaded.errors)}`);
@@ -77,12 +85,12 @@ function synthesizedResourceGroups(manifest: Manifest): string[] {
  * otherwise synthesizes it. Nx runs `synth` for the default environment before `deploy`, so a
  * `--env dev` deploy normally re-synthesizes here.
  */
-async function ensureSynthesized(
+export async function ensureSynthesized(
   outDir: string,
   config: EnvironmentConfig,
   envSpec: string,
   configFile: string | undefined,
-  io: DeployIo,
+  io: Pick<DeployIo, 'cwd' | 'synth'>,
   log: (l: string) => void,
 ): Promise<Manifest> {
   const expected = resourceNames(config).resourceGroup;
@@ -266,6 +274,51 @@ function initJobHook(options: {
   };
 }
 
+/**
+ * Runs the preflight checks before the first plan of a deploy: any failed check stops it (exit 3) with
+ * each fix in one line, before terraform is started. `--skip-preflight` skips them with a warning;
+ * `--skip-credential-check` skips them because they need credentials.
+ */
+async function deployPreflight(
+  args: DeployArgs,
+  io: DeployIo,
+  ctx: { config: EnvironmentConfig; catalogue: Catalogue; stacks: PreflightRequest['stacks']; auth?: { subscriptionId: string; credential: () => TokenCredential }; log: (l: string) => void },
+): Promise<void> {
+  const { config, log } = ctx;
+  if (args.skipPreflight) {
+    log('preflight: WARNING: skipped (--skip-preflight); provider registrations, global names, SKUs, quota and the deployer address are not checked, so such a problem surfaces as a failed apply');
+    return;
+  }
+  if (!ctx.auth) {
+    log('preflight: skipped (--skip-credential-check): the checks need Azure credentials');
+    return;
+  }
+  // Loaded only for a deploy: the checks pull in the ARM SDK clients on first use.
+  const run = io.preflight ?? (await import('../preflight/preflight.js')).preflight;
+  const { credential: _seam, ...endpoints } = io.preflightEndpoints ?? {};
+  const report = await run({
+    config,
+    catalogue: ctx.catalogue,
+    stacks: ctx.stacks,
+    subscriptionId: ctx.auth.subscriptionId,
+    credential: ctx.auth.credential(),
+    deployerIp: args.deployerIp,
+    detectIp: args.detectIp,
+    log,
+    ...endpoints,
+  });
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  log(`preflight: ${report.counts.pass} passed, ${report.counts.fail} failed, ${report.counts.skip} skipped`);
+  if (failed.length) {
+    throw new DeployError(
+      'PREFLIGHT_FAILED',
+      `preflight: ${failed.length} check${failed.length === 1 ? '' : 's'} failed, so nothing was planned or changed:\n` +
+        failed.map((c) => `  - ${c.id}: ${c.detail}\n    fix: ${c.fix ?? 'see above'}`).join('\n') +
+        `\nFix and rerun (npx nx run infra:preflight -- --env ${config.name} checks without deploying); --skip-preflight deploys anyway.`,
+    );
+  }
+}
+
 function formatRun(run: RunReport): string[] {
   const lines = [`${run.command} ${run.ok ? 'finished' : 'stopped'}:`];
   for (const s of run.stacks) {
@@ -305,12 +358,14 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
   }
   const childEnv: NodeJS.ProcessEnv = { ...io.env };
   let initClient: (() => InitJobClient) | undefined;
+  let preflightAuth: { subscriptionId: string; credential: () => TokenCredential } | undefined;
   if (!args.skipCredentialCheck) {
     const creds = detectAzureCredentials(io.env, profile);
     if (!creds.ok) throw new DeployError('CREDENTIALS_MISSING', credentialsMissingMessage(creds.problems));
     const subscriptionId = resolveSubscription(config.subscriptionId, io.env, source, profile);
     childEnv.ARM_SUBSCRIPTION_ID = subscriptionId;
     log(`azure: ${creds.credential.detail}; subscription ${subscriptionId}`);
+    preflightAuth = { subscriptionId, credential: () => io.preflightEndpoints?.credential ?? createTokenCredential(creds.credential, io.env) };
     if (args.command === 'deploy' && !args.skipInitJob) {
       if (io.initJobClient) initClient = () => io.initJobClient!;
       else {
@@ -346,6 +401,7 @@ async function run(args: DeployArgs, io: DeployIo): Promise<number> {
     log(`[${s.name}] ${formatBackend(backend)}`);
   }
   checkLocalStateOwnership(manifest, config.name, names.resourceGroup);
+  if (args.command === 'deploy') await deployPreflight(args, io, { config, catalogue, stacks: [...stackJsons.values()], auth: preflightAuth, log });
 
   const runner: TerraformRunner = createTerraformRunner(binary, childEnv);
   const version = await runner.run(['version', '-json'], { cwd: io.cwd });

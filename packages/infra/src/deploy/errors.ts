@@ -10,7 +10,7 @@ export const EXIT_CODES = {
   failed: 1,
   /** Bad command-line arguments or bad input (config, manifest, price table). Nothing was changed. */
   usage: 2,
-  /** A precondition is missing: terraform binary, Azure credentials, subscription. Nothing was changed. */
+  /** A precondition is missing: terraform binary, Azure credentials, subscription, or a preflight check failed. Nothing was changed. */
   precondition: 3,
   /** The user declined the confirmation, or confirmation was needed but no terminal was available. */
   notConfirmed: 4,
@@ -29,7 +29,8 @@ export type DeployErrorCode =
   | 'NOT_CONFIRMED'
   | 'INIT_JOB_FAILED'
   | 'SUPERUSER_FAILED'
-  | 'DATA_LOSS_GUARD';
+  | 'DATA_LOSS_GUARD'
+  | 'PREFLIGHT_FAILED';
 
 const EXIT_BY_CODE: Record<DeployErrorCode, number> = {
   USAGE: EXIT_CODES.usage,
@@ -39,6 +40,7 @@ const EXIT_BY_CODE: Record<DeployErrorCode, number> = {
   CREDENTIALS_MISSING: EXIT_CODES.precondition,
   SUBSCRIPTION_MISSING: EXIT_CODES.precondition,
   SUBSCRIPTION_MISMATCH: EXIT_CODES.precondition,
+  PREFLIGHT_FAILED: EXIT_CODES.precondition,
   STEP_FAILED: EXIT_CODES.failed,
   INIT_JOB_FAILED: EXIT_CODES.failed,
   SUPERUSER_FAILED: EXIT_CODES.failed,

@@ -20,6 +20,9 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
+/** These tests are about terraform and the init job; preflight has its own (test/preflight), so here it passes without ARM calls. */
+const preflightPasses: DeployIo['preflight'] = async () => ({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', location: 'westeurope', counts: { pass: 0, fail: 0, skip: 0 }, checks: [] });
+
 /** Runs the CLI in-process and captures its output. */
 async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<DeployIo> = {}) {
   let out = '';
@@ -33,6 +36,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<Deploy
     err: (t) => void (err += t),
     sleep: async () => undefined,
     synth: async (name) => void synthCalls.push(name),
+    preflight: preflightPasses,
     ...extra,
   });
   return { code, out, err, synthCalls };

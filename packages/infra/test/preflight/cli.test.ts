@@ -1,0 +1,196 @@
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resourceNames } from '@cvat-cloud/catalogue';
+import { main as deployMain } from '../../src/deploy/cli';
+import { main, parsePreflightArgs, type PreflightIo } from '../../src/preflight/cli';
+import { makeTempDir } from '../deploy/support/temp-dir';
+import { synthesize, type Synthesized } from '../support/synth';
+import { FakeCredential, FakePreflightArmServer, healthyWorld } from './support/fake-preflight-arm-server';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
+const SUB = '11111111-2222-3333-4444-555555555555';
+const SP_ENV = { ARM_CLIENT_ID: '00000000-0000-0000-0000-00000000000c', ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ARM_CLIENT_SECRET: 'not-a-real-secret', ARM_SUBSCRIPTION_ID: SUB };
+const cleanup: Array<() => unknown> = [];
+let syn: Synthesized;
+
+beforeAll(() => {
+  syn = synthesize();
+});
+afterAll(() => syn?.dispose());
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+function tempDir(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function armDouble(change: (s: FakePreflightArmServer) => void = () => undefined): Promise<FakePreflightArmServer> {
+  const server = new FakePreflightArmServer(healthyWorld());
+  change(server);
+  await server.start();
+  cleanup.push(() => server.stop());
+  return server;
+}
+
+async function preflightCli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<PreflightIo> = {}) {
+  let out = '';
+  let err = '';
+  const synthCalls: string[] = [];
+  const code = await main(argv, {
+    env,
+    cwd: REPO_ROOT,
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    synth: async (name) => void synthCalls.push(name),
+    ...extra,
+  });
+  return { code, out, err, synthCalls };
+}
+
+/** A PATH holding only a fake `terraform` that records every run (preflight tests expect none). */
+function fakeTerraformPath(): { path: string; log: string } {
+  const dir = tempDir('cvat-preflight-bin-');
+  const log = join(dir, 'terraform-was-run');
+  writeFileSync(join(dir, 'terraform'), `#!/bin/sh\necho "$@" >> '${log}'\n`);
+  chmodSync(join(dir, 'terraform'), 0o755);
+  return { path: dir, log };
+}
+
+describe('preflight CLI', () => {
+  it('fails fast without credentials exactly like the deploy (exit 3, the ways to authenticate), with no ARM call and no synth', async () => {
+    const server = await armDouble();
+    const env = { PATH: tempDir('empty-'), HOME: tempDir('h-') };
+    const r = await preflightCli(['--env', 'example'], env, { endpoints: { armEndpoint: server.endpoint } });
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('error: no Azure credentials found; nothing was changed.');
+    expect(r.err).toContain('the Azure CLI: `az login`');
+    expect(server.requests).toEqual([]);
+    expect(r.synthCalls).toEqual([]);
+    const bin = fakeTerraformPath();
+    let deployErr = '';
+    const deployCode = await deployMain(['deploy', '--env', 'example'], { env: { ...env, PATH: bin.path }, cwd: REPO_ROOT, stdinIsTTY: false, out: () => undefined, err: (t) => void (deployErr += t) });
+    expect(deployCode).toBe(3);
+    expect(r.err).toBe(deployErr);
+  });
+
+  it('rejects bad arguments with exit 2, naming the option and the value', async () => {
+    for (const [argv, text] of [
+      [['--deployer-ip', '300.1.1.1'], "'--deployer-ip' (300.1.1.1) must be an IP address"],
+      [['--deployer-ip', '198.51.100.7', '--detect-ip'], 'cannot be used together'],
+      [['--check-timeout', '0'], "'--check-timeout' (0) must be a whole number of seconds between 1 and 600"],
+      [['--subscription', 'my-sub'], "'--subscription' (my-sub) must be a subscription GUID"],
+      [['--wat'], "Unknown option '--wat'"],
+    ] as const) {
+      const r = await preflightCli([...argv], {});
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toContain(text);
+    }
+    expect(parsePreflightArgs(['--deployer-ip', ' 203.0.113.4 '], { CVAT_ENV: 'dev' })).toMatchObject({ env: 'dev', deployerIp: '203.0.113.4', detectIp: false, checkTimeoutSeconds: 60 });
+  });
+
+  it('prints help with exit 0 and lists every option', async () => {
+    const r = await preflightCli(['--help'], {});
+    expect(r.code).toBe(0);
+    for (const flag of ['--env', '--subscription', '--deployer-ip', '--detect-ip', '--json', '--check-timeout']) expect(r.out).toContain(flag);
+  });
+
+  it('runs every check against the loopback ARM double: exit 0 with a JSON report when nothing fails', async () => {
+    const server = await armDouble();
+    const credential = new FakeCredential();
+    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--json', '--deployer-ip', '203.0.113.10'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
+      endpoints: { armEndpoint: server.endpoint, maxRetries: 1 },
+      credential,
+    });
+    expect(r.err).not.toContain('FAIL');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', counts: { pass: 10, fail: 0, skip: 0 } });
+    expect(credential.calls).toBe(1);
+    expect(r.synthCalls).toEqual([]);
+    expect(r.err).toContain('preflight: 10 passed, 0 failed, 0 skipped');
+  });
+
+  it('exits 3 when a check fails, repeating its fix last; --subscription must agree with ARM_SUBSCRIPTION_ID', async () => {
+    const server = await armDouble((s) => s.world.takenDnsLabels.push(resourceNames(syn.config).dnsLabel));
+    const io = { endpoints: { armEndpoint: server.endpoint, maxRetries: 0 }, credential: new FakeCredential() };
+    const env = { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV };
+    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir], env, io);
+    expect(r.code).toBe(3);
+    const lines = r.err.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^preflight: FAIL dns-label: set `edge\.dnsLabel`/);
+    expect(r.err).toContain('preflight: SKIP deployer-ip');
+
+    const other = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--subscription', '99999999-2222-3333-4444-555555555555'], env, io);
+    expect(other.code).toBe(3);
+    expect(other.err).toContain('differs from ARM_SUBSCRIPTION_ID');
+  });
+
+  it('--detect-ip asks the echo service (the double) and checks that address', async () => {
+    const server = await armDouble((s) => (s.world.echoIp = '203.0.113.200'));
+    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--detect-ip', '--json'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
+      endpoints: { armEndpoint: server.endpoint, ipEchoUrl: `${server.endpoint}/ip` },
+      credential: new FakeCredential(),
+    });
+    expect(r.code).toBe(0);
+    const check = JSON.parse(r.out).checks.find((c: { id: string }) => c.id === 'deployer-ip');
+    expect(check).toMatchObject({ status: 'pass', detail: '203.0.113.200 (--detect-ip via 127.0.0.1:' + new URL(server.endpoint).port + ') is inside 203.0.113.0/24' });
+    expect(server.calls(/^GET \/ip$/)).toHaveLength(1);
+  });
+});
+
+describe('deploy runs preflight before the first plan', () => {
+  it('stops in preflight when the deployer address is outside adminCidrs: exit 3, the fix in one line, terraform never started', async () => {
+    const server = await armDouble();
+    const bin = fakeTerraformPath();
+    let err = '';
+    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--deployer-ip', '198.51.100.7'], {
+      env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      out: () => undefined,
+      err: (t) => void (err += t),
+      synth: async () => {
+        throw new Error('the synth output is current; deploy must not synthesize');
+      },
+      preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
+    });
+    expect(code).toBe(3);
+    expect(existsSync(bin.log)).toBe(false);
+    expect(err).toContain('error: preflight: 1 check failed, so nothing was planned or changed:');
+    expect(err).toContain('  - deployer-ip: 198.51.100.7 (--deployer-ip) is outside adminCidrs (203.0.113.0/24)');
+    expect(err).toContain('    fix: add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun\n');
+    // The ARM checks ran too (against the double), and passed.
+    expect(err).toContain('preflight: PASS resource-providers');
+    expect(server.calls(/^GET \/subscriptions\/[^/]+$/)).toHaveLength(1);
+  });
+
+  it('--skip-preflight warns and goes on to terraform (here the fake, which records the call)', async () => {
+    const server = await armDouble();
+    const bin = fakeTerraformPath();
+    let err = '';
+    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--skip-preflight', '--skip-init-job'], {
+      env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      out: () => undefined,
+      err: (t) => void (err += t),
+      preflightEndpoints: { armEndpoint: server.endpoint, credential: new FakeCredential() },
+    });
+    expect(err).toContain('preflight: WARNING: skipped (--skip-preflight)');
+    expect(server.requests).toEqual([]);
+    // Past preflight the deploy starts terraform (the fake, whose first call is the version check).
+    expect(readFileSync(bin.log, 'utf8').split('\n')[0]).toBe('version -json');
+    void code;
+  });
+
+  it('the preflight flags belong to deploy only', async () => {
+    let err = '';
+    const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, out: () => undefined, err: (t) => void (err += t) });
+    expect(code).toBe(2);
+    expect(err).toContain("'--deployer-ip' applies to deploy");
+  });
+});

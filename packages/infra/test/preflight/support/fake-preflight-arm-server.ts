@@ -1,0 +1,308 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+
+/** One request the double received. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly body?: unknown;
+}
+
+/** A scripted failure: the next `times` requests matching `match` get this answer. */
+export interface Fault {
+  /** Matched against `METHOD /path` (no query). */
+  readonly match: RegExp;
+  readonly status: number;
+  readonly code: string;
+  readonly message?: string;
+  /** `Retry-After` header in seconds (429). */
+  readonly retryAfterSeconds?: number;
+  /** @default 1 */
+  times?: number;
+}
+
+/** One Container Apps usage entry (`GET …/usages`). */
+export interface Usage {
+  readonly name: string;
+  readonly currentValue: number;
+  readonly limit: number;
+}
+
+/** What the subscription looks like to the double. Defaults describe a healthy subscription. */
+export interface ArmWorld {
+  /** `undefined` → 404 SubscriptionNotFound. */
+  subscription?: { state: string; displayName: string };
+  /** Registration state per namespace; listed `providersPageSize` per page with a `nextLink`. */
+  providers: Record<string, string>;
+  providersPageSize: number;
+  /** Resources of the target group; `undefined` → 404 ResourceGroupNotFound. */
+  resourceGroupResources?: { name: string; type: string }[];
+  takenStorageNames: string[];
+  takenKeyVaultNames: string[];
+  deletedVaults: { name: string; location: string; purgeProtectionEnabled?: boolean; scheduledPurgeDate?: string }[];
+  takenPostgresNames: string[];
+  takenDnsLabels: string[];
+  /** Compute SKUs of the location, one per page. */
+  skus: { name: string; resourceType?: string; locations?: string[]; restrictions?: unknown[] }[];
+  postgresCapabilities: unknown[];
+  regionUsages: Usage[];
+  environmentUsages: Usage[];
+  /** Plain-text answer of `GET /ip` (the echo service double). */
+  echoIp: string;
+}
+
+/** The api-version the product must send for each route (a wrong one is answered 400, as ARM does). */
+const API_VERSIONS: { route: RegExp; apiVersion: string }[] = [
+  { route: /^GET \/subscriptions\/[^/]+$/, apiVersion: '2022-12-01' },
+  { route: /^GET \/subscriptions\/[^/]+\/providers$/, apiVersion: '2021-04-01' },
+  { route: /^GET \/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/resources$/, apiVersion: '2021-04-01' },
+  { route: /Microsoft\.Storage\/checkNameAvailability$/, apiVersion: '2025-08-01' },
+  { route: /Microsoft\.KeyVault\//, apiVersion: '2023-07-01' },
+  { route: /Microsoft\.DBforPostgreSQL\//, apiVersion: '2025-08-01' },
+  { route: /CheckDnsNameAvailability$/, apiVersion: '2024-05-01' },
+  { route: /Microsoft\.Compute\/skus$/, apiVersion: '2021-07-01' },
+  { route: /Microsoft\.App\//, apiVersion: '2025-07-01' },
+];
+
+/** Namespaces of a subscription where everything the stacks need is registered. */
+export const REGISTERED_PROVIDERS: Record<string, string> = {
+  'Microsoft.App': 'Registered',
+  'Microsoft.Compute': 'Registered',
+  'Microsoft.DBforPostgreSQL': 'Registered',
+  'Microsoft.KeyVault': 'Registered',
+  'Microsoft.ManagedIdentity': 'Registered',
+  'Microsoft.Network': 'Registered',
+  'Microsoft.OperationalInsights': 'Registered',
+  'Microsoft.Storage': 'Registered',
+  'Microsoft.Resources': 'Registered',
+  'Microsoft.Sql': 'NotRegistered',
+};
+
+/**
+ * PostgreSQL capabilities of a location, in the shape of
+ * Azure/azure-rest-api-specs …/Microsoft.DBforPostgreSQL/stable/2025-08-01/examples/CapabilitiesByLocationList.json
+ * (trimmed to the fields preflight reads).
+ */
+export function postgresCapabilities(options: { skus?: string[]; versions?: string[]; offerRestricted?: boolean } = {}): unknown[] {
+  return [
+    {
+      name: 'FlexibleServerCapabilities',
+      supportedServerEditions: [
+        { name: 'Burstable', defaultSkuName: 'Standard_B1ms', supportedServerSkus: (options.skus ?? ['Standard_B1ms', 'Standard_B2s']).map((name) => ({ name, vCores: 1, supportedFeatures: [] })) },
+        { name: 'GeneralPurpose', defaultSkuName: 'Standard_D2s_v3', supportedServerSkus: [{ name: 'Standard_D2s_v3', vCores: 2 }] },
+      ],
+      supportedServerVersions: (options.versions ?? ['13', '14', '15', '16']).map((name) => ({ name, supportedVersionsToUpgrade: [] })),
+      supportedFeatures: [{ name: 'OfferRestricted', status: options.offerRestricted ? 'Enabled' : 'Disabled' }],
+    },
+  ];
+}
+
+/** A world in which every check passes for the example environment (westeurope, Standard_B2ats_v2, B_Standard_B1ms 15). */
+export function healthyWorld(): ArmWorld {
+  return {
+    subscription: { state: 'Enabled', displayName: 'cvat test' },
+    providers: { ...REGISTERED_PROVIDERS },
+    providersPageSize: 3,
+    resourceGroupResources: undefined,
+    takenStorageNames: [],
+    takenKeyVaultNames: [],
+    deletedVaults: [],
+    takenPostgresNames: [],
+    takenDnsLabels: [],
+    skus: [
+      { name: 'Standard_B1s', resourceType: 'virtualMachines', locations: ['westeurope'] },
+      { name: 'Standard_B2ats_v2', resourceType: 'virtualMachines', locations: ['westeurope'], restrictions: [{ type: 'Zone', values: ['westeurope'], restrictionInfo: { locations: ['westeurope'], zones: ['1'] }, reasonCode: 'NotAvailableForSubscription' }] },
+      { name: 'Standard_LRS', resourceType: 'disks', locations: ['westeurope'] },
+    ],
+    postgresCapabilities: postgresCapabilities(),
+    regionUsages: [{ name: 'ManagedEnvironmentCount', currentValue: 1, limit: 15 }],
+    environmentUsages: [{ name: 'ManagedEnvironmentConsumptionCores', currentValue: 4, limit: 100 }],
+    echoIp: '198.51.100.7',
+  };
+}
+
+/**
+ * A test double of Azure Resource Manager for the preflight calls, on 127.0.0.1 over plain HTTP. It answers
+ * the documented response shapes of each operation (cited in src/preflight/checks.ts), pages lists with
+ * `nextLink`, checks the api-version of every route, records every request, and injects scripted faults
+ * (403, 404, 409, 429 with `Retry-After`).
+ */
+export class FakePreflightArmServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly faults: Fault[] = [];
+  endpoint = '';
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(readonly world: ArmWorld = healthyWorld()) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Requests whose `METHOD /path` matches. */
+  calls(match: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => match.test(`${r.method} ${r.path}`));
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+    this.json(res, status, { error: { code, message } }, headers);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      try {
+        this.answer(req, res, body);
+      } catch (error) {
+        this.error(res, 500, 'TestDoubleError', String(error));
+      }
+    });
+  }
+
+  /** A page of `items` (`$skiptoken` = offset) with a nextLink when more remain. */
+  private page(res: ServerResponse, url: URL, items: unknown[], size: number): void {
+    const offset = Number(url.searchParams.get('$skiptoken') ?? 0);
+    const slice = items.slice(offset, offset + size);
+    let nextLink: string | null = null;
+    if (offset + size < items.length) {
+      const next = new URL(url.toString());
+      next.searchParams.set('$skiptoken', String(offset + size));
+      nextLink = next.toString();
+    }
+    this.json(res, 200, { value: slice, nextLink });
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    const url = new URL(req.url ?? '/', this.endpoint);
+    const path = decodeURIComponent(url.pathname);
+    const query = Object.fromEntries(url.searchParams.entries());
+    this.requests.push({ method: req.method ?? '', path, query, ...(body === undefined ? {} : { body }) });
+    const key = `${req.method} ${path}`;
+    const w = this.world;
+
+    if (req.method === 'GET' && path === '/ip') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(w.echoIp);
+      return;
+    }
+    const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0);
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      return this.error(res, fault.status, fault.code, fault.message ?? `scripted ${fault.status}`, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+    }
+    const expected = API_VERSIONS.find((a) => a.route.test(key));
+    if (expected && query['api-version'] !== expected.apiVersion) {
+      return this.error(res, 400, 'InvalidApiVersionParameter', `The api-version '${query['api-version']}' is invalid for ${path}; the double expects ${expected.apiVersion}.`);
+    }
+    if (req.method === 'POST' && !/application\/json/.test(String(req.headers['content-type']))) {
+      return this.error(res, 415, 'UnsupportedMediaType', 'POST bodies must be JSON');
+    }
+    let m: RegExpExecArray | null;
+    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)$/.exec(path))) {
+      if (!w.subscription) return this.error(res, 404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
+      return this.json(res, 200, { id: `/subscriptions/${m[1]}`, subscriptionId: m[1], tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', ...w.subscription });
+    }
+    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers$/.exec(path))) {
+      const items = Object.entries(w.providers).map(([namespace, registrationState]) => ({ id: `/subscriptions/${m![1]}/providers/${namespace}`, namespace, registrationState, resourceTypes: [] }));
+      return this.page(res, url, items, w.providersPageSize);
+    }
+    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/resources$/.exec(path))) {
+      if (!w.resourceGroupResources) return this.error(res, 404, 'ResourceGroupNotFound', `Resource group '${m[2]}' could not be found.`);
+      const items = w.resourceGroupResources.map((r) => ({ id: `/subscriptions/${m![1]}/resourceGroups/${m![2]}/providers/${r.type}/${r.name}`, name: r.name, type: r.type, location: 'westeurope' }));
+      return this.page(res, url, items, 2);
+    }
+    if (req.method === 'POST' && /\/providers\/Microsoft\.Storage\/checkNameAvailability$/.test(path)) {
+      const name = (body as { name: string; type: string }).name;
+      if ((body as { type?: string }).type !== 'Microsoft.Storage/storageAccounts') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.Storage/storageAccounts');
+      return this.json(res, 200, w.takenStorageNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` } : { nameAvailable: true });
+    }
+    if (req.method === 'POST' && /\/providers\/Microsoft\.KeyVault\/checkNameAvailability$/.test(path)) {
+      const name = (body as { name: string }).name;
+      if ((body as { type?: string }).type !== 'Microsoft.KeyVault/vaults') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.KeyVault/vaults');
+      return this.json(res, 200, w.takenKeyVaultNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use.` } : { nameAvailable: true });
+    }
+    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.KeyVault\/deletedVaults$/.exec(path))) {
+      const items = w.deletedVaults.map((d) => ({
+        id: `/subscriptions/${m![1]}/providers/Microsoft.KeyVault/locations/${d.location}/deletedVaults/${d.name}`,
+        name: d.name,
+        type: 'Microsoft.KeyVault/deletedVaults',
+        properties: {
+          vaultId: `/subscriptions/${m![1]}/resourceGroups/old-rg/providers/Microsoft.KeyVault/vaults/${d.name}`,
+          location: d.location,
+          deletionDate: '2026-11-01T00:00:00Z',
+          scheduledPurgeDate: d.scheduledPurgeDate ?? '2026-11-08T00:00:00Z',
+          purgeProtectionEnabled: d.purgeProtectionEnabled ?? false,
+        },
+      }));
+      return this.page(res, url, items, 1);
+    }
+    if (req.method === 'POST' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/checkNameAvailability$/.test(path)) {
+      const { name, type } = body as { name: string; type: string };
+      if (type !== 'Microsoft.DBforPostgreSQL/flexibleServers') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.DBforPostgreSQL/flexibleServers');
+      return this.json(res, 200, w.takenPostgresNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `Specified server name '${name}' is already used.`, name, type } : { nameAvailable: true, message: '', name, type });
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/capabilities$/.test(path)) {
+      return this.page(res, url, w.postgresCapabilities, 1);
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.Network\/locations\/[^/]+\/CheckDnsNameAvailability$/.test(path)) {
+      const label = query.domainNameLabel ?? '';
+      if (!label) return this.error(res, 400, 'MissingParameter', 'domainNameLabel is required');
+      return this.json(res, 200, { available: !w.takenDnsLabels.includes(label) });
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.Compute\/skus$/.test(path)) {
+      const loc = /location eq '([^']+)'/.exec(query.$filter ?? '')?.[1];
+      const items = w.skus.filter((s) => !loc || (s.locations ?? [loc]).includes(loc)).map((s) => ({ resourceType: 'virtualMachines', tier: 'Standard', capabilities: [], ...s }));
+      return this.page(res, url, items, 1);
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.App\/locations\/[^/]+\/usages$/.test(path)) {
+      return this.page(res, url, w.regionUsages.map((u) => usageBody(u)), 1);
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+\/usages$/.test(path)) {
+      return this.page(res, url, w.environmentUsages.map((u) => usageBody(u)), 1);
+    }
+    this.error(res, 400, 'UnexpectedRequest', `${req.method} ${path}`);
+  }
+}
+
+function usageBody(u: Usage): unknown {
+  return { unit: 'Count', currentValue: u.currentValue, limit: u.limit, name: { value: u.name, localizedValue: u.name } };
+}
+
+/** A credential double: hands out a fixed token (or throws `failWith`), counting the calls. */
+export class FakeCredential implements TokenCredential {
+  calls = 0;
+  constructor(private readonly failWith?: string) {}
+  async getToken(): Promise<AccessToken> {
+    this.calls += 1;
+    if (this.failWith) throw new Error(this.failWith);
+    return { token: 'fake-arm-token', expiresOnTimestamp: Date.now() + 3_600_000 };
+  }
+}
