@@ -31,6 +31,9 @@ const REALISTIC: StandInLatency = {
   // vector's ClickHouse sink flushes every batch.timeout_secs = 10 s, plus the insert.
   vectorMs: 12_000,
   coldStartMs: 0,
+  // CVAT_CHUNK_CREATE_TIMEOUT (cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py): then 429 Retry-After 10.
+  chunkCreateTimeoutMs: 50_000,
+  chunkRetryAfterSeconds: 10,
 };
 
 const COLD_START_MS = 45_000;
@@ -48,6 +51,8 @@ function scaled(latency: StandInLatency, factor: number): StandInLatency {
     jobMs: each(latency.jobMs),
     vectorMs: Math.round(latency.vectorMs * factor),
     coldStartMs: each(latency.coldStartMs),
+    chunkCreateTimeoutMs: Math.round(latency.chunkCreateTimeoutMs * factor),
+    chunkRetryAfterSeconds: latency.chunkRetryAfterSeconds,
   };
 }
 

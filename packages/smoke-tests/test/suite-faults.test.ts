@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/errors';
 import { exitCodeFor, runSuite, type SuiteResult } from '../src/suite';
-import { CvatStandIn, type StandInFaults } from './support/cvat-stand-in';
+import { CvatStandIn, type StandInFaults, type StandInLatency } from './support/cvat-stand-in';
 import { FAST, runAgainst } from './support/fast';
 
 const EMPTY = { tasks: [], projects: [], webhooks: [], users: [], orphanJobs: [] };
@@ -22,6 +22,8 @@ function reasonOf(result: SuiteResult, id: string): string {
 interface FaultCase {
   fault: string;
   faults: StandInFaults;
+  /** Stand-in latencies for the case. @default - the stand-in's */
+  latency?: Partial<StandInLatency>;
   component: string;
   failed: string[];
   blocked: string[];
@@ -47,12 +49,14 @@ const CASES: FaultCase[] = [
     mentions: /'export' queue/,
   },
   {
-    fault: 'the chunks worker never takes jobs',
+    fault: 'the chunks worker never takes jobs (the server answers 429 after its chunk wait)',
     faults: { deadQueues: ['chunks'] },
+    // CVAT waits CVAT_CHUNK_CREATE_TIMEOUT (50 s) before its 429; shortened to fit the check's test timeout.
+    latency: { chunkCreateTimeoutMs: 300 },
     component: 'cvat-worker-chunks',
     failed: ['chunks.media'],
     blocked: [],
-    mentions: /data\?type=chunk/,
+    mentions: /data\?type=chunk&index=0&quality=original answered 429 \(Retry-After: 10\) 1 time\(s\): .*'chunks' queue/,
   },
   {
     fault: 'the webhooks worker never takes jobs',
@@ -163,8 +167,8 @@ describe('the suite against a stand-in with one fault', () => {
   });
 
   // Each case waits for one check's timeout (1.8 s … 3.4 s); they run concurrently, each with its own stand-in.
-  it.concurrent.for(CASES)('fails exactly the checks of $component, when $fault', async ({ faults, component, failed, blocked, mentions }, { expect }) => {
-    const own = await CvatStandIn.start({ faults });
+  it.concurrent.for(CASES)('fails exactly the checks of $component, when $fault', async ({ faults, latency, component, failed, blocked, mentions }, { expect }) => {
+    const own = await CvatStandIn.start({ faults, latency });
     try {
       const result = await runAgainst(own);
 
@@ -199,11 +203,18 @@ describe('the suite against a stand-in with one fault', () => {
     expect(standIn.log.filter((e) => e.method === 'POST' && e.path === '/api/quality/reports')).toEqual([{ method: 'POST', path: '/api/quality/reports', status: 503 }]);
   });
 
-  it('names the forwarding problem, when result_url points at another origin', async () => {
-    standIn = await CvatStandIn.start({ faults: { resultOrigin: 'http://cvat-server:8080' } });
+  it('names the forwarding problem, when the edge rewrites Host to the app name and sends no X-Forwarded-Host', async () => {
+    // Django builds result_url from X-Forwarded-Host or Host (USE_X_FORWARDED_HOST); the app name is allowed (the catalogue adds it).
+    standIn = await CvatStandIn.start({ edge: { host: 'cvat-server:8080' }, allowedHosts: ['127.0.0.1', 'cvat-server'] });
     const result = await runAgainst(standIn, { only: ['export.backup'] });
-    expect(reasonOf(result, 'export.backup')).toMatch(/result_url http:\/\/cvat-server:8080\/.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Host/);
+    expect(reasonOf(result, 'export.backup')).toMatch(/result_url http:\/\/cvat-server:8080\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Host/);
     expect(standIn.inventory()).toEqual(EMPTY);
+  });
+
+  it('names the forwarding problem, when the edge says https but the public URL is http (scheme from X-Forwarded-Proto)', async () => {
+    standIn = await CvatStandIn.start({ edge: { forwardedProto: 'https' } });
+    const result = await runAgainst(standIn, { only: ['export.backup'] });
+    expect(reasonOf(result, 'export.backup')).toMatch(/result_url https:\/\/127\.0\.0\.1:\d+\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Proto/);
   });
 
   it('reports the version mismatch against the catalogue, when the server runs another release', async () => {

@@ -3,6 +3,23 @@
  * user B is refused user A's task and does not see it in lists, anonymous requests are refused, and the
  * superuser sees everything. Every other check that uses authenticated endpoints depends on `opa.authz`,
  * because without OPA decisions every such request fails and the failure belongs to OPA.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0 unless noted):
+ * - `POST /api/auth/login` is cvat/apps/iam/views.py `LoginViewEx` (dj-rest-auth 7.2.0 `LoginView`): bad
+ *   credentials raise the serializer's ValidationError → 400; success answers 200 `{key}` and calls
+ *   `self.login()`, which with dj-rest-auth's default REST_SESSION_LOGIN starts a Django session (`sessionid`
+ *   and `csrftoken` cookies). That session is what django-rq's staff pages accept (checks/workers.ts).
+ * - `POST /api/auth/register` is `RegisterViewEx` with cvat/apps/iam/serializers.py `RegisterSerializerEx`:
+ *   username of at least 5 characters (ACCOUNT_USERNAME_MIN_LENGTH, cvat/settings/base.py), password1/2
+ *   with the length limits of cvat/apps/iam/password_validation.py plus Django's validators; 201 with `key`
+ *   (a token) because ACCOUNT_EMAIL_VERIFICATION = "none". dj-rest-auth views are unthrottled
+ *   (`"dj_rest_auth": None`), but still count against the anonymous throttle of 100/minute per client IP
+ *   (DEFAULT_THROTTLE_RATES, client IP from X-Forwarded-For with NUM_PROXIES = CVAT_NUM_PROXIES).
+ * - Authenticated endpoints ask OPA (cvat/apps/iam/permissions.py `OpenPolicyAgentPermission.check_access`:
+ *   `response.json()["result"]`); superusers get no bypass. An OPA without CVAT's bundle answers without a
+ *   `result`, the KeyError becomes HTTP 500. Retrieving another user's task is an object permission check →
+ *   403; lists are filtered (`TaskViewSet.get_queryset`, `perm.filter` for "list"); no credentials → 401
+ *   (`TokenAuthentication` is the first authenticator and sends `WWW-Authenticate`).
  */
 import { randomBytes } from 'node:crypto';
 import { SmokeError } from '../errors';
@@ -11,6 +28,7 @@ import { excerpt, responseCookies, type Credentials } from '../http/client';
 import type { UserFixture } from '../runner/state';
 import type { CheckContext, CheckDefinition } from '../runner/types';
 import { createTask } from './helpers';
+import { refusedHost } from './server';
 
 export const authLogin: CheckDefinition = {
   id: 'auth.login',
@@ -26,6 +44,7 @@ export const authLogin: CheckDefinition = {
       json: { username: ctx.admin.username, password: ctx.admin.password },
       signal: ctx.signal,
     });
+    refusedHost(ctx, res);
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new SmokeError('assertion', `the superuser '${ctx.admin.username}' could not log in (${res.status}: ${excerpt(res.body)}); check CVAT_USERNAME / CVAT_PASSWORD`, { status: res.status });
     }
@@ -64,6 +83,13 @@ async function register(ctx: CheckContext, letter: 'a' | 'b'): Promise<UserFixtu
 }
 
 function denied(what: string, status: number, expected: number): SmokeError {
+  if (status === 500) {
+    return new SmokeError(
+      'assertion',
+      `${what} answered 500, expected ${expected}: the server got no authorization decision from OPA (an OPA without CVAT's policy bundle answers without a result; see opa.health)`,
+      { status },
+    );
+  }
   return new SmokeError(
     'assertion',
     `${what} answered ${status}, expected ${expected}: OPA ${status < 300 ? 'allowed what its policy forbids' : 'did not allow what its policy permits'}`,

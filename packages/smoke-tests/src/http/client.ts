@@ -96,6 +96,12 @@ export interface RequestOptions {
    * @default 'auto'
    */
   readonly read?: 'auto' | 'buffer' | 'discard';
+  /**
+   * Whether the client's retry policy applies. `false` for requests whose 429 or 503 the check reads itself
+   * (the chunk endpoint's 429 means "the chunks worker did not build it in time").
+   * @default true
+   */
+  readonly retry?: boolean;
 }
 
 /** A response whose body has been read. */
@@ -271,7 +277,7 @@ export class CvatClient {
         });
         status = res.statusCode;
         const retryAfter = headerValue(res.headers, 'retry-after');
-        const retry = shouldRetry(method, attempt, { status, retryAfter }, this.retryPolicy);
+        const retry = options.retry !== false && shouldRetry(method, attempt, { status, retryAfter }, this.retryPolicy);
         if (retry) {
           await res.body.dump().catch(() => undefined);
           this.report({ method, target: this.display(url), attempt, status, durationMs: performance.now() - started, willRetry: true });
@@ -292,7 +298,7 @@ export class CvatClient {
           this.report({ method, target: this.display(url), attempt, status, error: 'timeout', durationMs, willRetry: false });
           throw new SmokeError('timeout', `${what} got no complete answer within ${formatSeconds(timeoutMs)}`, { cause: error });
         }
-        const retry = shouldRetry(method, attempt, { error }, this.retryPolicy);
+        const retry = options.retry !== false && shouldRetry(method, attempt, { error }, this.retryPolicy);
         this.report({ method, target: this.display(url), attempt, status, error: errorCode(error) ?? describeError(error), durationMs, willRetry: retry });
         if (retry) {
           await sleep(retryDelayMs(attempt, this.retryPolicy), options.signal);

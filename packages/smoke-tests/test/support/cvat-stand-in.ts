@@ -9,9 +9,13 @@
  * result downloads, the UI) are listed in NON_SCHEMA_ROUTES and handled without validation.
  *
  * Faults it can simulate: a worker that never takes jobs from its queue (`deadQueues`), OPA without its
- * policy bundle (`opaWithoutBundle`: health line failing and every authorization decision denied), bursts
- * of 5xx answers (`bursts`), slow answers (`slow`), and an analytics pipeline that never delivers events to
- * ClickHouse (`analyticsDown`). {@link CvatStandIn.inventory} lists every object a client created, so tests
+ * policy bundle (`opaWithoutBundle`: the OPAHealthCheck line fails and every authorization decision is a 500,
+ * as on CVAT), bursts of 5xx answers (`bursts`), slow answers (`slow`), an analytics pipeline that never
+ * delivers events to ClickHouse (`analyticsDown`) and an edge that sends a server path to the UI
+ * (`edgeRoutesToUi`). Upstream behaviour it reproduces on the edges the suite depends on (each cited where it
+ * is implemented): ALLOWED_HOSTS (400), absolute URLs from X-Forwarded-Proto/X-Forwarded-Host (`edge` plays
+ * the proxy that sets them), the chunk endpoint's 429 with Retry-After after CVAT_CHUNK_CREATE_TIMEOUT, the
+ * health report's keys and texts, the events serializer's source rule, and django-rq's two views. {@link CvatStandIn.inventory} lists every object a client created, so tests
  * can prove cleanup left nothing behind.
  *
  * This is a test double: it lives in test code and is never shipped.
@@ -47,8 +51,6 @@ export interface StandInFaults {
   slow?: { method?: string; path: RegExp; delayMs: number }[];
   /** Client events never reach ClickHouse (vector down or misconfigured). */
   analyticsDown?: boolean;
-  /** Build result URLs with this origin instead of the request's Host (a proxy that drops X-Forwarded-*). */
-  resultOrigin?: string;
   /**
    * Path prefixes the edge sends to the UI instead of the server (a missing edge route). The UI's nginx answers
    * every unknown path with index.html (`try_files $uri $uri/ /index.html`, cvat-ai/cvat@v2.73.0
@@ -67,6 +69,27 @@ export interface StandInLatency {
   vectorMs: number;
   /** Extra wait before a queue's first job starts (a worker scaled to zero starting up). @default 0 */
   coldStartMs: number | Partial<Record<QueueName, number>>;
+  /**
+   * How long the data endpoint waits for a chunk job before answering 429 (CVAT_CHUNK_CREATE_TIMEOUT, 50 s in
+   * cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py).
+   * @default 50000
+   */
+  chunkCreateTimeoutMs: number;
+  /** The Retry-After of that 429, in seconds (`_RETRY_AFTER_TIMEOUT` in cvat/apps/engine/views.py@v2.73.0). @default 10 */
+  chunkRetryAfterSeconds: number;
+}
+
+/**
+ * What the edge (the reverse proxy in front of the server) does to a request on its way to the server: the
+ * headers it sets or rewrites. A test double of the proxy hop, applied before the server logic runs.
+ */
+export interface StandInEdge {
+  /** Replaces the Host header (e.g. a proxy that sends the internal app name). */
+  host?: string;
+  /** Sets X-Forwarded-Proto. */
+  forwardedProto?: string;
+  /** Sets X-Forwarded-Host. */
+  forwardedHost?: string;
 }
 
 /** Options of {@link CvatStandIn.start}. */
@@ -76,6 +99,15 @@ export interface StandInOptions {
   version?: string;
   latency?: Partial<StandInLatency>;
   faults?: StandInFaults;
+  /**
+   * ALLOWED_HOSTS of the server (Django syntax: exact names, `.example.org` for a domain and its subdomains, `*`).
+   * @default ['localhost', '127.0.0.1'] (the default of cvat-ai/cvat@v2.73.0 cvat/settings/base.py)
+   */
+  allowedHosts?: string[];
+  /** The headers the edge sets on the way to the server. @default - none (the client talks to the server directly) */
+  edge?: StandInEdge;
+  /** CVAT_OPA_URL, as the OPAHealthCheck line quotes it. @default 'http://opa:8181' */
+  opaUrl?: string;
   /** Called for every request as it arrives (tests use it to interrupt a run at a chosen moment). */
   onRequest?: (method: string, path: string) => void;
 }
@@ -221,7 +253,7 @@ const NON_SCHEMA_ROUTES: { method: string; path: RegExp; why: string }[] = [
   { method: 'GET', path: /^\/api\/server\/health\/$/, why: 'django-health-check view, not in the schema (cvat-upstream.md §4.2 #2)' },
   { method: 'GET', path: /^\/django-rq\/$/, why: "django-rq's staff page (django_rq/urls.py@v2.10.3 rq_home), not a DRF view" },
   { method: 'GET', path: /^\/django-rq\/stats\.json(\/\w*)?\/?$/, why: "django-rq's JSON view (rq_home_json), not a DRF view" },
-  { method: 'GET', path: /^\/api\/stand-in\/results\/[\w-]+$/, why: 'result_url downloads: upstream excludes its download actions from the schema' },
+  { method: 'GET', path: /^\/api\/(tasks\/\d+\/(dataset|backup)|events)\/download$/, why: 'result_url downloads: upstream excludes its download actions from the schema' },
 ];
 
 /** The stand-in server. */
@@ -232,6 +264,11 @@ export class CvatStandIn {
   readonly latency: StandInLatency;
   readonly superuser: { username: string; password: string };
   private readonly version: string;
+  private readonly allowedHosts: string[];
+  private readonly edge: StandInEdge;
+  private readonly opaUrl: string;
+  /** Chunk jobs queued on the chunks queue and not finished yet, by cache key (a later request reuses them). */
+  private readonly pendingChunks = new Map<string, Promise<void>>();
   private readonly onRequest: StandInOptions['onRequest'];
   private readonly validator = OpenApiValidator.shared();
   private server!: Server;
@@ -257,7 +294,10 @@ export class CvatStandIn {
 
   private constructor(options: StandInOptions) {
     this.faults = options.faults ?? {};
-    this.latency = { requestMs: 0, jobMs: 5, vectorMs: 5, coldStartMs: 0, ...options.latency };
+    this.latency = { requestMs: 0, jobMs: 5, vectorMs: 5, coldStartMs: 0, chunkCreateTimeoutMs: 50_000, chunkRetryAfterSeconds: 10, ...options.latency };
+    this.allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1'];
+    this.edge = options.edge ?? {};
+    this.opaUrl = options.opaUrl ?? 'http://opa:8181';
     this.superuser = options.superuser ?? { username: 'admin', password: 'stand-in-password' };
     this.version = options.version ?? '2.73.0';
     this.onRequest = options.onRequest;
@@ -384,10 +424,38 @@ export class CvatStandIn {
     return rq;
   }
 
-  private storeResult(rq: RqRecord, origin: string, data: Buffer, contentType: string): void {
-    const token = randomBytes(8).toString('hex');
-    this.results.set(token, { ownerId: rq.ownerId, data, contentType });
-    rq.resultUrl = `${this.faults.resultOrigin ?? origin}/api/stand-in/results/${token}`;
+  /**
+   * Keeps an export's file and sets `result_url` the way cvat-ai/cvat@v2.73.0 cvat/apps/engine/background.py
+   * `make_result_url` does: DRF `reverse("<target>-download-…", request=request)` (an absolute URL from the
+   * request's scheme and host) + `?rq_id=<quoted request id>`.
+   */
+  private storeResult(rq: RqRecord, origin: string, downloadPath: string, data: Buffer, contentType: string): void {
+    this.results.set(rq.id, { ownerId: rq.ownerId, data, contentType });
+    rq.resultUrl = `${origin}${downloadPath}?rq_id=${encodeURIComponent(rq.id)}`;
+  }
+
+  /**
+   * The scheme and host Django sees (django/django@5.2 django/http/request.py `scheme`, `get_host`, with
+   * cvat-ai/cvat@v2.73.0 cvat/settings/base.py SECURE_PROXY_SSL_HEADER = (X-Forwarded-Proto, "https") and
+   * USE_X_FORWARDED_HOST = True): https only when the first X-Forwarded-Proto value is "https"; the host is
+   * X-Forwarded-Host when present, else Host. `undefined` when the host is not in ALLOWED_HOSTS (DisallowedHost).
+   * The nginx inside the server image passes these headers through (cvat/nginx.conf@v2.73.0 sets only Host and
+   * X-Forwarded-For); CVAT_NUM_PROXIES only tells DRF which X-Forwarded-For entry is the client (throttling).
+   */
+  private djangoOrigin(req: IncomingMessage): string | undefined {
+    const header = (name: string): string | undefined => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const host = header('x-forwarded-host') ?? header('host') ?? '';
+    const proto = (header('x-forwarded-proto') ?? '').split(',')[0].trim();
+    const domain = /^\[[^\]]+\]|^[^:]+/.exec(host)?.[0].toLowerCase() ?? '';
+    const allowed = this.allowedHosts.some((pattern) => {
+      const p = pattern.toLowerCase();
+      return p === '*' || p === domain || (p.startsWith('.') && (domain.endsWith(p) || domain === p.slice(1)));
+    });
+    if (!domain || !allowed) return undefined;
+    return `${proto === 'https' ? 'https' : 'http'}://${host}`;
   }
 
   private async readBody(req: IncomingMessage): Promise<Buffer> {
@@ -449,9 +517,13 @@ export class CvatStandIn {
     return undefined;
   }
 
-  /** An OPA decision: the superuser and owners are allowed; without the bundle everything is denied. */
+  /**
+   * An OPA decision: the superuser and owners are allowed, others get 403. Without the bundle OPA answers
+   * without a `result`, and cvat-ai/cvat@v2.73.0 cvat/apps/iam/permissions.py `check_access`
+   * (`response.json()["result"]`) raises KeyError: Django's 500 page.
+   */
   private authorize(user: User, ownerId?: number): void {
-    if (this.faults.opaWithoutBundle) throw fail(403, 'You do not have permission to perform this action.');
+    if (this.faults.opaWithoutBundle) throw new HttpReply(djangoErrorPage(500));
     if (user.superuser) return;
     if (ownerId !== undefined && ownerId !== user.id) throw fail(403, 'You do not have permission to perform this action.');
   }
@@ -475,7 +547,9 @@ export class CvatStandIn {
     const raw = await this.readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    if (this.edge.host !== undefined) req.headers.host = this.edge.host;
+    if (this.edge.forwardedProto !== undefined) req.headers['x-forwarded-proto'] = this.edge.forwardedProto;
+    if (this.edge.forwardedHost !== undefined) req.headers['x-forwarded-host'] = this.edge.forwardedHost;
     this.onRequest?.(method, url.pathname);
     const record = (status: number): void => {
       this.log.push({ method, path: `${url.pathname}${url.search}`, status });
@@ -497,6 +571,14 @@ export class CvatStandIn {
       this.send(res, this.uiIndex());
       return;
     }
+    const isUi = url.pathname === '/' || url.pathname.startsWith('/assets/');
+    const origin = this.djangoOrigin(req);
+    if (!isUi && origin === undefined) {
+      // Every server route: CommonMiddleware calls request.get_host(), DisallowedHost → Django's 400 page.
+      record(400);
+      this.send(res, djangoErrorPage(400));
+      return;
+    }
     const op = this.validator.match(method, url.pathname);
     if (!op) {
       const route = NON_SCHEMA_ROUTES.find((r) => r.method === method && r.path.test(url.pathname));
@@ -506,7 +588,7 @@ export class CvatStandIn {
         reply = { status: 404, json: { detail: 'Not found (no such operation in openapi.yml).' } };
       } else {
         try {
-          reply = await this.nonSchema(method, url, req, origin);
+          reply = await this.nonSchema(method, url, req);
         } catch (error) {
           if (!(error instanceof HttpReply)) throw error;
           reply = error.reply;
@@ -528,7 +610,7 @@ export class CvatStandIn {
     let reply: Reply;
     try {
       const user = this.authenticate(req);
-      reply = await this.dispatch({ op, user, query: url.searchParams, body, files, origin, req });
+      reply = await this.dispatch({ op, user, query: url.searchParams, body, files, origin: origin as string, req });
     } catch (error) {
       if (!(error instanceof HttpReply)) throw error;
       reply = error.reply;
@@ -545,35 +627,38 @@ export class CvatStandIn {
 
   // ---------------------------------------------------------------- endpoints outside the schema
 
-  private async nonSchema(method: string, url: URL, req: IncomingMessage, origin: string): Promise<Reply> {
+  private async nonSchema(method: string, url: URL, req: IncomingMessage): Promise<Reply> {
     if (url.pathname === '/') return this.uiIndex();
     if (url.pathname.startsWith('/assets/')) {
       if (url.pathname !== '/assets/cvat-ui.min.js') return { status: 404, buffer: Buffer.from('not found'), contentType: 'text/plain' };
       return { status: 200, buffer: Buffer.from('/* cvat-ui stand-in bundle */'), contentType: 'application/javascript' };
     }
     if (url.pathname === '/api/server/health/') {
+      // revsys/django-health-check@3.20.0 health_check/views.py + mixins.py: `{identifier: pretty_status}` sorted by
+      // identifier, 500 when a critical plugin failed. OPAHealthCheck (cvat/apps/health/backends.py@v2.73.0) wraps
+      // requests' `raise_for_status` message in HealthCheckException, whose text starts with "unknown error: ".
+      const opa = this.faults.opaWithoutBundle ? `unknown error: 500 Server Error: Internal Server Error for url: ${this.opaUrl}/health?bundles` : 'working';
       const report: Record<string, string> = {
-        DatabaseBackend: 'working',
         'Cache backend: default': 'working',
         'Cache backend: media': 'working',
+        DatabaseBackend: 'working',
         DiskUsage: 'working',
         MemoryUsage: 'working',
-        OPAHealthCheck: this.faults.opaWithoutBundle ? 'unavailable: Bundle cvat is not ready (OPA has not loaded the policy bundle)' : 'working',
+        OPAHealthCheck: opa,
       };
       const ok = Object.values(report).every((v) => v === 'working');
       return { status: ok ? 200 : 500, json: report, contentType: 'application/json' };
     }
     if (url.pathname === '/django-rq/') return this.djangoRqPage(req);
     if (url.pathname.startsWith('/django-rq/stats.json')) return this.djangoRqStatsJson(req);
-    // result downloads
+    // result downloads (`<target>-download-*` actions, excluded from the schema upstream)
     const user = this.authenticate(req);
     if (!user) throw fail(401, 'Authentication credentials were not provided.');
-    const token = url.pathname.split('/').pop() as string;
-    const result = this.results.get(token);
-    if (!result) throw fail(404, 'No such result.');
+    const result = this.results.get(url.searchParams.get('rq_id') ?? '');
+    // cvat/apps/engine/background.py@v2.73.0 `download_file`: an unknown request id is a 400.
+    if (!result) return { status: 400, buffer: Buffer.from('Unknown export request id'), contentType: 'text/html; charset=utf-8' };
     this.authorize(user, result.ownerId);
     void method;
-    void origin;
     return { status: 200, buffer: result.data, contentType: result.contentType };
   }
 
@@ -1132,6 +1217,8 @@ export class CvatStandIn {
       task.size = files.length;
       task.imageQuality = Number(body.image_quality);
       task.hasData = true;
+      // The import worker builds the task preview into the media cache (cvat/apps/engine/task.py@v2.73.0 _create_task_preview).
+      this.mediaCache.add(`preview:${id}`);
       const job: Job = { id: this.id(), taskId: id, type: 'annotation', stage: 'annotation', state: 'new', startFrame: 0, stopFrame: task.size - 1, parentJobId: null, annotations: { version: 0, tags: [], shapes: [], tracks: [] }, created: now() };
       this.jobs.set(job.id, job);
       for (let r = 0; r < task.consensusReplicas; r++) {
@@ -1173,6 +1260,11 @@ export class CvatStandIn {
     return { status: 200, json: { ...job.annotations, intervals: [] } };
   }
 
+  /**
+   * `GET /api/jobs/{id}/data?type=chunk` on a `use_cache` task (cvat-ai/cvat@v2.73.0 cvat/apps/engine/cache.py
+   * `_create_cache_item`): a cache miss enqueues the chunk job on the chunks queue (reusing one still queued)
+   * and waits CVAT_CHUNK_CREATE_TIMEOUT; then views.py `_DataGetter.__call__` answers 429 `Retry-After: 10`.
+   */
   private async chunk(ctx: HandlerContext, user: User, id: number): Promise<Reply> {
     const job = this.job(id);
     const task = this.task(job.taskId);
@@ -1180,9 +1272,27 @@ export class CvatStandIn {
     if (ctx.query.get('type') !== 'chunk') throw fail(400, 'only chunks are simulated');
     const key = `chunk:${id}:${ctx.query.get('index')}:${ctx.query.get('quality')}`;
     if (!this.mediaCache.has(key)) {
-      // A cache miss: the server enqueues the chunk on the chunks queue and waits for it.
-      await this.process('chunks', () => undefined);
-      this.mediaCache.add(key);
+      let pending = this.pendingChunks.get(key);
+      if (!pending) {
+        pending = this.process('chunks', () => {
+          this.mediaCache.add(key);
+          this.pendingChunks.delete(key);
+        });
+        this.pendingChunks.set(key, pending);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        pending.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), this.latency.chunkCreateTimeoutMs);
+          this.timers.add(timer);
+        }),
+      ]);
+      if (timer) {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      }
+      if (timedOut) return { status: 429, headers: { 'retry-after': String(this.latency.chunkRetryAfterSeconds) } };
     }
     const files: Record<string, Uint8Array> = {};
     task.frames.slice(job.startFrame, job.stopFrame + 1).forEach((frame, i) => (files[`${String(i).padStart(6, '0')}.png`] = frame));
@@ -1198,7 +1308,7 @@ export class CvatStandIn {
     const existing = this.requests.get(rqId);
     if (existing && (existing.status === 'queued' || existing.status === 'started')) return { status: 409, json: { rq_id: rqId } };
     this.enqueue('export', user, { type: 'export:dataset', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format, function_id: null }, rqId, (rq) => {
-      this.storeResult(rq, ctx.origin, this.datasetArchive(task, format), 'application/zip');
+      this.storeResult(rq, ctx.origin, `/api/tasks/${id}/dataset/download`, this.datasetArchive(task, format), 'application/zip');
     });
     return { status: 202, json: { rq_id: rqId } };
   }
@@ -1253,7 +1363,7 @@ export class CvatStandIn {
         'annotations.json': strToU8(JSON.stringify([...this.jobs.values()].filter((j) => j.taskId === id).map((j) => j.annotations))),
       };
       task.frames.forEach((frame, i) => (files[`data/frame-${String(i).padStart(3, '0')}.png`] = frame));
-      this.storeResult(rq, ctx.origin, Buffer.from(zipSync(files)), 'application/zip');
+      this.storeResult(rq, ctx.origin, `/api/tasks/${id}/backup/download`, Buffer.from(zipSync(files)), 'application/zip');
     });
     return { status: 202, json: { rq_id: rqId } };
   }
@@ -1273,6 +1383,9 @@ export class CvatStandIn {
       this.addLabels(manifest.labels, { taskId: task.id, projectId: null });
       const job: Job = { id: this.id(), taskId: task.id, type: 'annotation', stage: 'annotation', state: 'new', startFrame: 0, stopFrame: frames.length - 1, parentJobId: null, annotations: { version: 0, tags: [], shapes: [], tracks: [] }, created: now() };
       this.jobs.set(job.id, job);
+      this.mediaCache.add(`preview:${task.id}`);
+      // The rq job returns the new task's id, which GET /api/requests shows as result_id (cvat/apps/engine/backup.py@v2.73.0 import_task,
+      // cvat/apps/redis_handler/serializers.py RequestSerializer.to_representation).
       rq.resultId = task.id;
     });
     return { status: 202, json: { rq_id: rqId } };
@@ -1363,7 +1476,7 @@ export class CvatStandIn {
       // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
       const rows = this.clickhouse.filter((e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from));
       const csv = ['scope,timestamp,user_id,payload', ...rows.map((r) => `${r.scope},${r.timestamp},${r.userId},"${r.payload.replace(/"/g, '""')}"`)].join('\n');
-      this.storeResult(rq, ctx.origin, Buffer.from(csv), 'text/csv');
+      this.storeResult(rq, ctx.origin, '/api/events/download', Buffer.from(csv), 'text/csv');
     });
     return { status: 202, json: { rq_id: rqId } };
   }
