@@ -283,7 +283,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.vector,
     role: 'service',
     description:
-      'Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse in 10 s batches. Config file vector.toml comes from the config share. Part of the optional analytics stack.',
+      'Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse (upstream\'s vector.toml unchanged: default 1 s batches, every events column including remote_addr). Config file vector.toml comes from the config share. Part of the optional analytics stack.',
     upstream: ['cvat_vector'],
     optional: true,
     image: { repository: 'timberio/vector', tag: '0.26.0-alpine' },

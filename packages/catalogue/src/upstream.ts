@@ -21,6 +21,21 @@ export const UPSTREAM_COMPOSE = {
   sha256: 'e5d686087d21d35c1545e3e685f13e5f753822ef4b6925cb0baa5e02aad1e3ac',
 } as const;
 
+/**
+ * Upstream's vector pipeline, vendored verbatim: `config/vector/vector.toml` is this file below a
+ * comment header (test/config-files.test.ts checks both).
+ *
+ * @see https://github.com/cvat-ai/cvat/blob/v2.73.0/components/analytics/vector/vector.toml
+ */
+export const UPSTREAM_VECTOR_TOML = {
+  /** Path of the file in cvat-ai/cvat. */
+  upstreamPath: 'components/analytics/vector/vector.toml',
+  /** Path of the vendored copy, relative to packages/catalogue. */
+  path: 'upstream/cvat-v2.73.0/vector.toml',
+  /** SHA-256 of the file at v2.73.0. */
+  sha256: '76c0bac76d62f07c8462e42ab725fbcf4f2294744e249d629d255d04d9214f0b',
+} as const;
+
 /** What aspect of a compose service a difference is about. */
 export type DeviationAspect = 'image' | 'command' | 'entrypoint' | 'env' | 'env-dropped' | 'env-added' | 'volumes' | 'user' | 'init' | 'ports' | 'labels';
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configFileSourcePath, configFilesToUpload, defaultCatalogue, parseEnvironmentConfig, resolveCatalogue } from '../src/index';
+import { UPSTREAM_VECTOR_TOML, configFileSourcePath, configFilesToUpload, defaultCatalogue, parseEnvironmentConfig, resolveCatalogue } from '../src/index';
 
 describe('config files shipped with the catalogue', () => {
   const c = defaultCatalogue();
@@ -31,12 +32,34 @@ describe('config files shipped with the catalogue', () => {
     expect(toml).toContain('type = "clickhouse"');
     expect(toml).toContain('endpoint = "http://${CLICKHOUSE_HOST}:${CLICKHOUSE_PORT}"');
     expect(toml).toContain('auth.password = "${CLICKHOUSE_PASSWORD}"');
-    expect(toml).toContain('batch.timeout_secs = 10');
     expect(toml).toContain('data_dir = "/vector-data-dir"');
     for (const name of ['CLICKHOUSE_HOST', 'CLICKHOUSE_PORT', 'CLICKHOUSE_DB', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD']) {
       expect(vector.env.map((e) => e.name), name).toContain(name);
     }
     expect(vector.mounts.map((m) => m.mountPath)).toContain('/vector-data-dir');
+  });
+
+  it('vector.toml is upstream\'s v2.73.0 file byte for byte below its comment header (remote_addr kept, default batch timeout)', () => {
+    const upstream = readFileSync(configFileSourcePath(UPSTREAM_VECTOR_TOML.path));
+    expect(createHash('sha256').update(upstream).digest('hex')).toBe(UPSTREAM_VECTOR_TOML.sha256);
+    const ours = readFileSync(configFileSourcePath('config/vector/vector.toml'), 'utf8');
+    const header = /^(#[^\n]*\n)+\n/.exec(ours)?.[0] ?? '';
+    expect(header.length).toBeGreaterThan(0);
+    expect(ours.slice(header.length)).toBe(upstream.toString('utf8'));
+    expect(ours).toMatch(/^\s+"remote_addr",$/m);
+    expect(ours).not.toMatch(/^\s*batch\./m);
+  });
+
+  it('vector.toml sends exactly the columns of the v2.73.0 events table (init.py migrations 000-002)', () => {
+    // cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py: migration_000_initial's columns,
+    // then access_token_id (001) and remote_addr (002).
+    const columns = [
+      'scope', 'obj_name', 'obj_id', 'obj_val', 'source', 'timestamp', 'count', 'duration', 'project_id', 'task_id', 'job_id',
+      'user_id', 'user_name', 'user_email', 'org_id', 'org_slug', 'payload', 'access_token_id', 'remote_addr',
+    ];
+    const toml = readFileSync(configFileSourcePath('config/vector/vector.toml'), 'utf8');
+    const list = /encoding\.only_fields = \[([^\]]*)\]/.exec(toml)?.[1] ?? '';
+    expect([...list.matchAll(/"([a-z_]+)"/g)].map((m) => m[1])).toEqual(columns);
   });
 
   it('Grafana provisioning files parse and point at the mounted dashboards', () => {
