@@ -295,7 +295,7 @@ async function deployPreflight(
   }
   // Loaded only for a deploy: the checks pull in the ARM SDK clients on first use.
   const run = io.preflight ?? (await import('../preflight/preflight.js')).preflight;
-  const { credential: _seam, ...endpoints } = io.preflightEndpoints ?? {};
+  const endpoints = { armEndpoint: io.preflightEndpoints?.armEndpoint, ipEchoUrl: io.preflightEndpoints?.ipEchoUrl, maxRetries: io.preflightEndpoints?.maxRetries };
   const report = await run({
     config,
     catalogue: ctx.catalogue,

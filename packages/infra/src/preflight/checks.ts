@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
 import { ARM_SCOPE, describeArmError, toArmCallError } from './arm';
 import type { AcaUsage, PreflightClients, PostgresCapability } from './clients';
@@ -55,12 +56,12 @@ const sameLocation = (a: string | undefined, b: string | undefined) => eq(a?.rep
 /** Fix text for an ARM call that failed: permissions for 401/403, otherwise retry. */
 function callFailed(what: string, error: unknown, permission: string): CheckOutcome {
   const e = toArmCallError(error);
-  const fix =
-    e.statusCode === 401 || e.statusCode === 403
-      ? `give the deploying principal ${permission} on the subscription (e.g. the Contributor role), then rerun`
-      : e.statusCode === 429
-        ? 'Azure is throttling this subscription; wait a minute and rerun'
-        : 'rerun; if it persists, check network access to management.azure.com';
+  const fixes: Record<number, string> = {
+    401: 'ARM refused the token: log in again (`az login`) or check ARM_TENANT_ID and the credential, then rerun',
+    403: `give the deploying principal ${permission} on the subscription (e.g. the Contributor role), then rerun`,
+    429: 'Azure is throttling this subscription; wait a minute and rerun',
+  };
+  const fix = fixes[e.statusCode ?? 0] ?? 'rerun; if it persists, check network access to management.azure.com';
   return fail(`${what} failed: ${describeArmError(error)}`, fix);
 }
 
@@ -499,6 +500,9 @@ export const deployerIpCheck: PreflightCheck = {
       );
     }
     const { address, source } = ctx.deployerIp;
+    if (!isIPv4(address)) {
+      return fail(`${address} (${source}) is not IPv4; the storage and Key Vault IP rules only take IPv4 addresses`, 'pass the IPv4 egress address with --deployer-ip (e.g. from `curl -4 https://api.ipify.org`)');
+    }
     if (isPrivateIpv4(address)) {
       return fail(`${address} (${source}) is a private address; Azure sees the public NAT address instead`, 'pass the public egress address with --deployer-ip, or use --detect-ip');
     }

@@ -4,7 +4,7 @@ import { armTarget } from '../../src/preflight/arm';
 import { createPreflightClients } from '../../src/preflight/clients';
 import { derivePreflightInputs, type PreflightInputs } from '../../src/preflight/inputs';
 import { type PreflightReport, runPreflight } from '../../src/preflight/run';
-import { synthesize, type Synthesized } from '../support/synth';
+import { configWith, synthesize, type Synthesized } from '../support/synth';
 import { type ArmWorld, FakeCredential, FakePreflightArmServer, healthyWorld, postgresCapabilities } from './support/fake-preflight-arm-server';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
@@ -79,6 +79,22 @@ describe('inputs derived from the synthesized example', () => {
     expect(inputs.containerAppsEnvironments.map((e) => e.name)).toEqual([names.containerAppsEnvironment]);
     expect(inputs.recoverSoftDeletedKeyVaults).toBe(true);
     expect(inputs.containerAppsCpuCoresAtMax).toBeGreaterThan(0);
+  });
+
+  it('has no VM, public IP or DNS label to check with edge.mode none, and the run skips those checks', async () => {
+    const none = synthesize(configWith({ edge: { mode: 'none', hostname: 'cvat.example.com' } }));
+    try {
+      const derived = derivePreflightInputs(none.model.stacks.map((s) => s.json as never), none.config, none.catalogue);
+      expect(derived.virtualMachines).toEqual([]);
+      expect(derived.dnsLabels).toEqual([]);
+      expect(derived.unmappedTypes).toEqual([]);
+      const r = await run(() => undefined, { inputs: derived });
+      expect(r.status('vm-size')).toBe('skip');
+      expect(r.status('dns-label')).toBe('skip');
+      expect(r.server.calls(/Microsoft\.Compute\/skus$|CheckDnsNameAvailability$/)).toEqual([]);
+    } finally {
+      none.dispose();
+    }
   });
 
   it('reports a resource type with no known provider instead of skipping it', () => {
@@ -156,6 +172,13 @@ describe('preflight against the loopback ARM double', () => {
     expect(throttled.status('resource-providers')).toBe('pass');
     // one refused + four pages
     expect(throttled.server.calls(/^GET \/subscriptions\/[^/]+\/providers$/)).toHaveLength(5);
+  });
+
+  it('a 401 on a listing names the token as the problem', async () => {
+    const r = await run((_w, s) => s.faults.push({ match: /deletedVaults$/, status: 401, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' }));
+    expect(r.status('key-vault-name')).toBe('fail');
+    expect(r.check('key-vault-name').detail).toBe('listing soft-deleted Key Vaults failed: HTTP 401 InvalidAuthenticationToken: The access token is invalid.');
+    expect(r.check('key-vault-name').fix).toContain('ARM refused the token');
   });
 
   it('a 429 that outlasts the retries fails with the throttling fix', async () => {
@@ -304,6 +327,9 @@ describe('preflight against the loopback ARM double', () => {
     expect(outside.check('deployer-ip').fix).toBe('add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun');
     expect(outside.report.ok).toBe(false);
     expect(outside.lines.find((l) => l.startsWith('preflight: FAIL deployer-ip'))).toContain('\n           fix: add 198.51.100.7/32');
+    const v6 = await run(() => undefined, { deployerIp: '2001:db8::7' });
+    expect(v6.status('deployer-ip')).toBe('fail');
+    expect(v6.check('deployer-ip').detail).toContain('is not IPv4');
     const priv = await run(() => undefined, { deployerIp: '192.168.1.20' });
     expect(priv.status('deployer-ip')).toBe('fail');
     expect(priv.check('deployer-ip').detail).toContain('private address');

@@ -187,6 +187,23 @@ describe('deploy runs preflight before the first plan', () => {
     void code;
   });
 
+  it('--skip-credential-check skips preflight too (it needs credentials) and says so', async () => {
+    const bin = fakeTerraformPath();
+    let err = '';
+    await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--skip-credential-check'], {
+      env: { PATH: bin.path, HOME: tempDir('h-') },
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      out: () => undefined,
+      err: (t) => void (err += t),
+      preflight: async () => {
+        throw new Error('preflight must not run without credentials');
+      },
+    });
+    expect(err).toContain('preflight: skipped (--skip-credential-check): the checks need Azure credentials');
+    expect(existsSync(bin.log)).toBe(true);
+  });
+
   it('the preflight flags belong to deploy only', async () => {
     let err = '';
     const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, out: () => undefined, err: (t) => void (err += t) });
