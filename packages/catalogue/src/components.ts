@@ -321,7 +321,20 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(8181),
-    probes: probesOf({ type: 'http', port: 8181, path: '/health' }, { periodSeconds: 15 }),
+    // Readiness asks for the policy bundle, as upstream's chart does (cvat-ai/cvat@v2.73.0
+    // helm-chart/values.yaml `cvat.opa.probePath: /health?bundles`, used by
+    // helm-chart/templates/cvat_opa/deployment.yml): OPA's `GET /health?bundles` answers 200 only
+    // once every configured bundle is activated (https://www.openpolicyagent.org/docs/rest-api#health-api),
+    // so a running OPA without CVAT's rules (which would answer every query without a `result`, a 500
+    // in CVAT) is kept out of the ingress. Liveness stays on plain `/health` (the process answers),
+    // unlike the chart: OPA gets its bundle from the server, which waits for the init job's
+    // migrations and then boots (startup window 15 min); a liveness on `?bundles` would restart a
+    // healthy OPA again and again in that time and, through restart back-off, delay the first policy
+    // load after the server is up. Restarting OPA cannot make a bundle appear.
+    probes: {
+      liveness: { type: 'http', port: 8181, path: '/health', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
+      readiness: { type: 'http', port: 8181, path: '/health?bundles', ...READINESS },
+    },
   },
   {
     name: N.init,

@@ -523,7 +523,8 @@ export function uniqueExposedTcpPorts(c: Catalogue): RuleIssue[] {
 
 /**
  * OPA is reachable as `opa:8181`: exactly one enabled OPA app, named `opa`, TCP ingress exposing
- * 8181 to target 8181, and every CVAT backend sets CVAT_OPA_URL to it.
+ * 8181 to target 8181, every CVAT backend sets CVAT_OPA_URL to it, its readiness probe is
+ * `/health?bundles` (as upstream's chart) and its liveness probe does not wait for bundles.
  */
 export function opaReachable(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
@@ -537,6 +538,15 @@ export function opaReachable(c: Catalogue): RuleIssue[] {
   const ing = opa.ingress;
   if (!ing || ing.transport !== 'tcp' || ing.exposedPort !== 8181 || ing.targetPort !== 8181) {
     out.push(err('opaReachable', cpath(opa, 'ingress'), ing, 'must be TCP ingress with targetPort 8181 and exposedPort 8181 (reachable as opa:8181)'));
+  }
+  // cvat-ai/cvat@v2.73.0 helm-chart/values.yaml probes OPA on /health?bundles: ready only with CVAT's policy bundle.
+  const ready = opa.probes.readiness;
+  if (!ready || ready.type !== 'http' || ready.path !== '/health?bundles') {
+    out.push(err('opaReachable', cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)'));
+  }
+  const live = opa.probes.liveness;
+  if (live?.path?.includes('bundles')) {
+    out.push(err('opaReachable', cpath(opa, 'probes.liveness.path'), live.path, 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting'));
   }
   for (const x of enabled(c).filter(isCvatBackend)) {
     const found = findEnv(x, 'CVAT_OPA_URL');
@@ -908,7 +918,7 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(dependsOnDeclared, 'Every dependsOn names a declared component.'),
   namedRule(noDependencyCycles, 'The dependency graph has no cycle.'),
   namedRule(uniqueExposedTcpPorts, 'TCP exposed ports are explicit, allowed and unique.'),
-  namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181 and every backend points CVAT_OPA_URL at it.'),
+  namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181, ready on /health?bundles, and every backend points CVAT_OPA_URL at it.'),
   namedRule(probesForLongRunning, 'Apps with ingress have liveness and readiness probes on their port.'),
   namedRule(probeRanges, 'Probe fields are within the pinned azurerm v4.55.0 ranges (failures 1-30 for every kind).'),
   namedRule(noStatefulStoreOnSmb, 'No store writes to an SMB share.'),

@@ -167,6 +167,12 @@ describe('the default catalogue', () => {
     }
   });
 
+  it('probes OPA readiness on /health?bundles (upstream chart) and liveness on plain /health', () => {
+    const opa = comp(c, 'opa');
+    expect(opa.probes.readiness).toMatchObject({ type: 'http', port: 8181, path: '/health?bundles' });
+    expect(opa.probes.liveness).toMatchObject({ type: 'http', port: 8181, path: '/health' });
+  });
+
   it('has Grafana optional and off, analytics optional and on', () => {
     expect(comp(c, 'grafana')).toMatchObject({ optional: true, enabled: false });
     expect(comp(c, 'clickhouse')).toMatchObject({ optional: true, enabled: true });
