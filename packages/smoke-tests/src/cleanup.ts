@@ -4,6 +4,12 @@
  * the superuser, children before parents, and then searches the API for anything still carrying the run id
  * (objects whose create request was cut off before the answer arrived, restored backups, webhook-event tasks)
  * and deletes that as well. `--keep` lists instead of deleting.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0): `DELETE /api/{webhooks,tasks,projects,users}/{id}` answer 204 (an admin
+ * may delete other users' objects and users); the list endpoints' `search` matches the view's `search_fields`
+ * with icontains (cvat/apps/engine/filters.py `SearchFilter`): tasks and projects `name, owner, assignee`
+ * (cvat/apps/engine/views.py), users `username, first_name, last_name`, webhooks `target_url, owner,
+ * description` (cvat/apps/webhooks/views.py); pages are `{count, next, previous, results}` with `page_size`.
  */
 import { SmokeError, describeError } from './errors';
 import type { Credentials, CvatClient, HttpResponse } from './http/client';

@@ -1,4 +1,11 @@
-/** Item 6 of issue 6: annotations are written and read back exactly. */
+/**
+ * Item 6 of issue 6: annotations are written and read back exactly.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0 cvat/apps/engine/views.py `JobViewSet.annotations`,
+ * `url_path=r"annotations/?$"`): `PUT` without `format`/`rq_id` validates a `LabeledDataSerializer` and
+ * replaces the job's annotations (200 with the stored data); `GET` without export parameters answers 200
+ * `{version, tags, shapes, tracks}` (export parameters would give 410).
+ */
 import { SmokeError } from '../errors';
 import type { CheckDefinition } from '../runner/types';
 

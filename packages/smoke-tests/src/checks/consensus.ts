@@ -1,4 +1,10 @@
-/** Item 9 of issue 6 (second half): consensus replicas are merged. */
+/**
+ * Item 9 of issue 6 (second half): consensus replicas are merged.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0): cvat/apps/consensus/merging_manager.py refuses a merge (400) unless
+ * consensus is enabled, the task is 2D and some replica is not (stage annotation, state new); a replica set to
+ * state "in progress" qualifies. `POST /api/consensus/merges {task_id}` → 202 `{rq_id}` on the `consensus` queue.
+ */
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import type { CheckDefinition } from '../runner/types';

@@ -1,4 +1,17 @@
-/** Item 7 of issue 6: the export worker builds dataset exports and task backups, downloadable via result_url. */
+/**
+ * Item 7 of issue 6: the export worker builds dataset exports and task backups, downloadable via result_url.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0):
+ * - `POST /api/tasks/{id}/dataset/export?format=…&save_images=false` and `POST /api/tasks/{id}/backup/export`
+ *   (cvat/apps/engine/mixins.py `initiate_dataset_export`, `initiate_backup_export`) → 202 `{rq_id}` on the
+ *   `export` queue; 405 when the format is not available, 409 while the same export runs
+ *   (cvat/apps/redis_handler/background.py `handle_existing_job`).
+ * - Format names are `<name> <version>` of the exporters: "CVAT for images 1.1"
+ *   (cvat/apps/dataset_manager/formats/cvat.py) writes `annotations.xml`; "COCO 1.0" (formats/coco.py) writes
+ *   `annotations/instances_default.json`.
+ * - A task backup has its manifest `task.json` (with the task `name`) at the archive root
+ *   (cvat/apps/engine/backup.py `MANIFEST_FILENAME`).
+ */
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import type { TaskFixture } from '../runner/state';

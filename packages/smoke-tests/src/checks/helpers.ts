@@ -2,6 +2,21 @@
  * Steps several checks share: creating tasks (registered for cleanup at once), uploading generated images
  * as a streamed multipart body, waiting for a background request on a named RQ queue, and downloading a
  * request's `result_url`.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0):
+ * - `POST /api/tasks/{id}/data/` (cvat/apps/engine/views.py `TaskViewSet.data`, `url_path=r"data/?$"`, parsers
+ *   JSON + multipart): `client_files[i]` parts become the DataSerializer's `client_files` list (DRF's
+ *   `parse_html_list`), `image_quality` is required for images; the answer is 202 `{rq_id}` from
+ *   `TaskCreator.enqueue_job` on the `import` queue; a second upload is 400 ("Adding more data is not supported").
+ * - Request ids are `key=value&…` with "." → "~" and " " → "_" (cvat/apps/redis_handler/rq.py
+ *   `RequestId.render`), so they are URL-encoded into `GET /api/requests/{id}` (DefaultRouter lookup `[^/.]+`).
+ *   That view (cvat/apps/redis_handler/serializers.py `RequestSerializer`) reports `status` queued / started /
+ *   failed / finished (deferred and scheduled read as queued), `message` (the exception for failed), and for
+ *   a finished export `result_url`, for other actions `result_id` (the job's integer return value).
+ * - `result_url` is `reverse("<target>-download-…", request=request) + "?rq_id=…"` (cvat/apps/engine/background.py
+ *   `make_result_url`): absolute, from the scheme Django derives from X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER)
+ *   and the host from X-Forwarded-Host or Host (USE_X_FORWARDED_HOST), both in cvat/settings/base.py. The
+ *   download answers 200 with the file (sendfile through the server image's nginx), 400 for an unknown id.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,14 @@
-/** Item 4 of issue 6: the import worker turns uploads into task data, and restores a task backup. */
+/**
+ * Item 4 of issue 6: the import worker turns uploads into task data, and restores a task backup.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0):
+ * - Task data: see helpers.ts (`POST /api/tasks/{id}/data/` → 202, `import` queue). With `consensus_replicas: 2`
+ *   each annotation job gets 2 `consensus_replica` jobs (cvat/apps/engine/task.py `_create_segments_and_jobs`).
+ * - `POST /api/tasks/backup/` (views.py `TaskViewSet.import_backup`, `url_path=r"backup/?$"`, multipart
+ *   `task_file`) → `BackupImporter.enqueue_job` → 202 `{rq_id}` on the `import` queue. The job is
+ *   cvat/apps/engine/backup.py `import_task`, which returns the new task's id; `GET /api/requests/{rq_id}`
+ *   shows it as `result_id` once finished.
+ */
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import { MultipartForm } from '../http/multipart';

@@ -1,4 +1,11 @@
-/** Item 2 of issue 6: the single-page app is served through the edge. */
+/**
+ * Item 2 of issue 6: the single-page app is served through the edge.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0): cvat-ui/src/index.html has `<div id="root">`; webpack injects the
+ * bundle as `<script defer src="/assets/cvat-ui.<hash>.min.js">` (cvat-ui/webpack.config.js, publicPath "/");
+ * the UI image's nginx (cvat-ui/react_nginx.conf) serves /assets with its mime types and every other path
+ * as index.html.
+ */
 import { SmokeError } from '../errors';
 import { excerpt, headerValue } from '../http/client';
 import type { CheckDefinition } from '../runner/types';

@@ -1,6 +1,13 @@
 /**
  * Item 8 of issue 6: a real project event produces a webhook delivery record. The ping endpoint is not used:
  * the server sends pings itself, so a ping proves nothing about the webhooks worker.
+ *
+ * Upstream facts (cvat-ai/cvat@v2.73.0): creating a task fires `create:task` for the project's webhooks
+ * (cvat/apps/webhooks/signals.py → dispatch.py `add_to_queue` on the `webhooks` queue); the worker's
+ * services.py `send_webhook` always writes a `WebhookDelivery` row with `event` and the target's status (a
+ * connection error is recorded as 502, a timeout as 504, utils.py `perform_webhook_request`), and only then
+ * raises for 5xx/408/429 to retry. `POST /api/webhooks/{id}/ping` calls services.py `ping` in the server
+ * process. The default target, `<url>/api/server/about`, answers a POST with 405.
  */
 import { expectShape, match } from '../expect';
 import { poll, probe } from '../poll';

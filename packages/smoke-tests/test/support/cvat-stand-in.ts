@@ -20,7 +20,7 @@
  *
  * This is a test double: it lives in test code and is never shipped.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -236,6 +236,14 @@ class HttpReply extends Error {
 }
 
 const fail = (status: number, detail: string): HttpReply => new HttpReply({ status, json: { detail } });
+
+/**
+ * A request id value as cvat-ai/cvat@v2.73.0 cvat/apps/redis_handler/rq.py `RequestId.render` writes it:
+ * "." → "~" and " " → "_" (ENCODE_MAPPING), so ids are safe as a DRF path parameter (`[^/.]+`).
+ */
+function encodeRqIdValue(value: string): string {
+  return value.replace(/\./g, '~').replace(/ /g, '_');
+}
 
 /** Django's production error pages (django/views/defaults.py: `bad_request`, `server_error`), as text/html. */
 function djangoErrorPage(status: 400 | 500): Reply {
@@ -789,6 +797,8 @@ export class CvatStandIn {
       case 'tasks_create_data':
         return this.createData(ctx, user, id);
       case 'requests_retrieve': {
+        // DRF's DefaultRouter lookup pattern `[^/.]+` (cvat/apps/redis_handler/urls.py@v2.73.0): a '.' is a 404.
+        if (ctx.op.pathParams.id.includes('.')) throw fail(404, 'Not found.');
         this.authorize(user);
         const rq = this.requests.get(ctx.op.pathParams.id);
         if (!rq || (!user.superuser && rq.ownerId !== user.id)) throw fail(404, 'Not found.');
@@ -1304,7 +1314,7 @@ export class CvatStandIn {
     this.authorize(user, task.ownerId);
     const format = ctx.query.get('format') as string;
     if (!['CVAT for images 1.1', 'COCO 1.0'].includes(format)) throw new HttpReply({ status: 405 });
-    const rqId = `action=export&target=task&target_id=${id}&subresource=dataset&format=${format}&user_id=${user.id}`;
+    const rqId = `action=export&target=task&target_id=${id}&user_id=${user.id}&subresource=dataset&format=${encodeRqIdValue(format)}`;
     const existing = this.requests.get(rqId);
     if (existing && (existing.status === 'queued' || existing.status === 'started')) return { status: 409, json: { rq_id: rqId } };
     this.enqueue('export', user, { type: 'export:dataset', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format, function_id: null }, rqId, (rq) => {
@@ -1356,7 +1366,7 @@ export class CvatStandIn {
   private exportBackup(ctx: HandlerContext, user: User, id: number): Reply {
     const task = this.task(id);
     this.authorize(user, task.ownerId);
-    const rqId = `action=export&target=task&target_id=${id}&subresource=backup&user_id=${user.id}`;
+    const rqId = `action=export&target=task&target_id=${id}&user_id=${user.id}&subresource=backup`;
     this.enqueue('export', user, { type: 'export:backup', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format: null, function_id: null }, rqId, (rq) => {
       const files: Record<string, Uint8Array> = {
         'task.json': strToU8(JSON.stringify({ name: task.name, labels: [...this.labels.values()].filter((l) => l.taskId === task.id).map((l) => ({ name: l.name, type: l.type })), version: '1.0' })),
@@ -1372,7 +1382,7 @@ export class CvatStandIn {
     this.authorize(user);
     const file = ctx.files.task_file?.[0];
     if (!file) throw fail(400, 'task_file is required');
-    const rqId = `action=import&target=task&id=${randomBytes(8).toString('hex')}`;
+    const rqId = `action=import&target=task&id=${randomUUID()}&subresource=backup`;
     this.enqueue('import', user, { type: 'import:backup', target: 'task', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
       const entries = unzipSync(new Uint8Array(file.data));
       if (!entries['task.json']) throw new Error('the archive has no task.json');
@@ -1471,7 +1481,7 @@ export class CvatStandIn {
     if (!user.superuser) throw fail(403, 'You do not have permission to perform this action.');
     this.authorize(user);
     const from = ctx.query.get('from');
-    const rqId = `action=export&target=events&id=${randomBytes(6).toString('hex')}`;
+    const rqId = `action=export&target=events&id=${randomUUID()}&user_id=${user.id}`;
     this.enqueue('export', user, { type: 'export:events', target: 'events', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
       // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
       const rows = this.clickhouse.filter((e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from));
