@@ -96,6 +96,7 @@ const NAME_FIX = 'names derive from `name` and `namePrefix` in the environment f
  * `GET /subscriptions/{id}` (api-version 2022-12-01): the subscription must be visible and `Enabled` (or `Warned`).
  *
  * @see Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json (Subscriptions_Get)
+ * @see Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/examples/GetSubscription.json (`state`)
  */
 export const credentialsCheck: PreflightCheck = {
   id: 'credentials',
@@ -292,6 +293,7 @@ export const postgresNameCheck: PreflightCheck = {
  * resource group is ours.
  *
  * @see Azure/azure-rest-api-specs specification/network/resource-manager/Microsoft.Network/stable/2024-05-01/network.json (CheckDnsNameAvailability)
+ *   and examples/CheckDnsNameAvailability.json
  */
 export const dnsLabelCheck: PreflightCheck = {
   id: 'dns-label',
@@ -332,6 +334,7 @@ interface ResourceSku {
  * (`NotAvailableForSubscription`); zone restrictions do not matter, the VM is not pinned to a zone.
  *
  * @see Azure/azure-rest-api-specs specification/compute/resource-manager/Microsoft.Compute/Skus/stable/2021-07-01/skus.json (ResourceSkus_List)
+ *   and examples/skus/ListAvailableResourceSkusForARegion.json (`nextLink: null` on the last page)
  */
 export const vmSizeCheck: PreflightCheck = {
   id: 'vm-size',

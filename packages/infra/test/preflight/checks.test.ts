@@ -304,6 +304,10 @@ describe('preflight against the loopback ARM double', () => {
     expect(full.server.calls(/managedEnvironments\/[^/]+\/usages$/)).toHaveLength(0);
 
     const need = inputs.containerAppsCpuCoresAtMax;
+    const regionCores = await run((w) => w.regionUsages.push({ name: 'ManagedEnvironmentConsumptionCores', currentValue: 95, limit: 100 }));
+    expect(regionCores.status('container-apps-quota')).toBe('fail');
+    expect(regionCores.check('container-apps-quota').detail).toBe(`westeurope: ManagedEnvironmentConsumptionCores has 5 of 100 free, ${need} vCPU needed at max replicas`);
+
     const small = await run((w) => {
       w.resourceGroupResources = [{ name: names.containerAppsEnvironment, type: 'Microsoft.App/managedEnvironments' }];
       w.environmentUsages = [{ name: 'ManagedEnvironmentConsumptionCores', currentValue: 2, limit: need - 1 }];
