@@ -107,9 +107,13 @@ export const credentialsCheck: PreflightCheck = {
       const token = await ctx.credential.getToken(ARM_SCOPE, { abortSignal: signal });
       if (!token?.token) return fail('the credential returned no token for Azure Resource Manager', 'run `az login` again, or check ARM_CLIENT_ID/ARM_TENANT_ID and the secret, certificate or OIDC token');
     } catch (error) {
+      const text = ((error as Error).message ?? String(error)).split('\n')[0].slice(0, 300);
+      const network = /network|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|fetch failed/i.test(text);
       return fail(
-        `no token for Azure Resource Manager: ${((error as Error).message ?? String(error)).split('\n')[0].slice(0, 300)}`,
-        'run `az login` again, or check ARM_CLIENT_ID/ARM_TENANT_ID and the secret, certificate or OIDC token',
+        `no token for Azure Resource Manager: ${text}`,
+        network
+          ? 'this machine cannot reach the Microsoft Entra token endpoint (login.microsoftonline.com): check the network or proxy, then rerun'
+          : 'run `az login` again, or check ARM_CLIENT_ID/ARM_TENANT_ID and the secret, certificate or OIDC token',
       );
     }
     let sub: { state?: string; displayName?: string } | undefined;

@@ -140,6 +140,8 @@ describe('preflight against the loopback ARM double', () => {
     expect(r.report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toHaveLength(8);
     expect(r.status('deployer-ip')).toBe('pass');
     expect(r.server.requests).toEqual([]);
+    const offline = await run(() => undefined, { credential: new FakeCredential('network_error: See https://aka.ms/msal.js.errors#network_error for details') });
+    expect(offline.check('credentials').fix).toContain('cannot reach the Microsoft Entra token endpoint');
   });
 
   it('credentials: fails for a subscription that is not visible (404) or disabled', async () => {
