@@ -170,3 +170,16 @@ describe('the chunk endpoint (cvat/apps/engine/cache.py + views.py@v2.73.0)', ()
     expect(s.enqueued.chunks).toBe(1);
   });
 });
+
+describe('the anonymous throttle (DRF AnonRateThrottle, "anon": "100/minute" in cvat/settings/base.py@v2.73.0)', () => {
+  it('answers 429 with Retry-After over the rate, and opa.authz names the throttle and CVAT_NUM_PROXIES', async () => {
+    // The login uses 1 of 2, one registration the second; the other registration is throttled.
+    const { s } = await start({ anonPerMinute: 2 });
+    const result = await runAgainst(s, { only: ['opa.authz'] });
+    expect(result.checks.find((r) => r.id === 'auth.login')?.status).toBe('pass');
+    expect(reasonOf(result, 'opa.authz')).toMatch(
+      /^opa: POST \/api\/auth\/register answered 429 \(Retry-After: \d+ s\): the server's anonymous throttle \(100 requests\/minute per client IP\) refused it: .*Request was throttled.*CVAT_NUM_PROXIES/,
+    );
+    expect(s.inventory().users).toHaveLength(0);
+  });
+});

@@ -24,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
-import { excerpt, responseCookies, type Credentials } from '../http/client';
+import { excerpt, headerValue, responseCookies, type Credentials, type HttpResponse } from '../http/client';
 import type { UserFixture } from '../runner/state';
 import type { CheckContext, CheckDefinition } from '../runner/types';
 import { createTask } from './helpers';
@@ -45,6 +45,7 @@ export const authLogin: CheckDefinition = {
       signal: ctx.signal,
     });
     refusedHost(ctx, res);
+    if (res.status === 429) throw throttled(ctx, res);
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new SmokeError('assertion', `the superuser '${ctx.admin.username}' could not log in (${res.status}: ${excerpt(res.body)}); check CVAT_USERNAME / CVAT_PASSWORD`, { status: res.status });
     }
@@ -59,6 +60,22 @@ export const authLogin: CheckDefinition = {
   },
 };
 
+/**
+ * The anonymous throttle answered: DRF `AnonRateThrottle` at 100/minute per client IP (cvat/settings/base.py@v2.73.0
+ * DEFAULT_THROTTLE_RATES "anon"), where the client IP is the X-Forwarded-For entry NUM_PROXIES (CVAT_NUM_PROXIES,
+ * plus one for the server image's own nginx, backend_entrypoint.sh) from the right. With too small a
+ * CVAT_NUM_PROXIES every visitor counts as the edge's address and shares one budget.
+ */
+function throttled(ctx: CheckContext, res: HttpResponse): SmokeError {
+  const wait = headerValue(res.headers, 'retry-after');
+  return new SmokeError(
+    'http',
+    `${res.what} answered 429${wait ? ` (Retry-After: ${wait} s)` : ''}: the server's anonymous throttle (100 requests/minute per client IP) refused it: ` +
+      `${excerpt(res.body)}; if this is not real load, ${ctx.components.get('server').name}'s CVAT_NUM_PROXIES does not match the proxies in front of it, so all clients share one address`,
+    { status: 429 },
+  );
+}
+
 async function register(ctx: CheckContext, letter: 'a' | 'b'): Promise<UserFixture> {
   const username = ctx.name(`user-${letter}`);
   const password = `${randomBytes(12).toString('base64url')}Aa1!`;
@@ -67,6 +84,7 @@ async function register(ctx: CheckContext, letter: 'a' | 'b'): Promise<UserFixtu
     json: { username, email: `${username}@example.com`, password1: password, password2: password, first_name: 'Smoke', last_name: letter.toUpperCase() },
     signal: ctx.signal,
   });
+  if (res.status === 429) throw throttled(ctx, res);
   if (res.status !== 201) {
     throw new SmokeError('http', `registering throwaway user ${username} answered ${res.status}, expected 201: ${excerpt(res.body)} (self-registration must be enabled for this check)`, { status: res.status });
   }

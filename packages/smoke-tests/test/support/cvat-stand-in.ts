@@ -106,6 +106,13 @@ export interface StandInOptions {
   allowedHosts?: string[];
   /** The headers the edge sets on the way to the server. @default - none (the client talks to the server directly) */
   edge?: StandInEdge;
+  /**
+   * Anonymous requests per minute the server accepts on its AllowAny API views (about, login, register): DRF
+   * `AnonRateThrottle`, "100/minute" in cvat-ai/cvat@v2.73.0 cvat/settings/base.py. All stand-in clients share
+   * one address (as when CVAT_NUM_PROXIES is too small behind an edge).
+   * @default 100
+   */
+  anonPerMinute?: number;
   /** CVAT_OPA_URL, as the OPAHealthCheck line quotes it. @default 'http://opa:8181' */
   opaUrl?: string;
   /** Called for every request as it arrives (tests use it to interrupt a run at a chosen moment). */
@@ -275,6 +282,9 @@ export class CvatStandIn {
   private readonly allowedHosts: string[];
   private readonly edge: StandInEdge;
   private readonly opaUrl: string;
+  private readonly anonPerMinute: number;
+  /** Times of the anonymous requests the throttle counted (its cache history). */
+  private readonly anonHistory: number[] = [];
   /** Chunk jobs queued on the chunks queue and not finished yet, by cache key (a later request reuses them). */
   private readonly pendingChunks = new Map<string, Promise<void>>();
   private readonly onRequest: StandInOptions['onRequest'];
@@ -306,6 +316,7 @@ export class CvatStandIn {
     this.allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1'];
     this.edge = options.edge ?? {};
     this.opaUrl = options.opaUrl ?? 'http://opa:8181';
+    this.anonPerMinute = options.anonPerMinute ?? 100;
     this.superuser = options.superuser ?? { username: 'admin', password: 'stand-in-password' };
     this.version = options.version ?? '2.73.0';
     this.onRequest = options.onRequest;
@@ -730,8 +741,23 @@ export class CvatStandIn {
     return ctx.body.kind === 'json' || ctx.body.kind === 'multipart' ? (ctx.body.value as Record<string, unknown>) : {};
   }
 
+  /**
+   * DRF `SimpleRateThrottle.allow_request` for anonymous callers: a sliding window of 60 s; over the rate →
+   * 429 `{"detail": "Request was throttled. Expected available in N seconds."}` with `Retry-After: N`.
+   */
+  private anonThrottle(): void {
+    const t = Date.now();
+    while (this.anonHistory.length > 0 && this.anonHistory[0] <= t - 60_000) this.anonHistory.shift();
+    if (this.anonHistory.length >= this.anonPerMinute) {
+      const wait = Math.ceil((60_000 - (t - this.anonHistory[0])) / 1000);
+      throw new HttpReply({ status: 429, json: { detail: `Request was throttled. Expected available in ${wait} seconds.` }, headers: { 'retry-after': String(wait) } });
+    }
+    this.anonHistory.push(t);
+  }
+
   private async dispatch(ctx: HandlerContext): Promise<Reply> {
     const id = Number(ctx.op.pathParams.id);
+    if (!ctx.user && ['server_retrieve_about', 'auth_create_login', 'auth_create_register'].includes(ctx.op.operation.operationId)) this.anonThrottle();
     switch (ctx.op.operation.operationId) {
       case 'server_retrieve_about':
         return { status: 200, json: { name: 'Computer Vision Annotation Tool', description: 'CVAT stand-in', version: this.version, logo_url: `${ctx.origin}/static/logo.svg`, subtitle: 'stand-in' } };
