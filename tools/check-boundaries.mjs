@@ -12,16 +12,41 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Which workspace packages each package may import. */
 export const ALLOWED_INTERNAL = {
   catalogue: [],
-  infra: ['catalogue'],
-  'ops-cli': ['catalogue'],
-  'smoke-tests': ['catalogue'],
-  tools: ['catalogue'],
+  // the process edge: catalogue only, never another package of ours
+  runtime: ['catalogue'],
+  // test doubles: catalogue only (fixtures), never the code under test
+  testing: ['catalogue'],
+  infra: ['catalogue', 'runtime'],
+  'ops-cli': ['catalogue', 'runtime'],
+  'smoke-tests': ['catalogue', 'runtime'],
+  tools: ['catalogue', 'runtime'],
 };
+/**
+ * Our packages that hold test doubles: any package may import them from its test files (and tools, which is test
+ * tooling, from anywhere); shipped code never.
+ */
+export const TEST_ONLY_INTERNAL = ['testing'];
 /** External imports only one package may use. */
 export const RESTRICTED_EXTERNAL = [
   { pattern: /^(cdktf|constructs|@cdktf\/)/, only: ['infra'], why: 'CDKTF is archived upstream; it stays inside packages/infra' },
-  { pattern: /^(@azure\/|pg$|undici$)/, only: ['infra', 'ops-cli', 'smoke-tests', 'tools'], why: 'the catalogue is pure data and functions, no cloud SDKs or network clients' },
+  {
+    pattern: /^@azure\//,
+    only: ['infra', 'ops-cli', 'smoke-tests', 'tools', 'runtime', 'testing'],
+    why: 'the catalogue is pure data and functions, no cloud SDKs or network clients',
+  },
+  {
+    pattern: /^(pg|undici)$/,
+    only: ['infra', 'ops-cli', 'smoke-tests', 'tools'],
+    why: 'the catalogue is pure data and the runtime is the process edge: no database driver or HTTP client (a command package brings its own)',
+  },
 ];
+
+/** True for a file that only runs under the test runner: `test/**`, `*.test.*`, `vitest.config.*` (all of tools). */
+export function isTestFile(pkg, pkgDir, file) {
+  if (pkg === 'tools') return true;
+  const rel = relative(pkgDir, file).split('\\').join('/');
+  return rel.startsWith('test/') || /\.test\.[cm]?[jt]s$/.test(rel) || /^vitest\.config\./.test(rel);
+}
 
 // Static imports count only at the start of a line, so code quoted inside strings (test fixtures) is not read as an import.
 const IMPORT_RE = /^\s*}\s*from\s*['"]([^'"]+)['"]|^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w'"])(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -60,7 +85,8 @@ export function checkPackage(pkg, workspaceRoot = root) {
   const allowedInternal = ALLOWED_INTERNAL[pkg];
   if (!allowedInternal) throw new Error(`unknown package '${pkg}'; expected one of ${Object.keys(ALLOWED_INTERNAL).join(', ')}`);
   const violations = [];
-  const files = [...walk(join(pkgDir, 'src')), ...walk(join(pkgDir, 'test')), ...walk(join(pkgDir, 'bench'))];
+  const configs = existsSync(pkgDir) ? readdirSync(pkgDir).filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f)).map((f) => join(pkgDir, f)) : [];
+  const files = [...walk(join(pkgDir, 'src')), ...walk(join(pkgDir, 'test')), ...walk(join(pkgDir, 'bench')), ...configs];
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.forEach((line, i) => {
@@ -77,7 +103,12 @@ export function checkPackage(pkg, workspaceRoot = root) {
         if (spec.startsWith('node:') || builtins.has(spec.split('/')[0])) continue;
         if (spec.startsWith('@cvat-cloud/')) {
           const target = spec.slice('@cvat-cloud/'.length).split('/')[0];
-          if (target !== pkg && !allowedInternal.includes(target)) {
+          if (target === pkg) continue;
+          if (TEST_ONLY_INTERNAL.includes(target)) {
+            if (!isTestFile(pkg, pkgDir, file)) {
+              violations.push(`${where}: '${spec}' holds test doubles: import it from test files only (test/**, *.test.ts, vitest.config.*), never from shipped code`);
+            }
+          } else if (!allowedInternal.includes(target)) {
             violations.push(`${where}: '${pkg}' may not import '${spec}' (allowed: ${allowedInternal.join(', ') || 'none of our packages'})`);
           }
           continue;

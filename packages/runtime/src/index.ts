@@ -1,0 +1,8 @@
+/**
+ * @cvat-cloud/runtime: the process edge every cvat-cloud command shares (cvat-ops, cvat-smoke, and infra's synth,
+ * policy, cost, deploy and preflight CLIs). No cdktf, no pg, no undici: Azure SDKs are loaded lazily, only by the
+ * functions that need them.
+ */
+export * from './exit';
+export * from './errors';
+export * from './main';

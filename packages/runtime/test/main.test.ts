@@ -1,0 +1,116 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CliError, EXIT, InternalError, describeError, isCliError, isUnreachable, reportError, runMain } from '../src';
+
+function streams() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  return { stdout, stderr, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
+}
+
+const run = (main: Parameters<typeof runMain>[0], argv: string[] = [], env: Record<string, string> = {}) => {
+  const s = streams();
+  return runMain(main, { tool: 'tool', argv, env, stdout: s.stdout, stderr: s.stderr, handleSignals: false }).then((code) => ({ code, ...s }));
+};
+
+describe('CliError and describeError', () => {
+  it('carries the exit code, the hint, the data and the cause', () => {
+    const cause = new Error('inner');
+    const e = new CliError(EXIT.NOT_FOUND, 'no share', { hint: 'cvat-ops storage rules --env dev', data: { share: 'x' }, cause });
+    expect(e).toMatchObject({ name: 'CliError', exit: 6, message: 'no share', hint: 'cvat-ops storage rules --env dev', data: { share: 'x' }, printed: false });
+    expect(e.cause).toBe(cause);
+    expect(isCliError(e, EXIT.NOT_FOUND)).toBe(true);
+    expect(isCliError(e, EXIT.AUTH)).toBe(false);
+  });
+
+  it('describes any thrown value in one line with the Node error code and a new cause', () => {
+    expect(describeError(Object.assign(new Error('connect failed\nmore'), { code: 'ECONNREFUSED' }))).toBe('connect failed (ECONNREFUSED)');
+    expect(describeError(new Error('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND x') }))).toBe('fetch failed (getaddrinfo ENOTFOUND x)');
+    expect(describeError('text')).toBe('text');
+  });
+
+  it('recognises network failures through the cause chain', () => {
+    expect(isUnreachable(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }))).toBe(true);
+    expect(isUnreachable(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isUnreachable(new Error('400 bad'))).toBe(false);
+  });
+});
+
+describe('runMain / reportError: the process edge', () => {
+  it('returns what main returns, 0 when it returns nothing', async () => {
+    expect((await run(async () => 1)).code).toBe(1);
+    expect((await run(async () => undefined)).code).toBe(0);
+  });
+
+  it('prints a CliError once as "<tool>: error: …" plus its hint, without a stack, and exits with its code', async () => {
+    const r = await run(async () => {
+      throw new CliError(EXIT.CONFIG, "Environment 'x' is invalid", { hint: 'cvat-ops status --env x' });
+    });
+    expect(r.code).toBe(4);
+    expect(r.err()).toBe("tool: error: Environment 'x' is invalid\nnext: cvat-ops status --env x\n");
+    expect(r.out()).toBe('');
+  });
+
+  it('with --json prints { error: { exitCode, message, hint, data } } on stdout and nothing on stderr', async () => {
+    const r = await run(
+      async () => {
+        throw new CliError(EXIT.FAILED, 'partial', { data: { failed: ['a'] }, hint: 'retry' });
+      },
+      ['--json'],
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out())).toEqual({ error: { exitCode: 1, message: 'partial', hint: 'retry', data: { failed: ['a'] } } });
+    expect(r.err()).toBe('');
+  });
+
+  it('prints nothing more for an error already printed (e.g. by the argument parser), except with --json', async () => {
+    const printed = new CliError(EXIT.USAGE, "unknown option '--x'", { printed: true, data: { usage: true } });
+    expect((await run(async () => Promise.reject(printed))).err()).toBe('');
+    const json = await run(async () => Promise.reject(printed), ['--json']);
+    expect(JSON.parse(json.out())).toEqual({ error: { exitCode: 2, message: "unknown option '--x'" } });
+  });
+
+  it('reports anything else as an internal error with the stack, exit 70', async () => {
+    const r = await run(async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'rows')");
+    });
+    expect(r.code).toBe(70);
+    expect(r.err()).toMatch(/^tool: error: internal error: Cannot read properties of undefined \(reading 'rows'\)\. This is a bug in tool; please report it/);
+    expect(r.err()).toContain('at ');
+    const internal = await run(async () => Promise.reject(new InternalError('state')), ['--json']);
+    expect(JSON.parse(internal.out()).error.exitCode).toBe(70);
+  });
+
+  it('prints the cause chain with CVAT_DEBUG (and the old CVAT_OPS_DEBUG)', async () => {
+    const error = new CliError(EXIT.AUTH, 'refused', { cause: new Error('outer', { cause: new Error('inner') }) });
+    for (const variable of ['CVAT_DEBUG', 'CVAT_OPS_DEBUG']) {
+      const r = await run(async () => Promise.reject(error), [], { [variable]: '1' });
+      expect(r.err()).toBe('tool: error: refused\ncause: outer (inner)\ncause: inner\n');
+    }
+  });
+
+  it('exits 130 when the run was aborted (Ctrl-C with interrupt: abort), whatever main threw', async () => {
+    const controller = new AbortController();
+    const s = streams();
+    const code = await runMain(
+      async ({ signal }) => {
+        controller.abort();
+        expect(signal.aborted).toBe(true);
+        throw new Error('aborted request');
+      },
+      { tool: 'tool', argv: [], env: {}, stdout: s.stdout, stderr: s.stderr, handleSignals: false, signal: controller.signal },
+    );
+    expect(code).toBe(130);
+    expect(s.err()).toBe('tool: interrupted\n');
+  });
+
+  it('reportError returns the code without printing twice', () => {
+    const s = streams();
+    expect(reportError(new CliError(EXIT.UNAVAILABLE, 'no terraform'), { tool: 't', json: false, stdout: s.stdout, stderr: s.stderr })).toBe(7);
+    expect(s.err()).toBe('t: error: no terraform\n');
+  });
+});

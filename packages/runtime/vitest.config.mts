@@ -1,0 +1,3 @@
+import { defineProjectConfig } from '@cvat-cloud/testing/vitest';
+
+export default defineProjectConfig();
