@@ -6,3 +6,4 @@
 export * from './exit';
 export * from './errors';
 export * from './main';
+export * from './environment';

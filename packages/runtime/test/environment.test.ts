@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepo, type TempRepo } from '@cvat-cloud/testing';
+import { CliError, EXIT, environmentRef, formatWarnings, loadEnvironment, requireEnvironmentRef } from '../src';
+
+const failure = (fn: () => unknown): CliError => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CliError) return e;
+    throw e;
+  }
+  throw new Error('expected a CliError');
+};
+
+describe('which environment: --env, CVAT_ENV, then the deprecated CVAT_OPS_ENV', () => {
+  it('takes --env first, then CVAT_ENV, then CVAT_OPS_ENV with a warning, then the fallback', () => {
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    expect(environmentRef({ flag: 'a', env: { CVAT_ENV: 'b', CVAT_OPS_ENV: 'c' }, warn })).toEqual({ ref: 'a', source: '--env' });
+    expect(environmentRef({ env: { CVAT_ENV: 'b', CVAT_OPS_ENV: 'c' }, warn })).toEqual({ ref: 'b', source: 'CVAT_ENV' });
+    expect(warnings).toEqual([]);
+    expect(environmentRef({ env: { CVAT_OPS_ENV: 'c' }, warn })).toEqual({ ref: 'c', source: 'CVAT_OPS_ENV' });
+    expect(warnings).toEqual(['warning: CVAT_OPS_ENV is deprecated; set CVAT_ENV=c instead (CVAT_OPS_ENV will be removed).']);
+    expect(environmentRef({ env: { CVAT_ENV: '' }, fallback: 'example' })).toEqual({ ref: 'example', source: 'default' });
+    expect(environmentRef({ env: {} })).toBeUndefined();
+  });
+
+  it('a command that needs one and gets none is a usage error naming it and both ways to give one', () => {
+    const e = failure(() => requireEnvironmentRef('db check', { env: {} }));
+    expect(e.exit).toBe(EXIT.USAGE);
+    expect(e.message).toBe('db check needs an environment: pass --env <name> (environments/<name>.yaml) or set CVAT_ENV.');
+  });
+});
+
+describe('loadEnvironment: one error format and one exit code (4) for every tool', () => {
+  let repo: TempRepo;
+  afterEach(() => repo?.cleanup());
+
+  it('loads an environment by name with its derived names and resolved catalogue', () => {
+    repo = tempRepo('dev');
+    const env = loadEnvironment('dev', { cwd: repo.dir });
+    expect(env.ref).toBe('dev');
+    expect(env.names.resourceGroup).toBe('cvat-dev-rg');
+    expect(env.catalogue.components.some((c) => c.name === 'cvat-server')).toBe(true);
+    expect(env.warnings).toEqual([]);
+  });
+
+  it('loads an environment by path', () => {
+    repo = tempRepo('dev');
+    repo.write('elsewhere/x.yaml', 'name: xy\nedge:\n  mode: none\n  hostname: cvat.example.com\n');
+    expect(loadEnvironment('elsewhere/x.yaml', { cwd: repo.dir }).config.name).toBe('xy');
+  });
+
+  it('a missing file is CONFIG with how to create it', () => {
+    repo = tempRepo('dev');
+    const e = failure(() => loadEnvironment('prod', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toMatch(/^Environment 'prod' was not found:\n  - 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/);
+  });
+
+  it('an invalid file is CONFIG listing every field, its value and what is allowed, with the file', () => {
+    repo = tempRepo('dev');
+    repo.write('environments/bad.yaml', 'name: bad\npostgres:\n  backupRetentionDays: 99\nnetwork:\n  subnets:\n    apps: 10.0.0.0/33\n');
+    const e = failure(() => loadEnvironment('bad', { cwd: repo.dir, checkCommand: 'cvat-ops status --env bad --dry-run' }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toMatch(/^Environment 'bad' is invalid:\n/);
+    expect(e.message).toMatch(/\n  - .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
+    expect(e.message).toMatch(/\n  - .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
+    expect(e.message).toMatch(/\nFix the file and check it with: cvat-ops status --env bad --dry-run$/);
+    expect((e.data as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['postgres.backupRetentionDays', 'network.subnets.apps']),
+    );
+  });
+
+  it('YAML syntax errors are CONFIG with the line', () => {
+    repo = tempRepo('dev');
+    repo.write('environments/broken.yaml', 'name: broken\nedge: [\n');
+    const e = failure(() => loadEnvironment('broken', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toMatch(/\n  - .*broken\.yaml: 'line \d+' \(\w+\) must be valid YAML/);
+  });
+
+  it('a catalogue the overrides make invalid is CONFIG naming the override', () => {
+    repo = tempRepo('dev', "name: dev\nedge:\n  mode: none\n  hostname: cvat.example.com\ncomponents:\n  cvat-server:\n    env:\n      CVAT_NUM_PROXIES: '2'\n");
+    const e = failure(() => loadEnvironment('dev', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toMatch(/^The catalogue resolved for environment 'dev' is invalid:\n  - 'components\.cvat-server\.env\[\d+\]'/);
+    expect(e.message).toMatch(/\nFix the overrides under 'components' in the environment file\.$/);
+  });
+
+  it('formats warnings one per line', () => {
+    expect(formatWarnings([{ rule: 'r', path: 'p', message: "'p' (1) is odd", file: 'f.yaml' }])).toEqual(["warning: f.yaml: 'p' (1) is odd"]);
+  });
+});
