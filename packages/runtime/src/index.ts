@@ -7,3 +7,5 @@ export * from './exit';
 export * from './errors';
 export * from './main';
 export * from './environment';
+export * from './azure/credentials';
+export * from './azure/arm';
