@@ -9,3 +9,4 @@ export * from './main';
 export * from './environment';
 export * from './azure/credentials';
 export * from './azure/arm';
+export * from './azure/key-vault';

@@ -7,3 +7,4 @@
 export * from './loopback-server';
 export * from './fake-credential';
 export * from './temp-dir';
+export * from './fake-key-vault-server';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, FakeCredential, credentialUnavailable, startLoopbackServer, tempDir, tempRepo, type TempDir } from '../src';
+import { FAKE_TOKEN, FakeCredential, credentialUnavailable, startFakeKeyVaultServer, startLoopbackServer, tempDir, tempRepo, type TempDir } from '../src';
 import { PRESET_DEFAULTS, defineProjectConfig } from '../vitest-preset.mjs';
 
 describe('loopback server', () => {
@@ -27,6 +27,26 @@ describe('loopback server', () => {
       expect(await response.json()).toEqual({ error: { code: 'TestDoubleError', message: 'Error: boom' } });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('fake Key Vault', () => {
+  it('challenges a request without a token with 401 + WWW-Authenticate naming vault.azure.net, and serves a secret with the token', async () => {
+    const kv = await startFakeKeyVaultServer();
+    try {
+      kv.vaults.set('kv1', { secrets: new Map([['s', 'v']]) });
+      const anonymous = await fetch(`${kv.url}/kv1/secrets/s/?api-version=7.6`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[^"]+", resource="https:\/\/vault\.azure\.net"$/);
+      const ok = await fetch(`${kv.url}/kv1/secrets/s/?api-version=7.6`, { headers: { authorization: `Bearer ${FAKE_TOKEN}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ value: 'v', id: expect.stringMatching(/^https:\/\/kv1\.vault\.azure\.net\/secrets\/s\/[0-9a-f]{32}$/) });
+      const missing = await fetch(`${kv.url}/kv1/secrets/nope/?api-version=7.6`, { headers: { authorization: `Bearer ${FAKE_TOKEN}` } });
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('SecretNotFound');
+    } finally {
+      await kv.close();
     }
   });
 });
