@@ -10,3 +10,4 @@ export * from './environment';
 export * from './azure/credentials';
 export * from './azure/arm';
 export * from './azure/key-vault';
+export * from './confirm';
