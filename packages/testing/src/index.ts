@@ -6,5 +6,8 @@
  */
 export * from './loopback-server';
 export * from './fake-credential';
-export * from './temp-dir';
+export * from './fake-arm-server';
+export * from './fake-arm-storage-server';
+export * from './fake-file-server';
 export * from './fake-key-vault-server';
+export * from './temp-dir';

@@ -1,0 +1,479 @@
+/**
+ * Test double: a loopback HTTP server answering the documented Azure Resource Manager REST shapes of
+ * `Microsoft.App` (container apps, revisions, replicas, jobs, job executions, getAuthtoken, long-running delete)
+ * plus the ACA log stream endpoints. It lives in test code only and never talks to the internet.
+ *
+ * State is plain ARM JSON (`{ id, name, type, location, properties: {...} }`), so the SDK's deserialisers run on
+ * exactly what Azure sends. Every request is recorded (`requests`) so tests can assert what was, or was not, sent.
+ *
+ * Failure injection:
+ * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
+ * - `failDelete(name, { asyncFailure: message })`: the DELETE is accepted (202) but the operation ends `Failed`;
+ * - `throttle(match, { times, retryAfterSeconds })`: the next `times` matching requests get 429 + Retry-After.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** ARM JSON of one resource (the SDK flattens `properties` into the model). */
+export interface ArmResource {
+  id?: string;
+  name: string;
+  type?: string;
+  location?: string;
+  properties: Record<string, unknown>;
+}
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, as sent. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** `Date.now()` when it arrived. */
+  at: number;
+}
+
+/** An injected ARM error for one app's DELETE. */
+export type DeleteFailure = { status: number; code: string; message: string } | { asyncFailure: string };
+
+/** What the log stream endpoints answer for one app. */
+export interface FakeLogStream {
+  /** Lines served for console logs, keyed `revision/replica/container`. */
+  console: Record<string, string[]>;
+  /** Lines served for system logs (the app's eventstream). */
+  system: string[];
+}
+
+export interface FakeArmServerOptions {
+  subscriptionId?: string;
+  resourceGroup?: string;
+  location?: string;
+  /** Items per page for list operations (the rest is behind `nextLink`). @default 2 */
+  pageSize?: number;
+  /** How many polls of a delete operation answer "InProgress" before "Succeeded". @default 1 */
+  deletePolls?: number;
+  /** Token returned by getAuthtoken and required by the log stream. @default 'fake-logstream-token' */
+  logStreamToken?: string;
+}
+
+interface Operation {
+  id: string;
+  kind: 'containerApps' | 'jobs';
+  name: string;
+  pollsLeft: number;
+  failure?: string;
+}
+
+interface Throttle {
+  match: (req: RecordedRequest) => boolean;
+  times: number;
+  retryAfterSeconds: number;
+}
+
+/** A loopback fake of ARM `Microsoft.App` and the ACA log stream. Start with {@link FakeArmServer.start}. */
+export class FakeArmServer {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly pageSize: number;
+  /** How many polls of a delete operation answer "InProgress" (may be changed between requests). */
+  deletePolls: number;
+  readonly logStreamToken: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Container apps by name. */
+  readonly apps = new Map<string, ArmResource>();
+  /** Revisions by app name. */
+  readonly revisions = new Map<string, ArmResource[]>();
+  /** Replicas by `app/revision`. */
+  readonly replicas = new Map<string, ArmResource[]>();
+  /** Container Apps jobs by name. */
+  readonly jobs = new Map<string, ArmResource>();
+  /** Job executions by job name. */
+  readonly executions = new Map<string, ArmResource[]>();
+  /** Log stream content by app name. */
+  readonly logStreams = new Map<string, FakeLogStream>();
+  /** Apps deleted, in the order their delete operation completed. */
+  readonly deleted: string[] = [];
+  /** Log stream requests that are still open (follow mode), for tests that check the client hung up. */
+  openStreams = 0;
+
+  private readonly deleteFailures = new Map<string, DeleteFailure>();
+  private readonly operations = new Map<string, Operation>();
+  private readonly throttles: Throttle[] = [];
+  private nextOperation = 1;
+  private server!: Server;
+  private baseUrl = '';
+
+  private constructor(options: FakeArmServerOptions) {
+    this.subscriptionId = options.subscriptionId ?? '00000000-0000-0000-0000-000000000001';
+    this.resourceGroup = options.resourceGroup ?? 'rg-cvat-test';
+    this.location = options.location ?? 'westeurope';
+    this.pageSize = options.pageSize ?? 2;
+    this.deletePolls = options.deletePolls ?? 1;
+    this.logStreamToken = options.logStreamToken ?? 'fake-logstream-token';
+  }
+
+  /** Starts a fake on 127.0.0.1 with a random port. */
+  static async start(options: FakeArmServerOptions = {}): Promise<FakeArmServer> {
+    const fake = new FakeArmServer(options);
+    fake.server = createServer((req, res) => {
+      fake.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) fake.json(res, 500, { error: { code: 'FakeServerError', message: String(error) } });
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.baseUrl = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** ARM id prefix of the resource group. */
+  get groupId(): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}`;
+  }
+
+  /**
+   * Adds a container app. `properties` are merged over defaults (Succeeded/Running, revision `<name>--r1`,
+   * eventStreamEndpoint on this fake). Also creates its active revision with `replicaCount` running replicas
+   * unless `revisions` is given explicitly.
+   */
+  addApp(name: string, properties: Record<string, unknown> = {}, options: { replicaCount?: number; containerName?: string } = {}): ArmResource {
+    const revision = `${name}--r1`;
+    const app: ArmResource = {
+      id: `${this.groupId}/providers/Microsoft.App/containerApps/${name}`,
+      name,
+      type: 'Microsoft.App/containerApps',
+      location: this.location,
+      properties: {
+        provisioningState: 'Succeeded',
+        runningStatus: 'Running',
+        latestRevisionName: revision,
+        latestReadyRevisionName: revision,
+        environmentId: `${this.groupId}/providers/Microsoft.App/managedEnvironments/cae-test`,
+        eventStreamEndpoint: `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${name}/eventstream`,
+        configuration: { activeRevisionsMode: 'Single', secrets: [] },
+        template: { containers: [{ name: options.containerName ?? name, image: `example/${name}:1`, resources: { cpu: 0.5, memory: '1Gi' } }], scale: { minReplicas: 1, maxReplicas: 1 } },
+        ...properties,
+      },
+    };
+    this.apps.set(name, app);
+    if (!this.revisions.has(name)) {
+      const count = options.replicaCount ?? 1;
+      this.addRevision(name, revision, { active: true, replicas: count, trafficWeight: 100 });
+      this.replicas.set(
+        `${name}/${revision}`,
+        Array.from({ length: count }, (_, i) => this.replica(name, revision, `${revision}-replica-${i}`, options.containerName ?? name)),
+      );
+    }
+    return app;
+  }
+
+  /** Adds (or replaces) a revision of an app. */
+  addRevision(app: string, revision: string, properties: Record<string, unknown>): ArmResource {
+    const list = (this.revisions.get(app) ?? []).filter((r) => r.name !== revision);
+    const resource: ArmResource = {
+      id: `${this.groupId}/providers/Microsoft.App/containerApps/${app}/revisions/${revision}`,
+      name: revision,
+      type: 'Microsoft.App/containerApps/revisions',
+      properties: {
+        createdTime: '2026-01-01T00:00:00Z',
+        active: false,
+        replicas: 0,
+        trafficWeight: 0,
+        healthState: 'Healthy',
+        provisioningState: 'Provisioned',
+        runningState: 'Running',
+        ...properties,
+      },
+    };
+    list.push(resource);
+    this.revisions.set(app, list);
+    return resource;
+  }
+
+  /** Builds one replica with one container whose logStreamEndpoint points at this fake. */
+  replica(app: string, revision: string, replica: string, container: string, runningState = 'Running'): ArmResource {
+    return {
+      id: `${this.groupId}/providers/Microsoft.App/containerApps/${app}/revisions/${revision}/replicas/${replica}`,
+      name: replica,
+      type: 'Microsoft.App/containerApps/revisions/replicas',
+      properties: {
+        createdTime: '2026-01-01T00:00:00Z',
+        runningState,
+        containers: [
+          {
+            name: container,
+            containerId: `containerd://${replica}`,
+            ready: runningState === 'Running',
+            started: true,
+            restartCount: 0,
+            runningState,
+            logStreamEndpoint: `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${app}/revisions/${revision}/replicas/${replica}/containers/${container}/logstream`,
+          },
+        ],
+      },
+    };
+  }
+
+  /** Adds a Container Apps job (e.g. the init job) and its executions (newest last or first: the client sorts). */
+  addJob(name: string, properties: Record<string, unknown> = {}, executions: { name: string; status: string; startTime: string; endTime?: string }[] = []): ArmResource {
+    const job: ArmResource = {
+      id: `${this.groupId}/providers/Microsoft.App/jobs/${name}`,
+      name,
+      type: 'Microsoft.App/jobs',
+      location: this.location,
+      properties: {
+        provisioningState: 'Succeeded',
+        configuration: { triggerType: 'Manual', replicaTimeout: 1800 },
+        template: { containers: [{ name, image: `example/${name}:1`, resources: { cpu: 0.5, memory: '1Gi' } }] },
+        ...properties,
+      },
+    };
+    this.jobs.set(name, job);
+    this.executions.set(
+      name,
+      executions.map((e) => ({
+        id: `${job.id}/executions/${e.name}`,
+        name: e.name,
+        type: 'Microsoft.App/jobs/executions',
+        properties: { status: e.status, startTime: e.startTime, ...(e.endTime ? { endTime: e.endTime } : {}) },
+      })),
+    );
+    return job;
+  }
+
+  /** Makes the DELETE of `name` fail (synchronously with an ARM error, or asynchronously through the operation). */
+  failDelete(name: string, failure: DeleteFailure): void {
+    this.deleteFailures.set(name, failure);
+  }
+
+  /** The next `times` requests matching `match` answer 429 with `Retry-After: retryAfterSeconds`. */
+  throttle(match: (req: RecordedRequest) => boolean, options: { times?: number; retryAfterSeconds?: number } = {}): void {
+    this.throttles.push({ match, times: options.times ?? 1, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+  }
+
+  /** Requests with this method whose path (case-insensitive) contains `fragment`. */
+  requestsTo(method: string, fragment: string): RecordedRequest[] {
+    const f = fragment.toLowerCase();
+    return this.requests.filter((r) => r.method === method && r.path.toLowerCase().includes(f));
+  }
+
+  // ------------------------------------------------------------------ request handling
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      at: Date.now(),
+    };
+    this.requests.push(record);
+    // drain the body (none of the operations we serve need it)
+    for await (const _chunk of req) void _chunk;
+
+    const throttle = this.throttles.find((t) => t.times > 0 && t.match(record));
+    if (throttle) {
+      throttle.times -= 1;
+      res.setHeader('Retry-After', String(throttle.retryAfterSeconds));
+      this.json(res, 429, { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } });
+      return;
+    }
+
+    const path = url.pathname;
+    const lower = path.toLowerCase();
+    const sub = `/subscriptions/${this.subscriptionId}`.toLowerCase();
+    const rg = `${sub}/resourcegroups/${this.resourceGroup}`.toLowerCase();
+
+    // log stream endpoints (not ARM: bearer token from getAuthtoken)
+    const stream = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\/(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/i.exec(path);
+    if (stream) return this.serveLogStream(req, res, url, stream);
+
+    if (!lower.startsWith(sub)) return this.json(res, 404, armError('SubscriptionNotFound', `The subscription '${path.split('/')[2]}' could not be found.`));
+
+    // long-running operation status / result
+    const op = /\/providers\/microsoft\.app\/locations\/[^/]+\/(containerappoperationstatuses|containerappoperationresults)\/([^/]+)$/i.exec(path);
+    if (op && record.method === 'GET') return this.serveOperation(res, op[1]!.toLowerCase(), op[2]!);
+
+    if (!lower.startsWith(rg)) return this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
+    const rest = path.slice(rg.length).replace(/^\/providers\/microsoft\.app/i, '');
+    const parts = rest.split('/').filter(Boolean);
+    const kind = parts[0]?.toLowerCase();
+
+    if (kind === 'containerapps') return this.serveContainerApps(req, res, url, parts.slice(1));
+    if (kind === 'jobs') return this.serveJobs(req, res, url, parts.slice(1));
+    return this.json(res, 404, armError('InvalidResourceType', `The resource type '${parts[0] ?? ''}' could not be found in the namespace 'Microsoft.App'.`));
+  }
+
+  private serveContainerApps(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
+    const method = req.method ?? 'GET';
+    if (parts.length === 0 && method === 'GET') return this.page(res, url, [...this.apps.values()]);
+    const name = parts[0]!;
+    const app = this.apps.get(name);
+    const sub = parts.slice(1).map((p) => p.toLowerCase());
+    if (sub.length === 0) {
+      if (method === 'GET') return app ? this.json(res, 200, app) : this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+      if (method === 'DELETE') return this.startDelete(res, 'containerApps', name, Boolean(app));
+    }
+    if (!app) return this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+    if (sub[0] === 'getauthtoken' && method === 'POST') {
+      return this.json(res, 200, {
+        id: `${app.id}/authtoken`,
+        name: 'authtoken',
+        location: this.location,
+        properties: { token: this.logStreamToken, expires: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+    }
+    if (sub[0] === 'revisions') {
+      const revisions = this.revisions.get(name) ?? [];
+      if (sub.length === 1 && method === 'GET') return this.page(res, url, revisions);
+      const revision = revisions.find((r) => r.name.toLowerCase() === sub[1]);
+      if (!revision) return this.json(res, 404, notFound('containerApps/revisions', parts[2]!, this.resourceGroup));
+      if (sub.length === 2 && method === 'GET') return this.json(res, 200, revision);
+      if (sub.length === 3 && sub[2] === 'restart' && method === 'POST') return this.json(res, 200, {});
+      if (sub[2] === 'replicas' && method === 'GET') {
+        const replicas = this.replicas.get(`${name}/${revision.name}`) ?? [];
+        if (sub.length === 3) return this.json(res, 200, { value: replicas });
+        const replica = replicas.find((r) => r.name.toLowerCase() === sub[3]);
+        return replica ? this.json(res, 200, replica) : this.json(res, 404, notFound('replicas', parts[4]!, this.resourceGroup));
+      }
+    }
+    return this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+  }
+
+  private serveJobs(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
+    const method = req.method ?? 'GET';
+    if (parts.length === 0 && method === 'GET') return this.page(res, url, [...this.jobs.values()]);
+    const name = parts[0]!;
+    const job = this.jobs.get(name);
+    if (parts.length === 1) {
+      if (method === 'GET') return job ? this.json(res, 200, job) : this.json(res, 404, notFound('jobs', name, this.resourceGroup));
+      if (method === 'DELETE') return this.startDelete(res, 'jobs', name, Boolean(job));
+    }
+    if (!job) return this.json(res, 404, notFound('jobs', name, this.resourceGroup));
+    if (parts[1]?.toLowerCase() === 'executions' && method === 'GET') return this.page(res, url, this.executions.get(name) ?? []);
+    return this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+  }
+
+  /** DELETE: 204 when already gone, an injected error, or 202 with Location + Azure-AsyncOperation. */
+  private startDelete(res: ServerResponse, kind: Operation['kind'], name: string, exists: boolean): void {
+    const failure = this.deleteFailures.get(name);
+    if (failure && 'status' in failure) return this.json(res, failure.status, armError(failure.code, failure.message));
+    if (!exists) {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const id = `op-${this.nextOperation++}`;
+    this.operations.set(id, { id, kind, name, pollsLeft: this.deletePolls, ...(failure && 'asyncFailure' in failure ? { failure: failure.asyncFailure } : {}) });
+    const base = `${this.baseUrl}/subscriptions/${this.subscriptionId}/providers/Microsoft.App/locations/${this.location}`;
+    res.setHeader('Location', `${base}/containerappOperationResults/${id}?api-version=2025-07-01`);
+    res.setHeader('Azure-AsyncOperation', `${base}/containerappOperationStatuses/${id}?api-version=2025-07-01`);
+    res.statusCode = 202;
+    res.end();
+  }
+
+  private serveOperation(res: ServerResponse, which: string, id: string): void {
+    const op = this.operations.get(id);
+    if (!op) return this.json(res, 404, armError('OperationNotFound', `Operation ${id} was not found.`));
+    if (op.pollsLeft > 0) {
+      op.pollsLeft -= 1;
+      if (which === 'containerappoperationresults') {
+        res.statusCode = 202;
+        res.end();
+        return;
+      }
+      return this.json(res, 200, { id, name: id, status: 'InProgress' });
+    }
+    if (op.failure) {
+      return this.json(res, 200, { id, name: id, status: 'Failed', error: { code: 'ContainerAppOperationError', message: op.failure } });
+    }
+    if (op.kind === 'containerApps' && this.apps.delete(op.name)) {
+      this.revisions.delete(op.name);
+      this.deleted.push(op.name);
+    }
+    if (op.kind === 'jobs' && this.jobs.delete(op.name)) this.deleted.push(op.name);
+    if (which === 'containerappoperationresults') {
+      res.statusCode = 200;
+      res.end();
+      return;
+    }
+    return this.json(res, 200, { id, name: id, status: 'Succeeded' });
+  }
+
+  private serveLogStream(req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray): void {
+    if (req.headers.authorization !== `Bearer ${this.logStreamToken}`) {
+      res.statusCode = 401;
+      res.end('Unauthorized');
+      return;
+    }
+    const [, app, revision, replica, container] = m;
+    const content = this.logStreams.get(app!);
+    const lines = revision ? content?.console[`${revision}/${replica}/${container}`] : content?.system;
+    if (!lines) {
+      res.statusCode = 404;
+      res.end(`no log stream for ${url.pathname}`);
+      return;
+    }
+    const tail = Number(url.searchParams.get('tailLines') ?? '20');
+    const follow = url.searchParams.get('follow') === 'true';
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    const shown = tail > 0 ? lines.slice(-tail) : [];
+    res.write(shown.map((l) => `${l}\n`).join(''));
+    if (!follow) {
+      res.end();
+      return;
+    }
+    // follow: keep the response open and send a heartbeat line until the client disconnects
+    this.openStreams += 1;
+    let n = 0;
+    const timer = setInterval(() => res.write(`follow line ${++n}\n`), 20);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.openStreams -= 1;
+    });
+  }
+
+  /** A list response with `pageSize` items and an absolute `nextLink` carrying `$skiptoken`. */
+  private page(res: ServerResponse, url: URL, items: ArmResource[]): void {
+    const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
+    const value = items.slice(skip, skip + this.pageSize);
+    const body: Record<string, unknown> = { value };
+    if (skip + this.pageSize < items.length) {
+      const next = new URL(url.pathname, this.baseUrl);
+      next.searchParams.set('api-version', url.searchParams.get('api-version') ?? '2025-07-01');
+      next.searchParams.set('$skiptoken', String(skip + this.pageSize));
+      body.nextLink = next.toString();
+    }
+    this.json(res, 200, body);
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('x-ms-request-id', `fake-${this.requests.length}`);
+    res.end(JSON.stringify(body));
+  }
+}
+
+function armError(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+function notFound(type: string, name: string, resourceGroup: string): { error: { code: string; message: string } } {
+  return armError('ResourceNotFound', `The Resource 'Microsoft.App/${type}/${name}' under resource group '${resourceGroup}' was not found.`);
+}

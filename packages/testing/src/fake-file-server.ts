@@ -1,0 +1,217 @@
+/**
+ * Test double: a fake Azure Files REST endpoint on loopback (Azurite emulates Blob, Queue and Table only:
+ * https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
+ * Path-style URLs `/<account>/<share>/<path>`, SharedKey auth required (the signature is not verified), and the
+ * requests @azure/storage-file-share sends for shares, directories, files, ranges and properties. Faults can be
+ * injected per operation (fail the Nth range of a file, 429 + Retry-After, 403 …) to test retries and resuming.
+ */
+import { createHash } from 'node:crypto';
+import { startLoopbackServer, type LoopbackRequest, type LoopbackResponse, type LoopbackServer } from './loopback-server';
+
+/** The operations the double distinguishes (for faults and counters). */
+export type FileOp =
+  | 'share-get'
+  | 'share-create'
+  | 'dir-create'
+  | 'dir-get'
+  | 'file-create'
+  | 'file-range'
+  | 'file-set-properties'
+  | 'file-get-properties'
+  | 'file-download';
+
+/** A stored file. */
+export interface FakeFile {
+  data: Buffer;
+  /** Content-MD5 property (undefined = not set). */
+  md5?: Buffer;
+}
+
+/** An injected failure. */
+export interface Fault {
+  op: FileOp;
+  /** Only requests for this path inside the share (e.g. 'dir/big.bin'). */
+  path?: string;
+  /** Fail only the Nth matching request (1-based); with `times`, starting at the Nth. @default 1 */
+  nth?: number;
+  /** How many matching requests fail, starting at the Nth. @default 1; Infinity = every one from then on */
+  times?: number;
+  status: number;
+  code: string;
+  headers?: Record<string, string>;
+}
+
+interface Share {
+  dirs: Set<string>;
+  files: Map<string, FakeFile>;
+}
+
+export interface FakeFileServer extends LoopbackServer {
+  /** `http://127.0.0.1:<port>/{account}`, a file endpoint template (cvat-ops: CVAT_OPS_FILE_ENDPOINT). */
+  endpointTemplate: string;
+  account: string;
+  /** Base64 account key accepted by the double. */
+  key: string;
+  createShare(name: string): void;
+  /** Seeds a file (parent directories are created). */
+  putFile(share: string, path: string, data: Buffer, md5?: Buffer | 'auto'): void;
+  file(share: string, path: string): FakeFile | undefined;
+  files(share: string): string[];
+  dirs(share: string): string[];
+  addFault(fault: Fault): void;
+  /** Requests per operation so far. */
+  counts: Record<FileOp, number>;
+  /** Delay (ms) before answering each range upload (to let a test kill an upload mid-way). */
+  setRangeDelayMs(ms: number): void;
+}
+
+const xmlError = (status: number, code: string, message = code, headers: Record<string, string> = {}): LoopbackResponse => ({
+  status,
+  headers: { 'x-ms-error-code': code, 'content-type': 'application/xml', ...headers },
+  body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+});
+
+const ok = (status: number, headers: Record<string, string> = {}): LoopbackResponse => ({
+  status,
+  headers: { 'x-ms-request-id': 'fake', 'x-ms-version': '2026-04-06', etag: '"0x1"', 'last-modified': new Date(0).toUTCString(), ...headers },
+});
+
+export async function startFakeFileServer(options: { account?: string } = {}): Promise<FakeFileServer> {
+  const account = options.account ?? 'cvattestsa';
+  const key = Buffer.from('fake-key-for-loopback-tests').toString('base64');
+  const shares = new Map<string, Share>();
+  const faults: (Fault & { seen: number })[] = [];
+  const counts = Object.fromEntries(
+    ['share-get', 'share-create', 'dir-create', 'dir-get', 'file-create', 'file-range', 'file-set-properties', 'file-get-properties', 'file-download'].map((k) => [k, 0]),
+  ) as Record<FileOp, number>;
+  const state = { rangeDelayMs: 0 };
+
+  const classify = (req: LoopbackRequest, rest: string): FileOp | undefined => {
+    const restype = req.query.get('restype');
+    const comp = req.query.get('comp');
+    if (restype === 'share' && !rest) return req.method === 'PUT' ? 'share-create' : 'share-get';
+    if (restype === 'directory') return req.method === 'PUT' ? 'dir-create' : 'dir-get';
+    if (req.method === 'PUT' && comp === 'range') return 'file-range';
+    if (req.method === 'PUT' && comp === 'properties') return 'file-set-properties';
+    if (req.method === 'PUT' && !comp) return 'file-create';
+    if (req.method === 'HEAD') return 'file-get-properties';
+    if (req.method === 'GET' && !comp) return 'file-download';
+    return undefined;
+  };
+
+  const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
+  const handler = async (req: LoopbackRequest): Promise<LoopbackResponse> => {
+    const auth = String(req.headers.authorization ?? '');
+    if (!auth.startsWith(`SharedKey ${account}:`)) return xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
+    const [, acct, shareName, ...restParts] = req.path.split('/');
+    if (acct !== account) return xmlError(400, 'InvalidUri');
+    const rest = restParts.filter(Boolean).join('/');
+    const op = classify(req, rest);
+    if (!op || !shareName) return xmlError(400, 'UnsupportedHttpVerb', `fake file server: ${req.method} ${req.path}?${req.query}`);
+    counts[op]++;
+    for (const f of faults) {
+      if (f.op !== op || (f.path !== undefined && f.path !== rest)) continue;
+      f.seen++;
+      const first = f.nth ?? 1;
+      const times = f.times ?? 1;
+      if (f.seen >= first && f.seen < first + times) return xmlError(f.status, f.code, f.code, f.headers);
+    }
+    const share = shares.get(shareName);
+    if (op === 'share-create') {
+      if (share) return xmlError(409, 'ShareAlreadyExists');
+      shares.set(shareName, { dirs: new Set(['']), files: new Map() });
+      return ok(201);
+    }
+    if (!share) return xmlError(404, 'ShareNotFound', 'The specified share does not exist.');
+    switch (op) {
+      case 'share-get':
+        return ok(200, { 'x-ms-share-quota': '50' });
+      case 'dir-create':
+        if (share.dirs.has(rest) || share.files.has(rest)) return xmlError(409, 'ResourceAlreadyExists');
+        if (!share.dirs.has(parentOf(rest))) return xmlError(404, 'ParentNotFound');
+        share.dirs.add(rest);
+        return ok(201);
+      case 'dir-get':
+        return share.dirs.has(rest) ? ok(200) : xmlError(404, 'ResourceNotFound');
+      case 'file-create': {
+        if (!share.dirs.has(parentOf(rest))) return xmlError(404, 'ParentNotFound');
+        const size = Number(req.headers['x-ms-content-length']);
+        if (!Number.isSafeInteger(size) || size < 0) return xmlError(400, 'InvalidHeaderValue', 'x-ms-content-length');
+        const md5 = req.headers['x-ms-content-md5'];
+        share.files.set(rest, { data: Buffer.alloc(size), ...(md5 ? { md5: Buffer.from(String(md5), 'base64') } : {}) });
+        return ok(201);
+      }
+      case 'file-range': {
+        const file = share.files.get(rest);
+        if (!file) return xmlError(404, 'ResourceNotFound');
+        const m = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers['x-ms-range'] ?? req.headers.range ?? ''));
+        if (!m) return xmlError(400, 'InvalidRange');
+        const start = Number(m[1]);
+        const end = Number(m[2]);
+        if (end >= file.data.length || end - start + 1 !== req.body.length) return xmlError(416, 'InvalidRange');
+        if (state.rangeDelayMs) await new Promise((r) => setTimeout(r, state.rangeDelayMs));
+        if (req.headers['x-ms-write'] === 'clear') file.data.fill(0, start, end + 1);
+        else req.body.copy(file.data, start);
+        return ok(201, { 'content-md5': createHash('md5').update(req.body).digest('base64') });
+      }
+      case 'file-set-properties': {
+        const file = share.files.get(rest);
+        if (!file) return xmlError(404, 'ResourceNotFound');
+        // Set File Properties clears Content-MD5 when the header is absent (as the service does).
+        const md5 = req.headers['x-ms-content-md5'];
+        if (md5) file.md5 = Buffer.from(String(md5), 'base64');
+        else delete file.md5;
+        const size = req.headers['x-ms-content-length'];
+        if (size !== undefined) {
+          const resized = Buffer.alloc(Number(size));
+          file.data.copy(resized, 0, 0, Math.min(file.data.length, resized.length));
+          file.data = resized;
+        }
+        return ok(200);
+      }
+      case 'file-get-properties':
+      case 'file-download': {
+        const file = share.files.get(rest);
+        if (!file) return xmlError(404, share.dirs.has(parentOf(rest)) ? 'ResourceNotFound' : 'ParentNotFound');
+        const headers: Record<string, string> = { 'x-ms-type': 'File', 'content-type': 'application/octet-stream', 'content-length': String(file.data.length) };
+        if (file.md5) headers['content-md5'] = file.md5.toString('base64');
+        return { ...ok(200, headers), body: op === 'file-download' ? file.data : Buffer.alloc(0), headers: { ...ok(200).headers, ...headers } };
+      }
+      default:
+        return xmlError(400, 'UnsupportedHttpVerb');
+    }
+  };
+
+  const server = await startLoopbackServer(handler);
+  const ensureDirs = (share: Share, path: string): void => {
+    const parts = path.split('/');
+    for (let i = 1; i <= parts.length; i++) share.dirs.add(parts.slice(0, i).join('/'));
+  };
+  return Object.assign(server, {
+    endpointTemplate: `${server.url}/{account}`,
+    account,
+    key,
+    counts,
+    setRangeDelayMs(ms: number) {
+      state.rangeDelayMs = ms;
+    },
+    createShare(name: string) {
+      shares.set(name, { dirs: new Set(['']), files: new Map() });
+    },
+    putFile(shareName: string, path: string, data: Buffer, md5?: Buffer | 'auto') {
+      const share = shares.get(shareName);
+      if (!share) throw new Error(`fake file server: no share ${shareName}`);
+      const parent = parentOf(path);
+      if (parent) ensureDirs(share, parent);
+      const digest = md5 === 'auto' ? createHash('md5').update(data).digest() : md5;
+      share.files.set(path, { data: Buffer.from(data), ...(digest ? { md5: digest } : {}) });
+    },
+    file: (shareName: string, path: string) => shares.get(shareName)?.files.get(path),
+    files: (shareName: string) => [...(shares.get(shareName)?.files.keys() ?? [])].sort(),
+    dirs: (shareName: string) => [...(shares.get(shareName)?.dirs ?? [])].filter(Boolean).sort(),
+    addFault(fault: Fault) {
+      faults.push({ ...fault, seen: 0 });
+    },
+  });
+}

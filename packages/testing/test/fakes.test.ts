@@ -1,0 +1,61 @@
+/**
+ * The ARM, ARM-storage and Azure Files doubles answer the wire shapes their SDKs read (the ops-cli suites drive them
+ * through the real SDK clients; these checks pin the shapes themselves).
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeArmServer, startFakeArmStorageServer, startFakeFileServer } from '../src';
+
+describe('FakeArmServer (Microsoft.App)', () => {
+  it('pages a list behind an absolute nextLink and records every request', async () => {
+    const arm = await FakeArmServer.start({ pageSize: 2 });
+    try {
+      for (const name of ['a', 'b', 'c']) arm.addApp(name);
+      const first = (await (await fetch(`${arm.url}${arm.groupId}/providers/Microsoft.App/containerApps?api-version=2025-07-01`)).json()) as {
+        value: { name: string }[];
+        nextLink?: string;
+      };
+      expect(first.value.map((a) => a.name)).toEqual(['a', 'b']);
+      expect(first.nextLink).toMatch(new RegExp(`^${arm.url}/.*api-version=2025-07-01`));
+      const second = (await (await fetch(first.nextLink!)).json()) as { value: { name: string }[]; nextLink?: string };
+      expect(second.value.map((a) => a.name)).toEqual(['c']);
+      expect(second.nextLink).toBeUndefined();
+      expect(arm.requestsTo('GET', '/containerApps')).toHaveLength(2);
+    } finally {
+      await arm.close();
+    }
+  });
+});
+
+describe('fake ARM storage', () => {
+  it('answers 429 with Retry-After when throttled, then the account with its networkAcls; 404 ResourceNotFound otherwise', async () => {
+    const arm = await startFakeArmStorageServer();
+    try {
+      arm.addAccount({ subscriptionId: 's', resourceGroup: 'rg', name: 'st1', key: 'k', networkAcls: { defaultAction: 'Deny', ipRules: [{ value: '203.0.113.7' }] } });
+      const path = `${arm.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1?api-version=2025-01-01`;
+      arm.throttle(1, 3);
+      const throttled = await fetch(path);
+      expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '3']);
+      const ok = (await (await fetch(path)).json()) as { properties: { networkAcls: unknown } };
+      expect(ok.properties.networkAcls).toEqual({ bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.7', action: 'Allow' }], virtualNetworkRules: [] });
+      const missing = await fetch(path.replace('st1', 'st2'));
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('ResourceNotFound');
+    } finally {
+      await arm.close();
+    }
+  });
+});
+
+describe('fake Azure Files', () => {
+  it('refuses a request without SharedKey auth with 403 AuthenticationFailed', async () => {
+    const files = await startFakeFileServer();
+    try {
+      files.createShare('cvat-data');
+      const response = await fetch(`${files.url}/${files.account}/cvat-data?restype=share`);
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain('<Code>AuthenticationFailed</Code>');
+    } finally {
+      await files.close();
+    }
+  });
+});
