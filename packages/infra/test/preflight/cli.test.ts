@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNames } from '@cvat-cloud/catalogue';
+import { parseDeployArgs } from '../../src/deploy/args';
 import { main as deployMain } from '../../src/deploy/cli';
 import { main, parsePreflightArgs, type PreflightIo } from '../../src/preflight/cli';
 import { makeTempDir } from '../deploy/support/temp-dir';
@@ -202,6 +203,14 @@ describe('deploy runs preflight before the first plan', () => {
     });
     expect(err).toContain('preflight: skipped (--skip-credential-check): the checks need Azure credentials');
     expect(existsSync(bin.log)).toBe(true);
+  });
+
+  it('parses the deploy preflight flags and refuses contradictory ones', () => {
+    expect(parseDeployArgs(['deploy', '--deployer-ip', '203.0.113.9'])).toMatchObject({ deployerIp: '203.0.113.9', detectIp: false, skipPreflight: false });
+    expect(parseDeployArgs(['deploy', '--detect-ip'])).toMatchObject({ detectIp: true });
+    expect(() => parseDeployArgs(['deploy', '--skip-preflight', '--detect-ip'])).toThrow("'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip'");
+    expect(() => parseDeployArgs(['deploy', '--deployer-ip', 'me'])).toThrow("'--deployer-ip' (me) must be an IP address");
+    expect(() => parseDeployArgs(['deploy', '--deployer-ip', '203.0.113.9', '--detect-ip'])).toThrow('cannot be used together');
   });
 
   it('the preflight flags belong to deploy only', async () => {
