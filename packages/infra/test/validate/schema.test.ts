@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GENERATED_PATH, generateSchemas, renderGeneratedModule } from '../../src/validate/schema/generate';
+import { bindingsNodeModules, GENERATED_PATH, generateSchemas, readTypeSchema, renderGeneratedModule } from '../../src/validate/schema/generate';
 import { GENERATED_SCHEMAS } from '../../src/validate/schema/generated';
 import { COVERED_TYPES, schemaKey } from '../../src/validate/schema/covered';
 
@@ -32,8 +32,7 @@ describe('generated provider schema', () => {
     expect(GENERATED_SCHEMAS.random_password.block.computedOnly).toEqual(expect.arrayContaining(['result', 'bcrypt_hash']));
   });
 
-  it('fails loudly when a binding module does not declare the expected type', async () => {
-    const { readTypeSchema, bindingsNodeModules } = await import('../../src/validate/schema/generate');
+  it('fails loudly when a binding module does not declare the expected type', () => {
     expect(() => readTypeSchema({ kind: 'resource', type: 'azurerm_container_app', pkg: '@cdktf/provider-azurerm', module: 'container-app-job' }, bindingsNodeModules())).toThrow(
       /declares 'azurerm_container_app_job', expected 'azurerm_container_app'/,
     );
