@@ -48,7 +48,7 @@ function applyRule(rule: ConstraintRule, body: Record<string, unknown>, context:
       for (const l of select(body, rule.path)) {
         if (isUnknown(l.value)) continue;
         const n = Array.isArray(l.value) ? l.value.length : 1;
-        if (n === 0) continue; // an empty block list is null to the SDK: MinItems does not apply
+        if (n === 0 && rule.block) continue; // zero nested blocks are null to the SDK: MinItems does not apply
         if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
           error(l.path, `${n} item(s)`, `between ${rule.min ?? 0} and ${rule.max ?? 'any number of'} items (MinItems/MaxItems)`);
         }

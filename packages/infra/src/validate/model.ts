@@ -74,12 +74,18 @@ export interface PresenceRule {
   readonly source: ProviderSource;
 }
 
-/** A list block or list attribute must have between `min` and `max` items (`MinItems`/`MaxItems`). */
+/**
+ * A list attribute (or, with `block`, a list of nested blocks) must have between `min` and `max`
+ * items (`MinItems`/`MaxItems`). An empty list attribute is a known empty list and counts; zero
+ * nested blocks are null to the SDK, so MinItems does not apply to them.
+ */
 export interface ItemsRule {
   readonly kind: 'items';
   readonly id: string;
   readonly type: string;
   readonly path: string;
+  /** The path names nested blocks rather than a list attribute. @default false */
+  readonly block?: boolean;
   readonly min?: number;
   readonly max?: number;
   readonly source: ProviderSource;
