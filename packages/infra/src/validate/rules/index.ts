@@ -1,5 +1,6 @@
 import type { ConstraintRule } from '../model';
 import { CONTAINER_APP_ENVIRONMENT_RULES, CONTAINER_APP_ENVIRONMENT_STORAGE_RULES, CONTAINER_APP_JOB_RULES, CONTAINER_APP_RULES } from './container-apps';
+import { KEY_VAULT_RULES, POSTGRES_RULES, STORAGE_RULES } from './data-stores';
 
 /** Every constraint rule, by resource family. */
 export const CONSTRAINT_RULES: readonly ConstraintRule[] = [
@@ -7,4 +8,7 @@ export const CONSTRAINT_RULES: readonly ConstraintRule[] = [
   ...CONTAINER_APP_JOB_RULES,
   ...CONTAINER_APP_ENVIRONMENT_RULES,
   ...CONTAINER_APP_ENVIRONMENT_STORAGE_RULES,
+  ...KEY_VAULT_RULES,
+  ...STORAGE_RULES,
+  ...POSTGRES_RULES,
 ];
