@@ -1,6 +1,7 @@
 import type { ConstraintRule } from '../model';
 import { CONTAINER_APP_ENVIRONMENT_RULES, CONTAINER_APP_ENVIRONMENT_STORAGE_RULES, CONTAINER_APP_JOB_RULES, CONTAINER_APP_RULES } from './container-apps';
 import { KEY_VAULT_RULES, POSTGRES_RULES, STORAGE_RULES } from './data-stores';
+import { EDGE_RULES, NETWORK_RULES } from './network-compute';
 
 /** Every constraint rule, by resource family. */
 export const CONSTRAINT_RULES: readonly ConstraintRule[] = [
@@ -11,4 +12,6 @@ export const CONSTRAINT_RULES: readonly ConstraintRule[] = [
   ...KEY_VAULT_RULES,
   ...STORAGE_RULES,
   ...POSTGRES_RULES,
+  ...NETWORK_RULES,
+  ...EDGE_RULES,
 ];
