@@ -1,4 +1,5 @@
 import { CVAT_VERSION, rqQueueKey } from './limits';
+import { WORKER_LIVENESS, workerLivenessCommand } from './worker-liveness';
 import type { ComponentInput, EnvVar } from './schema';
 
 type ProbeInput = NonNullable<NonNullable<ComponentInput['probes']>['liveness']>;
@@ -179,6 +180,20 @@ interface WorkerSpec {
   description: string;
 }
 
+// The worker liveness endpoint (see WORKER_LIVENESS). The startup probe allows 15 minutes (15 × 60 s)
+// for the entrypoint's wait on the init job's migrations, as the server's; liveness then checks every
+// 120 s like upstream's chart (cvat-ai/cvat@v2.73.0 helm-chart/values.yaml
+// cvat.backend.worker.livenessProbe.periodSeconds) and restarts after 3 failures. The 55 s timeout
+// covers one Django start at 0.5 vCPU and lies above the script's own 50 s limit, so a slow check is
+// answered 503 with a reason rather than timed out.
+const WORKER_PROBE: ProbeTarget = { type: 'http', port: WORKER_LIVENESS.port, path: WORKER_LIVENESS.path };
+function workerProbes(): ComponentInput['probes'] {
+  return {
+    startup: { ...WORKER_PROBE, periodSeconds: 60, timeoutSeconds: 55, failureThreshold: 15 },
+    liveness: { ...WORKER_PROBE, periodSeconds: 120, timeoutSeconds: 55, failureThreshold: 3 },
+  };
+}
+
 function backendWorker(spec: WorkerSpec): ComponentInput {
   const args = ['run', 'worker', ...spec.queues];
   if (spec.withScheduler) args.push('--with-scheduler');
@@ -188,11 +203,13 @@ function backendWorker(spec: WorkerSpec): ComponentInput {
     description: spec.description,
     ...backendBase(),
     upstream: [spec.name.replace(/-/g, '_')],
+    command: workerLivenessCommand(),
     args,
     env: [...backendEnv(), ...(spec.clickhouse ? clickhouseEnv() : []), { name: 'NUMPROCS', value: String(spec.numprocs) }],
     secrets: [...BACKEND_SECRETS, ...(spec.clickhouse ? [K.clickhousePassword] : [])],
     resources: { cpuCores: spec.cpuCores, memoryGiB: spec.cpuCores * 2 },
     replicas: spec.replicas,
+    probes: workerProbes(),
     scaleRules: spec.scaleListLength ? spec.queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],
     // On scale-in (and revision changes) rqworker finishes its current job on SIGTERM: give it the
     // longest grace ACA allows.

@@ -13,4 +13,5 @@ export * from './resolve';
 export * from './upstream';
 export * from './upstream-deviations';
 export * from './config-files';
+export * from './worker-liveness';
 export * from './json-schema';

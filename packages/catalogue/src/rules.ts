@@ -2,6 +2,7 @@ import { CVAT_IMAGE_REPOSITORIES } from './components';
 import { makeIssue, namedRule, type Issue } from './issues';
 import { ACA_LIMITS, RQ_QUEUES, cvatNumProxies, ephemeralStorageBudgetGiB, rqQueueKey } from './limits';
 import type { Catalogue, Component, EnvVar, PlatformRef, Probe } from './schema';
+import { WORKER_LIVENESS, workerLivenessScript } from './worker-liveness';
 
 /** An issue from a named rule, with its severity. */
 export interface RuleIssue extends Issue {
@@ -585,6 +586,39 @@ export function probesForLongRunning(c: Catalogue): RuleIssue[] {
 }
 
 /**
+ * Every enabled RQ worker serves the liveness endpoint and is probed on it: its `command` is the
+ * wrapper (`python3 -c <worker_liveness.py> --port <p> -- /opt/cvat/backend_entrypoint.sh`, see
+ * `WORKER_LIVENESS`), it has an HTTP liveness probe and a startup probe on `/livez` at that port.
+ * ACA has no exec probes, so without it a hung rqworker (alive process, no heartbeat) is never
+ * restarted; without the startup probe the liveness probe would restart workers that are still
+ * waiting for the init job's migrations.
+ */
+export function workerLivenessWired(c: Catalogue): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  for (const x of enabled(c).filter((y) => y.role === 'worker' && isCvatBackend(y))) {
+    const cmd = x.command ?? [];
+    const wrapped = cmd[0] === 'python3' && cmd[1] === '-c' && cmd[2] === workerLivenessScript() && cmd.at(-2) === '--' && cmd.at(-1) === WORKER_LIVENESS.entrypoint;
+    const portAt = cmd.indexOf('--port');
+    const port = portAt === -1 ? WORKER_LIVENESS.port : Number(cmd[portAt + 1]);
+    if (!wrapped) {
+      const shown = cmd.map((a) => (a.length > 40 ? `${a.slice(0, 37)}...` : a)).join(' ') || '(image entrypoint)';
+      out.push(err('workerLivenessWired', cpath(x, 'command'), shown, `must be workerLivenessCommand() (python3 -c <worker_liveness.py> --port <port> -- ${WORKER_LIVENESS.entrypoint}) so the liveness endpoint runs next to the worker`));
+    }
+    for (const kind of ['startup', 'liveness'] as const) {
+      const p = x.probes[kind];
+      if (!p) {
+        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}`), undefined, `must be set: an http probe of ${WORKER_LIVENESS.path} on port ${port} (ACA has no exec probes)`));
+      } else if (p.type !== 'http' || p.path !== WORKER_LIVENESS.path || p.port !== port) {
+        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}`), `${p.type} ${p.port} ${p.path ?? ''}`.trim(), `must be an http probe of ${WORKER_LIVENESS.path} on port ${port} (the endpoint's --port)`));
+      } else if (p.timeoutSeconds <= WORKER_LIVENESS.checkTimeoutSeconds) {
+        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}.timeoutSeconds`), p.timeoutSeconds, `must be more than ${WORKER_LIVENESS.checkTimeoutSeconds} (the endpoint's own limit for one workerprobe run)`));
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Probe fields within what the pinned azurerm provider accepts, so that `terraform validate` never
  * fails on a probe: `failureThreshold` 1-30 for liveness, readiness and startup alike,
  * `initialDelaySeconds` 0-60, `periodSeconds` 1-240, `timeoutSeconds` 1-240, header names not
@@ -920,6 +954,7 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(uniqueExposedTcpPorts, 'TCP exposed ports are explicit, allowed and unique.'),
   namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181, ready on /health?bundles, and every backend points CVAT_OPA_URL at it.'),
   namedRule(probesForLongRunning, 'Apps with ingress have liveness and readiness probes on their port.'),
+  namedRule(workerLivenessWired, 'Every RQ worker serves /livez next to its entrypoint and has startup and liveness probes on it.'),
   namedRule(probeRanges, 'Probe fields are within the pinned azurerm v4.55.0 ranges (failures 1-30 for every kind).'),
   namedRule(noStatefulStoreOnSmb, 'No store writes to an SMB share.'),
   namedRule(backendMountsShared, 'Server and workers share data, keys and logs on SMB or NFS, read-write.'),

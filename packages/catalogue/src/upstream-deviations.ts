@@ -1,5 +1,6 @@
 import { WORKER_NAMES } from './components';
 import type { UpstreamDeviation, UpstreamReplacement } from './upstream';
+import { workerLivenessCommand } from './worker-liveness';
 
 /** Compose services replaced by something that is not a catalogue component. */
 export const UPSTREAM_REPLACEMENTS: readonly UpstreamReplacement[] = [
@@ -156,6 +157,14 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.baseUrl',
     reason: 'Workers build absolute links too (e.g. in webhook payloads); without it they fall back to http://localhost:8080.',
+  },
+  {
+    components: WORKERS,
+    aspect: 'entrypoint',
+    upstream: '',
+    ours: workerLivenessCommand().join(' '),
+    reason:
+      'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream\'s args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream\'s Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).',
   },
   {
     components: ['cvat-server', 'cvat-init'],

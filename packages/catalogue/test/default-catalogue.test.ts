@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, type Catalogue, type Component } from '../src/index';
+import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, workerLivenessCommand, type Catalogue, type Component } from '../src/index';
 import { comp } from './support/catalogue';
 
 const c = defaultCatalogue();
@@ -141,12 +141,22 @@ describe('the default catalogue', () => {
     }
   });
 
-  it('probes every long-running app with ingress and none of the workers', () => {
+  it('probes every long-running app with ingress, and every worker on its /livez endpoint (startup and liveness, no readiness)', () => {
     for (const x of c.components.filter((y) => y.ingress)) {
       expect(x.probes.liveness, x.name).toBeDefined();
       expect(x.probes.readiness, x.name).toBeDefined();
     }
-    for (const x of c.components.filter((y) => y.role === 'worker')) expect(x.probes).toEqual({});
+    const workers = c.components.filter((y) => y.role === 'worker');
+    expect(workers).toHaveLength(8);
+    for (const x of workers) {
+      expect(x.ingress, x.name).toBeUndefined();
+      expect(x.probes.readiness, x.name).toBeUndefined();
+      expect(x.probes.liveness, x.name).toMatchObject({ type: 'http', port: 8081, path: '/livez', periodSeconds: 120, failureThreshold: 3 });
+      expect(x.probes.startup, x.name).toMatchObject({ type: 'http', port: 8081, path: '/livez' });
+      expect(x.probes.startup!.periodSeconds * x.probes.startup!.failureThreshold, x.name).toBe(900);
+      expect(x.command, x.name).toEqual(workerLivenessCommand());
+      expect(x.args?.slice(0, 2), x.name).toEqual(['run', 'worker']);
+    }
     expect(comp(c, 'cvat-server').probes.readiness?.path).toBe('/api/server/about');
     expect(comp(c, 'cvat-server').probes.startup).toBeDefined();
   });

@@ -160,6 +160,18 @@ const CASES: Case[] = [
   { name: 'a probe on the wrong port', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.port', says: 'targetPort (8000)', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.port = 80)) },
   { name: 'an http probe without a path', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.path', catalogue: () => changed((c) => delete comp(c, 'cvat-ui').probes.liveness!.path) },
   { name: 'a tcp probe with a path', rule: 'probesForLongRunning', path: 'components.opa.probes.liveness', catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.type = 'tcp')) },
+  { name: 'a worker without a liveness probe', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness`, says: 'no exec probes', catalogue: () => changed((c) => delete comp(c, I).probes.liveness) },
+  { name: 'a worker without a startup probe', rule: 'workerLivenessWired', path: `components.${I}.probes.startup`, catalogue: () => changed((c) => delete comp(c, I).probes.startup) },
+  { name: 'a worker on the plain image entrypoint', rule: 'workerLivenessWired', path: `components.${I}.command`, says: 'workerLivenessCommand()', catalogue: () => changed((c) => delete comp(c, I).command) },
+  { name: 'a worker probed on another port than the endpoint', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness`, says: 'on port 8081', catalogue: () => changed((c) => (comp(c, I).probes.liveness!.port = 8080)) },
+  { name: 'a worker liveness timeout within the endpoint\'s own limit', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness.timeoutSeconds`, says: 'more than 50', catalogue: () => changed((c) => (comp(c, I).probes.liveness!.timeoutSeconds = 50)) },
+  {
+    name: 'a worker whose endpoint listens elsewhere than its probes',
+    rule: 'workerLivenessWired',
+    path: `components.${I}.probes.startup`,
+    says: 'on port 9000',
+    catalogue: () => changed((c) => (comp(c, I).command = comp(c, I).command!.map((a) => (a === '8081' ? '9000' : a)))),
+  },
   // probe ranges: hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
   { name: 'a liveness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', says: 'between 1 and 30', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 31)) },
   { name: 'a readiness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', says: 'between 1 and 30 for a readiness probe', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 31)) },

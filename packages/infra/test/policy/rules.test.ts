@@ -161,7 +161,7 @@ describe('policy rules', () => {
 
   it('container-app-probes: exempts apps without ingress (RQ workers cannot be probed)', () => {
     expect(check('container-app-probes', () => undefined)).toEqual([]);
-    expect(container(cloneModel(s.model), 'cvat-worker-import').liveness_probe).toBeUndefined();
+    expect(container(cloneModel(s.model), 'cvat-worker-import').liveness_probe[0]).toMatchObject({ transport: 'HTTP', port: 8081, path: '/livez' });
   });
 
   it('mounts-resolve-to-shares: fails when a mount names no volume, a volume names no environment storage, or a storage points at no share', () => {

@@ -1,0 +1,178 @@
+# Liveness endpoint for a CVAT RQ worker on Azure Container Apps.
+#
+# ACA has HTTP and TCP probes only (no exec), so CVAT's own worker check cannot be run by the
+# platform the way upstream's Helm chart does (cvat-ai/cvat@v2.73.0
+# helm-chart/templates/_helpers.tpl `cvat.backend.worker.livenessProbe`: exec
+# `django-admin workerprobe <queue> --expected-num-workers <n>`). This script closes the gap:
+#
+#   python3 -c "<this file>" --port 8081 -- /opt/cvat/backend_entrypoint.sh run worker <queues...>
+#
+# 1. It forks. The child serves `GET /livez` on --port; the parent immediately exec()s the
+#    entrypoint, so the entrypoint (and then supervisord, which it exec()s) keeps the process id
+#    the platform signals: SIGTERM on scale-in or revision change reaches supervisord exactly as
+#    without this wrapper, and rqworker finishes its job within the grace period.
+# 2. On each request the child runs `django-admin workerprobe <queues> --expected-num-workers
+#    $NUMPROCS` (cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py: fails
+#    unless at least that many live RQ workers of this host serve each queue; supervisord starts
+#    NUMPROCS rqworker processes, each on every queue: supervisord/worker.conf). The queues are
+#    the entrypoint's own arguments after `worker`, without `--flags` (as backend_entrypoint.sh
+#    splits them). It answers 200 when the command succeeds, 503 with the command's last output
+#    line when it fails or outlives --timeout.
+# 3. Cost: one check at a time; concurrent requests wait for it and share its result, and a result
+#    younger than --min-interval seconds is reused, so the probe period bounds the CPU spent
+#    (one Django start per period). Idle, the child only blocks in accept() and wakes every 2 s to
+#    exit once its parent (supervisord) is gone.
+#
+# Standard library only; Python 3.8+.
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+USAGE = (
+    "usage: worker_liveness.py [--host H] [--port N] [--timeout S] [--min-interval S] [--probe-command CMD] "
+    "-- ENTRYPOINT run worker QUEUE... [--flags]"
+)
+
+
+def parse_args(argv):
+    opts = {"host": "0.0.0.0", "port": 8081, "timeout": 50.0, "min_interval": 20.0, "probe_command": ["django-admin", "workerprobe"]}
+    if "--" not in argv:
+        raise ValueError("missing '--' before the entrypoint command")
+    split = argv.index("--")
+    own, command = argv[:split], argv[split + 1:]
+    i = 0
+    while i < len(own):
+        key = own[i]
+        if i + 1 >= len(own):
+            raise ValueError("option %s needs a value" % key)
+        value = own[i + 1]
+        if key == "--host":
+            opts["host"] = value
+        elif key == "--port":
+            opts["port"] = int(value)
+            if not 1 <= opts["port"] <= 65535:
+                raise ValueError("--port must be between 1 and 65535, got %s" % value)
+        elif key == "--timeout":
+            opts["timeout"] = float(value)
+        elif key == "--min-interval":
+            opts["min_interval"] = float(value)
+        elif key == "--probe-command":
+            opts["probe_command"] = value.split()
+        else:
+            raise ValueError("unknown option %s" % key)
+        i += 2
+    if not command:
+        raise ValueError("no entrypoint command after '--'")
+    opts["command"] = command
+    opts["queues"] = queues_of(command)
+    if not opts["queues"]:
+        raise ValueError("the entrypoint command names no queue after 'run worker': %s" % " ".join(command))
+    return opts
+
+
+def queues_of(command):
+    """Queue names after `worker` (or `worker-pool`), skipping `--flags`, as backend_entrypoint.sh does."""
+    for i, arg in enumerate(command):
+        if arg in ("worker", "worker-pool") and i > 0 and command[i - 1] == "run":
+            return [a for a in command[i + 1:] if not a.startswith("--")]
+    return []
+
+
+class Checker:
+    """Runs the worker probe, one at a time, reusing a result younger than min_interval seconds."""
+
+    def __init__(self, probe, timeout, min_interval, clock=time.monotonic):
+        self.probe = probe
+        self.timeout = timeout
+        self.min_interval = min_interval
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.last = None  # (time, ok, detail)
+        self.runs = 0
+
+    def check(self):
+        with self.lock:
+            now = self.clock()
+            if self.last is not None and now - self.last[0] < self.min_interval:
+                return self.last[1], self.last[2]
+            ok, detail = self._run()
+            self.last = (self.clock(), ok, detail)
+            self.runs += 1
+            return ok, detail
+
+    def _run(self):
+        try:
+            done = subprocess.run(self.probe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            return False, "workerprobe did not finish within %g s" % self.timeout
+        except OSError as e:
+            return False, "workerprobe could not start: %s" % e
+        lines = [l for l in done.stdout.decode("utf-8", "replace").splitlines() if l.strip()]
+        last = lines[-1].strip()[:300] if lines else ""
+        if done.returncode == 0:
+            return True, "ok"
+        return False, last or ("workerprobe exited with %d" % done.returncode)
+
+
+def make_handler(checker):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/livez":
+                self._reply(404, "not found: only GET /livez\n")
+                return
+            ok, detail = checker.check()
+            self._reply(200 if ok else 503, detail + "\n")
+
+        def _reply(self, status, text):
+            body = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+def serve(opts, parent):
+    probe = opts["probe_command"] + opts["queues"] + ["--expected-num-workers", os.environ.get("NUMPROCS", "1")]
+    checker = Checker(probe, opts["timeout"], opts["min_interval"])
+    server = ThreadingHTTPServer((opts["host"], opts["port"]), make_handler(checker))
+    server.daemon_threads = True
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    server.serve_forever()
+
+
+def main(argv):
+    try:
+        opts = parse_args(argv)
+    except ValueError as e:
+        sys.stderr.write("worker_liveness: %s\n%s\n" % (e, USAGE))
+        return 2
+    parent = os.getpid()
+    if os.fork() == 0:
+        try:
+            os.setsid()
+            serve(opts, parent)
+        except BaseException as e:  # noqa: BLE001 - the child must never return into the parent's code
+            sys.stderr.write("worker_liveness: endpoint stopped: %s\n" % e)
+        finally:
+            os._exit(1)
+    os.execvp(opts["command"][0], opts["command"])
+    return 127
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { configFileSourcePath } from './config-files';
+
+/**
+ * The liveness endpoint every RQ worker serves next to its entrypoint, because Azure Container
+ * Apps has no exec probes and upstream probes workers with an exec of CVAT's `workerprobe`
+ * (cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl `cvat.backend.worker.livenessProbe`,
+ * values.yaml `cvat.backend.worker.livenessProbe`: period 120 s, timeout 10 s).
+ *
+ * Details: the worker's container `command` becomes `python3 -c <script> --port <port> --
+ * /opt/cvat/backend_entrypoint.sh` and its `args` stay upstream's (`run worker <queues>`), so the
+ * container runs `command + args`. The script (config/worker-liveness/worker_liveness.py, standard
+ * library only) forks a small HTTP server and exec()s the image's entrypoint (cvat-ai/cvat@v2.73.0
+ * Dockerfile `ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]`) in the original process, so
+ * SIGTERM still reaches the entrypoint and then supervisord. `GET /livez` runs
+ * `django-admin workerprobe <queues> --expected-num-workers $NUMPROCS` (at most one at a time, a
+ * result reused for 20 s) and answers 200 or 503. The port is not exposed: workers have no
+ * ingress, the platform probes the replica directly.
+ */
+export const WORKER_LIVENESS = {
+  /** Container port of the endpoint. */
+  port: 8081,
+  /** HTTP path of the endpoint. */
+  path: '/livez',
+  /** The image's ENTRYPOINT, exec()ed by the script with the container args. */
+  entrypoint: '/opt/cvat/backend_entrypoint.sh',
+  /** Path of the script, relative to packages/catalogue. */
+  source: 'config/worker-liveness/worker_liveness.py',
+  /** Seconds the script gives one `workerprobe` run (its `--timeout` default); below the probe timeouts. */
+  checkTimeoutSeconds: 50,
+} as const;
+
+let scriptText: string | undefined;
+
+/** The Python source of the liveness script (read once from the catalogue package). */
+export function workerLivenessScript(): string {
+  scriptText ??= readFileSync(configFileSourcePath(WORKER_LIVENESS.source), 'utf8');
+  return scriptText;
+}
+
+/**
+ * The container `command` of a worker with the liveness endpoint; the worker's `args`
+ * (`run worker <queues>`) follow it.
+ */
+export function workerLivenessCommand(): string[] {
+  return ['python3', '-c', workerLivenessScript(), '--port', String(WORKER_LIVENESS.port), '--', WORKER_LIVENESS.entrypoint];
+}

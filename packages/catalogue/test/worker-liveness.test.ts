@@ -1,0 +1,167 @@
+// Runs the real worker liveness script (config/worker-liveness/worker_liveness.py) with python3, the
+// way the catalogue's worker command runs it (`python3 -c <script> ... -- <entrypoint> run worker …`),
+// against two test doubles in test/support: a stand-in for `django-admin workerprobe` and one for the
+// image's entrypoint. Loopback only (127.0.0.1).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WORKER_LIVENESS, defaultCatalogue, workerLivenessCommand } from '../src/index';
+import { comp } from './support/catalogue';
+
+const PYTHON = spawnSync('python3', ['--version']).status === 0;
+if (!PYTHON) console.warn('[skipped] worker liveness script tests: python3 is not on PATH on this machine');
+
+const SUPPORT = resolve(__dirname, 'support');
+const PROBE_STAND_IN = join(SUPPORT, 'workerprobe_stand_in.py');
+const ENTRYPOINT_STAND_IN = join(SUPPORT, 'entrypoint_stand_in.py');
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function get(port: number, path = '/livez'): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(20_000) });
+  return { status: res.status, body: await res.text() };
+}
+
+/** Waits until the endpoint accepts connections (the forked child binds after the fork). */
+async function reachable(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((done) => {
+      const s = createServer();
+      s.once('error', () => done(true)); // EADDRINUSE: the endpoint holds the port
+      s.listen(port, '127.0.0.1', () => s.close(() => done(false)));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the liveness endpoint never bound 127.0.0.1:${port}`);
+}
+
+describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let output: string;
+  const state = (queues: Record<string, number>, hangSeconds = 0) => writeFileSync(join(dir, 'state.json'), JSON.stringify({ queues, hang_seconds: hangSeconds }));
+  const probeCalls = () => readFileSync(join(dir, 'probe.log'), 'utf8').split('\n').filter(Boolean);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'worker-liveness-'));
+    writeFileSync(join(dir, 'probe.log'), '');
+    output = '';
+  });
+  afterEach(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    child = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * Starts the catalogue's worker command for `component`, with the endpoint on loopback, the probe
+   * command pointed at the stand-in and the image entrypoint replaced by the entrypoint stand-in.
+   */
+  async function start(component: string, options: string[] = [], numprocs = '1'): Promise<number> {
+    const port = await freePort();
+    const x = comp(defaultCatalogue(), component);
+    const command = x.command!;
+    expect(command).toEqual(workerLivenessCommand());
+    const [python, dashC, script] = command;
+    const own = command.slice(3, command.indexOf('--')).map((a) => (a === String(WORKER_LIVENESS.port) ? String(port) : a));
+    const argv = [dashC!, script!, ...own, '--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, ...options, '--', 'python3', ENTRYPOINT_STAND_IN, ...x.args!];
+    child = spawn(python!, argv, { env: { ...process.env, NUMPROCS: numprocs, STAND_IN_STATE: join(dir, 'state.json'), STAND_IN_LOG: join(dir, 'probe.log') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await reachable(port);
+    return port;
+  }
+
+  it('answers 200 while every queue has NUMPROCS live workers and 503 with workerprobe\'s message when one has fewer', async () => {
+    state({ notifications: 2, cleaning: 2 });
+    const port = await start('cvat-worker-utils', ['--min-interval', '0'], '2');
+    expect(await get(port)).toEqual({ status: 200, body: 'ok\n' });
+    // the queues are the entrypoint's own args after `run worker`; the count is $NUMPROCS
+    expect(probeCalls()).toEqual(['workerprobe notifications cleaning --expected-num-workers 2']);
+    state({ notifications: 2, cleaning: 1 });
+    const failed = await get(port);
+    expect(failed.status).toBe(503);
+    expect(failed.body).toContain('Queue cleaning: expected at least 2 live worker(s)');
+    expect(await get(port, '/')).toMatchObject({ status: 404 });
+    expect(output).toContain('entrypoint stand-in: run worker notifications cleaning');
+  });
+
+  it('leaves --flags of the worker command out of the probed queues (webhooks --with-scheduler)', async () => {
+    state({ webhooks: 1 });
+    const port = await start('cvat-worker-webhooks', ['--min-interval', '0']);
+    expect(await get(port)).toMatchObject({ status: 200 });
+    expect(probeCalls()).toEqual(['workerprobe webhooks --expected-num-workers 1']);
+    expect(output).toContain('entrypoint stand-in: run worker webhooks --with-scheduler');
+  });
+
+  it('delivers SIGTERM to the exec()ed entrypoint (same process id), and the endpoint then goes away', async () => {
+    state({ import: 1 });
+    const port = await start('cvat-worker-import');
+    expect((await get(port)).status).toBe(200);
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('entrypoint stand-in: SIGTERM received');
+    // the endpoint notices its parent is gone (checked every 2 s) and exits, freeing the port
+    let gone = false;
+    for (let i = 0; i < 60 && !gone; i++) {
+      gone = await fetch(`http://127.0.0.1:${port}/livez`, { signal: AbortSignal.timeout(1000) }).then(
+        () => false,
+        () => true,
+      );
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(gone).toBe(true);
+  });
+
+  it('answers 503 when workerprobe outlives --timeout instead of hanging the probe', async () => {
+    state({ export: 1 }, 10);
+    const port = await start('cvat-worker-export', ['--timeout', '1', '--min-interval', '0']);
+    const started = Date.now();
+    const r = await get(port);
+    expect(r).toEqual({ status: 503, body: 'workerprobe did not finish within 1 s\n' });
+    expect(Date.now() - started).toBeLessThan(9000);
+  });
+
+  it('runs one check at a time and reuses a result younger than --min-interval (bounded CPU)', async () => {
+    state({ chunks: 1 });
+    const port = await start('cvat-worker-chunks', ['--min-interval', '30']);
+    const all = await Promise.all([get(port), get(port), get(port)]);
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await get(port)).toMatchObject({ status: 200 });
+    expect(probeCalls()).toHaveLength(1);
+  });
+
+  it('refuses a command without "--" or without queues, naming the problem (exit 2)', () => {
+    const script = workerLivenessScript();
+    const noDash = spawnSync('python3', ['-c', script, '--port', '1'], { encoding: 'utf8' });
+    expect(noDash.status).toBe(2);
+    expect(noDash.stderr).toContain("missing '--' before the entrypoint command");
+    const noQueue = spawnSync('python3', ['-c', script, '--', 'python3', ENTRYPOINT_STAND_IN, 'run', 'worker'], { encoding: 'utf8' });
+    expect(noQueue.status).toBe(2);
+    expect(noQueue.stderr).toContain("names no queue after 'run worker'");
+    const badPort = spawnSync('python3', ['-c', script, '--port', '70000', '--', 'x', 'run', 'worker', 'import'], { encoding: 'utf8' });
+    expect(badPort.status).toBe(2);
+    expect(badPort.stderr).toContain('--port must be between 1 and 65535, got 70000');
+  });
+});
+
+function workerLivenessScript(): string {
+  return workerLivenessCommand()[2]!;
+}
