@@ -79,7 +79,6 @@ export async function confirmAction(options: ConfirmActionOptions): Promise<void
       EXIT.REFUSED,
       `Refusing to ${options.action} without --yes in a non-interactive shell; nothing was changed. ` +
         `${options.dryRun === false ? 'Run: ' : 'Check the plan with --dry-run, then run: '}${options.rerun}`,
-      { hint: options.rerun },
     );
   }
   const lines = [`About to ${options.action}:`, ...(options.items ?? []).map((item) => `  - ${item}`)];
