@@ -8,6 +8,6 @@ const { join } = require('node:path');
 const entry = join(__dirname, '..', 'dist', 'index.js');
 if (!existsSync(entry)) {
   process.stderr.write("cvat-ops is not built yet: run 'npx nx run ops-cli:build' (or 'npm test') first\n");
-  process.exit(4);
+  process.exit(7); // UNAVAILABLE: a required tool (the build) is missing, docs/exit-codes.md
 }
 require(entry).runProcess();

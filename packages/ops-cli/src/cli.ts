@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, ExitError } from './errors';
+import { CliError, EXIT, environmentRef, exitCodesHelp } from '@cvat-cloud/runtime/edge';
 import type { Runtime } from './context/runtime';
 import type { GlobalOptions, OutputFileOptions } from './context/global-options';
 import { printResult, writeResultFile, type CommandResult } from './output';
@@ -22,22 +22,16 @@ import type { DriftOptions } from './commands/drift';
 import type { AppsDeleteOptions, AppsRestartOptions, AppsRecreateOptions } from './commands/apps';
 import type { LogsOptions } from './commands/logs';
 
-/** The exit-code table printed after `--help` (keep in sync with src/errors.ts EXIT and the README). */
-export const EXIT_CODES_HELP = `Exit codes:
-  0   success (every check passed)
-  1   operation failed, a check failed, or partial failure (every outcome is listed)
-  2   usage error: bad arguments or options, unknown component, share or command
-  3   refused: destructive command without --yes in a non-interactive shell, or declined; nothing changed
-  4   Azure, authentication or configuration error (credential, 401/403, environment file, password, TLS)
-  5   not found: Azure resource, share, database or local path
-  70  internal error (a bug in cvat-ops)
-  130 interrupted`;
+/** The exit-code table printed after `--help`: the codes cvat-ops returns, from the one table (docs/exit-codes.md). */
+export const EXIT_CODES_HELP = exitCodesHelp([EXIT.FAILED, EXIT.REFUSED, EXIT.CONFIG, EXIT.AUTH, EXIT.NOT_FOUND, EXIT.UNAVAILABLE]);
 
 const ENVIRONMENT_HELP = `Environment variables:
-  CVAT_OPS_ENV            default for --env
-  AZURE_SUBSCRIPTION_ID   default for --subscription
-  AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE
-                          picked up by DefaultAzureCredential (or use az login / managed identity)
+  CVAT_ENV                default for --env (CVAT_OPS_ENV still works, with a deprecation warning)
+  ARM_SUBSCRIPTION_ID / AZURE_SUBSCRIPTION_ID
+                          subscription when the environment file has none (must match it when it has one)
+  ARM_* / AZURE_* CLIENT_ID, TENANT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH, OIDC token file
+                          a service principal or workload identity; ARM_* wins when both are set
+                          (otherwise az login / managed identity; see docs/exit-codes.md)
   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGSSLROOTCERT PGCONNECT_TIMEOUT
                           defaults for the db commands
   AZURE_STORAGE_KEY       storage account key for storage upload (else listed through ARM)
@@ -61,11 +55,15 @@ function parseIPv4(value: string): string {
   return value;
 }
 
-/** Reads the global options (declared on the program) merged with the command's own. */
-function globals(cmd: Command): GlobalOptions {
+/**
+ * Reads the global options (declared on the program) merged with the command's own. `--env` falls back to
+ * `CVAT_ENV`, then the deprecated `CVAT_OPS_ENV` (warning on stderr), read from the runtime's environment.
+ */
+function globals(cmd: Command, runtime: Runtime): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  const flag = o.env as string | undefined;
   return {
-    env: o.env as string | undefined,
+    env: environmentRef({ ...(flag ? { flag } : {}), env: runtime.env, warn: (m) => runtime.stderr.write(`${m}\n`) })?.ref,
     subscription: o.subscription as string | undefined,
     resourceGroup: o.resourceGroup as string | undefined,
     json: Boolean(o.json),
@@ -106,8 +104,8 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
   const program = new Command('cvat-ops')
     .description('Operate a CVAT deployment on Azure Container Apps: status, drift, apps, logs, storage and database.')
     .version(readVersion(), '-V, --version')
-    .addOption(new Option('--env <name>', 'environment name (environments/<name>.yaml) or path to an environment file').env('CVAT_OPS_ENV'))
-    .addOption(new Option('--subscription <id>', 'Azure subscription id (overrides the environment file)').env('AZURE_SUBSCRIPTION_ID'))
+    .option('--env <name>', 'environment name (environments/<name>.yaml) or path to an environment file (CVAT_ENV)')
+    .option('--subscription <id>', 'Azure subscription id (overrides the environment file and ARM_/AZURE_SUBSCRIPTION_ID)')
     .option('--resource-group <name>', 'resource group (overrides the name derived from the environment)')
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--yes', 'answer yes to confirmations (required for destructive commands without a TTY)')
@@ -152,7 +150,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .description('check connectivity, TLS, server version, the cvat database, Django migrations, connections and long queries')
       .addHelpText('after', '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json'),
   ).action(async (_opts, cmd: Command) => {
-    const options: DbCheckOptions = { ...globals(cmd), connection: connection(cmd), ...outputFile(cmd, runtime) };
+    const options: DbCheckOptions = { ...globals(cmd, runtime), connection: connection(cmd), ...outputFile(cmd, runtime) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbCheck), options);
   });
 
@@ -169,7 +167,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       ),
   ).action(async (sql: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
-    const options: DbQueryOptions = { ...globals(cmd), connection: connection(cmd), sql, write: Boolean(o.write), ...definedOnly({ maxRows: o.maxRows }) };
+    const options: DbQueryOptions = { ...globals(cmd, runtime), connection: connection(cmd), sql, write: Boolean(o.write), ...definedOnly({ maxRows: o.maxRows }) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbQuery), options);
   });
 
@@ -181,7 +179,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .addHelpText('after', `\nExamples:\n  cvat-ops db shell --env dev\n  echo "select 1;" | cvat-ops db shell --host 127.0.0.1 --user cvat`),
   ).action(async (_opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean }>();
-    const options: DbShellOptions = { ...globals(cmd), connection: connection(cmd), write: Boolean(o.write) };
+    const options: DbShellOptions = { ...globals(cmd, runtime), connection: connection(cmd), write: Boolean(o.write) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbShell), options);
   });
 
@@ -204,7 +202,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       ),
   ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageUploadOptions = { ...globals(cmd), localPath, sharePath, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
+    const options: StorageUploadOptions = { ...globals(cmd, runtime), localPath, sharePath, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageUpload), options);
   });
 
@@ -217,7 +215,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .addHelpText('after', '\nExamples:\n  cvat-ops storage config push --env dev\n  cvat-ops storage config push vector --env dev --dry-run'),
   ).action(async (components: string[], _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageConfigPushOptions = { ...globals(cmd), components, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
+    const options: StorageConfigPushOptions = { ...globals(cmd, runtime), components, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageConfigPush), options);
   });
 
@@ -232,7 +230,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
-      const options: StorageRulesOptions = { ...globals(cmd), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime) };
+      const options: StorageRulesOptions = { ...globals(cmd, runtime), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/storage/index.js').then((m) => m.storageRules), options);
     });
 
@@ -249,7 +247,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
-      const options: StatusOptions = { ...globals(cmd), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime) };
+      const options: StatusOptions = { ...globals(cmd, runtime), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/status/index.js').then((m) => m.status), options);
     });
 
@@ -260,7 +258,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       `\nCompares image, cpu/memory, min/max replicas, KEDA scale rules (name, type, metadata, auth secrets), command/args,\nenv names and plain values, secret references, Key Vault secret of each app secret, volume mounts, ingress\n(transport, ports, external) and probes; lists apps live but not in the catalogue, and catalogue apps\nmissing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json\n  cvat-ops drift --env dev --output drift.json`,
     )
     .action(async (_opts, cmd: Command) => {
-      const options: DriftOptions = { ...globals(cmd), ...outputFile(cmd, runtime) };
+      const options: DriftOptions = { ...globals(cmd, runtime), ...outputFile(cmd, runtime) };
       await run(() => import('./commands/drift/index.js').then((m) => m.drift), options);
     });
 
@@ -283,7 +281,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (names: string[], _opts, cmd: Command) => {
       const o = cmd.opts<{ all?: boolean }>();
-      const options: AppsDeleteOptions = { ...globals(cmd), names, all: Boolean(o.all) };
+      const options: AppsDeleteOptions = { ...globals(cmd, runtime), names, all: Boolean(o.all) };
       await run(() => import('./commands/apps/index.js').then((m) => m.appsDelete), options);
     });
 
@@ -296,7 +294,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       `\nUse restart when the app's configuration is right but its process is stuck, or after rotating a secret\n(containers read secrets at start). It restarts the replicas of the active revision in place. If the resource is\nbroken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.\n\nExamples:\n  cvat-ops apps restart cvat-server --env dev\n  cvat-ops apps restart opa --env dev --yes`,
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const options: AppsRestartOptions = { ...globals(cmd), name };
+      const options: AppsRestartOptions = { ...globals(cmd, runtime), name };
       await run(() => import('./commands/apps/index.js').then((m) => m.appsRestart), options);
     });
 
@@ -311,7 +309,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{ address?: string }>();
-      const options: AppsRecreateOptions = { ...globals(cmd), name, ...definedOnly({ address: o.address }) };
+      const options: AppsRecreateOptions = { ...globals(cmd, runtime), name, ...definedOnly({ address: o.address }) };
       await run(() => import('./commands/apps/index.js').then((m) => m.appsRecreate), options);
     });
 
@@ -332,7 +330,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{ follow?: boolean; tail?: number; type?: 'console' | 'system'; revision?: string; replica?: string; container?: string }>();
       const options: LogsOptions = {
-        ...globals(cmd),
+        ...globals(cmd, runtime),
         name,
         follow: Boolean(o.follow),
         type: o.type ?? 'console',
@@ -355,7 +353,7 @@ function readVersion(): string {
 
 /**
  * Parses argv (without `node` and the script: `['db', 'check', '--json']`) and runs the command.
- * Throws `ExitError` for usage errors (commander has already printed them) and for command failures.
+ * Throws `CliError` for usage errors (commander has already printed them) and for command failures.
  * Returns the exit code of a completed command (0, or 1 when it reported failures).
  */
 export async function runCli(argv: readonly string[], runtime: Runtime): Promise<number> {
@@ -370,7 +368,7 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
       // commander already printed the message (and the help hint) to stderr
-      throw new ExitError(EXIT.USAGE, error.message.replace(/^error: /, ''), { data: { usage: true, printed: true } });
+      throw new CliError(EXIT.USAGE, error.message.replace(/^error: /, ''), { data: { usage: true }, printed: true });
     }
     throw error;
   }

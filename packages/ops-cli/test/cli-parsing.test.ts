@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli';
 import { main } from '../src/index';
-import { EXIT, ExitError } from '../src/errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { testRuntime } from './support/test-runtime';
 
 const result = { data: { ok: true }, view: [{ kind: 'lines' as const, lines: ['done'] }] };
@@ -78,6 +78,10 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
   { argv: 'drift --subscription s-1 --resource-group rg-x', fn: 'drift', options: { ...G, subscription: 's-1', resourceGroup: 'rg-x' } },
   { argv: 'drift --env dev --json --output drift.json', fn: 'drift', options: { ...G, env: 'dev', json: true, output: 'drift.json' } },
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev', output: 'from-env.json' }, env: { CVAT_OPS_OUTPUT: 'from-env.json' } },
+  { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging' } },
+  { argv: 'drift', fn: 'drift', options: { ...G, env: 'old' }, env: { CVAT_OPS_ENV: 'old' } },
+  { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
+  { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
   // apps delete / restart / recreate
   { argv: 'apps delete --all --env dev --dry-run', fn: 'appsDelete', options: { ...G, env: 'dev', dryRun: true, names: [], all: true } },
   { argv: 'apps delete cvat-ui opa --env dev --yes --json', fn: 'appsDelete', options: { ...G, env: 'dev', yes: true, json: true, names: ['cvat-ui', 'opa'], all: false } },
@@ -152,10 +156,10 @@ describe('cvat-ops argv parsing', () => {
   it('an --output file that cannot be written is exit 1 naming the file and the next step, after stdout was printed', async () => {
     const runtime = testRuntime({ cwd });
     const error = await runCli(['status', '--output', 'no-such-dir/status.json'], runtime).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExitError);
-    expect((error as ExitError).code).toBe(EXIT.FAILED);
-    expect((error as ExitError).message).toContain(`Could not write the JSON result to '${join(cwd, 'no-such-dir', 'status.json')}'`);
-    expect((error as ExitError).message).toContain('create the directory or pass another --output');
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exit).toBe(EXIT.FAILED);
+    expect((error as CliError).message).toContain(`Could not write the JSON result to '${join(cwd, 'no-such-dir', 'status.json')}'`);
+    expect((error as CliError).message).toContain('create the directory or pass another --output');
     expect(runtime.out()).toBe('done\n');
     expect(existsSync(join(cwd, 'no-such-dir'))).toBe(false);
   });
@@ -199,31 +203,41 @@ describe('cvat-ops argv parsing', () => {
   it.each(usage)('`cvat-ops $argv` is a usage error (exit 2) and calls nothing', async ({ argv, message }) => {
     const runtime = testRuntime();
     const error = await runCli(split(argv), runtime).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExitError);
-    expect((error as ExitError).code).toBe(2);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exit).toBe(2);
     expect(runtime.err()).toMatch(message);
     for (const fn of Object.values(all)) expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('CVAT_OPS_ENV still names the environment, with a deprecation warning pointing at CVAT_ENV', async () => {
+    drift.drift.mockResolvedValue(result);
+    const runtime = testRuntime({ env: { CVAT_OPS_ENV: 'old' } });
+    expect(await runCli(['drift'], runtime)).toBe(0);
+    expect(runtime.err()).toBe('warning: CVAT_OPS_ENV is deprecated; set CVAT_ENV=old instead (CVAT_OPS_ENV will be removed).\n');
+    const current = testRuntime({ env: { CVAT_ENV: 'new' } });
+    expect(await runCli(['drift'], current)).toBe(0);
+    expect(current.err()).toBe('');
   });
 
   it('--help exits 0 and lists commands, exit codes and environment variables', async () => {
     const runtime = testRuntime();
     expect(await runCli(['--help'], runtime)).toBe(0);
     expect(runtime.out()).toMatch(/Commands:\n\s+db\s/);
-    expect(runtime.out()).toContain('Exit codes:\n  0   success');
+    expect(runtime.out()).toContain('Exit codes (the same in every cvat-cloud tool, see docs/exit-codes.md):\n  0   done');
     expect(runtime.out()).toContain('PGHOST PGPORT');
   });
 
   describe('the process edge (main)', () => {
-    it('prints an ExitError as "cvat-ops: error: …" and returns its code', async () => {
-      db.dbCheck.mockRejectedValue(new ExitError(EXIT.NOT_FOUND, "Database 'x' does not exist"));
+    it('prints an CliError as "cvat-ops: error: …" and returns its code', async () => {
+      db.dbCheck.mockRejectedValue(new CliError(EXIT.NOT_FOUND, "Database 'x' does not exist"));
       const rt = testRuntime();
-      expect(await main(['db', 'check'], rt)).toBe(5);
+      expect(await main(['db', 'check'], rt)).toBe(6);
       expect(rt.err()).toBe("cvat-ops: error: Database 'x' does not exist\n");
       expect(rt.out()).toBe('');
     });
 
-    it('prints an ExitError as JSON on stdout with --json', async () => {
-      db.dbCheck.mockRejectedValue(new ExitError(EXIT.REFUSED, 'Refusing', { data: { planned: ['a'] } }));
+    it('prints an CliError as JSON on stdout with --json', async () => {
+      db.dbCheck.mockRejectedValue(new CliError(EXIT.REFUSED, 'Refusing', { data: { planned: ['a'] } }));
       const rt = testRuntime();
       expect(await main(['db', 'check', '--json'], rt)).toBe(3);
       expect(JSON.parse(rt.out())).toEqual({ error: { exitCode: 3, message: 'Refusing', data: { planned: ['a'] } } });

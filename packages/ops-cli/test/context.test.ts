@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { armClientSetup } from '../src/context/azure';
-import { authError } from '../src/context/credential';
 import { loadEnvironment, resolveAzureScope } from '../src/context/environment';
 import { findOutput, parseTerraformOutputs, readTerraformOutputs } from '../src/context/terraform';
-import { ExitError } from '../src/errors';
-import { TEST_SUBSCRIPTION, tempRepo, type TempRepo } from './support/temp-repo';
+import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { FakeCredential, globals, testRuntime } from './support/test-runtime';
+import { TEST_SUBSCRIPTION, tempRepo, type TempRepo } from '@cvat-cloud/testing';
+
+const OTHER_SUBSCRIPTION = '99999999-8888-4777-8666-555555555555';
 
 describe('environment context', () => {
   let repo: TempRepo;
@@ -22,17 +23,17 @@ describe('environment context', () => {
     expect(() => loadEnvironment({}, { cwd: '/' }, 'db check')).toThrow(/^db check needs an environment: pass --env <name>/);
   });
 
-  it('reports a missing environment file as not found (exit 5) with how to create it', () => {
+  it('reports a missing environment file as a configuration error (exit 4) with how to create it', () => {
     repo = tempRepo('dev');
     const e = (() => {
       try {
         loadEnvironment({ env: 'prod' }, { cwd: repo.dir }, 'status');
       } catch (x) {
-        return x as ExitError;
+        return x as CliError;
       }
       throw new Error('expected an error');
     })();
-    expect(e.code).toBe(5);
+    expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toContain("Environment 'prod' was not found");
     expect(e.message).toContain('Copy environments/example.yaml to environments/prod.yaml');
   });
@@ -44,9 +45,9 @@ describe('environment context', () => {
       loadEnvironment({ env: 'bad' }, { cwd: repo.dir }, 'status');
       throw new Error('expected an error');
     } catch (e) {
-      expect(e).toBeInstanceOf(ExitError);
-      expect((e as ExitError).code).toBe(4);
-      const message = (e as ExitError).message;
+      expect(e).toBeInstanceOf(CliError);
+      expect((e as CliError).exit).toBe(4);
+      const message = (e as CliError).message;
       expect(message).toMatch(/^Environment 'bad' is invalid:\n/);
       expect(message).toMatch(/\n  - .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
       expect(message).toMatch(/\n  - .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
@@ -55,18 +56,39 @@ describe('environment context', () => {
 
   it('resolves subscription and resource group from the environment, with --subscription / --resource-group overriding', () => {
     repo = tempRepo('dev');
-    expect(resolveAzureScope(globals({ env: 'dev' }), { cwd: repo.dir }, 'status')).toMatchObject({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: 'cvat-dev-rg' });
-    expect(resolveAzureScope(globals({ env: 'dev', subscription: 'sub-x', resourceGroup: 'rg-x' }), { cwd: repo.dir }, 'status')).toMatchObject({
-      subscriptionId: 'sub-x',
+    const at = { cwd: repo.dir, env: {} };
+    expect(resolveAzureScope(globals({ env: 'dev' }), at, 'status')).toMatchObject({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: 'cvat-dev-rg' });
+    expect(resolveAzureScope(globals({ env: 'dev', subscription: OTHER_SUBSCRIPTION, resourceGroup: 'rg-x' }), at, 'status')).toMatchObject({
+      subscriptionId: OTHER_SUBSCRIPTION,
       resourceGroup: 'rg-x',
     });
-    expect(resolveAzureScope(globals({ subscription: 's', resourceGroup: 'r' }), { cwd: repo.dir }, 'status')).toEqual({ subscriptionId: 's', resourceGroup: 'r' });
+    expect(resolveAzureScope(globals({ subscription: OTHER_SUBSCRIPTION, resourceGroup: 'r' }), at, 'status')).toEqual({ subscriptionId: OTHER_SUBSCRIPTION, resourceGroup: 'r' });
+    expect(resolveAzureScope(globals({ resourceGroup: 'r' }), { cwd: repo.dir, env: { ARM_SUBSCRIPTION_ID: OTHER_SUBSCRIPTION } }, 'status')).toEqual({
+      subscriptionId: OTHER_SUBSCRIPTION,
+      resourceGroup: 'r',
+    });
+  });
+
+  it('refuses a subscription that is not a GUID (2) and an AZURE_SUBSCRIPTION_ID that contradicts the environment (5)', () => {
+    repo = tempRepo('dev');
+    expect(() => resolveAzureScope(globals({ subscription: 'sub-x', resourceGroup: 'r' }), { cwd: repo.dir, env: {} }, 'status')).toThrow(
+      "'--subscription' (sub-x) must be a subscription GUID",
+    );
+    try {
+      resolveAzureScope(globals({ env: 'dev' }), { cwd: repo.dir, env: { AZURE_SUBSCRIPTION_ID: OTHER_SUBSCRIPTION } }, 'status');
+      throw new Error('expected an error');
+    } catch (e) {
+      expect(e).toMatchObject({ exit: EXIT.AUTH, message: expect.stringContaining(`differs from AZURE_SUBSCRIPTION_ID (${OTHER_SUBSCRIPTION})`) });
+    }
   });
 
   it('asks for a subscription when the environment has none', () => {
     repo = tempRepo('nosub', 'name: nosub\nedge:\n  mode: none\n  hostname: cvat.example.com\n');
-    expect(() => resolveAzureScope(globals({ env: 'nosub' }), { cwd: repo.dir }, 'drift')).toThrow(
-      "drift needs a subscription: environment 'nosub' has no 'subscriptionId'; pass --subscription <id> or set AZURE_SUBSCRIPTION_ID.",
+    expect(() => resolveAzureScope(globals({ env: 'nosub' }), { cwd: repo.dir, env: {} }, 'drift')).toThrow(
+      "no Azure subscription: set 'subscriptionId' in environment 'nosub', pass --subscription <id> where the command has it, or export ARM_SUBSCRIPTION_ID.",
+    );
+    expect(() => resolveAzureScope(globals({ resourceGroup: 'r' }), { cwd: repo.dir, env: {} }, 'drift')).toThrow(
+      'drift needs a subscription and resource group: pass --env <name>, or --subscription <id> and --resource-group <name>.',
     );
   });
 });
@@ -101,25 +123,15 @@ describe('terraform outputs', () => {
   });
 });
 
-describe('Azure client setup', () => {
-  it('uses no credential for a plain-http loopback endpoint (test doubles) and the runtime credential otherwise', async () => {
+describe('Azure client setup (cvat-ops wiring of the runtime)', () => {
+  it('takes the endpoint from the runtime and the retry count from CVAT_OPS_ARM_MAX_RETRIES, and names the variable when refusing http', async () => {
     const credential = new FakeCredential();
-    const loop = await armClientSetup({ ...testRuntime(), armEndpoint: 'http://127.0.0.1:4567/', credential: async () => credential });
-    expect(loop.credential).toBeUndefined();
-    expect(loop.options).toMatchObject({ endpoint: 'http://127.0.0.1:4567', allowInsecureConnection: true });
-    const real = await armClientSetup({ ...testRuntime(), credential: async () => credential });
-    expect(real.credential).toBe(credential);
-    expect(real.options.endpoint).toBe('https://management.azure.com');
-  });
-
-  it('refuses plain http to anything but loopback', async () => {
-    await expect(armClientSetup({ ...testRuntime(), armEndpoint: 'http://arm.example.com' })).rejects.toMatchObject({ code: 4, message: expect.stringContaining('must use https') });
-  });
-
-  it('maps credential and 401/403 failures to exit 4 with the next step', () => {
-    const unavailable = Object.assign(new Error('Azure CLI could not be found'), { name: 'CredentialUnavailableError' });
-    expect(authError(unavailable, 'listing apps')).toMatchObject({ code: 4, message: expect.stringContaining("Run 'az login'") });
-    expect(authError(Object.assign(new Error('denied'), { statusCode: 403 }), 'reading x')).toMatchObject({ code: 4, message: expect.stringContaining('HTTP 403') });
-    expect(authError(Object.assign(new Error('boom'), { statusCode: 500 }), 'x')).toBeUndefined();
+    const loop = await armClientSetup({ ...testRuntime(), armEndpoint: 'http://127.0.0.1:4567/', env: { CVAT_OPS_ARM_MAX_RETRIES: '2' }, credential: async () => credential });
+    expect(loop.options).toMatchObject({ endpoint: 'http://127.0.0.1:4567', allowInsecureConnection: true, retryOptions: { maxRetries: 2 } });
+    expect(credential.calls).toBe(0);
+    await expect(armClientSetup({ ...testRuntime(), armEndpoint: 'http://arm.example.com' })).rejects.toMatchObject({
+      exit: EXIT.CONFIG,
+      message: expect.stringContaining('Fix CVAT_OPS_ARM_ENDPOINT.'),
+    });
   });
 });

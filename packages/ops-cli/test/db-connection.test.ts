@@ -4,9 +4,9 @@ import { resolveConnection, type EnvironmentDbDefaults } from '../src/commands/d
 import { environmentDbDefaults } from '../src/commands/db/environment-defaults';
 import { splitStatements } from '../src/commands/db/split-statements';
 import { psqlPatternToLike } from '../src/commands/db/shell';
-import { ExitError } from '../src/errors';
-import { tempRepo, type TempRepo } from './support/temp-repo';
+import { CliError } from '@cvat-cloud/runtime';
 import { testRuntime } from './support/test-runtime';
+import { tempRepo, type TempRepo } from '@cvat-cloud/testing';
 
 describe('db connection resolution', () => {
   it('prefers flags over PG* variables and records where each setting came from', async () => {
@@ -54,9 +54,9 @@ describe('db connection resolution', () => {
     [{ host: 'h', user: 'u' }, { PGSSLMODE: 'always' }, /^'PGSSLMODE' \(always\) must be one of disable, prefer, require, verify-ca, verify-full\.$/],
     [{ host: 'h', user: 'u' }, { PGCONNECT_TIMEOUT: 'soon' }, /^'PGCONNECT_TIMEOUT' \(soon\) must be an integer between 1 and 600 seconds\.$/],
   ])('rejects %j with env %j as a usage error', async (flags, env, message) => {
-    const e = (await resolveConnection(flags, {}, { env }).catch((x: unknown) => x)) as ExitError;
-    expect(e).toBeInstanceOf(ExitError);
-    expect(e.code).toBe(2);
+    const e = (await resolveConnection(flags, {}, { env }).catch((x: unknown) => x)) as CliError;
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.exit).toBe(2);
     expect(e.message).toMatch(message);
   });
 });
@@ -68,7 +68,7 @@ describe('db defaults from an environment', () => {
   it('derives the server FQDN, admin login, database and the Key Vault secret from the catalogue', async () => {
     repo = tempRepo('dev');
     const asked: string[] = [];
-    const d = await environmentDbDefaults({ env: 'dev' }, testRuntime({ cwd: repo.dir }), async (vault, secret) => {
+    const d = await environmentDbDefaults({ env: 'dev' }, testRuntime({ cwd: repo.dir }), async ({ vault, secret }) => {
       asked.push(`${vault}/${secret}`);
       return 'pw';
     });

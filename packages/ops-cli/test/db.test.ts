@@ -13,7 +13,7 @@ import { dbCheck } from '../src/commands/db/check';
 import { dbQuery } from '../src/commands/db/query';
 import { dbShell } from '../src/commands/db/shell';
 import type { DbConnectionFlags } from '../src/commands/db/options';
-import { ExitError } from '../src/errors';
+import { CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime } from './support/test-runtime';
 
 const E = process.env;
@@ -34,13 +34,13 @@ const flags = (o: Partial<DbConnectionFlags> = {}): DbConnectionFlags => ({
   ...o,
 });
 const pgEnv = (password = E.PGTEST_PASSWORD!) => ({ PGPASSWORD: password });
-const fail = (p: Promise<unknown>): Promise<ExitError> =>
+const fail = (p: Promise<unknown>): Promise<CliError> =>
   p.then(
     () => {
       throw new Error('expected the command to fail');
     },
     (e: unknown) => {
-      if (!(e instanceof ExitError)) throw e;
+      if (!(e instanceof CliError)) throw e;
       return e;
     },
   );
@@ -212,33 +212,33 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
   });
 
   describe('connection failures, each a clear error', () => {
-    it('wrong password → exit 4 naming the user, the host and where the password came from', async () => {
+    it('wrong password → exit 5 naming the user, the host and where the password came from', async () => {
       const e = await fail(dbCheck({ ...globals(), connection: flags() }, testRuntime({ env: pgEnv('not-the-password') })));
-      expect(e.code).toBe(4);
+      expect(e.exit).toBe(5);
       expect(e.message).toContain(`Password authentication failed for user '${E.PGTEST_USER}' on ${E.PGTEST_HOST}:${E.PGTEST_PORT} (password from PGPASSWORD)`);
     });
 
-    it('missing database → exit 5 with the command that lists databases', async () => {
+    it('missing database → exit 6 with the command that lists databases', async () => {
       const e = await fail(dbCheck({ ...globals(), connection: flags({ database: 'no_such_db' }) }, testRuntime({ env: pgEnv() })));
-      expect(e.code).toBe(5);
+      expect(e.exit).toBe(6);
       expect(e.message).toMatch(/^Database 'no_such_db' does not exist on .*cvat-ops db query "select datname from pg_database"/);
     });
 
-    it('nothing listening → exit 1, connection refused, immediately', async () => {
+    it('nothing listening → exit 7, connection refused, immediately', async () => {
       // "immediately" = reported as a refusal, not after the 5 s connect timeout (which would give the "No answer" message)
       const port = await freePort();
       const e = await fail(dbCheck({ ...globals(), connection: flags({ port }) }, testRuntime({ env: pgEnv() })));
-      expect(e.code).toBe(1);
+      expect(e.exit).toBe(7);
       expect(e.message).toContain(`Nothing accepts connections at ${E.PGTEST_HOST}:${port} (connection refused)`);
     });
 
     // The silent server never answers: a client that ignored --connect-timeout would hang until this test's
     // 10 s timeout (a hang guard, not a wall-clock assertion).
-    it('a host that never answers → exit 1 after the connect timeout, not a hang', async () => {
+    it('a host that never answers → exit 7 after the connect timeout, not a hang', async () => {
       const silent = await startSilentServer();
       try {
         const e = await fail(dbCheck({ ...globals(), connection: flags({ port: silent.port, connectTimeoutSeconds: 1 }) }, testRuntime({ env: pgEnv() })));
-        expect(e.code).toBe(1);
+        expect(e.exit).toBe(7);
         expect(e.message).toContain(`No answer from 127.0.0.1:${silent.port} within 1 s`);
       } finally {
         await silent.close();
@@ -249,7 +249,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       const noTls = await startNoTlsServer();
       try {
         const e = await fail(dbCheck({ ...globals(), connection: flags({ port: noTls.port, sslmode: 'require' }) }, testRuntime({ env: pgEnv() })));
-        expect(e.code).toBe(4);
+        expect(e.exit).toBe(4);
         expect(e.message).toContain(`TLS is required (sslmode=require) but 127.0.0.1:${noTls.port} does not offer TLS`);
       } finally {
         await noTls.close();
@@ -259,7 +259,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('verify-full without the CA rejects the self-signed certificate → exit 4 suggesting --ca', async () => {
       const { ca: _ca, ...noCa } = flags();
       const e = await fail(dbCheck({ ...globals(), connection: noCa }, testRuntime({ env: pgEnv() })));
-      expect(e.code).toBe(4);
+      expect(e.exit).toBe(4);
       expect(e.message).toMatch(/TLS certificate of .* could not be verified \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
       expect(e.message).toContain('--ca <pem>');
     });
@@ -277,21 +277,21 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
 
     it('refuses a write with exit 3 and changes nothing', async () => {
       const e = await fail(q("insert into probe values (2, 'two')"));
-      expect(e.code).toBe(3);
+      expect(e.exit).toBe(3);
       expect(e.message).toMatch(/^Refused: the statement tries to write .*read-only transaction.* re-run with --write/);
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
     });
 
     it('cannot be tricked out of the read-only transaction with a second statement', async () => {
       const e = await fail(q("commit; insert into probe values (3, 'three')"));
-      expect(e.code).toBe(2);
+      expect(e.exit).toBe(2);
       expect(e.message).toContain('exactly one SQL statement');
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
     });
 
     it('--write without --yes in a non-interactive shell refuses with exit 3 before connecting', async () => {
       const e = await fail(q("insert into probe values (4, 'four')", { write: true }));
-      expect(e.code).toBe(3);
+      expect(e.exit).toBe(3);
       expect(e.message).toMatch(/^Refusing to run a writing SQL statement .* without --yes in a non-interactive shell; nothing was changed/);
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
     });
@@ -311,7 +311,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
 
     it('reports an SQL error with its code and position', async () => {
       const e = await fail(q('select nope from probe'));
-      expect(e.code).toBe(1);
+      expect(e.exit).toBe(1);
       expect(e.message).toMatch(/^SQL error 42703: column "nope" does not exist \(at character 8\)/);
     });
   });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeFileServer, type FakeFileServer } from './support/fake-file-server';
+import { type FakeFileServer, startFakeFileServer } from '@cvat-cloud/testing';
 
 const BIN = resolve(__dirname, '../bin/cvat-ops.js');
 // The committed launcher always exists; what the runs need is the build output it loads.
@@ -55,8 +55,8 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     for (const command of ['db', 'storage', 'status', 'drift', 'apps', 'logs']) expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\s`));
-    expect(r.stdout).toContain('Exit codes:\n  0   success');
-    expect(r.stdout).toContain('  3   refused: destructive command without --yes');
+    expect(r.stdout).toContain('Exit codes (the same in every cvat-cloud tool, see docs/exit-codes.md):\n  0   done');
+    expect(r.stdout).toContain('  3   confirmation declined or impossible (no TTY, no --yes), or a data-loss guard; nothing changed');
   });
 
   it('db --help', async () => {
@@ -79,12 +79,12 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     expect(await cli(['db', 'query', 'delete from engine_task', '--write', '--host', '127.0.0.1', '--user', 'cvat', '--port', '1'])).toMatchSnapshot();
   });
 
-  it('--json turns errors into a JSON object on stdout (exit 5 for a missing local path)', async () => {
+  it('--json turns errors into a JSON object on stdout (exit 6 for a missing local path)', async () => {
     // the file endpoint points at a closed loopback port, so even a regression that connected first stays off the network
     const r = await cli(['storage', 'upload', './does-not-exist', 'cvat-data', '--account', 'cvattestsa', '--json'], {
       env: { AZURE_STORAGE_KEY: 'a2V5', CVAT_OPS_FILE_ENDPOINT: 'http://127.0.0.1:9/{account}' },
     });
-    expect(r.exitCode).toBe(5);
+    expect(r.exitCode).toBe(6);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout.split(tmpdir()).join('<tmpdir>'))).toMatchSnapshot();
   });
@@ -170,9 +170,9 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       expect(r.stderr).toBe('');
     });
 
-    it('db check with a wrong password exits 4', async () => {
+    it('db check with a wrong password exits 5', async () => {
       const r = await cli(['db', 'check'], { env: { ...pgEnv(), PGPASSWORD: 'wrong' } });
-      expect(r.exitCode).toBe(4);
+      expect(r.exitCode).toBe(5);
       expect(r.stderr).toMatch(/^cvat-ops: error: Password authentication failed for user/);
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, printError, printResult, renderJson, renderView } from '../src/output';
+import { formatValue, printResult, renderJson, renderView } from '../src/output';
 import { PassThrough } from 'node:stream';
 import { createProgress, formatBytes } from '../src/output/progress';
 import { didYouMean, editDistance } from '../src/output/suggest';
@@ -52,14 +52,6 @@ describe('output', () => {
     printResult({ data: { a: 1 }, view: [] }, { json: true, stdout: rt.stdout });
     printResult({ data: { a: 2 }, view: [{ kind: 'lines', lines: ['x'] }], streamed: true }, { json: true, stdout: rt.stdout });
     expect(rt.out()).toBe('human\n{\n  "a": 1\n}\n');
-  });
-
-  it('prints errors on stderr for people and as a JSON object on stdout with --json', () => {
-    const rt = testRuntime();
-    printError({ code: 5, message: 'not there' }, { json: false, ...rt });
-    printError({ code: 1, message: 'partial', data: { failed: ['a'] } }, { json: true, ...rt });
-    expect(rt.err()).toBe('cvat-ops: error: not there\n');
-    expect(JSON.parse(rt.out())).toEqual({ error: { exitCode: 1, message: 'partial', data: { failed: ['a'] } } });
   });
 
   it('formats byte counts in binary units', () => {

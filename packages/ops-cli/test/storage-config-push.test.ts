@@ -1,11 +1,9 @@
 import { enabledComponents, loadEnvironmentConfig, resolveCatalogue } from '@cvat-cloud/catalogue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storageConfigPush } from '../src/commands/storage/config-push';
-import { ExitError } from '../src/errors';
-import { startFakeArmStorageServer, type FakeArmStorageServer } from './support/fake-arm-storage-server';
-import { startFakeFileServer, type FakeFileServer } from './support/fake-file-server';
-import { TEST_SUBSCRIPTION, tempRepo, type TempRepo } from './support/temp-repo';
+import { CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime } from './support/test-runtime';
+import { type FakeArmStorageServer, type FakeFileServer, startFakeArmStorageServer, startFakeFileServer, tempRepo, type TempRepo, TEST_SUBSCRIPTION } from '@cvat-cloud/testing';
 
 describe('storage config push', () => {
   let repo: TempRepo;
@@ -67,31 +65,31 @@ describe('storage config push', () => {
   });
 
   it('rejects an unknown component with the list of components, before any network call', async () => {
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vectr'] }, runtime()).catch((x: unknown) => x)) as ExitError;
-    expect(e).toBeInstanceOf(ExitError);
-    expect(e.code).toBe(2);
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vectr'] }, runtime()).catch((x: unknown) => x)) as CliError;
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.exit).toBe(2);
     expect(e.message).toMatch(/^Unknown component 'vectr'\. Did you mean 'vector'\? Components: .*\bcvat-server\b/);
     expect(arm.log).toHaveLength(0);
     expect(files.requests).toHaveLength(0);
   });
 
   it('rejects a disabled component naming the override that enables it', async () => {
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['grafana'] }, runtime()).catch((x: unknown) => x)) as ExitError;
-    expect(e.code).toBe(2);
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['grafana'] }, runtime()).catch((x: unknown) => x)) as CliError;
+    expect(e.exit).toBe(2);
     expect(e.message).toBe("Component 'grafana' is disabled in environment 'dev'; enable it under 'components.grafana.enabled' first.");
   });
 
-  it('stops with exit 5 before uploading anything when a source file is missing', async () => {
+  it('stops with exit 6 before uploading anything when a source file is missing', async () => {
     const { rmSync } = await import('node:fs');
     const vector = declared.find((f) => f.component === 'vector')!;
     rmSync(`${repo.dir}/packages/catalogue/${vector.source}`);
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: [] }, runtime(), fromRepo()).catch((x: unknown) => x)) as ExitError;
-    expect(e.code).toBe(5);
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: [] }, runtime(), fromRepo()).catch((x: unknown) => x)) as CliError;
+    expect(e.exit).toBe(6);
     expect(e.message).toContain(`components[vector].configFiles source '${vector.source}'`);
     expect(files.counts['file-create']).toBe(0);
   });
 
   it('needs --env', async () => {
-    await expect(storageConfigPush({ ...globals(), components: [] }, runtime())).rejects.toMatchObject({ code: 2, message: expect.stringContaining('needs --env <name>') });
+    await expect(storageConfigPush({ ...globals(), components: [] }, runtime())).rejects.toMatchObject({ exit: 2, message: expect.stringContaining('needs --env <name>') });
   });
 });

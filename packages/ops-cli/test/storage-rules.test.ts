@@ -4,10 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli';
 import { cidrContains, cidrCovers, formatIpv4, isPrivateIpv4, parseCidr, parseIpv4, prefixMask } from '../src/commands/storage/cidr';
 import { checkIp, checkSubnet, storageRules, subnetId, type NetworkRules } from '../src/commands/storage/rules';
-import { ExitError } from '../src/errors';
-import { startFakeArmStorageServer, type FakeArmStorageServer } from './support/fake-arm-storage-server';
-import { TEST_SUBSCRIPTION, tempRepo, type TempRepo } from './support/temp-repo';
+import { CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime } from './support/test-runtime';
+import { type FakeArmStorageServer, startFakeArmStorageServer, tempRepo, type TempRepo, TEST_SUBSCRIPTION } from '@cvat-cloud/testing';
 
 describe('IPv4 and CIDR arithmetic', () => {
   it.each([
@@ -194,24 +193,24 @@ describe('storage rules against a fake ARM endpoint', () => {
     expect(arm.log.filter((l) => l.method === 'GET')).toHaveLength(2);
   });
 
-  it('maps 404 to exit 5 naming the account and resource group', async () => {
+  it('maps 404 to exit 6 naming the account and resource group', async () => {
     repo.write('environments/other.yaml', `name: other\nsubscriptionId: ${TEST_SUBSCRIPTION}\nedge:\n  mode: none\n  hostname: cvat.example.com\n`);
-    const e = (await run({ env: 'other' }).catch((x: unknown) => x)) as ExitError;
-    expect(e).toBeInstanceOf(ExitError);
-    expect(e.code).toBe(5);
+    const e = (await run({ env: 'other' }).catch((x: unknown) => x)) as CliError;
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.exit).toBe(6);
     expect(e.message).toMatch(/^Storage account 'cvatother\w+' not found in resource group 'cvat-other-rg' \(subscription 00000000-1111-2222-3333-444444444444\) \[ResourceNotFound\]/);
   });
 
-  it('maps 403 to exit 4 pointing at role assignments', async () => {
+  it('maps 403 to exit 5 pointing at role assignments', async () => {
     arm.forbid(1);
-    const e = (await run().catch((x: unknown) => x)) as ExitError;
-    expect(e.code).toBe(4);
+    const e = (await run().catch((x: unknown) => x)) as CliError;
+    expect(e.exit).toBe(5);
     expect(e.message).toMatch(/Azure refused reading storage account '.*' \(HTTP 403\).*role assignments/);
   });
 
   it('needs a subscription: usage error naming the options when neither --env nor --subscription is given', async () => {
-    const e = (await storageRules({ ...globals(), account: 'cvatdevst12345678', myIp: false }, testRuntime({ cwd: repo.dir, armEndpoint: arm.url })).catch((x: unknown) => x)) as ExitError;
-    expect(e.code).toBe(2);
+    const e = (await storageRules({ ...globals(), account: 'cvatdevst12345678', myIp: false }, testRuntime({ cwd: repo.dir, armEndpoint: arm.url })).catch((x: unknown) => x)) as CliError;
+    expect(e.exit).toBe(2);
     expect(e.message).toContain('pass --env <name>, or --subscription <id> and --resource-group <name>');
   });
 });

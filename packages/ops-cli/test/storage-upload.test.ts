@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storageUpload } from '../src/commands/storage/upload';
-import { ExitError } from '../src/errors';
-import { startFakeFileServer, type FakeFileServer } from './support/fake-file-server';
+import { CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime } from './support/test-runtime';
+import { type FakeFileServer, startFakeFileServer } from '@cvat-cloud/testing';
 
 const md5 = (b: Buffer): Buffer => createHash('md5').update(b).digest();
 
@@ -135,23 +135,23 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     expect(runtime.err()).toContain('would-upload');
   });
 
-  it('fails with exit 5 naming the account when the share does not exist, before uploading anything', async () => {
+  it('fails with exit 6 naming the account when the share does not exist, before uploading anything', async () => {
     const err = await run({ sharePath: 'cvat-nope' }).result.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ExitError);
-    expect(err).toMatchObject({ code: 5, message: expect.stringContaining(`Share 'cvat-nope' not found in storage account '${server.account}'`) });
+    expect(err).toBeInstanceOf(CliError);
+    expect(err).toMatchObject({ exit: 6, message: expect.stringContaining(`Share 'cvat-nope' not found in storage account '${server.account}'`) });
     expect(server.counts['file-create']).toBe(0);
   });
 
-  it('fails with exit 5 when the local path does not exist, without contacting the service', async () => {
+  it('fails with exit 6 when the local path does not exist, without contacting the service', async () => {
     const before = server.requests.length;
     const err = await run({ localPath: 'missing-dir' }).result.catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 5, message: expect.stringContaining("Local path 'missing-dir' not found") });
+    expect(err).toMatchObject({ exit: 6, message: expect.stringContaining("Local path 'missing-dir' not found") });
     expect(server.requests.length).toBe(before);
   });
 
   it('rejects a malformed share path with a usage error naming the argument', async () => {
-    await expect(run({ sharePath: 'Bad_Share/x' }).result).rejects.toMatchObject({ code: 2, message: expect.stringContaining("'<share-path>' (Bad_Share/x) must start with a share name") });
-    await expect(run({ sharePath: 'cvat-data/../etc' }).result).rejects.toMatchObject({ code: 2, message: expect.stringContaining("must not contain '..'") });
+    await expect(run({ sharePath: 'Bad_Share/x' }).result).rejects.toMatchObject({ exit: 2, message: expect.stringContaining("'<share-path>' (Bad_Share/x) must start with a share name") });
+    await expect(run({ sharePath: 'cvat-data/../etc' }).result).rejects.toMatchObject({ exit: 2, message: expect.stringContaining("must not contain '..'") });
   });
 
   it('reports a file refused by the storage firewall (403 AuthorizationFailure) with the command that shows the rules', async () => {
@@ -162,10 +162,10 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     expect(r.view.at(-1)).toMatchObject({ lines: [expect.stringMatching(/^Uploaded 0 files .* 1 failed/), 'Run the same command again to retry the failed files; completed files are skipped (size + MD5).'] });
   });
 
-  it('maps a rejected key (403) to exit 4 with the next step', async () => {
+  it('maps a rejected key (403) to exit 5 with the next step', async () => {
     // the double does not verify signatures, so the service's refusal is injected
     server.addFault({ op: 'share-get', status: 403, code: 'AuthenticationFailed' });
     const err2 = await run().result.catch((e: unknown) => e);
-    expect(err2).toMatchObject({ code: 4, message: expect.stringMatching(/refused access to share 'cvat-data'.*storage rules --my-ip/) });
+    expect(err2).toMatchObject({ exit: 5, message: expect.stringMatching(/refused access to share 'cvat-data'.*storage rules --my-ip/) });
   });
 });

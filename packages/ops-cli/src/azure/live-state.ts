@@ -3,7 +3,7 @@
  * SDK's paged iterators); a missing resource is `undefined`, not an exception.
  */
 import type { ContainerApp, ContainerAppsAPIClient, Job, JobExecution, Replica, Revision } from '@azure/arm-appcontainers';
-import { armFailure, isNotFound } from './arm-errors';
+import { armFailure, isNotFound } from '@cvat-cloud/runtime';
 import type { AcaTarget } from './target';
 
 /** Collects every item of a paged iterator. */
@@ -31,8 +31,9 @@ export interface LiveResources {
 
 /**
  * Lists the container apps and jobs of the target's resource group (all pages, both in parallel), the first read of
- * status and drift. A failure ends the command: 401/403 → exit 4, missing resource group or subscription → exit 5,
- * else exit 1, the message naming the resource group and ending with `command` to retry.
+ * status and drift. A failure ends the command (runtime armFailure): 401/403 or an unknown subscription → exit 5,
+ * missing resource group → exit 6, 5xx/throttling after retries or no answer → exit 7, else exit 1, the message naming
+ * the resource group and ending with `command` to retry.
  */
 export async function listLiveResources(target: Pick<AcaTarget, 'client' | 'resourceGroup' | 'flags'>, command: string): Promise<LiveResources> {
   try {

@@ -1,4 +1,4 @@
-import { EXIT, ExitError, describeError } from '../errors';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 
 /** The public service asked for this machine's egress IP (`storage rules --my-ip` only; never in tests). */
 export const EGRESS_IP_URL = 'https://api.ipify.org';
@@ -11,7 +11,7 @@ export async function lookupEgressIp(): Promise<string> {
     if (!response.ok || !/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) throw new Error(`HTTP ${response.status}: '${text.slice(0, 60)}'`);
     return text;
   } catch (error) {
-    throw new ExitError(EXIT.FAILED, `Could not look up this machine's egress IP at ${EGRESS_IP_URL}: ${describeError(error)}. Pass it with --ip instead.`, {
+    throw new CliError(EXIT.UNAVAILABLE, `Could not look up this machine's egress IP at ${EGRESS_IP_URL}: ${describeError(error)}. Pass it with --ip instead.`, {
       cause: error,
     });
   }

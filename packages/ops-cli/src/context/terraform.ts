@@ -6,14 +6,14 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { EXIT, ExitError, describeError } from '../errors';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 
 /** Output name → value (sensitive outputs included as terraform prints them). */
 export type TerraformOutputs = Record<string, unknown>;
 
 /**
  * Parses `terraform output -json` (`{ name: { value, type, sensitive } }`) or a state file
- * (`{ version: 4, outputs: { name: { value, type } } }`) into name → value. Throws ExitError AUTH_CONFIG naming
+ * (`{ version: 4, outputs: { name: { value, type } } }`) into name → value. Throws CliError CONFIG naming
  * `source` when the JSON has neither shape.
  */
 export function parseTerraformOutputs(text: string, source: string): TerraformOutputs {
@@ -21,17 +21,17 @@ export function parseTerraformOutputs(text: string, source: string): TerraformOu
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ExitError(EXIT.AUTH_CONFIG, `${source} is not JSON (${describeError(error)}); write it with 'terraform output -json > ${source}'.`, {
+    throw new CliError(EXIT.CONFIG, `${source} is not JSON (${describeError(error)}); write it with 'terraform output -json > ${source}'.`, {
       cause: error,
     });
   }
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(parsed)) throw new ExitError(EXIT.AUTH_CONFIG, `${source} must hold a JSON object of terraform outputs.`);
+  if (!isObject(parsed)) throw new CliError(EXIT.CONFIG, `${source} must hold a JSON object of terraform outputs.`);
   const outputs = isObject(parsed.outputs) && typeof parsed.version === 'number' ? parsed.outputs : parsed;
   const result: TerraformOutputs = {};
   for (const [name, entry] of Object.entries(outputs)) {
     if (!isObject(entry) || !('value' in entry)) {
-      throw new ExitError(EXIT.AUTH_CONFIG, `${source}: output '${name}' has no 'value'; expected the format of 'terraform output -json'.`);
+      throw new CliError(EXIT.CONFIG, `${source}: output '${name}' has no 'value'; expected the format of 'terraform output -json'.`);
     }
     result[name] = entry.value;
   }
@@ -69,7 +69,7 @@ export async function readTerraformOutputs(options: TerraformOutputsOptions): Pr
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new ExitError(EXIT.NOT_FOUND, `CVAT_OPS_TF_OUTPUTS points at '${file}', which cannot be read (${describeError(error)}).`, { cause: error });
+      throw new CliError(EXIT.NOT_FOUND, `CVAT_OPS_TF_OUTPUTS points at '${file}', which cannot be read (${describeError(error)}).`, { cause: error });
     }
     return parseTerraformOutputs(text, file);
   }
@@ -79,7 +79,7 @@ export async function readTerraformOutputs(options: TerraformOutputsOptions): Pr
     const stdout = await (options.run ?? execRunner)(binary, ['output', '-json', '-no-color'], { cwd: options.stackDir, timeoutMs: 30_000 });
     return parseTerraformOutputs(stdout, `'${binary} output -json' in ${options.stackDir}`);
   } catch (error) {
-    if (error instanceof ExitError) throw error;
+    if (error instanceof CliError) throw error;
     // No binary, no state, not initialised: outputs are optional, the caller falls back to derived names.
     return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, ExitError, describeError } from '../errors';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 
 /** A column of a {@link TableBlock}. */
 export interface Column {
@@ -135,20 +135,6 @@ export function printResult(result: CommandResult, options: { json: boolean; std
   if (text) options.stdout.write(text);
 }
 
-/** Writes an error: a JSON object `{ error: { code, message, data? } }` on stdout with `--json`, else `error: …` on stderr. */
-export function printError(
-  error: { code: number; message: string; data?: unknown },
-  options: { json: boolean; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): void {
-  if (options.json) {
-    options.stdout.write(
-      renderJson({ error: { exitCode: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } }),
-    );
-  } else {
-    options.stderr.write(`cvat-ops: error: ${error.message}\n`);
-  }
-}
-
 /**
  * Writes `data` as JSON (the `--json` shape) to `file`, resolved against `cwd`, through a temporary file and a rename
  * so a reader never sees half a result. Returns the absolute path. A write failure is exit 1 naming the file.
@@ -161,7 +147,7 @@ export function writeResultFile(file: string, data: unknown, cwd: string): strin
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new ExitError(
+    throw new CliError(
       EXIT.FAILED,
       `Could not write the JSON result to '${path}' (--output / CVAT_OPS_OUTPUT): ${describeError(error)}. The command itself completed; create the directory or pass another --output, then re-run.`,
       { cause: error },

@@ -4,10 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appsDelete } from '../../src/commands/apps';
 import { runCli } from '../../src/cli';
-import { EXIT, ExitError } from '../../src/errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer } from './support/fake-arm-server';
+import { FakeArmServer } from '@cvat-cloud/testing';
 
 /** Every catalogue container app and job of the test environment, in the order `--all` deletes them. */
 const ALL_IN_DESTROY_ORDER = [
@@ -112,15 +112,15 @@ describe('cvat-ops apps delete', () => {
 
   it('refuses without --yes in a non-interactive shell, exit 3, nothing deleted', async () => {
     const error = await appsDelete({ ...globals({ env: 'test' }), all: true }, runtime, deps).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExitError);
-    expect((error as ExitError).code).toBe(EXIT.REFUSED);
-    expect((error as ExitError).message).toContain('cvat-ops apps delete --all --env test --yes');
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exit).toBe(EXIT.REFUSED);
+    expect((error as CliError).message).toContain('cvat-ops apps delete --all --env test --yes');
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
   });
 
   it('rejects unknown component names with exit 2, listing the valid ones, before touching Azure', async () => {
-    const error = (await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['cvat-ui', 'cvat_server', 'edge'] }, runtime, deps).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.USAGE);
+    const error = (await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['cvat-ui', 'cvat_server', 'edge'] }, runtime, deps).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.USAGE);
     expect(error.message).toContain("Unknown components 'cvat_server', 'edge'");
     expect(error.message).toContain("'edge' is the edge VM");
     expect(error.message).toContain('Valid names: cvat-redis-inmem, cvat-redis-ondisk, clickhouse, vector, opa, cvat-init, cvat-server,');
@@ -128,12 +128,12 @@ describe('cvat-ops apps delete', () => {
   });
 
   it('needs names or --all, not neither and not both', async () => {
-    await expect(appsDelete({ ...globals({ env: 'test' }) }, runtime, deps)).rejects.toMatchObject({ code: EXIT.USAGE });
-    await expect(appsDelete({ ...globals({ env: 'test' }), names: ['opa'], all: true }, runtime, deps)).rejects.toMatchObject({ code: EXIT.USAGE });
+    await expect(appsDelete({ ...globals({ env: 'test' }) }, runtime, deps)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(appsDelete({ ...globals({ env: 'test' }), names: ['opa'], all: true }, runtime, deps)).rejects.toMatchObject({ exit: EXIT.USAGE });
   });
 
   it('runs through the CLI: non-TTY without --yes exits 3 and sends no DELETE', async () => {
-    const code = await runCli(['apps', 'delete', 'opa', '--env', 'test'], runtime).catch((e: ExitError) => e.code);
+    const code = await runCli(['apps', 'delete', 'opa', '--env', 'test'], runtime).catch((e: CliError) => e.exit);
     expect(code).toBe(EXIT.REFUSED);
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
   });

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appsRecreate, appsRestart, cdktfLogicalId, resolveRecreateTarget, type SpawnRunner } from '../../src/commands/apps';
 import { runCli } from '../../src/cli';
-import { EXIT, ExitError } from '../../src/errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer } from './support/fake-arm-server';
+import { FakeArmServer } from '@cvat-cloud/testing';
 
 describe('cvat-ops apps restart', () => {
   let repo: TestRepo;
@@ -47,21 +47,21 @@ describe('cvat-ops apps restart', () => {
   });
 
   it('refuses without --yes in a non-interactive shell', async () => {
-    await expect(appsRestart({ ...globals({ env: 'test' }), name: 'opa' }, runtime)).rejects.toMatchObject({ code: EXIT.REFUSED });
+    await expect(appsRestart({ ...globals({ env: 'test' }), name: 'opa' }, runtime)).rejects.toMatchObject({ exit: EXIT.REFUSED });
     expect(restarts()).toEqual([]);
   });
 
   it('says a job has no revisions, and a missing app is not found', async () => {
-    await expect(appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ code: EXIT.USAGE });
+    await expect(appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
     fake.apps.delete('opa');
-    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.NOT_FOUND);
+    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.NOT_FOUND);
     expect(error.message).toContain("Container app 'opa' does not exist in resource group cvat-test-rg");
   });
 
   it('rejects an unknown name with the list of valid names', async () => {
-    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-sever' }, runtime).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.USAGE);
+    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-sever' }, runtime).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.USAGE);
     expect(error.message).toMatch(/^Unknown component 'cvat-sever' for 'cvat-ops apps restart'\. Valid names: .*cvat-server/);
   });
 });
@@ -123,12 +123,12 @@ describe('cvat-ops apps recreate', () => {
     expect(calls).toEqual([{ command: 'npx', args: ['nx', 'run', 'infra:deploy', '--', '--env', 'test', '--stack', 'apps', '--replace', 'azurerm_container_app.opa_X', '--yes'], cwd: repo.dir }]);
     expect(result.data.exitCode).toBe(0);
     exitCode = 3;
-    await expect(appsRecreate({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ code: EXIT.FAILED });
+    await expect(appsRecreate({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.FAILED });
   });
 
   it('refuses without --yes in a non-interactive shell and needs --env', async () => {
-    await expect(appsRecreate({ ...globals({ env: 'test' }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ code: EXIT.REFUSED });
-    await expect(appsRecreate({ ...globals(), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ code: EXIT.USAGE });
+    await expect(appsRecreate({ ...globals({ env: 'test' }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.REFUSED });
+    await expect(appsRecreate({ ...globals(), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.USAGE });
     expect(calls).toEqual([]);
   });
 

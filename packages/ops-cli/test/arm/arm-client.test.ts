@@ -4,10 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAcaClient } from '../../src/azure/aca-client';
-import { armReason, isNotFound } from '../../src/azure/arm-errors';
 import { getContainerApp, listContainerApps, listReplicas, activeRevisions } from '../../src/azure/live-state';
 import { testRuntime } from '../support/test-runtime';
-import { FakeArmServer } from './support/fake-arm-server';
+import { armReason, isNotFound } from '@cvat-cloud/runtime';
+import { FakeArmServer } from '@cvat-cloud/testing';
 
 describe('the Container Apps ARM client against a loopback fake', () => {
   let fake: FakeArmServer;

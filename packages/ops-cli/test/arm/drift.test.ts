@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drift } from '../../src/commands/drift';
 import { runCli } from '../../src/cli';
-import { EXIT } from '../../src/errors';
+import { EXIT } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer, type ArmResource } from './support/fake-arm-server';
+import { type ArmResource, FakeArmServer } from '@cvat-cloud/testing';
 
 const mainContainer = (app: ArmResource): any => (app.properties.template as { containers: unknown[] }).containers[0];
 const scaleRules = (app: ArmResource): any[] => (app.properties.template as { scale: { rules: any[] } }).scale.rules;

@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logStreamUrl, logs } from '../../src/commands/logs';
 import { runCli } from '../../src/cli';
-import { EXIT, ExitError } from '../../src/errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer } from './support/fake-arm-server';
+import { FakeArmServer } from '@cvat-cloud/testing';
 
 const SERVER_LINES = ['[2026-01-02 10:00:00] INFO boot', '[2026-01-02 10:00:01] INFO ready', 'GET /api/server/about 200 \\u0022ok\\u0022'];
 
@@ -59,15 +59,15 @@ describe('cvat-ops logs', () => {
   it('streams the replica asked for, and names the known replicas when it does not exist', async () => {
     await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'cvat-server--r1-aaa' }, runtime);
     expect(runtime.out()).toBe('from aaa\n');
-    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'nope' }, runtime).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.NOT_FOUND);
+    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'nope' }, runtime).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.NOT_FOUND);
     expect(error.message).toBe("'--replica' (nope) is not a replica of revision cvat-server--r1; replicas: cvat-server--r1-aaa, cvat-server--r1-bbb.");
   });
 
   it('suggests system logs when the revision has no replica', async () => {
     fake.replicas.set('opa/opa--r1', []);
-    const error = (await logs({ ...globals({ env: 'test' }), name: 'opa' }, runtime).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.NOT_FOUND);
+    const error = (await logs({ ...globals({ env: 'test' }), name: 'opa' }, runtime).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.NOT_FOUND);
     expect(error.message).toContain("Try '--type system'");
     expect(streamRequests()).toHaveLength(0);
   });
@@ -101,17 +101,17 @@ describe('cvat-ops logs', () => {
 
   it('fails with exit 1 naming the HTTP status when the stream is refused', async () => {
     fake.logStreams.delete('cvat-server');
-    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server' }, runtime).catch((e: unknown) => e)) as ExitError;
-    expect(error.code).toBe(EXIT.FAILED);
+    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server' }, runtime).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.FAILED);
     expect(error.message).toMatch(/^The log stream answered HTTP 404/);
   });
 
   it('rejects bad arguments: a tail over 300, replica selection for system logs, a job, an unknown app', async () => {
-    expect(await runCli(['logs', 'cvat-server', '--env', 'test', '--tail', '500'], runtime).catch((e: ExitError) => e.code)).toBe(EXIT.USAGE);
+    expect(await runCli(['logs', 'cvat-server', '--env', 'test', '--tail', '500'], runtime).catch((e: CliError) => e.exit)).toBe(EXIT.USAGE);
     expect(runtime.err()).toContain("'--tail' (500) must be an integer between 0 and 300.");
-    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-server', type: 'system', replica: 'x' }, runtime)).rejects.toMatchObject({ code: EXIT.USAGE });
-    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ code: EXIT.USAGE });
-    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-servr' }, runtime)).rejects.toMatchObject({ code: EXIT.USAGE });
+    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-server', type: 'system', replica: 'x' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-servr' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
     expect(streamRequests()).toHaveLength(0);
   });
 });

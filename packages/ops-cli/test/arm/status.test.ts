@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { status } from '../../src/commands/status';
 import type { FetchLike } from '../../src/commands/status/health';
 import { runCli } from '../../src/cli';
-import { EXIT } from '../../src/errors';
+import { EXIT } from '@cvat-cloud/runtime';
 import { renderView } from '../../src/output';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer } from './support/fake-arm-server';
+import { FakeArmServer } from '@cvat-cloud/testing';
 
 const WORKING = { DatabaseBackend: 'working', 'Cache backend: default': 'working', 'Cache backend: media': 'working', OPAHealthCheck: 'working' };
 
@@ -123,10 +123,10 @@ describe('cvat-ops status', () => {
     expect(data.components).toHaveLength(17);
   });
 
-  it('maps a missing resource group to exit 5 naming it', async () => {
-    const code = await runCli(['status', '--env', 'test', '--resource-group', 'rg-nope', '--no-health'], runtime).catch((e: { code: number; message: string }) => {
+  it('maps a missing resource group to exit 6 naming it', async () => {
+    const code = await runCli(['status', '--env', 'test', '--resource-group', 'rg-nope', '--no-health'], runtime).catch((e: { exit: number; message: string }) => {
       expect(e.message).toContain("listing container apps and jobs in resource group 'rg-nope' failed: 404 ResourceGroupNotFound");
-      return e.code;
+      return e.exit;
     });
     expect(code).toBe(EXIT.NOT_FOUND);
   });

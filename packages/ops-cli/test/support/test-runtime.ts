@@ -3,18 +3,11 @@
  * (a test that reaches it fails), and endpoints pointing at loopback doubles.
  */
 import { PassThrough } from 'node:stream';
-import type { AccessToken, TokenCredential } from '@azure/identity';
+import { FakeCredential } from '@cvat-cloud/testing';
 import type { Runtime } from '../../src/context/runtime';
 import type { GlobalOptions } from '../../src/context/global-options';
 
-/** A TokenCredential that hands out a fixed token and counts calls. */
-export class FakeCredential implements TokenCredential {
-  calls = 0;
-  async getToken(): Promise<AccessToken> {
-    this.calls++;
-    return { token: 'fake-token', expiresOnTimestamp: Date.now() + 3600_000 };
-  }
-}
+export { FakeCredential };
 
 /** A runtime plus readers for what was written. */
 export interface TestRuntime extends Runtime {

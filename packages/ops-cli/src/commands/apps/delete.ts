@@ -9,12 +9,9 @@
  *    on stderr, continuing past failures; exit 1 when any delete failed, with every outcome listed.
  */
 import { destroyOrder, type Component } from '@cvat-cloud/catalogue';
-import { confirmAction } from '../../context/confirm';
-import { authError } from '../../context/credential';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError } from '../../errors';
+import { armReason, authError, CliError, confirmAction, EXIT, isNotFound } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
-import { armReason, isNotFound } from '../../azure/arm-errors';
 import { getContainerApp, getJob, mapLimit } from '../../azure/live-state';
 import { resolveAcaTarget, type AcaTarget } from '../../azure/target';
 import { messages } from './messages';
@@ -95,8 +92,8 @@ async function deleteOne(target: AcaTarget, item: PlannedItem, runtime: Runtime,
 /** Runs `cvat-ops apps delete`. */
 export async function appsDelete(options: AppsDeleteOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsDeleteData>> {
   const names = options.names ?? [];
-  if (names.length === 0 && !options.all) throw new ExitError(EXIT.USAGE, messages.deleteNeedsNames);
-  if (names.length > 0 && options.all) throw new ExitError(EXIT.USAGE, messages.deleteNamesAndAll);
+  if (names.length === 0 && !options.all) throw new CliError(EXIT.USAGE, messages.deleteNeedsNames);
+  if (names.length > 0 && options.all) throw new CliError(EXIT.USAGE, messages.deleteNamesAndAll);
 
   let selected: Component[] = [];
   const target = await resolveAcaTarget(options, runtime, 'cvat-ops apps delete', deps, (catalogue) => {

@@ -2,7 +2,7 @@
  * Resolving component names given on the command line against the catalogue.
  */
 import type { Catalogue, Component } from '@cvat-cloud/catalogue';
-import { EXIT, ExitError } from '../../errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { isAcaComponent } from '../drift/expected';
 import { messages } from './messages';
 
@@ -12,7 +12,7 @@ export function acaCatalogueComponents(catalogue: Catalogue): Component[] {
 }
 
 /**
- * Maps names to catalogue components, keeping the user's order and dropping duplicates. Throws `ExitError` USAGE
+ * Maps names to catalogue components, keeping the user's order and dropping duplicates. Throws `CliError` USAGE
  * naming every unknown name and listing the valid ones; nothing has been changed at that point.
  */
 export function resolveComponents(catalogue: Catalogue, names: readonly string[], command: string): Component[] {
@@ -21,7 +21,7 @@ export function resolveComponents(catalogue: Catalogue, names: readonly string[]
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length > 0) {
     const edge = catalogue.components.find((c) => c.role === 'edge' && unknown.includes(c.name));
-    throw new ExitError(EXIT.USAGE, messages.unknownComponents(command, unknown, known.map((c) => c.name), edge?.name));
+    throw new CliError(EXIT.USAGE, messages.unknownComponents(command, unknown, known.map((c) => c.name), edge?.name));
   }
   return [...new Set(names)].map((n) => byName.get(n)!);
 }

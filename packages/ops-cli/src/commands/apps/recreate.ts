@@ -15,9 +15,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { confirmAction } from '../../context/confirm';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError } from '../../errors';
+import { CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { loadEnvironment } from '../../context/environment';
 import { messages } from './messages';
@@ -120,7 +119,7 @@ const spawnRunner: SpawnRunner = (command, args, options) =>
 
 /** Runs `cvat-ops apps recreate`. */
 export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRecreateData>> {
-  if (!options.env) throw new ExitError(EXIT.USAGE, messages.recreateNeedsEnv);
+  if (!options.env) throw new CliError(EXIT.USAGE, messages.recreateNeedsEnv);
   // The deploy resolves subscription and resource group itself; only the catalogue is needed here.
   const { catalogue } = loadEnvironment(options, runtime, 'cvat-ops apps recreate');
   const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops apps recreate');
@@ -150,7 +149,7 @@ export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtim
     terminal: runtime,
   });
   const exitCode = await (deps.spawn ?? spawnRunner)(command[0]!, command.slice(1), { cwd, env: { ...runtime.env } });
-  if (exitCode !== 0) throw new ExitError(EXIT.FAILED, messages.recreateFailed(exitCode, command.join(' ')), { data: { ...base, exitCode } });
+  if (exitCode !== 0) throw new CliError(EXIT.FAILED, messages.recreateFailed(exitCode, command.join(' ')), { data: { ...base, exitCode } });
   const result = view(exitCode);
   result.push({ kind: 'lines', lines: [messages.recreateDone(options.name, `--env ${options.env}`)] });
   return { data: { ...base, exitCode }, view: result };

@@ -4,11 +4,9 @@
  * configuration such as secrets is re-read (aca-platform.md §7: containers see secret changes only after a
  * restart or a new revision).
  */
-import { confirmAction } from '../../context/confirm';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError } from '../../errors';
+import { armFailure, armReason, CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
-import { armFailure, armReason } from '../../azure/arm-errors';
 import { activeRevisions, getContainerApp } from '../../azure/live-state';
 import { resolveAcaTarget } from '../../azure/target';
 import { messages } from './messages';
@@ -27,18 +25,18 @@ export interface AppsRestartData {
 export async function appsRestart(options: AppsRestartOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRestartData>> {
   const target = await resolveAcaTarget(options, runtime, 'cvat-ops apps restart', deps, (catalogue) => {
     const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops apps restart');
-    if (component!.role === 'job') throw new ExitError(EXIT.USAGE, messages.restartIsJob(options.name));
+    if (component!.role === 'job') throw new CliError(EXIT.USAGE, messages.restartIsJob(options.name));
   });
 
   let revisions: string[];
   try {
     const app = await getContainerApp(target.client, target.resourceGroup, options.name);
-    if (!app) throw new ExitError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
+    if (!app) throw new CliError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
     revisions = (await activeRevisions(target.client, target.resourceGroup, options.name)).map((r) => r.name ?? '').filter(Boolean);
   } catch (error) {
     throw armFailure(error, `reading ${options.name} in '${target.resourceGroup}'`, `Retry: cvat-ops apps restart ${options.name} ${target.flags}`);
   }
-  if (revisions.length === 0) throw new ExitError(EXIT.FAILED, messages.noActiveRevision(options.name, target.flags));
+  if (revisions.length === 0) throw new CliError(EXIT.FAILED, messages.noActiveRevision(options.name, target.flags));
 
   const results: AppsRestartData['revisions'] = [];
   if (options.dryRun) {

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { describeError } from '../../errors';
+import { describeError } from '@cvat-cloud/runtime';
 import { closeConnection, describeConnection, isLocalHost, openConnection, target } from './connection';
 import { resolveDbConnection } from './resolve';
 import type { DbCheckOptions } from './options';

@@ -1,11 +1,11 @@
 /**
  * Resolves where and how to connect (flags → PG* variables → --env), opens a pg client with the requested TLS mode,
- * and turns every connection failure into an ExitError that names the host, the cause and the next step.
+ * and turns every connection failure into an CliError that names the host, the cause and the next step.
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Client, ClientConfig } from 'pg';
-import { EXIT, ExitError, describeError } from '../../errors';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import type { DbConnectionFlags, SslMode } from './options';
@@ -81,15 +81,15 @@ export async function resolveConnection(
 
   const port = portRaw === undefined ? 5432 : Number(portRaw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ExitError(EXIT.USAGE, `'PGPORT' (${portRaw}) must be an integer between 1 and 65535.`);
+    throw new CliError(EXIT.USAGE, `'PGPORT' (${portRaw}) must be an integer between 1 and 65535.`);
   }
   if (portRaw === undefined) sources.port = 'default';
   if (sslRaw !== undefined && !SSL_MODES.includes(sslRaw as SslMode)) {
-    throw new ExitError(EXIT.USAGE, `'PGSSLMODE' (${sslRaw}) must be one of ${SSL_MODES.join(', ')}.`);
+    throw new CliError(EXIT.USAGE, `'PGSSLMODE' (${sslRaw}) must be one of ${SSL_MODES.join(', ')}.`);
   }
   const timeoutRaw = flags.connectTimeoutSeconds ?? (env.PGCONNECT_TIMEOUT ? Number(env.PGCONNECT_TIMEOUT) : 10);
   if (!Number.isInteger(timeoutRaw) || timeoutRaw < 1 || timeoutRaw > 600) {
-    throw new ExitError(EXIT.USAGE, `'PGCONNECT_TIMEOUT' (${env.PGCONNECT_TIMEOUT}) must be an integer between 1 and 600 seconds.`);
+    throw new CliError(EXIT.USAGE, `'PGCONNECT_TIMEOUT' (${env.PGCONNECT_TIMEOUT}) must be an integer between 1 and 600 seconds.`);
   }
 
   let fromEnv = false;
@@ -113,8 +113,8 @@ export async function resolveConnection(
       sources.password = 'key-vault';
     }
   }
-  if (host === undefined) throw new ExitError(EXIT.USAGE, msg.noHost);
-  if (user === undefined) throw new ExitError(EXIT.USAGE, msg.noUser(host));
+  if (host === undefined) throw new CliError(EXIT.USAGE, msg.noHost);
+  if (user === undefined) throw new CliError(EXIT.USAGE, msg.noUser(host));
   if (database === undefined) {
     database = 'cvat';
     sources.database = 'default';
@@ -182,7 +182,7 @@ async function sslOption(c: ResolvedConnection, mode: SslMode): Promise<ClientCo
     try {
       ca = await readFile(c.caFile, 'utf8');
     } catch (error) {
-      throw new ExitError(EXIT.NOT_FOUND, msg.caUnreadable(c.caFile, describeError(error)), { cause: error });
+      throw new CliError(EXIT.NOT_FOUND, msg.caUnreadable(c.caFile, describeError(error)), { cause: error });
     }
   }
   return {
@@ -204,7 +204,7 @@ export interface OpenConnection {
   tlsRequested: boolean;
 }
 
-/** Opens a client or throws an ExitError describing the failure (see {@link connectionError}). */
+/** Opens a client or throws an CliError describing the failure (see {@link connectionError}). */
 export async function openConnection(c: ResolvedConnection): Promise<OpenConnection> {
   const { Client } = await import('pg');
   const attempt = async (mode: SslMode): Promise<OpenConnection> => {
@@ -256,42 +256,42 @@ const TLS_VERIFY_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-/** Maps a pg / socket / TLS error during connect to an ExitError with a next step. */
-export function connectionError(error: unknown, c: ResolvedConnection): ExitError {
-  if (error instanceof ExitError) return error;
+/** Maps a pg / socket / TLS error during connect to an CliError with a next step. */
+export function connectionError(error: unknown, c: ResolvedConnection): CliError {
+  if (error instanceof CliError) return error;
   const e = error as { code?: string; message?: string };
   const text = describeError(error);
   const where = `${c.host}:${c.port}`;
-  const make = (code: (typeof EXIT)[keyof typeof EXIT], message: string): ExitError => new ExitError(code, message, { cause: error });
+  const make = (code: (typeof EXIT)[keyof typeof EXIT], message: string): CliError => new CliError(code, message, { cause: error });
   switch (e.code) {
     case '28P01':
-      return make(EXIT.AUTH_CONFIG, msg.wrongPassword(c));
+      return make(EXIT.AUTH, msg.wrongPassword(c));
     case '28000':
-      return make(EXIT.AUTH_CONFIG, msg.rejected(c, e.message ?? text));
+      return make(EXIT.AUTH, msg.rejected(c, e.message ?? text));
     case '3D000':
       return make(EXIT.NOT_FOUND, msg.missingDatabase(c));
     case 'ECONNREFUSED':
-      return make(EXIT.FAILED, msg.refused(where, c));
+      return make(EXIT.UNAVAILABLE, msg.refused(where, c));
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make(EXIT.FAILED, msg.unresolvable(c.host, c));
+      return make(EXIT.UNAVAILABLE, msg.unresolvable(c.host, c));
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'ETIMEDOUT':
-      return make(EXIT.FAILED, msg.timeout(where, c));
+      return make(EXIT.UNAVAILABLE, msg.timeout(where, c));
     case 'ENOENT':
-      if (c.host.startsWith('/')) return make(EXIT.FAILED, msg.noSocket(c));
+      if (c.host.startsWith('/')) return make(EXIT.UNAVAILABLE, msg.noSocket(c));
       break;
     default:
       break;
   }
-  if (e.code && TLS_VERIFY_CODES.has(e.code)) return make(EXIT.AUTH_CONFIG, msg.tlsUnverified(c, e.code, text));
-  if (/does not support SSL/i.test(text)) return make(EXIT.AUTH_CONFIG, msg.tlsNotOffered(c));
-  if (/timeout|timed out/i.test(text)) return make(EXIT.FAILED, msg.timeout(where, c));
+  if (e.code && TLS_VERIFY_CODES.has(e.code)) return make(EXIT.CONFIG, msg.tlsUnverified(c, e.code, text));
+  if (/does not support SSL/i.test(text)) return make(EXIT.CONFIG, msg.tlsNotOffered(c));
+  if (/timeout|timed out/i.test(text)) return make(EXIT.UNAVAILABLE, msg.timeout(where, c));
   if (/client password must be a string|password authentication|SASL/i.test(text) && c.password === undefined) {
-    return make(EXIT.AUTH_CONFIG, msg.passwordNeeded(c));
+    return make(EXIT.AUTH, msg.passwordNeeded(c));
   }
-  if (/Connection terminated unexpectedly|ECONNRESET|socket hang up/i.test(text)) return make(EXIT.FAILED, msg.dropped(where, c, text));
+  if (/Connection terminated unexpectedly|ECONNRESET|socket hang up/i.test(text)) return make(EXIT.UNAVAILABLE, msg.dropped(where, c, text));
   return make(EXIT.FAILED, msg.connectFailed(c, text));
 }
 

@@ -9,10 +9,11 @@ import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import { loadEnvironment, type ResolvedEnvironment } from '../../context/environment';
 import { findOutput, readTerraformOutputs } from '../../context/terraform';
+import type { SecretReader } from '@cvat-cloud/runtime';
 import type { EnvironmentDbDefaults } from './connection';
 
-/** Reads a Key Vault secret; injectable so tests never reach Azure. */
-export type SecretReader = (vaultName: string, secretName: string) => Promise<string>;
+/** Reads a Key Vault secret (`@cvat-cloud/runtime` keyVaultSecretReader); injectable so tests never reach Azure. */
+export type { SecretReader };
 
 /** The foundation stack's directory under packages/infra/cdktf.out/stacks, if synthesized. */
 export function foundationStackDir(cwd: string): string | undefined {
@@ -44,6 +45,16 @@ export async function environmentDbDefaults(
     host: fromOutputs ? { value: fromOutputs.value, source: 'terraform' } : { value: environment.names.postgresFqdn, source: 'environment' },
     user: environment.config.postgres.administratorLogin,
     database: environment.names.postgresDatabase,
-    password: async () => (readSecret ?? (await import('./key-vault.js')).keyVaultSecretReader(runtime, environment.ref))(vault, secret),
+    password: async () => {
+      const read =
+        readSecret ??
+        (await import('@cvat-cloud/runtime')).keyVaultSecretReader({
+          env: runtime.env,
+          credential: runtime.credential,
+          alternative: 'set PGPASSWORD to connect without Key Vault',
+          userAgent: 'cvat-ops',
+        });
+      return read({ vault, secret, purpose: 'the PostgreSQL administrator password', environment: environment.ref });
+    },
   };
 }

@@ -6,14 +6,6 @@ const t = (c: Pick<ResolvedConnection, 'user' | 'host' | 'port' | 'database'>): 
 const passwordFrom = (c: ResolvedConnection): string =>
   c.sources.password === 'key-vault' ? 'the Key Vault secret' : c.sources.password === 'env' ? 'PGPASSWORD' : 'no password';
 
-/** Which secret a Key Vault message is about. */
-export interface KeyVaultWhere {
-  vault: string;
-  secret: string;
-  url: string;
-  envRef?: string | undefined;
-}
-
 export const msg = {
   noHost:
     'No database host: pass --host, set PGHOST, or pass --env <name> to use the environment\'s PostgreSQL server. Example: cvat-ops db check --env dev',
@@ -56,18 +48,4 @@ export const msg = {
   sqlError: (detail: string, code: string | undefined, position: string | undefined, hint: string | undefined): string =>
     `SQL error${code ? ` ${code}` : ''}: ${detail}${position ? ` (at character ${position})` : ''}${hint ? `. Hint: ${hint}` : ''}`,
   writeAction: (c: ResolvedConnection): string => `run a writing SQL statement against ${t(c)} and COMMIT it`,
-  keyVaultInsecure: (url: string): string =>
-    `Key Vault endpoint '${url}' must use https (plain http is only accepted for 127.0.0.1/localhost test servers). Fix CVAT_OPS_KEYVAULT_ENDPOINT.`,
-  keyVaultSecretNotFound: (w: KeyVaultWhere): string =>
-    `Key Vault '${w.vault}' (${w.url}) has no secret '${w.secret}' (the PostgreSQL administrator password). ` +
-    `The foundation stack creates it: run 'npx nx run infra:deploy -- --env ${w.envRef ?? '<name>'}', or set PGPASSWORD to connect without Key Vault.`,
-  keyVaultForbidden: (w: KeyVaultWhere, code: string): string =>
-    `Key Vault '${w.vault}' refused to read secret '${w.secret}' (HTTP 403 ${code}): the signed-in identity has no data-plane role on the vault. ` +
-    `Grant it 'Key Vault Secrets User': az role assignment create --role "Key Vault Secrets User" --assignee <your object id> --scope <the vault's resource id> ` +
-    `(role assignments take a few minutes to apply), or set PGPASSWORD.`,
-  keyVaultFirewall: (w: KeyVaultWhere): string =>
-    `Key Vault '${w.vault}' refused to read secret '${w.secret}' (HTTP 403 ForbiddenByFirewall): this machine's address is not in the vault's network rules. ` +
-    `Add your network to 'adminCidrs' in environments/${w.envRef ?? '<name>'}.yaml and redeploy, run from inside the virtual network, or set PGPASSWORD.`,
-  keyVaultFailed: (vault: string, secret: string, detail: string): string =>
-    `Could not read the PostgreSQL password from Key Vault '${vault}' secret '${secret}': ${detail}. Check 'az login' and the 'Key Vault Secrets User' role, or set PGPASSWORD.`,
 } as const;

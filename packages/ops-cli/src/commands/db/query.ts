@@ -1,7 +1,6 @@
 import type { CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { confirmAction } from '../../context/confirm';
-import { EXIT, ExitError } from '../../errors';
+import { CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
 import { closeConnection, describeConnection, flagArgs, openConnection, target } from './connection';
 import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, statementError, type StatementResult } from './sql';
@@ -26,7 +25,7 @@ export interface DbQueryReport extends Omit<StatementResult, 'rows'> {
  */
 export async function dbQuery(options: DbQueryOptions, runtime: Runtime): Promise<CommandResult<DbQueryReport>> {
   const sql = options.sql.trim().replace(/;\s*$/, '');
-  if (!sql) throw new ExitError(EXIT.USAGE, "The SQL statement is empty; pass one statement, e.g. cvat-ops db query \"select version()\".");
+  if (!sql) throw new CliError(EXIT.USAGE, "The SQL statement is empty; pass one statement, e.g. cvat-ops db query \"select version()\".");
   const conn = await resolveDbConnection(options.connection, options, runtime);
   const commit = options.write && !options.dryRun;
   if (commit) {

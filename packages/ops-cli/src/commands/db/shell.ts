@@ -7,8 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Client } from 'pg';
 import { renderJson, renderView, type CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { confirmAction } from '../../context/confirm';
-import { describeError } from '../../errors';
+import { confirmAction, describeError } from '@cvat-cloud/runtime';
 import { closeConnection, flagArgs, openConnection, target, type ResolvedConnection } from './connection';
 import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, runSimple, statementError, type StatementResult } from './sql';
@@ -123,7 +122,7 @@ async function execute(statement: string, client: Client, write: boolean, state:
   } catch (error) {
     state.errors++;
     const e = statementError(error);
-    if (json) out(JSON.stringify({ statement, error: e.message, exitCode: e.code }));
+    if (json) out(JSON.stringify({ statement, error: e.message, exitCode: e.exit }));
     else out(`ERROR:  ${e.message}`);
     return;
   }

@@ -3,7 +3,7 @@
  * out of a read-only transaction), results turned into rows/columns, SQL errors into ExitErrors.
  */
 import type { Client, FieldDef, QueryArrayResult, QueryConfig } from 'pg';
-import { EXIT, ExitError } from '../../errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import type { Block } from '../../output';
 import { msg } from './messages';
 
@@ -57,14 +57,14 @@ interface PgError {
 }
 
 /** Maps a statement failure: read-only violation → REFUSED, several statements → USAGE, anything else → FAILED. */
-export function statementError(error: unknown): ExitError {
-  if (error instanceof ExitError) return error;
+export function statementError(error: unknown): CliError {
+  if (error instanceof CliError) return error;
   const e = error as PgError;
   const text = e.message ?? String(error);
-  if (e.code === '25006') return new ExitError(EXIT.REFUSED, msg.readOnlyRefused(text), { cause: error });
-  if (e.code === '42601' && /multiple commands/i.test(text)) return new ExitError(EXIT.USAGE, msg.oneStatement, { cause: error });
-  if (e.code === undefined) return new ExitError(EXIT.FAILED, `The connection failed during the statement: ${text}`, { cause: error });
-  return new ExitError(EXIT.FAILED, msg.sqlError(text, e.code, e.position, e.hint ?? e.detail), { cause: error });
+  if (e.code === '25006') return new CliError(EXIT.REFUSED, msg.readOnlyRefused(text), { cause: error });
+  if (e.code === '42601' && /multiple commands/i.test(text)) return new CliError(EXIT.USAGE, msg.oneStatement, { cause: error });
+  if (e.code === undefined) return new CliError(EXIT.FAILED, `The connection failed during the statement: ${text}`, { cause: error });
+  return new CliError(EXIT.FAILED, msg.sqlError(text, e.code, e.position, e.hint ?? e.detail), { cause: error });
 }
 
 /** Table view of a result (columns keyed by index so duplicate names survive). */

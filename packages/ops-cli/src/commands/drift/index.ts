@@ -6,7 +6,7 @@
 import { platformValue, type PlatformRef } from '@cvat-cloud/catalogue';
 import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
-import { EXIT } from '../../errors';
+import { EXIT } from '@cvat-cloud/runtime';
 import { formatValue, type Block, type CommandResult } from '../../output';
 import { listLiveResources } from '../../azure/live-state';
 import { resolveAcaTarget, targetData, targetLabel, type AcaDeps, type TargetData } from '../../azure/target';

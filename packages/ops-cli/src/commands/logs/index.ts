@@ -16,9 +16,8 @@
 import type { Replica } from '@azure/arm-appcontainers';
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError, describeError } from '../../errors';
+import { armFailure, CliError, describeError, EXIT } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
-import { armFailure } from '../../azure/arm-errors';
 import { getContainerApp, listReplicas } from '../../azure/live-state';
 import { resolveAcaTarget, type AcaDeps } from '../../azure/target';
 import { resolveComponents } from '../apps/names';
@@ -99,11 +98,11 @@ export function logStreamUrl(
 function pickReplica(name: string, revision: string, replicas: Replica[], wanted: string | undefined): Replica {
   if (wanted) {
     const found = replicas.find((r) => r.name === wanted);
-    if (!found) throw new ExitError(EXIT.NOT_FOUND, messages.unknownReplica(wanted, revision, replicas.map((r) => r.name ?? '?')));
+    if (!found) throw new CliError(EXIT.NOT_FOUND, messages.unknownReplica(wanted, revision, replicas.map((r) => r.name ?? '?')));
     return found;
   }
   const running = replicas.find((r) => r.runningState === 'Running') ?? replicas[0];
-  if (!running) throw new ExitError(EXIT.NOT_FOUND, messages.noReplica(name, revision));
+  if (!running) throw new CliError(EXIT.NOT_FOUND, messages.noReplica(name, revision));
   return running;
 }
 
@@ -113,13 +112,13 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
   const tailLines = options.tail ?? DEFAULT_TAIL_LINES;
   const follow = options.follow ?? false;
   if (!Number.isInteger(tailLines) || tailLines < 0 || tailLines > 300) {
-    throw new ExitError(EXIT.USAGE, `'--tail' (${tailLines}) must be an integer between 0 and 300.`);
+    throw new CliError(EXIT.USAGE, `'--tail' (${tailLines}) must be an integer between 0 and 300.`);
   }
-  if (type === 'system' && (options.revision || options.replica || options.container)) throw new ExitError(EXIT.USAGE, messages.systemSelectors);
+  if (type === 'system' && (options.revision || options.replica || options.container)) throw new CliError(EXIT.USAGE, messages.systemSelectors);
 
   const target = await resolveAcaTarget(options, runtime, messages.what, deps, (catalogue) => {
     const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops logs');
-    if (component!.role === 'job') throw new ExitError(EXIT.USAGE, messages.isJob(options.name));
+    if (component!.role === 'job') throw new CliError(EXIT.USAGE, messages.isJob(options.name));
   });
 
   let url: string;
@@ -127,16 +126,16 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
   const selected: Pick<LogsData, 'revision' | 'replica' | 'container'> = {};
   try {
     const app = await getContainerApp(target.client, target.resourceGroup, options.name);
-    if (!app) throw new ExitError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
-    if (!app.eventStreamEndpoint) throw new ExitError(EXIT.FAILED, messages.noEventStream(options.name));
+    if (!app) throw new CliError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
+    if (!app.eventStreamEndpoint) throw new CliError(EXIT.FAILED, messages.noEventStream(options.name));
     if (type === 'console') {
       const revision = options.revision ?? app.latestRevisionName;
-      if (!revision) throw new ExitError(EXIT.NOT_FOUND, messages.noRevision(options.name));
+      if (!revision) throw new CliError(EXIT.NOT_FOUND, messages.noRevision(options.name));
       const replica = pickReplica(options.name, revision, await listReplicas(target.client, target.resourceGroup, options.name, revision), options.replica);
       const containers = (replica.containers ?? []).map((c) => c.name ?? '').filter(Boolean);
       const container = options.container ?? containers[0] ?? app.template?.containers?.[0]?.name ?? options.name;
       if (options.container && containers.length > 0 && !containers.includes(options.container)) {
-        throw new ExitError(EXIT.NOT_FOUND, messages.unknownContainer(options.container, replica.name ?? '?', containers));
+        throw new CliError(EXIT.NOT_FOUND, messages.unknownContainer(options.container, replica.name ?? '?', containers));
       }
       Object.assign(selected, { revision, replica: replica.name ?? '', container });
     }
@@ -175,7 +174,7 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
     const response = await fetchFn(url, { headers: { Authorization: `Bearer ${token}` }, ...(deps.signal ? { signal: deps.signal } : {}) });
     if (!response.ok) {
       const body = (await response.text().catch(() => '')).trim().slice(0, 200);
-      throw new ExitError(EXIT.FAILED, messages.streamRefused(response.status, body));
+      throw new CliError(EXIT.FAILED, messages.streamRefused(response.status, body));
     }
     if (response.body) {
       const decoder = new TextDecoder();
@@ -192,9 +191,9 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
       if (pending) emit(pending);
     }
   } catch (error) {
-    if (error instanceof ExitError) throw error;
+    if (error instanceof CliError) throw error;
     // Ctrl-C (or the injected signal) ends a follow stream: that is the normal end, not a failure.
-    if (!deps.signal?.aborted) throw new ExitError(EXIT.FAILED, messages.streamFailed(describeError(error)), { cause: error });
+    if (!deps.signal?.aborted) throw new CliError(EXIT.FAILED, messages.streamFailed(describeError(error)), { cause: error });
   }
 
   return {

@@ -7,7 +7,7 @@ import type { ShareServiceClient } from '@azure/storage-file-share' with { 'reso
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import type { AzureScope, ResolvedEnvironment } from '../../context/environment';
-import { EXIT, ExitError, describeError } from '../../errors';
+import { CliError, EXIT, applyArmSetup, describeError } from '@cvat-cloud/runtime';
 import { armError } from './arm-errors';
 import { msg } from './messages';
 
@@ -29,7 +29,7 @@ export function fileEndpoint(account: string, template: string | undefined): str
 /** Storage account names: 3-24 lowercase letters and digits. */
 export function checkAccountName(name: string, from: string): string {
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
-    throw new ExitError(EXIT.USAGE, msg.badAccountName(from, name));
+    throw new CliError(EXIT.USAGE, msg.badAccountName(from, name));
   }
   return name;
 }
@@ -43,7 +43,7 @@ export async function resolveAccountName(
   const environment = options.env ? (await import('../../context/environment.js')).loadEnvironment(options, runtime, what) : undefined;
   if (options.account) return { account: checkAccountName(options.account, "'--account'"), ...(environment ? { environment } : {}) };
   if (environment) return { account: environment.names.storageAccount, environment };
-  throw new ExitError(EXIT.USAGE, msg.needsAccount(what));
+  throw new CliError(EXIT.USAGE, msg.needsAccount(what));
 }
 
 /** Resolves subscription + resource group for ARM calls on the account. */
@@ -55,11 +55,11 @@ export async function resolveScope(options: GlobalOptions, runtime: Runtime, wha
 export async function listAccountKey(scope: AzureScope, account: string, runtime: Runtime): Promise<string> {
   const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([import('@azure/arm-storage'), import('../../context/azure.js')]);
   const setup = await armClientSetup(runtime);
-  const client = new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options);
+  const client = applyArmSetup(new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options), setup);
   try {
     const result = await client.storageAccounts.listKeys(scope.resourceGroup, account);
     const key = result.keys?.find((k) => k.value && /full/i.test(k.permissions ?? 'full'))?.value;
-    if (!key) throw new ExitError(EXIT.AUTH_CONFIG, msg.noFullKey(account));
+    if (!key) throw new CliError(EXIT.AUTH, msg.noFullKey(account));
     return key;
   } catch (error) {
     throw armError(error, { what: `listing the keys of storage account '${account}'`, account, scope });
@@ -86,7 +86,7 @@ export async function connectStorage(
   try {
     credential = new StorageSharedKeyCredential(account, key);
   } catch (error) {
-    throw new ExitError(EXIT.AUTH_CONFIG, msg.badKey(account, keySource, describeError(error)), { cause: error });
+    throw new CliError(EXIT.AUTH, msg.badKey(account, keySource, describeError(error)), { cause: error });
   }
   const endpoint = fileEndpoint(account, runtime.fileEndpoint);
   const maxTries = Number(runtime.env.CVAT_OPS_STORAGE_MAX_TRIES ?? 4);

@@ -4,7 +4,7 @@ import type { CommandResult } from '../../output';
 import { createProgress } from '../../output/progress';
 import { didYouMean } from '../../output/suggest';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError } from '../../errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { connectStorage, resolveAccountName } from './account';
 import { checkShareInCatalogue, openShare } from './shares';
 import { DEFAULT_CONCURRENCY, transfer, type TransferItem, type TransferOutcome, type TransferSummary } from './transfer';
@@ -33,22 +33,22 @@ export async function storageConfigPush(
   sourcePath: (source: string) => string = configFileSourcePath,
 ): Promise<CommandResult<StorageConfigPushReport>> {
   if (!options.env) {
-    throw new ExitError(EXIT.USAGE, msg.configPushNeedsEnv);
+    throw new CliError(EXIT.USAGE, msg.configPushNeedsEnv);
   }
   const resolved = await resolveAccountName(options, runtime, 'storage config push');
   const environment = resolved.environment!;
   const enabled = enabledComponents(environment.catalogue);
   const all = environment.catalogue.components.map((c) => c.name);
   for (const name of options.components) {
-    if (!all.includes(name)) throw new ExitError(EXIT.USAGE, msg.unknownComponent(name, didYouMean(name, all), all));
+    if (!all.includes(name)) throw new CliError(EXIT.USAGE, msg.unknownComponent(name, didYouMean(name, all), all));
     if (!enabled.some((c) => c.name === name)) {
-      throw new ExitError(EXIT.USAGE, msg.disabledComponent(name, environment.ref));
+      throw new CliError(EXIT.USAGE, msg.disabledComponent(name, environment.ref));
     }
   }
   const selected = enabled.filter((c) => (options.components.length ? options.components.includes(c.name) : true) && c.configFiles.length > 0);
   if (options.components.length && selected.length < options.components.length) {
     const without = options.components.filter((n) => !selected.some((c) => c.name === n));
-    throw new ExitError(EXIT.USAGE, msg.noConfigFiles(without, enabled.filter((c) => c.configFiles.length).map((c) => c.name)));
+    throw new CliError(EXIT.USAGE, msg.noConfigFiles(without, enabled.filter((c) => c.configFiles.length).map((c) => c.name)));
   }
   // Build every item first: a missing source or a share the component does not mount stops before any upload.
   const byShare = new Map<string, TransferItem[]>();
@@ -68,7 +68,7 @@ export async function storageConfigPush(
       byShare.set(share, items);
     }
   }
-  if (missing.length) throw new ExitError(EXIT.NOT_FOUND, msg.missingSources(missing));
+  if (missing.length) throw new CliError(EXIT.NOT_FOUND, msg.missingSources(missing));
 
   const target = await connectStorage(options, runtime, 'storage config push', resolved);
   const allItems = [...byShare.values()].flat();

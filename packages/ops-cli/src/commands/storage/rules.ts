@@ -1,6 +1,6 @@
 import type { CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { EXIT } from '../../errors';
+import { EXIT, applyArmSetup } from '@cvat-cloud/runtime';
 import { resolveAccountName, resolveScope } from './account';
 import { armError } from './arm-errors';
 import { cidrContains, isPrivateIpv4, parseCidr, parseIpv4 } from './cidr';
@@ -93,7 +93,7 @@ export async function storageRules(options: StorageRulesOptions, runtime: Runtim
   const scope = await resolveScope(options, runtime, 'storage rules');
   const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([import('@azure/arm-storage'), import('../../context/azure.js')]);
   const setup = await armClientSetup(runtime);
-  const client = new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options);
+  const client = applyArmSetup(new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options), setup);
   let props;
   try {
     props = await client.storageAccounts.getProperties(scope.resourceGroup, account);

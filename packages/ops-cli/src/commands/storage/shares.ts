@@ -1,7 +1,7 @@
 /** Share names and paths: parsing `<share>[/<path>]`, checking the share against the catalogue and the account. */
 import type { ShareClient } from '@azure/storage-file-share' with { 'resolution-mode': 'import' };
 import type { ResolvedEnvironment } from '../../context/environment';
-import { EXIT, ExitError } from '../../errors';
+import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { didYouMean } from '../../output/suggest';
 import type { StorageTarget } from './account';
 import { fileError, withThrottleRetry } from './transfer';
@@ -17,10 +17,10 @@ export function parseSharePath(text: string): { share: string; path: string } {
   const share = slash === -1 ? trimmed : trimmed.slice(0, slash);
   const rest = slash === -1 ? '' : trimmed.slice(slash + 1);
   if (!SHARE_NAME.test(share)) {
-    throw new ExitError(EXIT.USAGE, msg.badSharePath(text));
+    throw new CliError(EXIT.USAGE, msg.badSharePath(text));
   }
   const segments = rest.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) throw new ExitError(EXIT.USAGE, msg.dotDotInSharePath(text));
+  if (segments.includes('..')) throw new CliError(EXIT.USAGE, msg.dotDotInSharePath(text));
   return { share, path: segments.join('/') };
 }
 
@@ -31,14 +31,14 @@ export function checkShareInCatalogue(share: string, environment: ResolvedEnviro
   const storage = storages.find((s) => s.name === share);
   const shares = storages.filter((s) => s.kind !== 'ephemeral').map((s) => s.name);
   if (!storage) {
-    throw new ExitError(EXIT.USAGE, msg.unknownShare(share, environment.ref, didYouMean(share, shares), shares));
+    throw new CliError(EXIT.USAGE, msg.unknownShare(share, environment.ref, didYouMean(share, shares), shares));
   }
   if (storage.kind === 'ephemeral') {
-    throw new ExitError(EXIT.USAGE, msg.ephemeralShare(share, shares));
+    throw new CliError(EXIT.USAGE, msg.ephemeralShare(share, shares));
   }
 }
 
-/** Returns the share client after checking that the share exists (exit 5 naming the account otherwise). */
+/** Returns the share client after checking that the share exists (exit 6 naming the account otherwise; 403 → 5, unreachable → 7). */
 export async function openShare(target: StorageTarget, share: string): Promise<ShareClient> {
   const client = target.service.getShareClient(share);
   let exists: boolean;
@@ -49,12 +49,12 @@ export async function openShare(target: StorageTarget, share: string): Promise<S
     const why = fileError(error);
     if (status === 403) {
       const rulesArgs = target.environment ? `--env ${target.environment.ref}` : `--account ${target.account}`;
-      throw new ExitError(EXIT.AUTH_CONFIG, msg.shareRefused(target.account, share, why, target.keySource, rulesArgs), { cause: error });
+      throw new CliError(EXIT.AUTH, msg.shareRefused(target.account, share, why, target.keySource, rulesArgs), { cause: error });
     }
-    throw new ExitError(EXIT.FAILED, msg.fileServiceUnreachable(target.account, target.endpoint, why), { cause: error });
+    throw new CliError(EXIT.UNAVAILABLE, msg.fileServiceUnreachable(target.account, target.endpoint, why), { cause: error });
   }
   if (!exists) {
-    throw new ExitError(EXIT.NOT_FOUND, msg.shareNotFound(share, target.account));
+    throw new CliError(EXIT.NOT_FOUND, msg.shareNotFound(share, target.account));
   }
   return client;
 }

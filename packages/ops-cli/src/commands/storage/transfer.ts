@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ShareClient, ShareFileClient } from '@azure/storage-file-share' with { 'resolution-mode': 'import' };
-import { describeError } from '../../errors';
+import { describeError } from '@cvat-cloud/runtime';
 import type { Progress } from '../../output/progress';
 import { msg } from './messages';
 

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { CommandResult, Block } from '../../output';
 import { createProgress, formatBytes } from '../../output/progress';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, ExitError, describeError } from '../../errors';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 import { connectStorage, resolveAccountName } from './account';
 import { checkShareInCatalogue, openShare, parseSharePath } from './shares';
 import { DEFAULT_CONCURRENCY, transfer, type TransferItem, type TransferOutcome, type TransferSummary } from './transfer';
@@ -34,11 +34,11 @@ export async function collectItems(localPath: string, dest: string, cwd: string)
   try {
     info = await stat(root);
   } catch (error) {
-    throw new ExitError(EXIT.NOT_FOUND, msg.localPathNotFound(localPath, describeError(error)), { cause: error });
+    throw new CliError(EXIT.NOT_FOUND, msg.localPathNotFound(localPath, describeError(error)), { cause: error });
   }
   const prefix = dest ? `${dest}/` : '';
   if (info.isFile()) return { items: [{ localPath: root, remotePath: `${prefix}${basename(root)}`, size: info.size }], skippedLinks: [] };
-  if (!info.isDirectory()) throw new ExitError(EXIT.USAGE, msg.notFileOrFolder(localPath));
+  if (!info.isDirectory()) throw new CliError(EXIT.USAGE, msg.notFileOrFolder(localPath));
   const items: TransferItem[] = [];
   const skippedLinks: string[] = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
