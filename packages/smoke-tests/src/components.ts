@@ -53,7 +53,10 @@ const FALLBACK_NAMES: Record<ComponentKey, string> = {
   clickhouse: COMPONENT_NAMES.clickhouse,
 };
 
-/** Upstream queue names per worker (cvat-upstream.md §4.3), used when the catalogue lists none. */
+/**
+ * Upstream queue names per worker (`RQ_QUEUES` of cvat-ai/cvat@v2.73.0 cvat/settings/base.py, as the compose workers
+ * take them), used when the catalogue lists none.
+ */
 const FALLBACK_QUEUES: Partial<Record<ComponentKey, readonly string[]>> = {
   workerImport: ['import'],
   workerExport: ['export'],

@@ -16,7 +16,7 @@ function request(method: string, path: string, query = '', body: Parameters<Open
 describe('the vendored CVAT schema', () => {
   it('is the unchanged upstream cvat/schema.yml of v2.73.0 (OpenAPI 3.0.3)', () => {
     const text = readFileSync(OPENAPI_PATH);
-    // SHA-256 recorded in shared/reference/cvat-v2.73.0/SOURCE.md when the file was copied from commit ac6e63b.
+    // SHA-256 of `git show ac6e63b96bddbc462a0a8c0acce307c4c0c6e972:cvat/schema.yml` (cvat-ai/cvat@v2.73.0).
     expect(createHash('sha256').update(text).digest('hex')).toBe('f59629dc8133c9bb166d1ffaa6d7f647ec6ce2708c94081dab175d9c318ff26b');
     expect(validator.spec.openapi).toBe('3.0.3');
     expect(validator.spec.info.version).toBe('2.73.0');

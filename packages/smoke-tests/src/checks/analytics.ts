@@ -47,9 +47,12 @@ export const analyticsEvents: CheckDefinition = {
       signal: ctx.signal,
     });
     if (posted.status === 400) {
-      throw new SmokeError('assertion', `${posted.what} answered 400: the server's events serializer refused a client 'load:cvat' event: ${excerpt(posted.body)}`, { status: 400 });
+      const why = `the server's events serializer refused a client 'load:cvat' event: ${excerpt(posted.body)}`;
+      throw new SmokeError('assertion', `${posted.what} answered 400: ${why}`, { status: 400 });
     }
-    if (posted.status !== 201) throw new SmokeError('http', `${posted.what} answered ${posted.status}, expected 201: ${excerpt(posted.body)}`, { status: posted.status });
+    if (posted.status !== 201) {
+      throw new SmokeError('http', `${posted.what} answered ${posted.status}, expected 201: ${excerpt(posted.body)}`, { status: posted.status });
+    }
     expectShape(posted.what, posted.body, { timestamp: match.string() });
     for (let round = 1; ; round++) {
       ctx.step(`events export, round ${round}`);

@@ -70,8 +70,10 @@ function throttled(ctx: CheckContext, res: HttpResponse): SmokeError {
   const wait = headerValue(res.headers, 'retry-after');
   return new SmokeError(
     'http',
-    `${res.what} answered 429${wait ? ` (Retry-After: ${wait} s)` : ''}: the server's anonymous throttle (100 requests/minute per client IP) refused it: ` +
-      `${excerpt(res.body)}; if this is not real load, ${ctx.components.get('server').name}'s CVAT_NUM_PROXIES does not match the proxies in front of it, so all clients share one address`,
+    `${res.what} answered 429${wait ? ` (Retry-After: ${wait} s)` : ''}: ` +
+      `the server's anonymous throttle (100 requests/minute per client IP) refused it: ${excerpt(res.body)}; ` +
+      `if this is not real load, ${ctx.components.get('server').name}'s CVAT_NUM_PROXIES does not match the proxies in front of it, ` +
+      'so all clients share one address',
     { status: 429 },
   );
 }
@@ -104,7 +106,8 @@ function denied(what: string, status: number, expected: number): SmokeError {
   if (status === 500) {
     return new SmokeError(
       'assertion',
-      `${what} answered 500, expected ${expected}: the server got no authorization decision from OPA (an OPA without CVAT's policy bundle answers without a result; see opa.health)`,
+      `${what} answered 500, expected ${expected}: the server got no authorization decision from OPA ` +
+        "(an OPA without CVAT's policy bundle answers without a result; see opa.health)",
       { status },
     );
   }

@@ -31,7 +31,8 @@ export const chunksMedia: CheckDefinition = {
   id: 'chunks.media',
   title: 'a data chunk is built on a media-cache miss',
   proves:
-    'On a media-cache miss the server queues the chunk on the chunks queue and waits up to 50 s; a non-empty 200 means the chunks worker built it (and kvrocks stored it). A 429 means it was not built in time.',
+    'On a media-cache miss the server queues the chunk on the chunks queue and waits up to 50 s; a non-empty 200 means ' +
+    'the chunks worker built it (and kvrocks stored it). A 429 means it was not built in time.',
   components: ['workerChunks'],
   dependsOn: ['import.task-data'],
   // Two server-side waits of 50 s with the 10 s Retry-After between them, plus margin.
@@ -58,25 +59,32 @@ export const chunksMedia: CheckDefinition = {
         if (error instanceof SmokeError && error.code === 'timeout') {
           throw new SmokeError(
             'timeout',
-            `${error.message}; CVAT holds a chunk request up to ${CHUNK_CREATE_TIMEOUT_SECONDS} s while it waits for ${worker} on the 'chunks' queue, then answers 429`,
+            `${error.message}; CVAT holds a chunk request up to ${CHUNK_CREATE_TIMEOUT_SECONDS} s while it waits for ${worker} ` +
+              "on the 'chunks' queue, then answers 429",
             { cause: error },
           );
         }
         throw error;
       }
       if (res.status === 200) {
-        if (!Buffer.isBuffer(res.body) || res.body.length === 0) throw new SmokeError('assertion', `${res.what} answered 200 with an empty chunk`);
+        if (!Buffer.isBuffer(res.body) || res.body.length === 0) {
+          throw new SmokeError('assertion', `${res.what} answered 200 with an empty chunk`);
+        }
         ctx.note(`chunk ${res.body.length} bytes${attempt > 1 ? ` (after ${attempt - 1} answer(s) 429)` : ''}`);
         return;
       }
-      if (res.status !== 429) throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200 (or 429 while the chunk is built)`, { status: res.status });
+      if (res.status !== 429) {
+        throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200 (or 429 while the chunk is built)`, { status: res.status });
+      }
       const header = headerValue(res.headers, 'retry-after');
-      const retryAfterMs = (header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : CHUNK_RETRY_AFTER_SECONDS) * 1000;
+      const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : CHUNK_RETRY_AFTER_SECONDS;
+      const retryAfterMs = seconds * 1000;
       if (ctx.remainingMs() < retryAfterMs + MIN_ATTEMPT_MS) {
         throw new SmokeError(
           'assertion',
-          `${res.what} answered 429 (Retry-After: ${header ?? 'none'}) ${attempt} time(s): the server waited for the chunk job on the 'chunks' queue ` +
-            `(up to ${CHUNK_CREATE_TIMEOUT_SECONDS} s each time) and no ${worker} built it (is it running? if it scales to zero, did its queue scale rule fire?)`,
+          `${res.what} answered 429 (Retry-After: ${header ?? 'none'}) ${attempt} time(s): ` +
+            `the server waited for the chunk job on the 'chunks' queue (up to ${CHUNK_CREATE_TIMEOUT_SECONDS} s each time) ` +
+            `and no ${worker} built it (is it running? if it scales to zero, did its queue scale rule fire?)`,
           { status: 429 },
         );
       }

@@ -38,8 +38,14 @@ export const qualityReport: CheckDefinition = {
     await ctx.client.request('PATCH', `/api/jobs/${gt.body.id}`, { auth: ctx.admin, json: { stage: 'acceptance', state: 'completed' }, signal: ctx.signal, expect: 200, read: 'discard' });
 
     ctx.step('POST /api/quality/reports');
-    const res = await ctx.client.request<{ rq_id?: string }>('POST', '/api/quality/reports', { auth: ctx.admin, json: { task_id: task.id }, signal: ctx.signal });
-    if (res.status !== 202) throw new SmokeError('http', `${res.what} answered ${res.status}, expected 202: ${excerpt(res.body)}`, { status: res.status });
+    const res = await ctx.client.request<{ rq_id?: string }>('POST', '/api/quality/reports', {
+      auth: ctx.admin,
+      json: { task_id: task.id },
+      signal: ctx.signal,
+    });
+    if (res.status !== 202) {
+      throw new SmokeError('http', `${res.what} answered ${res.status}, expected 202: ${excerpt(res.body)}`, { status: res.status });
+    }
     expectShape(res.what, res.body, { rq_id: match.string(/./) });
     await waitForRequest(ctx, res.body.rq_id as string, 'quality_reports', 'workerQualityReports', 'the quality report');
     const list = await ctx.client.request<{ count: number }>('GET', '/api/quality/reports', { auth: ctx.admin, query: { task_id: task.id, target: 'task' }, signal: ctx.signal, expect: 200 });

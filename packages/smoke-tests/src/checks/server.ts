@@ -62,7 +62,8 @@ export function refusedHost(ctx: CheckContext, res: HttpResponse): void {
     const server = ctx.components.get('server').name;
     throw new SmokeError(
       'assertion',
-      `${res.what} answered Django's "Bad Request (400)" page: ${server} refuses the host '${ctx.client.baseUrl.hostname}' (DisallowedHost); ` +
+      `${res.what} answered Django's "Bad Request (400)" page: ` +
+        `${server} refuses the host '${ctx.client.baseUrl.hostname}' (DisallowedHost); ` +
         `add it to ${server}'s ALLOWED_HOSTS, or make the edge forward it as Host / X-Forwarded-Host`,
       { status: 400 },
     );

@@ -59,7 +59,9 @@ export function parseRqQueuesPage(html: string): RqQueueRow[] | undefined {
       workers.set(index, Number(text));
     }
   }
-  const rows = [...names].filter(([index]) => workers.has(index)).map(([index, name]) => ({ index, name, workers: workers.get(index) as number }));
+  const rows = [...names]
+    .filter(([index]) => workers.has(index))
+    .map(([index, name]) => ({ index, name, workers: workers.get(index) as number }));
   return rows.length > 0 ? rows.sort((a, b) => a.index - b.index) : undefined;
 }
 
@@ -70,26 +72,35 @@ export function rqQueues(ctx: CheckContext): Promise<Map<string, number>> {
     if (!session) {
       throw new SmokeError(
         'config',
-        `POST /api/auth/login set no sessionid cookie, and ${DJANGO_RQ_PAGE} accepts only a Django session (staff_member_required); cannot read the worker counts`,
+        `POST /api/auth/login set no sessionid cookie, and ${DJANGO_RQ_PAGE} accepts only a Django session ` +
+          '(staff_member_required); cannot read the worker counts',
       );
     }
-    const res = await ctx.client.request<string>('GET', DJANGO_RQ_PAGE, { auth: session, headers: { accept: 'text/html' }, signal: ctx.runSignal });
+    const res = await ctx.client.request<string>('GET', DJANGO_RQ_PAGE, {
+      auth: session,
+      headers: { accept: 'text/html' },
+      signal: ctx.runSignal,
+    });
     const server = ctx.components.get('server').name;
     if (res.status === 302) {
       const location = headerValue(res.headers, 'location') ?? '';
       throw new SmokeError(
         'http',
-        `GET ${DJANGO_RQ_PAGE} redirected (302) to ${location || 'a login page'}: the superuser's session is not a staff session (is_staff false?), so django-rq's page is refused`,
+        `GET ${DJANGO_RQ_PAGE} redirected (302) to ${location || 'a login page'}: the superuser's session is not a staff ` +
+          "session (is_staff false?), so django-rq's page is refused",
         { status: 302 },
       );
     }
     if (res.status !== 200) {
-      throw new SmokeError('http', `GET ${DJANGO_RQ_PAGE} answered ${res.status}, expected 200: ${excerpt(res.body)} (is /django-rq routed to ${server}?)`, { status: res.status });
+      const detail = `${excerpt(res.body)} (is /django-rq routed to ${server}?)`;
+      throw new SmokeError('http', `GET ${DJANGO_RQ_PAGE} answered ${res.status}, expected 200: ${detail}`, { status: res.status });
     }
     const html = typeof res.body === 'string' ? res.body : '';
     const rows = parseRqQueuesPage(html);
     if (!rows) {
-      const hint = /id=["']root["']/.test(html) ? `it is the CVAT UI's index.html: the edge does not route /django-rq to ${server}` : 'no queue table found';
+      const hint = /id=["']root["']/.test(html)
+        ? `it is the CVAT UI's index.html: the edge does not route /django-rq to ${server}`
+        : 'no queue table found';
       throw new SmokeError('assertion', `GET ${DJANGO_RQ_PAGE} answered 200 but not with django-rq's queue page (${hint}): ${excerpt(html)}`);
     }
     return new Map(rows.map((row) => [row.name, row.workers]));
@@ -117,7 +128,9 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
       const problems: string[] = [];
       for (const queue of info.queues) {
         const workers = queues.get(queue);
-        if (workers === undefined) problems.push(`queue '${queue}' is not on django-rq's page (queues: ${[...queues.keys()].join(', ')})`);
+        if (workers === undefined) {
+          problems.push(`queue '${queue}' is not on django-rq's page (queues: ${[...queues.keys()].join(', ')})`);
+        }
         else if (workers < 1) problems.push(`queue '${queue}' has no live worker`);
         else ctx.note(`queue '${queue}': ${workers} live worker(s)`);
       }
@@ -129,10 +142,12 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
 export const workersUtils = liveWorkersCheck(
   'workers.utils',
   'workerUtils',
-  "django-rq's staff page /django-rq/ shows at least one live worker on the notifications and cleaning queues (the cron jobs have a worker).",
+  "django-rq's staff page /django-rq/ shows at least one live worker on the notifications and cleaning queues " +
+    '(the cron jobs have a worker).',
 );
 export const workersAnnotation = liveWorkersCheck(
   'workers.annotation',
   'workerAnnotation',
-  "django-rq's staff page /django-rq/ shows at least one live worker on the annotation queue (auto-annotation requests would be taken).",
+  "django-rq's staff page /django-rq/ shows at least one live worker on the annotation queue " +
+    '(auto-annotation requests would be taken).',
 );

@@ -265,7 +265,7 @@ const CVAT_JSON = 'application/vnd.cvat+json';
 const NON_SCHEMA_ROUTES: { method: string; path: RegExp; why: string }[] = [
   { method: 'GET', path: /^\/$/, why: 'the UI (cvat/ui), not the API' },
   { method: 'GET', path: /^\/assets\/[\w.-]+$/, why: 'UI static files' },
-  { method: 'GET', path: /^\/api\/server\/health\/$/, why: 'django-health-check view, not in the schema (cvat-upstream.md §4.2 #2)' },
+  { method: 'GET', path: /^\/api\/server\/health\/$/, why: 'django-health-check MainView (cvat/urls.py@v2.73.0), not a DRF view, not in the schema' },
   { method: 'GET', path: /^\/django-rq\/$/, why: "django-rq's staff page (django_rq/urls.py@v2.10.3 rq_home), not a DRF view" },
   { method: 'GET', path: /^\/django-rq\/stats\.json(\/\w*)?\/?$/, why: "django-rq's JSON view (rq_home_json), not a DRF view" },
   { method: 'GET', path: /^\/api\/(tasks\/\d+\/(dataset|backup)|events)\/download$/, why: 'result_url downloads: upstream excludes its download actions from the schema' },
@@ -312,7 +312,15 @@ export class CvatStandIn {
 
   private constructor(options: StandInOptions) {
     this.faults = options.faults ?? {};
-    this.latency = { requestMs: 0, jobMs: 5, vectorMs: 5, coldStartMs: 0, chunkCreateTimeoutMs: 50_000, chunkRetryAfterSeconds: 10, ...options.latency };
+    this.latency = {
+      requestMs: 0,
+      jobMs: 5,
+      vectorMs: 5,
+      coldStartMs: 0,
+      chunkCreateTimeoutMs: 50_000,
+      chunkRetryAfterSeconds: 10,
+      ...options.latency,
+    };
     this.allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1'];
     this.edge = options.edge ?? {};
     this.opaUrl = options.opaUrl ?? 'http://opa:8181';
@@ -656,7 +664,9 @@ export class CvatStandIn {
       // revsys/django-health-check@3.20.0 health_check/views.py + mixins.py: `{identifier: pretty_status}` sorted by
       // identifier, 500 when a critical plugin failed. OPAHealthCheck (cvat/apps/health/backends.py@v2.73.0) wraps
       // requests' `raise_for_status` message in HealthCheckException, whose text starts with "unknown error: ".
-      const opa = this.faults.opaWithoutBundle ? `unknown error: 500 Server Error: Internal Server Error for url: ${this.opaUrl}/health?bundles` : 'working';
+      const opa = this.faults.opaWithoutBundle
+        ? `unknown error: 500 Server Error: Internal Server Error for url: ${this.opaUrl}/health?bundles`
+        : 'working';
       const report: Record<string, string> = {
         'Cache backend: default': 'working',
         'Cache backend: media': 'working',
@@ -702,14 +712,24 @@ export class CvatStandIn {
     const user = this.sessionUser(req);
     if (!user?.superuser) return { status: 302, headers: { location: '/admin/login/?next=/django-rq/' } };
     const cell = (href: string, text: string | number): string => `<th>\n<a href="${href}">\n    ${text}\n</a>\n</th>`;
-    const rows = this.rqStatistics().map(
-      (q) =>
-        `<tr class="row${(q.index % 2) + 1}">${cell(`/django-rq/queues/${q.index}/`, q.name)}${cell(`/django-rq/queues/${q.index}/`, 0)}<td>-</td>` +
-        `${cell(`/django-rq/queues/${q.index}/started/`, 0)}${cell(`/django-rq/queues/${q.index}/deferred/`, 0)}${cell(`/django-rq/queues/${q.index}/finished/`, 0)}` +
-        `${cell(`/django-rq/queues/${q.index}/failed/`, 0)}${cell(`/django-rq/queues/${q.index}/scheduled/`, 0)}<th><a href="/django-rq/workers/${q.index}/">\n    ${q.workers}\n</a>\n</th>` +
+    const rows = this.rqStatistics().map((q) => {
+      const base = `/django-rq/queues/${q.index}/`;
+      const counts = ['started', 'deferred', 'finished', 'failed', 'scheduled'].map((registry) => cell(`${base}${registry}/`, 0));
+      return [
+        `<tr class="row${(q.index % 2) + 1}">`,
+        cell(base, q.name),
+        cell(base, 0),
+        '<td>-</td>',
+        ...counts,
+        `<th><a href="/django-rq/workers/${q.index}/">\n    ${q.workers}\n</a>\n</th>`,
         '<td>cvat_redis_inmem</td><td>6379</td><td>0</td></tr>',
-    );
-    const html = `<!DOCTYPE html><html><head><title>Queues | Django site admin</title></head><body><div id="content-main"><table id="results_list"><tbody>${rows.join('\n')}</tbody></table><p class="paginator"><a href="/django-rq/stats.json/" class="showall">View as JSON</a></p></div></body></html>`;
+      ].join('');
+    });
+    const html = [
+      '<!DOCTYPE html><html><head><title>Queues | Django site admin</title></head><body><div id="content-main">',
+      `<table id="results_list"><tbody>${rows.join('\n')}</tbody></table>`,
+      '<p class="paginator"><a href="/django-rq/stats.json/" class="showall">View as JSON</a></p></div></body></html>',
+    ].join('');
     return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
   }
 
@@ -721,7 +741,8 @@ export class CvatStandIn {
    */
   private djangoRqStatsJson(req: IncomingMessage): Reply {
     if (this.sessionUser(req)?.superuser) return djangoErrorPage(500);
-    return { status: 200, json: { error: true, description: 'Please configure API_TOKEN in settings.py before accessing this view.' }, contentType: 'application/json' };
+    const description = 'Please configure API_TOKEN in settings.py before accessing this view.';
+    return { status: 200, json: { error: true, description }, contentType: 'application/json' };
   }
 
   /** The user of a Django session cookie (what `request.user` is for plain Django views). */
@@ -750,14 +771,19 @@ export class CvatStandIn {
     while (this.anonHistory.length > 0 && this.anonHistory[0] <= t - 60_000) this.anonHistory.shift();
     if (this.anonHistory.length >= this.anonPerMinute) {
       const wait = Math.ceil((60_000 - (t - this.anonHistory[0])) / 1000);
-      throw new HttpReply({ status: 429, json: { detail: `Request was throttled. Expected available in ${wait} seconds.` }, headers: { 'retry-after': String(wait) } });
+      throw new HttpReply({
+        status: 429,
+        json: { detail: `Request was throttled. Expected available in ${wait} seconds.` },
+        headers: { 'retry-after': String(wait) },
+      });
     }
     this.anonHistory.push(t);
   }
 
   private async dispatch(ctx: HandlerContext): Promise<Reply> {
     const id = Number(ctx.op.pathParams.id);
-    if (!ctx.user && ['server_retrieve_about', 'auth_create_login', 'auth_create_register'].includes(ctx.op.operation.operationId)) this.anonThrottle();
+    const anonymousViews = ['server_retrieve_about', 'auth_create_login', 'auth_create_register'];
+    if (!ctx.user && anonymousViews.includes(ctx.op.operation.operationId)) this.anonThrottle();
     switch (ctx.op.operation.operationId) {
       case 'server_retrieve_about':
         return { status: 200, json: { name: 'Computer Vision Annotation Tool', description: 'CVAT stand-in', version: this.version, logo_url: `${ctx.origin}/static/logo.svg`, subtitle: 'stand-in' } };
@@ -1481,7 +1507,10 @@ export class CvatStandIn {
   private postEvents(ctx: HandlerContext, user: User): Reply {
     this.authorize(user);
     const body = this.json(ctx) as { timestamp: string; events?: Record<string, unknown>[] };
-    const events: Record<string, unknown>[] = (body.events ?? []).map((event) => ({ ...event, source: event.source === undefined ? 'client' : event.source }));
+    const events: Record<string, unknown>[] = (body.events ?? []).map((event) => ({
+      ...event,
+      source: event.source === undefined ? 'client' : event.source,
+    }));
     for (const event of events) {
       const source = event.source === null ? 'None' : String(event.source);
       if (event.source !== 'client' || !CLIENT_EVENT_SCOPES.has(String(event.scope))) {
@@ -1496,7 +1525,13 @@ export class CvatStandIn {
     if (!this.faults.analyticsDown) {
       this.later(this.latency.vectorMs, () => {
         for (const event of events) {
-          this.clickhouse.push({ timestamp: String(event.timestamp), scope: String(event.scope), source: String(event.source), payload: String(event.payload ?? '{}'), userId: user.id });
+          this.clickhouse.push({
+            timestamp: String(event.timestamp),
+            scope: String(event.scope),
+            source: String(event.source),
+            payload: String(event.payload ?? '{}'),
+            userId: user.id,
+          });
         }
       });
     }
@@ -1510,7 +1545,9 @@ export class CvatStandIn {
     const rqId = `action=export&target=events&id=${randomUUID()}&user_id=${user.id}`;
     this.enqueue('export', user, { type: 'export:events', target: 'events', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
       // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
-      const rows = this.clickhouse.filter((e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from));
+      const rows = this.clickhouse.filter(
+        (e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from),
+      );
       const csv = ['scope,timestamp,user_id,payload', ...rows.map((r) => `${r.scope},${r.timestamp},${r.userId},"${r.payload.replace(/"/g, '""')}"`)].join('\n');
       this.storeResult(rq, ctx.origin, '/api/events/download', Buffer.from(csv), 'text/csv');
     });
