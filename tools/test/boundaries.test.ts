@@ -19,7 +19,7 @@ function fixtureWorkspace(files: Record<string, string>): string {
 }
 
 describe('module boundaries', () => {
-  it.each(['catalogue', 'infra', 'ops-cli', 'smoke-tests', 'tools'])('reports no violation in the real %s package', (pkg) => {
+  it.each(['catalogue', 'runtime', 'testing', 'infra', 'ops-cli', 'smoke-tests', 'tools'])('reports no violation in the real %s package', (pkg) => {
     expect(checkPackage(pkg, root)).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('module boundaries', () => {
     try {
       const v = checkPackage('ops-cli', dir);
       expect(v).toEqual([
-        "packages/ops-cli/src/a.ts:1: 'ops-cli' may not import '@cvat-cloud/infra' (allowed: catalogue)",
+        "packages/ops-cli/src/a.ts:1: 'ops-cli' may not import '@cvat-cloud/infra' (allowed: catalogue, runtime)",
         "packages/ops-cli/src/a.ts:3: 'pg' is imported but not declared in packages/ops-cli/package.json",
         "packages/ops-cli/src/a.ts:4: relative import '../../infra/src/z' leaves the package; import the other package by name",
       ]);
@@ -88,8 +88,109 @@ describe('module boundaries', () => {
   });
 });
 
+describe('runtime and testing boundaries', () => {
+  const inFixture = (files: Record<string, string>, pkg: string): string[] => {
+    const dir = fixtureWorkspace(files);
+    try {
+      return checkPackage(pkg, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('lets the runtime import the catalogue and Azure SDKs (also lazily)', () => {
+    expect(
+      inFixture(
+        {
+          'packages/runtime/package.json': JSON.stringify({ dependencies: { '@cvat-cloud/catalogue': '*', '@azure/identity': '*', '@azure/keyvault-secrets': '*' } }),
+          'packages/runtime/src/a.ts': [
+            "import { loadEnvironmentConfig } from '@cvat-cloud/catalogue';",
+            "import type { TokenCredential } from '@azure/identity';",
+            // assembled so this test file itself does not contain a dynamic import of an undeclared package
+            'export const load = () => im' + "port('@azure/keyvault-secrets');",
+          ].join('\n'),
+        },
+        'runtime',
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects cdktf, pg, undici and every other package of ours in the runtime', () => {
+    expect(
+      inFixture(
+        {
+          'packages/runtime/package.json': JSON.stringify({ dependencies: { cdktf: '*', pg: '*', undici: '*' } }),
+          'packages/runtime/src/a.ts': [
+            "import { App } from 'cdktf';",
+            "import { Client } from 'pg';",
+            "import { request } from 'undici';",
+            "import { x } from '@cvat-cloud/ops-cli';",
+            "import { y } from '@cvat-cloud/infra';",
+          ].join('\n'),
+        },
+        'runtime',
+      ),
+    ).toEqual([
+      "packages/runtime/src/a.ts:1: 'cdktf' is not allowed in 'runtime': CDKTF is archived upstream; it stays inside packages/infra",
+      expect.stringMatching(/^packages\/runtime\/src\/a\.ts:2: 'pg' is not allowed in 'runtime': /),
+      expect.stringMatching(/^packages\/runtime\/src\/a\.ts:3: 'undici' is not allowed in 'runtime': /),
+      "packages/runtime/src/a.ts:4: 'runtime' may not import '@cvat-cloud/ops-cli' (allowed: catalogue)",
+      "packages/runtime/src/a.ts:5: 'runtime' may not import '@cvat-cloud/infra' (allowed: catalogue)",
+    ]);
+  });
+
+  it('accepts @cvat-cloud/testing from test files and vitest.config, rejects it from shipped code', () => {
+    const manifest = JSON.stringify({ dependencies: { '@cvat-cloud/runtime': '*' }, devDependencies: { '@cvat-cloud/testing': '*' } });
+    expect(
+      inFixture(
+        {
+          'packages/ops-cli/package.json': manifest,
+          'packages/ops-cli/test/a.test.ts': "import { FakeArmServer } from '@cvat-cloud/testing';\n",
+          'packages/ops-cli/test/support/b.ts': "import { tempRepo } from '@cvat-cloud/testing';\n",
+          'packages/ops-cli/src/c.test.ts': "import { FakeCredential } from '@cvat-cloud/testing';\n",
+          'packages/ops-cli/vitest.config.mts': "import { defineProjectConfig } from '@cvat-cloud/testing/vitest';\n",
+          'packages/ops-cli/src/d.ts': "import { CliError } from '@cvat-cloud/runtime';\nimport { tempDir } from '@cvat-cloud/testing';\n",
+        },
+        'ops-cli',
+      ),
+    ).toEqual([
+      "packages/ops-cli/src/d.ts:2: '@cvat-cloud/testing' holds test doubles: import it from test files only (test/**, *.test.ts, vitest.config.*), never from shipped code",
+    ]);
+  });
+
+  it('lets infra and smoke-tests import the runtime', () => {
+    for (const pkg of ['infra', 'smoke-tests']) {
+      expect(
+        inFixture(
+          {
+            [`packages/${pkg}/package.json`]: JSON.stringify({ dependencies: { '@cvat-cloud/runtime': '*' } }),
+            [`packages/${pkg}/src/a.ts`]: "import { runMain, loadEnvironment } from '@cvat-cloud/runtime';\n",
+          },
+          pkg,
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  it('keeps the testing package to the catalogue: no runtime, no command package, no database driver', () => {
+    expect(
+      inFixture(
+        {
+          'packages/testing/package.json': JSON.stringify({ dependencies: { pg: '*' } }),
+          'packages/testing/src/a.ts': "import { CliError } from '@cvat-cloud/runtime';\nimport { Client } from 'pg';\nimport { x } from '@cvat-cloud/ops-cli';\n",
+        },
+        'testing',
+      ),
+    ).toEqual([
+      "packages/testing/src/a.ts:1: 'testing' may not import '@cvat-cloud/runtime' (allowed: catalogue)",
+      expect.stringMatching(/^packages\/testing\/src\/a\.ts:2: 'pg' is not allowed in 'testing': /),
+      "packages/testing/src/a.ts:3: 'testing' may not import '@cvat-cloud/ops-cli' (allowed: catalogue)",
+    ]);
+  });
+});
+
 describe('nx project graph', () => {
-  it('lists the packages and shows catalogue as a dependency of infra, ops-cli and smoke-tests only', () => {
+  it('lists the packages, with catalogue under infra, smoke-tests and the runtime, and ops-cli on runtime and testing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graph-'));
     try {
       const file = join(dir, 'graph.json');
@@ -99,11 +200,13 @@ describe('nx project graph', () => {
         stdio: 'pipe',
       });
       const { graph } = JSON.parse(readFileSync(file, 'utf8'));
-      expect(Object.keys(graph.nodes).sort()).toEqual(['catalogue', 'infra', 'ops-cli', 'smoke-tests', 'tools']);
+      expect(Object.keys(graph.nodes).sort()).toEqual(['catalogue', 'infra', 'ops-cli', 'runtime', 'smoke-tests', 'testing', 'tools']);
       const deps = (p: string) => graph.dependencies[p].map((d: { target: string }) => d.target).sort();
       expect(deps('catalogue')).toEqual([]);
       expect(deps('infra')).toEqual(['catalogue']);
-      expect(deps('ops-cli')).toEqual(['catalogue']);
+      expect(deps('ops-cli')).toEqual(['catalogue', 'runtime', 'testing']);
+      expect(deps('runtime')).toEqual(['catalogue', 'testing']);
+      expect(deps('testing')).toEqual(['catalogue']);
       expect(deps('smoke-tests')).toEqual(['catalogue']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
