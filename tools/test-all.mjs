@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(resolve(root, '.reports'), { recursive: true, force: true });
-const targets = ['build', 'typecheck', 'lint', 'test', 'synth', 'policy'];
+const targets = ['build', 'typecheck', 'lint', 'test', 'synth', 'policy', 'validate'];
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', ...targets, '--output-style=static', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
