@@ -179,6 +179,7 @@ const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json)
   'azurerm_network_interface:ip-configurations': { mutate: (b) => delete b.ip_configuration[0].subnet_id, path: 'ip_configuration[0].subnet_id' },
   'azurerm_public_ip:standard-sku-static': { mutate: (b) => (b.allocation_method = 'Dynamic'), path: 'allocation_method' },
   'azurerm_linux_virtual_machine:default-computer-name': { mutate: (b) => (b.name = 'cvat_edge'), path: 'name' },
+  'azurerm_linux_virtual_machine:extensions-need-vm-agent': { mutate: (b) => Object.assign(b, { provision_vm_agent: false, allow_extension_operations: true }), path: 'allow_extension_operations' },
   'azurerm_linux_virtual_machine:password-or-ssh-key': { mutate: (b) => delete b.admin_ssh_key, path: 'admin_ssh_key' },
   'azurerm_log_analytics_workspace:sku-on-create': { mutate: (b) => (b.sku = 'LACluster'), path: 'sku' },
   'azurerm_role_assignment:condition-version-needs-condition': { mutate: (b) => (b.condition_version = '2.0'), path: 'condition_version' },

@@ -40,6 +40,7 @@ const ipOrCidr = validator('an IPv4 address or CIDR', (v) => (ipv4Address(v) ===
 export const KEY_VAULT_RULES: readonly ConstraintRule[] = [
   attr('azurerm_key_vault', 'name', validator('3-24 alphanumerics and "-"', vaultName), azurerm('internal/services/keyvault/validate/vault_name.go', 'VaultName')),
   attr('azurerm_key_vault', 'sku_name', oneOf(['standard', 'premium']), azurerm(KV, 'resourceKeyVault')),
+  attr('azurerm_key_vault', 'tenant_id', { kind: 'regex', pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, allowed: 'a UUID (validation.IsUUID)' }, azurerm(KV, 'resourceKeyVault')),
   attr('azurerm_key_vault', 'soft_delete_retention_days', between(7, 90), azurerm(KV, 'resourceKeyVault')),
   attr('azurerm_key_vault', 'network_acls.default_action', oneOf(['Allow', 'Deny']), azurerm(KV, 'resourceKeyVault')),
   attr('azurerm_key_vault', 'network_acls.bypass', oneOf(['None', 'AzureServices']), azurerm(KV, 'resourceKeyVault')),

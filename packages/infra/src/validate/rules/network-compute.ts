@@ -4,7 +4,7 @@
  * and the 2025-01-01 network / compute SDK constants vendored there).
  */
 import type { ConstraintRule } from '../model';
-import { asBlocks, attr, azurerm, between, isSet, items, literalString, notEmpty, oneOf, presence, resourceRule, validator, violations } from './_helpers';
+import { asBlocks, attr, azurerm, between, deprecated, isSet, items, literalString, notEmpty, oneOf, presence, resourceRule, validator, violations } from './_helpers';
 import { linuxAdminUsername, linuxComputerNameFull, publicIpDomainNameLabel, sshKey, virtualMachineName } from './names';
 
 const VNET = 'internal/services/network/virtual_network_resource.go';
@@ -140,6 +140,13 @@ export const EDGE_RULES: readonly ConstraintRule[] = [
     const why = name === undefined ? undefined : linuxComputerNameFull(name);
     return why ? [{ path: 'name', value: name, allowed: `a valid Linux computer name, or an explicit computer_name (${why})` }] : [];
   }),
+  resourceRule('azurerm_linux_virtual_machine', 'extensions-need-vm-agent', '`allow_extension_operations` (default true) cannot be true when `provision_vm_agent` is false.', azurerm(VM, 'resourceLinuxVirtualMachineCreate'), (body) => {
+    const agentOff = body.provision_vm_agent === false || body.provision_vm_agent === 'false';
+    const ext = body.allow_extension_operations;
+    const extOn = ext === undefined || ext === true || ext === 'true';
+    return agentOff && extOn ? [{ path: 'allow_extension_operations', value: ext ?? '(default true)', allowed: 'false when provision_vm_agent is false' }] : [];
+  }),
+  deprecated('azurerm_linux_virtual_machine', 'vm_agent_platform_updates_enabled', 'redefined by the service as read-only; deprecated', azurerm(VM, 'resourceLinuxVirtualMachine')),
   resourceRule('azurerm_linux_virtual_machine', 'password-or-ssh-key', 'disable_password_authentication = true (the default) needs an admin_ssh_key; false needs admin_password.', azurerm(VM, 'resourceLinuxVirtualMachineCreate'), (body) => {
     if (isSet(body.os_managed_disk_id)) return [];
     const d = body.disable_password_authentication;

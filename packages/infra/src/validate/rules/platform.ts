@@ -78,6 +78,8 @@ export const PLATFORM_RULES: readonly ConstraintRule[] = [
   attr('azurerm_log_analytics_workspace', 'sku', oneOf(['PerGB2018', 'PerNode', 'Premium', 'Standalone', 'Standard', 'CapacityReservation', 'LACluster', 'Unlimited']), azurerm(LAW, 'resourceLogAnalyticsWorkspace')),
   attr('azurerm_log_analytics_workspace', 'retention_in_days', { kind: 'intBetween', min: 30, max: 730 }, azurerm(LAW, 'resourceLogAnalyticsWorkspace')),
   attr('azurerm_log_analytics_workspace', 'daily_quota_gb', { kind: 'floatAtLeast', min: -1 }, azurerm(LAW, 'resourceLogAnalyticsWorkspace')),
+  deprecated('azurerm_log_analytics_workspace', 'local_authentication_disabled', 'deprecated in favour of local_authentication_enabled; removed in v5.0', azurerm(LAW, 'resourceLogAnalyticsWorkspace')),
+  presence('conflictsWith', 'azurerm_log_analytics_workspace', '', ['local_authentication_disabled', 'local_authentication_enabled'], azurerm(LAW, 'resourceLogAnalyticsWorkspace')),
   resourceRule('azurerm_log_analytics_workspace', 'sku-on-create', '`sku` cannot be LACluster on creation; reservation_capacity_in_gb_per_day goes with the CapacityReservation SKU only, and that SKU needs it.', azurerm(LAW, 'resourceLogAnalyticsWorkspaceCreate'), (body) => {
     const v = violations();
     const sku = literalString(body.sku);
