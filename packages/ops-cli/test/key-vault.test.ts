@@ -9,7 +9,7 @@ import { runCli } from '../src/cli';
 import { environmentDbDefaults } from '../src/commands/db/environment-defaults';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { testRuntime, type TestRuntime } from './support/test-runtime';
-import { FAKE_KEY_VAULT_TENANT, FAKE_KEY_VAULT_TOKEN, FakeCredential, startFakeKeyVaultServer, tempRepo, type FakeKeyVaultServer, type TempRepo } from '@cvat-cloud/testing';
+import { FAKE_KEY_VAULT_TENANT, FAKE_KEY_VAULT_TOKEN, FakeCredential, rejectionOf, startFakeKeyVaultServer, tempRepo, type FakeKeyVaultServer, type TempRepo } from '@cvat-cloud/testing';
 
 const SECRET = 'postgres-admin-password';
 
@@ -20,16 +20,7 @@ describe('db --env: the PostgreSQL password from Key Vault (real SDK, loopback K
   const runtimeWith = (cred: TokenCredential = credential, env: Record<string, string> = {}): TestRuntime =>
     testRuntime({ cwd: repo.dir, credential: async () => cred, env: { CVAT_KEYVAULT_ENDPOINT: kv.endpointTemplate, ...env } });
   const readPassword = async (runtime: TestRuntime = runtimeWith()): Promise<string> => (await environmentDbDefaults({ env: 'dev' }, runtime)).password!();
-  const failure = (p: Promise<unknown>): Promise<CliError> =>
-    p.then(
-      () => {
-        throw new Error('expected a failure');
-      },
-      (e: unknown) => {
-        if (!(e instanceof CliError)) throw e;
-        return e;
-      },
-    );
+  const failure = (p: Promise<unknown>): Promise<CliError> => rejectionOf(p, CliError);
 
   beforeEach(async () => {
     repo = tempRepo('dev');

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { credentialUnavailable, tempDir, type TempDir } from '@cvat-cloud/testing';
+import { credentialUnavailable, tempDir, thrownBy, type TempDir } from '@cvat-cloud/testing';
 import {
   CliError,
   EXIT,
@@ -20,15 +20,7 @@ const SUB_A = '11111111-2222-4333-8444-555555555555';
 const SUB_B = '99999999-2222-4333-8444-555555555555';
 const LOGGED_OUT: AzureCliProfile = { path: '/nowhere/azureProfile.json', loggedIn: false };
 
-const failure = (fn: () => unknown): CliError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CliError) return e;
-    throw e;
-  }
-  throw new Error('expected a CliError');
-};
+const failure = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
 describe('ARM_* and AZURE_* names', () => {
   it('accepts either name; ARM_* wins when both are set, and a differing pair gives a warning without the values', () => {

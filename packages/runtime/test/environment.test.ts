@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempRepo, type TempRepo } from '@cvat-cloud/testing';
+import { tempRepo, thrownBy, type TempRepo } from '@cvat-cloud/testing';
 import { CliError, EXIT, environmentRef, formatWarnings, loadEnvironment, requireEnvironmentRef } from '../src';
 
-const failure = (fn: () => unknown): CliError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CliError) return e;
-    throw e;
-  }
-  throw new Error('expected a CliError');
-};
+const failure = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
 describe('which environment: --env, CVAT_ENV, then the deprecated CVAT_OPS_ENV', () => {
   it('takes --env first, then CVAT_ENV, then CVAT_OPS_ENV with a warning, then the fallback', () => {

@@ -4,23 +4,14 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_KEY_VAULT_TENANT, FAKE_TOKEN, FakeCredential, credentialUnavailable, startFakeKeyVaultServer, type FakeKeyVaultServer } from '@cvat-cloud/testing';
+import { FAKE_KEY_VAULT_TENANT, FAKE_TOKEN, FakeCredential, credentialUnavailable, rejectionOf, startFakeKeyVaultServer, type FakeKeyVaultServer } from '@cvat-cloud/testing';
 import { CliError, EXIT, keyVaultSecretReader, keyVaultUrl, type SecretReader } from '../src';
 
 const VAULT = 'kv-cvat-dev-x1';
 const SECRET = 'postgres-admin-password';
 const where = { vault: VAULT, secret: SECRET, purpose: 'the PostgreSQL administrator password', environment: 'dev' };
 
-const failure = (p: Promise<unknown>): Promise<CliError> =>
-  p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => {
-      if (!(e instanceof CliError)) throw e;
-      return e;
-    },
-  );
+const failure = (p: Promise<unknown>): Promise<CliError> => rejectionOf(p, CliError);
 
 describe('keyVaultSecretReader (real SDK, loopback Key Vault)', () => {
   let kv: FakeKeyVaultServer;

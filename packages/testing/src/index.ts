@@ -11,3 +11,4 @@ export * from './fake-arm-storage-server';
 export * from './fake-file-server';
 export * from './fake-key-vault-server';
 export * from './temp-dir';
+export * from './expect-error';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, FakeCredential, credentialUnavailable, startFakeKeyVaultServer, startLoopbackServer, tempDir, tempRepo, type TempDir } from '../src';
+import { FAKE_TOKEN, FakeCredential, credentialUnavailable, rejectionOf, startFakeKeyVaultServer, startLoopbackServer, tempDir, tempRepo, thrownBy, type TempDir } from '../src';
 import { PRESET_DEFAULTS, defineProjectConfig } from '../vitest-preset.mjs';
 
 describe('loopback server', () => {
@@ -88,5 +88,17 @@ describe('vitest preset', () => {
     expect(base.test).toMatchObject({ include: PRESET_DEFAULTS.include, environment: 'node', testTimeout: 30_000 });
     const merged = defineProjectConfig({ test: { testTimeout: 60_000, setupFiles: ['test/setup.ts'] } }) as { test: { testTimeout: number; setupFiles: string[]; include: string[] } };
     expect(merged.test).toMatchObject({ testTimeout: 60_000, setupFiles: ['test/setup.ts'], include: PRESET_DEFAULTS.include });
+  });
+});
+
+describe('thrownBy / rejectionOf', () => {
+  class MyError extends Error {}
+  it('return the expected error and fail on anything else', async () => {
+    const mine = new MyError('x');
+    expect(thrownBy(() => { throw mine; }, MyError)).toBe(mine);
+    expect(() => thrownBy(() => 1, MyError)).toThrow('expected a MyError, but the call returned 1');
+    expect(() => thrownBy(() => { throw new Error('other'); }, MyError)).toThrow('expected a MyError, got Error: other');
+    expect(await rejectionOf(Promise.reject(mine), MyError)).toBe(mine);
+    await expect(rejectionOf(Promise.resolve('ok'), MyError)).rejects.toThrow('expected a MyError, but the promise resolved to "ok"');
   });
 });
