@@ -178,10 +178,10 @@ function short(text: string | undefined): string {
 
 /** The deviation table of docs/catalogue.md. */
 export function renderDeviationTable(): string {
-  const lines = ['| Components | Aspect | Upstream | Here | Why |', '|---|---|---|---|---|'];
+  const lines = ['| Components | Aspect | Upstream | Here | Why | Evidence |', '|---|---|---|---|---|---|'];
   for (const d of UPSTREAM_DEVIATIONS) {
     const comps = d.components.length > 6 ? `${d.components.length} backends (${d.components.map((c) => c.replace(/^cvat-worker-/, '')).join(', ')})` : d.components.join(', ');
-    lines.push(`| ${comps} | ${d.aspect}${d.key ? ` \`${d.key}\`` : ''} | ${short(d.upstream)} | ${short(d.ours)} | ${esc(d.reason)} |`);
+    lines.push(`| ${comps} | ${d.aspect}${d.key ? ` \`${d.key}\`` : ''} | ${short(d.upstream)} | ${short(d.ours)} | ${esc(d.reason)} | ${esc(d.evidence)} |`);
   }
   return lines.join('\n');
 }

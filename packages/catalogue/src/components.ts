@@ -59,7 +59,14 @@ export const CVAT_IMAGE_REPOSITORIES = ['cvat/server', 'cvat/ui'] as const;
 const SERVER_IMAGE = { repository: 'cvat/server', tag: CVAT_VERSION };
 
 // compose `x-backend-env`, with the service names replaced by component references and the
-// PostgreSQL host by the managed server; plus the passwords and URLs compose leaves unset.
+// PostgreSQL host by the managed server; plus the passwords and URLs compose leaves unset. Every
+// name is read by cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_*, CVAT_REDIS_*,
+// CVAT_NUM_PROXIES, DJANGO_LOG_SERVER_*, CVAT_OPA_URL, DJANGO_SECRET_KEY, CVAT_HOST, CVAT_BASE_URL,
+// CVAT_LOG_IMPORT_ERRORS) or cvat/apps/engine/default_settings.py (CVAT_ALLOW_STATIC_CACHE), by
+// wait_for_deps.sh (both Redis hosts and ports, no default port) or by supervisord
+// (SMOKESCREEN_OPTS in supervisord/reusable/smokescreen.conf); upstream's Helm chart sets the same
+// set for an external database and Redis passwords (helm-chart/templates/_helpers.tpl
+// cvat.sharedBackendEnv). Differences from compose: upstream-deviations.ts.
 function backendEnv(): EnvVar[] {
   return [
     { name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' },
@@ -100,6 +107,9 @@ function clickhouseEnv(): EnvVar[] {
 
 const BACKEND_SECRETS = [K.postgresPassword, K.redisInmemPassword, K.kvrocksPassword, K.djangoSecretKey];
 
+// cvat-ai/cvat@v2.73.0 Dockerfile: CVAT_BASE_DIR=/home/django (user django, uid 1000); base.py:
+// DATA_ROOT, keys/ (secret_key.py) and LOGS_ROOT under it. Compose and the Helm chart mount these
+// three paths on the server and every worker.
 const SHARED_MOUNTS = [
   { storage: S.data, mountPath: '/home/django/data' },
   { storage: S.keys, mountPath: '/home/django/keys' },
@@ -194,6 +204,9 @@ function workerProbes(): ComponentInput['probes'] {
   };
 }
 
+// `run worker <queues> [--flags]` as compose: backend_entrypoint.sh splits queues from `--` flags
+// and supervisord/worker.conf starts NUMPROCS `rqworker` processes on all the queues
+// (cvat-ai/cvat@v2.73.0).
 function backendWorker(spec: WorkerSpec): ComponentInput {
   const args = ['run', 'worker', ...spec.queues];
   if (spec.withScheduler) args.push('--with-scheduler');
@@ -359,6 +372,9 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     description:
       'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_*: after the first successful migration the deploy starts a second execution with a command override that creates the superuser (admin, password in Key Vault `cvat-superuser-password`) only if it does not exist, never resetting a password.',
     ...backendBase(),
+    // backend_entrypoint.sh cmd_init: migrate, migrateredis, syncperiodicjobs, and init.py for
+    // ClickHouse when CVAT_ANALYTICS=1; the Helm chart's initializer job runs exactly `init`
+    // (cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_backend/initializer/job.yml).
     args: ['init'],
     env: [
       ...backendEnv(),
@@ -380,6 +396,11 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     description:
       'CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job\'s migrations instead of running them.',
     ...backendBase(),
+    // `run server nginx`: collectstatic, wait for migrations, then supervisord with uvicorn
+    // (NUMPROCS processes, supervisord/server.conf) and, from the extra `nginx` argument,
+    // supervisord/reusable/nginx.conf; nginx listens on 8080 (cvat/nginx.conf, Dockerfile EXPOSE
+    // 8080). `run server` also adds 1 to CVAT_NUM_PROXIES for that nginx (cvat-ai/cvat@v2.73.0
+    // backend_entrypoint.sh).
     args: ['run', 'server', 'nginx'],
     env: [
       ...backendEnv(),
@@ -394,8 +415,11 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     resources: { cpuCores: 1, memoryGiB: 2 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(8080, true),
-    // /api/server/about needs neither OPA nor the database; /api/server/health/ would deadlock
-    // with OPA, which pulls its bundle from this server. The Host header must be in ALLOWED_HOSTS.
+    // /api/server/about needs neither OPA nor the database (permission_classes=[] in
+    // cvat-ai/cvat@v2.73.0 cvat/apps/engine/views.py ServerViewSet.about) and is what the Helm
+    // chart probes (helm-chart/templates/cvat_backend/server/deployment.yml); /api/server/health/
+    // would deadlock with OPA (cvat/apps/health/backends.py asks OPA's /health?bundles, and OPA
+    // pulls its bundle from this server). The Host header must be in ALLOWED_HOSTS.
     // The startup probe allows 15 minutes for the init job's migrations and collectstatic.
     probes: probesOf(SERVER_PROBE, { periodSeconds: 30, timeoutSeconds: 10 }, SERVER_START),
     terminationGracePeriodSeconds: 60,
@@ -408,6 +432,10 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     description: 'CVAT UI: nginx serving the single-page app on 8000.',
     upstream: ['cvat_ui'],
     image: { repository: 'cvat/ui', tag: CVAT_VERSION },
+    // Port 8000: the image is nginx-unprivileged with a server block without `listen`
+    // (cvat-ai/cvat@v2.73.0 Dockerfile.ui, cvat-ui/react_nginx.conf), so nginx listens on its
+    // non-root default *:8000 (https://nginx.org/en/docs/http/ngx_http_core_module.html#listen);
+    // compose's Traefik label and the Helm chart's service use 8000 too.
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 2 },
     ingress: tcpIngress(8000, true),

@@ -35,6 +35,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_db',
     ours: 'platform:postgres.host',
     reason: 'cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private endpoint\'s private DNS zone, never an IP).',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DATABASES: CVAT_POSTGRES_HOST, default cvat_db); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_POSTGRES_HOST for an external database)',
   },
   {
     components: BACKENDS,
@@ -43,6 +44,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:postgres.port',
     reason: 'Explicit, so wait_for_deps.sh and settings do not rely on defaults meant for cvat_db.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PORT, default 5432); cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (wait_for_db)',
   },
   {
     components: BACKENDS,
@@ -51,6 +53,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:postgres.user',
     reason: 'Upstream relies on the default user root with trust authentication; the managed server has a named administrator login.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_USER, default root); cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_db POSTGRES_HOST_AUTH_METHOD: trust)',
   },
   {
     components: BACKENDS,
@@ -59,6 +62,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:postgres.database',
     reason: 'The database infra creates on the managed server (default cvat, as upstream).',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_DBNAME, default cvat)',
   },
   {
     components: BACKENDS,
@@ -67,6 +71,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:postgres-admin-password',
     reason: 'Upstream uses trust authentication; the managed server requires a password, generated into Key Vault and referenced as an ACA secret.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PASSWORD or CVAT_POSTGRES_PASSWORD_FILE, not both); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv)',
   },
   // --- backend: Redis and kvrocks ------------------------------------------------------------
   {
@@ -76,6 +81,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_redis_inmem',
     ours: 'cvat-redis-inmem',
     reason: 'ACA app names (which are the in-environment host names) cannot contain underscores.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_HOST); https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
   },
   {
     components: BACKENDS,
@@ -84,6 +90,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_redis_ondisk',
     ours: 'cvat-redis-ondisk',
     reason: 'ACA app names cannot contain underscores.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_HOST); https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
   },
   {
     components: BACKENDS.filter((x) => x !== 'cvat-worker-utils'),
@@ -92,6 +99,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:redis-inmem-password',
     reason: 'The in-memory Redis requires a password (every app in the environment can reach it); generated into Key Vault.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_PASSWORD, default empty); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets it)',
   },
   {
     components: ['cvat-worker-utils'],
@@ -100,6 +108,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:redis-inmem-password',
     reason: 'Upstream defines it empty only because the rqscheduler supervisor config needs it defined; here Redis has a real password.',
+    evidence: 'cvat-ai/cvat@v2.73.0 supervisord/reusable/rqscheduler.conf (--password "%(ENV_CVAT_REDIS_INMEM_PASSWORD)s"); cvat-ai/cvat@v2.73.0 backend_entrypoint.d/cvat.conf (cleaning includes rqscheduler)',
   },
   {
     components: BACKENDS,
@@ -108,6 +117,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:kvrocks-password',
     reason: 'Kvrocks runs with --requirepass (as in the Helm chart); generated into Key Vault.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_PASSWORD); cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--requirepass)',
   },
   // --- backend: other ------------------------------------------------------------------------
   {
@@ -117,6 +127,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'clickhouse,grafana,vector,nuclio,opa,',
     ours: 'clickhouse,grafana,vector,nuclio,opa',
     reason: 'Compose appends the caller\'s ${no_proxy:-} (empty by default, leaving a trailing comma); ACA does no shell interpolation, so the list is written out. The app names keep upstream\'s host names.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (x-backend-env no_proxy)',
   },
   {
     components: BACKENDS,
@@ -125,6 +136,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: '',
     reason: 'Compose copies it from the caller\'s shell and it is unset by default; set it per environment with components.<name>.env when a backing cloud storage is used.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py (DEFAULT_BACKING_CS_ID = os.getenv("CVAT_DEFAULT_BACKING_CS_ID"))',
   },
   {
     components: BACKENDS,
@@ -133,6 +145,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'http://opa:8181',
     reason: 'Explicit OPA address (v2.73 reads CVAT_OPA_URL); the app is still named opa with TCP 8181 so the default would work too.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (IAM_OPA_URL = CVAT_OPA_URL, default http://opa:8181); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_OPA_URL)',
   },
   {
     components: BACKENDS,
@@ -141,6 +154,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:django-secret-key',
     reason: 'Without it CVAT generates keys/secret_key.py with a hard link, which SMB does not support; one key from Key Vault also keeps sessions valid across replicas.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DJANGO_SECRET_KEY, else generate_secret_key: keys/secret_key.py through os.link)',
   },
   {
     components: BACKENDS,
@@ -149,6 +163,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.host',
     reason: 'Upstream sets CVAT_HOST only on Traefik; here it is derived from the edge hostname for every backend so absolute links use the public host.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_HOST, default localhost); cvat-ai/cvat@v2.73.0 docker-compose.yml (CVAT_HOST only on traefik)',
   },
   {
     components: WORKERS,
@@ -157,6 +172,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.baseUrl',
     reason: 'Workers build absolute links too (e.g. in webhook payloads); without it they fall back to http://localhost:8080.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_BASE_URL, default http://<CVAT_HOST>:8080)',
   },
   {
     components: WORKERS,
@@ -165,6 +181,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: workerLivenessCommand().join(' '),
     reason:
       'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream\'s args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream\'s Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).',
+    evidence: 'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe); cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py; https://learn.microsoft.com/azure/container-apps/health-probes',
   },
   {
     components: ['cvat-server', 'cvat-init'],
@@ -173,6 +190,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.baseUrl',
     reason: 'Compose takes it from the caller\'s shell (unset → http://localhost:8080); here it is https://<edge host>.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_BASE_URL, default http://<CVAT_HOST>:8080); cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server CVAT_BASE_URL: empty)',
   },
   {
     components: BACKENDS,
@@ -182,6 +200,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: 'platform:edge.numProxies',
     reason:
       'Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image\'s own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).',
+    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (account_for_internal_proxy); cvat-ai/cvat@v2.73.0 cvat/settings/base.py (REST_FRAMEWORK NUM_PROXIES); cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.numProxies: 1)',
   },
   {
     components: ['cvat-server', 'cvat-init'],
@@ -190,6 +209,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: '',
     reason: 'Compose copies it from the caller\'s shell and it is unset by default (settings default false); set it with components.cvat-server.env when wanted.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (ONE_RUNNING_JOB_IN_QUEUE_PER_USER, default False)',
   },
   {
     components: CLICKHOUSE_USERS,
@@ -198,6 +218,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'user',
     ours: 'secret:clickhouse-password',
     reason: 'Upstream\'s public default password is replaced by a generated secret.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CLICKHOUSE PASSWORD, default user); cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py (CLICKHOUSE_PASSWORD)',
   },
   // --- server and init job: `init run server nginx` split ------------------------------------
   {
@@ -206,6 +227,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'init run server nginx',
     ours: 'run server nginx',
     reason: 'Migrations move to the one-shot cvat-init job: concurrent `init` in several replicas can corrupt the database, and every `run` waits for `migrate --check` by itself.',
+    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run waits for migrate --check and migrateredis --check before run server [nginx])',
   },
   {
     components: ['cvat-init'],
@@ -213,6 +235,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'init run server nginx',
     ours: 'init',
     reason: 'The job runs only `init` (migrate, migrateredis, syncperiodicjobs, ClickHouse schema) once per image change.',
+    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_init: migrate, migrateredis, syncperiodicjobs, ClickHouse init.py when CVAT_ANALYTICS=1); cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_backend/initializer/job.yml (args ["init"])',
   },
   {
     components: ['cvat-server'],
@@ -221,6 +244,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '*',
     ours: 'platform:edge.allowedHosts',
     reason: 'Restricted to the public host plus cvat-server (the host OPA and the probes use) instead of any host.',
+    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (ALLOWED_HOSTS split on ","); cvat-ai/cvat@v2.73.0 cvat/apps/health/backends.py (OPA health check)',
   },
   {
     components: ['cvat-init'],
@@ -229,6 +253,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '*',
     ours: '',
     reason: 'The init job serves no HTTP requests.',
+    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_init serves no HTTP)',
   },
   {
     components: ['cvat-init'],
@@ -237,6 +262,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '2',
     ours: '',
     reason: 'NUMPROCS sizes the uvicorn pool of a running server; the init job starts none.',
+    evidence: 'cvat-ai/cvat@v2.73.0 supervisord/server.conf (uvicorn numprocs=%(ENV_NUMPROCS)s)',
   },
   {
     components: ['cvat-init'],
@@ -244,7 +270,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_MODWSGI_EXTRA_ARGS',
     upstream: '',
     ours: '',
-    reason: 'Legacy server option; the init job starts no web server.',
+    reason: 'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (the only place DJANGO_MODWSGI_EXTRA_ARGS appears in the v2.73.0 tree)',
   },
   {
     components: ['cvat-init'],
@@ -252,7 +279,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'ADAPTIVE_AUTO_ANNOTATION',
     upstream: 'false',
     ours: '',
-    reason: 'Only read while serving requests.',
+    reason: 'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (the only place ADAPTIVE_AUTO_ANNOTATION appears in the v2.73.0 tree)',
   },
   {
     components: ['cvat-init'],
@@ -261,6 +289,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'admin',
     reason: 'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
+    evidence: 'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser (DJANGO_SUPERUSER_* with --noinput, Django 5.2 per cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt)',
   },
   {
     components: ['cvat-init'],
@@ -269,6 +298,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'admin@cvat.invalid',
     reason: 'The superuser the deploy creates needs an e-mail; a reserved .invalid address, change it in the UI.',
+    evidence: 'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser',
   },
   {
     components: ['cvat-init'],
@@ -277,18 +307,21 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:cvat-superuser-password',
     reason: 'The first superuser\'s password, generated into Key Vault (smoke tests and operators read it there).',
+    evidence: 'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser',
   },
   {
     components: ['cvat-server', 'cvat-init'],
     aspect: 'labels',
     reason: 'Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without Grafana) to cvat-server:8080 from its own configuration, the catalogue\'s edgeRoutes().',
     ours: '',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server traefik.http.routers.cvat.rule)',
   },
   {
     components: ['cvat-ui'],
     aspect: 'labels',
     reason: 'Traefik Docker labels have no ACA equivalent; the edge sends every other path to cvat-ui:8000 (edgeRoutes()).',
     ours: '',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_ui traefik.http.routers.cvat-ui.rule)',
   },
   // --- in-memory Redis -----------------------------------------------------------------------
   {
@@ -298,6 +331,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: REDIS_ARGS,
     reason:
       'Same persistence flags plus --requirepass from the secret. ACA passes args without variable expansion, so a shell expands $REDIS_PASSWORD and execs the image entrypoint (which drops to the redis user).',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_inmem command); https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
   },
   {
     components: ['cvat-redis-inmem'],
@@ -306,6 +340,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:redis-inmem-password',
     reason: 'Source of --requirepass.',
+    evidence: 'https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
   },
   // --- kvrocks -------------------------------------------------------------------------------
   {
@@ -314,6 +349,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '--compact-cron 0 3 * * *',
     ours: '',
     reason: 'The flags moved into the entrypoint override below, which needs a shell for the password.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk command)',
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -322,6 +358,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: KVROCKS_COMMAND,
     reason:
       'The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image\'s kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream\'s --compact-cron kept.',
+    evidence: 'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--compact-cron and --requirepass); https://github.com/cvat-ai/cvat/issues/9716',
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -329,6 +366,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/var/lib/kvrocks',
     ours: '/var/lib/kvrocks/data',
     reason: 'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage because RocksDB fails on SMB (locks, hard links).',
+    evidence: 'https://github.com/cvat-ai/cvat/issues/9716; https://learn.microsoft.com/troubleshoot/azure/azure-storage/files/files-troubleshoot-linux-smb',
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -336,6 +374,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'true',
     ours: '',
     reason: 'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs (TCP probes instead), so nothing spawns children.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk init: true and its comment); https://learn.microsoft.com/azure/container-apps/health-probes',
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -344,6 +383,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:kvrocks-password',
     reason: 'Source of --requirepass.',
+    evidence: 'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--requirepass "$(CVAT_REDIS_ONDISK_PASSWORD)")',
   },
   // --- vector --------------------------------------------------------------------------------
   {
@@ -352,6 +392,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/etc/vector/vector.toml, /vector-data-dir',
     ours: '/etc/vector, /vector-data-dir',
     reason: 'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector volumes); https://learn.microsoft.com/azure/container-apps/storage-mounts',
   },
   {
     components: ['vector'],
@@ -359,6 +400,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '"1000:1000"',
     ours: '',
     reason: 'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount and write its ephemeral data dir.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000); https://learn.microsoft.com/azure/container-apps/containers',
   },
   // --- grafana -------------------------------------------------------------------------------
   {
@@ -366,6 +408,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'entrypoint',
     reason: 'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
     ours: '',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana entrypoint heredoc); cvat-ai/cvat@v2.73.0 components/analytics/grafana/dashboards/all_events.json',
   },
   {
     components: ['grafana'],
@@ -373,6 +416,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/var/lib/grafana/dashboards',
     ours: '/etc/grafana/provisioning, /var/lib/grafana/dashboards',
     reason: 'Provisioning files are mounted from the config share instead of being written at start-up; the dashboards come from the same share.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana volumes); https://learn.microsoft.com/azure/container-apps/storage-mounts',
   },
   {
     components: ['grafana'],
@@ -381,6 +425,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'http://localhost/analytics',
     ours: 'platform:edge.analyticsUrl',
     reason: 'Derived from the edge hostname (https://<host>/analytics).',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana GF_SERVER_ROOT_URL)',
   },
   // --- edge (traefik) ------------------------------------------------------------------------
   {
@@ -389,6 +434,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'traefik:v3.6',
     ours: 'traefik:v3.6.5',
     reason: 'Pinned to a patch release so the edge VM is reproducible.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik image traefik:v3.6)',
   },
   {
     components: ['edge'],
@@ -397,6 +443,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'localhost',
     ours: 'platform:edge.host',
     reason: 'The public hostname of the environment.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik CVAT_HOST)',
   },
   {
     components: ['edge'],
@@ -405,6 +452,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'grafana',
     ours: '',
     reason: 'Only read by upstream\'s grafana_conf.yml rule file; the edge routes /analytics to the grafana app from its own configuration (edgeRoutes()).',
+    evidence: 'cvat-ai/cvat@v2.73.0 components/analytics/grafana_conf.yml (reads DJANGO_LOG_VIEWER_HOST)',
   },
   {
     components: ['edge'],
@@ -413,6 +461,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '3000',
     ours: '',
     reason: 'As DJANGO_LOG_VIEWER_HOST.',
+    evidence: 'cvat-ai/cvat@v2.73.0 components/analytics/grafana_conf.yml (reads DJANGO_LOG_VIEWER_PORT)',
   },
   {
     components: ['edge'],
@@ -421,6 +470,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: ':8080',
     ours: '',
     reason: 'The edge listens on 80 (redirect) and 443 (TLS with Let\'s Encrypt), configured by infra\'s cloud-init.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment)',
   },
   {
     components: ['edge'],
@@ -429,6 +479,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'false',
     ours: '',
     reason: 'No Docker provider: the backends are container apps reached through the environment, not containers on the same host.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment)',
   },
   {
     components: ['edge'],
@@ -437,6 +488,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat',
     ours: '',
     reason: 'No Docker provider.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment)',
   },
   {
     components: ['edge'],
@@ -445,6 +497,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/etc/traefik/rules',
     ours: '',
     reason: 'The dynamic configuration file is placed by infra\'s cloud-init.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment, volumes)',
   },
   {
     components: ['edge'],
@@ -452,6 +505,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/etc/traefik/rules/grafana_conf.yml, /var/run/docker.sock',
     ours: '',
     reason: 'The edge is a VM, not a container app: no Docker socket provider and no mounts; its configuration comes from cloud-init.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik volumes)',
   },
   {
     components: ['edge'],
@@ -459,5 +513,6 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '["8080:8080","8090:8090"]',
     ours: '',
     reason: 'The public entry is the VM\'s public IP on 80/443; the dashboard port 8090 is not opened.',
+    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik ports)',
   },
 ];

@@ -58,6 +58,12 @@ export interface UpstreamDeviation {
   upstream?: string;
   /** Our side, as rendered by `compareWithCompose` ('' when absent). */
   ours: string;
+  /**
+   * Where the upstream behaviour the entry relies on can be read: `cvat-ai/cvat@v2.73.0 <path>`
+   * (semicolon-separated when several) or a documentation URL. The conformance test requires one
+   * on every entry.
+   */
+  evidence: string;
   /** Why we differ. */
   reason: string;
 }

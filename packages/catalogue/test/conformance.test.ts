@@ -87,6 +87,15 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     for (const d of UPSTREAM_DEVIATIONS) expect(d.reason.length, JSON.stringify(d)).toBeGreaterThan(15);
   });
 
+  it('cites evidence for every deviation: an upstream file at v2.73.0 or a documentation URL, in every ";"-separated part', () => {
+    const cite = /^(cvat-ai\/cvat@v2\.73\.0 [\w./-]+\.(py|sh|yml|yaml|tpl|conf|json|txt|toml)|cvat-ai\/cvat@v2\.73\.0 Dockerfile|https:\/\/\S+)( \(.+\))?$/;
+    for (const d of UPSTREAM_DEVIATIONS) {
+      const parts = d.evidence.split('; ');
+      expect(parts.length, `${d.components[0]} ${d.aspect} ${d.key ?? ''}`).toBeGreaterThan(0);
+      for (const part of parts) expect(part, `${d.components[0]} ${d.aspect} ${d.key ?? ''}`).toMatch(cite);
+    }
+  });
+
   it('lists every upstream environment variable as present or dropped with a reason', () => {
     const { differences } = compareWithCompose(composeText);
     const dropped = differences.filter((d) => d.aspect === 'env-dropped');

@@ -183,6 +183,22 @@ describe('the default catalogue', () => {
     expect(opa.probes.liveness).toMatchObject({ type: 'http', port: 8181, path: '/health' });
   });
 
+  it('knows every v2.73.0 queue with its DEFAULT_TIMEOUT and smokescreen include (base.py RQ_QUEUES, backend_entrypoint.d/cvat.conf)', () => {
+    // cvat-ai/cvat@v2.73.0 cvat/settings/base.py RQ_QUEUES: 4h, 4h, 24h, 25s, 1h, 1h, 2h, 5m, 1h
+    const h = 3600;
+    expect(Object.fromEntries(Object.entries(RQ_QUEUES).map(([q, x]) => [q, [x.timeoutSeconds, x.smokescreen]]))).toEqual({
+      import: [4 * h, true],
+      export: [4 * h, true],
+      annotation: [24 * h, true],
+      webhooks: [25, true],
+      notifications: [h, false],
+      quality_reports: [h, false],
+      cleaning: [2 * h, false],
+      chunks: [300, true],
+      consensus: [h, false],
+    });
+  });
+
   it('has Grafana optional and off, analytics optional and on', () => {
     expect(comp(c, 'grafana')).toMatchObject({ optional: true, enabled: false });
     expect(comp(c, 'clickhouse')).toMatchObject({ optional: true, enabled: true });
