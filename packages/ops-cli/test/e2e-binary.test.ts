@@ -50,6 +50,19 @@ const scrub = (r: Run, tmp?: string): Run => {
 };
 
 describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
+  it('starting up loads neither the catalogue nor an Azure SDK (only @cvat-cloud/runtime/edge)', async () => {
+    const probe = `require(${JSON.stringify(ENTRY)}); const m = Object.keys(require.cache); ` +
+      `console.log(JSON.stringify({ catalogue: m.some((k) => k.includes('/catalogue/')), azure: m.some((k) => k.includes('@azure')), runtimeRoot: m.some((k) => /runtime[\\/]dist[\\/]index\\.js$/.test(k)) }))`;
+    const out = await new Promise<string>((done, fail) => {
+      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.on('error', fail);
+      child.on('close', () => done(text));
+    });
+    expect(JSON.parse(out)).toEqual({ catalogue: false, azure: false, runtimeRoot: false });
+  });
+
   it('--help: exit 0, every command group, exit codes and examples', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);

@@ -5,7 +5,7 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
+import { EXIT, CliError, describeError } from '@cvat-cloud/runtime/edge';
 
 /** A column of a {@link TableBlock}. */
 export interface Column {
