@@ -23,7 +23,7 @@ export function processRuntime(): Runtime {
     credential: () => (credential ??= import('@cvat-cloud/runtime').then((m) => m.createAzureCredential(env))),
     ...(env.CVAT_OPS_ARM_ENDPOINT ? { armEndpoint: env.CVAT_OPS_ARM_ENDPOINT } : {}),
     ...(env.CVAT_OPS_FILE_ENDPOINT ? { fileEndpoint: env.CVAT_OPS_FILE_ENDPOINT } : {}),
-    egressIp: () => import('./context/egress-ip.js').then((m) => m.lookupEgressIp()),
+    egressIp: () => import('@cvat-cloud/runtime').then((m) => m.lookupEgressIp({ alternative: 'pass it with --ip' })),
   };
 }
 

@@ -12,3 +12,4 @@ export * from './azure/credentials';
 export * from './azure/arm';
 export * from './azure/key-vault';
 export * from './confirm';
+export * from './egress-ip';
