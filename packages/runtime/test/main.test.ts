@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CliError, EXIT, InternalError, describeError, isCliError, isUnreachable, reportError, runMain } from '../src';
@@ -112,5 +114,36 @@ describe('runMain / reportError: the process edge', () => {
     const s = streams();
     expect(reportError(new CliError(EXIT.UNAVAILABLE, 'no terraform'), { tool: 't', json: false, stdout: s.stdout, stderr: s.stderr })).toBe(7);
     expect(s.err()).toBe('t: error: no terraform\n');
+  });
+});
+
+describe('runProcess: Ctrl-C (a real child process, SIGINT)', () => {
+  const fixture = join(__dirname, 'fixtures', 'sigint-main.ts');
+  const interrupt = (mode: 'exit' | 'abort') =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('ready') && !child.killed) child.kill('SIGINT');
+      });
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it("'exit' ends the process at once with 130", async () => {
+    const r = await interrupt('exit');
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe('\nprobe: interrupted\n');
+    expect(r.stdout).toBe('ready\n');
+  });
+
+  it("'abort' lets the command clean up, then exits 130", async () => {
+    const r = await interrupt('abort');
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('ready\ncleaned up\n');
+    expect(r.stderr).toBe('\nprobe: interrupted; stopping (Ctrl-C again to quit at once)\n');
   });
 });
