@@ -10,6 +10,9 @@
  * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
  * - `failDelete(name, { asyncFailure: message })`: the DELETE is accepted (202) but the operation ends `Failed`;
  * - `throttle(match, { times, retryAfterSeconds })`: the next `times` matching requests get 429 + Retry-After.
+ *
+ * @see https://learn.microsoft.com/rest/api/resource-manager/containerapps/container-apps (api-version 2025-07-01)
+ * @see https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations (long-running delete)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -3,6 +3,9 @@
  * on loopback http (clients get `endpoint` + `allowInsecureConnection` and no credential; the ARM SDKs add no auth policy without a credential).
  * Answers with the documented wire shapes (`properties.networkAcls`, `listKeys` → `keys[]`, ARM error envelopes),
  * paths matched case-insensitively as ARM does, and injectable 429 (Retry-After) / 403 faults.
+ *
+ * @see https://learn.microsoft.com/rest/api/storagerp/storage-accounts/get-properties
+ * @see https://learn.microsoft.com/rest/api/storagerp/storage-accounts/list-keys
  */
 import { startLoopbackServer, type LoopbackResponse, type LoopbackServer } from './loopback-server';
 

@@ -4,6 +4,8 @@
  * Path-style URLs `/<account>/<share>/<path>`, SharedKey auth required (the signature is not verified), and the
  * requests @azure/storage-file-share sends for shares, directories, files, ranges and properties. Faults can be
  * injected per operation (fail the Nth range of a file, 429 + Retry-After, 403 …) to test retries and resuming.
+ *
+ * @see https://learn.microsoft.com/rest/api/storageservices/file-service-rest-api
  */
 import { createHash } from 'node:crypto';
 import { startLoopbackServer, type LoopbackRequest, type LoopbackResponse, type LoopbackServer } from './loopback-server';

@@ -8,6 +8,9 @@
  * 404 `SecretNotFound`; a vault in `forbidden` mode → 403 `Forbidden` / `ForbiddenByRbac` (or `ForbiddenByFirewall`),
  * the shapes Key Vault returns. Vaults are path prefixes, so one server serves several vault names
  * (`CVAT_KEYVAULT_ENDPOINT=http://127.0.0.1:<port>/{vault}`, read by @cvat-cloud/runtime's Key Vault reader).
+ *
+ * @see https://learn.microsoft.com/rest/api/keyvault/secrets/get-secret/get-secret
+ * @see https://learn.microsoft.com/azure/key-vault/general/authentication-requests-and-responses
  */
 import { FAKE_TOKEN } from './fake-credential';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';
