@@ -72,7 +72,12 @@ export interface ConfirmActionOptions {
  *   ("Cancelled; nothing was changed"); Ctrl-C is INTERRUPTED (130).
  */
 export async function confirmAction(options: ConfirmActionOptions): Promise<void> {
-  const policy = confirmationPolicy({ yes: options.yes, isTTY: options.terminal.isTTY, env: options.env ?? {}, ciMeansYes: options.ciMeansYes ?? false });
+  const policy = confirmationPolicy({
+    yes: options.yes,
+    isTTY: options.terminal.isTTY,
+    env: options.env ?? {},
+    ciMeansYes: options.ciMeansYes ?? false,
+  });
   if (policy.mode === 'auto') return;
   if (policy.mode === 'refuse') {
     throw new CliError(

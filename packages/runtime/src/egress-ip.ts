@@ -32,13 +32,14 @@ export async function lookupEgressIp(options: EgressIpOptions = {}): Promise<str
     const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), headers: { accept: 'text/plain' } });
     const text = (await response.text()).trim();
     if (!response.ok) throw new Error(`HTTP ${response.status}: '${text.slice(0, 60)}'`);
-    if (!isIPv4(text) && (ipv4Only || !isIPv6(text))) throw new Error(`'${text.slice(0, 60)}' is not an ${ipv4Only ? 'IPv4 ' : 'IP '}address`);
+    if (!isIPv4(text) && (ipv4Only || !isIPv6(text))) {
+      throw new Error(`'${text.slice(0, 60)}' is not an ${ipv4Only ? 'IPv4 ' : 'IP '}address`);
+    }
     return text;
   } catch (error) {
-    throw new CliError(
-      EXIT.UNAVAILABLE,
-      `Could not look up this machine's egress IP at ${url}: ${describeError(error)}.${options.alternative ? ` ${options.alternative[0]!.toUpperCase()}${options.alternative.slice(1)} instead.` : ''}`,
-      { cause: error },
-    );
+    const alternative = options.alternative ? ` ${options.alternative[0]!.toUpperCase()}${options.alternative.slice(1)} instead.` : '';
+    throw new CliError(EXIT.UNAVAILABLE, `Could not look up this machine's egress IP at ${url}: ${describeError(error)}.${alternative}`, {
+      cause: error,
+    });
   }
 }

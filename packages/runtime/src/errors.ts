@@ -60,7 +60,8 @@ export function describeError(error: unknown): string {
   let text = error.message.split('\n')[0] || error.name;
   if (typeof code === 'string' && code && !text.includes(code)) text = `${text} (${code})`;
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message && !text.includes(cause.message.split('\n')[0]!)) text = `${text} (${cause.message.split('\n')[0]})`;
+  const causeLine = cause instanceof Error ? cause.message.split('\n')[0] : undefined;
+  if (causeLine && !text.includes(causeLine)) text = `${text} (${causeLine})`;
   return text;
 }
 

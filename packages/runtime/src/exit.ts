@@ -67,7 +67,8 @@ export const EXIT_CODES_DOC = 'docs/exit-codes.md';
 export function exitCodesHelp(only?: readonly ExitCode[]): string {
   const always: readonly ExitCode[] = [EXIT.OK, EXIT.USAGE, EXIT.INTERNAL, EXIT.INTERRUPTED];
   const rows = EXIT_CODE_TABLE.filter((row) => !only || only.includes(row.code) || always.includes(row.code));
-  return ['Exit codes (the same in every cvat-cloud tool, see ' + EXIT_CODES_DOC + '):', ...rows.map((r) => `  ${String(r.code).padEnd(4)}${r.meaning}`)].join('\n');
+  const lines = rows.map((r) => `  ${String(r.code).padEnd(4)}${r.meaning}`);
+  return [`Exit codes (the same in every cvat-cloud tool, see ${EXIT_CODES_DOC}):`, ...lines].join('\n');
 }
 
 /** True when `value` is one of the documented codes. */

@@ -146,7 +146,10 @@ export async function runMain(main: (context: MainContext) => Promise<number | v
  * Runs `main` as the current process (bin launchers): {@link runMain} with process streams and signals, then sets
  * `process.exitCode` (never `process.exit`, so pending output is flushed).
  */
-export function runProcess(main: (context: MainContext) => Promise<number | void>, options: Pick<RunMainOptions, 'tool'> & Partial<RunMainOptions>): void {
+export function runProcess(
+  main: (context: MainContext) => Promise<number | void>,
+  options: Pick<RunMainOptions, 'tool'> & Partial<RunMainOptions>,
+): void {
   void runMain(main, options).then((code) => {
     process.exitCode = code;
   });

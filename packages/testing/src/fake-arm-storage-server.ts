@@ -1,6 +1,7 @@
 /**
  * Test double: the slice of Azure Resource Manager that `storage rules` and the key lookup of `storage upload` use,
- * on loopback http (clients get `endpoint` + `allowInsecureConnection` and no credential; the ARM SDKs add no auth policy without a credential).
+ * on loopback http (clients get `endpoint` + `allowInsecureConnection` and no bearer policy: @cvat-cloud/runtime
+ * armClientSetup + applyArmSetup).
  * Answers with the documented wire shapes (`properties.networkAcls`, `listKeys` → `keys[]`, ARM error envelopes),
  * paths matched case-insensitively as ARM does, and injectable 429 (Retry-After) / 403 faults.
  *

@@ -80,10 +80,12 @@ export async function armClientSetup(options: ArmClientSetupOptions): Promise<Ar
   if (!endpoint.startsWith('https://') && !loopback) {
     throw new CliError(
       EXIT.CONFIG,
-      `ARM endpoint '${endpoint}' must use https (plain http is only accepted for 127.0.0.1/localhost test servers). Fix ${options.endpointSource ?? 'the ARM endpoint'}.`,
+      `ARM endpoint '${endpoint}' must use https (plain http is only accepted for 127.0.0.1/localhost test servers). ` +
+        `Fix ${options.endpointSource ?? 'the ARM endpoint'}.`,
     );
   }
-  const maxRetries = options.maxRetries !== undefined && Number.isInteger(options.maxRetries) && options.maxRetries >= 0 ? options.maxRetries : ARM_RETRY_DEFAULTS.maxRetries;
+  const wanted = options.maxRetries;
+  const maxRetries = wanted !== undefined && Number.isInteger(wanted) && wanted >= 0 ? wanted : ARM_RETRY_DEFAULTS.maxRetries;
   return {
     credential: loopback ? NO_CREDENTIAL : await options.credential(),
     withoutAuth: loopback,
@@ -97,7 +99,10 @@ export async function armClientSetup(options: ArmClientSetupOptions): Promise<Ar
 }
 
 /** Removes the bearer policy from a client built for a loopback endpoint (no-op otherwise). */
-export function applyArmSetup<C extends { pipeline: { removePolicy(options: { name: string }): unknown } }>(client: C, setup: ArmClientSetup): C {
+export function applyArmSetup<C extends { pipeline: { removePolicy(options: { name: string }): unknown } }>(
+  client: C,
+  setup: ArmClientSetup,
+): C {
   if (setup.withoutAuth) client.pipeline.removePolicy({ name: BEARER_POLICY_NAME });
   return client;
 }
@@ -128,7 +133,10 @@ export function armReason(error: unknown): string {
   const e = asRest(error);
   if (!e) return String(error);
   const message = (e.message.split('\n')[0] ?? '').trim() || e.code || 'unknown error';
-  const parts = [e.statusCode !== undefined ? String(e.statusCode) : undefined, e.code && !message.includes(e.code) ? e.code : undefined].filter(Boolean);
+  const parts = [
+    e.statusCode !== undefined ? String(e.statusCode) : undefined,
+    e.code && !message.includes(e.code) ? e.code : undefined,
+  ].filter(Boolean);
   return parts.length > 0 ? `${parts.join(' ')}: ${message}` : message;
 }
 

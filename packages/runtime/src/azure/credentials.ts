@@ -119,7 +119,8 @@ export function readAzureCliProfile(env: Env): AzureCliProfile {
   const path = join(dir, 'azureProfile.json');
   if (!existsSync(path)) return { path, loggedIn: false };
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as { subscriptions?: Array<{ id?: string; isDefault?: boolean }> };
+    const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    const parsed = JSON.parse(text) as { subscriptions?: Array<{ id?: string; isDefault?: boolean }> };
     const subs = Array.isArray(parsed.subscriptions) ? parsed.subscriptions : [];
     const defaultSubscriptionId = subs.find((s) => s.isDefault)?.id;
     return { path, loggedIn: subs.length > 0, ...(defaultSubscriptionId ? { defaultSubscriptionId } : {}) };
@@ -161,7 +162,10 @@ export function detectAzureCredential(env: Env, profile: AzureCliProfile = readA
   const spFields = [s.clientSecret, s.clientCertificatePath].filter((v): v is SettingValue => v !== undefined);
   const wantsOidc = isTrue(s.useOidc?.value) || (s.oidcTokenFilePath !== undefined && s.useOidc === undefined);
   if (spFields.length > 0 || wantsOidc) {
-    const missing = [!s.clientId && 'ARM_CLIENT_ID (or AZURE_CLIENT_ID)', !s.tenantId && 'ARM_TENANT_ID (or AZURE_TENANT_ID)'].filter(Boolean) as string[];
+    const missing = [
+      !s.clientId && 'ARM_CLIENT_ID (or AZURE_CLIENT_ID)',
+      !s.tenantId && 'ARM_TENANT_ID (or AZURE_TENANT_ID)',
+    ].filter(Boolean) as string[];
     if (missing.length) {
       const given = [...spFields.map((f) => f.from), ...(wantsOidc ? [s.useOidc?.from ?? s.oidcTokenFilePath!.from] : [])];
       problems.push(`${given.join(' and ')} set, but ${missing.join(' and ')} missing`);
@@ -176,18 +180,22 @@ export function detectAzureCredential(env: Env, profile: AzureCliProfile = readA
       if (s.clientSecret) return ok('service-principal-secret', `${ids} + ${s.clientSecret.from}`);
       if (wantsOidc) {
         if (s.oidcToken) return ok('oidc', `${ids} with ${s.oidcToken.from}`);
-        if (s.oidcTokenFilePath) {
-          if (existsSync(s.oidcTokenFilePath.value)) return ok('oidc', `${ids} with ${s.oidcTokenFilePath.from} (${s.oidcTokenFilePath.value})`);
-          problems.push(`${s.oidcTokenFilePath.from} (${s.oidcTokenFilePath.value}) does not exist`);
+        const tokenFile = s.oidcTokenFilePath;
+        if (tokenFile) {
+          if (existsSync(tokenFile.value)) return ok('oidc', `${ids} with ${tokenFile.from} (${tokenFile.value})`);
+          problems.push(`${tokenFile.from} (${tokenFile.value}) does not exist`);
         }
-        if (isSet(env.ARM_OIDC_REQUEST_URL || env.ACTIONS_ID_TOKEN_REQUEST_URL) && isSet(env.ARM_OIDC_REQUEST_TOKEN || env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)) {
+        const requestUrl = env.ARM_OIDC_REQUEST_URL || env.ACTIONS_ID_TOKEN_REQUEST_URL;
+        const requestToken = env.ARM_OIDC_REQUEST_TOKEN || env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+        if (isSet(requestUrl) && isSet(requestToken)) {
           return ok('oidc', `${ids} with a CI token-request endpoint (GitHub Actions id-token)`);
         }
         if (isSet(env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID) && isSet(env.SYSTEM_ACCESSTOKEN) && isSet(env.SYSTEM_OIDCREQUESTURI)) {
           return ok('oidc', `${ids} with an Azure DevOps service connection`);
         }
         problems.push(
-          'OIDC requested but no token source: set ARM_OIDC_TOKEN or ARM_OIDC_TOKEN_FILE_PATH (AZURE_FEDERATED_TOKEN_FILE), or run in GitHub Actions with `permissions: id-token: write`, or Azure DevOps with ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID',
+          'OIDC requested but no token source: set ARM_OIDC_TOKEN or ARM_OIDC_TOKEN_FILE_PATH (AZURE_FEDERATED_TOKEN_FILE), ' +
+            'or run in GitHub Actions with `permissions: id-token: write`, or Azure DevOps with ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID',
         );
       }
     }
@@ -214,7 +222,8 @@ export function credentialsMissingMessage(problems: readonly string[]): string {
     ...problems.map((p) => `  - ${p}`),
     'Provide one of (ARM_* and AZURE_* names are both accepted; ARM_* wins, see docs/exit-codes.md):',
     '  - a service principal: ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET (or ARM_CLIENT_CERTIFICATE_PATH)',
-    '  - OIDC / workload identity federation: ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID and a token source (GitHub Actions id-token, ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH or AZURE_FEDERATED_TOKEN_FILE)',
+    '  - OIDC / workload identity federation: ARM_USE_OIDC=true, ARM_CLIENT_ID, ' +
+      'ARM_TENANT_ID and a token source (GitHub Actions id-token, ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH or AZURE_FEDERATED_TOKEN_FILE)',
     '  - a managed identity: ARM_USE_MSI=true (on an Azure VM or runner)',
     '  - the Azure CLI: `az login`',
   ].join('\n');
@@ -262,11 +271,15 @@ export async function createAzureCredential(env: Env, options: CreateCredentialO
       if (!head.includes('-----BEGIN')) {
         throw new CliError(
           EXIT.AUTH,
-          `${s.clientCertificatePath?.from ?? 'ARM_CLIENT_CERTIFICATE_PATH'} (${path}) is not a PEM file; the Azure SDK needs PEM (convert: openssl pkcs12 -in cert.pfx -out cert.pem -nodes). Nothing was changed.`,
+          `${s.clientCertificatePath?.from ?? 'ARM_CLIENT_CERTIFICATE_PATH'} (${path}) is not a PEM file; ` +
+            `the Azure SDK needs PEM (convert: openssl pkcs12 -in cert.pfx -out cert.pem -nodes). Nothing was changed.`,
         );
       }
       const password = s.clientCertificatePassword?.value;
-      return new identity.ClientCertificateCredential(tenantId, clientId, { certificatePath: path, ...(password ? { certificatePassword: password } : {}) });
+      return new identity.ClientCertificateCredential(tenantId, clientId, {
+        certificatePath: path,
+        ...(password ? { certificatePassword: password } : {}),
+      });
     }
     case 'oidc': {
       if (env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID && env.SYSTEM_ACCESSTOKEN && !s.oidcToken && !s.oidcTokenFilePath) {
@@ -274,10 +287,12 @@ export async function createAzureCredential(env: Env, options: CreateCredentialO
         if (!env.SYSTEM_OIDCREQUESTURI || !process.env.SYSTEM_OIDCREQUESTURI) {
           throw new CliError(
             EXIT.AUTH,
-            'ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID is set but SYSTEM_OIDCREQUESTURI is not: run in an Azure Pipelines task that uses the service connection (the agent sets it), or give ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH. Nothing was changed.',
+            'ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID is set but SYSTEM_OIDCREQUESTURI is not: ' +
+              'run in an Azure Pipelines task that uses the service connection (the agent sets it), or give ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH. Nothing was changed.',
           );
         }
-        return new identity.AzurePipelinesCredential(tenantId, clientId, env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID, env.SYSTEM_ACCESSTOKEN);
+        const connection = env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID;
+        return new identity.AzurePipelinesCredential(tenantId, clientId, connection, env.SYSTEM_ACCESSTOKEN);
       }
       return new identity.ClientAssertionCredential(tenantId, clientId, () => oidcAssertion(env));
     }
@@ -322,14 +337,16 @@ export function authError(error: unknown, what: string): CliError | undefined {
   if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
     return new CliError(
       EXIT.AUTH,
-      `No usable Azure credential for ${what}: ${describeError(error)}. Run 'az login' (or set ARM_/AZURE_ CLIENT_ID and TENANT_ID with a secret or federated token), then retry.`,
+      `No usable Azure credential for ${what}: ${describeError(error)}. ` +
+        `Run 'az login' (or set ARM_/AZURE_ CLIENT_ID and TENANT_ID with a secret or federated token), then retry.`,
       { cause: error },
     );
   }
   if (status === 401 || status === 403) {
     return new CliError(
       EXIT.AUTH,
-      `Azure refused ${what} (HTTP ${status}): ${describeError(error)}. Check the role assignments of the signed-in identity ('az account show') on that resource.`,
+      `Azure refused ${what} (HTTP ${status}): ${describeError(error)}. ` +
+        `Check the role assignments of the signed-in identity ('az account show') on that resource.`,
       { cause: error },
     );
   }
@@ -392,7 +409,8 @@ export function resolveSubscriptionId(options: ResolveSubscriptionOptions): Reso
   if (fromConfig && fromEnv && fromConfig.toLowerCase() !== fromEnv.value.toLowerCase()) {
     throw new CliError(
       EXIT.AUTH,
-      `'subscriptionId' (${fromConfig}) in ${configSource} differs from ${fromEnv.from} (${fromEnv.value}); unset one of them. Nothing was changed.`,
+      `'subscriptionId' (${fromConfig}) in ${configSource} differs from ${fromEnv.from} (${fromEnv.value}); ` +
+        `unset one of them. Nothing was changed.`,
     );
   }
   if (fromConfig) return { subscriptionId: fromConfig, source: configSource };
@@ -400,6 +418,7 @@ export function resolveSubscriptionId(options: ResolveSubscriptionOptions): Reso
   const hint = options.profile?.defaultSubscriptionId ? ` (your az CLI default is ${options.profile.defaultSubscriptionId})` : '';
   throw new CliError(
     EXIT.AUTH,
-    `no Azure subscription: set 'subscriptionId' in ${configSource}, pass --subscription <id> where the command has it, or export ARM_SUBSCRIPTION_ID${hint}. Nothing was changed.`,
+    `no Azure subscription: set 'subscriptionId' in ${configSource}, ` +
+      `pass --subscription <id> where the command has it, or export ARM_SUBSCRIPTION_ID${hint}. Nothing was changed.`,
   );
 }

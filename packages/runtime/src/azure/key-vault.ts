@@ -24,7 +24,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_KEYVAULT_ENDPOINT = 'https://{vault}.vault.azure.net';
 
 /** Variables of the endpoint template, the first set wins. */
-export const KEYVAULT_ENDPOINT_VARIABLES: readonly string[] = ['CVAT_KEYVAULT_ENDPOINT', 'CVAT_OPS_KEYVAULT_ENDPOINT', 'CVAT_SMOKE_KEYVAULT_ENDPOINT'];
+export const KEYVAULT_ENDPOINT_VARIABLES: readonly string[] = [
+  'CVAT_KEYVAULT_ENDPOINT',
+  'CVAT_OPS_KEYVAULT_ENDPOINT',
+  'CVAT_SMOKE_KEYVAULT_ENDPOINT',
+];
 
 /** Which secret to read, and why (for the messages). */
 export interface SecretLocation {
@@ -78,7 +82,8 @@ export function keyVaultUrl(vault: string, env: Env): { url: string; loopback: b
   if (variable && (!template.includes('{vault}') || (!url.startsWith('https://') && !loopback))) {
     throw new CliError(
       EXIT.CONFIG,
-      `${variable} (${template}) must be an https URL template containing {vault} (plain http only for 127.0.0.1/localhost test servers); unset it to use ${DEFAULT_KEYVAULT_ENDPOINT}.`,
+      `${variable} (${template}) must be an https URL template containing {vault} (plain http only for 127.0.0.1/localhost test servers); ` +
+        `unset it to use ${DEFAULT_KEYVAULT_ENDPOINT}.`,
     );
   }
   return { url, loopback };
@@ -87,7 +92,8 @@ export function keyVaultUrl(vault: string, env: Env): { url: string; loopback: b
 /** A {@link SecretReader} over the real `SecretClient`. */
 export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretReader {
   let credential: Promise<TokenCredential> | undefined;
-  const getCredential = (): Promise<TokenCredential> => (credential ??= options.credential ? options.credential() : createAzureCredential(options.env));
+  const getCredential = (): Promise<TokenCredential> =>
+    (credential ??= options.credential ? options.credential() : createAzureCredential(options.env));
   return async (location, signal) => {
     const { vault, secret } = location;
     const { url, loopback } = keyVaultUrl(vault, options.env);
@@ -117,14 +123,16 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
       if (e.statusCode === 403 && code === 'ForbiddenByFirewall') {
         throw new CliError(
           EXIT.AUTH,
-          `${what}: the vault's firewall refused this machine's address (HTTP 403 ForbiddenByFirewall). Add your network to 'adminCidrs' in environments/${env}.yaml and redeploy, run from inside the virtual network${orElse}.`,
+          `${what}: the vault's firewall refused this machine's address (HTTP 403 ForbiddenByFirewall). ` +
+            `Add your network to 'adminCidrs' in environments/${env}.yaml and redeploy, run from inside the virtual network${orElse}.`,
           { cause: error },
         );
       }
       if (e.statusCode === 403 || e.statusCode === 401) {
         throw new CliError(
           EXIT.AUTH,
-          `${what}: the signed-in identity may not read secrets (HTTP ${e.statusCode} ${code ?? 'Forbidden'}). Grant it 'Key Vault Secrets User': az role assignment create --role "Key Vault Secrets User" --assignee <your object id> --scope <the vault's resource id> (role assignments take a few minutes to apply)${orElse}.`,
+          `${what}: the signed-in identity may not read secrets (HTTP ${e.statusCode} ${code ?? 'Forbidden'}). Grant it 'Key Vault Secrets User': ` +
+            `az role assignment create --role "Key Vault Secrets User" --assignee <your object id> --scope <the vault's resource id> (role assignments take a few minutes to apply)${orElse}.`,
           { cause: error },
         );
       }
