@@ -6,6 +6,10 @@
  * State is plain ARM JSON (`{ id, name, type, location, properties: {...} }`), so the SDK's deserialisers run on
  * exactly what Azure sends. Every request is recorded (`requests`) so tests can assert what was, or was not, sent.
  *
+ * Job starts (`POST …/jobs/{job}/start`, what deploy's init job sends): {@link FakeArmServer.scriptJob} gives a job the
+ * status sequence its executions report on successive GETs, 200 or 202 + Location (a long-running start), or an ARM
+ * error; the request body is recorded.
+ *
  * Failure injection:
  * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
  * - `failDelete(name, { asyncFailure: message })`: the DELETE is accepted (202) but the operation ends `Failed`;
@@ -35,6 +39,20 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** `Date.now()` when it arrived. */
   at: number;
+  /** The JSON body, when the request had one (a string when it was not JSON). */
+  body?: unknown;
+}
+
+/** How `POST …/jobs/{job}/start` and the executions it creates behave. */
+export interface JobStartScript {
+  /** Status sequence returned by successive GETs of an execution; the last one repeats (e.g. `['Running', 'Succeeded']`). */
+  readonly statuses: readonly string[];
+  /** Status sequences per execution, in start order; executions beyond the list use `statuses`. @default - all use `statuses` */
+  readonly executionStatuses?: readonly (readonly string[])[];
+  /** Answer the start with 202 + Location (a long-running operation) instead of 200. @default false */
+  readonly asyncStart?: boolean;
+  /** Fail the start with this ARM error. */
+  readonly startError?: { readonly status: number; readonly code: string; readonly message: string };
 }
 
 /** An injected ARM error for one app's DELETE. */
@@ -62,10 +80,12 @@ export interface FakeArmServerOptions {
 
 interface Operation {
   id: string;
-  kind: 'containerApps' | 'jobs';
+  kind: 'containerApps' | 'jobs' | 'jobStart';
   name: string;
   pollsLeft: number;
   failure?: string;
+  /** What the operation's result URL answers when done (job starts). */
+  result?: unknown;
 }
 
 interface Throttle {
@@ -105,6 +125,10 @@ export class FakeArmServer {
   private readonly deleteFailures = new Map<string, DeleteFailure>();
   private readonly operations = new Map<string, Operation>();
   private readonly throttles: Throttle[] = [];
+  private readonly jobScripts = new Map<string, JobStartScript>();
+  /** Status sequence and poll count of each started execution. */
+  private readonly started = new Map<string, { statuses: readonly string[]; polls: number }>();
+  private startCount = 0;
   private nextOperation = 1;
   private server!: Server;
   private baseUrl = '';
@@ -257,6 +281,11 @@ export class FakeArmServer {
     return job;
   }
 
+  /** Scripts `POST …/jobs/{name}/start` and the executions it creates (the job must have been added with {@link addJob}). */
+  scriptJob(name: string, script: JobStartScript): void {
+    this.jobScripts.set(name, script);
+  }
+
   /** Makes the DELETE of `name` fail (synchronously with an ARM error, or asynchronously through the operation). */
   failDelete(name: string, failure: DeleteFailure): void {
     this.deleteFailures.set(name, failure);
@@ -285,8 +314,16 @@ export class FakeArmServer {
       at: Date.now(),
     };
     this.requests.push(record);
-    // drain the body (none of the operations we serve need it)
-    for await (const _chunk of req) void _chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text) {
+      try {
+        record.body = JSON.parse(text);
+      } catch {
+        record.body = text;
+      }
+    }
 
     const throttle = this.throttles.find((t) => t.times > 0 && t.match(record));
     if (throttle) {
@@ -367,8 +404,47 @@ export class FakeArmServer {
       if (method === 'DELETE') return this.startDelete(res, 'jobs', name, Boolean(job));
     }
     if (!job) return this.json(res, 404, notFound('jobs', name, this.resourceGroup));
-    if (parts[1]?.toLowerCase() === 'executions' && method === 'GET') return this.page(res, url, this.executions.get(name) ?? []);
+    const action = parts[1]?.toLowerCase();
+    if (action === 'start' && parts.length === 2 && method === 'POST') return this.startJob(res, name, job);
+    if (action === 'executions' && parts.length === 2 && method === 'GET') return this.page(res, url, this.executions.get(name) ?? []);
+    if (action === 'executions' && parts.length === 3 && method === 'GET') return this.serveExecution(res, name, parts[2]!);
     return this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+  }
+
+  /** POST start: a new execution (listed under the job), answered 200 `{ name, id }` or 202 + Location. */
+  private startJob(res: ServerResponse, job: string, resource: ArmResource): void {
+    const script = this.jobScripts.get(job);
+    if (!script) return this.json(res, 400, armError('FakeNotScripted', `call scriptJob('${job}', …) before starting it`));
+    if (script.startError) return this.json(res, script.startError.status, armError(script.startError.code, script.startError.message));
+    const nth = (this.executions.get(job) ?? []).filter((e) => this.started.has(e.name)).length;
+    const name = `${job}-exec${++this.startCount}`;
+    const statuses = script.executionStatuses?.[nth] ?? script.statuses;
+    this.started.set(name, { statuses, polls: 0 });
+    const id = `${resource.id}/executions/${name}`;
+    const execution: ArmResource = { id, name, type: 'Microsoft.App/jobs/executions', properties: { status: statuses[0], startTime: new Date().toISOString() } };
+    this.executions.set(job, [...(this.executions.get(job) ?? []), execution]);
+    const result = { name, id };
+    if (!script.asyncStart) return this.json(res, 200, result);
+    const opId = `op-${this.nextOperation++}`;
+    this.operations.set(opId, { id: opId, kind: 'jobStart', name: job, pollsLeft: 0, result });
+    const base = `${this.baseUrl}/subscriptions/${this.subscriptionId}/providers/Microsoft.App/locations/${this.location}`;
+    res.setHeader('Location', `${base}/containerappOperationResults/${opId}?api-version=2025-07-01`);
+    res.setHeader('Retry-After', '0');
+    res.statusCode = 202;
+    res.end();
+  }
+
+  /** GET one execution: the next status of its script (the last one repeats), with an end time once finished. */
+  private serveExecution(res: ServerResponse, job: string, name: string): void {
+    const listed = (this.executions.get(job) ?? []).find((e) => e.name === name);
+    if (!listed) return this.json(res, 404, notFound('jobs/executions', name, this.resourceGroup));
+    const run = this.started.get(name);
+    if (!run) return this.json(res, 200, listed);
+    const status = run.statuses[Math.min(run.polls, run.statuses.length - 1)]!;
+    run.polls += 1;
+    const done = ['Succeeded', 'Failed', 'Stopped', 'Degraded'].includes(status);
+    listed.properties = { ...listed.properties, status, ...(done ? { endTime: new Date().toISOString() } : {}) };
+    return this.json(res, 200, listed);
   }
 
   /** DELETE: 204 when already gone, an injected error, or 202 with Location + Azure-AsyncOperation. */
@@ -403,6 +479,9 @@ export class FakeArmServer {
     }
     if (op.failure) {
       return this.json(res, 200, { id, name: id, status: 'Failed', error: { code: 'ContainerAppOperationError', message: op.failure } });
+    }
+    if (op.kind === 'jobStart') {
+      return which === 'containerappoperationresults' ? this.json(res, 200, op.result) : this.json(res, 200, { id, name: id, status: 'Succeeded' });
     }
     if (op.kind === 'containerApps' && this.apps.delete(op.name)) {
       this.revisions.delete(op.name);

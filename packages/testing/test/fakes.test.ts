@@ -26,6 +26,52 @@ describe('FakeArmServer (Microsoft.App)', () => {
   });
 });
 
+describe('FakeArmServer job starts', () => {
+  it('starts an execution (body recorded), lists it, and walks its status script on successive GETs', async () => {
+    const arm = await FakeArmServer.start();
+    try {
+      arm.addJob('cvat-init');
+      arm.scriptJob('cvat-init', { statuses: ['Running', 'Succeeded'] });
+      const base = `${arm.url}${arm.groupId}/providers/Microsoft.App/jobs/cvat-init`;
+      const template = { containers: [{ name: 'cvat-init', command: ['python3', 'manage.py', 'migrate'] }] };
+      const start = await fetch(`${base}/start?api-version=2025-07-01`, { method: 'POST', body: JSON.stringify(template), headers: { 'content-type': 'application/json' } });
+      expect(start.status).toBe(200);
+      const started = (await start.json()) as { name: string; id: string };
+      expect(started).toEqual({ name: 'cvat-init-exec1', id: `${arm.groupId}/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1` });
+      expect(arm.requestsTo('POST', '/start')[0]!.body).toEqual(template);
+      const status = async () => ((await (await fetch(`${base}/executions/${started.name}?api-version=2025-07-01`)).json()) as { properties: { status: string; endTime?: string } }).properties;
+      expect((await status()).status).toBe('Running');
+      const done = await status();
+      expect(done.status).toBe('Succeeded');
+      expect(done.endTime).toBeDefined();
+      expect((await status()).status).toBe('Succeeded');
+      const list = (await (await fetch(`${base}/executions?api-version=2025-07-01`)).json()) as { value: { name: string }[] };
+      expect(list.value.map((e) => e.name)).toEqual(['cvat-init-exec1']);
+    } finally {
+      await arm.close();
+    }
+  });
+
+  it('answers a long-running start with 202 + Location whose result is the execution, and injects start errors', async () => {
+    const arm = await FakeArmServer.start();
+    try {
+      arm.addJob('cvat-init');
+      arm.scriptJob('cvat-init', { statuses: ['Succeeded'], asyncStart: true });
+      const base = `${arm.url}${arm.groupId}/providers/Microsoft.App/jobs/cvat-init`;
+      const start = await fetch(`${base}/start?api-version=2025-07-01`, { method: 'POST' });
+      expect(start.status).toBe(202);
+      const result = (await (await fetch(start.headers.get('location')!)).json()) as { name: string };
+      expect(result.name).toBe('cvat-init-exec1');
+      arm.scriptJob('cvat-init', { statuses: ['Succeeded'], startError: { status: 409, code: 'Conflict', message: 'busy' } });
+      const refused = await fetch(`${base}/start?api-version=2025-07-01`, { method: 'POST' });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('Conflict');
+    } finally {
+      await arm.close();
+    }
+  });
+});
+
 describe('fake ARM storage', () => {
   it('answers 429 with Retry-After when throttled, then the account with its networkAcls; 404 ResourceNotFound otherwise', async () => {
     const arm = await startFakeArmStorageServer();
