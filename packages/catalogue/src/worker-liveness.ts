@@ -32,9 +32,17 @@ export const WORKER_LIVENESS = {
 
 let scriptText: string | undefined;
 
-/** The Python source of the liveness script (read once from the catalogue package). */
+/**
+ * The Python source of the liveness script as the container runs it: the file in the catalogue
+ * package without its comment-only and blank lines (they would only enlarge every worker's
+ * template; the script has no multi-line strings, so no code changes).
+ */
 export function workerLivenessScript(): string {
-  scriptText ??= readFileSync(configFileSourcePath(WORKER_LIVENESS.source), 'utf8');
+  scriptText ??= readFileSync(configFileSourcePath(WORKER_LIVENESS.source), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+    .join('\n')
+    .concat('\n');
   return scriptText;
 }
 
