@@ -11,6 +11,7 @@ import {
   detectAzureCredential,
   readAzureAuthSettings,
   readAzureCliProfile,
+  requireOnPath,
   resolveSubscriptionId,
   terraformAuthEnv,
   type AzureCliProfile,
@@ -90,6 +91,22 @@ describe('detectAzureCredential (no network)', () => {
     expect(!out.ok && out.problems).toEqual([expect.stringMatching(/^az CLI is not logged in .* run `az login`$/)]);
     expect(detectAzureCredential({ PATH: '', ARM_USE_CLI: 'false' }, LOGGED_OUT)).toMatchObject({ ok: false, problems: ['ARM_USE_CLI=false, so Azure CLI credentials are not used'] });
     expect(credentialsMissingMessage(['no `az` CLI on PATH'])).toMatch(/^no Azure credentials found; nothing was changed\.\n  - no `az` CLI on PATH\nProvide one of/);
+  });
+});
+
+describe('requireOnPath', () => {
+  it('finds a tool on PATH or by path, else UNAVAILABLE naming it, why and how to get it', () => {
+    const dir = tempDir();
+    try {
+      const bin = dir.write('bin/terraform', '#!/bin/sh\n');
+      expect(requireOnPath('terraform', { PATH: join(dir.dir, 'bin') }, { purpose: 'to plan', install: 'install it' })).toBe(bin);
+      expect(requireOnPath(bin, {}, { purpose: 'to plan', install: 'install it' })).toBe(bin);
+      const e = thrownBy(() => requireOnPath('tofu', { PATH: join(dir.dir, 'bin') }, { purpose: 'to plan and apply the stacks', install: 'Install OpenTofu or pass --binary' }), CliError);
+      expect(e.exit).toBe(EXIT.UNAVAILABLE);
+      expect(e.message).toBe("'tofu' was not found on PATH; it is needed to plan and apply the stacks. Install OpenTofu or pass --binary. Nothing was changed.");
+    } finally {
+      dir.cleanup();
+    }
   });
 });
 

@@ -143,6 +143,24 @@ export function findOnPath(name: string, env: Env): string | undefined {
   return undefined;
 }
 
+/** Options of {@link requireOnPath}. */
+export interface RequireOnPathOptions {
+  /** What the tool is needed for, e.g. `to plan and apply the stacks`. */
+  readonly purpose: string;
+  /** How to get it, e.g. `install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) or pass --binary`. */
+  readonly install: string;
+}
+
+/** {@link findOnPath}, or {@link CliError} UNAVAILABLE (exit 7) naming the tool, why it is needed and how to get it. */
+export function requireOnPath(name: string, env: Env, options: RequireOnPathOptions): string {
+  const found = name.includes('/') ? (existsSync(name) ? name : undefined) : findOnPath(name, env);
+  if (!found) {
+    const where = name.includes('/') ? '' : ' on PATH';
+    throw new CliError(EXIT.UNAVAILABLE, `'${name}' was not found${where}; it is needed ${options.purpose}. ${options.install}. Nothing was changed.`);
+  }
+  return found;
+}
+
 /** Result of {@link detectAzureCredential}: a credential, or the reasons none is usable. */
 export type CredentialCheck =
   | { readonly ok: true; readonly credential: DetectedCredential; readonly warnings: readonly string[] }
