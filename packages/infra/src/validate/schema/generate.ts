@@ -156,8 +156,13 @@ export function renderGeneratedModule(schemas: Record<string, TypeSchema>): stri
     '/** Structural schema of every covered type, keyed by type (`data.<type>` for data sources). */',
     'export const GENERATED_SCHEMAS: Readonly<Record<string, TypeSchema>> = {',
   ];
-  for (const [key, schema] of Object.entries(schemas)) lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(schema)},`);
-  lines.push('};', '');
+  // Pretty-printed (one argument per line) so a change of the bindings shows as a readable diff.
+  const body = JSON.stringify(schemas, null, 2)
+    .replace(/\{\n\s+"required": (true|false),\n\s+"type": "(\w+)"\n\s+\}/g, '{ "required": $1, "type": "$2" }')
+    .split('\n')
+    .slice(1);
+  lines.pop();
+  lines.push(`export const GENERATED_SCHEMAS: Readonly<Record<string, TypeSchema>> = {`, ...body.slice(0, -1), '};', '');
   return lines.join('\n');
 }
 
