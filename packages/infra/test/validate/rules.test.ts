@@ -165,6 +165,8 @@ const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json)
   'azurerm_container_app:traffic-weight-target': { where: (b) => b.ingress, mutate: (b) => (b.ingress.traffic_weight[0].latest_revision = false), path: 'ingress.traffic_weight[0].latest_revision' },
   'azurerm_container_app:secret-key-vault-identity': { where: (b) => b.secret?.length, mutate: (b) => delete b.secret[0].identity, path: 'secret[0].identity' },
   'azurerm_container_app:identity-ids-need-user-assigned': { mutate: (b) => (b.identity.type = 'SystemAssigned'), path: 'identity.type' },
+  'azurerm_container_app:registry-credentials': { mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io', username: 'pull' }]), path: 'registry[0].password_secret_name' },
+  'azurerm_container_app_job:registry-credentials': { mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io' }]), path: 'registry[0]' },
   'azurerm_container_app_job:identity-ids-need-user-assigned': { mutate: (b) => (b.identity.type = 'SystemAssigned'), path: 'identity.type' },
   'azurerm_container_app_environment:logs-destination-workspace': { mutate: (b) => (b.logs_destination = 'azure-monitor'), path: 'log_analytics_workspace_id' },
   'azurerm_container_app_environment:internal-lb-not-public': { mutate: (b) => (b.public_network_access = 'Enabled'), path: 'public_network_access' },

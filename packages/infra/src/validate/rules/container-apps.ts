@@ -101,6 +101,25 @@ function secretPairs(type: string, source: ReturnType<typeof azurerm>): Constrai
   });
 }
 
+/** Registry credentials: ValidateContainerAppRegistry, called by ExpandContainerAppRegistries in Create before the create request. */
+function registryCredentials(type: string): ConstraintRule[] {
+  return [
+    attr(type, 'registry.server', notEmpty, h('ContainerAppRegistrySchema')),
+    resourceRule(type, 'registry-credentials', 'A registry uses an identity or username + password_secret_name, not both, and not one of the pair alone.', h('ValidateContainerAppRegistry'), (body) => {
+      const v = violations();
+      asBlocks(body.registry).forEach((r, i) => {
+        const id = isSet(r.identity);
+        const user = isSet(r.username);
+        const pwd = isSet(r.password_secret_name);
+        if (id && (user || pwd)) v.add(`registry[${i}].identity`, r.identity, 'not together with username/password_secret_name (mutually exclusive)');
+        else if (!id && !user && !pwd) v.add(`registry[${i}]`, r.server, 'identity, or username and password_secret_name');
+        else if (user !== pwd) v.add(`registry[${i}].${user ? 'password_secret_name' : 'username'}`, undefined, 'both username and password_secret_name');
+      });
+      return v.list;
+    }),
+  ];
+}
+
 /** identity_ids only with a UserAssigned type: identity.ExpandSystemAndUserAssignedMapFromModel, called in Create before the create request. */
 function identityIds(type: string): ConstraintRule {
   return resourceRule(
@@ -172,6 +191,7 @@ export const CONTAINER_APP_RULES: readonly ConstraintRule[] = [
   }),
   secretPairs(A, azurerm(APP, 'ContainerAppResource.CustomizeDiff')),
   identityIds(A),
+  ...registryCredentials(A),
 ];
 
 /** Container App Job rules. */
@@ -190,6 +210,7 @@ export const CONTAINER_APP_JOB_RULES: readonly ConstraintRule[] = [
   presence('exactlyOneOf', J, '', ['event_trigger_config', 'manual_trigger_config', 'schedule_trigger_config'], azurerm(JOB, 'ContainerAppJobResource.Arguments')),
   ...containerRules(J),
   identityIds(J),
+  ...registryCredentials(J),
 ];
 
 /** Container Apps environment rules. */
