@@ -86,18 +86,33 @@ export function parseValidateArgs(argv: readonly string[]): ValidateOptions | { 
   return { outdirs, envs, json, terraform };
 }
 
-/** Checks one synthesized output directory. */
-function checkOutdir(label: string, outdir: string, terraform: boolean): ValidateTarget {
+/**
+ * Checks one synthesized output directory. `tfEnv` carries a plugin cache shared by every stack and
+ * output of the run (unless the user set TF_PLUGIN_CACHE_DIR), so the providers download once.
+ */
+function checkOutdir(label: string, outdir: string, tfEnv: NodeJS.ProcessEnv | undefined): ValidateTarget {
   const app = loadSynthesizedApp(outdir);
   const report = runValidate(app, { outdir });
-  return { label, report, terraform: terraform ? runTerraformValidate(outdir, app.stacks.map((s) => s.name)) : undefined };
+  return { label, report, terraform: tfEnv ? runTerraformValidate(outdir, app.stacks.map((s) => s.name), { env: tfEnv }) : undefined };
 }
 
 /** Runs the command; returns the exit code. */
 export function runValidateCommand(options: ValidateOptions, io: { stdout: (t: string) => void; stderr: (t: string) => void }): number {
   const targets: ValidateTarget[] = [];
+  const pluginCache = options.terraform && !process.env.TF_PLUGIN_CACHE_DIR ? mkdtempSync(join(tmpdir(), 'cvat-validate-plugins-')) : undefined;
+  const tfEnv = options.terraform
+    ? { ...process.env, ...(pluginCache ? { TF_PLUGIN_CACHE_DIR: pluginCache, TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' } : {}) }
+    : undefined;
   try {
-    for (const outdir of options.outdirs) targets.push(checkOutdir(outdir, outdir, options.terraform));
+    return runTargets(options, io, targets, tfEnv);
+  } finally {
+    if (pluginCache) rmSync(pluginCache, { recursive: true, force: true });
+  }
+}
+
+function runTargets(options: ValidateOptions, io: { stdout: (t: string) => void; stderr: (t: string) => void }, targets: ValidateTarget[], tfEnv: NodeJS.ProcessEnv | undefined): number {
+  try {
+    for (const outdir of options.outdirs) targets.push(checkOutdir(outdir, outdir, tfEnv));
   } catch (e) {
     io.stderr((e as Error).message);
     return VALIDATE_EXIT.INPUT;
@@ -111,7 +126,7 @@ export function runValidateCommand(options: ValidateOptions, io: { stdout: (t: s
         io.stderr(`environment '${env}' did not synthesize (exit ${synth.code})`);
         return VALIDATE_EXIT.INPUT;
       }
-      targets.push(checkOutdir(`environment ${env}`, outdir, options.terraform));
+      targets.push(checkOutdir(`environment ${env}`, outdir, tfEnv));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
