@@ -543,11 +543,13 @@ export function opaReachable(c: Catalogue): RuleIssue[] {
   // cvat-ai/cvat@v2.73.0 helm-chart/values.yaml probes OPA on /health?bundles: ready only with CVAT's policy bundle.
   const ready = opa.probes.readiness;
   if (!ready || ready.type !== 'http' || ready.path !== '/health?bundles') {
-    out.push(err('opaReachable', cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)'));
+    const text = 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)';
+    out.push(err('opaReachable', cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, text));
   }
   const live = opa.probes.liveness;
   if (live?.path?.includes('bundles')) {
-    out.push(err('opaReachable', cpath(opa, 'probes.liveness.path'), live.path, 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting'));
+    const text = 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting';
+    out.push(err('opaReachable', cpath(opa, 'probes.liveness.path'), live.path, text));
   }
   for (const x of enabled(c).filter(isCvatBackend)) {
     const found = findEnv(x, 'CVAT_OPA_URL');
@@ -597,21 +599,26 @@ export function workerLivenessWired(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
   for (const x of enabled(c).filter((y) => y.role === 'worker' && isCvatBackend(y))) {
     const cmd = x.command ?? [];
-    const wrapped = cmd[0] === 'python3' && cmd[1] === '-c' && cmd[2] === workerLivenessScript() && cmd.at(-2) === '--' && cmd.at(-1) === WORKER_LIVENESS.entrypoint;
+    const wrapped =
+      cmd[0] === 'python3' && cmd[1] === '-c' && cmd[2] === workerLivenessScript() && cmd.at(-2) === '--' && cmd.at(-1) === WORKER_LIVENESS.entrypoint;
     const portAt = cmd.indexOf('--port');
     const port = portAt === -1 ? WORKER_LIVENESS.port : Number(cmd[portAt + 1]);
     if (!wrapped) {
       const shown = cmd.map((a) => (a.length > 40 ? `${a.slice(0, 37)}...` : a)).join(' ') || '(image entrypoint)';
-      out.push(err('workerLivenessWired', cpath(x, 'command'), shown, `must be workerLivenessCommand() (python3 -c <worker_liveness.py> --port <port> -- ${WORKER_LIVENESS.entrypoint}) so the liveness endpoint runs next to the worker`));
+      const want = `python3 -c <worker_liveness.py> --port <port> -- ${WORKER_LIVENESS.entrypoint}`;
+      out.push(err('workerLivenessWired', cpath(x, 'command'), shown, `must be workerLivenessCommand() (${want}) so the liveness endpoint runs next to the worker`));
     }
     for (const kind of ['startup', 'liveness'] as const) {
       const p = x.probes[kind];
+      const at = cpath(x, `probes.${kind}`);
+      const probe = `an http probe of ${WORKER_LIVENESS.path} on port ${port}`;
+      const limit = WORKER_LIVENESS.checkTimeoutSeconds;
       if (!p) {
-        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}`), undefined, `must be set: an http probe of ${WORKER_LIVENESS.path} on port ${port} (ACA has no exec probes)`));
+        out.push(err('workerLivenessWired', at, undefined, `must be set: ${probe} (ACA has no exec probes)`));
       } else if (p.type !== 'http' || p.path !== WORKER_LIVENESS.path || p.port !== port) {
-        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}`), `${p.type} ${p.port} ${p.path ?? ''}`.trim(), `must be an http probe of ${WORKER_LIVENESS.path} on port ${port} (the endpoint's --port)`));
-      } else if (p.timeoutSeconds <= WORKER_LIVENESS.checkTimeoutSeconds) {
-        out.push(err('workerLivenessWired', cpath(x, `probes.${kind}.timeoutSeconds`), p.timeoutSeconds, `must be more than ${WORKER_LIVENESS.checkTimeoutSeconds} (the endpoint's own limit for one workerprobe run)`));
+        out.push(err('workerLivenessWired', at, `${p.type} ${p.port} ${p.path ?? ''}`.trim(), `must be ${probe} (the endpoint's --port)`));
+      } else if (p.timeoutSeconds <= limit) {
+        out.push(err('workerLivenessWired', `${at}.timeoutSeconds`, p.timeoutSeconds, `must be more than ${limit} (the endpoint's own limit for one workerprobe run)`));
       }
     }
   }
@@ -638,27 +645,22 @@ export function probeRanges(c: Catalogue): RuleIssue[] {
       if (!p) continue;
       const at = (f: string) => cpath(x, `probes.${kind}.${f}`);
       if (p.failureThreshold < L.probeFailureThresholdMin || p.failureThreshold > maxFailures[kind]) {
-        out.push(
-          err(
-            'probeRanges',
-            at('failureThreshold'),
-            p.failureThreshold,
-            `must be between ${L.probeFailureThresholdMin} and ${maxFailures[kind]} for a ${kind} probe (${provider}); lengthen periodSeconds for a longer window`,
-          ),
-        );
+        const range = `between ${L.probeFailureThresholdMin} and ${maxFailures[kind]} for a ${kind} probe (${provider})`;
+        out.push(err('probeRanges', at('failureThreshold'), p.failureThreshold, `must be ${range}; lengthen periodSeconds for a longer window`));
       }
-      if (p.initialDelaySeconds < L.probeInitialDelaySecondsMin || p.initialDelaySeconds > L.probeInitialDelaySecondsMax) {
-        out.push(err('probeRanges', at('initialDelaySeconds'), p.initialDelaySeconds, `must be between ${L.probeInitialDelaySecondsMin} and ${L.probeInitialDelaySecondsMax} (${provider})`));
-      }
-      if (p.periodSeconds < L.probePeriodSecondsMin || p.periodSeconds > L.probePeriodSecondsMax) {
-        out.push(err('probeRanges', at('periodSeconds'), p.periodSeconds, `must be between ${L.probePeriodSecondsMin} and ${L.probePeriodSecondsMax} (${provider})`));
-      }
-      if (p.timeoutSeconds < L.probeTimeoutSecondsMin || p.timeoutSeconds > L.probeTimeoutSecondsMax) {
-        out.push(err('probeRanges', at('timeoutSeconds'), p.timeoutSeconds, `must be between ${L.probeTimeoutSecondsMin} and ${L.probeTimeoutSecondsMax} (${provider})`));
+      const ranges: [string, number, number, number][] = [
+        ['initialDelaySeconds', p.initialDelaySeconds, L.probeInitialDelaySecondsMin, L.probeInitialDelaySecondsMax],
+        ['periodSeconds', p.periodSeconds, L.probePeriodSecondsMin, L.probePeriodSecondsMax],
+        ['timeoutSeconds', p.timeoutSeconds, L.probeTimeoutSecondsMin, L.probeTimeoutSecondsMax],
+      ];
+      for (const [field, value, min, max] of ranges) {
+        if (value < min || value > max) out.push(err('probeRanges', at(field), value, `must be between ${min} and ${max} (${provider})`));
       }
       (p.headers ?? []).forEach((h, i) => {
         // azurerm checks `StringIsNotEmpty`; a blank name is not an HTTP header either.
-        if (h.name.trim() === '') out.push(err('probeRanges', at(`headers[${i}].name`), h.name, 'must not be empty or blank (azurerm requires a header name)'));
+        if (h.name.trim() === '') {
+          out.push(err('probeRanges', at(`headers[${i}].name`), h.name, 'must not be empty or blank (azurerm requires a header name)'));
+        }
       });
     }
   }
@@ -832,7 +834,8 @@ export function numProxiesMatchesEdge(c: Catalogue): RuleIssue[] {
   const want = String(cvatNumProxies(edge, server?.ingress?.transport));
   const http = server?.ingress?.transport === 'http';
   const counted = [edge ? 'the edge VM' : '', http ? 'the HTTP ingress' : ''].filter(Boolean);
-  const why = `${counted.length ? `${counted.join(' and ')} in front of the server` : 'no proxy in front of the server'}; the entrypoint adds the image's own nginx`;
+  const front = counted.length ? `${counted.join(' and ')} in front of the server` : 'no proxy in front of the server';
+  const why = `${front}; the entrypoint adds the image's own nginx`;
   for (const x of on.filter(isCvatBackend)) {
     const found = findEnv(x, 'CVAT_NUM_PROXIES');
     if (!found) {
@@ -965,7 +968,10 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(postgresSettingsComplete, 'Backends set CVAT_POSTGRES_* with the password from a secret.'),
   namedRule(secretsNotPlaintext, 'Sensitive variables come from secrets.'),
   namedRule(edgeDerivedHosts, 'ALLOWED_HOSTS, CVAT_HOST and CVAT_BASE_URL derive from the edge hostname.'),
-  namedRule(numProxiesMatchesEdge, 'CVAT_NUM_PROXIES counts the proxies in front of the server container (edge VM, HTTP ingress); the entrypoint adds the image nginx.'),
+  namedRule(
+    numProxiesMatchesEdge,
+    'CVAT_NUM_PROXIES counts the proxies in front of the server container (edge VM, HTTP ingress); the entrypoint adds the image nginx.',
+  ),
   namedRule(analyticsConsistent, 'CVAT_ANALYTICS matches whether ClickHouse is enabled.'),
   namedRule(pinnedImageTags, 'Image tags are pinned.'),
   namedRule(cvatImagesShareVersion, 'CVAT images use cvatVersion.'),

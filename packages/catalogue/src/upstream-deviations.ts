@@ -35,7 +35,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_db',
     ours: 'platform:postgres.host',
     reason: 'cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private endpoint\'s private DNS zone, never an IP).',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DATABASES: CVAT_POSTGRES_HOST, default cvat_db); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_POSTGRES_HOST for an external database)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DATABASES: CVAT_POSTGRES_HOST, default cvat_db)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_POSTGRES_HOST for an external database)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -44,7 +47,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:postgres.port',
     reason: 'Explicit, so wait_for_deps.sh and settings do not rely on defaults meant for cvat_db.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PORT, default 5432); cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (wait_for_db)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PORT, default 5432)',
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (wait_for_db)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -53,7 +59,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:postgres.user',
     reason: 'Upstream relies on the default user root with trust authentication; the managed server has a named administrator login.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_USER, default root); cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_db POSTGRES_HOST_AUTH_METHOD: trust)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_USER, default root)',
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_db POSTGRES_HOST_AUTH_METHOD: trust)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -71,7 +80,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:postgres-admin-password',
     reason: 'Upstream uses trust authentication; the managed server requires a password, generated into Key Vault and referenced as an ACA secret.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PASSWORD or CVAT_POSTGRES_PASSWORD_FILE, not both); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PASSWORD or CVAT_POSTGRES_PASSWORD_FILE, not both)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv)',
+    ].join('; '),
   },
   // --- backend: Redis and kvrocks ------------------------------------------------------------
   {
@@ -81,7 +93,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_redis_inmem',
     ours: 'cvat-redis-inmem',
     reason: 'ACA app names (which are the in-environment host names) cannot contain underscores.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_HOST); https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_HOST)',
+      'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -90,7 +105,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_redis_ondisk',
     ours: 'cvat-redis-ondisk',
     reason: 'ACA app names cannot contain underscores.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_HOST); https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_HOST)',
+      'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp',
+    ].join('; '),
   },
   {
     components: BACKENDS.filter((x) => x !== 'cvat-worker-utils'),
@@ -99,7 +117,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:redis-inmem-password',
     reason: 'The in-memory Redis requires a password (every app in the environment can reach it); generated into Key Vault.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_PASSWORD, default empty); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets it)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_INMEM_PASSWORD, default empty)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets it)',
+    ].join('; '),
   },
   {
     components: ['cvat-worker-utils'],
@@ -108,7 +129,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:redis-inmem-password',
     reason: 'Upstream defines it empty only because the rqscheduler supervisor config needs it defined; here Redis has a real password.',
-    evidence: 'cvat-ai/cvat@v2.73.0 supervisord/reusable/rqscheduler.conf (--password "%(ENV_CVAT_REDIS_INMEM_PASSWORD)s"); cvat-ai/cvat@v2.73.0 backend_entrypoint.d/cvat.conf (cleaning includes rqscheduler)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 supervisord/reusable/rqscheduler.conf (--password "%(ENV_CVAT_REDIS_INMEM_PASSWORD)s")',
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.d/cvat.conf (cleaning includes rqscheduler)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -117,7 +141,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:kvrocks-password',
     reason: 'Kvrocks runs with --requirepass (as in the Helm chart); generated into Key Vault.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_PASSWORD); cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--requirepass)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_REDIS_ONDISK_PASSWORD)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--requirepass)',
+    ].join('; '),
   },
   // --- backend: other ------------------------------------------------------------------------
   {
@@ -145,7 +172,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'http://opa:8181',
     reason: 'Explicit OPA address (v2.73 reads CVAT_OPA_URL); the app is still named opa with TCP 8181 so the default would work too.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (IAM_OPA_URL = CVAT_OPA_URL, default http://opa:8181); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_OPA_URL)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (IAM_OPA_URL = CVAT_OPA_URL, default http://opa:8181)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_OPA_URL)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -163,7 +193,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.host',
     reason: 'Upstream sets CVAT_HOST only on Traefik; here it is derived from the edge hostname for every backend so absolute links use the public host.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_HOST, default localhost); cvat-ai/cvat@v2.73.0 docker-compose.yml (CVAT_HOST only on traefik)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_HOST, default localhost)',
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (CVAT_HOST only on traefik)',
+    ].join('; '),
   },
   {
     components: WORKERS,
@@ -181,7 +214,12 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: workerLivenessCommand().join(' '),
     reason:
       'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream\'s args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream\'s Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).',
-    evidence: 'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]); cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe); cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py; https://learn.microsoft.com/azure/container-apps/health-probes',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"])',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe)',
+      'cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py',
+      'https://learn.microsoft.com/azure/container-apps/health-probes',
+    ].join('; '),
   },
   {
     components: ['cvat-server', 'cvat-init'],
@@ -190,7 +228,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'platform:edge.baseUrl',
     reason: 'Compose takes it from the caller\'s shell (unset → http://localhost:8080); here it is https://<edge host>.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_BASE_URL, default http://<CVAT_HOST>:8080); cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server CVAT_BASE_URL: empty)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_BASE_URL, default http://<CVAT_HOST>:8080)',
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server CVAT_BASE_URL: empty)',
+    ].join('; '),
   },
   {
     components: BACKENDS,
@@ -200,7 +241,11 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: 'platform:edge.numProxies',
     reason:
       'Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image\'s own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).',
-    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (account_for_internal_proxy); cvat-ai/cvat@v2.73.0 cvat/settings/base.py (REST_FRAMEWORK NUM_PROXIES); cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.numProxies: 1)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (account_for_internal_proxy)',
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (REST_FRAMEWORK NUM_PROXIES)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.numProxies: 1)',
+    ].join('; '),
   },
   {
     components: ['cvat-server', 'cvat-init'],
@@ -218,7 +263,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'user',
     ours: 'secret:clickhouse-password',
     reason: 'Upstream\'s public default password is replaced by a generated secret.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CLICKHOUSE PASSWORD, default user); cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py (CLICKHOUSE_PASSWORD)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CLICKHOUSE PASSWORD, default user)',
+      'cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py (CLICKHOUSE_PASSWORD)',
+    ].join('; '),
   },
   // --- server and init job: `init run server nginx` split ------------------------------------
   {
@@ -235,7 +283,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'init run server nginx',
     ours: 'init',
     reason: 'The job runs only `init` (migrate, migrateredis, syncperiodicjobs, ClickHouse schema) once per image change.',
-    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_init: migrate, migrateredis, syncperiodicjobs, ClickHouse init.py when CVAT_ANALYTICS=1); cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_backend/initializer/job.yml (args ["init"])',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_init: migrate, migrateredis, syncperiodicjobs, ClickHouse init.py when CVAT_ANALYTICS=1)',
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_backend/initializer/job.yml (args ["init"])',
+    ].join('; '),
   },
   {
     components: ['cvat-server'],
@@ -244,7 +295,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '*',
     ours: 'platform:edge.allowedHosts',
     reason: 'Restricted to the public host plus cvat-server (the host OPA and the probes use) instead of any host.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (ALLOWED_HOSTS split on ","); cvat-ai/cvat@v2.73.0 cvat/apps/health/backends.py (OPA health check)',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (ALLOWED_HOSTS split on ",")',
+      'cvat-ai/cvat@v2.73.0 cvat/apps/health/backends.py (OPA health check)',
+    ].join('; '),
   },
   {
     components: ['cvat-init'],
@@ -331,7 +385,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: REDIS_ARGS,
     reason:
       'Same persistence flags plus --requirepass from the secret. ACA passes args without variable expansion, so a shell expands $REDIS_PASSWORD and execs the image entrypoint (which drops to the redis user).',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_inmem command); https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_inmem command)',
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
+    ].join('; '),
   },
   {
     components: ['cvat-redis-inmem'],
@@ -358,7 +415,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: KVROCKS_COMMAND,
     reason:
       'The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image\'s kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream\'s --compact-cron kept.',
-    evidence: 'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--compact-cron and --requirepass); https://github.com/cvat-ai/cvat/issues/9716',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--compact-cron and --requirepass)',
+      'https://github.com/cvat-ai/cvat/issues/9716',
+    ].join('; '),
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -366,7 +426,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/var/lib/kvrocks',
     ours: '/var/lib/kvrocks/data',
     reason: 'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage because RocksDB fails on SMB (locks, hard links).',
-    evidence: 'https://github.com/cvat-ai/cvat/issues/9716; https://learn.microsoft.com/troubleshoot/azure/azure-storage/files/files-troubleshoot-linux-smb',
+    evidence: [
+      'https://github.com/cvat-ai/cvat/issues/9716',
+      'https://learn.microsoft.com/troubleshoot/azure/azure-storage/files/files-troubleshoot-linux-smb',
+    ].join('; '),
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -374,7 +437,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'true',
     ours: '',
     reason: 'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs (TCP probes instead), so nothing spawns children.',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk init: true and its comment); https://learn.microsoft.com/azure/container-apps/health-probes',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk init: true and its comment)',
+      'https://learn.microsoft.com/azure/container-apps/health-probes',
+    ].join('; '),
   },
   {
     components: ['cvat-redis-ondisk'],
@@ -392,7 +458,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/etc/vector/vector.toml, /vector-data-dir',
     ours: '/etc/vector, /vector-data-dir',
     reason: 'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector volumes); https://learn.microsoft.com/azure/container-apps/storage-mounts',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector volumes)',
+      'https://learn.microsoft.com/azure/container-apps/storage-mounts',
+    ].join('; '),
   },
   {
     components: ['vector'],
@@ -400,7 +469,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '"1000:1000"',
     ours: '',
     reason: 'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount and write its ephemeral data dir.',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000); https://learn.microsoft.com/azure/container-apps/containers',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000)',
+      'https://learn.microsoft.com/azure/container-apps/containers',
+    ].join('; '),
   },
   // --- grafana -------------------------------------------------------------------------------
   {
@@ -408,7 +480,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'entrypoint',
     reason: 'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
     ours: '',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana entrypoint heredoc); cvat-ai/cvat@v2.73.0 components/analytics/grafana/dashboards/all_events.json',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana entrypoint heredoc)',
+      'cvat-ai/cvat@v2.73.0 components/analytics/grafana/dashboards/all_events.json',
+    ].join('; '),
   },
   {
     components: ['grafana'],
@@ -416,7 +491,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/var/lib/grafana/dashboards',
     ours: '/etc/grafana/provisioning, /var/lib/grafana/dashboards',
     reason: 'Provisioning files are mounted from the config share instead of being written at start-up; the dashboards come from the same share.',
-    evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana volumes); https://learn.microsoft.com/azure/container-apps/storage-mounts',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana volumes)',
+      'https://learn.microsoft.com/azure/container-apps/storage-mounts',
+    ].join('; '),
   },
   {
     components: ['grafana'],

@@ -52,7 +52,8 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
   let dir: string;
   let child: ChildProcess | undefined;
   let output: string;
-  const state = (queues: Record<string, number>, hangSeconds = 0) => writeFileSync(join(dir, 'state.json'), JSON.stringify({ queues, hang_seconds: hangSeconds }));
+  const state = (queues: Record<string, number>, hangSeconds = 0) =>
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ queues, hang_seconds: hangSeconds }));
   const probeCalls = () => readFileSync(join(dir, 'probe.log'), 'utf8').split('\n').filter(Boolean);
 
   beforeEach(() => {
@@ -80,8 +81,10 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     expect(command).toEqual(workerLivenessCommand());
     const [python, dashC, script] = command;
     const own = command.slice(3, command.indexOf('--')).map((a) => (a === String(WORKER_LIVENESS.port) ? String(port) : a));
-    const argv = [dashC!, script!, ...own, '--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, ...options, '--', 'python3', ENTRYPOINT_STAND_IN, ...x.args!];
-    child = spawn(python!, argv, { env: { ...process.env, NUMPROCS: numprocs, STAND_IN_STATE: join(dir, 'state.json'), STAND_IN_LOG: join(dir, 'probe.log') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const testOnly = ['--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, ...options];
+    const argv = [dashC!, script!, ...own, ...testOnly, '--', 'python3', ENTRYPOINT_STAND_IN, ...x.args!];
+    const env = { ...process.env, NUMPROCS: numprocs, STAND_IN_STATE: join(dir, 'state.json'), STAND_IN_LOG: join(dir, 'probe.log') };
+    child = spawn(python!, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     await reachable(port);
