@@ -365,6 +365,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       liveness: { type: 'http', port: 8181, path: '/health', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
       readiness: { type: 'http', port: 8181, path: '/health?bundles', ...READINESS },
     },
+    // Deployed after the server it pulls the bundle from (see the readiness probe above).
+    dependsOn: [N.server],
   },
   {
     name: N.init,
@@ -423,7 +425,10 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     // The startup probe allows 15 minutes for the init job's migrations and collectstatic.
     probes: probesOf(SERVER_PROBE, { periodSeconds: 30, timeoutSeconds: 10 }, SERVER_START),
     terminationGracePeriodSeconds: 60,
-    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.opa, N.clickhouse],
+    // Not on OPA (compose's depends_on cvat_opa is only "started"): OPA is ready only once it has
+    // pulled its bundle from this server, and ACA fails a revision whose probes never pass, so the
+    // server must exist first (OPA depends on it instead).
+    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.clickhouse],
   },
   ...WORKERS.map(backendWorker),
   {

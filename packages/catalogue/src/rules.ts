@@ -546,6 +546,17 @@ export function opaReachable(c: Catalogue): RuleIssue[] {
     const text = 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)';
     out.push(err('opaReachable', cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, text));
   }
+  // OPA's readiness waits for the bundle the server serves, and ACA fails the provisioning of a
+  // revision whose probes never pass ("Failed to provision revision ... Operation expired",
+  // https://github.com/hashicorp/terraform-provider-azurerm/issues/22432): the server must not wait
+  // for OPA, or the first deployment deadlocks.
+  for (const x of enabled(c).filter((y) => isCvatBackend(y) && y.role === 'service')) {
+    const i = x.dependsOn.indexOf(opa.name);
+    if (i !== -1) {
+      const text = `must not name ${opa.name}: OPA becomes ready only after pulling its bundle from ${x.name}, so ${x.name} has to be deployed first`;
+      out.push(err('opaReachable', cpath(x, `dependsOn[${i}]`), opa.name, text));
+    }
+  }
   const live = opa.probes.liveness;
   if (live?.path?.includes('bundles')) {
     const text = 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting';

@@ -154,6 +154,13 @@ const CASES: Case[] = [
   { name: 'OPA on another port', rule: 'opaReachable', path: 'components.opa.ingress', says: 'opa:8181', catalogue: () => changed((c) => (comp(c, 'opa').ingress!.exposedPort = 18181)) },
   { name: 'a backend without CVAT_OPA_URL', rule: 'opaReachable', path: `components.${I}.env`, catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_OPA_URL')) },
   { name: 'OPA ready on plain /health', rule: 'opaReachable', path: 'components.opa.probes.readiness', says: '/health?bundles', catalogue: () => changed((c) => (comp(c, 'opa').probes.readiness!.path = '/health')) },
+  {
+    name: 'the server depending on OPA',
+    rule: 'opaReachable',
+    path: 'components.cvat-server.dependsOn[4]',
+    says: 'deployed first',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').dependsOn.push('opa'), (comp(c, 'opa').dependsOn = []))),
+  },
   { name: 'OPA liveness waiting for bundles', rule: 'opaReachable', path: 'components.opa.probes.liveness.path', says: 'restarted', catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.path = '/health?bundles')) },
   { name: 'no OPA at all', rule: 'opaReachable', path: 'components', says: 'exactly one', catalogue: () => changed((c) => (c.components = c.components.filter((x) => x.name !== 'opa'))) },
   { name: 'a service without a readiness probe', rule: 'probesForLongRunning', path: 'components.cvat-server.probes.readiness', catalogue: () => changed((c) => delete comp(c, 'cvat-server').probes.readiness) },
