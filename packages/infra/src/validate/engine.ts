@@ -113,6 +113,24 @@ export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}):
         }
       }
     }
+    // Provider configuration blocks (`provider.<name>[i]`): the same checks, rules typed `provider.<name>`.
+    for (const [name, configs] of Object.entries(stack.json.provider ?? {})) {
+      const key = schemaKey('provider', name);
+      (Array.isArray(configs) ? configs : [configs]).forEach((config, i) => {
+        const body = (config ?? {}) as Record<string, unknown>;
+        const address = `${stack.name}:${key}[${i}]`;
+        checked++;
+        const schema = schemas[key];
+        if (!schema) {
+          findings.push({ rule: 'schema/no-schema', severity: 'error', stack: stack.name, address, path: '', value: name, allowed: 'a provider listed in src/validate/schema/covered.ts', source: 'src/validate/schema/covered.ts' });
+          return;
+        }
+        const schemaSource = `provider schema of ${schema.provider} (${schema.module})`;
+        for (const issue of checkStructure(schema, body)) findings.push({ ...issue, severity: 'error', stack: stack.name, address, source: schemaSource });
+        const context: ResourceContext = { stack: stack.json, stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined };
+        for (const rule of rules) if (rule.type === key) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
+      });
+    }
   }
   return { rules, checked, findings };
 }

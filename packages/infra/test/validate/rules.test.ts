@@ -69,7 +69,12 @@ describe('infra:validate baseline', () => {
 
   it('every type the stacks write has a schema, and every rule targets a type the stacks write', () => {
     const written = new Set<string>();
-    for (const env of ENVIRONMENTS) for (const st of synthesized[env].model.stacks) for (const t of Object.keys(st.json.resource ?? {})) written.add(t);
+    for (const env of ENVIRONMENTS) {
+      for (const st of synthesized[env].model.stacks) {
+        for (const t of Object.keys(st.json.resource ?? {})) written.add(t);
+        for (const t of Object.keys(st.json.provider ?? {})) written.add(`provider.${t}`);
+      }
+    }
     for (const t of written) expect(GENERATED_SCHEMAS[t], t).toBeDefined();
     for (const rule of CONSTRAINT_RULES) expect(written.has(rule.type), rule.id).toBe(true);
     expect(new Set(CONSTRAINT_RULES.map((r) => r.id)).size).toBe(CONSTRAINT_RULES.length);
@@ -84,6 +89,11 @@ function target(type: string, where?: (body: Json) => boolean): { env: string; m
   for (const env of ENVIRONMENTS) {
     const model = cloneModel(synthesized[env].model);
     for (const st of model.stacks) {
+      if (type.startsWith('provider.')) {
+        const configs = (st.json.provider?.[type.slice('provider.'.length)] ?? []) as Json[];
+        if (configs[0] && (!where || where(configs[0]))) return { env, model, body: configs[0], address: `${st.name}:${type}[0]` };
+        continue;
+      }
       for (const [name, body] of Object.entries((st.json.resource?.[type] ?? {}) as Record<string, Json>)) {
         if (!where || where(body)) return { env, model, body, address: `${st.name}:${type}.${name}` };
       }
@@ -185,6 +195,8 @@ const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json)
   'azurerm_linux_virtual_machine:password-or-ssh-key': { mutate: (b) => delete b.admin_ssh_key, path: 'admin_ssh_key' },
   'azurerm_log_analytics_workspace:sku-on-create': { mutate: (b) => (b.sku = 'LACluster'), path: 'sku' },
   'azurerm_role_assignment:condition-version-needs-condition': { mutate: (b) => (b.condition_version = '2.0'), path: 'condition_version' },
+  'provider.azurerm:features-block': { mutate: (b) => (b.features = []), path: 'features' },
+  'provider.azurerm:skip-registration-vs-registrations': { mutate: (b) => (b.skip_provider_registration = true), path: 'skip_provider_registration' },
   'random_password:length-at-least-sum-of-minimums': { where: (b) => b.min_upper, mutate: (b) => (b.length = 3), path: 'length' },
   'random_password:numeric-needs-another-class': { mutate: (b) => Object.assign(b, { numeric: false, special: false, upper: false, lower: false }), path: 'numeric' },
   'random_password:number-needs-another-class': { mutate: (b) => Object.assign(b, { number: false, special: false, upper: false, lower: false }), path: 'number' },
@@ -335,6 +347,13 @@ describe('structural checks from the provider schema', () => {
   it('a value of the wrong type', () => {
     const { findings } = run((b) => (b.template.max_replicas = 'many'));
     expect(findings.map((f) => [f.rule, f.path])).toContainEqual(['schema/type', 'template.max_replicas']);
+  });
+
+  it('provider blocks too: an argument the azurerm provider does not have', () => {
+    const t = target('provider.azurerm');
+    t.body.features[0].storage[0].data_plane_availability = false;
+    const findings = errors(runValidate(t.model as unknown as SynthesizedApp).findings);
+    expect(findings).toEqual([expect.objectContaining({ rule: 'schema/unsupported-argument', address: t.address, path: 'features[0].storage[0].data_plane_availability' })]);
   });
 
   it('a resource type without a schema', () => {

@@ -102,6 +102,23 @@ export const PLATFORM_RULES: readonly ConstraintRule[] = [
   attr('azurerm_private_dns_zone_virtual_network_link', 'private_dns_zone_name', notEmpty, azurerm(PDNS_LINK, 'resourcePrivateDnsZoneVirtualNetworkLink')),
 ];
 
+const PROVIDER = 'internal/provider/provider.go';
+
+/** The azurerm provider block itself (rules typed `provider.azurerm`). */
+export const PROVIDER_RULES: readonly ConstraintRule[] = [
+  resourceRule('provider.azurerm', 'features-block', '`features` is Required with MaxItems 1 (the cdktf bindings model it as an optional list).', azurerm('internal/provider/features.go', 'schemaFeatures'), (body) => {
+    const n = Array.isArray(body.features) ? body.features.length : isSet(body.features) ? 1 : 0;
+    return n === 1 ? [] : [{ path: 'features', value: `${n} block(s)`, allowed: 'exactly one features block (Required, MaxItems 1)' }];
+  }),
+  attr('provider.azurerm', 'resource_provider_registrations', oneOf(['core', 'extended', 'all', 'none', 'legacy']), azurerm(PROVIDER, 'azureProvider')),
+  deprecated('provider.azurerm', 'skip_provider_registration', 'use resource_provider_registrations; removed in v5.0', azurerm(PROVIDER, 'azureProvider')),
+  resourceRule('provider.azurerm', 'skip-registration-vs-registrations', 'skip_provider_registration = true only with resource_provider_registrations "legacy" (the default).', azurerm(PROVIDER, 'buildClient'), (body) => {
+    const skip = body.skip_provider_registration === true || body.skip_provider_registration === 'true';
+    const reg = body.resource_provider_registrations ?? 'legacy';
+    return skip && reg !== 'legacy' ? [{ path: 'skip_provider_registration', value: true, allowed: 'unset when resource_provider_registrations is set' }] : [];
+  }),
+];
+
 const RANDOM: ProviderSource = { provider: 'random', file: 'internal/provider/resource_password.go', func: 'passwordSchemaV3' };
 const TIME: ProviderSource = { provider: 'time', file: 'internal/provider/resource_time_sleep.go', func: 'timeSleepResource.Schema' };
 const DURATION = { kind: 'regex', pattern: /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/, allowed: 'a duration such as 30s, 1.5m, 2h' } as const;

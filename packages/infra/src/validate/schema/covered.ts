@@ -7,8 +7,8 @@
 
 /** One covered type. */
 export interface CoveredType {
-  /** `resource` or `data`. */
-  readonly kind: 'resource' | 'data';
+  /** `resource`, `data` or `provider` (the provider's own configuration block). */
+  readonly kind: 'resource' | 'data' | 'provider';
   /** Terraform type. */
   readonly type: string;
   /** npm package of the prebuilt bindings. */
@@ -52,6 +52,9 @@ export const COVERED_TYPES: readonly CoveredType[] = [
   { kind: 'resource', type: 'random_password', pkg: '@cdktf/provider-random', module: 'password' },
   { kind: 'resource', type: 'time_sleep', pkg: '@cdktf/provider-time', module: 'sleep' },
   { kind: 'data', type: 'azurerm_client_config', pkg: '@cdktf/provider-azurerm', module: 'data-azurerm-client-config' },
+  { kind: 'provider', type: 'azurerm', pkg: '@cdktf/provider-azurerm', module: 'provider' },
+  { kind: 'provider', type: 'random', pkg: '@cdktf/provider-random', module: 'provider' },
+  { kind: 'provider', type: 'time', pkg: '@cdktf/provider-time', module: 'provider' },
 ];
 
 /**
@@ -60,7 +63,7 @@ export const COVERED_TYPES: readonly CoveredType[] = [
  */
 export const TERRAFORM_BUILTIN_TYPES: readonly string[] = ['data.terraform_remote_state'];
 
-/** The key of a type in the schema table: the type for resources, `data.<type>` for data sources. */
-export function schemaKey(kind: 'resource' | 'data', type: string): string {
-  return kind === 'data' ? `data.${type}` : type;
+/** The key of a type in the schema table: the type for resources, `data.<type>`, `provider.<name>`. */
+export function schemaKey(kind: 'resource' | 'data' | 'provider', type: string): string {
+  return kind === 'resource' ? type : `${kind}.${type}`;
 }

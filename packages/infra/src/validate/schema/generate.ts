@@ -89,7 +89,7 @@ export function readTypeSchema(covered: CoveredType, nodeModules: string): TypeS
   const js = readFileSync(join(dir, 'index.js'), 'utf8');
   const dts = readFileSync(join(dir, 'index.d.ts'), 'utf8');
   const pkg = JSON.parse(readFileSync(join(nodeModules, covered.pkg, 'package.json'), 'utf8')) as { cdktf?: { provider?: { name?: string; version?: string } } };
-  const base = covered.kind === 'data' ? 'TerraformDataSource' : 'TerraformResource';
+  const base = { resource: 'TerraformResource', data: 'TerraformDataSource', provider: 'TerraformProvider' }[covered.kind];
   const cls = new RegExp(`^class (\\w+) extends cdktf\\.${base} \\{`, 'm').exec(js);
   if (!cls) throw new Error(`${covered.pkg}/lib/${covered.module}: no class extending cdktf.${base}`);
   const declared = new RegExp(`^${cls[1]}\\.tfResourceType = "(\\w+)";`, 'm').exec(js)?.[1];

@@ -2935,5 +2935,315 @@ export const GENERATED_SCHEMAS: Readonly<Record<string, TypeSchema>> = {
         "tenant_id"
       ]
     }
+  },
+  "provider.azurerm": {
+    "kind": "provider",
+    "type": "azurerm",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/provider",
+    "block": {
+      "attributes": {
+        "ado_pipeline_service_connection_id": { "required": false, "type": "string" },
+        "auxiliary_tenant_ids": { "required": false, "type": "stringList" },
+        "client_certificate": { "required": false, "type": "string" },
+        "client_certificate_password": { "required": false, "type": "string" },
+        "client_certificate_path": { "required": false, "type": "string" },
+        "client_id": { "required": false, "type": "string" },
+        "client_id_file_path": { "required": false, "type": "string" },
+        "client_secret": { "required": false, "type": "string" },
+        "client_secret_file_path": { "required": false, "type": "string" },
+        "disable_correlation_request_id": { "required": false, "type": "boolean" },
+        "disable_terraform_partner_id": { "required": false, "type": "boolean" },
+        "environment": { "required": false, "type": "string" },
+        "metadata_host": { "required": false, "type": "string" },
+        "msi_api_version": { "required": false, "type": "string" },
+        "msi_endpoint": { "required": false, "type": "string" },
+        "oidc_request_token": { "required": false, "type": "string" },
+        "oidc_request_url": { "required": false, "type": "string" },
+        "oidc_token": { "required": false, "type": "string" },
+        "oidc_token_file_path": { "required": false, "type": "string" },
+        "partner_id": { "required": false, "type": "string" },
+        "resource_provider_registrations": { "required": false, "type": "string" },
+        "resource_providers_to_register": { "required": false, "type": "stringList" },
+        "skip_provider_registration": { "required": false, "type": "boolean" },
+        "storage_use_azuread": { "required": false, "type": "boolean" },
+        "subscription_id": { "required": false, "type": "string" },
+        "tenant_id": { "required": false, "type": "string" },
+        "use_aks_workload_identity": { "required": false, "type": "boolean" },
+        "use_cli": { "required": false, "type": "boolean" },
+        "use_msi": { "required": false, "type": "boolean" },
+        "use_oidc": { "required": false, "type": "boolean" },
+        "alias": { "required": false, "type": "string" }
+      },
+      "blocks": {
+        "features": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {},
+            "blocks": {
+              "api_management": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "app_configuration": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "application_insights": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "disable_generated_rule": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "cognitive_account": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "databricks_workspace": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "force_delete": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "key_vault": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_certificates_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_hardware_security_module_keys_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_hardware_security_modules_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_keys_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_secrets_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_certificates": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_hardware_security_module_keys": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_key_vaults": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_keys": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_secrets": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "log_analytics_workspace": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "permanently_delete_on_destroy": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "machine_learning": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_deleted_workspace_on_destroy": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "managed_disk": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "expand_without_downtime": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "netapp": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_backups_on_backup_vault_destroy": { "required": false, "type": "boolean" },
+                    "prevent_volume_destruction": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "postgresql_flexible_server": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "restart_server_on_configuration_value_change": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "recovery_service": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_protected_items_from_vault_on_destroy": { "required": false, "type": "boolean" },
+                    "vm_backup_stop_protection_and_retain_data_on_destroy": { "required": false, "type": "boolean" },
+                    "vm_backup_suspend_protection_and_retain_data_on_destroy": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "recovery_services_vaults": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "recover_soft_deleted_backup_protected_vm": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "resource_group": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "prevent_deletion_if_contains_resources": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "storage": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "data_plane_available": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "subscription": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "prevent_cancellation_on_destroy": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "template_deployment": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_nested_items_during_deletion": { "required": true, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "virtual_machine": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_os_disk_on_deletion": { "required": false, "type": "boolean" },
+                    "detach_implicit_data_disk_on_deletion": { "required": false, "type": "boolean" },
+                    "graceful_shutdown": { "required": false, "type": "boolean" },
+                    "skip_shutdown_and_force_delete": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              },
+              "virtual_machine_scale_set": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "force_delete": { "required": false, "type": "boolean" },
+                    "reimage_on_manual_upgrade": { "required": false, "type": "boolean" },
+                    "roll_instances_when_required": { "required": false, "type": "boolean" },
+                    "scale_to_zero_before_deletion": { "required": false, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "provider.random": {
+    "kind": "provider",
+    "type": "random",
+    "provider": "hashicorp/random 3.7.2",
+    "module": "@cdktf/provider-random/lib/provider",
+    "block": {
+      "attributes": {
+        "alias": { "required": false, "type": "string" }
+      },
+      "blocks": {},
+      "computedOnly": []
+    }
+  },
+  "provider.time": {
+    "kind": "provider",
+    "type": "time",
+    "provider": "hashicorp/time 0.13.1",
+    "module": "@cdktf/provider-time/lib/provider",
+    "block": {
+      "attributes": {
+        "alias": { "required": false, "type": "string" }
+      },
+      "blocks": {},
+      "computedOnly": []
+    }
   }
 };
