@@ -190,18 +190,15 @@ interface WorkerSpec {
   description: string;
 }
 
-// The worker liveness endpoint (see WORKER_LIVENESS). The startup probe allows 15 minutes (15 × 60 s)
-// for the entrypoint's wait on the init job's migrations, as the server's; liveness then checks every
-// 120 s like upstream's chart (cvat-ai/cvat@v2.73.0 helm-chart/values.yaml
-// cvat.backend.worker.livenessProbe.periodSeconds) and restarts after 3 failures. The 55 s timeout
-// covers one Django start at 0.5 vCPU and lies above the script's own 50 s limit, so a slow check is
-// answered 503 with a reason rather than timed out.
+// The worker liveness endpoint (see WORKER_LIVENESS): checks every 120 s like upstream's chart
+// (cvat-ai/cvat@v2.73.0 helm-chart/values.yaml cvat.backend.worker.livenessProbe.periodSeconds) and
+// restarts after 3 failures. No startup probe: the endpoint itself answers "starting" (200) while the
+// entrypoint waits for the init job's migrations and for 120 s after supervisord starts. The 55 s
+// timeout covers one Django start at 0.5 vCPU and lies above the script's own 50 s limit, so a slow
+// check is answered 503 with a reason rather than timed out.
 const WORKER_PROBE: ProbeTarget = { type: 'http', port: WORKER_LIVENESS.port, path: WORKER_LIVENESS.path };
 function workerProbes(): ComponentInput['probes'] {
-  return {
-    startup: { ...WORKER_PROBE, periodSeconds: 60, timeoutSeconds: 55, failureThreshold: 15 },
-    liveness: { ...WORKER_PROBE, periodSeconds: 120, timeoutSeconds: 55, failureThreshold: 3 },
-  };
+  return { liveness: { ...WORKER_PROBE, periodSeconds: 120, timeoutSeconds: 55, failureThreshold: 3 } };
 }
 
 // `run worker <queues> [--flags]` as compose: backend_entrypoint.sh splits queues from `--` flags

@@ -601,10 +601,9 @@ export function probesForLongRunning(c: Catalogue): RuleIssue[] {
 /**
  * Every enabled RQ worker serves the liveness endpoint and is probed on it: its `command` is the
  * wrapper (`python3 -c <worker_liveness.py> --port <p> -- /opt/cvat/backend_entrypoint.sh`, see
- * `WORKER_LIVENESS`), it has an HTTP liveness probe and a startup probe on `/livez` at that port.
- * ACA has no exec probes, so without it a hung rqworker (alive process, no heartbeat) is never
- * restarted; without the startup probe the liveness probe would restart workers that are still
- * waiting for the init job's migrations.
+ * `WORKER_LIVENESS`) and it has an HTTP liveness probe (and any startup or readiness probe) on
+ * `/livez` at that port. ACA has no exec probes, so without it a hung rqworker (alive process, no
+ * heartbeat) is never restarted.
  */
 export function workerLivenessWired(c: Catalogue): RuleIssue[] {
   const out: RuleIssue[] = [];
@@ -619,8 +618,9 @@ export function workerLivenessWired(c: Catalogue): RuleIssue[] {
       const want = `python3 -c <worker_liveness.py> --port <port> -- ${WORKER_LIVENESS.entrypoint}`;
       out.push(err('workerLivenessWired', cpath(x, 'command'), shown, `must be workerLivenessCommand() (${want}) so the liveness endpoint runs next to the worker`));
     }
-    for (const kind of ['startup', 'liveness'] as const) {
+    for (const kind of ['liveness', 'startup', 'readiness'] as const) {
       const p = x.probes[kind];
+      if (!p && kind !== 'liveness') continue;
       const at = cpath(x, `probes.${kind}`);
       const probe = `an http probe of ${WORKER_LIVENESS.path} on port ${port}`;
       const limit = WORKER_LIVENESS.checkTimeoutSeconds;
@@ -968,7 +968,7 @@ export const CATALOGUE_RULES: readonly CatalogueRule[] = [
   namedRule(uniqueExposedTcpPorts, 'TCP exposed ports are explicit, allowed and unique.'),
   namedRule(opaReachable, 'OPA is the app `opa` on TCP 8181, ready on /health?bundles, and every backend points CVAT_OPA_URL at it.'),
   namedRule(probesForLongRunning, 'Apps with ingress have liveness and readiness probes on their port.'),
-  namedRule(workerLivenessWired, 'Every RQ worker serves /livez next to its entrypoint and has startup and liveness probes on it.'),
+  namedRule(workerLivenessWired, 'Every RQ worker serves /livez next to its entrypoint and has a liveness probe on it.'),
   namedRule(probeRanges, 'Probe fields are within the pinned azurerm v4.55.0 ranges (failures 1-30 for every kind).'),
   namedRule(noStatefulStoreOnSmb, 'No store writes to an SMB share.'),
   namedRule(backendMountsShared, 'Server and workers share data, keys and logs on SMB or NFS, read-write.'),

@@ -12,7 +12,9 @@ import { configFileSourcePath } from './config-files';
  * container runs `command + args`. The script (config/worker-liveness/worker_liveness.py, standard
  * library only) forks a small HTTP server and exec()s the image's entrypoint (cvat-ai/cvat@v2.73.0
  * Dockerfile `ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]`) in the original process, so
- * SIGTERM still reaches the entrypoint and then supervisord. `GET /livez` runs
+ * SIGTERM still reaches the entrypoint and then supervisord. `GET /livez` answers 200 "starting"
+ * until that process runs supervisord (the entrypoint first waits for its dependencies and the init
+ * job's migrations) and for `startGraceSeconds` more; after that it runs
  * `django-admin workerprobe <queues> --expected-num-workers $NUMPROCS` (at most one at a time, a
  * result reused for 20 s) and answers 200 or 503. The port is not exposed: workers have no
  * ingress, the platform probes the replica directly.
@@ -28,6 +30,8 @@ export const WORKER_LIVENESS = {
   source: 'config/worker-liveness/worker_liveness.py',
   /** Seconds the script gives one `workerprobe` run (its `--timeout` default); below the probe timeouts. */
   checkTimeoutSeconds: 50,
+  /** Seconds after supervisord starts before checks apply, while rqworkers register (its `--grace` default). */
+  startGraceSeconds: 120,
 } as const;
 
 let scriptText: string | undefined;

@@ -1,7 +1,7 @@
 // Runs the real worker liveness script (config/worker-liveness/worker_liveness.py) with python3, the
 // way the catalogue's worker command runs it (`python3 -c <script> ... -- <entrypoint> run worker …`),
-// against two test doubles in test/support: a stand-in for `django-admin workerprobe` and one for the
-// image's entrypoint. Loopback only (127.0.0.1).
+// against test doubles in test/support: a stand-in for `django-admin workerprobe`, one for the image's
+// entrypoint (waits, then exec()s the next one) and one for supervisord. Loopback only (127.0.0.1).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -74,20 +74,32 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
    * Starts the catalogue's worker command for `component`, with the endpoint on loopback, the probe
    * command pointed at the stand-in and the image entrypoint replaced by the entrypoint stand-in.
    */
-  async function start(component: string, options: string[] = [], numprocs = '1'): Promise<number> {
+  async function start(component: string, options: string[] = [], numprocs = '1', supervisordStarted = true): Promise<number> {
+    if (supervisordStarted) writeFileSync(join(dir, 'start'), '');
     const port = await freePort();
     const x = comp(defaultCatalogue(), component);
     const command = x.command!;
     expect(command).toEqual(workerLivenessCommand());
     const [python, dashC, script] = command;
     const own = command.slice(3, command.indexOf('--')).map((a) => (a === String(WORKER_LIVENESS.port) ? String(port) : a));
-    const testOnly = ['--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, ...options];
+    const testOnly = ['--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, '--grace', '0', ...options];
     const argv = [dashC!, script!, ...own, ...testOnly, '--', 'python3', ENTRYPOINT_STAND_IN, ...x.args!];
-    const env = { ...process.env, NUMPROCS: numprocs, STAND_IN_STATE: join(dir, 'state.json'), STAND_IN_LOG: join(dir, 'probe.log') };
+    const env = {
+      ...process.env,
+      NUMPROCS: numprocs,
+      STAND_IN_STATE: join(dir, 'state.json'),
+      STAND_IN_LOG: join(dir, 'probe.log'),
+      STAND_IN_START: join(dir, 'start'),
+    };
     child = spawn(python!, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     await reachable(port);
+    // the entrypoint stand-in exec()s the supervisord stand-in as soon as it sees the start file
+    for (let i = 0; supervisordStarted && !output.includes('supervisord stand-in: running') && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (supervisordStarted) expect(output).toContain('supervisord stand-in: running');
     return port;
   }
 
@@ -103,6 +115,7 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     expect(failed.body).toContain('Queue cleaning: expected at least 2 live worker(s)');
     expect(await get(port, '/')).toMatchObject({ status: 404 });
     expect(output).toContain('entrypoint stand-in: run worker notifications cleaning');
+    expect(output).toContain('supervisord stand-in: running');
   });
 
   it('leaves --flags of the worker command out of the probed queues (webhooks --with-scheduler)', async () => {
@@ -113,14 +126,41 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     expect(output).toContain('entrypoint stand-in: run worker webhooks --with-scheduler');
   });
 
-  it('delivers SIGTERM to the exec()ed entrypoint (same process id), and the endpoint then goes away', async () => {
+  it('answers 200 "starting" without running workerprobe while the entrypoint waits, then checks once supervisord runs', async () => {
+    state({ import: 0 });
+    const port = await start('cvat-worker-import', ['--min-interval', '0'], '1', false);
+    const waiting = await get(port);
+    expect(waiting).toEqual({ status: 200, body: 'starting: the entrypoint has not started supervisord yet (waiting for its dependencies)\n' });
+    expect(probeCalls()).toEqual([]);
+    writeFileSync(join(dir, 'start'), ''); // the entrypoint stand-in now exec()s the supervisord stand-in
+    let r = waiting;
+    for (let i = 0; i < 100 && r.body.startsWith('starting'); i++) {
+      await new Promise((done) => setTimeout(done, 50));
+      r = await get(port);
+    }
+    expect(r.status).toBe(503);
+    expect(r.body).toContain('Queue import: expected at least 1 live worker(s)');
+    expect(output).toContain('supervisord stand-in: running');
+  });
+
+  it('keeps answering "starting" for --grace seconds after supervisord starts', async () => {
+    state({ import: 0 });
+    const port = await start('cvat-worker-import', ['--grace', '30']);
+    let r = await get(port);
+    for (let i = 0; i < 100 && !r.body.includes('supervisord up'); i++) r = await get(port);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/^starting: supervisord up for \d+ s, checks begin after 30 s\n$/);
+    expect(probeCalls()).toEqual([]);
+  });
+
+  it('delivers SIGTERM to the process the entrypoint became (supervisord, same process id), and the endpoint then goes away', async () => {
     state({ import: 1 });
     const port = await start('cvat-worker-import');
     expect((await get(port)).status).toBe(200);
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child!.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('entrypoint stand-in: SIGTERM received');
+    expect(output).toContain('supervisord stand-in: SIGTERM received');
     // the endpoint notices its parent is gone (checked every 2 s) and exits, freeing the port
     let gone = false;
     for (let i = 0; i < 60 && !gone; i++) {

@@ -11,14 +11,20 @@
 #    entrypoint, so the entrypoint (and then supervisord, which it exec()s) keeps the process id
 #    the platform signals: SIGTERM on scale-in or revision change reaches supervisord exactly as
 #    without this wrapper, and rqworker finishes its job within the grace period.
-# 2. On each request the child runs `django-admin workerprobe <queues> --expected-num-workers
+# 2. Until the entrypoint has exec()ed supervisord (it first waits for PostgreSQL, Redis and the
+#    init job's migrations: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh cmd_run), and for --grace
+#    seconds after that while the rqworkers register, it answers 200 "starting": restarting a
+#    container that waits for migrations helps nothing, and ACA fails the provisioning of a
+#    revision whose probes never pass. It tells by reading /proc/<pid>/cmdline of the process it
+#    forked from (the same pid runs the entrypoint, then supervisord).
+# 3. After that, on each request it runs `django-admin workerprobe <queues> --expected-num-workers
 #    $NUMPROCS` (cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py: fails
 #    unless at least that many live RQ workers of this host serve each queue; supervisord starts
 #    NUMPROCS rqworker processes, each on every queue: supervisord/worker.conf). The queues are
 #    the entrypoint's own arguments after `worker`, without `--flags` (as backend_entrypoint.sh
 #    splits them). It answers 200 when the command succeeds, 503 with the command's last output
 #    line when it fails or outlives --timeout.
-# 3. Cost: one check at a time; concurrent requests wait for it and share its result, and a result
+# 4. Cost: one check at a time; concurrent requests wait for it and share its result, and a result
 #    younger than --min-interval seconds is reused, so the probe period bounds the CPU spent
 #    (one Django start per period). Idle, the child only blocks in accept() and wakes every 2 s to
 #    exit once its parent (supervisord) is gone.
@@ -32,13 +38,21 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 USAGE = (
-    "usage: worker_liveness.py [--host H] [--port N] [--timeout S] [--min-interval S] [--probe-command CMD] "
-    "-- ENTRYPOINT run worker QUEUE... [--flags]"
+    "usage: worker_liveness.py [--host H] [--port N] [--timeout S] [--min-interval S] [--grace S] "
+    "[--main-process NAME] [--probe-command CMD] -- ENTRYPOINT run worker QUEUE... [--flags]"
 )
 
 
 def parse_args(argv):
-    opts = {"host": "0.0.0.0", "port": 8081, "timeout": 50.0, "min_interval": 20.0, "probe_command": ["django-admin", "workerprobe"]}
+    opts = {
+        "host": "0.0.0.0",
+        "port": 8081,
+        "timeout": 50.0,
+        "min_interval": 20.0,
+        "grace": 120.0,
+        "main_process": "supervisord",
+        "probe_command": ["django-admin", "workerprobe"],
+    }
     if "--" not in argv:
         raise ValueError("missing '--' before the entrypoint command")
     split = argv.index("--")
@@ -59,6 +73,10 @@ def parse_args(argv):
             opts["timeout"] = float(value)
         elif key == "--min-interval":
             opts["min_interval"] = float(value)
+        elif key == "--grace":
+            opts["grace"] = float(value)
+        elif key == "--main-process":
+            opts["main_process"] = value
         elif key == "--probe-command":
             opts["probe_command"] = value.split()
         else:
@@ -117,11 +135,46 @@ class Checker:
         return False, last or ("workerprobe exited with %d" % done.returncode)
 
 
-def make_handler(checker):
+class Startup:
+    """Whether the process we forked from runs the main process yet, and for how long."""
+
+    def __init__(self, pid, main_process, grace, clock=time.monotonic):
+        self.pid = pid
+        self.main_process = main_process
+        self.grace = grace
+        self.clock = clock
+        self.since = None
+
+    def main_running(self):
+        """True once the program (or the script an interpreter runs) is main_process; True without /proc."""
+        try:
+            with open("/proc/%d/cmdline" % self.pid, "rb") as f:
+                argv = f.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            return True
+        return any(os.path.basename(a).startswith(self.main_process) for a in argv[:2])
+
+    def starting(self):
+        """A reason to answer "starting", or None once the checks apply."""
+        if self.since is None:
+            if not self.main_running():
+                return "starting: the entrypoint has not started %s yet (waiting for its dependencies)" % self.main_process
+            self.since = self.clock()
+        up = self.clock() - self.since
+        if up < self.grace:
+            return "starting: %s up for %d s, checks begin after %d s" % (self.main_process, up, self.grace)
+        return None
+
+
+def make_handler(checker, startup):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             if self.path != "/livez":
                 self._reply(404, "not found: only GET /livez\n")
+                return
+            reason = startup.starting()
+            if reason is not None:
+                self._reply(200, reason + "\n")
                 return
             ok, detail = checker.check()
             self._reply(200 if ok else 503, detail + "\n")
@@ -143,7 +196,8 @@ def make_handler(checker):
 def serve(opts, parent):
     probe = opts["probe_command"] + opts["queues"] + ["--expected-num-workers", os.environ.get("NUMPROCS", "1")]
     checker = Checker(probe, opts["timeout"], opts["min_interval"])
-    server = ThreadingHTTPServer((opts["host"], opts["port"]), make_handler(checker))
+    startup = Startup(parent, opts["main_process"], opts["grace"])
+    server = ThreadingHTTPServer((opts["host"], opts["port"]), make_handler(checker, startup))
     server.daemon_threads = True
 
     def watch_parent():
