@@ -21,9 +21,9 @@ const ALL_IN_DESTROY_ORDER = [
   'cvat-worker-annotation',
   'cvat-worker-export',
   'cvat-worker-import',
+  'opa', // depends on cvat-server (its readiness needs the server's policy bundle)
   'cvat-server',
   'cvat-init',
-  'opa',
   'vector',
   'clickhouse',
   'cvat-redis-ondisk',
