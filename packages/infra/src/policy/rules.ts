@@ -233,7 +233,7 @@ const noVmPasswordAuth: PolicyRule = {
 const containerAppProbes: PolicyRule = {
   id: 'container-app-probes',
   description:
-    'Every container app that listens (has ingress) has liveness and readiness probes on every container. Apps without ingress (RQ workers) are exempt: ACA has no exec probes and they open no port.',
+    'Every container app that listens (has ingress) has liveness and readiness probes on every container. Apps without ingress are exempt from this rule (the RQ workers carry their own /livez liveness probe, checked by the catalogue rule workerLivenessWired).',
   prevents: 'no health probes on any app (reference project)',
   check({ app }) {
     const findings: PolicyFinding[] = [];

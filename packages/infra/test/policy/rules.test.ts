@@ -159,7 +159,7 @@ describe('policy rules', () => {
     expect(findings.map((f) => f.message).sort()).toEqual(['container cvat-ui has no readiness_probe', 'container opa has no liveness_probe']);
   });
 
-  it('container-app-probes: exempts apps without ingress (RQ workers cannot be probed)', () => {
+  it('container-app-probes: exempts apps without ingress (workers are probed on their /livez port, not required by this rule)', () => {
     expect(check('container-app-probes', () => undefined)).toEqual([]);
     expect(container(cloneModel(s.model), 'cvat-worker-import').liveness_probe[0]).toMatchObject({ transport: 'HTTP', port: 8081, path: '/livez' });
   });
