@@ -140,6 +140,8 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     }
     expect(r.status).toBe(503);
     expect(r.body).toContain('Queue import: expected at least 1 live worker(s)');
+    // The stand-in's own line reaches us through a pipe, possibly after the probe saw the exec.
+    for (let i = 0; i < 100 && !output.includes('supervisord stand-in: running'); i++) await new Promise((done) => setTimeout(done, 50));
     expect(output).toContain('supervisord stand-in: running');
   });
 
