@@ -22,7 +22,6 @@ export interface Issue {
 /**
  * Outcome of a check that never throws: either a value and warnings, or errors and warnings.
  *
- * @see house-style.md §8 rule 5
  */
 export type Result<T> =
   | { value: T; warnings: Issue[]; errors: undefined }

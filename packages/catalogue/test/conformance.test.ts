@@ -29,7 +29,7 @@ describe('the vendored upstream compose file', () => {
     expect(createHash('sha256').update(readFileSync(COMPOSE_PATH)).digest('hex')).toBe(UPSTREAM_COMPOSE.sha256);
   });
 
-  it.skipIf(!existsSync(SHARED_COPY))('is identical to the shared reference copy (skipped when ../shared/reference is absent)', () => {
+  it.skipIf(!existsSync(SHARED_COPY))('is identical to the shared reference copy (skipped when the maintainers reference copy is absent)', () => {
     expect(readFileSync(COMPOSE_PATH, 'utf8')).toBe(readFileSync(SHARED_COPY, 'utf8'));
   });
 });

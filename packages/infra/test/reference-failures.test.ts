@@ -1,4 +1,4 @@
-// One test per failure recorded in the reference project (seed-inventory.md §5) that infra can
+// One test per failure recorded in the reference project (tpneik/cvat-cloud v1.0.0) that infra can
 // prevent, named after it, asserting on the synthesized example environment. Policy rules that
 // guard the same failure in any environment are named in each test and run here too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ const passes = (ruleId: string) => {
   expect(runPolicy(s.model, { rules: [rule] }).findings, ruleId).toEqual([]);
 };
 
-describe('reference project failures (seed-inventory.md §5)', () => {
+describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
   it('#1 known-after-apply drift of the environment: the Consumption profile and infrastructure resource group are declared, nothing is ignored', () => {
     const env = res('foundation', 'azurerm_container_app_environment')[0];
     expect(env.workload_profile).toEqual([{ name: 'Consumption', workload_profile_type: 'Consumption' }]);

@@ -89,7 +89,7 @@ export function runCost(argv: readonly string[], io: { env: NodeJS.ProcessEnv; c
         priceFile = fallback.file;
         notes.push(
           `no price table for '${config.location}' in ${relative(io.cwd, defaultPricesDir()) || '.'}; using ${fallback.table.region} prices of ${fallback.table.asOf}. ` +
-            'West Europe consumption rates are about 42% higher for active vCPU and 33% higher for idle vCPU and memory (aca-platform.md §3.1).',
+            'West Europe consumption rates are about 42% higher for active vCPU and 33% higher for idle vCPU and memory (https://azure.microsoft.com/pricing/details/container-apps/).',
         );
       }
     }

@@ -371,7 +371,7 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
  * shares; a `Standard_B2ats_v2` Traefik VM with a Standard HDD OS disk and a static public IP; a Key
  * Vault; no Log Analytics workspace and no management-fee feature.
  *
- * @see seed-inventory.md §1.6, §1.7, §1.9, §3.1
+ * @see the reference project's terraform.tfvars and container app definitions (tpneik/cvat-cloud v1.0.0)
  */
 export function referenceCostModel(): CostModel {
   const app = (name: string, cpuCores: number): CostedComponent => ({ name, role: 'service', cpuCores, memoryGiB: cpuCores * 2, minReplicas: 1, maxReplicas: 1 });

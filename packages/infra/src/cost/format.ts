@@ -66,6 +66,6 @@ export function formatAssumptions(e: CostEstimate, hoursPerMonth: number): strin
     `  - the monthly free grant is credited once, valued at the idle rate (never overstated)`,
     `  - ${a.externalRequestsPerMonth} external requests, ${a.logAnalyticsGBPerMonth} GB/month of logs, ${a.keyVaultOperationsPerMonth} Key Vault operations`,
     `  - SMB shares bill ${Math.round(a.smbFillRatio * 100)}% of their quota (upper bound; Standard shares bill used GiB); share transactions, egress and backups beyond the free amount are not included`,
-    `  - pay-as-you-go list prices, no reservations or savings plans; [verify]/[derived] mark figures that aca-platform.md §3 flags as single-source or calculated`,
+    `  - pay-as-you-go list prices, no reservations or savings plans; [verify]/[derived] mark figures that the dated price file flags as single-source or calculated`,
   ];
 }

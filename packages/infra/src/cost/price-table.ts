@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DeployError } from '../deploy/errors';
 
-/** How sure a price is, as tagged in aca-platform.md §3. */
+/** How sure a price is, as tagged in the dated price file. */
 export type PriceConfidence = 'verified' | 'derived' | 'verify';
 
 /** One price with its provenance. */

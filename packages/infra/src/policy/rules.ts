@@ -52,7 +52,7 @@ export interface PolicyRule {
   readonly id: string;
   /** What the rule enforces. */
   readonly description: string;
-  /** Which recorded failure of the reference project (seed-inventory.md §5/§7) it prevents, if any. */
+  /** Which recorded failure of the reference project (tpneik/cvat-cloud v1.0.0) it prevents, if any. */
   readonly prevents?: string;
   /** Returns the violations. */
   check(context: PolicyContext): PolicyFinding[];
@@ -340,7 +340,7 @@ interface NameLimit {
   readonly rule: string;
 }
 
-/** Azure name rules checked on literal names (aca-platform.md §1.3). */
+/** Azure name rules checked on literal names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
 export const NAME_LIMITS: readonly NameLimit[] = [
   { type: 'azurerm_container_app', attribute: 'name', min: 2, max: 32, pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, rule: 'lowercase letters, digits and -, starting with a letter' },
   { type: 'azurerm_container_app_job', attribute: 'name', min: 2, max: 32, pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, rule: 'lowercase letters, digits and -, starting with a letter' },

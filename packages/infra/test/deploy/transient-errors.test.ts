@@ -64,7 +64,7 @@ describe('backoffDelayMs', () => {
 
   it('waits out the usual RBAC propagation sleep (60-180 s) and stays under four minutes in total with the default policy', () => {
     const total = Array.from({ length: DEFAULT_RETRY_POLICY.maxAttempts - 1 }, (_, i) => backoffDelayMs(DEFAULT_RETRY_POLICY, i + 1)).reduce((a, b) => a + b, 0);
-    // bounds from aca-platform.md §4 (a time_sleep of 60-180 s is typical), not from the policy's own numbers
+    // bounds from the documented propagation delay (a time_sleep of 60-180 s is typical), not from the policy's own numbers
     expect(total).toBeGreaterThanOrEqual(180_000);
     expect(total).toBeLessThan(240_000);
   });

@@ -33,7 +33,7 @@ export interface FakeJobScript {
  * A test double of Azure Resource Manager for the Container Apps Jobs API, on 127.0.0.1 over plain
  * HTTP: `GET …/jobs/{job}`, `POST …/jobs/{job}/start` (its JSON body recorded) and
  * `GET …/jobs/{job}/executions/{execution}` (plus the LRO operation URL when `asyncStart` is set). Point `ContainerAppsAPIClient` at it with
- * `{ endpoint, allowInsecureConnection: true }` and no credential (toolchain.md §6).
+ * `{ endpoint, allowInsecureConnection: true }` and no credential.
  */
 export class FakeArmServer {
   readonly requests: FakeArmRequest[] = [];
@@ -133,7 +133,7 @@ export class FakeArmServer {
  * A real `ContainerAppsAPIClient` (3.0.0) pointed at a {@link FakeArmServer}.
  *
  * 3.0.0 insists on a credential object, and its bearer policy refuses plain http; with that policy
- * removed the client talks to the loopback fake without tokens (toolchain.md §6). The credential throws
+ * removed the client talks to the loopback fake without tokens. The credential throws
  * if anything ever asks it for a token.
  */
 export function fakeArmClient(server: FakeArmServer, subscriptionId: string): ContainerAppsAPIClient {

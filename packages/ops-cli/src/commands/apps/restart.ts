@@ -1,7 +1,7 @@
 /**
  * `cvat-ops apps restart NAME`: restarts the active revision(s) of one container app
  * (`POST …/revisions/{rev}/restart`). The replicas restart with the same revision, i.e. the same template; app-level
- * configuration such as secrets is re-read (aca-platform.md §7: containers see secret changes only after a
+ * configuration such as secrets is re-read (https://learn.microsoft.com/azure/container-apps/manage-secrets: containers see secret changes only after a
  * restart or a new revision).
  */
 import type { Runtime } from '../../context/runtime';
