@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -30,4 +30,98 @@ describe('run-script executor', () => {
     expect(scriptArgv('node dist/deploy/cli.js deploy --stack foundation').slice(1)).toEqual(['dist/deploy/cli.js', 'deploy', '--stack', 'foundation']);
     expect(scriptArgv('node x.js')[0]).toBe(process.execPath);
   });
+});
+
+/** Scripts a user never passes arguments to: they may keep Nx's inferred `nx:run-script`. */
+const INTERNAL_SCRIPTS = new Set(['build', 'typecheck', 'lint', 'test']);
+
+interface PackageJson {
+  scripts?: Record<string, string>;
+  nx?: { name?: string; targets?: Record<string, { executor?: string; dependsOn?: unknown[] }> };
+}
+
+function workspacePackages(): { dir: string; pkg: PackageJson }[] {
+  const dirs = [...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)), join(root, 'tools')];
+  return dirs
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson }));
+}
+
+describe('Nx targets users pass arguments to', () => {
+  const packages = workspacePackages();
+
+  it('finds the workspace packages', () => {
+    expect(packages.map((p) => p.pkg.nx?.name).sort()).toEqual(
+      expect.arrayContaining(['catalogue', 'infra', 'ops-cli', 'smoke-tests', 'tools']),
+    );
+  });
+
+  it('run every user-facing script through the no-shell executor', () => {
+    const viaShell: string[] = [];
+    for (const { pkg } of packages) {
+      for (const script of Object.keys(pkg.scripts ?? {})) {
+        if (INTERNAL_SCRIPTS.has(script)) continue;
+        const executor = pkg.nx?.targets?.[script]?.executor;
+        if (executor !== '@cvat-cloud/tools:run-script') viaShell.push(`${pkg.nx?.name}:${script} (${executor ?? 'nx:run-script'})`);
+      }
+    }
+    expect(viaShell).toEqual([]);
+  });
+
+  it('have script lines the executor accepts (plain words, no shell syntax)', () => {
+    for (const { pkg } of packages) {
+      for (const [script, line] of Object.entries(pkg.scripts ?? {})) {
+        if (INTERNAL_SCRIPTS.has(script)) continue;
+        expect(() => scriptArgv(line), `${pkg.nx?.name}:${script}`).not.toThrow();
+      }
+    }
+  });
+
+  it('forward their arguments to synth, so `--env X` synthesizes X and nothing else', () => {
+    const notForwarded: string[] = [];
+    for (const { pkg } of packages) {
+      for (const [name, target] of Object.entries(pkg.nx?.targets ?? {})) {
+        for (const dep of target.dependsOn ?? []) {
+          if (dep === 'synth') notForwarded.push(`${pkg.nx?.name}:${name}`);
+          if (typeof dep === 'object' && dep !== null && (dep as { target?: string }).target === 'synth' && (dep as { params?: string }).params !== 'forward') {
+            notForwarded.push(`${pkg.nx?.name}:${name}`);
+          }
+        }
+      }
+    }
+    expect(notForwarded).toEqual([]);
+  });
+});
+
+describe('infra:synth through Nx', () => {
+  it('receives a hostile --env value as one argument, runs nothing and names the value in its error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-argv-'));
+    try {
+      const marker = join(dir, 'pwned');
+      const value = `x;touch ${marker}`;
+      let output = '';
+      let failed = false;
+      try {
+        // Without task dependencies (tools:test depends on infra:build) and into a scratch --out, so this run never
+        // rewrites the dist or cdktf.out that the surrounding `run-many` is reading at the same time.
+        execFileSync('npx', ['nx', 'run', 'infra:synth', '--output-style=static', '--excludeTaskDependencies', '--skip-nx-cache',
+          '--', '--env', value, '--out', join(dir, 'out')], {
+          cwd: root,
+          env: { ...nxEnv, NX_SKIP_NX_CACHE: 'false' },
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      } catch (error) {
+        failed = true;
+        const e = error as { stdout?: string; stderr?: string };
+        output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
+      }
+      expect(failed).toBe(true);
+      expect(output).toContain(`x;touch ${marker}`);
+      expect(existsSync(marker)).toBe(false);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
