@@ -1,17 +1,28 @@
-export * from './limits';
-export * from './issues';
-export * from './schema';
-export * from './components';
-export * from './catalogue';
-export * from './rules';
-export * from './validate';
-export * from './views';
-export * from './edge-routes';
-export * from './environment';
-export * from './names';
-export * from './resolve';
-export * from './upstream';
-export * from './upstream-deviations';
-export * from './config-files';
-export * from './worker-liveness';
-export * from './json-schema';
+// The public API of @cvat-cloud/catalogue. Folders: data/ (what CVAT is made of), schema/ (the valibot
+// schemas and their JSON Schema), rules/ (named cross-field rules and their issues), derivations/ (pure
+// functions of a catalogue and an environment), upstream/ (facts read from upstream and our deviations),
+// load/ (reading an environment file).
+export * from './data/cvat-version';
+export * from './data/aca-limits';
+export * from './data/rq-queues';
+export * from './data/components';
+export * from './data/storages';
+export * from './data/secrets';
+export * from './data/default-catalogue';
+export * from './data/config-files';
+export * from './data/edge-routes';
+export * from './schema/catalogue';
+export * from './schema/environment';
+export * from './schema/json-schema';
+export * from './rules/issues';
+export * from './rules/catalogue';
+export * from './rules/environment';
+export * from './rules/validate';
+export * from './derivations/cvat-num-proxies';
+export * from './derivations/names';
+export * from './derivations/resolve';
+export * from './derivations/views';
+export * from './derivations/worker-liveness';
+export * from './upstream/facts';
+export * from './upstream/deviations';
+export * from './load/environment';

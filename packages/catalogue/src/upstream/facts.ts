@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
-import { defaultCatalogue } from './catalogue';
-import { componentAddress } from './resolve';
-import type { Catalogue, Component, EnvVar } from './schema';
-import { UPSTREAM_DEVIATIONS, UPSTREAM_REPLACEMENTS } from './upstream-deviations';
+import { defaultCatalogue } from '../data/default-catalogue';
+import { componentAddress } from '../derivations/resolve';
+import type { Catalogue, Component, EnvVar } from '../schema/catalogue';
+import { UPSTREAM_DEVIATIONS, UPSTREAM_REPLACEMENTS } from './deviations';
 
 /**
  * The upstream compose file the catalogue is compared with, vendored under

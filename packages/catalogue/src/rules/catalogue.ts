@@ -1,8 +1,10 @@
-import { CVAT_IMAGE_REPOSITORIES } from './components';
+import { ACA_LIMITS, ephemeralStorageBudgetGiB } from '../data/aca-limits';
+import { CVAT_IMAGE_REPOSITORIES } from '../data/components';
+import { RQ_QUEUES, rqQueueKey } from '../data/rq-queues';
+import { cvatNumProxies } from '../derivations/cvat-num-proxies';
+import { WORKER_LIVENESS, workerLivenessScript } from '../derivations/worker-liveness';
+import type { Catalogue, Component, EnvVar, PlatformRef, Probe } from '../schema/catalogue';
 import { makeIssue, namedRule, type Issue } from './issues';
-import { ACA_LIMITS, RQ_QUEUES, cvatNumProxies, ephemeralStorageBudgetGiB, rqQueueKey } from './limits';
-import type { Catalogue, Component, EnvVar, PlatformRef, Probe } from './schema';
-import { WORKER_LIVENESS, workerLivenessScript } from './worker-liveness';
 
 /** An issue from a named rule, with its severity. */
 export interface RuleIssue extends Issue {

@@ -1,6 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
+import { CatalogueSchema } from './catalogue';
 import { EnvironmentConfigSchema } from './environment';
-import { CatalogueSchema } from './schema';
 
 /** Where the generated schemas are committed, relative to packages/catalogue. */
 export const JSON_SCHEMA_FILES = {

@@ -1,6 +1,6 @@
-import { WORKER_NAMES } from './components';
-import type { UpstreamDeviation, UpstreamReplacement } from './upstream';
-import { workerLivenessCommand } from './worker-liveness';
+import { WORKER_NAMES } from '../data/components';
+import { workerLivenessCommand } from '../derivations/worker-liveness';
+import type { UpstreamDeviation, UpstreamReplacement } from './facts';
 
 /** Compose services replaced by something that is not a catalogue component. */
 export const UPSTREAM_REPLACEMENTS: readonly UpstreamReplacement[] = [

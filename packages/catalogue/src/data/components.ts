@@ -1,6 +1,7 @@
-import { CVAT_VERSION, rqQueueKey } from './limits';
-import { WORKER_LIVENESS, workerLivenessCommand } from './worker-liveness';
-import type { ComponentInput, EnvVar } from './schema';
+import { CVAT_VERSION } from './cvat-version';
+import { rqQueueKey } from './rq-queues';
+import { WORKER_LIVENESS, workerLivenessCommand } from '../derivations/worker-liveness';
+import type { ComponentInput, EnvVar } from '../schema/catalogue';
 
 type ProbeInput = NonNullable<NonNullable<ComponentInput['probes']>['liveness']>;
 type ScaleRuleInput = NonNullable<ComponentInput['scaleRules']>[number];
@@ -66,7 +67,7 @@ const SERVER_IMAGE = { repository: 'cvat/server', tag: CVAT_VERSION };
 // wait_for_deps.sh (both Redis hosts and ports, no default port) or by supervisord
 // (SMOKESCREEN_OPTS in supervisord/reusable/smokescreen.conf); upstream's Helm chart sets the same
 // set for an external database and Redis passwords (helm-chart/templates/_helpers.tpl
-// cvat.sharedBackendEnv). Differences from compose: upstream-deviations.ts.
+// cvat.sharedBackendEnv). Differences from compose: upstream/deviations.ts.
 function backendEnv(): EnvVar[] {
   return [
     { name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' },

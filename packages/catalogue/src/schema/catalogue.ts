@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import { maybe, nonEmpty, opt, req } from './_fields';
-import { ACA_LIMITS, CVAT_VERSION } from './limits';
+import { maybe, nonEmpty, opt, req } from './fields';
+import { ACA_LIMITS } from '../data/aca-limits';
+import { CVAT_VERSION } from '../data/cvat-version';
 
 /**
  * `T` with every property and array element readonly, recursively. The exported data types

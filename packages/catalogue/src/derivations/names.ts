@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from './components';
-import { DEFAULT_STORAGES } from './catalogue';
-import type { EnvironmentConfig } from './environment';
-import { cvatNumProxies } from './limits';
-import type { PlatformRef } from './schema';
+import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from '../data/components';
+import { DEFAULT_STORAGES } from '../data/storages';
+import type { PlatformRef } from '../schema/catalogue';
+import type { EnvironmentConfig } from '../schema/environment';
+import { cvatNumProxies } from './cvat-num-proxies';
 
 /** Length of the hex hash appended to globally-unique names. */
 export const NAME_HASH_LENGTH = 8;

@@ -1,5 +1,5 @@
 import { COMPONENT_NAMES } from './components';
-import type { Catalogue } from './schema';
+import type { Catalogue } from '../schema/catalogue';
 
 /**
  * Path prefixes the edge sends to the CVAT server, exactly as upstream compose's Traefik labels on

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import type { Catalogue } from './schema';
+import type { Catalogue } from '../schema/catalogue';
 
 /** Root of the catalogue package (where `config/` lives), from both `src/` and `dist/`. */
-export const CATALOGUE_PACKAGE_ROOT = resolve(__dirname, '..');
+export const CATALOGUE_PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /**
  * Absolute path of a config file's `source` (sources are relative to packages/catalogue, e.g.

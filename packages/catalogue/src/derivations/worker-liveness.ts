@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { configFileSourcePath } from './config-files';
+import { configFileSourcePath } from '../data/config-files';
 
 /**
  * The liveness endpoint every RQ worker serves next to its entrypoint, because Azure Container

@@ -1,6 +1,6 @@
-import { CatalogueError } from './issues';
-import { isCvatBackend } from './rules';
-import type { Catalogue, Component } from './schema';
+import { isCvatBackend } from '../rules/catalogue';
+import { CatalogueError } from '../rules/issues';
+import type { Catalogue, Component } from '../schema/catalogue';
 
 /** Seconds in the 30-day month used by the monthly totals. */
 export const SECONDS_PER_MONTH = 30 * 24 * 3600;

@@ -1,4 +1,4 @@
-// Internal field helpers shared by the catalogue schema (schema.ts) and the environment schema
+// Internal field helpers shared by the catalogue schema (catalogue.ts) and the environment schema
 // (environment.ts), in the style of changesets' `rootKey(schema, description, default)`: every
 // field carries its description (and its default when optional) so that the JSON Schemas and the
 // docs tables come from the same source. Not exported from the package.

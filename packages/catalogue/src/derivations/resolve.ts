@@ -1,10 +1,10 @@
-import { defaultCatalogue } from './catalogue';
-import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from './components';
-import type { EnvironmentConfig } from './environment';
-import { makeIssue, type Issue, type Result } from './issues';
+import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from '../data/components';
+import { defaultCatalogue } from '../data/default-catalogue';
+import { makeIssue, type Issue, type Result } from '../rules/issues';
+import { validateCatalogue } from '../rules/validate';
+import { PlatformRefSchema, type Catalogue, type Component, type ComponentEnvVar, type EnvVar, type PlatformRef } from '../schema/catalogue';
+import type { EnvironmentConfig } from '../schema/environment';
 import { platformValue } from './names';
-import { PlatformRefSchema, type Catalogue, type Component, type ComponentEnvVar, type EnvVar, type PlatformRef } from './schema';
-import { validateCatalogue } from './validate';
 
 /** Platform references `resolveCatalogue` turns into values: every one but `postgres.host`, which stays for infra to render. */
 export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = PlatformRefSchema.options.filter((r) => r !== 'postgres.host');
