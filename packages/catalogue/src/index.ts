@@ -23,6 +23,7 @@ export * from './derivations/names';
 export * from './derivations/resolve';
 export * from './derivations/views';
 export * from './derivations/worker-liveness';
+export * from './derivations/app-specs';
 export * from './upstream/facts';
 export * from './upstream/deviations';
 export * from './load/environment';
