@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   ACA_LIMITS,
   CATALOGUE_RULES,
-  appNameFormat,
-  consumptionResourcePair,
+  CatalogueError,
+  ENVIRONMENT_RULES,
   defaultCatalogue,
-  probeRanges,
-  replicaBounds,
-  storageNameFormat,
+  defineRule,
   validateCatalogue,
   type Catalogue,
 } from '../src/index';
@@ -294,36 +292,65 @@ describe('named catalogue rules', () => {
   });
 });
 
+describe('defineRule: the rule name is stated once', () => {
+  it('puts the defined name on every issue the check reports, errors and warnings alike', () => {
+    const rule = defineRule<number>('positiveCount', 'Counts are positive.', (n, report) =>
+      n > 0 ? [] : [report.error('count', n, 'must be positive'), report.warning('count', n, 'is suspicious')],
+    );
+    expect(rule.name).toBe('positiveCount');
+    expect(rule.check(1)).toEqual([]);
+    expect(rule.check(-2)).toEqual([
+      { rule: 'positiveCount', path: 'count', message: "'count' (-2) must be positive", severity: 'error' },
+      { rule: 'positiveCount', path: 'count', message: "'count' (-2) is suspicious", severity: 'warning' },
+    ]);
+  });
+
+  it('refuses a name that is not lowerCamelCase', () => {
+    expect(() => defineRule('Not A Name', 'x', () => [])).toThrow(CatalogueError);
+    expect(() => defineRule('', 'x', () => [])).toThrow(/lowerCamelCase/);
+  });
+
+  it('gives every catalogue and environment rule a distinct name', () => {
+    const names = [...CATALOGUE_RULES, ...ENVIRONMENT_RULES].map((r) => r.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    expect(CATALOGUE_RULES).toHaveLength(39);
+  });
+});
+
 describe('rule bounds', () => {
-  const only = (c: Catalogue, rule: (x: Catalogue) => unknown[]) => rule(c);
+  const only = (c: Catalogue, rule: string) => {
+    const found = CATALOGUE_RULES.find((r) => r.name === rule);
+    if (!found) throw new Error(`no catalogue rule named ${rule}`);
+    return found.check(c);
+  };
 
   it('accepts the smallest and largest Consumption pairs, 0.25/0.5 and 4/8', () => {
     for (const [cpuCores, memoryGiB] of [
       [ACA_LIMITS.consumptionCpuCoresMin, 0.5],
       [ACA_LIMITS.consumptionCpuCoresMax, 8],
     ] as const) {
-      expect(only(changed((c) => (comp(c, I).resources = { cpuCores, memoryGiB })), consumptionResourcePair)).toEqual([]);
+      expect(only(changed((c) => (comp(c, I).resources = { cpuCores, memoryGiB })), 'consumptionResourcePair')).toEqual([]);
     }
   });
 
   it('accepts replicas at 0..300 and rejects 301 and -1', () => {
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 0, max: 300 })), replicaBounds)).toEqual([]);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 300, max: 300 })), replicaBounds)).toEqual([]);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 1, max: 301 })), replicaBounds)).toHaveLength(1);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: -1, max: 1 })), replicaBounds)).toHaveLength(1);
+    expect(only(changed((c) => (comp(c, I).replicas = { min: 0, max: 300 })), 'replicaBounds')).toEqual([]);
+    expect(only(changed((c) => (comp(c, I).replicas = { min: 300, max: 300 })), 'replicaBounds')).toEqual([]);
+    expect(only(changed((c) => (comp(c, I).replicas = { min: 1, max: 301 })), 'replicaBounds')).toHaveLength(1);
+    expect(only(changed((c) => (comp(c, I).replicas = { min: -1, max: 1 })), 'replicaBounds')).toHaveLength(1);
   });
 
   it('accepts app names of exactly 2 and 32 characters', () => {
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'ab')), appNameFormat)).toEqual([]);
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = `a${'b'.repeat(31)}`)), appNameFormat)).toEqual([]);
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'a')), appNameFormat)).toHaveLength(1);
+    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'ab')), 'appNameFormat')).toEqual([]);
+    expect(only(changed((c) => (comp(c, 'cvat-ui').name = `a${'b'.repeat(31)}`)), 'appNameFormat')).toEqual([]);
+    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'a')), 'appNameFormat')).toHaveLength(1);
   });
 
   it('accepts storage names of exactly 3 and 32 characters and rejects 33', () => {
     const add = (name: string) => changed((c) => c.storages.push({ name, kind: 'smb', quotaGiB: 1, accessMode: 'ReadWrite', description: 'x' }));
-    expect(only(add('abc'), storageNameFormat)).toEqual([]);
-    expect(only(add(`a${'b'.repeat(31)}`), storageNameFormat)).toEqual([]);
-    expect(only(add(`a${'b'.repeat(32)}`), storageNameFormat)).toHaveLength(1);
+    expect(only(add('abc'), 'storageNameFormat')).toEqual([]);
+    expect(only(add(`a${'b'.repeat(31)}`), 'storageNameFormat')).toEqual([]);
+    expect(only(add(`a${'b'.repeat(32)}`), 'storageNameFormat')).toHaveLength(1);
   });
 
   it('accepts every probe field at both ends of the azurerm v4.55.0 ranges (failures 1 and 30 for each kind, timings 1 and 240, delay 0 and 60)', () => {
@@ -334,7 +361,7 @@ describe('rule bounds', () => {
         ui.probes.readiness = { ...ui.probes.readiness!, failureThreshold, periodSeconds: 1, timeoutSeconds: 240, initialDelaySeconds: 0 };
         comp(x, 'cvat-server').probes.startup!.failureThreshold = failureThreshold;
       });
-      expect(probeRanges(c)).toEqual([]);
+      expect(only(c, 'probeRanges')).toEqual([]);
     }
     expect([ACA_LIMITS.probeLivenessFailureThresholdMax, ACA_LIMITS.probeReadinessFailureThresholdMax, ACA_LIMITS.probeStartupFailureThresholdMax]).toEqual([30, 30, 30]);
   });

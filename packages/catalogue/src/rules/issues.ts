@@ -175,15 +175,50 @@ function expectedText(expected: string | null): string {
   return expected;
 }
 
+/** An issue from a named rule, with its severity. */
+export interface RuleIssue extends Issue {
+  /** `error` blocks the input; `warning` is reported and lets it through. */
+  severity: 'error' | 'warning';
+}
+
 /**
- * A named rule built from its check function: the rule's `name` (the `rule` of its issues) is the
- * function's name, so a registry entry cannot name a different rule than the one it runs.
- * `CATALOGUE_RULES` and `ENVIRONMENT_RULES` are built with it.
- *
- * @param check a named function declaration returning the rule's issues
- * @param description what the rule guarantees (shown in docs/catalogue.md and docs/configuration.md)
+ * Issue makers bound to one rule: every issue they make carries the rule's name, which
+ * {@link defineRule} states once.
  */
-export function namedRule<T, I extends Issue>(check: (input: T) => I[], description: string): { name: string; description: string; check: (input: T) => I[] } {
-  if (!check.name) throw new CatalogueError('namedRule needs a named function', []);
-  return { name: check.name, description, check };
+export interface RuleReport {
+  /** An issue that blocks the input: `'<path>' (<value>) <text>`. */
+  error(path: string, value: unknown, text: string): RuleIssue;
+  /** An issue that is reported and lets the input through. */
+  warning(path: string, value: unknown, text: string): RuleIssue;
+}
+
+/** A named cross-field rule: runs on typed data after the schema and returns issues; never throws or prints. */
+export interface Rule<T> {
+  /** The rule's name, also the `rule` of every issue it reports. */
+  readonly name: string;
+  /** What the rule guarantees (shown in docs/catalogue.md and docs/configuration.md). */
+  readonly description: string;
+  /** Runs the rule. */
+  readonly check: (input: T) => RuleIssue[];
+}
+
+const RULE_NAME_RE = /^[a-z][A-Za-z0-9]*$/;
+
+/**
+ * Defines a named rule. The name is stated here only: the check reports through `report`, whose
+ * issues carry it, so a rule cannot file an issue under another rule's name. `CATALOGUE_RULES` and
+ * `ENVIRONMENT_RULES` are built with it.
+ *
+ * @param name lowerCamelCase rule name, e.g. `replicaBounds`
+ * @param description what the rule guarantees
+ * @param check returns the rule's issues, made with `report.error` / `report.warning`
+ * @throws CatalogueError when the name is not lowerCamelCase (a programming error, at module load)
+ */
+export function defineRule<T>(name: string, description: string, check: (input: T, report: RuleReport) => RuleIssue[]): Rule<T> {
+  if (!RULE_NAME_RE.test(name)) throw new CatalogueError(`rule name ${JSON.stringify(name)} must be lowerCamelCase`);
+  const report: RuleReport = {
+    error: (path, value, text) => ({ ...makeIssue(name, path, value, text), severity: 'error' }),
+    warning: (path, value, text) => ({ ...makeIssue(name, path, value, text), severity: 'warning' }),
+  };
+  return { name, description, check: (input) => check(input, report) };
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { CatalogueSchema, type Catalogue } from '../schema/catalogue';
-import { CATALOGUE_RULES, type CatalogueRule, type RuleIssue } from './catalogue';
-import { fromValibotIssues, toResult, type Issue, type Result } from './issues';
+import { CATALOGUE_RULES, type CatalogueRule } from './catalogue';
+import { fromValibotIssues, toResult, type Issue, type Result, type RuleIssue } from './issues';
 
 /**
  * Runs the named rules on a schema-valid catalogue and splits their issues into errors and
