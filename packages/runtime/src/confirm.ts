@@ -79,13 +79,7 @@ export async function confirmAction(options: ConfirmActionOptions): Promise<void
     ciMeansYes: options.ciMeansYes ?? false,
   });
   if (policy.mode === 'auto') return;
-  if (policy.mode === 'refuse') {
-    throw new CliError(
-      EXIT.REFUSED,
-      `Refusing to ${options.action} without --yes in a non-interactive shell; nothing was changed. ` +
-        `${options.dryRun === false ? 'Run: ' : 'Check the plan with --dry-run, then run: '}${options.rerun}`,
-    );
-  }
+  if (policy.mode === 'refuse') throw refusal(options);
   const lines = [`About to ${options.action}:`, ...(options.items ?? []).map((item) => `  - ${item}`)];
   options.terminal.stderr.write(lines.join('\n') + '\n');
   const answer = await ask(options.terminal, 'Proceed? [y/N] ');
@@ -93,6 +87,48 @@ export async function confirmAction(options: ConfirmActionOptions): Promise<void
   if (!/^(y|yes)$/i.test(answer.trim())) {
     throw new CliError(EXIT.REFUSED, `Cancelled; nothing was changed. To skip this question run: ${options.rerun}`);
   }
+}
+
+/** Options of {@link assertCanConfirm}. */
+export interface AssertCanConfirmOptions {
+  /** What will happen, as a verb phrase: `delete every container app in the resource group`. */
+  readonly action: string;
+  /** `--yes` was given. */
+  readonly yes: boolean;
+  /** The command to re-run with `--yes` (quote user input with formatCommand). */
+  readonly rerun: string;
+  /** Whether a person is at the keyboard (stdin and stdout are TTYs). */
+  readonly terminal: Pick<Terminal, 'isTTY'>;
+  /** Process environment, with `ciMeansYes`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Treat `CI=true` like `--yes`. @default false */
+  readonly ciMeansYes?: boolean;
+  /** Suggest `--dry-run` when refusing (the command has one). @default true */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * The fail-fast half of {@link confirmAction}: throws the same REFUSED error when the run could never be confirmed
+ * (no `--yes` and no terminal), and returns otherwise. Call it as soon as the arguments are checked, before any
+ * network call, so a non-interactive run without `--yes` stops in milliseconds instead of after reading (and
+ * retrying) everything it would have asked about; then call {@link confirmAction} with the plan as before.
+ */
+export function assertCanConfirm(options: AssertCanConfirmOptions): void {
+  const policy = confirmationPolicy({
+    yes: options.yes,
+    isTTY: options.terminal.isTTY,
+    env: options.env ?? {},
+    ciMeansYes: options.ciMeansYes ?? false,
+  });
+  if (policy.mode === 'refuse') throw refusal(options);
+}
+
+function refusal(options: Pick<AssertCanConfirmOptions, 'action' | 'rerun' | 'dryRun'>): CliError {
+  return new CliError(
+    EXIT.REFUSED,
+    `Refusing to ${options.action} without --yes in a non-interactive shell; nothing was changed. ` +
+      `${options.dryRun === false ? 'Run: ' : 'Check the plan with --dry-run, then run: '}${options.rerun}`,
+  );
 }
 
 /** What {@link ask} resolves to when the user pressed Ctrl-C. */

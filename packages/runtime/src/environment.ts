@@ -4,7 +4,10 @@
  * every issue into one {@link CliError} CONFIG that lists each field, its value and what is allowed. Which
  * environment was asked for is ./environment-ref.
  */
+import { statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import {
+  findRepoRoot,
   formatIssues,
   loadEnvironmentConfig,
   resolveCatalogue,
@@ -14,8 +17,9 @@ import {
   type Issue,
   type ResourceNames,
 } from '@cvat-cloud/catalogue';
-import { CliError } from './errors';
+import { CliError, describeError } from './errors';
 import { EXIT } from './exit';
+import { printable } from './redact';
 
 /** An environment with everything derived from it. */
 export interface LoadedEnvironment {
@@ -57,34 +61,73 @@ function isMissing(issues: readonly Issue[]): boolean {
 }
 
 /**
+ * The file the catalogue's loader will read for `ref` (a path: anything with `/` or `\\` or ending in .yaml/.yml;
+ * else `environments/<ref>.yaml` at the repository root), or undefined when it cannot tell.
+ */
+function environmentFile(ref: string, cwd: string): string | undefined {
+  if (ref.includes('/') || ref.includes('\\') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(cwd, ref);
+  const root = /^[a-z][a-z0-9-]*$/.test(ref) ? findRepoRoot(cwd) : undefined;
+  return root ? join(root, 'environments', `${ref}.yaml`) : undefined;
+}
+
+/**
  * Loads `ref` (a name or a path) relative to `cwd`, validates it, and resolves its catalogue.
  *
  * Every failure is {@link CliError} CONFIG (exit 4), whoever calls it: a missing file (`Environment 'x' was not
- * found` and how to create it), YAML or schema errors and rule violations (`Environment 'x' is invalid`), and an
- * invalid catalogue after the overrides (`The catalogue resolved for environment 'x' is invalid`), each listing
- * every issue with its field, value and what is allowed.
+ * found` and how to create it), a path that is not a regular file (a directory, FIFO or device: refused before it is
+ * opened, so a FIFO cannot hang the run), YAML or schema errors and rule violations (`Environment 'x' is invalid`),
+ * an invalid catalogue after the overrides (`The catalogue resolved for environment 'x' is invalid`), each listing
+ * every issue with its field, value and what is allowed, and anything the loader throws (e.g. the YAML library's
+ * resource-exhaustion guard on an alias bomb) as one line. Never a stack trace, never exit 70.
  */
 export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): LoadedEnvironment {
-  const loaded = loadEnvironmentConfig(ref, { cwd: options.cwd });
-  if (loaded.errors) {
-    const missing = isMissing(loaded.errors);
-    const next = missing
-      ? `Copy environments/example.yaml to environments/${ref}.yaml and edit it.`
+  const shown = printable(ref);
+  const file = environmentFile(ref, options.cwd);
+  const stat = file === undefined ? undefined : statOrUndefined(file);
+  if (file !== undefined && stat && !stat.isFile()) {
+    const kind = stat.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, socket or device)';
+    throw new CliError(EXIT.CONFIG, `Environment '${shown}' is invalid: ${printable(file)} is ${kind}; give an environment name or the path of a .yaml file.`);
+  }
+  const next = (missing: boolean): string =>
+    missing
+      ? `Copy environments/example.yaml to environments/${shown}.yaml and edit it.`
       : options.checkCommand
         ? `Fix the file and check it with: ${options.checkCommand}`
         : 'Fix the file and run the command again.';
-    throw new CliError(EXIT.CONFIG, `Environment '${ref}' ${missing ? 'was not found' : 'is invalid'}:\n${formatIssueLines(loaded.errors)}\n${next}`, {
+  const guarded = <T>(step: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(EXIT.CONFIG, `Environment '${shown}' could not be ${step}: ${printable(describeError(error), 300)}. ${next(false)}`, {
+        cause: error,
+      });
+    }
+  };
+  const loaded = guarded('loaded', () => loadEnvironmentConfig(ref, { cwd: options.cwd }));
+  if (loaded.errors) {
+    const missing = isMissing(loaded.errors);
+    throw new CliError(EXIT.CONFIG, `Environment '${shown}' ${missing ? 'was not found' : 'is invalid'}:\n${formatIssueLines(loaded.errors)}\n${next(missing)}`, {
       data: { issues: loaded.errors },
     });
   }
   const config = loaded.value;
-  const resolved = resolveCatalogue(config);
+  const resolved = guarded('resolved', () => resolveCatalogue(config));
   if (resolved.errors) {
     throw new CliError(
       EXIT.CONFIG,
-      `The catalogue resolved for environment '${ref}' is invalid:\n${formatIssueLines(resolved.errors)}\nFix the overrides under 'components' in the environment file.`,
+      `The catalogue resolved for environment '${shown}' is invalid:\n${formatIssueLines(resolved.errors)}\nFix the overrides under 'components' in the environment file.`,
       { data: { issues: resolved.errors } },
     );
   }
-  return { ref, config, names: resourceNames(config), catalogue: resolved.value, warnings: [...loaded.warnings, ...resolved.warnings] };
+  const names = guarded('resolved', () => resourceNames(config));
+  return { ref, config, names, catalogue: resolved.value, warnings: [...loaded.warnings, ...resolved.warnings] };
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@
  *
  * Messages say what went wrong, the value received and what is allowed; `hint` is the next command to run.
  */
-import type { ExitCode } from './exit';
+import { EXIT, type ExitCode } from './exit';
 
 /** Options of {@link CliError}. */
 export interface CliErrorOptions {
@@ -89,3 +89,36 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
+
+/** Node error codes of a failed system call that are about the machine (permissions, space, paths), not a bug. */
+const MACHINE_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'EMFILE',
+  'ENFILE',
+  'EBUSY',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EFBIG',
+]);
+
+/**
+ * A Node system-call failure (an error with `syscall`, e.g. `EACCES: permission denied, open '/x'`) that escaped a
+ * command, as the {@link CliError} it should have been: unreachable → UNAVAILABLE (7), `ENOENT` → NOT_FOUND (6),
+ * permissions, space and path kinds → FAILED (1). Undefined for anything else (a real bug stays exit 70).
+ */
+export function systemCliError(error: unknown): CliError | undefined {
+  if (!(error instanceof Error) || typeof (error as { syscall?: unknown }).syscall !== 'string') return undefined;
+  const code = (error as { code?: unknown }).code;
+  const line = `${describeError(error)}. Nothing more was done.`;
+  if (isUnreachable(error)) return new CliError(EXIT.UNAVAILABLE, line, { cause: error });
+  if (code === 'ENOENT') return new CliError(EXIT.NOT_FOUND, line, { cause: error });
+  if (typeof code === 'string' && MACHINE_CODES.has(code)) return new CliError(EXIT.FAILED, line, { cause: error });
+  return undefined;
+}

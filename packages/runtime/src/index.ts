@@ -13,3 +13,6 @@ export * from './azure/arm';
 export * from './azure/key-vault';
 export * from './confirm';
 export * from './egress-ip';
+export * from './redact';
+export * from './shell-quote';
+export * from './output-path';

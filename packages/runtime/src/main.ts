@@ -8,8 +8,9 @@
  * - SIGINT (Ctrl-C) → exit 130: at once (`interrupt: 'exit'`, the default), or (`interrupt: 'abort'`) by aborting
  *   the `AbortSignal` handed to the command so it can clean up, a second Ctrl-C ending the process at once.
  */
-import { CliError, InternalError, describeError } from './errors';
+import { CliError, InternalError, describeError, systemCliError } from './errors';
 import { EXIT, type ExitCode } from './exit';
+import { redactSecrets, secretValuesFromEnv } from './redact';
 
 /** Where errors are printed. */
 export interface ErrorOutput {
@@ -21,6 +22,11 @@ export interface ErrorOutput {
   readonly stderr: NodeJS.WritableStream;
   /** Also print the cause chain of a `CliError` (`CVAT_DEBUG=1`). @default false */
   readonly debug?: boolean;
+  /**
+   * Secret values to replace by `***` in everything printed (URL credentials and secret parameters are always
+   * redacted, see redactSecrets). runMain passes the secret variables of the environment. @default []
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** JSON shape of an error with `--json`. */
@@ -28,38 +34,45 @@ export interface ErrorJson {
   error: { exitCode: number; message: string; hint?: string; data?: unknown };
 }
 
-function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+function writeJson(stream: NodeJS.WritableStream, value: unknown, secrets: readonly string[]): void {
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? redactSecrets(v, secrets) : v), 2);
+  stream.write(`${text}\n`);
 }
 
 /**
- * Prints `error` the one way every tool prints errors and returns its exit code. Never throws.
+ * Prints `error` the one way every tool prints errors and returns its exit code. Never throws. Everything printed
+ * goes through redactSecrets (URL credentials, secret parameters, `out.secrets`). A Node system-call failure that
+ * escaped a command (permissions, space, a missing path, the network) is reported like a CliError
+ * ({@link systemCliError}); only anything else is a bug (exit 70, with the stack).
  */
 export function reportError(error: unknown, out: ErrorOutput): ExitCode {
-  if (error instanceof CliError) {
+  const secrets = out.secrets ?? [];
+  const clean = (text: string): string => redactSecrets(text, secrets);
+  const expected = error instanceof CliError ? error : systemCliError(error);
+  if (expected) {
     if (out.json) {
-      const body: ErrorJson['error'] = { exitCode: error.exit, message: error.message };
-      if (error.hint !== undefined) body.hint = error.hint;
-      if (error.data !== undefined && !error.printed) body.data = error.data;
-      writeJson(out.stdout, { error: body });
-    } else if (!error.printed) {
-      out.stderr.write(`${out.tool}: error: ${error.message}\n`);
-      if (error.hint) out.stderr.write(`next: ${error.hint}\n`);
+      const body: ErrorJson['error'] = { exitCode: expected.exit, message: expected.message };
+      if (expected.hint !== undefined) body.hint = expected.hint;
+      if (expected.data !== undefined && !expected.printed) body.data = expected.data;
+      writeJson(out.stdout, { error: body }, secrets);
+    } else if (!expected.printed) {
+      out.stderr.write(clean(`${out.tool}: error: ${expected.message}\n`));
+      if (expected.hint) out.stderr.write(clean(`next: ${expected.hint}\n`));
     }
     if (!out.json && out.debug) {
-      for (let c: unknown = error.cause, depth = 0; c !== undefined && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-        out.stderr.write(`cause: ${describeError(c)}\n`);
+      for (let c: unknown = expected.cause, depth = 0; c !== undefined && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+        out.stderr.write(clean(`cause: ${describeError(c)}\n`));
         if (!(c instanceof Error)) break;
       }
     }
-    return error.exit;
+    return expected.exit;
   }
   const internal = error instanceof InternalError ? error : new InternalError(describeError(error), { cause: error });
   const message = `internal error: ${internal.message}. This is a bug in ${out.tool}; please report it with the command you ran.`;
-  if (out.json) writeJson(out.stdout, { error: { exitCode: EXIT.INTERNAL, message } });
-  else out.stderr.write(`${out.tool}: error: ${message}\n`);
+  if (out.json) writeJson(out.stdout, { error: { exitCode: EXIT.INTERNAL, message } }, secrets);
+  else out.stderr.write(clean(`${out.tool}: error: ${message}\n`));
   const stack = (internal.cause instanceof Error ? internal.cause : internal).stack;
-  if (stack) out.stderr.write(`${stack}\n`);
+  if (stack) out.stderr.write(clean(`${stack}\n`));
   return EXIT.INTERNAL;
 }
 
@@ -96,6 +109,11 @@ export interface RunMainOptions {
   readonly interrupt?: 'exit' | 'abort';
   /** The signal to hand to the command instead of a fresh one (tests). */
   readonly signal?: AbortSignal;
+  /**
+   * More secret values to keep out of printed errors, besides the secret variables of `env` (secretValuesFromEnv),
+   * e.g. a password read from Key Vault. @default []
+   */
+  readonly secrets?: readonly string[];
 }
 
 /**
@@ -112,6 +130,7 @@ export async function runMain(main: (context: MainContext) => Promise<number | v
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     debug: Boolean(env.CVAT_DEBUG || env.CVAT_OPS_DEBUG),
+    secrets: [...secretValuesFromEnv(env), ...(options.secrets ?? [])],
   };
   const controller = new AbortController();
   const signal = options.signal ?? controller.signal;

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CliError, EXIT, confirmAction, confirmationPolicy, terminalConfirmer } from '../src';
+import { CliError, EXIT, assertCanConfirm, confirmAction, confirmationPolicy, terminalConfirmer } from '../src';
 
 function terminal(isTTY: boolean) {
   const stdin = new PassThrough();
@@ -80,5 +80,29 @@ describe('confirmationPolicy and terminalConfirmer', () => {
     t.stdin.write('y\n');
     expect(await answer).toBe(true);
     expect(t.err()).toContain('Apply stack apps? [y/N] ');
+  });
+});
+
+describe('assertCanConfirm (fail fast, before any network call)', () => {
+  it('throws the same REFUSED error as confirmAction when there is no terminal and no --yes', async () => {
+    const early = (() => {
+      try {
+        assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false } });
+      } catch (e) {
+        return e as CliError;
+      }
+      throw new Error('assertCanConfirm did not throw');
+    })();
+    const late = (await confirmAction({ ...base, yes: false, terminal: terminal(false) }).catch((x: unknown) => x)) as CliError;
+    expect(early).toBeInstanceOf(CliError);
+    expect(early.exit).toBe(EXIT.REFUSED);
+    expect(early.message).toBe(late.message);
+  });
+
+  it('returns when --yes was given, on a terminal (confirmAction will ask), or with CI=true where CI means yes', () => {
+    expect(() => assertCanConfirm({ ...base, yes: true, terminal: { isTTY: false } })).not.toThrow();
+    expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: true } })).not.toThrow();
+    expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false }, env: { CI: 'true' }, ciMeansYes: true })).not.toThrow();
+    expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false }, env: { CI: 'true' } })).toThrow(CliError);
   });
 });

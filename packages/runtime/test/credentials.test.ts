@@ -148,9 +148,9 @@ describe('resolveSubscriptionId', () => {
     });
     expect(failure(() => resolveSubscriptionId({ config: 'x', configSource: 'environments/dev.yaml', env: {} }))).toMatchObject({
       exit: EXIT.CONFIG,
-      message: "'subscriptionId' (x) in environments/dev.yaml must be a subscription GUID.",
+      message: "'subscriptionId' (x) in environments/dev.yaml must be a subscription GUID like 00000000-0000-0000-0000-000000000000.",
     });
-    expect(failure(() => resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: 'y' } }))).toMatchObject({ exit: EXIT.CONFIG, message: 'AZURE_SUBSCRIPTION_ID (y) must be a subscription GUID.' });
+    expect(failure(() => resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: 'y' } }))).toMatchObject({ exit: EXIT.CONFIG, message: 'AZURE_SUBSCRIPTION_ID (y) must be a subscription GUID like 00000000-0000-0000-0000-000000000000.' });
   });
 
   it('refuses a file and a variable that disagree (AUTH), and no subscription at all (AUTH, suggesting the az default)', () => {

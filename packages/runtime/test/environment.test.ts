@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempRepo, thrownBy, type TempRepo } from '@cvat-cloud/testing';
 import { CliError, EXIT, environmentRef, formatWarnings, loadEnvironment, requireEnvironmentRef } from '../src';
@@ -78,6 +81,43 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(/^The catalogue resolved for environment 'dev' is invalid:\n  - 'components\.cvat-server\.env\[\d+\]'/);
     expect(e.message).toMatch(/\nFix the overrides under 'components' in the environment file\.$/);
+  });
+
+  it('a YAML alias bomb is CONFIG in one line, not an exception (the YAML library refuses to expand it)', () => {
+    repo = tempRepo('dev');
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${prev}`).join(',')}]`);
+    }
+    repo.write('environments/bomb.yaml', `name: bomb\n${levels.join('\n')}\n`);
+    const e = failure(() => loadEnvironment('bomb', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message.split('\n')[0]).toMatch(/^Environment 'bomb' (could not be loaded|is invalid)/);
+    expect(e.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('a directory given as the environment file is CONFIG, checked before the loader opens it', () => {
+    repo = tempRepo('dev');
+    mkdirSync(join(repo.dir, 'envdir.yaml'));
+    const e = failure(() => loadEnvironment('envdir.yaml', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toBe(`Environment 'envdir.yaml' is invalid: ${join(repo.dir, 'envdir.yaml')} is a directory; give an environment name or the path of a .yaml file.`);
+  });
+
+  it('a FIFO given as the environment file (by path or by name) is CONFIG at once, not a read that never returns', () => {
+    repo = tempRepo('dev');
+    execFileSync('mkfifo', [join(repo.dir, 'fifo.yaml'), join(repo.dir, 'environments', 'piped.yaml')]);
+    expect(failure(() => loadEnvironment('fifo.yaml', { cwd: repo.dir })).message).toContain('is not a regular file (a FIFO, socket or device)');
+    expect(failure(() => loadEnvironment('piped', { cwd: repo.dir })).exit).toBe(EXIT.CONFIG);
+  });
+
+  it('control characters in the name are shown escaped, keeping the first line one line', () => {
+    repo = tempRepo('dev');
+    const e = failure(() => loadEnvironment('x\n\u001b[2Jy.yaml', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message.split('\n')[0]).toBe("Environment 'x\\n\\x1b[2Jy.yaml' was not found:");
   });
 
   it('formats warnings one per line', () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CliError, EXIT, InternalError, describeError, isCliError, isUnreachable, reportError, runMain } from '../src';
+import { CliError, EXIT, InternalError, describeError, isCliError, isUnreachable, reportError, runMain, systemCliError } from '../src';
 
 function streams() {
   const stdout = new PassThrough();
@@ -108,6 +108,59 @@ describe('runMain / reportError: the process edge', () => {
     );
     expect(code).toBe(130);
     expect(s.err()).toBe('tool: interrupted\n');
+  });
+
+  it('reports a system-call failure that escaped a command in one line with its code, never as a bug', async () => {
+    const sys = (code: string, message: string) => Object.assign(new Error(message), { code, syscall: 'open', path: '/x' });
+    const cases: [Error, number][] = [
+      [sys('EACCES', "EACCES: permission denied, open '/x'"), EXIT.FAILED],
+      [sys('ENOSPC', 'ENOSPC: no space left on device, write'), EXIT.FAILED],
+      [sys('ENOENT', "ENOENT: no such file or directory, open '/x'"), EXIT.NOT_FOUND],
+      [sys('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'), EXIT.UNAVAILABLE],
+    ];
+    for (const [error, exit] of cases) {
+      const r = await run(async () => {
+        throw error;
+      });
+      expect(r.code).toBe(exit);
+      expect(r.err()).toBe(`tool: error: ${error.message}. Nothing more was done.\n`);
+    }
+    expect(systemCliError(new TypeError('x is not a function'))).toBeUndefined();
+    expect(systemCliError(Object.assign(new Error('odd'), { code: 'EWHATEVER', syscall: 'read' }))).toBeUndefined();
+  });
+
+  it('keeps secrets out of every printed error: URL credentials, secret parameters and secret variables', async () => {
+    const env = { PGPASSWORD: 'pg-hunter22', CVAT_DEBUG: '1' };
+    const r = await run(
+      async () => {
+        throw new CliError(EXIT.UNAVAILABLE, 'cannot reach postgres://cvat:inline-pw@db:5432/cvat with pg-hunter22', {
+          hint: 'curl https://x/y?sig=abc123&sv=1',
+          cause: new Error('auth pg-hunter22 failed'),
+        });
+      },
+      [],
+      env,
+    );
+    expect(r.err()).toBe(
+      'tool: error: cannot reach postgres://cvat:***@db:5432/cvat with ***\nnext: curl https://x/y?sig=***&sv=1\ncause: auth *** failed\n',
+    );
+    const json = await run(
+      async () => {
+        throw new CliError(EXIT.FAILED, 'token=abcd1234', { data: { url: 'https://u:p4ss@h/', pw: 'pg-hunter22' } });
+      },
+      ['--json'],
+      env,
+    );
+    expect(JSON.parse(json.out())).toEqual({ error: { exitCode: 1, message: 'token=***', data: { url: 'https://u:***@h/', pw: '***' } } });
+    const bug = await run(
+      async () => {
+        throw new TypeError('boom pg-hunter22');
+      },
+      [],
+      env,
+    );
+    expect(bug.code).toBe(EXIT.INTERNAL);
+    expect(bug.err()).not.toContain('pg-hunter22');
   });
 
   it('reportError returns the code without printing twice', () => {

@@ -10,6 +10,7 @@ import type { TokenCredential } from '@azure/identity';
 import { CliError, describeError, isUnreachable } from '../errors';
 import { EXIT } from '../exit';
 import { authError } from './credentials';
+import { printable, redactUrl } from '../redact';
 
 /** Default Azure Resource Manager endpoint (public cloud). */
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -80,7 +81,7 @@ export async function armClientSetup(options: ArmClientSetupOptions): Promise<Ar
   if (!endpoint.startsWith('https://') && !loopback) {
     throw new CliError(
       EXIT.CONFIG,
-      `ARM endpoint '${endpoint}' must use https (plain http is only accepted for 127.0.0.1/localhost test servers). ` +
+      `ARM endpoint '${redactUrl(printable(endpoint))}' must use https (plain http is only accepted for 127.0.0.1/localhost test servers). ` +
         `Fix ${options.endpointSource ?? 'the ARM endpoint'}.`,
     );
   }

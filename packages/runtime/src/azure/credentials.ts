@@ -19,6 +19,7 @@ import { delimiter, join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { CliError, describeError } from '../errors';
 import { EXIT } from '../exit';
+import { printable } from '../redact';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -373,9 +374,12 @@ export function authError(error: unknown, what: string): CliError | undefined {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True for a subscription id's shape (a GUID). */
+/** The form a subscription id must have, as messages show it. */
+export const SUBSCRIPTION_ID_FORM = 'a subscription GUID like 00000000-0000-0000-0000-000000000000';
+
+/** True for a subscription id's shape (a GUID: 8-4-4-4-12 hexadecimal digits; surrounding blanks are ignored). */
 export function isSubscriptionId(value: string): boolean {
-  return GUID.test(value.trim());
+  return typeof value === 'string' && GUID.test(value.trim());
 }
 
 /** Options of {@link resolveSubscriptionId}. */
@@ -411,7 +415,7 @@ export function resolveSubscriptionId(options: ResolveSubscriptionOptions): Reso
   const configSource = options.configSource ?? 'the environment file';
   if (isSet(options.flag)) {
     if (!isSubscriptionId(options.flag)) {
-      throw new CliError(EXIT.USAGE, `'--subscription' (${options.flag}) must be a subscription GUID like 00000000-0000-0000-0000-000000000000.`);
+      throw new CliError(EXIT.USAGE, `'--subscription' (${printable(options.flag)}) must be ${SUBSCRIPTION_ID_FORM}.`);
     }
     return { subscriptionId: options.flag.trim(), source: '--subscription' };
   }
@@ -419,10 +423,10 @@ export function resolveSubscriptionId(options: ResolveSubscriptionOptions): Reso
   const fromEnv = values.subscriptionId;
   const fromConfig = isSet(options.config) ? options.config.trim() : undefined;
   if (fromConfig && !isSubscriptionId(fromConfig)) {
-    throw new CliError(EXIT.CONFIG, `'subscriptionId' (${fromConfig}) in ${configSource} must be a subscription GUID.`);
+    throw new CliError(EXIT.CONFIG, `'subscriptionId' (${printable(fromConfig)}) in ${configSource} must be ${SUBSCRIPTION_ID_FORM}.`);
   }
   if (fromEnv && !isSubscriptionId(fromEnv.value)) {
-    throw new CliError(EXIT.CONFIG, `${fromEnv.from} (${fromEnv.value}) must be a subscription GUID.`);
+    throw new CliError(EXIT.CONFIG, `${fromEnv.from} (${printable(fromEnv.value)}) must be ${SUBSCRIPTION_ID_FORM}.`);
   }
   if (fromConfig && fromEnv && fromConfig.toLowerCase() !== fromEnv.value.toLowerCase()) {
     throw new CliError(

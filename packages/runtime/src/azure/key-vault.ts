@@ -16,6 +16,7 @@ import type { TokenCredential } from '@azure/identity';
 import { CliError, describeError, isUnreachable } from '../errors';
 import { EXIT } from '../exit';
 import { isLoopbackHttp } from './arm';
+import { printable, redactUrl } from '../redact';
 import { createAzureCredential } from './credentials';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -82,7 +83,7 @@ export function keyVaultUrl(vault: string, env: Env): { url: string; loopback: b
   if (variable && (!template.includes('{vault}') || (!url.startsWith('https://') && !loopback))) {
     throw new CliError(
       EXIT.CONFIG,
-      `${variable} (${template}) must be an https URL template containing {vault} (plain http only for 127.0.0.1/localhost test servers); ` +
+      `${variable} (${redactUrl(printable(template))}) must be an https URL template containing {vault} (plain http only for 127.0.0.1/localhost test servers); ` +
         `unset it to use ${DEFAULT_KEYVAULT_ENDPOINT}.`,
     );
   }
@@ -97,7 +98,7 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
   return async (location, signal) => {
     const { vault, secret } = location;
     const { url, loopback } = keyVaultUrl(vault, options.env);
-    const what = `Key Vault '${vault}' (${url}) secret '${secret}'${location.purpose ? ` (${location.purpose})` : ''}`;
+    const what = `Key Vault '${vault}' (${redactUrl(url)}) secret '${secret}'${location.purpose ? ` (${location.purpose})` : ''}`;
     const orElse = options.alternative ? `, or ${options.alternative}` : '';
     const env = location.environment ?? '<name>';
     let value: string | undefined;
