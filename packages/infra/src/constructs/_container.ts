@@ -137,13 +137,15 @@ export function validatePort(scope: IConstruct, field: string, port: number): vo
 function validateProbe(scope: IConstruct, slot: keyof ContainerProbes, probe: Probe): void {
   const limits = CONTAINER_APP_LIMITS.probe;
   validatePort(scope, `probes.${slot}.port`, probe.port);
-  const checks: [string, number, number, number][] = [
+  const checks: [string, number | undefined, number, number][] = [
     ['initialDelaySeconds', probe.initialDelaySeconds, limits.initialDelaySeconds.min, limits.initialDelaySeconds.max],
     ['periodSeconds', probe.periodSeconds, limits.intervalSeconds.min, limits.intervalSeconds.max],
     ['timeoutSeconds', probe.timeoutSeconds, limits.timeoutSeconds.min, limits.timeoutSeconds.max],
     ['failureThreshold', probe.failureThreshold, 1, limits.failureThreshold[slot]],
   ];
-  for (const [field, value, min, max] of checks) validateIntegerRange(scope, 'ProbeOutOfRange', `probes.${slot}.${field}`, value, min, max);
+  for (const [field, value, min, max] of checks) {
+    if (value !== undefined) validateIntegerRange(scope, 'ProbeOutOfRange', `probes.${slot}.${field}`, value, min, max);
+  }
   if (probe.transport === ProbeTransport.HTTP && !probe.path?.startsWith('/')) {
     throw new ValidationError('ProbePathInvalid', `'probes.${slot}.path' (${probe.path}) must start with '/'`, scope);
   }

@@ -19,26 +19,30 @@ export enum ProbeTransport {
   TCP = 'TCP',
 }
 
-/** Timing options shared by every probe. */
+/**
+ * Timing options shared by every probe. A field left out is left out of the Terraform JSON too, so
+ * the provider's default applies (`AZURERM_CONTAINER_APP_DEFAULTS.probe` in the catalogue: initial
+ * delay 1 s for liveness and 0 s otherwise, period 10 s, timeout 1 s, 3 failures).
+ */
 export interface ProbeTimingOptions {
   /**
    * Seconds to wait after the container starts before the first probe (0-60).
-   * @default 0
+   * @default - the provider's default
    */
   readonly initialDelaySeconds?: number;
   /**
    * Seconds between probes (1-240).
-   * @default 10
+   * @default - the provider's default
    */
   readonly periodSeconds?: number;
   /**
    * Seconds before a probe attempt times out (1-240).
-   * @default 5
+   * @default - the provider's default
    */
   readonly timeoutSeconds?: number;
   /**
-   * Consecutive failures before the probe is considered failed (liveness 1-30, readiness 1-48, startup 1-240).
-   * @default 3
+   * Consecutive failures before the probe is considered failed (1-30).
+   * @default - the provider's default
    */
   readonly failureThreshold?: number;
 }
@@ -89,14 +93,14 @@ export class Probe {
     return new Probe(ProbeTransport.TCP, options.port, undefined, [], options);
   }
 
-  /** Seconds before the first probe. */
-  public readonly initialDelaySeconds: number;
-  /** Seconds between probes. */
-  public readonly periodSeconds: number;
-  /** Seconds before one attempt times out. */
-  public readonly timeoutSeconds: number;
-  /** Consecutive failures that fail the probe. */
-  public readonly failureThreshold: number;
+  /** Seconds before the first probe; undefined leaves the provider's default. */
+  public readonly initialDelaySeconds: number | undefined;
+  /** Seconds between probes; undefined leaves the provider's default. */
+  public readonly periodSeconds: number | undefined;
+  /** Seconds before one attempt times out; undefined leaves the provider's default. */
+  public readonly timeoutSeconds: number | undefined;
+  /** Consecutive failures that fail the probe; undefined leaves the provider's default. */
+  public readonly failureThreshold: number | undefined;
 
   private constructor(
     /** HTTP or TCP. */
@@ -109,10 +113,10 @@ export class Probe {
     public readonly headers: readonly ProbeHeader[],
     timing: ProbeTimingOptions,
   ) {
-    this.initialDelaySeconds = timing.initialDelaySeconds ?? 0;
-    this.periodSeconds = timing.periodSeconds ?? 10;
-    this.timeoutSeconds = timing.timeoutSeconds ?? 5;
-    this.failureThreshold = timing.failureThreshold ?? 3;
+    this.initialDelaySeconds = timing.initialDelaySeconds;
+    this.periodSeconds = timing.periodSeconds;
+    this.timeoutSeconds = timing.timeoutSeconds;
+    this.failureThreshold = timing.failureThreshold;
   }
 }
 

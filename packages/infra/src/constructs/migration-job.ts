@@ -24,6 +24,11 @@ export interface MigrationJobProps extends ContainerResourceProps {
    * @default 1
    */
   readonly parallelism?: number;
+  /**
+   * Successful replicas that complete a run.
+   * @default - parallelism
+   */
+  readonly replicaCompletionCount?: number;
 }
 
 /**
@@ -53,13 +58,15 @@ export class MigrationJob extends Construct {
     validateIntegerRange(this, 'RetryLimitOutOfRange', 'replicaRetryLimit', retries, 0, 10);
     const parallelism = props.parallelism ?? 1;
     validateIntegerRange(this, 'ParallelismOutOfRange', 'parallelism', parallelism, 1, 100);
+    const completions = props.replicaCompletionCount ?? parallelism;
+    validateIntegerRange(this, 'CompletionCountOutOfRange', 'replicaCompletionCount', completions, 1, 100);
     const shared = renderContainerResource(this, props.name, props.name, props);
     this.resource = new ContainerAppJob(this, 'Resource', {
       ...shared.resource,
       location: props.location,
       replicaTimeoutInSeconds: this.replicaTimeoutSeconds,
       replicaRetryLimit: retries,
-      manualTriggerConfig: { parallelism, replicaCompletionCount: parallelism },
+      manualTriggerConfig: { parallelism, replicaCompletionCount: completions },
       template: { ...shared.template, container: shared.template.container as ContainerAppJobTemplateContainer[] },
     });
   }

@@ -1,13 +1,22 @@
 import type { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
-import { ACA_LIMITS, componentAddress, type Catalogue, type Component, type Probe as CatalogueProbe } from '@cvat-cloud/catalogue';
+import {
+  ACA_LIMITS,
+  AZURERM_CONTAINER_APP_DEFAULTS,
+  appSpecs,
+  CatalogueError,
+  type AppSpec,
+  type Catalogue,
+  type DedicatedProfileType,
+  type ProbeSpec,
+  type VolumeSpec,
+} from '@cvat-cloud/catalogue';
 import { AppSecret, EnvVar, Ingress, Probe, ScaleRule, Volume, WorkloadProfile, type ContainerProbes } from '../constructs/app-spec';
-import { ContainerAppService } from '../constructs/container-app-service';
+import { ContainerAppService, RevisionMode } from '../constructs/container-app-service';
 import { MigrationJob } from '../constructs/migration-job';
 import { ValidationError } from '../constructs/validation-error';
 import { CvatStack, type CvatStackProps } from './stack-base';
 import type { FoundationStack } from './foundation-stack';
-import { containerComponents } from './_catalogue';
 
 /** Properties of {@link AppsStack}. */
 export interface AppsStackProps extends CvatStackProps {
@@ -17,21 +26,24 @@ export interface AppsStackProps extends CvatStackProps {
   readonly catalogue: Catalogue;
 }
 
-function probe(p: CatalogueProbe | undefined): Probe | undefined {
+function probe(p: ProbeSpec | undefined): Probe | undefined {
   if (!p) return undefined;
   const timing = { initialDelaySeconds: p.initialDelaySeconds, periodSeconds: p.periodSeconds, timeoutSeconds: p.timeoutSeconds, failureThreshold: p.failureThreshold };
-  return p.type === 'http' ? Probe.http({ port: p.port, path: p.path, headers: p.headers, ...timing }) : Probe.tcp({ port: p.port, ...timing });
+  return p.transport === 'HTTP' ? Probe.http({ port: p.port, path: p.path, headers: p.headers, ...timing }) : Probe.tcp({ port: p.port, ...timing });
 }
 
 /**
- * One Azure Container App per enabled catalogue component and the migration job, everything taken
- * from the catalogue: image, command and args, env (secrets as Key Vault references through the
- * foundation's identity, other components' addresses by app name, PostgreSQL by FQDN), volumes
+ * One Azure Container App per enabled catalogue component and the migration job, rendered from the
+ * catalogue's `appSpecs()` (the one derivation of component → app that drift also compares against):
+ * image, command and args, env (secrets as Key Vault references through the foundation's identity,
+ * other components' addresses as the spec resolved them, PostgreSQL by the server's FQDN), volumes
  * (SMB/NFS shares through environment storages, ephemeral as EmptyDir), CPU/memory, replicas,
- * ingress with explicit exposed ports, probes and KEDA scale rules.
+ * ingress with explicit exposed ports, probes and KEDA scale rules. This stack only binds the spec to
+ * the foundation's resources; it derives nothing.
  *
  * Apps are named exactly like the catalogue components, so in-environment DNS works the way CVAT
- * expects (`opa`, `cvat-redis-inmem`, `vector`, `clickhouse`).
+ * expects (`opa`, `cvat-redis-inmem`, `vector`, `clickhouse`). Construct ids are the component names
+ * (`apps/<component>/Resource`), a stable contract: they make the Terraform addresses.
  *
  * @see https://learn.microsoft.com/azure/container-apps/connect-apps
  */
@@ -40,142 +52,173 @@ export class AppsStack extends CvatStack {
   public readonly apps: Readonly<Record<string, ContainerAppService>>;
   /** Jobs by component name. */
   public readonly jobs: Readonly<Record<string, MigrationJob>>;
+  /** The specifications this stack rendered, in catalogue order. */
+  public readonly specs: readonly AppSpec[];
 
   constructor(scope: Construct, id: string, props: AppsStackProps) {
     super(scope, id, props);
     const { foundation, catalogue } = props;
-    const components = containerComponents(catalogue);
-    const byName = new Map(components.map((c) => [c.name, c]));
-    const storages = new Map(catalogue.storages.map((s) => [s.name, s]));
-    const secrets = new Map(catalogue.secrets.map((s) => [s.name, s]));
+    try {
+      this.specs = appSpecs(catalogue);
+    } catch (e) {
+      if (e instanceof CatalogueError) throw new ValidationError('AppSpecInvalid', e.message, this);
+      throw e;
+    }
     const apps: Record<string, ContainerAppService> = {};
     const jobs: Record<string, MigrationJob> = {};
     const created = new Map<string, ITerraformDependable>();
 
     // Create in dependency order so dependsOn can point at resources that already exist.
-    const ordered = this.order(components);
-    for (const component of ordered) {
-      const env = component.env.map((e, i): EnvVar => {
-        if ('value' in e) return EnvVar.value(e.name, e.value);
-        if ('secretRef' in e) return EnvVar.fromSecret(e.name, e.secretRef);
-        if ('componentRef' in e) {
-          // Only deployed components count: a reference to a disabled one must not render an address.
-          const address = byName.has(e.componentRef.component) ? componentAddress(catalogue, e.componentRef) : undefined;
-          if (address === undefined) {
-            throw new ValidationError(
-              'ComponentRefUnresolved',
-              `'${component.name}.env[${i}].componentRef.component' (${e.componentRef.component}) must name a deployed component with ingress`,
-              this,
-            );
-          }
-          return EnvVar.value(e.name, address);
-        }
-        if (e.platformRef === 'postgres.host') return EnvVar.value(e.name, foundation.postgres.fqdn);
-        throw new ValidationError('PlatformRefUnresolved', `'${component.name}.env[${i}].platformRef' (${e.platformRef}) should have been resolved by resolveCatalogue`, this);
-      });
-
-      const appSecrets = component.secrets.map((name, i) => {
-        const secret = secrets.get(name);
-        if (!secret) throw new ValidationError('UnknownSecret', `'${component.name}.secrets[${i}]' (${name}) is not declared in the catalogue`, this);
-        return AppSecret.fromKeyVault(secret.name, foundation.keyVault.versionlessSecretId(secret.keyVaultName), foundation.identity.id);
-      });
-
-      const volumes: Volume[] = [];
-      for (const [i, mount] of component.mounts.entries()) {
-        if (volumes.some((v) => v.name === mount.storage)) continue;
-        const storage = storages.get(mount.storage);
-        if (!storage) throw new ValidationError('UnknownStorage', `'${component.name}.mounts[${i}].storage' (${mount.storage}) is not declared in the catalogue`, this);
-        if (storage.kind === 'ephemeral') volumes.push(Volume.emptyDir(storage.name));
-        else {
-          const environmentStorage = foundation.environment.storages[storage.name];
-          volumes.push(
-            storage.kind === 'nfs'
-              ? Volume.nfsAzureFile(storage.name, environmentStorage.name)
-              : Volume.azureFile(storage.name, environmentStorage.name, storage.mountOptions),
-          );
-        }
+    for (const spec of this.order(this.specs)) {
+      const [container, ...extra] = spec.containers;
+      if (!container || extra.length) {
+        throw new ValidationError('ContainerCount', `'${spec.name}.containers' (${spec.containers.length}) must hold exactly one container`, this);
       }
-      const mounts = component.mounts.map((m) => ({ volume: m.storage, path: m.mountPath, subPath: m.subPath }));
-      const probes: ContainerProbes = { liveness: probe(component.probes.liveness), readiness: probe(component.probes.readiness), startup: probe(component.probes.startup) };
-      const workloadProfile =
-        component.workloadProfile === 'Consumption'
-          ? WorkloadProfile.CONSUMPTION
-          : WorkloadProfile.dedicated(component.workloadProfile, ACA_LIMITS.dedicatedProfiles[component.workloadProfile]);
-      const dependsOn = component.dependsOn.map((d) => created.get(d)).filter((d): d is ITerraformDependable => d !== undefined);
+      const env = container.env.map((e, i): EnvVar => {
+        switch (e.kind) {
+          case 'value':
+            return EnvVar.value(e.name, e.value);
+          case 'secret':
+            return EnvVar.fromSecret(e.name, e.secretName);
+          case 'componentAddress':
+            // Only deployed components count: a reference to a disabled one must not render an address.
+            if (e.value === undefined) {
+              throw new ValidationError(
+                'ComponentRefUnresolved',
+                `'${spec.name}.env[${i}].componentRef.component' (${e.component}) must name a deployed component with ingress`,
+                this,
+              );
+            }
+            return EnvVar.value(e.name, e.value);
+          case 'platform':
+            if (e.ref === 'postgres.host') return EnvVar.value(e.name, foundation.postgres.fqdn);
+            throw new ValidationError('PlatformRefUnresolved', `'${spec.name}.env[${i}].platformRef' (${e.ref}) should have been resolved by resolveCatalogue`, this);
+        }
+      });
+      const secrets = spec.secrets.map((s) => AppSecret.fromKeyVault(s.name, foundation.keyVault.versionlessSecretId(s.keyVaultSecretName), foundation.identity.id));
+      const volumes = spec.volumes.map((v, i) => this.volume(foundation, spec.name, i, v));
+      const mounts = container.volumeMounts.map((m) => ({ volume: m.volumeName, path: m.path, subPath: m.subPath }));
+      const probes: ContainerProbes = { liveness: probe(container.probes.liveness), readiness: probe(container.probes.readiness), startup: probe(container.probes.startup) };
+      this.providerDefaultOnly(spec.name, 'containers[0].probes.readiness.successThreshold', container.probes.readiness?.successThreshold,
+        container.probes.readiness ? AZURERM_CONTAINER_APP_DEFAULTS.probe.readinessSuccessThreshold : undefined);
+      const dependsOn = spec.dependsOn.map((d) => created.get(d)).filter((d): d is ITerraformDependable => d !== undefined);
       const common = {
-        name: component.name,
+        name: spec.name,
         resourceGroupName: foundation.resourceGroup.name,
         environmentId: foundation.environment.resource.id,
         identityId: foundation.identity.id,
-        image: `${component.image.repository}:${component.image.tag}`,
-        command: component.command,
-        args: component.args,
+        image: container.image,
+        command: container.command,
+        args: container.args,
         env,
-        secrets: appSecrets,
+        secrets,
         volumes,
         mounts,
-        cpuCores: component.resources.cpuCores,
-        memoryGiB: component.resources.memoryGiB,
-        workloadProfile,
+        cpuCores: container.cpuCores,
+        memoryGiB: container.memoryGiB,
+        workloadProfile: this.workloadProfile(spec),
         probes,
         dependsOn,
       };
 
-      if (component.role === 'job') {
-        const job = new MigrationJob(this, component.name, {
+      if (spec.kind === 'job') {
+        const job = new MigrationJob(this, spec.name, {
           ...common,
           location: props.location,
-          replicaTimeoutSeconds: component.job?.replicaTimeoutSeconds,
-          replicaRetryLimit: component.job?.replicaRetryLimit,
-          parallelism: component.job?.parallelism,
+          replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
+          replicaRetryLimit: spec.replicaRetryLimit,
+          parallelism: spec.trigger.parallelism,
+          replicaCompletionCount: spec.trigger.replicaCompletionCount,
         });
-        jobs[component.name] = job;
-        created.set(component.name, job.resource);
+        jobs[spec.name] = job;
+        created.set(spec.name, job.resource);
         continue;
       }
-      const ingress = component.ingress
-        ? component.ingress.transport === 'tcp'
-          ? Ingress.tcp({ targetPort: component.ingress.targetPort, exposedPort: component.ingress.exposedPort, external: component.ingress.external })
-          : Ingress.http({ targetPort: component.ingress.targetPort, external: component.ingress.external })
+      const i = spec.ingress;
+      if (i) {
+        this.providerDefaultOnly(spec.name, 'ingress.allowInsecureConnections', i.allowInsecureConnections, AZURERM_CONTAINER_APP_DEFAULTS.ingress.allowInsecureConnections);
+        const weight = i.trafficWeight.length === 1 && i.trafficWeight[0]?.latestRevision === true && i.trafficWeight[0].percentage === 100;
+        if (!weight) throw new ValidationError('TrafficWeightUnsupported', `'${spec.name}.ingress.trafficWeight' (${JSON.stringify(i.trafficWeight)}) must send 100% to the latest revision`, this);
+      }
+      this.providerDefaultOnly(spec.name, 'scale.cooldownPeriodSeconds', spec.scale.cooldownPeriodSeconds, AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds);
+      this.providerDefaultOnly(spec.name, 'scale.pollingIntervalSeconds', spec.scale.pollingIntervalSeconds, AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds);
+      const ingress = i
+        ? i.transport === 'tcp'
+          ? Ingress.tcp({ targetPort: i.targetPort, exposedPort: i.exposedPort, external: i.external })
+          : Ingress.http({ targetPort: i.targetPort, external: i.external })
         : undefined;
-      const scaleRules = component.scaleRules.map((r) => {
-        const auth = (r.auth ?? []).map((a) => ({ secretName: a.secretRef, triggerParameter: a.triggerParameter }));
-        if (r.kind === 'redis-queue') return ScaleRule.custom(r.name, 'redis', r.metadata, auth);
-        const concurrent = Number(r.metadata.concurrentRequests ?? '10');
+      const scaleRules = spec.scale.rules.map((r) => {
+        const auth = r.authentication.map((a) => ({ secretName: a.secretName, triggerParameter: a.triggerParameter }));
+        if (r.kind === 'custom') return ScaleRule.custom(r.name, r.customRuleType ?? '', r.metadata, auth);
+        const concurrent = Number(r.metadata.concurrentRequests);
         return r.kind === 'http' ? ScaleRule.http(r.name, concurrent, auth) : ScaleRule.tcp(r.name, concurrent, auth);
       });
-      const app = new ContainerAppService(this, component.name, {
+      // The provider does not send a grace period of 0 (its default), so 0 is left out as well.
+      const grace = spec.terminationGracePeriodSeconds === AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds ? undefined : spec.terminationGracePeriodSeconds;
+      const app = new ContainerAppService(this, spec.name, {
         ...common,
-        minReplicas: component.replicas.min,
-        maxReplicas: component.replicas.max,
+        minReplicas: spec.scale.minReplicas,
+        maxReplicas: spec.scale.maxReplicas,
         ingress,
         scaleRules,
-        terminationGracePeriodSeconds: component.terminationGracePeriodSeconds,
+        revisionMode: spec.revisionMode as RevisionMode,
+        terminationGracePeriodSeconds: grace,
       });
-      apps[component.name] = app;
-      created.set(component.name, app.resource);
+      apps[spec.name] = app;
+      created.set(spec.name, app.resource);
     }
     this.apps = apps;
     this.jobs = jobs;
   }
 
-  /** Components sorted so that each comes after the deployed components it depends on (catalogue order otherwise). */
-  private order(components: Component[]): Component[] {
-    const names = new Set(components.map((c) => c.name));
+  /** The volume of a spec bound to the foundation's environment storage. */
+  private volume(foundation: FoundationStack, app: string, i: number, v: VolumeSpec): Volume {
+    if (v.storageType === 'EmptyDir') return Volume.emptyDir(v.name);
+    const storage = v.storageName === undefined ? undefined : foundation.environment.storages[v.storageName];
+    if (!storage) {
+      throw new ValidationError('UnknownStorage', `'${app}.volumes[${i}].storageName' (${v.storageName}) must name an environment storage of the foundation`, this);
+    }
+    return v.storageType === 'NfsAzureFile' ? Volume.nfsAzureFile(v.name, storage.name) : Volume.azureFile(v.name, storage.name, v.mountOptions);
+  }
+
+  private workloadProfile(spec: AppSpec): WorkloadProfile {
+    if (spec.workloadProfileName === 'Consumption') return WorkloadProfile.CONSUMPTION;
+    const node = ACA_LIMITS.dedicatedProfiles[spec.workloadProfileName as DedicatedProfileType];
+    if (!node) {
+      const allowed = ['Consumption', ...Object.keys(ACA_LIMITS.dedicatedProfiles)].join(', ');
+      throw new ValidationError('WorkloadProfileUnknown', `'${spec.name}.workloadProfileName' (${spec.workloadProfileName}) must be one of ${allowed}`, this);
+    }
+    return WorkloadProfile.dedicated(spec.workloadProfileName, node);
+  }
+
+  /**
+   * The constructs leave these arguments to the provider's default; a spec that wants another value
+   * needs the construct to render it first, so it fails here instead of being dropped silently.
+   */
+  private providerDefaultOnly(app: string, field: string, value: unknown, providerDefault: unknown): void {
+    if (value !== providerDefault) {
+      throw new ValidationError('ProviderDefaultOnly', `'${app}.${field}' (${String(value)}) must be the provider default (${String(providerDefault)}): the constructs do not render it`, this);
+    }
+  }
+
+  /** Specs sorted so that each comes after the specs it depends on (catalogue order otherwise). */
+  private order(specs: readonly AppSpec[]): AppSpec[] {
+    const byName = new Map(specs.map((s) => [s.name, s]));
     const done = new Set<string>();
-    const result: Component[] = [];
-    const visit = (c: Component, path: string[]) => {
-      if (done.has(c.name)) return;
-      if (path.includes(c.name)) {
-        throw new ValidationError('DependencyCycle', `'dependsOn' forms a cycle: ${[...path, c.name].join(' -> ')}`, this);
+    const result: AppSpec[] = [];
+    const visit = (s: AppSpec, path: string[]) => {
+      if (done.has(s.name)) return;
+      if (path.includes(s.name)) {
+        throw new ValidationError('DependencyCycle', `'dependsOn' forms a cycle: ${[...path, s.name].join(' -> ')}`, this);
       }
-      for (const d of c.dependsOn) {
-        if (names.has(d)) visit(components.find((x) => x.name === d) as Component, [...path, c.name]);
+      for (const d of s.dependsOn) {
+        const dep = byName.get(d);
+        if (dep) visit(dep, [...path, s.name]);
       }
-      done.add(c.name);
-      result.push(c);
+      done.add(s.name);
+      result.push(s);
     };
-    components.forEach((c) => visit(c, []));
+    specs.forEach((s) => visit(s, []));
     return result;
   }
 }

@@ -90,8 +90,9 @@ describe('ContainerAppService', () => {
     expect(container.liveness_probe).toEqual([
       { transport: 'HTTP', port: 8080, path: '/health', initial_delay: 3, interval_seconds: 30, timeout: 10, failure_count_threshold: 5, header: [{ name: 'Host', value: 'web' }] },
     ]);
-    expect(container.readiness_probe).toEqual([{ transport: 'TCP', port: 8080, initial_delay: 0, interval_seconds: 10, timeout: 5, failure_count_threshold: 3 }]);
-    expect(container.startup_probe[0]).toMatchObject({ path: '/ready', failure_count_threshold: 30 });
+    // Timings left out stay out of the JSON, so the provider's defaults apply (AZURERM_CONTAINER_APP_DEFAULTS.probe).
+    expect(container.readiness_probe).toEqual([{ transport: 'TCP', port: 8080 }]);
+    expect(container.startup_probe).toEqual([{ transport: 'HTTP', port: 8080, path: '/ready', failure_count_threshold: 30 }]);
     expect(template.custom_scale_rule).toEqual([
       {
         name: 'rq-import',

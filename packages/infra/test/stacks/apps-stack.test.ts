@@ -215,4 +215,11 @@ describe('AppsStack (example environment)', () => {
       other.dispose();
     }
   });
+
+  it('throws a ValidationError naming the field before writing anything, when appSpecs() refuses the catalogue (an undeclared secret)', () => {
+    const config = configWith({});
+    const catalogue = catalogueFor(config);
+    const broken = { ...catalogue, secrets: catalogue.secrets.filter((x) => x.name !== 'django-secret-key') };
+    expect(() => synthesize(config, broken)).toThrow(/^apps: '.*\.secrets\[\d+\]' \("django-secret-key"\) must name a secret declared in the catalogue$/);
+  });
 });
