@@ -1,6 +1,17 @@
-import { App, Aspects } from 'cdktf';
-import { resolve } from 'node:path';
-import { resourceNames, edgeUrls, type Catalogue, type EnvironmentConfig, type ResourceNames } from '@cvat-cloud/catalogue';
+import { App, Aspects, TerraformStack, type AppConfig, type TerraformResource } from 'cdktf';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  COMPONENT_NAMES,
+  resourceNames,
+  edgeUrls,
+  SYNTH_INDEX_FILE,
+  type Catalogue,
+  type EnvironmentConfig,
+  type ResourceNames,
+  type SynthIndex,
+  type SynthIndexEntry,
+} from '@cvat-cloud/catalogue';
 import { FoundationStack, type FoundationNames } from './stacks/foundation-stack';
 import { AppsStack } from './stacks/apps-stack';
 import { EdgeStack } from './stacks/edge-stack';
@@ -37,10 +48,60 @@ export interface BuildAppOptions {
   readonly configFileRoot?: string;
 }
 
+/**
+ * Where each component's resource is in the synthesized stacks (its stack, Terraform address and
+ * Azure name), read from the constructs themselves: the logical id is the one cdktf gives the
+ * resource, so no other package needs to know how cdktf makes ids.
+ */
+export function synthIndex(environment: string, stacks: { readonly apps: AppsStack; readonly edge: EdgeStack | undefined }, names: ResourceNames): SynthIndex {
+  const entry = (resource: TerraformResource, azureName: string): SynthIndexEntry => {
+    const stack = TerraformStack.of(resource);
+    return {
+      stack: stack.node.id,
+      resourceType: resource.terraformResourceType,
+      address: `${resource.terraformResourceType}.${stack.getLogicalId(resource)}`,
+      azureName,
+    };
+  };
+  const components: Record<string, SynthIndexEntry> = {};
+  for (const spec of stacks.apps.specs) {
+    const construct = spec.kind === 'job' ? stacks.apps.jobs[spec.name] : stacks.apps.apps[spec.name];
+    if (construct) components[spec.name] = entry(construct.resource, spec.name);
+  }
+  if (stacks.edge) components[COMPONENT_NAMES.edge] = entry(stacks.edge.vm.resource, names.edgeVm);
+  return { version: 1, environment, components };
+}
+
+/** Writes the synth index ({@link SYNTH_INDEX_FILE}) into a synth output directory. */
+export function writeSynthIndex(outdir: string, index: SynthIndex): void {
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, SYNTH_INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+}
+
+/** A cdktf app whose `synth()` also writes the synth index next to `manifest.json`. */
+export class CvatCdktfApp extends App {
+  private index: (() => SynthIndex) | undefined;
+
+  constructor(config: AppConfig) {
+    super(config);
+  }
+
+  /** Sets what the index is made from once the stacks exist. */
+  public setSynthIndex(index: () => SynthIndex): void {
+    this.index = index;
+  }
+
+  /** Synthesizes the stacks, then writes the index. */
+  public override synth(): void {
+    super.synth();
+    if (this.index) writeSynthIndex(this.outdir, this.index());
+  }
+}
+
 /** The app and its stacks. */
 export interface CvatApp {
-  /** The cdktf app (call `synth()`). */
-  readonly app: App;
+  /** The cdktf app (call `synth()`; it also writes the synth index). */
+  readonly app: CvatCdktfApp;
   /** Foundation stack. */
   readonly foundation: FoundationStack;
   /** Apps stack. */
@@ -84,7 +145,7 @@ export function foundationNames(names: ResourceNames): FoundationNames {
 export function buildApp(options: BuildAppOptions): CvatApp {
   const { config, catalogue } = options;
   const names = resourceNames(config);
-  const app = new App({ outdir: options.outdir, stackTraces: false });
+  const app = new CvatCdktfApp({ outdir: options.outdir, stackTraces: false });
   const backend: StateBackend =
     config.stateBackend.type === 'local'
       ? { type: 'local', stateDir: localStateDir(options.stateRoot ?? defaultStateRoot(config, INFRA_ROOT), config.name), outdir: options.outdir }
@@ -150,5 +211,6 @@ export function buildApp(options: BuildAppOptions): CvatApp {
   // Aspects are invoked per stack (cdktf does not inherit them from the App), so add it to each.
   const tags = new TagsAspect({ application: 'cvat', environment: config.name, 'managed-by': 'cvat-cloud', 'cvat-version': config.cvatVersion, ...config.tags });
   for (const stack of [foundation, apps, edge]) if (stack) Aspects.of(stack).add(tags);
+  app.setSynthIndex(() => synthIndex(config.name, { apps, edge }, names));
   return { app, foundation, apps, edge, names };
 }
