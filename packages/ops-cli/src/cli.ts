@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, EXIT, environmentRef, exitCodesHelp } from '@cvat-cloud/runtime/edge';
+import { CliError, EXIT, checkOutputPath, environmentRef, exitCodesHelp, secretValuesFromEnv } from '@cvat-cloud/runtime/edge';
 import type { Runtime } from './context/runtime';
 import type { GlobalOptions, OutputFileOptions } from './context/global-options';
 import { printResult, writeResultFile, type CommandResult } from './output';
@@ -79,26 +79,51 @@ function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** Declares `--output <file>` on a read command (house style rule 16). */
+/** Declares `--output <file>` and `--overwrite` on a read command (house style rule 16). */
 function withOutputFile(cmd: Command): Command {
-  return cmd.option('--output <file>', 'also write the JSON result to <file> (CVAT_OPS_OUTPUT); stdout is unchanged');
+  return cmd
+    .option('--output <file>', 'also write the JSON result to <file> (CVAT_OPS_OUTPUT); stdout is unchanged')
+    .option('--overwrite', 'replace the --output file when it exists (without it an existing file is refused, exit 3)');
 }
 
-/** `{ output }` from `--output`, else `CVAT_OPS_OUTPUT` of the runtime (empty means unset), else `{}`. */
-function outputFile(cmd: Command, runtime: Runtime): OutputFileOptions {
-  const output = cmd.opts<{ output?: string }>().output ?? (runtime.env.CVAT_OPS_OUTPUT || undefined);
-  return output === undefined ? {} : { output };
+/**
+ * `{ output, overwrite }` from `--output`, else `CVAT_OPS_OUTPUT` of the runtime (empty means unset), else `{}`.
+ * The path is checked here, before the command runs (runtime checkOutputPath): a directory, FIFO or unwritable place
+ * is USAGE (CONFIG from the variable), a missing directory NOT_FOUND, an existing file without `--overwrite` REFUSED.
+ */
+function outputFile(cmd: Command, runtime: Runtime, argv: readonly string[]): OutputFileOptions {
+  const o = cmd.opts<{ output?: string; overwrite?: boolean }>();
+  const fromFlag = o.output !== undefined;
+  const output = o.output ?? (runtime.env.CVAT_OPS_OUTPUT || undefined);
+  if (output === undefined) return {};
+  checkOutputPath(output, {
+    cwd: runtime.cwd,
+    overwrite: Boolean(o.overwrite),
+    label: fromFlag ? '--output' : 'CVAT_OPS_OUTPUT',
+    source: fromFlag ? 'flag' : 'variable',
+    rerun: ['cvat-ops', ...argv],
+  });
+  return { output, ...(o.overwrite ? { overwrite: true } : {}) };
 }
 
 /** Builds the program. `runtime` is captured by the actions; results go to `onResult`. */
-export function buildProgram(runtime: Runtime, onResult: (result: CommandResult, options: GlobalOptions) => void): Command {
+export function buildProgram(
+  runtime: Runtime,
+  onResult: (result: CommandResult, options: GlobalOptions) => void,
+  argv: readonly string[] = [],
+): Command {
+  const secrets = secretValuesFromEnv(runtime.env);
   const run = async <O extends GlobalOptions>(load: () => Promise<CommandFn<O>>, options: O): Promise<void> => {
+    // --subscription / --resource-group are checked for every command, before anything is loaded or contacted
+    if (options.subscription !== undefined || options.resourceGroup !== undefined) {
+      (await import('./context/environment.js')).checkGlobalOptions(options);
+    }
     const fn = await load();
     const result = await fn(options, runtime);
     onResult(result, options);
     // after stdout, so a failed write still leaves the table or JSON on screen
     const file = (options as OutputFileOptions).output;
-    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd);
+    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd, secrets);
   };
 
   const program = new Command('cvat-ops')
@@ -150,7 +175,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       .description('check connectivity, TLS, server version, the cvat database, Django migrations, connections and long queries')
       .addHelpText('after', '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json'),
   ).action(async (_opts, cmd: Command) => {
-    const options: DbCheckOptions = { ...globals(cmd, runtime), connection: connection(cmd), ...outputFile(cmd, runtime) };
+    const options: DbCheckOptions = { ...globals(cmd, runtime), connection: connection(cmd), ...outputFile(cmd, runtime, argv) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbCheck), options);
   });
 
@@ -230,7 +255,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
-      const options: StorageRulesOptions = { ...globals(cmd, runtime), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime) };
+      const options: StorageRulesOptions = { ...globals(cmd, runtime), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime, argv) };
       await run(() => import('./commands/storage/index.js').then((m) => m.storageRules), options);
     });
 
@@ -247,7 +272,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
-      const options: StatusOptions = { ...globals(cmd, runtime), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime) };
+      const options: StatusOptions = { ...globals(cmd, runtime), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime, argv) };
       await run(() => import('./commands/status/index.js').then((m) => m.status), options);
     });
 
@@ -258,7 +283,7 @@ export function buildProgram(runtime: Runtime, onResult: (result: CommandResult,
       `\nCompares image, cpu/memory, min/max replicas, KEDA scale rules (name, type, metadata, auth secrets), command/args,\nenv names and plain values, secret references, Key Vault secret of each app secret, volume mounts, ingress\n(transport, ports, external) and probes; lists apps live but not in the catalogue, and catalogue apps\nmissing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json\n  cvat-ops drift --env dev --output drift.json`,
     )
     .action(async (_opts, cmd: Command) => {
-      const options: DriftOptions = { ...globals(cmd, runtime), ...outputFile(cmd, runtime) };
+      const options: DriftOptions = { ...globals(cmd, runtime), ...outputFile(cmd, runtime, argv) };
       await run(() => import('./commands/drift/index.js').then((m) => m.drift), options);
     });
 
@@ -358,10 +383,15 @@ function readVersion(): string {
  */
 export async function runCli(argv: readonly string[], runtime: Runtime): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = buildProgram(runtime, (result, options) => {
-    printResult(result, { json: options.json, stdout: runtime.stdout });
-    exitCode = result.exitCode ?? EXIT.OK;
-  });
+  const secrets = secretValuesFromEnv(runtime.env);
+  const program = buildProgram(
+    runtime,
+    (result, options) => {
+      printResult(result, { json: options.json, stdout: runtime.stdout, secrets });
+      exitCode = result.exitCode ?? EXIT.OK;
+    },
+    argv,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -4,7 +4,7 @@
  * the commands. Bad argv must be a usage error (exit 2) naming the option or argument, the value and what is allowed,
  * before any command runs.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -30,6 +30,7 @@ vi.mock('../src/commands/logs/index', () => logs);
 const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs };
 type Name = keyof typeof all;
 
+const SUB = '11111111-2222-4333-8444-555555555555';
 const G = { json: false, yes: false, dryRun: false, env: undefined, subscription: undefined, resourceGroup: undefined };
 
 const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: Record<string, string> }[] = [
@@ -72,10 +73,14 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
     options: { ...G, env: 'dev', json: true, noHealth: true, healthTimeoutSeconds: 3, output: 'out/status.json' },
   },
   { argv: 'status --env dev --output flag.json', fn: 'status', options: { ...G, env: 'dev', noHealth: false, output: 'flag.json' }, env: { CVAT_OPS_OUTPUT: 'env.json' } },
-  { argv: '--json status --subscription s-1 --resource-group rg-x', fn: 'status', options: { ...G, json: true, subscription: 's-1', resourceGroup: 'rg-x', noHealth: false } },
+  {
+    argv: `--json status --subscription ${SUB} --resource-group rg-x`,
+    fn: 'status',
+    options: { ...G, json: true, subscription: SUB, resourceGroup: 'rg-x', noHealth: false },
+  },
   // drift
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' } },
-  { argv: 'drift --subscription s-1 --resource-group rg-x', fn: 'drift', options: { ...G, subscription: 's-1', resourceGroup: 'rg-x' } },
+  { argv: `drift --subscription ${SUB} --resource-group rg-x`, fn: 'drift', options: { ...G, subscription: SUB, resourceGroup: 'rg-x' } },
   { argv: 'drift --env dev --json --output drift.json', fn: 'drift', options: { ...G, env: 'dev', json: true, output: 'drift.json' } },
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev', output: 'from-env.json' }, env: { CVAT_OPS_OUTPUT: 'from-env.json' } },
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging' } },
@@ -153,15 +158,30 @@ describe('cvat-ops argv parsing', () => {
     rmSync(join(cwd, 'drift-result.json'));
   });
 
-  it('an --output file that cannot be written is exit 1 naming the file and the next step, after stdout was printed', async () => {
+  it('an --output in a directory that does not exist is exit 6 before the command runs, naming the directory', async () => {
     const runtime = testRuntime({ cwd });
     const error = await runCli(['status', '--output', 'no-such-dir/status.json'], runtime).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exit).toBe(EXIT.FAILED);
-    expect((error as CliError).message).toContain(`Could not write the JSON result to '${join(cwd, 'no-such-dir', 'status.json')}'`);
-    expect((error as CliError).message).toContain('create the directory or pass another --output');
-    expect(runtime.out()).toBe('done\n');
+    expect((error as CliError).exit).toBe(EXIT.NOT_FOUND);
+    expect((error as CliError).message).toBe(
+      `--output (no-such-dir/status.json): the directory ${join(cwd, 'no-such-dir')} does not exist; create it first. Nothing was written.`,
+    );
+    expect(status.status).not.toHaveBeenCalled();
+    expect(runtime.out()).toBe('');
     expect(existsSync(join(cwd, 'no-such-dir'))).toBe(false);
+  });
+
+  it('an existing --output file is refused (exit 3) without --overwrite, before the command runs, and replaced with it', async () => {
+    writeFileSync(join(cwd, 'old.json'), 'keep');
+    const refused = testRuntime({ cwd });
+    const error = (await runCli(['drift', '--env', 'dev', '--output', 'old.json'], refused).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.REFUSED);
+    expect(error.message).toContain('Run: cvat-ops drift --env dev --output old.json --overwrite');
+    expect(drift.drift).not.toHaveBeenCalled();
+    expect(readFileSync(join(cwd, 'old.json'), 'utf8')).toBe('keep');
+    expect(await runCli(['drift', '--env', 'dev', '--output', 'old.json', '--overwrite'], testRuntime({ cwd }))).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, 'old.json'), 'utf8'))).toEqual(result.data);
+    rmSync(join(cwd, 'old.json'));
   });
 
   it('returns the exit code a command reports (1 for failed checks)', async () => {

@@ -4,6 +4,7 @@
  */
 import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { defaultCatalogue, type Catalogue, type EnvironmentConfig } from '@cvat-cloud/catalogue';
+import { formatCommand } from '@cvat-cloud/runtime';
 import { loadEnvironment, resolveAzureScope } from '../context/environment';
 import type { GlobalOptions } from '../context/global-options';
 import type { Runtime } from '../context/runtime';
@@ -35,7 +36,9 @@ export interface AcaTarget {
  * and a note says so: names still resolve, but environment overrides and platform values are unknown.
  *
  * `checkArguments` runs on the catalogue before anything about Azure is needed (subscription, credential), so
- * bad component names are reported as usage errors even where no Azure access is set up.
+ * bad component names are reported as usage errors even where no Azure access is set up. `beforeNetwork` runs once
+ * every local check passed (arguments, environment, subscription, resource group) and before the client is built:
+ * a destructive command refuses there (runtime assertCanConfirm) when it could never be confirmed.
  */
 export async function resolveAcaTarget(
   options: GlobalOptions,
@@ -43,11 +46,13 @@ export async function resolveAcaTarget(
   what: string,
   deps: AcaDeps = {},
   checkArguments: (catalogue: Catalogue) => void = () => {},
+  beforeNetwork: () => void = () => {},
 ): Promise<AcaTarget> {
   const environment = options.env ? loadEnvironment(options, runtime, what) : undefined;
   const catalogue = environment?.catalogue ?? defaultCatalogue();
   checkArguments(catalogue);
   const scope = resolveAzureScope(options, runtime, what);
+  beforeNetwork();
   const notes: string[] = [];
   if (environment) {
     for (const w of environment.warnings) notes.push(`warning: ${w.path ? `'${w.path}': ` : ''}${w.message}`);
@@ -66,13 +71,21 @@ export async function resolveAcaTarget(
   };
 }
 
-/** `--env dev` / `--subscription … --resource-group …` as the user typed them, for "run this next" hints. */
+/** `['--env', 'dev']` / `['--subscription', …, '--resource-group', …]` as the user gave them, for suggested commands. */
+export function targetArgs(options: Pick<GlobalOptions, 'env' | 'subscription' | 'resourceGroup'>): string[] {
+  const args: string[] = [];
+  if (options.env) args.push('--env', options.env);
+  if (options.subscription) args.push('--subscription', options.subscription);
+  if (options.resourceGroup) args.push('--resource-group', options.resourceGroup);
+  return args;
+}
+
+/**
+ * {@link targetArgs} as shell words (runtime formatCommand: each value quoted so a pasted suggestion runs nothing
+ * but cvat-ops), for "run this next" hints: `--env dev`, `--env 'my env.yaml'`.
+ */
 export function targetFlags(options: Pick<GlobalOptions, 'env' | 'subscription' | 'resourceGroup'>): string {
-  const flags: string[] = [];
-  if (options.env) flags.push(`--env ${options.env}`);
-  if (options.subscription) flags.push(`--subscription ${options.subscription}`);
-  if (options.resourceGroup) flags.push(`--resource-group ${options.resourceGroup}`);
-  return flags.join(' ');
+  return formatCommand(targetArgs(options));
 }
 
 /** The target as every read command reports it in `--json` (and `--output`). */

@@ -2,7 +2,17 @@
  * `--env` for cvat-ops: the environment (through `@cvat-cloud/runtime` loadEnvironment, the one loader every tool
  * uses) and the Azure scope (subscription and resource group). Loaded lazily by the commands that need it.
  */
-import { CliError, EXIT, loadEnvironment as loadRuntimeEnvironment, resolveSubscriptionId, type LoadedEnvironment } from '@cvat-cloud/runtime';
+import {
+  CliError,
+  EXIT,
+  formatCommand,
+  isSubscriptionId,
+  SUBSCRIPTION_ID_FORM,
+  loadEnvironment as loadRuntimeEnvironment,
+  printable,
+  resolveSubscriptionId,
+  type LoadedEnvironment,
+} from '@cvat-cloud/runtime';
 import type { GlobalOptions } from './global-options';
 import type { Runtime } from './runtime';
 
@@ -18,7 +28,35 @@ export function loadEnvironment(global: Pick<GlobalOptions, 'env'>, runtime: Pic
   if (!ref) {
     throw new CliError(EXIT.USAGE, `${what} needs an environment: pass --env <name> (environments/<name>.yaml) or set CVAT_ENV.`);
   }
-  return loadRuntimeEnvironment(ref, { cwd: runtime.cwd, checkCommand: `cvat-ops status --env ${ref} --dry-run` });
+  return loadRuntimeEnvironment(ref, { cwd: runtime.cwd, checkCommand: formatCommand(['cvat-ops', 'status', '--env', ref, '--dry-run']) });
+}
+
+/**
+ * Azure's rule for resource group names: 1-90 letters, digits, `_ - . ( )`, not ending in `.`
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources).
+ */
+const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{1,90}$/u;
+
+/** USAGE naming the value unless `name` is a valid resource group name (checked before any network call). */
+export function checkResourceGroupName(name: string): string {
+  if (!RESOURCE_GROUP.test(name) || name.endsWith('.')) {
+    throw new CliError(
+      EXIT.USAGE,
+      `'--resource-group' (${printable(name)}) must be 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Checks the global `--subscription` and `--resource-group` values when given, for every command, before anything
+ * else runs: USAGE naming the value and the expected form (runtime isSubscriptionId / SUBSCRIPTION_ID_FORM).
+ */
+export function checkGlobalOptions(global: Pick<GlobalOptions, 'subscription' | 'resourceGroup'>): void {
+  if (global.subscription !== undefined && !isSubscriptionId(global.subscription)) {
+    throw new CliError(EXIT.USAGE, `'--subscription' (${printable(global.subscription) || "''"}) must be ${SUBSCRIPTION_ID_FORM}.`);
+  }
+  if (global.resourceGroup !== undefined) checkResourceGroupName(global.resourceGroup);
 }
 
 /** Subscription and resource group every ARM call needs. */
@@ -41,13 +79,14 @@ export function resolveAzureScope(global: GlobalOptions, runtime: Pick<Runtime, 
   if (!environment && !global.subscription && !fromVariable) {
     throw new CliError(EXIT.USAGE, `${what} needs a subscription and resource group: pass --env <name>, or --subscription <id> and --resource-group <name>.`);
   }
+  checkGlobalOptions(global);
   const { subscriptionId } = resolveSubscriptionId({
     ...(global.subscription ? { flag: global.subscription } : {}),
     ...(environment?.config.subscriptionId ? { config: environment.config.subscriptionId } : {}),
     configSource: environment ? `environment '${environment.ref}'` : 'the environment file',
     env: runtime.env,
   });
-  const resourceGroup = global.resourceGroup ?? environment?.names.resourceGroup;
+  const resourceGroup = global.resourceGroup !== undefined ? checkResourceGroupName(global.resourceGroup) : environment?.names.resourceGroup;
   if (!resourceGroup) {
     throw new CliError(EXIT.USAGE, `${what} needs a resource group: pass --env <name> or --resource-group <name>.`);
   }

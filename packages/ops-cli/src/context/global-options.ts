@@ -24,4 +24,6 @@ export interface GlobalOptions {
 export interface OutputFileOptions {
   /** File (relative to the working directory) to write the JSON result to. @default - no file */
   output?: string;
+  /** `--overwrite`: the output file may replace an existing file (checked before the run). @default false */
+  overwrite?: boolean;
 }

@@ -5,7 +5,7 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, CliError, describeError } from '@cvat-cloud/runtime/edge';
+import { EXIT, CliError, describeError, redactSecrets } from '@cvat-cloud/runtime/edge';
 
 /** A column of a {@link TableBlock}. */
 export interface Column {
@@ -111,8 +111,11 @@ export function renderView(view: readonly Block[]): string {
   return text ? text + '\n' : '';
 }
 
-/** JSON with Dates as ISO strings, bigints as strings and byte arrays as base64. */
-export function renderJson(data: unknown): string {
+/**
+ * JSON with Dates as ISO strings, bigints as strings and byte arrays as base64. With `secrets`, every string value
+ * goes through runtime redactSecrets (URL credentials, secret parameters and those values become `***`).
+ */
+export function renderJson(data: unknown, secrets?: readonly string[]): string {
   return (
     JSON.stringify(
       data,
@@ -121,6 +124,7 @@ export function renderJson(data: unknown): string {
         const raw = this[key];
         if (typeof raw === 'bigint') return raw.toString();
         if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
+        if (secrets && typeof value === 'string') return redactSecrets(value, secrets);
         return value;
       },
       2,
@@ -128,22 +132,29 @@ export function renderJson(data: unknown): string {
   );
 }
 
-/** Writes a result to stdout in the requested format. */
-export function printResult(result: CommandResult, options: { json: boolean; stdout: NodeJS.WritableStream }): void {
+/**
+ * Writes a result to stdout in the requested format. Everything printed goes through runtime redactSecrets with
+ * `secrets` (the secret variables of the environment): credentials in URLs and connection strings, secret
+ * parameters and known secret values are never echoed.
+ */
+export function printResult(result: CommandResult, options: { json: boolean; stdout: NodeJS.WritableStream; secrets?: readonly string[] }): void {
   if (result.streamed) return;
-  const text = options.json ? renderJson(result.data) : renderView(result.view);
+  const secrets = options.secrets ?? [];
+  const text = options.json ? renderJson(result.data, secrets) : redactSecrets(renderView(result.view), secrets);
   if (text) options.stdout.write(text);
 }
 
 /**
  * Writes `data` as JSON (the `--json` shape) to `file`, resolved against `cwd`, through a temporary file and a rename
- * so a reader never sees half a result. Returns the absolute path. A write failure is exit 1 naming the file.
+ * so a reader never sees half a result. Returns the absolute path. A write failure is exit 1 naming the file. The
+ * path was checked before the run (runtime checkOutputPath: not a directory, writable, no existing file without
+ * `--overwrite`). String values are redacted like stdout.
  */
-export function writeResultFile(file: string, data: unknown, cwd: string): string {
+export function writeResultFile(file: string, data: unknown, cwd: string, secrets?: readonly string[]): string {
   const path = resolve(cwd, file);
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, renderJson(data));
+    writeFileSync(temporary, renderJson(data, secrets ?? []));
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });

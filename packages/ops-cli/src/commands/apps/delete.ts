@@ -3,17 +3,19 @@
  * Replaces the reference guide's fifteen `az containerapp delete --name <n> --resource-group $RG --yes` lines.
  *
  * 1. resolve names against the catalogue (unknown → exit 2, nothing changed);
- * 2. read each one (GET) to plan: what exists goes, what is already gone is reported as such;
- * 3. `--dry-run` returns the plan; otherwise confirm (non-TTY without `--yes` → exit 3, nothing changed);
- * 4. delete one at a time in the catalogue's destroy order, polling each long-running delete with progress lines
+ * 2. without `--dry-run`, `--yes` or a terminal, refuse at once (exit 3): before any request, so an unreachable ARM
+ *    cannot make the refusal wait for the SDK's retries;
+ * 3. read each one (GET) to plan: what exists goes, what is already gone is reported as such;
+ * 4. `--dry-run` returns the plan; otherwise confirm (a terminal asks, listing what goes);
+ * 5. delete one at a time in the catalogue's destroy order, polling each long-running delete with progress lines
  *    on stderr, continuing past failures; exit 1 when any delete failed, with every outcome listed.
  */
 import { destroyOrder, type Component } from '@cvat-cloud/catalogue';
 import type { Runtime } from '../../context/runtime';
-import { armReason, authError, CliError, confirmAction, EXIT, isNotFound } from '@cvat-cloud/runtime';
+import { armReason, assertCanConfirm, authError, CliError, confirmAction, EXIT, formatCommand, isNotFound } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { getContainerApp, getJob, mapLimit } from '../../azure/live-state';
-import { resolveAcaTarget, type AcaTarget } from '../../azure/target';
+import { resolveAcaTarget, targetArgs, type AcaTarget } from '../../azure/target';
 import { messages } from './messages';
 import { acaCatalogueComponents, inDestroyOrder, resolveComponents } from './names';
 import type { AppsDeleteOptions, AppsDeps } from './options';
@@ -96,14 +98,26 @@ export async function appsDelete(options: AppsDeleteOptions, runtime: Runtime, d
   if (names.length > 0 && options.all) throw new CliError(EXIT.USAGE, messages.deleteNamesAndAll);
 
   let selected: Component[] = [];
-  const target = await resolveAcaTarget(options, runtime, 'cvat-ops apps delete', deps, (catalogue) => {
-    selected = options.all ? acaCatalogueComponents(catalogue) : resolveComponents(catalogue, names, 'cvat-ops apps delete');
-  });
+  // names are catalogue names once checked; the target flags are user input, quoted by formatCommand
+  const rerun = formatCommand(['cvat-ops', 'apps', 'delete', ...(options.all ? ['--all'] : names), ...targetArgs(options)]);
+  const target = await resolveAcaTarget(
+    options,
+    runtime,
+    'cvat-ops apps delete',
+    deps,
+    (catalogue) => {
+      selected = options.all ? acaCatalogueComponents(catalogue) : resolveComponents(catalogue, names, 'cvat-ops apps delete');
+    },
+    () => {
+      if (options.dryRun) return;
+      const what = options.all ? 'every catalogue container app and job' : `${selected.length} container app(s)/job(s)`;
+      assertCanConfirm({ action: `delete ${what}`, yes: options.yes, rerun: `${rerun} --yes`, terminal: runtime });
+    },
+  );
   const ordered = inDestroyOrder(selected, destroyOrder(target.catalogue));
   // Read-only GETs to plan, a few at a time; the deletes themselves run one by one in order.
   const plan = await mapLimit(ordered, 4, (c) => planItem(target, c.name, c.role === 'job' ? 'job' : 'containerApp'));
 
-  const rerun = `cvat-ops apps delete ${options.all ? '--all' : names.join(' ')} ${target.flags}`.replace(/\s+/g, ' ').trim();
   const toDelete = plan.filter((p) => p.exists);
   const gone: DeleteResult[] = plan.filter((p) => !p.exists).map((p) => ({ name: p.name, resource: p.resource, outcome: 'not-found' }));
   const notes = plan.flatMap((p) => (p.note ? [p.note] : []));

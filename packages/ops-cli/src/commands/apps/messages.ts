@@ -1,10 +1,11 @@
 /** User-facing text of `cvat-ops apps …`. */
+import { printable } from '@cvat-cloud/runtime';
 
 const kindLabel = (resource: 'containerApp' | 'job'): string => (resource === 'job' ? 'job' : 'container app');
 
 export const messages = {
   unknownComponents: (command: string, unknown: string[], valid: string[], edge?: string) =>
-    `Unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} for '${command}'. ` +
+    `Unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n, 60)}'`).join(', ')} for '${command}'. ` +
     (edge ? `'${edge}' is the edge VM, managed by 'npx nx run infra:deploy'. ` : '') +
     `Valid names: ${valid.join(', ')}.`,
   deleteNeedsNames: "'cvat-ops apps delete' needs component names or --all, e.g. 'cvat-ops apps delete cvat-ui --env dev' or 'cvat-ops apps delete --all --env dev'.",

@@ -5,10 +5,10 @@
  * restart or a new revision).
  */
 import type { Runtime } from '../../context/runtime';
-import { armFailure, armReason, CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
+import { armFailure, armReason, assertCanConfirm, CliError, confirmAction, EXIT, formatCommand } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { activeRevisions, getContainerApp } from '../../azure/live-state';
-import { resolveAcaTarget } from '../../azure/target';
+import { resolveAcaTarget, targetArgs } from '../../azure/target';
 import { messages } from './messages';
 import { resolveComponents } from './names';
 import type { AppsDeps, AppsRestartOptions } from './options';
@@ -23,10 +23,19 @@ export interface AppsRestartData {
 
 /** Runs `cvat-ops apps restart`. */
 export async function appsRestart(options: AppsRestartOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRestartData>> {
-  const target = await resolveAcaTarget(options, runtime, 'cvat-ops apps restart', deps, (catalogue) => {
-    const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops apps restart');
-    if (component!.role === 'job') throw new CliError(EXIT.USAGE, messages.restartIsJob(options.name));
-  });
+  const rerun = formatCommand(['cvat-ops', 'apps', 'restart', options.name, ...targetArgs(options), '--yes']);
+  const target = await resolveAcaTarget(
+    options,
+    runtime,
+    'cvat-ops apps restart',
+    deps,
+    (catalogue) => {
+      const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops apps restart');
+      if (component!.role === 'job') throw new CliError(EXIT.USAGE, messages.restartIsJob(options.name));
+    },
+    // no terminal and no --yes: refuse before any request (the SDK would retry an unreachable ARM first)
+    () => options.dryRun || assertCanConfirm({ action: `restart ${options.name}`, yes: options.yes, rerun, terminal: runtime }),
+  );
 
   let revisions: string[];
   try {
@@ -34,7 +43,7 @@ export async function appsRestart(options: AppsRestartOptions, runtime: Runtime,
     if (!app) throw new CliError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
     revisions = (await activeRevisions(target.client, target.resourceGroup, options.name)).map((r) => r.name ?? '').filter(Boolean);
   } catch (error) {
-    throw armFailure(error, `reading ${options.name} in '${target.resourceGroup}'`, `Retry: cvat-ops apps restart ${options.name} ${target.flags}`);
+    throw armFailure(error, `reading ${options.name} in '${target.resourceGroup}'`, `Retry: ${formatCommand(['cvat-ops', 'apps', 'restart', options.name, ...targetArgs(options)])}`);
   }
   if (revisions.length === 0) throw new CliError(EXIT.FAILED, messages.noActiveRevision(options.name, target.flags));
 
@@ -45,7 +54,7 @@ export async function appsRestart(options: AppsRestartOptions, runtime: Runtime,
     await confirmAction({
       action: messages.restartAction(options.name, revisions),
       yes: options.yes,
-      rerun: `cvat-ops apps restart ${options.name} ${target.flags} --yes`,
+      rerun,
       terminal: runtime,
     });
     for (const revision of revisions) {

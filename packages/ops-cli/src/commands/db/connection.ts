@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Client, ClientConfig } from 'pg';
-import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
+import { EXIT, CliError, describeError, formatCommand } from '@cvat-cloud/runtime';
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import type { DbConnectionFlags, SslMode } from './options';
@@ -124,9 +124,9 @@ export async function resolveConnection(
     sslmode = host.startsWith('/') ? 'disable' : fromEnv || /\.postgres\.database\.azure\.com$/i.test(host) ? 'verify-full' : 'prefer';
     sources.sslmode = 'default';
   }
-  const rerunParts = ['cvat-ops db check'];
-  if (global.env) rerunParts.push(`--env ${global.env}`);
-  if (sources.host === 'flag') rerunParts.push(`--host ${host}`);
+  const rerunParts = ['cvat-ops', 'db', 'check'];
+  if (global.env) rerunParts.push('--env', global.env);
+  if (sources.host === 'flag') rerunParts.push('--host', host);
   const resolved: ResolvedConnection = {
     host,
     port,
@@ -135,24 +135,29 @@ export async function resolveConnection(
     sslmode,
     connectTimeoutSeconds: timeoutRaw,
     sources,
-    rerun: rerunParts.join(' '),
+    rerun: formatCommand(rerunParts),
   };
   if (caFile !== undefined) resolved.caFile = caFile;
   if (password !== undefined) resolved.password = password;
   return resolved;
 }
 
-/** The connection flags as command-line options, for "run this next" hints. */
-export function flagArgs(flags: DbConnectionFlags, env?: string): string {
+/** The connection flags as command-line arguments, for "run this next" hints (quote them with formatCommand). */
+export function flagArgv(flags: DbConnectionFlags, env?: string): string[] {
   const parts: string[] = [];
-  if (env) parts.push(`--env ${env}`);
-  if (flags.host !== undefined) parts.push(`--host ${flags.host}`);
-  if (flags.port !== undefined) parts.push(`--port ${flags.port}`);
-  if (flags.user !== undefined) parts.push(`--user ${flags.user}`);
-  if (flags.database !== undefined) parts.push(`--database ${flags.database}`);
-  if (flags.sslmode !== undefined) parts.push(`--sslmode ${flags.sslmode}`);
-  if (flags.ca !== undefined) parts.push(`--ca ${flags.ca}`);
-  return parts.join(' ');
+  if (env) parts.push('--env', env);
+  if (flags.host !== undefined) parts.push('--host', flags.host);
+  if (flags.port !== undefined) parts.push('--port', String(flags.port));
+  if (flags.user !== undefined) parts.push('--user', flags.user);
+  if (flags.database !== undefined) parts.push('--database', flags.database);
+  if (flags.sslmode !== undefined) parts.push('--sslmode', flags.sslmode);
+  if (flags.ca !== undefined) parts.push('--ca', flags.ca);
+  return parts;
+}
+
+/** {@link flagArgv} as shell words, each value quoted (runtime formatCommand). */
+export function flagArgs(flags: DbConnectionFlags, env?: string): string {
+  return formatCommand(flagArgv(flags, env));
 }
 
 /** `user@host:port/database (sslmode)` for messages. */

@@ -1,7 +1,7 @@
 import type { CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
-import { closeConnection, describeConnection, flagArgs, openConnection, target } from './connection';
+import { assertCanConfirm, CliError, confirmAction, EXIT, formatCommand } from '@cvat-cloud/runtime';
+import { closeConnection, describeConnection, flagArgv, openConnection, target } from './connection';
 import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, statementError, type StatementResult } from './sql';
 import { msg } from './messages';
@@ -26,14 +26,17 @@ export interface DbQueryReport extends Omit<StatementResult, 'rows'> {
 export async function dbQuery(options: DbQueryOptions, runtime: Runtime): Promise<CommandResult<DbQueryReport>> {
   const sql = options.sql.trim().replace(/;\s*$/, '');
   if (!sql) throw new CliError(EXIT.USAGE, "The SQL statement is empty; pass one statement, e.g. cvat-ops db query \"select version()\".");
-  const conn = await resolveDbConnection(options.connection, options, runtime);
   const commit = options.write && !options.dryRun;
+  const rerun = formatCommand(['cvat-ops', 'db', 'query', options.sql, '--write', '--yes', ...flagArgv(options.connection, options.env)]);
+  // before resolving the connection (Key Vault, terraform outputs): a run that can never be confirmed stops here
+  if (commit) assertCanConfirm({ action: 'run a write statement', yes: options.yes, rerun, terminal: runtime });
+  const conn = await resolveDbConnection(options.connection, options, runtime);
   if (commit) {
     await confirmAction({
       action: msg.writeAction(conn),
       items: [sql.length > 200 ? `${sql.slice(0, 200)}…` : sql],
       yes: options.yes,
-      rerun: `cvat-ops db query ${JSON.stringify(options.sql)} --write --yes ${flagArgs(options.connection, options.env)}`.trimEnd(),
+      rerun,
       terminal: runtime,
     });
   }

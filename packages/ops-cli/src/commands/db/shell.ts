@@ -7,8 +7,8 @@ import { createInterface } from 'node:readline';
 import type { Client } from 'pg';
 import { renderJson, renderView, type CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { confirmAction, describeError } from '@cvat-cloud/runtime';
-import { closeConnection, flagArgs, openConnection, target, type ResolvedConnection } from './connection';
+import { assertCanConfirm, confirmAction, describeError, formatCommand } from '@cvat-cloud/runtime';
+import { closeConnection, flagArgv, openConnection, target, type ResolvedConnection } from './connection';
 import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, runSimple, statementError, type StatementResult } from './sql';
 import { isOnlyComments, splitStatements } from './split-statements';
@@ -44,12 +44,15 @@ export function psqlPatternToLike(pattern: string): string {
 }
 
 export async function dbShell(options: DbShellOptions, runtime: Runtime): Promise<CommandResult<DbShellSummary>> {
+  const rerun = formatCommand(['cvat-ops', 'db', 'shell', '--write', '--yes', ...flagArgv(options.connection, options.env)]);
+  // before resolving the connection (Key Vault, terraform outputs): a run that can never be confirmed stops here
+  if (options.write) assertCanConfirm({ action: 'open a read-write shell', yes: options.yes, rerun, terminal: runtime });
   const conn = await resolveDbConnection(options.connection, options, runtime);
   if (options.write) {
     await confirmAction({
       action: `open a read-write shell on ${target(conn)} (statements autocommit)`,
       yes: options.yes,
-      rerun: `cvat-ops db shell --write --yes ${flagArgs(options.connection, options.env)}`.trimEnd(),
+      rerun,
       terminal: runtime,
     });
   }

@@ -4,7 +4,7 @@ import type { CommandResult } from '../../output';
 import { createProgress } from '../../output/progress';
 import { didYouMean } from '../../output/suggest';
 import type { Runtime } from '../../context/runtime';
-import { EXIT, CliError } from '@cvat-cloud/runtime';
+import { EXIT, CliError, formatCommand } from '@cvat-cloud/runtime';
 import { connectStorage, resolveAccountName } from './account';
 import { checkShareInCatalogue, openShare } from './shares';
 import { DEFAULT_CONCURRENCY, transfer, type TransferItem, type TransferOutcome, type TransferSummary } from './transfer';
@@ -106,7 +106,8 @@ export async function storageConfigPush(
   if (summary.failed) lines.push(msg.retryFailed);
   if (summary.uploaded && !options.dryRun) {
     const changed = [...new Set(outcomes.filter((o) => o.status === 'uploaded').map((o) => o.label))];
-    lines.push('Components read their config at start; restart them to pick it up:', ...changed.map((c) => `  cvat-ops apps restart ${c} --env ${environment.ref}`));
+    const restart = (c: string | undefined): string => `  ${formatCommand(['cvat-ops', 'apps', 'restart', c ?? '', '--env', environment.ref])}`;
+    lines.push('Components read their config at start; restart them to pick it up:', ...changed.map(restart));
   }
   return {
     data: { account: target.account, dryRun: options.dryRun, shares, summary },

@@ -1,4 +1,5 @@
 /** User-facing text of the storage commands (house style rule 15). */
+import { redactUrl } from '@cvat-cloud/runtime';
 export const msg = {
   badAccountName: (from: string, name: string): string => `${from} (${name}) must be a storage account name: 3-24 lowercase letters and digits.`,
   needsAccount: (what: string): string => `${what} needs a storage account: pass --env <name> or --account <name>.`,
@@ -25,7 +26,7 @@ export const msg = {
   shareRefused: (account: string, share: string, why: string, keySource: string, rulesArgs: string): string =>
     `Storage account '${account}' refused access to share '${share}': ${why}. Check the key (${keySource}) and the network rules: cvat-ops storage rules --my-ip ${rulesArgs}`,
   fileServiceUnreachable: (account: string, endpoint: string, why: string): string =>
-    `Cannot reach the file service of storage account '${account}' at ${endpoint}: ${why}. If the account only allows its VNet, run from inside it or check: cvat-ops storage rules --my-ip`,
+    `Cannot reach the file service of storage account '${account}' at ${redactUrl(endpoint)}: ${why}. If the account only allows its VNet, run from inside it or check: cvat-ops storage rules --my-ip`,
   shareNotFound: (share: string, account: string): string =>
     `Share '${share}' not found in storage account '${account}'. Shares are created by the infra deploy (foundation stack); check the name or deploy first.`,
   localPathNotFound: (path: string, detail: string): string => `Local path '${path}' not found (${detail}); pass an existing file or folder.`,

@@ -1,7 +1,7 @@
 /** Share names and paths: parsing `<share>[/<path>]`, checking the share against the catalogue and the account. */
 import type { ShareClient } from '@azure/storage-file-share' with { 'resolution-mode': 'import' };
 import type { ResolvedEnvironment } from '../../context/environment';
-import { EXIT, CliError } from '@cvat-cloud/runtime';
+import { EXIT, CliError, formatCommand } from '@cvat-cloud/runtime';
 import { didYouMean } from '../../output/suggest';
 import type { StorageTarget } from './account';
 import { fileError, withThrottleRetry } from './transfer';
@@ -48,7 +48,7 @@ export async function openShare(target: StorageTarget, share: string): Promise<S
     const status = (error as { statusCode?: number }).statusCode;
     const why = fileError(error);
     if (status === 403) {
-      const rulesArgs = target.environment ? `--env ${target.environment.ref}` : `--account ${target.account}`;
+      const rulesArgs = formatCommand(target.environment ? ['--env', target.environment.ref] : ['--account', target.account]);
       throw new CliError(EXIT.AUTH, msg.shareRefused(target.account, share, why, target.keySource, rulesArgs), { cause: error });
     }
     throw new CliError(EXIT.UNAVAILABLE, msg.fileServiceUnreachable(target.account, target.endpoint, why), { cause: error });

@@ -36,6 +36,9 @@ export function makeTestRepo(extraYaml = ''): TestRepo {
       '  mode: vm',
       '  hostname: cvat.test.example',
       '  acmeEmail: ops@example.com',
+      // the edge VM needs an operator network (catalogue rule adminCidrsWithEdge)
+      'adminCidrs:',
+      '  - 203.0.113.7/32',
       extraYaml,
     ].join('\n'),
   );
