@@ -3,10 +3,10 @@
  * test per kind of field difference.
  */
 import type { ContainerApp } from '@azure/arm-appcontainers';
-import { defaultCatalogue } from '@cvat-cloud/catalogue';
+import { defaultCatalogue, platformValue, type ScaleRule } from '@cvat-cloud/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffApps, diffAppSpec } from '../../src/commands/drift/diff';
-import { expectedAppSpec, expectedScaleRules } from '../../src/commands/drift/expected';
+import { expectedApps } from '../../src/commands/drift/expected';
 import { liveAppSpec, liveScaleRules, memoryToGiB, type AppSpec } from '../../src/commands/drift/spec';
 import { armAppProperties, makeTestRepo, specsOf, type TestRepo } from './support/catalogue-fixture';
 
@@ -51,7 +51,7 @@ describe('drift: normalising the live model', () => {
     expect([memoryToGiB('1Gi'), memoryToGiB('1.0Gi'), memoryToGiB('512Mi'), memoryToGiB('2G'), memoryToGiB('lots')]).toEqual([1, 1, 0.5, 2, Number.NaN]);
   });
 
-  it('drops the implicit Docker Hub registry, reads auto transport as http and fills ACA probe defaults', () => {
+  it("drops the implicit Docker Hub registry, reads auto transport as http and fills the azurerm provider's probe defaults", () => {
     const spec = liveAppSpec({
       name: 'ui',
       configuration: { ingress: { transport: 'Auto', targetPort: 80, external: false, exposedPort: 0 } },
@@ -62,7 +62,8 @@ describe('drift: normalising the live model', () => {
     } as ContainerApp);
     expect(spec.image).toBe('cvat/ui:v2.73.0');
     expect(spec.ingress).toEqual({ transport: 'http', targetPort: 80, external: false });
-    expect(spec.probes.liveness).toEqual({ type: 'http', port: 80, path: '/', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 });
+    // hashicorp/terraform-provider-azurerm@v4.55.0 ContainerAppLivenessProbeSchema: initial_delay 1, interval 10, timeout 1, failures 3.
+    expect(spec.probes.liveness).toEqual({ type: 'http', port: 80, path: '/', initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 });
     expect(spec.resources).toEqual({ cpuCores: 0.25, memoryGiB: 0.5 });
   });
 
@@ -130,15 +131,13 @@ describe('drift: the expected spec from the catalogue', () => {
     expect(specsOf(repo).find((s) => s.resource === 'job')!.scaleRules).toEqual({});
   });
 
-  it('expects http and tcp rules as ACA built-in rules with concurrentRequests defaulting to 10', () => {
-    const worker = repo.catalogue.components.find((c) => c.name === 'cvat-server')!;
-    const rules = expectedScaleRules({
-      ...worker,
-      scaleRules: [
-        { name: 'web', kind: 'http', metadata: {} },
-        { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 's', triggerParameter: 'p' }] },
-      ],
-    });
+  it("expects http and tcp rules as appSpecs() gives them: ACA built-in rules carrying only concurrentRequests (default 10)", () => {
+    const scaleRules: ScaleRule[] = [
+      { name: 'web', kind: 'http', metadata: { ignored: 'x' } },
+      { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 's', triggerParameter: 'p' }] },
+    ];
+    const catalogue = { ...repo.catalogue, components: repo.catalogue.components.map((c) => (c.name === 'cvat-server' ? { ...c, scaleRules } : c)) };
+    const rules = expectedApps(catalogue).find((s) => s.name === 'cvat-server')!.scaleRules;
     expect(rules).toEqual({
       web: { type: 'http', metadata: { concurrentRequests: '10' }, auth: {} },
       conns: { type: 'tcp', metadata: { concurrentRequests: '20' }, auth: { p: 's' } },
@@ -146,9 +145,12 @@ describe('drift: the expected spec from the catalogue', () => {
   });
 
   it('keeps platform references as names only when no environment config is known', () => {
-    const component = repo.catalogue.components.find((c) => c.name === 'cvat-server')!;
-    const spec = expectedAppSpec(component, repo.catalogue);
+    const spec = expectedApps(repo.catalogue).find((s) => s.name === 'cvat-server')!;
     expect(spec.env.CVAT_POSTGRES_HOST).toEqual({ kind: 'platform', ref: 'postgres.host' });
+    expect(expectedApps(repo.catalogue, repo.config).find((s) => s.name === 'cvat-server')!.env.CVAT_POSTGRES_HOST).toEqual({
+      kind: 'value',
+      value: platformValue(repo.config, 'postgres.host'),
+    });
   });
 
   it('finds no drift in apps rendered exactly as the catalogue says', () => {

@@ -3,7 +3,6 @@
  * environment config, including apps that exist live but not in the catalogue and catalogue apps missing live.
  * Exit code 1 when anything differs.
  */
-import { platformValue, type PlatformRef } from '@cvat-cloud/catalogue';
 import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import { EXIT } from '@cvat-cloud/runtime';
@@ -11,13 +10,13 @@ import { formatValue, type Block, type CommandResult } from '../../output';
 import { listLiveResources } from '../../azure/live-state';
 import { resolveAcaTarget, targetData, targetLabel, type AcaDeps, type TargetData } from '../../azure/target';
 import { diffApps, type DriftReport } from './diff';
-import { expectedApps, type PlatformValue } from './expected';
+import { expectedApps } from './expected';
 import { liveAppSpec, liveJobSpec } from './spec';
 import { messages } from './messages';
 
 export { diffApps, diffAppSpec } from './diff';
 export type { AppDrift, DriftReport, FieldDrift } from './diff';
-export { expectedAppSpec, expectedApps } from './expected';
+export { expectedApps, toDriftSpec } from './expected';
 export { liveAppSpec, liveJobSpec } from './spec';
 
 /** Options of {@link drift}. */
@@ -34,9 +33,7 @@ export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDe
   const target = await resolveAcaTarget(options, runtime, messages.what, deps);
   const { apps, jobs } = await listLiveResources(target, messages.what);
   const live = [...apps.map(liveAppSpec), ...jobs.map(liveJobSpec)];
-  const config = target.config;
-  const platform: PlatformValue | undefined = config ? (ref) => platformValue(config, ref as PlatformRef) : undefined;
-  const expected = expectedApps(target.catalogue, platform);
+  const expected = expectedApps(target.catalogue, target.config);
   const disabled = target.catalogue.components.filter((c) => !c.enabled).map((c) => c.name);
   const report = diffApps(expected, live, { disabled });
   const drifted = report.apps.some((a) => a.state !== 'in-sync');

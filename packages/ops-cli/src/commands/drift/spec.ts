@@ -9,12 +9,16 @@
  * - ingress transport: lower case, `auto` → `http` (ACA's auto negotiates HTTP/1.1 or HTTP/2); HTTP ingress has no
  *   exposed port (ARM reports 0);
  * - probes: ACA type `Liveness`/`Readiness`/`Startup` → slot; `httpGet` → `http`, `tcpSocket` → `tcp`; timing fields
- *   ARM omits take ACA's documented defaults (period 10 s, timeout 1 s, failure threshold 3, no initial delay);
+ *   ARM omits take the azurerm provider's defaults (`AZURERM_CONTAINER_APP_DEFAULTS.probe` in the catalogue, which
+ *   the provider sends explicitly, so an app deployed by Terraform never omits them);
+ * - replicas ARM omits take the provider's template defaults (`AZURERM_CONTAINER_APP_DEFAULTS.template`: the
+ *   provider does not send `min_replicas = 0`);
  * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`;
  * - KEDA scale rules: keyed by rule name; the scaler type is the custom rule's `type` in lower case (`redis`), or
  *   `http` / `tcp` / `azure-queue` for ACA's built-in rules; auth as `triggerParameter → app secret name`.
  */
 import type { ContainerApp, Container, ContainerAppProbe, Job, ScaleRule, Volume } from '@azure/arm-appcontainers';
+import { AZURERM_CONTAINER_APP_DEFAULTS } from '@cvat-cloud/catalogue';
 
 /** One environment variable as the container sees it. */
 export type EnvSpec =
@@ -86,9 +90,6 @@ export interface AppSpec {
   extraContainers: string[];
 }
 
-/** ACA probe defaults for fields ARM omits (https://learn.microsoft.com/azure/container-apps/health-probes). */
-export const ACA_PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 } as const;
-
 /** Parses an ACA memory string to GiB: `1Gi` → 1, `512Mi` → 0.5, `2G` → 2. NaN when unreadable. */
 export function memoryToGiB(memory: string | undefined): number {
   if (!memory) return Number.NaN;
@@ -110,16 +111,17 @@ export function normaliseTransport(transport: string | undefined): string {
   return t === 'auto' ? 'http' : t;
 }
 
-function probeSpec(probe: ContainerAppProbe): ProbeSpec | undefined {
+function probeSpec(slot: keyof AppSpec['probes'], probe: ContainerAppProbe): ProbeSpec | undefined {
+  const defaults = AZURERM_CONTAINER_APP_DEFAULTS.probe;
   const timing = {
-    initialDelaySeconds: probe.initialDelaySeconds ?? ACA_PROBE_DEFAULTS.initialDelaySeconds,
-    periodSeconds: probe.periodSeconds ?? ACA_PROBE_DEFAULTS.periodSeconds,
-    timeoutSeconds: probe.timeoutSeconds ?? ACA_PROBE_DEFAULTS.timeoutSeconds,
-    failureThreshold: probe.failureThreshold ?? ACA_PROBE_DEFAULTS.failureThreshold,
+    initialDelaySeconds: probe.initialDelaySeconds ?? defaults.initialDelaySeconds[slot],
+    periodSeconds: probe.periodSeconds ?? defaults.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds ?? defaults.timeoutSeconds,
+    failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
   };
   if (probe.httpGet) {
     const headers = (probe.httpGet.httpHeaders ?? []).map((h) => `${h.name}: ${h.value}`).sort();
-    return { type: 'http', port: probe.httpGet.port, path: probe.httpGet.path ?? '/', ...(headers.length ? { headers } : {}), ...timing };
+    return { type: 'http', port: probe.httpGet.port, path: probe.httpGet.path ?? defaults.path, ...(headers.length ? { headers } : {}), ...timing };
   }
   if (probe.tcpSocket) return { type: 'tcp', port: probe.tcpSocket.port, ...timing };
   return undefined;
@@ -161,8 +163,9 @@ function containerSpec(name: string, containers: Container[] | undefined, volume
   const probes: AppSpec['probes'] = {};
   for (const p of main?.probes ?? []) {
     const slot = (p.type ?? 'Liveness').toLowerCase() as keyof AppSpec['probes'];
-    const spec = probeSpec(p);
-    if (spec && (slot === 'liveness' || slot === 'readiness' || slot === 'startup')) probes[slot] = spec;
+    if (slot !== 'liveness' && slot !== 'readiness' && slot !== 'startup') continue;
+    const spec = probeSpec(slot, p);
+    if (spec) probes[slot] = spec;
   }
   return {
     image: normaliseImage(main?.image ?? ''),
@@ -217,7 +220,10 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
     name,
     resource: 'containerApp',
     ...containerSpec(name, app.template?.containers, app.template?.volumes),
-    replicas: { min: app.template?.scale?.minReplicas ?? 0, max: app.template?.scale?.maxReplicas ?? 10 },
+    replicas: {
+      min: app.template?.scale?.minReplicas ?? AZURERM_CONTAINER_APP_DEFAULTS.template.minReplicas,
+      max: app.template?.scale?.maxReplicas ?? AZURERM_CONTAINER_APP_DEFAULTS.template.maxReplicas,
+    },
     scaleRules: liveScaleRules(app.template?.scale?.rules),
     secrets: secretSpec(app.configuration?.secrets),
     ...(ingress

@@ -6,7 +6,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEnvironmentConfig, platformValue, resolveCatalogue, resourceNames, type Catalogue, type EnvironmentConfig, type PlatformRef } from '@cvat-cloud/catalogue';
+import { loadEnvironmentConfig, resolveCatalogue, resourceNames, type Catalogue, type EnvironmentConfig } from '@cvat-cloud/catalogue';
 import { expectedApps } from '../../../src/commands/drift/expected';
 import type { AppSpec, ProbeSpec } from '../../../src/commands/drift/spec';
 import { FakeArmServer } from '@cvat-cloud/testing';
@@ -57,7 +57,7 @@ export function makeTestRepo(extraYaml = ''): TestRepo {
 
 /** Expected specs of a test repo's catalogue (platform values from its config). */
 export function specsOf(repo: TestRepo): AppSpec[] {
-  return expectedApps(repo.catalogue, (ref) => platformValue(repo.config, ref as PlatformRef));
+  return expectedApps(repo.catalogue, repo.config);
 }
 
 function armProbe(slot: string, p: ProbeSpec): Record<string, unknown> {
