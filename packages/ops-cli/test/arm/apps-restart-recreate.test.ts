@@ -2,10 +2,10 @@
  * `cvat-ops apps restart` (against the fake ARM) and `cvat-ops apps recreate` (address resolution and the deploy
  * command line; the deploy itself is an injected runner).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appsRecreate, appsRestart, cdktfLogicalId, resolveRecreateTarget, type SpawnRunner } from '../../src/commands/apps';
+import { appsRecreate, appsRestart, readSynthIndex, resolveRecreateTarget, type SpawnRunner } from '../../src/commands/apps';
 import { runCli } from '../../src/cli';
 import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
@@ -66,8 +66,14 @@ describe('cvat-ops apps restart', () => {
   });
 });
 
+/** Writes a synth index of environment 'test' (what infra's synth writes next to the stacks). */
+function writeIndex(dir: string, components: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'cvat-index.json'), JSON.stringify({ version: 1, environment: 'test', components }));
+}
+
 describe('cvat-ops apps recreate', () => {
   let repo: TestRepo;
+  let synthOut: string;
   let runtime: TestRuntime;
   let calls: { command: string; args: readonly string[]; cwd: string }[];
   let exitCode: number | null;
@@ -77,38 +83,56 @@ describe('cvat-ops apps recreate', () => {
   };
   beforeEach(() => {
     repo = makeTestRepo();
-    // make the temp dir look like the repository root so the synth lookup has a place to look
+    // make the temp dir look like the repository root with a synth output of environment 'test'
     writeFileSync(join(repo.dir, 'nx.json'), '{}');
-    mkdirSync(join(repo.dir, 'packages'));
+    synthOut = join(repo.dir, 'packages', 'infra', 'cdktf.out');
+    mkdirSync(synthOut, { recursive: true });
+    writeIndex(synthOut, {
+      'cvat-server': { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.cvat-server_027B861D', azureName: 'cvat-server' },
+      'cvat-ui': { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.cvat-ui_99999999', azureName: 'cvat-ui' },
+      opa: { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_71CB0142', azureName: 'opa' },
+      'cvat-init': { stack: 'apps', resourceType: 'azurerm_container_app_job', address: 'azurerm_container_app_job.cvat-init_884275C4', azureName: 'cvat-init' },
+    });
     runtime = testRuntime({ cwd: repo.dir });
     calls = [];
     exitCode = 0;
   });
   afterEach(() => repo.remove());
 
-  it('computes CDKTF logical IDs the way cdktf makeUniqueId does', () => {
-    expect(cdktfLogicalId(['cvat-server', 'Resource'])).toBe('cvat-server_027B861D');
-    expect(cdktfLogicalId(['apps', 'cvat-server', 'Resource'])).toBe('apps_cvat-server_D98F7D2C');
-    expect(cdktfLogicalId(['Default', 'opa'])).toBe('opa');
+  it('takes the stack and address from the synth index, never from cdktf naming rules', () => {
+    const index = () => readSynthIndex(synthOut, 'test');
+    expect(resolveRecreateTarget('cvat-ui', 'containerApp', { environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app.cvat-ui_99999999', source: 'synth-index' });
+    expect(resolveRecreateTarget('cvat-init', 'job', { environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app_job.cvat-init_884275C4', source: 'synth-index' });
+    expect(resolveRecreateTarget('opa', 'containerApp', { address: 'azurerm_container_app.x', environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app.x', source: 'option' });
   });
 
-  it('finds the address in the synthesized stack when there is one', () => {
-    const dir = join(repo.dir, 'packages', 'infra', 'cdktf.out', 'stacks', 'apps');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'cdk.tf.json'),
-      JSON.stringify({ resource: { azurerm_container_app: { 'apps_opa_1234ABCD': { name: 'opa' }, 'apps_cvat-ui_99999999': { name: 'cvat-ui' } } } }),
+  it('refuses an index of another environment, a missing entry or a resource of the wrong type, naming the synth to run', () => {
+    const index = () => readSynthIndex(synthOut, 'prod');
+    expect(() => resolveRecreateTarget('opa', 'containerApp', { environment: 'prod', index })).toThrow(
+      expect.objectContaining({ exit: EXIT.CONFIG, message: "The synth index is for environment 'test', not 'prod': run 'npx nx run infra:synth -- --env prod' first." }),
     );
-    expect(resolveRecreateTarget('cvat-ui', 'containerApp', { repoRoot: repo.dir, env: {} })).toEqual({ stack: 'apps', address: 'azurerm_container_app.apps_cvat-ui_99999999', source: 'synth' });
+    const test = () => readSynthIndex(synthOut, 'test');
+    expect(() => resolveRecreateTarget('vector', 'containerApp', { environment: 'test', index: test })).toThrow(expect.objectContaining({ exit: EXIT.NOT_FOUND }));
+    expect(() => resolveRecreateTarget('cvat-init', 'containerApp', { environment: 'test', index: test })).toThrow(
+      expect.objectContaining({ exit: EXIT.CONFIG, message: expect.stringContaining("gives 'cvat-init' a azurerm_container_app_job, expected a azurerm_container_app") }),
+    );
   });
 
-  it('falls back to the construct ID contract, configurable by environment variables', () => {
-    expect(resolveRecreateTarget('cvat-init', 'job', { env: {} })).toEqual({ stack: 'apps', address: `azurerm_container_app_job.${cdktfLogicalId(['cvat-init', 'Resource'])}`, source: 'convention' });
-    expect(resolveRecreateTarget('opa', 'containerApp', { env: { CVAT_OPS_APP_CONSTRUCT_PATH: 'apps/{name}', CVAT_OPS_APPS_STACK: 'workloads' } })).toEqual({
-      stack: 'workloads',
-      address: `azurerm_container_app.${cdktfLogicalId(['apps', 'opa', 'Resource'])}`,
-      source: 'convention',
-    });
+  it('says how to get an index when there is none or it is not one (NOT_FOUND, CONFIG)', () => {
+    rmSync(join(synthOut, 'cvat-index.json'));
+    expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.NOT_FOUND, message: expect.stringContaining("run 'npx nx run infra:synth -- --env test' first, or pass --address") }));
+    writeFileSync(join(synthOut, 'cvat-index.json'), JSON.stringify({ version: 1, environment: 'test', components: { opa: { stack: 'apps' } } }));
+    expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.CONFIG, message: expect.stringContaining("'synthIndex.components.opa.resourceType' (missing)") }));
+    writeFileSync(join(synthOut, 'cvat-index.json'), '{');
+    expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.CONFIG }));
+  });
+
+  it('reads the index from CVAT_OPS_SYNTH_DIR when it is set', async () => {
+    const elsewhere = join(repo.dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeIndex(elsewhere, { opa: { stack: 'apps2', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_ELSEWHERE', azureName: 'opa' } });
+    const result = await appsRecreate({ ...globals({ env: 'test', dryRun: true }), name: 'opa' }, testRuntime({ cwd: repo.dir, env: { CVAT_OPS_SYNTH_DIR: elsewhere } }), { spawn });
+    expect(result.data).toMatchObject({ stack: 'apps2', address: 'azurerm_container_app.opa_ELSEWHERE', source: 'synth-index' });
   });
 
   it('with --dry-run shows the infra deploy command and runs nothing', async () => {

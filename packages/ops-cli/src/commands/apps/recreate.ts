@@ -1,20 +1,17 @@
 /**
  * `cvat-ops apps recreate NAME`: the reference guide's `terraform apply -replace=<address>`, run through the infra
  * deploy machinery for one resource: `npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>`.
- * ops-cli never imports infra; it finds the Terraform address in this order:
+ * ops-cli never imports infra and knows nothing of how cdktf names resources; the address comes from
  *
- * 1. `--address` as given;
- * 2. the synthesized stacks (`packages/infra/cdktf.out/stacks/<stack>/cdk.tf.json`): the `azurerm_container_app`
- *    (or `azurerm_container_app_job`) resource whose `name` is the app, which also gives the stack;
- * 3. the construct ID contract (house style rule 11): the app's construct is `<path>/Resource` with `<path>`
- *    from `CVAT_OPS_APP_CONSTRUCT_PATH` (default `{name}`), in stack `CVAT_OPS_APPS_STACK` (default `apps`); the
- *    logical ID is CDKTF's `makeUniqueId` of that path (human part + `_` + 8 hex digits of its MD5), e.g.
- *    `azurerm_container_app.cvat-server_6E1A3C5B`.
+ * 1. `--address` as given, or
+ * 2. the synth index synth writes next to the stacks (`cvat-index.json` in `packages/infra/cdktf.out`, or in
+ *    `CVAT_OPS_SYNTH_DIR`; format `SynthIndex` of the catalogue): the component's stack and Terraform address, as
+ *    long as the index was written for this environment.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CatalogueError, parseSynthIndex, SYNTH_INDEX_FILE, type SynthIndex } from '@cvat-cloud/catalogue';
 import type { Runtime } from '../../context/runtime';
 import { CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
@@ -27,7 +24,7 @@ import type { AppsDeps, AppsRecreateOptions, SpawnRunner } from './options';
 export const TERRAFORM_TYPES = { containerApp: 'azurerm_container_app', job: 'azurerm_container_app_job' } as const;
 
 /** Where the address came from. */
-export type AddressSource = 'option' | 'synth' | 'convention';
+export type AddressSource = 'option' | 'synth-index';
 
 /** A resolved Terraform target. */
 export interface RecreateTarget {
@@ -46,21 +43,6 @@ export interface AppsRecreateData extends RecreateTarget {
   exitCode?: number | null;
 }
 
-/**
- * CDKTF's logical ID of a construct path (cdktf `makeUniqueId`, reimplemented so ops-cli needs no cdktf):
- * `Default` components are dropped, `Resource` is hashed but hidden from the human part, a single component is
- * used as is, otherwise `<human>_<first 8 hex of md5(path joined by '/')>` in upper case.
- */
-export function cdktfLogicalId(components: readonly string[]): string {
-  const parts = components.filter((c) => c !== 'Default');
-  const clean = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '');
-  if (parts.length === 1 && clean(parts[0]!).length <= 255) return clean(parts[0]!);
-  const hash = createHash('md5').update(parts.join('/')).digest('hex').slice(0, 8).toUpperCase();
-  const human: string[] = [];
-  for (const c of parts) if (human.length === 0 || !human[human.length - 1]!.endsWith(c)) human.push(c);
-  return `${human.filter((c) => c !== 'Resource').map(clean).join('_').slice(0, 240)}_${hash}`;
-}
-
 /** Finds the repository root (the directory holding nx.json) from `cwd` upwards. */
 export function findRepoRoot(cwd: string): string | undefined {
   let dir = cwd;
@@ -72,39 +54,52 @@ export function findRepoRoot(cwd: string): string | undefined {
   }
 }
 
-/** Looks for the app in synthesized stacks: `{ stack, address }` of the resource whose `name` is `name`. */
-export function findInSynth(repoRoot: string, name: string, type: string): { stack: string; address: string } | undefined {
-  const stacksDir = join(repoRoot, 'packages', 'infra', 'cdktf.out', 'stacks');
-  if (!existsSync(stacksDir)) return undefined;
-  for (const stack of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, stack, 'cdk.tf.json');
-    if (!existsSync(file)) continue;
-    let json: { resource?: Record<string, Record<string, { name?: unknown }>> };
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
-    } catch {
-      continue;
-    }
-    for (const [logicalId, resource] of Object.entries(json.resource?.[type] ?? {})) {
-      if (resource.name === name) return { stack, address: `${type}.${logicalId}` };
-    }
-  }
-  return undefined;
+/** The synth output directory: `CVAT_OPS_SYNTH_DIR`, else `packages/infra/cdktf.out` of the repository. */
+export function synthDir(repoRoot: string | undefined, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.CVAT_OPS_SYNTH_DIR) return env.CVAT_OPS_SYNTH_DIR;
+  return repoRoot ? join(repoRoot, 'packages', 'infra', 'cdktf.out') : undefined;
 }
 
-/** Resolves the stack and address for `name` (see the module comment for the order). */
+/**
+ * Reads the synth index of a synth output directory.
+ * @throws CliError NOT_FOUND when there is none, CONFIG when it is not a synth index
+ */
+export function readSynthIndex(dir: string, envName: string): SynthIndex {
+  const file = join(dir, SYNTH_INDEX_FILE);
+  const synth = `npx nx run infra:synth -- --env ${envName}`;
+  if (!existsSync(file)) throw new CliError(EXIT.NOT_FOUND, `No synth index at ${file}: run '${synth}' first, or pass --address.`);
+  try {
+    return parseSynthIndex(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (e) {
+    const why = e instanceof CatalogueError || e instanceof SyntaxError ? e.message : String(e);
+    throw new CliError(EXIT.CONFIG, `${file} is not a synth index (${why}): run '${synth}' again, or pass --address.`);
+  }
+}
+
+/**
+ * Resolves the stack and address of one component: `--address` as given (stack `apps`), else its entry in the
+ * synth index, which must have been written for `environment` and hold a resource of the expected type.
+ * @throws CliError CONFIG when the index is for another environment or disagrees, NOT_FOUND when it lacks the app
+ */
 export function resolveRecreateTarget(
   name: string,
   resource: 'containerApp' | 'job',
-  options: { address?: string; repoRoot?: string; env: Readonly<Record<string, string | undefined>> },
+  options: { address?: string; environment: string; index?: () => SynthIndex },
 ): RecreateTarget {
-  const stack = options.env.CVAT_OPS_APPS_STACK || 'apps';
+  if (options.address) return { stack: 'apps', address: options.address, source: 'option' };
+  if (!options.index) throw new CliError(EXIT.NOT_FOUND, `No repository or CVAT_OPS_SYNTH_DIR to find the synth index in: pass --address.`);
+  const index = options.index();
+  const synth = `npx nx run infra:synth -- --env ${options.environment}`;
+  if (index.environment !== options.environment) {
+    throw new CliError(EXIT.CONFIG, `The synth index is for environment '${index.environment}', not '${options.environment}': run '${synth}' first.`);
+  }
+  const entry = index.components[name];
+  if (!entry) throw new CliError(EXIT.NOT_FOUND, `The synth index of '${options.environment}' has no resource for '${name}': run '${synth}' again.`);
   const type = TERRAFORM_TYPES[resource];
-  if (options.address) return { stack, address: options.address, source: 'option' };
-  const synth = options.repoRoot ? findInSynth(options.repoRoot, name, type) : undefined;
-  if (synth) return { ...synth, source: 'synth' };
-  const path = (options.env.CVAT_OPS_APP_CONSTRUCT_PATH || '{name}').replaceAll('{name}', name).split('/').filter(Boolean);
-  return { stack, address: `${type}.${cdktfLogicalId([...path, 'Resource'])}`, source: 'convention' };
+  if (entry.resourceType !== type) {
+    throw new CliError(EXIT.CONFIG, `The synth index gives '${name}' a ${entry.resourceType}, expected a ${type}: run '${synth}' again.`);
+  }
+  return { stack: entry.stack, address: entry.address, source: 'synth-index' };
 }
 
 const spawnRunner: SpawnRunner = (command, args, options) =>
@@ -121,19 +116,19 @@ const spawnRunner: SpawnRunner = (command, args, options) =>
 export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRecreateData>> {
   if (!options.env) throw new CliError(EXIT.USAGE, messages.recreateNeedsEnv);
   // The deploy resolves subscription and resource group itself; only the catalogue is needed here.
-  const { catalogue } = loadEnvironment(options, runtime, 'cvat-ops apps recreate');
+  const { catalogue, config } = loadEnvironment(options, runtime, 'cvat-ops apps recreate');
   const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops apps recreate');
   const resource = component!.role === 'job' ? 'job' : 'containerApp';
   const repoRoot = findRepoRoot(runtime.cwd);
-  const target = resolveRecreateTarget(options.name, resource, { ...(options.address ? { address: options.address } : {}), ...(repoRoot ? { repoRoot } : {}), env: runtime.env });
+  const dir = synthDir(repoRoot, runtime.env);
+  const target = resolveRecreateTarget(options.name, resource, {
+    ...(options.address ? { address: options.address } : {}),
+    environment: config.name,
+    ...(dir ? { index: () => readSynthIndex(dir, options.env as string) } : {}),
+  });
   const command = ['npx', 'nx', 'run', 'infra:deploy', '--', '--env', options.env, '--stack', target.stack, '--replace', target.address, ...(options.yes ? ['--yes'] : [])];
   const cwd = repoRoot ?? runtime.cwd;
-  const sourceNote =
-    target.source === 'option'
-      ? 'given with --address'
-      : target.source === 'synth'
-        ? `found in packages/infra/cdktf.out/stacks/${target.stack}/cdk.tf.json`
-        : `derived from the construct ID contract (no synthesized stack found; run 'npx nx run infra:synth' to check it)`;
+  const sourceNote = target.source === 'option' ? 'given with --address' : `from the synth index in ${dir}`;
   const base = { name: options.name, ...target, dryRun: options.dryRun, command, cwd };
   const view = (exitCode?: number | null): CommandResult<AppsRecreateData>['view'] => [
     { kind: 'fields', title: messages.recreateTitle(options.dryRun), fields: [['app', options.name], ['stack', target.stack], ['address', target.address], ['command', command.join(' ')], ['cwd', cwd], ...(exitCode !== undefined ? ([['exit code', exitCode]] as [string, unknown][]) : [])] },
