@@ -84,3 +84,20 @@ function send(res: ServerResponse, head: boolean, r: LoopbackResponse): void {
   res.writeHead(r.status, headers);
   res.end(head ? undefined : body);
 }
+
+/**
+ * A 127.0.0.1 port nothing listens on (bound, then released): a connection to it is refused at once, like an API
+ * that is down. Use `http://127.0.0.1:<port>` as an endpoint to prove a command fails fast, or never connects.
+ */
+export async function closedLoopbackPort(): Promise<number> {
+  const { createServer: createNetServer } = await import('node:net');
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -3,9 +3,9 @@
  * `environments/<name>.yaml`, found by the catalogue's `findRepoRoot`, plus any files written under it). Both are
  * removed by `cleanup()`; call it in `afterEach`.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadEnvironmentConfig, resourceNames, type EnvironmentConfig, type ResourceNames } from '@cvat-cloud/catalogue';
 
 /** A temporary directory. */
@@ -59,4 +59,24 @@ export function tempRepo(envName = 'dev', yaml: string = minimalEnvironmentYaml(
     throw new Error(`temp repo: invalid environment: ${loaded.errors.map((e) => e.message).join('; ')}`);
   }
   return { ...base, config: loaded.value, names: resourceNames(loaded.value) };
+}
+
+/**
+ * Every entry under `dir` (relative path → `<kind> <size> <mtime ms>`, kind f/d/l/p for file, directory, symlink,
+ * other), for asserting that a command wrote, changed and deleted nothing: compare a snapshot before and after.
+ * Directories are listed without size and time (their entries are listed themselves).
+ */
+export function treeSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (current: string): void => {
+    for (const name of readdirSync(current).sort()) {
+      const full = join(current, name);
+      const st = lstatSync(full);
+      const kind = st.isDirectory() ? 'd' : st.isFile() ? 'f' : st.isSymbolicLink() ? 'l' : 'p';
+      out[relative(dir, full)] = st.isDirectory() ? 'd' : `${kind} ${st.size} ${st.mtimeMs}`;
+      if (st.isDirectory()) walk(full);
+    }
+  };
+  walk(dir);
+  return out;
 }

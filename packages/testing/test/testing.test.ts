@@ -102,3 +102,31 @@ describe('thrownBy / rejectionOf', () => {
     await expect(rejectionOf(Promise.resolve('ok'), MyError)).rejects.toThrow('expected a MyError, but the promise resolved to "ok"');
   });
 });
+
+describe('closedLoopbackPort and treeSnapshot', () => {
+  it('gives a port where a connection is refused at once', async () => {
+    const { closedLoopbackPort } = await import('../src');
+    const port = await closedLoopbackPort();
+    const started = Date.now();
+    const error = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e as Error);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+  });
+
+  it('records every entry with kind, size and time, so any write, change or deletion shows', async () => {
+    const { treeSnapshot } = await import('../src');
+    const dir = tempDir();
+    try {
+      dir.write('a/b.txt', 'hi');
+      const before = treeSnapshot(dir.dir);
+      expect(Object.keys(before)).toEqual(['a', 'a/b.txt']);
+      expect(before['a']).toBe('d');
+      expect(before['a/b.txt']).toMatch(/^f 2 \d/);
+      expect(treeSnapshot(dir.dir)).toEqual(before);
+      dir.write('a/c.txt', '');
+      expect(treeSnapshot(dir.dir)).not.toEqual(before);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
