@@ -1,6 +1,19 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, FakeCredential, credentialUnavailable, rejectionOf, startFakeKeyVaultServer, startLoopbackServer, tempDir, tempRepo, thrownBy, type TempDir } from '../src';
+import {
+  FAKE_TOKEN,
+  FakeCredential,
+  closedLoopbackPort,
+  credentialUnavailable,
+  rejectionOf,
+  startFakeKeyVaultServer,
+  startLoopbackServer,
+  tempDir,
+  tempRepo,
+  thrownBy,
+  treeSnapshot,
+  type TempDir,
+} from '../src';
 import { PRESET_DEFAULTS, defineProjectConfig } from '../vitest-preset.mjs';
 
 describe('loopback server', () => {
@@ -105,7 +118,6 @@ describe('thrownBy / rejectionOf', () => {
 
 describe('closedLoopbackPort and treeSnapshot', () => {
   it('gives a port where a connection is refused at once', async () => {
-    const { closedLoopbackPort } = await import('../src');
     const port = await closedLoopbackPort();
     const started = Date.now();
     const error = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e as Error);
@@ -114,7 +126,6 @@ describe('closedLoopbackPort and treeSnapshot', () => {
   });
 
   it('records every entry with kind, size and time, so any write, change or deletion shows', async () => {
-    const { treeSnapshot } = await import('../src');
     const dir = tempDir();
     try {
       dir.write('a/b.txt', 'hi');
