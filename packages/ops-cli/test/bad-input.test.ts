@@ -224,7 +224,8 @@ describe('cvat-ops with bad input: clear error, documented exit code, nothing ch
     const before = treeSnapshot(repo.dir);
     const requestsBefore = fake.requests.length;
     const argv = c.argv.map((a) => (a === 'CLOSED' ? String(closedPort) : a));
-    const { CVAT_OPS_ARM_ENDPOINT, ...env } = { ...SECRETS, ...c.env };
+    const variables: Record<string, string> = { ...SECRETS, ...c.env };
+    const { CVAT_OPS_ARM_ENDPOINT, ...env } = variables;
     const runtime = testRuntime({
       cwd: repo.dir,
       env,
