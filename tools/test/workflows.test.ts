@@ -20,6 +20,7 @@ const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 
 interface Step {
   name?: string;
+  if?: unknown;
   id?: string;
   uses?: string;
   run?: string;
@@ -277,6 +278,30 @@ function azureJobProblems(workflow: Workflow): string[] {
   return problems;
 }
 
+/** Jobs running the smoke suite with `--junit <file>` that do not upload that file with actions/upload-artifact, always. */
+function junitUploadProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs ?? {})) {
+    for (const step of job.steps ?? []) {
+      // A command line that runs the suite (not an echo that tells the operator how to).
+      const command = typeof step.run === 'string' ? /^\s*npx nx run smoke-tests:e2e\b.*$/m.exec(step.run) : null;
+      if (!command) continue;
+      const m = /--junit\s+"([^"]+)"/.exec(command[0]);
+      if (!m) {
+        problems.push(`jobs.${id}: the smoke suite runs without --junit "<file>"`);
+        continue;
+      }
+      const path = m[1].replace('$RUNNER_TEMP', '${{ runner.temp }}');
+      const upload = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === path);
+      if (!upload) problems.push(`jobs.${id}: no actions/upload-artifact step uploads ${path}`);
+      else if (!/\b(always|cancelled)\(\)/.test(String(upload.if ?? ''))) {
+        problems.push(`jobs.${id}: the JUnit upload does not run after a failed suite (if: !cancelled() or always())`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** `PGTEST_*` names the ops-cli tests read that the workflow does not set (as `NAME=` into $GITHUB_ENV or `NAME:`). */
 function pgtestProblems(ciText: string, names: Iterable<string>): string[] {
   return [...names]
@@ -362,12 +387,8 @@ describe('the deploy workflow', () => {
     expect(needsOf(job)).toContain('plan');
   });
 
-  it('uploads the JUnit report at the path the smoke suite writes it to', () => {
-    const smoke = deploy().jobs.smoke;
-    const run = smoke.steps!.find((s) => s.run?.includes('smoke-tests:e2e'))!.run!;
-    const junit = /--junit\s+"([^"]+)"/.exec(run)![1].replace('$RUNNER_TEMP', '${{ runner.temp }}');
-    const upload = smoke.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
-    expect(upload.with?.path).toBe(junit);
+  it('uploads the JUnit report at the path the smoke suite writes it to, also when the suite failed', () => {
+    expect(junitUploadProblems(deploy())).toEqual([]);
   });
 });
 
@@ -472,6 +493,18 @@ describe('each checker reports what it exists to catch (mutated copies)', () => 
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^jobs\.resolve\.steps\[1\]: a \$\{\{ \}\} expression inside run:/);
     expect(problems[1]).toMatch(/^jobs\.resolve\.steps\[2\]: bash -n: /);
+  });
+
+  it('JUnit: the report not uploaded, uploaded from another path, or only when the suite passed', () => {
+    const a = deploy();
+    a.jobs.smoke.steps = a.jobs.smoke.steps!.filter((s) => !s.uses?.startsWith('actions/upload-artifact@'));
+    expect(junitUploadProblems(a)).toEqual(['jobs.smoke: no actions/upload-artifact step uploads ${{ runner.temp }}/smoke/junit.xml']);
+    const b = deploy();
+    b.jobs.smoke.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with!.path = 'junit.xml';
+    expect(junitUploadProblems(b)).toHaveLength(1);
+    const c = deploy();
+    delete c.jobs.smoke.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.if;
+    expect(junitUploadProblems(c)).toEqual(['jobs.smoke: the JUnit upload does not run after a failed suite (if: !cancelled() or always())']);
   });
 
   it('PGTEST: a variable the tests read that CI does not set', () => {
