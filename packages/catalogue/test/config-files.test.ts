@@ -15,7 +15,7 @@ describe('config files shipped with the catalogue', () => {
 
   it('lists only the files of enabled components for upload', () => {
     expect(configFilesToUpload(c).map((f) => f.component)).toEqual(['vector']);
-    const cfg = parseEnvironmentConfig({ name: 'dev', grafana: true, edge: { acmeEmail: 'ops@example.com' } }).value!;
+    const cfg = parseEnvironmentConfig({ name: 'dev', grafana: true, adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } }).value!;
     expect(configFilesToUpload(resolveCatalogue(cfg).value!).map((f) => f.path)).toEqual([
       'vector/vector.toml',
       'grafana/provisioning/datasources/ds.yaml',

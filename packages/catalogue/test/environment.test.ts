@@ -8,7 +8,7 @@ const REPO = resolve(__dirname, '..', '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'catalogue-env-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const base = { name: 'dev', edge: { acmeEmail: 'ops@example.com' } };
+const base = { name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } };
 
 describe('parseEnvironmentConfig', () => {
   it('fills every default from a minimal file', () => {
@@ -22,11 +22,11 @@ describe('parseEnvironmentConfig', () => {
       analytics: true,
       grafana: false,
       smokescreenOpts: '',
-      adminCidrs: [],
+      adminCidrs: ['203.0.113.0/24'],
       network: { addressSpace: '10.28.0.0/16', subnets: { apps: '10.28.0.0/23', privateEndpoints: '10.28.2.0/24', edge: '10.28.3.0/24' } },
       edge: { mode: 'vm', vmSize: 'Standard_B2ats_v2', adminUsername: 'cvatops' },
       postgres: { version: '15', skuName: 'B_Standard_B1ms', administratorLogin: 'cvatadmin', databaseName: 'cvat' },
-      stateBackend: { type: 'local', path: 'state' },
+      stateBackend: { type: 'local', path: 'state', allowPathOutsideRepository: false },
     });
   });
 
@@ -68,7 +68,20 @@ describe('parseEnvironmentConfig', () => {
   });
 
   it('has a test case for every environment rule', () => {
-    expect(ENVIRONMENT_RULES.map((r) => r.name)).toEqual(['subnetsFitAddressSpace', 'adminCidrsNotOpen', 'edgeSettingsComplete', 'grafanaNeedsAnalytics', 'overridesNameKnownEntries']);
+    expect(ENVIRONMENT_RULES.map((r) => r.name)).toEqual([
+      'subnetsFitAddressSpace',
+      'adminCidrsNotOpen',
+      'edgeSettingsComplete',
+      'grafanaNeedsAnalytics',
+      'overridesNameKnownEntries',
+      'locationIsAzureRegion',
+      'tagsWithinAzureLimits',
+      'adminCidrsWithEdge',
+      'edgeVmSizeName',
+      'edgeSshKeyAccepted',
+      'postgresSkuAccepted',
+      'statePathInsideRepository',
+    ]);
   });
 
   it('accepts an azurerm state backend and a private-only edge with a hostname', () => {
@@ -87,12 +100,12 @@ describe('loadEnvironmentConfig', () => {
   const deep = join(root, 'packages', 'infra', 'src');
   mkdirSync(join(root, 'environments'), { recursive: true });
   mkdirSync(deep, { recursive: true });
-  writeFileSync(join(root, 'environments', 'dev.yaml'), 'name: dev\nedge:\n  acmeEmail: ops@example.com\n');
-  writeFileSync(join(root, 'environments', 'wrong.yaml'), 'name: dev\nedge:\n  acmeEmail: ops@example.com\n');
+  writeFileSync(join(root, 'environments', 'dev.yaml'), 'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
+  writeFileSync(join(root, 'environments', 'wrong.yaml'), 'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
   writeFileSync(join(root, 'environments', 'broken.yaml'), 'name: broken\nedge:\n  acmeEmail: [ops@example.com\n');
   writeFileSync(join(root, 'environments', 'dup.yaml'), 'name: dup\nname: dup\n');
-  writeFileSync(join(root, 'environments', 'invalid.yaml'), 'name: invalid\nedge:\n  acmeEmail: ops@example.com\nreplicas: 3\n');
-  writeFileSync(join(tmp, 'custom.yml'), 'name: custom\nedge:\n  acmeEmail: ops@example.com\n');
+  writeFileSync(join(root, 'environments', 'invalid.yaml'), 'name: invalid\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\nreplicas: 3\n');
+  writeFileSync(join(tmp, 'custom.yml'), 'name: custom\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
 
   it('finds environments/<name>.yaml by walking up from cwd', () => {
     expect(findRepoRoot(deep)).toBe(root);

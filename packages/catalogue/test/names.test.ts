@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { edgeUrls, nameHash, parseEnvironmentConfig, platformValue, resourceNames, type EnvironmentConfig, type EnvironmentConfigInput } from '../src/index';
 
 function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
-  const r = parseEnvironmentConfig({ name: 'dev', edge: { acmeEmail: 'ops@example.com' }, ...extra });
+  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' }, ...extra });
   if (!r.value) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }

@@ -13,7 +13,7 @@ import {
 import { comp } from './support/catalogue';
 
 function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
-  const r = parseEnvironmentConfig({ name: 'dev', edge: { acmeEmail: 'ops@example.com' }, ...extra });
+  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' }, ...extra });
   if (!r.value) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }

@@ -56,6 +56,11 @@ export type StorageOverride = v.InferOutput<typeof StorageOverrideSchema>;
 const LocalBackendSchema = v.strictObject({
   type: req(v.literal('local'), 'Terraform state in local files (default; fine for one operator).'),
   path: opt(nonEmpty, 'Root directory of the local state files, relative to packages/infra; each environment keeps its stacks in <path>/<env>/.', 'state'),
+  allowPathOutsideRepository: opt(
+    v.boolean(),
+    'Allow `path` to leave the repository (an absolute path or one climbing out with `..`); without it such a path is refused.',
+    false,
+  ),
 });
 const AzurermBackendSchema = v.strictObject({
   type: req(v.literal('azurerm'), 'Terraform state in an Azure Storage blob container.'),

@@ -1,0 +1,82 @@
+/**
+ * The Azure public-cloud regions an environment may name in `location`, as ARM spells them (the
+ * "Programmatic name" column), so that a misspelt region is refused at synth instead of at apply.
+ *
+ * Compiled on 2026-12-03 from https://learn.microsoft.com/azure/reliability/regions-list (physical
+ * regions of the public cloud, including restricted-access ones, which Azure accepts for entitled
+ * subscriptions; "coming soon" regions, sovereign clouds and logical/staging locations left out).
+ * When Azure opens a region, add it here (refresh with
+ * `az account list-locations --query "[?metadata.regionType=='Physical'].name" -o tsv`) and keep the
+ * date above current; the rule `locationIsAzureRegion` reads this list.
+ *
+ * @see https://learn.microsoft.com/azure/reliability/regions-list
+ */
+export const AZURE_REGIONS_AS_OF = '2026-12-03';
+
+/** See {@link AZURE_REGIONS_AS_OF}. */
+export const AZURE_REGIONS: readonly string[] = [
+  // Americas
+  'brazilsouth',
+  'brazilsoutheast',
+  'canadacentral',
+  'canadaeast',
+  'centralus',
+  'centraluseuap',
+  'chilecentral',
+  'eastus',
+  'eastus2',
+  'eastus2euap',
+  'mexicocentral',
+  'northcentralus',
+  'southcentralus',
+  'westcentralus',
+  'westus',
+  'westus2',
+  'westus3',
+  // Europe
+  'austriaeast',
+  'belgiumcentral',
+  'francecentral',
+  'francesouth',
+  'germanynorth',
+  'germanywestcentral',
+  'italynorth',
+  'northeurope',
+  'norwayeast',
+  'norwaywest',
+  'polandcentral',
+  'spaincentral',
+  'swedencentral',
+  'swedensouth',
+  'switzerlandnorth',
+  'switzerlandwest',
+  'uksouth',
+  'ukwest',
+  'westeurope',
+  // Asia Pacific
+  'australiacentral',
+  'australiacentral2',
+  'australiaeast',
+  'australiasoutheast',
+  'centralindia',
+  'eastasia',
+  'indonesiacentral',
+  'japaneast',
+  'japanwest',
+  'jioindiacentral',
+  'jioindiawest',
+  'koreacentral',
+  'koreasouth',
+  'malaysiawest',
+  'newzealandnorth',
+  'southeastasia',
+  'southindia',
+  'westindia',
+  // Middle East and Africa
+  'israelcentral',
+  'qatarcentral',
+  'southafricanorth',
+  'southafricawest',
+  'uaecentral',
+  'uaenorth',
+];
