@@ -60,6 +60,9 @@ function isMissing(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.rule === 'load' && (/must exist$/.test(i.message) || /no environments\/ directory/.test(i.message)));
 }
 
+/** Largest environment file read (a real one is a few KiB; anything near this is not an environment file). */
+export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
+
 /**
  * The file the catalogue's loader will read for `ref` (a path: anything with `/` or `\\` or ending in .yaml/.yml;
  * else `environments/<ref>.yaml` at the repository root), or undefined when it cannot tell.
@@ -75,7 +78,7 @@ function environmentFile(ref: string, cwd: string): string | undefined {
  *
  * Every failure is {@link CliError} CONFIG (exit 4), whoever calls it: a missing file (`Environment 'x' was not
  * found` and how to create it), a path that is not a regular file (a directory, FIFO or device: refused before it is
- * opened, so a FIFO cannot hang the run), YAML or schema errors and rule violations (`Environment 'x' is invalid`),
+ * opened, so a FIFO cannot hang the run; a file over {@link MAX_ENVIRONMENT_FILE_BYTES} likewise), YAML or schema errors and rule violations (`Environment 'x' is invalid`),
  * an invalid catalogue after the overrides (`The catalogue resolved for environment 'x' is invalid`), each listing
  * every issue with its field, value and what is allowed, and anything the loader throws (e.g. the YAML library's
  * resource-exhaustion guard on an alias bomb) as one line. Never a stack trace, never exit 70.
@@ -87,6 +90,12 @@ export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): L
   if (file !== undefined && stat && !stat.isFile()) {
     const kind = stat.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, socket or device)';
     throw new CliError(EXIT.CONFIG, `Environment '${shown}' is invalid: ${printable(file)} is ${kind}; give an environment name or the path of a .yaml file.`);
+  }
+  if (stat && stat.size > MAX_ENVIRONMENT_FILE_BYTES) {
+    throw new CliError(
+      EXIT.CONFIG,
+      `Environment '${shown}' is invalid: ${printable(file)} has ${stat.size} bytes, more than the ${MAX_ENVIRONMENT_FILE_BYTES} an environment file may have.`,
+    );
   }
   const next = (missing: boolean): string =>
     missing

@@ -163,12 +163,21 @@ export async function runMain(main: (context: MainContext) => Promise<number | v
 
 /**
  * Runs `main` as the current process (bin launchers): {@link runMain} with process streams and signals, then sets
- * `process.exitCode` (never `process.exit`, so pending output is flushed).
+ * `process.exitCode` (never `process.exit`, so pending output is flushed). A reader that closes the pipe early
+ * (EPIPE on stdout or stderr) ends the process quietly with the exit code so far.
  */
 export function runProcess(
   main: (context: MainContext) => Promise<number | void>,
   options: Pick<RunMainOptions, 'tool'> & Partial<RunMainOptions>,
 ): void {
+  // A closed pipe (`cvat-ops status | head -1`) is the reader's choice, not a bug: stop quietly instead of an
+  // unhandled 'error' event with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+      throw error;
+    });
+  }
   void runMain(main, options).then((code) => {
     process.exitCode = code;
   });

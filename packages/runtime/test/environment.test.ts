@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempRepo, thrownBy, type TempRepo } from '@cvat-cloud/testing';
-import { CliError, EXIT, environmentRef, formatWarnings, loadEnvironment, requireEnvironmentRef } from '../src';
+import { CliError, EXIT, MAX_ENVIRONMENT_FILE_BYTES, environmentRef, formatWarnings, loadEnvironment, requireEnvironmentRef } from '../src';
 
 const failure = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
@@ -111,6 +111,14 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     execFileSync('mkfifo', [join(repo.dir, 'fifo.yaml'), join(repo.dir, 'environments', 'piped.yaml')]);
     expect(failure(() => loadEnvironment('fifo.yaml', { cwd: repo.dir })).message).toContain('is not a regular file (a FIFO, socket or device)');
     expect(failure(() => loadEnvironment('piped', { cwd: repo.dir })).exit).toBe(EXIT.CONFIG);
+  });
+
+  it('a file larger than MAX_ENVIRONMENT_FILE_BYTES is CONFIG before it is read', () => {
+    repo = tempRepo('dev');
+    repo.write('huge.yaml', `name: huge\n#${'x'.repeat(MAX_ENVIRONMENT_FILE_BYTES)}\n`);
+    const e = failure(() => loadEnvironment('huge.yaml', { cwd: repo.dir }));
+    expect(e.exit).toBe(EXIT.CONFIG);
+    expect(e.message).toMatch(/huge\.yaml has \d+ bytes, more than the 1048576 an environment file may have\.$/);
   });
 
   it('control characters in the name are shown escaped, keeping the first line one line', () => {

@@ -200,3 +200,19 @@ describe('runProcess: Ctrl-C (a real child process, SIGINT)', () => {
     expect(r.stderr).toBe('\nprobe: interrupted; stopping (Ctrl-C again to quit at once)\n');
   });
 });
+
+describe('runProcess: a reader that closes the pipe early (EPIPE)', () => {
+  it('ends quietly with exit 0, no stack trace', async () => {
+    const fixture = join(__dirname, 'fixtures', 'epipe-main.ts');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stdout.once('data', () => child.stdout.destroy()); // like `| head -1`
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
