@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { defineProjectConfig } from '@cvat-cloud/testing/vitest';
 
-export default defineConfig({
-  resolve: { tsconfigPaths: true },
-  test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-  },
-});
+export default defineProjectConfig();

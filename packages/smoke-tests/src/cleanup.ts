@@ -11,7 +11,8 @@
  * (cvat/apps/engine/views.py), users `username, first_name, last_name`, webhooks `target_url, owner,
  * description` (cvat/apps/webhooks/views.py); pages are `{count, next, previous, results}` with `page_size`.
  */
-import { SmokeError, describeError } from './errors';
+import { describeError } from '@cvat-cloud/runtime/edge';
+import { SmokeError } from './errors';
 import type { Credentials, CvatClient, HttpResponse } from './http/client';
 
 /** Kinds of objects the suite creates, in deletion order. */

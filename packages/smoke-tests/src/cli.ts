@@ -2,36 +2,47 @@
 /**
  * `cvat-smoke`: runs the smoke suite against a deployment and prints a per-component table; `--junit` and
  * `--json` write machine reports. `main()` is the testable core (argv, streams and env injected, returns the
- * exit code); the bottom of the file wires it to the process, including Ctrl-C: the first one interrupts the
- * checks and cleans up, a second one stops cleanup too.
+ * exit code); it runs through `@cvat-cloud/runtime`'s `runMain`, so errors print once and exit with the codes of
+ * the one table (docs/exit-codes.md). The bottom of the file wires it to the process, including Ctrl-C: the first
+ * one interrupts the checks and cleans up, a second one stops cleanup too.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { Command, CommanderError } from 'commander';
+import { keyVaultSecretReader } from '@cvat-cloud/runtime';
+import { CliError, EXIT, exitCodesHelp, runMain, type ExitCode } from '@cvat-cloud/runtime/edge';
 import { defaultCatalogue } from '@cvat-cloud/catalogue';
 import { componentDirectory } from './components';
 import { CleanupRegistry } from './cleanup';
-import { EXIT, SmokeError, describeError, isSmokeError, type ExitCode } from './errors';
+import { SmokeError } from './errors';
 import { CvatClient, formatSeconds } from './http/client';
 import { renderJson } from './report/json';
 import { renderJunit } from './report/junit';
 import { formatDuration, renderCleanup, renderTable } from './report/table';
 import { validateRunId } from './run-id';
 import { exitCodeFor, plannedChecks, runSuite, type SuiteEvent } from './suite';
-import { keyVaultSecretReader } from './key-vault';
-import { resolveTarget } from './target';
+import { KEY_VAULT_ALTERNATIVE, resolveTarget } from './target';
+
+/** The tool name in messages. */
+export const TOOL = 'cvat-smoke';
+
+/** Something text is written to. */
+export interface TextSink {
+  write(text: string): unknown;
+}
 
 /** What {@link main} needs from the process. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Interrupts the checks (first Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Interrupts cleanup (second Ctrl-C). */
   readonly cleanupSignal?: AbortSignal;
-  /** Azure credential for reading the superuser password from Key Vault with `--env`; @default DefaultAzureCredential. */
+  /** Azure credential for reading the superuser password from Key Vault with `--env`; @default the runtime's credential chain. */
   readonly credential?: TokenCredential;
 }
 
@@ -67,11 +78,14 @@ function number(flag: string, min: number, max: number, integer: boolean) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-      throw new SmokeError('usage', `'${flag}' (${value}) must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
+      throw new CliError(EXIT.USAGE, `'${flag}' (${value}) must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
     }
     return n;
   };
 }
+
+/** The codes `cvat-smoke` returns besides 0, 2, 70 and 130. */
+const EXIT_CODES: readonly ExitCode[] = [EXIT.FAILED, EXIT.CONFIG, EXIT.AUTH, EXIT.NOT_FOUND, EXIT.UNAVAILABLE, EXIT.INCOMPLETE];
 
 /** Builds the commander program (exported for `--help` tests). */
 export function buildProgram(): Command {
@@ -79,7 +93,7 @@ export function buildProgram(): Command {
     .description('Prove a deployed CVAT works, component by component, and leave nothing behind.')
     .option('--url <url>', 'public base URL of the deployment (the edge) [env: CVAT_URL]')
     .option('--username <name>', 'superuser username [env: CVAT_USERNAME]')
-    .option('--password <password>', 'superuser password; prefer the env var, flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault')
+    .option('--password <password>', 'superuser password; prefer CVAT_PASSWORD: flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault')
     .option('--env <name>', "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault")
     .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list)
     .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list)
@@ -106,20 +120,11 @@ Examples:
   cvat-smoke --url https://cvat.example.org --username admin --only export,cvat-worker-chunks
   cvat-smoke --url https://cvat.example.org --username admin --cleanup 20260101-120000-ab12 --dry-run
 
-Exit codes: 0 all passed, 1 a check failed or was blocked, 2 usage (e.g. no target), 3 cleanup incomplete,
-4 configuration, 70 internal error, 130 interrupted.`,
+${exitCodesHelp(EXIT_CODES)}`,
     )
     .exitOverride()
     .showHelpAfterError(false)
     .allowExcessArguments(false);
-}
-
-function exitCodeOf(error: unknown): ExitCode {
-  if (isSmokeError(error, 'usage')) return EXIT.USAGE;
-  if (isSmokeError(error, 'config')) return EXIT.CONFIG;
-  if (isSmokeError(error, 'aborted')) return EXIT.INTERRUPTED;
-  if (isSmokeError(error)) return EXIT.FAILED;
-  return EXIT.INTERNAL;
 }
 
 function progress(io: CliIo, quiet: boolean): (event: SuiteEvent) => void {
@@ -130,69 +135,114 @@ function progress(io: CliIo, quiet: boolean): (event: SuiteEvent) => void {
     if (event.type === 'start') io.stderr.write(`${stamp()} start   ${event.check.id}\n`);
     else if (event.type === 'end') {
       const r = event.result;
-      io.stderr.write(`${stamp()} ${r.status.padEnd(7)} ${r.id}${r.startedAtMs >= 0 ? ` (${formatDuration(r.durationMs)})` : ''}${r.status === 'pass' ? '' : `: ${r.reason ?? ''}`}\n`);
-    } else if (event.type === 'cleanup-start') io.stderr.write(`${stamp()} cleanup: ${event.registered} object(s) registered, searching for more by run id\n`);
+      const took = r.startedAtMs >= 0 ? ` (${formatDuration(r.durationMs)})` : '';
+      io.stderr.write(`${stamp()} ${r.status.padEnd(7)} ${r.id}${took}${r.status === 'pass' ? '' : `: ${r.reason ?? ''}`}\n`);
+    } else if (event.type === 'cleanup-start') {
+      io.stderr.write(`${stamp()} cleanup: ${event.registered} object(s) registered, searching for more by run id\n`);
+    }
   };
+}
+
+/**
+ * Whether `--json` sends the report (and errors) to stdout: `--json` with no file after it. Commander gives an
+ * optional value to `--json` when the next argument does not start with `-`.
+ */
+export function jsonToStdout(argv: readonly string[]): boolean {
+  const i = argv.indexOf('--json');
+  return i >= 0 && (i + 1 >= argv.length || argv[i + 1]!.startsWith('-'));
 }
 
 /** Runs the CLI; returns the exit code (never throws). */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const code = await runMain(() => run(argv, io), {
+    tool: TOOL,
+    argv,
+    stdout: io.stdout as NodeJS.WritableStream,
+    stderr: io.stderr as NodeJS.WritableStream,
+    env: io.env,
+    json: jsonToStdout(argv),
+    handleSignals: false,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  return code as ExitCode;
+}
+
+function parse(argv: readonly string[], io: CliIo): CliOptions | undefined {
   const program = buildProgram().configureOutput({
     writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
-    outputError: (text, write) => write(text),
+    // Errors are printed once, by runMain, from the CliError below.
+    writeErr: () => undefined,
+    outputError: () => undefined,
   });
-  let options: CliOptions;
   try {
     program.parse([...argv], { from: 'user' });
-    options = program.opts<CliOptions>();
+    return program.opts<CliOptions>();
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
-      return EXIT.USAGE;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return undefined;
+      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim().replace(/\.$/, '');
+      throw new CliError(EXIT.USAGE, `${message}; see ${TOOL} --help`, { cause: error });
     }
-    io.stderr.write(`cvat-smoke: ${describeError(error)}\n`);
-    return exitCodeOf(error);
+    throw error;
   }
+}
 
-  try {
-    if (options.list) return listChecks(io, options);
-    if (options.runId !== undefined) validateRunId(options.runId);
-    if (options.dryRun && options.cleanup === undefined) throw new SmokeError('usage', "'--dry-run' only applies to --cleanup <run-id>: a smoke run creates and deletes its own objects");
-    const resolved = await resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd, {
-      readSecret: keyVaultSecretReader({ env: io.env, credential: io.credential }),
-      signal: io.signal,
-    });
-    if (options.cleanup !== undefined) return await cleanupCommand(io, options, resolved.target);
-
-    const jsonToStdout = options.json === true;
-    const out = jsonToStdout ? io.stderr : io.stdout;
-    if (!options.quiet) io.stderr.write(`cvat-smoke: target ${resolved.target.baseUrl} (from ${resolved.source}), superuser ${resolved.target.username} (password from ${resolved.passwordSource})\n`);
-    const result = await runSuite({
-      target: resolved.target,
-      runId: options.runId,
-      keep: options.keep,
-      only: options.only,
-      skip: options.skip,
-      analytics: options.analytics === false ? false : resolved.analytics ?? true,
-      expectedVersion: options.expectVersion,
-      catalogue: resolved.catalogue,
-      webhookTargetUrl: options.webhookTarget,
-      timeoutMultiplier: options.timeoutMultiplier,
-      concurrency: options.concurrency,
-      signal: io.signal,
-      cleanupSignal: io.cleanupSignal,
-      onEvent: progress(io, options.quiet === true),
-    });
-    out.write(renderTable(result));
-    if (options.junit) writeFileSync(options.junit, renderJunit(result));
-    if (typeof options.json === 'string') writeFileSync(options.json, renderJson(result));
-    if (jsonToStdout) io.stdout.write(renderJson(result));
-    return exitCodeFor(result);
-  } catch (error) {
-    io.stderr.write(`cvat-smoke: ${describeError(error)}\n`);
-    return exitCodeOf(error);
+async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const options = parse(argv, io);
+  if (options === undefined) return EXIT.OK;
+  if (options.list) return listChecks(io, options);
+  if (options.runId !== undefined) validateRunId(options.runId);
+  if (options.dryRun && options.cleanup === undefined) {
+    throw new SmokeError('usage', "'--dry-run' only applies to --cleanup <run-id>: a smoke run creates and deletes its own objects");
   }
+  const credential = io.credential;
+  const resolved = await resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd, {
+    readSecret: keyVaultSecretReader({
+      env: io.env,
+      alternative: KEY_VAULT_ALTERNATIVE,
+      userAgent: TOOL,
+      ...(credential ? { credential: async () => credential } : {}),
+    }),
+    signal: io.signal,
+  });
+  if (options.cleanup !== undefined) validateRunId(options.cleanup, '--cleanup');
+  if (options.cleanup !== undefined && !options.yes && !options.dryRun) {
+    throw new SmokeError(
+      'usage',
+      `'--cleanup ${options.cleanup}' deletes every task, project, webhook and user whose name contains the run id; add --yes to confirm or --dry-run to list them`,
+    );
+  }
+  if (options.cleanup !== undefined) return await cleanupCommand(io, options, resolved.target);
+
+  const jsonStdout = options.json === true;
+  const out = jsonStdout ? io.stderr : io.stdout;
+  if (!options.quiet) {
+    io.stderr.write(
+      `${TOOL}: target ${resolved.target.baseUrl} (from ${resolved.source}), superuser ${resolved.target.username} ` +
+        `(password from ${resolved.passwordSource})\n`,
+    );
+  }
+  const result = await runSuite({
+    target: resolved.target,
+    runId: options.runId,
+    keep: options.keep,
+    only: options.only,
+    skip: options.skip,
+    analytics: options.analytics === false ? false : (resolved.analytics ?? true),
+    expectedVersion: options.expectVersion,
+    catalogue: resolved.catalogue,
+    webhookTargetUrl: options.webhookTarget,
+    timeoutMultiplier: options.timeoutMultiplier,
+    concurrency: options.concurrency,
+    signal: io.signal,
+    cleanupSignal: io.cleanupSignal,
+    onEvent: progress(io, options.quiet === true),
+  });
+  out.write(renderTable(result));
+  if (options.junit) writeFileSync(resolve(io.cwd, options.junit), renderJunit(result));
+  if (typeof options.json === 'string') writeFileSync(resolve(io.cwd, options.json), renderJson(result));
+  if (jsonStdout) io.stdout.write(renderJson(result));
+  return exitCodeFor(result);
 }
 
 function listChecks(io: CliIo, options: CliOptions): ExitCode {
@@ -208,9 +258,6 @@ function listChecks(io: CliIo, options: CliOptions): ExitCode {
 
 async function cleanupCommand(io: CliIo, options: CliOptions, target: { baseUrl: string; username: string; password: string }): Promise<ExitCode> {
   const runId = validateRunId(options.cleanup as string, '--cleanup');
-  if (!options.yes && !options.dryRun) {
-    throw new SmokeError('usage', `'--cleanup ${runId}' deletes every task, project, webhook and user whose name contains the run id; add --yes to confirm or --dry-run to list them`);
-  }
   const client = new CvatClient({ baseUrl: target.baseUrl });
   try {
     const report = await new CleanupRegistry().run({
@@ -221,12 +268,13 @@ async function cleanupCommand(io: CliIo, options: CliOptions, target: { baseUrl:
       signal: io.signal,
     });
     if (options.dryRun) {
-      io.stdout.write(report.kept.length === 0 ? `Nothing carries run id ${runId}.\n` : `Would delete ${report.kept.length} object(s):\n${report.kept.map((r) => `  ${r.kind} ${r.id} (${r.name})\n`).join('')}`);
+      const listing = report.kept.map((r) => `  ${r.kind} ${r.id} (${r.name})\n`).join('');
+      io.stdout.write(report.kept.length === 0 ? `Nothing carries run id ${runId}.\n` : `Would delete ${report.kept.length} object(s):\n${listing}`);
       if (report.searchError) io.stderr.write(`the search failed: ${report.searchError}\n`);
-      return report.searchError ? EXIT.CLEANUP_INCOMPLETE : EXIT.OK;
+      return report.searchError ? EXIT.INCOMPLETE : EXIT.OK;
     }
     io.stdout.write(`${renderCleanup(report).join('\n')}\n`);
-    return report.failed.length > 0 || report.searchError ? EXIT.CLEANUP_INCOMPLETE : EXIT.OK;
+    return report.failed.length > 0 || report.searchError ? EXIT.INCOMPLETE : EXIT.OK;
   } finally {
     await client.close();
   }
@@ -241,25 +289,21 @@ export function runProcess(): void {
   const onSignal = (): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\ncvat-smoke: interrupted; stopping checks and cleaning up (Ctrl-C again to stop cleanup)\n');
+      process.stderr.write(`\n${TOOL}: interrupted; stopping checks and cleaning up (Ctrl-C again to stop cleanup)\n`);
       run.abort();
     } else {
-      process.stderr.write('\ncvat-smoke: cleanup interrupted; rerun with --cleanup <run-id> --yes to finish it\n');
+      process.stderr.write(`\n${TOOL}: cleanup interrupted; rerun with --cleanup <run-id> --yes to finish it\n`);
       cleanup.abort();
     }
   };
-  // SIGTERM (a cancelled CI job) is treated like Ctrl-C: stop the checks, clean up.
+  // SIGTERM (a cancelled CI job) is treated like Ctrl-C: stop the checks, clean up. runMain does not listen
+  // itself (handleSignals: false): the second Ctrl-C stops cleanup instead of ending the process at once.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: run.signal, cleanupSignal: cleanup.signal }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`cvat-smoke: internal error: ${describeError(error)}\n`);
-      process.exitCode = EXIT.INTERNAL;
-    },
-  );
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: run.signal, cleanupSignal: cleanup.signal };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
 }
 /* c8 ignore stop */
 

@@ -1,9 +1,13 @@
 /**
  * The one error type of the smoke-tests layer (house style rule 10). Every expected failure — a bad flag, a
  * missing target, an HTTP answer that does not match, a poll that ran out of time — is a `SmokeError` whose
- * `code` says which kind it is; checks throw it, the runner turns it into a failed check, the CLI turns it
- * into an exit code. Anything else that escapes is a bug in the suite.
+ * `code` says which kind it is; checks throw it and the runner turns it into a failed check.
+ *
+ * A `SmokeError` is a `CliError` of the process edge (`@cvat-cloud/runtime`), so one that reaches the CLI's
+ * `runMain` is printed once and exits with the code of the one table (docs/exit-codes.md) that its kind maps to
+ * ({@link exitFor}). Anything else that escapes is a bug in the suite (exit 70).
  */
+import { CliError, EXIT, isUnreachable, type ExitCode } from '@cvat-cloud/runtime/edge';
 
 /** What kind of failure a {@link SmokeError} is. */
 export type SmokeErrorCode =
@@ -20,27 +24,6 @@ export type SmokeErrorCode =
   /** The run was interrupted (Ctrl-C / SIGINT or a caller's AbortSignal). */
   | 'aborted';
 
-/** Documented exit codes of the `cvat-smoke` binary (see docs/smoke-tests.md "Exit codes"). */
-export const EXIT = {
-  /** Every selected check passed (skipped checks say why) and cleanup removed everything. */
-  OK: 0,
-  /** At least one check failed or was blocked by a failed dependency. */
-  FAILED: 1,
-  /** Bad arguments, or no target given. Nothing was contacted. */
-  USAGE: 2,
-  /** The checks passed, but cleanup could not delete everything the run created (the report lists it). */
-  CLEANUP_INCOMPLETE: 3,
-  /** The target configuration is invalid (environment file, missing password, bad URL). */
-  CONFIG: 4,
-  /** A bug in the suite itself. */
-  INTERNAL: 70,
-  /** Interrupted by Ctrl-C / SIGINT (cleanup still ran unless interrupted twice). */
-  INTERRUPTED: 130,
-} as const;
-
-/** One of the documented exit codes. */
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** Extra context attached to a {@link SmokeError}. */
 export interface SmokeErrorOptions {
   /** The underlying error. */
@@ -51,15 +34,37 @@ export interface SmokeErrorOptions {
   details?: string[];
 }
 
+/**
+ * The exit code of a {@link SmokeError} that ends the process: `usage` 2, `config` 4, `aborted` 130; an HTTP
+ * failure that never got an answer (connection refused, DNS, reset) and a request timeout 7 (UNAVAILABLE); an
+ * unexpected answer or a wrong one 1 (FAILED).
+ */
+export function exitFor(code: SmokeErrorCode, cause?: unknown): ExitCode {
+  switch (code) {
+    case 'usage':
+      return EXIT.USAGE;
+    case 'config':
+      return EXIT.CONFIG;
+    case 'aborted':
+      return EXIT.INTERRUPTED;
+    case 'timeout':
+      return EXIT.UNAVAILABLE;
+    case 'http':
+      return isUnreachable(cause) ? EXIT.UNAVAILABLE : EXIT.FAILED;
+    case 'assertion':
+      return EXIT.FAILED;
+  }
+}
+
 /** An expected failure of the smoke suite. The message is written for people: what went wrong and what was seen. */
-export class SmokeError extends Error {
+export class SmokeError extends CliError {
   override readonly name = 'SmokeError';
   readonly code: SmokeErrorCode;
   readonly status: number | undefined;
   readonly details: string[];
 
   constructor(code: SmokeErrorCode, message: string, options: SmokeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(exitFor(code, options.cause), message, options.cause === undefined ? {} : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.details = options.details ?? [];
@@ -69,14 +74,4 @@ export class SmokeError extends Error {
 /** True when `error` is a {@link SmokeError}, optionally of the given code. */
 export function isSmokeError(error: unknown, code?: SmokeErrorCode): error is SmokeError {
   return error instanceof SmokeError && (code === undefined || error.code === code);
-}
-
-/** A one-line description of any thrown value, for reports. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    const causeText = cause instanceof Error && !error.message.includes(cause.message) ? ` (${cause.message})` : '';
-    return `${error.message}${causeText}`;
-  }
-  return String(error);
 }

@@ -15,7 +15,6 @@ export * from './runner/runner';
 export * from './checks';
 export * from './suite';
 export * from './target';
-export * from './key-vault';
 export * from './report/table';
 export * from './report/junit';
 export * from './report/json';

@@ -12,7 +12,8 @@ import { DEFAULT_EXPORT_FORMATS } from './checks/export';
 import { normalizeVersion } from './checks/server';
 import { CleanupRegistry, type CleanupReport, type CreatedResource } from './cleanup';
 import { componentDirectory } from './components';
-import { EXIT, SmokeError, describeError, type ExitCode } from './errors';
+import { EXIT, describeError, type ExitCode } from '@cvat-cloud/runtime/edge';
+import { SmokeError } from './errors';
 import { CvatClient, sleep, type Credentials, type HttpExchange } from './http/client';
 import type { RetryPolicy } from './http/retry';
 import { DEFAULT_POLL, type PollOptions } from './poll';
@@ -109,11 +110,14 @@ export function countStatuses(checks: readonly CheckResult[]): StatusCounts {
   return counts;
 }
 
-/** The exit code for a result (see {@link EXIT}). */
+/**
+ * The exit code for a result, from the one table of `@cvat-cloud/runtime` (docs/exit-codes.md): 130 interrupted,
+ * 1 a check failed, was blocked or interrupted, 8 (INCOMPLETE) the checks passed but cleanup left something, else 0.
+ */
 export function exitCodeFor(result: SuiteResult): ExitCode {
   if (result.interrupted) return EXIT.INTERRUPTED;
   if (result.counts.fail > 0 || result.counts.blocked > 0 || result.counts.aborted > 0) return EXIT.FAILED;
-  if (result.cleanup.failed.length > 0 || result.cleanup.searchError !== undefined) return EXIT.CLEANUP_INCOMPLETE;
+  if (result.cleanup.failed.length > 0 || result.cleanup.searchError !== undefined) return EXIT.INCOMPLETE;
   return EXIT.OK;
 }
 

@@ -5,8 +5,8 @@
  *
  * The superuser password comes from `--password` or `CVAT_PASSWORD`; with `--env` and neither, it is read from
  * the environment's Key Vault (vault `resourceNames(config).keyVault`, the catalogue secret
- * `SECRET_NAMES.superuserPassword`'s `keyVaultName`) through a {@link SecretReader} (default: ./key-vault, which
- * loads the Azure SDK only then).
+ * `SECRET_NAMES.superuserPassword`'s `keyVaultName`) through a {@link SecretReader} (default: the runtime's
+ * `keyVaultSecretReader`, which loads the Azure SDK only then).
  */
 import {
   SECRET_NAMES,
@@ -17,8 +17,8 @@ import {
   resourceNames,
   type Catalogue,
 } from '@cvat-cloud/catalogue';
+import { keyVaultSecretReader, type SecretLocation, type SecretReader } from '@cvat-cloud/runtime';
 import { SmokeError } from './errors';
-import { keyVaultSecretReader, type SecretLocation, type SecretReader } from './key-vault';
 import type { SmokeTarget } from './suite';
 
 /** Target-related CLI flags. */
@@ -43,9 +43,12 @@ export interface ResolvedTarget {
   readonly passwordSource: string;
 }
 
+/** How to do without Key Vault, ending every Key Vault error message. */
+export const KEY_VAULT_ALTERNATIVE = 'set CVAT_PASSWORD to give the password yourself';
+
 /** How {@link resolveTarget} reads secrets. */
 export interface ResolveTargetOptions {
-  /** Reads the superuser password with `--env`; @default {@link keyVaultSecretReader} over `env`. */
+  /** Reads the superuser password with `--env`; @default the runtime's `keyVaultSecretReader` over `env`. */
   readonly readSecret?: SecretReader;
   /** Interrupts a Key Vault read. */
   readonly signal?: AbortSignal;
@@ -100,7 +103,7 @@ export async function resolveTarget(
     envUrl = edgeUrls(config).baseUrl;
     const vault = resourceNames(config).keyVault;
     const secret = catalogue.secrets.find((s) => s.name === SECRET_NAMES.superuserPassword);
-    if (secret) vaultSecret = { vault, secret: secret.keyVaultName, environment: config.name };
+    if (secret) vaultSecret = { vault, secret: secret.keyVaultName, purpose: 'the CVAT superuser password', environment: config.name };
   }
   const url = flags.url ?? env.CVAT_URL ?? envUrl;
   const source = flags.url !== undefined ? '--url' : env.CVAT_URL !== undefined ? 'CVAT_URL' : `--env ${flags.env}`;
@@ -121,7 +124,7 @@ export async function resolveTarget(
   if (!vaultSecret) {
     throw new SmokeError('usage', 'no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment\'s Key Vault');
   }
-  const readSecret = options.readSecret ?? keyVaultSecretReader({ env });
+  const readSecret = options.readSecret ?? keyVaultSecretReader({ env, alternative: KEY_VAULT_ALTERNATIVE, userAgent: 'cvat-smoke' });
   const password = await readSecret(vaultSecret, options.signal);
   return { target: { baseUrl: url, username, password }, source, catalogue, analytics, passwordSource: `Key Vault ${vaultSecret.vault}/${vaultSecret.secret}` };
 }

@@ -4,7 +4,7 @@
  * violation, and cleanup leaves nothing behind.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../src/errors';
+import { EXIT } from '@cvat-cloud/runtime';
 import { exitCodeFor, runSuite, type SuiteResult } from '../src/suite';
 import { CvatStandIn, type StandInFaults, type StandInLatency } from './support/cvat-stand-in';
 import { FAST, runAgainst } from './support/fast';

@@ -1,7 +1,7 @@
 /** Cleanup in every ending of a run: interrupted, --keep, a failed delete, objects the run never registered. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
-import { EXIT } from '../src/errors';
+import { EXIT } from '@cvat-cloud/runtime';
 import { exitCodeFor } from '../src/suite';
 import { renderTable } from '../src/report/table';
 import { CvatStandIn } from './support/cvat-stand-in';
@@ -78,7 +78,7 @@ describe('a run that ends early or cannot clean up', () => {
     standIn = await CvatStandIn.start({ faults: { bursts: [{ method: 'DELETE', path: /^\/api\/tasks\/\d+$/, status: 500, count: 100 }] } });
     const result = await runAgainst(standIn, { only: ['opa.authz'] });
     expect(result.checks.every((c) => c.status === 'pass')).toBe(true);
-    expect(exitCodeFor(result)).toBe(EXIT.CLEANUP_INCOMPLETE);
+    expect(exitCodeFor(result)).toBe(EXIT.INCOMPLETE);
     const task = standIn.inventory().tasks[0];
     expect(result.cleanup.failed).toEqual([{ resource: { kind: 'task', id: task.id, name: task.name }, error: 'DELETE answered 500' }]);
     expect(renderTable(result)).toContain(`Cleanup INCOMPLETE: deleted 2, could not delete 1:\n  task ${task.id} (${task.name}): DELETE answered 500`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeUrls, loadEnvironmentConfig, resourceNames } from '@cvat-cloud/catalogue';
-import type { SecretLocation } from '../src/key-vault';
+import type { SecretLocation } from '@cvat-cloud/runtime';
 import { resolveTarget } from '../src/target';
 
 const cwd = join(__dirname, '..');
@@ -49,7 +49,9 @@ describe('resolveTarget', () => {
         return 'from-vault';
       },
     });
-    expect(asked).toEqual([{ vault: resourceNames(config).keyVault, secret: 'cvat-superuser-password', environment: config.name }]);
+    expect(asked).toEqual([
+      { vault: resourceNames(config).keyVault, secret: 'cvat-superuser-password', purpose: 'the CVAT superuser password', environment: config.name },
+    ]);
     expect(resolved.target).toEqual({ baseUrl: edgeUrls(config).baseUrl, username: 'admin', password: 'from-vault' });
     expect(resolved.passwordSource).toBe(`Key Vault ${resourceNames(config).keyVault}/cvat-superuser-password`);
   });

@@ -7,7 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import { SmokeError, describeError } from '../errors';
+import { describeError } from '@cvat-cloud/runtime/edge';
+import { SmokeError } from '../errors';
 import type { MultipartForm } from './multipart';
 import { DEFAULT_RETRY_POLICY, errorCode, retryDelayMs, shouldRetry, type RetryPolicy } from './retry';
 

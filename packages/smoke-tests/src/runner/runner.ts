@@ -4,7 +4,8 @@
  * cancels its in-flight requests and polls). A check whose dependency did not pass is `blocked`, not
  * failed: only the component that broke is reported as failing.
  */
-import { SmokeError, describeError, isSmokeError } from '../errors';
+import { describeError } from '@cvat-cloud/runtime/edge';
+import { SmokeError, isSmokeError } from '../errors';
 import { formatSeconds } from '../http/client';
 import type { ComponentDirectory } from '../components';
 import type { CheckContext, CheckDefinition, CheckResult, CheckStatus, SuiteSettings } from './types';
