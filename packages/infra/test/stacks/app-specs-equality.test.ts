@@ -310,7 +310,7 @@ describe.each(ENVIRONMENTS)('the synthesized apps stack equals appSpecs() (%s)',
   });
 
   it('fails when a copy of the spec is changed (a provider default, a readiness threshold, scale bounds, a volume, a job setting)', () => {
-    const server = (specs: AppSpec[]) => specs.find((s) => s.name === 'cvat-server') as AppSpec & Json;
+    const server = (specs: AppSpec[]): Json => specs.find((s) => s.name === 'cvat-server') as unknown as Json;
     const mutations: [string, (specs: AppSpec[]) => void, string][] = [
       ['cooldown', (specs) => (server(specs).scale.cooldownPeriodSeconds = 301), 'scale.cooldownPeriodSeconds'],
       ['success threshold', (specs) => (server(specs).containers[0].probes.readiness.successThreshold = 1), 'containers.0.probes.readiness.successThreshold'],
