@@ -29,7 +29,41 @@ function scriptArgv(line) {
 }
 
 /**
- * @param {{ script?: string, __unparsed__?: string[] }} options
+ * The arguments a target passes on when it runs only because another target depends on it (`dependsOn` with
+ * `params: forward` hands it every argument the user gave that other target): the flags named in
+ * `dependencyFlags`, each with its value (`--env x` or `--env=x`); everything else was meant for the target the
+ * user named. Without `dependencyFlags`, all of them.
+ * @param {string[]} args
+ * @param {string[] | undefined} keep
+ * @returns {string[]}
+ */
+function dependencyArgs(args, keep) {
+  if (!keep) return args;
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const flag = arg.split('=', 1)[0];
+    if (!keep.includes(flag)) continue;
+    if (arg.includes('=')) out.push(arg);
+    else if (i + 1 < args.length) out.push(arg, args[++i]);
+  }
+  return out;
+}
+
+/**
+ * True when some other task in this run depends on this one (it runs as a dependency, not only as asked).
+ * Edges are `{ id }` objects in nx@24 (dist/src/native/index.d.ts, TaskGraphEdge); plain ids are accepted too.
+ * @param {{ projectName: string, targetName: string, taskGraph?: { dependencies?: Record<string, Array<string | { id: string }>> } }} context
+ */
+function runsAsDependency(context) {
+  const self = `${context.projectName}:${context.targetName}`;
+  const isSelf = (id) => id === self || id.startsWith(`${self}:`);
+  const edgeId = (edge) => (typeof edge === 'string' ? edge : edge.id);
+  return Object.entries(context.taskGraph?.dependencies ?? {}).some(([id, deps]) => !isSelf(id) && deps.some((d) => isSelf(edgeId(d))));
+}
+
+/**
+ * @param {{ script?: string, dependencyFlags?: string[], __unparsed__?: string[] }} options
  * @param {{ root: string, projectName: string, targetName: string, projectsConfigurations: { projects: Record<string, { root: string }> } }} context
  * @returns {Promise<{ success: boolean }>}
  */
@@ -40,7 +74,8 @@ async function runScript(options, context) {
   try {
     const scripts = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')).scripts ?? {};
     if (typeof scripts[name] !== 'string') throw new Error(`no script '${name}' in ${join(cwd, 'package.json')}`);
-    argv = [...scriptArgv(scripts[name]), ...(options.__unparsed__ ?? [])];
+    const given = options.__unparsed__ ?? [];
+    argv = [...scriptArgv(scripts[name]), ...(runsAsDependency(context) ? dependencyArgs(given, options.dependencyFlags) : given)];
   } catch (error) {
     process.stderr.write(`run-script: ${error instanceof Error ? error.message : String(error)}\n`);
     return { success: false };
@@ -69,3 +104,5 @@ async function runScript(options, context) {
 module.exports = runScript;
 module.exports.default = runScript;
 module.exports.scriptArgv = scriptArgv;
+module.exports.dependencyArgs = dependencyArgs;
+module.exports.runsAsDependency = runsAsDependency;

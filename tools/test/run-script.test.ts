@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 
 const root = resolve(__dirname, '../..');
 const require = createRequire(import.meta.url);
-const { scriptArgv } = require('../nx/run-script.cjs') as { scriptArgv: (line: string) => string[] };
+const { scriptArgv, dependencyArgs } = require('../nx/run-script.cjs') as {
+  scriptArgv: (line: string) => string[];
+  dependencyArgs: (args: string[], keep: string[] | undefined) => string[];
+};
 const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' };
 
 describe('run-script executor', () => {
@@ -23,6 +26,24 @@ describe('run-script executor', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('passes a dependency only its dependencyFlags, so `deploy -- --env X --yes` gives synth `--env X`', () => {
+    const out = execFileSync(
+      'npx',
+      ['nx', 'run', 'tools:argv-probe-dependent', '--output-style=static', '--', '--env', 'a b', '--yes', '--env=c'],
+      { cwd: root, env: nxEnv, encoding: 'utf8' },
+    );
+    const argvs = out
+      .split('\n')
+      .filter((l) => l.startsWith('ARGV='))
+      .map((l) => JSON.parse(l.slice('ARGV='.length)) as string[]);
+    expect(argvs).toEqual([
+      ['fixed', '--env', 'a b', '--env=c'],
+      ['dependent', '--env', 'a b', '--yes', '--env=c'],
+    ]);
+    expect(dependencyArgs(['--yes', '--env'], ['--env'])).toEqual([]);
+    expect(dependencyArgs(['--dry-run', '--env', 'x'], undefined)).toEqual(['--dry-run', '--env', 'x']);
   });
 
   it('fails the target, naming the script, when the script line uses shell syntax', () => {
@@ -75,6 +96,12 @@ describe('Nx targets users pass arguments to', () => {
         expect(() => scriptArgv(line), `${pkg.nx?.name}:${script}`).not.toThrow();
       }
     }
+  });
+
+  it('give synth only --env from the arguments of the target that depends on it', () => {
+    const infra = packages.find((p) => p.pkg.nx?.name === 'infra')!;
+    const synth = infra.pkg.nx?.targets?.synth as { options?: { dependencyFlags?: string[] } } | undefined;
+    expect(synth?.options?.dependencyFlags).toEqual(['--env']);
   });
 
   it('forward their arguments to synth, so `--env X` synthesizes X and nothing else', () => {
