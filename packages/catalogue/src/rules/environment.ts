@@ -161,7 +161,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
    * The edge VM size has the shape of an Azure VM size name and is not an Arm64 size (the edge image
    * is Ubuntu 24.04 for x64).
    */
-  defineRule('edgeVmSizeName', 'edge.vmSize is an Azure VM size name (Standard_<family><vCPUs>[features][_v<n>]) for x64.', (config, report) => {
+  defineRule('edgeVmSizeName', 'edge.vmSize has the shape of an Azure VM size name (e.g. Standard_B2ats_v2) and is an x64 size.', (config, report) => {
     if (config.edge.mode !== 'vm') return [];
     const size = config.edge.vmSize;
     if (!AZURE_VM_SIZE_RE.test(size)) {
