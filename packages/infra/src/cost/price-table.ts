@@ -1,6 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DeployError } from '../deploy/errors';
+
+/** Upper bound of a price table's size (the committed ones are a few kB). */
+export const MAX_PRICE_TABLE_BYTES = 1_000_000;
 
 /** How sure a price is, as tagged in the dated price file. */
 export type PriceConfidence = 'verified' | 'derived' | 'verify';
@@ -142,11 +145,16 @@ export function loadPriceTable(options: { file?: string; region?: string; dir?: 
     file = join(dir, candidates[candidates.length - 1]);
   }
   if (!existsSync(file)) throw new DeployError('BAD_INPUT', `price table ${file} does not exist`);
+  // A FIFO or device would block the read for ever; a price table is a small regular file.
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new DeployError('BAD_INPUT', `price table ${file} is not a regular file`);
+  if (stat.size > MAX_PRICE_TABLE_BYTES) throw new DeployError('BAD_INPUT', `price table ${file} is ${stat.size} bytes; a price table is at most ${MAX_PRICE_TABLE_BYTES}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new DeployError('BAD_INPUT', `${file} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // The parser's message quotes the file's first characters: never echo a foreign file (e.g. --prices /etc/passwd).
+    throw new DeployError('BAD_INPUT', `price table ${file} is not valid JSON (expected a file like prices/eastus-<yyyy-mm-dd>.json)`);
   }
   return { table: validatePriceTable(raw, basename(file)), file };
 }

@@ -1,22 +1,12 @@
 /**
- * Exit codes of the deploy and cost commands.
- *
- * Scripts and CI read these, so they are part of the public contract: add new codes, never renumber.
+ * The one error type of infra's commands (deploy, plan, destroy, state-bootstrap, preflight, cost, synth, policy,
+ * validate): a {@link CliError} of the shared runtime carrying a stable `code` (the kind of failure) and, for
+ * terraform failures, the stack and step that failed, so a rerun can be aimed precisely. Every kind maps onto the
+ * one exit-code table (docs/exit-codes.md); the message always says what went wrong and what to do next.
  */
-export const EXIT_CODES = {
-  /** Everything requested was done (or there was nothing to do). */
-  ok: 0,
-  /** A terraform step, the init job or an Azure call failed; the message names the stack and the step. */
-  failed: 1,
-  /** Bad command-line arguments or bad input (config, manifest, price table). Nothing was changed. */
-  usage: 2,
-  /** A precondition is missing: terraform binary, Azure credentials, subscription, or a preflight check failed. Nothing was changed. */
-  precondition: 3,
-  /** The user declined the confirmation, or confirmation was needed but no terminal was available. */
-  notConfirmed: 4,
-} as const;
+import { CliError, EXIT, type ExitCode } from '@cvat-cloud/runtime/edge';
 
-/** Stable identifiers for every error the deploy layer raises. */
+/** Stable identifiers for every error infra's commands raise. */
 export type DeployErrorCode =
   | 'USAGE'
   | 'BAD_INPUT'
@@ -30,47 +20,60 @@ export type DeployErrorCode =
   | 'INIT_JOB_FAILED'
   | 'SUPERUSER_FAILED'
   | 'DATA_LOSS_GUARD'
-  | 'PREFLIGHT_FAILED';
+  | 'PREFLIGHT_FAILED'
+  | 'PARTIAL';
 
-const EXIT_BY_CODE: Record<DeployErrorCode, number> = {
-  USAGE: EXIT_CODES.usage,
-  BAD_INPUT: EXIT_CODES.usage,
-  MANIFEST: EXIT_CODES.usage,
-  BINARY_MISSING: EXIT_CODES.precondition,
-  CREDENTIALS_MISSING: EXIT_CODES.precondition,
-  SUBSCRIPTION_MISSING: EXIT_CODES.precondition,
-  SUBSCRIPTION_MISMATCH: EXIT_CODES.precondition,
-  PREFLIGHT_FAILED: EXIT_CODES.precondition,
-  STEP_FAILED: EXIT_CODES.failed,
-  INIT_JOB_FAILED: EXIT_CODES.failed,
-  SUPERUSER_FAILED: EXIT_CODES.failed,
-  NOT_CONFIRMED: EXIT_CODES.notConfirmed,
-  DATA_LOSS_GUARD: EXIT_CODES.notConfirmed,
+/** Each kind's exit code in the one table (packages/runtime/src/exit.ts, docs/exit-codes.md). */
+export const EXIT_BY_CODE: Readonly<Record<DeployErrorCode, ExitCode>> = {
+  USAGE: EXIT.USAGE,
+  BAD_INPUT: EXIT.CONFIG,
+  MANIFEST: EXIT.CONFIG,
+  BINARY_MISSING: EXIT.UNAVAILABLE,
+  CREDENTIALS_MISSING: EXIT.AUTH,
+  SUBSCRIPTION_MISSING: EXIT.AUTH,
+  SUBSCRIPTION_MISMATCH: EXIT.AUTH,
+  PREFLIGHT_FAILED: EXIT.FAILED,
+  STEP_FAILED: EXIT.FAILED,
+  INIT_JOB_FAILED: EXIT.FAILED,
+  SUPERUSER_FAILED: EXIT.FAILED,
+  NOT_CONFIRMED: EXIT.REFUSED,
+  DATA_LOSS_GUARD: EXIT.REFUSED,
+  PARTIAL: EXIT.INCOMPLETE,
 };
 
-/**
- * The one error type of the deploy/cost layer.
- *
- * Carries a stable `code`, the process exit code it maps to and, for terraform failures, the stack and
- * step that failed so a rerun can be aimed precisely. The message always says what went wrong and what
- * to do next.
- */
-export class DeployError extends Error {
-  /** Stable machine-readable code. */
+/** Options of {@link DeployError}. */
+export interface DeployErrorOptions {
+  /** Terraform stack being processed, if any. */
+  readonly stackName?: string;
+  /** Step being run (`init`, `plan`, `show`, `apply`, `init-job`, `superuser`), if any. */
+  readonly step?: string;
+  readonly cause?: unknown;
+  /** The next command to run (`next: …`). */
+  readonly hint?: string;
+}
+
+/** An expected failure of an infra command; `runMain` prints it once and exits with {@link DeployError.exit}. */
+export class DeployError extends CliError {
+  /** Stable machine-readable kind. */
   readonly code: DeployErrorCode;
-  /** Process exit code for this error (see {@link EXIT_CODES}). */
-  readonly exitCode: number;
   /** Terraform stack being processed when the error happened, if any (`Error.stack` is the JS trace). */
   readonly stackName?: string;
-  /** Step being run when the error happened (`init`, `plan`, `show`, `apply`, `init-job`, `superuser`), if any. */
+  /** Step being run when the error happened, if any. */
   readonly step?: string;
 
-  constructor(code: DeployErrorCode, message: string, options: { stackName?: string; step?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: DeployErrorCode, message: string, options: DeployErrorOptions = {}) {
+    super(EXIT_BY_CODE[code], message, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      ...(options.hint === undefined ? {} : { hint: options.hint }),
+    });
     this.name = 'DeployError';
     this.code = code;
-    this.exitCode = EXIT_BY_CODE[code];
     this.stackName = options.stackName;
     this.step = options.step;
+  }
+
+  /** The process exit code (same as `exit`). */
+  get exitCode(): ExitCode {
+    return this.exit;
   }
 }

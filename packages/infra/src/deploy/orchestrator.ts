@@ -1,7 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ConfirmationPolicy, Confirmer } from './confirm';
+import type { ConfirmationPolicy, Confirmer } from '@cvat-cloud/runtime';
+import { CliError } from '@cvat-cloud/runtime/edge';
 import { DeployError } from './errors';
+import { PLAN_FILE, planFilePath, removePlanFiles } from './plan-files';
 import { type Manifest, type ManifestStack, orderStacks, selectStacks } from './manifest';
 import { formatPlanCounts, formatPlanSummary, type PlanSummary, summarizePlan } from './plan-summary';
 import type { TerraformResult, TerraformRunner } from './terraform';
@@ -41,15 +41,49 @@ export interface StackReport {
   error?: string;
 }
 
+/** What a deploy step (the init job, the superuser step) did. */
+export interface StepOutcome {
+  /** `ran`: it ran and succeeded; `not-needed`: nothing to do (the reason says why); `skipped`: turned off. */
+  readonly status: 'ran' | 'not-needed' | 'skipped';
+  readonly reason: string;
+  /** Step-specific details (execution name, status, times), printed with `--json`. */
+  readonly detail?: unknown;
+}
+
+/** A step a deploy runs after a stack has been applied (or planned to no changes), before the next stack. */
+export interface OrchestratorStep {
+  /** `init-job`, `superuser`. */
+  readonly name: string;
+  /** The stack it follows. */
+  readonly after: string;
+  /**
+   * Runs the step. Throwing a {@link DeployError} (with the step's name as `step`) stops the deploy: the step is
+   * reported `failed` and the stacks after it are not started.
+   */
+  run(context: { readonly log: (line: string) => void }): Promise<StepOutcome>;
+}
+
+/** What happened to one step. */
+export interface StepReport {
+  readonly name: string;
+  readonly after: string;
+  /** `failed`: this step stopped the run; `not-started`: an earlier stack or step stopped it. */
+  status: StepOutcome['status'] | 'failed' | 'not-started';
+  reason?: string;
+  detail?: unknown;
+  durationMs: number;
+  error?: string;
+}
+
 /** The result of one orchestrator run (printed with `--json`). */
 export interface RunReport {
   readonly command: OrchestratorCommand;
   readonly stacks: StackReport[];
+  /** The steps of a deploy whose stack is part of the run, in the order they run. */
+  readonly steps: StepReport[];
   ok: boolean;
   /** Why the run stopped, when `ok` is false. Its `stackName` and `step` say where. */
   failure?: DeployError;
-  /** Set by the caller's post-apply hook (the init job). */
-  initJob?: unknown;
 }
 
 /** Inputs of {@link runOrchestrator}. */
@@ -83,13 +117,13 @@ export interface OrchestratorOptions {
   /** Stream terraform's own plan output too (apply output is always streamed). @default false */
   readonly verbose?: boolean;
   /**
-   * Called after each stack of a deploy has been applied (or planned to no changes), before the next
-   * stack starts. The CLI uses it to run the init job after `apps`. Throwing stops the run.
+   * Steps of a deploy, each run after its stack has been applied (or planned to no changes) and before the next
+   * stack; a step whose stack is not part of the run is left out. @default - none
    */
-  readonly afterStack?: (stack: ManifestStack, report: StackReport, run: RunReport) => Promise<void>;
+  readonly steps?: readonly OrchestratorStep[];
+  /** Told each plan file as it is written, so the caller can remove it if the process is killed. @default - nothing */
+  readonly onPlanFile?: (path: string) => void;
 }
-
-const PLAN_FILE = 'cvat-deploy.tfplan';
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -151,7 +185,10 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
   const reports = new Map<string, StackReport>(
     stacks.map((s) => [s.name, { name: s.name, status: 'not-started', retries: [], durationMs: 0 } as StackReport]),
   );
-  const run: RunReport = { command, stacks: stacks.map((s) => reports.get(s.name)!), ok: false };
+  const selected = new Set(stacks.map((s) => s.name));
+  const steps = command === 'deploy' ? (options.steps ?? []).filter((step) => selected.has(step.after)) : [];
+  const stepReports = steps.map((step): StepReport => ({ name: step.name, after: step.after, status: 'not-started', durationMs: 0 }));
+  const run: RunReport = { command, stacks: stacks.map((s) => reports.get(s.name)!), steps: stepReports, ok: false };
   log(`${command}: ${stacks.length} stack(s) in order ${stacks.map((s) => s.name).join(' → ')} (${runner.binary})`);
 
   const prefix = (stack: ManifestStack) => (line: string) => log(`[${stack.name}] ${line}`);
@@ -189,9 +226,38 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     }
   };
 
-  const planFile = (stack: ManifestStack): string => join(stack.workingDirectory, PLAN_FILE);
+  const planFile = (stack: ManifestStack): string => planFilePath(stack.workingDirectory);
   const removePlan = (stack: ManifestStack): void => {
-    if (existsSync(planFile(stack))) rmSync(planFile(stack), { force: true });
+    removePlanFiles([planFile(stack)]);
+  };
+
+  /** Runs the steps that follow `stack`; a failure is recorded on the step and rethrown. */
+  const runSteps = async (stack: ManifestStack): Promise<void> => {
+    for (const [i, step] of steps.entries()) {
+      if (step.after !== stack.name) continue;
+      const report = stepReports[i]!;
+      const started = Date.now();
+      try {
+        const outcome = await step.run({ log });
+        report.status = outcome.status;
+        report.reason = outcome.reason;
+        if (outcome.detail !== undefined) report.detail = outcome.detail;
+      } catch (error) {
+        report.status = 'failed';
+        report.error = error instanceof Error ? error.message : String(error);
+        const detail = (error as { detail?: unknown }).detail;
+        if (detail !== undefined) report.detail = detail;
+        throw error instanceof DeployError
+          ? error
+          : new DeployError('STEP_FAILED', `${command} stopped at step '${step.name}' after stack '${stack.name}': ${report.error}`, {
+              stackName: stack.name,
+              step: step.name,
+              cause: error,
+            });
+      } finally {
+        report.durationMs = Date.now() - started;
+      }
+    }
   };
 
   const init = (stack: ManifestStack) => runStep(stack, 'init', ['init', '-input=false', '-no-color', lockTimeout], [0], options.verbose ?? false);
@@ -199,6 +265,7 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
   /** plan -out + show -json; returns undefined summary when terraform reports no changes. */
   const plan = async (stack: ManifestStack, destroy: boolean): Promise<PlanSummary | undefined> => {
     const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', lockTimeout, `-out=${PLAN_FILE}`];
+    options.onPlanFile?.(planFile(stack));
     if (destroy) args.push('-destroy');
     for (const address of replace) args.push(`-replace=${address}`);
     const result = await runStep(stack, 'plan', args, [0, 2], options.verbose ?? false);
@@ -297,7 +364,7 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
             await sleep(delayMs);
           }
         });
-        if (options.afterStack) await options.afterStack(stack, report, run);
+        await runSteps(stack);
       }
     } else if (command === 'plan') {
       const pendingChanges = new Set<string>();
@@ -393,12 +460,15 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     }
   } catch (error) {
     for (const st of stacks) removePlan(st);
+    // Ctrl-C at a confirmation (INTERRUPTED) and other process-edge errors end the run as they are.
+    if (error instanceof CliError && !(error instanceof DeployError)) throw error;
     const failure =
       error instanceof DeployError
         ? error
         : new DeployError('STEP_FAILED', `${command} stopped at stack '${current?.name ?? '?'}': ${(error as Error).message}`, { stackName: current?.name, cause: error });
     const report = reports.get(failure.stackName ?? current?.name ?? '');
-    if (report && report.status !== 'failed') {
+    const afterStepFailure = stepReports.some((r) => r.status === 'failed');
+    if (report && report.status !== 'failed' && !afterStepFailure) {
       // A declined confirmation or the data-loss guard stops the run without the stack having failed.
       if (failure.code !== 'NOT_CONFIRMED' && failure.code !== 'DATA_LOSS_GUARD') report.status = 'failed';
       report.error = failure.message;

@@ -30,6 +30,8 @@ export interface TerraformRunner {
   /** Absolute path of the binary being run. */
   readonly binary: string;
   run(args: readonly string[], options: TerraformRunOptions): Promise<TerraformResult>;
+  /** Sends SIGTERM to every terraform process still running (the run is being interrupted). @default - nothing */
+  stop?(): void;
 }
 
 /**
@@ -102,8 +104,12 @@ function lineSplitter(onLine: ((line: string) => void) | undefined): { push(chun
  * @param env environment of the child (credentials, `ARM_SUBSCRIPTION_ID`, `PATH`)
  */
 export function createTerraformRunner(binary: string, env: NodeJS.ProcessEnv): TerraformRunner {
+  const running = new Set<ReturnType<typeof spawn>>();
   return {
     binary,
+    stop() {
+      for (const child of running) child.kill('SIGTERM');
+    },
     run(args, options) {
       return new Promise((resolvePromise, reject) => {
         const child = spawn(binary, [...args], {
@@ -111,6 +117,7 @@ export function createTerraformRunner(binary: string, env: NodeJS.ProcessEnv): T
           env: { ...env, ...TERRAFORM_CHILD_ENV },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
+        running.add(child);
         let stdout = '';
         let stderr = '';
         const out = lineSplitter(options.onStdout);
@@ -125,8 +132,12 @@ export function createTerraformRunner(binary: string, env: NodeJS.ProcessEnv): T
           stderr += chunk;
           err.push(chunk);
         });
-        child.on('error', reject);
+        child.on('error', (error) => {
+          running.delete(child);
+          reject(error);
+        });
         child.on('close', (code, signal) => {
+          running.delete(child);
           out.flush();
           err.flush();
           resolvePromise({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });

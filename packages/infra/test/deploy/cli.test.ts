@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from './support/temp-dir';
-import { main, type DeployIo } from '../../src/deploy/cli';
+import { runInfraCli } from '../../src/cli';
+import type { InfraIo } from '../../src/commands/context';
 import { FakeArmServer, fakeArmClient, type FakeJobScript } from './support/fake-arm-server';
 import { EXPECTED_SUPERUSER_BODY, initJobDefinition } from './support/init-job-definition';
 import { type FixtureStack, TERRAFORM_BINARY, TERRAFORM_SKIP_REASON, TerraformFixture } from './support/terraform-fixture';
@@ -21,21 +22,21 @@ function tempDir(prefix: string): string {
 }
 
 /** These tests are about terraform and the init job; preflight has its own (test/preflight), so here it passes without ARM calls. */
-const preflightPasses: DeployIo['preflight'] = async () => ({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', location: 'westeurope', counts: { pass: 0, fail: 0, skip: 0 }, checks: [] });
+const preflightPasses: InfraIo['preflight'] = async () => ({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', location: 'westeurope', counts: { pass: 0, fail: 0, skip: 0 }, checks: [] });
 
 /** Runs the CLI in-process and captures its output. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<DeployIo> = {}) {
+async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<InfraIo> = {}) {
   let out = '';
   let err = '';
   const synthCalls: string[] = [];
-  const code = await main(argv, {
+  const code = await runInfraCli(argv, {
     env,
     cwd: REPO_ROOT,
     stdinIsTTY: false,
     out: (t) => void (out += t),
     err: (t) => void (err += t),
     sleep: async () => undefined,
-    synth: async (name) => void synthCalls.push(name),
+    synth: async (name: string) => void synthCalls.push(name),
     preflight: preflightPasses,
     ...extra,
   });
@@ -56,8 +57,8 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
     const bin = fakeTerraformPath();
     const home = tempDir('cvat-cli-home-');
     const r = await cli(['deploy'], { PATH: bin.path, HOME: home });
-    expect(r.code).toBe(3);
-    expect(r.err).toContain('error: no Azure credentials found; nothing was changed.');
+    expect(r.code).toBe(5);
+    expect(r.err).toContain('cvat-infra: error: no Azure credentials found; nothing was changed.');
     expect(r.err).toContain('ARM_USE_OIDC=true');
     expect(r.err).toContain('`az login`');
     expect(existsSync(bin.log)).toBe(false);
@@ -67,32 +68,32 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
   it('fails fast when the subscription is missing, naming both places to set it', async () => {
     const bin = fakeTerraformPath();
     const r = await cli(['plan'], { PATH: bin.path, HOME: tempDir('h-'), ARM_CLIENT_ID: 'c', ARM_TENANT_ID: 't', ARM_CLIENT_SECRET: 's' });
-    expect(r.code).toBe(3);
-    expect(r.err).toMatch(/no Azure subscription: set 'subscriptionId' in .*environments\/example.yaml or export ARM_SUBSCRIPTION_ID\. Nothing was changed\./);
+    expect(r.code).toBe(5);
+    expect(r.err).toMatch(/no Azure subscription: set 'subscriptionId' in .*environments\/example.yaml, .*or export ARM_SUBSCRIPTION_ID\. Nothing was changed\./);
     expect(existsSync(bin.log)).toBe(false);
   });
 
   it('fails fast when the terraform binary is missing, before looking at credentials', async () => {
     const r = await cli(['deploy', '--binary', 'tofu'], { PATH: tempDir('empty-'), HOME: tempDir('h-') });
-    expect(r.code).toBe(3);
-    expect(r.err).toContain("error: 'tofu' was not found on PATH: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.");
+    expect(r.code).toBe(7);
+    expect(r.err).toContain("cvat-infra: error: 'tofu' was not found on PATH: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.");
   });
 
-  it('rejects a bad environment naming the field, and bad arguments, with exit code 2', async () => {
+  it('rejects a bad environment naming the field (exit 4), and bad arguments (exit 2)', async () => {
     const dir = tempDir('cvat-cli-env-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'name: bad\npostgres:\n  storageGiB: 33\n');
     const r = await cli(['deploy', '--env', file], { PATH: '' });
-    expect(r.code).toBe(2);
-    expect(r.err).toContain("environment '");
+    expect(r.code).toBe(4);
+    expect(r.err).toContain("Environment '");
     expect(r.err).toContain("'postgres.storageGiB' (33)");
     expect((await cli(['deploy', '--wat'], {})).code).toBe(2);
   });
 
   it('prints help with exit code 0', async () => {
-    const r = await cli(['--help'], {});
+    const r = await cli(['deploy', '--help'], {});
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Usage: node dist/deploy/cli.js <command> [options]');
+    expect(r.out).toContain('Usage: cvat-infra deploy [options]');
   });
 });
 
@@ -131,11 +132,11 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
   it('deploys with --skip-credential-check and prints a JSON report', async () => {
     const fx = fixture();
-    const r = await cli(['deploy', '--yes', '--json', '--out-dir', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    const r = await cli(['deploy', '--yes', '--json', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
     expect(report.stacks.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:applied']);
-    expect(report.initJob).toBeUndefined();
+    expect(report.steps).toEqual([]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 60_000);
 
@@ -148,14 +149,14 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'], definition } });
-    const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
+    const args = (file: string) => ['deploy', '--yes', '--json', '--env', file, '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
 
     const first = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
     expect(first.code).toBe(0);
-    const report = JSON.parse(first.out).initJob;
-    expect(report).toMatchObject({ status: 'ran', reason: 'no successful init run recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
-    expect(report.superuser).toMatchObject({ status: 'ran', reason: 'no superuser step recorded yet', outcome: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' } });
+    const [initJob, superuser] = JSON.parse(first.out).steps;
+    expect(initJob).toMatchObject({ name: 'init-job', after: 'apps', status: 'ran', reason: 'no successful init run recorded yet', detail: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
+    expect(superuser).toMatchObject({ name: 'superuser', status: 'ran', reason: 'no superuser step recorded yet', detail: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' } });
     // Order: the migration execution runs to success before the job is read and the override started.
     expect(server.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       `POST ${JOB}/start`,
@@ -172,12 +173,12 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     expect(first.err).toContain("superuser: cvat-init-exec2 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of");
 
     const second = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
-    expect(JSON.parse(second.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'not-needed' } });
+    expect(JSON.parse(second.out).steps).toMatchObject([{ name: 'init-job', status: 'not-needed' }, { name: 'superuser', status: 'not-needed' }]);
     expect(posts(server)).toHaveLength(2);
 
     const upgraded = await cli(args(envFile(dir, 'v2.74.0')), azureEnv(), io);
     expect(upgraded.code).toBe(0);
-    expect(JSON.parse(upgraded.out).initJob).toMatchObject({ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0', superuser: { status: 'not-needed' } });
+    expect(JSON.parse(upgraded.out).steps).toMatchObject([{ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' }, { status: 'not-needed' }]);
     expect(posts(server)).toHaveLength(3);
     expect(posts(server)[2].body ?? {}).not.toHaveProperty('containers');
     expect(readRecord(fx)).toMatchObject({ cvatVersion: 'v2.74.0', executionName: 'cvat-init-exec3', superuser: { executionName: 'cvat-init-exec2' } });
@@ -188,14 +189,14 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Succeeded'], definition } });
-    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
+    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
     expect((await cli(args, azureEnv(), io)).code).toBe(0);
     expect(posts(server)).toHaveLength(2);
 
     const forced = await cli([...args, '--ensure-superuser'], azureEnv(), io);
     expect(forced.code).toBe(0);
-    expect(JSON.parse(forced.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', reason: '--ensure-superuser', outcome: { executionName: 'cvat-init-exec3' } } });
+    expect(JSON.parse(forced.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', reason: '--ensure-superuser', detail: { executionName: 'cvat-init-exec3' } }]);
     expect(posts(server)).toHaveLength(3);
     expect(posts(server)[2].body).toEqual(EXPECTED_SUPERUSER_BODY);
     expect(readRecord(fx).superuser.executionName).toBe('cvat-init-exec3');
@@ -203,7 +204,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const { superuser: _removed, ...withoutSuperuser } = readRecord(fx);
     writeFileSync(join(fx.stateDir, 'init-job.json'), JSON.stringify(withoutSuperuser));
     const again = await cli(args, azureEnv(), io);
-    expect(JSON.parse(again.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', reason: 'no superuser step recorded yet' } });
+    expect(JSON.parse(again.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', reason: 'no superuser step recorded yet' }]);
     expect(posts(server).map((p) => (p.body as { containers?: unknown } | undefined)?.containers !== undefined)).toEqual([false, true, true, true]);
   }, 90_000);
 
@@ -211,14 +212,16 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition } });
-    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot];
+    const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
     const failed = await cli(args, azureEnv(), io);
     expect(failed.code).toBe(1);
     expect(failed.err).toContain('superuser step: execution cvat-init-exec2 of job cvat-init ended Failed');
     expect(failed.err).toContain('az containerapp job execution show -g cvat-example-rg -n cvat-init --job-execution-name cvat-init-exec2');
     expect(failed.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2 --container cvat-init');
-    expect(JSON.parse(failed.out).failure).toMatchObject({ code: 'SUPERUSER_FAILED', stack: 'apps', step: 'superuser' });
+    expect(JSON.parse(failed.out).failure).toMatchObject({ code: 'SUPERUSER_FAILED', exitCode: 1, stack: 'apps', step: 'superuser' });
+    expect(JSON.parse(failed.out).stacks.map((s: { status: string }) => s.status)).toEqual(['applied', 'applied', 'not-started']);
+    expect(JSON.parse(failed.out).steps).toMatchObject([{ name: 'init-job', status: 'ran' }, { name: 'superuser', status: 'failed', detail: { status: 'Failed' } }]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
     const record = readRecord(fx);
     expect(record.executionName).toBe('cvat-init-exec1');
@@ -226,7 +229,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
     const rerun = await cli(args, azureEnv(), io);
     expect(rerun.code).toBe(0);
-    expect(JSON.parse(rerun.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'ran', outcome: { executionName: 'cvat-init-exec3', status: 'Succeeded' } } });
+    expect(JSON.parse(rerun.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', detail: { executionName: 'cvat-init-exec3', status: 'Succeeded' } }]);
     expect(posts(server)).toHaveLength(3);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
@@ -235,7 +238,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'], definition } });
-    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
     expect(r.code).toBe(1);
     expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
     expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
@@ -253,8 +256,8 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     foreign.resource.azurerm_resource_group = { rg: { name: 'cvat-prod-rg', location: 'westeurope' } };
     writeFileSync(foundationFile, JSON.stringify(foreign));
     const synthesized: string[] = [];
-    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') }, {
-      synth: async (env, outDir) => {
+    const r = await cli(['plan', '--out', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') }, {
+      synth: async (env: string, outDir: string) => {
         synthesized.push(`${env} -> ${outDir}`);
         writeFileSync(foundationFile, original);
       },
@@ -271,8 +274,8 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       join(fx.stateDir, 'foundation.tfstate'),
       JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: 'cvat-prod-rg' } }] }] }),
     );
-    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
-    expect(r.code).toBe(2);
+    const r = await cli(['plan', '--out', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(4);
     expect(r.err).toContain('holds the state of resource group cvat-prod-rg, not cvat-example-rg: it belongs to another environment');
   }, 30_000);
 
@@ -282,8 +285,8 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     mkdirSync(fx.stateRoot, { recursive: true });
     writeFileSync(join(fx.stateRoot, 'foundation.tfstate'), rgState('cvat-example-rg'));
-    const r = await cli(['plan', '--out-dir', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
-    expect(r.code).toBe(2);
+    const r = await cli(['plan', '--out', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    expect(r.code).toBe(4);
     expect(r.err).toContain(`is still at the shared path ${join(fx.stateRoot, 'foundation.tfstate')}`);
     expect(r.err).toContain(`mv ${join(fx.stateRoot, 'foundation.tfstate')} ${join(fx.stateDir, 'foundation.tfstate')}`);
     expect(existsSync(join(fx.stateDir, 'foundation.tfstate'))).toBe(false);
@@ -293,7 +296,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     mkdirSync(fx.stateRoot, { recursive: true });
     writeFileSync(join(fx.stateRoot, 'foundation.tfstate'), rgState('cvat-prod-rg'));
-    const r = await cli(['deploy', '--yes', '--out-dir', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    const r = await cli(['deploy', '--yes', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
     expect(r.code).toBe(0);
     expect(fx.stateResources('foundation')).toEqual(['terraform_data.network']);
     expect(readFileSync(join(fx.stateRoot, 'foundation.tfstate'), 'utf8')).toBe(rgState('cvat-prod-rg'));
@@ -308,9 +311,9 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       join(fx.stateRoot, 'example.init.json'),
       JSON.stringify({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'old', finishedAt: '2026-11-01T00:00:00Z', superuser: { username: 'admin', executionName: 'old-su', finishedAt: '2026-11-01T00:01:00Z' } }),
     );
-    const r = await cli(['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out-dir', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    const r = await cli(['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).initJob).toMatchObject({ status: 'not-needed', superuser: { status: 'not-needed' } });
+    expect(JSON.parse(r.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'not-needed' }]);
     expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(0);
   }, 60_000);
 });

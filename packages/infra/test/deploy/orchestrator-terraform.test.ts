@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConfirmationPolicy } from '../../src/deploy/confirm';
+import type { ConfirmationPolicy } from '@cvat-cloud/runtime';
+import { DeployError } from '../../src/deploy/errors';
 import { loadManifest } from '../../src/deploy/manifest';
 import { type OrchestratorOptions, runOrchestrator } from '../../src/deploy/orchestrator';
 import { createTerraformRunner, type TerraformRunner } from '../../src/deploy/terraform';
@@ -256,18 +257,57 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     expect(fx.events()).toEqual([]);
   }, 60_000);
 
-  it('runs the after-stack hook (the init job) after apps and before edge', async () => {
+  it('runs each step after its stack and before the next one, and reports it', async () => {
     const fx = threeStacks();
     const { runner } = recordingRunner();
     const seen: string[] = [];
+    const step = (name: string, after: string) => ({
+      name,
+      after,
+      run: async () => {
+        seen.push(`${name}:${fx.events().length}`);
+        return { status: 'ran' as const, reason: `after ${after}`, detail: { n: fx.events().length } };
+      },
+    });
+    const report = await runOrchestrator(options(fx, runner, { steps: [step('init-job', 'apps'), step('superuser', 'apps'), step('notes', 'edge')] }));
+    expect(report.ok).toBe(true);
+    expect(seen).toEqual(['init-job:2', 'superuser:2', 'notes:3']);
+    expect(report.steps).toMatchObject([
+      { name: 'init-job', after: 'apps', status: 'ran', reason: 'after apps', detail: { n: 2 } },
+      { name: 'superuser', after: 'apps', status: 'ran' },
+      { name: 'notes', after: 'edge', status: 'ran' },
+    ]);
+  }, 60_000);
+
+  it('stops at a failed step: the step is failed, its stack stays applied, later stacks and steps are not started', async () => {
+    const fx = threeStacks();
+    const { runner } = recordingRunner();
     const report = await runOrchestrator(
       options(fx, runner, {
-        afterStack: async (stack, stackReport) => {
-          seen.push(`${stack.name}:${stackReport.status}:${fx.events().length}`);
-        },
+        steps: [
+          {
+            name: 'init-job',
+            after: 'apps',
+            run: async () => {
+              throw new DeployError('INIT_JOB_FAILED', 'init job execution x ended Failed', { stackName: 'apps', step: 'init-job' });
+            },
+          },
+          { name: 'superuser', after: 'apps', run: async () => ({ status: 'ran' as const, reason: 'never' }) },
+        ],
       }),
     );
+    expect(report.ok).toBe(false);
+    expect(report.failure).toMatchObject({ code: 'INIT_JOB_FAILED', step: 'init-job', exit: 1 });
+    expect(report.stacks.map((s) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:not-started']);
+    expect(report.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['init-job:failed', 'superuser:not-started']);
+    expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
+  }, 60_000);
+
+  it('leaves out steps whose stack is not part of the run (--stack foundation)', async () => {
+    const fx = threeStacks();
+    const { runner } = recordingRunner();
+    const report = await runOrchestrator(options(fx, runner, { only: ['foundation'], steps: [{ name: 'init-job', after: 'apps', run: async () => ({ status: 'ran' as const, reason: '' }) }] }));
     expect(report.ok).toBe(true);
-    expect(seen).toEqual(['foundation:applied:1', 'apps:applied:2', 'edge:applied:3']);
+    expect(report.steps).toEqual([]);
   }, 60_000);
 });

@@ -119,7 +119,7 @@ describe('runOrchestrator safety', () => {
     const { o } = opts(runner);
     const report = await runOrchestrator(o);
     expect(report.failure?.code).toBe('DATA_LOSS_GUARD');
-    expect(report.failure?.exitCode).toBe(4);
+    expect(report.failure?.exitCode).toBe(3);
     expect(report.failure?.message).toContain("stack 'foundation': the plan would replace azurerm_postgresql_flexible_server.db");
     expect(report.failure?.message).toContain('rerun with --allow-data-loss');
     expect(calls.some((c) => c.args[0] === 'apply')).toBe(false);

@@ -2,9 +2,8 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNames } from '@cvat-cloud/catalogue';
-import { parseDeployArgs } from '../../src/deploy/args';
-import { main as deployMain } from '../../src/deploy/cli';
-import { main, parsePreflightArgs, type PreflightIo } from '../../src/preflight/cli';
+import { runInfraCli } from '../../src/cli';
+import type { InfraIo } from '../../src/commands/context';
 import { makeTempDir } from '../deploy/support/temp-dir';
 import { synthesize, type Synthesized } from '../support/synth';
 import { FakeCredential, FakePreflightArmServer, healthyWorld } from './support/fake-preflight-arm-server';
@@ -37,19 +36,26 @@ async function armDouble(change: (s: FakePreflightArmServer) => void = () => und
   return server;
 }
 
-async function preflightCli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<PreflightIo> = {}) {
+async function preflightCli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<InfraIo> = {}) {
   let out = '';
   let err = '';
   const synthCalls: string[] = [];
-  const code = await main(argv, {
+  const code = await runInfraCli(['preflight', ...argv], {
     env,
     cwd: REPO_ROOT,
+    stdinIsTTY: false,
     out: (t) => void (out += t),
     err: (t) => void (err += t),
-    synth: async (name) => void synthCalls.push(name),
+    synth: async (name: string) => void synthCalls.push(name),
     ...extra,
   });
   return { code, out, err, synthCalls };
+}
+
+/** `cvat-infra <argv>` (deploy, plan) in-process; the state root is a scratch folder unless given. */
+async function deployMain(argv: string[], io: Omit<InfraIo, 'out'> & { out?: InfraIo['out'] }): Promise<number> {
+  const withState = argv.includes('--state-dir') || argv[0] === 'plan' ? argv : [...argv, '--state-dir', tempDir('state-')];
+  return runInfraCli(withState, { out: () => undefined, ...io });
 }
 
 /** A PATH holding only a fake `terraform` that records every run (preflight tests expect none). */
@@ -61,20 +67,20 @@ function fakeTerraformPath(): { path: string; log: string } {
   return { path: dir, log };
 }
 
-describe('preflight CLI', () => {
-  it('fails fast without credentials exactly like the deploy (exit 3, the ways to authenticate), with no ARM call and no synth', async () => {
+describe('cvat-infra preflight', () => {
+  it('fails fast without credentials exactly like the deploy (exit 5, the ways to authenticate), with no ARM call and no synth', async () => {
     const server = await armDouble();
     const env = { PATH: tempDir('empty-'), HOME: tempDir('h-') };
-    const r = await preflightCli(['--env', 'example'], env, { endpoints: { armEndpoint: server.endpoint } });
-    expect(r.code).toBe(3);
-    expect(r.err).toContain('error: no Azure credentials found; nothing was changed.');
+    const r = await preflightCli(['--env', 'example'], env, { preflightEndpoints: { armEndpoint: server.endpoint } });
+    expect(r.code).toBe(5);
+    expect(r.err).toContain('cvat-infra: error: no Azure credentials found; nothing was changed.');
     expect(r.err).toContain('the Azure CLI: `az login`');
     expect(server.requests).toEqual([]);
     expect(r.synthCalls).toEqual([]);
     const bin = fakeTerraformPath();
     let deployErr = '';
-    const deployCode = await deployMain(['deploy', '--env', 'example'], { env: { ...env, PATH: bin.path }, cwd: REPO_ROOT, stdinIsTTY: false, out: () => undefined, err: (t) => void (deployErr += t) });
-    expect(deployCode).toBe(3);
+    const deployCode = await deployMain(['deploy', '--env', 'example'], { env: { ...env, PATH: bin.path }, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (deployErr += t) });
+    expect(deployCode).toBe(5);
     expect(r.err).toBe(deployErr);
   });
 
@@ -82,15 +88,14 @@ describe('preflight CLI', () => {
     for (const [argv, text] of [
       [['--deployer-ip', '300.1.1.1'], "'--deployer-ip' (300.1.1.1) must be an IP address"],
       [['--deployer-ip', '198.51.100.7', '--detect-ip'], 'cannot be used together'],
-      [['--check-timeout', '0'], "'--check-timeout' (0) must be a whole number of seconds between 1 and 600"],
+      [['--check-timeout', '0'], "'--check-timeout' (0) must be a whole number between 1 and 600"],
       [['--subscription', 'my-sub'], "'--subscription' (my-sub) must be a subscription GUID"],
-      [['--wat'], "Unknown option '--wat'"],
+      [['--wat'], "unknown option '--wat'"],
     ] as const) {
-      const r = await preflightCli([...argv], {});
+      const r = await preflightCli([...argv], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV, ARM_SUBSCRIPTION_ID: '' });
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toContain(text);
     }
-    expect(parsePreflightArgs(['--deployer-ip', ' 203.0.113.4 '], { CVAT_ENV: 'dev' })).toMatchObject({ env: 'dev', deployerIp: '203.0.113.4', detectIp: false, checkTimeoutSeconds: 60 });
   });
 
   it('prints help with exit 0 and lists every option', async () => {
@@ -102,9 +107,8 @@ describe('preflight CLI', () => {
   it('runs every check against the loopback ARM double: exit 0 with a JSON report when nothing fails', async () => {
     const server = await armDouble();
     const credential = new FakeCredential();
-    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--json', '--deployer-ip', '203.0.113.10'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
-      endpoints: { armEndpoint: server.endpoint, maxRetries: 1 },
-      credential,
+    const r = await preflightCli(['--env', 'example', '--out', syn.outdir, '--json', '--deployer-ip', '203.0.113.10'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
+      preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 1, credential },
     });
     expect(r.err).not.toContain('FAIL');
     expect(r.code).toBe(0);
@@ -115,26 +119,25 @@ describe('preflight CLI', () => {
     expect(r.err).toContain('preflight: 10 passed, 0 failed, 0 skipped');
   });
 
-  it('exits 3 when a check fails, repeating its fix last; --subscription must agree with ARM_SUBSCRIPTION_ID', async () => {
+  it('exits 1 when a check fails, repeating its fix last; --subscription must agree with ARM_SUBSCRIPTION_ID (exit 5)', async () => {
     const server = await armDouble((s) => s.world.takenDnsLabels.push(resourceNames(syn.config).dnsLabel));
-    const io = { endpoints: { armEndpoint: server.endpoint, maxRetries: 0 }, credential: new FakeCredential() };
+    const io = { preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() } };
     const env = { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV };
-    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir], env, io);
-    expect(r.code).toBe(3);
+    const r = await preflightCli(['--env', 'example', '--out', syn.outdir], env, io);
+    expect(r.code).toBe(1);
     const lines = r.err.trim().split('\n');
     expect(lines.at(-1)).toMatch(/^preflight: FAIL dns-label: set `edge\.dnsLabel`/);
     expect(r.err).toContain('preflight: SKIP deployer-ip');
 
-    const other = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--subscription', '99999999-2222-3333-4444-555555555555'], env, io);
-    expect(other.code).toBe(3);
+    const other = await preflightCli(['--env', 'example', '--out', syn.outdir, '--subscription', '99999999-2222-3333-4444-555555555555'], env, io);
+    expect(other.code).toBe(5);
     expect(other.err).toContain('differs from ARM_SUBSCRIPTION_ID');
   });
 
   it('--detect-ip asks the echo service (the double) and checks that address', async () => {
     const server = await armDouble((s) => (s.world.echoIp = '203.0.113.200'));
-    const r = await preflightCli(['--env', 'example', '--out-dir', syn.outdir, '--detect-ip', '--json'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
-      endpoints: { armEndpoint: server.endpoint, ipEchoUrl: `${server.endpoint}/ip` },
-      credential: new FakeCredential(),
+    const r = await preflightCli(['--env', 'example', '--out', syn.outdir, '--detect-ip', '--json'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
+      preflightEndpoints: { armEndpoint: server.endpoint, ipEchoUrl: `${server.endpoint}/ip`, credential: new FakeCredential() },
     });
     expect(r.code).toBe(0);
     const check = JSON.parse(r.out).checks.find((c: { id: string }) => c.id === 'deployer-ip');
@@ -144,24 +147,23 @@ describe('preflight CLI', () => {
 });
 
 describe('deploy runs preflight before the first plan', () => {
-  it('stops in preflight when the deployer address is outside adminCidrs: exit 3, the fix in one line, terraform never started', async () => {
+  it('stops in preflight when the deployer address is outside adminCidrs: exit 1, the fix in one line, terraform never started', async () => {
     const server = await armDouble();
     const bin = fakeTerraformPath();
     let err = '';
-    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--deployer-ip', '198.51.100.7'], {
+    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--deployer-ip', '198.51.100.7'], {
       env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      out: () => undefined,
       err: (t) => void (err += t),
       synth: async () => {
         throw new Error('the synth output is current; deploy must not synthesize');
       },
       preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
     });
-    expect(code).toBe(3);
+    expect(code).toBe(1);
     expect(existsSync(bin.log)).toBe(false);
-    expect(err).toContain('error: preflight: 1 check failed, so nothing was planned or changed:');
+    expect(err).toContain('cvat-infra: error: preflight: 1 check failed, so nothing was planned or changed:');
     expect(err).toContain('  - deployer-ip: 198.51.100.7 (--deployer-ip) is outside adminCidrs (203.0.113.0/24)');
     expect(err).toContain('    fix: add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun\n');
     // The ARM checks ran too (against the double), and passed.
@@ -173,11 +175,10 @@ describe('deploy runs preflight before the first plan', () => {
     const server = await armDouble();
     const bin = fakeTerraformPath();
     let err = '';
-    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--skip-preflight', '--skip-init-job'], {
+    const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--skip-preflight', '--skip-init-job'], {
       env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      out: () => undefined,
       err: (t) => void (err += t),
       preflightEndpoints: { armEndpoint: server.endpoint, credential: new FakeCredential() },
     });
@@ -191,11 +192,10 @@ describe('deploy runs preflight before the first plan', () => {
   it('--skip-credential-check skips preflight too (it needs credentials) and says so', async () => {
     const bin = fakeTerraformPath();
     let err = '';
-    await deployMain(['deploy', '--yes', '--env', 'example', '--out-dir', syn.outdir, '--skip-credential-check'], {
+    await deployMain(['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--skip-credential-check'], {
       env: { PATH: bin.path, HOME: tempDir('h-') },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      out: () => undefined,
       err: (t) => void (err += t),
       preflight: async () => {
         throw new Error('preflight must not run without credentials');
@@ -205,18 +205,51 @@ describe('deploy runs preflight before the first plan', () => {
     expect(existsSync(bin.log)).toBe(true);
   });
 
-  it('parses the deploy preflight flags and refuses contradictory ones', () => {
-    expect(parseDeployArgs(['deploy', '--deployer-ip', '203.0.113.9'])).toMatchObject({ deployerIp: '203.0.113.9', detectIp: false, skipPreflight: false });
-    expect(parseDeployArgs(['deploy', '--detect-ip'])).toMatchObject({ detectIp: true });
-    expect(() => parseDeployArgs(['deploy', '--skip-preflight', '--detect-ip'])).toThrow("'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip'");
-    expect(() => parseDeployArgs(['deploy', '--deployer-ip', 'me'])).toThrow("'--deployer-ip' (me) must be an IP address");
-    expect(() => parseDeployArgs(['deploy', '--deployer-ip', '203.0.113.9', '--detect-ip'])).toThrow('cannot be used together');
+  it('refuses contradictory preflight flags', async () => {
+    let err = '';
+    const code = await deployMain(['deploy', '--skip-preflight', '--detect-ip'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (err += t) });
+    expect(code).toBe(2);
+    expect(err).toContain("'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip'");
   });
 
   it('the preflight flags belong to deploy only', async () => {
     let err = '';
-    const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, out: () => undefined, err: (t) => void (err += t) });
+    const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (err += t) });
     expect(code).toBe(2);
-    expect(err).toContain("'--deployer-ip' applies to deploy");
+    expect(err).toContain("unknown option '--deployer-ip'");
+  });
+
+  it('runs once per synth output across the stacks of an nx deploy:edge chain, and again for another synth or --preflight-again', async () => {
+    const server = await armDouble();
+    const bin = fakeTerraformPath();
+    const state = tempDir('state-');
+    const subscriptionGets = () => server.calls(/^GET \/subscriptions\/[^/]+$/).length;
+    const run = async (...extra: string[]) => {
+      let err = '';
+      const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--state-dir', state, '--skip-init-job', ...extra], {
+        env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
+        cwd: REPO_ROOT,
+        stdinIsTTY: false,
+        err: (t) => void (err += t),
+        preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
+      });
+      return { code, err };
+    };
+    const foundation = await run('--stack', 'foundation');
+    expect(foundation.code).toBe(0);
+    expect(subscriptionGets()).toBe(1);
+    const apps = await run('--stack', 'apps');
+    expect(apps.code).toBe(0);
+    expect(apps.err).toMatch(/preflight: not run again, passed \d+ min ago for this synth output and subscription/);
+    const edge = await run('--stack', 'edge');
+    expect(edge.code).toBe(0);
+    expect(subscriptionGets()).toBe(1);
+    expect(existsSync(join(state, 'example', 'preflight.json'))).toBe(true);
+    await run('--stack', 'edge', '--preflight-again');
+    expect(subscriptionGets()).toBe(2);
+    const marker = JSON.parse(readFileSync(join(state, 'example', 'preflight.json'), 'utf8'));
+    writeFileSync(join(state, 'example', 'preflight.json'), JSON.stringify({ ...marker, synthHash: 'another synth' }));
+    await run('--stack', 'edge');
+    expect(subscriptionGets()).toBe(3);
   });
 });

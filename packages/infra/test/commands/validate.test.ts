@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultEnvironments, main, parseValidateArgs, VALIDATE_EXIT } from '../../src/validate/cli';
+import { defaultEnvironments } from '../../src/commands/validate';
+import { infraCli } from '../support/cli';
 import { findTerraform, runTerraformValidate } from '../../src/validate/terraform';
 import { synthesize, type Synthesized } from '../support/synth';
 
@@ -27,23 +28,21 @@ afterAll(() => {
   rmSync(mutated, { recursive: true, force: true });
 });
 
-function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+async function capture(argv: string[]) {
+  const r = await infraCli(['validate', ...argv], { env: { ...process.env } });
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
-describe('validate command', () => {
-  it('exits 0 on the synthesized example', () => {
-    const r = capture(['--out', s.outdir, '--no-terraform']);
-    expect(r.code).toBe(VALIDATE_EXIT.OK);
+describe('cvat-infra validate', () => {
+  it('exits 0 on the synthesized example', async () => {
+    const r = await capture(['--out', s.outdir, '--no-terraform']);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\d+ resources checked against \d+ constraint rules and the provider schemas: 0 error\(s\), 0 warning\(s\)/);
   });
 
-  it('exits 1 on a mutated output and names stack, resource, attribute path, value, allowed range and provider source', () => {
-    const r = capture(['--out', mutated, '--no-terraform']);
-    expect(r.code).toBe(VALIDATE_EXIT.VIOLATIONS);
+  it('exits 1 on a mutated output and names stack, resource, attribute path, value, allowed range and provider source', async () => {
+    const r = await capture(['--out', mutated, '--no-terraform']);
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL apps:azurerm_container_app\.\S+ template\.container\[0\]\.startup_probe\[0\]\.failure_count_threshold = 90/);
     expect(r.stdout).toContain('allowed: an integer between 1 and 30; the value is out of range');
     expect(r.stdout).toContain(
@@ -51,33 +50,31 @@ describe('validate command', () => {
     );
   });
 
-  it('--json prints the findings as data', () => {
-    const r = capture(['--out', mutated, '--no-terraform', '--json']);
-    expect(r.code).toBe(VALIDATE_EXIT.VIOLATIONS);
+  it('--json prints the findings as data', async () => {
+    const r = await capture(['--out', mutated, '--no-terraform', '--json']);
+    expect(r.code).toBe(1);
     const [target] = JSON.parse(r.stdout);
     expect(target.findings).toEqual([
       expect.objectContaining({ stack: 'apps', value: 90, path: 'template.container[0].startup_probe[0].failure_count_threshold', severity: 'error' }),
     ]);
   });
 
-  it('--env synthesizes an environment into a scratch directory and checks it', () => {
-    const r = capture(['--env', 'maximal-none', '--no-terraform']);
-    expect(r.code).toBe(VALIDATE_EXIT.OK);
+  it('--env synthesizes an environment into a scratch directory and checks it', async () => {
+    const r = await capture(['--env', 'maximal-none', '--no-terraform']);
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain('Validate environment maximal-none');
   });
 
-  it('defaults to cdktf.out plus every environments/maximal*.yaml', () => {
+  it('checks every environments/maximal*.yaml by default', () => {
     expect(defaultEnvironments()).toEqual(['maximal', 'maximal-none']);
-    const parsed = parseValidateArgs([]);
-    expect(parsed).toMatchObject({ envs: ['maximal', 'maximal-none'], terraform: true });
   });
 
-  it('exits 3 on a missing output and 2 on a bad argument', () => {
-    expect(capture(['--out', join(mutated, 'nope')]).code).toBe(VALIDATE_EXIT.INPUT);
-    const bad = capture(['--bogus']);
-    expect(bad.code).toBe(VALIDATE_EXIT.USAGE);
-    expect(bad.stderr).toContain("unknown argument '--bogus'");
-    expect(capture(['--env', 'no-such-env', '--no-terraform']).code).toBe(VALIDATE_EXIT.INPUT);
+  it('exits 4 on a missing output or environment and 2 on a bad argument', async () => {
+    expect((await capture(['--out', join(mutated, 'nope')])).code).toBe(4);
+    const bad = await capture(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown option '--bogus'");
+    expect((await capture(['--env', 'no-such-env', '--no-terraform'])).code).toBe(4);
   });
 });
 
@@ -152,12 +149,12 @@ describe('terraform init + validate', () => {
     expect(failed.status === 'ran' && failed.findings.map((f) => [f.rule, f.allowed])).toEqual([['terraform/init', 'Error: Invalid JSON syntax']]);
   });
 
-  it('a terraform diagnostic makes the command exit 1 (stand-in terraform via TERRAFORM_BIN)', () => {
+  it('a terraform diagnostic makes the command exit 1 (stand-in terraform via TERRAFORM_BIN)', async () => {
     const previous = process.env.TERRAFORM_BIN;
     process.env.TERRAFORM_BIN = terraformStandIn('ok', [{ severity: 'error', summary: 'Unsupported argument' }]);
     try {
-      const r = capture(['--out', s.outdir]);
-      expect(r.code).toBe(VALIDATE_EXIT.VIOLATIONS);
+      const r = await capture(['--out', s.outdir]);
+      expect(r.code).toBe(1);
       expect(r.stdout).toContain('Unsupported argument');
     } finally {
       if (previous === undefined) delete process.env.TERRAFORM_BIN;

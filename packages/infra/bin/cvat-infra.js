@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Committed launcher: npm links a workspace bin only when its file exists at install time, and dist/
+// appears only after the build. This file exists from `npm ci` on, so `npx cvat-infra` works once built.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const entry = join(__dirname, '..', 'dist', 'cli.js');
+if (!existsSync(entry)) {
+  process.stderr.write("cvat-infra is not built yet: run 'npx nx run infra:build' first\n");
+  process.exit(7); // UNAVAILABLE: a required tool (the build) is missing, docs/exit-codes.md
+}
+require(entry).runProcess();

@@ -1,0 +1,145 @@
+/**
+ * `cvat-infra synth`: synthesizes the stacks of one environment into a synth output folder (`packages/infra/cdktf.out`
+ * by default) and returns its summary. Offline: no Azure credentials, no cdktf-cli, no terraform.
+ *
+ * The output folder is guarded: an existing folder must be empty or a previous synth output (it has a
+ * `manifest.json`), else synth refuses (exit 3) unless `--force`; a file, an unwritable place, or a folder that
+ * holds the repository itself is a usage error (exit 2). The stacks are written to a staging folder next to the
+ * output and swapped in only on success, so a rejected configuration leaves the previous output untouched; nothing
+ * outside the given path (and its staging sibling) is ever created or deleted.
+ */
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, parse, relative, resolve, sep } from 'node:path';
+import { CliError, EXIT } from '@cvat-cloud/runtime';
+import { buildApp, DEFAULT_OUTDIR, REPO_ROOT } from '../app';
+import { ValidationError } from '../constructs/validation-error';
+import { loadSynthesizedApp } from '../policy/model';
+import { formatSummary, summarize, type SynthSummary } from '../summary';
+import { type CommandResult, type InfraIo, loadInfraEnvironment, printWarnings } from './context';
+
+/** Options of `cvat-infra synth`. */
+export interface SynthCommandOptions {
+  /** Environment name or YAML path. */
+  readonly env: string;
+  /** Output folder (relative to the working directory). @default packages/infra/cdktf.out */
+  readonly out?: string;
+  /** Replace the contents of a non-empty folder that is not a synth output. @default false */
+  readonly force: boolean;
+  /** @default false */
+  readonly json: boolean;
+}
+
+/** Options of {@link runSynth}. */
+export interface SynthOptions {
+  /** Environment name or YAML path. */
+  readonly env: string;
+  /** Absolute output folder. */
+  readonly outdir: string;
+  /** Directory to resolve the environment from. */
+  readonly cwd: string;
+  /** @default false */
+  readonly force?: boolean;
+  /** Where warnings go. @default - dropped */
+  readonly warn?: (line: string) => void;
+}
+
+/** True when `dir` is a synth output (cdktf writes `manifest.json` at its top). */
+export function isSynthOutput(dir: string): boolean {
+  return existsSync(resolve(dir, 'manifest.json'));
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string }).code ?? (error as Error).message;
+}
+
+/** True when `inner` is `outer` or below it. */
+function within(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+}
+
+/**
+ * Checks the output folder before anything is synthesized or deleted; throws {@link CliError}:
+ * - USAGE (2): the file-system root or a folder holding the repository or the working directory; a path that
+ *   exists and is not a folder; a place that cannot be created or written.
+ * - REFUSED (3): a non-empty folder that is not a synth output, without `force`.
+ */
+export function checkSynthOutput(outdir: string, options: { force: boolean; cwd: string }): void {
+  const shown = `'--out' (${outdir})`;
+  if (outdir === parse(outdir).root || within(REPO_ROOT, outdir) || within(options.cwd, outdir)) {
+    throw new CliError(EXIT.USAGE, `${shown} holds the repository or the working directory; synth replaces the whole folder, so give a folder of its own. Nothing was changed.`);
+  }
+  let stat;
+  try {
+    stat = statSync(outdir);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') {
+      throw new CliError(EXIT.USAGE, `${shown} cannot be read (${errorCode(error)}); choose a folder you can write. Nothing was changed.`);
+    }
+  }
+  if (stat && !stat.isDirectory()) throw new CliError(EXIT.USAGE, `${shown} exists and is not a folder; give a folder path. Nothing was changed.`);
+  if (stat && !isSynthOutput(outdir)) {
+    let entries: string[];
+    try {
+      entries = readdirSync(outdir);
+    } catch (error) {
+      throw new CliError(EXIT.USAGE, `${shown} cannot be read (${errorCode(error)}); choose a folder you can write. Nothing was changed.`);
+    }
+    if (entries.length > 0 && !options.force) {
+      throw new CliError(
+        EXIT.REFUSED,
+        `${shown} is a non-empty folder that is not a synth output (no manifest.json); synth would replace its ${entries.length} ` +
+          `entr${entries.length === 1 ? 'y' : 'ies'}. Choose an empty or new folder, or pass --force to replace its contents. Nothing was changed.`,
+      );
+    }
+  }
+  // The staging folder is created next to the output, and the output is replaced by a rename: the parent must be writable.
+  const parent = dirname(outdir);
+  try {
+    mkdirSync(parent, { recursive: true });
+    accessSync(parent, constants.W_OK);
+  } catch (error) {
+    throw new CliError(EXIT.USAGE, `${shown} is not writable: its folder ${parent} cannot be created or written (${errorCode(error)}). Nothing was changed.`);
+  }
+}
+
+/**
+ * Loads and validates the environment, checks the output folder, synthesizes into a staging folder next to the
+ * output, and only then replaces the output. Throws {@link CliError} (CONFIG for an invalid environment or a value a
+ * construct rejected; USAGE/REFUSED for the output folder).
+ */
+export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
+  const env = await loadInfraEnvironment(options.env, { cwd: options.cwd }, `cvat-infra synth --env ${options.env}`);
+  if (options.warn) printWarnings(env, { err: options.warn });
+  checkSynthOutput(options.outdir, { force: options.force ?? false, cwd: options.cwd });
+
+  const staging = `${options.outdir}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const { app } = buildApp({ config: env.config, catalogue: env.catalogue, outdir: staging });
+    app.synth();
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (error instanceof ValidationError) {
+      throw new CliError(EXIT.CONFIG, `synth refused a value of environment '${env.config.name}': ${error.message}. Nothing was changed.`, { cause: error });
+    }
+    throw error;
+  }
+  try {
+    if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
+    renameSync(staging, options.outdir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new CliError(EXIT.USAGE, `'--out' (${options.outdir}) could not be replaced (${errorCode(error)}); the previous contents may be partly removed.`, {
+      cause: error,
+    });
+  }
+  return summarize(loadSynthesizedApp(options.outdir), env.catalogue, env.config.name, options.outdir);
+}
+
+/** `cvat-infra synth`. */
+export async function synthCommand(options: SynthCommandOptions, io: InfraIo): Promise<CommandResult> {
+  const outdir = options.out ? resolve(io.cwd, options.out) : DEFAULT_OUTDIR;
+  const summary = await runSynth({ env: options.env, outdir, cwd: io.cwd, force: options.force, warn: (l) => io.err(l) });
+  return { data: summary, text: formatSummary(summary) };
+}

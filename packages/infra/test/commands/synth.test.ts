@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { defaultCatalogue } from '@cvat-cloud/catalogue';
+import { infraCli, REPO_ROOT } from '../support/cli';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'synth-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function synth(args: string[], cwd = REPO_ROOT) {
+  return infraCli(['synth', ...args], { cwd });
+}
+
+describe('cvat-infra synth', () => {
+  it('synthesizes the example environment into the three stacks with the order in manifest.json and prints the summary', async () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    const { code, out } = await synth(['--out', outdir]);
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['apps', 'edge', 'foundation']);
+    expect(manifest.stacks.apps.dependencies).toEqual(['foundation']);
+    expect(manifest.stacks.edge.dependencies).toContain('apps');
+    expect(out).toContain('Stacks (in order): foundation -> apps -> edge');
+    expect(out).toMatch(/^ +15 {2}azurerm_container_app$/m);
+    expect(existsSync(join(outdir, 'stacks', 'foundation', 'cdk.tf.json'))).toBe(true);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['cdktf.out']);
+  });
+
+  it('lists every catalogue component in the summary, disabled ones included', async () => {
+    const { out } = await synth(['--out', join(tempDir(), 'cdktf.out')]);
+    for (const c of defaultCatalogue().components) expect(out).toMatch(new RegExp(`^  ${c.name} +`, 'm'));
+  });
+
+  it('returns the summary as JSON with --json: stacks in order, components and how each is deployed', async () => {
+    const { code, out } = await synth(['--out', join(tempDir(), 'cdktf.out'), '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out);
+    expect(parsed.environment).toBe('example');
+    expect(parsed.stacks.map((s: { name: string }) => s.name)).toEqual(['foundation', 'apps', 'edge']);
+    expect(parsed.stacks[0].resourcesByType.azurerm_key_vault).toBe(1);
+    const component = (name: string) => parsed.components.find((c: { name: string }) => c.name === name);
+    expect(component('grafana').deployedAs).toBe('disabled');
+    expect(component('cvat-init').deployedAs).toBe('job');
+    expect(component('edge').deployedAs).toBe('edge vm');
+  });
+
+  it('writes the same JSON twice, so synth is deterministic and cacheable; a previous synth output is replaced', async () => {
+    const a = join(tempDir(), 'cdktf.out');
+    const b = join(tempDir(), 'cdktf.out');
+    await synth(['--out', a]);
+    await synth(['--out', b]);
+    expect((await synth(['--out', b])).code).toBe(0);
+    for (const stack of ['foundation', 'apps', 'edge']) {
+      expect(readFileSync(join(a, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(readFileSync(join(b, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    }
+  });
+
+  it('names the field and value, exits 4 (CONFIG) and changes nothing, when the environment is invalid', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'environments'));
+    const example = readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8');
+    writeFileSync(
+      join(root, 'environments', 'broken.yaml'),
+      example.replace('name: example', 'name: broken').replace('replicas: { min: 1, max: 2 }', 'replicas: { min: 1, max: 500 }'),
+    );
+    const outdir = join(root, 'cdktf.out');
+    const { code, err } = await synth(['--env', 'broken', '--out', outdir], root);
+    expect(code).toBe(4);
+    expect(err).toContain('components.cvat-worker-export.replicas.max');
+    expect(err).toContain('500');
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(readdirSync(root).sort()).toEqual(['environments']);
+  });
+
+  it('exits 4 without writing, when the environment file does not exist', async () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    const { code, err } = await synth(['--env', 'does-not-exist', '--out', outdir]);
+    expect(code).toBe(4);
+    expect(err).toContain("Environment 'does-not-exist' was not found");
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('exits 4 and writes nothing, when high availability is asked of a Burstable SKU', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'environments'));
+    // Burstable SKUs have no standby: refused by the environment rules (and, behind them, by the PostgresServer construct).
+    const env = stringify({
+      name: 'odd',
+      edge: { mode: 'vm', acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' },
+      postgres: { skuName: 'B_Standard_B1ms', highAvailability: true },
+    });
+    writeFileSync(join(root, 'environments', 'odd.yaml'), env);
+    const { code, err } = await synth(['--env', 'odd', '--out', join(root, 'cdktf.out')], root);
+    expect(code).toBe(4);
+    expect(err).toMatch(/'postgres\.highAvailability' \(true\)|'highAvailability' \(true\) is not available on the Burstable SKU/);
+    expect(readdirSync(root).sort()).toEqual(['environments']);
+  });
+
+  it('refuses (exit 3) a non-empty folder that is not a synth output and keeps its files; --force replaces them', async () => {
+    const outdir = tempDir();
+    writeFileSync(join(outdir, 'notes.txt'), 'mine');
+    const refused = await synth(['--out', outdir]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain(`'--out' (${outdir}) is a non-empty folder that is not a synth output (no manifest.json)`);
+    expect(refused.err).toContain('--force');
+    expect(readdirSync(outdir)).toEqual(['notes.txt']);
+    const forced = await synth(['--out', outdir, '--force']);
+    expect(forced.code).toBe(0);
+    expect(existsSync(join(outdir, 'notes.txt'))).toBe(false);
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
+  });
+
+  it('refuses (exit 2) an --out that holds the repository, even with --force', async () => {
+    const { code, err } = await synth(['--out', REPO_ROOT, '--force']);
+    expect(code).toBe(2);
+    expect(err).toContain('holds the repository or the working directory');
+    expect(existsSync(join(REPO_ROOT, 'package.json'))).toBe(true);
+  });
+
+  it('accepts the options of the commands that depend on it in Nx (forwarded arguments), but not a typo', async () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    const forwarded = await synth(['--out', outdir, '--yes', '--stack', 'apps', '--lock-timeout', '5', '--skip-preflight', '--no-terraform']);
+    expect(forwarded.code).toBe(0);
+    const typo = await synth(['--out', join(tempDir(), 'x'), '--stakc', 'apps']);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("cvat-infra: error: unknown option '--stakc'");
+  });
+
+  it('prints its help with exit 0, listing the exit codes from the one table', async () => {
+    const { code, out } = await infraCli(['synth', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: cvat-infra synth [options]');
+    expect(out).toContain('docs/exit-codes.md');
+    expect(out).not.toContain('--stack');
+  });
+});
