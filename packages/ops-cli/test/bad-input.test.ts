@@ -126,7 +126,7 @@ const cases: Case[] = [
     name: 'db query --write without --yes: refused before resolving the connection, the SQL quoted',
     argv: ['db', 'query', "delete from engine_task where name = 'x'; drop table y", '--write', '--env', 'test'],
     exit: EXIT.REFUSED,
-    message: /^cvat-ops: error: Refusing to run a write statement without --yes/,
+    message: /^cvat-ops: error: Refusing to run a writing SQL statement and COMMIT it without --yes/,
     check: (stderr, repo) => {
       const suggested = /then run: (.*)$/m.exec(stderr)?.[1] ?? '';
       expect(shellWords(suggested, repo.dir).slice(0, 4)).toEqual(['cvat-ops', 'db', 'query', "delete from engine_task where name = 'x'; drop table y"]);

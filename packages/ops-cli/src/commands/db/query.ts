@@ -29,7 +29,7 @@ export async function dbQuery(options: DbQueryOptions, runtime: Runtime): Promis
   const commit = options.write && !options.dryRun;
   const rerun = formatCommand(['cvat-ops', 'db', 'query', options.sql, '--write', '--yes', ...flagArgv(options.connection, options.env)]);
   // before resolving the connection (Key Vault, terraform outputs): a run that can never be confirmed stops here
-  if (commit) assertCanConfirm({ action: 'run a write statement', yes: options.yes, rerun, terminal: runtime });
+  if (commit) assertCanConfirm({ action: 'run a writing SQL statement and COMMIT it', yes: options.yes, rerun, terminal: runtime });
   const conn = await resolveDbConnection(options.connection, options, runtime);
   if (commit) {
     await confirmAction({
