@@ -45,6 +45,8 @@ export interface CleanupReport {
   readonly found: readonly CreatedResource[];
   /** Set when the run-id search itself failed, so completeness could not be verified. */
   readonly searchError?: string;
+  /** True when the run sent no request that could have created anything and the run-id search found nothing (or failed). */
+  readonly nothingCreated?: boolean;
 }
 
 /** Options of {@link CleanupRegistry.run}. */

@@ -5,9 +5,9 @@
  * exit code); it runs through `@cvat-cloud/runtime`'s `runMain`, so errors print once and exit with the codes of
  * the one table (docs/exit-codes.md). The bottom of the file wires it to the process, including Ctrl-C: the first
  * one interrupts the checks and cleans up, a second one stops cleanup too.
+ *
+ * Nothing it prints or writes carries a password: every stream and report goes through a {@link Redactor}.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { Command, CommanderError } from 'commander';
 import { keyVaultSecretReader } from '@cvat-cloud/runtime';
@@ -17,6 +17,9 @@ import { componentDirectory } from './components';
 import { CleanupRegistry } from './cleanup';
 import { SmokeError } from './errors';
 import { CvatClient, formatSeconds } from './http/client';
+import { probeTarget } from './probe';
+import { Redactor, secretsIn, type TextSink } from './redact';
+import { checkReportPath, writeReportFile } from './report/file';
 import { renderJson } from './report/json';
 import { renderJunit } from './report/junit';
 import { formatDuration, renderCleanup, renderTable } from './report/table';
@@ -26,11 +29,6 @@ import { KEY_VAULT_ALTERNATIVE, resolveTarget } from './target';
 
 /** The tool name in messages. */
 export const TOOL = 'cvat-smoke';
-
-/** Something text is written to. */
-export interface TextSink {
-  write(text: string): unknown;
-}
 
 /** What {@link main} needs from the process. */
 export interface CliIo {
@@ -70,14 +68,19 @@ interface CliOptions {
   quiet?: boolean;
 }
 
-function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+function list(flag: string) {
+  return (value: string, previous: string[] = []): string[] => {
+    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new CliError(EXIT.USAGE, `'${flag}' (${JSON.stringify(value)}) is empty; give comma-separated check ids or component names (see --list)`);
+    return [...previous, ...items];
+  };
 }
 
 function number(flag: string, min: number, max: number, integer: boolean) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    const decimal = integer ? /^\+?\d+$/ : /^\+?(\d+\.?\d*|\.\d+)$/;
+    if (!decimal.test(value.trim()) || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
       throw new CliError(EXIT.USAGE, `'${flag}' (${value}) must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
     }
     return n;
@@ -95,8 +98,8 @@ export function buildProgram(): Command {
     .option('--username <name>', 'superuser username [env: CVAT_USERNAME]')
     .option('--password <password>', 'superuser password; prefer CVAT_PASSWORD: flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault')
     .option('--env <name>', "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault")
-    .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list)
-    .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list)
+    .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list('--only'))
+    .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list('--skip'))
     .option('--keep', 'leave everything the run created in place (for debugging); the report lists it')
     .option('--no-analytics', 'analytics (vector, ClickHouse) is not deployed: skip analytics.events')
     .option('--expect-version <version>', "CVAT version the server must report (default: the catalogue's cvatVersion)")
@@ -154,11 +157,13 @@ export function jsonToStdout(argv: readonly string[]): boolean {
 
 /** Runs the CLI; returns the exit code (never throws). */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const code = await runMain(() => run(argv, io), {
+  const redactor = new Redactor().add(...secretsIn(argv, io.env));
+  const safe: CliIo = { ...io, stdout: redactor.wrap(io.stdout), stderr: redactor.wrap(io.stderr) };
+  const code = await runMain(() => run(argv, safe, redactor), {
     tool: TOOL,
     argv,
-    stdout: io.stdout as NodeJS.WritableStream,
-    stderr: io.stderr as NodeJS.WritableStream,
+    stdout: safe.stdout as NodeJS.WritableStream,
+    stderr: safe.stderr as NodeJS.WritableStream,
     env: io.env,
     json: jsonToStdout(argv),
     handleSignals: false,
@@ -187,14 +192,29 @@ function parse(argv: readonly string[], io: CliIo): CliOptions | undefined {
   }
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+async function run(argv: readonly string[], io: CliIo, redactor: Redactor): Promise<ExitCode> {
   const options = parse(argv, io);
   if (options === undefined) return EXIT.OK;
+  if (options.password !== undefined) {
+    io.stderr.write(
+      `${TOOL}: warning: --password is visible to other users in the process list and stays in your shell history; ` +
+        'set CVAT_PASSWORD instead, or use --env <name> to read it from Key Vault\n',
+    );
+  }
   if (options.list) return listChecks(io, options);
   if (options.runId !== undefined) validateRunId(options.runId);
   if (options.dryRun && options.cleanup === undefined) {
     throw new SmokeError('usage', "'--dry-run' only applies to --cleanup <run-id>: a smoke run creates and deletes its own objects");
   }
+  // Report paths first: a path that cannot be written fails now, not after the run.
+  const junit = options.junit === undefined ? undefined : checkReportPath('--junit', options.junit, io.cwd);
+  const jsonFile = typeof options.json === 'string' ? checkReportPath('--json', options.json, io.cwd) : undefined;
+  if (junit !== undefined && junit === jsonFile) throw new CliError(EXIT.USAGE, `'--junit' and '--json' name the same file (${options.junit}); give two paths`);
+  if (options.webhookTarget !== undefined) checkWebhookTarget(options.webhookTarget);
+  if (options.expectVersion !== undefined && !/^v?\d+\.\d+(\.\d+)?([-.+][0-9A-Za-z.-]+)?$/.test(options.expectVersion.trim())) {
+    throw new CliError(EXIT.USAGE, `'--expect-version' (${JSON.stringify(options.expectVersion)}) must be a version such as 2.73.0`);
+  }
+
   const credential = io.credential;
   const resolved = await resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd, {
     readSecret: keyVaultSecretReader({
@@ -205,13 +225,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     }),
     signal: io.signal,
   });
-  if (options.cleanup !== undefined) validateRunId(options.cleanup, '--cleanup');
+  redactor.add(resolved.target.password);
+  if (resolved.credentialsInUrl && resolved.source === '--url') {
+    io.stderr.write(
+      `${TOOL}: warning: the user name and password in --url are visible in the process list and your shell history; ` +
+        'they were taken out of the URL (never sent or printed with it); set CVAT_USERNAME and CVAT_PASSWORD instead\n',
+    );
+  }
+  // Selectors name checks and components of the target's catalogue: refuse a bad one before contacting anything.
+  if (options.cleanup === undefined) plannedChecks({ only: options.only, skip: options.skip, catalogue: resolved.catalogue });
+  else validateRunId(options.cleanup, '--cleanup');
   if (options.cleanup !== undefined && !options.yes && !options.dryRun) {
     throw new SmokeError(
       'usage',
       `'--cleanup ${options.cleanup}' deletes every task, project, webhook and user whose name contains the run id; add --yes to confirm or --dry-run to list them`,
     );
   }
+  await probeTarget({ baseUrl: resolved.target.baseUrl, source: resolved.source, signal: io.signal });
   if (options.cleanup !== undefined) return await cleanupCommand(io, options, resolved.target);
 
   const jsonStdout = options.json === true;
@@ -239,10 +269,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     onEvent: progress(io, options.quiet === true),
   });
   out.write(renderTable(result));
-  if (options.junit) writeFileSync(resolve(io.cwd, options.junit), renderJunit(result));
-  if (typeof options.json === 'string') writeFileSync(resolve(io.cwd, options.json), renderJson(result));
+  if (junit !== undefined) writeReportFile('--junit', junit, redactor.redact(renderJunit(result)));
+  if (jsonFile !== undefined) writeReportFile('--json', jsonFile, redactor.redact(renderJson(result)));
   if (jsonStdout) io.stdout.write(renderJson(result));
   return exitCodeFor(result);
+}
+
+/** `--webhook-target` must be an absolute http(s) URL: CVAT posts deliveries there. */
+function checkWebhookTarget(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new CliError(EXIT.USAGE, `'--webhook-target' (${JSON.stringify(url)}) must be an absolute http or https URL, e.g. https://hooks.example.org/cvat`);
+  }
 }
 
 function listChecks(io: CliIo, options: CliOptions): ExitCode {

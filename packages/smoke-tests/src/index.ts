@@ -18,3 +18,6 @@ export * from './target';
 export * from './report/table';
 export * from './report/junit';
 export * from './report/json';
+export * from './probe';
+export * from './redact';
+export * from './report/file';

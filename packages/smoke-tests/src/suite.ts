@@ -121,6 +121,17 @@ export function exitCodeFor(result: SuiteResult): ExitCode {
   return EXIT.OK;
 }
 
+/** Methods that never create anything (RFC 9110 §9.2.1 safe methods). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a request may have created an object cleanup has to find: any unsafe method except the login, which
+ * only opens a session (`POST /api/auth/login`, cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py `LoginViewEx`).
+ */
+export function mayCreate(method: string, url: URL): boolean {
+  return !SAFE_METHODS.has(method.toUpperCase()) && !/\/api\/auth\/login\/?$/.test(url.pathname);
+}
+
 /** The checks a run would execute, in plan order, for `only`/`skip` (for `--list`). */
 export function plannedChecks(options: Pick<SuiteOptions, 'only' | 'skip' | 'catalogue'>): CheckDefinition[] {
   return selectChecks(ALL_CHECKS, componentDirectory(options.catalogue ?? defaultCatalogue()), { only: options.only, skip: options.skip });
@@ -138,11 +149,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const origin = performance.now();
   let sent = 0;
   let retried = 0;
+  let createsSent = 0;
   const client = new CvatClient({
     baseUrl: options.target.baseUrl,
     requestTimeoutMs: options.requestTimeoutMs,
     retry: options.retry,
     dispatcher: options.dispatcher,
+    onSend: (method, url) => {
+      if (mayCreate(method, url)) createsSent += 1;
+    },
     onExchange: (exchange) => {
       sent += 1;
       if (exchange.willRetry) retried += 1;
@@ -198,7 +213,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     const timeout = AbortSignal.timeout(options.cleanupTimeoutMs ?? 120_000);
     const signal = options.cleanupSignal ? AbortSignal.any([options.cleanupSignal, timeout]) : timeout;
     try {
-      cleanupReport = await cleanup.run({
+      const report = await cleanup.run({
         client,
         admin,
         runId,
@@ -206,6 +221,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
         signal,
         onProgress: (resource, outcome) => options.onEvent?.({ type: 'cleanup', resource, outcome }),
       });
+      // No request that could create anything was sent and the search found nothing (or could not search, e.g. the
+      // server went away): the run created nothing, which is not an incomplete cleanup.
+      const touched = report.deleted.length + report.kept.length + report.failed.length + report.found.length;
+      cleanupReport = createsSent === 0 && touched === 0 ? { deleted: [], kept: [], failed: [], found: [], nothingCreated: true } : report;
     } catch (error) {
       cleanupReport = { deleted: [], kept: [], failed: cleanup.list().map((resource) => ({ resource, error: describeError(error) })), found: [] };
     }

@@ -3,8 +3,9 @@
  * `CVAT_PASSWORD`), or from `--env <name>`, which reads `environments/<name>.yaml` through the catalogue and
  * takes the edge hostname from `edgeUrls`, the catalogue and the analytics switch from the same config.
  *
- * The superuser password comes from `--password` or `CVAT_PASSWORD`; with `--env` and neither, it is read from
- * the environment's Key Vault (vault `resourceNames(config).keyVault`, the catalogue secret
+ * The superuser password comes from `--password`, from the URL's user information (`https://admin:…@host`, taken
+ * out of the URL so it is never sent or printed as part of it), or `CVAT_PASSWORD`; with `--env` and none of them,
+ * it is read from the environment's Key Vault (vault `resourceNames(config).keyVault`, the catalogue secret
  * `SECRET_NAMES.superuserPassword`'s `keyVaultName`) through a {@link SecretReader} (default: the runtime's
  * `keyVaultSecretReader`, which loads the Azure SDK only then).
  */
@@ -19,6 +20,7 @@ import {
 } from '@cvat-cloud/catalogue';
 import { keyVaultSecretReader, type SecretLocation, type SecretReader } from '@cvat-cloud/runtime';
 import { SmokeError } from './errors';
+import { redactUrlCredentials } from './redact';
 import type { SmokeTarget } from './suite';
 
 /** Target-related CLI flags. */
@@ -39,8 +41,10 @@ export interface ResolvedTarget {
   readonly catalogue?: Catalogue;
   /** The environment's analytics switch (only with `--env`). */
   readonly analytics?: boolean;
-  /** Where the password came from, for the report header (`--password`, `CVAT_PASSWORD`, `Key Vault <vault>/<secret>`). */
+  /** Where the password came from, for the report header (`--password`, `--url`, `CVAT_PASSWORD`, `Key Vault <vault>/<secret>`). */
   readonly passwordSource: string;
+  /** The URL carried a user name or password (removed from {@link SmokeTarget.baseUrl}). */
+  readonly credentialsInUrl: boolean;
 }
 
 /** How to do without Key Vault, ending every Key Vault error message. */
@@ -64,16 +68,47 @@ export function catalogueSuperuser(catalogue: Catalogue): string | undefined {
   return undefined;
 }
 
-/** Throws a {@link SmokeError} unless `url` is an absolute http(s) URL. */
-function checkUrl(url: string, from: string): string {
+/** A checked base URL: without user information, and the user name and password it carried (percent-decoded). */
+export interface CheckedUrl {
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * Throws a {@link SmokeError} `usage` unless `url` is an absolute http(s) URL with a host and no query or fragment
+ * (the suite appends API paths to it). User information is taken out of the URL and returned on its own. Values in
+ * messages have their password masked.
+ */
+export function checkUrl(url: string, from: string): CheckedUrl {
+  const shown = JSON.stringify(redactUrlCredentials(url));
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new SmokeError('usage', `'${from}' (${JSON.stringify(url)}) must be an absolute URL such as https://cvat.example.org`);
+    throw new SmokeError('usage', `'${from}' (${shown}) must be an absolute URL such as https://cvat.example.org`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new SmokeError('usage', `'${from}' (${url}) must use https or http`);
-  return url;
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SmokeError('usage', `'${from}' (${shown}) must use https or http, e.g. https://${parsed.host || 'cvat.example.org'}`);
+  }
+  if (!parsed.hostname) throw new SmokeError('usage', `'${from}' (${shown}) has no host name; expected e.g. https://cvat.example.org`);
+  if (parsed.search || parsed.hash || url.includes('#') || /\?/.test(url)) {
+    throw new SmokeError('usage', `'${from}' (${shown}) must not carry a query or fragment: give the deployment's base URL, e.g. ${parsed.origin}`);
+  }
+  if (!parsed.username && !parsed.password) return { url };
+  const username = parsed.username ? safeDecode(parsed.username) : undefined;
+  const password = parsed.password ? safeDecode(parsed.password) : undefined;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href, username, password };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -107,17 +142,33 @@ export async function resolveTarget(
   }
   const url = flags.url ?? env.CVAT_URL ?? envUrl;
   const source = flags.url !== undefined ? '--url' : env.CVAT_URL !== undefined ? 'CVAT_URL' : `--env ${flags.env}`;
+  if (flags.url === '') throw new SmokeError('usage', "'--url' is empty; give the deployment's base URL, e.g. https://cvat.example.org");
   if (url === undefined || url === '') {
     throw new SmokeError(
       'usage',
       'no target: give --url <https://cvat.example.org>, set CVAT_URL, or use --env <name> to take the edge hostname from environments/<name>.yaml. Refusing to guess a deployment.',
     );
   }
-  checkUrl(url, source === `--env ${flags.env}` ? 'edge.hostname' : source);
-  const username = flags.username ?? env.CVAT_USERNAME ?? (catalogue ? catalogueSuperuser(catalogue) : undefined);
-  if (!username) throw new SmokeError('usage', "no superuser username: give --username or set CVAT_USERNAME");
-  if (flags.password) return { target: { baseUrl: url, username, password: flags.password }, source, catalogue, analytics, passwordSource: '--password' };
-  if (env.CVAT_PASSWORD) return { target: { baseUrl: url, username, password: env.CVAT_PASSWORD }, source, catalogue, analytics, passwordSource: 'CVAT_PASSWORD' };
+  const checked = checkUrl(url, source === `--env ${flags.env}` ? 'edge.hostname' : source);
+  const baseUrl = checked.url;
+  const credentialsInUrl = checked.username !== undefined || checked.password !== undefined;
+  if (flags.username === '') throw new SmokeError('usage', "'--username' is empty; give the superuser's name, e.g. --username admin");
+  if (flags.password === '') {
+    throw new SmokeError('usage', "'--password' is empty; set CVAT_PASSWORD instead (flags are visible in the process list), or use --env <name> to read it from Key Vault");
+  }
+  const username = flags.username ?? checked.username ?? (env.CVAT_USERNAME || undefined) ?? (catalogue ? catalogueSuperuser(catalogue) : undefined);
+  if (!username) throw new SmokeError('usage', 'no superuser username: give --username or set CVAT_USERNAME');
+  const found = (password: string, passwordSource: string): ResolvedTarget => ({
+    target: { baseUrl, username, password },
+    source,
+    catalogue,
+    analytics,
+    passwordSource,
+    credentialsInUrl,
+  });
+  if (flags.password !== undefined) return found(flags.password, '--password');
+  if (checked.password) return found(checked.password, source);
+  if (env.CVAT_PASSWORD) return found(env.CVAT_PASSWORD, 'CVAT_PASSWORD');
   if (flags.env !== undefined && !vaultSecret) {
     throw new SmokeError('config', `no superuser password: the catalogue of '${flags.env}' has no secret '${SECRET_NAMES.superuserPassword}' to read from Key Vault; set CVAT_PASSWORD`);
   }
@@ -126,5 +177,5 @@ export async function resolveTarget(
   }
   const readSecret = options.readSecret ?? keyVaultSecretReader({ env, alternative: KEY_VAULT_ALTERNATIVE, userAgent: 'cvat-smoke' });
   const password = await readSecret(vaultSecret, options.signal);
-  return { target: { baseUrl: url, username, password }, source, catalogue, analytics, passwordSource: `Key Vault ${vaultSecret.vault}/${vaultSecret.secret}` };
+  return found(password, `Key Vault ${vaultSecret.vault}/${vaultSecret.secret}`);
 }

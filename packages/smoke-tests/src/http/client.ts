@@ -71,6 +71,8 @@ export interface CvatClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Called after every attempt. @default - nothing */
   readonly onExchange?: (exchange: HttpExchange) => void;
+  /** Called before every attempt is sent (the run counts requests that may create objects). @default - nothing */
+  readonly onSend?: (method: string, url: URL) => void;
 }
 
 /** Query values; `undefined` entries are left out. */
@@ -135,6 +137,7 @@ export class CvatClient {
   private readonly ownsDispatcher: boolean;
   private readonly userAgent: string;
   private readonly onExchange: ((exchange: HttpExchange) => void) | undefined;
+  private readonly onSend: ((method: string, url: URL) => void) | undefined;
 
   constructor(options: CvatClientOptions) {
     let base: URL;
@@ -152,6 +155,7 @@ export class CvatClient {
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.userAgent = options.userAgent ?? 'cvat-cloud-smoke-tests';
     this.onExchange = options.onExchange;
+    this.onSend = options.onSend;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ??
@@ -266,6 +270,7 @@ export class CvatClient {
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       const started = performance.now();
       let status: number | undefined;
+      this.onSend?.(method, url);
       try {
         const res = await undiciRequest(url, {
           method: method as Dispatcher.HttpMethod,

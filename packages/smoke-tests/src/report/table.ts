@@ -23,6 +23,10 @@ export function renderCleanup(cleanup: CleanupReport): string[] {
     for (const r of cleanup.kept) lines.push(`  ${describe(r)}`);
     return lines;
   }
+  if (cleanup.nothingCreated) {
+    lines.push('Cleanup: nothing was created, so there is nothing to delete.');
+    return lines;
+  }
   const found = cleanup.found.length > 0 ? ` (${cleanup.found.length} found by the run-id search)` : '';
   if (cleanup.failed.length === 0 && cleanup.searchError === undefined) {
     lines.push(`Cleanup: deleted ${cleanup.deleted.length} object(s)${found}; nothing left behind.`);

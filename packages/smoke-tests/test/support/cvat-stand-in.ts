@@ -90,6 +90,12 @@ export interface StandInEdge {
   forwardedProto?: string;
   /** Sets X-Forwarded-Host. */
   forwardedHost?: string;
+  /**
+   * The edge answers plain http with a redirect to the same host and path on https, as the edge VM's Traefik
+   * does on port 80 (packages/infra/cloud-init/traefik.yml `entryPoints.web.http.redirections`, `permanent: true`);
+   * nothing reaches the server. @default - no redirect
+   */
+  redirectToHttps?: 301 | 302 | 307 | 308;
 }
 
 /** Options of {@link CvatStandIn.start}. */
@@ -574,6 +580,12 @@ export class CvatStandIn {
     const raw = await this.readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://stand-in');
+    if (this.edge.redirectToHttps !== undefined) {
+      this.onRequest?.(method, url.pathname);
+      this.log.push({ method, path: `${url.pathname}${url.search}`, status: this.edge.redirectToHttps });
+      res.writeHead(this.edge.redirectToHttps, { location: `https://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, 'content-length': '0' }).end();
+      return;
+    }
     if (this.edge.host !== undefined) req.headers.host = this.edge.host;
     if (this.edge.forwardedProto !== undefined) req.headers['x-forwarded-proto'] = this.edge.forwardedProto;
     if (this.edge.forwardedHost !== undefined) req.headers['x-forwarded-host'] = this.edge.forwardedHost;
