@@ -211,4 +211,45 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
     ]);
     expect(Object.keys(fields).sort()).toEqual(['cvat-server', 'cvat-worker-export', 'cvat-worker-import']);
   });
+
+  it('reports the settings only appSpecs() fills in: provider-default scale timing, readiness successes, grace period, revision mode, SMB mount options, job run settings', async () => {
+    const server = fake.apps.get('cvat-server')!.properties as Json;
+    server.configuration.activeRevisionsMode = 'Multiple';
+    server.template.scale.cooldownPeriod = 60;
+    delete server.template.terminationGracePeriodSeconds;
+    const readiness = (server.template.containers[0].probes as Json[]).find((p) => p.type === 'Readiness')!;
+    readiness.successThreshold = 1;
+    const smb = (server.template.volumes as Json[]).find((v) => v.mountOptions)!;
+    const mountOptions = smb.mountOptions as string;
+    smb.mountOptions = 'uid=0';
+    const job = fake.jobs.get('cvat-init')!.properties as Json;
+    const timeout = job.configuration.replicaTimeout as number;
+    job.configuration.replicaTimeout = timeout * 2;
+    job.configuration.manualTriggerConfig.parallelism = 2;
+
+    const result = await drift(globals({ env: 'example', subscription: SUBSCRIPTION }), runtime);
+    const fields = Object.fromEntries(result.data.apps.filter((a) => a.state !== 'in-sync').map((a) => [a.name, a.fields]));
+    const grace = synthesized.containerApps['cvat-server']!.template.termination_grace_period_seconds as number;
+    const mounts = Object.entries(synthesized.containerApps['cvat-server']!.template.container[0].volume_mounts as Json[]).filter(
+      ([, m]) => m.name === smb.name,
+    );
+    expect(fields['cvat-server']).toEqual(
+      expect.arrayContaining([
+        { field: 'revisionMode', kind: 'changed', expected: 'Single', actual: 'Multiple' },
+        { field: 'scale.cooldownPeriodSeconds', kind: 'changed', expected: 300, actual: 60 },
+        { field: 'terminationGracePeriodSeconds', kind: 'changed', expected: grace, actual: 0 },
+        { field: 'probes.readiness.successThreshold', kind: 'changed', expected: 3, actual: 1 },
+      ]),
+    );
+    const mountFields = fields['cvat-server']!.filter((f) => f.field.startsWith('mounts.'));
+    expect(mountFields).toHaveLength(mounts.length);
+    for (const f of mountFields) {
+      expect(f).toMatchObject({ kind: 'changed', expected: { mountOptions }, actual: { mountOptions: 'uid=0' } });
+    }
+    expect(fields['cvat-server']).toHaveLength(4 + mounts.length);
+    expect(fields['cvat-init']).toEqual([
+      { field: 'job.replicaTimeoutSeconds', kind: 'changed', expected: timeout, actual: timeout * 2 },
+      { field: 'job.parallelism', kind: 'changed', expected: 1, actual: 2 },
+    ]);
+  });
 });

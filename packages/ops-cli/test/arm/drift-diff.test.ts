@@ -41,7 +41,7 @@ const base: AppSpec = {
   ingress: { transport: 'tcp', targetPort: 8080, exposedPort: 8080, external: true },
   probes: {
     liveness: { type: 'tcp', port: 8080, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    readiness: { type: 'http', port: 8080, path: '/api/server/about', headers: ['Host: cvat-server'], initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readiness: { type: 'http', port: 8080, path: '/api/server/about', headers: ['Host: cvat-server'], initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 3 },
   },
   extraContainers: [],
 };

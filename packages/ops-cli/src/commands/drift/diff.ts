@@ -2,7 +2,8 @@
  * The pure drift diff: expected specs (catalogue + config) against live specs (ARM), field by field. No I/O.
  *
  * Each difference names a dot-path field (`image`, `resources.memoryGiB`, `env.DJANGO_LOG_LEVEL`,
- * `mounts./home/django/data`, `ingress.exposedPort`, `probes.readiness.path`, `scaleRules.rq-import.metadata.listLength`, …), the expected and the live value,
+ * `mounts./home/django/data`, `ingress.exposedPort`, `probes.readiness.path`, `scaleRules.rq-import.metadata.listLength`,
+ * `revisionMode`, `scale.cooldownPeriodSeconds`, `job.replicaTimeoutSeconds`, …), the expected and the live value,
  * and whether the thing is `changed`, `missing` (expected but not live) or `unexpected` (live but not expected).
  * Secret values are never compared (ARM does not return them and they live in Key Vault): only which secret an env
  * var references and which Key Vault secret an app secret points at.
@@ -85,7 +86,7 @@ function diffProbe(out: FieldDrift[], slot: string, expected: ProbeSpec | undefi
     push(out, `probes.${slot}`, expected, actual);
     return;
   }
-  for (const key of ['type', 'port', 'path', 'headers', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold'] as const) {
+  for (const key of ['type', 'port', 'path', 'headers', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
     push(out, `probes.${slot}.${key}`, expected[key], actual[key]);
   }
 }
@@ -139,6 +140,23 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
   }
   for (const slot of ['liveness', 'readiness', 'startup'] as const) diffProbe(out, slot, expected.probes[slot], actual.probes[slot]);
   for (const extra of actual.extraContainers) out.push({ field: `containers.${extra}`, kind: 'unexpected', actual: extra });
+  if (expected.revisionMode !== undefined && actual.revisionMode !== undefined) push(out, 'revisionMode', expected.revisionMode, actual.revisionMode);
+  // ARM reports the profile of an app in a workload-profiles environment; a live spec without one is not compared.
+  if (actual.workloadProfileName !== undefined) push(out, 'workloadProfileName', expected.workloadProfileName, actual.workloadProfileName);
+  if (expected.timing && actual.timing) {
+    push(out, 'scale.cooldownPeriodSeconds', expected.timing.cooldownPeriodSeconds, actual.timing.cooldownPeriodSeconds);
+    push(out, 'scale.pollingIntervalSeconds', expected.timing.pollingIntervalSeconds, actual.timing.pollingIntervalSeconds);
+    // The provider does not send a grace period of 0, and what ARM then reports is ACA's own default: only a grace
+    // period the catalogue sets is compared.
+    if (expected.timing.terminationGracePeriodSeconds !== 0) {
+      push(out, 'terminationGracePeriodSeconds', expected.timing.terminationGracePeriodSeconds, actual.timing.terminationGracePeriodSeconds);
+    }
+  }
+  if (expected.job && actual.job) {
+    for (const key of ['replicaTimeoutSeconds', 'replicaRetryLimit', 'parallelism', 'replicaCompletionCount'] as const) {
+      if (actual.job[key] !== undefined) push(out, `job.${key}`, expected.job[key], actual.job[key]);
+    }
+  }
   return out;
 }
 

@@ -45,6 +45,7 @@ function probeSpec(p: CatalogueProbeSpec): ProbeSpec {
     periodSeconds: p.periodSeconds,
     timeoutSeconds: p.timeoutSeconds,
     failureThreshold: p.failureThreshold,
+    ...(p.successThreshold !== undefined ? { successThreshold: p.successThreshold } : {}),
   };
 }
 
@@ -66,7 +67,7 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
   for (const m of container.volumeMounts) {
     const volume = volumes.get(m.volumeName);
     const storage = !volume ? '(undeclared volume)' : volume.storageType === 'EmptyDir' ? '(EmptyDir)' : (volume.storageName ?? volume.name);
-    mounts[m.path] = { storage, ...(m.subPath ? { subPath: m.subPath } : {}) };
+    mounts[m.path] = { storage, ...(m.subPath ? { subPath: m.subPath } : {}), ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}) };
   }
   const probes: AppSpec['probes'] = {};
   for (const slot of ['liveness', 'readiness', 'startup'] as const) {
@@ -93,6 +94,24 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
     ...(ingress ? { ingress } : {}),
     probes,
     extraContainers: extra.map((c) => c.name),
+    workloadProfileName: spec.workloadProfileName,
+    ...(spec.kind === 'containerApp'
+      ? {
+          revisionMode: spec.revisionMode,
+          timing: {
+            cooldownPeriodSeconds: spec.scale.cooldownPeriodSeconds,
+            pollingIntervalSeconds: spec.scale.pollingIntervalSeconds,
+            terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+          },
+        }
+      : {
+          job: {
+            replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
+            replicaRetryLimit: spec.replicaRetryLimit,
+            parallelism: spec.trigger.parallelism,
+            replicaCompletionCount: spec.trigger.replicaCompletionCount,
+          },
+        }),
   };
 }
 

@@ -13,7 +13,8 @@
  *   the provider sends explicitly, so an app deployed by Terraform never omits them);
  * - replicas ARM omits take the provider's template defaults (`AZURERM_CONTAINER_APP_DEFAULTS.template`: the
  *   provider does not send `min_replicas = 0`);
- * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`;
+ * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`, with
+ *   the volume's SMB mount options;
  * - KEDA scale rules: keyed by rule name; the scaler type is the custom rule's `type` in lower case (`redis`), or
  *   `http` / `tcp` / `azure-queue` for ACA's built-in rules; auth as `triggerParameter → app secret name`.
  */
@@ -32,6 +33,8 @@ export interface MountSpec {
   /** Environment storage name, or `(EmptyDir)` for replica-scoped volumes. */
   storage: string;
   subPath?: string;
+  /** CIFS mount options of an SMB volume. */
+  mountOptions?: string;
 }
 
 /** One probe. */
@@ -45,6 +48,8 @@ export interface ProbeSpec {
   periodSeconds: number;
   timeoutSeconds: number;
   failureThreshold: number;
+  /** Readiness probes only. */
+  successThreshold?: number;
 }
 
 /** One KEDA scale rule of a container app. */
@@ -88,6 +93,14 @@ export interface AppSpec {
   probes: { liveness?: ProbeSpec; readiness?: ProbeSpec; startup?: ProbeSpec };
   /** Names of extra containers beyond the main one (catalogue components have exactly one). */
   extraContainers: string[];
+  /** Container apps: `Single` or `Multiple`. */
+  revisionMode?: string;
+  /** Workload profile (live: only when ARM reports one). */
+  workloadProfileName?: string;
+  /** Container apps: KEDA timing and the SIGTERM grace period. */
+  timing?: { cooldownPeriodSeconds: number; pollingIntervalSeconds: number; terminationGracePeriodSeconds: number };
+  /** Jobs: run settings (live: those ARM reports). */
+  job?: { replicaTimeoutSeconds?: number; replicaRetryLimit?: number; parallelism?: number; replicaCompletionCount?: number };
 }
 
 /** Parses an ACA memory string to GiB: `1Gi` → 1, `512Mi` → 0.5, `2G` → 2. NaN when unreadable. */
@@ -118,6 +131,7 @@ function probeSpec(slot: keyof AppSpec['probes'], probe: ContainerAppProbe): Pro
     periodSeconds: probe.periodSeconds ?? defaults.periodSeconds,
     timeoutSeconds: probe.timeoutSeconds ?? defaults.timeoutSeconds,
     failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
+    ...(slot === 'readiness' ? { successThreshold: probe.successThreshold ?? defaults.readinessSuccessThreshold } : {}),
   };
   if (probe.httpGet) {
     const headers = (probe.httpGet.httpHeaders ?? []).map((h) => `${h.name}: ${h.value}`).sort();
@@ -157,8 +171,8 @@ function containerSpec(name: string, containers: Container[] | undefined, volume
   const mounts: Record<string, MountSpec> = {};
   for (const m of main?.volumeMounts ?? []) {
     if (!m.mountPath) continue;
-    const storage = volumeStorage((volumes ?? []).find((v) => v.name === m.volumeName));
-    mounts[m.mountPath] = { storage, ...(m.subPath ? { subPath: m.subPath } : {}) };
+    const volume = (volumes ?? []).find((v) => v.name === m.volumeName);
+    mounts[m.mountPath] = { storage: volumeStorage(volume), ...(m.subPath ? { subPath: m.subPath } : {}), ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}) };
   }
   const probes: AppSpec['probes'] = {};
   for (const p of main?.probes ?? []) {
@@ -226,6 +240,13 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
     },
     scaleRules: liveScaleRules(app.template?.scale?.rules),
     secrets: secretSpec(app.configuration?.secrets),
+    ...(app.configuration?.activeRevisionsMode ? { revisionMode: app.configuration.activeRevisionsMode } : {}),
+    ...(app.workloadProfileName ? { workloadProfileName: app.workloadProfileName } : {}),
+    timing: {
+      cooldownPeriodSeconds: app.template?.scale?.cooldownPeriod ?? AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds,
+      pollingIntervalSeconds: app.template?.scale?.pollingInterval ?? AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds,
+      terminationGracePeriodSeconds: app.template?.terminationGracePeriodSeconds ?? AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds,
+    },
     ...(ingress
       ? {
           ingress: {
@@ -242,6 +263,7 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
 /** Normalises a live Container Apps job. */
 export function liveJobSpec(job: Job): AppSpec {
   const name = job.name ?? '';
+  const trigger = job.configuration?.manualTriggerConfig;
   return {
     name,
     resource: 'job',
@@ -249,5 +271,12 @@ export function liveJobSpec(job: Job): AppSpec {
     // event-driven job triggers are not catalogue data (the catalogue's jobs are manual)
     scaleRules: {},
     secrets: secretSpec(job.configuration?.secrets),
+    ...(job.workloadProfileName ? { workloadProfileName: job.workloadProfileName } : {}),
+    job: {
+      ...(job.configuration?.replicaTimeout !== undefined ? { replicaTimeoutSeconds: job.configuration.replicaTimeout } : {}),
+      ...(job.configuration?.replicaRetryLimit !== undefined ? { replicaRetryLimit: job.configuration.replicaRetryLimit } : {}),
+      ...(trigger?.parallelism !== undefined ? { parallelism: trigger.parallelism } : {}),
+      ...(trigger?.replicaCompletionCount !== undefined ? { replicaCompletionCount: trigger.replicaCompletionCount } : {}),
+    },
   };
 }

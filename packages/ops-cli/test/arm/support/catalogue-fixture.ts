@@ -70,6 +70,7 @@ function armProbe(slot: string, p: ProbeSpec): Record<string, unknown> {
     periodSeconds: p.periodSeconds,
     timeoutSeconds: p.timeoutSeconds,
     failureThreshold: p.failureThreshold,
+    ...(p.successThreshold !== undefined ? { successThreshold: p.successThreshold } : {}),
   };
 }
 
@@ -92,7 +93,11 @@ function armTemplate(spec: AppSpec): { containers: unknown[]; volumes: unknown[]
         probes: Object.entries(spec.probes).map(([slot, p]) => armProbe(slot, p)),
       },
     ],
-    volumes: storages.map((s) => (s === '(EmptyDir)' ? { name: volumeName(s), storageType: 'EmptyDir' } : { name: volumeName(s), storageType: 'AzureFile', storageName: s })),
+    volumes: storages.map((s) => {
+      if (s === '(EmptyDir)') return { name: volumeName(s), storageType: 'EmptyDir' };
+      const mountOptions = Object.values(spec.mounts).find((m) => m.storage === s)?.mountOptions;
+      return { name: volumeName(s), storageType: 'AzureFile', storageName: s, ...(mountOptions ? { mountOptions } : {}) };
+    }),
   };
 }
 
@@ -134,14 +139,31 @@ export function armAppProperties(spec: AppSpec): Record<string, unknown> {
           }
         : {}),
     },
-    template: { ...template, scale: { minReplicas: spec.replicas?.min ?? 1, maxReplicas: spec.replicas?.max ?? 1, rules: armScaleRules(spec) } },
+    ...(spec.workloadProfileName ? { workloadProfileName: spec.workloadProfileName } : {}),
+    template: {
+      ...template,
+      scale: {
+        minReplicas: spec.replicas?.min ?? 1,
+        maxReplicas: spec.replicas?.max ?? 1,
+        rules: armScaleRules(spec),
+        ...(spec.timing ? { cooldownPeriod: spec.timing.cooldownPeriodSeconds, pollingInterval: spec.timing.pollingIntervalSeconds } : {}),
+      },
+      ...(spec.timing?.terminationGracePeriodSeconds ? { terminationGracePeriodSeconds: spec.timing.terminationGracePeriodSeconds } : {}),
+    },
   };
 }
 
 /** ARM `properties` of a job rendered from a spec. */
 export function armJobProperties(spec: AppSpec): Record<string, unknown> {
   return {
-    configuration: { triggerType: 'Manual', replicaTimeout: 1800, secrets: armSecrets(spec) },
+    configuration: {
+      triggerType: 'Manual',
+      replicaTimeout: spec.job?.replicaTimeoutSeconds ?? 1800,
+      ...(spec.job?.replicaRetryLimit !== undefined ? { replicaRetryLimit: spec.job.replicaRetryLimit } : {}),
+      manualTriggerConfig: { parallelism: spec.job?.parallelism ?? 1, replicaCompletionCount: spec.job?.replicaCompletionCount ?? 1 },
+      secrets: armSecrets(spec),
+    },
+    ...(spec.workloadProfileName ? { workloadProfileName: spec.workloadProfileName } : {}),
     template: armTemplate(spec),
   };
 }
