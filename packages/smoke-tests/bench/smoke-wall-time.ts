@@ -28,8 +28,9 @@ const REALISTIC: StandInLatency = {
     quality_reports: 4000,
     consensus: 3000,
   },
-  // vector's ClickHouse sink flushes every batch.timeout_secs = 10 s, plus the insert.
-  vectorMs: 12_000,
+  // Django → vector's http_server source, then the ClickHouse sink's batch: no batch.timeout_secs in
+  // packages/catalogue/config/vector/vector.toml, so the sink's default of 1 s applies, plus the insert.
+  vectorMs: 2_000,
   coldStartMs: 0,
   // CVAT_CHUNK_CREATE_TIMEOUT (cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py): then 429 Retry-After 10.
   chunkCreateTimeoutMs: 50_000,

@@ -1,7 +1,8 @@
 /**
  * Item 10 of issue 6: a client event travels Django → vector → ClickHouse and comes back out of the events
- * export (which runs on the export worker). Vector batches for about 10 s, so the export is repeated until the
- * event appears or the check's time runs out.
+ * export (which runs on the export worker). Vector's ClickHouse sink sends a batch after 1 s (its default; the
+ * catalogue's vector.toml sets no batch.timeout_secs), so the export is repeated until the event appears or the
+ * check's time runs out.
  *
  * Upstream facts (cvat-ai/cvat@v2.73.0):
  * - cvat/apps/events/serializers.py `ClientEventsSerializer.to_internal_value`: an event's `source` defaults

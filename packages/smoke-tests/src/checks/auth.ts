@@ -14,7 +14,7 @@
  *   with the length limits of cvat/apps/iam/password_validation.py plus Django's validators; 201 with `key`
  *   (a token) because ACCOUNT_EMAIL_VERIFICATION = "none". dj-rest-auth views are unthrottled
  *   (`"dj_rest_auth": None`), but still count against the anonymous throttle of 100/minute per client IP
- *   (DEFAULT_THROTTLE_RATES, client IP from X-Forwarded-For with NUM_PROXIES = CVAT_NUM_PROXIES).
+ *   (DEFAULT_THROTTLE_RATES; the client IP comes from X-Forwarded-For as `throttled` below explains).
  * - Authenticated endpoints ask OPA (cvat/apps/iam/permissions.py `OpenPolicyAgentPermission.check_access`:
  *   `response.json()["result"]`); superusers get no bypass. An OPA without CVAT's bundle answers without a
  *   `result`, the KeyError becomes HTTP 500. Retrieving another user's task is an object permission check →
@@ -62,9 +62,12 @@ export const authLogin: CheckDefinition = {
 
 /**
  * The anonymous throttle answered: DRF `AnonRateThrottle` at 100/minute per client IP (cvat/settings/base.py@v2.73.0
- * DEFAULT_THROTTLE_RATES "anon"), where the client IP is the X-Forwarded-For entry NUM_PROXIES (CVAT_NUM_PROXIES,
- * plus one for the server image's own nginx, backend_entrypoint.sh) from the right. With too small a
- * CVAT_NUM_PROXIES every visitor counts as the edge's address and shares one budget.
+ * DEFAULT_THROTTLE_RATES "anon"). DRF takes the client IP NUM_PROXIES entries from the right of X-Forwarded-For, and
+ * the server image sets NUM_PROXIES to CVAT_NUM_PROXIES plus one for its own nginx (cvat-ai/cvat@v2.73.0
+ * backend_entrypoint.sh `account_for_internal_proxy`). The catalogue sets CVAT_NUM_PROXIES to 1 with the edge VM
+ * (`edge.mode: vm`: Traefik appends the client address; the server's TCP ingress adds no header) and to 0 with
+ * `edge.mode: none` (the catalogue's `cvatNumProxies`). A value below the proxies really in front of the server makes
+ * every visitor count as the same proxy address, sharing one budget.
  */
 function throttled(ctx: CheckContext, res: HttpResponse): SmokeError {
   const wait = headerValue(res.headers, 'retry-after');
