@@ -4,6 +4,7 @@
  */
 import { CliError } from './errors';
 import { EXIT } from './exit';
+import { shellQuote } from './shell-quote';
 
 /** The one environment variable naming the environment, read by every tool. */
 export const ENVIRONMENT_VARIABLE = 'CVAT_ENV';
@@ -42,7 +43,7 @@ export function environmentRef(options: EnvironmentRefOptions): EnvironmentRef |
   for (const name of DEPRECATED_ENVIRONMENT_VARIABLES) {
     const value = options.env[name];
     if (value) {
-      options.warn?.(`warning: ${name} is deprecated; set ${ENVIRONMENT_VARIABLE}=${value} instead (${name} will be removed).`);
+      options.warn?.(`warning: ${name} is deprecated; set ${ENVIRONMENT_VARIABLE}=${shellQuote(value)} instead (${name} will be removed).`);
       return { ref: value, source: name };
     }
   }

@@ -16,6 +16,8 @@ describe('which environment: --env, CVAT_ENV, then the deprecated CVAT_OPS_ENV',
     expect(warnings).toEqual([]);
     expect(environmentRef({ env: { CVAT_OPS_ENV: 'c' }, warn })).toEqual({ ref: 'c', source: 'CVAT_OPS_ENV' });
     expect(warnings).toEqual(['warning: CVAT_OPS_ENV is deprecated; set CVAT_ENV=c instead (CVAT_OPS_ENV will be removed).']);
+    environmentRef({ env: { CVAT_OPS_ENV: 'a b;c' }, warn });
+    expect(warnings.at(-1)).toBe("warning: CVAT_OPS_ENV is deprecated; set CVAT_ENV='a b;c' instead (CVAT_OPS_ENV will be removed).");
     expect(environmentRef({ env: { CVAT_ENV: '' }, fallback: 'example' })).toEqual({ ref: 'example', source: 'default' });
     expect(environmentRef({ env: {} })).toBeUndefined();
   });
