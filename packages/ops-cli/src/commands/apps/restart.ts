@@ -34,7 +34,9 @@ export async function appsRestart(options: AppsRestartOptions, runtime: Runtime,
       if (component!.role === 'job') throw new CliError(EXIT.USAGE, messages.restartIsJob(options.name));
     },
     // no terminal and no --yes: refuse before any request (the SDK would retry an unreachable ARM first)
-    () => options.dryRun || assertCanConfirm({ action: `restart ${options.name}`, yes: options.yes, rerun, terminal: runtime }),
+    () => {
+      if (!options.dryRun) assertCanConfirm({ action: `restart ${options.name}`, yes: options.yes, rerun, terminal: runtime });
+    },
   );
 
   let revisions: string[];
