@@ -8,6 +8,6 @@ const { join } = require('node:path');
 const entry = join(__dirname, '..', 'dist', 'cli.js');
 if (!existsSync(entry)) {
   process.stderr.write("cvat-smoke is not built yet: run 'npx nx run smoke-tests:build' (or 'npm test') first\n");
-  process.exit(4);
+  process.exit(7); // UNAVAILABLE: a required tool (the build) is missing, docs/exit-codes.md
 }
 require(entry).runProcess();
