@@ -78,10 +78,11 @@ function environmentFile(ref: string, cwd: string): string | undefined {
  *
  * Every failure is {@link CliError} CONFIG (exit 4), whoever calls it: a missing file (`Environment 'x' was not
  * found` and how to create it), a path that is not a regular file (a directory, FIFO or device: refused before it is
- * opened, so a FIFO cannot hang the run; a file over {@link MAX_ENVIRONMENT_FILE_BYTES} likewise), YAML or schema errors and rule violations (`Environment 'x' is invalid`),
- * an invalid catalogue after the overrides (`The catalogue resolved for environment 'x' is invalid`), each listing
- * every issue with its field, value and what is allowed, and anything the loader throws (e.g. the YAML library's
- * resource-exhaustion guard on an alias bomb) as one line. Never a stack trace, never exit 70.
+ * opened, so a FIFO cannot hang the run; a file over {@link MAX_ENVIRONMENT_FILE_BYTES} likewise), YAML or schema
+ * errors and rule violations (`Environment 'x' is invalid`), an invalid catalogue after the overrides (`The catalogue
+ * resolved for environment 'x' is invalid`), each listing every issue with its field, value and what is allowed, and
+ * anything the loader throws (e.g. the YAML library's resource-exhaustion guard on an alias bomb) as one line. Never
+ * a stack trace, never exit 70.
  */
 export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): LoadedEnvironment {
   const shown = printable(ref);
@@ -89,12 +90,16 @@ export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): L
   const stat = file === undefined ? undefined : statOrUndefined(file);
   if (file !== undefined && stat && !stat.isFile()) {
     const kind = stat.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, socket or device)';
-    throw new CliError(EXIT.CONFIG, `Environment '${shown}' is invalid: ${printable(file)} is ${kind}; give an environment name or the path of a .yaml file.`);
+    throw new CliError(
+      EXIT.CONFIG,
+      `Environment '${shown}' is invalid: ${printable(file)} is ${kind}; give an environment name or the path of a .yaml file.`,
+    );
   }
   if (stat && stat.size > MAX_ENVIRONMENT_FILE_BYTES) {
     throw new CliError(
       EXIT.CONFIG,
-      `Environment '${shown}' is invalid: ${printable(file)} has ${stat.size} bytes, more than the ${MAX_ENVIRONMENT_FILE_BYTES} an environment file may have.`,
+      `Environment '${shown}' is invalid: ${printable(file)} has ${stat.size} bytes, ` +
+        `more than the ${MAX_ENVIRONMENT_FILE_BYTES} an environment file may have.`,
     );
   }
   const next = (missing: boolean): string =>
@@ -108,15 +113,15 @@ export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): L
       return fn();
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(EXIT.CONFIG, `Environment '${shown}' could not be ${step}: ${printable(describeError(error), 300)}. ${next(false)}`, {
-        cause: error,
-      });
+      const why = printable(describeError(error), 300);
+      throw new CliError(EXIT.CONFIG, `Environment '${shown}' could not be ${step}: ${why}. ${next(false)}`, { cause: error });
     }
   };
   const loaded = guarded('loaded', () => loadEnvironmentConfig(ref, { cwd: options.cwd }));
   if (loaded.errors) {
     const missing = isMissing(loaded.errors);
-    throw new CliError(EXIT.CONFIG, `Environment '${shown}' ${missing ? 'was not found' : 'is invalid'}:\n${formatIssueLines(loaded.errors)}\n${next(missing)}`, {
+    const what = missing ? 'was not found' : 'is invalid';
+    throw new CliError(EXIT.CONFIG, `Environment '${shown}' ${what}:\n${formatIssueLines(loaded.errors)}\n${next(missing)}`, {
       data: { issues: loaded.errors },
     });
   }
@@ -125,7 +130,8 @@ export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): L
   if (resolved.errors) {
     throw new CliError(
       EXIT.CONFIG,
-      `The catalogue resolved for environment '${shown}' is invalid:\n${formatIssueLines(resolved.errors)}\nFix the overrides under 'components' in the environment file.`,
+      `The catalogue resolved for environment '${shown}' is invalid:\n${formatIssueLines(resolved.errors)}\n` +
+        `Fix the overrides under 'components' in the environment file.`,
       { data: { issues: resolved.errors } },
     );
   }

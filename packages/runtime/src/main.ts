@@ -35,7 +35,9 @@ export interface ErrorJson {
 }
 
 function writeJson(stream: NodeJS.WritableStream, value: unknown, secrets: readonly string[]): void {
-  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? redactSecrets(v, secrets) : v), 2);
+  const replacer = (_k: string, v: unknown): unknown =>
+    typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? redactSecrets(v, secrets) : v;
+  const text = JSON.stringify(value, replacer, 2);
   stream.write(`${text}\n`);
 }
 

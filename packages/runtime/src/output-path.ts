@@ -49,27 +49,39 @@ export function checkOutputPath(path: string, options: CheckOutputPathOptions = 
   const full = resolve(options.cwd ?? process.cwd(), path);
   const existing = statOrUndefined(full);
   if (existing?.isDirectory()) {
-    throw new CliError(bad, `${label} (${shown}) is a directory; give the path of a file to write, e.g. ${printable(join(path, 'report.json'))}. Nothing was written.`);
+    const example = printable(join(path, 'report.json'));
+    throw new CliError(bad, `${label} (${shown}) is a directory; give the path of a file to write, e.g. ${example}. Nothing was written.`);
   }
   if (existing && !existing.isFile()) {
-    throw new CliError(bad, `${label} (${shown}) is not a regular file (a FIFO, socket or device); give the path of a file to write. Nothing was written.`);
+    throw new CliError(
+      bad,
+      `${label} (${shown}) is not a regular file (a FIFO, socket or device); give the path of a file to write. Nothing was written.`,
+    );
   }
   if (existing && !options.overwrite) {
     const flag = options.overwriteFlag ?? '--overwrite';
     const rerun = options.rerun && options.rerun.length > 0 ? ` Run: ${formatCommand([...options.rerun, flag])}` : '';
-    throw new CliError(EXIT.REFUSED, `${label} (${shown}) already exists; pass ${flag} to replace it, or choose another path. Nothing was changed.${rerun}`);
+    throw new CliError(
+      EXIT.REFUSED,
+      `${label} (${shown}) already exists; pass ${flag} to replace it, or choose another path. Nothing was changed.${rerun}`,
+    );
   }
   const parent = dirname(full);
   const parentStat = statOrUndefined(parent);
   if (!parentStat) {
-    throw new CliError(EXIT.NOT_FOUND, `${label} (${shown}): the directory ${printable(parent)} does not exist; create it first. Nothing was written.`);
+    const where = printable(parent);
+    throw new CliError(EXIT.NOT_FOUND, `${label} (${shown}): the directory ${where} does not exist; create it first. Nothing was written.`);
   }
   if (!parentStat.isDirectory()) {
     throw new CliError(bad, `${label} (${shown}): ${printable(parent)} is not a directory. Nothing was written.`);
   }
   const unwritable = probeWritable(parent, basename(full));
   if (unwritable) {
-    throw new CliError(bad, `${label} (${shown}) cannot be written: the directory ${printable(parent)} is not writable (${unwritable}). Nothing was written.`);
+    const where = printable(parent);
+    throw new CliError(
+      bad,
+      `${label} (${shown}) cannot be written: the directory ${where} is not writable (${unwritable}). Nothing was written.`,
+    );
   }
   if (existing) {
     try {

@@ -41,8 +41,11 @@ const SHORT_PARAMETER_NAMES = new Set(['pwd', 'pass', 'sig', 'key', 'auth', 'aut
 /** Environment variable names whose value is a secret (`PGPASSWORD`, `ARM_CLIENT_SECRET`, `GITHUB_TOKEN`, …). */
 const SECRET_VARIABLE = /(PASSWORD|PASSWD|SECRET|TOKEN|ACCESSTOKEN|ACCOUNT_KEY|STORAGE_KEY|ACCESS_KEY|API_KEY|_SAS|CONNECTION_STRING)$/i;
 
-/** Shorter values are not redacted by value (they would blank out ordinary words); URL and parameter rules still apply. */
-export const MIN_SECRET_LENGTH = 4;
+/**
+ * Shorter values are not redacted by value: a short value (`PGPASSWORD=cvat` in a dev shell) would blank out ordinary
+ * words of every line (`***-server`). URL credentials and secret parameters are redacted whatever their length.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 /**
  * The values of the secret variables of `env` (names ending in PASSWORD, SECRET, TOKEN, ACCOUNT_KEY, STORAGE_KEY,

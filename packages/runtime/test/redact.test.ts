@@ -47,8 +47,8 @@ describe('redactSecrets', () => {
     );
   });
 
-  it('prefers the longest value when secrets overlap, and ignores values shorter than 4 characters', () => {
-    expect(redactSecrets('abcdefgh abcd ab', ['abcd', 'abcdefgh', 'ab'])).toBe('*** *** ab');
+  it('prefers the longest value when secrets overlap, and ignores values shorter than 8 characters', () => {
+    expect(redactSecrets('abcdefghij abcdefgh cvat-server', ['abcdefgh', 'abcdefghij', 'cvat'])).toBe('*** *** cvat-server');
   });
 
   it('treats secrets as text, not patterns', () => {
@@ -70,6 +70,7 @@ describe('secretValuesFromEnv', () => {
       PGUSER: 'cvat',
       ARM_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
       SHORT_TOKEN: 'abc',
+      PGPASSWORD_DEV: 'cvat',
       EMPTY_SECRET: '',
     });
     expect(values.sort()).toEqual(['client-secret-2', 'ghp_3333', 'pg-pass-1', 'storage==4']);
