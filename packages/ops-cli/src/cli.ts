@@ -11,7 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, EXIT, checkOutputPath, environmentRef, exitCodesHelp, secretValuesFromEnv } from '@cvat-cloud/runtime/edge';
+import {
+  CliError,
+  EXIT,
+  checkOutputPath,
+  environmentRef,
+  exitCodesHelp,
+  rememberedSecrets,
+  secretValuesFromEnv,
+} from '@cvat-cloud/runtime/edge';
 import type { Runtime } from './context/runtime';
 import type { GlobalOptions, OutputFileOptions } from './context/global-options';
 import { printResult, writeResultFile, type CommandResult } from './output';
@@ -123,7 +131,7 @@ export function buildProgram(
     onResult(result, options);
     // after stdout, so a failed write still leaves the table or JSON on screen
     const file = (options as OutputFileOptions).output;
-    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd, secrets);
+    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd, [...secrets, ...rememberedSecrets()]);
   };
 
   const program = new Command('cvat-ops')
@@ -387,7 +395,8 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
   const program = buildProgram(
     runtime,
     (result, options) => {
-      printResult(result, { json: options.json, stdout: runtime.stdout, secrets });
+      // the environment's secret variables, and what the run read from Key Vault
+      printResult(result, { json: options.json, stdout: runtime.stdout, secrets: [...secrets, ...rememberedSecrets()] });
       exitCode = result.exitCode ?? EXIT.OK;
     },
     argv,

@@ -10,7 +10,7 @@
  */
 import { CliError, InternalError, describeError, systemCliError } from './errors';
 import { EXIT, type ExitCode } from './exit';
-import { redactSecrets, secretValuesFromEnv } from './redact';
+import { redactSecrets, rememberedSecrets, secretValuesFromEnv } from './redact';
 
 /** Where errors are printed. */
 export interface ErrorOutput {
@@ -48,7 +48,7 @@ function writeJson(stream: NodeJS.WritableStream, value: unknown, secrets: reado
  * ({@link systemCliError}); only anything else is a bug (exit 70, with the stack).
  */
 export function reportError(error: unknown, out: ErrorOutput): ExitCode {
-  const secrets = out.secrets ?? [];
+  const secrets = [...(out.secrets ?? []), ...rememberedSecrets()];
   const clean = (text: string): string => redactSecrets(text, secrets);
   const expected = error instanceof CliError ? error : systemCliError(error);
   if (expected) {

@@ -60,6 +60,22 @@ export function secretValuesFromEnv(env: Readonly<Record<string, string | undefi
   return [...values];
 }
 
+const remembered = new Set<string>();
+
+/**
+ * Remembers a secret this process obtained at run time (a Key Vault value, a generated password) so everything
+ * printed afterwards by runMain, and by any tool that passes {@link rememberedSecrets} to redactSecrets, hides it.
+ * Values shorter than {@link MIN_SECRET_LENGTH} are ignored.
+ */
+export function rememberSecret(value: string): void {
+  if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) remembered.add(value);
+}
+
+/** The secrets given to {@link rememberSecret} so far in this process. */
+export function rememberedSecrets(): string[] {
+  return [...remembered];
+}
+
 const LONG_NAMES = SECRET_PARAMETER_NAMES.filter((n) => !SHORT_PARAMETER_NAMES.has(n)).join('|');
 const SHORT_NAMES = [...SHORT_PARAMETER_NAMES].join('|');
 const PARAMETER = new RegExp(

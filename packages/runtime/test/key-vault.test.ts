@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_KEY_VAULT_TENANT, FAKE_TOKEN, FakeCredential, credentialUnavailable, rejectionOf, startFakeKeyVaultServer, type FakeKeyVaultServer } from '@cvat-cloud/testing';
-import { CliError, EXIT, keyVaultSecretReader, keyVaultUrl, type SecretReader } from '../src';
+import { CliError, EXIT, keyVaultSecretReader, keyVaultUrl, rememberedSecrets, type SecretReader } from '../src';
 
 const VAULT = 'kv-cvat-dev-x1';
 const SECRET = 'postgres-admin-password';
@@ -33,6 +33,7 @@ describe('keyVaultSecretReader (real SDK, loopback Key Vault)', () => {
       ['GET', `/${VAULT}/secrets/${SECRET}/`, 200, `Bearer ${FAKE_TOKEN}`],
     ]);
     expect(credential.asked).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: FAKE_KEY_VAULT_TENANT }]);
+    expect(rememberedSecrets()).toContain('pw-from-key-vault'); // redacted from everything printed afterwards
   });
 
   it('a missing secret is NOT_FOUND naming the vault, the secret, the deploy that writes it and the alternative', async () => {

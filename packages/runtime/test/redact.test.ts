@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, printable, redactSecrets, redactUrl, secretValuesFromEnv } from '../src';
+import { REDACTED, printable, redactSecrets, redactUrl, rememberSecret, rememberedSecrets, secretValuesFromEnv } from '../src';
 
 describe('redactUrl', () => {
   it('replaces the password of URL credentials and keeps the user, host, path and harmless parameters', () => {
@@ -85,5 +85,15 @@ describe('printable', () => {
   it('cuts long values with an ellipsis', () => {
     expect(printable('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(printable('short', 10)).toBe('short');
+  });
+});
+
+describe('rememberSecret', () => {
+  it('keeps secrets obtained at run time for later redaction, ignoring short values', () => {
+    rememberSecret('kv-value-from-vault');
+    rememberSecret('short');
+    expect(rememberedSecrets()).toContain('kv-value-from-vault');
+    expect(rememberedSecrets()).not.toContain('short');
+    expect(redactSecrets('password kv-value-from-vault rejected', rememberedSecrets())).toBe('password *** rejected');
   });
 });

@@ -16,7 +16,7 @@ import type { TokenCredential } from '@azure/identity';
 import { CliError, describeError, isUnreachable } from '../errors';
 import { EXIT } from '../exit';
 import { isLoopbackHttp } from './arm';
-import { printable, redactUrl } from '../redact';
+import { printable, redactUrl, rememberSecret } from '../redact';
 import { createAzureCredential } from './credentials';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -151,6 +151,7 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
       });
     }
     if (!value) throw new CliError(EXIT.CONFIG, `${what} is empty: rerun the deploy for '${env}'${orElse}.`);
+    rememberSecret(value); // never printed from here on (runMain and the tools' output redact it)
     return value;
   };
 }
