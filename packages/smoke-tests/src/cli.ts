@@ -71,7 +71,9 @@ interface CliOptions {
 function list(flag: string) {
   return (value: string, previous: string[] = []): string[] => {
     const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (items.length === 0) throw new CliError(EXIT.USAGE, `'${flag}' (${JSON.stringify(value)}) is empty; give comma-separated check ids or component names (see --list)`);
+    if (items.length === 0) {
+      throw new CliError(EXIT.USAGE, `'${flag}' (${JSON.stringify(value)}) is empty; give comma-separated check ids or component names (see --list)`);
+    }
     return [...previous, ...items];
   };
 }
@@ -184,7 +186,7 @@ function parse(argv: readonly string[], io: CliIo): CliOptions | undefined {
     return program.opts<CliOptions>();
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return undefined;
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return undefined;
       const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim().replace(/\.$/, '');
       throw new CliError(EXIT.USAGE, `${message}; see ${TOOL} --help`, { cause: error });
     }
@@ -209,14 +211,17 @@ async function run(argv: readonly string[], io: CliIo, redactor: Redactor): Prom
   // Report paths first: a path that cannot be written fails now, not after the run.
   const junit = options.junit === undefined ? undefined : checkReportPath('--junit', options.junit, io.cwd);
   const jsonFile = typeof options.json === 'string' ? checkReportPath('--json', options.json, io.cwd) : undefined;
-  if (junit !== undefined && junit === jsonFile) throw new CliError(EXIT.USAGE, `'--junit' and '--json' name the same file (${options.junit}); give two paths`);
+  if (junit !== undefined && junit === jsonFile) {
+    throw new CliError(EXIT.USAGE, `'--junit' and '--json' name the same file (${options.junit}); give two paths`);
+  }
   if (options.webhookTarget !== undefined) checkWebhookTarget(options.webhookTarget);
   if (options.expectVersion !== undefined && !/^v?\d+\.\d+(\.\d+)?([-.+][0-9A-Za-z.-]+)?$/.test(options.expectVersion.trim())) {
     throw new CliError(EXIT.USAGE, `'--expect-version' (${JSON.stringify(options.expectVersion)}) must be a version such as 2.73.0`);
   }
 
   const credential = io.credential;
-  const resolved = await resolveTarget({ url: options.url, username: options.username, password: options.password, env: options.env }, io.env, io.cwd, {
+  const flags = { url: options.url, username: options.username, password: options.password, env: options.env };
+  const resolved = await resolveTarget(flags, io.env, io.cwd, {
     readSecret: keyVaultSecretReader({
       env: io.env,
       alternative: KEY_VAULT_ALTERNATIVE,
@@ -238,7 +243,8 @@ async function run(argv: readonly string[], io: CliIo, redactor: Redactor): Prom
   if (options.cleanup !== undefined && !options.yes && !options.dryRun) {
     throw new SmokeError(
       'usage',
-      `'--cleanup ${options.cleanup}' deletes every task, project, webhook and user whose name contains the run id; add --yes to confirm or --dry-run to list them`,
+      `'--cleanup ${options.cleanup}' deletes every task, project, webhook and user whose name contains the run id; ` +
+        'add --yes to confirm or --dry-run to list them',
     );
   }
   await probeTarget({ baseUrl: resolved.target.baseUrl, source: resolved.source, signal: io.signal });
@@ -284,7 +290,10 @@ function checkWebhookTarget(url: string): void {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new CliError(EXIT.USAGE, `'--webhook-target' (${JSON.stringify(url)}) must be an absolute http or https URL, e.g. https://hooks.example.org/cvat`);
+    throw new CliError(
+      EXIT.USAGE,
+      `'--webhook-target' (${JSON.stringify(url)}) must be an absolute http or https URL, e.g. https://hooks.example.org/cvat`,
+    );
   }
 }
 
@@ -343,7 +352,14 @@ export function runProcess(): void {
   // itself (handleSignals: false): the second Ctrl-C stops cleanup instead of ending the process at once.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: run.signal, cleanupSignal: cleanup.signal };
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: run.signal,
+    cleanupSignal: cleanup.signal,
+  };
   void main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });

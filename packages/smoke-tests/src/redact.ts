@@ -17,9 +17,9 @@ export const MIN_MASKED_LENGTH = 4;
 
 /**
  * `https://admin:secret@host/` → `https://admin:***@host/`: the user information's password masked, anywhere in
- * `text`. Everything up to the last `@` of the word (white space, quotes and angle brackets end it) counts as the password (as the WHATWG URL parser takes the last
- * `@`), so an unencoded `/`, `:` or `@` in it is masked too; a URL with an `@` later in its path is over-masked,
- * which is the safe side.
+ * `text`. Everything up to the last `@` of the word (white space, quotes and angle brackets end it) counts as the
+ * password, as the WHATWG URL parser takes the last `@`, so an unencoded `/`, `:` or `@` in it is masked too; a URL
+ * with an `@` later in its path is over-masked, which is the safe side.
  */
 export function redactUrlCredentials(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:"'<>]*:)[^\s"'<>]*@/gi, `$1${MASK}@`);

@@ -93,7 +93,10 @@ export function checkUrl(url: string, from: string): CheckedUrl {
   }
   if (!parsed.hostname) throw new SmokeError('usage', `'${from}' (${shown}) has no host name; expected e.g. https://cvat.example.org`);
   if (parsed.search || parsed.hash || url.includes('#') || /\?/.test(url)) {
-    throw new SmokeError('usage', `'${from}' (${shown}) must not carry a query or fragment: give the deployment's base URL, e.g. ${parsed.origin}`);
+    throw new SmokeError(
+      'usage',
+      `'${from}' (${shown}) must not carry a query or fragment: give the deployment's base URL, e.g. ${parsed.origin}`,
+    );
   }
   if (!parsed.username && !parsed.password) return { url };
   const username = parsed.username ? safeDecode(parsed.username) : undefined;
@@ -154,9 +157,13 @@ export async function resolveTarget(
   const credentialsInUrl = checked.username !== undefined || checked.password !== undefined;
   if (flags.username === '') throw new SmokeError('usage', "'--username' is empty; give the superuser's name, e.g. --username admin");
   if (flags.password === '') {
-    throw new SmokeError('usage', "'--password' is empty; set CVAT_PASSWORD instead (flags are visible in the process list), or use --env <name> to read it from Key Vault");
+    throw new SmokeError(
+      'usage',
+      "'--password' is empty; set CVAT_PASSWORD instead (flags are visible in the process list), or use --env <name> to read it from Key Vault",
+    );
   }
-  const username = flags.username ?? checked.username ?? (env.CVAT_USERNAME || undefined) ?? (catalogue ? catalogueSuperuser(catalogue) : undefined);
+  const fromCatalogue = catalogue ? catalogueSuperuser(catalogue) : undefined;
+  const username = flags.username ?? checked.username ?? (env.CVAT_USERNAME || undefined) ?? fromCatalogue;
   if (!username) throw new SmokeError('usage', 'no superuser username: give --username or set CVAT_USERNAME');
   const found = (password: string, passwordSource: string): ResolvedTarget => ({
     target: { baseUrl, username, password },

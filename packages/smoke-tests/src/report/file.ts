@@ -40,7 +40,8 @@ export function checkReportPath(flag: string, path: string, cwd: string): string
   try {
     folderStat = statSync(folder);
   } catch (error) {
-    throw bad(code(error) === 'ENOENT' ? `cannot be written: the folder ${folder} does not exist; create it first` : `cannot be written: ${folder} (${code(error)})`);
+    const missing = code(error) === 'ENOENT';
+    throw bad(missing ? `cannot be written: the folder ${folder} does not exist; create it first` : `cannot be written: ${folder} (${code(error)})`);
   }
   if (!folderStat.isDirectory()) throw bad(`cannot be written: ${folder} is not a folder`);
   try {
@@ -68,6 +69,7 @@ export function writeReportFile(flag: string, path: string, content: string): vo
     } catch {
       // it was never created
     }
-    throw new CliError(EXIT.UNAVAILABLE, `could not write the '${flag}' report to ${path} (${code(error)}); the run's result is in the table above`, { cause: error });
+    const message = `could not write the '${flag}' report to ${path} (${code(error)}); the run's result is in the table above`;
+    throw new CliError(EXIT.UNAVAILABLE, message, { cause: error });
   }
 }
