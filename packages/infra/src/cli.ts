@@ -57,6 +57,14 @@ function parseIp(name: string): (value: string) => string {
   };
 }
 
+/** A subscription id's shape (a GUID), checked before any credential is looked at. */
+function parseSubscription(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())) {
+    throw new InvalidArgumentError(`'--subscription' (${value}) must be a subscription GUID like 00000000-0000-0000-0000-000000000000.`);
+  }
+  return value.trim();
+}
+
 function nonEmpty(name: string): (value: string) => string {
   return (value: string) => {
     if (value.trim() === '') throw new InvalidArgumentError(`'${name}' ('') must not be empty.`);
@@ -218,7 +226,7 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
     .command('preflight')
     .description('check the target subscription before a deploy changes anything (credentials, providers, names, SKUs, quota)')
     .option('--env <name|path>', ENV_HELP)
-    .option('--subscription <id>', 'subscription to check (must agree with subscriptionId / ARM_SUBSCRIPTION_ID)')
+    .option('--subscription <id>', 'subscription to check (must agree with subscriptionId / ARM_SUBSCRIPTION_ID)', parseSubscription)
     .option('--deployer-ip <address>', "this machine's public egress address, checked against adminCidrs", parseIp('--deployer-ip'))
     .option('--detect-ip', 'ask https://api.ipify.org for the egress address (sends one request there)')
     .option('--out <dir>', `${OUT_HELP}; re-synthesized when stale`)

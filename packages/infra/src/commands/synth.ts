@@ -93,14 +93,36 @@ export function checkSynthOutput(outdir: string, options: { force: boolean; cwd:
       );
     }
   }
-  // The staging folder is created next to the output, and the output is replaced by a rename: the parent must be writable.
-  const parent = dirname(outdir);
+  // The staging folder is created next to the output, and the output is replaced by a rename: the nearest existing
+  // folder above it must be a writable folder (nothing is created yet).
+  let ancestor = dirname(outdir);
+  while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
   try {
-    mkdirSync(parent, { recursive: true });
-    accessSync(parent, constants.W_OK);
+    if (!statSync(ancestor).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    accessSync(ancestor, constants.W_OK);
   } catch (error) {
-    throw new CliError(EXIT.USAGE, `${shown} is not writable: its folder ${parent} cannot be created or written (${errorCode(error)}). Nothing was changed.`);
+    throw new CliError(EXIT.USAGE, `${shown} is not writable: ${ancestor} cannot be written (${errorCode(error)}). Nothing was changed.`);
   }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time (Node's recursive mkdir loops for ever on some special
+ * file systems, e.g. under /proc); returns the folders it created, outermost first.
+ */
+function makeDirs(dir: string, shownOut: string): string[] {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  const created: string[] = [];
+  try {
+    for (const m of missing) {
+      mkdirSync(m);
+      created.push(m);
+    }
+  } catch (error) {
+    for (const c of [...created].reverse()) rmSync(c, { recursive: true, force: true });
+    throw new CliError(EXIT.USAGE, `'--out' (${shownOut}) cannot be created: ${dir} (${errorCode(error)}). Nothing was changed.`, { cause: error });
+  }
+  return created;
 }
 
 /**
@@ -115,11 +137,13 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
 
   const staging = `${options.outdir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  const created = makeDirs(dirname(options.outdir), options.outdir);
   try {
     const { app } = buildApp({ config: env.config, catalogue: env.catalogue, outdir: staging });
     app.synth();
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    if (created[0]) rmSync(created[0], { recursive: true, force: true });
     if (error instanceof ValidationError) {
       throw new CliError(EXIT.CONFIG, `synth refused a value of environment '${env.config.name}': ${error.message}. Nothing was changed.`, { cause: error });
     }
