@@ -47,7 +47,7 @@ describe('appSpecs', () => {
         expect(specs.filter((s) => s.kind === 'job').map((s) => s.name)).toEqual(['cvat-init']);
       });
 
-      it('carries each env var in catalogue order: literals, secrets by name, addresses as typed refs, PostgreSQL as a platform ref', () => {
+      it('carries each env var in order: literals, secrets by name, addresses as typed refs, PostgreSQL as a platform ref', () => {
         for (const s of specs) {
           const component = catalogue.components.find((c) => c.name === s.name)!;
           const env = s.containers[0]!.env;
@@ -57,13 +57,23 @@ describe('appSpecs', () => {
             if ('value' in e) expect(got).toMatchObject({ kind: 'value', value: e.value });
             else if ('secretRef' in e) expect(got).toEqual({ kind: 'secret', name: e.name, secretName: e.secretRef });
             else if ('componentRef' in e) {
-              expect(got).toEqual({ kind: 'componentAddress', name: e.name, ...e.componentRef, value: componentAddress(catalogue, e.componentRef) });
+              expect(got).toEqual({
+                kind: 'componentAddress',
+                name: e.name,
+                ...e.componentRef,
+                value: componentAddress(catalogue, e.componentRef),
+              });
               expect(got.kind === 'componentAddress' && got.value).toBeTruthy();
             } else expect(got).toEqual({ kind: 'platform', name: e.name, ref: e.platformRef, value: platformValue(config, e.platformRef) });
           }
         }
         const host = app(specs, 'cvat-server').containers[0]!.env.find((e) => e.name === 'CVAT_POSTGRES_HOST');
-        expect(host).toEqual({ kind: 'platform', name: 'CVAT_POSTGRES_HOST', ref: 'postgres.host', value: platformValue(config, 'postgres.host') });
+        expect(host).toEqual({
+          kind: 'platform',
+          name: 'CVAT_POSTGRES_HOST',
+          ref: 'postgres.host',
+          value: platformValue(config, 'postgres.host'),
+        });
       });
 
       it('fills every probe field: catalogue timings, the provider default path and the readiness success threshold (3)', () => {
@@ -96,14 +106,20 @@ describe('appSpecs', () => {
           if (s.kind !== 'containerApp') continue;
           const component = catalogue.components.find((c) => c.name === s.name)!;
           expect(s.revisionMode).toBe('Single');
-          expect(s.scale).toMatchObject({ minReplicas: component.replicas.min, maxReplicas: component.replicas.max, cooldownPeriodSeconds: 300, pollingIntervalSeconds: 30 });
+          expect(s.scale).toMatchObject({
+            minReplicas: component.replicas.min,
+            maxReplicas: component.replicas.max,
+            cooldownPeriodSeconds: 300,
+            pollingIntervalSeconds: 30,
+          });
           expect(s.terminationGracePeriodSeconds).toBe(component.terminationGracePeriodSeconds ?? 0);
           if (!component.ingress) expect(s.ingress).toBeUndefined();
           else {
             expect(s.ingress).toEqual({
               transport: component.ingress.transport,
               targetPort: component.ingress.targetPort,
-              exposedPort: component.ingress.transport === 'tcp' ? (component.ingress.exposedPort ?? component.ingress.targetPort) : undefined,
+              exposedPort:
+                component.ingress.transport === 'tcp' ? (component.ingress.exposedPort ?? component.ingress.targetPort) : undefined,
               external: component.ingress.external,
               allowInsecureConnections: false,
               trafficWeight: [{ latestRevision: true, percentage: 100 }],
@@ -112,7 +128,7 @@ describe('appSpecs', () => {
         }
       });
 
-      it('declares one volume per mounted storage (SMB with its mount options, ephemeral as EmptyDir) and the Key Vault name of each secret', () => {
+      it('declares one volume per mounted storage (SMB with mount options, ephemeral as EmptyDir) and each Key Vault secret name', () => {
         for (const s of specs) {
           const component = catalogue.components.find((c) => c.name === s.name)!;
           expect(s.volumes.map((v) => v.name)).toEqual([...new Set(component.mounts.map((m) => m.storage))]);
@@ -126,8 +142,12 @@ describe('appSpecs', () => {
               mountOptions: storage.kind === 'smb' ? storage.mountOptions : undefined,
             });
           }
-          expect(s.containers[0]!.volumeMounts).toEqual(component.mounts.map((m) => ({ volumeName: m.storage, path: m.mountPath, subPath: m.subPath })));
-          expect(s.secrets).toEqual(component.secrets.map((n) => ({ name: n, keyVaultSecretName: catalogue.secrets.find((x) => x.name === n)!.keyVaultName })));
+          expect(s.containers[0]!.volumeMounts).toEqual(
+            component.mounts.map((m) => ({ volumeName: m.storage, path: m.mountPath, subPath: m.subPath })),
+          );
+          expect(s.secrets).toEqual(
+            component.secrets.map((n) => ({ name: n, keyVaultSecretName: catalogue.secrets.find((x) => x.name === n)!.keyVaultName })),
+          );
         }
       });
     });
@@ -149,12 +169,32 @@ describe('appSpecs', () => {
     const { config, catalogue } = load('example');
     const rules: ScaleRule[] = [
       { name: 'web', kind: 'http', metadata: { other: 'dropped' } },
-      { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 'django-secret-key', triggerParameter: 'p' }] },
+      {
+        name: 'conns',
+        kind: 'tcp',
+        metadata: { concurrentRequests: '20' },
+        auth: [{ secretRef: 'django-secret-key', triggerParameter: 'p' }],
+      },
     ];
-    const edited = { ...catalogue, components: catalogue.components.map((c) => (c.name === 'cvat-server' ? { ...c, scaleRules: rules } : c)) };
+    const edited = {
+      ...catalogue,
+      components: catalogue.components.map((c) => (c.name === 'cvat-server' ? { ...c, scaleRules: rules } : c)),
+    };
     expect(app(appSpecs(edited, config), 'cvat-server').scale.rules).toEqual([
-      { name: 'web', kind: 'http', customRuleType: undefined, metadata: { concurrentRequests: String(DEFAULT_CONCURRENT_REQUESTS) }, authentication: [] },
-      { name: 'conns', kind: 'tcp', customRuleType: undefined, metadata: { concurrentRequests: '20' }, authentication: [{ secretName: 'django-secret-key', triggerParameter: 'p' }] },
+      {
+        name: 'web',
+        kind: 'http',
+        customRuleType: undefined,
+        metadata: { concurrentRequests: String(DEFAULT_CONCURRENT_REQUESTS) },
+        authentication: [],
+      },
+      {
+        name: 'conns',
+        kind: 'tcp',
+        customRuleType: undefined,
+        metadata: { concurrentRequests: '20' },
+        authentication: [{ secretName: 'django-secret-key', triggerParameter: 'p' }],
+      },
     ]);
     const worker = app(appSpecs(catalogue, config), 'cvat-worker-import');
     const component = catalogue.components.find((c) => c.name === 'cvat-worker-import')!;
@@ -172,21 +212,41 @@ describe('appSpecs', () => {
   it('leaves platform values and addresses of components that are not deployed undefined, without an environment', () => {
     const catalogue = defaultCatalogue();
     const ui = catalogue.components.find((c) => c.name === 'cvat-ui')!;
-    const edited = { ...catalogue, components: catalogue.components.map((c) => (c.name === 'cvat-ui' ? { ...c, env: [...c.env, { name: 'X', componentRef: { component: 'grafana', part: 'url' as const } }] } : c)) };
+    const edited = {
+      ...catalogue,
+      components: catalogue.components.map((c) =>
+        c.name === 'cvat-ui' ? { ...c, env: [...c.env, { name: 'X', componentRef: { component: 'grafana', part: 'url' as const } }] } : c,
+      ),
+    };
     const withoutGrafana = { ...edited, components: edited.components.map((c) => (c.name === 'grafana' ? { ...c, enabled: false } : c)) };
     const spec = appSpecs(withoutGrafana).find((s) => s.name === ui.name)!;
-    expect(spec.containers[0]!.env.at(-1)).toEqual({ kind: 'componentAddress', name: 'X', component: 'grafana', part: 'url', value: undefined });
+    expect(spec.containers[0]!.env.at(-1)).toEqual({
+      kind: 'componentAddress',
+      name: 'X',
+      component: 'grafana',
+      part: 'url',
+      value: undefined,
+    });
     const server = appSpecs(catalogue).find((s) => s.name === 'cvat-server')!;
-    expect(server.containers[0]!.env.find((e) => e.name === 'CVAT_POSTGRES_HOST')).toEqual({ kind: 'platform', name: 'CVAT_POSTGRES_HOST', ref: 'postgres.host', value: undefined });
+    expect(server.containers[0]!.env.find((e) => e.name === 'CVAT_POSTGRES_HOST')).toEqual({
+      kind: 'platform',
+      name: 'CVAT_POSTGRES_HOST',
+      ref: 'postgres.host',
+      value: undefined,
+    });
   });
 
   it('throws a CatalogueError naming the field, when a component names an undeclared secret or storage', () => {
     const { catalogue } = load('example');
     const badSecret = { ...catalogue, secrets: catalogue.secrets.filter((s) => s.name !== 'django-secret-key') };
     expect(() => appSpecs(badSecret)).toThrow(CatalogueError);
-    expect(() => appSpecs(badSecret)).toThrow(/'components\.[a-z-]+\.secrets\[\d+\]' \("django-secret-key"\) must name a secret declared in the catalogue/);
+    expect(() => appSpecs(badSecret)).toThrow(
+      /'components\.[a-z-]+\.secrets\[\d+\]' \("django-secret-key"\) must name a secret declared in the catalogue/,
+    );
     const badStorage = { ...catalogue, storages: catalogue.storages.filter((s) => s.name !== 'cvat-data') };
-    expect(() => appSpecs(badStorage)).toThrow(/'components\.[a-z-]+\.mounts\[\d+\]\.storage' \("cvat-data"\) must name a storage declared in the catalogue/);
+    expect(() => appSpecs(badStorage)).toThrow(
+      /'components\.[a-z-]+\.mounts\[\d+\]\.storage' \("cvat-data"\) must name a storage declared in the catalogue/,
+    );
   });
 
   it('states the provider defaults it fills in as the pinned azurerm schema has them', () => {
@@ -198,12 +258,24 @@ describe('appSpecs', () => {
       readinessSuccessThreshold: 3,
       path: '/',
     });
-    expect(AZURERM_CONTAINER_APP_DEFAULTS.template).toEqual({ minReplicas: 0, maxReplicas: 10, cooldownPeriodSeconds: 300, pollingIntervalSeconds: 30, terminationGracePeriodSeconds: 0 });
+    expect(AZURERM_CONTAINER_APP_DEFAULTS.template).toEqual({
+      minReplicas: 0,
+      maxReplicas: 10,
+      cooldownPeriodSeconds: 300,
+      pollingIntervalSeconds: 30,
+      terminationGracePeriodSeconds: 0,
+    });
   });
 });
 
 describe('parseSynthIndex', () => {
-  const valid = { version: 1, environment: 'dev', components: { opa: { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_71CB0142', azureName: 'opa' } } };
+  const valid = {
+    version: 1,
+    environment: 'dev',
+    components: {
+      opa: { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_71CB0142', azureName: 'opa' },
+    },
+  };
 
   it('reads a well-formed index', () => {
     expect(parseSynthIndex(structuredClone(valid))).toEqual(valid);

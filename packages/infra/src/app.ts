@@ -53,7 +53,11 @@ export interface BuildAppOptions {
  * Azure name), read from the constructs themselves: the logical id is the one cdktf gives the
  * resource, so no other package needs to know how cdktf makes ids.
  */
-export function synthIndex(environment: string, stacks: { readonly apps: AppsStack; readonly edge: EdgeStack | undefined }, names: ResourceNames): SynthIndex {
+export function synthIndex(
+  environment: string,
+  stacks: { readonly apps: AppsStack; readonly edge: EdgeStack | undefined },
+  names: ResourceNames,
+): SynthIndex {
   const entry = (resource: TerraformResource, azureName: string): SynthIndexEntry => {
     const stack = TerraformStack.of(resource);
     return {

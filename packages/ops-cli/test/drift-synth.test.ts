@@ -65,7 +65,9 @@ function armTemplate(r: Json): Json {
       image: c.image,
       ...(c.command?.length ? { command: c.command } : {}),
       ...(c.args?.length ? { args: c.args } : {}),
-      env: ((c.env ?? []) as Json[]).map((e) => (e.secret_name ? { name: e.name, secretRef: e.secret_name } : { name: e.name, value: e.value ?? '' })),
+      env: ((c.env ?? []) as Json[]).map((e) =>
+        e.secret_name ? { name: e.name, secretRef: e.secret_name } : { name: e.name, value: e.value ?? '' },
+      ),
       resources: { cpu: c.cpu, memory: c.memory, ephemeralStorage: '' },
       // SubPath is always sent, "" when unset.
       volumeMounts: ((c.volume_mounts ?? []) as Json[]).map((m) => ({ mountPath: m.path, volumeName: m.name, subPath: m.sub_path ?? '' })),
@@ -85,11 +87,21 @@ function armSecrets(r: Json): Json[] {
 }
 
 function armScaleRules(t: Json): Json[] {
-  const auth = (x: Json) => ((x.authentication ?? []) as Json[]).map((a) => ({ triggerParameter: a.trigger_parameter, secretRef: a.secret_name }));
+  const auth = (x: Json) =>
+    ((x.authentication ?? []) as Json[]).map((a) => ({ triggerParameter: a.trigger_parameter, secretRef: a.secret_name }));
   return [
-    ...((t.custom_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, custom: { metadata: x.metadata, type: x.custom_rule_type, auth: auth(x) } })),
-    ...((t.http_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, http: { metadata: { concurrentRequests: x.concurrent_requests }, auth: auth(x) } })),
-    ...((t.tcp_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, tcp: { metadata: { concurrentRequests: x.concurrent_requests }, auth: auth(x) } })),
+    ...((t.custom_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      custom: { metadata: x.metadata, type: x.custom_rule_type, auth: auth(x) },
+    })),
+    ...((t.http_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      http: { metadata: { concurrentRequests: x.concurrent_requests }, auth: auth(x) },
+    })),
+    ...((t.tcp_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      tcp: { metadata: { concurrentRequests: x.concurrent_requests }, auth: auth(x) },
+    })),
   ];
 }
 
@@ -205,14 +217,25 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
       ]),
     );
     expect(fields['cvat-server']).toHaveLength(3);
-    expect(fields['cvat-worker-import']).toEqual([{ field: `scaleRules.${rule.name}.metadata.listLength`, kind: 'changed', expected: listLength, actual: String(Number(listLength) + 1) }]);
+    expect(fields['cvat-worker-import']).toEqual([
+      {
+        field: `scaleRules.${rule.name}.metadata.listLength`,
+        kind: 'changed',
+        expected: listLength,
+        actual: String(Number(listLength) + 1),
+      },
+    ]);
     expect(fields['cvat-worker-export']).toEqual([
-      expect.objectContaining({ field: `mounts.${mount.mountPath}`, kind: 'changed', actual: expect.objectContaining({ subPath: 'moved' }) }),
+      expect.objectContaining({
+        field: `mounts.${mount.mountPath}`,
+        kind: 'changed',
+        actual: expect.objectContaining({ subPath: 'moved' }),
+      }),
     ]);
     expect(Object.keys(fields).sort()).toEqual(['cvat-server', 'cvat-worker-export', 'cvat-worker-import']);
   });
 
-  it('reports the settings only appSpecs() fills in: provider-default scale timing, readiness successes, grace period, revision mode, SMB mount options, job run settings', async () => {
+  it('reports what only appSpecs() fills in: scale timing, readiness successes, grace, revision mode, mounts, job', async () => {
     const server = fake.apps.get('cvat-server')!.properties as Json;
     server.configuration.activeRevisionsMode = 'Multiple';
     server.template.scale.cooldownPeriod = 60;

@@ -295,7 +295,12 @@ function fail(path: string, value: unknown, text: string): never {
   throw new CatalogueError(issue.message, [issue]);
 }
 
-function envSpec(catalogue: Catalogue, deployed: ReadonlySet<string>, component: Component, config: EnvironmentConfig | undefined): AppEnvVar[] {
+function envSpec(
+  catalogue: Catalogue,
+  deployed: ReadonlySet<string>,
+  component: Component,
+  config: EnvironmentConfig | undefined,
+): AppEnvVar[] {
   return component.env.map((e): AppEnvVar => {
     if ('value' in e) return { kind: 'value', name: e.name, value: e.value, ...(e.derivedFrom ? { derivedFrom: e.derivedFrom } : {}) };
     if ('secretRef' in e) return { kind: 'secret', name: e.name, secretName: e.secretRef };
@@ -326,7 +331,8 @@ function probeSpec(slot: keyof ProbesSpec, p: Probe): ProbeSpec {
 
 function scaleRuleSpec(r: Component['scaleRules'][number]): ScaleRuleSpec {
   const authentication = (r.auth ?? []).map((a) => ({ secretName: a.secretRef, triggerParameter: a.triggerParameter }));
-  if (r.kind === 'redis-queue') return { name: r.name, kind: 'custom', customRuleType: 'redis', metadata: { ...r.metadata }, authentication };
+  if (r.kind === 'redis-queue')
+    return { name: r.name, kind: 'custom', customRuleType: 'redis', metadata: { ...r.metadata }, authentication };
   const concurrentRequests = r.metadata.concurrentRequests ?? String(DEFAULT_CONCURRENT_REQUESTS);
   return { name: r.name, kind: r.kind, customRuleType: undefined, metadata: { concurrentRequests }, authentication };
 }
@@ -467,7 +473,8 @@ export function parseSynthIndex(raw: unknown): SynthIndex {
   const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!isObject(raw)) return fail('synthIndex', raw, 'must be an object');
   if (raw.version !== 1) return fail('synthIndex.version', raw.version, 'must be 1');
-  if (typeof raw.environment !== 'string' || !raw.environment) return fail('synthIndex.environment', raw.environment, 'must be a non-empty string');
+  if (typeof raw.environment !== 'string' || !raw.environment)
+    return fail('synthIndex.environment', raw.environment, 'must be a non-empty string');
   if (!isObject(raw.components)) return fail('synthIndex.components', raw.components, 'must be an object');
   const components: Record<string, SynthIndexEntry> = {};
   for (const [name, entry] of Object.entries(raw.components)) {
@@ -477,7 +484,12 @@ export function parseSynthIndex(raw: unknown): SynthIndex {
         return fail(`synthIndex.components.${name}.${field}`, entry[field], 'must be a non-empty string');
       }
     }
-    components[name] = { stack: entry.stack as string, resourceType: entry.resourceType as string, address: entry.address as string, azureName: entry.azureName as string };
+    components[name] = {
+      stack: entry.stack as string,
+      resourceType: entry.resourceType as string,
+      address: entry.address as string,
+      azureName: entry.azureName as string,
+    };
   }
   return { version: 1, environment: raw.environment, components };
 }

@@ -12,7 +12,7 @@ import {
   type VolumeSpec,
 } from '@cvat-cloud/catalogue';
 import { AppSecret, EnvVar, Ingress, Probe, ScaleRule, Volume, WorkloadProfile, type ContainerProbes } from '../constructs/app-spec';
-import { ContainerAppService, RevisionMode } from '../constructs/container-app-service';
+import { ContainerAppService, type RevisionMode } from '../constructs/container-app-service';
 import { MigrationJob } from '../constructs/migration-job';
 import { ValidationError } from '../constructs/validation-error';
 import { CvatStack, type CvatStackProps } from './stack-base';
@@ -28,8 +28,15 @@ export interface AppsStackProps extends CvatStackProps {
 
 function probe(p: ProbeSpec | undefined): Probe | undefined {
   if (!p) return undefined;
-  const timing = { initialDelaySeconds: p.initialDelaySeconds, periodSeconds: p.periodSeconds, timeoutSeconds: p.timeoutSeconds, failureThreshold: p.failureThreshold };
-  return p.transport === 'HTTP' ? Probe.http({ port: p.port, path: p.path, headers: p.headers, ...timing }) : Probe.tcp({ port: p.port, ...timing });
+  const timing = {
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+  return p.transport === 'HTTP'
+    ? Probe.http({ port: p.port, path: p.path, headers: p.headers, ...timing })
+    : Probe.tcp({ port: p.port, ...timing });
 }
 
 /**
@@ -72,35 +79,49 @@ export class AppsStack extends CvatStack {
     for (const spec of this.order(this.specs)) {
       const [container, ...extra] = spec.containers;
       if (!container || extra.length) {
-        throw new ValidationError('ContainerCount', `'${spec.name}.containers' (${spec.containers.length}) must hold exactly one container`, this);
+        throw new ValidationError(
+          'ContainerCount',
+          `'${spec.name}.containers' (${spec.containers.length}) must hold exactly one container`,
+          this,
+        );
       }
       const env = container.env.map((e, i): EnvVar => {
-        switch (e.kind) {
-          case 'value':
-            return EnvVar.value(e.name, e.value);
-          case 'secret':
-            return EnvVar.fromSecret(e.name, e.secretName);
-          case 'componentAddress':
-            // Only deployed components count: a reference to a disabled one must not render an address.
-            if (e.value === undefined) {
-              throw new ValidationError(
-                'ComponentRefUnresolved',
-                `'${spec.name}.env[${i}].componentRef.component' (${e.component}) must name a deployed component with ingress`,
-                this,
-              );
-            }
-            return EnvVar.value(e.name, e.value);
-          case 'platform':
-            if (e.ref === 'postgres.host') return EnvVar.value(e.name, foundation.postgres.fqdn);
-            throw new ValidationError('PlatformRefUnresolved', `'${spec.name}.env[${i}].platformRef' (${e.ref}) should have been resolved by resolveCatalogue`, this);
+        if (e.kind === 'value') return EnvVar.value(e.name, e.value);
+        if (e.kind === 'secret') return EnvVar.fromSecret(e.name, e.secretName);
+        if (e.kind === 'componentAddress') {
+          // Only deployed components count: a reference to a disabled one must not render an address.
+          if (e.value === undefined) {
+            throw new ValidationError(
+              'ComponentRefUnresolved',
+              `'${spec.name}.env[${i}].componentRef.component' (${e.component}) must name a deployed component with ingress`,
+              this,
+            );
+          }
+          return EnvVar.value(e.name, e.value);
         }
+        if (e.ref === 'postgres.host') return EnvVar.value(e.name, foundation.postgres.fqdn);
+        throw new ValidationError(
+          'PlatformRefUnresolved',
+          `'${spec.name}.env[${i}].platformRef' (${e.ref}) should have been resolved by resolveCatalogue`,
+          this,
+        );
       });
-      const secrets = spec.secrets.map((s) => AppSecret.fromKeyVault(s.name, foundation.keyVault.versionlessSecretId(s.keyVaultSecretName), foundation.identity.id));
+      const secrets = spec.secrets.map((s) =>
+        AppSecret.fromKeyVault(s.name, foundation.keyVault.versionlessSecretId(s.keyVaultSecretName), foundation.identity.id),
+      );
       const volumes = spec.volumes.map((v, i) => this.volume(foundation, spec.name, i, v));
       const mounts = container.volumeMounts.map((m) => ({ volume: m.volumeName, path: m.path, subPath: m.subPath }));
-      const probes: ContainerProbes = { liveness: probe(container.probes.liveness), readiness: probe(container.probes.readiness), startup: probe(container.probes.startup) };
-      this.providerDefaultOnly(spec.name, 'containers[0].probes.readiness.successThreshold', container.probes.readiness?.successThreshold,
-        container.probes.readiness ? AZURERM_CONTAINER_APP_DEFAULTS.probe.readinessSuccessThreshold : undefined);
+      const probes: ContainerProbes = {
+        liveness: probe(container.probes.liveness),
+        readiness: probe(container.probes.readiness),
+        startup: probe(container.probes.startup),
+      };
+      this.providerDefaultOnly(
+        spec.name,
+        'containers[0].probes.readiness.successThreshold',
+        container.probes.readiness?.successThreshold,
+        container.probes.readiness ? AZURERM_CONTAINER_APP_DEFAULTS.probe.readinessSuccessThreshold : undefined,
+      );
       const dependsOn = spec.dependsOn.map((d) => created.get(d)).filter((d): d is ITerraformDependable => d !== undefined);
       const common = {
         name: spec.name,
@@ -136,12 +157,32 @@ export class AppsStack extends CvatStack {
       }
       const i = spec.ingress;
       if (i) {
-        this.providerDefaultOnly(spec.name, 'ingress.allowInsecureConnections', i.allowInsecureConnections, AZURERM_CONTAINER_APP_DEFAULTS.ingress.allowInsecureConnections);
+        this.providerDefaultOnly(
+          spec.name,
+          'ingress.allowInsecureConnections',
+          i.allowInsecureConnections,
+          AZURERM_CONTAINER_APP_DEFAULTS.ingress.allowInsecureConnections,
+        );
         const weight = i.trafficWeight.length === 1 && i.trafficWeight[0]?.latestRevision === true && i.trafficWeight[0].percentage === 100;
-        if (!weight) throw new ValidationError('TrafficWeightUnsupported', `'${spec.name}.ingress.trafficWeight' (${JSON.stringify(i.trafficWeight)}) must send 100% to the latest revision`, this);
+        if (!weight)
+          throw new ValidationError(
+            'TrafficWeightUnsupported',
+            `'${spec.name}.ingress.trafficWeight' (${JSON.stringify(i.trafficWeight)}) must send 100% to the latest revision`,
+            this,
+          );
       }
-      this.providerDefaultOnly(spec.name, 'scale.cooldownPeriodSeconds', spec.scale.cooldownPeriodSeconds, AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds);
-      this.providerDefaultOnly(spec.name, 'scale.pollingIntervalSeconds', spec.scale.pollingIntervalSeconds, AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds);
+      this.providerDefaultOnly(
+        spec.name,
+        'scale.cooldownPeriodSeconds',
+        spec.scale.cooldownPeriodSeconds,
+        AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds,
+      );
+      this.providerDefaultOnly(
+        spec.name,
+        'scale.pollingIntervalSeconds',
+        spec.scale.pollingIntervalSeconds,
+        AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds,
+      );
       const ingress = i
         ? i.transport === 'tcp'
           ? Ingress.tcp({ targetPort: i.targetPort, exposedPort: i.exposedPort, external: i.external })
@@ -154,7 +195,10 @@ export class AppsStack extends CvatStack {
         return r.kind === 'http' ? ScaleRule.http(r.name, concurrent, auth) : ScaleRule.tcp(r.name, concurrent, auth);
       });
       // The provider does not send a grace period of 0 (its default), so 0 is left out as well.
-      const grace = spec.terminationGracePeriodSeconds === AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds ? undefined : spec.terminationGracePeriodSeconds;
+      const grace =
+        spec.terminationGracePeriodSeconds === AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds
+          ? undefined
+          : spec.terminationGracePeriodSeconds;
       const app = new ContainerAppService(this, spec.name, {
         ...common,
         minReplicas: spec.scale.minReplicas,
@@ -176,9 +220,15 @@ export class AppsStack extends CvatStack {
     if (v.storageType === 'EmptyDir') return Volume.emptyDir(v.name);
     const storage = v.storageName === undefined ? undefined : foundation.environment.storages[v.storageName];
     if (!storage) {
-      throw new ValidationError('UnknownStorage', `'${app}.volumes[${i}].storageName' (${v.storageName}) must name an environment storage of the foundation`, this);
+      throw new ValidationError(
+        'UnknownStorage',
+        `'${app}.volumes[${i}].storageName' (${v.storageName}) must name an environment storage of the foundation`,
+        this,
+      );
     }
-    return v.storageType === 'NfsAzureFile' ? Volume.nfsAzureFile(v.name, storage.name) : Volume.azureFile(v.name, storage.name, v.mountOptions);
+    return v.storageType === 'NfsAzureFile'
+      ? Volume.nfsAzureFile(v.name, storage.name)
+      : Volume.azureFile(v.name, storage.name, v.mountOptions);
   }
 
   private workloadProfile(spec: AppSpec): WorkloadProfile {
@@ -186,7 +236,11 @@ export class AppsStack extends CvatStack {
     const node = ACA_LIMITS.dedicatedProfiles[spec.workloadProfileName as DedicatedProfileType];
     if (!node) {
       const allowed = ['Consumption', ...Object.keys(ACA_LIMITS.dedicatedProfiles)].join(', ');
-      throw new ValidationError('WorkloadProfileUnknown', `'${spec.name}.workloadProfileName' (${spec.workloadProfileName}) must be one of ${allowed}`, this);
+      throw new ValidationError(
+        'WorkloadProfileUnknown',
+        `'${spec.name}.workloadProfileName' (${spec.workloadProfileName}) must be one of ${allowed}`,
+        this,
+      );
     }
     return WorkloadProfile.dedicated(spec.workloadProfileName, node);
   }
@@ -197,7 +251,11 @@ export class AppsStack extends CvatStack {
    */
   private providerDefaultOnly(app: string, field: string, value: unknown, providerDefault: unknown): void {
     if (value !== providerDefault) {
-      throw new ValidationError('ProviderDefaultOnly', `'${app}.${field}' (${String(value)}) must be the provider default (${String(providerDefault)}): the constructs do not render it`, this);
+      throw new ValidationError(
+        'ProviderDefaultOnly',
+        `'${app}.${field}' (${String(value)}) must be the provider default (${String(providerDefault)}): the constructs do not render it`,
+        this,
+      );
     }
   }
 
@@ -218,7 +276,7 @@ export class AppsStack extends CvatStack {
       done.add(s.name);
       result.push(s);
     };
-    specs.forEach((s) => visit(s, []));
+    for (const s of specs) visit(s, []);
     return result;
   }
 }

@@ -87,7 +87,8 @@ describe('MigrationJob', () => {
     expect(() => job({ replicaRetryLimit: -1 })).toThrow("'replicaRetryLimit' (-1) must be an integer between 0 and 10");
   });
   it('completes a run after replicaCompletionCount successes, when it is set apart from parallelism', () => {
-    expect(job({ parallelism: 3, replicaCompletionCount: 2 }).manual_trigger_config).toEqual({ parallelism: 3, replica_completion_count: 2 });
+    const trigger = job({ parallelism: 3, replicaCompletionCount: 2 }).manual_trigger_config;
+    expect(trigger).toEqual({ parallelism: 3, replica_completion_count: 2 });
   });
   it('throws error, when replicaCompletionCount is 0', () => {
     expect(() => job({ replicaCompletionCount: 0 })).toThrow("'replicaCompletionCount' (0) must be an integer between 1 and 100");

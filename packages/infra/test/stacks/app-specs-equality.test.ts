@@ -52,7 +52,8 @@ export function deployedAppResources(s: Synthesized): { containerApps: Record<st
     const name = value(r.name);
     if (attr === 'name') return name;
     if (attr === 'fqdn' && type === 'azurerm_postgresql_flexible_server') return `${name}.postgres.database.azure.com`;
-    if (attr === 'versionless_id' && type === 'azurerm_key_vault_secret') return `https://${value(r.key_vault_id, 'name')}.vault.azure.net/secrets/${name}`;
+    if (attr === 'versionless_id' && type === 'azurerm_key_vault_secret')
+      return `https://${value(r.key_vault_id, 'name')}.vault.azure.net/secrets/${name}`;
     if (attr === 'id' && ARM_TYPES[type]) {
       return `/subscriptions/${subscription}/resourceGroups/${value(r.resource_group_name)}/providers/${ARM_TYPES[type]}/${name}`;
     }
@@ -74,12 +75,18 @@ export function deployedAppResources(s: Synthesized): { containerApps: Record<st
       return value(output.value);
     }
     if (Array.isArray(x)) return x.map(resolveDeep);
-    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//' && k !== 'tags').map(([k, v]) => [k, resolveDeep(v)]));
+    if (x && typeof x === 'object')
+      return Object.fromEntries(
+        Object.entries(x)
+          .filter(([k]) => k !== '//' && k !== 'tags')
+          .map(([k, v]) => [k, resolveDeep(v)]),
+      );
     return x;
   };
   const byAddress = new Map<string, string>();
   for (const type of ['azurerm_container_app', 'azurerm_container_app_job']) {
-    for (const [id, r] of Object.entries((apps.resource?.[type] ?? {}) as Record<string, Json>)) byAddress.set(`${type}.${id}`, r.name as string);
+    for (const [id, r] of Object.entries((apps.resource?.[type] ?? {}) as Record<string, Json>))
+      byAddress.set(`${type}.${id}`, r.name as string);
   }
   const read = (type: string) =>
     Object.fromEntries(
@@ -99,7 +106,7 @@ function gib(memory: string): number {
   return Number(m[1]);
 }
 
-const undefinedIfEmpty = <T>(xs: T[] | undefined): T[] | undefined => (xs && xs.length ? xs : undefined);
+const undefinedIfEmpty = <T>(xs: T[] | undefined): T[] | undefined => (xs?.length ? xs : undefined);
 
 /**
  * Reads one deployed resource back into the catalogue's `AppSpec` shape, without `role` (the JSON does not carry
@@ -180,11 +187,30 @@ export function specFromResource(kind: AppSpec['kind'], r: Json, postgresFqdn: s
     } as Omit<AppSpec, 'role'>;
   }
   const t = r.template;
-  const auth = (rule: Json) => ((rule.authentication ?? []) as Json[]).map((a) => ({ secretName: a.secret_name, triggerParameter: a.trigger_parameter }));
+  const auth = (rule: Json) =>
+    ((rule.authentication ?? []) as Json[]).map((a) => ({ secretName: a.secret_name, triggerParameter: a.trigger_parameter }));
   const rules = [
-    ...((t.custom_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, kind: 'custom', customRuleType: x.custom_rule_type, metadata: x.metadata, authentication: auth(x) })),
-    ...((t.http_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, kind: 'http', customRuleType: undefined, metadata: { concurrentRequests: x.concurrent_requests }, authentication: auth(x) })),
-    ...((t.tcp_scale_rule ?? []) as Json[]).map((x) => ({ name: x.name, kind: 'tcp', customRuleType: undefined, metadata: { concurrentRequests: x.concurrent_requests }, authentication: auth(x) })),
+    ...((t.custom_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      kind: 'custom',
+      customRuleType: x.custom_rule_type,
+      metadata: x.metadata,
+      authentication: auth(x),
+    })),
+    ...((t.http_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      kind: 'http',
+      customRuleType: undefined,
+      metadata: { concurrentRequests: x.concurrent_requests },
+      authentication: auth(x),
+    })),
+    ...((t.tcp_scale_rule ?? []) as Json[]).map((x) => ({
+      name: x.name,
+      kind: 'tcp',
+      customRuleType: undefined,
+      metadata: { concurrentRequests: x.concurrent_requests },
+      authentication: auth(x),
+    })),
   ];
   const i = r.ingress as Json | undefined;
   return {
@@ -221,7 +247,9 @@ function comparable(spec: AppSpec): Omit<AppSpec, 'role'> {
   const containers = rest.containers.map((c: Json) => ({
     ...c,
     // A component address renders as its value; `derivedFrom` records where a value came from, not what is deployed.
-    env: c.env.map((e: Json) => (e.kind === 'componentAddress' || e.kind === 'value' ? { kind: 'value', name: e.name, value: e.value } : e)),
+    env: c.env.map((e: Json) =>
+      e.kind === 'componentAddress' || e.kind === 'value' ? { kind: 'value', name: e.name, value: e.value } : e,
+    ),
   }));
   const out = { ...rest, containers } as Json;
   if (out.kind === 'containerApp') {
@@ -261,7 +289,9 @@ function compare(c: Pick<Case, 'specs' | 'deployed' | 'postgresFqdn'>): Record<s
     const resource = spec?.kind === 'job' ? c.deployed.jobs[name] : c.deployed.containerApps[name];
     const found = resource ?? c.deployed.containerApps[name] ?? c.deployed.jobs[name];
     if (!spec || !resource) {
-      out[name] = [!spec ? 'synthesized but not in appSpecs()' : found ? `synthesized as the wrong kind` : 'in appSpecs() but not synthesized'];
+      out[name] = [
+        !spec ? 'synthesized but not in appSpecs()' : found ? `synthesized as the wrong kind` : 'in appSpecs() but not synthesized',
+      ];
       continue;
     }
     const diff = differences(json(specFromResource(spec.kind, resource, c.postgresFqdn)), comparable(spec));
@@ -290,13 +320,29 @@ describe.each(ENVIRONMENTS)('the synthesized apps stack equals appSpecs() (%s)',
     expect(compare(c)).toEqual({});
   });
 
-  it('fails when a copy of the synthesized JSON is changed (a probe timeout, an env value, a Key Vault secret, a default, a missing app)', () => {
+  it('fails when a copy of the synthesized JSON changes (probe timeout, env value, Key Vault secret, a default, a missing app)', () => {
     const mutations: [string, (d: Case['deployed']) => void, string][] = [
-      ['probe timeout', (d) => (d.containerApps['cvat-server']!.template.container[0].readiness_probe[0].timeout += 1), 'containers.0.probes.readiness.timeoutSeconds'],
+      [
+        'probe timeout',
+        (d) => (d.containerApps['cvat-server']!.template.container[0].readiness_probe[0].timeout += 1),
+        'containers.0.probes.readiness.timeoutSeconds',
+      ],
       ['env value', (d) => (d.containerApps['cvat-server']!.template.container[0].env[1].value = 'changed'), 'containers.0.env.1.value'],
-      ['secret', (d) => (d.jobs['cvat-init']!.secret[0].key_vault_secret_id = 'https://kv.vault.azure.net/secrets/other'), 'secrets.0.keyVaultSecretName'],
-      ['grace period left out', (d) => delete d.containerApps['cvat-server']!.template.termination_grace_period_seconds, 'terminationGracePeriodSeconds'],
-      ['ingress default', (d) => (d.containerApps['cvat-server']!.ingress.allow_insecure_connections = true), 'ingress.allowInsecureConnections'],
+      [
+        'secret',
+        (d) => (d.jobs['cvat-init']!.secret[0].key_vault_secret_id = 'https://kv.vault.azure.net/secrets/other'),
+        'secrets.0.keyVaultSecretName',
+      ],
+      [
+        'grace period left out',
+        (d) => delete d.containerApps['cvat-server']!.template.termination_grace_period_seconds,
+        'terminationGracePeriodSeconds',
+      ],
+      [
+        'ingress default',
+        (d) => (d.containerApps['cvat-server']!.ingress.allow_insecure_connections = true),
+        'ingress.allowInsecureConnections',
+      ],
     ];
     for (const [what, mutate, field] of mutations) {
       const deployed = structuredClone(c.deployed);
@@ -313,7 +359,11 @@ describe.each(ENVIRONMENTS)('the synthesized apps stack equals appSpecs() (%s)',
     const server = (specs: AppSpec[]): Json => specs.find((s) => s.name === 'cvat-server') as unknown as Json;
     const mutations: [string, (specs: AppSpec[]) => void, string][] = [
       ['cooldown', (specs) => (server(specs).scale.cooldownPeriodSeconds = 301), 'scale.cooldownPeriodSeconds'],
-      ['success threshold', (specs) => (server(specs).containers[0].probes.readiness.successThreshold = 1), 'containers.0.probes.readiness.successThreshold'],
+      [
+        'success threshold',
+        (specs) => (server(specs).containers[0].probes.readiness.successThreshold = 1),
+        'containers.0.probes.readiness.successThreshold',
+      ],
       ['max replicas', (specs) => (server(specs).scale.maxReplicas += 1), 'scale.maxReplicas'],
       ['volume', (specs) => (server(specs).volumes[0].mountOptions = 'uid=0'), 'volumes.0.mountOptions'],
       ['job timeout', (specs) => ((specs.find((s) => s.kind === 'job') as Json).replicaTimeoutSeconds += 1), 'replicaTimeoutSeconds'],

@@ -216,10 +216,11 @@ describe('AppsStack (example environment)', () => {
     }
   });
 
-  it('throws a ValidationError naming the field before writing anything, when appSpecs() refuses the catalogue (an undeclared secret)', () => {
+  it('throws a ValidationError naming the field, before writing anything, when appSpecs() refuses an undeclared secret', () => {
     const config = configWith({});
     const catalogue = catalogueFor(config);
     const broken = { ...catalogue, secrets: catalogue.secrets.filter((x) => x.name !== 'django-secret-key') };
-    expect(() => synthesize(config, broken)).toThrow(/^apps: '.*\.secrets\[\d+\]' \("django-secret-key"\) must name a secret declared in the catalogue$/);
+    const message = /^apps: '.*\.secrets\[\d+\]' \("django-secret-key"\) must name a secret declared in the catalogue$/;
+    expect(() => synthesize(config, broken)).toThrow(message);
   });
 });

@@ -88,10 +88,25 @@ describe('cvat-ops apps recreate', () => {
     synthOut = join(repo.dir, 'packages', 'infra', 'cdktf.out');
     mkdirSync(synthOut, { recursive: true });
     writeIndex(synthOut, {
-      'cvat-server': { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.cvat-server_027B861D', azureName: 'cvat-server' },
-      'cvat-ui': { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.cvat-ui_99999999', azureName: 'cvat-ui' },
+      'cvat-server': {
+        stack: 'apps',
+        resourceType: 'azurerm_container_app',
+        address: 'azurerm_container_app.cvat-server_027B861D',
+        azureName: 'cvat-server',
+      },
+      'cvat-ui': {
+        stack: 'apps',
+        resourceType: 'azurerm_container_app',
+        address: 'azurerm_container_app.cvat-ui_99999999',
+        azureName: 'cvat-ui',
+      },
       opa: { stack: 'apps', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_71CB0142', azureName: 'opa' },
-      'cvat-init': { stack: 'apps', resourceType: 'azurerm_container_app_job', address: 'azurerm_container_app_job.cvat-init_884275C4', azureName: 'cvat-init' },
+      'cvat-init': {
+        stack: 'apps',
+        resourceType: 'azurerm_container_app_job',
+        address: 'azurerm_container_app_job.cvat-init_884275C4',
+        azureName: 'cvat-init',
+      },
     });
     runtime = testRuntime({ cwd: repo.dir });
     calls = [];
@@ -101,28 +116,61 @@ describe('cvat-ops apps recreate', () => {
 
   it('takes the stack and address from the synth index, never from cdktf naming rules', () => {
     const index = () => readSynthIndex(synthOut, 'test');
-    expect(resolveRecreateTarget('cvat-ui', 'containerApp', { environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app.cvat-ui_99999999', source: 'synth-index' });
-    expect(resolveRecreateTarget('cvat-init', 'job', { environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app_job.cvat-init_884275C4', source: 'synth-index' });
-    expect(resolveRecreateTarget('opa', 'containerApp', { address: 'azurerm_container_app.x', environment: 'test', index })).toEqual({ stack: 'apps', address: 'azurerm_container_app.x', source: 'option' });
+    expect(resolveRecreateTarget('cvat-ui', 'containerApp', { environment: 'test', index })).toEqual({
+      stack: 'apps',
+      address: 'azurerm_container_app.cvat-ui_99999999',
+      source: 'synth-index',
+    });
+    expect(resolveRecreateTarget('cvat-init', 'job', { environment: 'test', index })).toEqual({
+      stack: 'apps',
+      address: 'azurerm_container_app_job.cvat-init_884275C4',
+      source: 'synth-index',
+    });
+    expect(resolveRecreateTarget('opa', 'containerApp', { address: 'azurerm_container_app.x', environment: 'test', index })).toEqual({
+      stack: 'apps',
+      address: 'azurerm_container_app.x',
+      source: 'option',
+    });
   });
 
   it('refuses an index of another environment, a missing entry or a resource of the wrong type, naming the synth to run', () => {
     const index = () => readSynthIndex(synthOut, 'prod');
     expect(() => resolveRecreateTarget('opa', 'containerApp', { environment: 'prod', index })).toThrow(
-      expect.objectContaining({ exit: EXIT.CONFIG, message: "The synth index is for environment 'test', not 'prod': run 'npx nx run infra:synth -- --env prod' first." }),
+      expect.objectContaining({
+        exit: EXIT.CONFIG,
+        message: "The synth index is for environment 'test', not 'prod': run 'npx nx run infra:synth -- --env prod' first.",
+      }),
     );
     const test = () => readSynthIndex(synthOut, 'test');
-    expect(() => resolveRecreateTarget('vector', 'containerApp', { environment: 'test', index: test })).toThrow(expect.objectContaining({ exit: EXIT.NOT_FOUND }));
+    expect(() => resolveRecreateTarget('vector', 'containerApp', { environment: 'test', index: test })).toThrow(
+      expect.objectContaining({ exit: EXIT.NOT_FOUND }),
+    );
     expect(() => resolveRecreateTarget('cvat-init', 'containerApp', { environment: 'test', index: test })).toThrow(
-      expect.objectContaining({ exit: EXIT.CONFIG, message: expect.stringContaining("gives 'cvat-init' a azurerm_container_app_job, expected a azurerm_container_app") }),
+      expect.objectContaining({
+        exit: EXIT.CONFIG,
+        message: expect.stringContaining("gives 'cvat-init' a azurerm_container_app_job, expected a azurerm_container_app"),
+      }),
     );
   });
 
   it('says how to get an index when there is none or it is not one (NOT_FOUND, CONFIG)', () => {
     rmSync(join(synthOut, 'cvat-index.json'));
-    expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.NOT_FOUND, message: expect.stringContaining("run 'npx nx run infra:synth -- --env test' first, or pass --address") }));
-    writeFileSync(join(synthOut, 'cvat-index.json'), JSON.stringify({ version: 1, environment: 'test', components: { opa: { stack: 'apps' } } }));
-    expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.CONFIG, message: expect.stringContaining("'synthIndex.components.opa.resourceType' (missing)") }));
+    expect(() => readSynthIndex(synthOut, 'test')).toThrow(
+      expect.objectContaining({
+        exit: EXIT.NOT_FOUND,
+        message: expect.stringContaining("run 'npx nx run infra:synth -- --env test' first, or pass --address"),
+      }),
+    );
+    writeFileSync(
+      join(synthOut, 'cvat-index.json'),
+      JSON.stringify({ version: 1, environment: 'test', components: { opa: { stack: 'apps' } } }),
+    );
+    expect(() => readSynthIndex(synthOut, 'test')).toThrow(
+      expect.objectContaining({
+        exit: EXIT.CONFIG,
+        message: expect.stringContaining("'synthIndex.components.opa.resourceType' (missing)"),
+      }),
+    );
     writeFileSync(join(synthOut, 'cvat-index.json'), '{');
     expect(() => readSynthIndex(synthOut, 'test')).toThrow(expect.objectContaining({ exit: EXIT.CONFIG }));
   });
@@ -130,28 +178,60 @@ describe('cvat-ops apps recreate', () => {
   it('reads the index from CVAT_OPS_SYNTH_DIR when it is set', async () => {
     const elsewhere = join(repo.dir, 'elsewhere');
     mkdirSync(elsewhere);
-    writeIndex(elsewhere, { opa: { stack: 'apps2', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_ELSEWHERE', azureName: 'opa' } });
-    const result = await appsRecreate({ ...globals({ env: 'test', dryRun: true }), name: 'opa' }, testRuntime({ cwd: repo.dir, env: { CVAT_OPS_SYNTH_DIR: elsewhere } }), { spawn });
+    writeIndex(elsewhere, {
+      opa: { stack: 'apps2', resourceType: 'azurerm_container_app', address: 'azurerm_container_app.opa_ELSEWHERE', azureName: 'opa' },
+    });
+    const result = await appsRecreate(
+      { ...globals({ env: 'test', dryRun: true }), name: 'opa' },
+      testRuntime({ cwd: repo.dir, env: { CVAT_OPS_SYNTH_DIR: elsewhere } }),
+      { spawn },
+    );
     expect(result.data).toMatchObject({ stack: 'apps2', address: 'azurerm_container_app.opa_ELSEWHERE', source: 'synth-index' });
   });
 
   it('with --dry-run shows the infra deploy command and runs nothing', async () => {
     const result = await appsRecreate({ ...globals({ env: 'test', dryRun: true }), name: 'cvat-server' }, runtime, { spawn });
-    expect(result.data.command).toEqual(['npx', 'nx', 'run', 'infra:deploy', '--', '--env', 'test', '--stack', 'apps', '--replace', 'azurerm_container_app.cvat-server_027B861D']);
+    expect(result.data.command).toEqual([
+      'npx',
+      'nx',
+      'run',
+      'infra:deploy',
+      '--',
+      '--env',
+      'test',
+      '--stack',
+      'apps',
+      '--replace',
+      'azurerm_container_app.cvat-server_027B861D',
+    ]);
     expect(result.data.cwd).toBe(repo.dir);
     expect(calls).toEqual([]);
   });
 
   it('runs the infra deploy with --yes passed through, and fails with exit 1 when the deploy fails', async () => {
-    const result = await appsRecreate({ ...globals({ env: 'test', yes: true }), name: 'opa', address: 'azurerm_container_app.opa_X' }, runtime, { spawn });
-    expect(calls).toEqual([{ command: 'npx', args: ['nx', 'run', 'infra:deploy', '--', '--env', 'test', '--stack', 'apps', '--replace', 'azurerm_container_app.opa_X', '--yes'], cwd: repo.dir }]);
+    const result = await appsRecreate(
+      { ...globals({ env: 'test', yes: true }), name: 'opa', address: 'azurerm_container_app.opa_X' },
+      runtime,
+      { spawn },
+    );
+    expect(calls).toEqual([
+      {
+        command: 'npx',
+        args: ['nx', 'run', 'infra:deploy', '--', '--env', 'test', '--stack', 'apps', '--replace', 'azurerm_container_app.opa_X', '--yes'],
+        cwd: repo.dir,
+      },
+    ]);
     expect(result.data.exitCode).toBe(0);
     exitCode = 3;
-    await expect(appsRecreate({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.FAILED });
+    await expect(appsRecreate({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({
+      exit: EXIT.FAILED,
+    });
   });
 
   it('refuses without --yes in a non-interactive shell and needs --env', async () => {
-    await expect(appsRecreate({ ...globals({ env: 'test' }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.REFUSED });
+    await expect(appsRecreate({ ...globals({ env: 'test' }), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({
+      exit: EXIT.REFUSED,
+    });
     await expect(appsRecreate({ ...globals(), name: 'opa' }, runtime, { spawn })).rejects.toMatchObject({ exit: EXIT.USAGE });
     expect(calls).toEqual([]);
   });
@@ -162,6 +242,8 @@ describe('cvat-ops apps recreate', () => {
     const help = runtime.out();
     expect(help).toContain('npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>');
     expect(help).toContain("If the configuration is right and only the process is stuck, use 'cvat-ops apps restart'.");
-    expect(help).toContain("If the resource is\nbroken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.");
+    expect(help).toContain(
+      "If the resource is\nbroken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.",
+    );
   });
 });

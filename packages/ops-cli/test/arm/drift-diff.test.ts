@@ -41,7 +41,17 @@ const base: AppSpec = {
   ingress: { transport: 'tcp', targetPort: 8080, exposedPort: 8080, external: true },
   probes: {
     liveness: { type: 'tcp', port: 8080, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    readiness: { type: 'http', port: 8080, path: '/api/server/about', headers: ['Host: cvat-server'], initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 3 },
+    readiness: {
+      type: 'http',
+      port: 8080,
+      path: '/api/server/about',
+      headers: ['Host: cvat-server'],
+      initialDelaySeconds: 5,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+      successThreshold: 3,
+    },
   },
   extraContainers: [],
 };
@@ -63,7 +73,8 @@ describe('drift: normalising the live model', () => {
     expect(spec.image).toBe('cvat/ui:v2.73.0');
     expect(spec.ingress).toEqual({ transport: 'http', targetPort: 80, external: false });
     // hashicorp/terraform-provider-azurerm@v4.55.0 ContainerAppLivenessProbeSchema: initial_delay 1, interval 10, timeout 1, failures 3.
-    expect(spec.probes.liveness).toEqual({ type: 'http', port: 80, path: '/', initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 });
+    const timing = { initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+    expect(spec.probes.liveness).toEqual({ type: 'http', port: 80, path: '/', ...timing });
     expect(spec.resources).toEqual({ cpuCores: 0.25, memoryGiB: 0.5 });
   });
 
@@ -136,7 +147,8 @@ describe('drift: the expected spec from the catalogue', () => {
       { name: 'web', kind: 'http', metadata: { ignored: 'x' } },
       { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 's', triggerParameter: 'p' }] },
     ];
-    const catalogue = { ...repo.catalogue, components: repo.catalogue.components.map((c) => (c.name === 'cvat-server' ? { ...c, scaleRules } : c)) };
+    const components = repo.catalogue.components.map((c) => (c.name === 'cvat-server' ? { ...c, scaleRules } : c));
+    const catalogue = { ...repo.catalogue, components };
     const rules = expectedApps(catalogue).find((s) => s.name === 'cvat-server')!.scaleRules;
     expect(rules).toEqual({
       web: { type: 'http', metadata: { concurrentRequests: '10' }, auth: {} },

@@ -91,10 +91,14 @@ export function resolveRecreateTarget(
   const index = options.index();
   const synth = `npx nx run infra:synth -- --env ${options.environment}`;
   if (index.environment !== options.environment) {
-    throw new CliError(EXIT.CONFIG, `The synth index is for environment '${index.environment}', not '${options.environment}': run '${synth}' first.`);
+    throw new CliError(
+      EXIT.CONFIG,
+      `The synth index is for environment '${index.environment}', not '${options.environment}': run '${synth}' first.`,
+    );
   }
   const entry = index.components[name];
-  if (!entry) throw new CliError(EXIT.NOT_FOUND, `The synth index of '${options.environment}' has no resource for '${name}': run '${synth}' again.`);
+  if (!entry)
+    throw new CliError(EXIT.NOT_FOUND, `The synth index of '${options.environment}' has no resource for '${name}': run '${synth}' again.`);
   const type = TERRAFORM_TYPES[resource];
   if (entry.resourceType !== type) {
     throw new CliError(EXIT.CONFIG, `The synth index gives '${name}' a ${entry.resourceType}, expected a ${type}: run '${synth}' again.`);
@@ -104,7 +108,11 @@ export function resolveRecreateTarget(
 
 const spawnRunner: SpawnRunner = (command, args, options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: ['inherit', 'pipe', 'pipe'],
+    });
     // The deploy's own output is progress for a person: keep it off our stdout (which may carry --json).
     child.stdout?.pipe(process.stderr, { end: false });
     child.stderr?.pipe(process.stderr, { end: false });
@@ -113,7 +121,11 @@ const spawnRunner: SpawnRunner = (command, args, options) =>
   });
 
 /** Runs `cvat-ops apps recreate`. */
-export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRecreateData>> {
+export async function appsRecreate(
+  options: AppsRecreateOptions,
+  runtime: Runtime,
+  deps: AppsDeps = {},
+): Promise<CommandResult<AppsRecreateData>> {
   if (!options.env) throw new CliError(EXIT.USAGE, messages.recreateNeedsEnv);
   // The deploy resolves subscription and resource group itself; only the catalogue is needed here.
   const { catalogue, config } = loadEnvironment(options, runtime, 'cvat-ops apps recreate');
@@ -126,12 +138,36 @@ export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtim
     environment: config.name,
     ...(dir ? { index: () => readSynthIndex(dir, options.env as string) } : {}),
   });
-  const command = ['npx', 'nx', 'run', 'infra:deploy', '--', '--env', options.env, '--stack', target.stack, '--replace', target.address, ...(options.yes ? ['--yes'] : [])];
+  const command = [
+    'npx',
+    'nx',
+    'run',
+    'infra:deploy',
+    '--',
+    '--env',
+    options.env,
+    '--stack',
+    target.stack,
+    '--replace',
+    target.address,
+    ...(options.yes ? ['--yes'] : []),
+  ];
   const cwd = repoRoot ?? runtime.cwd;
   const sourceNote = target.source === 'option' ? 'given with --address' : `from the synth index in ${dir}`;
   const base = { name: options.name, ...target, dryRun: options.dryRun, command, cwd };
   const view = (exitCode?: number | null): CommandResult<AppsRecreateData>['view'] => [
-    { kind: 'fields', title: messages.recreateTitle(options.dryRun), fields: [['app', options.name], ['stack', target.stack], ['address', target.address], ['command', command.join(' ')], ['cwd', cwd], ...(exitCode !== undefined ? ([['exit code', exitCode]] as [string, unknown][]) : [])] },
+    {
+      kind: 'fields',
+      title: messages.recreateTitle(options.dryRun),
+      fields: [
+        ['app', options.name],
+        ['stack', target.stack],
+        ['address', target.address],
+        ['command', command.join(' ')],
+        ['cwd', cwd],
+        ...(exitCode !== undefined ? ([['exit code', exitCode]] as [string, unknown][]) : []),
+      ],
+    },
     { kind: 'lines', lines: [messages.recreateAddressNote(sourceNote)] },
   ];
   if (options.dryRun) return { data: base, view: view() };
@@ -144,7 +180,8 @@ export async function appsRecreate(options: AppsRecreateOptions, runtime: Runtim
     terminal: runtime,
   });
   const exitCode = await (deps.spawn ?? spawnRunner)(command[0]!, command.slice(1), { cwd, env: { ...runtime.env } });
-  if (exitCode !== 0) throw new CliError(EXIT.FAILED, messages.recreateFailed(exitCode, command.join(' ')), { data: { ...base, exitCode } });
+  if (exitCode !== 0)
+    throw new CliError(EXIT.FAILED, messages.recreateFailed(exitCode, command.join(' ')), { data: { ...base, exitCode } });
   const result = view(exitCode);
   result.push({ kind: 'lines', lines: [messages.recreateDone(options.name, `--env ${options.env}`)] });
   return { data: { ...base, exitCode }, view: result };

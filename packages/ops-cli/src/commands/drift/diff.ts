@@ -86,7 +86,9 @@ function diffProbe(out: FieldDrift[], slot: string, expected: ProbeSpec | undefi
     push(out, `probes.${slot}`, expected, actual);
     return;
   }
-  for (const key of ['type', 'port', 'path', 'headers', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
+  const timing = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const;
+  const keys = ['type', 'port', 'path', 'headers', ...timing] as const;
+  for (const key of keys) {
     push(out, `probes.${slot}.${key}`, expected[key], actual[key]);
   }
 }
@@ -140,7 +142,9 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
   }
   for (const slot of ['liveness', 'readiness', 'startup'] as const) diffProbe(out, slot, expected.probes[slot], actual.probes[slot]);
   for (const extra of actual.extraContainers) out.push({ field: `containers.${extra}`, kind: 'unexpected', actual: extra });
-  if (expected.revisionMode !== undefined && actual.revisionMode !== undefined) push(out, 'revisionMode', expected.revisionMode, actual.revisionMode);
+  if (expected.revisionMode !== undefined && actual.revisionMode !== undefined) {
+    push(out, 'revisionMode', expected.revisionMode, actual.revisionMode);
+  }
   // ARM reports the profile of an app in a workload-profiles environment; a live spec without one is not compared.
   if (actual.workloadProfileName !== undefined) push(out, 'workloadProfileName', expected.workloadProfileName, actual.workloadProfileName);
   if (expected.timing && actual.timing) {
@@ -149,7 +153,8 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
     // The provider does not send a grace period of 0, and what ARM then reports is ACA's own default: only a grace
     // period the catalogue sets is compared.
     if (expected.timing.terminationGracePeriodSeconds !== 0) {
-      push(out, 'terminationGracePeriodSeconds', expected.timing.terminationGracePeriodSeconds, actual.timing.terminationGracePeriodSeconds);
+      const grace = [expected.timing.terminationGracePeriodSeconds, actual.timing.terminationGracePeriodSeconds] as const;
+      push(out, 'terminationGracePeriodSeconds', ...grace);
     }
   }
   if (expected.job && actual.job) {

@@ -66,8 +66,16 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
   const mounts: Record<string, MountSpec> = {};
   for (const m of container.volumeMounts) {
     const volume = volumes.get(m.volumeName);
-    const storage = !volume ? '(undeclared volume)' : volume.storageType === 'EmptyDir' ? '(EmptyDir)' : (volume.storageName ?? volume.name);
-    mounts[m.path] = { storage, ...(m.subPath ? { subPath: m.subPath } : {}), ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}) };
+    const storage = !volume
+      ? '(undeclared volume)'
+      : volume.storageType === 'EmptyDir'
+        ? '(EmptyDir)'
+        : (volume.storageName ?? volume.name);
+    mounts[m.path] = {
+      storage,
+      ...(m.subPath ? { subPath: m.subPath } : {}),
+      ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}),
+    };
   }
   const probes: AppSpec['probes'] = {};
   for (const slot of ['liveness', 'readiness', 'startup'] as const) {
@@ -77,7 +85,12 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
   let ingress: IngressSpec | undefined;
   if (spec.kind === 'containerApp' && spec.ingress) {
     const i = spec.ingress;
-    ingress = { transport: i.transport, targetPort: i.targetPort, ...(i.exposedPort !== undefined ? { exposedPort: i.exposedPort } : {}), external: i.external };
+    ingress = {
+      transport: i.transport,
+      targetPort: i.targetPort,
+      ...(i.exposedPort !== undefined ? { exposedPort: i.exposedPort } : {}),
+      external: i.external,
+    };
   }
   return {
     name: spec.name,

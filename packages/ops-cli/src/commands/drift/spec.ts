@@ -135,7 +135,8 @@ function probeSpec(slot: keyof AppSpec['probes'], probe: ContainerAppProbe): Pro
   };
   if (probe.httpGet) {
     const headers = (probe.httpGet.httpHeaders ?? []).map((h) => `${h.name}: ${h.value}`).sort();
-    return { type: 'http', port: probe.httpGet.port, path: probe.httpGet.path ?? defaults.path, ...(headers.length ? { headers } : {}), ...timing };
+    const path = probe.httpGet.path ?? defaults.path;
+    return { type: 'http', port: probe.httpGet.port, path, ...(headers.length ? { headers } : {}), ...timing };
   }
   if (probe.tcpSocket) return { type: 'tcp', port: probe.tcpSocket.port, ...timing };
   return undefined;
@@ -172,7 +173,11 @@ function containerSpec(name: string, containers: Container[] | undefined, volume
   for (const m of main?.volumeMounts ?? []) {
     if (!m.mountPath) continue;
     const volume = (volumes ?? []).find((v) => v.name === m.volumeName);
-    mounts[m.mountPath] = { storage: volumeStorage(volume), ...(m.subPath ? { subPath: m.subPath } : {}), ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}) };
+    mounts[m.mountPath] = {
+      storage: volumeStorage(volume),
+      ...(m.subPath ? { subPath: m.subPath } : {}),
+      ...(volume?.mountOptions ? { mountOptions: volume.mountOptions } : {}),
+    };
   }
   const probes: AppSpec['probes'] = {};
   for (const p of main?.probes ?? []) {
@@ -245,7 +250,8 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
     timing: {
       cooldownPeriodSeconds: app.template?.scale?.cooldownPeriod ?? AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds,
       pollingIntervalSeconds: app.template?.scale?.pollingInterval ?? AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds,
-      terminationGracePeriodSeconds: app.template?.terminationGracePeriodSeconds ?? AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds,
+      terminationGracePeriodSeconds:
+        app.template?.terminationGracePeriodSeconds ?? AZURERM_CONTAINER_APP_DEFAULTS.template.terminationGracePeriodSeconds,
     },
     ...(ingress
       ? {
