@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli';
 import { EXIT, CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
-import { FakeArmServer } from '@cvat-cloud/testing';
+import { FakeArmServer, closedLoopbackPort } from '@cvat-cloud/testing';
 
 /** Every catalogue container app and job of the test environment, in the order `--all` deletes them. */
 const ALL_IN_DESTROY_ORDER = [
@@ -116,6 +116,16 @@ describe('cvat-ops apps delete', () => {
     expect((error as CliError).exit).toBe(EXIT.REFUSED);
     expect((error as CliError).message).toContain('cvat-ops apps delete --all --env test --yes');
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+  });
+
+  it('with --yes and ARM unreachable, stops at the first read (exit 7) instead of retrying a delete of every app', async () => {
+    const port = await closedLoopbackPort();
+    const offline = testRuntime({ cwd: repo.dir, armEndpoint: `http://127.0.0.1:${port}`, env: { CVAT_OPS_ARM_MAX_RETRIES: '0' } });
+    const error = await appsDelete({ ...globals({ env: 'test', yes: true }), all: true }, offline, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exit).toBe(EXIT.UNAVAILABLE);
+    expect((error as CliError).message).toMatch(/^reading \S+ in '\S+' failed: .*Nothing was deleted; check the network and CVAT_OPS_ARM_ENDPOINT/);
+    expect(offline.err()).not.toContain('deleting');
   });
 
   it('rejects unknown component names with exit 2, listing the valid ones, before touching Azure', async () => {

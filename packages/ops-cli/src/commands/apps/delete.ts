@@ -12,7 +12,19 @@
  */
 import { destroyOrder, type Component } from '@cvat-cloud/catalogue';
 import type { Runtime } from '../../context/runtime';
-import { armReason, assertCanConfirm, authError, CliError, confirmAction, EXIT, formatCommand, isNotFound } from '@cvat-cloud/runtime';
+import {
+  armFailure,
+  armReason,
+  armStatus,
+  assertCanConfirm,
+  authError,
+  CliError,
+  confirmAction,
+  EXIT,
+  formatCommand,
+  isNotFound,
+  isUnreachable,
+} from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { getContainerApp, getJob, mapLimit } from '../../azure/live-state';
 import { resolveAcaTarget, targetArgs, type AcaTarget } from '../../azure/target';
@@ -56,6 +68,11 @@ async function planItem(target: AcaTarget, name: string, resource: 'containerApp
   } catch (error) {
     const auth = authError(error, `reading ${name}`);
     if (auth) throw auth;
+    // ARM not reachable at all (after the SDK's retries): stop before any delete instead of retrying each one
+    if (armStatus(error) === undefined && isUnreachable(error)) {
+      const next = 'Nothing was deleted; check the network and CVAT_OPS_ARM_ENDPOINT, then retry.';
+      throw armFailure(error, `reading ${name} in '${target.resourceGroup}'`, next);
+    }
     return { name, resource, exists: true, note: messages.getFailed(name, armReason(error)) };
   }
 }
