@@ -199,7 +199,8 @@ async function run(argv: readonly string[], io: CliIo, redactor: Redactor): Prom
   if (options === undefined) return EXIT.OK;
   if (options.password !== undefined) {
     io.stderr.write(
-      `${TOOL}: warning: --password is visible to other users in the process list and stays in your shell history; ` +
+      `${TOOL}: warning: --password is visible to other users in the process list, and stays in your shell history and ` +
+        "in the '> nx run …' line Nx prints; " +
         'set CVAT_PASSWORD instead, or use --env <name> to read it from Key Vault\n',
     );
   }
