@@ -13,7 +13,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, EXIT, environmentRef, exitCodesHelp, runMain, runProcess as runToolProcess } from '@cvat-cloud/runtime/edge';
+import {
+  CliError,
+  EXIT,
+  environmentRef,
+  exitCodesHelp,
+  redactSecrets,
+  rememberedSecrets,
+  runMain,
+  runProcess as runToolProcess,
+  secretValuesFromEnv,
+} from '@cvat-cloud/runtime/edge';
 import { checkDeployArgs, type DeployArgs, type DeployCommandName } from './deploy/args';
 import type { CommandResult, InfraIo } from './commands/context';
 import type { SynthCommandOptions } from './commands/synth';
@@ -350,7 +360,13 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
  * Parses argv (user arguments: `['synth', '--env', 'dev']`) and runs the subcommand. Throws CliError for usage errors
  * (commander has already printed them) and for command failures; returns the exit code of a completed command.
  */
-export async function runCli(argv: readonly string[], io: InfraIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: InfraIo): Promise<number> {
+  // Every line printed — results, progress, terraform's own output — goes through the runtime's redaction: URL
+  // credentials, secret parameters, the secret variables of the environment (ARM_CLIENT_SECRET, …) and secrets read at
+  // run time never reach the terminal or a CI log.
+  const envSecrets = secretValuesFromEnv(rawIo.env);
+  const clean = (text: string): string => redactSecrets(text, [...envSecrets, ...rememberedSecrets()]);
+  const io: InfraIo = { ...rawIo, out: (t) => rawIo.out(clean(t)), err: (t) => rawIo.err(clean(t)) };
   let exitCode: number = EXIT.OK;
   const program = buildProgram(io, (result, json) => {
     if (json) io.out(`${JSON.stringify(result.data, null, 2)}\n`);

@@ -55,12 +55,14 @@ export interface SignalTarget {
 /**
  * Until the returned function is called, removes `paths` when the process exits (normally, by `process.exit` from
  * the Ctrl-C handler, or on an uncaught error) and turns SIGTERM and SIGHUP — whose default action ends the process
- * without an exit event — into exit 130 (INTERRUPTED), so the exit hook runs. `onSignal` runs first (e.g. to stop
- * terraform children).
+ * without an exit event — into exit 130 (INTERRUPTED), so the exit hook runs. `onSignal` runs first, on exit too
+ * (e.g. to stop terraform children).
  */
 export function guardPlanFiles(paths: () => readonly string[], options: { target?: SignalTarget; onSignal?: () => void } = {}): () => void {
   const target: SignalTarget = options.target ?? (process as unknown as SignalTarget);
   const onExit = (): void => {
+    // A `kill -INT <pid>` reaches only this process: stop terraform too, so it writes no plan file after this.
+    options.onSignal?.();
     removePlanFiles(paths());
   };
   const onSignal = (): void => {
