@@ -17,6 +17,8 @@ import {
   checkOutputPath,
   environmentRef,
   exitCodesHelp,
+  printable,
+  redactSecrets,
   rememberedSecrets,
   secretValuesFromEnv,
 } from '@cvat-cloud/runtime/edge';
@@ -79,6 +81,9 @@ function globals(cmd: Command, runtime: Runtime): GlobalOptions {
     dryRun: Boolean(o.dryRun),
   };
 }
+
+/** One control character as its escape (`\x1b`), for the parser's error lines. */
+const printableChar = (c: string): string => printable(c);
 
 type CommandFn<O> = (options: O, runtime: Runtime) => Promise<CommandResult>;
 
@@ -151,7 +156,8 @@ export function buildProgram(
   program.exitOverride();
   program.configureOutput({
     writeOut: (s) => runtime.stdout.write(s),
-    writeErr: (s) => runtime.stderr.write(s),
+    // the parser's messages quote what was typed: no terminal escape sequence or secret passes through
+    writeErr: (s) => runtime.stderr.write(redactSecrets(s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printableChar), secrets)),
   });
 
   // ---------------------------------------------------------------- db

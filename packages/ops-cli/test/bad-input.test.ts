@@ -54,6 +54,20 @@ const cases: Case[] = [
   // ------------------------------------------------------------------ arguments
   { name: 'unknown option', argv: ['status', '--env', 'test', '--bogus'], exit: EXIT.USAGE, message: /^error: unknown option '--bogus'$/ },
   { name: 'unknown command', argv: ['frobnicate'], exit: EXIT.USAGE, message: /^error: unknown command 'frobnicate'$/ },
+  {
+    name: 'unknown command with a terminal escape sequence: shown escaped',
+    argv: ['\u001b[2Jclear', '--env', 'test'],
+    exit: EXIT.USAGE,
+    message: /^error: unknown command '\\x1b\[2Jclear'$/,
+    check: (stderr) => expect(stderr).not.toContain('\u001b'),
+  },
+  {
+    name: 'unknown option that carries a password: redacted',
+    argv: ['status', '--env', 'test', '--password=hunter2-typed'],
+    exit: EXIT.USAGE,
+    message: /^error: unknown option '--password=\*\*\*'$/,
+    check: (stderr) => expect(stderr).not.toContain('hunter2-typed'),
+  },
   { name: 'integer option out of range', argv: ['logs', 'cvat-server', '--env', 'test', '--tail', '-5'], exit: EXIT.USAGE, message: /'--tail' \(-5\) must be an integer between 0 and 300/ },
   { name: 'port that is not a number', argv: ['db', 'check', '--port', '54;32'], exit: EXIT.USAGE, message: /'--port' \(54;32\) must be an integer between 1 and 65535/ },
   { name: 'IP with a shell command', argv: ['storage', 'rules', '--env', 'test', '--ip', '1.2.3.4;id'], exit: EXIT.USAGE, message: /'--ip' \(1\.2\.3\.4;id\) must be an IPv4 address/ },
