@@ -3,7 +3,7 @@
  * before the run starts, so a bad path is reported at once with nothing done, instead of after minutes of work (or
  * with a stack trace), and an existing file is never replaced without an explicit flag. Light: node:fs only.
  */
-import { closeSync, constants, openSync, statSync, unlinkSync, accessSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, describeError } from './errors';
 import { EXIT } from './exit';
@@ -123,4 +123,67 @@ function probeWritable(dir: string, name: string): string | undefined {
     // removed by someone else; nothing to clean up
   }
   return undefined;
+}
+
+/** Options of {@link checkOutputDirectory}. */
+export interface CheckOutputDirectoryOptions extends Omit<CheckOutputPathOptions, 'overwrite'> {
+  /** Replace the contents of an existing non-empty directory (the command's explicit flag was given). @default false */
+  readonly overwrite?: boolean;
+  /**
+   * A file that marks a directory as this tool's own earlier output (e.g. `manifest.json` of a synth): a directory
+   * holding it may be replaced without `overwrite`. @default - none: every non-empty directory needs `overwrite`
+   */
+  readonly ownedMarker?: string;
+}
+
+/**
+ * Checks that `path` can be used as an output directory whose contents the command will (re)create, and returns its
+ * absolute path. Nothing is created or changed (the writability probe creates and removes one empty file).
+ *
+ * - an existing file, FIFO or device, or an unwritable place → USAGE (2), or CONFIG (4) when `source` is `variable`;
+ * - a missing directory whose nearest existing ancestor is not a writable directory → the same (it could not be created);
+ * - an existing non-empty directory without `overwrite` that does not hold `ownedMarker` → REFUSED (3), naming
+ *   the flag: its contents would be replaced.
+ */
+export function checkOutputDirectory(path: string, options: CheckOutputDirectoryOptions = {}): string {
+  const label = options.label ?? 'the output directory';
+  const bad = options.source === 'variable' ? EXIT.CONFIG : EXIT.USAGE;
+  const shown = printable(path);
+  if (typeof path !== 'string' || path.trim() === '' || path.includes('\0')) {
+    throw new CliError(bad, `${label} (${shown || "''"}) must be a directory path.`);
+  }
+  const full = resolve(options.cwd ?? process.cwd(), path);
+  const existing = statOrUndefined(full);
+  if (existing && !existing.isDirectory()) {
+    throw new CliError(bad, `${label} (${shown}) exists and is not a directory; give a directory path. Nothing was written.`);
+  }
+  if (existing) {
+    const entries = readdirSync(full);
+    const owned = options.ownedMarker !== undefined && existsSync(join(full, options.ownedMarker));
+    if (entries.length > 0 && !owned && !options.overwrite) {
+      const flag = options.overwriteFlag ?? '--overwrite';
+      const rerun = options.rerun && options.rerun.length > 0 ? ` Run: ${formatCommand([...options.rerun, flag])}` : '';
+      throw new CliError(
+        EXIT.REFUSED,
+        `${label} (${shown}) is a directory with ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} that would be replaced; ` +
+          `pass ${flag} to replace ${entries.length === 1 ? 'it' : 'them'}, ` +
+          `or choose an empty or new directory. Nothing was changed.${rerun}`,
+      );
+    }
+    const unwritable = probeWritable(full, 'output');
+    if (unwritable) throw new CliError(bad, `${label} (${shown}) is not writable (${unwritable}). Nothing was written.`);
+    return full;
+  }
+  let ancestor = dirname(full);
+  while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+  const ancestorStat = statOrUndefined(ancestor);
+  if (!ancestorStat?.isDirectory()) {
+    throw new CliError(bad, `${label} (${shown}) cannot be created: ${printable(ancestor)} is not a directory. Nothing was written.`);
+  }
+  const unwritable = probeWritable(ancestor, 'output');
+  if (unwritable) {
+    const where = printable(ancestor);
+    throw new CliError(bad, `${label} (${shown}) cannot be created: ${where} is not writable (${unwritable}). Nothing was written.`);
+  }
+  return full;
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFile
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, thrownBy, type TempDir } from '@cvat-cloud/testing';
-import { CliError, EXIT, checkOutputPath } from '../src';
+import { CliError, EXIT, checkOutputDirectory, checkOutputPath } from '../src';
 
 const failure = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
@@ -86,5 +86,43 @@ describe('checkOutputPath', () => {
     expect(failure(() => checkOutputPath('a\0b', { cwd: dir.dir })).exit).toBe(EXIT.USAGE);
     writeFileSync(join(dir.dir, 'x\ny'), '');
     expect(failure(() => checkOutputPath('x\ny', { cwd: dir.dir })).message).toMatch(/^the output path \(x\\ny\) already exists/);
+  });
+});
+
+describe('checkOutputDirectory', () => {
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.cleanup());
+
+  it('accepts a new directory (to be created under a writable ancestor) and an empty one, creating nothing', () => {
+    expect(checkOutputDirectory('out/nested', { cwd: dir.dir })).toBe(join(dir.dir, 'out/nested'));
+    mkdirSync(join(dir.dir, 'empty'));
+    expect(checkOutputDirectory('empty', { cwd: dir.dir })).toBe(join(dir.dir, 'empty'));
+    expect(readdirSync(dir.dir)).toEqual(['empty']);
+    expect(readdirSync(join(dir.dir, 'empty'))).toEqual([]);
+  });
+
+  it('refuses a non-empty directory without overwrite (REFUSED, contents untouched), unless it holds the owned marker', () => {
+    dir.write('docs/readme.md', 'mine');
+    const e = failure(() => checkOutputDirectory('docs', { cwd: dir.dir, label: '--out', rerun: ['synth', '--out', 'docs'] }));
+    expect(e.exit).toBe(EXIT.REFUSED);
+    expect(e.message).toBe(
+      '--out (docs) is a directory with 1 entry that would be replaced; pass --overwrite to replace it, ' +
+        'or choose an empty or new directory. Nothing was changed. Run: synth --out docs --overwrite',
+    );
+    expect(readFileSync(join(dir.dir, 'docs/readme.md'), 'utf8')).toBe('mine');
+    expect(checkOutputDirectory('docs', { cwd: dir.dir, overwrite: true })).toBe(join(dir.dir, 'docs'));
+    dir.write('cdktf.out/manifest.json', '{}');
+    expect(checkOutputDirectory('cdktf.out', { cwd: dir.dir, ownedMarker: 'manifest.json' })).toBe(join(dir.dir, 'cdktf.out'));
+  });
+
+  it('refuses a file, and places that cannot be written (USAGE; CONFIG from a variable)', () => {
+    dir.write('file', 'x');
+    expect(failure(() => checkOutputDirectory('file', { cwd: dir.dir })).exit).toBe(EXIT.USAGE);
+    expect(failure(() => checkOutputDirectory('file/sub', { cwd: dir.dir })).message).toContain('is not a directory');
+    expect(failure(() => checkOutputDirectory('/proc/cvat-out', { source: 'variable' })).exit).toBe(EXIT.CONFIG);
+    expect(failure(() => checkOutputDirectory('')).exit).toBe(EXIT.USAGE);
   });
 });
