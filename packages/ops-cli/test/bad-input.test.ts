@@ -185,6 +185,13 @@ const cases: Case[] = [
     message: /^cvat-ops: error: --output \(existing\.json\) already exists; pass --overwrite to replace it/,
   },
   { name: 'CVAT_OPS_OUTPUT is a directory', argv: ['status', '--env', 'test'], env: { CVAT_OPS_OUTPUT: 'outdir' }, exit: EXIT.CONFIG, message: /^cvat-ops: error: CVAT_OPS_OUTPUT \(outdir\) is a directory;/ },
+  {
+    name: 'CVAT_OPS_ARM_MAX_RETRIES that is not a small integer',
+    argv: ['status', '--env', 'test', '--no-health'],
+    env: { CVAT_OPS_ARM_MAX_RETRIES: 'lots' },
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: CVAT_OPS_ARM_MAX_RETRIES \(lots\) must be an integer between 0 and 10\.$/,
+  },
   // ------------------------------------------------------------------ secrets
   {
     name: 'credentials in the ARM endpoint are not echoed',
