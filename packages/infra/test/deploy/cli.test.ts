@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from './support/temp-dir';
 import { runInfraCli } from '../../src/cli';
 import type { InfraIo } from '../../src/commands/context';
-import { FakeArmServer, fakeArmClient, type FakeJobScript } from './support/fake-arm-server';
+import { type FakeArmServer, fakeArmClient, type FakeJobScript, startFakeArm } from './support/fake-arm';
 import { EXPECTED_SUPERUSER_BODY, initJobDefinition } from './support/init-job-definition';
 import { type FixtureStack, TERRAFORM_BINARY, TERRAFORM_SKIP_REASON, TerraformFixture } from './support/terraform-fixture';
 
@@ -125,9 +125,9 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     ARM_SUBSCRIPTION_ID: SUB,
   });
   async function armWith(jobs: Record<string, FakeJobScript>) {
-    const server = await new FakeArmServer(jobs).start();
-    cleanup.push(() => server.stop());
-    return { server, client: fakeArmClient(server, SUB) };
+    const server = await startFakeArm(jobs, { subscriptionId: SUB, resourceGroup: 'cvat-example-rg' });
+    cleanup.push(() => server.close());
+    return { server, client: fakeArmClient(server) };
   }
 
   it('deploys with --skip-credential-check and prints a JSON report', async () => {

@@ -4,21 +4,20 @@ import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from './support/temp-dir';
 import { initJobNeeded, readInitJobState, runInitJob, writeInitJobState } from '../../src/deploy/init-job';
-import { FakeArmServer, fakeArmClient } from './support/fake-arm-server';
+import { type FakeArmServer, fakeArmClient, type FakeJobScript, startFakeArm } from './support/fake-arm';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const servers: FakeArmServer[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  while (servers.length) await servers.pop()!.stop();
+  while (servers.length) await servers.pop()!.close();
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
-async function clientFor(jobs: ConstructorParameters<typeof FakeArmServer>[0]): Promise<{ server: FakeArmServer; client: ContainerAppsAPIClient }> {
-  const server = await new FakeArmServer(jobs).start();
+async function clientFor(jobs: Record<string, FakeJobScript>): Promise<{ server: FakeArmServer; client: ContainerAppsAPIClient }> {
+  const server = await startFakeArm(jobs, { subscriptionId: SUB, resourceGroup: 'cvat-dev-rg' });
   servers.push(server);
-  const client = fakeArmClient(server, SUB);
-  return { server, client };
+  return { server, client: fakeArmClient(server) };
 }
 
 describe('runInitJob against a loopback fake ARM server', () => {
@@ -36,29 +35,29 @@ describe('runInitJob against a loopback fake ARM server', () => {
     expect(outcome).toEqual({
       executionName: 'cvat-init-exec1',
       status: 'Succeeded',
-      startTime: '2026-11-28T10:00:00.000Z',
-      endTime: '2026-11-28T10:01:30.000Z',
-      durationSeconds: 90,
+      startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      endTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      durationSeconds: Math.round((Date.parse(outcome.endTime!) - Date.parse(outcome.startTime!)) / 1000),
     });
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init/start`,
       ...Array(3).fill(`GET /subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1`),
     ]);
-    expect(server.requests.every((r) => r.apiVersion === '2025-07-01')).toBe(true);
+    expect(server.requests.every((r) => r.query['api-version'] === '2025-07-01')).toBe(true);
     expect(sleeps).toEqual([5, 5]);
     expect(lines).toEqual(['init job: execution cvat-init-exec1 started', 'init job: cvat-init-exec1 is Running', 'init job: cvat-init-exec1 is Succeeded']);
   });
 
   it('follows a 202 long-running start operation to its execution name', async () => {
     const { server, client } = await clientFor({ 'cvat-init': { statuses: ['Succeeded'], asyncStart: true } });
-    const outcome = await runInitJob(client, { resourceGroup: 'rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
     expect(outcome.executionName).toBe('cvat-init-exec1');
-    expect(server.requests.some((r) => r.path.startsWith('/operations/'))).toBe(true);
+    expect(server.requests.some((r) => /\/containerappOperationResults\//i.test(r.path))).toBe(true);
   });
 
   it.each(['Failed', 'Stopped', 'Degraded'])('returns the terminal state %s instead of waiting forever', async (status) => {
     const { client } = await clientFor({ 'cvat-init': { statuses: ['Running', status] } });
-    const outcome = await runInitJob(client, { resourceGroup: 'rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
     expect(outcome.status).toBe(status);
   });
 
@@ -73,7 +72,7 @@ describe('runInitJob against a loopback fake ARM server', () => {
     const { client } = await clientFor({ 'cvat-init': { statuses: ['Running'] } });
     let now = 0;
     const error = await runInitJob(client, {
-      resourceGroup: 'rg',
+      resourceGroup: 'cvat-dev-rg',
       jobName: 'cvat-init',
       pollIntervalMs: 1000,
       timeoutMs: 3000,
@@ -85,7 +84,7 @@ describe('runInitJob against a loopback fake ARM server', () => {
     );
     if (!error) throw new Error('expected runInitJob to time out');
     expect(error.message).toContain('is still Running after 3 s; it keeps running in Azure');
-    expect(error.message).toContain('az containerapp job execution show -g rg -n cvat-init --job-execution-name cvat-init-exec1');
+    expect(error.message).toContain('az containerapp job execution show -g cvat-dev-rg -n cvat-init --job-execution-name cvat-init-exec1');
     expect(error.step).toBe('init-job');
   });
 });

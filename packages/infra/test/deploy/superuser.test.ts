@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from './support/temp-dir';
-import { FakeArmServer, fakeArmClient, type FakeJobScript } from './support/fake-arm-server';
+import { fakeArmClient, type FakeJobScript, startFakeArm } from './support/fake-arm';
 import { EXPECTED_SUPERUSER_BODY, initJobDefinition } from './support/init-job-definition';
 import { runSuperuserStep, SUPERUSER_ARGS, SUPERUSER_COMMAND, SUPERUSER_PYTHON, superuserTemplate } from '../../src/deploy/superuser';
 
@@ -14,9 +14,9 @@ afterEach(async () => {
 });
 
 async function arm(jobs: Record<string, FakeJobScript>) {
-  const server = await new FakeArmServer(jobs).start();
-  cleanup.push(() => server.stop());
-  return { server, client: fakeArmClient(server, SUB) };
+  const server = await startFakeArm(jobs, { subscriptionId: SUB, resourceGroup: 'cvat-dev-rg' });
+  cleanup.push(() => server.close());
+  return { server, client: fakeArmClient(server) };
 }
 
 describe('the superuser step against a loopback fake ARM server', () => {
@@ -35,12 +35,12 @@ describe('the superuser step against a loopback fake ARM server', () => {
 
   it('returns a failed execution for the caller to report', async () => {
     const { client } = await arm({ 'cvat-init': { statuses: ['Running', 'Failed'], definition: initJobDefinition() } });
-    const outcome = await runSuperuserStep(client, { resourceGroup: 'rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runSuperuserStep(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
     expect(outcome.status).toBe('Failed');
   });
 
   it('fails naming the job and the superuser step when the job cannot be read, and starts nothing', async () => {
-    const { server, client } = await arm({ 'cvat-init': { statuses: ['Succeeded'] } });
+    const { server, client } = await arm({});
     const error = await runSuperuserStep(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined }).catch(
       (e: unknown) => e as Error & { step?: string; code?: string },
     );

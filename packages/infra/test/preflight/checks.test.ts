@@ -5,7 +5,7 @@ import { createPreflightClients } from '../../src/preflight/clients';
 import { derivePreflightInputs, type PreflightInputs } from '../../src/preflight/inputs';
 import { type PreflightReport, runPreflight } from '../../src/preflight/run';
 import { configWith, synthesize, type Synthesized } from '../support/synth';
-import { type ArmWorld, FakeCredential, FakePreflightArmServer, healthyWorld, postgresCapabilities } from './support/fake-preflight-arm-server';
+import { type ArmWorld, FakeCredential, FakePreflightArmServer, failingCredential, healthyWorld, postgresCapabilities } from './support/fake-preflight-arm-server';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 let syn: Synthesized;
@@ -133,14 +133,14 @@ describe('preflight against the loopback ARM double', () => {
   });
 
   it('credentials: fails with the fix when no token can be had, and skips every ARM check without calling ARM', async () => {
-    const r = await run(() => undefined, { credential: new FakeCredential('AADSTS7000215: Invalid client secret provided.'), deployerIp: '203.0.113.9' });
+    const r = await run(() => undefined, { credential: failingCredential('AADSTS7000215: Invalid client secret provided.'), deployerIp: '203.0.113.9' });
     expect(r.status('credentials')).toBe('fail');
     expect(r.check('credentials').detail).toContain('AADSTS7000215');
     expect(r.check('credentials').fix).toContain('az login');
     expect(r.report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toHaveLength(8);
     expect(r.status('deployer-ip')).toBe('pass');
     expect(r.server.requests).toEqual([]);
-    const offline = await run(() => undefined, { credential: new FakeCredential('network_error: See https://aka.ms/msal.js.errors#network_error for details') });
+    const offline = await run(() => undefined, { credential: failingCredential('network_error: See https://aka.ms/msal.js.errors#network_error for details') });
     expect(offline.check('credentials').fix).toContain('cannot reach the Microsoft Entra token endpoint');
   });
 

@@ -1,6 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { AccessToken, TokenCredential } from '@azure/identity';
+// The preflight routes of ARM on the shared loopback server of @cvat-cloud/testing (its FakeArmServer covers
+// Microsoft.App apps and jobs; these subscription-level reads are preflight's alone), with its FakeCredential.
+import { FakeCredential, type LoopbackRequest, type LoopbackResponse, type LoopbackServer, startLoopbackServer } from '@cvat-cloud/testing';
+
+export { FakeCredential };
+
+/** A credential that fails every token request with `message`, as @azure/identity does. */
+export function failingCredential(message: string): FakeCredential {
+  return new FakeCredential(undefined, new Error(message));
+}
 
 /** One request the double received. */
 export interface RecordedRequest {
@@ -133,25 +140,18 @@ export class FakePreflightArmServer {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   endpoint = '';
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private server: LoopbackServer | undefined;
 
   constructor(readonly world: ArmWorld = healthyWorld()) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await startLoopbackServer((req) => this.answer(req));
+    this.endpoint = this.server.url;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
   }
 
   /** Requests whose `METHOD /path` matches. */
@@ -159,36 +159,16 @@ export class FakePreflightArmServer {
     return this.requests.filter((r) => match.test(`${r.method} ${r.path}`));
   }
 
-  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): LoopbackResponse {
+    return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
   }
 
-  private error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-    this.json(res, status, { error: { code, message } }, headers);
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
-      try {
-        this.answer(req, res, body);
-      } catch (error) {
-        this.error(res, 500, 'TestDoubleError', String(error));
-      }
-    });
+  private error(status: number, code: string, message: string, headers: Record<string, string> = {}): LoopbackResponse {
+    return this.json(status, { error: { code, message } }, headers);
   }
 
   /** A page of `items` (`$skiptoken` = offset) with a nextLink when more remain. */
-  private page(res: ServerResponse, url: URL, items: unknown[], size: number): void {
+  private page(url: URL, items: unknown[], size: number): LoopbackResponse {
     const offset = Number(url.searchParams.get('$skiptoken') ?? 0);
     const slice = items.slice(offset, offset + size);
     let nextLink: string | null = null;
@@ -197,57 +177,60 @@ export class FakePreflightArmServer {
       next.searchParams.set('$skiptoken', String(offset + size));
       nextLink = next.toString();
     }
-    this.json(res, 200, { value: slice, nextLink });
+    return this.json(200, { value: slice, nextLink });
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, body: unknown): void {
-    const url = new URL(req.url ?? '/', this.endpoint);
-    const path = decodeURIComponent(url.pathname);
-    const query = Object.fromEntries(url.searchParams.entries());
-    this.requests.push({ method: req.method ?? '', path, query, ...(body === undefined ? {} : { body }) });
+  private answer(req: LoopbackRequest): LoopbackResponse {
+    const text = req.body.toString('utf8');
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    const path = req.path;
+    const url = new URL(`${path}?${req.query.toString()}`, this.endpoint);
+    const query = Object.fromEntries(req.query.entries());
+    this.requests.push({ method: req.method, path, query, ...(body === undefined ? {} : { body }) });
     const key = `${req.method} ${path}`;
     const w = this.world;
 
-    if (req.method === 'GET' && path === '/ip') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(w.echoIp);
-      return;
-    }
+    if (req.method === 'GET' && path === '/ip') return { status: 200, headers: { 'content-type': 'text/plain' }, body: w.echoIp };
     const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
-      return this.error(res, fault.status, fault.code, fault.message ?? `scripted ${fault.status}`, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+      return this.error(fault.status, fault.code, fault.message ?? `scripted ${fault.status}`, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
     }
     const expected = API_VERSIONS.find((a) => a.route.test(key));
     if (expected && query['api-version'] !== expected.apiVersion) {
-      return this.error(res, 400, 'InvalidApiVersionParameter', `The api-version '${query['api-version']}' is invalid for ${path}; the double expects ${expected.apiVersion}.`);
+      return this.error(400, 'InvalidApiVersionParameter', `The api-version '${query['api-version']}' is invalid for ${path}; the double expects ${expected.apiVersion}.`);
     }
     if (req.method === 'POST' && !/application\/json/.test(String(req.headers['content-type']))) {
-      return this.error(res, 415, 'UnsupportedMediaType', 'POST bodies must be JSON');
+      return this.error(415, 'UnsupportedMediaType', 'POST bodies must be JSON');
     }
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)$/.exec(path))) {
-      if (!w.subscription) return this.error(res, 404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
-      return this.json(res, 200, { id: `/subscriptions/${m[1]}`, subscriptionId: m[1], tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', ...w.subscription });
+      if (!w.subscription) return this.error(404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
+      return this.json(200, { id: `/subscriptions/${m[1]}`, subscriptionId: m[1], tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', ...w.subscription });
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers$/.exec(path))) {
       const items = Object.entries(w.providers).map(([namespace, registrationState]) => ({ id: `/subscriptions/${m![1]}/providers/${namespace}`, namespace, registrationState, resourceTypes: [] }));
-      return this.page(res, url, items, w.providersPageSize);
+      return this.page(url, items, w.providersPageSize);
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/resources$/.exec(path))) {
-      if (!w.resourceGroupResources) return this.error(res, 404, 'ResourceGroupNotFound', `Resource group '${m[2]}' could not be found.`);
+      if (!w.resourceGroupResources) return this.error(404, 'ResourceGroupNotFound', `Resource group '${m[2]}' could not be found.`);
       const items = w.resourceGroupResources.map((r) => ({ id: `/subscriptions/${m![1]}/resourceGroups/${m![2]}/providers/${r.type}/${r.name}`, name: r.name, type: r.type, location: 'westeurope' }));
-      return this.page(res, url, items, 2);
+      return this.page(url, items, 2);
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.Storage\/checkNameAvailability$/.test(path)) {
       const name = (body as { name: string; type: string }).name;
-      if ((body as { type?: string }).type !== 'Microsoft.Storage/storageAccounts') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.Storage/storageAccounts');
-      return this.json(res, 200, w.takenStorageNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` } : { nameAvailable: true });
+      if ((body as { type?: string }).type !== 'Microsoft.Storage/storageAccounts') return this.error(400, 'InvalidType', 'type must be Microsoft.Storage/storageAccounts');
+      return this.json(200, w.takenStorageNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` } : { nameAvailable: true });
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.KeyVault\/checkNameAvailability$/.test(path)) {
       const name = (body as { name: string }).name;
-      if ((body as { type?: string }).type !== 'Microsoft.KeyVault/vaults') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.KeyVault/vaults');
-      return this.json(res, 200, w.takenKeyVaultNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use.` } : { nameAvailable: true });
+      if ((body as { type?: string }).type !== 'Microsoft.KeyVault/vaults') return this.error(400, 'InvalidType', 'type must be Microsoft.KeyVault/vaults');
+      return this.json(200, w.takenKeyVaultNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use.` } : { nameAvailable: true });
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.KeyVault\/deletedVaults$/.exec(path))) {
       const items = w.deletedVaults.map((d) => ({
@@ -262,47 +245,36 @@ export class FakePreflightArmServer {
           purgeProtectionEnabled: d.purgeProtectionEnabled ?? false,
         },
       }));
-      return this.page(res, url, items, 1);
+      return this.page(url, items, 1);
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/checkNameAvailability$/.test(path)) {
       const { name, type } = body as { name: string; type: string };
-      if (type !== 'Microsoft.DBforPostgreSQL/flexibleServers') return this.error(res, 400, 'InvalidType', 'type must be Microsoft.DBforPostgreSQL/flexibleServers');
-      return this.json(res, 200, w.takenPostgresNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `Specified server name '${name}' is already used.`, name, type } : { nameAvailable: true, message: '', name, type });
+      if (type !== 'Microsoft.DBforPostgreSQL/flexibleServers') return this.error(400, 'InvalidType', 'type must be Microsoft.DBforPostgreSQL/flexibleServers');
+      return this.json(200, w.takenPostgresNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `Specified server name '${name}' is already used.`, name, type } : { nameAvailable: true, message: '', name, type });
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/capabilities$/.test(path)) {
-      return this.page(res, url, w.postgresCapabilities, 1);
+      return this.page(url, w.postgresCapabilities, 1);
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.Network\/locations\/[^/]+\/CheckDnsNameAvailability$/.test(path)) {
       const label = query.domainNameLabel ?? '';
-      if (!label) return this.error(res, 400, 'MissingParameter', 'domainNameLabel is required');
-      return this.json(res, 200, { available: !w.takenDnsLabels.includes(label) });
+      if (!label) return this.error(400, 'MissingParameter', 'domainNameLabel is required');
+      return this.json(200, { available: !w.takenDnsLabels.includes(label) });
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.Compute\/skus$/.test(path)) {
       const loc = /location eq '([^']+)'/.exec(query.$filter ?? '')?.[1];
       const items = w.skus.filter((s) => !loc || (s.locations ?? [loc]).includes(loc)).map((s) => ({ resourceType: 'virtualMachines', tier: 'Standard', capabilities: [], ...s }));
-      return this.page(res, url, items, 1);
+      return this.page(url, items, 1);
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.App\/locations\/[^/]+\/usages$/.test(path)) {
-      return this.page(res, url, w.regionUsages.map((u) => usageBody(u)), 1);
+      return this.page(url, w.regionUsages.map((u) => usageBody(u)), 1);
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+\/usages$/.test(path)) {
-      return this.page(res, url, w.environmentUsages.map((u) => usageBody(u)), 1);
+      return this.page(url, w.environmentUsages.map((u) => usageBody(u)), 1);
     }
-    this.error(res, 400, 'UnexpectedRequest', `${req.method} ${path}`);
+    return this.error(400, 'UnexpectedRequest', `${req.method} ${path}`);
   }
 }
 
 function usageBody(u: Usage): unknown {
   return { unit: 'Count', currentValue: u.currentValue, limit: u.limit, name: { value: u.name, localizedValue: u.name } };
-}
-
-/** A credential double: hands out a fixed token (or throws `failWith`), counting the calls. */
-export class FakeCredential implements TokenCredential {
-  calls = 0;
-  constructor(private readonly failWith?: string) {}
-  async getToken(): Promise<AccessToken> {
-    this.calls += 1;
-    if (this.failWith) throw new Error(this.failWith);
-    return { token: 'fake-arm-token', expiresOnTimestamp: Date.now() + 3_600_000 };
-  }
 }
