@@ -192,6 +192,14 @@ const cases: Case[] = [
     exit: EXIT.CONFIG,
     message: /^cvat-ops: error: CVAT_OPS_ARM_MAX_RETRIES \(lots\) must be an integer between 0 and 10\.$/,
   },
+  {
+    name: 'plain-http file endpoint off loopback, with a SAS signature: CONFIG, signature not echoed',
+    argv: ['storage', 'upload', 'existing.json', 'cvat-data', '--account', 'cvattestsa', '--dry-run'],
+    env: { CVAT_OPS_FILE_ENDPOINT: 'http://files.example.com/{account}?sv=2024&sig=SASsig-Secret1' },
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: CVAT_OPS_FILE_ENDPOINT \(http:\/\/files\.example\.com\/\{account\}\?sv=2024&sig=\*\*\*\) must be an https URL/,
+    check: (stderr) => expect(stderr).not.toContain('SASsig-Secret1'),
+  },
   // ------------------------------------------------------------------ secrets
   {
     name: 'credentials in the ARM endpoint are not echoed',
@@ -246,11 +254,13 @@ describe('cvat-ops with bad input: clear error, documented exit code, nothing ch
     const requestsBefore = fake.requests.length;
     const argv = c.argv.map((a) => (a === 'CLOSED' ? String(closedPort) : a));
     const variables: Record<string, string> = { ...SECRETS, ...c.env };
-    const { CVAT_OPS_ARM_ENDPOINT, ...env } = variables;
+    // the endpoints reach the runtime as fields, as src/index.ts processRuntime reads them from the environment
+    const { CVAT_OPS_ARM_ENDPOINT, CVAT_OPS_FILE_ENDPOINT, ...env } = variables;
     const runtime = testRuntime({
       cwd: repo.dir,
       env,
       armEndpoint: CVAT_OPS_ARM_ENDPOINT ?? (c.arm === 'closed' ? `http://127.0.0.1:${closedPort}` : fake.url),
+      fileEndpoint: CVAT_OPS_FILE_ENDPOINT ?? `http://127.0.0.1:${closedPort}/{account}`,
     });
 
     const started = Date.now();

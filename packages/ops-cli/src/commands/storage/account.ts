@@ -7,7 +7,7 @@ import type { ShareServiceClient } from '@azure/storage-file-share' with { 'reso
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
 import type { AzureScope, ResolvedEnvironment } from '../../context/environment';
-import { CliError, EXIT, applyArmSetup, describeError } from '@cvat-cloud/runtime';
+import { CliError, EXIT, applyArmSetup, describeError, isLoopbackHttp, printable, redactUrl, rememberSecret } from '@cvat-cloud/runtime';
 import { armError } from './arm-errors';
 import { msg } from './messages';
 
@@ -21,9 +21,30 @@ export interface StorageTarget {
   environment?: ResolvedEnvironment;
 }
 
-/** File service endpoint for an account. */
+/**
+ * File service endpoint for an account. A template (`CVAT_OPS_FILE_ENDPOINT`) must be https, or plain http on
+ * 127.0.0.1/localhost (a test double): anything else is CONFIG, shown with its credentials redacted, because the
+ * requests carry the account key's signatures.
+ */
 export function fileEndpoint(account: string, template: string | undefined): string {
-  return (template ?? 'https://{account}.file.core.windows.net').replace('{account}', account).replace(/\/+$/, '');
+  const url = (template ?? 'https://{account}.file.core.windows.net').replace('{account}', account).replace(/\/+$/, '');
+  if (template !== undefined && !url.startsWith('https://') && !isLoopbackHttp(url)) {
+    throw new CliError(
+      EXIT.CONFIG,
+      `CVAT_OPS_FILE_ENDPOINT (${redactUrl(printable(template))}) must be an https URL template with {account} ` +
+        `(plain http only for 127.0.0.1/localhost test servers).`,
+    );
+  }
+  return url;
+}
+
+/** `CVAT_OPS_STORAGE_MAX_TRIES`: attempts per request, 1-10 (default 4); anything else is CONFIG. */
+function storageMaxTries(value: string | undefined): number {
+  if (value === undefined || value === '') return 4;
+  if (!/^\d{1,2}$/.test(value.trim()) || Number(value) < 1 || Number(value) > 10) {
+    throw new CliError(EXIT.CONFIG, `CVAT_OPS_STORAGE_MAX_TRIES (${printable(value)}) must be an integer between 1 and 10.`);
+  }
+  return Number(value);
 }
 
 /** Storage account names: 3-24 lowercase letters and digits. */
@@ -60,6 +81,7 @@ export async function listAccountKey(scope: AzureScope, account: string, runtime
     const result = await client.storageAccounts.listKeys(scope.resourceGroup, account);
     const key = result.keys?.find((k) => k.value && /full/i.test(k.permissions ?? 'full'))?.value;
     if (!key) throw new CliError(EXIT.AUTH, msg.noFullKey(account));
+    rememberSecret(key); // never printed from here on
     return key;
   } catch (error) {
     throw armError(error, { what: `listing the keys of storage account '${account}'`, account, scope });
@@ -74,6 +96,9 @@ export async function connectStorage(
   resolved: { account: string; environment?: ResolvedEnvironment },
 ): Promise<StorageTarget> {
   const { account, environment } = resolved;
+  // local settings first: a bad endpoint or retry count is reported before any request (and before a key is listed)
+  const endpoint = fileEndpoint(account, runtime.fileEndpoint);
+  const maxTries = storageMaxTries(runtime.env.CVAT_OPS_STORAGE_MAX_TRIES);
   let key = runtime.env.AZURE_STORAGE_KEY;
   let keySource: StorageTarget['keySource'] = 'AZURE_STORAGE_KEY';
   if (!key) {
@@ -88,11 +113,9 @@ export async function connectStorage(
   } catch (error) {
     throw new CliError(EXIT.AUTH, msg.badKey(account, keySource, describeError(error)), { cause: error });
   }
-  const endpoint = fileEndpoint(account, runtime.fileEndpoint);
-  const maxTries = Number(runtime.env.CVAT_OPS_STORAGE_MAX_TRIES ?? 4);
   const service = new ShareServiceClient(endpoint, credential, {
     // 500/503 and network errors are retried by the SDK (exponential); 429 + Retry-After by the transfer engine.
-    retryOptions: { maxTries: Number.isFinite(maxTries) && maxTries >= 1 ? maxTries : 4, retryDelayInMs: 200, maxRetryDelayInMs: 10_000 },
+    retryOptions: { maxTries, retryDelayInMs: 200, maxRetryDelayInMs: 10_000 },
   });
   return { account, keySource, endpoint, service, ...(environment ? { environment } : {}) };
 }
