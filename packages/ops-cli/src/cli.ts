@@ -82,8 +82,18 @@ function globals(cmd: Command, runtime: Runtime): GlobalOptions {
   };
 }
 
-/** One control character as its escape (`\x1b`), for the parser's error lines. */
-const printableChar = (c: string): string => printable(c);
+/**
+ * The secrets to keep out of everything printed: the secret variables of the environment and what the run obtained
+ * (Key Vault values, listed storage keys). Computed when something is printed, not at start-up (`--help` stays light).
+ */
+function knownSecrets(runtime: Pick<Runtime, 'env'>): string[] {
+  return [...secretValuesFromEnv(runtime.env), ...rememberedSecrets()];
+}
+
+/** `text` with every control character but the newline shown as its escape (`\x1b`), for the parser's error lines. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => printable(c));
+}
 
 type CommandFn<O> = (options: O, runtime: Runtime) => Promise<CommandResult>;
 
@@ -125,7 +135,7 @@ export function buildProgram(
   onResult: (result: CommandResult, options: GlobalOptions) => void,
   argv: readonly string[] = [],
 ): Command {
-  const secrets = secretValuesFromEnv(runtime.env);
+  const secrets = (): string[] => knownSecrets(runtime);
   const run = async <O extends GlobalOptions>(load: () => Promise<CommandFn<O>>, options: O): Promise<void> => {
     // --subscription / --resource-group are checked for every command, before anything is loaded or contacted
     if (options.subscription !== undefined || options.resourceGroup !== undefined) {
@@ -136,7 +146,7 @@ export function buildProgram(
     onResult(result, options);
     // after stdout, so a failed write still leaves the table or JSON on screen
     const file = (options as OutputFileOptions).output;
-    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd, [...secrets, ...rememberedSecrets()]);
+    if (file !== undefined) writeResultFile(file, result.data, runtime.cwd, secrets());
   };
 
   const program = new Command('cvat-ops')
@@ -157,7 +167,7 @@ export function buildProgram(
   program.configureOutput({
     writeOut: (s) => runtime.stdout.write(s),
     // the parser's messages quote what was typed: no terminal escape sequence or secret passes through
-    writeErr: (s) => runtime.stderr.write(redactSecrets(s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printableChar), secrets)),
+    writeErr: (s) => runtime.stderr.write(redactSecrets(escapeControls(s), secrets())),
   });
 
   // ---------------------------------------------------------------- db
@@ -397,12 +407,11 @@ function readVersion(): string {
  */
 export async function runCli(argv: readonly string[], runtime: Runtime): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const secrets = secretValuesFromEnv(runtime.env);
   const program = buildProgram(
     runtime,
     (result, options) => {
       // the environment's secret variables, and what the run read from Key Vault
-      printResult(result, { json: options.json, stdout: runtime.stdout, secrets: [...secrets, ...rememberedSecrets()] });
+      printResult(result, { json: options.json, stdout: runtime.stdout, secrets: knownSecrets(runtime) });
       exitCode = result.exitCode ?? EXIT.OK;
     },
     argv,
