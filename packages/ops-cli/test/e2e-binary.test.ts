@@ -102,6 +102,40 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     expect(JSON.parse(r.stdout.split(tmpdir()).join('<tmpdir>'))).toMatchSnapshot();
   });
 
+  describe('hostile input through the real process (the full table is test/bad-input.test.ts)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'cvat-ops-e2e-bad-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('a YAML alias bomb as the environment file: exit 4 in one line, no stack trace', async () => {
+      const lines = ['name: bomb', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+      for (let i = 1; i < 9; i++) {
+        const [prev, name] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+        lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      }
+      writeFileSync(join(dir, 'bomb.yaml'), `${lines.join('\n')}\n`);
+      const r = await cli(['status', '--env', 'bomb.yaml'], { cwd: dir });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr.split('\n')[0]).toMatch(/^cvat-ops: error: Environment 'bomb\.yaml' (is invalid:|could not be loaded: )/);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    });
+
+    it('apps delete --all without --yes and ARM down: exit 3 at once, not after the retries', async () => {
+      writeFileSync(
+        join(dir, 'test.yaml'),
+        'name: test\nsubscriptionId: 11111111-2222-4333-8444-555555555555\nedge:\n  mode: none\n  hostname: cvat.example.com\n',
+      );
+      const started = Date.now();
+      const env = { CVAT_OPS_ARM_ENDPOINT: 'http://127.0.0.1:9' }; // nothing listens on port 9 (discard)
+      const r = await cli(['apps', 'delete', '--all', '--env', 'test.yaml'], { cwd: dir, env });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr).toMatch(/then run: cvat-ops apps delete --all --env test\.yaml --yes\n$/);
+    });
+  });
+
   describe('storage upload killed mid-file and run again', () => {
     let server: FakeFileServer;
     let dir: string;
