@@ -190,7 +190,7 @@ describe('runtime and testing boundaries', () => {
 });
 
 describe('nx project graph', () => {
-  it('lists the packages, with catalogue under infra, smoke-tests and the runtime, and ops-cli on runtime and testing', () => {
+  it('lists the packages: catalogue under every other; infra, ops-cli and smoke-tests on the runtime and testing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graph-'));
     try {
       const file = join(dir, 'graph.json');
@@ -203,11 +203,11 @@ describe('nx project graph', () => {
       expect(Object.keys(graph.nodes).sort()).toEqual(['catalogue', 'infra', 'ops-cli', 'runtime', 'smoke-tests', 'testing', 'tools']);
       const deps = (p: string) => graph.dependencies[p].map((d: { target: string }) => d.target).sort();
       expect(deps('catalogue')).toEqual([]);
-      expect(deps('infra')).toEqual(['catalogue']);
+      expect(deps('infra')).toEqual(['catalogue', 'runtime', 'testing']);
       expect(deps('ops-cli')).toEqual(['catalogue', 'runtime', 'testing']);
       expect(deps('runtime')).toEqual(['catalogue', 'testing']);
       expect(deps('testing')).toEqual(['catalogue']);
-      expect(deps('smoke-tests')).toEqual(['catalogue']);
+      expect(deps('smoke-tests')).toEqual(['catalogue', 'runtime', 'testing']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

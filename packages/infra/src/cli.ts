@@ -84,38 +84,6 @@ function nonEmpty(name: string): (value: string) => string {
 
 const collect = (parse: (v: string) => string) => (value: string, previous: string[] | undefined) => [...(previous ?? []), parse(value)];
 
-/**
- * Options of the commands that depend on synth in Nx (`nx run infra:deploy -- --env dev --yes` forwards every argument
- * to `synth` too). synth accepts them, hidden, and ignores them, so a forwarded flag is not an error while a typo
- * still is. `true` marks options that take a value.
- */
-export const FORWARDED_TO_SYNTH: Readonly<Record<string, boolean>> = {
-  yes: false,
-  binary: true,
-  stack: true,
-  replace: true,
-  'out-dir': true,
-  'state-dir': true,
-  'skip-credential-check': false,
-  'skip-init-job': false,
-  'force-init-job': false,
-  'ensure-superuser': false,
-  'allow-data-loss': false,
-  'dry-run': false,
-  'lock-timeout': true,
-  verbose: false,
-  'skip-preflight': false,
-  'preflight-again': false,
-  'deployer-ip': true,
-  'detect-ip': false,
-  subscription: true,
-  'check-timeout': true,
-  'no-terraform': false,
-  prices: true,
-  'active-hours': true,
-  'log-gb': true,
-};
-
 const ENV_HELP = 'environment name (environments/<name>.yaml) or path to an environment file (default: $CVAT_ENV, else example)';
 const OUT_HELP = 'synth output directory (default: packages/infra/cdktf.out)';
 
@@ -171,9 +139,6 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         `configuration leaves the previous output untouched. Nothing outside --out is ever deleted.\n\n${EXIT_CODES_HELP}\n\n` +
         `Examples:\n  cvat-infra synth --env dev\n  cvat-infra synth --env ./my-env.yaml --out /tmp/cdktf.out --json`,
     );
-  for (const [name, takesValue] of Object.entries(FORWARDED_TO_SYNTH)) {
-    synth.addOption(new Option(takesValue ? `--${name} <value>` : `--${name}`).hideHelp());
-  }
   synth.action(async (o: { env?: string; out?: string; force?: boolean; json?: boolean }) => {
     const options: SynthCommandOptions = { env: envRef(o.env), ...(o.out ? { out: o.out } : {}), force: Boolean(o.force), json: Boolean(o.json) };
     await run(() => import('./commands/synth.js').then((m) => m.synthCommand), options, options.json);
