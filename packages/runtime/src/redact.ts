@@ -87,10 +87,6 @@ const USER_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*):([^\s/?#]*)@/gi;
 // scheme://token@ — a user name alone is often a token (https://<token>@github.com)
 const USER_ONLY = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]+)@/gi;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * `text` with every secret replaced by `***`: the values in `secrets` (and their URL-encoded forms; values shorter
  * than {@link MIN_SECRET_LENGTH} are ignored), URL credentials (`postgres://cvat:pw@host` → `postgres://cvat:***@host`,
@@ -107,7 +103,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
     if (encoded !== s) values.add(encoded);
   }
   for (const value of [...values].sort((a, b) => b.length - a.length)) {
-    out = out.replace(new RegExp(escapeRegExp(value), 'g'), REDACTED);
+    if (out.includes(value)) out = out.split(value).join(REDACTED);
   }
   out = out.replace(USER_PASSWORD, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
   out = out.replace(USER_ONLY, (m, scheme: string, user: string) => (user === REDACTED ? m : `${scheme}${REDACTED}@`));
