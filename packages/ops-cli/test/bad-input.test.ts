@@ -155,6 +155,18 @@ const cases: Case[] = [
     message: /^cvat-ops: error: Unknown components 'cvat-ui;touch pwned', '\$\(reboot\)', '`id`' for 'cvat-ops apps delete'\./,
   },
   { name: 'restart of a hostile name', argv: ['apps', 'restart', '$(rm -rf ~)', '--env', 'test', '--yes'], exit: EXIT.USAGE, message: /^cvat-ops: error: Unknown component '\$\(rm -rf ~\)'/ },
+  {
+    name: 'share path with command substitution',
+    argv: ['storage', 'upload', 'existing.json', 'x;$(id)/dir', '--account', 'cvattestsa', '--dry-run'],
+    exit: EXIT.USAGE,
+    message: /^cvat-ops: error: '<share-path>' \(x;\$\(id\)\/dir\) must start with a share name/,
+  },
+  {
+    name: 'storage account name with shell metacharacters',
+    argv: ['storage', 'upload', 'existing.json', 'cvat-data', '--account', 'Bad;Name'],
+    exit: EXIT.USAGE,
+    message: /^cvat-ops: error: '--account' \(Bad;Name\) must be a storage account name/,
+  },
   { name: 'environment name with shell metacharacters', argv: ['status', '--env', 'x;touch pwned'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'x;touch pwned' is invalid:$/ },
   // ------------------------------------------------------------------ environment files
   { name: 'YAML alias bomb', argv: ['status', '--env', 'bomb.yaml'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'bomb\.yaml' (could not be loaded: .*|is invalid:)$/ },
