@@ -44,7 +44,7 @@ export function loadManifest(outDir: string): Manifest {
   const dir = resolve(outDir);
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) {
-    throw new DeployError('MANIFEST', `${file} does not exist: run the synth first (npx nx run infra:synth), or pass --out-dir`);
+    throw new DeployError('MANIFEST', `${file} does not exist: run the synth first (cvat-infra synth, or npx nx run infra:synth), or pass --out`);
   }
   let raw: unknown;
   try {

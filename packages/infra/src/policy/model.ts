@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadManifest, readStackJson } from '../deploy/manifest';
 
 /** A Terraform JSON document as cdktf writes it (`cdk.tf.json`). */
 export interface TerraformJson {
@@ -42,22 +41,14 @@ export interface ResourceRef {
 }
 
 /**
- * Reads `cdktf.out`: `manifest.json` and each stack's `cdk.tf.json`.
+ * Reads a synth output: `manifest.json` through the deploy's one manifest reader (../deploy/manifest, which checks
+ * every field and names it), then each stack's `cdk.tf.json`, in manifest order.
  *
- * @throws Error when the manifest or a stack file is missing or not JSON
+ * @throws DeployError `MANIFEST` (exit 4) when the manifest or a stack file is missing or not JSON
  */
 export function loadSynthesizedApp(outdir: string): SynthesizedApp {
-  const manifestPath = join(outdir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} does not exist; run the synth first (npx nx run infra:synth)`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    stacks: Record<string, { dependencies?: string[]; synthesizedStackPath: string }>;
-  };
-  const stacks = Object.entries(manifest.stacks).map(([name, entry]) => ({
-    name,
-    dependencies: entry.dependencies ?? [],
-    json: JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8')) as TerraformJson,
-  }));
-  return { stacks };
+  const manifest = loadManifest(outdir);
+  return { stacks: manifest.stacks.map((s) => ({ name: s.name, dependencies: s.dependencies, json: readStackJson(s) as TerraformJson })) };
 }
 
 /** Every resource of the app (optionally of one type), in stack and document order. */

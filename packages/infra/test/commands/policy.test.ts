@@ -46,7 +46,7 @@ describe('policy command', () => {
   it('exits 4 (CONFIG), when there is no synthesized output', async () => {
     const { code, stderr } = await run(['--out', join(work, 'missing')]);
     expect(code).toBe(4);
-    expect(stderr).toContain('manifest.json does not exist; run the synth first');
+    expect(stderr).toContain('manifest.json does not exist: run the synth first');
   });
 
   it('exits 2, when an argument is unknown', async () => {

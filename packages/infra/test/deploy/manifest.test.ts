@@ -59,7 +59,7 @@ describe('loadManifest', () => {
   it('says to run the synth when there is no manifest', () => {
     const dir = makeTempDir('cvat-manifest-');
     dirs.push(dir);
-    expect(() => loadManifest(dir)).toThrow(/manifest.json does not exist: run the synth first \(npx nx run infra:synth\)/);
+    expect(() => loadManifest(dir)).toThrow(/manifest.json does not exist: run the synth first \(cvat-infra synth, or npx nx run infra:synth\), or pass --out/);
   });
 
   it.each([
