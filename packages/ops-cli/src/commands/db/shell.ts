@@ -7,7 +7,15 @@ import { createInterface } from 'node:readline';
 import type { Client } from 'pg';
 import { renderJson, renderView, type CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
-import { assertCanConfirm, confirmAction, describeError, formatCommand } from '@cvat-cloud/runtime';
+import {
+  assertCanConfirm,
+  confirmAction,
+  describeError,
+  formatCommand,
+  redactSecrets,
+  rememberedSecrets,
+  secretValuesFromEnv,
+} from '@cvat-cloud/runtime';
 import { closeConnection, flagArgv, openConnection, target, type ResolvedConnection } from './connection';
 import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, runSimple, statementError, type StatementResult } from './sql';
@@ -58,8 +66,10 @@ export async function dbShell(options: DbShellOptions, runtime: Runtime): Promis
   }
   const { client } = await openConnection(conn);
   const state: ShellState = { expanded: false, timing: false, statements: 0, errors: 0 };
+  // every line goes through the one redaction (PGPASSWORD, the Key Vault password, URL credentials never echoed)
+  const secrets = [...secretValuesFromEnv(runtime.env), ...rememberedSecrets()];
   const out = (text: string): void => {
-    if (text) runtime.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (text) runtime.stdout.write(redactSecrets(text.endsWith('\n') ? text : `${text}\n`, secrets));
   };
   const json = options.json;
   const tty = runtime.isTTY;
