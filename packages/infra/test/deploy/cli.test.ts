@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeTerraformPath as makeFakeTerraform } from '../support/fake-terraform';
 import { makeTempDir } from './support/temp-dir';
 import { runInfraCli } from '../../src/cli';
 import type { InfraIo } from '../../src/commands/context';
@@ -43,14 +44,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<InfraI
   return { code, out, err, synthCalls };
 }
 
-/** A PATH holding only a fake `terraform` that records being run (it must never be). */
-function fakeTerraformPath(): { path: string; log: string } {
-  const dir = tempDir('cvat-cli-bin-');
-  const log = join(dir, 'terraform-was-run');
-  writeFileSync(join(dir, 'terraform'), `#!/bin/sh\necho "$@" >> '${log}'\n`);
-  chmodSync(join(dir, 'terraform'), 0o755);
-  return { path: dir, log };
-}
+const fakeTerraformPath = () => makeFakeTerraform(tempDir('cvat-cli-bin-'));
 
 describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
   it('fails fast without Azure credentials, says how to provide them, and runs neither synth nor terraform', async () => {

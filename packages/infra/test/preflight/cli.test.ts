@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNames } from '@cvat-cloud/catalogue';
 import { runInfraCli } from '../../src/cli';
 import type { InfraIo } from '../../src/commands/context';
+import { fakeTerraformPath as makeFakeTerraform } from '../support/fake-terraform';
 import { makeTempDir } from '../deploy/support/temp-dir';
 import { synthesize, type Synthesized } from '../support/synth';
 import { FakeCredential, FakePreflightArmServer, healthyWorld } from './support/fake-preflight-arm-server';
@@ -58,14 +59,7 @@ async function deployMain(argv: string[], io: Omit<InfraIo, 'out'> & { out?: Inf
   return runInfraCli(withState, { out: () => undefined, ...io });
 }
 
-/** A PATH holding only a fake `terraform` that records every run (preflight tests expect none). */
-function fakeTerraformPath(): { path: string; log: string } {
-  const dir = tempDir('cvat-preflight-bin-');
-  const log = join(dir, 'terraform-was-run');
-  writeFileSync(join(dir, 'terraform'), `#!/bin/sh\necho "$@" >> '${log}'\n`);
-  chmodSync(join(dir, 'terraform'), 0o755);
-  return { path: dir, log };
-}
+const fakeTerraformPath = () => makeFakeTerraform(tempDir('cvat-preflight-bin-'));
 
 describe('cvat-infra preflight', () => {
   it('fails fast without credentials exactly like the deploy (exit 5, the ways to authenticate), with no ARM call and no synth', async () => {
