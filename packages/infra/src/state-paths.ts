@@ -39,16 +39,3 @@ export function localStateFile(stateRoot: string, environment: string, stack: st
 export function initJobRecordFile(stateRoot: string, environment: string): string {
   return join(localStateDir(stateRoot, environment), 'init-job.json');
 }
-
-/**
- * Where the first release kept a stack's state, shared by every environment:
- * `<stateRoot>/<stack>.tfstate`. Only read, to tell the operator to move it.
- */
-export function legacyStateFile(stateRoot: string, stack: string): string {
-  return join(stateRoot, `${stack}.tfstate`);
-}
-
-/** Where the first release kept the init-job record: `<stateRoot>/<environment>.init.json`. Only read. */
-export function legacyInitJobRecordFile(stateRoot: string, environment: string): string {
-  return join(stateRoot, `${environment}.init.json`);
-}

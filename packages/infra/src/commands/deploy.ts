@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { EnvironmentConfig, Catalogue } from '@cvat-cloud/catalogue';
 import { resourceNames } from '@cvat-cloud/catalogue';
@@ -36,7 +36,7 @@ import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } f
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
 import { createTerraformRunner, findBinary, type TerraformRunner } from '../deploy/terraform';
 import type { PreflightRequest } from '../preflight/preflight';
-import { defaultStateRoot, initJobRecordFile, legacyInitJobRecordFile, legacyStateFile, localStateDir } from '../state-paths';
+import { defaultStateRoot, initJobRecordFile, localStateDir } from '../state-paths';
 import { type CommandResult, type InfraEnvironment, type InfraIo, loadInfraEnvironment, printWarnings } from './context';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -133,27 +133,12 @@ function stateResourceGroups(path: string): string[] | undefined {
 
 /**
  * Refuses a local state file that belongs to another environment (its resource group differs), which would
- * otherwise plan to replace everything; and stops when this environment's state is still at the first release's
- * shared path (`state/<stack>.tfstate`) while its own (`state/<env>/<stack>.tfstate`) does not exist yet.
+ * otherwise plan to replace everything.
  */
 function checkLocalStateOwnership(manifest: Manifest, environment: string, expectedResourceGroup: string): void {
   for (const stack of manifest.stacks) {
     const backend = describeBackend(stack, readStackJson(stack));
-    if (backend.type !== 'local') continue;
-    if (!existsSync(backend.path)) {
-      const envDir = dirname(backend.path);
-      if (basename(envDir) !== environment) continue;
-      const legacy = legacyStateFile(dirname(envDir), basename(backend.path, '.tfstate'));
-      if (existsSync(legacy) && stateResourceGroups(legacy)?.includes(expectedResourceGroup)) {
-        throw new DeployError(
-          'BAD_INPUT',
-          `the state of stack '${stack.name}' of environment '${environment}' (resource group ${expectedResourceGroup}) is still at the shared path ${legacy}, ` +
-            `but each environment now keeps its state in its own directory: move it with \`mkdir -p ${envDir} && mv ${legacy} ${backend.path}\` ` +
-            '(and its .backup, if any) and rerun. Nothing was changed.',
-        );
-      }
-      continue;
-    }
+    if (backend.type !== 'local' || !existsSync(backend.path)) continue;
     const groups = stateResourceGroups(backend.path);
     if (!groups) continue;
     const foreign = groups.filter((g) => g !== expectedResourceGroup);
@@ -161,7 +146,8 @@ function checkLocalStateOwnership(manifest: Manifest, environment: string, expec
       throw new DeployError(
         'BAD_INPUT',
         `${backend.path} holds the state of resource group ${foreign.join(', ')}, not ${expectedResourceGroup}: it belongs to another environment. ` +
-          `Each environment keeps its state in its own directory (<stateBackend.path>/${environment}); move this file to the environment it belongs to, or use an azurerm backend. Nothing was changed.`,
+          `Each environment keeps its state in its own directory (<stateBackend.path>/${environment}); move this file to the environment it belongs to, ` +
+          'or use an azurerm backend. Nothing was changed.',
       );
     }
   }
@@ -395,7 +381,6 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
         config,
         catalogue,
         stateFile: initJobRecordFile(stateRoot, config.name),
-        legacyStateFile: legacyInitJobRecordFile(stateRoot, config.name),
         client: initClient,
         forceInitJob: args.forceInitJob,
         ensureSuperuser: args.ensureSuperuser,

@@ -23,8 +23,6 @@ export interface InitStepsOptions {
   readonly catalogue: Catalogue;
   /** The record, `<stateRoot>/<env>/init-job.json`. */
   readonly stateFile: string;
-  /** The first release's record (`<stateRoot>/<env>.init.json`), read when `stateFile` does not exist yet. */
-  readonly legacyStateFile: string;
   /** Built on first use (the SDK is loaded only when a job actually runs). */
   readonly client: () => Promise<InitJobClient>;
   /** `--force-init-job`. @default false */
@@ -65,7 +63,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
     async run({ log }): Promise<StepOutcome> {
       if (!usable) return { status: 'skipped', reason: 'the catalogue has no enabled cvat-init job' };
       const current = { cvatVersion: catalogue.cvatVersion, image: `${job.image.repository}:${job.image.tag}` };
-      recorded = readInitJobState(stateFile) ?? readInitJobState(options.legacyStateFile);
+      recorded = readInitJobState(stateFile);
       const decision = options.forceInitJob ? { needed: true, reason: '--force-init-job' } : initJobNeeded(recorded, current);
       if (!decision.needed) {
         migrationsKnownGood = true;
