@@ -1,6 +1,7 @@
 import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from '../data/components';
 import { defaultCatalogue } from '../data/default-catalogue';
-import { makeIssue, type Issue, type Result } from '../rules/issues';
+import { overridesNameKnownEntries } from '../rules/environment';
+import { type Issue, type Result } from '../rules/issues';
 import { validateCatalogue } from '../rules/validate';
 import { PlatformRefSchema, type Catalogue, type Component, type ComponentEnvVar, type EnvVar, type PlatformRef } from '../schema/catalogue';
 import type { EnvironmentConfig } from '../schema/environment';
@@ -32,7 +33,7 @@ export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = PlatformRefSchema.
  */
 export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   const c = defaultCatalogue();
-  const errors: Issue[] = [];
+  const errors: Issue[] = [...overridesNameKnownEntries.check(config)];
 
   c.cvatVersion = config.cvatVersion;
   for (const x of c.components) {
@@ -58,8 +59,7 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   for (const [name, o] of Object.entries(config.components)) {
     const x = c.components.find((y) => y.name === name);
     if (!x) {
-      errors.push(makeIssue('overridesNameKnownEntries', `components.${name}`, name, `must name a catalogue component (one of ${c.components.map((y) => y.name).join(', ')})`));
-      continue;
+      continue; // reported by overridesNameKnownEntries below
     }
     if (o.enabled !== undefined) x.enabled = o.enabled;
     if (o.image?.repository !== undefined) x.image.repository = o.image.repository;
@@ -78,8 +78,7 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   for (const [name, o] of Object.entries(config.storages)) {
     const s = c.storages.find((y) => y.name === name);
     if (!s) {
-      errors.push(makeIssue('overridesNameKnownEntries', `storages.${name}`, name, `must name a catalogue storage (one of ${c.storages.map((y) => y.name).join(', ')})`));
-      continue;
+      continue; // reported by overridesNameKnownEntries below
     }
     if (o.kind !== undefined) {
       s.kind = o.kind;

@@ -33,6 +33,26 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 export type EnvironmentRule = Rule<EnvironmentConfig>;
 
 /** Every named rule of the environment configuration, in the order they run. */
+/**
+ * Overrides name catalogue components and storages. Exported on its own because the catalogue resolver applies
+ * it too (resolveCatalogue may be given a config that skipped validation).
+ */
+export const overridesNameKnownEntries: EnvironmentRule = defineRule('overridesNameKnownEntries', 'Overrides name catalogue components and storages.', (config, report) => {
+  const out: RuleIssue[] = [];
+  const components = DEFAULT_COMPONENTS.map((x) => x.name);
+  const storages = DEFAULT_STORAGES.map((s) => s.name);
+  for (const name of Object.keys(config.components)) {
+    if (!components.includes(name)) out.push(report.error(`components.${name}`, name, `must name a catalogue component (one of ${components.join(', ')})`));
+  }
+  for (const name of Object.keys(config.storages)) {
+    if (!storages.includes(name)) out.push(report.error(`storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
+  }
+  if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
+    out.push(report.error(`components.${COMPONENT_NAMES.edge}.enabled`, config.components[COMPONENT_NAMES.edge]?.enabled, 'must not be set; use edge.mode'));
+  }
+  return out;
+});
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   /** Every subnet lies inside the address space, subnets do not overlap, and the apps subnet is /27 or larger. */
   defineRule('subnetsFitAddressSpace', 'Subnets lie inside the address space, do not overlap, apps ≥ /27.', (config, report) => {
@@ -79,22 +99,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   defineRule('grafanaNeedsAnalytics', 'grafana requires analytics.', (config, report) => {
     return config.grafana && !config.analytics ? [report.error('grafana', true, 'must be false when analytics is false (Grafana reads ClickHouse)')] : [];
   }),
-  /** Overrides name catalogue components and storages. */
-  defineRule('overridesNameKnownEntries', 'Overrides name catalogue components and storages.', (config, report) => {
-    const out: RuleIssue[] = [];
-    const components = DEFAULT_COMPONENTS.map((x) => x.name);
-    const storages = DEFAULT_STORAGES.map((s) => s.name);
-    for (const name of Object.keys(config.components)) {
-      if (!components.includes(name)) out.push(report.error(`components.${name}`, name, `must name a catalogue component (one of ${components.join(', ')})`));
-    }
-    for (const name of Object.keys(config.storages)) {
-      if (!storages.includes(name)) out.push(report.error(`storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
-    }
-    if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
-      out.push(report.error(`components.${COMPONENT_NAMES.edge}.enabled`, config.components[COMPONENT_NAMES.edge]?.enabled, 'must not be set; use edge.mode'));
-    }
-    return out;
-  }),
+  overridesNameKnownEntries,
   /**
    * `location` is an Azure public-cloud region (the dated list in `AZURE_REGIONS`); a misspelt
    * region would otherwise pass synth and fail at apply.
