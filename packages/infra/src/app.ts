@@ -6,6 +6,7 @@ import {
   resourceNames,
   edgeUrls,
   SYNTH_INDEX_FILE,
+  standardTags,
   type Catalogue,
   type EnvironmentConfig,
   type ResourceNames,
@@ -213,7 +214,7 @@ export function buildApp(options: BuildAppOptions): CvatApp {
   }
 
   // Aspects are invoked per stack (cdktf does not inherit them from the App), so add it to each.
-  const tags = new TagsAspect({ application: 'cvat', environment: config.name, 'managed-by': 'cvat-cloud', 'cvat-version': config.cvatVersion, ...config.tags });
+  const tags = new TagsAspect({ ...standardTags(config), ...config.tags });
   for (const stack of [foundation, apps, edge]) if (stack) Aspects.of(stack).add(tags);
   app.setSynthIndex(() => synthIndex(config.name, { apps, edge }, names));
   return { app, foundation, apps, edge, names };
