@@ -6,6 +6,7 @@ import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface'
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { isAnywhere, parseCidr } from './_cidr';
+import { checkSshPublicKey } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
 /** Marketplace image of the edge VM. */
@@ -123,8 +124,9 @@ export class EdgeVm extends Construct {
       throw new ValidationError('DnsLabelInvalid', `'domainNameLabel' (${props.domainNameLabel}) must be 3-63 lowercase letters, digits and '-', starting with a letter and ending alphanumeric`, this);
     }
     const sshPublicKey = props.sshPublicKey?.trim() || lockedSshPublicKey(props.name);
-    if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(sshPublicKey)) {
-      throw new ValidationError('SshKeyInvalid', `'sshPublicKey' (${sshPublicKey.slice(0, 24)}...) must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)`, this);
+    const sshKeyProblem = checkSshPublicKey(sshPublicKey);
+    if (sshKeyProblem) {
+      throw new ValidationError('SshKeyInvalid', `'sshPublicKey' (${sshPublicKey.slice(0, 24)}...) ${sshKeyProblem}`, this);
     }
     this.adminUsername = props.adminUsername ?? 'cvatops';
     if (RESERVED_USERS.includes(this.adminUsername.toLowerCase()) || !/^[a-z_][a-z0-9_-]{0,31}$/.test(this.adminUsername)) {

@@ -82,7 +82,10 @@ describe('EdgeVm', () => {
     expect(() => vm({ sshPublicKey: KEY, sshAllowedCidrs: ['office'] })).toThrow("'sshAllowedCidrs[0]' (office) must be an IPv4 address or CIDR");
   });
   it('throws error, when the SSH key is not an OpenSSH public key', () => {
-    expect(() => vm({ sshPublicKey: '-----BEGIN PRIVATE KEY-----' })).toThrow("'sshPublicKey' (-----BEGIN PRIVATE KEY--...) must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)");
+    expect(() => vm({ sshPublicKey: 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ops' })).toThrow(
+      'must be of type ssh-rsa or ssh-ed25519',
+    );
+    expect(() => vm({ sshPublicKey: '-----BEGIN PRIVATE KEY-----' })).toThrow("'sshPublicKey' (-----BEGIN PRIVATE KEY--...) must be of type ssh-rsa or ssh-ed25519 (RSA of at least 2048 bits): azurerm v4.55.0 refuses \"-----BEGIN\" keys");
   });
   it('throws error, when the DNS label has capitals', () => {
     expect(() => vm({ domainNameLabel: 'Traefik' })).toThrow("'domainNameLabel' (Traefik) must be 3-63 lowercase letters");
