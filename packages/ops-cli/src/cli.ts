@@ -351,7 +351,7 @@ export function buildProgram(
     .command('recreate')
     .description("destroy and recreate one app through the infra deploy (the reference guide's terraform -replace)")
     .argument('<name>', 'component name, e.g. cvat-worker-import')
-    .option('--address <address>', 'Terraform resource address (default: from the synthesized stack, else the construct ID contract)')
+    .option('--address <address>', 'Terraform resource address (default: from cvat-index.json, which infra synth writes)')
     .addHelpText(
       'after',
       `\nUse recreate when the Azure resource is broken (failed provisioning, a revision that never becomes ready) or\nfor a change ACA cannot apply in place. It runs:\n  npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>\nwhich plans, asks for confirmation (skipped with --yes) and applies. The app is down between destroy and\ncreate. If the configuration is right and only the process is stuck, use 'cvat-ops apps restart'.\n\nExamples:\n  cvat-ops apps recreate cvat-worker-import --env dev --dry-run\n  cvat-ops apps recreate opa --env dev --address 'azurerm_container_app.opa_1A2B3C4D'`,

@@ -21,7 +21,7 @@ export interface AppsRecreateOptions extends GlobalOptions {
   name: string;
   /**
    * Terraform resource address to replace.
-   * @default - derived from the construct ID contract (see recreate.ts), or CVAT_OPS_RECREATE_ADDRESS_TEMPLATE
+   * @default - from the synth index (packages/infra/cdktf.out/cvat-index.json, or the one in CVAT_OPS_SYNTH_DIR)
    */
   address?: string;
 }

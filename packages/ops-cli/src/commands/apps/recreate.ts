@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CatalogueError, parseSynthIndex, SYNTH_INDEX_FILE, type SynthIndex } from '@cvat-cloud/catalogue';
 import type { Runtime } from '../../context/runtime';
-import { CliError, confirmAction, EXIT } from '@cvat-cloud/runtime';
+import { CliError, confirmAction, EXIT, formatCommand } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { loadEnvironment } from '../../context/environment';
 import { messages } from './messages';
@@ -163,7 +163,7 @@ export async function appsRecreate(
         ['app', options.name],
         ['stack', target.stack],
         ['address', target.address],
-        ['command', command.join(' ')],
+        ['command', formatCommand(command)],
         ['cwd', cwd],
         ...(exitCode !== undefined ? ([['exit code', exitCode]] as [string, unknown][]) : []),
       ],
@@ -174,14 +174,14 @@ export async function appsRecreate(
 
   await confirmAction({
     action: messages.recreateAction(options.name, target.address),
-    items: [command.join(' ')],
+    items: [formatCommand(command)],
     yes: options.yes,
-    rerun: `cvat-ops apps recreate ${options.name} --env ${options.env}${options.address ? ` --address '${options.address}'` : ''} --yes`,
+    rerun: formatCommand(['cvat-ops', 'apps', 'recreate', options.name, '--env', options.env, ...(options.address ? ['--address', options.address] : []), '--yes']),
     terminal: runtime,
   });
   const exitCode = await (deps.spawn ?? spawnRunner)(command[0]!, command.slice(1), { cwd, env: { ...runtime.env } });
   if (exitCode !== 0)
-    throw new CliError(EXIT.FAILED, messages.recreateFailed(exitCode, command.join(' ')), { data: { ...base, exitCode } });
+    throw new CliError(EXIT.FAILED, messages.recreateFailed(exitCode, formatCommand(command)), { data: { ...base, exitCode } });
   const result = view(exitCode);
   result.push({ kind: 'lines', lines: [messages.recreateDone(options.name, `--env ${options.env}`)] });
   return { data: { ...base, exitCode }, view: result };
