@@ -116,7 +116,8 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
       'after',
       `\n${EXIT_CODES_HELP}\n\nThrough Nx (arguments after -- reach the command exactly as typed; every target that needs a synth\n` +
         `synthesizes the same --env first):\n  npx nx run infra:synth -- --env dev\n  npx nx run infra:deploy -- --env dev\n\n` +
-        `Examples:\n  cvat-infra synth --env dev\n  cvat-infra plan --env dev\n  cvat-infra cost --env dev --active-hours 200\n  cvat-infra deploy --env dev --yes`,
+        `Examples:\n  cvat-infra synth --env dev\n  cvat-infra plan --env dev\n  ` +
+        `cvat-infra cost --env dev --active-hours 200\n  cvat-infra deploy --env dev --yes`,
     );
   program.exitOverride();
   program.configureOutput({
@@ -140,7 +141,12 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         `Examples:\n  cvat-infra synth --env dev\n  cvat-infra synth --env ./my-env.yaml --out /tmp/cdktf.out --json`,
     );
   synth.action(async (o: { env?: string; out?: string; force?: boolean; json?: boolean }) => {
-    const options: SynthCommandOptions = { env: envRef(o.env), ...(o.out ? { out: o.out } : {}), force: Boolean(o.force), json: Boolean(o.json) };
+    const options: SynthCommandOptions = {
+      env: envRef(o.env),
+      ...(o.out ? { out: o.out } : {}),
+      force: Boolean(o.force),
+      json: Boolean(o.json),
+    };
     await run(() => import('./commands/synth.js').then((m) => m.synthCommand), options, options.json);
   });
 
@@ -151,7 +157,10 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
     .option('--env <name|path>', `${ENV_HELP}; its derived global names are expected`)
     .option('--out <dir>', OUT_HELP)
     .option('--json', 'print the rules and findings as JSON')
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra policy --env dev\n  cvat-infra policy --out /tmp/cdktf.out --json`)
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra policy --env dev\n  cvat-infra policy --out /tmp/cdktf.out --json`,
+    )
     .action(async (o: { env?: string; out?: string; json?: boolean }) => {
       const options: PolicyCommandOptions = { env: envRef(o.env), ...(o.out ? { out: o.out } : {}), json: Boolean(o.json) };
       await run(() => import('./commands/policy.js').then((m) => m.policyCommand), options, options.json);
@@ -171,17 +180,26 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         `Examples:\n  cvat-infra validate\n  cvat-infra validate --env dev --no-terraform --json`,
     )
     .action(async (o: { env?: string[]; out?: string[]; terraform?: boolean; json?: boolean }) => {
-      const options: ValidateCommandOptions = { envs: o.env ?? [], outdirs: o.out ?? [], terraform: o.terraform !== false, json: Boolean(o.json) };
+      const options: ValidateCommandOptions = {
+        envs: o.env ?? [],
+        outdirs: o.out ?? [],
+        terraform: o.terraform !== false,
+        json: Boolean(o.json),
+      };
       await run(() => import('./commands/validate.js').then((m) => m.validateCommand), options, options.json);
     });
 
   // ---------------------------------------------------------------- cost
   program
     .command('cost')
-    .description("monthly cost estimate of an environment and of the reference configuration, from a dated price table (offline)")
+    .description('monthly cost estimate of an environment and of the reference configuration, from a dated price table (offline)')
     .option('--env <name|path>', ENV_HELP)
     .option('--prices <file>', 'price table (default: newest packages/infra/prices/<region>-<date>.json, else eastus)')
-    .option('--active-hours <hours>', 'hours a month always-on replicas are active, 0 to 744 (default 730)', parseNumber('--active-hours', 0, 744))
+    .option(
+      '--active-hours <hours>',
+      'hours a month always-on replicas are active, 0 to 744 (default 730)',
+      parseNumber('--active-hours', 0, 744),
+    )
     .option('--log-gb <gb>', 'GB a month ingested into Log Analytics, 0 to 100000 (default 5)', parseNumber('--log-gb', 0, 100_000))
     .option('--json', 'print the estimates as JSON')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra cost --env dev\n  cvat-infra cost --active-hours 200 --json`)
@@ -206,41 +224,69 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
     .option('--detect-ip', 'ask https://api.ipify.org for the egress address (sends one request there)')
     .option('--out <dir>', `${OUT_HELP}; re-synthesized when stale`)
     .addOption(new Option('--out-dir <dir>').hideHelp())
-    .option('--check-timeout <seconds>', 'upper bound of each check, retries included (default 60)', parseInteger('--check-timeout', 1, 600))
+    .option(
+      '--check-timeout <seconds>',
+      'upper bound of each check, retries included (default 60)',
+      parseInteger('--check-timeout', 1, 600),
+    )
     .option('--json', 'print the report as JSON on stdout (progress stays on stderr)')
     .addHelpText(
       'after',
       `\nEach check prints pass, fail or skip with the fix in one line; exit 1 when a check failed. \`cvat-infra deploy\` runs the\n` +
         `same checks before its first plan. Without --deployer-ip or --detect-ip the address check is a skip (never guessed).\n\n` +
-        `${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra preflight --env dev\n  cvat-infra preflight --env dev --deployer-ip 198.51.100.7 --json`,
+        `${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra preflight --env dev\n ` +
+        ` cvat-infra preflight --env dev --deployer-ip 198.51.100.7 --json`,
     )
-    .action(async (o: { env?: string; subscription?: string; deployerIp?: string; detectIp?: boolean; out?: string; outDir?: string; checkTimeout?: number; json?: boolean }) => {
-      if (o.deployerIp && o.detectIp) throw new CliError(EXIT.USAGE, "'--deployer-ip' and '--detect-ip' cannot be used together: give the address or ask for it.");
-      const out = o.out ?? o.outDir;
-      const options: PreflightCommandOptions = {
-        env: envRef(o.env),
-        detectIp: Boolean(o.detectIp),
-        checkTimeoutSeconds: o.checkTimeout ?? 60,
-        json: Boolean(o.json),
-        ...(o.subscription !== undefined ? { subscription: o.subscription } : {}),
-        ...(o.deployerIp !== undefined ? { deployerIp: o.deployerIp } : {}),
-        ...(out !== undefined ? { outDir: out } : {}),
-      };
-      await run(() => import('./commands/preflight.js').then((m) => m.preflightCommand), options, options.json);
-    });
+    .action(
+      async (o: {
+        env?: string;
+        subscription?: string;
+        deployerIp?: string;
+        detectIp?: boolean;
+        out?: string;
+        outDir?: string;
+        checkTimeout?: number;
+        json?: boolean;
+      }) => {
+        if (o.deployerIp && o.detectIp)
+          throw new CliError(EXIT.USAGE, "'--deployer-ip' and '--detect-ip' cannot be used together: give the address or ask for it.");
+        const out = o.out ?? o.outDir;
+        const options: PreflightCommandOptions = {
+          env: envRef(o.env),
+          detectIp: Boolean(o.detectIp),
+          checkTimeoutSeconds: o.checkTimeout ?? 60,
+          json: Boolean(o.json),
+          ...(o.subscription !== undefined ? { subscription: o.subscription } : {}),
+          ...(o.deployerIp !== undefined ? { deployerIp: o.deployerIp } : {}),
+          ...(out !== undefined ? { outDir: out } : {}),
+        };
+        await run(() => import('./commands/preflight.js').then((m) => m.preflightCommand), options, options.json);
+      },
+    );
 
   // ---------------------------------------------------------------- plan, deploy, destroy, state-bootstrap
   const terraformCommand = (name: DeployCommandName, description: string, examples: string[], extra: (c: Command) => Command): void => {
-    const cmd = program.command(name).description(description).option('--env <name|path>', ENV_HELP).option('--json', 'print the run report as JSON on stdout (progress stays on stderr)');
+    const cmd = program
+      .command(name)
+      .description(description)
+      .option('--env <name|path>', ENV_HELP)
+      .option('--json', 'print the run report as JSON on stdout (progress stays on stderr)');
     if (name !== 'state-bootstrap') {
       cmd
         .option('--out <dir>', `${OUT_HELP}; re-synthesized when missing, stale or for another environment`)
         .addOption(new Option('--out-dir <dir>').hideHelp())
         .option('--binary <bin>', 'terraform, tofu or a path (default: $TF_BINARY or terraform)', nonEmpty('--binary'))
         .option('--stack <name>', 'only this stack (repeatable); dependency order is kept', collect(nonEmpty('--stack')))
-        .option('--lock-timeout <seconds>', 'wait this long for a state lock held by another run (default 60)', parseInteger('--lock-timeout', 0, 3600))
+        .option(
+          '--lock-timeout <seconds>',
+          'wait this long for a state lock held by another run (default 60)',
+          parseInteger('--lock-timeout', 0, 3600),
+        )
         .option('--verbose', "also stream terraform's plan output")
-        .option('--skip-credential-check', 'skip the Azure credential/subscription checks and the init job (only for provider-free test stacks)')
+        .option(
+          '--skip-credential-check',
+          'skip the Azure credential/subscription checks and the init job (only for provider-free test stacks)',
+        )
         .option('--state-dir <dir>', 'root of the init-job record and preflight marker <dir>/<env>/ (default packages/infra/state)');
     }
     extra(cmd);
@@ -284,7 +330,11 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
     ['cvat-infra plan --env dev', 'cvat-infra plan --env dev --stack apps --replace azurerm_container_app.x'],
     (c) =>
       c
-        .option('--replace <address>', 'plan a forced replacement of a resource (repeatable; needs exactly one --stack)', collect(nonEmpty('--replace')))
+        .option(
+          '--replace <address>',
+          'plan a forced replacement of a resource (repeatable; needs exactly one --stack)',
+          collect(nonEmpty('--replace')),
+        )
         // accepted only to explain that plan is the dry run of deploy
         .addOption(new Option('--dry-run').hideHelp()),
   );
@@ -298,10 +348,17 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         .option('--skip-init-job', 'do not run the cvat-init job (migrations) nor the superuser step after the apps stack')
         .option('--force-init-job', 'run the cvat-init job even if the CVAT version did not change')
         .option('--ensure-superuser', 'run the superuser step again even if it is recorded as done (never resets a password)')
-        .option('--deployer-ip <address>', "this machine's egress address, checked by preflight against adminCidrs", parseIp('--deployer-ip'))
+        .option(
+          '--deployer-ip <address>',
+          "this machine's egress address, checked by preflight against adminCidrs",
+          parseIp('--deployer-ip'),
+        )
         .option('--detect-ip', 'let preflight ask https://api.ipify.org for that address')
         .option('--skip-preflight', 'skip the preflight checks run before the first plan (prints a warning)')
-        .option('--preflight-again', 'run preflight even when this synth output passed it in the last hour (a deploy:edge chain runs it once)')
+        .option(
+          '--preflight-again',
+          'run preflight even when this synth output passed it in the last hour (a deploy:edge chain runs it once)',
+        )
         // accepted only to point at the plan command
         .addOption(new Option('--dry-run').hideHelp()),
   );
@@ -340,7 +397,10 @@ export async function runCli(argv: readonly string[], rawIo: InfraIo): Promise<n
   });
   if (argv.length === 0) {
     program.outputHelp({ error: true });
-    throw new CliError(EXIT.USAGE, 'a command is required: synth, policy, validate, preflight, cost, plan, deploy, destroy or state-bootstrap');
+    throw new CliError(
+      EXIT.USAGE,
+      'a command is required: synth, policy, validate, preflight, cost, plan, deploy, destroy or state-bootstrap',
+    );
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });

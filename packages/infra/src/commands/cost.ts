@@ -5,7 +5,13 @@
 import { relative } from 'node:path';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { findRepoRoot } from '@cvat-cloud/catalogue';
-import { type CostAssumptions, type CostEstimate, DEFAULT_COST_ASSUMPTIONS, estimateMonthlyCost, referenceCostModel } from '../cost/estimate';
+import {
+  type CostAssumptions,
+  type CostEstimate,
+  DEFAULT_COST_ASSUMPTIONS,
+  estimateMonthlyCost,
+  referenceCostModel,
+} from '../cost/estimate';
 import { formatAssumptions, formatComparison, formatEstimate } from '../cost/format';
 import { costModelFromCatalogue } from '../cost/model';
 import { defaultPricesDir, loadPriceTable } from '../cost/price-table';
@@ -59,8 +65,10 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
       const fallback = loadTable({ region: 'eastus' });
       priceFile = fallback.file;
       notes.push(
-        `no price table for '${config.location}' in ${relative(io.cwd, defaultPricesDir()) || '.'}; using ${fallback.table.region} prices of ${fallback.table.asOf}. ` +
-          'West Europe consumption rates are about 42% higher for active vCPU and 33% higher for idle vCPU and memory (https://azure.microsoft.com/pricing/details/container-apps/).',
+        `no price table for '${config.location}' in ${relative(io.cwd, defaultPricesDir()) || '.'}; ` +
+          `using ${fallback.table.region} prices of ${fallback.table.asOf}. ` +
+          'West Europe consumption rates are about 42% higher for active vCPU and 33% higher for ' +
+          'idle vCPU and memory (https://azure.microsoft.com/pricing/details/container-apps/).',
       );
     }
   }
@@ -68,7 +76,12 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
   const environment = estimateMonthlyCost(costModelFromCatalogue(catalogue, config), table, assumptions);
   const reference = estimateMonthlyCost(referenceCostModel(), table, assumptions);
   const root = findRepoRoot(io.cwd) ?? io.cwd;
-  const report: CostReport = { prices: { file: relative(root, file), region: table.region, asOf: table.asOf }, notes, environment, reference };
+  const report: CostReport = {
+    prices: { file: relative(root, file), region: table.region, asOf: table.asOf },
+    notes,
+    environment,
+    reference,
+  };
   const lines = [
     `Monthly cost estimate in ${table.currency}, ${table.region} list prices as of ${table.asOf} (${report.prices.file})`,
     ...notes.map((n) => `note: ${n}`),

@@ -30,7 +30,15 @@ import { DeployError } from '../deploy/errors';
 import type { InitJobClient } from '../deploy/init-job';
 import { initSteps } from '../deploy/init-steps';
 import { formatKeyVaultDestroyNotes, keyVaultDestroyBehaviour } from '../deploy/key-vault';
-import { describeBackend, formatBackend, loadManifest, type Manifest, orderStacks, readStackJson, type StackJson } from '../deploy/manifest';
+import {
+  describeBackend,
+  formatBackend,
+  loadManifest,
+  type Manifest,
+  orderStacks,
+  readStackJson,
+  type StackJson,
+} from '../deploy/manifest';
 import { type RunReport, runOrchestrator } from '../deploy/orchestrator';
 import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } from '../deploy/plan-files';
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
@@ -81,7 +89,8 @@ export function resolveAzureAuth(env: Env, loaded: InfraEnvironment, log: (line:
 function synthesizedResourceGroups(manifest: Manifest): string[] {
   const names: string[] = [];
   for (const stack of manifest.stacks) {
-    for (const rg of Object.values(readStackJson(stack).resource?.azurerm_resource_group ?? {})) if (typeof rg.name === 'string') names.push(rg.name);
+    for (const rg of Object.values(readStackJson(stack).resource?.azurerm_resource_group ?? {}))
+      if (typeof rg.name === 'string') names.push(rg.name);
   }
   return names;
 }
@@ -90,7 +99,13 @@ function synthesizedResourceGroups(manifest: Manifest): string[] {
  * Checks that the synth output was synthesized for this environment and is newer than its config file; otherwise
  * synthesizes it (in-process).
  */
-export async function ensureSynthesized(outDir: string, loaded: InfraEnvironment, envRef: string, io: Pick<InfraIo, 'cwd' | 'synth'>, log: (l: string) => void): Promise<Manifest> {
+export async function ensureSynthesized(
+  outDir: string,
+  loaded: InfraEnvironment,
+  envRef: string,
+  io: Pick<InfraIo, 'cwd' | 'synth'>,
+  log: (l: string) => void,
+): Promise<Manifest> {
   const { config } = loaded;
   const expected = resourceNames(config).resourceGroup;
   let reason: string | undefined;
@@ -145,8 +160,10 @@ function checkLocalStateOwnership(manifest: Manifest, environment: string, expec
     if (foreign.length) {
       throw new DeployError(
         'BAD_INPUT',
-        `${backend.path} holds the state of resource group ${foreign.join(', ')}, not ${expectedResourceGroup}: it belongs to another environment. ` +
-          `Each environment keeps its state in its own directory (<stateBackend.path>/${environment}); move this file to the environment it belongs to, ` +
+        `${backend.path} holds the state of resource group ${foreign.join(', ')}, ` +
+          `not ${expectedResourceGroup}: it belongs to another environment. ` +
+          `Each environment keeps its state in its own directory ` +
+          `(<stateBackend.path>/${environment}); move this file to the environment it belongs to, ` +
           'or use an azurerm backend. Nothing was changed.',
       );
     }
@@ -180,7 +197,9 @@ export function synthHash(manifest: Manifest): string {
 function readMarker(path: string): PreflightMarker | undefined {
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<PreflightMarker>;
-    return typeof m.synthHash === 'string' && typeof m.passedAt === 'string' && typeof m.subscriptionId === 'string' ? (m as PreflightMarker) : undefined;
+    return typeof m.synthHash === 'string' && typeof m.passedAt === 'string' && typeof m.subscriptionId === 'string'
+      ? (m as PreflightMarker)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -199,11 +218,22 @@ function readMarker(path: string): PreflightMarker | undefined {
 async function preflightOnce(
   args: DeployArgs,
   io: InfraIo,
-  ctx: { config: EnvironmentConfig; catalogue: Catalogue; manifest: Manifest; stacks: readonly StackJson[]; auth?: AzureAuth; stateRoot: string; log: (l: string) => void },
+  ctx: {
+    config: EnvironmentConfig;
+    catalogue: Catalogue;
+    manifest: Manifest;
+    stacks: readonly StackJson[];
+    auth?: AzureAuth;
+    stateRoot: string;
+    log: (l: string) => void;
+  },
 ): Promise<{ status: 'passed' | 'skipped' | 'reused'; reason: string }> {
   const { config, log } = ctx;
   if (args.skipPreflight) {
-    log('preflight: WARNING: skipped (--skip-preflight); provider registrations, global names, SKUs, quota and the deployer address are not checked, so such a problem surfaces as a failed apply');
+    log(
+      'preflight: WARNING: skipped (--skip-preflight); provider registrations, global names, SKUs, ' +
+        'quota and the deployer address are not checked, so such a problem surfaces as a failed apply',
+    );
     return { status: 'skipped', reason: '--skip-preflight' };
   }
   if (!ctx.auth) {
@@ -215,8 +245,18 @@ async function preflightOnce(
   const marker = readMarker(markerFile);
   const age = marker ? Date.now() - Date.parse(marker.passedAt) : Number.POSITIVE_INFINITY;
   const explicitAddress = args.deployerIp !== undefined || args.detectIp;
-  if (!args.preflightAgain && !explicitAddress && marker && marker.synthHash === hash && marker.subscriptionId === ctx.auth.subscriptionId && age >= 0 && age < PREFLIGHT_VALID_MS) {
-    const reason = `passed ${Math.round(age / 60_000)} min ago for this synth output and subscription (${relative(io.cwd, markerFile)}); --preflight-again checks again`;
+  if (
+    !args.preflightAgain &&
+    !explicitAddress &&
+    marker &&
+    marker.synthHash === hash &&
+    marker.subscriptionId === ctx.auth.subscriptionId &&
+    age >= 0 &&
+    age < PREFLIGHT_VALID_MS
+  ) {
+    const where = relative(io.cwd, markerFile);
+    const minutes = Math.round(age / 60_000);
+    const reason = `passed ${minutes} min ago for this synth output and subscription (${where}); --preflight-again checks again`;
     log(`preflight: not run again, ${reason}`);
     return { status: 'reused', reason };
   }
@@ -249,7 +289,12 @@ async function preflightOnce(
   }
   try {
     mkdirSync(dirname(markerFile), { recursive: true });
-    const value: PreflightMarker = { environment: config.name, synthHash: hash, subscriptionId: ctx.auth.subscriptionId, passedAt: new Date().toISOString() };
+    const value: PreflightMarker = {
+      environment: config.name,
+      synthHash: hash,
+      subscriptionId: ctx.auth.subscriptionId,
+      passedAt: new Date().toISOString(),
+    };
     writeFileSync(markerFile, `${JSON.stringify(value, null, 2)}\n`);
   } catch (error) {
     log(`preflight: could not record the pass in ${markerFile} (${(error as Error).message}); the next stack checks again`);
@@ -260,13 +305,18 @@ async function preflightOnce(
 function formatRun(run: RunReport): string[] {
   const lines = [`${run.command} ${run.ok ? 'finished' : 'stopped'}:`];
   for (const s of run.stacks) {
-    const retries = s.retries.length ? `, ${s.retries.length} retr${s.retries.length === 1 ? 'y' : 'ies'} (${[...new Set(s.retries.map((r) => r.reason))].join(', ')})` : '';
+    const retries = s.retries.length
+      ? `, ${s.retries.length} retr${s.retries.length === 1 ? 'y' : 'ies'} (${[...new Set(s.retries.map((r) => r.reason))].join(', ')})`
+      : '';
     lines.push(`  ${s.name.padEnd(12)} ${s.status.padEnd(12)} ${(s.durationMs / 1000).toFixed(1)} s${retries}`);
   }
   for (const step of run.steps) {
     const detail = step.detail as { executionName?: string; status?: string } | undefined;
     const execution = detail?.executionName ? ` (${detail.executionName}: ${detail.status})` : '';
-    lines.push(`  ${`${step.name}`.padEnd(12)} ${step.status.padEnd(12)} ${(step.durationMs / 1000).toFixed(1)} s${execution}${step.reason ? ` — ${step.reason}` : ''}`);
+    lines.push(
+      `  ${step.name.padEnd(12)} ${step.status.padEnd(12)} ${(step.durationMs / 1000).toFixed(1)} s${execution}` +
+        (step.reason ? ` — ${step.reason}` : ''),
+    );
   }
   return lines;
 }
@@ -281,7 +331,10 @@ async function stateBootstrap(args: DeployArgs, io: InfraIo, loaded: InfraEnviro
   if (!az) throw new DeployError('BINARY_MISSING', 'state-bootstrap needs the Azure CLI (`az`) on PATH; nothing was changed');
   const profile = readAzureCliProfile(io.env);
   if (!profile.loggedIn) {
-    throw new DeployError('CREDENTIALS_MISSING', `state-bootstrap uses the Azure CLI, which is not logged in (${profile.path}): run \`az login\`. Nothing was changed.`);
+    throw new DeployError(
+      'CREDENTIALS_MISSING',
+      `state-bootstrap uses the Azure CLI, which is not logged in (${profile.path}): run \`az login\`. Nothing was changed.`,
+    );
   }
   const { subscriptionId } = resolveSubscriptionId({
     ...(config.subscriptionId !== undefined ? { config: config.subscriptionId } : {}),
@@ -314,7 +367,8 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
   if (!binary) {
     throw new DeployError(
       'BINARY_MISSING',
-      `'${args.binary}' was not found${args.binary.includes('/') ? '' : ' on PATH'}: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.`,
+      `'${args.binary}' was not found${args.binary.includes('/') ? '' : ' on PATH'}: install ` +
+        `Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.`,
     );
   }
   const childEnv: NodeJS.ProcessEnv = { ...io.env };
@@ -348,7 +402,8 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
     if (backend.type !== 'none' && backend.type !== config.stateBackend.type && backend.type !== 'other') {
       throw new DeployError(
         'MANIFEST',
-        `stack '${s.name}' was synthesized with a ${backend.type} backend, but environment '${config.name}' uses ${config.stateBackend.type}: ` +
+        `stack '${s.name}' was synthesized with a ${backend.type} backend, ` +
+          `but environment '${config.name}' uses ${config.stateBackend.type}: ` +
           `synthesize again (cvat-infra synth --env ${config.name}). Nothing was changed.`,
       );
     }
@@ -361,12 +416,21 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
   const stateRoot = args.stateDir ? resolve(io.cwd, args.stateDir) : defaultStateRoot(config, INFRA_ROOT);
   const preflight =
     args.command === 'deploy'
-      ? await preflightOnce(args, io, { config, catalogue, manifest, stacks: [...stackJsons.values()], ...(auth ? { auth } : {}), stateRoot, log })
+      ? await preflightOnce(args, io, {
+          config,
+          catalogue,
+          manifest,
+          stacks: [...stackJsons.values()],
+          ...(auth ? { auth } : {}),
+          stateRoot,
+          log,
+        })
       : undefined;
 
   const runner: TerraformRunner = createTerraformRunner(binary, childEnv);
   const version = await runner.run(['version', '-json'], { cwd: io.cwd });
-  if (version.exitCode !== 0) throw new DeployError('BINARY_MISSING', `'${binary} version' failed: ${version.stderr.trim()}. Nothing was changed.`);
+  if (version.exitCode !== 0)
+    throw new DeployError('BINARY_MISSING', `'${binary} version' failed: ${version.stderr.trim()}. Nothing was changed.`);
   try {
     log(`${binary}: version ${(JSON.parse(version.stdout) as { terraform_version?: string }).terraform_version ?? 'unknown'}`);
   } catch {
@@ -421,7 +485,15 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
     stacks: report.stacks,
     steps: report.steps,
     ...(report.failure
-      ? { failure: { code: report.failure.code, exitCode: report.failure.exit, stack: report.failure.stackName, step: report.failure.step, message: report.failure.message } }
+      ? {
+          failure: {
+            code: report.failure.code,
+            exitCode: report.failure.exit,
+            stack: report.failure.stackName,
+            step: report.failure.step,
+            message: report.failure.message,
+          },
+        }
       : {}),
     ...(left.length ? { planFilesLeft: left } : {}),
   };
@@ -430,7 +502,10 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
     return { data, text: '', exitCode: report.failure.exit };
   }
   if (left.length) {
-    log(`cvat-infra: error: ${args.command} finished, but these plan files (they hold secrets) could not be removed: ${left.join(', ')}; delete them by hand.`);
+    log(
+      `cvat-infra: error: ${args.command} finished, but these plan files (they hold ` +
+        `secrets) could not be removed: ${left.join(', ')}; delete them by hand.`,
+    );
     return { data, text: '', exitCode: new DeployError('PARTIAL', 'plan files left').exit };
   }
   return { data, text: '', exitCode: EXIT.OK };

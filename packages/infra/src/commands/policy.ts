@@ -7,6 +7,7 @@ import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { resourceNames } from '@cvat-cloud/catalogue';
 import { DEFAULT_OUTDIR } from '../app';
 import { formatPolicyReport, loadSynthesizedApp, resources, runPolicy } from '../policy/index';
+import type { SynthesizedApp } from '../policy/model';
 import type { ExpectedGlobalNames } from '../policy/rules';
 import { type CommandResult, type InfraIo, loadInfraEnvironment } from './context';
 
@@ -23,14 +24,19 @@ export interface PolicyCommandOptions {
 export async function expectedGlobalNames(env: string, cwd: string): Promise<ExpectedGlobalNames> {
   const loaded = await loadInfraEnvironment(env, { cwd });
   const names = resourceNames(loaded.config);
-  return { storageAccounts: [names.storageAccount, names.nfsStorageAccount], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel };
+  return {
+    storageAccounts: [names.storageAccount, names.nfsStorageAccount],
+    keyVault: names.keyVault,
+    postgresServer: names.postgresServer,
+    dnsLabel: names.dnsLabel,
+  };
 }
 
 /** `cvat-infra policy`. */
 export async function policyCommand(options: PolicyCommandOptions, io: InfraIo): Promise<CommandResult> {
   const outdir = options.out ? resolve(io.cwd, options.out) : DEFAULT_OUTDIR;
   const expected = await expectedGlobalNames(options.env, io.cwd);
-  let app;
+  let app: SynthesizedApp;
   try {
     app = loadSynthesizedApp(outdir);
   } catch (error) {
@@ -40,7 +46,10 @@ export async function policyCommand(options: PolicyCommandOptions, io: InfraIo):
     });
   }
   const report = runPolicy(app, { expectedNames: expected });
-  const data = { rules: report.rules.map((r) => ({ id: r.id, description: r.description, prevents: r.prevents })), findings: report.findings };
+  const data = {
+    rules: report.rules.map((r) => ({ id: r.id, description: r.description, prevents: r.prevents })),
+    findings: report.findings,
+  };
   const text = `Policy over ${outdir} (${app.stacks.length} stacks, ${resources(app).length} resources)\n${formatPolicyReport(report)}`;
   return { data, text, exitCode: report.findings.length ? EXIT.FAILED : EXIT.OK };
 }

@@ -45,7 +45,8 @@ export async function preflightCommand(options: PreflightCommandOptions, io: Inf
       if (value?.trim() && value.trim().toLowerCase() !== options.subscription.trim().toLowerCase()) {
         throw new DeployError(
           'SUBSCRIPTION_MISMATCH',
-          `'--subscription' (${options.subscription}) differs from ${where} (${value.trim()}), which the deploy would use; drop one of them. Nothing was changed.`,
+          `'--subscription' (${options.subscription}) differs from ${where} (${value.trim()}), ` +
+            `which the deploy would use; drop one of them. Nothing was changed.`,
         );
       }
     }

@@ -8,7 +8,7 @@
  * output and swapped in only on success, so a rejected configuration leaves the previous output untouched; nothing
  * outside the given path (and its staging sibling) is ever created or deleted.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { dirname, parse, relative, resolve, sep } from 'node:path';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { buildApp, DEFAULT_OUTDIR, REPO_ROOT } from '../app';
@@ -67,9 +67,13 @@ function within(inner: string, outer: string): boolean {
 export function checkSynthOutput(outdir: string, options: { force: boolean; cwd: string }): void {
   const shown = `'--out' (${outdir})`;
   if (outdir === parse(outdir).root || within(REPO_ROOT, outdir) || within(options.cwd, outdir)) {
-    throw new CliError(EXIT.USAGE, `${shown} holds the repository or the working directory; synth replaces the whole folder, so give a folder of its own. Nothing was changed.`);
+    throw new CliError(
+      EXIT.USAGE,
+      `${shown} holds the repository or the working directory; synth replaces ` +
+        `the whole folder, so give a folder of its own. Nothing was changed.`,
+    );
   }
-  let stat;
+  let stat: Stats | undefined;
   try {
     stat = statSync(outdir);
   } catch (error) {
@@ -77,7 +81,8 @@ export function checkSynthOutput(outdir: string, options: { force: boolean; cwd:
       throw new CliError(EXIT.USAGE, `${shown} cannot be read (${errorCode(error)}); choose a folder you can write. Nothing was changed.`);
     }
   }
-  if (stat && !stat.isDirectory()) throw new CliError(EXIT.USAGE, `${shown} exists and is not a folder; give a folder path. Nothing was changed.`);
+  if (stat && !stat.isDirectory())
+    throw new CliError(EXIT.USAGE, `${shown} exists and is not a folder; give a folder path. Nothing was changed.`);
   if (stat && !isSynthOutput(outdir)) {
     let entries: string[];
     try {
@@ -89,7 +94,8 @@ export function checkSynthOutput(outdir: string, options: { force: boolean; cwd:
       throw new CliError(
         EXIT.REFUSED,
         `${shown} is a non-empty folder that is not a synth output (no manifest.json); synth would replace its ${entries.length} ` +
-          `entr${entries.length === 1 ? 'y' : 'ies'}. Choose an empty or new folder, or pass --force to replace its contents. Nothing was changed.`,
+          `entr${entries.length === 1 ? 'y' : 'ies'}. Choose an empty or new ` +
+          `folder, or pass --force to replace its contents. Nothing was changed.`,
       );
     }
   }
@@ -120,7 +126,9 @@ function makeDirs(dir: string, shownOut: string): string[] {
     }
   } catch (error) {
     for (const c of [...created].reverse()) rmSync(c, { recursive: true, force: true });
-    throw new CliError(EXIT.USAGE, `'--out' (${shownOut}) cannot be created: ${dir} (${errorCode(error)}). Nothing was changed.`, { cause: error });
+    throw new CliError(EXIT.USAGE, `'--out' (${shownOut}) cannot be created: ${dir} (${errorCode(error)}). Nothing was changed.`, {
+      cause: error,
+    });
   }
   return created;
 }
@@ -145,7 +153,9 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     rmSync(staging, { recursive: true, force: true });
     if (created[0]) rmSync(created[0], { recursive: true, force: true });
     if (error instanceof ValidationError) {
-      throw new CliError(EXIT.CONFIG, `synth refused a value of environment '${env.config.name}': ${error.message}. Nothing was changed.`, { cause: error });
+      throw new CliError(EXIT.CONFIG, `synth refused a value of environment '${env.config.name}': ${error.message}. Nothing was changed.`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -154,9 +164,13 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     renameSync(staging, options.outdir);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new CliError(EXIT.USAGE, `'--out' (${options.outdir}) could not be replaced (${errorCode(error)}); the previous contents may be partly removed.`, {
-      cause: error,
-    });
+    throw new CliError(
+      EXIT.USAGE,
+      `'--out' (${options.outdir}) could not be replaced (${errorCode(error)}); the previous contents may be partly removed.`,
+      {
+        cause: error,
+      },
+    );
   }
   return summarize(loadSynthesizedApp(options.outdir), env.catalogue, env.config.name, options.outdir);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { DEFAULT_OUTDIR, REPO_ROOT } from '../app';
-import { loadSynthesizedApp } from '../policy/model';
+import { loadSynthesizedApp, type SynthesizedApp } from '../policy/model';
 import { formatValidateReport, runValidate, type ValidateReport } from '../validate/engine';
 import { runTerraformValidate, type TerraformOutcome } from '../validate/terraform';
 import type { CommandResult, InfraIo } from './context';
@@ -44,14 +44,24 @@ export function defaultEnvironments(root: string = REPO_ROOT): string[] {
 }
 
 function checkOutdir(label: string, outdir: string, tfEnv: NodeJS.ProcessEnv | undefined): ValidateTarget {
-  let app;
+  let app: SynthesizedApp;
   try {
     app = loadSynthesizedApp(outdir);
   } catch (error) {
     throw new CliError(EXIT.CONFIG, `cannot read the synth output: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   const report = runValidate(app, { outdir });
-  return { label, report, terraform: tfEnv ? runTerraformValidate(outdir, app.stacks.map((s) => s.name), { env: tfEnv }) : undefined };
+  return {
+    label,
+    report,
+    terraform: tfEnv
+      ? runTerraformValidate(
+          outdir,
+          app.stacks.map((s) => s.name),
+          { env: tfEnv },
+        )
+      : undefined,
+  };
 }
 
 /**
@@ -85,7 +95,13 @@ export async function validateCommand(options: ValidateCommandOptions, io: Infra
   const errorCount = (t: ValidateTarget) =>
     t.report.findings.filter((f) => f.severity === 'error').length +
     (t.terraform?.status === 'ran' ? t.terraform.findings.filter((f) => f.severity === 'error').length : 0);
-  const data = targets.map((t) => ({ target: t.label, checked: t.report.checked, rules: t.report.rules.length, findings: t.report.findings, terraform: t.terraform }));
+  const data = targets.map((t) => ({
+    target: t.label,
+    checked: t.report.checked,
+    rules: t.report.rules.length,
+    findings: t.report.findings,
+    terraform: t.terraform,
+  }));
   const lines: string[] = [];
   for (const t of targets) {
     lines.push(`Validate ${t.label}`, formatValidateReport(t.report));
@@ -93,7 +109,10 @@ export async function validateCommand(options: ValidateCommandOptions, io: Infra
     else if (t.terraform.status === 'skipped') lines.push(`terraform validate: skipped: ${t.terraform.reason}`);
     else {
       for (const f of t.terraform.findings) lines.push(`${f.severity === 'error' ? 'FAIL' : 'WARN'} ${f.address} ${f.path} ${f.allowed}`);
-      lines.push(`terraform validate (${t.terraform.terraform}): ${t.terraform.stacks.length} stack(s), ${t.terraform.findings.length} diagnostic(s)`);
+      lines.push(
+        `terraform validate (${t.terraform.terraform}): ${t.terraform.stacks.length} ` +
+          `stack(s), ${t.terraform.findings.length} diagnostic(s)`,
+      );
     }
     lines.push('');
   }

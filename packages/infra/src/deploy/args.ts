@@ -68,18 +68,28 @@ export interface DeployArgs {
 export function checkDeployArgs(args: DeployArgs): DeployArgs {
   const cmd = args.command;
   if (args.binary.trim() === '') throw new DeployError('USAGE', `'--binary' ('') must name terraform, tofu or a path`);
-  for (const [flag, list] of [['--stack', args.stacks], ['--replace', args.replace]] as const) {
+  for (const [flag, list] of [
+    ['--stack', args.stacks],
+    ['--replace', args.replace],
+  ] as const) {
     for (const v of list) if (v.trim() === '') throw new DeployError('USAGE', `'${flag}' ('') must not be empty`);
   }
-  if (args.skipInitJob && args.forceInitJob) throw new DeployError('USAGE', "'--skip-init-job' and '--force-init-job' cannot be used together");
+  if (args.skipInitJob && args.forceInitJob)
+    throw new DeployError('USAGE', "'--skip-init-job' and '--force-init-job' cannot be used together");
   if (args.skipInitJob && args.ensureSuperuser) {
-    throw new DeployError('USAGE', "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job");
+    throw new DeployError(
+      'USAGE',
+      "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job",
+    );
   }
   if (args.dryRun && cmd !== 'destroy' && cmd !== 'state-bootstrap') {
     throw new DeployError('USAGE', `'--dry-run' applies to destroy and state-bootstrap; for deploy use the 'plan' command`);
   }
   if (args.skipPreflight && (args.deployerIp !== undefined || args.detectIp)) {
-    throw new DeployError('USAGE', "'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip': the address is only checked by preflight");
+    throw new DeployError(
+      'USAGE',
+      "'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip': the address is only checked by preflight",
+    );
   }
   if (args.deployerIp !== undefined && args.detectIp) {
     throw new DeployError('USAGE', "'--deployer-ip' and '--detect-ip' cannot be used together: give the address or ask for it");

@@ -50,7 +50,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
   const { config, catalogue, stateFile } = options;
   const names = resourceNames(config);
   const job = findComponent(catalogue, 'cvat-init');
-  const usable = job !== undefined && job.enabled && job.role === 'job';
+  const usable = job?.enabled === true && job.role === 'job';
   const jobName = job ? names.appName(job.name) : 'cvat-init';
   const rel = relative(options.cwd, stateFile);
   /** The record as the init-job step left it (read on first use). */
@@ -81,8 +81,10 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
       if (outcome.status !== 'Succeeded') {
         throw stepError(
           'INIT_JOB_FAILED',
-          `init job execution ${outcome.executionName} ended ${outcome.status}; the database migrations did not complete, so the edge is not deployed. ` +
-            `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+          `init job execution ${outcome.executionName} ended ${outcome.status}; ` +
+            `the database migrations did not complete, so the edge is not deployed. ` +
+            `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +
+            `${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
             'fix the cause and rerun the deploy (the job runs again because no success is recorded).',
           'init-job',
           outcome,
@@ -97,7 +99,10 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
       };
       writeInitJobState(stateFile, recorded);
       migrationsKnownGood = true;
-      log(`init job: ${outcome.executionName} succeeded${outcome.durationSeconds !== undefined ? ` in ${outcome.durationSeconds} s` : ''}; recorded in ${rel}`);
+      log(
+        `init job: ${outcome.executionName} ` +
+          `succeeded${outcome.durationSeconds !== undefined ? ` in ${outcome.durationSeconds} s` : ''}; recorded in ${rel}`,
+      );
       return { status: 'ran', reason: decision.reason, detail: outcome };
     },
   };
@@ -127,15 +132,23 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
       if (outcome.status !== 'Succeeded') {
         throw stepError(
           'SUPERUSER_FAILED',
-          `superuser step: execution ${outcome.executionName} of job ${jobName} ended ${outcome.status}; the CVAT superuser may not exist, so the edge is not deployed. ` +
-            `Inspect it: az containerapp job execution show -g ${names.resourceGroup} -n ${jobName} --job-execution-name ${outcome.executionName}; ` +
-            `read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
-            'fix the cause and rerun the deploy (the migrations are recorded and are not run again; the superuser step is, because no success is recorded).',
+          `superuser step: execution ${outcome.executionName} of job ${jobName} ended ` +
+            `${outcome.status}; the CVAT superuser may not exist, so the edge is not deployed. ` +
+            `Inspect it: az containerapp job execution show -g ${names.resourceGroup} ` +
+            `-n ${jobName} --job-execution-name ${outcome.executionName}; ` +
+            `read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +
+            `${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+            'fix the cause and rerun the deploy (the migrations are recorded and are ' +
+            'not run again; the superuser step is, because no success is recorded).',
           'superuser',
           outcome,
         );
       }
-      const entry = { username: outcome.username ?? 'unknown', executionName: outcome.executionName, finishedAt: outcome.endTime ?? new Date().toISOString() };
+      const entry = {
+        username: outcome.username ?? 'unknown',
+        executionName: outcome.executionName,
+        finishedAt: outcome.endTime ?? new Date().toISOString(),
+      };
       recorded = { ...recorded, superuser: entry };
       writeInitJobState(stateFile, recorded);
       log(

@@ -40,7 +40,13 @@ describe('policy command', () => {
     writeFileSync(file, JSON.stringify(json));
     const { code, stdout } = await run(['--out', copy, '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).findings).toEqual([{ rule: 'storage-hardening', address: expect.stringMatching(/^foundation:azurerm_storage_account\./), message: 'min_tls_version is TLS1_0; must be TLS1_2' }]);
+    expect(JSON.parse(stdout).findings).toEqual([
+      {
+        rule: 'storage-hardening',
+        address: expect.stringMatching(/^foundation:azurerm_storage_account\./),
+        message: 'min_tls_version is TLS1_0; must be TLS1_2',
+      },
+    ]);
   });
 
   it('exits 4 (CONFIG), when there is no synthesized output', async () => {

@@ -12,7 +12,9 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function synth(args: string[], cwd = REPO_ROOT) {
   return infraCli(['synth', ...args], { cwd });
@@ -58,7 +60,9 @@ describe('cvat-infra synth', () => {
     await synth(['--out', b]);
     expect((await synth(['--out', b])).code).toBe(0);
     for (const stack of ['foundation', 'apps', 'edge']) {
-      expect(readFileSync(join(a, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(readFileSync(join(b, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(readFileSync(join(a, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(
+        readFileSync(join(b, 'stacks', stack, 'cdk.tf.json'), 'utf8'),
+      );
     }
   });
 

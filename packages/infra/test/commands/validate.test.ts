@@ -43,7 +43,9 @@ describe('cvat-infra validate', () => {
   it('exits 1 on a mutated output and names stack, resource, attribute path, value, allowed range and provider source', async () => {
     const r = await capture(['--out', mutated, '--no-terraform']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL apps:azurerm_container_app\.\S+ template\.container\[0\]\.startup_probe\[0\]\.failure_count_threshold = 90/);
+    expect(r.stdout).toMatch(
+      /FAIL apps:azurerm_container_app\.\S+ template\.container\[0\]\.startup_probe\[0\]\.failure_count_threshold = 90/,
+    );
     expect(r.stdout).toContain('allowed: an integer between 1 and 30; the value is out of range');
     expect(r.stdout).toContain(
       'rule azurerm_container_app:template.container.startup_probe.failure_count_threshold; hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go ContainerAppStartupProbeSchema',
@@ -55,7 +57,12 @@ describe('cvat-infra validate', () => {
     expect(r.code).toBe(1);
     const [target] = JSON.parse(r.stdout);
     expect(target.findings).toEqual([
-      expect.objectContaining({ stack: 'apps', value: 90, path: 'template.container[0].startup_probe[0].failure_count_threshold', severity: 'error' }),
+      expect.objectContaining({
+        stack: 'apps',
+        value: 90,
+        path: 'template.container[0].startup_probe[0].failure_count_threshold',
+        severity: 'error',
+      }),
     ]);
   });
 
@@ -146,7 +153,9 @@ describe('terraform init + validate', () => {
     const skipped = runTerraformValidate(s.outdir, ['foundation'], { terraformBin: terraformStandIn('registry') });
     expect(skipped).toEqual({ status: 'skipped', reason: expect.stringContaining('could not connect to registry.terraform.io') });
     const failed = runTerraformValidate(s.outdir, ['foundation'], { terraformBin: terraformStandIn('syntax') });
-    expect(failed.status === 'ran' && failed.findings.map((f) => [f.rule, f.allowed])).toEqual([['terraform/init', 'Error: Invalid JSON syntax']]);
+    expect(failed.status === 'ran' && failed.findings.map((f) => [f.rule, f.allowed])).toEqual([
+      ['terraform/init', 'Error: Invalid JSON syntax'],
+    ]);
   });
 
   it('a terraform diagnostic makes the command exit 1 (stand-in terraform via TERRAFORM_BIN)', async () => {

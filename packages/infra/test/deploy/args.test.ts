@@ -48,7 +48,11 @@ describe('cvat-infra deploy|plan|destroy|state-bootstrap options', () => {
     [['destroy', '--dry-run', '--json'], {}, { command: 'destroy', dryRun: true, json: true }],
     [['deploy'], { TF_BINARY: '/opt/tofu/bin/tofu', CVAT_ENV: 'staging' }, { binary: '/opt/tofu/bin/tofu', env: 'staging' }],
     [['deploy', '--binary', 'terraform'], { TF_BINARY: 'tofu' }, { binary: 'terraform' }],
-    [['deploy', '--lock-timeout', '0', '--skip-credential-check', '--force-init-job'], {}, { lockTimeoutSeconds: 0, skipCredentialCheck: true, forceInitJob: true }],
+    [
+      ['deploy', '--lock-timeout', '0', '--skip-credential-check', '--force-init-job'],
+      {},
+      { lockTimeoutSeconds: 0, skipCredentialCheck: true, forceInitJob: true },
+    ],
     [['state-bootstrap', '--dry-run'], {}, { command: 'state-bootstrap', dryRun: true }],
     [['deploy', '--ensure-superuser'], {}, { ensureSuperuser: true, forceInitJob: false }],
     [['deploy', '--out', 'x/cdktf.out'], {}, { outDir: 'x/cdktf.out' }],
@@ -67,7 +71,10 @@ describe('cvat-infra deploy|plan|destroy|state-bootstrap options', () => {
     [['destroy', '--replace', 'a.b'], "unknown option '--replace'"],
     [['plan', '--skip-preflight'], "unknown option '--skip-preflight'"],
     [['deploy', '--skip-init-job', '--force-init-job'], "'--skip-init-job' and '--force-init-job' cannot be used together"],
-    [['deploy', '--skip-init-job', '--ensure-superuser'], "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job"],
+    [
+      ['deploy', '--skip-init-job', '--ensure-superuser'],
+      "'--skip-init-job' and '--ensure-superuser' cannot be used together: the superuser step runs in the init job",
+    ],
     [['deploy', '--stack', ''], "'--stack' ('') must not be empty"],
     [['deploy', '--binary', ' '], "'--binary' ('') must not be empty"],
     [['deploy', '--deployer-ip', 'home'], "'--deployer-ip' (home) must be an IP address"],
@@ -85,7 +92,8 @@ describe('cvat-infra deploy|plan|destroy|state-bootstrap options', () => {
     const r = await infraCli(['--help']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Usage: cvat-infra [options] [command]');
-    for (const cmd of ['synth', 'policy', 'validate', 'preflight', 'cost', 'plan', 'deploy', 'destroy', 'state-bootstrap']) expect(r.out).toContain(`  ${cmd}`);
+    for (const cmd of ['synth', 'policy', 'validate', 'preflight', 'cost', 'plan', 'deploy', 'destroy', 'state-bootstrap'])
+      expect(r.out).toContain(`  ${cmd}`);
     const deploy = await infraCli(['deploy', '--help']);
     expect(deploy.code).toBe(0);
     expect(deploy.out).toContain('--skip-init-job');

@@ -76,7 +76,9 @@ describe('the built cvat-infra removes its plan files', () => {
         '#!/bin/sh',
         'case "$1" in',
         '  version) echo \'{"terraform_version":"1.11.0"}\' ;;',
-        '  init) if [ -n "$LEAK" ]; then echo "Error: client secret $ARM_CLIENT_SECRET rejected for https://u:$LEAK@example.org" >&2; exit 1; fi ;;',
+        '  init) if [ -n "$LEAK" ]; then',
+        '      echo "Error: client secret $ARM_CLIENT_SECRET rejected for https://u:$LEAK@example.org" >&2; exit 1',
+        '    fi ;;',
         '  plan)',
         '    for a in "$@"; do case "$a" in -out=*) echo "secret" > "${a#-out=}" ;; esac; done',
         '    echo planned >> "$MARKER"',
@@ -96,11 +98,15 @@ describe('the built cvat-infra removes its plan files', () => {
   const planFile = (stack: string) => join(syn.outdir, 'stacks', stack, PLAN_FILE);
 
   function runPlan(env: Record<string, string>) {
-    const child = spawn(process.execPath, [CLI, 'plan', '--env', 'example', '--out', syn.outdir, '--skip-credential-check', '--binary', join(bin, 'terraform')], {
-      cwd: INFRA,
-      env: { PATH: process.env.PATH ?? '', HOME: bin, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'plan', '--env', 'example', '--out', syn.outdir, '--skip-credential-check', '--binary', join(bin, 'terraform')],
+      {
+        cwd: INFRA,
+        env: { PATH: process.env.PATH ?? '', HOME: bin, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
     const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -115,15 +121,19 @@ describe('the built cvat-infra removes its plan files', () => {
     }
   }
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('on %s while terraform plans: exit 130 and the plan file is gone', async (signal) => {
-    const marker = join(bin, `planned-${signal}`);
-    const run = runPlan({ HANG: '1', MARKER: marker });
-    await waitFor(() => existsSync(marker));
-    expect(existsSync(planFile('foundation'))).toBe(true);
-    run.child.kill(signal);
-    expect(await run.done).toBe(130);
-    expect(existsSync(planFile('foundation'))).toBe(false);
-  }, 60_000);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s while terraform plans: exit 130 and the plan file is gone',
+    async (signal) => {
+      const marker = join(bin, `planned-${signal}`);
+      const run = runPlan({ HANG: '1', MARKER: marker });
+      await waitFor(() => existsSync(marker));
+      expect(existsSync(planFile('foundation'))).toBe(true);
+      run.child.kill(signal);
+      expect(await run.done).toBe(130);
+      expect(existsSync(planFile('foundation'))).toBe(false);
+    },
+    60_000,
+  );
 
   it('never prints a secret of the environment or a URL password, even when terraform quotes them', async () => {
     const run = runPlan({ LEAK: 'url-password-1234', ARM_CLIENT_SECRET: 'client-secret-value-5678', MARKER: join(bin, 'planned-leak') });

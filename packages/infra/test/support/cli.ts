@@ -21,8 +21,12 @@ export async function infraCli(argv: readonly string[], io: Partial<InfraIo> = {
     cwd: REPO_ROOT,
     stdinIsTTY: false,
     ...io,
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
   });
   return { code, out, err };
 }

@@ -15,7 +15,11 @@ export async function startFakeArm(
   jobs: Readonly<Record<string, FakeJobScript>>,
   options: { subscriptionId: string; resourceGroup?: string },
 ): Promise<FakeArmServer> {
-  const server = await FakeArmServer.start({ subscriptionId: options.subscriptionId, resourceGroup: options.resourceGroup ?? 'cvat-dev-rg', location: 'westeurope' });
+  const server = await FakeArmServer.start({
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup ?? 'cvat-dev-rg',
+    location: 'westeurope',
+  });
   for (const [name, script] of Object.entries(jobs)) {
     const properties = (script.definition as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
     server.addJob(name, properties);
