@@ -3,7 +3,7 @@
 // the value and what is allowed, no stack trace, nothing echoed from a foreign file, and that nothing was written
 // or deleted (a snapshot of the scratch folder, and of the repository's local state/, before and after).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,12 @@ beforeAll(() => {
   spawnSync('mkfifo', [join(scratch, 'pipe.yaml')]);
   spawnSync('mkfifo', [join(scratch, 'prices.fifo')]);
   writeFileSync(join(scratch, 'list.yaml'), '- name: dev\n- name: prod\n');
+  // the example with its local state moved out of the repository, without saying so on purpose
+  const example = readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8');
+  writeFileSync(
+    join(scratch, 'state-outside.yaml'),
+    example.replace(/^stateBackend:\n {2}type: local\n/m, 'stateBackend:\n  type: local\n  path: /var/tmp/cvat-state\n'),
+  );
   // nine levels of nine aliases: 9^9 nodes if expanded
   const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
   for (let i = 1; i < 9; i++) {
@@ -69,6 +75,8 @@ interface Case {
   readonly exit: number;
   /** In the `cvat-infra: error:` line. */
   readonly message: RegExp;
+  /** Also somewhere in stderr (the field and value of a multi-issue environment error). */
+  readonly detail?: RegExp;
   /** Extra environment (PATH is an empty folder unless given). */
   readonly env?: Record<string, string>;
 }
@@ -106,6 +114,13 @@ const CASES: Case[] = [
     argv: (d) => ['synth', '--env', join(d, 'list.yaml'), '--out', join(d, 'out')],
     exit: 4,
     message: /list\.yaml/,
+  },
+  {
+    name: 'a local stateBackend.path outside the repository, without allowPathOutsideRepository',
+    argv: (d) => ['synth', '--env', join(d, 'state-outside.yaml'), '--out', join(d, 'out')],
+    exit: 4,
+    message: /Environment '.*state-outside\.yaml' is invalid/,
+    detail: /'stateBackend\.path' \("\/var\/tmp\/cvat-state"\) must be relative to packages\/infra and stay inside the repository/,
   },
   {
     name: '--out: a non-empty folder that is not a synth output, without --force',
@@ -244,6 +259,7 @@ describe('bad input through the built cvat-infra', () => {
     const errorLine = r.stderr.split('\n').find((l) => l.startsWith('cvat-infra: error:')) ?? '';
     expect({ exit: r.status, signal: r.signal }, r.stderr).toEqual({ exit: c.exit, signal: null });
     expect(errorLine, r.stderr).toMatch(c.message);
+    if (c.detail) expect(r.stderr).toMatch(c.detail);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).not.toContain('cvat-infra: error: internal error');
     expect(r.stderr + r.stdout).not.toContain('root:x:0:0');
