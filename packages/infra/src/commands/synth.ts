@@ -9,7 +9,7 @@
  * outside the given path (and its staging sibling) is ever created or deleted.
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
-import { dirname, parse, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { buildApp, DEFAULT_OUTDIR, REPO_ROOT } from '../app';
 import { ValidationError } from '../constructs/validation-error';
@@ -143,13 +143,26 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   if (options.warn) printWarnings(env, { err: options.warn });
   checkSynthOutput(options.outdir, { force: options.force ?? false, cwd: options.cwd });
 
-  const staging = `${options.outdir}.staging-${process.pid}`;
+  removeStaleStaging(options.outdir, options.warn);
+  const staging = `${options.outdir}${STAGING_SUFFIX}${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   const created = makeDirs(dirname(options.outdir), options.outdir);
+  // Removed on exit (Ctrl-C's process.exit included); SIGTERM/SIGHUP become an exit, so the hook runs.
+  const removeStaging = (): void => rmSync(staging, { recursive: true, force: true });
+  const onSignal = (): void => process.exit(EXIT.INTERRUPTED);
+  process.on('exit', removeStaging);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const release = (): void => {
+    process.removeListener('exit', removeStaging);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
+  };
   try {
     const { app } = buildApp({ config: env.config, catalogue: env.catalogue, outdir: staging });
     app.synth();
   } catch (error) {
+    release();
     rmSync(staging, { recursive: true, force: true });
     if (created[0]) rmSync(created[0], { recursive: true, force: true });
     if (error instanceof ValidationError) {
@@ -163,6 +176,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
     renameSync(staging, options.outdir);
   } catch (error) {
+    release();
     rmSync(staging, { recursive: true, force: true });
     throw new CliError(
       EXIT.USAGE,
@@ -172,7 +186,43 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       },
     );
   }
+  release();
   return summarize(loadSynthesizedApp(options.outdir), env.catalogue, env.config.name, options.outdir);
+}
+
+/** The staging folder of a synth: `<out>.staging-<pid>`, next to the output. */
+const STAGING_SUFFIX = '.staging-';
+
+/** True while a process with this id runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging folders of earlier synths of the same output whose process is gone (killed with SIGKILL
+ * mid-synth), naming each: only `<out>.staging-<pid>` siblings, never anything else.
+ */
+function removeStaleStaging(outdir: string, warn: ((line: string) => void) | undefined): void {
+  const parent = dirname(outdir);
+  const prefix = `${basename(outdir)}${STAGING_SUFFIX}`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    warn?.(`notice: removed ${join(parent, name)}, the staging folder of a synth that was killed`);
+  }
 }
 
 /** `cvat-infra synth`. */

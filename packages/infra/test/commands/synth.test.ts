@@ -121,6 +121,19 @@ describe('cvat-infra synth', () => {
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
   });
 
+  it('removes the staging folder a killed synth of the same output left behind, naming it, and nothing else', async () => {
+    const dir = tempDir();
+    const outdir = join(dir, 'cdktf.out');
+    const stale = `${outdir}.staging-2147480000`;
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'manifest.json'), '{}');
+    mkdirSync(`${outdir}.staging-notes`);
+    const r = await synth(['--out', outdir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`notice: removed ${stale}, the staging folder of a synth that was killed`);
+    expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'cdktf.out.staging-notes']);
+  });
+
   it('refuses (exit 2) an --out that holds the repository, even with --force', async () => {
     const { code, err } = await synth(['--out', REPO_ROOT, '--force']);
     expect(code).toBe(2);
