@@ -98,10 +98,10 @@ describe('Nx targets users pass arguments to', () => {
     }
   });
 
-  it('give synth only --env from the arguments of the target that depends on it', () => {
+  it('give synth only --env and --out from the arguments of the target that depends on it', () => {
     const infra = packages.find((p) => p.pkg.nx?.name === 'infra')!;
     const synth = infra.pkg.nx?.targets?.synth as { options?: { dependencyFlags?: string[] } } | undefined;
-    expect(synth?.options?.dependencyFlags).toEqual(['--env']);
+    expect(synth?.options?.dependencyFlags).toEqual(['--env', '--out']);
   });
 
   it('forward their arguments to synth, so `--env X` synthesizes X and nothing else', () => {
