@@ -49,7 +49,8 @@ export function isTestFile(pkg, pkgDir, file) {
 }
 
 // Static imports count only at the start of a line, so code quoted inside strings (test fixtures) is not read as an import.
-const IMPORT_RE = /^\s*}\s*from\s*['"]([^'"]+)['"]|^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w'"])(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /^\s*}\s*from\s*['"]([^'"]+)['"]|^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w'"])(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function* walk(dir) {
   if (!existsSync(dir)) return;
@@ -85,7 +86,11 @@ export function checkPackage(pkg, workspaceRoot = root) {
   const allowedInternal = ALLOWED_INTERNAL[pkg];
   if (!allowedInternal) throw new Error(`unknown package '${pkg}'; expected one of ${Object.keys(ALLOWED_INTERNAL).join(', ')}`);
   const violations = [];
-  const configs = existsSync(pkgDir) ? readdirSync(pkgDir).filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f)).map((f) => join(pkgDir, f)) : [];
+  const configs = existsSync(pkgDir)
+    ? readdirSync(pkgDir)
+        .filter((f) => /^vitest\.config\.[cm]?[jt]s$/.test(f))
+        .map((f) => join(pkgDir, f))
+    : [];
   const files = [...walk(join(pkgDir, 'src')), ...walk(join(pkgDir, 'test')), ...walk(join(pkgDir, 'bench')), ...configs];
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -106,10 +111,14 @@ export function checkPackage(pkg, workspaceRoot = root) {
           if (target === pkg) continue;
           if (TEST_ONLY_INTERNAL.includes(target)) {
             if (!isTestFile(pkg, pkgDir, file)) {
-              violations.push(`${where}: '${spec}' holds test doubles: import it from test files only (test/**, *.test.ts, vitest.config.*), never from shipped code`);
+              violations.push(
+                `${where}: '${spec}' holds test doubles: import it from test files only (test/**, *.test.ts, vitest.config.*), never from shipped code`,
+              );
             }
           } else if (!allowedInternal.includes(target)) {
-            violations.push(`${where}: '${pkg}' may not import '${spec}' (allowed: ${allowedInternal.join(', ') || 'none of our packages'})`);
+            violations.push(
+              `${where}: '${pkg}' may not import '${spec}' (allowed: ${allowedInternal.join(', ') || 'none of our packages'})`,
+            );
           }
           continue;
         }

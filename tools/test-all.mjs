@@ -14,5 +14,8 @@ const nx = spawnSync('npx', ['nx', 'run-many', '-t', ...targets, '--output-style
   stdio: 'inherit',
   env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CHECKPOINT_DISABLE: '1', ...process.env },
 });
-const summary = spawnSync('node', [resolve(root, 'tools/test-summary.mjs'), `--tasks-exit=${nx.status ?? 1}`], { cwd: root, stdio: 'inherit' });
+const summary = spawnSync('node', [resolve(root, 'tools/test-summary.mjs'), `--tasks-exit=${nx.status ?? 1}`], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(summary.status ?? 1);

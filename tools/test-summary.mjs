@@ -11,7 +11,9 @@ const expected = ['catalogue', 'infra', 'ops-cli', 'runtime', 'smoke-tests', 'te
 const args = process.argv.slice(2);
 const tasksExit = Number((args.find((a) => a.startsWith('--tasks-exit=')) ?? '--tasks-exit=0').split('=')[1]);
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const problems = [];
 for (const project of expected) {
   const file = join(reportsDir, `vitest-${project}.json`);
@@ -35,9 +37,12 @@ for (const project of expected) {
     }
   }
 }
-const extra = readdirSync(existsSync(reportsDir) ? reportsDir : root).filter((f) => /^vitest-.*\.json$/.test(f) && !expected.includes(f.slice(7, -5)));
+const extra = readdirSync(existsSync(reportsDir) ? reportsDir : root).filter(
+  (f) => /^vitest-.*\.json$/.test(f) && !expected.includes(f.slice(7, -5)),
+);
 if (extra.length) problems.push(`unexpected reports ignored: ${extra.join(', ')}`);
-if (tasksExit !== 0) problems.push(`the Nx task run exited with ${tasksExit} (a build, typecheck, lint, synth, policy or validate task failed)`);
+if (tasksExit !== 0)
+  problems.push(`the Nx task run exited with ${tasksExit} (a build, typecheck, lint, synth, policy or validate task failed)`);
 for (const p of problems) console.log(p);
 const failedTotal = failed + (tasksExit !== 0 && failed === 0 ? 1 : 0);
 console.log(`${passed} passed, ${failedTotal} failed, ${skipped} skipped`);

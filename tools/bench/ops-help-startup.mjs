@@ -47,7 +47,11 @@ const stats = (xs) => {
 };
 
 console.log(`cvat-ops startup (node ${process.version}, ${cpus().length} cores, ${runs} runs after ${warmup} warm-up)`);
-console.log(['command'.padEnd(22), 'mean ± sd'.padStart(16), 'median'.padStart(8), 'min'.padStart(8), 'max'.padStart(8), 'vs node'.padStart(9)].join(' '));
+console.log(
+  ['command'.padEnd(22), 'mean ± sd'.padStart(16), 'median'.padStart(8), 'min'.padStart(8), 'max'.padStart(8), 'vs node'.padStart(9)].join(
+    ' ',
+  ),
+);
 let baseline;
 let helpMedian;
 for (const c of cases) {
@@ -57,7 +61,16 @@ for (const c of cases) {
   if (c.name === 'cvat-ops --help') helpMedian = s.median;
   const f = (n) => n.toFixed(1).padStart(8);
   console.log(
-    [c.name.padEnd(22), `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`.padStart(16), f(s.median), f(s.min), f(s.max), `+${(s.median - baseline).toFixed(1)}`.padStart(9)].join(' '),
+    [
+      c.name.padEnd(22),
+      `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`.padStart(16),
+      f(s.median),
+      f(s.min),
+      f(s.max),
+      `+${(s.median - baseline).toFixed(1)}`.padStart(9),
+    ].join(' '),
   );
 }
-console.log(`\ncvat-ops --help median ${helpMedian.toFixed(1)} ms; target ≤ ${TARGET_MS} ms: ${helpMedian <= TARGET_MS ? 'met' : 'NOT met'}`);
+console.log(
+  `\ncvat-ops --help median ${helpMedian.toFixed(1)} ms; target ≤ ${TARGET_MS} ms: ${helpMedian <= TARGET_MS ? 'met' : 'NOT met'}`,
+);

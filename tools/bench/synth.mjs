@@ -32,7 +32,10 @@ if (!existsSync(main)) {
 
 const work = mkdtempSync(join(tmpdir(), 'bench-synth-'));
 const preload = join(work, 'rss.cjs');
-writeFileSync(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+writeFileSync(
+  preload,
+  "process.on('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
@@ -54,7 +57,9 @@ try {
     const rssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
     const resources = (child.stdout.match(/^\S+: (\d+) resources/gm) ?? []).map((l) => Number(l.split(': ')[1].split(' ')[0]));
     results.push({ seconds, rssMiB, resources: resources.reduce((a, b) => a + b, 0) });
-    console.log(`cold synth run ${i + 1}/${runs}: ${seconds.toFixed(2)} s wall, ${rssMiB.toFixed(0)} MiB peak RSS, ${results.at(-1).resources} resources`);
+    console.log(
+      `cold synth run ${i + 1}/${runs}: ${seconds.toFixed(2)} s wall, ${rssMiB.toFixed(0)} MiB peak RSS, ${results.at(-1).resources} resources`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -64,7 +69,9 @@ const wall = results.map((r) => r.seconds);
 const rss = results.map((r) => r.rssMiB);
 console.log('');
 console.log(`machine: ${cpus().length} cores, node ${process.version}`);
-console.log(`cold synth (env ${env}, all stacks, ${runs} runs): median ${median(wall).toFixed(2)} s, min ${Math.min(...wall).toFixed(2)} s, max ${Math.max(...wall).toFixed(2)} s`);
+console.log(
+  `cold synth (env ${env}, all stacks, ${runs} runs): median ${median(wall).toFixed(2)} s, min ${Math.min(...wall).toFixed(2)} s, max ${Math.max(...wall).toFixed(2)} s`,
+);
 console.log(`peak RSS: median ${median(rss).toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB`);
 console.log(`target <= ${TARGET_SECONDS} s: ${median(wall) <= TARGET_SECONDS ? 'met' : 'NOT met'}`);
 

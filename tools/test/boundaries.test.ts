@@ -19,9 +19,12 @@ function fixtureWorkspace(files: Record<string, string>): string {
 }
 
 describe('module boundaries', () => {
-  it.each(['catalogue', 'runtime', 'testing', 'infra', 'ops-cli', 'smoke-tests', 'tools'])('reports no violation in the real %s package', (pkg) => {
-    expect(checkPackage(pkg, root)).toEqual([]);
-  });
+  it.each(['catalogue', 'runtime', 'testing', 'infra', 'ops-cli', 'smoke-tests', 'tools'])(
+    'reports no violation in the real %s package',
+    (pkg) => {
+      expect(checkPackage(pkg, root)).toEqual([]);
+    },
+  );
 
   it('rejects cdktf in the catalogue and names the file and line', () => {
     const dir = fixtureWorkspace({
@@ -58,7 +61,7 @@ describe('module boundaries', () => {
       'packages/ops-cli/src/a.ts': [
         "import { x } from '@cvat-cloud/infra';",
         "import { y } from '@cvat-cloud/catalogue';",
-        "const pg = " + "require('pg');",
+        'const pg = ' + "require('pg');",
         "import { z } from '../../infra/src/z';",
         "import { readFileSync } from 'node:fs';",
       ].join('\n'),
@@ -102,7 +105,9 @@ describe('runtime and testing boundaries', () => {
     expect(
       inFixture(
         {
-          'packages/runtime/package.json': JSON.stringify({ dependencies: { '@cvat-cloud/catalogue': '*', '@azure/identity': '*', '@azure/keyvault-secrets': '*' } }),
+          'packages/runtime/package.json': JSON.stringify({
+            dependencies: { '@cvat-cloud/catalogue': '*', '@azure/identity': '*', '@azure/keyvault-secrets': '*' },
+          }),
           'packages/runtime/src/a.ts': [
             "import { loadEnvironmentConfig } from '@cvat-cloud/catalogue';",
             "import type { TokenCredential } from '@azure/identity';",
@@ -177,7 +182,8 @@ describe('runtime and testing boundaries', () => {
       inFixture(
         {
           'packages/testing/package.json': JSON.stringify({ dependencies: { pg: '*' } }),
-          'packages/testing/src/a.ts': "import { CliError } from '@cvat-cloud/runtime';\nimport { Client } from 'pg';\nimport { x } from '@cvat-cloud/ops-cli';\n",
+          'packages/testing/src/a.ts':
+            "import { CliError } from '@cvat-cloud/runtime';\nimport { Client } from 'pg';\nimport { x } from '@cvat-cloud/ops-cli';\n",
         },
         'testing',
       ),

@@ -19,7 +19,11 @@ describe('run-script executor', () => {
     try {
       const marker = join(dir, 'pwned');
       const hostile = [`x;touch ${marker}`, `$(touch ${marker})`, `\`touch ${marker}\``, 'two words', `it's "quoted"`, `a|b&&c>${marker}`];
-      const out = execFileSync('npx', ['nx', 'run', 'tools:argv-probe', '--output-style=static', '--', '--env', ...hostile], { cwd: root, env: nxEnv, encoding: 'utf8' });
+      const out = execFileSync('npx', ['nx', 'run', 'tools:argv-probe', '--output-style=static', '--', '--env', ...hostile], {
+        cwd: root,
+        env: nxEnv,
+        encoding: 'utf8',
+      });
       const line = out.split('\n').find((l) => l.startsWith('ARGV='));
       expect(JSON.parse(line!.slice('ARGV='.length))).toEqual(['fixed', '--env', ...hostile]);
       expect(existsSync(marker)).toBe(false);
@@ -48,7 +52,12 @@ describe('run-script executor', () => {
 
   it('fails the target, naming the script, when the script line uses shell syntax', () => {
     expect(() => scriptArgv('node a.js && rm -rf x')).toThrow("script 'node a.js && rm -rf x' uses shell syntax");
-    expect(scriptArgv('node dist/deploy/cli.js deploy --stack foundation').slice(1)).toEqual(['dist/deploy/cli.js', 'deploy', '--stack', 'foundation']);
+    expect(scriptArgv('node dist/deploy/cli.js deploy --stack foundation').slice(1)).toEqual([
+      'dist/deploy/cli.js',
+      'deploy',
+      '--stack',
+      'foundation',
+    ]);
     expect(scriptArgv('node x.js')[0]).toBe(process.execPath);
   });
 });
@@ -110,7 +119,12 @@ describe('Nx targets users pass arguments to', () => {
       for (const [name, target] of Object.entries(pkg.nx?.targets ?? {})) {
         for (const dep of target.dependsOn ?? []) {
           if (dep === 'synth') notForwarded.push(`${pkg.nx?.name}:${name}`);
-          if (typeof dep === 'object' && dep !== null && (dep as { target?: string }).target === 'synth' && (dep as { params?: string }).params !== 'forward') {
+          if (
+            typeof dep === 'object' &&
+            dep !== null &&
+            (dep as { target?: string }).target === 'synth' &&
+            (dep as { params?: string }).params !== 'forward'
+          ) {
             notForwarded.push(`${pkg.nx?.name}:${name}`);
           }
         }
@@ -131,13 +145,28 @@ describe('infra:synth through Nx', () => {
       try {
         // Without task dependencies (tools:test depends on infra:build) and into a scratch --out, so this run never
         // rewrites the dist or cdktf.out that the surrounding `run-many` is reading at the same time.
-        execFileSync('npx', ['nx', 'run', 'infra:synth', '--output-style=static', '--excludeTaskDependencies', '--skip-nx-cache',
-          '--', '--env', value, '--out', join(dir, 'out')], {
-          cwd: root,
-          env: { ...nxEnv, NX_SKIP_NX_CACHE: 'false' },
-          encoding: 'utf8',
-          stdio: 'pipe',
-        });
+        execFileSync(
+          'npx',
+          [
+            'nx',
+            'run',
+            'infra:synth',
+            '--output-style=static',
+            '--excludeTaskDependencies',
+            '--skip-nx-cache',
+            '--',
+            '--env',
+            value,
+            '--out',
+            join(dir, 'out'),
+          ],
+          {
+            cwd: root,
+            env: { ...nxEnv, NX_SKIP_NX_CACHE: 'false' },
+            encoding: 'utf8',
+            stdio: 'pipe',
+          },
+        );
       } catch (error) {
         failed = true;
         const e = error as { stdout?: string; stderr?: string };

@@ -504,7 +504,9 @@ describe('each checker reports what it exists to catch (mutated copies)', () => 
     expect(junitUploadProblems(b)).toHaveLength(1);
     const c = deploy();
     delete c.jobs.smoke.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.if;
-    expect(junitUploadProblems(c)).toEqual(['jobs.smoke: the JUnit upload does not run after a failed suite (if: !cancelled() or always())']);
+    expect(junitUploadProblems(c)).toEqual([
+      'jobs.smoke: the JUnit upload does not run after a failed suite (if: !cancelled() or always())',
+    ]);
   });
 
   it('PGTEST: a variable the tests read that CI does not set', () => {

@@ -85,10 +85,19 @@ export function schemaFields(schema: JsonSchema): FieldRow[] {
       const keys = [...new Set(alts.flatMap((a) => Object.keys(a.properties ?? {})))];
       for (const k of keys) {
         const having = alts.filter((a) => a.properties?.[k]);
-        const tags = having.map((a) => a.properties?.type?.const).filter((t) => t !== undefined).map((t) => JSON.stringify(t));
+        const tags = having
+          .map((a) => a.properties?.type?.const)
+          .filter((t) => t !== undefined)
+          .map((t) => JSON.stringify(t));
         const p = path ? `${path}.${k}` : k;
         if (k === 'type' && having.every((a) => a.properties?.type?.const !== undefined)) {
-          rows.push({ path: p, type: tags.map((t) => `\`${t}\``).join(' | '), required: true, defaultValue: '', description: having.map((a) => `${a.properties?.type?.const}: ${a.properties?.type?.description ?? ''}`).join(' ') });
+          rows.push({
+            path: p,
+            type: tags.map((t) => `\`${t}\``).join(' | '),
+            required: true,
+            defaultValue: '',
+            description: having.map((a) => `${a.properties?.type?.const}: ${a.properties?.type?.description ?? ''}`).join(' '),
+          });
           continue;
         }
         const child = having[0]!.properties![k]!;
@@ -150,7 +159,8 @@ export function renderComponentTable(): string {
       `| \`${x.name}\` | ${x.role} | ${x.upstream.map((u) => `\`${u}\``).join(', ') || '–'} | \`${x.image.repository}:${x.image.tag}\` | ${x.role === 'edge' ? 'VM' : `${x.resources.cpuCores} / ${x.resources.memoryGiB}`} | ${x.replicas.min}–${x.replicas.max} | ${ingressText(x)} | ${probes || '–'} | ${x.optional ? (x.enabled ? 'optional, on' : 'optional, off') : 'always'} |`,
     );
   }
-  for (const r of UPSTREAM_REPLACEMENTS) lines.push(`| (${esc(r.replacedBy)}) | platform | \`${r.service}\` | – | – | – | – | – | always |`);
+  for (const r of UPSTREAM_REPLACEMENTS)
+    lines.push(`| (${esc(r.replacedBy)}) | platform | \`${r.service}\` | – | – | – | – | – | always |`);
   return lines.join('\n');
 }
 
@@ -160,12 +170,16 @@ export function renderStorageTable(): string {
   const lines = ['| Storage | Kind | Quota GiB | Access | Mount options | Mounted by | Holds |', '|---|---|---|---|---|---|---|'];
   for (const s of c.storages) {
     const by = c.components.filter((x) => x.mounts.some((m) => m.storage === s.name)).map((x) => `\`${x.name}\``);
-    lines.push(`| \`${s.name}\` | ${s.kind} | ${s.quotaGiB} | ${s.accessMode} | ${s.mountOptions ? `\`${s.mountOptions}\`` : '–'} | ${by.join(', ')} | ${esc(s.description)} |`);
+    lines.push(
+      `| \`${s.name}\` | ${s.kind} | ${s.quotaGiB} | ${s.accessMode} | ${s.mountOptions ? `\`${s.mountOptions}\`` : '–'} | ${by.join(', ')} | ${esc(s.description)} |`,
+    );
   }
   lines.push('', '| Secret | Key Vault name | Source | Used by | Purpose |', '|---|---|---|---|---|');
   for (const s of c.secrets) {
     const by = c.components.filter((x) => x.secrets.includes(s.name)).map((x) => `\`${x.name}\``);
-    lines.push(`| \`${s.name}\` | \`${s.keyVaultName}\` | ${s.source}${s.length ? ` (${s.length} chars${s.special ? ', with symbols' : ''})` : ''} | ${by.join(', ')} | ${esc(s.description)} |`);
+    lines.push(
+      `| \`${s.name}\` | \`${s.keyVaultName}\` | ${s.source}${s.length ? ` (${s.length} chars${s.special ? ', with symbols' : ''})` : ''} | ${by.join(', ')} | ${esc(s.description)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -180,8 +194,13 @@ function short(text: string | undefined): string {
 export function renderDeviationTable(): string {
   const lines = ['| Components | Aspect | Upstream | Here | Why | Evidence |', '|---|---|---|---|---|---|'];
   for (const d of UPSTREAM_DEVIATIONS) {
-    const comps = d.components.length > 6 ? `${d.components.length} backends (${d.components.map((c) => c.replace(/^cvat-worker-/, '')).join(', ')})` : d.components.join(', ');
-    lines.push(`| ${comps} | ${d.aspect}${d.key ? ` \`${d.key}\`` : ''} | ${short(d.upstream)} | ${short(d.ours)} | ${esc(d.reason)} | ${esc(d.evidence)} |`);
+    const comps =
+      d.components.length > 6
+        ? `${d.components.length} backends (${d.components.map((c) => c.replace(/^cvat-worker-/, '')).join(', ')})`
+        : d.components.join(', ');
+    lines.push(
+      `| ${comps} | ${d.aspect}${d.key ? ` \`${d.key}\`` : ''} | ${short(d.upstream)} | ${short(d.ours)} | ${esc(d.reason)} | ${esc(d.evidence)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UPSTREAM_VECTOR_TOML, configFileSourcePath, configFilesToUpload, defaultCatalogue, parseEnvironmentConfig, resolveCatalogue } from '../src/index';
+import {
+  UPSTREAM_VECTOR_TOML,
+  configFileSourcePath,
+  configFilesToUpload,
+  defaultCatalogue,
+  parseEnvironmentConfig,
+  resolveCatalogue,
+} from '../src/index';
 
 describe('config files shipped with the catalogue', () => {
   const c = defaultCatalogue();
@@ -15,7 +22,12 @@ describe('config files shipped with the catalogue', () => {
 
   it('lists only the files of enabled components for upload', () => {
     expect(configFilesToUpload(c).map((f) => f.component)).toEqual(['vector']);
-    const cfg = parseEnvironmentConfig({ name: 'dev', grafana: true, adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } }).value!;
+    const cfg = parseEnvironmentConfig({
+      name: 'dev',
+      grafana: true,
+      adminCidrs: ['203.0.113.0/24'],
+      edge: { acmeEmail: 'ops@example.com' },
+    }).value!;
     expect(configFilesToUpload(resolveCatalogue(cfg).value!).map((f) => f.path)).toEqual([
       'vector/vector.toml',
       'grafana/provisioning/datasources/ds.yaml',
@@ -34,12 +46,15 @@ describe('config files shipped with the catalogue', () => {
     expect(toml).toContain('auth.password = "${CLICKHOUSE_PASSWORD}"');
     expect(toml).toContain('data_dir = "/vector-data-dir"');
     for (const name of ['CLICKHOUSE_HOST', 'CLICKHOUSE_PORT', 'CLICKHOUSE_DB', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD']) {
-      expect(vector.env.map((e) => e.name), name).toContain(name);
+      expect(
+        vector.env.map((e) => e.name),
+        name,
+      ).toContain(name);
     }
     expect(vector.mounts.map((m) => m.mountPath)).toContain('/vector-data-dir');
   });
 
-  it('vector.toml is upstream\'s v2.73.0 file byte for byte below its comment header (remote_addr kept, default batch timeout)', () => {
+  it("vector.toml is upstream's v2.73.0 file byte for byte below its comment header (remote_addr kept, default batch timeout)", () => {
     const upstream = readFileSync(configFileSourcePath(UPSTREAM_VECTOR_TOML.path));
     expect(createHash('sha256').update(upstream).digest('hex')).toBe(UPSTREAM_VECTOR_TOML.sha256);
     const ours = readFileSync(configFileSourcePath('config/vector/vector.toml'), 'utf8');
@@ -54,8 +69,25 @@ describe('config files shipped with the catalogue', () => {
     // cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py: migration_000_initial's columns,
     // then access_token_id (001) and remote_addr (002).
     const columns = [
-      'scope', 'obj_name', 'obj_id', 'obj_val', 'source', 'timestamp', 'count', 'duration', 'project_id', 'task_id', 'job_id',
-      'user_id', 'user_name', 'user_email', 'org_id', 'org_slug', 'payload', 'access_token_id', 'remote_addr',
+      'scope',
+      'obj_name',
+      'obj_id',
+      'obj_val',
+      'source',
+      'timestamp',
+      'count',
+      'duration',
+      'project_id',
+      'task_id',
+      'job_id',
+      'user_id',
+      'user_name',
+      'user_email',
+      'org_id',
+      'org_slug',
+      'payload',
+      'access_token_id',
+      'remote_addr',
     ];
     const toml = readFileSync(configFileSourcePath('config/vector/vector.toml'), 'utf8');
     const list = /encoding\.only_fields = \[([^\]]*)\]/.exec(toml)?.[1] ?? '';

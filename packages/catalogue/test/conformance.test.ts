@@ -20,7 +20,8 @@ import { changed, comp } from './support/catalogue';
 const COMPOSE_PATH = resolve(__dirname, '..', UPSTREAM_COMPOSE.path);
 // The shared reference copy next to the repository, when this checkout has one.
 const SHARED_COPY = resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'cvat-v2.73.0', 'docker-compose.yml');
-if (!existsSync(SHARED_COPY)) console.warn(`[skipped] compose comparison with the shared reference copy: ${SHARED_COPY} does not exist in this checkout`);
+if (!existsSync(SHARED_COPY))
+  console.warn(`[skipped] compose comparison with the shared reference copy: ${SHARED_COPY} does not exist in this checkout`);
 const composeText = readFileSync(COMPOSE_PATH, 'utf8');
 const compose = parse(composeText, { merge: true }) as { services: Record<string, { image: string; command?: string | string[] }> };
 
@@ -29,9 +30,12 @@ describe('the vendored upstream compose file', () => {
     expect(createHash('sha256').update(readFileSync(COMPOSE_PATH)).digest('hex')).toBe(UPSTREAM_COMPOSE.sha256);
   });
 
-  it.skipIf(!existsSync(SHARED_COPY))('is identical to the shared reference copy (skipped when the maintainers reference copy is absent)', () => {
-    expect(readFileSync(COMPOSE_PATH, 'utf8')).toBe(readFileSync(SHARED_COPY, 'utf8'));
-  });
+  it.skipIf(!existsSync(SHARED_COPY))(
+    'is identical to the shared reference copy (skipped when the maintainers reference copy is absent)',
+    () => {
+      expect(readFileSync(COMPOSE_PATH, 'utf8')).toBe(readFileSync(SHARED_COPY, 'utf8'));
+    },
+  );
 });
 
 describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
@@ -62,7 +66,7 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     expect([...imageDeviations]).toEqual(['edge']);
   });
 
-  it('keeps upstream\'s worker and OPA commands unchanged', () => {
+  it("keeps upstream's worker and OPA commands unchanged", () => {
     const c = defaultCatalogue();
     for (const x of c.components.filter((y) => y.role === 'worker' || y.name === 'opa')) {
       const cmd = compose.services[x.upstream[0]!]!.command!;
@@ -88,7 +92,8 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
   });
 
   it('cites evidence for every deviation: an upstream file at v2.73.0 or a documentation URL, in every ";"-separated part', () => {
-    const cite = /^(cvat-ai\/cvat@v2\.73\.0 [\w./-]+\.(py|sh|yml|yaml|tpl|conf|json|txt|toml)|cvat-ai\/cvat@v2\.73\.0 Dockerfile|https:\/\/\S+)( \(.+\))?$/;
+    const cite =
+      /^(cvat-ai\/cvat@v2\.73\.0 [\w./-]+\.(py|sh|yml|yaml|tpl|conf|json|txt|toml)|cvat-ai\/cvat@v2\.73\.0 Dockerfile|https:\/\/\S+)( \(.+\))?$/;
     for (const d of UPSTREAM_DEVIATIONS) {
       const parts = d.evidence.split('; ');
       expect(parts.length, `${d.components[0]} ${d.aspect} ${d.key ?? ''}`).toBeGreaterThan(0);
@@ -101,7 +106,9 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     const dropped = differences.filter((d) => d.aspect === 'env-dropped');
     expect(dropped.length).toBeGreaterThan(0);
     for (const d of dropped) {
-      const entry = UPSTREAM_DEVIATIONS.find((x: UpstreamDeviation) => x.aspect === 'env-dropped' && x.key === d.key && x.components.includes(d.component));
+      const entry = UPSTREAM_DEVIATIONS.find(
+        (x: UpstreamDeviation) => x.aspect === 'env-dropped' && x.key === d.key && x.components.includes(d.component),
+      );
       expect(entry?.reason, `${d.component} ${d.key}`).toBeTruthy();
     }
   });
@@ -109,25 +116,46 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
   it('detects an unexplained change: a worker command edited in the catalogue', () => {
     const c = changed((x) => (comp(x, 'cvat-worker-import').args = ['run', 'worker', 'import', 'export']));
     const { unexplained } = explainDifferences(compareWithCompose(composeText, c).differences);
-    expect(unexplained).toEqual([{ component: 'cvat-worker-import', service: 'cvat_worker_import', aspect: 'command', upstream: 'run worker import', ours: 'run worker import export' }]);
+    expect(unexplained).toEqual([
+      {
+        component: 'cvat-worker-import',
+        service: 'cvat_worker_import',
+        aspect: 'command',
+        upstream: 'run worker import',
+        ours: 'run worker import export',
+      },
+    ]);
   });
 
   it('detects an unexplained change: an upstream variable removed from a worker', () => {
-    const c = changed((x) => (comp(x, 'cvat-worker-chunks').env = comp(x, 'cvat-worker-chunks').env.filter((e) => e.name !== 'CVAT_LOG_IMPORT_ERRORS')));
+    const c = changed(
+      (x) => (comp(x, 'cvat-worker-chunks').env = comp(x, 'cvat-worker-chunks').env.filter((e) => e.name !== 'CVAT_LOG_IMPORT_ERRORS')),
+    );
     const { unexplained } = explainDifferences(compareWithCompose(composeText, c).differences);
-    expect(unexplained).toEqual([{ component: 'cvat-worker-chunks', service: 'cvat_worker_chunks', aspect: 'env-dropped', key: 'CVAT_LOG_IMPORT_ERRORS', upstream: 'true', ours: '' }]);
+    expect(unexplained).toEqual([
+      {
+        component: 'cvat-worker-chunks',
+        service: 'cvat_worker_chunks',
+        aspect: 'env-dropped',
+        key: 'CVAT_LOG_IMPORT_ERRORS',
+        upstream: 'true',
+        ours: '',
+      },
+    ]);
   });
 
-  it('detects a stale entry when the catalogue returns to upstream\'s value', () => {
+  it("detects a stale entry when the catalogue returns to upstream's value", () => {
     const c = changed((x) => (comp(x, 'edge').image.tag = 'v3.6'));
     const { stale } = explainDifferences(compareWithCompose(composeText, c).differences);
     expect(stale.map((s) => [s.component, s.deviation.aspect])).toEqual([['edge', 'image']]);
   });
 
-  it('derives CVAT_NUM_PROXIES as upstream counts it: behind the edge VM (one proxy, like compose\'s Traefik) it equals compose\'s value', () => {
+  it("derives CVAT_NUM_PROXIES as upstream counts it: behind the edge VM (one proxy, like compose's Traefik) it equals compose's value", () => {
     // compose and cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (numProxies: 1) count the proxies in front of
     // the server container; backend_entrypoint.sh adds the image's nginx for `run server`.
-    const composeValue = interpolateCompose(String((compose.services.cvat_server as unknown as { environment: Record<string, unknown> }).environment.CVAT_NUM_PROXIES));
+    const composeValue = interpolateCompose(
+      String((compose.services.cvat_server as unknown as { environment: Record<string, unknown> }).environment.CVAT_NUM_PROXIES),
+    );
     const vm = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } });
     const none = parseEnvironmentConfig({ name: 'dev', edge: { mode: 'none', hostname: 'cvat.corp.example' } });
     expect(composeValue).toBe('1');

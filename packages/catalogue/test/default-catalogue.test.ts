@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CVAT_VERSION, RQ_QUEUES, defaultCatalogue, runsScheduler, runsSmokescreen, workerLivenessCommand, type Catalogue, type Component } from '../src/index';
+import {
+  CVAT_VERSION,
+  RQ_QUEUES,
+  defaultCatalogue,
+  runsScheduler,
+  runsSmokescreen,
+  workerLivenessCommand,
+  type Catalogue,
+  type Component,
+} from '../src/index';
 import { comp } from './support/catalogue';
 
 const c = defaultCatalogue();
@@ -44,7 +53,7 @@ describe('the default catalogue', () => {
     for (const x of c.components.filter((y) => y.role === 'worker')) expect(x.args?.slice(0, 2)).toEqual(['run', 'worker']);
   });
 
-  it('serves every RQ queue with upstream\'s worker commands', () => {
+  it("serves every RQ queue with upstream's worker commands", () => {
     const args = Object.fromEntries(c.components.filter((x) => x.role === 'worker').map((x) => [x.name, x.args?.join(' ')]));
     expect(args).toEqual({
       'cvat-worker-import': 'run worker import',
@@ -69,7 +78,9 @@ describe('the default catalogue', () => {
   });
 
   it('scales the queue workers on rq:queue:<queue> lists only where safe', () => {
-    const scaled = Object.fromEntries(c.components.filter((x) => x.scaleRules.length).map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]));
+    const scaled = Object.fromEntries(
+      c.components.filter((x) => x.scaleRules.length).map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]),
+    );
     expect(scaled).toEqual({
       'cvat-worker-import': ['rq:queue:import'],
       'cvat-worker-export': ['rq:queue:export'],
@@ -82,16 +93,32 @@ describe('the default catalogue', () => {
   });
 
   it('defines SMOKESCREEN_OPTS on the server and every smokescreen-running worker', () => {
-    const running = c.components.filter(runsSmokescreen).map((x) => x.name).sort();
-    expect(running).toEqual(['cvat-server', 'cvat-worker-annotation', 'cvat-worker-chunks', 'cvat-worker-export', 'cvat-worker-import', 'cvat-worker-webhooks']);
+    const running = c.components
+      .filter(runsSmokescreen)
+      .map((x) => x.name)
+      .sort();
+    expect(running).toEqual([
+      'cvat-server',
+      'cvat-worker-annotation',
+      'cvat-worker-chunks',
+      'cvat-worker-export',
+      'cvat-worker-import',
+      'cvat-worker-webhooks',
+    ]);
     for (const name of running) expect(env(comp(c, name), 'SMOKESCREEN_OPTS')).toEqual({ name: 'SMOKESCREEN_OPTS', value: '' });
   });
 
   it('gives the cleaning worker CVAT_REDIS_INMEM_PASSWORD from a secret and explicit Redis ports', () => {
     const utils = comp(c, 'cvat-worker-utils');
     expect(env(utils, 'CVAT_REDIS_INMEM_PASSWORD')).toEqual({ name: 'CVAT_REDIS_INMEM_PASSWORD', secretRef: 'redis-inmem-password' });
-    expect(env(utils, 'CVAT_REDIS_INMEM_PORT')).toEqual({ name: 'CVAT_REDIS_INMEM_PORT', componentRef: { component: 'cvat-redis-inmem', part: 'port' } });
-    expect(env(utils, 'CVAT_REDIS_ONDISK_PORT')).toEqual({ name: 'CVAT_REDIS_ONDISK_PORT', componentRef: { component: 'cvat-redis-ondisk', part: 'port' } });
+    expect(env(utils, 'CVAT_REDIS_INMEM_PORT')).toEqual({
+      name: 'CVAT_REDIS_INMEM_PORT',
+      componentRef: { component: 'cvat-redis-inmem', part: 'port' },
+    });
+    expect(env(utils, 'CVAT_REDIS_ONDISK_PORT')).toEqual({
+      name: 'CVAT_REDIS_ONDISK_PORT',
+      componentRef: { component: 'cvat-redis-ondisk', part: 'port' },
+    });
   });
 
   it('models managed PostgreSQL as platform references and the password as a secret', () => {
@@ -116,7 +143,7 @@ describe('the default catalogue', () => {
     expect(env(comp(c, 'cvat-server'), 'CVAT_OPA_URL')).toEqual({ name: 'CVAT_OPA_URL', componentRef: { component: 'opa', part: 'url' } });
   });
 
-  it('starts kvrocks with its data in a subdirectory, a password and upstream\'s compaction', () => {
+  it("starts kvrocks with its data in a subdirectory, a password and upstream's compaction", () => {
     const kv = comp(c, 'cvat-redis-ondisk');
     const cmd = kv.command?.join(' ') ?? '';
     expect(cmd).toContain('--dir /var/lib/kvrocks/data');
@@ -133,7 +160,7 @@ describe('the default catalogue', () => {
     expect(c.storages.find((s) => s.name === redis.mounts[0]?.storage)?.kind).toBe('ephemeral');
   });
 
-  it('mounts the CVAT shares with the django user\'s uid and gid', () => {
+  it("mounts the CVAT shares with the django user's uid and gid", () => {
     for (const name of ['cvat-data', 'cvat-keys', 'cvat-logs']) {
       const s = c.storages.find((x) => x.name === name);
       expect(s?.kind).toBe('smb');
@@ -151,7 +178,13 @@ describe('the default catalogue', () => {
     for (const x of workers) {
       expect(x.ingress, x.name).toBeUndefined();
       expect(x.probes.readiness, x.name).toBeUndefined();
-      expect(x.probes.liveness, x.name).toMatchObject({ type: 'http', port: 8081, path: '/livez', periodSeconds: 120, failureThreshold: 3 });
+      expect(x.probes.liveness, x.name).toMatchObject({
+        type: 'http',
+        port: 8081,
+        path: '/livez',
+        periodSeconds: 120,
+        failureThreshold: 3,
+      });
       expect(x.probes.startup, x.name).toBeUndefined();
       expect(x.command, x.name).toEqual(workerLivenessCommand());
       expect(x.args?.slice(0, 2), x.name).toEqual(['run', 'worker']);

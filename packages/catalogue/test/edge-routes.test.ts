@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYTICS_PATH_PREFIX, CATALOGUE_PACKAGE_ROOT, SERVER_PATH_PREFIXES, UPSTREAM_COMPOSE, edgeRoutes, parseEnvironmentConfig, resolveCatalogue, routeForPath, type Catalogue } from '../src/index';
+import {
+  ANALYTICS_PATH_PREFIX,
+  CATALOGUE_PACKAGE_ROOT,
+  SERVER_PATH_PREFIXES,
+  UPSTREAM_COMPOSE,
+  edgeRoutes,
+  parseEnvironmentConfig,
+  resolveCatalogue,
+  routeForPath,
+  type Catalogue,
+} from '../src/index';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,13 +24,18 @@ const target = (c: Catalogue, path: string) => routeForPath(edgeRoutes(c), path)
 describe('edgeRoutes', () => {
   it('sends the API, static files, admin and django-rq to the server and every other path to the UI', () => {
     const c = resolved(false);
-    for (const path of ['/api/server/about', '/static/admin/css/base.css', '/admin/', '/admin', '/django-rq/queues/']) expect(target(c, path), path).toBe('cvat-server');
+    for (const path of ['/api/server/about', '/static/admin/css/base.css', '/admin/', '/admin', '/django-rq/queues/'])
+      expect(target(c, path), path).toBe('cvat-server');
     for (const path of ['/', '/tasks/1', '/auth/login', '/api', '/statistics']) expect(target(c, path), path).toBe('cvat-ui');
   });
 
   it('sends /analytics to the server when Grafana is disabled', () => {
     const c = resolved(false);
-    expect(routeForPath(edgeRoutes(c), '/analytics/d/all_events')).toEqual({ pathPrefix: '/analytics', component: 'cvat-server', stripPrefix: false });
+    expect(routeForPath(edgeRoutes(c), '/analytics/d/all_events')).toEqual({
+      pathPrefix: '/analytics',
+      component: 'cvat-server',
+      stripPrefix: false,
+    });
   });
 
   it('sends /analytics to Grafana with the prefix stripped after the server approves the request, when Grafana is enabled', () => {
@@ -44,11 +59,15 @@ describe('edgeRoutes', () => {
         expect(x?.ingress?.external, r.component).toBe(true);
       }
       // No earlier prefix may hide a later one, so first match equals longest prefix.
-      routes.forEach((r, i) => routes.slice(i + 1).forEach((later) => expect(later.pathPrefix.startsWith(r.pathPrefix), `${r.pathPrefix} hides ${later.pathPrefix}`).toBe(false)));
+      routes.forEach((r, i) =>
+        routes
+          .slice(i + 1)
+          .forEach((later) => expect(later.pathPrefix.startsWith(r.pathPrefix), `${r.pathPrefix} hides ${later.pathPrefix}`).toBe(false)),
+      );
     }
   });
 
-  it('uses the same server prefixes as upstream compose\'s Traefik rule', () => {
+  it("uses the same server prefixes as upstream compose's Traefik rule", () => {
     const compose = readFileSync(join(CATALOGUE_PACKAGE_ROOT, UPSTREAM_COMPOSE.path), 'utf8');
     const prefixes = [...compose.matchAll(/PathPrefix\(`([^`]+)`\)/g)].map((m) => m[1]);
     expect(prefixes).toEqual([...SERVER_PATH_PREFIXES]);

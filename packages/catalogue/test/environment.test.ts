@@ -34,28 +34,123 @@ describe('parseEnvironmentConfig', () => {
     { name: 'a name with capitals', raw: { ...base, name: 'Dev' }, path: 'name', says: 'lowercase' },
     { name: 'a missing name', raw: { edge: base.edge }, path: 'name', says: 'is required' },
     { name: 'an unknown top-level field', raw: { ...base, analytic: true }, path: 'analytic', says: 'is not a known field' },
-    { name: 'a malformed CIDR', raw: { ...base, network: { addressSpace: '10.28.0.0/33' } }, path: 'network.addressSpace', says: 'IPv4 CIDR' },
+    {
+      name: 'a malformed CIDR',
+      raw: { ...base, network: { addressSpace: '10.28.0.0/33' } },
+      path: 'network.addressSpace',
+      says: 'IPv4 CIDR',
+    },
     { name: 'a CIDR with host bits', raw: { ...base, adminCidrs: ['203.0.113.7/24'] }, path: 'adminCidrs[0]', says: 'IPv4 CIDR' },
     { name: 'a subscription id that is not a GUID', raw: { ...base, subscriptionId: 'my-sub' }, path: 'subscriptionId', says: 'GUID' },
     { name: 'a bad ACME email', raw: { ...base, edge: { acmeEmail: 'ops' } }, path: 'edge.acmeEmail', says: 'email' },
-    { name: 'a soft-delete retention of 6 days', raw: { ...base, keyVault: { softDeleteRetentionDays: 6 } }, path: 'keyVault.softDeleteRetentionDays', says: 'between 7 and 90' },
-    { name: 'a soft-delete retention of 91 days', raw: { ...base, keyVault: { softDeleteRetentionDays: 91 } }, path: 'keyVault.softDeleteRetentionDays', says: 'between 7 and 90' },
-    { name: 'a reserved PostgreSQL login', raw: { ...base, postgres: { administratorLogin: 'admin' } }, path: 'postgres.administratorLogin', says: 'reserved' },
+    {
+      name: 'a soft-delete retention of 6 days',
+      raw: { ...base, keyVault: { softDeleteRetentionDays: 6 } },
+      path: 'keyVault.softDeleteRetentionDays',
+      says: 'between 7 and 90',
+    },
+    {
+      name: 'a soft-delete retention of 91 days',
+      raw: { ...base, keyVault: { softDeleteRetentionDays: 91 } },
+      path: 'keyVault.softDeleteRetentionDays',
+      says: 'between 7 and 90',
+    },
+    {
+      name: 'a reserved PostgreSQL login',
+      raw: { ...base, postgres: { administratorLogin: 'admin' } },
+      path: 'postgres.administratorLogin',
+      says: 'reserved',
+    },
     { name: 'an unknown state backend', raw: { ...base, stateBackend: { type: 's3' } }, path: 'stateBackend.type', says: '"local"' },
-    { name: 'an azurerm backend without a container', raw: { ...base, stateBackend: { type: 'azurerm', resourceGroup: 'rg', storageAccount: 'tfstate1', key: 'k' } }, path: 'stateBackend.container', says: 'required' },
-    { name: 'a string replica override', raw: { ...base, components: { 'cvat-server': { replicas: { max: 'two' } } } }, path: 'components.cvat-server.replicas.max', says: 'must be a number' },
-    { name: 'an unknown override field', raw: { ...base, components: { 'cvat-server': { cpu: 2 } } }, path: 'components.cvat-server.cpu', says: 'not a known field' },
+    {
+      name: 'an azurerm backend without a container',
+      raw: { ...base, stateBackend: { type: 'azurerm', resourceGroup: 'rg', storageAccount: 'tfstate1', key: 'k' } },
+      path: 'stateBackend.container',
+      says: 'required',
+    },
+    {
+      name: 'a string replica override',
+      raw: { ...base, components: { 'cvat-server': { replicas: { max: 'two' } } } },
+      path: 'components.cvat-server.replicas.max',
+      says: 'must be a number',
+    },
+    {
+      name: 'an unknown override field',
+      raw: { ...base, components: { 'cvat-server': { cpu: 2 } } },
+      path: 'components.cvat-server.cpu',
+      says: 'not a known field',
+    },
     // environment rules
-    { name: 'a subnet outside the address space', raw: { ...base, network: { subnets: { edge: '10.29.3.0/24' } } }, path: 'network.subnets.edge', says: 'inside network.addressSpace', rule: 'subnetsFitAddressSpace' },
-    { name: 'overlapping subnets', raw: { ...base, network: { subnets: { privateEndpoints: '10.28.1.0/24' } } }, path: 'network.subnets.privateEndpoints', says: 'must not overlap network.subnets.apps', rule: 'subnetsFitAddressSpace' },
-    { name: 'an apps subnet smaller than /27', raw: { ...base, network: { subnets: { apps: '10.28.0.0/28' } } }, path: 'network.subnets.apps', says: '/27 or larger', rule: 'subnetsFitAddressSpace' },
-    { name: 'an admin CIDR open to the internet', raw: { ...base, adminCidrs: ['0.0.0.0/0'] }, path: 'adminCidrs[0]', says: '/8 or narrower', rule: 'adminCidrsNotOpen' },
-    { name: 'an edge VM without an ACME email', raw: { name: 'dev' }, path: 'edge.acmeEmail', says: "Let's Encrypt", rule: 'edgeSettingsComplete' },
-    { name: 'no edge and no hostname', raw: { name: 'dev', edge: { mode: 'none' } }, path: 'edge.hostname', says: 'CVAT_HOST', rule: 'edgeSettingsComplete' },
-    { name: 'Grafana without analytics', raw: { ...base, analytics: false, grafana: true }, path: 'grafana', says: 'analytics', rule: 'grafanaNeedsAnalytics' },
-    { name: 'an override of an unknown component', raw: { ...base, components: { 'cvat-worker-imports': { replicas: { max: 2 } } } }, path: 'components.cvat-worker-imports', says: 'catalogue component', rule: 'overridesNameKnownEntries' },
-    { name: 'an override of an unknown storage', raw: { ...base, storages: { cache: { kind: 'nfs' } } }, path: 'storages.cache', says: 'catalogue storage', rule: 'overridesNameKnownEntries' },
-    { name: 'the edge switched through components', raw: { ...base, components: { edge: { enabled: false } } }, path: 'components.edge.enabled', says: 'edge.mode', rule: 'overridesNameKnownEntries' },
+    {
+      name: 'a subnet outside the address space',
+      raw: { ...base, network: { subnets: { edge: '10.29.3.0/24' } } },
+      path: 'network.subnets.edge',
+      says: 'inside network.addressSpace',
+      rule: 'subnetsFitAddressSpace',
+    },
+    {
+      name: 'overlapping subnets',
+      raw: { ...base, network: { subnets: { privateEndpoints: '10.28.1.0/24' } } },
+      path: 'network.subnets.privateEndpoints',
+      says: 'must not overlap network.subnets.apps',
+      rule: 'subnetsFitAddressSpace',
+    },
+    {
+      name: 'an apps subnet smaller than /27',
+      raw: { ...base, network: { subnets: { apps: '10.28.0.0/28' } } },
+      path: 'network.subnets.apps',
+      says: '/27 or larger',
+      rule: 'subnetsFitAddressSpace',
+    },
+    {
+      name: 'an admin CIDR open to the internet',
+      raw: { ...base, adminCidrs: ['0.0.0.0/0'] },
+      path: 'adminCidrs[0]',
+      says: '/8 or narrower',
+      rule: 'adminCidrsNotOpen',
+    },
+    {
+      name: 'an edge VM without an ACME email',
+      raw: { name: 'dev' },
+      path: 'edge.acmeEmail',
+      says: "Let's Encrypt",
+      rule: 'edgeSettingsComplete',
+    },
+    {
+      name: 'no edge and no hostname',
+      raw: { name: 'dev', edge: { mode: 'none' } },
+      path: 'edge.hostname',
+      says: 'CVAT_HOST',
+      rule: 'edgeSettingsComplete',
+    },
+    {
+      name: 'Grafana without analytics',
+      raw: { ...base, analytics: false, grafana: true },
+      path: 'grafana',
+      says: 'analytics',
+      rule: 'grafanaNeedsAnalytics',
+    },
+    {
+      name: 'an override of an unknown component',
+      raw: { ...base, components: { 'cvat-worker-imports': { replicas: { max: 2 } } } },
+      path: 'components.cvat-worker-imports',
+      says: 'catalogue component',
+      rule: 'overridesNameKnownEntries',
+    },
+    {
+      name: 'an override of an unknown storage',
+      raw: { ...base, storages: { cache: { kind: 'nfs' } } },
+      path: 'storages.cache',
+      says: 'catalogue storage',
+      rule: 'overridesNameKnownEntries',
+    },
+    {
+      name: 'the edge switched through components',
+      raw: { ...base, components: { edge: { enabled: false } } },
+      path: 'components.edge.enabled',
+      says: 'edge.mode',
+      rule: 'overridesNameKnownEntries',
+    },
   ])('reports $name', ({ raw, path, says, rule }) => {
     const r = parseEnvironmentConfig(raw, 'environments/dev.yaml');
     expect(r.value).toBeUndefined();
@@ -91,7 +186,13 @@ describe('parseEnvironmentConfig', () => {
       stateBackend: { type: 'azurerm', resourceGroup: 'tfstate-rg', storageAccount: 'tfstate123', container: 'tfstate', key: 'cvat-prod' },
     });
     expect(r.errors).toBeUndefined();
-    expect(r.value?.stateBackend).toEqual({ type: 'azurerm', resourceGroup: 'tfstate-rg', storageAccount: 'tfstate123', container: 'tfstate', key: 'cvat-prod' });
+    expect(r.value?.stateBackend).toEqual({
+      type: 'azurerm',
+      resourceGroup: 'tfstate-rg',
+      storageAccount: 'tfstate123',
+      container: 'tfstate',
+      key: 'cvat-prod',
+    });
   });
 });
 
@@ -104,7 +205,10 @@ describe('loadEnvironmentConfig', () => {
   writeFileSync(join(root, 'environments', 'wrong.yaml'), 'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
   writeFileSync(join(root, 'environments', 'broken.yaml'), 'name: broken\nedge:\n  acmeEmail: [ops@example.com\n');
   writeFileSync(join(root, 'environments', 'dup.yaml'), 'name: dup\nname: dup\n');
-  writeFileSync(join(root, 'environments', 'invalid.yaml'), 'name: invalid\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\nreplicas: 3\n');
+  writeFileSync(
+    join(root, 'environments', 'invalid.yaml'),
+    'name: invalid\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\nreplicas: 3\n',
+  );
   writeFileSync(join(tmp, 'custom.yml'), 'name: custom\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
 
   it('finds environments/<name>.yaml by walking up from cwd', () => {

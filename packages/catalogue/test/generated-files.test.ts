@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE_RULES, JSON_SCHEMA_FILES, UPSTREAM_DEVIATIONS, catalogueJsonSchema, defaultCatalogue, environmentJsonSchema } from '../src/index';
+import {
+  CATALOGUE_RULES,
+  JSON_SCHEMA_FILES,
+  UPSTREAM_DEVIATIONS,
+  catalogueJsonSchema,
+  defaultCatalogue,
+  environmentJsonSchema,
+} from '../src/index';
 import { DOC_SECTIONS, PACKAGE_ROOT, REPO_ROOT, renderDoc, schemaFields, schemaFileText } from '../scripts/render-docs';
 
 const REGENERATE = 'run `npm run generate -w packages/catalogue` and commit the result';

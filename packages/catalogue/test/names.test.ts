@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { edgeUrls, nameHash, parseEnvironmentConfig, platformValue, resourceNames, type EnvironmentConfig, type EnvironmentConfigInput } from '../src/index';
+import {
+  edgeUrls,
+  nameHash,
+  parseEnvironmentConfig,
+  platformValue,
+  resourceNames,
+  type EnvironmentConfig,
+  type EnvironmentConfigInput,
+} from '../src/index';
 
 function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
   const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' }, ...extra });
@@ -35,7 +43,13 @@ describe('resourceNames', () => {
   });
 
   it('differs between environments, regions and seeds', () => {
-    const hashes = [config(), config({ name: 'prod' }), config({ location: 'eastus' }), config({ naming: { seed: '2' } }), config({ namePrefix: 'acme' })].map(nameHash);
+    const hashes = [
+      config(),
+      config({ name: 'prod' }),
+      config({ location: 'eastus' }),
+      config({ naming: { seed: '2' } }),
+      config({ namePrefix: 'acme' }),
+    ].map(nameHash);
     expect(new Set(hashes).size).toBe(5);
   });
 

@@ -41,8 +41,16 @@ describe('resolveCatalogue', () => {
   it('derives CVAT_HOST, CVAT_BASE_URL, ALLOWED_HOSTS and the Grafana URL from the edge hostname', () => {
     const c = resolved({ grafana: true, edge: { acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' } });
     expect(env(c, 'cvat-server', 'CVAT_HOST')).toEqual({ name: 'CVAT_HOST', value: 'cvat.example.com', derivedFrom: 'edge.host' });
-    expect(env(c, 'cvat-server', 'CVAT_BASE_URL')).toEqual({ name: 'CVAT_BASE_URL', value: 'https://cvat.example.com', derivedFrom: 'edge.baseUrl' });
-    expect(env(c, 'cvat-server', 'ALLOWED_HOSTS')).toEqual({ name: 'ALLOWED_HOSTS', value: 'cvat.example.com,cvat-server', derivedFrom: 'edge.allowedHosts' });
+    expect(env(c, 'cvat-server', 'CVAT_BASE_URL')).toEqual({
+      name: 'CVAT_BASE_URL',
+      value: 'https://cvat.example.com',
+      derivedFrom: 'edge.baseUrl',
+    });
+    expect(env(c, 'cvat-server', 'ALLOWED_HOSTS')).toEqual({
+      name: 'ALLOWED_HOSTS',
+      value: 'cvat.example.com,cvat-server',
+      derivedFrom: 'edge.allowedHosts',
+    });
     expect(env(c, 'grafana', 'GF_SERVER_ROOT_URL')).toMatchObject({ value: 'https://cvat.example.com/analytics' });
     expect(env(c, 'edge', 'CVAT_HOST')).toMatchObject({ value: 'cvat.example.com' });
   });
@@ -60,7 +68,9 @@ describe('resolveCatalogue', () => {
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_USER')).toMatchObject({ value: 'cvatowner' });
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_DBNAME')).toMatchObject({ value: 'annotations' });
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_PORT')).toMatchObject({ value: '5432' });
-    const platformRefs = c.components.flatMap((x) => x.env.filter((e) => 'platformRef' in e).map((e) => ('platformRef' in e ? e.platformRef : '')));
+    const platformRefs = c.components.flatMap((x) =>
+      x.env.filter((e) => 'platformRef' in e).map((e) => ('platformRef' in e ? e.platformRef : '')),
+    );
     expect(new Set(platformRefs)).toEqual(new Set(['postgres.host']));
   });
 
@@ -96,7 +106,9 @@ describe('resolveCatalogue', () => {
     // Counts the proxies in front of the server container; the v2.73 entrypoint adds the image's
     // nginx (cvat-ai/cvat@v2.73.0 backend_entrypoint.sh, account_for_internal_proxy).
     const numProxies = (c: Catalogue) =>
-      c.components.filter((x) => x.image.repository === 'cvat/server').map((x) => [x.name, x.env.find((e) => e.name === 'CVAT_NUM_PROXIES')]);
+      c.components
+        .filter((x) => x.image.repository === 'cvat/server')
+        .map((x) => [x.name, x.env.find((e) => e.name === 'CVAT_NUM_PROXIES')]);
     const vm = numProxies(resolved());
     expect(vm).toHaveLength(10);
     for (const [, e] of vm) expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' });
@@ -108,13 +120,19 @@ describe('resolveCatalogue', () => {
   it('rejects a CVAT_NUM_PROXIES override that does not match the proxies in front of the server', () => {
     const r = resolveCatalogue(config({ components: { 'cvat-server': { env: { CVAT_NUM_PROXIES: '2' } } } }));
     expect(r.errors).toContainEqual(
-      expect.objectContaining({ rule: 'numProxiesMatchesEdge', path: expect.stringMatching(/^components\.cvat-server\.env\[\d+\]$/), message: expect.stringContaining('must be "1"') }),
+      expect.objectContaining({
+        rule: 'numProxiesMatchesEdge',
+        path: expect.stringMatching(/^components\.cvat-server\.env\[\d+\]$/),
+        message: expect.stringContaining('must be "1"'),
+      }),
     );
   });
 
   it('applies SMOKESCREEN_OPTS everywhere it is defined', () => {
     const c = resolved({ smokescreenOpts: '--allow-range=10.28.0.0/16' });
-    const values = c.components.flatMap((x) => x.env.filter((e) => e.name === 'SMOKESCREEN_OPTS').map((e) => ('value' in e ? e.value : '')));
+    const values = c.components.flatMap((x) =>
+      x.env.filter((e) => e.name === 'SMOKESCREEN_OPTS').map((e) => ('value' in e ? e.value : '')),
+    );
     expect(values).toHaveLength(10);
     expect(new Set(values)).toEqual(new Set(['--allow-range=10.28.0.0/16']));
   });
@@ -122,7 +140,11 @@ describe('resolveCatalogue', () => {
   it('applies resource, replica, image, profile and env overrides', () => {
     const c = resolved({
       components: {
-        'cvat-worker-export': { resources: { cpuCores: 2, memoryGiB: 4 }, replicas: { min: 2, max: 6 }, env: { NUMPROCS: '4', EXTRA_FLAG: 'x' } },
+        'cvat-worker-export': {
+          resources: { cpuCores: 2, memoryGiB: 4 },
+          replicas: { min: 2, max: 6 },
+          env: { NUMPROCS: '4', EXTRA_FLAG: 'x' },
+        },
         opa: { image: { tag: '1.13.0' } },
         'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 3, memoryGiB: 12 } },
       },
@@ -139,26 +161,69 @@ describe('resolveCatalogue', () => {
   });
 
   it.each<{ name: string; components: EnvironmentConfigInput['components']; message: string }>([
-    { name: 'too many replicas', components: { 'cvat-worker-import': { replicas: { max: 500 } } }, message: "'components.cvat-worker-import.replicas.max' (500) must be between 1 and 300" },
-    { name: 'an invalid Consumption pair', components: { 'cvat-server': { resources: { memoryGiB: 3 } } }, message: "'components.cvat-server.resources.memoryGiB' (3) must be 2 (2 × cpuCores 1)" },
-    { name: 'a scaled scheduler worker', components: { 'cvat-worker-webhooks': { replicas: { max: 2 } } }, message: "'components.cvat-worker-webhooks.replicas' ({\"min\":1,\"max\":2}) must be { min: 1, max: 1 }" },
-    { name: 'a disabled required component', components: { 'cvat-worker-chunks': { enabled: false } }, message: "'components.cvat-worker-chunks.enabled' (false) must be true" },
-    { name: 'one worker on another CVAT version', components: { 'cvat-worker-import': { image: { tag: 'v2.72.0' } } }, message: "'components.cvat-worker-import.image.tag' (\"v2.72.0\") must equal cvatVersion" },
-    { name: 'an unpinned tag', components: { opa: { image: { tag: 'latest' } } }, message: "'components.opa.image.tag' (\"latest\") must be a pinned release tag" },
-    { name: 'a plaintext password override', components: { 'cvat-server': { env: { CVAT_POSTGRES_PASSWORD: 'hunter2' } } }, message: 'must take CVAT_POSTGRES_PASSWORD from a secret' },
-    { name: 'a literal ALLOWED_HOSTS override', components: { 'cvat-server': { env: { ALLOWED_HOSTS: '*' } } }, message: 'must be derived from the edge hostname' },
-    { name: 'ClickHouse disabled while analytics is on', components: { clickhouse: { enabled: false } }, message: 'must be "0" because ClickHouse is disabled' },
-    { name: 'a CPU beyond a D4 node', components: { 'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 6, memoryGiB: 12 } } }, message: "'components.cvat-server.resources.cpuCores' (6) must fit on one D4 node" },
+    {
+      name: 'too many replicas',
+      components: { 'cvat-worker-import': { replicas: { max: 500 } } },
+      message: "'components.cvat-worker-import.replicas.max' (500) must be between 1 and 300",
+    },
+    {
+      name: 'an invalid Consumption pair',
+      components: { 'cvat-server': { resources: { memoryGiB: 3 } } },
+      message: "'components.cvat-server.resources.memoryGiB' (3) must be 2 (2 × cpuCores 1)",
+    },
+    {
+      name: 'a scaled scheduler worker',
+      components: { 'cvat-worker-webhooks': { replicas: { max: 2 } } },
+      message: '\'components.cvat-worker-webhooks.replicas\' ({"min":1,"max":2}) must be { min: 1, max: 1 }',
+    },
+    {
+      name: 'a disabled required component',
+      components: { 'cvat-worker-chunks': { enabled: false } },
+      message: "'components.cvat-worker-chunks.enabled' (false) must be true",
+    },
+    {
+      name: 'one worker on another CVAT version',
+      components: { 'cvat-worker-import': { image: { tag: 'v2.72.0' } } },
+      message: '\'components.cvat-worker-import.image.tag\' ("v2.72.0") must equal cvatVersion',
+    },
+    {
+      name: 'an unpinned tag',
+      components: { opa: { image: { tag: 'latest' } } },
+      message: '\'components.opa.image.tag\' ("latest") must be a pinned release tag',
+    },
+    {
+      name: 'a plaintext password override',
+      components: { 'cvat-server': { env: { CVAT_POSTGRES_PASSWORD: 'hunter2' } } },
+      message: 'must take CVAT_POSTGRES_PASSWORD from a secret',
+    },
+    {
+      name: 'a literal ALLOWED_HOSTS override',
+      components: { 'cvat-server': { env: { ALLOWED_HOSTS: '*' } } },
+      message: 'must be derived from the edge hostname',
+    },
+    {
+      name: 'ClickHouse disabled while analytics is on',
+      components: { clickhouse: { enabled: false } },
+      message: 'must be "0" because ClickHouse is disabled',
+    },
+    {
+      name: 'a CPU beyond a D4 node',
+      components: { 'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 6, memoryGiB: 12 } } },
+      message: "'components.cvat-server.resources.cpuCores' (6) must fit on one D4 node",
+    },
   ])('rejects an override with $name, through the catalogue rules', ({ components, message }) => {
     const r = resolveCatalogue(config({ components }));
     expect(r.value).toBeUndefined();
-    expect(r.errors?.map((e) => e.message).some((m) => m.includes(message)), r.errors?.map((e) => e.message).join('\n')).toBe(true);
+    expect(
+      r.errors?.map((e) => e.message).some((m) => m.includes(message)),
+      r.errors?.map((e) => e.message).join('\n'),
+    ).toBe(true);
   });
 
   it('rejects moving a store to SMB through a storage override', () => {
     const r = resolveCatalogue(config({ storages: { 'cvat-events': { kind: 'smb' } } }));
     expect(r.errors?.[0]?.message).toBe(
-      "'components.clickhouse.mounts[0].storage' (\"cvat-events\") must not be an SMB share for the store clickhouse (no hard links, renames or locks on SMB); use an ephemeral or nfs storage",
+      '\'components.clickhouse.mounts[0].storage\' ("cvat-events") must not be an SMB share for the store clickhouse (no hard links, renames or locks on SMB); use an ephemeral or nfs storage',
     );
   });
 

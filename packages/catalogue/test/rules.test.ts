@@ -26,19 +26,57 @@ const I = 'cvat-worker-import';
 
 const CASES: Case[] = [
   // names
-  { name: 'a duplicate storage name', rule: 'uniqueNames', path: 'storages.cvat-data', says: 'declared 2 times', catalogue: () => changed((c) => c.storages.push({ ...c.storages[0]! })) },
+  {
+    name: 'a duplicate storage name',
+    rule: 'uniqueNames',
+    path: 'storages.cvat-data',
+    says: 'declared 2 times',
+    catalogue: () => changed((c) => c.storages.push({ ...c.storages[0]! })),
+  },
   {
     name: 'a duplicate Key Vault secret name',
     rule: 'uniqueNames',
     path: 'secrets.django-secret-key.keyVaultName',
     catalogue: () => changed((c) => c.secrets.push({ ...c.secrets[0]!, name: 'other-secret' })),
   },
-  { name: 'an app name with an underscore', rule: 'appNameFormat', path: 'components.cvat_ui.name', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat_ui')) },
-  { name: 'an app name of 33 characters', rule: 'appNameFormat', path: `components.${'a'.repeat(33)}.name`, says: '2-32 characters', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'a'.repeat(33))) },
-  { name: 'an app name starting with a digit', rule: 'appNameFormat', path: 'components.1ui.name', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = '1ui')) },
-  { name: 'an app name with "--"', rule: 'appNameFormat', path: 'components.cvat--ui.name', says: 'no "--"', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat--ui')) },
-  { name: 'an app name ending with "-"', rule: 'appNameFormat', path: 'components.cvat-ui-.name', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat-ui-')) },
-  { name: 'an uppercase app name', rule: 'appNameFormat', path: 'components.CVAT-UI.name', catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'CVAT-UI')) },
+  {
+    name: 'an app name with an underscore',
+    rule: 'appNameFormat',
+    path: 'components.cvat_ui.name',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat_ui')),
+  },
+  {
+    name: 'an app name of 33 characters',
+    rule: 'appNameFormat',
+    path: `components.${'a'.repeat(33)}.name`,
+    says: '2-32 characters',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'a'.repeat(33))),
+  },
+  {
+    name: 'an app name starting with a digit',
+    rule: 'appNameFormat',
+    path: 'components.1ui.name',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = '1ui')),
+  },
+  {
+    name: 'an app name with "--"',
+    rule: 'appNameFormat',
+    path: 'components.cvat--ui.name',
+    says: 'no "--"',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat--ui')),
+  },
+  {
+    name: 'an app name ending with "-"',
+    rule: 'appNameFormat',
+    path: 'components.cvat-ui-.name',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'cvat-ui-')),
+  },
+  {
+    name: 'an uppercase app name',
+    rule: 'appNameFormat',
+    path: 'components.CVAT-UI.name',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').name = 'CVAT-UI')),
+  },
   {
     name: 'a storage name with capitals',
     rule: 'storageNameFormat',
@@ -56,19 +94,46 @@ const CASES: Case[] = [
     name: 'a secret name with an underscore',
     rule: 'secretNameFormat',
     path: 'secrets.bad_secret.name',
-    catalogue: () => changed((c) => c.secrets.push({ name: 'bad_secret', keyVaultName: 'bad-secret', description: 'x', source: 'external', special: false })),
+    catalogue: () =>
+      changed((c) =>
+        c.secrets.push({ name: 'bad_secret', keyVaultName: 'bad-secret', description: 'x', source: 'external', special: false }),
+      ),
   },
   {
     name: 'a Key Vault secret name with a dot',
     rule: 'secretNameFormat',
     path: 'secrets.ok-secret.keyVaultName',
-    catalogue: () => changed((c) => c.secrets.push({ name: 'ok-secret', keyVaultName: 'bad.name', description: 'x', source: 'external', special: false })),
+    catalogue: () =>
+      changed((c) => c.secrets.push({ name: 'ok-secret', keyVaultName: 'bad.name', description: 'x', source: 'external', special: false })),
   },
   // resources and replicas
-  { name: 'a CPU that is not a 0.25 step', rule: 'consumptionResourcePair', path: `components.${I}.resources.cpuCores`, says: 'multiple of 0.25', catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 0.3, memoryGiB: 0.6 })) },
-  { name: 'a CPU above 4 on Consumption', rule: 'consumptionResourcePair', path: `components.${I}.resources.cpuCores`, says: 'between 0.25 and 4', catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 4.25, memoryGiB: 8.5 })) },
-  { name: 'a CPU below 0.25 on Consumption', rule: 'consumptionResourcePair', path: `components.${I}.resources.cpuCores`, catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 0.125, memoryGiB: 0.25 })) },
-  { name: 'memory that is not 2 × CPU', rule: 'consumptionResourcePair', path: 'components.cvat-server.resources.memoryGiB', says: 'must be 2 (2 × cpuCores 1)', catalogue: () => changed((c) => (comp(c, 'cvat-server').resources.memoryGiB = 3)) },
+  {
+    name: 'a CPU that is not a 0.25 step',
+    rule: 'consumptionResourcePair',
+    path: `components.${I}.resources.cpuCores`,
+    says: 'multiple of 0.25',
+    catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 0.3, memoryGiB: 0.6 })),
+  },
+  {
+    name: 'a CPU above 4 on Consumption',
+    rule: 'consumptionResourcePair',
+    path: `components.${I}.resources.cpuCores`,
+    says: 'between 0.25 and 4',
+    catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 4.25, memoryGiB: 8.5 })),
+  },
+  {
+    name: 'a CPU below 0.25 on Consumption',
+    rule: 'consumptionResourcePair',
+    path: `components.${I}.resources.cpuCores`,
+    catalogue: () => changed((c) => (comp(c, I).resources = { cpuCores: 0.125, memoryGiB: 0.25 })),
+  },
+  {
+    name: 'memory that is not 2 × CPU',
+    rule: 'consumptionResourcePair',
+    path: 'components.cvat-server.resources.memoryGiB',
+    says: 'must be 2 (2 × cpuCores 1)',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').resources.memoryGiB = 3)),
+  },
   {
     name: 'CPU beyond a D4 node',
     rule: 'dedicatedProfileFit',
@@ -83,12 +148,47 @@ const CASES: Case[] = [
     says: 'at most 32 GiB',
     catalogue: () => changed((c) => Object.assign(comp(c, I), { workloadProfile: 'E4', resources: { cpuCores: 4, memoryGiB: 40 } })),
   },
-  { name: 'max replicas above 300', rule: 'replicaBounds', path: `components.${I}.replicas.max`, says: 'must be between 1 and 300', catalogue: () => changed((c) => (comp(c, I).replicas.max = 500)) },
-  { name: 'max replicas of 0', rule: 'replicaBounds', path: `components.${I}.replicas.max`, says: 'between 1 and 300', catalogue: () => changed((c) => (comp(c, I).replicas = { min: 0, max: 0 })) },
-  { name: 'min replicas above 300', rule: 'replicaBounds', path: `components.${I}.replicas.min`, says: 'between 0 and 300', catalogue: () => changed((c) => (comp(c, I).replicas = { min: 301, max: 300 })) },
-  { name: 'min above max', rule: 'replicaBounds', path: `components.${I}.replicas.min`, says: "less than or equal to 'components.cvat-worker-import.replicas.max' (2)", catalogue: () => changed((c) => (comp(c, I).replicas = { min: 3, max: 2 })) },
-  { name: 'a store with two replicas', rule: 'storesAreSingletons', path: 'components.cvat-redis-inmem.replicas', catalogue: () => changed((c) => (comp(c, 'cvat-redis-inmem').replicas.max = 2)) },
-  { name: 'a scheduler worker with two replicas', rule: 'schedulerWorkerSingleReplica', path: 'components.cvat-worker-webhooks.replicas', says: 'RQ scheduler', catalogue: () => changed((c) => (comp(c, 'cvat-worker-webhooks').replicas.max = 2)) },
+  {
+    name: 'max replicas above 300',
+    rule: 'replicaBounds',
+    path: `components.${I}.replicas.max`,
+    says: 'must be between 1 and 300',
+    catalogue: () => changed((c) => (comp(c, I).replicas.max = 500)),
+  },
+  {
+    name: 'max replicas of 0',
+    rule: 'replicaBounds',
+    path: `components.${I}.replicas.max`,
+    says: 'between 1 and 300',
+    catalogue: () => changed((c) => (comp(c, I).replicas = { min: 0, max: 0 })),
+  },
+  {
+    name: 'min replicas above 300',
+    rule: 'replicaBounds',
+    path: `components.${I}.replicas.min`,
+    says: 'between 0 and 300',
+    catalogue: () => changed((c) => (comp(c, I).replicas = { min: 301, max: 300 })),
+  },
+  {
+    name: 'min above max',
+    rule: 'replicaBounds',
+    path: `components.${I}.replicas.min`,
+    says: "less than or equal to 'components.cvat-worker-import.replicas.max' (2)",
+    catalogue: () => changed((c) => (comp(c, I).replicas = { min: 3, max: 2 })),
+  },
+  {
+    name: 'a store with two replicas',
+    rule: 'storesAreSingletons',
+    path: 'components.cvat-redis-inmem.replicas',
+    catalogue: () => changed((c) => (comp(c, 'cvat-redis-inmem').replicas.max = 2)),
+  },
+  {
+    name: 'a scheduler worker with two replicas',
+    rule: 'schedulerWorkerSingleReplica',
+    path: 'components.cvat-worker-webhooks.replicas',
+    says: 'RQ scheduler',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-webhooks').replicas.max = 2)),
+  },
   {
     name: 'a scale rule on the rqscheduler worker',
     rule: 'schedulerWorkerSingleReplica',
@@ -102,56 +202,211 @@ const CASES: Case[] = [
     says: 'never wake up',
     catalogue: () => changed((c) => Object.assign(comp(c, 'cvat-worker-annotation'), { replicas: { min: 0, max: 2 }, scaleRules: [] })),
   },
-  { name: 'an import worker scaling to zero', rule: 'longQueuesKeepAReplica', path: `components.${I}.replicas.min`, says: 'grace period', catalogue: () => changed((c) => (comp(c, I).replicas.min = 0)) },
-  { name: 'ephemeral volumes over the replica budget', rule: 'ephemeralStorageFits', path: 'components.cvat-redis-ondisk.mounts', says: '4 GiB ephemeral storage', catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.quotaGiB = 5)) },
-  // roles and references
-  { name: 'a worker with ingress', rule: 'roleShape', path: `components.${I}.ingress`, catalogue: () => changed((c) => (comp(c, I).ingress = { transport: 'tcp', targetPort: 9000, exposedPort: 9000, external: false })) },
-  { name: 'a service without ingress', rule: 'roleShape', path: 'components.cvat-ui.ingress', catalogue: () => changed((c) => delete comp(c, 'cvat-ui').ingress) },
-  { name: 'a job without job settings', rule: 'roleShape', path: 'components.cvat-init.job', catalogue: () => changed((c) => delete comp(c, 'cvat-init').job) },
-  { name: 'an edge with mounts', rule: 'roleShape', path: 'components.edge.mounts', catalogue: () => changed((c) => (comp(c, 'edge').mounts = [{ storage: 'cvat-data', mountPath: '/data', readOnly: false }])) },
-  { name: 'queues on a service', rule: 'roleShape', path: 'components.cvat-server.queues', catalogue: () => changed((c) => (comp(c, 'cvat-server').queues = ['import'])) },
-  { name: 'a disabled required component', rule: 'requiredComponentsEnabled', path: 'components.cvat-worker-chunks.enabled', says: 'not optional', catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').enabled = false)) },
-  { name: 'a mount of an undeclared storage', rule: 'mountsReferenceStorages', path: `components.${I}.mounts[0].storage`, says: 'declared storage', catalogue: () => changed((c) => (comp(c, I).mounts[0]!.storage = 'nope')) },
-  { name: 'two mounts at one path', rule: 'mountsReferenceStorages', path: `components.${I}.mounts[1].mountPath`, catalogue: () => changed((c) => (comp(c, I).mounts[1]!.mountPath = '/home/django/data')) },
-  { name: 'a config file in an ephemeral storage', rule: 'configFilesReferenceMounts', path: 'components.vector.configFiles[0].storage', says: 'smb or nfs', catalogue: () => changed((c) => (comp(c, 'vector').configFiles[0]!.storage = 'cvat-vector-data')) },
-  { name: 'a config file outside the mounted subPath', rule: 'configFilesReferenceMounts', path: 'components.vector.configFiles[0].path', catalogue: () => changed((c) => (comp(c, 'vector').configFiles[0]!.path = 'grafana/vector.toml')) },
-  { name: 'a secretRef to an undeclared secret', rule: 'envReferencesResolve', path: `components.${I}.env[4].secretRef`, says: 'declared secret', catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'nope' })) },
   {
-    name: 'a secretRef missing from the component\'s secrets',
+    name: 'an import worker scaling to zero',
+    rule: 'longQueuesKeepAReplica',
+    path: `components.${I}.replicas.min`,
+    says: 'grace period',
+    catalogue: () => changed((c) => (comp(c, I).replicas.min = 0)),
+  },
+  {
+    name: 'ephemeral volumes over the replica budget',
+    rule: 'ephemeralStorageFits',
+    path: 'components.cvat-redis-ondisk.mounts',
+    says: '4 GiB ephemeral storage',
+    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.quotaGiB = 5)),
+  },
+  // roles and references
+  {
+    name: 'a worker with ingress',
+    rule: 'roleShape',
+    path: `components.${I}.ingress`,
+    catalogue: () => changed((c) => (comp(c, I).ingress = { transport: 'tcp', targetPort: 9000, exposedPort: 9000, external: false })),
+  },
+  {
+    name: 'a service without ingress',
+    rule: 'roleShape',
+    path: 'components.cvat-ui.ingress',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-ui').ingress),
+  },
+  {
+    name: 'a job without job settings',
+    rule: 'roleShape',
+    path: 'components.cvat-init.job',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-init').job),
+  },
+  {
+    name: 'an edge with mounts',
+    rule: 'roleShape',
+    path: 'components.edge.mounts',
+    catalogue: () => changed((c) => (comp(c, 'edge').mounts = [{ storage: 'cvat-data', mountPath: '/data', readOnly: false }])),
+  },
+  {
+    name: 'queues on a service',
+    rule: 'roleShape',
+    path: 'components.cvat-server.queues',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').queues = ['import'])),
+  },
+  {
+    name: 'a disabled required component',
+    rule: 'requiredComponentsEnabled',
+    path: 'components.cvat-worker-chunks.enabled',
+    says: 'not optional',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').enabled = false)),
+  },
+  {
+    name: 'a mount of an undeclared storage',
+    rule: 'mountsReferenceStorages',
+    path: `components.${I}.mounts[0].storage`,
+    says: 'declared storage',
+    catalogue: () => changed((c) => (comp(c, I).mounts[0]!.storage = 'nope')),
+  },
+  {
+    name: 'two mounts at one path',
+    rule: 'mountsReferenceStorages',
+    path: `components.${I}.mounts[1].mountPath`,
+    catalogue: () => changed((c) => (comp(c, I).mounts[1]!.mountPath = '/home/django/data')),
+  },
+  {
+    name: 'a config file in an ephemeral storage',
+    rule: 'configFilesReferenceMounts',
+    path: 'components.vector.configFiles[0].storage',
+    says: 'smb or nfs',
+    catalogue: () => changed((c) => (comp(c, 'vector').configFiles[0]!.storage = 'cvat-vector-data')),
+  },
+  {
+    name: 'a config file outside the mounted subPath',
+    rule: 'configFilesReferenceMounts',
+    path: 'components.vector.configFiles[0].path',
+    catalogue: () => changed((c) => (comp(c, 'vector').configFiles[0]!.path = 'grafana/vector.toml')),
+  },
+  {
+    name: 'a secretRef to an undeclared secret',
+    rule: 'envReferencesResolve',
+    path: `components.${I}.env[4].secretRef`,
+    says: 'declared secret',
+    catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'nope' })),
+  },
+  {
+    name: "a secretRef missing from the component's secrets",
     rule: 'envReferencesResolve',
     path: 'components.cvat-ui.env[0].secretRef',
     says: "listed in 'components.cvat-ui.secrets'",
     catalogue: () => changed((c) => setEnv(comp(c, 'cvat-ui'), { name: 'SOME_KEY', secretRef: 'django-secret-key' })),
   },
-  { name: 'a componentRef to an undeclared component', rule: 'envReferencesResolve', path: `components.${I}.env[5].componentRef.component`, catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'redis', part: 'host' } })) },
+  {
+    name: 'a componentRef to an undeclared component',
+    rule: 'envReferencesResolve',
+    path: `components.${I}.env[5].componentRef.component`,
+    catalogue: () =>
+      changed((c) => setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'redis', part: 'host' } })),
+  },
   {
     name: 'a componentRef to a component without ingress',
     rule: 'envReferencesResolve',
     path: `components.${I}.env[5].componentRef.component`,
     says: 'with ingress',
-    catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'cvat-worker-export', part: 'host' } })),
+    catalogue: () =>
+      changed((c) =>
+        setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'cvat-worker-export', part: 'host' } }),
+      ),
   },
   {
     name: 'a componentRef to a disabled component',
     rule: 'envReferencesResolve',
     path: 'components.cvat-server.env[0].componentRef.component',
     says: 'enabled component',
-    catalogue: () => changed((c) => comp(c, 'cvat-server').env.unshift({ name: 'GRAFANA_HOST', componentRef: { component: 'grafana', part: 'host' } })),
+    catalogue: () =>
+      changed((c) => comp(c, 'cvat-server').env.unshift({ name: 'GRAFANA_HOST', componentRef: { component: 'grafana', part: 'host' } })),
   },
-  { name: 'a duplicate env name', rule: 'envReferencesResolve', path: `components.${I}.env[23].name`, says: 'unique', catalogue: () => changed((c) => comp(c, I).env.push({ name: 'CVAT_POSTGRES_HOST', value: 'x' })) },
-  { name: 'a listed secret nothing uses', rule: 'envReferencesResolve', path: 'components.opa.secrets[0]', warning: true, catalogue: () => changed((c) => (comp(c, 'opa').secrets = ['django-secret-key'])) },
-  { name: 'a dependency on an undeclared component', rule: 'dependsOnDeclared', path: 'components.cvat-ui.dependsOn[1]', catalogue: () => changed((c) => comp(c, 'cvat-ui').dependsOn.push('nope')) },
-  { name: 'a dependency on itself', rule: 'dependsOnDeclared', path: 'components.cvat-ui.dependsOn[1]', says: 'itself', catalogue: () => changed((c) => comp(c, 'cvat-ui').dependsOn.push('cvat-ui')) },
-  { name: 'a dependency cycle', rule: 'noDependencyCycles', path: 'components.cvat-redis-inmem.dependsOn', says: 'cvat-redis-inmem -> cvat-ui', catalogue: () => changed((c) => comp(c, 'cvat-redis-inmem').dependsOn.push('cvat-ui')) },
+  {
+    name: 'a duplicate env name',
+    rule: 'envReferencesResolve',
+    path: `components.${I}.env[23].name`,
+    says: 'unique',
+    catalogue: () => changed((c) => comp(c, I).env.push({ name: 'CVAT_POSTGRES_HOST', value: 'x' })),
+  },
+  {
+    name: 'a listed secret nothing uses',
+    rule: 'envReferencesResolve',
+    path: 'components.opa.secrets[0]',
+    warning: true,
+    catalogue: () => changed((c) => (comp(c, 'opa').secrets = ['django-secret-key'])),
+  },
+  {
+    name: 'a dependency on an undeclared component',
+    rule: 'dependsOnDeclared',
+    path: 'components.cvat-ui.dependsOn[1]',
+    catalogue: () => changed((c) => comp(c, 'cvat-ui').dependsOn.push('nope')),
+  },
+  {
+    name: 'a dependency on itself',
+    rule: 'dependsOnDeclared',
+    path: 'components.cvat-ui.dependsOn[1]',
+    says: 'itself',
+    catalogue: () => changed((c) => comp(c, 'cvat-ui').dependsOn.push('cvat-ui')),
+  },
+  {
+    name: 'a dependency cycle',
+    rule: 'noDependencyCycles',
+    path: 'components.cvat-redis-inmem.dependsOn',
+    says: 'cvat-redis-inmem -> cvat-ui',
+    catalogue: () => changed((c) => comp(c, 'cvat-redis-inmem').dependsOn.push('cvat-ui')),
+  },
   // ingress and probes
-  { name: 'two apps exposing one TCP port', rule: 'uniqueExposedTcpPorts', path: 'components.cvat-ui.ingress.exposedPort', says: 'cvat-server already exposes it', catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.exposedPort = 8080)) },
-  { name: 'a TCP exposed port of 443', rule: 'uniqueExposedTcpPorts', path: 'components.cvat-ui.ingress.exposedPort', says: 'must not be 80 or 443', catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.exposedPort = 443)) },
-  { name: 'TCP ingress without an exposed port', rule: 'uniqueExposedTcpPorts', path: 'components.cvat-ui.ingress.exposedPort', catalogue: () => changed((c) => delete comp(c, 'cvat-ui').ingress!.exposedPort) },
-  { name: 'HTTP ingress with an exposed port', rule: 'uniqueExposedTcpPorts', path: 'components.cvat-ui.ingress.exposedPort', catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.transport = 'http')) },
-  { name: 'OPA under another name', rule: 'opaReachable', path: 'components.cvat-opa.name', says: 'must be "opa"', catalogue: () => changed((c) => (comp(c, 'opa').name = 'cvat-opa')) },
-  { name: 'OPA on another port', rule: 'opaReachable', path: 'components.opa.ingress', says: 'opa:8181', catalogue: () => changed((c) => (comp(c, 'opa').ingress!.exposedPort = 18181)) },
-  { name: 'a backend without CVAT_OPA_URL', rule: 'opaReachable', path: `components.${I}.env`, catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_OPA_URL')) },
-  { name: 'OPA ready on plain /health', rule: 'opaReachable', path: 'components.opa.probes.readiness', says: '/health?bundles', catalogue: () => changed((c) => (comp(c, 'opa').probes.readiness!.path = '/health')) },
+  {
+    name: 'two apps exposing one TCP port',
+    rule: 'uniqueExposedTcpPorts',
+    path: 'components.cvat-ui.ingress.exposedPort',
+    says: 'cvat-server already exposes it',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.exposedPort = 8080)),
+  },
+  {
+    name: 'a TCP exposed port of 443',
+    rule: 'uniqueExposedTcpPorts',
+    path: 'components.cvat-ui.ingress.exposedPort',
+    says: 'must not be 80 or 443',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.exposedPort = 443)),
+  },
+  {
+    name: 'TCP ingress without an exposed port',
+    rule: 'uniqueExposedTcpPorts',
+    path: 'components.cvat-ui.ingress.exposedPort',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-ui').ingress!.exposedPort),
+  },
+  {
+    name: 'HTTP ingress with an exposed port',
+    rule: 'uniqueExposedTcpPorts',
+    path: 'components.cvat-ui.ingress.exposedPort',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').ingress!.transport = 'http')),
+  },
+  {
+    name: 'OPA under another name',
+    rule: 'opaReachable',
+    path: 'components.cvat-opa.name',
+    says: 'must be "opa"',
+    catalogue: () => changed((c) => (comp(c, 'opa').name = 'cvat-opa')),
+  },
+  {
+    name: 'OPA on another port',
+    rule: 'opaReachable',
+    path: 'components.opa.ingress',
+    says: 'opa:8181',
+    catalogue: () => changed((c) => (comp(c, 'opa').ingress!.exposedPort = 18181)),
+  },
+  {
+    name: 'a backend without CVAT_OPA_URL',
+    rule: 'opaReachable',
+    path: `components.${I}.env`,
+    catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_OPA_URL')),
+  },
+  {
+    name: 'OPA ready on plain /health',
+    rule: 'opaReachable',
+    path: 'components.opa.probes.readiness',
+    says: '/health?bundles',
+    catalogue: () => changed((c) => (comp(c, 'opa').probes.readiness!.path = '/health')),
+  },
   {
     name: 'the server depending on OPA',
     rule: 'opaReachable',
@@ -159,13 +414,52 @@ const CASES: Case[] = [
     says: 'deployed first',
     catalogue: () => changed((c) => (comp(c, 'cvat-server').dependsOn.push('opa'), (comp(c, 'opa').dependsOn = []))),
   },
-  { name: 'OPA liveness waiting for bundles', rule: 'opaReachable', path: 'components.opa.probes.liveness.path', says: 'restarted', catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.path = '/health?bundles')) },
-  { name: 'no OPA at all', rule: 'opaReachable', path: 'components', says: 'exactly one', catalogue: () => changed((c) => (c.components = c.components.filter((x) => x.name !== 'opa'))) },
-  { name: 'a service without a readiness probe', rule: 'probesForLongRunning', path: 'components.cvat-server.probes.readiness', catalogue: () => changed((c) => delete comp(c, 'cvat-server').probes.readiness) },
-  { name: 'a probe on the wrong port', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.port', says: 'targetPort (8000)', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.port = 80)) },
-  { name: 'an http probe without a path', rule: 'probesForLongRunning', path: 'components.cvat-ui.probes.liveness.path', catalogue: () => changed((c) => delete comp(c, 'cvat-ui').probes.liveness!.path) },
-  { name: 'a tcp probe with a path', rule: 'probesForLongRunning', path: 'components.opa.probes.liveness', catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.type = 'tcp')) },
-  { name: 'a worker without a liveness probe', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness`, says: 'no exec probes', catalogue: () => changed((c) => delete comp(c, I).probes.liveness) },
+  {
+    name: 'OPA liveness waiting for bundles',
+    rule: 'opaReachable',
+    path: 'components.opa.probes.liveness.path',
+    says: 'restarted',
+    catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.path = '/health?bundles')),
+  },
+  {
+    name: 'no OPA at all',
+    rule: 'opaReachable',
+    path: 'components',
+    says: 'exactly one',
+    catalogue: () => changed((c) => (c.components = c.components.filter((x) => x.name !== 'opa'))),
+  },
+  {
+    name: 'a service without a readiness probe',
+    rule: 'probesForLongRunning',
+    path: 'components.cvat-server.probes.readiness',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-server').probes.readiness),
+  },
+  {
+    name: 'a probe on the wrong port',
+    rule: 'probesForLongRunning',
+    path: 'components.cvat-ui.probes.liveness.port',
+    says: 'targetPort (8000)',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.port = 80)),
+  },
+  {
+    name: 'an http probe without a path',
+    rule: 'probesForLongRunning',
+    path: 'components.cvat-ui.probes.liveness.path',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-ui').probes.liveness!.path),
+  },
+  {
+    name: 'a tcp probe with a path',
+    rule: 'probesForLongRunning',
+    path: 'components.opa.probes.liveness',
+    catalogue: () => changed((c) => (comp(c, 'opa').probes.liveness!.type = 'tcp')),
+  },
+  {
+    name: 'a worker without a liveness probe',
+    rule: 'workerLivenessWired',
+    path: `components.${I}.probes.liveness`,
+    says: 'no exec probes',
+    catalogue: () => changed((c) => delete comp(c, I).probes.liveness),
+  },
   {
     name: 'a worker startup probe on another path',
     rule: 'workerLivenessWired',
@@ -173,9 +467,27 @@ const CASES: Case[] = [
     says: 'http probe of /livez',
     catalogue: () => changed((c) => (comp(c, I).probes.startup = { ...comp(c, I).probes.liveness!, path: '/' })),
   },
-  { name: 'a worker on the plain image entrypoint', rule: 'workerLivenessWired', path: `components.${I}.command`, says: 'workerLivenessCommand()', catalogue: () => changed((c) => delete comp(c, I).command) },
-  { name: 'a worker probed on another port than the endpoint', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness`, says: 'on port 8081', catalogue: () => changed((c) => (comp(c, I).probes.liveness!.port = 8080)) },
-  { name: 'a worker liveness timeout within the endpoint\'s own limit', rule: 'workerLivenessWired', path: `components.${I}.probes.liveness.timeoutSeconds`, says: 'more than 50', catalogue: () => changed((c) => (comp(c, I).probes.liveness!.timeoutSeconds = 50)) },
+  {
+    name: 'a worker on the plain image entrypoint',
+    rule: 'workerLivenessWired',
+    path: `components.${I}.command`,
+    says: 'workerLivenessCommand()',
+    catalogue: () => changed((c) => delete comp(c, I).command),
+  },
+  {
+    name: 'a worker probed on another port than the endpoint',
+    rule: 'workerLivenessWired',
+    path: `components.${I}.probes.liveness`,
+    says: 'on port 8081',
+    catalogue: () => changed((c) => (comp(c, I).probes.liveness!.port = 8080)),
+  },
+  {
+    name: "a worker liveness timeout within the endpoint's own limit",
+    rule: 'workerLivenessWired',
+    path: `components.${I}.probes.liveness.timeoutSeconds`,
+    says: 'more than 50',
+    catalogue: () => changed((c) => (comp(c, I).probes.liveness!.timeoutSeconds = 50)),
+  },
   {
     name: 'a worker whose endpoint listens elsewhere than its probes',
     rule: 'workerLivenessWired',
@@ -184,38 +496,211 @@ const CASES: Case[] = [
     catalogue: () => changed((c) => (comp(c, I).command = comp(c, I).command!.map((a) => (a === '8081' ? '9000' : a)))),
   },
   // probe ranges: hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go
-  { name: 'a liveness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', says: 'between 1 and 30', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 31)) },
-  { name: 'a readiness failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', says: 'between 1 and 30 for a readiness probe', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 31)) },
-  { name: 'a startup failure threshold of 31', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.failureThreshold', says: 'between 1 and 30 for a startup probe', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 31)) },
-  { name: 'a startup failure threshold of 90 (the old server value)', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.failureThreshold', says: 'lengthen periodSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 90)) },
-  { name: 'a startup failure threshold of 60 on a disabled component', rule: 'probeRanges', path: 'components.grafana.probes.startup.failureThreshold', catalogue: () => changed((c) => (comp(c, 'grafana').probes.startup!.failureThreshold = 60)) },
-  { name: 'a liveness failure threshold of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.failureThreshold', says: 'between 1 and 30', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 0)) },
-  { name: 'a readiness failure threshold of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.failureThreshold', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 0)) },
-  { name: 'a startup failure threshold of 0', rule: 'probeRanges', path: 'components.clickhouse.probes.startup.failureThreshold', catalogue: () => changed((c) => (comp(c, 'clickhouse').probes.startup!.failureThreshold = 0)) },
-  { name: 'a probe period of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.periodSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 0)) },
-  { name: 'a probe period of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.periodSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 241)) },
-  { name: 'a startup period of 241', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.periodSeconds', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.periodSeconds = 241)) },
-  { name: 'a probe timeout of 0', rule: 'probeRanges', path: 'components.cvat-ui.probes.readiness.timeoutSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.timeoutSeconds = 0)) },
-  { name: 'a probe timeout of 241', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.timeoutSeconds', says: 'between 1 and 240', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.timeoutSeconds = 241)) },
-  { name: 'an initial delay of 61', rule: 'probeRanges', path: 'components.cvat-ui.probes.liveness.initialDelaySeconds', says: 'between 0 and 60', catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.initialDelaySeconds = 61)) },
-  { name: 'a startup initial delay of 61', rule: 'probeRanges', path: 'components.cvat-server.probes.startup.initialDelaySeconds', says: 'between 0 and 60', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.initialDelaySeconds = 61)) },
-  { name: 'a blank probe header name', rule: 'probeRanges', path: 'components.cvat-server.probes.readiness.headers[0].name', says: 'header name', catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.readiness!.headers![0]!.name = ' ')) },
+  {
+    name: 'a liveness failure threshold of 31',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.failureThreshold',
+    says: 'between 1 and 30',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 31)),
+  },
+  {
+    name: 'a readiness failure threshold of 31',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.readiness.failureThreshold',
+    says: 'between 1 and 30 for a readiness probe',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 31)),
+  },
+  {
+    name: 'a startup failure threshold of 31',
+    rule: 'probeRanges',
+    path: 'components.cvat-server.probes.startup.failureThreshold',
+    says: 'between 1 and 30 for a startup probe',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 31)),
+  },
+  {
+    name: 'a startup failure threshold of 90 (the old server value)',
+    rule: 'probeRanges',
+    path: 'components.cvat-server.probes.startup.failureThreshold',
+    says: 'lengthen periodSeconds',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.failureThreshold = 90)),
+  },
+  {
+    name: 'a startup failure threshold of 60 on a disabled component',
+    rule: 'probeRanges',
+    path: 'components.grafana.probes.startup.failureThreshold',
+    catalogue: () => changed((c) => (comp(c, 'grafana').probes.startup!.failureThreshold = 60)),
+  },
+  {
+    name: 'a liveness failure threshold of 0',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.failureThreshold',
+    says: 'between 1 and 30',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.failureThreshold = 0)),
+  },
+  {
+    name: 'a readiness failure threshold of 0',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.readiness.failureThreshold',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.failureThreshold = 0)),
+  },
+  {
+    name: 'a startup failure threshold of 0',
+    rule: 'probeRanges',
+    path: 'components.clickhouse.probes.startup.failureThreshold',
+    catalogue: () => changed((c) => (comp(c, 'clickhouse').probes.startup!.failureThreshold = 0)),
+  },
+  {
+    name: 'a probe period of 0',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.periodSeconds',
+    says: 'between 1 and 240',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 0)),
+  },
+  {
+    name: 'a probe period of 241',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.periodSeconds',
+    says: 'between 1 and 240',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.periodSeconds = 241)),
+  },
+  {
+    name: 'a startup period of 241',
+    rule: 'probeRanges',
+    path: 'components.cvat-server.probes.startup.periodSeconds',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.periodSeconds = 241)),
+  },
+  {
+    name: 'a probe timeout of 0',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.readiness.timeoutSeconds',
+    says: 'between 1 and 240',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.readiness!.timeoutSeconds = 0)),
+  },
+  {
+    name: 'a probe timeout of 241',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.timeoutSeconds',
+    says: 'between 1 and 240',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.timeoutSeconds = 241)),
+  },
+  {
+    name: 'an initial delay of 61',
+    rule: 'probeRanges',
+    path: 'components.cvat-ui.probes.liveness.initialDelaySeconds',
+    says: 'between 0 and 60',
+    catalogue: () => changed((c) => (comp(c, 'cvat-ui').probes.liveness!.initialDelaySeconds = 61)),
+  },
+  {
+    name: 'a startup initial delay of 61',
+    rule: 'probeRanges',
+    path: 'components.cvat-server.probes.startup.initialDelaySeconds',
+    says: 'between 0 and 60',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.startup!.initialDelaySeconds = 61)),
+  },
+  {
+    name: 'a blank probe header name',
+    rule: 'probeRanges',
+    path: 'components.cvat-server.probes.readiness.headers[0].name',
+    says: 'header name',
+    catalogue: () => changed((c) => (comp(c, 'cvat-server').probes.readiness!.headers![0]!.name = ' ')),
+  },
   // storage
-  { name: 'kvrocks data on SMB', rule: 'noStatefulStoreOnSmb', path: 'components.cvat-redis-ondisk.mounts[0].storage', says: 'must not be an SMB share', catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.kind = 'smb')) },
-  { name: 'ClickHouse data on the data share', rule: 'noStatefulStoreOnSmb', path: 'components.clickhouse.mounts[0].storage', catalogue: () => changed((c) => (comp(c, 'clickhouse').mounts[0]!.storage = 'cvat-data')) },
-  { name: 'a worker without the logs share', rule: 'backendMountsShared', path: 'components.cvat-worker-chunks.mounts', says: '/home/django/logs', catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').mounts = comp(c, 'cvat-worker-chunks').mounts.slice(0, 2))) },
-  { name: 'a worker with another data share', rule: 'backendMountsShared', path: 'components.cvat-worker-chunks.mounts', says: 'same storage', catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').mounts[0]!.storage = 'cvat-logs')) },
-  { name: 'the data share as an ephemeral volume', rule: 'backendMountsShared', path: 'storages.cvat-data.kind', says: 'smb or nfs', catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-data')!.kind = 'ephemeral')) },
-  { name: 'a read-only data mount', rule: 'backendMountsShared', path: `components.${I}.mounts`, says: 'read-write', catalogue: () => changed((c) => (comp(c, I).mounts[0]!.readOnly = true)) },
-  { name: 'mount options on an ephemeral storage', rule: 'mountOptionsOnSmbOnly', path: 'storages.cvat-cache.mountOptions', warning: true, catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.mountOptions = 'nobrl')) },
+  {
+    name: 'kvrocks data on SMB',
+    rule: 'noStatefulStoreOnSmb',
+    path: 'components.cvat-redis-ondisk.mounts[0].storage',
+    says: 'must not be an SMB share',
+    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.kind = 'smb')),
+  },
+  {
+    name: 'ClickHouse data on the data share',
+    rule: 'noStatefulStoreOnSmb',
+    path: 'components.clickhouse.mounts[0].storage',
+    catalogue: () => changed((c) => (comp(c, 'clickhouse').mounts[0]!.storage = 'cvat-data')),
+  },
+  {
+    name: 'a worker without the logs share',
+    rule: 'backendMountsShared',
+    path: 'components.cvat-worker-chunks.mounts',
+    says: '/home/django/logs',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').mounts = comp(c, 'cvat-worker-chunks').mounts.slice(0, 2))),
+  },
+  {
+    name: 'a worker with another data share',
+    rule: 'backendMountsShared',
+    path: 'components.cvat-worker-chunks.mounts',
+    says: 'same storage',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').mounts[0]!.storage = 'cvat-logs')),
+  },
+  {
+    name: 'the data share as an ephemeral volume',
+    rule: 'backendMountsShared',
+    path: 'storages.cvat-data.kind',
+    says: 'smb or nfs',
+    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-data')!.kind = 'ephemeral')),
+  },
+  {
+    name: 'a read-only data mount',
+    rule: 'backendMountsShared',
+    path: `components.${I}.mounts`,
+    says: 'read-write',
+    catalogue: () => changed((c) => (comp(c, I).mounts[0]!.readOnly = true)),
+  },
+  {
+    name: 'mount options on an ephemeral storage',
+    rule: 'mountOptionsOnSmbOnly',
+    path: 'storages.cvat-cache.mountOptions',
+    warning: true,
+    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.mountOptions = 'nobrl')),
+  },
   // CVAT env traps
-  { name: 'the import worker without SMOKESCREEN_OPTS', rule: 'smokescreenOptsDefined', path: `components.${I}.env`, says: 'even empty', catalogue: () => changed((c) => dropEnv(comp(c, I), 'SMOKESCREEN_OPTS')) },
-  { name: 'the server without SMOKESCREEN_OPTS', rule: 'smokescreenOptsDefined', path: 'components.cvat-server.env', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-server'), 'SMOKESCREEN_OPTS')) },
-  { name: 'the cleaning worker without CVAT_REDIS_INMEM_PASSWORD', rule: 'cleaningWorkerHasInmemPassword', path: 'components.cvat-worker-utils.env', says: 'rqscheduler', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-utils'), 'CVAT_REDIS_INMEM_PASSWORD')) },
-  { name: 'a worker without the kvrocks port', rule: 'redisPortsExplicit', path: 'components.cvat-worker-export.env', says: 'CVAT_REDIS_ONDISK_PORT', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-export'), 'CVAT_REDIS_ONDISK_PORT')) },
-  { name: 'a worker without the in-memory Redis host', rule: 'redisPortsExplicit', path: 'components.cvat-init.env', says: 'CVAT_REDIS_INMEM_HOST', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-init'), 'CVAT_REDIS_INMEM_HOST')) },
-  { name: 'a backend without CVAT_POSTGRES_DBNAME', rule: 'postgresSettingsComplete', path: `components.${I}.env`, says: 'CVAT_POSTGRES_DBNAME', catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_POSTGRES_DBNAME')) },
-  { name: 'a backend without a PostgreSQL password', rule: 'postgresSettingsComplete', path: `components.${I}.env`, catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_POSTGRES_PASSWORD')) },
+  {
+    name: 'the import worker without SMOKESCREEN_OPTS',
+    rule: 'smokescreenOptsDefined',
+    path: `components.${I}.env`,
+    says: 'even empty',
+    catalogue: () => changed((c) => dropEnv(comp(c, I), 'SMOKESCREEN_OPTS')),
+  },
+  {
+    name: 'the server without SMOKESCREEN_OPTS',
+    rule: 'smokescreenOptsDefined',
+    path: 'components.cvat-server.env',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-server'), 'SMOKESCREEN_OPTS')),
+  },
+  {
+    name: 'the cleaning worker without CVAT_REDIS_INMEM_PASSWORD',
+    rule: 'cleaningWorkerHasInmemPassword',
+    path: 'components.cvat-worker-utils.env',
+    says: 'rqscheduler',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-utils'), 'CVAT_REDIS_INMEM_PASSWORD')),
+  },
+  {
+    name: 'a worker without the kvrocks port',
+    rule: 'redisPortsExplicit',
+    path: 'components.cvat-worker-export.env',
+    says: 'CVAT_REDIS_ONDISK_PORT',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-export'), 'CVAT_REDIS_ONDISK_PORT')),
+  },
+  {
+    name: 'a worker without the in-memory Redis host',
+    rule: 'redisPortsExplicit',
+    path: 'components.cvat-init.env',
+    says: 'CVAT_REDIS_INMEM_HOST',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-init'), 'CVAT_REDIS_INMEM_HOST')),
+  },
+  {
+    name: 'a backend without CVAT_POSTGRES_DBNAME',
+    rule: 'postgresSettingsComplete',
+    path: `components.${I}.env`,
+    says: 'CVAT_POSTGRES_DBNAME',
+    catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_POSTGRES_DBNAME')),
+  },
+  {
+    name: 'a backend without a PostgreSQL password',
+    rule: 'postgresSettingsComplete',
+    path: `components.${I}.env`,
+    catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_POSTGRES_PASSWORD')),
+  },
   {
     name: 'both PostgreSQL password forms',
     rule: 'postgresSettingsComplete',
@@ -223,41 +708,162 @@ const CASES: Case[] = [
     says: 'ImproperlyConfigured',
     catalogue: () => changed((c) => comp(c, I).env.push({ name: 'CVAT_POSTGRES_PASSWORD_FILE', value: '/run/secrets/pg' })),
   },
-  { name: 'a plaintext password', rule: 'secretsNotPlaintext', path: `components.${I}.env[4]`, says: 'from a secret', catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_POSTGRES_PASSWORD', value: 'hunter2' })) },
-  { name: 'ALLOWED_HOSTS as a literal', rule: 'edgeDerivedHosts', path: 'components.cvat-server.env[', says: 'edge.allowedHosts', catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'ALLOWED_HOSTS', value: '*' })) },
-  { name: 'CVAT_HOST from the wrong platform value', rule: 'edgeDerivedHosts', path: `components.${I}.env[`, says: 'edge.host', catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_HOST', platformRef: 'edge.baseUrl' })) },
-  { name: 'the server without CVAT_BASE_URL', rule: 'edgeDerivedHosts', path: 'components.cvat-server.env', says: 'CVAT_BASE_URL', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-server'), 'CVAT_BASE_URL')) },
+  {
+    name: 'a plaintext password',
+    rule: 'secretsNotPlaintext',
+    path: `components.${I}.env[4]`,
+    says: 'from a secret',
+    catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_POSTGRES_PASSWORD', value: 'hunter2' })),
+  },
+  {
+    name: 'ALLOWED_HOSTS as a literal',
+    rule: 'edgeDerivedHosts',
+    path: 'components.cvat-server.env[',
+    says: 'edge.allowedHosts',
+    catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'ALLOWED_HOSTS', value: '*' })),
+  },
+  {
+    name: 'CVAT_HOST from the wrong platform value',
+    rule: 'edgeDerivedHosts',
+    path: `components.${I}.env[`,
+    says: 'edge.host',
+    catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_HOST', platformRef: 'edge.baseUrl' })),
+  },
+  {
+    name: 'the server without CVAT_BASE_URL',
+    rule: 'edgeDerivedHosts',
+    path: 'components.cvat-server.env',
+    says: 'CVAT_BASE_URL',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-server'), 'CVAT_BASE_URL')),
+  },
   // cvat-ai/cvat@v2.73.0 backend_entrypoint.sh adds the image's nginx itself (account_for_internal_proxy)
-  { name: 'CVAT_NUM_PROXIES=2 behind the edge VM with TCP ingress', rule: 'numProxiesMatchesEdge', path: `components.${I}.env[`, says: 'must be "1" (the edge VM in front of the server', catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_NUM_PROXIES', value: '2' })) },
-  { name: 'CVAT_NUM_PROXIES=0 behind the edge VM', rule: 'numProxiesMatchesEdge', path: 'components.cvat-server.env[', says: 'must be "1"', catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '0' })) },
+  {
+    name: 'CVAT_NUM_PROXIES=2 behind the edge VM with TCP ingress',
+    rule: 'numProxiesMatchesEdge',
+    path: `components.${I}.env[`,
+    says: 'must be "1" (the edge VM in front of the server',
+    catalogue: () => changed((c) => setEnv(comp(c, I), { name: 'CVAT_NUM_PROXIES', value: '2' })),
+  },
+  {
+    name: 'CVAT_NUM_PROXIES=0 behind the edge VM',
+    rule: 'numProxiesMatchesEdge',
+    path: 'components.cvat-server.env[',
+    says: 'must be "1"',
+    catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '0' })),
+  },
   {
     name: 'CVAT_NUM_PROXIES=1 without the edge VM',
     rule: 'numProxiesMatchesEdge',
     path: 'components.cvat-server.env[',
     says: 'must be "0" (no proxy in front of the server',
-    catalogue: () => changed((c) => ((comp(c, 'edge').enabled = false), setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' }))),
+    catalogue: () =>
+      changed(
+        (c) => (
+          (comp(c, 'edge').enabled = false),
+          setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' })
+        ),
+      ),
   },
   {
     name: 'CVAT_NUM_PROXIES=1 with the edge VM and HTTP ingress on the server',
     rule: 'numProxiesMatchesEdge',
     path: 'components.cvat-server.env[',
     says: 'must be "2" (the edge VM and the HTTP ingress',
-    catalogue: () => changed((c) => ((comp(c, 'cvat-server').ingress = { transport: 'http', targetPort: 8080, external: true }), setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1' }))),
+    catalogue: () =>
+      changed(
+        (c) => (
+          (comp(c, 'cvat-server').ingress = { transport: 'http', targetPort: 8080, external: true }),
+          setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1' })
+        ),
+      ),
   },
-  { name: 'a worker without CVAT_NUM_PROXIES', rule: 'numProxiesMatchesEdge', path: `components.${I}.env`, says: 'must define CVAT_NUM_PROXIES', catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_NUM_PROXIES')) },
-  { name: 'CVAT_ANALYTICS=0 with ClickHouse', rule: 'analyticsConsistent', path: 'components.cvat-server.env[', says: 'must be "1"', catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'CVAT_ANALYTICS', value: '0' })) },
-  { name: 'the init job without CVAT_ANALYTICS', rule: 'analyticsConsistent', path: 'components.cvat-init.env', catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-init'), 'CVAT_ANALYTICS')) },
-  { name: 'ClickHouse without vector', rule: 'analyticsConsistent', path: 'components', warning: true, catalogue: () => changed((c) => (comp(c, 'vector').enabled = false)) },
-  { name: 'an image tagged latest', rule: 'pinnedImageTags', path: 'components.cvat-redis-inmem.image.tag', says: 'pinned', catalogue: () => changed((c) => (comp(c, 'cvat-redis-inmem').image.tag = 'latest')) },
-  { name: 'one worker on another CVAT version', rule: 'cvatImagesShareVersion', path: 'components.cvat-worker-export.image.tag', says: 'cvatVersion ("v2.73.0")', catalogue: () => changed((c) => (comp(c, 'cvat-worker-export').image.tag = 'v2.72.0')) },
+  {
+    name: 'a worker without CVAT_NUM_PROXIES',
+    rule: 'numProxiesMatchesEdge',
+    path: `components.${I}.env`,
+    says: 'must define CVAT_NUM_PROXIES',
+    catalogue: () => changed((c) => dropEnv(comp(c, I), 'CVAT_NUM_PROXIES')),
+  },
+  {
+    name: 'CVAT_ANALYTICS=0 with ClickHouse',
+    rule: 'analyticsConsistent',
+    path: 'components.cvat-server.env[',
+    says: 'must be "1"',
+    catalogue: () => changed((c) => setEnv(comp(c, 'cvat-server'), { name: 'CVAT_ANALYTICS', value: '0' })),
+  },
+  {
+    name: 'the init job without CVAT_ANALYTICS',
+    rule: 'analyticsConsistent',
+    path: 'components.cvat-init.env',
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-init'), 'CVAT_ANALYTICS')),
+  },
+  {
+    name: 'ClickHouse without vector',
+    rule: 'analyticsConsistent',
+    path: 'components',
+    warning: true,
+    catalogue: () => changed((c) => (comp(c, 'vector').enabled = false)),
+  },
+  {
+    name: 'an image tagged latest',
+    rule: 'pinnedImageTags',
+    path: 'components.cvat-redis-inmem.image.tag',
+    says: 'pinned',
+    catalogue: () => changed((c) => (comp(c, 'cvat-redis-inmem').image.tag = 'latest')),
+  },
+  {
+    name: 'one worker on another CVAT version',
+    rule: 'cvatImagesShareVersion',
+    path: 'components.cvat-worker-export.image.tag',
+    says: 'cvatVersion ("v2.73.0")',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-export').image.tag = 'v2.72.0')),
+  },
   // queues and scaling
-  { name: 'an unknown queue', rule: 'everyQueueServed', path: 'components.cvat-worker-chunks.queues[0]', says: 'CVAT queues', catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').queues = ['chunk'])) },
-  { name: 'an unserved queue', rule: 'everyQueueServed', path: 'components', says: 'served by an enabled worker', catalogue: () => changed((c) => (comp(c, 'cvat-worker-consensus').queues = [])) },
-  { name: 'a scale rule on another queue', rule: 'redisQueueScaleRules', path: `components.${I}.scaleRules[0].metadata.listName`, says: 'rq:queue:import', catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.listName = 'rq:queue:export')) },
-  { name: 'a scale rule on another Redis', rule: 'redisQueueScaleRules', path: `components.${I}.scaleRules[0].metadata.address`, catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.address = 'redis:6379')) },
-  { name: 'a scale rule on database 1', rule: 'redisQueueScaleRules', path: `components.${I}.scaleRules[0].metadata.databaseIndex`, catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.databaseIndex = '1')) },
-  { name: 'a scale rule with listLength 0', rule: 'redisQueueScaleRules', path: `components.${I}.scaleRules[0].metadata.listLength`, catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.listLength = '0')) },
-  { name: 'a scale rule without the Redis password', rule: 'redisQueueScaleRules', path: `components.${I}.scaleRules[0].auth`, catalogue: () => changed((c) => delete comp(c, I).scaleRules[0]!.auth) },
+  {
+    name: 'an unknown queue',
+    rule: 'everyQueueServed',
+    path: 'components.cvat-worker-chunks.queues[0]',
+    says: 'CVAT queues',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').queues = ['chunk'])),
+  },
+  {
+    name: 'an unserved queue',
+    rule: 'everyQueueServed',
+    path: 'components',
+    says: 'served by an enabled worker',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-consensus').queues = [])),
+  },
+  {
+    name: 'a scale rule on another queue',
+    rule: 'redisQueueScaleRules',
+    path: `components.${I}.scaleRules[0].metadata.listName`,
+    says: 'rq:queue:import',
+    catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.listName = 'rq:queue:export')),
+  },
+  {
+    name: 'a scale rule on another Redis',
+    rule: 'redisQueueScaleRules',
+    path: `components.${I}.scaleRules[0].metadata.address`,
+    catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.address = 'redis:6379')),
+  },
+  {
+    name: 'a scale rule on database 1',
+    rule: 'redisQueueScaleRules',
+    path: `components.${I}.scaleRules[0].metadata.databaseIndex`,
+    catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.databaseIndex = '1')),
+  },
+  {
+    name: 'a scale rule with listLength 0',
+    rule: 'redisQueueScaleRules',
+    path: `components.${I}.scaleRules[0].metadata.listLength`,
+    catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.listLength = '0')),
+  },
+  {
+    name: 'a scale rule without the Redis password',
+    rule: 'redisQueueScaleRules',
+    path: `components.${I}.scaleRules[0].auth`,
+    catalogue: () => changed((c) => delete comp(c, I).scaleRules[0]!.auth),
+  },
 ];
 
 describe('named catalogue rules', () => {
@@ -273,7 +879,10 @@ describe('named catalogue rules', () => {
     expect(() => (result = validateCatalogue(input))).not.toThrow();
     const issues = tc.warning ? result!.warnings : (result!.errors ?? []);
     const mine = issues.filter((i) => i.rule === tc.rule && (tc.path.endsWith('[') ? i.path.startsWith(tc.path) : i.path === tc.path));
-    expect(mine, `issues were:\n${[...(result!.errors ?? []), ...result!.warnings].map((i) => `${i.rule}: ${i.message}`).join('\n')}`).not.toHaveLength(0);
+    expect(
+      mine,
+      `issues were:\n${[...(result!.errors ?? []), ...result!.warnings].map((i) => `${i.rule}: ${i.message}`).join('\n')}`,
+    ).not.toHaveLength(0);
     const issue = mine[0]!;
     expect(issue.message.startsWith(`'${issue.path}' (`)).toBe(true);
     expect(issue.message).toMatch(/\) (must|is|should) /);
@@ -329,25 +938,66 @@ describe('rule bounds', () => {
       [ACA_LIMITS.consumptionCpuCoresMin, 0.5],
       [ACA_LIMITS.consumptionCpuCoresMax, 8],
     ] as const) {
-      expect(only(changed((c) => (comp(c, I).resources = { cpuCores, memoryGiB })), 'consumptionResourcePair')).toEqual([]);
+      expect(
+        only(
+          changed((c) => (comp(c, I).resources = { cpuCores, memoryGiB })),
+          'consumptionResourcePair',
+        ),
+      ).toEqual([]);
     }
   });
 
   it('accepts replicas at 0..300 and rejects 301 and -1', () => {
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 0, max: 300 })), 'replicaBounds')).toEqual([]);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 300, max: 300 })), 'replicaBounds')).toEqual([]);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: 1, max: 301 })), 'replicaBounds')).toHaveLength(1);
-    expect(only(changed((c) => (comp(c, I).replicas = { min: -1, max: 1 })), 'replicaBounds')).toHaveLength(1);
+    expect(
+      only(
+        changed((c) => (comp(c, I).replicas = { min: 0, max: 300 })),
+        'replicaBounds',
+      ),
+    ).toEqual([]);
+    expect(
+      only(
+        changed((c) => (comp(c, I).replicas = { min: 300, max: 300 })),
+        'replicaBounds',
+      ),
+    ).toEqual([]);
+    expect(
+      only(
+        changed((c) => (comp(c, I).replicas = { min: 1, max: 301 })),
+        'replicaBounds',
+      ),
+    ).toHaveLength(1);
+    expect(
+      only(
+        changed((c) => (comp(c, I).replicas = { min: -1, max: 1 })),
+        'replicaBounds',
+      ),
+    ).toHaveLength(1);
   });
 
   it('accepts app names of exactly 2 and 32 characters', () => {
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'ab')), 'appNameFormat')).toEqual([]);
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = `a${'b'.repeat(31)}`)), 'appNameFormat')).toEqual([]);
-    expect(only(changed((c) => (comp(c, 'cvat-ui').name = 'a')), 'appNameFormat')).toHaveLength(1);
+    expect(
+      only(
+        changed((c) => (comp(c, 'cvat-ui').name = 'ab')),
+        'appNameFormat',
+      ),
+    ).toEqual([]);
+    expect(
+      only(
+        changed((c) => (comp(c, 'cvat-ui').name = `a${'b'.repeat(31)}`)),
+        'appNameFormat',
+      ),
+    ).toEqual([]);
+    expect(
+      only(
+        changed((c) => (comp(c, 'cvat-ui').name = 'a')),
+        'appNameFormat',
+      ),
+    ).toHaveLength(1);
   });
 
   it('accepts storage names of exactly 3 and 32 characters and rejects 33', () => {
-    const add = (name: string) => changed((c) => c.storages.push({ name, kind: 'smb', quotaGiB: 1, accessMode: 'ReadWrite', description: 'x' }));
+    const add = (name: string) =>
+      changed((c) => c.storages.push({ name, kind: 'smb', quotaGiB: 1, accessMode: 'ReadWrite', description: 'x' }));
     expect(only(add('abc'), 'storageNameFormat')).toEqual([]);
     expect(only(add(`a${'b'.repeat(31)}`), 'storageNameFormat')).toEqual([]);
     expect(only(add(`a${'b'.repeat(32)}`), 'storageNameFormat')).toHaveLength(1);
@@ -363,7 +1013,11 @@ describe('rule bounds', () => {
       });
       expect(only(c, 'probeRanges')).toEqual([]);
     }
-    expect([ACA_LIMITS.probeLivenessFailureThresholdMax, ACA_LIMITS.probeReadinessFailureThresholdMax, ACA_LIMITS.probeStartupFailureThresholdMax]).toEqual([30, 30, 30]);
+    expect([
+      ACA_LIMITS.probeLivenessFailureThresholdMax,
+      ACA_LIMITS.probeReadinessFailureThresholdMax,
+      ACA_LIMITS.probeStartupFailureThresholdMax,
+    ]).toEqual([30, 30, 30]);
   });
 
   it('finds the env index the messages point at', () => {

@@ -85,11 +85,13 @@ describe('schema errors of validateCatalogue', () => {
   });
 
   it('fills defaults for optional fields', () => {
-    const r = validateCatalogue(input((c) => {
-      const x = server(c);
-      delete x.probes;
-      delete x.scaleRules;
-    }));
+    const r = validateCatalogue(
+      input((c) => {
+        const x = server(c);
+        delete x.probes;
+        delete x.scaleRules;
+      }),
+    );
     // the server then lacks probes: the rule (not the schema) reports it
     expect(r.errors?.map((e) => e.rule)).toContain('probesForLongRunning');
     expect(r.errors?.some((e) => e.rule === 'schema')).toBe(false);

@@ -32,7 +32,8 @@ describe('derived views', () => {
   it('deploys every component after its dependencies', () => {
     const order = deployOrder(c);
     const g = dependencyGraph(c);
-    for (const [name, deps] of Object.entries(g)) for (const d of deps) expect(order.indexOf(d), `${d} before ${name}`).toBeLessThan(order.indexOf(name));
+    for (const [name, deps] of Object.entries(g))
+      for (const d of deps) expect(order.indexOf(d), `${d} before ${name}`).toBeLessThan(order.indexOf(name));
     expect(order[0]).toBe('cvat-redis-inmem');
     expect(order.indexOf('cvat-init')).toBeLessThan(order.indexOf('cvat-server'));
     expect(order.at(-1)).toBe('edge');
@@ -81,7 +82,13 @@ describe('derived views', () => {
     expect(t.components.map((r) => r.name)).not.toContain('edge');
     const atMin = t.components.reduce((s, r) => s + r.cpuCores * r.minReplicas, 0);
     expect(t.atMinReplicas.cpuCores).toBeCloseTo(atMin);
-    expect(t.atMinReplicas).toEqual({ replicas: 15, cpuCores: 8.5, memoryGiB: 17, vcpuSecondsPerMonth: 8.5 * SECONDS_PER_MONTH, memoryGiBSecondsPerMonth: 17 * SECONDS_PER_MONTH });
+    expect(t.atMinReplicas).toEqual({
+      replicas: 15,
+      cpuCores: 8.5,
+      memoryGiB: 17,
+      vcpuSecondsPerMonth: 8.5 * SECONDS_PER_MONTH,
+      memoryGiBSecondsPerMonth: 17 * SECONDS_PER_MONTH,
+    });
     expect(t.atMaxReplicas.cpuCores).toBeGreaterThan(t.atMinReplicas.cpuCores);
     expect(t.atMaxReplicas.memoryGiB).toBeCloseTo(2 * t.atMaxReplicas.cpuCores);
   });
@@ -93,6 +100,15 @@ describe('derived views', () => {
 
   it('lists the secrets and storages in use', () => {
     expect(referencedSecrets(c)).toContain('clickhouse-password');
-    expect(mountedStorages(c)).toEqual(['cvat-data', 'cvat-keys', 'cvat-logs', 'cvat-config', 'cvat-redis-data', 'cvat-cache', 'cvat-events', 'cvat-vector-data']);
+    expect(mountedStorages(c)).toEqual([
+      'cvat-data',
+      'cvat-keys',
+      'cvat-logs',
+      'cvat-config',
+      'cvat-redis-data',
+      'cvat-cache',
+      'cvat-events',
+      'cvat-vector-data',
+    ]);
   });
 });

@@ -103,7 +103,7 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     return port;
   }
 
-  it('answers 200 while every queue has NUMPROCS live workers and 503 with workerprobe\'s message when one has fewer', async () => {
+  it("answers 200 while every queue has NUMPROCS live workers and 503 with workerprobe's message when one has fewer", async () => {
     state({ notifications: 2, cleaning: 2 });
     const port = await start('cvat-worker-utils', ['--min-interval', '0'], '2');
     expect(await get(port)).toEqual({ status: 200, body: 'ok\n' });
@@ -130,7 +130,10 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     state({ import: 0 });
     const port = await start('cvat-worker-import', ['--min-interval', '0'], '1', false);
     const waiting = await get(port);
-    expect(waiting).toEqual({ status: 200, body: 'starting: the entrypoint has not started supervisord yet (waiting for its dependencies)\n' });
+    expect(waiting).toEqual({
+      status: 200,
+      body: 'starting: the entrypoint has not started supervisord yet (waiting for its dependencies)\n',
+    });
     expect(probeCalls()).toEqual([]);
     writeFileSync(join(dir, 'start'), ''); // the entrypoint stand-in now exec()s the supervisord stand-in
     let r = waiting;

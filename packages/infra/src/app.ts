@@ -129,7 +129,11 @@ export function foundationNames(names: ResourceNames): FoundationNames {
     appsSubnet: names.subnets.apps,
     databaseSubnet: names.subnets.privateEndpoints,
     edgeSubnet: names.subnets.edge,
-    networkSecurityGroups: { apps: names.networkSecurityGroups.apps, database: names.networkSecurityGroups.privateEndpoints, edge: names.networkSecurityGroups.edge },
+    networkSecurityGroups: {
+      apps: names.networkSecurityGroups.apps,
+      database: names.networkSecurityGroups.privateEndpoints,
+      edge: names.networkSecurityGroups.edge,
+    },
     logAnalytics: names.logAnalyticsWorkspace,
     identity: names.userAssignedIdentity,
     keyVault: names.keyVault,
@@ -153,7 +157,11 @@ export function buildApp(options: BuildAppOptions): CvatApp {
   const app = new CvatCdktfApp({ outdir: options.outdir, stackTraces: false });
   const backend: StateBackend =
     config.stateBackend.type === 'local'
-      ? { type: 'local', stateDir: localStateDir(options.stateRoot ?? defaultStateRoot(config, INFRA_ROOT), config.name), outdir: options.outdir }
+      ? {
+          type: 'local',
+          stateDir: localStateDir(options.stateRoot ?? defaultStateRoot(config, INFRA_ROOT), config.name),
+          outdir: options.outdir,
+        }
       : {
           type: 'azurerm',
           resourceGroup: config.stateBackend.resourceGroup,
@@ -161,7 +169,12 @@ export function buildApp(options: BuildAppOptions): CvatApp {
           container: config.stateBackend.container,
           key: config.stateBackend.key,
         };
-  const common = { location: config.location, subscriptionId: config.subscriptionId, backend, keyVaultFeatures: keyVaultFeaturesFor(config.keyVault.purgeProtection) };
+  const common = {
+    location: config.location,
+    subscriptionId: config.subscriptionId,
+    backend,
+    keyVaultFeatures: keyVaultFeaturesFor(config.keyVault.purgeProtection),
+  };
   const edgeEnabled = config.edge.mode === 'vm';
 
   const foundation = new FoundationStack(app, 'foundation', {
@@ -176,7 +189,11 @@ export function buildApp(options: BuildAppOptions): CvatApp {
       edgeSubnet: edgeEnabled ? config.network.subnets.edge : undefined,
     },
     adminCidrs: config.adminCidrs,
-    keyVault: { purgeProtection: config.keyVault.purgeProtection, softDeleteRetentionDays: config.keyVault.softDeleteRetentionDays, skuName: config.keyVault.sku },
+    keyVault: {
+      purgeProtection: config.keyVault.purgeProtection,
+      softDeleteRetentionDays: config.keyVault.softDeleteRetentionDays,
+      skuName: config.keyVault.sku,
+    },
     postgres: {
       version: config.postgres.version,
       skuName: config.postgres.skuName,

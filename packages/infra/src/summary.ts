@@ -71,7 +71,12 @@ export function summarize(app: SynthesizedApp, catalogue: Catalogue, environment
     const byType: Record<string, number> = {};
     for (const r of resources({ stacks: [s] })) byType[r.type] = (byType[r.type] ?? 0) + 1;
     const sorted = Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
-    return { name: s.name, dependencies: s.dependencies, resourceCount: Object.values(byType).reduce((a, b) => a + b, 0), resourcesByType: sorted };
+    return {
+      name: s.name,
+      dependencies: s.dependencies,
+      resourceCount: Object.values(byType).reduce((a, b) => a + b, 0),
+      resourcesByType: sorted,
+    };
   });
   const deployed = new Map<string, string>();
   for (const r of resources(app, 'azurerm_container_app')) deployed.set(String(r.body.name), 'container app');
@@ -95,7 +100,11 @@ export function summarize(app: SynthesizedApp, catalogue: Catalogue, environment
 
 function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -116,7 +125,17 @@ export function formatSummary(summary: SynthSummary): string {
   out.push(
     ...table(
       ['component', 'role', 'deployed as', 'image', 'cpu', 'GiB', 'replicas', 'ingress', 'mounts'],
-      summary.components.map((c) => [c.name, c.role, c.deployedAs, c.image, String(c.cpuCores), String(c.memoryGiB), c.replicas, c.ingress, c.mounts.join(',') || '-']),
+      summary.components.map((c) => [
+        c.name,
+        c.role,
+        c.deployedAs,
+        c.image,
+        String(c.cpuCores),
+        String(c.memoryGiB),
+        c.replicas,
+        c.ingress,
+        c.mounts.join(',') || '-',
+      ]),
     ).map((l) => `  ${l}`),
   );
   return out.join('\n');

@@ -26,14 +26,17 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     const env = res('foundation', 'azurerm_container_app_environment')[0];
     expect(env.workload_profile).toEqual([{ name: 'Consumption', workload_profile_type: 'Consumption' }]);
     expect(env.infrastructure_resource_group_name).toBe(`${env.name}-infra-rg`);
-    for (const r of [env, ...res('foundation', 'azurerm_container_app_environment_storage'), ...res('apps', 'azurerm_container_app')]) expect(r.lifecycle).toBeUndefined();
+    for (const r of [env, ...res('foundation', 'azurerm_container_app_environment_storage'), ...res('apps', 'azurerm_container_app')])
+      expect(r.lifecycle).toBeUndefined();
     for (const r of res('apps', 'azurerm_container_app')) expect(r.workload_profile_name).toBe('Consumption');
     passes('environment-without-drift-workarounds');
   });
 
   it('#2 vector could not resolve clickhouse: vector is created after clickhouse, which has startup and readiness probes', () => {
     const clickhouse = res('apps', 'azurerm_container_app').find((a) => a.name === 'clickhouse') as Json;
-    const id = Object.entries(s.stack('apps').resource.azurerm_container_app as Record<string, Json>).find(([, r]) => r.name === 'clickhouse')?.[0];
+    const id = Object.entries(s.stack('apps').resource.azurerm_container_app as Record<string, Json>).find(
+      ([, r]) => r.name === 'clickhouse',
+    )?.[0];
     expect(app('vector').depends_on).toEqual([`azurerm_container_app.${id}`]);
     expect(clickhouse.template.container[0].startup_probe).toBeDefined();
     expect(clickhouse.template.container[0].readiness_probe).toBeDefined();
@@ -41,7 +44,9 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
   });
 
   it('#3 apps could not fetch Key Vault secrets through the identity: the apps subnet has the Key Vault service endpoint and is allowed by the vault firewall', () => {
-    const subnet = res('foundation', 'azurerm_subnet').find((x) => x.delegation?.[0]?.service_delegation?.name === 'Microsoft.App/environments') as Json;
+    const subnet = res('foundation', 'azurerm_subnet').find(
+      (x) => x.delegation?.[0]?.service_delegation?.name === 'Microsoft.App/environments',
+    ) as Json;
     expect(subnet.service_endpoints).toContain('Microsoft.KeyVault');
     const kv = res('foundation', 'azurerm_key_vault')[0];
     expect(kv.network_acls.virtual_network_subnet_ids).toEqual([expect.stringContaining('azurerm_subnet.Network_Apps')]);
@@ -56,7 +61,11 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
   });
 
   it('#5 RBAC propagation on first apply: a user-assigned identity granted in the foundation stack, applied before the apps stack, plus a wait before secret writes', () => {
-    expect(res('foundation', 'azurerm_role_assignment').map((r) => r.role_definition_name).sort()).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
+    expect(
+      res('foundation', 'azurerm_role_assignment')
+        .map((r) => r.role_definition_name)
+        .sort(),
+    ).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
     expect(res('foundation', 'time_sleep')[0].create_duration).toBe('120s');
     for (const a of res('apps', 'azurerm_container_app')) expect(a.identity.type).toBe('UserAssigned');
     passes('stacks-ordered');
@@ -64,7 +73,8 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
 
   it('#6 destroy ordering: apps live in a stack that depends on foundation (destroyed first), mount storages by reference, and storages reference the environment', () => {
     expect(s.model.stacks.find((x) => x.name === 'apps')?.dependencies).toEqual(['foundation']);
-    for (const e of res('foundation', 'azurerm_container_app_environment_storage')) expect(e.container_app_environment_id).toMatch(/^\$\{azurerm_container_app_environment\./);
+    for (const e of res('foundation', 'azurerm_container_app_environment_storage'))
+      expect(e.container_app_environment_id).toMatch(/^\$\{azurerm_container_app_environment\./);
     for (const v of app('cvat-server').template.volume) expect(v.storage_name).toMatch(/terraform_remote_state/);
     passes('mounts-resolve-to-shares');
   });
@@ -76,7 +86,8 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     const subnet = res('foundation', 'azurerm_subnet').find((x) => x.service_endpoints?.includes('Microsoft.Storage'));
     expect(account.network_rules.virtual_network_subnet_ids).toEqual([expect.stringContaining(`azurerm_subnet.Network_Apps`)]);
     expect(subnet).toBeDefined();
-    for (const stack of s.model.stacks) expect(Object.keys(stack.json.data ?? {}).filter((d) => d !== 'terraform_remote_state' && d !== 'azurerm_client_config')).toEqual([]);
+    for (const stack of s.model.stacks)
+      expect(Object.keys(stack.json.data ?? {}).filter((d) => d !== 'terraform_remote_state' && d !== 'azurerm_client_config')).toEqual([]);
     passes('storage-hardening');
     passes('no-runtime-ip-lookup');
   });
@@ -115,7 +126,9 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     const volumes = app('vector').template.volume as Json[];
     const config = volumes.find((v) => v.name === 'cvat-config') as Json;
     expect(config.mount_options).toBe('dir_mode=0555,file_mode=0444');
-    expect(res('foundation', 'azurerm_container_app_environment_storage').find((e) => e.name === 'cvat-config')?.access_mode).toBe('ReadOnly');
+    expect(res('foundation', 'azurerm_container_app_environment_storage').find((e) => e.name === 'cvat-config')?.access_mode).toBe(
+      'ReadOnly',
+    );
     expect(volumes.find((v) => v.name === 'cvat-vector-data')).toEqual({ name: 'cvat-vector-data', storage_type: 'EmptyDir' });
     passes('no-database-on-smb');
   });

@@ -160,7 +160,10 @@ export function buildProgram(
     .option('--dry-run', 'show what would change and change nothing')
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops db check --env dev\n  cvat-ops storage upload ./data cvat-data/imports --env dev\n  cvat-ops apps delete --all --env dev --dry-run`);
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops db check --env dev\n  cvat-ops storage upload ./data cvat-data/imports --env dev\n  cvat-ops apps delete --all --env dev --dry-run`,
+    );
   // subcommand --help also lists --env, --json, --yes, --dry-run …
   program.configureHelp({ showGlobalOptions: true });
   program.exitOverride();
@@ -188,16 +191,31 @@ export function buildProgram(
         new Option('--sslmode <mode>', 'TLS mode (PGSSLMODE)').choices(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']),
       )
       .option('--ca <file>', 'CA certificate (PEM) for verify-ca/verify-full (PGSSLROOTCERT)')
-      .option('--connect-timeout <seconds>', 'connection timeout (PGCONNECT_TIMEOUT, default 10)', parseInteger('--connect-timeout', 1, 600));
+      .option(
+        '--connect-timeout <seconds>',
+        'connection timeout (PGCONNECT_TIMEOUT, default 10)',
+        parseInteger('--connect-timeout', 1, 600),
+      );
   const connection = (cmd: Command): DbConnectionFlags => {
     const o = cmd.opts<Omit<DbConnectionFlags, 'connectTimeoutSeconds'> & { connectTimeout?: number }>();
-    return definedOnly({ host: o.host, port: o.port, user: o.user, database: o.database, sslmode: o.sslmode, ca: o.ca, connectTimeoutSeconds: o.connectTimeout });
+    return definedOnly({
+      host: o.host,
+      port: o.port,
+      user: o.user,
+      database: o.database,
+      sslmode: o.sslmode,
+      ca: o.ca,
+      connectTimeoutSeconds: o.connectTimeout,
+    });
   };
 
   dbConnection(
     withOutputFile(db.command('check'))
       .description('check connectivity, TLS, server version, the cvat database, Django migrations, connections and long queries')
-      .addHelpText('after', '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  cvat-ops db check --env dev\n  PGHOST=127.0.0.1 PGUSER=cvat PGPASSWORD=… cvat-ops db check --sslmode disable --json',
+      ),
   ).action(async (_opts, cmd: Command) => {
     const options: DbCheckOptions = { ...globals(cmd, runtime), connection: connection(cmd), ...outputFile(cmd, runtime, argv) };
     await run(() => import('./commands/db/index.js').then((m) => m.dbCheck), options);
@@ -216,16 +234,27 @@ export function buildProgram(
       ),
   ).action(async (sql: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
-    const options: DbQueryOptions = { ...globals(cmd, runtime), connection: connection(cmd), sql, write: Boolean(o.write), ...definedOnly({ maxRows: o.maxRows }) };
+    const options: DbQueryOptions = {
+      ...globals(cmd, runtime),
+      connection: connection(cmd),
+      sql,
+      write: Boolean(o.write),
+      ...definedOnly({ maxRows: o.maxRows }),
+    };
     await run(() => import('./commands/db/index.js').then((m) => m.dbQuery), options);
   });
 
   dbConnection(
     db
       .command('shell')
-      .description('interactive SQL shell (psql-like: \\q \\dt \\d \\conninfo \\x \\timing \\?); reads statements from stdin when not a TTY')
+      .description(
+        'interactive SQL shell (psql-like: \\q \\dt \\d \\conninfo \\x \\timing \\?); reads statements from stdin when not a TTY',
+      )
       .option('--write', 'allow writes (autocommit like psql); without it every statement runs read-only')
-      .addHelpText('after', `\nExamples:\n  cvat-ops db shell --env dev\n  echo "select 1;" | cvat-ops db shell --host 127.0.0.1 --user cvat`),
+      .addHelpText(
+        'after',
+        `\nExamples:\n  cvat-ops db shell --env dev\n  echo "select 1;" | cvat-ops db shell --host 127.0.0.1 --user cvat`,
+      ),
   ).action(async (_opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean }>();
     const options: DbShellOptions = { ...globals(cmd, runtime), connection: connection(cmd), write: Boolean(o.write) };
@@ -251,7 +280,12 @@ export function buildProgram(
       ),
   ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageUploadOptions = { ...globals(cmd, runtime), localPath, sharePath, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
+    const options: StorageUploadOptions = {
+      ...globals(cmd, runtime),
+      localPath,
+      sharePath,
+      ...definedOnly({ account: o.account, concurrency: o.concurrency }),
+    };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageUpload), options);
   });
 
@@ -261,10 +295,17 @@ export function buildProgram(
       .command('push')
       .description("upload every enabled component's configFiles to its share (skips identical files)")
       .argument('[component...]', 'only these components (default: all enabled)')
-      .addHelpText('after', '\nExamples:\n  cvat-ops storage config push --env dev\n  cvat-ops storage config push vector --env dev --dry-run'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  cvat-ops storage config push --env dev\n  cvat-ops storage config push vector --env dev --dry-run',
+      ),
   ).action(async (components: string[], _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
-    const options: StorageConfigPushOptions = { ...globals(cmd, runtime), components, ...definedOnly({ account: o.account, concurrency: o.concurrency }) };
+    const options: StorageConfigPushOptions = {
+      ...globals(cmd, runtime),
+      components,
+      ...definedOnly({ account: o.account, concurrency: o.concurrency }),
+    };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageConfigPush), options);
   });
 
@@ -279,7 +320,12 @@ export function buildProgram(
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
-      const options: StorageRulesOptions = { ...globals(cmd, runtime), myIp: Boolean(o.myIp), ...definedOnly({ account: o.account, ip: o.ip }), ...outputFile(cmd, runtime, argv) };
+      const options: StorageRulesOptions = {
+        ...globals(cmd, runtime),
+        myIp: Boolean(o.myIp),
+        ...definedOnly({ account: o.account, ip: o.ip }),
+        ...outputFile(cmd, runtime, argv),
+      };
       await run(() => import('./commands/storage/index.js').then((m) => m.storageRules), options);
     });
 
@@ -296,7 +342,12 @@ export function buildProgram(
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
-      const options: StatusOptions = { ...globals(cmd, runtime), noHealth: o.health === false, ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }), ...outputFile(cmd, runtime, argv) };
+      const options: StatusOptions = {
+        ...globals(cmd, runtime),
+        noHealth: o.health === false,
+        ...definedOnly({ healthTimeoutSeconds: o.healthTimeout }),
+        ...outputFile(cmd, runtime, argv),
+      };
       await run(() => import('./commands/status/index.js').then((m) => m.status), options);
     });
 
@@ -368,7 +419,11 @@ export function buildProgram(
     .argument('<name>', 'component name, e.g. cvat-server')
     .option('-f, --follow', 'keep streaming new lines until Ctrl-C')
     .option('--tail <n>', 'lines of history to start with, 0-300 (default 20)', parseInteger('--tail', 0, 300))
-    .addOption(new Option('--type <type>', 'console: the container output; system: ACA events (scheduling, probes, restarts)').choices(['console', 'system']).default('console'))
+    .addOption(
+      new Option('--type <type>', 'console: the container output; system: ACA events (scheduling, probes, restarts)')
+        .choices(['console', 'system'])
+        .default('console'),
+    )
     .option('--revision <name>', 'console: revision (default: the latest)')
     .option('--replica <name>', 'console: replica (default: the first running one)')
     .option('--container <name>', 'console: container (default: the first)')
@@ -377,7 +432,14 @@ export function buildProgram(
       `\nOne revision, replica and container at a time, like 'az containerapp logs show'. Older logs are in Log\nAnalytics (ContainerAppConsoleLogs_CL, ContainerAppSystemLogs_CL). With --json: collected into one object, or\none {"line": …} object per line with --follow.\n\nExamples:\n  cvat-ops logs cvat-server --env dev --tail 100\n  cvat-ops logs cvat-worker-import --env dev --follow\n  cvat-ops logs opa --env dev --type system`,
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const o = cmd.opts<{ follow?: boolean; tail?: number; type?: 'console' | 'system'; revision?: string; replica?: string; container?: string }>();
+      const o = cmd.opts<{
+        follow?: boolean;
+        tail?: number;
+        type?: 'console' | 'system';
+        revision?: string;
+        replica?: string;
+        container?: string;
+      }>();
       const options: LogsOptions = {
         ...globals(cmd, runtime),
         name,

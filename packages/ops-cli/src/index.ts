@@ -29,7 +29,14 @@ export function processRuntime(): Runtime {
 
 /** Runs the CLI with `argv` (user arguments only) and returns the exit code; never throws. */
 export function main(argv: readonly string[], runtime: Runtime = processRuntime()): Promise<number> {
-  return runMain(() => runCli(argv, runtime), { tool: 'cvat-ops', argv, stdout: runtime.stdout, stderr: runtime.stderr, env: runtime.env, handleSignals: false });
+  return runMain(() => runCli(argv, runtime), {
+    tool: 'cvat-ops',
+    argv,
+    stdout: runtime.stdout,
+    stderr: runtime.stderr,
+    env: runtime.env,
+    handleSignals: false,
+  });
 }
 
 /** Runs cvat-ops as the current process: Ctrl-C exits 130 at once, argv, exit code. Used by bin/cvat-ops.js. */

@@ -31,7 +31,9 @@ function aliasBomb(): string {
 
 /** The words /bin/sh makes of a suggested command line (nothing in it runs: printf only prints). */
 function shellWords(line: string, cwd: string): string[] {
-  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${line}`], { cwd, encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${line}`], { cwd, encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 interface Case {
@@ -48,7 +50,7 @@ interface Case {
   check?: (stderr: string, repo: TestRepo) => void;
 }
 
-const HOSTILE_ENV_PATH = 'hostile dir/te;st $(touch pwned) `id` it\'s.yaml';
+const HOSTILE_ENV_PATH = "hostile dir/te;st $(touch pwned) `id` it's.yaml";
 
 const cases: Case[] = [
   // ------------------------------------------------------------------ arguments
@@ -68,9 +70,24 @@ const cases: Case[] = [
     message: /^error: unknown option '--password=\*\*\*'$/,
     check: (stderr) => expect(stderr).not.toContain('hunter2-typed'),
   },
-  { name: 'integer option out of range', argv: ['logs', 'cvat-server', '--env', 'test', '--tail', '-5'], exit: EXIT.USAGE, message: /'--tail' \(-5\) must be an integer between 0 and 300/ },
-  { name: 'port that is not a number', argv: ['db', 'check', '--port', '54;32'], exit: EXIT.USAGE, message: /'--port' \(54;32\) must be an integer between 1 and 65535/ },
-  { name: 'IP with a shell command', argv: ['storage', 'rules', '--env', 'test', '--ip', '1.2.3.4;id'], exit: EXIT.USAGE, message: /'--ip' \(1\.2\.3\.4;id\) must be an IPv4 address/ },
+  {
+    name: 'integer option out of range',
+    argv: ['logs', 'cvat-server', '--env', 'test', '--tail', '-5'],
+    exit: EXIT.USAGE,
+    message: /'--tail' \(-5\) must be an integer between 0 and 300/,
+  },
+  {
+    name: 'port that is not a number',
+    argv: ['db', 'check', '--port', '54;32'],
+    exit: EXIT.USAGE,
+    message: /'--port' \(54;32\) must be an integer between 1 and 65535/,
+  },
+  {
+    name: 'IP with a shell command',
+    argv: ['storage', 'rules', '--env', 'test', '--ip', '1.2.3.4;id'],
+    exit: EXIT.USAGE,
+    message: /'--ip' \(1\.2\.3\.4;id\) must be an IPv4 address/,
+  },
   // ------------------------------------------------------------------ subscription and resource group
   {
     name: '--subscription that is not a GUID',
@@ -78,7 +95,12 @@ const cases: Case[] = [
     exit: EXIT.USAGE,
     message: /^cvat-ops: error: '--subscription' \(my-sub\) must be a subscription GUID like 00000000-0000-0000-0000-000000000000\.$/,
   },
-  { name: 'empty --subscription', argv: ['drift', '--env', 'test', '--subscription', ''], exit: EXIT.USAGE, message: /^cvat-ops: error: '--subscription' \(''\) must be a subscription GUID/ },
+  {
+    name: 'empty --subscription',
+    argv: ['drift', '--env', 'test', '--subscription', ''],
+    exit: EXIT.USAGE,
+    message: /^cvat-ops: error: '--subscription' \(''\) must be a subscription GUID/,
+  },
   {
     name: '--subscription with command substitution (nothing runs)',
     argv: ['apps', 'delete', '--all', '--env', 'test', '--yes', '--subscription', '$(touch pwned)'],
@@ -143,10 +165,20 @@ const cases: Case[] = [
     message: /^cvat-ops: error: Refusing to run a writing SQL statement and COMMIT it without --yes/,
     check: (stderr, repo) => {
       const suggested = /then run: (.*)$/m.exec(stderr)?.[1] ?? '';
-      expect(shellWords(suggested, repo.dir).slice(0, 4)).toEqual(['cvat-ops', 'db', 'query', "delete from engine_task where name = 'x'; drop table y"]);
+      expect(shellWords(suggested, repo.dir).slice(0, 4)).toEqual([
+        'cvat-ops',
+        'db',
+        'query',
+        "delete from engine_task where name = 'x'; drop table y",
+      ]);
     },
   },
-  { name: 'db shell --write without --yes', argv: ['db', 'shell', '--write', '--host', '127.0.0.1'], exit: EXIT.REFUSED, message: /^cvat-ops: error: Refusing to open a read-write shell without --yes/ },
+  {
+    name: 'db shell --write without --yes',
+    argv: ['db', 'shell', '--write', '--host', '127.0.0.1'],
+    exit: EXIT.REFUSED,
+    message: /^cvat-ops: error: Refusing to open a read-write shell without --yes/,
+  },
   // ------------------------------------------------------------------ hostile names
   {
     name: 'app name with ; $() and backticks',
@@ -154,7 +186,12 @@ const cases: Case[] = [
     exit: EXIT.USAGE,
     message: /^cvat-ops: error: Unknown components 'cvat-ui;touch pwned', '\$\(reboot\)', '`id`' for 'cvat-ops apps delete'\./,
   },
-  { name: 'restart of a hostile name', argv: ['apps', 'restart', '$(rm -rf ~)', '--env', 'test', '--yes'], exit: EXIT.USAGE, message: /^cvat-ops: error: Unknown component '\$\(rm -rf ~\)'/ },
+  {
+    name: 'restart of a hostile name',
+    argv: ['apps', 'restart', '$(rm -rf ~)', '--env', 'test', '--yes'],
+    exit: EXIT.USAGE,
+    message: /^cvat-ops: error: Unknown component '\$\(rm -rf ~\)'/,
+  },
   {
     name: 'share path with command substitution',
     argv: ['storage', 'upload', 'existing.json', 'x;$(id)/dir', '--account', 'cvattestsa', '--dry-run'],
@@ -167,13 +204,43 @@ const cases: Case[] = [
     exit: EXIT.USAGE,
     message: /^cvat-ops: error: '--account' \(Bad;Name\) must be a storage account name/,
   },
-  { name: 'environment name with shell metacharacters', argv: ['status', '--env', 'x;touch pwned'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'x;touch pwned' is invalid:$/ },
+  {
+    name: 'environment name with shell metacharacters',
+    argv: ['status', '--env', 'x;touch pwned'],
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: Environment 'x;touch pwned' is invalid:$/,
+  },
   // ------------------------------------------------------------------ environment files
-  { name: 'YAML alias bomb', argv: ['status', '--env', 'bomb.yaml'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'bomb\.yaml' (could not be loaded: .*|is invalid:)$/ },
-  { name: 'a directory as the environment file', argv: ['drift', '--env', 'envdir.yaml'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'envdir\.yaml' is invalid: .*envdir\.yaml is a directory;/ },
-  { name: 'a FIFO as the environment file (no hang)', argv: ['status', '--env', 'fifo.yaml'], exit: EXIT.CONFIG, message: /is not a regular file \(a FIFO, socket or device\)/ },
-  { name: 'a list at the top of the environment file', argv: ['status', '--env', 'list.yaml'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'list\.yaml' is invalid:$/ },
-  { name: 'an environment that does not exist', argv: ['status', '--env', 'nope'], exit: EXIT.CONFIG, message: /^cvat-ops: error: Environment 'nope' was not found:$/ },
+  {
+    name: 'YAML alias bomb',
+    argv: ['status', '--env', 'bomb.yaml'],
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: Environment 'bomb\.yaml' (could not be loaded: .*|is invalid:)$/,
+  },
+  {
+    name: 'a directory as the environment file',
+    argv: ['drift', '--env', 'envdir.yaml'],
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: Environment 'envdir\.yaml' is invalid: .*envdir\.yaml is a directory;/,
+  },
+  {
+    name: 'a FIFO as the environment file (no hang)',
+    argv: ['status', '--env', 'fifo.yaml'],
+    exit: EXIT.CONFIG,
+    message: /is not a regular file \(a FIFO, socket or device\)/,
+  },
+  {
+    name: 'a list at the top of the environment file',
+    argv: ['status', '--env', 'list.yaml'],
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: Environment 'list\.yaml' is invalid:$/,
+  },
+  {
+    name: 'an environment that does not exist',
+    argv: ['status', '--env', 'nope'],
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: Environment 'nope' was not found:$/,
+  },
   {
     name: 'subscriptionId in the file that is not a GUID',
     argv: ['status', '--env', 'badsub.yaml'],
@@ -182,21 +249,37 @@ const cases: Case[] = [
     check: (stderr) => expect(stderr).toMatch(/'subscriptionId' \("not-a-guid"\)/),
   },
   // ------------------------------------------------------------------ output paths (checked before the run)
-  { name: '--output is a directory', argv: ['status', '--env', 'test', '--output', 'outdir'], exit: EXIT.USAGE, message: /^cvat-ops: error: --output \(outdir\) is a directory;/ },
+  {
+    name: '--output is a directory',
+    argv: ['status', '--env', 'test', '--output', 'outdir'],
+    exit: EXIT.USAGE,
+    message: /^cvat-ops: error: --output \(outdir\) is a directory;/,
+  },
   {
     name: '--output in an unwritable place',
     argv: ['drift', '--env', 'test', '--output', '/proc/cvat-drift.json'],
     exit: EXIT.USAGE,
     message: /^cvat-ops: error: --output \(\/proc\/cvat-drift\.json\) cannot be written: the directory \/proc is not writable/,
   },
-  { name: '--output in a missing directory', argv: ['status', '--env', 'test', '--output', 'no/such/dir/s.json'], exit: EXIT.NOT_FOUND, message: /the directory .*no\/such\/dir does not exist/ },
+  {
+    name: '--output in a missing directory',
+    argv: ['status', '--env', 'test', '--output', 'no/such/dir/s.json'],
+    exit: EXIT.NOT_FOUND,
+    message: /the directory .*no\/such\/dir does not exist/,
+  },
   {
     name: '--output that exists, without --overwrite',
     argv: ['drift', '--env', 'test', '--output', 'existing.json'],
     exit: EXIT.REFUSED,
     message: /^cvat-ops: error: --output \(existing\.json\) already exists; pass --overwrite to replace it/,
   },
-  { name: 'CVAT_OPS_OUTPUT is a directory', argv: ['status', '--env', 'test'], env: { CVAT_OPS_OUTPUT: 'outdir' }, exit: EXIT.CONFIG, message: /^cvat-ops: error: CVAT_OPS_OUTPUT \(outdir\) is a directory;/ },
+  {
+    name: 'CVAT_OPS_OUTPUT is a directory',
+    argv: ['status', '--env', 'test'],
+    env: { CVAT_OPS_OUTPUT: 'outdir' },
+    exit: EXIT.CONFIG,
+    message: /^cvat-ops: error: CVAT_OPS_OUTPUT \(outdir\) is a directory;/,
+  },
   {
     name: 'CVAT_OPS_ARM_MAX_RETRIES that is not a small integer',
     argv: ['status', '--env', 'test', '--no-health'],
@@ -209,7 +292,8 @@ const cases: Case[] = [
     argv: ['storage', 'upload', 'existing.json', 'cvat-data', '--account', 'cvattestsa', '--dry-run'],
     env: { CVAT_OPS_FILE_ENDPOINT: 'http://files.example.com/{account}?sv=2024&sig=SASsig-Secret1' },
     exit: EXIT.CONFIG,
-    message: /^cvat-ops: error: CVAT_OPS_FILE_ENDPOINT \(http:\/\/files\.example\.com\/\{account\}\?sv=2024&sig=\*\*\*\) must be an https URL/,
+    message:
+      /^cvat-ops: error: CVAT_OPS_FILE_ENDPOINT \(http:\/\/files\.example\.com\/\{account\}\?sv=2024&sig=\*\*\*\) must be an https URL/,
     check: (stderr) => expect(stderr).not.toContain('SASsig-Secret1'),
   },
   // ------------------------------------------------------------------ secrets

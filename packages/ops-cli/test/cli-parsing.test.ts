@@ -40,7 +40,18 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
   {
     argv: 'db check --host 127.0.0.1 --port 55432 --user cvat --database cvat --sslmode verify-full --ca /tmp/ca.crt --connect-timeout 3',
     fn: 'dbCheck',
-    options: { ...G, connection: { host: '127.0.0.1', port: 55432, user: 'cvat', database: 'cvat', sslmode: 'verify-full', ca: '/tmp/ca.crt', connectTimeoutSeconds: 3 } },
+    options: {
+      ...G,
+      connection: {
+        host: '127.0.0.1',
+        port: 55432,
+        user: 'cvat',
+        database: 'cvat',
+        sslmode: 'verify-full',
+        ca: '/tmp/ca.crt',
+        connectTimeoutSeconds: 3,
+      },
+    },
   },
   { argv: 'db query "select 1"', fn: 'dbQuery', options: { ...G, connection: {}, sql: 'select 1', write: false } },
   {
@@ -48,23 +59,58 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
     fn: 'dbQuery',
     options: { ...G, env: 'prod', yes: true, dryRun: true, connection: {}, sql: 'delete from x', write: true, maxRows: 5 },
   },
-  { argv: 'db shell --host /var/run/postgresql', fn: 'dbShell', options: { ...G, connection: { host: '/var/run/postgresql' }, write: false } },
+  {
+    argv: 'db shell --host /var/run/postgresql',
+    fn: 'dbShell',
+    options: { ...G, connection: { host: '/var/run/postgresql' }, write: false },
+  },
   { argv: 'db shell --write --yes', fn: 'dbShell', options: { ...G, yes: true, connection: {}, write: true } },
-  { argv: 'storage upload ./seed cvat-data/imports --env dev', fn: 'storageUpload', options: { ...G, env: 'dev', localPath: './seed', sharePath: 'cvat-data/imports' } },
+  {
+    argv: 'storage upload ./seed cvat-data/imports --env dev',
+    fn: 'storageUpload',
+    options: { ...G, env: 'dev', localPath: './seed', sharePath: 'cvat-data/imports' },
+  },
   {
     argv: 'storage upload a.txt cvat-config --account cvatdevst1234 --concurrency 8 --dry-run --subscription 00000000-0000-0000-0000-000000000000 --resource-group rg-x',
     fn: 'storageUpload',
-    options: { ...G, dryRun: true, subscription: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-x', localPath: 'a.txt', sharePath: 'cvat-config', account: 'cvatdevst1234', concurrency: 8 },
+    options: {
+      ...G,
+      dryRun: true,
+      subscription: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'rg-x',
+      localPath: 'a.txt',
+      sharePath: 'cvat-config',
+      account: 'cvatdevst1234',
+      concurrency: 8,
+    },
   },
   { argv: 'storage config push --env dev', fn: 'storageConfigPush', options: { ...G, env: 'dev', components: [] } },
-  { argv: 'storage config push vector grafana --env dev --yes', fn: 'storageConfigPush', options: { ...G, env: 'dev', yes: true, components: ['vector', 'grafana'] } },
+  {
+    argv: 'storage config push vector grafana --env dev --yes',
+    fn: 'storageConfigPush',
+    options: { ...G, env: 'dev', yes: true, components: ['vector', 'grafana'] },
+  },
   { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false } },
-  { argv: 'storage rules --env dev --ip 203.0.113.7 --my-ip --json', fn: 'storageRules', options: { ...G, env: 'dev', json: true, ip: '203.0.113.7', myIp: true } },
+  {
+    argv: 'storage rules --env dev --ip 203.0.113.7 --my-ip --json',
+    fn: 'storageRules',
+    options: { ...G, env: 'dev', json: true, ip: '203.0.113.7', myIp: true },
+  },
   // --output <file> on every read command, and its variable
   { argv: 'db check --output check.json', fn: 'dbCheck', options: { ...G, connection: {}, output: 'check.json' } },
-  { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false, output: 'rules.json' }, env: { CVAT_OPS_OUTPUT: 'rules.json' } },
+  {
+    argv: 'storage rules --env dev',
+    fn: 'storageRules',
+    options: { ...G, env: 'dev', myIp: false, output: 'rules.json' },
+    env: { CVAT_OPS_OUTPUT: 'rules.json' },
+  },
   { argv: 'storage rules --env dev', fn: 'storageRules', options: { ...G, env: 'dev', myIp: false }, env: { CVAT_OPS_OUTPUT: '' } },
-  { argv: 'db query "select 1"', fn: 'dbQuery', options: { ...G, connection: {}, sql: 'select 1', write: false }, env: { CVAT_OPS_OUTPUT: 'ignored.json' } },
+  {
+    argv: 'db query "select 1"',
+    fn: 'dbQuery',
+    options: { ...G, connection: {}, sql: 'select 1', write: false },
+    env: { CVAT_OPS_OUTPUT: 'ignored.json' },
+  },
   // status
   { argv: 'status --env dev', fn: 'status', options: { ...G, env: 'dev', noHealth: false } },
   {
@@ -72,7 +118,12 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
     fn: 'status',
     options: { ...G, env: 'dev', json: true, noHealth: true, healthTimeoutSeconds: 3, output: 'out/status.json' },
   },
-  { argv: 'status --env dev --output flag.json', fn: 'status', options: { ...G, env: 'dev', noHealth: false, output: 'flag.json' }, env: { CVAT_OPS_OUTPUT: 'env.json' } },
+  {
+    argv: 'status --env dev --output flag.json',
+    fn: 'status',
+    options: { ...G, env: 'dev', noHealth: false, output: 'flag.json' },
+    env: { CVAT_OPS_OUTPUT: 'env.json' },
+  },
   {
     argv: `--json status --subscription ${SUB} --resource-group rg-x`,
     fn: 'status',
@@ -82,17 +133,30 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' } },
   { argv: `drift --subscription ${SUB} --resource-group rg-x`, fn: 'drift', options: { ...G, subscription: SUB, resourceGroup: 'rg-x' } },
   { argv: 'drift --env dev --json --output drift.json', fn: 'drift', options: { ...G, env: 'dev', json: true, output: 'drift.json' } },
-  { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev', output: 'from-env.json' }, env: { CVAT_OPS_OUTPUT: 'from-env.json' } },
+  {
+    argv: 'drift --env dev',
+    fn: 'drift',
+    options: { ...G, env: 'dev', output: 'from-env.json' },
+    env: { CVAT_OPS_OUTPUT: 'from-env.json' },
+  },
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging' } },
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'old' }, env: { CVAT_OPS_ENV: 'old' } },
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
   // apps delete / restart / recreate
   { argv: 'apps delete --all --env dev --dry-run', fn: 'appsDelete', options: { ...G, env: 'dev', dryRun: true, names: [], all: true } },
-  { argv: 'apps delete cvat-ui opa --env dev --yes --json', fn: 'appsDelete', options: { ...G, env: 'dev', yes: true, json: true, names: ['cvat-ui', 'opa'], all: false } },
+  {
+    argv: 'apps delete cvat-ui opa --env dev --yes --json',
+    fn: 'appsDelete',
+    options: { ...G, env: 'dev', yes: true, json: true, names: ['cvat-ui', 'opa'], all: false },
+  },
   { argv: '--yes apps delete vector', fn: 'appsDelete', options: { ...G, yes: true, names: ['vector'], all: false } },
   { argv: 'apps restart cvat-server --env dev --yes', fn: 'appsRestart', options: { ...G, env: 'dev', yes: true, name: 'cvat-server' } },
-  { argv: 'apps restart opa --dry-run --json --env dev', fn: 'appsRestart', options: { ...G, env: 'dev', dryRun: true, json: true, name: 'opa' } },
+  {
+    argv: 'apps restart opa --dry-run --json --env dev',
+    fn: 'appsRestart',
+    options: { ...G, env: 'dev', dryRun: true, json: true, name: 'opa' },
+  },
   { argv: 'apps recreate opa --env dev --dry-run', fn: 'appsRecreate', options: { ...G, env: 'dev', dryRun: true, name: 'opa' } },
   {
     argv: 'apps recreate opa --env dev --yes --address azurerm_container_app.opa_X',
@@ -104,9 +168,23 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
   {
     argv: 'logs cvat-server -f --tail 0 --type console --revision r1 --replica r1-a --container c --env dev',
     fn: 'logs',
-    options: { ...G, env: 'dev', name: 'cvat-server', follow: true, tail: 0, type: 'console', revision: 'r1', replica: 'r1-a', container: 'c' },
+    options: {
+      ...G,
+      env: 'dev',
+      name: 'cvat-server',
+      follow: true,
+      tail: 0,
+      type: 'console',
+      revision: 'r1',
+      replica: 'r1-a',
+      container: 'c',
+    },
   },
-  { argv: 'logs opa --type system --tail 300 --follow --json --env dev', fn: 'logs', options: { ...G, env: 'dev', json: true, name: 'opa', follow: true, type: 'system', tail: 300 } },
+  {
+    argv: 'logs opa --type system --tail 300 --follow --json --env dev',
+    fn: 'logs',
+    options: { ...G, env: 'dev', json: true, name: 'opa', follow: true, type: 'system', tail: 300 },
+  },
 ];
 
 /** Splits like a shell for these simple cases (double quotes group words). */
@@ -217,7 +295,10 @@ describe('cvat-ops argv parsing', () => {
     { argv: 'logs cvat-server --tail 301', message: /'--tail' \(301\) must be an integer between 0 and 300/ },
     { argv: 'logs cvat-server --tail -1', message: /'--tail' \(-1\) must be an integer between 0 and 300/ },
     { argv: 'logs cvat-server --tail 2.5', message: /'--tail' \(2\.5\) must be an integer between 0 and 300/ },
-    { argv: 'logs cvat-server --type stdout', message: /option '--type <type>' argument 'stdout' is invalid\. Allowed choices are console, system/ },
+    {
+      argv: 'logs cvat-server --type stdout',
+      message: /option '--type <type>' argument 'stdout' is invalid\. Allowed choices are console, system/,
+    },
   ];
 
   it.each(usage)('`cvat-ops $argv` is a usage error (exit 2) and calls nothing', async ({ argv, message }) => {
@@ -267,7 +348,9 @@ describe('cvat-ops argv parsing', () => {
       db.dbCheck.mockRejectedValue(new TypeError("Cannot read properties of undefined (reading 'rows')"));
       const rt = testRuntime();
       expect(await main(['db', 'check'], rt)).toBe(70);
-      expect(rt.err()).toMatch(/^cvat-ops: error: internal error: Cannot read properties of undefined \(reading 'rows'\)\. This is a bug in cvat-ops/);
+      expect(rt.err()).toMatch(
+        /^cvat-ops: error: internal error: Cannot read properties of undefined \(reading 'rows'\)\. This is a bug in cvat-ops/,
+      );
       expect(rt.err()).toContain('TypeError: Cannot read properties');
     });
 

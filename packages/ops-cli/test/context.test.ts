@@ -57,13 +57,23 @@ describe('environment context', () => {
   it('resolves subscription and resource group from the environment, with --subscription / --resource-group overriding', () => {
     repo = tempRepo('dev');
     const at = { cwd: repo.dir, env: {} };
-    expect(resolveAzureScope(globals({ env: 'dev' }), at, 'status')).toMatchObject({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: 'cvat-dev-rg' });
-    expect(resolveAzureScope(globals({ env: 'dev', subscription: OTHER_SUBSCRIPTION, resourceGroup: 'rg-x' }), at, 'status')).toMatchObject({
-      subscriptionId: OTHER_SUBSCRIPTION,
-      resourceGroup: 'rg-x',
+    expect(resolveAzureScope(globals({ env: 'dev' }), at, 'status')).toMatchObject({
+      subscriptionId: TEST_SUBSCRIPTION,
+      resourceGroup: 'cvat-dev-rg',
     });
-    expect(resolveAzureScope(globals({ subscription: OTHER_SUBSCRIPTION, resourceGroup: 'r' }), at, 'status')).toEqual({ subscriptionId: OTHER_SUBSCRIPTION, resourceGroup: 'r' });
-    expect(resolveAzureScope(globals({ resourceGroup: 'r' }), { cwd: repo.dir, env: { ARM_SUBSCRIPTION_ID: OTHER_SUBSCRIPTION } }, 'status')).toEqual({
+    expect(resolveAzureScope(globals({ env: 'dev', subscription: OTHER_SUBSCRIPTION, resourceGroup: 'rg-x' }), at, 'status')).toMatchObject(
+      {
+        subscriptionId: OTHER_SUBSCRIPTION,
+        resourceGroup: 'rg-x',
+      },
+    );
+    expect(resolveAzureScope(globals({ subscription: OTHER_SUBSCRIPTION, resourceGroup: 'r' }), at, 'status')).toEqual({
+      subscriptionId: OTHER_SUBSCRIPTION,
+      resourceGroup: 'r',
+    });
+    expect(
+      resolveAzureScope(globals({ resourceGroup: 'r' }), { cwd: repo.dir, env: { ARM_SUBSCRIPTION_ID: OTHER_SUBSCRIPTION } }, 'status'),
+    ).toEqual({
       subscriptionId: OTHER_SUBSCRIPTION,
       resourceGroup: 'r',
     });
@@ -78,7 +88,10 @@ describe('environment context', () => {
       resolveAzureScope(globals({ env: 'dev' }), { cwd: repo.dir, env: { AZURE_SUBSCRIPTION_ID: OTHER_SUBSCRIPTION } }, 'status');
       throw new Error('expected an error');
     } catch (e) {
-      expect(e).toMatchObject({ exit: EXIT.AUTH, message: expect.stringContaining(`differs from AZURE_SUBSCRIPTION_ID (${OTHER_SUBSCRIPTION})`) });
+      expect(e).toMatchObject({
+        exit: EXIT.AUTH,
+        message: expect.stringContaining(`differs from AZURE_SUBSCRIPTION_ID (${OTHER_SUBSCRIPTION})`),
+      });
     }
   });
 
@@ -117,7 +130,11 @@ describe('terraform outputs', () => {
     });
     expect(calls).toEqual(['tofu output -json -no-color @/stacks/foundation']);
     expect(findOutput(outputs, /postgres.*host/)).toEqual({ name: 'postgres_host', value: 'db.internal' });
-    const missing = await readTerraformOutputs({ env: {}, stackDir: '/x', run: async () => Promise.reject(Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' })) });
+    const missing = await readTerraformOutputs({
+      env: {},
+      stackDir: '/x',
+      run: async () => Promise.reject(Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' })),
+    });
     expect(missing).toBeUndefined();
     expect(await readTerraformOutputs({ env: {} })).toBeUndefined();
   });
@@ -126,8 +143,17 @@ describe('terraform outputs', () => {
 describe('Azure client setup (cvat-ops wiring of the runtime)', () => {
   it('takes the endpoint from the runtime and the retry count from CVAT_OPS_ARM_MAX_RETRIES, and names the variable when refusing http', async () => {
     const credential = new FakeCredential();
-    const loop = await armClientSetup({ ...testRuntime(), armEndpoint: 'http://127.0.0.1:4567/', env: { CVAT_OPS_ARM_MAX_RETRIES: '2' }, credential: async () => credential });
-    expect(loop.options).toMatchObject({ endpoint: 'http://127.0.0.1:4567', allowInsecureConnection: true, retryOptions: { maxRetries: 2 } });
+    const loop = await armClientSetup({
+      ...testRuntime(),
+      armEndpoint: 'http://127.0.0.1:4567/',
+      env: { CVAT_OPS_ARM_MAX_RETRIES: '2' },
+      credential: async () => credential,
+    });
+    expect(loop.options).toMatchObject({
+      endpoint: 'http://127.0.0.1:4567',
+      allowInsecureConnection: true,
+      retryOptions: { maxRetries: 2 },
+    });
     expect(credential.calls).toBe(0);
     await expect(armClientSetup({ ...testRuntime(), armEndpoint: 'http://arm.example.com' })).rejects.toMatchObject({
       exit: EXIT.CONFIG,

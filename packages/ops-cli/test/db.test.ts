@@ -64,7 +64,14 @@ async function startNoTlsServer(): Promise<{ port: number; close: () => Promise<
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 /** A TCP server that accepts and never answers (a black-holed host behind a firewall). */
@@ -75,7 +82,14 @@ async function startSilentServer(): Promise<{ port: number; close: () => Promise
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -118,7 +132,24 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       try {
         const runtime = testRuntime({ cwd: dir, env: pgEnv() });
         const f = flags();
-        const argv = ['db', 'check', '--host', f.host!, '--port', String(f.port), '--user', f.user!, '--database', f.database!, '--sslmode', 'verify-full', '--ca', f.ca!, '--output', 'check.json'];
+        const argv = [
+          'db',
+          'check',
+          '--host',
+          f.host!,
+          '--port',
+          String(f.port),
+          '--user',
+          f.user!,
+          '--database',
+          f.database!,
+          '--sslmode',
+          'verify-full',
+          '--ca',
+          f.ca!,
+          '--output',
+          'check.json',
+        ];
         expect(await runCli(argv, runtime)).toBe(0);
         const text = readFileSync(join(dir, 'check.json'), 'utf8');
         const data = JSON.parse(text) as { tls: { inUse: boolean }; checks: { check: string; status: string }[] };
@@ -161,7 +192,10 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
         apps: 3,
         latest: { app: 'engine', name: '0088_consensus', applied: '2026-01-01T10:00:05.000Z' },
       });
-      expect(r.data.checks.find((c) => c.check === 'django migrations')).toMatchObject({ status: 'ok', detail: expect.stringContaining('engine.0088_consensus') });
+      expect(r.data.checks.find((c) => c.check === 'django migrations')).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining('engine.0088_consensus'),
+      });
     });
 
     it('connects without TLS when asked (sslmode disable) and flags it as a warning for a local server', async () => {
@@ -173,10 +207,21 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
 
     it('takes host, port, user, database and password from PG* variables when no flags are given', async () => {
       const runtime = testRuntime({
-        env: { PGHOST: E.PGTEST_HOST, PGPORT: E.PGTEST_PORT, PGUSER: E.PGTEST_USER, PGDATABASE: scratchDb, PGPASSWORD: E.PGTEST_PASSWORD, PGSSLMODE: 'require' },
+        env: {
+          PGHOST: E.PGTEST_HOST,
+          PGPORT: E.PGTEST_PORT,
+          PGUSER: E.PGTEST_USER,
+          PGDATABASE: scratchDb,
+          PGPASSWORD: E.PGTEST_PASSWORD,
+          PGSSLMODE: 'require',
+        },
       });
       const r = await dbCheck({ ...globals(), connection: {} }, runtime);
-      expect(r.data.connection).toMatchObject({ database: scratchDb, sslmode: 'require', sources: { host: 'env', port: 'env', user: 'env', database: 'env', password: 'env', sslmode: 'env' } });
+      expect(r.data.connection).toMatchObject({
+        database: scratchDb,
+        sslmode: 'require',
+        sources: { host: 'env', port: 'env', user: 'env', database: 'env', password: 'env', sslmode: 'env' },
+      });
       expect(r.data.tls.inUse).toBe(true);
     });
 
@@ -190,7 +235,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
         const deadline = Date.now() + 4000;
         for (;;) {
           const seen = await admin((c) =>
-            c.query("select 1 from pg_stat_activity where state = 'active' and query like '%ops-long-query%' and pid <> pg_backend_pid() and now() - query_start > interval '200 milliseconds'"),
+            c.query(
+              "select 1 from pg_stat_activity where state = 'active' and query like '%ops-long-query%' and pid <> pg_backend_pid() and now() - query_start > interval '200 milliseconds'",
+            ),
           );
           if (seen.rowCount) break;
           if (Date.now() > deadline) throw new Error('the long query never showed up in pg_stat_activity');
@@ -204,7 +251,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
         expect(q!.seconds).toBeGreaterThan(0.1);
       } finally {
         await admin((c) => c.query(`revoke pg_read_all_stats from ${E.PGTEST_USER}`));
-        await admin((c) => c.query("select pg_cancel_backend(pid) from pg_stat_activity where query like '%ops-long-query%' and pid <> pg_backend_pid()"));
+        await admin((c) =>
+          c.query("select pg_cancel_backend(pid) from pg_stat_activity where query like '%ops-long-query%' and pid <> pg_backend_pid()"),
+        );
         await sleeping;
         await other.end();
       }
@@ -215,7 +264,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('wrong password → exit 5 naming the user, the host and where the password came from', async () => {
       const e = await fail(dbCheck({ ...globals(), connection: flags() }, testRuntime({ env: pgEnv('not-the-password') })));
       expect(e.exit).toBe(5);
-      expect(e.message).toContain(`Password authentication failed for user '${E.PGTEST_USER}' on ${E.PGTEST_HOST}:${E.PGTEST_PORT} (password from PGPASSWORD)`);
+      expect(e.message).toContain(
+        `Password authentication failed for user '${E.PGTEST_USER}' on ${E.PGTEST_HOST}:${E.PGTEST_PORT} (password from PGPASSWORD)`,
+      );
     });
 
     it('missing database → exit 6 with the command that lists databases', async () => {
@@ -237,7 +288,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('a host that never answers → exit 7 after the connect timeout, not a hang', async () => {
       const silent = await startSilentServer();
       try {
-        const e = await fail(dbCheck({ ...globals(), connection: flags({ port: silent.port, connectTimeoutSeconds: 1 }) }, testRuntime({ env: pgEnv() })));
+        const e = await fail(
+          dbCheck({ ...globals(), connection: flags({ port: silent.port, connectTimeoutSeconds: 1 }) }, testRuntime({ env: pgEnv() })),
+        );
         expect(e.exit).toBe(7);
         expect(e.message).toContain(`No answer from 127.0.0.1:${silent.port} within 1 s`);
       } finally {
@@ -248,7 +301,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('TLS required but the server does not offer it → exit 4 explaining the sslmode', async () => {
       const noTls = await startNoTlsServer();
       try {
-        const e = await fail(dbCheck({ ...globals(), connection: flags({ port: noTls.port, sslmode: 'require' }) }, testRuntime({ env: pgEnv() })));
+        const e = await fail(
+          dbCheck({ ...globals(), connection: flags({ port: noTls.port, sslmode: 'require' }) }, testRuntime({ env: pgEnv() })),
+        );
         expect(e.exit).toBe(4);
         expect(e.message).toContain(`TLS is required (sslmode=require) but 127.0.0.1:${noTls.port} does not offer TLS`);
       } finally {
@@ -267,12 +322,22 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
 
   describe('db query', () => {
     const q = (sql: string, o: Partial<Parameters<typeof dbQuery>[0]> = {}, tty = false) =>
-      dbQuery({ ...globals(), connection: flags({ database: scratchDb }), sql, write: false, ...o }, testRuntime({ env: pgEnv(), isTTY: tty }));
+      dbQuery(
+        { ...globals(), connection: flags({ database: scratchDb }), sql, write: false, ...o },
+        testRuntime({ env: pgEnv(), isTTY: tty }),
+      );
     const probeRows = () => admin((c) => c.query('select id, v from probe order by id').then((r) => r.rows), scratchDb);
 
     it('returns rows and columns inside a read-only transaction', async () => {
       const r = await q('select id, v, id * 2 as twice from probe order by id');
-      expect(r.data).toMatchObject({ command: 'SELECT', rowCount: 1, columns: ['id', 'v', 'twice'], rows: [{ id: 1, v: 'one', twice: 2 }], transaction: 'read-only', truncated: false });
+      expect(r.data).toMatchObject({
+        command: 'SELECT',
+        rowCount: 1,
+        columns: ['id', 'v', 'twice'],
+        rows: [{ id: 1, v: 'one', twice: 2 }],
+        transaction: 'read-only',
+        truncated: false,
+      });
     });
 
     it('refuses a write with exit 3 and changes nothing', async () => {
@@ -292,7 +357,9 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('--write without --yes in a non-interactive shell refuses with exit 3 before connecting', async () => {
       const e = await fail(q("insert into probe values (4, 'four')", { write: true }));
       expect(e.exit).toBe(3);
-      expect(e.message).toMatch(/^Refusing to run a writing SQL statement .* without --yes in a non-interactive shell; nothing was changed/);
+      expect(e.message).toMatch(
+        /^Refusing to run a writing SQL statement .* without --yes in a non-interactive shell; nothing was changed/,
+      );
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
     });
 
@@ -305,7 +372,10 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
     it('--write --yes commits', async () => {
       const r = await q("insert into probe values (6, 'six')", { write: true, yes: true });
       expect(r.data).toMatchObject({ command: 'INSERT', rowCount: 1, transaction: 'committed' });
-      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }, { id: 6, v: 'six' }]);
+      expect(await probeRows()).toEqual([
+        { id: 1, v: 'one' },
+        { id: 6, v: 'six' },
+      ]);
       await admin((c) => c.query('delete from probe where id = 6'), scratchDb);
     });
 
@@ -353,7 +423,11 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       const done = dbShell({ ...globals({ json: true }), connection: flags({ database: scratchDb }), write: false }, runtime);
       runtime.stdinStream.end('select v from probe where id = 1');
       const r = await done;
-      const lines = runtime.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = runtime
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toEqual([
         expect.objectContaining({ statement: 'select v from probe where id = 1', command: 'SELECT', rows: [{ v: 'one' }] }),
         { summary: { statements: 1, errors: 0 } },

@@ -27,7 +27,10 @@ interface Run {
 }
 
 /** Runs the binary with a clean environment (no PG* / AZURE_* from the developer's shell). */
-function cli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string; onSpawn?: (kill: () => void) => void } = {}): Promise<Run> {
+function cli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string; onSpawn?: (kill: () => void) => void } = {},
+): Promise<Run> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? tmpdir(),
@@ -45,13 +48,15 @@ function cli(args: string[], options: { env?: Record<string, string>; stdin?: st
 }
 
 const scrub = (r: Run, tmp?: string): Run => {
-  const clean = (s: string) => (tmp ? s.split(tmp).join('<tmp>') : s).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/in \d+(\.\d+)? s/g, 'in <n> s');
+  const clean = (s: string) =>
+    (tmp ? s.split(tmp).join('<tmp>') : s).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/in \d+(\.\d+)? s/g, 'in <n> s');
   return { exitCode: r.exitCode, stdout: clean(r.stdout), stderr: clean(r.stderr) };
 };
 
 describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
   it('starting up loads neither the catalogue nor an Azure SDK (only @cvat-cloud/runtime/edge)', async () => {
-    const probe = `require(${JSON.stringify(ENTRY)}); const m = Object.keys(require.cache); ` +
+    const probe =
+      `require(${JSON.stringify(ENTRY)}); const m = Object.keys(require.cache); ` +
       `console.log(JSON.stringify({ catalogue: m.some((k) => k.includes('/catalogue/')), azure: m.some((k) => k.includes('@azure')), runtimeRoot: m.some((k) => /runtime[\\/]dist[\\/]index\\.js$/.test(k)) }))`;
     const out = await new Promise<string>((done, fail) => {
       const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -89,7 +94,9 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
   });
 
   it('a write without --yes in a non-interactive shell is refused before connecting (exit 3)', async () => {
-    expect(await cli(['db', 'query', 'delete from engine_task', '--write', '--host', '127.0.0.1', '--user', 'cvat', '--port', '1'])).toMatchSnapshot();
+    expect(
+      await cli(['db', 'query', 'delete from engine_task', '--write', '--host', '127.0.0.1', '--user', 'cvat', '--port', '1']),
+    ).toMatchSnapshot();
   });
 
   it('--json turns errors into a JSON object on stdout (exit 6 for a missing local path)', async () => {
@@ -176,7 +183,10 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       server.setRangeDelayMs(0);
       const again = await cli([...args, '--json'], { env });
       expect(again.exitCode).toBe(0);
-      const report = JSON.parse(again.stdout) as { summary: Record<string, number>; files: { remotePath: string; status: string; reason: string }[] };
+      const report = JSON.parse(again.stdout) as {
+        summary: Record<string, number>;
+        files: { remotePath: string; status: string; reason: string }[];
+      };
       expect(report.summary).toMatchObject({ files: 2, uploaded: 1, skipped: 1, failed: 0 });
       expect(report.files).toEqual([
         expect.objectContaining({ remotePath: 'seed/a.txt', status: 'skipped', reason: 'identical (size + MD5)' }),
@@ -187,7 +197,9 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       const third = scrub(await cli(args, { env }), dir);
       expect(third).toEqual({
         exitCode: 0,
-        stdout: expect.stringContaining("Uploaded 0 files (0 B), skipped 2 identical (10.0 MiB), 0 failed in <n> s → share 'cvat-data' folder 'seed' of storage account 'cvattestsa'."),
+        stdout: expect.stringContaining(
+          "Uploaded 0 files (0 B), skipped 2 identical (10.0 MiB), 0 failed in <n> s → share 'cvat-data' folder 'seed' of storage account 'cvattestsa'.",
+        ),
         stderr: expect.stringMatching(/^skipped\s+seed\/a\.txt \(identical \(size \+ MD5\)\)\nskipped\s+seed\/big\.bin/),
       });
     });
@@ -207,13 +219,20 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     it('db query --json prints the rows', async () => {
       const r = await cli(['db', 'query', "select 1 as one, 'x' as two", '--json'], { env: pgEnv() });
       expect(r.exitCode).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ command: 'SELECT', columns: ['one', 'two'], rows: [{ one: 1, two: 'x' }], transaction: 'read-only' });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        command: 'SELECT',
+        columns: ['one', 'two'],
+        rows: [{ one: 1, two: 'x' }],
+        transaction: 'read-only',
+      });
     });
 
     it('db shell reads statements from a pipe and stops at \\q', async () => {
       const r = await cli(['db', 'shell'], { env: pgEnv(), stdin: 'select 40 + 2 as answer;\n\\conninfo\n\\q\nselect 0;\n' });
       expect(r.exitCode).toBe(0);
-      expect(r.stdout).toMatch(/^answer\n42\n\(1 row\)\n\nYou are connected to cvat@127\.0\.0\.1:\d+\/cvat, PostgreSQL [^\n]*, TLS TLSv1\.[23] [^\n]+\.\n$/);
+      expect(r.stdout).toMatch(
+        /^answer\n42\n\(1 row\)\n\nYou are connected to cvat@127\.0\.0\.1:\d+\/cvat, PostgreSQL [^\n]*, TLS TLSv1\.[23] [^\n]+\.\n$/,
+      );
       expect(r.stderr).toBe('');
     });
 

@@ -9,7 +9,16 @@ import { runCli } from '../src/cli';
 import { environmentDbDefaults } from '../src/commands/db/environment-defaults';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { testRuntime, type TestRuntime } from './support/test-runtime';
-import { FAKE_KEY_VAULT_TENANT, FAKE_KEY_VAULT_TOKEN, FakeCredential, rejectionOf, startFakeKeyVaultServer, tempRepo, type FakeKeyVaultServer, type TempRepo } from '@cvat-cloud/testing';
+import {
+  FAKE_KEY_VAULT_TENANT,
+  FAKE_KEY_VAULT_TOKEN,
+  FakeCredential,
+  rejectionOf,
+  startFakeKeyVaultServer,
+  tempRepo,
+  type FakeKeyVaultServer,
+  type TempRepo,
+} from '@cvat-cloud/testing';
 
 const SECRET = 'postgres-admin-password';
 
@@ -19,7 +28,8 @@ describe('db --env: the PostgreSQL password from Key Vault (real SDK, loopback K
   let credential: FakeCredential;
   const runtimeWith = (cred: TokenCredential = credential, env: Record<string, string> = {}): TestRuntime =>
     testRuntime({ cwd: repo.dir, credential: async () => cred, env: { CVAT_KEYVAULT_ENDPOINT: kv.endpointTemplate, ...env } });
-  const readPassword = async (runtime: TestRuntime = runtimeWith()): Promise<string> => (await environmentDbDefaults({ env: 'dev' }, runtime)).password!();
+  const readPassword = async (runtime: TestRuntime = runtimeWith()): Promise<string> =>
+    (await environmentDbDefaults({ env: 'dev' }, runtime)).password!();
   const failure = (p: Promise<unknown>): Promise<CliError> => rejectionOf(p, CliError);
 
   beforeEach(async () => {
@@ -65,7 +75,25 @@ describe('db --env: the PostgreSQL password from Key Vault (real SDK, loopback K
     const E = process.env;
     kv.vaults.get(repo.names.keyVault)!.secrets.set(SECRET, E.PGTEST_PASSWORD!);
     const runtime = runtimeWith();
-    const argv = ['db', 'check', '--env', 'dev', '--host', E.PGTEST_HOST!, '--port', E.PGTEST_PORT!, '--user', E.PGTEST_USER!, '--database', E.PGTEST_DATABASE ?? 'cvat', '--sslmode', 'verify-full', '--ca', E.PGTEST_CA!, '--json'];
+    const argv = [
+      'db',
+      'check',
+      '--env',
+      'dev',
+      '--host',
+      E.PGTEST_HOST!,
+      '--port',
+      E.PGTEST_PORT!,
+      '--user',
+      E.PGTEST_USER!,
+      '--database',
+      E.PGTEST_DATABASE ?? 'cvat',
+      '--sslmode',
+      'verify-full',
+      '--ca',
+      E.PGTEST_CA!,
+      '--json',
+    ];
     expect(await runCli(argv, runtime)).toBe(0);
     const data = JSON.parse(runtime.out()) as { connection: { sources: Record<string, string> }; tls: { inUse: boolean } };
     expect(data.connection.sources.password).toBe('key-vault');

@@ -20,26 +20,41 @@ describe('output', () => {
       },
       { kind: 'table', columns: [{ key: 'x' }], rows: [], empty: 'no rules' },
     ]);
-    expect(text).toBe(['Apps', 'NAME         REPLICAS  OK?', 'cvat-server         2  yes', 'opa                10  no', '(2 rows)', '', 'no rules', ''].join('\n'));
+    expect(text).toBe(
+      [
+        'Apps',
+        'NAME         REPLICAS  OK?',
+        'cvat-server         2  yes',
+        'opa                10  no',
+        '(2 rows)',
+        '',
+        'no rules',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('renders aligned fields and free lines, separated by blank lines', () => {
-    expect(renderView([{ kind: 'fields', title: 'Account', fields: [['default action', 'Deny'], ['bypass', undefined]] }, { kind: 'lines', lines: ['done.'] }])).toBe(
-      'Account\ndefault action: Deny\nbypass:         -\n\ndone.\n',
-    );
+    expect(
+      renderView([
+        {
+          kind: 'fields',
+          title: 'Account',
+          fields: [
+            ['default action', 'Deny'],
+            ['bypass', undefined],
+          ],
+        },
+        { kind: 'lines', lines: ['done.'] },
+      ]),
+    ).toBe('Account\ndefault action: Deny\nbypass:         -\n\ndone.\n');
     expect(renderView([])).toBe('');
   });
 
   it('formats cell values: null, dates, booleans, bytes, arrays and objects', () => {
-    expect([null, undefined, new Date('2026-01-01T00:00:00Z'), true, new Uint8Array([1, 255]), ['a', 1], { a: 1 }].map(formatValue)).toEqual([
-      '-',
-      '-',
-      '2026-01-01T00:00:00.000Z',
-      'yes',
-      '\\x01ff',
-      'a, 1',
-      '{"a":1}',
-    ]);
+    expect(
+      [null, undefined, new Date('2026-01-01T00:00:00Z'), true, new Uint8Array([1, 255]), ['a', 1], { a: 1 }].map(formatValue),
+    ).toEqual(['-', '-', '2026-01-01T00:00:00.000Z', 'yes', '\\x01ff', 'a, 1', '{"a":1}']);
   });
 
   it('renders JSON with bigints as strings and bytes as base64', () => {
@@ -55,7 +70,14 @@ describe('output', () => {
   });
 
   it('formats byte counts in binary units', () => {
-    expect([0, 1023, 1024, 1536, 9 * 1024 * 1024 + 17, 5 * 1024 ** 4].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '9.0 MiB', '5.0 TiB']);
+    expect([0, 1023, 1024, 1536, 9 * 1024 * 1024 + 17, 5 * 1024 ** 4].map(formatBytes)).toEqual([
+      '0 B',
+      '1023 B',
+      '1.0 KiB',
+      '1.5 KiB',
+      '9.0 MiB',
+      '5.0 TiB',
+    ]);
   });
 
   it('suggests the closest name only when it is close', () => {

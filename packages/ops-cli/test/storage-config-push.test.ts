@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storageConfigPush } from '../src/commands/storage/config-push';
 import { CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime } from './support/test-runtime';
-import { type FakeArmStorageServer, type FakeFileServer, startFakeArmStorageServer, startFakeFileServer, tempRepo, type TempRepo, TEST_SUBSCRIPTION } from '@cvat-cloud/testing';
+import {
+  type FakeArmStorageServer,
+  type FakeFileServer,
+  startFakeArmStorageServer,
+  startFakeFileServer,
+  tempRepo,
+  type TempRepo,
+  TEST_SUBSCRIPTION,
+} from '@cvat-cloud/testing';
 
 describe('storage config push', () => {
   let repo: TempRepo;
@@ -20,7 +28,12 @@ describe('storage config push', () => {
     files = await startFakeFileServer({ account: repo.names.storageAccount });
     for (const share of new Set(declared.map((f) => f.storage))) files.createShare(share);
     arm = await startFakeArmStorageServer();
-    arm.addAccount({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: repo.names.resourceGroup, name: repo.names.storageAccount, key: files.key });
+    arm.addAccount({
+      subscriptionId: TEST_SUBSCRIPTION,
+      resourceGroup: repo.names.resourceGroup,
+      name: repo.names.storageAccount,
+      key: files.key,
+    });
   });
   afterEach(async () => {
     await files.close();
@@ -31,7 +44,12 @@ describe('storage config push', () => {
   /** Sources from the temp repo's packages/catalogue instead of the real catalogue package. */
   const fromRepo = () => (source: string) => `${repo.dir}/packages/catalogue/${source}`;
   const runtime = (env: Record<string, string> = { AZURE_STORAGE_KEY: '' }) =>
-    testRuntime({ cwd: repo.dir, env: { CVAT_OPS_STORAGE_MAX_TRIES: '1', ...env }, fileEndpoint: files.endpointTemplate, armEndpoint: arm.url });
+    testRuntime({
+      cwd: repo.dir,
+      env: { CVAT_OPS_STORAGE_MAX_TRIES: '1', ...env },
+      fileEndpoint: files.endpointTemplate,
+      armEndpoint: arm.url,
+    });
 
   it('the default environment declares at least one config file (vector.toml), so the push has something to do', () => {
     expect(declared.map((f) => f.component)).toContain('vector');
@@ -59,13 +77,19 @@ describe('storage config push', () => {
 
   it('skips files that are already identical on the share', async () => {
     await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vector'] }, runtime(), fromRepo());
-    const r = await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vector'] }, runtime({ AZURE_STORAGE_KEY: files.key }), fromRepo());
+    const r = await storageConfigPush(
+      { ...globals({ env: 'dev' }), components: ['vector'] },
+      runtime({ AZURE_STORAGE_KEY: files.key }),
+      fromRepo(),
+    );
     expect(r.data.summary).toMatchObject({ uploaded: 0, skipped: declared.filter((f) => f.component === 'vector').length });
     expect(r.data.shares[0]!.files.every((f) => f.label === 'vector' && f.status === 'skipped')).toBe(true);
   });
 
   it('rejects an unknown component with the list of components, before any network call', async () => {
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vectr'] }, runtime()).catch((x: unknown) => x)) as CliError;
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['vectr'] }, runtime()).catch(
+      (x: unknown) => x,
+    )) as CliError;
     expect(e).toBeInstanceOf(CliError);
     expect(e.exit).toBe(2);
     expect(e.message).toMatch(/^Unknown component 'vectr'\. Did you mean 'vector'\? Components: .*\bcvat-server\b/);
@@ -74,7 +98,9 @@ describe('storage config push', () => {
   });
 
   it('rejects a disabled component naming the override that enables it', async () => {
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['grafana'] }, runtime()).catch((x: unknown) => x)) as CliError;
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: ['grafana'] }, runtime()).catch(
+      (x: unknown) => x,
+    )) as CliError;
     expect(e.exit).toBe(2);
     expect(e.message).toBe("Component 'grafana' is disabled in environment 'dev'; enable it under 'components.grafana.enabled' first.");
   });
@@ -83,13 +109,18 @@ describe('storage config push', () => {
     const { rmSync } = await import('node:fs');
     const vector = declared.find((f) => f.component === 'vector')!;
     rmSync(`${repo.dir}/packages/catalogue/${vector.source}`);
-    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: [] }, runtime(), fromRepo()).catch((x: unknown) => x)) as CliError;
+    const e = (await storageConfigPush({ ...globals({ env: 'dev' }), components: [] }, runtime(), fromRepo()).catch(
+      (x: unknown) => x,
+    )) as CliError;
     expect(e.exit).toBe(6);
     expect(e.message).toContain(`components[vector].configFiles source '${vector.source}'`);
     expect(files.counts['file-create']).toBe(0);
   });
 
   it('needs --env', async () => {
-    await expect(storageConfigPush({ ...globals(), components: [] }, runtime())).rejects.toMatchObject({ exit: 2, message: expect.stringContaining('needs --env <name>') });
+    await expect(storageConfigPush({ ...globals(), components: [] }, runtime())).rejects.toMatchObject({
+      exit: 2,
+      message: expect.stringContaining('needs --env <name>'),
+    });
   });
 });

@@ -20,9 +20,12 @@ describe('IPv4 and CIDR arithmetic', () => {
     expect(formatIpv4(value)).toBe(text);
   });
 
-  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', '1.2.3.4/', 'a.b.c.d', '', '1..2.3', '1.2.3.4 x'])('rejects %j as an address', (text) => {
-    expect(parseIpv4(text)).toBeUndefined();
-  });
+  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', '1.2.3.4/', 'a.b.c.d', '', '1..2.3', '1.2.3.4 x'])(
+    'rejects %j as an address',
+    (text) => {
+      expect(parseIpv4(text)).toBeUndefined();
+    },
+  );
 
   it('computes masks for /0, /1, /24, /31 and /32 without sign or shift-by-32 errors', () => {
     expect(prefixMask(0)).toBe(0);
@@ -98,16 +101,24 @@ describe('network rule evaluation', () => {
 
   it('allows everyone with default action Allow and nobody with public network access Disabled', () => {
     expect(checkIp({ ...rules, defaultAction: 'Allow' }, '8.8.8.8').allowed).toBe(true);
-    expect(checkIp({ ...rules, publicNetworkAccess: 'Disabled', defaultAction: 'Allow' }, '203.0.113.1')).toMatchObject({ allowed: false, reason: expect.stringContaining('disabled') });
+    expect(checkIp({ ...rules, publicNetworkAccess: 'Disabled', defaultAction: 'Allow' }, '203.0.113.1')).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('disabled'),
+    });
   });
 
   it('matches subnet ids case-insensitively and reports rules not yet Succeeded', () => {
     expect(checkSubnet(rules, apps)).toEqual({ allowed: true, reason: 'virtual network rule' });
-    expect(checkSubnet({ ...rules, virtualNetworkRules: [{ id: apps, action: 'Allow', state: 'NetworkSourceDeleted' }] }, apps)).toMatchObject({
+    expect(
+      checkSubnet({ ...rules, virtualNetworkRules: [{ id: apps, action: 'Allow', state: 'NetworkSourceDeleted' }] }, apps),
+    ).toMatchObject({
       allowed: false,
       reason: 'virtual network rule is in state NetworkSourceDeleted',
     });
-    expect(checkSubnet(rules, subnetId('sub', 'rg', 'vnet', 'snet-edge'))).toMatchObject({ allowed: false, reason: expect.stringContaining('Microsoft.Storage service endpoint') });
+    expect(checkSubnet(rules, subnetId('sub', 'rg', 'vnet', 'snet-edge'))).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('Microsoft.Storage service endpoint'),
+    });
   });
 });
 
@@ -170,7 +181,11 @@ describe('storage rules against a fake ARM endpoint', () => {
   it('--output writes the rule set and checks as JSON while stdout shows the tables', async () => {
     const runtime = testRuntime({ cwd: repo.dir, armEndpoint: arm.url });
     expect(await runCli(['storage', 'rules', '--env', 'dev', '--ip', '203.0.113.99', '--output', 'rules.json'], runtime)).toBe(0);
-    const data = JSON.parse(readFileSync(join(repo.dir, 'rules.json'), 'utf8')) as { account: string; defaultAction: string; checks: { value: string; allowed: boolean }[] };
+    const data = JSON.parse(readFileSync(join(repo.dir, 'rules.json'), 'utf8')) as {
+      account: string;
+      defaultAction: string;
+      checks: { value: string; allowed: boolean }[];
+    };
     expect(data).toMatchObject({ account: repo.names.storageAccount, defaultAction: 'Deny' });
     expect(data.checks[0]).toMatchObject({ value: '203.0.113.99', allowed: true });
     expect(runtime.out()).toContain('203.0.113.99');
@@ -194,11 +209,16 @@ describe('storage rules against a fake ARM endpoint', () => {
   });
 
   it('maps 404 to exit 6 naming the account and resource group', async () => {
-    repo.write('environments/other.yaml', `name: other\nsubscriptionId: ${TEST_SUBSCRIPTION}\nedge:\n  mode: none\n  hostname: cvat.example.com\n`);
+    repo.write(
+      'environments/other.yaml',
+      `name: other\nsubscriptionId: ${TEST_SUBSCRIPTION}\nedge:\n  mode: none\n  hostname: cvat.example.com\n`,
+    );
     const e = (await run({ env: 'other' }).catch((x: unknown) => x)) as CliError;
     expect(e).toBeInstanceOf(CliError);
     expect(e.exit).toBe(6);
-    expect(e.message).toMatch(/^Storage account 'cvatother\w+' not found in resource group 'cvat-other-rg' \(subscription 00000000-1111-2222-3333-444444444444\) \[ResourceNotFound\]/);
+    expect(e.message).toMatch(
+      /^Storage account 'cvatother\w+' not found in resource group 'cvat-other-rg' \(subscription 00000000-1111-2222-3333-444444444444\) \[ResourceNotFound\]/,
+    );
   });
 
   it('maps 403 to exit 5 pointing at role assignments', async () => {
@@ -209,7 +229,10 @@ describe('storage rules against a fake ARM endpoint', () => {
   });
 
   it('needs a subscription: usage error naming the options when neither --env nor --subscription is given', async () => {
-    const e = (await storageRules({ ...globals(), account: 'cvatdevst12345678', myIp: false }, testRuntime({ cwd: repo.dir, armEndpoint: arm.url })).catch((x: unknown) => x)) as CliError;
+    const e = (await storageRules(
+      { ...globals(), account: 'cvatdevst12345678', myIp: false },
+      testRuntime({ cwd: repo.dir, armEndpoint: arm.url }),
+    ).catch((x: unknown) => x)) as CliError;
     expect(e.exit).toBe(2);
     expect(e.message).toContain('pass --env <name>, or --subscription <id> and --resource-group <name>');
   });

@@ -74,8 +74,14 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     const r = await run().result;
     // THEN only the changed file is sent again
     expect(r.data.summary).toMatchObject({ uploaded: 1, skipped: 2, failed: 0 });
-    expect(r.data.files.find((f) => f.remotePath === 'imports/nested/small.conf')).toMatchObject({ status: 'uploaded', reason: expect.stringMatching(/size differs|Content-MD5 differs/) });
-    expect(r.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({ status: 'skipped', reason: 'identical (size + MD5)' });
+    expect(r.data.files.find((f) => f.remotePath === 'imports/nested/small.conf')).toMatchObject({
+      status: 'uploaded',
+      reason: expect.stringMatching(/size differs|Content-MD5 differs/),
+    });
+    expect(r.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({
+      status: 'skipped',
+      reason: 'identical (size + MD5)',
+    });
     expect(server.counts['file-range'] - rangesAfterFirst).toBe(1);
   });
 
@@ -93,7 +99,10 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     // THEN the first run reports a partial failure and leaves a full-size file without Content-MD5
     expect(first.exitCode).toBe(1);
     expect(first.data.summary).toMatchObject({ uploaded: 2, failed: 1 });
-    expect(first.data.files.find((f) => f.status === 'failed')).toMatchObject({ remotePath: 'imports/big.bin', reason: expect.stringContaining('500') });
+    expect(first.data.files.find((f) => f.status === 'failed')).toMatchObject({
+      remotePath: 'imports/big.bin',
+      reason: expect.stringContaining('500'),
+    });
     const partial = server.file('cvat-data', 'imports/big.bin')!;
     expect(partial.data.length).toBe(big.length);
     expect(partial.md5).toBeUndefined();
@@ -103,12 +112,22 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     // THEN only big.bin is uploaded again and now matches
     expect(second.exitCode).toBe(0);
     expect(second.data.summary).toMatchObject({ uploaded: 1, skipped: 2, failed: 0 });
-    expect(second.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({ status: 'uploaded', reason: 'no Content-MD5 (partial or foreign upload)' });
+    expect(second.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({
+      status: 'uploaded',
+      reason: 'no Content-MD5 (partial or foreign upload)',
+    });
     expect(server.file('cvat-data', 'imports/big.bin')!.data.equals(big)).toBe(true);
   });
 
   it('waits for Retry-After on 429 and then succeeds', async () => {
-    server.addFault({ op: 'file-create', path: 'imports/small.conf', status: 429, code: 'ServerBusy', times: 2, headers: { 'retry-after': '1' } });
+    server.addFault({
+      op: 'file-create',
+      path: 'imports/small.conf',
+      status: 429,
+      code: 'ServerBusy',
+      times: 2,
+      headers: { 'retry-after': '1' },
+    });
     const createsBefore = server.counts['file-create'];
     const started = Date.now();
     const r = await run({ localPath: 'seed/nested/small.conf' }).result;
@@ -130,7 +149,8 @@ describe('storage upload against a fake Azure Files endpoint', () => {
       ['imports/nested/deeper/empty.txt', 'would-upload'],
       ['imports/nested/small.conf', 'would-skip'],
     ]);
-    for (const op of ['file-create', 'file-range', 'file-set-properties', 'dir-create'] as const) expect(server.counts[op]).toBe(before[op]);
+    for (const op of ['file-create', 'file-range', 'file-set-properties', 'dir-create'] as const)
+      expect(server.counts[op]).toBe(before[op]);
     expect(server.files('cvat-data')).toEqual(['imports/nested/small.conf']);
     expect(runtime.err()).toContain('would-upload');
   });
@@ -138,7 +158,10 @@ describe('storage upload against a fake Azure Files endpoint', () => {
   it('fails with exit 6 naming the account when the share does not exist, before uploading anything', async () => {
     const err = await run({ sharePath: 'cvat-nope' }).result.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
-    expect(err).toMatchObject({ exit: 6, message: expect.stringContaining(`Share 'cvat-nope' not found in storage account '${server.account}'`) });
+    expect(err).toMatchObject({
+      exit: 6,
+      message: expect.stringContaining(`Share 'cvat-nope' not found in storage account '${server.account}'`),
+    });
     expect(server.counts['file-create']).toBe(0);
   });
 
@@ -150,16 +173,30 @@ describe('storage upload against a fake Azure Files endpoint', () => {
   });
 
   it('rejects a malformed share path with a usage error naming the argument', async () => {
-    await expect(run({ sharePath: 'Bad_Share/x' }).result).rejects.toMatchObject({ exit: 2, message: expect.stringContaining("'<share-path>' (Bad_Share/x) must start with a share name") });
-    await expect(run({ sharePath: 'cvat-data/../etc' }).result).rejects.toMatchObject({ exit: 2, message: expect.stringContaining("must not contain '..'") });
+    await expect(run({ sharePath: 'Bad_Share/x' }).result).rejects.toMatchObject({
+      exit: 2,
+      message: expect.stringContaining("'<share-path>' (Bad_Share/x) must start with a share name"),
+    });
+    await expect(run({ sharePath: 'cvat-data/../etc' }).result).rejects.toMatchObject({
+      exit: 2,
+      message: expect.stringContaining("must not contain '..'"),
+    });
   });
 
   it('reports a file refused by the storage firewall (403 AuthorizationFailure) with the command that shows the rules', async () => {
     server.addFault({ op: 'file-create', path: 'imports/small.conf', status: 403, code: 'AuthorizationFailure' });
     const r = await run({ localPath: 'seed/nested/small.conf' }).result;
     expect(r.exitCode).toBe(1);
-    expect(r.data.files[0]).toMatchObject({ status: 'failed', reason: 'blocked by the storage account firewall (403 AuthorizationFailure); see cvat-ops storage rules --my-ip' });
-    expect(r.view.at(-1)).toMatchObject({ lines: [expect.stringMatching(/^Uploaded 0 files .* 1 failed/), 'Run the same command again to retry the failed files; completed files are skipped (size + MD5).'] });
+    expect(r.data.files[0]).toMatchObject({
+      status: 'failed',
+      reason: 'blocked by the storage account firewall (403 AuthorizationFailure); see cvat-ops storage rules --my-ip',
+    });
+    expect(r.view.at(-1)).toMatchObject({
+      lines: [
+        expect.stringMatching(/^Uploaded 0 files .* 1 failed/),
+        'Run the same command again to retry the failed files; completed files are skipped (size + MD5).',
+      ],
+    });
   });
 
   it('maps a rejected key (403) to exit 5 with the next step', async () => {

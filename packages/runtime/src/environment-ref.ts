@@ -57,7 +57,10 @@ export function environmentRef(options: EnvironmentRefOptions): EnvironmentRef |
 export function requireEnvironmentRef(what: string, options: EnvironmentRefOptions): EnvironmentRef {
   const found = environmentRef(options);
   if (!found) {
-    throw new CliError(EXIT.USAGE, `${what} needs an environment: pass --env <name> (environments/<name>.yaml) or set ${ENVIRONMENT_VARIABLE}.`);
+    throw new CliError(
+      EXIT.USAGE,
+      `${what} needs an environment: pass --env <name> (environments/<name>.yaml) or set ${ENVIRONMENT_VARIABLE}.`,
+    );
   }
   return found;
 }

@@ -89,7 +89,6 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-
 /** Node error codes of a failed system call that are about the machine (permissions, space, paths), not a bug. */
 const MACHINE_CODES = new Set([
   'EACCES',

@@ -45,13 +45,25 @@ export interface ExitCodeRow {
 /** The table in order, with the short meaning each tool's `--help` prints. */
 export const EXIT_CODE_TABLE: readonly ExitCodeRow[] = [
   { code: EXIT.OK, name: 'OK', meaning: 'done (every check passed)' },
-  { code: EXIT.FAILED, name: 'FAILED', meaning: 'an operation or check failed, drift/findings found, or a batch partly failed (every outcome is listed)' },
+  {
+    code: EXIT.FAILED,
+    name: 'FAILED',
+    meaning: 'an operation or check failed, drift/findings found, or a batch partly failed (every outcome is listed)',
+  },
   { code: EXIT.USAGE, name: 'USAGE', meaning: 'bad arguments or options; nothing contacted or changed' },
-  { code: EXIT.REFUSED, name: 'REFUSED', meaning: 'confirmation declined or impossible (no TTY, no --yes), or a data-loss guard; nothing changed' },
+  {
+    code: EXIT.REFUSED,
+    name: 'REFUSED',
+    meaning: 'confirmation declined or impossible (no TTY, no --yes), or a data-loss guard; nothing changed',
+  },
   { code: EXIT.CONFIG, name: 'CONFIG', meaning: 'invalid or missing environment file, configuration or input file; nothing changed' },
   { code: EXIT.AUTH, name: 'AUTH', meaning: 'no usable credential, or Azure/Key Vault/the database refused it (401/403, subscription)' },
   { code: EXIT.NOT_FOUND, name: 'NOT_FOUND', meaning: 'a named resource, share, database, secret or file does not exist' },
-  { code: EXIT.UNAVAILABLE, name: 'UNAVAILABLE', meaning: 'a required tool or service is missing or unreachable (binary, network, timeout, 5xx)' },
+  {
+    code: EXIT.UNAVAILABLE,
+    name: 'UNAVAILABLE',
+    meaning: 'a required tool or service is missing or unreachable (binary, network, timeout, 5xx)',
+  },
   { code: EXIT.INCOMPLETE, name: 'INCOMPLETE', meaning: 'the work succeeded but cleanup did not finish (what is left is listed)' },
   { code: EXIT.INTERNAL, name: 'INTERNAL', meaning: 'internal error (a bug; please report it)' },
   { code: EXIT.INTERRUPTED, name: 'INTERRUPTED', meaning: 'interrupted (Ctrl-C)' },

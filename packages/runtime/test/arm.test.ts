@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { FakeCredential } from '@cvat-cloud/testing';
-import { ARM_RETRY_DEFAULTS, BEARER_POLICY_NAME, EXIT, NO_CREDENTIAL, applyArmSetup, armClientSetup, armFailure, armReason, isNotFound } from '../src';
+import {
+  ARM_RETRY_DEFAULTS,
+  BEARER_POLICY_NAME,
+  EXIT,
+  NO_CREDENTIAL,
+  applyArmSetup,
+  armClientSetup,
+  armFailure,
+  armReason,
+  isNotFound,
+} from '../src';
 
-const rest = (statusCode: number | undefined, code: string | undefined, message: string) => Object.assign(new Error(message), { statusCode, code });
+const rest = (statusCode: number | undefined, code: string | undefined, message: string) =>
+  Object.assign(new Error(message), { statusCode, code });
 
 describe('armClientSetup', () => {
   it('uses no credential for a plain-http loopback endpoint and the real one otherwise', async () => {
@@ -13,7 +24,11 @@ describe('armClientSetup', () => {
       return credential;
     };
     const loop = await armClientSetup({ endpoint: 'http://127.0.0.1:4567/', credential: get, userAgent: 'cvat-ops' });
-    expect(loop).toMatchObject({ credential: NO_CREDENTIAL, withoutAuth: true, options: { endpoint: 'http://127.0.0.1:4567', allowInsecureConnection: true } });
+    expect(loop).toMatchObject({
+      credential: NO_CREDENTIAL,
+      withoutAuth: true,
+      options: { endpoint: 'http://127.0.0.1:4567', allowInsecureConnection: true },
+    });
     expect(loop.options.userAgentOptions).toEqual({ userAgentPrefix: 'cvat-ops' });
     expect(asked).toBe(0);
     const real = await armClientSetup({ credential: get, maxRetries: 2 });
@@ -22,7 +37,13 @@ describe('armClientSetup', () => {
   });
 
   it('refuses plain http to anything but loopback (CONFIG, naming the variable)', async () => {
-    await expect(armClientSetup({ endpoint: 'http://arm.example.com', endpointSource: 'CVAT_OPS_ARM_ENDPOINT', credential: async () => new FakeCredential() })).rejects.toMatchObject({
+    await expect(
+      armClientSetup({
+        endpoint: 'http://arm.example.com',
+        endpointSource: 'CVAT_OPS_ARM_ENDPOINT',
+        credential: async () => new FakeCredential(),
+      }),
+    ).rejects.toMatchObject({
       exit: EXIT.CONFIG,
       message: expect.stringMatching(/must use https .* Fix CVAT_OPS_ARM_ENDPOINT\.$/),
     });
@@ -52,7 +73,7 @@ describe('armFailure: one ARM failure, one exit code', () => {
     const e = armFailure(error, 'listing container apps in rg', next);
     expect(e.exit).toBe(exit);
     expect(e.message).toMatch(/listing container apps in rg/);
-    expect(e.message.endsWith(next) || e.message.includes('az account show') || e.message.includes("az login")).toBe(true);
+    expect(e.message.endsWith(next) || e.message.includes('az account show') || e.message.includes('az login')).toBe(true);
   });
 
   it('reads reasons and 404s', () => {

@@ -10,7 +10,11 @@ function terminal(isTTY: boolean) {
   return { stdin, stderr, isTTY, err: () => Buffer.concat(chunks).toString() };
 }
 
-const base = { action: 'delete 2 container apps in cvat-dev-rg', items: ['cvat-ui', 'cvat-server'], rerun: 'cvat-ops apps delete cvat-ui cvat-server --env dev --yes' };
+const base = {
+  action: 'delete 2 container apps in cvat-dev-rg',
+  items: ['cvat-ui', 'cvat-server'],
+  rerun: 'cvat-ops apps delete cvat-ui cvat-server --env dev --yes',
+};
 
 describe('confirmAction', () => {
   it('proceeds without asking when --yes was given, even without a TTY', async () => {
@@ -30,8 +34,12 @@ describe('confirmAction', () => {
   });
 
   it('treats CI=true like --yes only when the tool opts in', async () => {
-    await expect(confirmAction({ ...base, yes: false, terminal: terminal(false), env: { CI: 'true' }, ciMeansYes: true })).resolves.toBeUndefined();
-    await expect(confirmAction({ ...base, yes: false, terminal: terminal(false), env: { CI: 'true' } })).rejects.toMatchObject({ exit: EXIT.REFUSED });
+    await expect(
+      confirmAction({ ...base, yes: false, terminal: terminal(false), env: { CI: 'true' }, ciMeansYes: true }),
+    ).resolves.toBeUndefined();
+    await expect(confirmAction({ ...base, yes: false, terminal: terminal(false), env: { CI: 'true' } })).rejects.toMatchObject({
+      exit: EXIT.REFUSED,
+    });
   });
 
   it.each(['y', 'yes', 'YES'])('on a TTY, lists the items and proceeds on %j', async (answer) => {
@@ -62,14 +70,20 @@ describe('confirmAction', () => {
     const pending = confirmAction({ ...base, yes: false, terminal: t });
     await new Promise((r) => setImmediate(r));
     t.stdin.write('\u0003');
-    await expect(pending).rejects.toMatchObject({ exit: EXIT.INTERRUPTED, message: 'Interrupted at the confirmation; nothing was changed.' });
+    await expect(pending).rejects.toMatchObject({
+      exit: EXIT.INTERRUPTED,
+      message: 'Interrupted at the confirmation; nothing was changed.',
+    });
   });
 });
 
 describe('confirmationPolicy and terminalConfirmer', () => {
   it('decides auto, prompt or refuse', () => {
     expect(confirmationPolicy({ yes: true, isTTY: false })).toEqual({ mode: 'auto', reason: '--yes' });
-    expect(confirmationPolicy({ yes: false, isTTY: false, env: { CI: '1' }, ciMeansYes: true })).toEqual({ mode: 'auto', reason: 'CI=true' });
+    expect(confirmationPolicy({ yes: false, isTTY: false, env: { CI: '1' }, ciMeansYes: true })).toEqual({
+      mode: 'auto',
+      reason: 'CI=true',
+    });
     expect(confirmationPolicy({ yes: false, isTTY: true })).toEqual({ mode: 'prompt' });
     expect(confirmationPolicy({ yes: false, isTTY: false }).mode).toBe('refuse');
   });
@@ -102,7 +116,9 @@ describe('assertCanConfirm (fail fast, before any network call)', () => {
   it('returns when --yes was given, on a terminal (confirmAction will ask), or with CI=true where CI means yes', () => {
     expect(() => assertCanConfirm({ ...base, yes: true, terminal: { isTTY: false } })).not.toThrow();
     expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: true } })).not.toThrow();
-    expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false }, env: { CI: 'true' }, ciMeansYes: true })).not.toThrow();
+    expect(() =>
+      assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false }, env: { CI: 'true' }, ciMeansYes: true }),
+    ).not.toThrow();
     expect(() => assertCanConfirm({ ...base, yes: false, terminal: { isTTY: false }, env: { CI: 'true' } })).toThrow(CliError);
   });
 });

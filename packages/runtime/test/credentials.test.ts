@@ -25,7 +25,13 @@ const failure = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
 describe('ARM_* and AZURE_* names', () => {
   it('accepts either name; ARM_* wins when both are set, and a differing pair gives a warning without the values', () => {
-    const s = readAzureAuthSettings({ AZURE_CLIENT_ID: 'az-id', ARM_TENANT_ID: 'arm-t', AZURE_TENANT_ID: 'arm-t', ARM_CLIENT_SECRET: 'one', AZURE_CLIENT_SECRET: 'two' });
+    const s = readAzureAuthSettings({
+      AZURE_CLIENT_ID: 'az-id',
+      ARM_TENANT_ID: 'arm-t',
+      AZURE_TENANT_ID: 'arm-t',
+      ARM_CLIENT_SECRET: 'one',
+      AZURE_CLIENT_SECRET: 'two',
+    });
     expect(s.values.clientId).toEqual({ value: 'az-id', from: 'AZURE_CLIENT_ID' });
     expect(s.values.tenantId).toEqual({ value: 'arm-t', from: 'ARM_TENANT_ID' });
     expect(s.values.clientSecret).toEqual({ value: 'one', from: 'ARM_CLIENT_SECRET' });
@@ -34,7 +40,14 @@ describe('ARM_* and AZURE_* names', () => {
   });
 
   it('gives terraform the ARM_* names of settings only given as AZURE_* (a federated token file turns OIDC on)', () => {
-    expect(terraformAuthEnv({ AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', ARM_SUBSCRIPTION_ID: SUB_A, AZURE_FEDERATED_TOKEN_FILE: '/var/run/token' })).toEqual({
+    expect(
+      terraformAuthEnv({
+        AZURE_CLIENT_ID: 'c',
+        AZURE_TENANT_ID: 't',
+        ARM_SUBSCRIPTION_ID: SUB_A,
+        AZURE_FEDERATED_TOKEN_FILE: '/var/run/token',
+      }),
+    ).toEqual({
       ARM_CLIENT_ID: 'c',
       ARM_TENANT_ID: 't',
       ARM_OIDC_TOKEN_FILE_PATH: '/var/run/token',
@@ -62,17 +75,24 @@ describe('detectAzureCredential (no network)', () => {
   it('reports a half-done service principal instead of falling through', () => {
     const r = detectAzureCredential({ AZURE_CLIENT_SECRET: 's', PATH: '' }, LOGGED_OUT);
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.problems[0]).toBe('AZURE_CLIENT_SECRET set, but ARM_CLIENT_ID (or AZURE_CLIENT_ID) and ARM_TENANT_ID (or AZURE_TENANT_ID) missing');
+    expect(!r.ok && r.problems[0]).toBe(
+      'AZURE_CLIENT_SECRET set, but ARM_CLIENT_ID (or AZURE_CLIENT_ID) and ARM_TENANT_ID (or AZURE_TENANT_ID) missing',
+    );
   });
 
   it('treats an AKS workload-identity token file as OIDC, and checks the file exists', () => {
     dir = tempDir();
     const token = dir.write('token', 'eyJ');
-    expect(detectAzureCredential({ AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: token }, LOGGED_OUT)).toMatchObject({
+    expect(
+      detectAzureCredential({ AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: token }, LOGGED_OUT),
+    ).toMatchObject({
       ok: true,
       credential: { source: 'oidc' },
     });
-    const missing = detectAzureCredential({ AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir.dir, 'nope'), PATH: '' }, LOGGED_OUT);
+    const missing = detectAzureCredential(
+      { AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir.dir, 'nope'), PATH: '' },
+      LOGGED_OUT,
+    );
     expect(!missing.ok && missing.problems).toContain(`AZURE_FEDERATED_TOKEN_FILE (${join(dir.dir, 'nope')}) does not exist`);
   });
 
@@ -89,8 +109,13 @@ describe('detectAzureCredential (no network)', () => {
     writeFileSync(join(dir.dir, 'azure', 'azureProfile.json'), '{"subscriptions":[]}');
     const out = detectAzureCredential(env);
     expect(!out.ok && out.problems).toEqual([expect.stringMatching(/^az CLI is not logged in .* run `az login`$/)]);
-    expect(detectAzureCredential({ PATH: '', ARM_USE_CLI: 'false' }, LOGGED_OUT)).toMatchObject({ ok: false, problems: ['ARM_USE_CLI=false, so Azure CLI credentials are not used'] });
-    expect(credentialsMissingMessage(['no `az` CLI on PATH'])).toMatch(/^no Azure credentials found; nothing was changed\.\n  - no `az` CLI on PATH\nProvide one of/);
+    expect(detectAzureCredential({ PATH: '', ARM_USE_CLI: 'false' }, LOGGED_OUT)).toMatchObject({
+      ok: false,
+      problems: ['ARM_USE_CLI=false, so Azure CLI credentials are not used'],
+    });
+    expect(credentialsMissingMessage(['no `az` CLI on PATH'])).toMatch(
+      /^no Azure credentials found; nothing was changed\.\n  - no `az` CLI on PATH\nProvide one of/,
+    );
   });
 });
 
@@ -101,9 +126,19 @@ describe('requireOnPath', () => {
       const bin = dir.write('bin/terraform', '#!/bin/sh\n');
       expect(requireOnPath('terraform', { PATH: join(dir.dir, 'bin') }, { purpose: 'to plan', install: 'install it' })).toBe(bin);
       expect(requireOnPath(bin, {}, { purpose: 'to plan', install: 'install it' })).toBe(bin);
-      const e = thrownBy(() => requireOnPath('tofu', { PATH: join(dir.dir, 'bin') }, { purpose: 'to plan and apply the stacks', install: 'Install OpenTofu or pass --binary' }), CliError);
+      const e = thrownBy(
+        () =>
+          requireOnPath(
+            'tofu',
+            { PATH: join(dir.dir, 'bin') },
+            { purpose: 'to plan and apply the stacks', install: 'Install OpenTofu or pass --binary' },
+          ),
+        CliError,
+      );
       expect(e.exit).toBe(EXIT.UNAVAILABLE);
-      expect(e.message).toBe("'tofu' was not found on PATH; it is needed to plan and apply the stacks. Install OpenTofu or pass --binary. Nothing was changed.");
+      expect(e.message).toBe(
+        "'tofu' was not found on PATH; it is needed to plan and apply the stacks. Install OpenTofu or pass --binary. Nothing was changed.",
+      );
     } finally {
       dir.cleanup();
     }
@@ -112,9 +147,15 @@ describe('requireOnPath', () => {
 
 describe('createAzureCredential (constructs only, requests no token)', () => {
   it('builds the class matching the winning settings, else DefaultAzureCredential', async () => {
-    expect((await createAzureCredential({ AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: '72f988bf-0000-0000-0000-000000000000', ARM_CLIENT_SECRET: 's' })).constructor.name).toBe(
-      'ClientSecretCredential',
-    );
+    expect(
+      (
+        await createAzureCredential({
+          AZURE_CLIENT_ID: 'c',
+          AZURE_TENANT_ID: '72f988bf-0000-0000-0000-000000000000',
+          ARM_CLIENT_SECRET: 's',
+        })
+      ).constructor.name,
+    ).toBe('ClientSecretCredential');
     expect((await createAzureCredential({ ARM_USE_MSI: 'true' })).constructor.name).toBe('ManagedIdentityCredential');
     expect((await createAzureCredential({})).constructor.name).toBe('DefaultAzureCredential');
   });
@@ -123,7 +164,9 @@ describe('createAzureCredential (constructs only, requests no token)', () => {
     const dir = tempDir();
     try {
       const pfx = dir.write('cert.pfx', Buffer.from([0x30, 0x82, 0x01]));
-      await expect(createAzureCredential({ ARM_CLIENT_ID: 'c', ARM_TENANT_ID: 't', ARM_CLIENT_CERTIFICATE_PATH: pfx })).rejects.toMatchObject({
+      await expect(
+        createAzureCredential({ ARM_CLIENT_ID: 'c', ARM_TENANT_ID: 't', ARM_CLIENT_CERTIFICATE_PATH: pfx }),
+      ).rejects.toMatchObject({
         exit: EXIT.AUTH,
         message: expect.stringMatching(/^ARM_CLIENT_CERTIFICATE_PATH \(.*cert\.pfx\) is not a PEM file/),
       });
@@ -135,10 +178,22 @@ describe('createAzureCredential (constructs only, requests no token)', () => {
 
 describe('resolveSubscriptionId', () => {
   it('takes --subscription, else the environment file, else ARM_SUBSCRIPTION_ID, else AZURE_SUBSCRIPTION_ID', () => {
-    expect(resolveSubscriptionId({ flag: SUB_B, config: SUB_A, env: { ARM_SUBSCRIPTION_ID: SUB_A } })).toEqual({ subscriptionId: SUB_B, source: '--subscription' });
-    expect(resolveSubscriptionId({ config: SUB_A, configSource: 'environments/dev.yaml', env: {} })).toEqual({ subscriptionId: SUB_A, source: 'environments/dev.yaml' });
-    expect(resolveSubscriptionId({ env: { ARM_SUBSCRIPTION_ID: SUB_A, AZURE_SUBSCRIPTION_ID: SUB_A } })).toEqual({ subscriptionId: SUB_A, source: 'ARM_SUBSCRIPTION_ID' });
-    expect(resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: SUB_B } })).toEqual({ subscriptionId: SUB_B, source: 'AZURE_SUBSCRIPTION_ID' });
+    expect(resolveSubscriptionId({ flag: SUB_B, config: SUB_A, env: { ARM_SUBSCRIPTION_ID: SUB_A } })).toEqual({
+      subscriptionId: SUB_B,
+      source: '--subscription',
+    });
+    expect(resolveSubscriptionId({ config: SUB_A, configSource: 'environments/dev.yaml', env: {} })).toEqual({
+      subscriptionId: SUB_A,
+      source: 'environments/dev.yaml',
+    });
+    expect(resolveSubscriptionId({ env: { ARM_SUBSCRIPTION_ID: SUB_A, AZURE_SUBSCRIPTION_ID: SUB_A } })).toEqual({
+      subscriptionId: SUB_A,
+      source: 'ARM_SUBSCRIPTION_ID',
+    });
+    expect(resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: SUB_B } })).toEqual({
+      subscriptionId: SUB_B,
+      source: 'AZURE_SUBSCRIPTION_ID',
+    });
   });
 
   it('rejects a value that is not a GUID: USAGE from the flag, CONFIG from the file or a variable', () => {
@@ -150,15 +205,22 @@ describe('resolveSubscriptionId', () => {
       exit: EXIT.CONFIG,
       message: "'subscriptionId' (x) in environments/dev.yaml must be a subscription GUID like 00000000-0000-0000-0000-000000000000.",
     });
-    expect(failure(() => resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: 'y' } }))).toMatchObject({ exit: EXIT.CONFIG, message: 'AZURE_SUBSCRIPTION_ID (y) must be a subscription GUID like 00000000-0000-0000-0000-000000000000.' });
+    expect(failure(() => resolveSubscriptionId({ env: { AZURE_SUBSCRIPTION_ID: 'y' } }))).toMatchObject({
+      exit: EXIT.CONFIG,
+      message: 'AZURE_SUBSCRIPTION_ID (y) must be a subscription GUID like 00000000-0000-0000-0000-000000000000.',
+    });
   });
 
   it('refuses a file and a variable that disagree (AUTH), and no subscription at all (AUTH, suggesting the az default)', () => {
-    expect(failure(() => resolveSubscriptionId({ config: SUB_A, configSource: 'environments/dev.yaml', env: { AZURE_SUBSCRIPTION_ID: SUB_B } }))).toMatchObject({
+    expect(
+      failure(() => resolveSubscriptionId({ config: SUB_A, configSource: 'environments/dev.yaml', env: { AZURE_SUBSCRIPTION_ID: SUB_B } })),
+    ).toMatchObject({
       exit: EXIT.AUTH,
       message: `'subscriptionId' (${SUB_A}) in environments/dev.yaml differs from AZURE_SUBSCRIPTION_ID (${SUB_B}); unset one of them. Nothing was changed.`,
     });
-    const none = failure(() => resolveSubscriptionId({ env: {}, configSource: 'environments/dev.yaml', profile: { ...LOGGED_OUT, defaultSubscriptionId: SUB_B } }));
+    const none = failure(() =>
+      resolveSubscriptionId({ env: {}, configSource: 'environments/dev.yaml', profile: { ...LOGGED_OUT, defaultSubscriptionId: SUB_B } }),
+    );
     expect(none.exit).toBe(EXIT.AUTH);
     expect(none.message).toContain(`export ARM_SUBSCRIPTION_ID (your az CLI default is ${SUB_B})`);
   });
@@ -166,8 +228,14 @@ describe('resolveSubscriptionId', () => {
 
 describe('authError', () => {
   it('maps credential failures and 401/403 to AUTH with the next step; other errors to undefined', () => {
-    expect(authError(credentialUnavailable(), 'listing apps')).toMatchObject({ exit: EXIT.AUTH, message: expect.stringContaining("Run 'az login'") });
-    expect(authError(Object.assign(new Error('denied'), { statusCode: 403 }), 'reading x')).toMatchObject({ exit: EXIT.AUTH, message: expect.stringContaining('HTTP 403') });
+    expect(authError(credentialUnavailable(), 'listing apps')).toMatchObject({
+      exit: EXIT.AUTH,
+      message: expect.stringContaining("Run 'az login'"),
+    });
+    expect(authError(Object.assign(new Error('denied'), { statusCode: 403 }), 'reading x')).toMatchObject({
+      exit: EXIT.AUTH,
+      message: expect.stringContaining('HTTP 403'),
+    });
     expect(authError(Object.assign(new Error('boom'), { statusCode: 500 }), 'x')).toBeUndefined();
   });
 });

@@ -18,7 +18,9 @@ describe('lookupEgressIp (loopback echo service)', () => {
     const url = await echo(200, '2001:db8::1');
     const e = await rejectionOf(lookupEgressIp({ url, alternative: 'pass it with --ip' }), CliError);
     expect(e.exit).toBe(EXIT.UNAVAILABLE);
-    expect(e.message).toBe(`Could not look up this machine's egress IP at ${url}: '2001:db8::1' is not an IPv4 address. Pass it with --ip instead.`);
+    expect(e.message).toBe(
+      `Could not look up this machine's egress IP at ${url}: '2001:db8::1' is not an IPv4 address. Pass it with --ip instead.`,
+    );
     expect(await lookupEgressIp({ url, ipv4Only: false })).toBe('2001:db8::1');
   });
 

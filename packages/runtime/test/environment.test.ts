@@ -52,7 +52,9 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     repo = tempRepo('dev');
     const e = failure(() => loadEnvironment('prod', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
-    expect(e.message).toMatch(/^Environment 'prod' was not found:\n  - 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/);
+    expect(e.message).toMatch(
+      /^Environment 'prod' was not found:\n  - 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/,
+    );
   });
 
   it('an invalid file is CONFIG listing every field, its value and what is allowed, with the file', () => {
@@ -78,7 +80,10 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
   });
 
   it('a catalogue the overrides make invalid is CONFIG naming the override', () => {
-    repo = tempRepo('dev', "name: dev\nedge:\n  mode: none\n  hostname: cvat.example.com\ncomponents:\n  cvat-server:\n    env:\n      CVAT_NUM_PROXIES: '2'\n");
+    repo = tempRepo(
+      'dev',
+      "name: dev\nedge:\n  mode: none\n  hostname: cvat.example.com\ncomponents:\n  cvat-server:\n    env:\n      CVAT_NUM_PROXIES: '2'\n",
+    );
     const e = failure(() => loadEnvironment('dev', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(/^The catalogue resolved for environment 'dev' is invalid:\n  - 'components\.cvat-server\.env\[\d+\]'/);
@@ -105,13 +110,17 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     mkdirSync(join(repo.dir, 'envdir.yaml'));
     const e = failure(() => loadEnvironment('envdir.yaml', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
-    expect(e.message).toBe(`Environment 'envdir.yaml' is invalid: ${join(repo.dir, 'envdir.yaml')} is a directory; give an environment name or the path of a .yaml file.`);
+    expect(e.message).toBe(
+      `Environment 'envdir.yaml' is invalid: ${join(repo.dir, 'envdir.yaml')} is a directory; give an environment name or the path of a .yaml file.`,
+    );
   });
 
   it('a FIFO given as the environment file (by path or by name) is CONFIG at once, not a read that never returns', () => {
     repo = tempRepo('dev');
     execFileSync('mkfifo', [join(repo.dir, 'fifo.yaml'), join(repo.dir, 'environments', 'piped.yaml')]);
-    expect(failure(() => loadEnvironment('fifo.yaml', { cwd: repo.dir })).message).toContain('is not a regular file (a FIFO, socket or device)');
+    expect(failure(() => loadEnvironment('fifo.yaml', { cwd: repo.dir })).message).toContain(
+      'is not a regular file (a FIFO, socket or device)',
+    );
     expect(failure(() => loadEnvironment('piped', { cwd: repo.dir })).exit).toBe(EXIT.CONFIG);
   });
 
@@ -131,6 +140,8 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
   });
 
   it('formats warnings one per line', () => {
-    expect(formatWarnings([{ rule: 'r', path: 'p', message: "'p' (1) is odd", file: 'f.yaml' }])).toEqual(["warning: f.yaml: 'p' (1) is odd"]);
+    expect(formatWarnings([{ rule: 'r', path: 'p', message: "'p' (1) is odd", file: 'f.yaml' }])).toEqual([
+      "warning: f.yaml: 'p' (1) is odd",
+    ]);
   });
 });

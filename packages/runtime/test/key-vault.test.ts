@@ -4,7 +4,15 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_KEY_VAULT_TENANT, FAKE_TOKEN, FakeCredential, credentialUnavailable, rejectionOf, startFakeKeyVaultServer, type FakeKeyVaultServer } from '@cvat-cloud/testing';
+import {
+  FAKE_KEY_VAULT_TENANT,
+  FAKE_TOKEN,
+  FakeCredential,
+  credentialUnavailable,
+  rejectionOf,
+  startFakeKeyVaultServer,
+  type FakeKeyVaultServer,
+} from '@cvat-cloud/testing';
 import { CliError, EXIT, keyVaultSecretReader, keyVaultUrl, rememberedSecrets, type SecretReader } from '../src';
 
 const VAULT = 'kv-cvat-dev-x1';
@@ -17,7 +25,12 @@ describe('keyVaultSecretReader (real SDK, loopback Key Vault)', () => {
   let kv: FakeKeyVaultServer;
   let credential: FakeCredential;
   const reader = (cred: FakeCredential = credential, env: Record<string, string> = {}): SecretReader =>
-    keyVaultSecretReader({ env: { CVAT_KEYVAULT_ENDPOINT: kv.endpointTemplate, ...env }, credential: async () => cred, alternative: 'set PGPASSWORD', userAgent: 'test' });
+    keyVaultSecretReader({
+      env: { CVAT_KEYVAULT_ENDPOINT: kv.endpointTemplate, ...env },
+      credential: async () => cred,
+      alternative: 'set PGPASSWORD',
+      userAgent: 'test',
+    });
 
   beforeEach(async () => {
     kv = await startFakeKeyVaultServer();
@@ -71,7 +84,13 @@ describe('keyVaultSecretReader (real SDK, loopback Key Vault)', () => {
         s.close(() => resolve(p));
       });
     });
-    const e = await failure(keyVaultSecretReader({ env: { CVAT_KEYVAULT_ENDPOINT: `http://127.0.0.1:${port}/{vault}` }, credential: async () => credential, maxRetries: 0 })(where));
+    const e = await failure(
+      keyVaultSecretReader({
+        env: { CVAT_KEYVAULT_ENDPOINT: `http://127.0.0.1:${port}/{vault}` },
+        credential: async () => credential,
+        maxRetries: 0,
+      })(where),
+    );
     expect(e.exit).toBe(EXIT.UNAVAILABLE);
     expect(e.message).toMatch(/^Could not reach Key Vault/);
   });
@@ -80,12 +99,20 @@ describe('keyVaultSecretReader (real SDK, loopback Key Vault)', () => {
 describe('keyVaultUrl', () => {
   it('uses the public endpoint by default and accepts the older test-seam variables', () => {
     expect(keyVaultUrl('v', {})).toEqual({ url: 'https://v.vault.azure.net', loopback: false });
-    expect(keyVaultUrl('v', { CVAT_OPS_KEYVAULT_ENDPOINT: 'http://127.0.0.1:9/{vault}/' })).toEqual({ url: 'http://127.0.0.1:9/v', loopback: true });
-    expect(keyVaultUrl('v', { CVAT_SMOKE_KEYVAULT_ENDPOINT: 'https://{vault}.vault.azure.cn' })).toEqual({ url: 'https://v.vault.azure.cn', loopback: false });
+    expect(keyVaultUrl('v', { CVAT_OPS_KEYVAULT_ENDPOINT: 'http://127.0.0.1:9/{vault}/' })).toEqual({
+      url: 'http://127.0.0.1:9/v',
+      loopback: true,
+    });
+    expect(keyVaultUrl('v', { CVAT_SMOKE_KEYVAULT_ENDPOINT: 'https://{vault}.vault.azure.cn' })).toEqual({
+      url: 'https://v.vault.azure.cn',
+      loopback: false,
+    });
   });
 
   it('refuses plain http off loopback, and a template without {vault} (CONFIG)', () => {
-    expect(() => keyVaultUrl('v', { CVAT_KEYVAULT_ENDPOINT: 'http://vault.example.com/{vault}' })).toThrow(/^CVAT_KEYVAULT_ENDPOINT \(http:\/\/vault\.example\.com\/\{vault\}\) must be an https URL template/);
+    expect(() => keyVaultUrl('v', { CVAT_KEYVAULT_ENDPOINT: 'http://vault.example.com/{vault}' })).toThrow(
+      /^CVAT_KEYVAULT_ENDPOINT \(http:\/\/vault\.example\.com\/\{vault\}\) must be an https URL template/,
+    );
     expect(() => keyVaultUrl('v', { CVAT_KEYVAULT_ENDPOINT: 'https://one.vault.azure.net' })).toThrow(CliError);
   });
 });

@@ -16,14 +16,24 @@ function streams() {
 
 const run = (main: Parameters<typeof runMain>[0], argv: string[] = [], env: Record<string, string> = {}) => {
   const s = streams();
-  return runMain(main, { tool: 'tool', argv, env, stdout: s.stdout, stderr: s.stderr, handleSignals: false }).then((code) => ({ code, ...s }));
+  return runMain(main, { tool: 'tool', argv, env, stdout: s.stdout, stderr: s.stderr, handleSignals: false }).then((code) => ({
+    code,
+    ...s,
+  }));
 };
 
 describe('CliError and describeError', () => {
   it('carries the exit code, the hint, the data and the cause', () => {
     const cause = new Error('inner');
     const e = new CliError(EXIT.NOT_FOUND, 'no share', { hint: 'cvat-ops storage rules --env dev', data: { share: 'x' }, cause });
-    expect(e).toMatchObject({ name: 'CliError', exit: 6, message: 'no share', hint: 'cvat-ops storage rules --env dev', data: { share: 'x' }, printed: false });
+    expect(e).toMatchObject({
+      name: 'CliError',
+      exit: 6,
+      message: 'no share',
+      hint: 'cvat-ops storage rules --env dev',
+      data: { share: 'x' },
+      printed: false,
+    });
     expect(e.cause).toBe(cause);
     expect(isCliError(e, EXIT.NOT_FOUND)).toBe(true);
     expect(isCliError(e, EXIT.AUTH)).toBe(false);
@@ -31,7 +41,9 @@ describe('CliError and describeError', () => {
 
   it('describes any thrown value in one line with the Node error code and a new cause', () => {
     expect(describeError(Object.assign(new Error('connect failed\nmore'), { code: 'ECONNREFUSED' }))).toBe('connect failed (ECONNREFUSED)');
-    expect(describeError(new Error('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND x') }))).toBe('fetch failed (getaddrinfo ENOTFOUND x)');
+    expect(describeError(new Error('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND x') }))).toBe(
+      'fetch failed (getaddrinfo ENOTFOUND x)',
+    );
     expect(describeError('text')).toBe('text');
   });
 
@@ -58,12 +70,9 @@ describe('runMain / reportError: the process edge', () => {
   });
 
   it('with --json prints { error: { exitCode, message, hint, data } } on stdout and nothing on stderr', async () => {
-    const r = await run(
-      async () => {
-        throw new CliError(EXIT.FAILED, 'partial', { data: { failed: ['a'] }, hint: 'retry' });
-      },
-      ['--json'],
-    );
+    const r = await run(async () => {
+      throw new CliError(EXIT.FAILED, 'partial', { data: { failed: ['a'] }, hint: 'retry' });
+    }, ['--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out())).toEqual({ error: { exitCode: 1, message: 'partial', hint: 'retry', data: { failed: ['a'] } } });
     expect(r.err()).toBe('');
@@ -81,7 +90,9 @@ describe('runMain / reportError: the process edge', () => {
       throw new TypeError("Cannot read properties of undefined (reading 'rows')");
     });
     expect(r.code).toBe(70);
-    expect(r.err()).toMatch(/^tool: error: internal error: Cannot read properties of undefined \(reading 'rows'\)\. This is a bug in tool; please report it/);
+    expect(r.err()).toMatch(
+      /^tool: error: internal error: Cannot read properties of undefined \(reading 'rows'\)\. This is a bug in tool; please report it/,
+    );
     expect(r.err()).toContain('at ');
     const internal = await run(async () => Promise.reject(new InternalError('state')), ['--json']);
     expect(JSON.parse(internal.out()).error.exitCode).toBe(70);
@@ -165,7 +176,9 @@ describe('runMain / reportError: the process edge', () => {
 
   it('reportError returns the code without printing twice', () => {
     const s = streams();
-    expect(reportError(new CliError(EXIT.UNAVAILABLE, 'no terraform'), { tool: 't', json: false, stdout: s.stdout, stderr: s.stderr })).toBe(7);
+    expect(
+      reportError(new CliError(EXIT.UNAVAILABLE, 'no terraform'), { tool: 't', json: false, stdout: s.stdout, stderr: s.stderr }),
+    ).toBe(7);
     expect(s.err()).toBe('t: error: no terraform\n');
   });
 });
@@ -174,7 +187,10 @@ describe('runProcess: Ctrl-C (a real child process, SIGINT)', () => {
   const fixture = join(__dirname, 'fixtures', 'sigint-main.ts');
   const interrupt = (mode: 'exit' | 'abort') =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], {
+        cwd: join(__dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => {
@@ -205,7 +221,10 @@ describe('runProcess: a reader that closes the pipe early (EPIPE)', () => {
   it('ends quietly with exit 0, no stack trace', async () => {
     const fixture = join(__dirname, 'fixtures', 'epipe-main.ts');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', fixture], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+        cwd: join(__dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stdout.once('data', () => child.stdout.destroy()); // like `| head -1`
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -22,11 +22,15 @@ describe('checkOutputPath', () => {
   it('refuses an existing file without overwrite (REFUSED, naming the flag and the command), and accepts it with', () => {
     const file = dir.write('drift.json', 'old');
     const e = failure(() =>
-      checkOutputPath('drift.json', { cwd: dir.dir, label: '--output', rerun: ['cvat-ops', 'drift', '--env', 'a b', '--output', 'drift.json'] }),
+      checkOutputPath('drift.json', {
+        cwd: dir.dir,
+        label: '--output',
+        rerun: ['cvat-ops', 'drift', '--env', 'a b', '--output', 'drift.json'],
+      }),
     );
     expect(e.exit).toBe(EXIT.REFUSED);
     expect(e.message).toBe(
-      "--output (drift.json) already exists; pass --overwrite to replace it, or choose another path. Nothing was changed. " +
+      '--output (drift.json) already exists; pass --overwrite to replace it, or choose another path. Nothing was changed. ' +
         "Run: cvat-ops drift --env 'a b' --output drift.json --overwrite",
     );
     expect(checkOutputPath('drift.json', { cwd: dir.dir, overwrite: true })).toBe(file);
@@ -62,7 +66,9 @@ describe('checkOutputPath', () => {
   it('an unwritable directory is USAGE (checked by creating a probe file, so it also holds for root on /proc)', () => {
     const e = failure(() => checkOutputPath('/proc/cvat-report.json', { label: '--junit' }));
     expect(e.exit).toBe(EXIT.USAGE);
-    expect(e.message).toMatch(/^--junit \(\/proc\/cvat-report\.json\) cannot be written: the directory \/proc is not writable \(.+\)\. Nothing was written\.$/);
+    expect(e.message).toMatch(
+      /^--junit \(\/proc\/cvat-report\.json\) cannot be written: the directory \/proc is not writable \(.+\)\. Nothing was written\.$/,
+    );
   });
 
   it.skipIf(process.getuid?.() === 0)('an unwritable directory by permissions is USAGE', () => {

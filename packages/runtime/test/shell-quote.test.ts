@@ -36,14 +36,14 @@ describe('shellQuote', () => {
     }
   });
 
-  it('single-quotes anything else, writing a quote as \'\\\'\'', () => {
+  it("single-quotes anything else, writing a quote as '\\''", () => {
     expect(shellQuote('x;touch pwned')).toBe("'x;touch pwned'");
     expect(shellQuote("it's")).toBe("'it'\\''s'");
     expect(shellQuote('')).toBe("''");
     expect(shellQuote('~')).toBe("'~'");
   });
 
-  it('uses $\'…\' for control characters so the line stays one line', () => {
+  it("uses $'…' for control characters so the line stays one line", () => {
     expect(shellQuote('a\nb')).toBe("$'a\\nb'");
     expect(shellQuote("\u001b[2J'")).toBe("$'\\x1b[2J\\''");
   });
@@ -63,7 +63,9 @@ describe('shellQuote', () => {
 
 describe('formatCommand', () => {
   it('quotes each argument and joins them with spaces', () => {
-    expect(formatCommand(['cvat-ops', 'apps', 'delete', '--env', 'x;rm -rf ~', '--yes'])).toBe("cvat-ops apps delete --env 'x;rm -rf ~' --yes");
+    expect(formatCommand(['cvat-ops', 'apps', 'delete', '--env', 'x;rm -rf ~', '--yes'])).toBe(
+      "cvat-ops apps delete --env 'x;rm -rf ~' --yes",
+    );
   });
 
   it('quotes a first word with = (it would be read as an assignment)', () => {
@@ -82,7 +84,7 @@ describe('formatCommand', () => {
 });
 
 describe.skipIf(!existsSync('/bin/bash'))('shellQuote with control characters (bash)', () => {
-  it('round-trips newlines, tabs, ESC and quotes through $\'…\'', () => {
+  it("round-trips newlines, tabs, ESC and quotes through $'…'", () => {
     const values = ['a\nb', "tab\there's", '\u001b[31mred', 'back\\slash\r'];
     const out = execFileSync('/bin/bash', ['-c', `printf '%s\\0' ${formatCommand(values)}`], { encoding: 'utf8' });
     expect(out.split('\0').slice(0, -1)).toEqual(values);

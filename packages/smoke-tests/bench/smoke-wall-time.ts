@@ -46,7 +46,9 @@ function arg(name: string, fallback: string): string {
 
 function scaled(latency: StandInLatency, factor: number): StandInLatency {
   const each = (v: number | Partial<Record<string, number>>): number | Record<string, number> =>
-    typeof v === 'number' ? Math.round(v * factor) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, Math.round((x ?? 0) * factor)]));
+    typeof v === 'number'
+      ? Math.round(v * factor)
+      : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, Math.round((x ?? 0) * factor)]));
   return {
     requestMs: Math.round(latency.requestMs * factor),
     jobMs: each(latency.jobMs),
@@ -63,13 +65,18 @@ async function scenario(name: 'warm' | 'cold', timeScale: number): Promise<Suite
   try {
     const result = await runSuite({
       target: { baseUrl: standIn.url, ...standIn.superuser },
-      poll: { intervalMs: DEFAULT_POLL.intervalMs * timeScale, backoffRate: DEFAULT_POLL.backoffRate, maxIntervalMs: DEFAULT_POLL.maxIntervalMs * timeScale },
+      poll: {
+        intervalMs: DEFAULT_POLL.intervalMs * timeScale,
+        backoffRate: DEFAULT_POLL.backoffRate,
+        maxIntervalMs: DEFAULT_POLL.maxIntervalMs * timeScale,
+      },
       timeoutMultiplier: timeScale,
       requestTimeoutMs: Math.max(1000, 30_000 * timeScale),
     });
     if (standIn.violations.length > 0) throw new Error(`schema violations: ${standIn.violations.join('; ')}`);
     const left = standIn.inventory();
-    if (left.tasks.length + left.projects.length + left.users.length + left.webhooks.length > 0) throw new Error(`cleanup left ${JSON.stringify(left)}`);
+    if (left.tasks.length + left.projects.length + left.users.length + left.webhooks.length > 0)
+      throw new Error(`cleanup left ${JSON.stringify(left)}`);
     return result;
   } finally {
     await standIn.stop();
@@ -79,8 +86,12 @@ async function scenario(name: 'warm' | 'cold', timeScale: number): Promise<Suite
 function report(name: string, result: SuiteResult, timeScale: number): void {
   const project = (ms: number): number => ms / timeScale;
   const failed = result.checks.filter((c) => c.status !== 'pass');
-  console.log(`\n== ${name}: ${result.counts.pass}/${result.checks.length} checks passed${failed.length ? ` (NOT PASSED: ${failed.map((c) => `${c.id} ${c.status}`).join(', ')})` : ''}`);
-  console.log(`   wall time                         ${formatDuration(project(result.durationMs))}${timeScale !== 1 ? ` (projected; measured ${formatDuration(result.durationMs)} at time scale ${timeScale})` : ''}`);
+  console.log(
+    `\n== ${name}: ${result.counts.pass}/${result.checks.length} checks passed${failed.length ? ` (NOT PASSED: ${failed.map((c) => `${c.id} ${c.status}`).join(', ')})` : ''}`,
+  );
+  console.log(
+    `   wall time                         ${formatDuration(project(result.durationMs))}${timeScale !== 1 ? ` (projected; measured ${formatDuration(result.durationMs)} at time scale ${timeScale})` : ''}`,
+  );
   console.log(`   the same checks one after another ${formatDuration(project(result.serialDurationMs))}`);
   console.log(`   requests                          ${result.requests.sent} (${result.requests.retried} retried)`);
   console.log('   timeline (start → end):');
@@ -97,7 +108,9 @@ async function main(): Promise<void> {
   const timeScale = Number(arg('time-scale', '1'));
   if (!(timeScale > 0 && timeScale <= 1)) throw new Error(`'--time-scale' (${arg('time-scale', '')}) must be in (0, 1]`);
   if (!['warm', 'cold', 'both'].includes(which)) throw new Error(`'--scenario' (${which}) must be warm, cold or both`);
-  console.log(`smoke-wall-time: suite against the CVAT stand-in, request ${REALISTIC.requestMs} ms, jobs ${JSON.stringify(REALISTIC.jobMs)} ms, vector ${REALISTIC.vectorMs} ms, cold start ${COLD_START_MS} ms`);
+  console.log(
+    `smoke-wall-time: suite against the CVAT stand-in, request ${REALISTIC.requestMs} ms, jobs ${JSON.stringify(REALISTIC.jobMs)} ms, vector ${REALISTIC.vectorMs} ms, cold start ${COLD_START_MS} ms`,
+  );
   console.log('target: the whole suite within 3 min (180 s) on a real deployment');
   const results: [string, SuiteResult][] = [];
   for (const name of which === 'both' ? (['warm', 'cold'] as const) : [which as 'warm' | 'cold']) {
@@ -108,7 +121,9 @@ async function main(): Promise<void> {
   console.log('\nsummary:');
   for (const [name, r] of results) {
     const wall = r.durationMs / timeScale;
-    console.log(`  ${name.padEnd(5)} wall ${formatDuration(wall).padStart(10)}   serial ${formatDuration(r.serialDurationMs / timeScale).padStart(10)}   ${wall <= 180_000 ? 'within' : 'OVER'} the 3 min target`);
+    console.log(
+      `  ${name.padEnd(5)} wall ${formatDuration(wall).padStart(10)}   serial ${formatDuration(r.serialDurationMs / timeScale).padStart(10)}   ${wall <= 180_000 ? 'within' : 'OVER'} the 3 min target`,
+    );
   }
 }
 

@@ -117,7 +117,11 @@ export class CleanupRegistry {
       await Promise.all(
         batch.map(async (resource) => {
           try {
-            const res = await options.client.request('DELETE', `${PATHS[kind]}/${resource.id}`, { auth: options.admin, signal: options.signal, read: 'discard' });
+            const res = await options.client.request('DELETE', `${PATHS[kind]}/${resource.id}`, {
+              auth: options.admin,
+              signal: options.signal,
+              read: 'discard',
+            });
             if (res.status === 204 || res.status === 200 || res.status === 404) {
               deleted.push(resource);
               this.items.delete(key(resource));
@@ -161,7 +165,8 @@ interface Page {
  * because `search` also matches other fields.
  */
 export async function findByRunId(client: CvatClient, admin: Credentials, runId: string, signal?: AbortSignal): Promise<CreatedResource[]> {
-  if (runId.length < 6) throw new SmokeError('usage', `'runId' (${JSON.stringify(runId)}) is too short to search for safely (at least 6 characters)`);
+  if (runId.length < 6)
+    throw new SmokeError('usage', `'runId' (${JSON.stringify(runId)}) is too short to search for safely (at least 6 characters)`);
   const found: CreatedResource[] = [];
   const fields: Record<ResourceKind, (item: Record<string, unknown>) => string | undefined> = {
     task: (item) => (typeof item.name === 'string' ? item.name : undefined),

@@ -70,9 +70,15 @@ interface CliOptions {
 
 function list(flag: string) {
   return (value: string, previous: string[] = []): string[] => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (items.length === 0) {
-      throw new CliError(EXIT.USAGE, `'${flag}' (${JSON.stringify(value)}) is empty; give comma-separated check ids or component names (see --list)`);
+      throw new CliError(
+        EXIT.USAGE,
+        `'${flag}' (${JSON.stringify(value)}) is empty; give comma-separated check ids or component names (see --list)`,
+      );
     }
     return [...previous, ...items];
   };
@@ -98,15 +104,25 @@ export function buildProgram(): Command {
     .description('Prove a deployed CVAT works, component by component, and leave nothing behind.')
     .option('--url <url>', 'public base URL of the deployment (the edge) [env: CVAT_URL]')
     .option('--username <name>', 'superuser username [env: CVAT_USERNAME]')
-    .option('--password <password>', 'superuser password; prefer CVAT_PASSWORD: flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault')
-    .option('--env <name>', "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault")
+    .option(
+      '--password <password>',
+      'superuser password; prefer CVAT_PASSWORD: flags show in the process list [env: CVAT_PASSWORD]; with --env and neither, read from the Key Vault',
+    )
+    .option(
+      '--env <name>',
+      "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault",
+    )
     .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list('--only'))
     .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list('--skip'))
     .option('--keep', 'leave everything the run created in place (for debugging); the report lists it')
     .option('--no-analytics', 'analytics (vector, ClickHouse) is not deployed: skip analytics.events')
     .option('--expect-version <version>', "CVAT version the server must report (default: the catalogue's cvatVersion)")
     .option('--webhook-target <url>', 'URL webhook deliveries are sent to (default: <url>/api/server/about)')
-    .option('--timeout-multiplier <factor>', 'multiply every check timeout (slow or cold deployments)', number('--timeout-multiplier', 0.01, 100, false))
+    .option(
+      '--timeout-multiplier <factor>',
+      'multiply every check timeout (slow or cold deployments)',
+      number('--timeout-multiplier', 0.01, 100, false),
+    )
     .option('--concurrency <n>', 'maximum checks running at once (default: no limit)', number('--concurrency', 1, 1000, true))
     .option('--run-id <id>', 'run id carried by every created name (default: generated)')
     .option('--junit <file>', 'write a JUnit XML report')
@@ -187,7 +203,11 @@ function parse(argv: readonly string[], io: CliIo): CliOptions | undefined {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return undefined;
-      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim().replace(/\.$/, '');
+      const message = error.message
+        .replace(/^error: /, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .trim()
+        .replace(/\.$/, '');
       throw new CliError(EXIT.USAGE, `${message}; see ${TOOL} --help`, { cause: error });
     }
     throw error;
@@ -302,14 +322,29 @@ function listChecks(io: CliIo, options: CliOptions): ExitCode {
   const checks = plannedChecks({ only: options.only, skip: options.skip });
   const multiplier = options.timeoutMultiplier ?? 1;
   const directory = componentDirectory(defaultCatalogue());
-  const rows = checks.map((c) => [c.id, directory.names(c.components).join(', '), formatSeconds(c.timeoutMs * multiplier), c.dependsOn.join(', ') || '-']);
+  const rows = checks.map((c) => [
+    c.id,
+    directory.names(c.components).join(', '),
+    formatSeconds(c.timeoutMs * multiplier),
+    c.dependsOn.join(', ') || '-',
+  ]);
   const header = ['CHECK', 'COMPONENTS', 'TIMEOUT', 'NEEDS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) io.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  for (const row of [header, ...rows])
+    io.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   return EXIT.OK;
 }
 
-async function cleanupCommand(io: CliIo, options: CliOptions, target: { baseUrl: string; username: string; password: string }): Promise<ExitCode> {
+async function cleanupCommand(
+  io: CliIo,
+  options: CliOptions,
+  target: { baseUrl: string; username: string; password: string },
+): Promise<ExitCode> {
   const runId = validateRunId(options.cleanup as string, '--cleanup');
   const client = new CvatClient({ baseUrl: target.baseUrl });
   try {
@@ -322,7 +357,9 @@ async function cleanupCommand(io: CliIo, options: CliOptions, target: { baseUrl:
     });
     if (options.dryRun) {
       const listing = report.kept.map((r) => `  ${r.kind} ${r.id} (${r.name})\n`).join('');
-      io.stdout.write(report.kept.length === 0 ? `Nothing carries run id ${runId}.\n` : `Would delete ${report.kept.length} object(s):\n${listing}`);
+      io.stdout.write(
+        report.kept.length === 0 ? `Nothing carries run id ${runId}.\n` : `Would delete ${report.kept.length} object(s):\n${listing}`,
+      );
       if (report.searchError) io.stderr.write(`the search failed: ${report.searchError}\n`);
       return report.searchError ? EXIT.INCOMPLETE : EXIT.OK;
     }

@@ -29,7 +29,10 @@ export const match = {
   present: (): Matcher => matcher('a value', (v) => v !== undefined && v !== null),
   /** A string; with `pattern`, one that matches it. */
   string: (pattern?: RegExp): Matcher =>
-    matcher(pattern ? `a string matching ${pattern}` : 'a string', (v) => typeof v === 'string' && (pattern === undefined || pattern.test(v))),
+    matcher(
+      pattern ? `a string matching ${pattern}` : 'a string',
+      (v) => typeof v === 'string' && (pattern === undefined || pattern.test(v)),
+    ),
   /** An integer ≥ `min`. */
   integer: (min = Number.MIN_SAFE_INTEGER): Matcher =>
     matcher(min === Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer ≥ ${min}`, (v) => Number.isInteger(v) && (v as number) >= min),
@@ -38,14 +41,22 @@ export const match = {
     matcher(`one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, (v) => values.includes(v as string)),
   /** An array with at least `min` elements, each matching `item` when given. */
   arrayOf: (item?: Shape, min = 0): Matcher =>
-    matcher(`an array of ≥ ${min}${item === undefined ? '' : ' matching items'}`, (v) => Array.isArray(v) && v.length >= min && (item === undefined || v.every((x) => objectLike(x, item).length === 0))),
+    matcher(
+      `an array of ≥ ${min}${item === undefined ? '' : ' matching items'}`,
+      (v) => Array.isArray(v) && v.length >= min && (item === undefined || v.every((x) => objectLike(x, item).length === 0)),
+    ),
   /** An array containing at least one element that matches `item`. */
   arrayContaining: (item: Shape): Matcher =>
     matcher(`an array containing ${describeShape(item)}`, (v) => Array.isArray(v) && v.some((x) => objectLike(x, item).length === 0)),
 };
 
 function isMatcher(value: unknown): value is Matcher {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'matcher' && typeof (value as Matcher).test === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'matcher' &&
+    typeof (value as Matcher).test === 'function'
+  );
 }
 
 function describeShape(shape: Shape): string {

@@ -59,7 +59,11 @@ export const probe = {
  * `<description>: not done after <N> s (<probes> probes); last seen: <seen>` — plus `hint` when given.
  * Errors thrown by `fn` end the poll immediately (a failed request is not "not yet").
  */
-export async function poll<T>(description: string, fn: () => Promise<ProbeResult<T>>, options: PollOptions & { readonly hint?: string } = {}): Promise<T> {
+export async function poll<T>(
+  description: string,
+  fn: () => Promise<ProbeResult<T>>,
+  options: PollOptions & { readonly hint?: string } = {},
+): Promise<T> {
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_POLL.totalTimeoutMs;
   const backoffRate = options.backoffRate ?? DEFAULT_POLL.backoffRate;
   const maxIntervalMs = options.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs;
@@ -79,7 +83,10 @@ export async function poll<T>(description: string, fn: () => Promise<ProbeResult
     const remaining = deadline - performance.now();
     if (remaining <= 0) {
       const hint = options.hint ? ` — ${options.hint}` : '';
-      throw new SmokeError('timeout', `${description}: not done after ${formatSeconds(totalTimeoutMs)} (${probes} probes); last seen: ${seen}${hint}`);
+      throw new SmokeError(
+        'timeout',
+        `${description}: not done after ${formatSeconds(totalTimeoutMs)} (${probes} probes); last seen: ${seen}${hint}`,
+      );
     }
     await sleep(Math.min(intervalMs, remaining), options.signal);
     intervalMs = Math.min(maxIntervalMs, intervalMs * backoffRate);

@@ -140,8 +140,10 @@ export function plannedChecks(options: Pick<SuiteOptions, 'only' | 'skip' | 'cat
 /** Runs the smoke suite against `options.target`. Never throws for check failures; throws a {@link SmokeError} for bad options. */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const runId = options.runId === undefined ? newRunId() : validateRunId(options.runId);
-  if (!options.target.username) throw new SmokeError('config', "'username' is empty; give the superuser's username (--username or CVAT_USERNAME)");
-  if (!options.target.password) throw new SmokeError('config', "'password' is empty; give the superuser's password (--password or CVAT_PASSWORD)");
+  if (!options.target.username)
+    throw new SmokeError('config', "'username' is empty; give the superuser's username (--username or CVAT_USERNAME)");
+  if (!options.target.password)
+    throw new SmokeError('config', "'password' is empty; give the superuser's password (--password or CVAT_PASSWORD)");
   const catalogue = options.catalogue ?? defaultCatalogue();
   const components = componentDirectory(catalogue);
   const checks = selectChecks(ALL_CHECKS, components, { only: options.only, skip: options.skip });
@@ -226,7 +228,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       const touched = report.deleted.length + report.kept.length + report.failed.length + report.found.length;
       cleanupReport = createsSent === 0 && touched === 0 ? { deleted: [], kept: [], failed: [], found: [], nothingCreated: true } : report;
     } catch (error) {
-      cleanupReport = { deleted: [], kept: [], failed: cleanup.list().map((resource) => ({ resource, error: describeError(error) })), found: [] };
+      cleanupReport = {
+        deleted: [],
+        kept: [],
+        failed: cleanup.list().map((resource) => ({ resource, error: describeError(error) })),
+        found: [],
+      };
     }
     await rm(workDir, { recursive: true, force: true });
     await client.close();

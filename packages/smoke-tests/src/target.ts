@@ -134,7 +134,8 @@ export async function resolveTarget(
     if (loaded.errors) throw new SmokeError('config', `environment '${flags.env}' is not valid:\n${formatIssues(loaded.errors)}`);
     const config = loaded.value;
     const resolved = resolveCatalogue(config);
-    if (resolved.errors) throw new SmokeError('config', `the catalogue for environment '${config.name}' is not valid:\n${formatIssues(resolved.errors)}`);
+    if (resolved.errors)
+      throw new SmokeError('config', `the catalogue for environment '${config.name}' is not valid:\n${formatIssues(resolved.errors)}`);
     catalogue = resolved.value;
     analytics = config.analytics;
     // With edge.mode "none" the hostname is private: reachable only from inside the network (run from there).
@@ -177,10 +178,16 @@ export async function resolveTarget(
   if (checked.password) return found(checked.password, source);
   if (env.CVAT_PASSWORD) return found(env.CVAT_PASSWORD, 'CVAT_PASSWORD');
   if (flags.env !== undefined && !vaultSecret) {
-    throw new SmokeError('config', `no superuser password: the catalogue of '${flags.env}' has no secret '${SECRET_NAMES.superuserPassword}' to read from Key Vault; set CVAT_PASSWORD`);
+    throw new SmokeError(
+      'config',
+      `no superuser password: the catalogue of '${flags.env}' has no secret '${SECRET_NAMES.superuserPassword}' to read from Key Vault; set CVAT_PASSWORD`,
+    );
   }
   if (!vaultSecret) {
-    throw new SmokeError('usage', 'no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment\'s Key Vault');
+    throw new SmokeError(
+      'usage',
+      "no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment's Key Vault",
+    );
   }
   const readSecret = options.readSecret ?? keyVaultSecretReader({ env, alternative: KEY_VAULT_ALTERNATIVE, userAgent: 'cvat-smoke' });
   const password = await readSecret(vaultSecret, options.signal);

@@ -8,7 +8,8 @@ import { SmokeError } from './errors';
 function open(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zip) => {
-      if (error) reject(new SmokeError('assertion', `the downloaded file is not a readable ZIP archive: ${error.message}`, { cause: error }));
+      if (error)
+        reject(new SmokeError('assertion', `the downloaded file is not a readable ZIP archive: ${error.message}`, { cause: error }));
       else resolve(zip);
     });
   });
@@ -19,7 +20,9 @@ async function walk(path: string, onEntry: (zip: yauzl.ZipFile, entry: yauzl.Ent
   const zip = await open(path);
   try {
     await new Promise<void>((resolve, reject) => {
-      zip.on('error', (error: Error) => reject(new SmokeError('assertion', `the ZIP archive is damaged: ${error.message}`, { cause: error })));
+      zip.on('error', (error: Error) =>
+        reject(new SmokeError('assertion', `the ZIP archive is damaged: ${error.message}`, { cause: error })),
+      );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         onEntry(zip, entry).then(
@@ -50,7 +53,11 @@ export async function readZipEntry(path: string, name: string, maxBytes = 64 * 1
   await walk(path, async (zip, entry) => {
     seen.push(entry.fileName);
     if (entry.fileName !== name) return;
-    if (entry.uncompressedSize > maxBytes) throw new SmokeError('assertion', `archive entry ${name} is ${entry.uncompressedSize} bytes, more than the ${maxBytes} this check reads`);
+    if (entry.uncompressedSize > maxBytes)
+      throw new SmokeError(
+        'assertion',
+        `archive entry ${name} is ${entry.uncompressedSize} bytes, more than the ${maxBytes} this check reads`,
+      );
     content = await new Promise<Buffer>((resolve, reject) => {
       zip.openReadStream(entry, (error, stream) => {
         if (error) return reject(error);
@@ -63,7 +70,10 @@ export async function readZipEntry(path: string, name: string, maxBytes = 64 * 1
     return true;
   });
   if (content === undefined) {
-    throw new SmokeError('assertion', `the archive has no entry '${name}'; it has: ${seen.slice(0, 12).join(', ') || '(nothing)'}${seen.length > 12 ? ', …' : ''}`);
+    throw new SmokeError(
+      'assertion',
+      `the archive has no entry '${name}'; it has: ${seen.slice(0, 12).join(', ') || '(nothing)'}${seen.length > 12 ? ', …' : ''}`,
+    );
   }
   return content;
 }

@@ -98,7 +98,8 @@ const CASES: Case[] = [
     argv: () => ['--url', 'https://cvat.example.org/?next=/admin'],
     env: creds,
     exit: EXIT.USAGE,
-    message: () => /^'--url' \(.*\) must not carry a query or fragment: give the deployment's base URL, e.g\. https:\/\/cvat\.example\.org$/,
+    message: () =>
+      /^'--url' \(.*\) must not carry a query or fragment: give the deployment's base URL, e.g\. https:\/\/cvat\.example\.org$/,
   },
   {
     name: 'a malformed URL with a password in it',
@@ -233,7 +234,8 @@ const CASES: Case[] = [
     exit: EXIT.USAGE,
     requests: 1,
     warnings: 1,
-    message: (c) => new RegExp(`^CVAT_URL \\(.*\\) is redirected to https: .*; set CVAT_URL=${esc(https(c.redirect))}\\. Nothing was created\\.$`),
+    message: (c) =>
+      new RegExp(`^CVAT_URL \\(.*\\) is redirected to https: .*; set CVAT_URL=${esc(https(c.redirect))}\\. Nothing was created\\.$`),
   },
   {
     name: 'a --junit path the file system refuses',
@@ -256,7 +258,9 @@ const CASES: Case[] = [
     env: creds,
     exit: EXIT.USAGE,
     message: (c) =>
-      new RegExp(`^'--junit' \\("reports/smoke\\.xml"\\) cannot be written: the folder ${esc(join(c.dir, 'reports'))} does not exist; create it first$`),
+      new RegExp(
+        `^'--junit' \\("reports/smoke\\.xml"\\) cannot be written: the folder ${esc(join(c.dir, 'reports'))} does not exist; create it first$`,
+      ),
   },
   {
     name: '--json under a file',
@@ -277,7 +281,8 @@ const CASES: Case[] = [
     argv: (c) => ['--url', c.live, '--cleanup', '20260101-000000-ab12'],
     env: creds,
     exit: EXIT.USAGE,
-    message: () => /^'--cleanup 20260101-000000-ab12' deletes every task, project, webhook and user whose name contains the run id; add --yes/,
+    message: () =>
+      /^'--cleanup 20260101-000000-ab12' deletes every task, project, webhook and user whose name contains the run id; add --yes/,
   },
 ];
 
@@ -337,7 +342,9 @@ describe('cvat-smoke with bad input', () => {
   it('prints a usage error as the only JSON on stdout with --json', async () => {
     const io = captureIo(creds(), { cwd: dir.dir });
     expect(await main(['--json', '--url', 'ftp://x.example'], io.io)).toBe(EXIT.USAGE);
-    expect(JSON.parse(io.stdout())).toEqual({ error: { exitCode: EXIT.USAGE, message: `'--url' ("ftp://x.example") must use https or http, e.g. https://x.example` } });
+    expect(JSON.parse(io.stdout())).toEqual({
+      error: { exitCode: EXIT.USAGE, message: `'--url' ("ftp://x.example") must use https or http, e.g. https://x.example` },
+    });
     expect(io.stderr()).toBe('');
   });
 });
@@ -364,7 +371,12 @@ describe('cvat-smoke never echoes credentials of a run it accepts', () => {
     expect(lines[1]).toBe(`cvat-smoke: target ${standIn.url}/ (from --url), superuser admin (password from --url)`);
     expect(io.stdout()).toContain(`against ${standIn.url}/`);
     expect(readdirSync(dir.dir).sort()).toEqual(['smoke.json', 'smoke.xml']);
-    const outputs = [io.stdout(), io.stderr(), readFileSync(join(dir.dir, 'smoke.xml'), 'utf8'), readFileSync(join(dir.dir, 'smoke.json'), 'utf8')];
+    const outputs = [
+      io.stdout(),
+      io.stderr(),
+      readFileSync(join(dir.dir, 'smoke.xml'), 'utf8'),
+      readFileSync(join(dir.dir, 'smoke.json'), 'utf8'),
+    ];
     for (const text of outputs) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(SECRET_IN_URL);

@@ -19,10 +19,25 @@ describe('cvat-smoke argument handling', () => {
     [['--timeout-multiplier', 'fast'], {}, EXIT.USAGE, /'--timeout-multiplier' \(fast\) must be a number between 0\.01 and 100/],
     [['--frobnicate'], {}, EXIT.USAGE, /unknown option '--frobnicate'/],
     [['extra'], {}, EXIT.USAGE, /too many arguments/],
-    [['--run-id', 'ABC'], { CVAT_URL: 'https://x.example' }, EXIT.USAGE, /'--run-id' \("ABC"\) must be 8-40 lowercase letters, digits or '-'/],
+    [
+      ['--run-id', 'ABC'],
+      { CVAT_URL: 'https://x.example' },
+      EXIT.USAGE,
+      /'--run-id' \("ABC"\) must be 8-40 lowercase letters, digits or '-'/,
+    ],
     [['--dry-run'], { CVAT_URL: 'https://x.example' }, EXIT.USAGE, /'--dry-run' only applies to --cleanup <run-id>/],
-    [['--cleanup', '20260101-000000-ab12'], { CVAT_URL: 'https://x.example', CVAT_USERNAME: 'a', CVAT_PASSWORD: 'b' }, EXIT.USAGE, /add --yes to confirm or --dry-run to list them/],
-    [['--only', 'nonsense'], { CVAT_URL: 'https://x.example', CVAT_USERNAME: 'a', CVAT_PASSWORD: 'b' }, EXIT.USAGE, /'--only' \(nonsense\) matches no check/],
+    [
+      ['--cleanup', '20260101-000000-ab12'],
+      { CVAT_URL: 'https://x.example', CVAT_USERNAME: 'a', CVAT_PASSWORD: 'b' },
+      EXIT.USAGE,
+      /add --yes to confirm or --dry-run to list them/,
+    ],
+    [
+      ['--only', 'nonsense'],
+      { CVAT_URL: 'https://x.example', CVAT_USERNAME: 'a', CVAT_PASSWORD: 'b' },
+      EXIT.USAGE,
+      /'--only' \(nonsense\) matches no check/,
+    ],
     [['--env', 'no-such-env'], { CVAT_PASSWORD: 'b' }, EXIT.CONFIG, /environment 'no-such-env' is not valid/],
   ])('%j with env %j exits %i and says why', async (argv, env, code, message) => {
     const io = captureIo(env);
@@ -85,42 +100,40 @@ describe('cvat-smoke against the stand-in', () => {
     const io = captureIo({ CVAT_PASSWORD: standIn.superuser.password });
     const code = await main(['--url', standIn.url, '--username', 'admin', '--only', 'workers', '--no-analytics'], io.io);
     expect(code).toBe(EXIT.FAILED);
-    expect(io.stdout()).toMatch(/^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has no live worker \(django-rq's \/django-rq\/ page\)$/m);
+    expect(io.stdout()).toMatch(
+      /^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has no live worker \(django-rq's \/django-rq\/ page\)$/m,
+    );
     expect(io.stderr()).toMatch(/start +workers\.annotation/);
   });
 
-  it(
-    'cleans up and exits 130 when the process gets SIGINT mid-run',
-    async () => {
-      let uploads = 0;
-      let onUpload: () => void = () => undefined;
-      const uploaded = new Promise<void>((resolve) => (onUpload = resolve));
-      standIn = await CvatStandIn.start({
-        latency: { jobMs: { import: 60_000 } },
-        onRequest: (method, path) => {
-          if (method === 'POST' && /\/data\/$/.test(path) && ++uploads === 3) onUpload();
-        },
-      });
-      const cli = join(__dirname, '..', 'src', 'cli.ts');
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--url', standIn.url, '--username', 'admin'], {
-        cwd: join(__dirname, '..'),
-        env: { ...process.env, CVAT_PASSWORD: standIn.superuser.password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      await Promise.race([uploaded, exited]);
-      child.kill('SIGINT');
-      const code = await exited;
-      expect({ code, stderr: stderr.slice(-600) }).toMatchObject({ code: EXIT.INTERRUPTED });
-      expect(stderr).toContain('interrupted; stopping checks and cleaning up');
-      expect(stdout).toMatch(/cvat-worker-import +import\.task-data +ABORTED/);
-      expect(stdout).toMatch(/Cleanup: deleted \d+ object\(s\).*; nothing left behind\./);
-      expect(standIn.inventory()).toEqual(EMPTY);
-    },
-    30_000,
-  );
+  it('cleans up and exits 130 when the process gets SIGINT mid-run', async () => {
+    let uploads = 0;
+    let onUpload: () => void = () => undefined;
+    const uploaded = new Promise<void>((resolve) => (onUpload = resolve));
+    standIn = await CvatStandIn.start({
+      latency: { jobMs: { import: 60_000 } },
+      onRequest: (method, path) => {
+        if (method === 'POST' && /\/data\/$/.test(path) && ++uploads === 3) onUpload();
+      },
+    });
+    const cli = join(__dirname, '..', 'src', 'cli.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--url', standIn.url, '--username', 'admin'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, CVAT_PASSWORD: standIn.superuser.password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await Promise.race([uploaded, exited]);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect({ code, stderr: stderr.slice(-600) }).toMatchObject({ code: EXIT.INTERRUPTED });
+    expect(stderr).toContain('interrupted; stopping checks and cleaning up');
+    expect(stdout).toMatch(/cvat-worker-import +import\.task-data +ABORTED/);
+    expect(stdout).toMatch(/Cleanup: deleted \d+ object\(s\).*; nothing left behind\./);
+    expect(standIn.inventory()).toEqual(EMPTY);
+  }, 30_000);
 });

@@ -56,12 +56,18 @@ describe('CvatClient against a loopback server', () => {
     const res = await client.request('GET', '/api/x', { expect: 200 });
     expect(res.body).toEqual({ ok: true });
     expect(res.attempts).toBe(3);
-    expect(exchanges.map((e) => [e.status, e.willRetry])).toEqual([[503, true], [503, true], [200, false]]);
+    expect(exchanges.map((e) => [e.status, e.willRetry])).toEqual([
+      [503, true],
+      [503, true],
+      [200, false],
+    ]);
   });
 
   it('sends a POST once and reports the 503, naming the request and the attempts', async () => {
     handler = (_req, res) => res.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
-    await expect(client.request('POST', '/api/tasks', { json: { name: 'x' }, expect: 201 })).rejects.toThrow('POST /api/tasks answered 503, expected 201: busy');
+    await expect(client.request('POST', '/api/tasks', { json: { name: 'x' }, expect: 201 })).rejects.toThrow(
+      'POST /api/tasks answered 503, expected 201: busy',
+    );
     expect(requests).toHaveLength(1);
   });
 
@@ -112,13 +118,20 @@ describe('CvatClient against a loopback server', () => {
       seen = {
         length: req.headers['content-length'],
         type: req.headers['content-type'],
-        parts: await Promise.all([...form.entries()].map(async ([k, v]) => [k, typeof v === 'string' ? v : (await v.arrayBuffer()).byteLength] as [string, string | number])),
+        parts: await Promise.all(
+          [...form.entries()].map(
+            async ([k, v]) => [k, typeof v === 'string' ? v : (await v.arrayBuffer()).byteLength] as [string, string | number],
+          ),
+        ),
       };
       json(res, 202, { rq_id: 'x' });
     };
     const form = new MultipartForm().file('client_files[0]', file, 'frame.bin').field('image_quality', '70');
     await client.request('POST', '/api/tasks/1/data/', { form, expect: 202 });
-    expect(seen.parts).toEqual([['client_files[0]', content.length], ['image_quality', '70']]);
+    expect(seen.parts).toEqual([
+      ['client_files[0]', content.length],
+      ['image_quality', '70'],
+    ]);
     expect(seen.type).toMatch(/^multipart\/form-data; boundary=/);
     expect(Number(seen.length)).toBeGreaterThan(content.length);
   });
@@ -145,7 +158,9 @@ describe('CvatClient against a loopback server', () => {
   });
 
   it('rejects a base URL that is not absolute http(s), naming the value', () => {
-    expect(() => new CvatClient({ baseUrl: 'cvat.example.org' })).toThrow(`'url' ("cvat.example.org") is not an absolute URL; expected e.g. https://cvat.example.org`);
+    expect(() => new CvatClient({ baseUrl: 'cvat.example.org' })).toThrow(
+      `'url' ("cvat.example.org") is not an absolute URL; expected e.g. https://cvat.example.org`,
+    );
     expect(() => new CvatClient({ baseUrl: 'ftp://cvat.example.org' })).toThrow(`'url' (ftp://cvat.example.org) must use http or https`);
   });
 });

@@ -7,7 +7,12 @@ describe('objectLike', () => {
   });
 
   it('reports each mismatch as a dot-path with the value seen and the value expected', () => {
-    expect(objectLike({ status: 'failed', operation: { target: 'job' } }, { status: 'finished', operation: { target: 'task', type: match.string() } })).toEqual([
+    expect(
+      objectLike(
+        { status: 'failed', operation: { target: 'job' } },
+        { status: 'finished', operation: { target: 'task', type: match.string() } },
+      ),
+    ).toEqual([
       `'body.status' is "failed", expected "finished"`,
       `'body.operation.target' is "job", expected "task"`,
       `'body.operation.type' is missing, expected a string`,
@@ -23,9 +28,13 @@ describe('objectLike', () => {
   it('applies matchers', () => {
     expect(objectLike({ n: 3 }, { n: match.integer(1) })).toEqual([]);
     expect(objectLike({ n: 0 }, { n: match.integer(1) })).toEqual([`'body.n' is 0, expected an integer ≥ 1`]);
-    expect(objectLike({ s: 'queued' }, { s: match.oneOf('finished', 'failed') })).toEqual([`'body.s' is "queued", expected one of "finished", "failed"`]);
+    expect(objectLike({ s: 'queued' }, { s: match.oneOf('finished', 'failed') })).toEqual([
+      `'body.s' is "queued", expected one of "finished", "failed"`,
+    ]);
     expect(objectLike({ c: [{ name: 'dog' }, { name: 'car' }] }, { c: match.arrayContaining({ name: 'car' }) })).toEqual([]);
-    expect(objectLike({ c: [{ name: 'dog' }] }, { c: match.arrayContaining({ name: 'car' }) })).toEqual([`'body.c' is [{"name":"dog"}], expected an array containing {"name":"car"}`]);
+    expect(objectLike({ c: [{ name: 'dog' }] }, { c: match.arrayContaining({ name: 'car' }) })).toEqual([
+      `'body.c' is [{"name":"dog"}], expected an array containing {"name":"car"}`,
+    ]);
     expect(objectLike({ a: [1] }, { a: match.arrayOf(undefined, 2) })).toEqual([`'body.a' is [1], expected an array of ≥ 2`]);
   });
 

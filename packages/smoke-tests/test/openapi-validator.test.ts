@@ -7,7 +7,13 @@ const validator = OpenApiValidator.shared();
 const none = { kind: 'none' } as const;
 const json = (value: unknown) => ({ kind: 'json', contentType: 'application/json', value }) as const;
 
-function request(method: string, path: string, query = '', body: Parameters<OpenApiValidator['validateRequest']>[1]['body'] = none, headers = {}) {
+function request(
+  method: string,
+  path: string,
+  query = '',
+  body: Parameters<OpenApiValidator['validateRequest']>[1]['body'] = none,
+  headers = {},
+) {
   const op = validator.match(method, path);
   if (!op) throw new Error(`no operation for ${method} ${path}`);
   return validator.validateRequest(op, { query: new URLSearchParams(query), headers, body });
@@ -37,10 +43,18 @@ describe('OpenApiValidator', () => {
   });
 
   it('reports a missing required body field, a wrong type and a value out of range', () => {
-    expect(request('POST', '/api/tasks', '', json({ labels: [] }))).toEqual(["POST /api/tasks (tasks_create): request body must have required property 'name'"]);
-    expect(request('POST', '/api/jobs', '', json({ type: 'ground_truth', task_id: 'seven' }))).toEqual(['POST /api/jobs (jobs_create): request body/task_id must be integer']);
+    expect(request('POST', '/api/tasks', '', json({ labels: [] }))).toEqual([
+      "POST /api/tasks (tasks_create): request body must have required property 'name'",
+    ]);
+    expect(request('POST', '/api/jobs', '', json({ type: 'ground_truth', task_id: 'seven' }))).toEqual([
+      'POST /api/jobs (jobs_create): request body/task_id must be integer',
+    ]);
     expect(
-      request('POST', '/api/tasks/1/data/', '', { kind: 'multipart', contentType: 'multipart/form-data', value: { image_quality: '0', client_files: ['a.png'] } }),
+      request('POST', '/api/tasks/1/data/', '', {
+        kind: 'multipart',
+        contentType: 'multipart/form-data',
+        value: { image_quality: '0', client_files: ['a.png'] },
+      }),
     ).toEqual(['POST /api/tasks/{id}/data/ (tasks_create_data): request body/image_quality must be >= 1']);
   });
 
@@ -48,8 +62,12 @@ describe('OpenApiValidator', () => {
     expect(request('POST', '/api/tasks/1/dataset/export', 'format=COCO%201.0&saveimages=false')).toEqual([
       "POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): unknown query parameter 'saveimages' (the operation has: cloud_storage_id, filename, format, location, save_images)",
     ]);
-    expect(request('POST', '/api/tasks/1/dataset/export')).toEqual(["POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): required query parameter 'format' is missing"]);
-    expect(request('GET', '/api/jobs/1/data', 'type=chunks')[0]).toMatch(/query parameter 'type' must be equal to one of the allowed values \(\["chunk","context_image","frame"\]\)/);
+    expect(request('POST', '/api/tasks/1/dataset/export')).toEqual([
+      "POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): required query parameter 'format' is missing",
+    ]);
+    expect(request('GET', '/api/jobs/1/data', 'type=chunks')[0]).toMatch(
+      /query parameter 'type' must be equal to one of the allowed values \(\["chunk","context_image","frame"\]\)/,
+    );
   });
 
   it('reports a body sent with a content type the operation does not accept', () => {
@@ -66,14 +84,25 @@ describe('OpenApiValidator', () => {
     expect(validator.validateResponse(about, 200, 'text/html', good)).toEqual([
       "GET /api/server/about (server_retrieve_about) → 200: content type 'text/html' is not documented (documented: application/vnd.cvat+json)",
     ]);
-    expect(validator.validateResponse(about, 201, 'application/vnd.cvat+json', good)).toEqual(['GET /api/server/about (server_retrieve_about) → 201: status 201 is not documented (documented: 200)']);
+    expect(validator.validateResponse(about, 201, 'application/vnd.cvat+json', good)).toEqual([
+      'GET /api/server/about (server_retrieve_about) → 201: status 201 is not documented (documented: 200)',
+    ]);
     expect(validator.validateResponse(about, 503, 'text/plain', 'busy')).toEqual([]);
   });
 
   it('treats OpenAPI nullable fields as accepting null', () => {
     const rq = validator.match('GET', '/api/requests/x')!;
-    const body = { id: 'x', status: 'queued', created_date: '2026-01-01T00:00:00Z', operation: { type: 't', target: 'task', task_id: null }, result_url: null, finished_date: null };
+    const body = {
+      id: 'x',
+      status: 'queued',
+      created_date: '2026-01-01T00:00:00Z',
+      operation: { type: 't', target: 'task', task_id: null },
+      result_url: null,
+      finished_date: null,
+    };
     expect(validator.validateResponse(rq, 200, 'application/vnd.cvat+json', body)).toEqual([]);
-    expect(validator.validateResponse(rq, 200, 'application/vnd.cvat+json', { ...body, status: null })[0]).toMatch(/response body\/status must be string/);
+    expect(validator.validateResponse(rq, 200, 'application/vnd.cvat+json', { ...body, status: null })[0]).toMatch(
+      /response body\/status must be string/,
+    );
   });
 });

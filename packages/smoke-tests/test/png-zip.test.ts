@@ -56,7 +56,9 @@ describe('ZIP reading', () => {
   });
 
   it('names the entries it found when the wanted one is missing', async () => {
-    await expect(readZipEntry(archive, 'task.json')).rejects.toThrow("the archive has no entry 'task.json'; it has: annotations.xml, images/a.png");
+    await expect(readZipEntry(archive, 'task.json')).rejects.toThrow(
+      "the archive has no entry 'task.json'; it has: annotations.xml, images/a.png",
+    );
   });
 
   it('says a file that is not a ZIP is not one', async () => {

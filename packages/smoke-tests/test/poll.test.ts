@@ -31,7 +31,12 @@ describe('poll', () => {
 
   it('times out with the last observation and the hint in the message', async () => {
     let n = 0;
-    const result = poll('the export (request r1)', async () => probe.pending(`'queued' (${++n})`), { intervalMs: 1000, backoffRate: 1, totalTimeoutMs: 3000, hint: 'no worker took it' });
+    const result = poll('the export (request r1)', async () => probe.pending(`'queued' (${++n})`), {
+      intervalMs: 1000,
+      backoffRate: 1,
+      totalTimeoutMs: 3000,
+      hint: 'no worker took it',
+    });
     const assertion = expect(result).rejects.toMatchObject({
       code: 'timeout',
       message: "the export (request r1): not done after 3 s (4 probes); last seen: 'queued' (4) — no worker took it",

@@ -25,7 +25,9 @@ describe('redaction', () => {
 
   it('masks a known secret also as JSON, XML and URL escape it, but not a secret too short to mask', () => {
     const r = new Redactor().add('a"b<c&d e', 'ab');
-    expect(r.redact('raw a"b<c&d e json a\\"b<c&d e xml a&quot;b&lt;c&amp;d e url a%22b%3Cc%26d%20e ab')).toBe('raw *** json *** xml *** url *** ab');
+    expect(r.redact('raw a"b<c&d e json a\\"b<c&d e xml a&quot;b&lt;c&amp;d e url a%22b%3Cc%26d%20e ab')).toBe(
+      'raw *** json *** xml *** url *** ab',
+    );
     const seen: string[] = [];
     r.wrap({ write: (t: string) => seen.push(t) }).write('password a"b<c&d e\n');
     expect(seen).toEqual(['password ***\n']);

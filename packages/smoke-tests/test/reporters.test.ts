@@ -6,7 +6,15 @@ import { countStatuses, type SuiteResult } from '../src/suite';
 import type { CheckResult } from '../src/runner/types';
 
 const checks: CheckResult[] = [
-  { id: 'server.about', title: 'the API answers', components: ['cvat-server'], status: 'pass', durationMs: 120, startedAtMs: 0, details: ['CVAT 2.73.0'] },
+  {
+    id: 'server.about',
+    title: 'the API answers',
+    components: ['cvat-server'],
+    status: 'pass',
+    durationMs: 120,
+    startedAtMs: 0,
+    details: ['CVAT 2.73.0'],
+  },
   {
     id: 'export.dataset',
     title: 'exports <work> & "more"',
@@ -15,10 +23,28 @@ const checks: CheckResult[] = [
     durationMs: 61_500,
     startedAtMs: 900,
     reason: "cvat-worker-export: the 'COCO 1.0' export (request r1): not done after 120 s",
-    details: ["'body.status' is \"queued\""],
+    details: ['\'body.status\' is "queued"'],
   },
-  { id: 'import.backup', title: 'restores', components: ['cvat-worker-import'], status: 'blocked', durationMs: 0, startedAtMs: -1, reason: "not run: needs 'export.backup' (cvat-worker-export), which failed", details: [] },
-  { id: 'analytics.events', title: 'events', components: ['vector', 'clickhouse', 'cvat-worker-export'], status: 'skip', durationMs: 0, startedAtMs: -1, reason: 'analytics is disabled', details: [] },
+  {
+    id: 'import.backup',
+    title: 'restores',
+    components: ['cvat-worker-import'],
+    status: 'blocked',
+    durationMs: 0,
+    startedAtMs: -1,
+    reason: "not run: needs 'export.backup' (cvat-worker-export), which failed",
+    details: [],
+  },
+  {
+    id: 'analytics.events',
+    title: 'events',
+    components: ['vector', 'clickhouse', 'cvat-worker-export'],
+    status: 'skip',
+    durationMs: 0,
+    startedAtMs: -1,
+    reason: 'analytics is disabled',
+    details: [],
+  },
 ];
 
 const result: SuiteResult = {
@@ -57,7 +83,11 @@ describe('renderJunit', () => {
   const xml = renderJunit(result);
 
   it('has one testsuite per component plus cleanup, with counts', () => {
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cvat-smoke 20260101-120000-ab12" tests="5" failures="1" errors="0" skipped="2" time="65.000"')).toBe(true);
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cvat-smoke 20260101-120000-ab12" tests="5" failures="1" errors="0" skipped="2" time="65.000"',
+      ),
+    ).toBe(true);
     expect(xml).toContain('<testsuite name="cvat-worker-export" tests="2" failures="1" errors="0" skipped="1" time="61.500">');
     expect(xml).toContain('<testsuite name="cleanup" tests="1" failures="0"');
     expect(xml.match(/<testsuite /g)).toHaveLength(6);
@@ -65,12 +95,22 @@ describe('renderJunit', () => {
 
   it('escapes names and messages and marks blocked checks as skipped with the reason', () => {
     expect(xml).toContain('name="export.dataset: exports &lt;work&gt; &amp; &quot;more&quot;"');
-    expect(xml).toContain(`<failure message="cvat-worker-export: the &apos;COCO 1.0&apos; export (request r1): not done after 120 s" type="fail">&apos;body.status&apos; is &quot;queued&quot;</failure>`);
+    expect(xml).toContain(
+      `<failure message="cvat-worker-export: the &apos;COCO 1.0&apos; export (request r1): not done after 120 s" type="fail">&apos;body.status&apos; is &quot;queued&quot;</failure>`,
+    );
     expect(xml).toContain(`<skipped message="blocked: not run: needs &apos;export.backup&apos; (cvat-worker-export), which failed"/>`);
   });
 
   it('fails the cleanup suite, listing what was left', () => {
-    const left = renderJunit({ ...result, cleanup: { deleted: [], kept: [], found: [], failed: [{ resource: { kind: 'user', id: 9, name: 'smoke-x-user-a' }, error: 'DELETE answered 500' }] } });
+    const left = renderJunit({
+      ...result,
+      cleanup: {
+        deleted: [],
+        kept: [],
+        found: [],
+        failed: [{ resource: { kind: 'user', id: 9, name: 'smoke-x-user-a' }, error: 'DELETE answered 500' }],
+      },
+    });
     expect(left).toContain('<failure message="1 object(s) left behind" type="fail">user 9 (smoke-x-user-a): DELETE answered 500</failure>');
   });
 
@@ -82,7 +122,12 @@ describe('renderJunit', () => {
 describe('renderJson', () => {
   it('is the whole result plus the report version and the exit code', () => {
     const parsed = JSON.parse(renderJson(result)) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ reportVersion: 1, exitCode: 1, runId: result.runId, counts: { pass: 1, fail: 1, blocked: 1, skip: 1, aborted: 0 } });
+    expect(parsed).toMatchObject({
+      reportVersion: 1,
+      exitCode: 1,
+      runId: result.runId,
+      counts: { pass: 1, fail: 1, blocked: 1, skip: 1, aborted: 0 },
+    });
     expect((parsed.checks as unknown[]).length).toBe(4);
   });
 });

@@ -18,7 +18,8 @@ function run(checks: CheckDefinition[], options: { concurrency?: number; signal?
     components,
     settings,
     ...options,
-    context: (_c, parts) => ({ signal: parts.signal, step: parts.step, note: parts.note, remainingMs: parts.remainingMs }) as unknown as CheckContext,
+    context: (_c, parts) =>
+      ({ signal: parts.signal, step: parts.step, note: parts.note, remainingMs: parts.remainingMs }) as unknown as CheckContext,
   });
 }
 
@@ -29,10 +30,11 @@ describe('runChecks', () => {
     let arrived = 0;
     let release!: () => void;
     const allStarted = new Promise<void>((r) => (release = r));
-    const meet = (id: string) => check(id, async () => {
-      if (++arrived === 3) release();
-      await allStarted;
-    });
+    const meet = (id: string) =>
+      check(id, async () => {
+        if (++arrived === 3) release();
+        await allStarted;
+      });
     const { results } = await run([meet('a'), meet('b'), meet('c')]);
     expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass']);
     expect(arrived).toBe(3);
@@ -41,11 +43,12 @@ describe('runChecks', () => {
   it('respects the concurrency limit', async () => {
     let running = 0;
     let peak = 0;
-    const c = (id: string) => check(id, async () => {
-      peak = Math.max(peak, ++running);
-      await sleep(20);
-      running -= 1;
-    });
+    const c = (id: string) =>
+      check(id, async () => {
+        peak = Math.max(peak, ++running);
+        await sleep(20);
+        running -= 1;
+      });
     await run([c('a'), c('b'), c('c'), c('d')], { concurrency: 2 });
     expect(peak).toBe(2);
   });
@@ -55,9 +58,13 @@ describe('runChecks', () => {
     const { results } = await run([
       check('b', async () => void order.push('b'), { dependsOn: ['a'] }),
       check('a', async () => void order.push('a')),
-      check('x', async () => {
-        throw new SmokeError('assertion', 'x is broken');
-      }, { components: ['workerImport'] }),
+      check(
+        'x',
+        async () => {
+          throw new SmokeError('assertion', 'x is broken');
+        },
+        { components: ['workerImport'] },
+      ),
       check('y', async () => void order.push('y'), { dependsOn: ['x'] }),
       check('z', async () => void order.push('z'), { dependsOn: ['y'] }),
     ]);
@@ -74,31 +81,40 @@ describe('runChecks', () => {
   it('fails a check at its timeout, naming the step it was on, and aborts its signal', async () => {
     let aborted = false;
     const { results, settled } = await run([
-      check('slow', async (ctx) => {
-        ctx.step('waiting for the chunk');
-        ctx.signal.addEventListener('abort', () => (aborted = true));
-        await sleep(5000, ctx.signal);
-      }, { timeoutMs: 50, components: ['workerChunks'] }),
+      check(
+        'slow',
+        async (ctx) => {
+          ctx.step('waiting for the chunk');
+          ctx.signal.addEventListener('abort', () => (aborted = true));
+          await sleep(5000, ctx.signal);
+        },
+        { timeoutMs: 50, components: ['workerChunks'] },
+      ),
     ]);
     await settled;
-    expect(results[0]).toMatchObject({ status: 'fail', reason: 'cvat-worker-chunks: did not finish within 0.05 s (was: waiting for the chunk)' });
+    expect(results[0]).toMatchObject({
+      status: 'fail',
+      reason: 'cvat-worker-chunks: did not finish within 0.05 s (was: waiting for the chunk)',
+    });
     expect(aborted).toBe(true);
   });
 
   it('reports a non-SmokeError as a bug in the suite', async () => {
-    const { results } = await run([check('bug', async () => {
-      throw new TypeError('x is undefined');
-    })]);
+    const { results } = await run([
+      check('bug', async () => {
+        throw new TypeError('x is undefined');
+      }),
+    ]);
     expect(results[0].reason).toBe('cvat-server: unexpected error in the check itself (a bug in the suite): x is undefined');
   });
 
   it('marks running and pending checks aborted when the run is interrupted', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const { results } = await run([
-      check('long', async (ctx) => sleep(5000, ctx.signal)),
-      check('after', async () => undefined, { dependsOn: ['long'] }),
-    ], { signal: controller.signal });
+    const { results } = await run(
+      [check('long', async (ctx) => sleep(5000, ctx.signal)), check('after', async () => undefined, { dependsOn: ['long'] })],
+      { signal: controller.signal },
+    );
     expect(results.map((r) => r.status)).toEqual(['aborted', 'aborted']);
   });
 
@@ -116,13 +132,15 @@ describe('runChecks', () => {
 
 describe('planOrder', () => {
   it('names the cycle', () => {
-    expect(() => planOrder([check('a', async () => undefined, { dependsOn: ['b'] }), check('b', async () => undefined, { dependsOn: ['a'] })])).toThrow(
-      'checks depend on each other in a cycle: a → b → a',
-    );
+    expect(() =>
+      planOrder([check('a', async () => undefined, { dependsOn: ['b'] }), check('b', async () => undefined, { dependsOn: ['a'] })]),
+    ).toThrow('checks depend on each other in a cycle: a → b → a');
   });
 
   it('names an unknown dependency', () => {
-    expect(() => planOrder([check('a', async () => undefined, { dependsOn: ['nope'] })])).toThrow("check 'a' depends on unknown check 'nope'");
+    expect(() => planOrder([check('a', async () => undefined, { dependsOn: ['nope'] })])).toThrow(
+      "check 'a' depends on unknown check 'nope'",
+    );
   });
 
   it('orders the real suite with every dependency first', () => {
@@ -133,12 +151,27 @@ describe('planOrder', () => {
 
 describe('selectChecks', () => {
   it('adds the dependencies of a selected check', () => {
-    expect(selectChecks(ALL_CHECKS, components, { only: ['import.backup'] }).map((c) => c.id)).toEqual(['auth.login', 'opa.authz', 'import.task-data', 'export.backup', 'import.backup']);
+    expect(selectChecks(ALL_CHECKS, components, { only: ['import.backup'] }).map((c) => c.id)).toEqual([
+      'auth.login',
+      'opa.authz',
+      'import.task-data',
+      'export.backup',
+      'import.backup',
+    ]);
   });
 
   it('selects by id prefix and by component name', () => {
-    expect(selectChecks(ALL_CHECKS, components, { only: ['workers'] }).map((c) => c.id)).toEqual(['auth.login', 'workers.utils', 'workers.annotation']);
-    expect(selectChecks(ALL_CHECKS, components, { only: ['cvat-worker-chunks'] }).map((c) => c.id)).toEqual(['auth.login', 'opa.authz', 'import.task-data', 'chunks.media']);
+    expect(selectChecks(ALL_CHECKS, components, { only: ['workers'] }).map((c) => c.id)).toEqual([
+      'auth.login',
+      'workers.utils',
+      'workers.annotation',
+    ]);
+    expect(selectChecks(ALL_CHECKS, components, { only: ['cvat-worker-chunks'] }).map((c) => c.id)).toEqual([
+      'auth.login',
+      'opa.authz',
+      'import.task-data',
+      'chunks.media',
+    ]);
   });
 
   it('leaves out skipped checks', () => {
@@ -149,6 +182,8 @@ describe('selectChecks', () => {
   });
 
   it('rejects a selector that matches nothing, listing the ids', () => {
-    expect(() => selectChecks(ALL_CHECKS, components, { only: ['exports'] })).toThrow(/^'--only' \(exports\) matches no check; use a check id \(server\.about, .*\) or a component name \(cvat-server, .*\)$/);
+    expect(() => selectChecks(ALL_CHECKS, components, { only: ['exports'] })).toThrow(
+      /^'--only' \(exports\) matches no check; use a check id \(server\.about, .*\) or a component name \(cvat-server, .*\)$/,
+    );
   });
 });

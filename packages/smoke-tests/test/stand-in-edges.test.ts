@@ -21,7 +21,9 @@ afterEach(async () => {
   standIn = undefined;
 });
 
-async function start(options: Parameters<typeof CvatStandIn.start>[0] = {}): Promise<{ s: CvatStandIn; c: CvatClient; admin: Credentials }> {
+async function start(
+  options: Parameters<typeof CvatStandIn.start>[0] = {},
+): Promise<{ s: CvatStandIn; c: CvatClient; admin: Credentials }> {
   standIn = await CvatStandIn.start(options);
   client = new CvatClient({ baseUrl: standIn.url, retry: { maxRetries: 0 } });
   return { s: standIn, c: client, admin: { kind: 'basic', ...standIn.superuser } };
@@ -46,9 +48,15 @@ describe('POST /api/events (cvat/apps/events/serializers.py@v2.73.0 ClientEvents
 
   it('accepts a client scope without a source (it defaults to "client"), and refuses a payload that is not JSON', async () => {
     const { c, admin } = await start();
-    const ok = await c.request('POST', '/api/events', { auth: admin, json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, payload: '{"a":1}' }] } });
+    const ok = await c.request('POST', '/api/events', {
+      auth: admin,
+      json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, payload: '{"a":1}' }] },
+    });
     expect(ok.status).toBe(201);
-    const bad = await c.request('POST', '/api/events', { auth: admin, json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, payload: 'not json' }] } });
+    const bad = await c.request('POST', '/api/events', {
+      auth: admin,
+      json: { timestamp: now, events: [{ scope: 'load:cvat', timestamp: now, payload: 'not json' }] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ payload: ['JSON payload is not valid in passed event'] });
   });
@@ -67,7 +75,14 @@ describe('/api/server/health/ (django-health-check 3.20.0 with the plugins of cv
     const { c } = await start();
     const res = await c.request<Record<string, string>>('GET', '/api/server/health/', { query: { format: 'json' } });
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['Cache backend: default', 'Cache backend: media', 'DatabaseBackend', 'DiskUsage', 'MemoryUsage', 'OPAHealthCheck']);
+    expect(Object.keys(res.body)).toEqual([
+      'Cache backend: default',
+      'Cache backend: media',
+      'DatabaseBackend',
+      'DiskUsage',
+      'MemoryUsage',
+      'OPAHealthCheck',
+    ]);
     expect(new Set(Object.values(res.body))).toEqual(new Set(['working']));
   });
 
@@ -75,7 +90,9 @@ describe('/api/server/health/ (django-health-check 3.20.0 with the plugins of cv
     const { c } = await start({ faults: { opaWithoutBundle: true }, opaUrl: 'http://cvat-opa:8181' });
     const res = await c.request<Record<string, string>>('GET', '/api/server/health/', { query: { format: 'json' } });
     expect(res.status).toBe(500);
-    expect(res.body.OPAHealthCheck).toBe('unknown error: 500 Server Error: Internal Server Error for url: http://cvat-opa:8181/health?bundles');
+    expect(res.body.OPAHealthCheck).toBe(
+      'unknown error: 500 Server Error: Internal Server Error for url: http://cvat-opa:8181/health?bundles',
+    );
     expect(res.body.DatabaseBackend).toBe('working');
   });
 
@@ -86,9 +103,11 @@ describe('/api/server/health/ (django-health-check 3.20.0 with the plugins of cv
     expect(String(self.body)).toContain('Server Error (500)');
     const result = await runAgainst(s, { only: ['opa.authz', 'opa.health'] });
     expect(reasonOf(result, 'opa.health')).toBe(
-      "opa: health check 'OPAHealthCheck' reports \"unknown error: 500 Server Error: Internal Server Error for url: http://opa:8181/health?bundles\"",
+      'opa: health check \'OPAHealthCheck\' reports "unknown error: 500 Server Error: Internal Server Error for url: http://opa:8181/health?bundles"',
     );
-    expect(reasonOf(result, 'opa.authz')).toMatch(/^opa: GET \/api\/users\/self as the superuser answered 500, expected 200: the server got no authorization decision from OPA/);
+    expect(reasonOf(result, 'opa.authz')).toMatch(
+      /^opa: GET \/api\/users\/self as the superuser answered 500, expected 200: the server got no authorization decision from OPA/,
+    );
   });
 });
 
@@ -110,8 +129,17 @@ describe('ALLOWED_HOSTS (Django get_host with USE_X_FORWARDED_HOST)', () => {
   it('the suite blames ALLOWED_HOSTS in server.about, the health checks and the login, not their components', async () => {
     const { s } = await start({ allowedHosts: ['cvat.example.org'] });
     const result = await runAgainst(s);
-    const cause = /answered Django's "Bad Request \(400\)" page: cvat-server refuses the host '127\.0\.0\.1' \(DisallowedHost\); add it to cvat-server's ALLOWED_HOSTS/;
-    for (const id of ['server.about', 'server.health', 'database.health', 'redis-inmem.health', 'redis-ondisk.health', 'opa.health', 'auth.login']) {
+    const cause =
+      /answered Django's "Bad Request \(400\)" page: cvat-server refuses the host '127\.0\.0\.1' \(DisallowedHost\); add it to cvat-server's ALLOWED_HOSTS/;
+    for (const id of [
+      'server.about',
+      'server.health',
+      'database.health',
+      'redis-inmem.health',
+      'redis-ondisk.health',
+      'opa.health',
+      'auth.login',
+    ]) {
       expect(reasonOf(result, id), id).toMatch(cause);
     }
     expect(result.checks.find((r) => r.id === 'ui.index')?.status).toBe('pass');
@@ -125,24 +153,36 @@ describe('result_url (DRF reverse(..., request=request) → absolute URL from th
     const c = new CvatClient({ baseUrl: s.url, retry: { maxRetries: 0 } });
     const admin: Credentials = { kind: 'basic', ...s.superuser };
     try {
-      const task = await c.request<{ id: number }>('POST', '/api/tasks', { auth: admin, json: { name: 'edge-task', labels: [{ name: 'car' }] }, expect: 201 });
+      const task = await c.request<{ id: number }>('POST', '/api/tasks', {
+        auth: admin,
+        json: { name: 'edge-task', labels: [{ name: 'car' }] },
+        expect: 201,
+      });
       const dir = await mkdtemp(join(tmpdir(), 'edge-'));
       await writeFile(join(dir, 'a.png'), standInPng());
       const form = new MultipartForm().file('client_files[0]', join(dir, 'a.png'), 'a.png', 'image/png').field('image_quality', '70');
       const upload = await c.request<{ rq_id: string }>('POST', `/api/tasks/${task.body.id}/data/`, { auth: admin, form, expect: 202 });
       for (let i = 0; i < 100; i++) {
-        const rq = await c.request<{ status: string }>('GET', `/api/requests/${encodeURIComponent(upload.body.rq_id)}`, { auth: admin, expect: 200 });
+        const rq = await c.request<{ status: string }>('GET', `/api/requests/${encodeURIComponent(upload.body.rq_id)}`, {
+          auth: admin,
+          expect: 200,
+        });
         if (rq.body.status === 'finished') break;
         await new Promise((r) => setTimeout(r, 10));
       }
       const exp = await c.request<{ rq_id: string }>('POST', `/api/tasks/${task.body.id}/backup/export`, { auth: admin, expect: 202 });
       let resultUrl: string | null | undefined;
       for (let i = 0; i < 100 && !resultUrl; i++) {
-        const rq = await c.request<{ result_url?: string | null }>('GET', `/api/requests/${encodeURIComponent(exp.body.rq_id)}`, { auth: admin, expect: 200 });
+        const rq = await c.request<{ result_url?: string | null }>('GET', `/api/requests/${encodeURIComponent(exp.body.rq_id)}`, {
+          auth: admin,
+          expect: 200,
+        });
         resultUrl = rq.body.result_url;
         if (!resultUrl) await new Promise((r) => setTimeout(r, 10));
       }
-      expect(resultUrl).toBe(`https://cvat.example.org/api/tasks/${task.body.id}/backup/download?rq_id=${encodeURIComponent(exp.body.rq_id)}`);
+      expect(resultUrl).toBe(
+        `https://cvat.example.org/api/tasks/${task.body.id}/backup/download?rq_id=${encodeURIComponent(exp.body.rq_id)}`,
+      );
       await c.request('DELETE', `/api/tasks/${task.body.id}`, { auth: admin, expect: 204 });
     } finally {
       await c.close();

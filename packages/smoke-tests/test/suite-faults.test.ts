@@ -12,7 +12,10 @@ import { FAST, runAgainst } from './support/fast';
 const EMPTY = { tasks: [], projects: [], webhooks: [], users: [], orphanJobs: [] };
 
 function byStatus(result: SuiteResult, status: string): string[] {
-  return result.checks.filter((c) => c.status === status).map((c) => c.id).sort();
+  return result.checks
+    .filter((c) => c.status === status)
+    .map((c) => c.id)
+    .sort();
 }
 
 function reasonOf(result: SuiteResult, id: string): string {
@@ -37,7 +40,15 @@ const CASES: FaultCase[] = [
     faults: { deadQueues: ['import'] },
     component: 'cvat-worker-import',
     failed: ['import.task-data'],
-    blocked: ['annotations.roundtrip', 'chunks.media', 'consensus.merge', 'export.backup', 'export.dataset', 'import.backup', 'quality.report'],
+    blocked: [
+      'annotations.roundtrip',
+      'chunks.media',
+      'consensus.merge',
+      'export.backup',
+      'export.dataset',
+      'import.backup',
+      'quality.report',
+    ],
     mentions: /'import' queue/,
   },
   {
@@ -104,7 +115,8 @@ const CASES: FaultCase[] = [
     component: 'cvat-server',
     failed: ['workers.annotation', 'workers.utils'],
     blocked: [],
-    mentions: /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the edge does not route \/django-rq to cvat-server\)/,
+    mentions:
+      /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the edge does not route \/django-rq to cvat-server\)/,
   },
   {
     fault: 'OPA has no policy bundle',
@@ -167,26 +179,29 @@ describe('the suite against a stand-in with one fault', () => {
   });
 
   // Each case waits for one check's timeout (1.8 s … 3.4 s); they run concurrently, each with its own stand-in.
-  it.concurrent.for(CASES)('fails exactly the checks of $component, when $fault', async ({ faults, latency, component, failed, blocked, mentions }, { expect }) => {
-    const own = await CvatStandIn.start({ faults, latency });
-    try {
-      const result = await runAgainst(own);
+  it.concurrent.for(CASES)(
+    'fails exactly the checks of $component, when $fault',
+    async ({ faults, latency, component, failed, blocked, mentions }, { expect }) => {
+      const own = await CvatStandIn.start({ faults, latency });
+      try {
+        const result = await runAgainst(own);
 
-      expect(byStatus(result, 'fail')).toEqual(failed);
-      expect(byStatus(result, 'blocked')).toEqual(blocked);
-      expect(byStatus(result, 'aborted')).toEqual([]);
-      for (const id of failed) {
-        expect(reasonOf(result, id)).toContain(component);
-        expect(reasonOf(result, id)).toMatch(mentions);
+        expect(byStatus(result, 'fail')).toEqual(failed);
+        expect(byStatus(result, 'blocked')).toEqual(blocked);
+        expect(byStatus(result, 'aborted')).toEqual([]);
+        for (const id of failed) {
+          expect(reasonOf(result, id)).toContain(component);
+          expect(reasonOf(result, id)).toMatch(mentions);
+        }
+        for (const id of blocked) expect(reasonOf(result, id)).toMatch(/^not run: needs '/);
+        expect(exitCodeFor(result)).toBe(EXIT.FAILED);
+        expect(own.violations).toEqual([]);
+        expect(own.inventory()).toEqual(EMPTY);
+      } finally {
+        await own.stop();
       }
-      for (const id of blocked) expect(reasonOf(result, id)).toMatch(/^not run: needs '/);
-      expect(exitCodeFor(result)).toBe(EXIT.FAILED);
-      expect(own.violations).toEqual([]);
-      expect(own.inventory()).toEqual(EMPTY);
-    } finally {
-      await own.stop();
-    }
-  });
+    },
+  );
 
   it('passes and counts the retries, when GETs meet a 503 burst within the retry budget', async () => {
     standIn = await CvatStandIn.start({ faults: { bursts: [{ method: 'GET', path: /^\/api\/requests\//, status: 503, count: 2 }] } });
@@ -198,23 +213,31 @@ describe('the suite against a stand-in with one fault', () => {
   });
 
   it('sends a failed POST exactly once', async () => {
-    standIn = await CvatStandIn.start({ faults: { bursts: [{ method: 'POST', path: /^\/api\/quality\/reports$/, status: 503, count: 1 }] } });
+    standIn = await CvatStandIn.start({
+      faults: { bursts: [{ method: 'POST', path: /^\/api\/quality\/reports$/, status: 503, count: 1 }] },
+    });
     await runAgainst(standIn, { only: ['quality.report'] });
-    expect(standIn.log.filter((e) => e.method === 'POST' && e.path === '/api/quality/reports')).toEqual([{ method: 'POST', path: '/api/quality/reports', status: 503 }]);
+    expect(standIn.log.filter((e) => e.method === 'POST' && e.path === '/api/quality/reports')).toEqual([
+      { method: 'POST', path: '/api/quality/reports', status: 503 },
+    ]);
   });
 
   it('names the forwarding problem, when the edge rewrites Host to the app name and sends no X-Forwarded-Host', async () => {
     // Django builds result_url from X-Forwarded-Host or Host (USE_X_FORWARDED_HOST); the app name is allowed (the catalogue adds it).
     standIn = await CvatStandIn.start({ edge: { host: 'cvat-server:8080' }, allowedHosts: ['127.0.0.1', 'cvat-server'] });
     const result = await runAgainst(standIn, { only: ['export.backup'] });
-    expect(reasonOf(result, 'export.backup')).toMatch(/result_url http:\/\/cvat-server:8080\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Host/);
+    expect(reasonOf(result, 'export.backup')).toMatch(
+      /result_url http:\/\/cvat-server:8080\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Host/,
+    );
     expect(standIn.inventory()).toEqual(EMPTY);
   });
 
   it('names the forwarding problem, when the edge says https but the public URL is http (scheme from X-Forwarded-Proto)', async () => {
     standIn = await CvatStandIn.start({ edge: { forwardedProto: 'https' } });
     const result = await runAgainst(standIn, { only: ['export.backup'] });
-    expect(reasonOf(result, 'export.backup')).toMatch(/result_url https:\/\/127\.0\.0\.1:\d+\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Proto/);
+    expect(reasonOf(result, 'export.backup')).toMatch(
+      /result_url https:\/\/127\.0\.0\.1:\d+\/api\/tasks\/\d+\/backup\/download\?rq_id=.* is not on http:\/\/127\.0\.0\.1:\d+; .*X-Forwarded-Proto/,
+    );
   });
 
   it('reports the version mismatch against the catalogue, when the server runs another release', async () => {
@@ -228,7 +251,9 @@ describe('the suite against a stand-in with one fault', () => {
   it('fails the login check with a hint, when the superuser password is wrong', async () => {
     standIn = await CvatStandIn.start();
     const result = await runSuite({ ...FAST, target: { baseUrl: standIn.url, username: 'admin', password: 'wrong' }, only: ['opa.authz'] });
-    expect(reasonOf(result, 'auth.login')).toMatch(/the superuser 'admin' could not log in \(400: .*\); check CVAT_USERNAME \/ CVAT_PASSWORD/);
+    expect(reasonOf(result, 'auth.login')).toMatch(
+      /the superuser 'admin' could not log in \(400: .*\); check CVAT_USERNAME \/ CVAT_PASSWORD/,
+    );
     expect(byStatus(result, 'blocked')).toEqual(['opa.authz']);
   });
 });

@@ -42,7 +42,12 @@ describe('a run that ends early or cannot clean up', () => {
     const result = await runAgainst(standIn, { keep: true, only: ['webhooks.delivery'] });
     expect(result.ok).toBe(true);
     const left = standIn.inventory();
-    const names = [...left.tasks.map((t) => t.name), ...left.projects.map((p) => p.name), ...left.webhooks.map((w) => w.description), ...left.users.map((u) => u.username)];
+    const names = [
+      ...left.tasks.map((t) => t.name),
+      ...left.projects.map((p) => p.name),
+      ...left.webhooks.map((w) => w.description),
+      ...left.users.map((u) => u.username),
+    ];
     expect(names.length).toBe(6); // 2 users, the authz task, the webhooks project, its webhook and its event task
     for (const name of names) expect(name).toContain(result.runId);
     expect(result.cleanup.kept.map((r) => r.name).sort()).toEqual([...names].sort());
@@ -81,6 +86,8 @@ describe('a run that ends early or cannot clean up', () => {
     expect(exitCodeFor(result)).toBe(EXIT.INCOMPLETE);
     const task = standIn.inventory().tasks[0];
     expect(result.cleanup.failed).toEqual([{ resource: { kind: 'task', id: task.id, name: task.name }, error: 'DELETE answered 500' }]);
-    expect(renderTable(result)).toContain(`Cleanup INCOMPLETE: deleted 2, could not delete 1:\n  task ${task.id} (${task.name}): DELETE answered 500`);
+    expect(renderTable(result)).toContain(
+      `Cleanup INCOMPLETE: deleted 2, could not delete 1:\n  task ${task.id} (${task.name}): DELETE answered 500`,
+    );
   });
 });

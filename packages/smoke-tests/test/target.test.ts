@@ -10,12 +10,18 @@ const cwd = join(__dirname, '..');
 
 describe('resolveTarget', () => {
   it('takes flags over environment variables', async () => {
-    const resolved = await resolveTarget({ url: 'https://a.example', username: 'root', password: 'p1' }, { CVAT_URL: 'https://b.example', CVAT_USERNAME: 'admin', CVAT_PASSWORD: 'p2' }, cwd);
+    const resolved = await resolveTarget(
+      { url: 'https://a.example', username: 'root', password: 'p1' },
+      { CVAT_URL: 'https://b.example', CVAT_USERNAME: 'admin', CVAT_PASSWORD: 'p2' },
+      cwd,
+    );
     expect(resolved).toMatchObject({ target: { baseUrl: 'https://a.example', username: 'root', password: 'p1' }, source: '--url' });
   });
 
   it('reads CVAT_URL, CVAT_USERNAME and CVAT_PASSWORD', async () => {
-    await expect(resolveTarget({}, { CVAT_URL: 'https://b.example', CVAT_USERNAME: 'admin', CVAT_PASSWORD: 'p2' }, cwd)).resolves.toMatchObject({
+    await expect(
+      resolveTarget({}, { CVAT_URL: 'https://b.example', CVAT_USERNAME: 'admin', CVAT_PASSWORD: 'p2' }, cwd),
+    ).resolves.toMatchObject({
       target: { baseUrl: 'https://b.example', username: 'admin', password: 'p2' },
       source: 'CVAT_URL',
       passwordSource: 'CVAT_PASSWORD',
@@ -30,13 +36,16 @@ describe('resolveTarget', () => {
   });
 
   it('names the flag and the value of a URL that is not absolute', async () => {
-    await expect(resolveTarget({ url: 'cvat.example.org' }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(`'--url' ("cvat.example.org") must be an absolute URL such as https://cvat.example.org`);
+    await expect(resolveTarget({ url: 'cvat.example.org' }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(
+      `'--url' ("cvat.example.org") must be an absolute URL such as https://cvat.example.org`,
+    );
   });
 
   it('asks for the password, or --env to read it from Key Vault, when neither is given', async () => {
     await expect(resolveTarget({ url: 'https://a.example', username: 'admin' }, {}, cwd)).rejects.toMatchObject({
       code: 'usage',
-      message: "no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment's Key Vault",
+      message:
+        "no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment's Key Vault",
     });
   });
 
@@ -50,7 +59,12 @@ describe('resolveTarget', () => {
       },
     });
     expect(asked).toEqual([
-      { vault: resourceNames(config).keyVault, secret: 'cvat-superuser-password', purpose: 'the CVAT superuser password', environment: config.name },
+      {
+        vault: resourceNames(config).keyVault,
+        secret: 'cvat-superuser-password',
+        purpose: 'the CVAT superuser password',
+        environment: config.name,
+      },
     ]);
     expect(resolved.target).toEqual({ baseUrl: edgeUrls(config).baseUrl, username: 'admin', password: 'from-vault' });
     expect(resolved.passwordSource).toBe(`Key Vault ${resourceNames(config).keyVault}/cvat-superuser-password`);
@@ -104,12 +118,17 @@ describe('resolveTarget', () => {
     });
 
     it('reports a missing environment as a configuration error naming the file', async () => {
-      await expect(resolveTarget({ env: 'no-such-env' }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(/^environment 'no-such-env' is not valid:\n.*no-such-env\.yaml.*must exist/s);
+      await expect(resolveTarget({ env: 'no-such-env' }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(
+        /^environment 'no-such-env' is not valid:\n.*no-such-env\.yaml.*must exist/s,
+      );
     });
 
     it('reports an invalid field with its dot-path', async () => {
       const file = join(dir, 'broken.yaml');
-      await writeFile(file, 'name: broken\nlocation: westeurope\nnetwork: { addressSpace: 10.0.0.0/16, subnets: { apps: 10.0.0.0/23, privateEndpoints: 10.0.2.0/24, edge: 10.0.3.0/24 } }\nadminCidrs: [203.0.113.0/24]\ncvatVersion: 2.73\n');
+      await writeFile(
+        file,
+        'name: broken\nlocation: westeurope\nnetwork: { addressSpace: 10.0.0.0/16, subnets: { apps: 10.0.0.0/23, privateEndpoints: 10.0.2.0/24, edge: 10.0.3.0/24 } }\nadminCidrs: [203.0.113.0/24]\ncvatVersion: 2.73\n',
+      );
       await expect(resolveTarget({ env: file }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(/cvatVersion/);
     });
   });

@@ -91,7 +91,10 @@ describe("the stand-in's django-rq views behave as on CVAT v2.73.0", () => {
   });
 
   async function staffSession(client: CvatClient, s: CvatStandIn): Promise<string> {
-    const login = await client.request('POST', '/api/auth/login', { json: { username: s.superuser.username, password: s.superuser.password }, expect: 200 });
+    const login = await client.request('POST', '/api/auth/login', {
+      json: { username: s.superuser.username, password: s.superuser.password },
+      expect: 200,
+    });
     return responseCookies(login.headers).sessionid;
   }
 
@@ -104,7 +107,11 @@ describe("the stand-in's django-rq views behave as on CVAT v2.73.0", () => {
       expect(staff.status).toBe(500);
       expect(String(staff.body)).toContain('Server Error (500)');
       const basic = { kind: 'basic', username: standIn.superuser.username, password: standIn.superuser.password } as const;
-      for (const [path, auth] of [['/django-rq/stats.json', undefined], ['/django-rq/stats.json', basic], ['/django-rq/stats.json/sometoken/', undefined]] as const) {
+      for (const [path, auth] of [
+        ['/django-rq/stats.json', undefined],
+        ['/django-rq/stats.json', basic],
+        ['/django-rq/stats.json/sometoken/', undefined],
+      ] as const) {
         const res = await client.request<{ error?: boolean; description?: string }>('GET', path, { auth });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ error: true, description: 'Please configure API_TOKEN in settings.py before accessing this view.' });
@@ -118,14 +125,26 @@ describe("the stand-in's django-rq views behave as on CVAT v2.73.0", () => {
     standIn = await CvatStandIn.start({ faults: { deadQueues: ['annotation'] } });
     const client = new CvatClient({ baseUrl: standIn.url, retry: { maxRetries: 0 } });
     try {
-      const basic = await client.request('GET', '/django-rq/', { auth: { kind: 'basic', username: standIn.superuser.username, password: standIn.superuser.password } });
+      const basic = await client.request('GET', '/django-rq/', {
+        auth: { kind: 'basic', username: standIn.superuser.username, password: standIn.superuser.password },
+      });
       expect(basic.status).toBe(302);
       expect(basic.headers.location).toBe('/admin/login/?next=/django-rq/');
       const sessionId = await staffSession(client, standIn);
       const page = await client.request<string>('GET', '/django-rq/', { auth: { kind: 'session', sessionId } });
       expect(page.status).toBe(200);
       const rows = parseRqQueuesPage(page.body) ?? [];
-      expect(rows.map((r) => r.name)).toEqual(['annotation', 'chunks', 'cleaning', 'consensus', 'export', 'import', 'notifications', 'quality_reports', 'webhooks']);
+      expect(rows.map((r) => r.name)).toEqual([
+        'annotation',
+        'chunks',
+        'cleaning',
+        'consensus',
+        'export',
+        'import',
+        'notifications',
+        'quality_reports',
+        'webhooks',
+      ]);
       expect(rows.find((r) => r.name === 'annotation')?.workers).toBe(0);
       expect(rows.find((r) => r.name === 'cleaning')?.workers).toBe(1);
     } finally {

@@ -176,7 +176,11 @@ export class FakeArmServer {
    * eventStreamEndpoint on this fake). Also creates its active revision with `replicaCount` running replicas
    * unless `revisions` is given explicitly.
    */
-  addApp(name: string, properties: Record<string, unknown> = {}, options: { replicaCount?: number; containerName?: string } = {}): ArmResource {
+  addApp(
+    name: string,
+    properties: Record<string, unknown> = {},
+    options: { replicaCount?: number; containerName?: string } = {},
+  ): ArmResource {
     const revision = `${name}--r1`;
     const app: ArmResource = {
       id: `${this.groupId}/providers/Microsoft.App/containerApps/${name}`,
@@ -191,7 +195,10 @@ export class FakeArmServer {
         environmentId: `${this.groupId}/providers/Microsoft.App/managedEnvironments/cae-test`,
         eventStreamEndpoint: `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${name}/eventstream`,
         configuration: { activeRevisionsMode: 'Single', secrets: [] },
-        template: { containers: [{ name: options.containerName ?? name, image: `example/${name}:1`, resources: { cpu: 0.5, memory: '1Gi' } }], scale: { minReplicas: 1, maxReplicas: 1 } },
+        template: {
+          containers: [{ name: options.containerName ?? name, image: `example/${name}:1`, resources: { cpu: 0.5, memory: '1Gi' } }],
+          scale: { minReplicas: 1, maxReplicas: 1 },
+        },
         ...properties,
       },
     };
@@ -255,7 +262,11 @@ export class FakeArmServer {
   }
 
   /** Adds a Container Apps job (e.g. the init job) and its executions (newest last or first: the client sorts). */
-  addJob(name: string, properties: Record<string, unknown> = {}, executions: { name: string; status: string; startTime: string; endTime?: string }[] = []): ArmResource {
+  addJob(
+    name: string,
+    properties: Record<string, unknown> = {},
+    executions: { name: string; status: string; startTime: string; endTime?: string }[] = [],
+  ): ArmResource {
     const job: ArmResource = {
       id: `${this.groupId}/providers/Microsoft.App/jobs/${name}`,
       name,
@@ -339,23 +350,33 @@ export class FakeArmServer {
     const rg = `${sub}/resourcegroups/${this.resourceGroup}`.toLowerCase();
 
     // log stream endpoints (not ARM: bearer token from getAuthtoken)
-    const stream = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\/(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/i.exec(path);
+    const stream =
+      /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\/(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/i.exec(
+        path,
+      );
     if (stream) return this.serveLogStream(req, res, url, stream);
 
-    if (!lower.startsWith(sub)) return this.json(res, 404, armError('SubscriptionNotFound', `The subscription '${path.split('/')[2]}' could not be found.`));
+    if (!lower.startsWith(sub))
+      return this.json(res, 404, armError('SubscriptionNotFound', `The subscription '${path.split('/')[2]}' could not be found.`));
 
     // long-running operation status / result
-    const op = /\/providers\/microsoft\.app\/locations\/[^/]+\/(containerappoperationstatuses|containerappoperationresults)\/([^/]+)$/i.exec(path);
+    const op =
+      /\/providers\/microsoft\.app\/locations\/[^/]+\/(containerappoperationstatuses|containerappoperationresults)\/([^/]+)$/i.exec(path);
     if (op && record.method === 'GET') return this.serveOperation(res, op[1]!.toLowerCase(), op[2]!);
 
-    if (!lower.startsWith(rg)) return this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
+    if (!lower.startsWith(rg))
+      return this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
     const rest = path.slice(rg.length).replace(/^\/providers\/microsoft\.app/i, '');
     const parts = rest.split('/').filter(Boolean);
     const kind = parts[0]?.toLowerCase();
 
     if (kind === 'containerapps') return this.serveContainerApps(req, res, url, parts.slice(1));
     if (kind === 'jobs') return this.serveJobs(req, res, url, parts.slice(1));
-    return this.json(res, 404, armError('InvalidResourceType', `The resource type '${parts[0] ?? ''}' could not be found in the namespace 'Microsoft.App'.`));
+    return this.json(
+      res,
+      404,
+      armError('InvalidResourceType', `The resource type '${parts[0] ?? ''}' could not be found in the namespace 'Microsoft.App'.`),
+    );
   }
 
   private serveContainerApps(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
@@ -365,7 +386,8 @@ export class FakeArmServer {
     const app = this.apps.get(name);
     const sub = parts.slice(1).map((p) => p.toLowerCase());
     if (sub.length === 0) {
-      if (method === 'GET') return app ? this.json(res, 200, app) : this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+      if (method === 'GET')
+        return app ? this.json(res, 200, app) : this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
       if (method === 'DELETE') return this.startDelete(res, 'containerApps', name, Boolean(app));
     }
     if (!app) return this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
@@ -421,7 +443,12 @@ export class FakeArmServer {
     const statuses = script.executionStatuses?.[nth] ?? script.statuses;
     this.started.set(name, { statuses, polls: 0 });
     const id = `${resource.id}/executions/${name}`;
-    const execution: ArmResource = { id, name, type: 'Microsoft.App/jobs/executions', properties: { status: statuses[0], startTime: new Date().toISOString() } };
+    const execution: ArmResource = {
+      id,
+      name,
+      type: 'Microsoft.App/jobs/executions',
+      properties: { status: statuses[0], startTime: new Date().toISOString() },
+    };
     this.executions.set(job, [...(this.executions.get(job) ?? []), execution]);
     const result = { name, id };
     if (!script.asyncStart) return this.json(res, 200, result);
@@ -457,7 +484,13 @@ export class FakeArmServer {
       return;
     }
     const id = `op-${this.nextOperation++}`;
-    this.operations.set(id, { id, kind, name, pollsLeft: this.deletePolls, ...(failure && 'asyncFailure' in failure ? { failure: failure.asyncFailure } : {}) });
+    this.operations.set(id, {
+      id,
+      kind,
+      name,
+      pollsLeft: this.deletePolls,
+      ...(failure && 'asyncFailure' in failure ? { failure: failure.asyncFailure } : {}),
+    });
     const base = `${this.baseUrl}/subscriptions/${this.subscriptionId}/providers/Microsoft.App/locations/${this.location}`;
     res.setHeader('Location', `${base}/containerappOperationResults/${id}?api-version=2025-07-01`);
     res.setHeader('Azure-AsyncOperation', `${base}/containerappOperationStatuses/${id}?api-version=2025-07-01`);
@@ -481,7 +514,9 @@ export class FakeArmServer {
       return this.json(res, 200, { id, name: id, status: 'Failed', error: { code: 'ContainerAppOperationError', message: op.failure } });
     }
     if (op.kind === 'jobStart') {
-      return which === 'containerappoperationresults' ? this.json(res, 200, op.result) : this.json(res, 200, { id, name: id, status: 'Succeeded' });
+      return which === 'containerappoperationresults'
+        ? this.json(res, 200, op.result)
+        : this.json(res, 200, { id, name: id, status: 'Succeeded' });
     }
     if (op.kind === 'containerApps' && this.apps.delete(op.name)) {
       this.revisions.delete(op.name);
@@ -557,5 +592,8 @@ function armError(code: string, message: string): { error: { code: string; messa
 }
 
 function notFound(type: string, name: string, resourceGroup: string): { error: { code: string; message: string } } {
-  return armError('ResourceNotFound', `The Resource 'Microsoft.App/${type}/${name}' under resource group '${resourceGroup}' was not found.`);
+  return armError(
+    'ResourceNotFound',
+    `The Resource 'Microsoft.App/${type}/${name}' under resource group '${resourceGroup}' was not found.`,
+  );
 }

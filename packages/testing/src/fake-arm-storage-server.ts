@@ -48,26 +48,46 @@ export async function startFakeArmStorageServer(): Promise<FakeArmStorageServer>
   const log: FakeArmStorageServer['log'] = [];
 
   const server = await startLoopbackServer((req) => {
-    log.push({ method: req.method, path: req.path, apiVersion: req.query.get('api-version'), authorization: Boolean(req.headers.authorization) });
+    log.push({
+      method: req.method,
+      path: req.path,
+      apiVersion: req.query.get('api-version'),
+      authorization: Boolean(req.headers.authorization),
+    });
     if (faults.throttle > 0) {
       faults.throttle--;
       return armError(429, 'TooManyRequests', 'The request is being throttled.', { 'retry-after': String(faults.retryAfter) });
     }
     if (faults.forbid > 0) {
       faults.forbid--;
-      return armError(403, 'AuthorizationFailed', "The client does not have authorization to perform action 'Microsoft.Storage/storageAccounts/read'.");
+      return armError(
+        403,
+        'AuthorizationFailed',
+        "The client does not have authorization to perform action 'Microsoft.Storage/storageAccounts/read'.",
+      );
     }
-    if (!req.query.get('api-version')) return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
-    const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)(\/listKeys)?$/i.exec(req.path);
+    if (!req.query.get('api-version'))
+      return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    const m =
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)(\/listKeys)?$/i.exec(
+        req.path,
+      );
     if (!m) return armError(404, 'NotFound', `fake ARM: no route for ${req.method} ${req.path}`);
     const [, sub, rg, name, listKeys] = m as unknown as [string, string, string, string, string | undefined];
     const account = accounts.get(keyOf(sub, rg, name));
     if (!account) {
-      return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Storage/storageAccounts/${name}' under resource group '${rg}' was not found.`);
+      return armError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.Storage/storageAccounts/${name}' under resource group '${rg}' was not found.`,
+      );
     }
     if (listKeys) {
       if (req.method !== 'POST') return armError(405, 'MethodNotAllowed', 'listKeys is POST');
-      return { status: 200, body: { keys: [{ keyName: 'key1', value: account.key, permissions: 'FULL', creationTime: '2026-01-01T00:00:00Z' }] } };
+      return {
+        status: 200,
+        body: { keys: [{ keyName: 'key1', value: account.key, permissions: 'FULL', creationTime: '2026-01-01T00:00:00Z' }] },
+      };
     }
     if (req.method !== 'GET') return armError(405, 'MethodNotAllowed', 'only GET');
     return {
@@ -89,7 +109,11 @@ export async function startFakeArmStorageServer(): Promise<FakeArmStorageServer>
                   bypass: account.networkAcls.bypass ?? 'AzureServices',
                   defaultAction: account.networkAcls.defaultAction,
                   ipRules: (account.networkAcls.ipRules ?? []).map((r) => ({ value: r.value, action: r.action ?? 'Allow' })),
-                  virtualNetworkRules: (account.networkAcls.virtualNetworkRules ?? []).map((r) => ({ id: r.id, action: r.action ?? 'Allow', state: r.state ?? 'Succeeded' })),
+                  virtualNetworkRules: (account.networkAcls.virtualNetworkRules ?? []).map((r) => ({
+                    id: r.id,
+                    action: r.action ?? 'Allow',
+                    state: r.state ?? 'Succeeded',
+                  })),
                 },
               }
             : {}),

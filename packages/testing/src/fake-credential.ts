@@ -37,6 +37,8 @@ export class FakeCredential implements TokenCredential {
 }
 
 /** An error shaped like `@azure/identity`'s CredentialUnavailableError (no `az login`, no environment credential). */
-export function credentialUnavailable(message = 'Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions.'): Error {
+export function credentialUnavailable(
+  message = 'Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions.',
+): Error {
   return Object.assign(new Error(message), { name: 'CredentialUnavailableError' });
 }

@@ -75,7 +75,13 @@ const xmlError = (status: number, code: string, message = code, headers: Record<
 
 const ok = (status: number, headers: Record<string, string> = {}): LoopbackResponse => ({
   status,
-  headers: { 'x-ms-request-id': 'fake', 'x-ms-version': '2026-04-06', etag: '"0x1"', 'last-modified': new Date(0).toUTCString(), ...headers },
+  headers: {
+    'x-ms-request-id': 'fake',
+    'x-ms-version': '2026-04-06',
+    etag: '"0x1"',
+    'last-modified': new Date(0).toUTCString(),
+    ...headers,
+  },
 });
 
 export async function startFakeFileServer(options: { account?: string } = {}): Promise<FakeFileServer> {
@@ -84,7 +90,17 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
   const shares = new Map<string, Share>();
   const faults: (Fault & { seen: number })[] = [];
   const counts = Object.fromEntries(
-    ['share-get', 'share-create', 'dir-create', 'dir-get', 'file-create', 'file-range', 'file-set-properties', 'file-get-properties', 'file-download'].map((k) => [k, 0]),
+    [
+      'share-get',
+      'share-create',
+      'dir-create',
+      'dir-get',
+      'file-create',
+      'file-range',
+      'file-set-properties',
+      'file-get-properties',
+      'file-download',
+    ].map((k) => [k, 0]),
   ) as Record<FileOp, number>;
   const state = { rangeDelayMs: 0 };
 
@@ -105,7 +121,8 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
 
   const handler = async (req: LoopbackRequest): Promise<LoopbackResponse> => {
     const auth = String(req.headers.authorization ?? '');
-    if (!auth.startsWith(`SharedKey ${account}:`)) return xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
+    if (!auth.startsWith(`SharedKey ${account}:`))
+      return xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
     const [, acct, shareName, ...restParts] = req.path.split('/');
     if (acct !== account) return xmlError(400, 'InvalidUri');
     const rest = restParts.filter(Boolean).join('/');
@@ -176,9 +193,17 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
       case 'file-download': {
         const file = share.files.get(rest);
         if (!file) return xmlError(404, share.dirs.has(parentOf(rest)) ? 'ResourceNotFound' : 'ParentNotFound');
-        const headers: Record<string, string> = { 'x-ms-type': 'File', 'content-type': 'application/octet-stream', 'content-length': String(file.data.length) };
+        const headers: Record<string, string> = {
+          'x-ms-type': 'File',
+          'content-type': 'application/octet-stream',
+          'content-length': String(file.data.length),
+        };
         if (file.md5) headers['content-md5'] = file.md5.toString('base64');
-        return { ...ok(200, headers), body: op === 'file-download' ? file.data : Buffer.alloc(0), headers: { ...ok(200).headers, ...headers } };
+        return {
+          ...ok(200, headers),
+          body: op === 'file-download' ? file.data : Buffer.alloc(0),
+          headers: { ...ok(200).headers, ...headers },
+        };
       }
       default:
         return xmlError(400, 'UnsupportedHttpVerb');

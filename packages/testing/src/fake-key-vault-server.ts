@@ -56,21 +56,36 @@ export async function startFakeKeyVaultServer(): Promise<FakeKeyVaultServer> {
   let server: LoopbackServer | undefined;
   server = await startLoopbackServer((req) => {
     const m = /^\/([^/]+)\/secrets\/([^/]+)\/?([^/]*)$/.exec(req.path);
-    const entry = { method: req.method, vault: m?.[1] ?? '', path: req.path, apiVersion: req.query.get('api-version'), authorization: req.headers.authorization };
+    const entry = {
+      method: req.method,
+      vault: m?.[1] ?? '',
+      path: req.path,
+      apiVersion: req.query.get('api-version'),
+      authorization: req.headers.authorization,
+    };
     const answer = (status: number, body: object, headers: Record<string, string> = {}) => {
       log.push({ ...entry, status });
       return { status, headers: { ...json, ...headers }, body };
     };
-    if (!req.query.get('api-version')) return answer(400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } });
+    if (!req.query.get('api-version'))
+      return answer(400, {
+        error: {
+          code: 'MissingApiVersionParameter',
+          message: 'The api-version query parameter (?api-version=) is required for all requests.',
+        },
+      });
     if (req.headers.authorization !== `Bearer ${FAKE_KEY_VAULT_TOKEN}`) {
       return answer(
         401,
         { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } },
-        { 'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${FAKE_KEY_VAULT_TENANT}", resource="https://vault.azure.net"` },
+        {
+          'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${FAKE_KEY_VAULT_TENANT}", resource="https://vault.azure.net"`,
+        },
       );
     }
     const vault = m ? vaults.get(m[1]!) : undefined;
-    if (!m || !vault || req.method !== 'GET') return answer(404, { error: { code: 'NotFound', message: `No route for ${req.method} ${req.path} in this fake.` } });
+    if (!m || !vault || req.method !== 'GET')
+      return answer(404, { error: { code: 'NotFound', message: `No route for ${req.method} ${req.path} in this fake.` } });
     if (vault.forbidden === 'rbac') {
       return answer(403, {
         error: {
@@ -91,7 +106,12 @@ export async function startFakeKeyVaultServer(): Promise<FakeKeyVaultServer> {
     }
     const value = vault.secrets.get(m[2]!);
     if (value === undefined) {
-      return answer(404, { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${m[2]} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182` } });
+      return answer(404, {
+        error: {
+          code: 'SecretNotFound',
+          message: `A secret with (name/id) ${m[2]} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+        },
+      });
     }
     const version = m[3] || '0123456789abcdef0123456789abcdef';
     return answer(200, {

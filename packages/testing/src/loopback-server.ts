@@ -45,7 +45,13 @@ export async function startLoopbackServer(handler: LoopbackHandler): Promise<Loo
       requests.push({ method: req.method ?? 'GET', url: req.url ?? '/' });
       Promise.resolve()
         .then(() =>
-          handler({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) }),
+          handler({
+            method: req.method ?? 'GET',
+            path: decodeURIComponent(url.pathname),
+            query: url.searchParams,
+            headers: req.headers,
+            body: Buffer.concat(chunks),
+          }),
         )
         .then(
           (r) => send(res, req.method === 'HEAD', r),

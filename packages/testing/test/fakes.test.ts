@@ -10,7 +10,9 @@ describe('FakeArmServer (Microsoft.App)', () => {
     const arm = await FakeArmServer.start({ pageSize: 2 });
     try {
       for (const name of ['a', 'b', 'c']) arm.addApp(name);
-      const first = (await (await fetch(`${arm.url}${arm.groupId}/providers/Microsoft.App/containerApps?api-version=2025-07-01`)).json()) as {
+      const first = (await (
+        await fetch(`${arm.url}${arm.groupId}/providers/Microsoft.App/containerApps?api-version=2025-07-01`)
+      ).json()) as {
         value: { name: string }[];
         nextLink?: string;
       };
@@ -34,12 +36,24 @@ describe('FakeArmServer job starts', () => {
       arm.scriptJob('cvat-init', { statuses: ['Running', 'Succeeded'] });
       const base = `${arm.url}${arm.groupId}/providers/Microsoft.App/jobs/cvat-init`;
       const template = { containers: [{ name: 'cvat-init', command: ['python3', 'manage.py', 'migrate'] }] };
-      const start = await fetch(`${base}/start?api-version=2025-07-01`, { method: 'POST', body: JSON.stringify(template), headers: { 'content-type': 'application/json' } });
+      const start = await fetch(`${base}/start?api-version=2025-07-01`, {
+        method: 'POST',
+        body: JSON.stringify(template),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(start.status).toBe(200);
       const started = (await start.json()) as { name: string; id: string };
-      expect(started).toEqual({ name: 'cvat-init-exec1', id: `${arm.groupId}/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1` });
+      expect(started).toEqual({
+        name: 'cvat-init-exec1',
+        id: `${arm.groupId}/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1`,
+      });
       expect(arm.requestsTo('POST', '/start')[0]!.body).toEqual(template);
-      const status = async () => ((await (await fetch(`${base}/executions/${started.name}?api-version=2025-07-01`)).json()) as { properties: { status: string; endTime?: string } }).properties;
+      const status = async () =>
+        (
+          (await (await fetch(`${base}/executions/${started.name}?api-version=2025-07-01`)).json()) as {
+            properties: { status: string; endTime?: string };
+          }
+        ).properties;
       expect((await status()).status).toBe('Running');
       const done = await status();
       expect(done.status).toBe('Succeeded');
@@ -76,13 +90,24 @@ describe('fake ARM storage', () => {
   it('answers 429 with Retry-After when throttled, then the account with its networkAcls; 404 ResourceNotFound otherwise', async () => {
     const arm = await startFakeArmStorageServer();
     try {
-      arm.addAccount({ subscriptionId: 's', resourceGroup: 'rg', name: 'st1', key: 'k', networkAcls: { defaultAction: 'Deny', ipRules: [{ value: '203.0.113.7' }] } });
+      arm.addAccount({
+        subscriptionId: 's',
+        resourceGroup: 'rg',
+        name: 'st1',
+        key: 'k',
+        networkAcls: { defaultAction: 'Deny', ipRules: [{ value: '203.0.113.7' }] },
+      });
       const path = `${arm.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1?api-version=2025-01-01`;
       arm.throttle(1, 3);
       const throttled = await fetch(path);
       expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '3']);
       const ok = (await (await fetch(path)).json()) as { properties: { networkAcls: unknown } };
-      expect(ok.properties.networkAcls).toEqual({ bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.7', action: 'Allow' }], virtualNetworkRules: [] });
+      expect(ok.properties.networkAcls).toEqual({
+        bypass: 'AzureServices',
+        defaultAction: 'Deny',
+        ipRules: [{ value: '203.0.113.7', action: 'Allow' }],
+        virtualNetworkRules: [],
+      });
       const missing = await fetch(path.replace('st1', 'st2'));
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('ResourceNotFound');

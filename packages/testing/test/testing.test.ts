@@ -18,7 +18,10 @@ import { PRESET_DEFAULTS, defineProjectConfig } from '../vitest-preset.mjs';
 
 describe('loopback server', () => {
   it('listens on 127.0.0.1 only, hands the handler the decoded path and body, and records every request', async () => {
-    const server = await startLoopbackServer((req) => ({ status: 201, body: { path: req.path, body: req.body.toString('utf8'), q: req.query.get('a') } }));
+    const server = await startLoopbackServer((req) => ({
+      status: 201,
+      body: { path: req.path, body: req.body.toString('utf8'), q: req.query.get('a') },
+    }));
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${server.url}/x%20y?a=1`, { method: 'POST', body: 'hello' });
@@ -51,10 +54,15 @@ describe('fake Key Vault', () => {
       kv.vaults.set('kv1', { secrets: new Map([['s', 'v']]) });
       const anonymous = await fetch(`${kv.url}/kv1/secrets/s/?api-version=7.6`);
       expect(anonymous.status).toBe(401);
-      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[^"]+", resource="https:\/\/vault\.azure\.net"$/);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(
+        /^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[^"]+", resource="https:\/\/vault\.azure\.net"$/,
+      );
       const ok = await fetch(`${kv.url}/kv1/secrets/s/?api-version=7.6`, { headers: { authorization: `Bearer ${FAKE_TOKEN}` } });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ value: 'v', id: expect.stringMatching(/^https:\/\/kv1\.vault\.azure\.net\/secrets\/s\/[0-9a-f]{32}$/) });
+      expect(await ok.json()).toMatchObject({
+        value: 'v',
+        id: expect.stringMatching(/^https:\/\/kv1\.vault\.azure\.net\/secrets\/s\/[0-9a-f]{32}$/),
+      });
       const missing = await fetch(`${kv.url}/kv1/secrets/nope/?api-version=7.6`, { headers: { authorization: `Bearer ${FAKE_TOKEN}` } });
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('SecretNotFound');
@@ -69,7 +77,9 @@ describe('fake credential', () => {
     const credential = new FakeCredential();
     expect((await credential.getToken('https://vault.azure.net/.default', { tenantId: 't' })).token).toBe(FAKE_TOKEN);
     expect(credential.asked).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: 't' }]);
-    await expect(new FakeCredential(FAKE_TOKEN, credentialUnavailable()).getToken('x')).rejects.toMatchObject({ name: 'CredentialUnavailableError' });
+    await expect(new FakeCredential(FAKE_TOKEN, credentialUnavailable()).getToken('x')).rejects.toMatchObject({
+      name: 'CredentialUnavailableError',
+    });
   });
 });
 
@@ -96,10 +106,15 @@ describe('temporary directories', () => {
 
 describe('vitest preset', () => {
   it('gives the shared layout and merges overrides over it', () => {
-    const base = defineProjectConfig() as { resolve: { tsconfigPaths: boolean }; test: { include: string[]; testTimeout: number; environment: string } };
+    const base = defineProjectConfig() as {
+      resolve: { tsconfigPaths: boolean };
+      test: { include: string[]; testTimeout: number; environment: string };
+    };
     expect(base.resolve.tsconfigPaths).toBe(true);
     expect(base.test).toMatchObject({ include: PRESET_DEFAULTS.include, environment: 'node', testTimeout: 30_000 });
-    const merged = defineProjectConfig({ test: { testTimeout: 60_000, setupFiles: ['test/setup.ts'] } }) as { test: { testTimeout: number; setupFiles: string[]; include: string[] } };
+    const merged = defineProjectConfig({ test: { testTimeout: 60_000, setupFiles: ['test/setup.ts'] } }) as {
+      test: { testTimeout: number; setupFiles: string[]; include: string[] };
+    };
     expect(merged.test).toMatchObject({ testTimeout: 60_000, setupFiles: ['test/setup.ts'], include: PRESET_DEFAULTS.include });
   });
 });
@@ -108,9 +123,17 @@ describe('thrownBy / rejectionOf', () => {
   class MyError extends Error {}
   it('return the expected error and fail on anything else', async () => {
     const mine = new MyError('x');
-    expect(thrownBy(() => { throw mine; }, MyError)).toBe(mine);
+    expect(
+      thrownBy(() => {
+        throw mine;
+      }, MyError),
+    ).toBe(mine);
     expect(() => thrownBy(() => 1, MyError)).toThrow('expected a MyError, but the call returned 1');
-    expect(() => thrownBy(() => { throw new Error('other'); }, MyError)).toThrow('expected a MyError, got Error: other');
+    expect(() =>
+      thrownBy(() => {
+        throw new Error('other');
+      }, MyError),
+    ).toThrow('expected a MyError, got Error: other');
     expect(await rejectionOf(Promise.reject(mine), MyError)).toBe(mine);
     await expect(rejectionOf(Promise.resolve('ok'), MyError)).rejects.toThrow('expected a MyError, but the promise resolved to "ok"');
   });

@@ -232,14 +232,80 @@ function backendWorker(spec: WorkerSpec): ComponentInput {
 
 /** The eight RQ worker apps of compose, one per line. */
 const WORKERS: readonly WorkerSpec[] = [
-  { name: N.workerImport, queues: ['import'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 3 }, scaleListLength: 2, description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.' },
-  { name: N.workerExport, queues: ['export'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 3 }, scaleListLength: 2, clickhouse: true, description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.' },
-  { name: N.workerAnnotation, queues: ['annotation'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).' },
-  { name: N.workerWebhooks, queues: ['webhooks'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 1 }, withScheduler: true, description: 'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.' },
-  { name: N.workerQualityReports, queues: ['quality_reports'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `quality_reports` queue.' },
-  { name: N.workerChunks, queues: ['chunks'], numprocs: 2, cpuCores: 0.75, replicas: { min: 1, max: 4 }, scaleListLength: 4, description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.' },
-  { name: N.workerConsensus, queues: ['consensus'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 2 }, scaleListLength: 1, description: 'RQ worker for the `consensus` queue (consensus merges).' },
-  { name: N.workerUtils, queues: ['notifications', 'cleaning'], numprocs: 1, cpuCores: 0.5, replicas: { min: 1, max: 1 }, description: 'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.' },
+  {
+    name: N.workerImport,
+    queues: ['import'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 3 },
+    scaleListLength: 2,
+    description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.',
+  },
+  {
+    name: N.workerExport,
+    queues: ['export'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 3 },
+    scaleListLength: 2,
+    clickhouse: true,
+    description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.',
+  },
+  {
+    name: N.workerAnnotation,
+    queues: ['annotation'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).',
+  },
+  {
+    name: N.workerWebhooks,
+    queues: ['webhooks'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 1 },
+    withScheduler: true,
+    description:
+      'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.',
+  },
+  {
+    name: N.workerQualityReports,
+    queues: ['quality_reports'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `quality_reports` queue.',
+  },
+  {
+    name: N.workerChunks,
+    queues: ['chunks'],
+    numprocs: 2,
+    cpuCores: 0.75,
+    replicas: { min: 1, max: 4 },
+    scaleListLength: 4,
+    description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.',
+  },
+  {
+    name: N.workerConsensus,
+    queues: ['consensus'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 2 },
+    scaleListLength: 1,
+    description: 'RQ worker for the `consensus` queue (consensus merges).',
+  },
+  {
+    name: N.workerUtils,
+    queues: ['notifications', 'cleaning'],
+    numprocs: 1,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 1 },
+    description:
+      'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.',
+  },
 ];
 
 /** Names of the eight RQ worker apps, in catalogue order. */
@@ -311,7 +377,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.vector,
     role: 'service',
     description:
-      'Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse (upstream\'s vector.toml unchanged: default 1 s batches, every events column including remote_addr). Config file vector.toml comes from the config share. Part of the optional analytics stack.',
+      "Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse (upstream's vector.toml unchanged: default 1 s batches, every events column including remote_addr). Config file vector.toml comes from the config share. Part of the optional analytics stack.",
     upstream: ['cvat_vector'],
     optional: true,
     image: { repository: 'timberio/vector', tag: '0.26.0-alpine' },
@@ -332,7 +398,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.opa,
     role: 'service',
     description:
-      'Open Policy Agent: answers the server\'s authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.',
+      "Open Policy Agent: answers the server's authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.",
     upstream: ['cvat_opa'],
     image: { repository: 'openpolicyagent/opa', tag: '1.12.2' },
     args: [
@@ -394,7 +460,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.server,
     role: 'service',
     description:
-      'CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job\'s migrations instead of running them.',
+      "CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job's migrations instead of running them.",
     ...backendBase(),
     // `run server nginx`: collectstatic, wait for migrations, then supervisord with uvicorn
     // (NUMPROCS processes, supervisord/server.conf) and, from the extra `nginx` argument,
@@ -477,7 +543,11 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     dependsOn: [N.clickhouse],
     configFiles: [
       { storage: S.config, path: 'grafana/provisioning/datasources/ds.yaml', source: 'config/grafana/provisioning/datasources/ds.yaml' },
-      { storage: S.config, path: 'grafana/provisioning/dashboards/dashboard.yaml', source: 'config/grafana/provisioning/dashboards/dashboard.yaml' },
+      {
+        storage: S.config,
+        path: 'grafana/provisioning/dashboards/dashboard.yaml',
+        source: 'config/grafana/provisioning/dashboards/dashboard.yaml',
+      },
       { storage: S.config, path: 'grafana/dashboards/all_events.json', source: 'config/grafana/dashboards/all_events.json' },
     ],
   },
@@ -485,7 +555,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.edge,
     role: 'edge',
     description:
-      'Public edge: a small Linux VM running Traefik with Let\'s Encrypt in front of the internal environment (not a container app). Routes /api, /static, /admin, /django-rq to the server, /analytics to Grafana (after forwardauth), the rest to the UI. Disabled by `edge.mode: none`.',
+      "Public edge: a small Linux VM running Traefik with Let's Encrypt in front of the internal environment (not a container app). Routes /api, /static, /admin, /django-rq to the server, /analytics to Grafana (after forwardauth), the rest to the UI. Disabled by `edge.mode: none`.",
     upstream: ['traefik'],
     optional: true,
     image: { repository: 'traefik', tag: 'v3.6.5' },

@@ -16,5 +16,7 @@ export function configFileSourcePath(source: string): string {
 export function configFilesToUpload(c: Catalogue): { component: string; storage: string; path: string; sourcePath: string }[] {
   return c.components
     .filter((x) => x.enabled)
-    .flatMap((x) => x.configFiles.map((f) => ({ component: x.name, storage: f.storage, path: f.path, sourcePath: configFileSourcePath(f.source) })));
+    .flatMap((x) =>
+      x.configFiles.map((f) => ({ component: x.name, storage: f.storage, path: f.path, sourcePath: configFileSourcePath(f.source) })),
+    );
 }

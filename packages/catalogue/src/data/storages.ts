@@ -31,7 +31,8 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
     kind: 'smb',
     quotaGiB: 1,
     mountOptions: CVAT_SHARE_MOUNT_OPTIONS,
-    description: 'CVAT keys (/home/django/keys). DJANGO_SECRET_KEY comes from Key Vault, so CVAT never needs to create a key file here with a hard link (unsupported on SMB).',
+    description:
+      'CVAT keys (/home/django/keys). DJANGO_SECRET_KEY comes from Key Vault, so CVAT never needs to create a key file here with a hard link (unsupported on SMB).',
   },
   {
     name: STORAGE_NAMES.logs,
@@ -46,25 +47,29 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
     quotaGiB: 1,
     accessMode: 'ReadOnly',
     mountOptions: 'dir_mode=0555,file_mode=0444',
-    description: 'Configuration files shipped in this repository (vector/vector.toml, grafana/...), uploaded by infra and mounted read-only with subPath.',
+    description:
+      'Configuration files shipped in this repository (vector/vector.toml, grafana/...), uploaded by infra and mounted read-only with subPath.',
   },
   {
     name: STORAGE_NAMES.redisData,
     kind: 'ephemeral',
     quotaGiB: 1,
-    description: 'In-memory Redis /data (AOF and RDB). Replica-scoped: survives a container restart, lost when the replica is replaced; RQ jobs queued at that moment are lost.',
+    description:
+      'In-memory Redis /data (AOF and RDB). Replica-scoped: survives a container restart, lost when the replica is replaced; RQ jobs queued at that moment are lost.',
   },
   {
     name: STORAGE_NAMES.cache,
     kind: 'ephemeral',
     quotaGiB: 3,
-    description: 'Kvrocks data directory (RocksDB): the regenerable chunk and preview cache. Switch to `nfs` per environment for a larger, persistent cache.',
+    description:
+      'Kvrocks data directory (RocksDB): the regenerable chunk and preview cache. Switch to `nfs` per environment for a larger, persistent cache.',
   },
   {
     name: STORAGE_NAMES.events,
     kind: 'ephemeral',
     quotaGiB: 3,
-    description: 'ClickHouse data (analytics events). Ephemeral by default (events are lost when the replica is replaced); switch to `nfs` per environment to keep them.',
+    description:
+      'ClickHouse data (analytics events). Ephemeral by default (events are lost when the replica is replaced); switch to `nfs` per environment to keep them.',
   },
   {
     name: STORAGE_NAMES.vectorData,

@@ -3,7 +3,14 @@ import { defaultCatalogue } from '../data/default-catalogue';
 import { overridesNameKnownEntries } from '../rules/environment';
 import { type Issue, type Result } from '../rules/issues';
 import { validateCatalogue } from '../rules/validate';
-import { PlatformRefSchema, type Catalogue, type Component, type ComponentEnvVar, type EnvVar, type PlatformRef } from '../schema/catalogue';
+import {
+  PlatformRefSchema,
+  type Catalogue,
+  type Component,
+  type ComponentEnvVar,
+  type EnvVar,
+  type PlatformRef,
+} from '../schema/catalogue';
 import type { EnvironmentConfig } from '../schema/environment';
 import { platformValue } from './names';
 
@@ -99,7 +106,10 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
       if (gone && 'secretRef' in e) dropped.add(e.secretRef);
       return !gone;
     });
-    const stillUsed = new Set([...x.env.flatMap((e) => ('secretRef' in e ? [e.secretRef] : [])), ...x.scaleRules.flatMap((r) => (r.auth ?? []).map((a) => a.secretRef))]);
+    const stillUsed = new Set([
+      ...x.env.flatMap((e) => ('secretRef' in e ? [e.secretRef] : [])),
+      ...x.scaleRules.flatMap((r) => (r.auth ?? []).map((a) => a.secretRef)),
+    ]);
     x.secrets = x.secrets.filter((s) => !dropped.has(s) || stillUsed.has(s));
     x.env = x.env.map((e) => substitutePlatformRef(e, config));
   }
@@ -120,7 +130,12 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
 
 function substitutePlatformRef(e: EnvVar, config: EnvironmentConfig): EnvVar {
   if (!('platformRef' in e) || !RESOLVED_PLATFORM_REFS.includes(e.platformRef)) return e;
-  return { name: e.name, value: platformValue(config, e.platformRef), derivedFrom: e.platformRef, ...(e.onlyWith !== undefined ? { onlyWith: e.onlyWith } : {}) };
+  return {
+    name: e.name,
+    value: platformValue(config, e.platformRef),
+    derivedFrom: e.platformRef,
+    ...(e.onlyWith !== undefined ? { onlyWith: e.onlyWith } : {}),
+  };
 }
 
 /**

@@ -68,7 +68,11 @@ export function workerQueues(c: Catalogue): Record<string, string[]> {
  */
 export function backendComponents(c: Catalogue): string[] {
   return enabledComponents(c)
-    .filter((x) => isCvatBackend(x) && ['/home/django/data', '/home/django/keys', '/home/django/logs'].every((p) => x.mounts.some((m) => m.mountPath === p)))
+    .filter(
+      (x) =>
+        isCvatBackend(x) &&
+        ['/home/django/data', '/home/django/keys', '/home/django/logs'].every((p) => x.mounts.some((m) => m.mountPath === p)),
+    )
     .map((x) => x.name);
 }
 
@@ -100,7 +104,13 @@ function amount(rows: ResourceTotals['components'], pick: 'minReplicas' | 'maxRe
   const replicas = rows.reduce((s, r) => s + r[pick], 0);
   const cpuCores = round(rows.reduce((s, r) => s + r.cpuCores * r[pick], 0));
   const memoryGiB = round(rows.reduce((s, r) => s + r.memoryGiB * r[pick], 0));
-  return { replicas, cpuCores, memoryGiB, vcpuSecondsPerMonth: Math.round(cpuCores * SECONDS_PER_MONTH), memoryGiBSecondsPerMonth: Math.round(memoryGiB * SECONDS_PER_MONTH) };
+  return {
+    replicas,
+    cpuCores,
+    memoryGiB,
+    vcpuSecondsPerMonth: Math.round(cpuCores * SECONDS_PER_MONTH),
+    memoryGiBSecondsPerMonth: Math.round(memoryGiB * SECONDS_PER_MONTH),
+  };
 }
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -116,7 +126,13 @@ function round(x: number): number {
 export function resourceTotals(c: Catalogue): ResourceTotals {
   const rows = enabledComponents(c)
     .filter((x) => x.role !== 'job' && x.role !== 'edge')
-    .map((x) => ({ name: x.name, cpuCores: x.resources.cpuCores, memoryGiB: x.resources.memoryGiB, minReplicas: x.replicas.min, maxReplicas: x.replicas.max }));
+    .map((x) => ({
+      name: x.name,
+      cpuCores: x.resources.cpuCores,
+      memoryGiB: x.resources.memoryGiB,
+      minReplicas: x.replicas.min,
+      maxReplicas: x.replicas.max,
+    }));
   return { components: rows, atMinReplicas: amount(rows, 'minReplicas'), atMaxReplicas: amount(rows, 'maxReplicas') };
 }
 

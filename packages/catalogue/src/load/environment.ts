@@ -41,7 +41,9 @@ export function parseEnvironmentConfig(raw: unknown, source?: string): Result<En
   try {
     const data = raw ?? {};
     if (typeof data !== 'object' || Array.isArray(data)) {
-      return failed(withFile([makeIssue('load', 'file', source ?? 'input', `must be a mapping of fields (e.g. \`name: dev\`), not ${kindOf(data)}`)]));
+      return failed(
+        withFile([makeIssue('load', 'file', source ?? 'input', `must be a mapping of fields (e.g. \`name: dev\`), not ${kindOf(data)}`)]),
+      );
     }
     const keys = Object.keys(data);
     if (keys.length > 0 && !keys.some((k) => KNOWN_FIELDS.includes(k))) {
@@ -62,7 +64,16 @@ export function parseEnvironmentConfig(raw: unknown, source?: string): Result<En
     for (const rule of ENVIRONMENT_RULES) errors.push(...rule.check(parsed.output));
     return toResult(parsed.output, withFile(errors), []);
   } catch (e) {
-    return failed(withFile([makeIssue('load', 'file', source ?? 'input', `could not be validated (${errorName(e)}); this is a bug in the catalogue, please report it`)]));
+    return failed(
+      withFile([
+        makeIssue(
+          'load',
+          'file',
+          source ?? 'input',
+          `could not be validated (${errorName(e)}); this is a bug in the catalogue, please report it`,
+        ),
+      ]),
+    );
   }
 }
 
@@ -117,7 +128,12 @@ export function loadEnvironmentConfig(nameOrPath: string, options: LoadEnvironme
       file = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
     } else {
       if (!/^[a-z][a-z0-9-]*$/.test(nameOrPath)) {
-        return fail('load', 'name', nameOrPath.slice(0, 80), 'must be an environment name (lowercase letters, digits, "-") or a path to a .yaml file');
+        return fail(
+          'load',
+          'name',
+          nameOrPath.slice(0, 80),
+          'must be an environment name (lowercase letters, digits, "-") or a path to a .yaml file',
+        );
       }
       const root = findRepoRoot(cwd);
       if (!root) return fail('load', 'name', nameOrPath, `must be resolvable: no environments/ directory at or above ${cwd}`);
@@ -127,11 +143,20 @@ export function loadEnvironmentConfig(nameOrPath: string, options: LoadEnvironme
     if ('problem' in read) return fail('load', 'file', file, read.problem);
     const result = parseYaml(read.text, file);
     if (result.value && !isPath && result.value.name !== nameOrPath) {
-      return { value: undefined, warnings: result.warnings, errors: [{ ...makeIssue('load', 'name', result.value.name, `must equal the file name "${basename(file, '.yaml')}"`), file }] };
+      return {
+        value: undefined,
+        warnings: result.warnings,
+        errors: [{ ...makeIssue('load', 'name', result.value.name, `must equal the file name "${basename(file, '.yaml')}"`), file }],
+      };
     }
     return result;
   } catch (e) {
-    return fail('load', 'file', file ?? nameOrPath.slice(0, 200), `could not be loaded (${errorName(e)}); this is a bug in the catalogue, please report it`);
+    return fail(
+      'load',
+      'file',
+      file ?? nameOrPath.slice(0, 200),
+      `could not be loaded (${errorName(e)}); this is a bug in the catalogue, please report it`,
+    );
   }
 }
 
@@ -197,10 +222,20 @@ function parseYaml(text: string, file: string): Result<EnvironmentConfig> {
   }
   const depth = maxDepth(doc.contents);
   if (depth > ENVIRONMENT_FILE_LIMITS.maxDepth) {
-    return fail('load', 'file', file, `must nest mappings and lists at most ${ENVIRONMENT_FILE_LIMITS.maxDepth} levels deep (it goes deeper)`);
+    return fail(
+      'load',
+      'file',
+      file,
+      `must nest mappings and lists at most ${ENVIRONMENT_FILE_LIMITS.maxDepth} levels deep (it goes deeper)`,
+    );
   }
   if (!isMap(doc.contents)) {
-    return fail('load', 'file', file, `must be a mapping of fields (e.g. \`name: dev\`), not ${isCollection(doc.contents) ? 'a list' : 'a single value'}`);
+    return fail(
+      'load',
+      'file',
+      file,
+      `must be a mapping of fields (e.g. \`name: dev\`), not ${isCollection(doc.contents) ? 'a list' : 'a single value'}`,
+    );
   }
   let raw: unknown;
   try {

@@ -22,7 +22,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;
@@ -37,21 +38,33 @@ export type EnvironmentRule = Rule<EnvironmentConfig>;
  * Overrides name catalogue components and storages. Exported on its own because the catalogue resolver applies
  * it too (resolveCatalogue may be given a config that skipped validation).
  */
-export const overridesNameKnownEntries: EnvironmentRule = defineRule('overridesNameKnownEntries', 'Overrides name catalogue components and storages.', (config, report) => {
-  const out: RuleIssue[] = [];
-  const components = DEFAULT_COMPONENTS.map((x) => x.name);
-  const storages = DEFAULT_STORAGES.map((s) => s.name);
-  for (const name of Object.keys(config.components)) {
-    if (!components.includes(name)) out.push(report.error(`components.${name}`, name, `must name a catalogue component (one of ${components.join(', ')})`));
-  }
-  for (const name of Object.keys(config.storages)) {
-    if (!storages.includes(name)) out.push(report.error(`storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
-  }
-  if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
-    out.push(report.error(`components.${COMPONENT_NAMES.edge}.enabled`, config.components[COMPONENT_NAMES.edge]?.enabled, 'must not be set; use edge.mode'));
-  }
-  return out;
-});
+export const overridesNameKnownEntries: EnvironmentRule = defineRule(
+  'overridesNameKnownEntries',
+  'Overrides name catalogue components and storages.',
+  (config, report) => {
+    const out: RuleIssue[] = [];
+    const components = DEFAULT_COMPONENTS.map((x) => x.name);
+    const storages = DEFAULT_STORAGES.map((s) => s.name);
+    for (const name of Object.keys(config.components)) {
+      if (!components.includes(name))
+        out.push(report.error(`components.${name}`, name, `must name a catalogue component (one of ${components.join(', ')})`));
+    }
+    for (const name of Object.keys(config.storages)) {
+      if (!storages.includes(name))
+        out.push(report.error(`storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
+    }
+    if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
+      out.push(
+        report.error(
+          `components.${COMPONENT_NAMES.edge}.enabled`,
+          config.components[COMPONENT_NAMES.edge]?.enabled,
+          'must not be set; use edge.mode',
+        ),
+      );
+    }
+    return out;
+  },
+);
 
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   /** Every subnet lies inside the address space, subnets do not overlap, and the apps subnet is /27 or larger. */
@@ -68,12 +81,15 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       for (let j = i + 1; j < entries.length; j++) {
         const a = entries[i]!;
         const b = entries[j]!;
-        if (a.b && b.b && cidrOverlaps(a.b, b.b)) out.push(report.error(`network.subnets.${b.k}`, b.c, `must not overlap network.subnets.${a.k} (${a.c})`));
+        if (a.b && b.b && cidrOverlaps(a.b, b.b))
+          out.push(report.error(`network.subnets.${b.k}`, b.c, `must not overlap network.subnets.${a.k} (${a.c})`));
       }
     }
     const apps = parseCidr(config.network.subnets.apps);
     if (apps && apps.prefixLength > 27) {
-      out.push(report.error('network.subnets.apps', config.network.subnets.apps, 'must be /27 or larger for a workload-profiles environment'));
+      out.push(
+        report.error('network.subnets.apps', config.network.subnets.apps, 'must be /27 or larger for a workload-profiles environment'),
+      );
     }
     return out;
   }),
@@ -82,148 +98,228 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     return config.adminCidrs
       .map((c, i) => ({ c, i, b: parseCidr(c) }))
       .filter(({ b }) => b !== undefined && b.prefixLength < 8)
-      .map(({ c, i }) => report.error(`adminCidrs[${i}]`, c, 'must be /8 or narrower (SSH, Key Vault and storage must not be open to the internet)'));
+      .map(({ c, i }) =>
+        report.error(`adminCidrs[${i}]`, c, 'must be /8 or narrower (SSH, Key Vault and storage must not be open to the internet)'),
+      );
   }),
   /** The edge: `vm` needs an ACME email; `none` needs a hostname (the host CVAT answers to). */
   defineRule('edgeSettingsComplete', 'vm needs acmeEmail; none needs hostname.', (config, report) => {
     const out: RuleIssue[] = [];
     if (config.edge.mode === 'vm' && !config.edge.acmeEmail) {
-      out.push(report.error('edge.acmeEmail', undefined, "must be set when edge.mode is \"vm\" (Let's Encrypt account)"));
+      out.push(report.error('edge.acmeEmail', undefined, 'must be set when edge.mode is "vm" (Let\'s Encrypt account)'));
     }
     if (config.edge.mode === 'none' && !config.edge.hostname) {
-      out.push(report.error('edge.hostname', undefined, 'must be set when edge.mode is "none" (CVAT_HOST, ALLOWED_HOSTS and CVAT_BASE_URL derive from it)'));
+      out.push(
+        report.error(
+          'edge.hostname',
+          undefined,
+          'must be set when edge.mode is "none" (CVAT_HOST, ALLOWED_HOSTS and CVAT_BASE_URL derive from it)',
+        ),
+      );
     }
     return out;
   }),
   /** Grafana needs the analytics stack (its datasource is ClickHouse). */
   defineRule('grafanaNeedsAnalytics', 'grafana requires analytics.', (config, report) => {
-    return config.grafana && !config.analytics ? [report.error('grafana', true, 'must be false when analytics is false (Grafana reads ClickHouse)')] : [];
+    return config.grafana && !config.analytics
+      ? [report.error('grafana', true, 'must be false when analytics is false (Grafana reads ClickHouse)')]
+      : [];
   }),
   overridesNameKnownEntries,
   /**
    * `location` is an Azure public-cloud region (the dated list in `AZURE_REGIONS`); a misspelt
    * region would otherwise pass synth and fail at apply.
    */
-  defineRule('locationIsAzureRegion', 'location is an Azure public-cloud region (dated list in src/data/azure-regions.ts).', (config, report) => {
-    if (AZURE_REGIONS.includes(config.location)) return [];
-    const hint = closest(config.location, AZURE_REGIONS);
-    return [
-      report.error(
-        'location',
-        config.location,
-        `must be an Azure public-cloud region as ARM spells it (${AZURE_REGIONS.length} known on ${AZURE_REGIONS_AS_OF}, e.g. westeurope, eastus2)` +
-          (hint ? `; did you mean "${hint}"?` : '') +
-          ' A region Azure opened since then is added to AZURE_REGIONS in packages/catalogue/src/data/azure-regions.ts.',
-      ),
-    ];
-  }),
+  defineRule(
+    'locationIsAzureRegion',
+    'location is an Azure public-cloud region (dated list in src/data/azure-regions.ts).',
+    (config, report) => {
+      if (AZURE_REGIONS.includes(config.location)) return [];
+      const hint = closest(config.location, AZURE_REGIONS);
+      return [
+        report.error(
+          'location',
+          config.location,
+          `must be an Azure public-cloud region as ARM spells it (${AZURE_REGIONS.length} known on ${AZURE_REGIONS_AS_OF}, e.g. westeurope, eastus2)` +
+            (hint ? `; did you mean "${hint}"?` : '') +
+            ' A region Azure opened since then is added to AZURE_REGIONS in packages/catalogue/src/data/azure-regions.ts.',
+        ),
+      ];
+    },
+  ),
   /**
    * The environment's tags plus the standard ones fit the limits of every resource they land on:
    * at most 15 in all (Key Vault secrets), names of 1-128 bytes without `< > % & \ ? /`, values of at
    * most 256 bytes.
    */
-  defineRule('tagsWithinAzureLimits', 'Tags (with the 4 standard ones) fit Azure and azurerm limits: ≤ 15 in all, names ≤ 128 bytes without < > % & \\ ? /, values ≤ 256 bytes.', (config, report) => {
-    const out: RuleIssue[] = [];
-    const standard = standardTags(config);
-    const all = { ...standard, ...config.tags };
-    const count = Object.keys(all).length;
-    const own = Object.keys(config.tags).filter((k) => !(k in standard)).length;
-    if (count > AZURE_TAG_LIMITS.maxTagsKeyVaultSecret) {
-      out.push(
-        report.error(
-          'tags',
-          `${own} tags`,
-          `must leave every resource at most ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} tags: with the ${Object.keys(standard).length} standard tags ` +
-            `(${Object.keys(standard).join(', ')}) there are ${count}; azurerm v4.55.0 allows ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} on a Key Vault secret ` +
-            `(Azure: ${AZURE_TAG_LIMITS.maxTagsAzure} per resource), so remove ${count - AZURE_TAG_LIMITS.maxTagsKeyVaultSecret}`,
-        ),
-      );
-    }
-    for (const [name, value] of Object.entries(config.tags)) {
-      const at = `tags.${name.length > 40 ? `${name.slice(0, 37)}...` : name}`;
-      if (name.length === 0) out.push(report.error('tags', name, 'must not contain an empty tag name'));
-      if (bytes(name) > AZURE_TAG_LIMITS.maxNameBytes) {
-        out.push(report.error(at, `${bytes(name)} bytes`, `must be a tag name of at most ${AZURE_TAG_LIMITS.maxNameBytes} bytes (the storage account's limit)`));
+  defineRule(
+    'tagsWithinAzureLimits',
+    'Tags (with the 4 standard ones) fit Azure and azurerm limits: ≤ 15 in all, names ≤ 128 bytes without < > % & \\ ? /, values ≤ 256 bytes.',
+    (config, report) => {
+      const out: RuleIssue[] = [];
+      const standard = standardTags(config);
+      const all = { ...standard, ...config.tags };
+      const count = Object.keys(all).length;
+      const own = Object.keys(config.tags).filter((k) => !(k in standard)).length;
+      if (count > AZURE_TAG_LIMITS.maxTagsKeyVaultSecret) {
+        out.push(
+          report.error(
+            'tags',
+            `${own} tags`,
+            `must leave every resource at most ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} tags: with the ${Object.keys(standard).length} standard tags ` +
+              `(${Object.keys(standard).join(', ')}) there are ${count}; azurerm v4.55.0 allows ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} on a Key Vault secret ` +
+              `(Azure: ${AZURE_TAG_LIMITS.maxTagsAzure} per resource), so remove ${count - AZURE_TAG_LIMITS.maxTagsKeyVaultSecret}`,
+          ),
+        );
       }
-      const bad = AZURE_TAG_LIMITS.forbiddenNameCharacters.filter((c) => name.includes(c));
-      if (bad.length) out.push(report.error(at, name, `must be a tag name without ${AZURE_TAG_LIMITS.forbiddenNameCharacters.join(' ')} (it has ${bad.join(' ')})`));
-      if (bytes(value) > AZURE_TAG_LIMITS.maxValueBytes) {
-        out.push(report.error(at, `${bytes(value)} bytes`, `must be a tag value of at most ${AZURE_TAG_LIMITS.maxValueBytes} bytes`));
+      for (const [name, value] of Object.entries(config.tags)) {
+        const at = `tags.${name.length > 40 ? `${name.slice(0, 37)}...` : name}`;
+        if (name.length === 0) out.push(report.error('tags', name, 'must not contain an empty tag name'));
+        if (bytes(name) > AZURE_TAG_LIMITS.maxNameBytes) {
+          out.push(
+            report.error(
+              at,
+              `${bytes(name)} bytes`,
+              `must be a tag name of at most ${AZURE_TAG_LIMITS.maxNameBytes} bytes (the storage account's limit)`,
+            ),
+          );
+        }
+        const bad = AZURE_TAG_LIMITS.forbiddenNameCharacters.filter((c) => name.includes(c));
+        if (bad.length)
+          out.push(
+            report.error(
+              at,
+              name,
+              `must be a tag name without ${AZURE_TAG_LIMITS.forbiddenNameCharacters.join(' ')} (it has ${bad.join(' ')})`,
+            ),
+          );
+        if (bytes(value) > AZURE_TAG_LIMITS.maxValueBytes) {
+          out.push(report.error(at, `${bytes(value)} bytes`, `must be a tag value of at most ${AZURE_TAG_LIMITS.maxValueBytes} bytes`));
+        }
       }
-    }
-    return out;
-  }),
+      return out;
+    },
+  ),
   /**
    * With the edge on, `adminCidrs` names at least one operator network: the edge VM's SSH rule and the
    * deploy's writes to the deny-by-default storage account and Key Vault come from those networks.
    */
   defineRule('adminCidrsWithEdge', 'edge.mode vm needs at least one adminCidrs entry.', (config, report) =>
     config.edge.mode === 'vm' && config.adminCidrs.length === 0
-      ? [report.error('adminCidrs', config.adminCidrs, 'must name at least one operator network (e.g. 203.0.113.7/32) when edge.mode is vm')]
+      ? [
+          report.error(
+            'adminCidrs',
+            config.adminCidrs,
+            'must name at least one operator network (e.g. 203.0.113.7/32) when edge.mode is vm',
+          ),
+        ]
       : [],
   ),
   /**
    * The edge VM size has the shape of an Azure VM size name and is not an Arm64 size (the edge image
    * is Ubuntu 24.04 for x64).
    */
-  defineRule('edgeVmSizeName', 'edge.vmSize has the shape of an Azure VM size name (e.g. Standard_B2ats_v2) and is an x64 size.', (config, report) => {
-    if (config.edge.mode !== 'vm') return [];
-    const size = config.edge.vmSize;
-    if (!AZURE_VM_SIZE_RE.test(size)) {
-      return [report.error('edge.vmSize', size, 'must be an Azure VM size name such as Standard_B2ats_v2 or Standard_D4as_v5 (Standard_<family><vCPUs>[features][_v<n>])')];
-    }
-    const features = /^[A-Za-z]+_[A-Z]{1,3}[a-z]?[0-9]+(?:-[0-9]+)?([a-z]*)/.exec(size)?.[1] ?? '';
-    if (features.includes('p')) return [report.error('edge.vmSize', size, 'must be an x64 size: the "p" feature marks an Arm64 size, and the edge image (Ubuntu 24.04 server) is x64')];
-    return [];
-  }),
+  defineRule(
+    'edgeVmSizeName',
+    'edge.vmSize has the shape of an Azure VM size name (e.g. Standard_B2ats_v2) and is an x64 size.',
+    (config, report) => {
+      if (config.edge.mode !== 'vm') return [];
+      const size = config.edge.vmSize;
+      if (!AZURE_VM_SIZE_RE.test(size)) {
+        return [
+          report.error(
+            'edge.vmSize',
+            size,
+            'must be an Azure VM size name such as Standard_B2ats_v2 or Standard_D4as_v5 (Standard_<family><vCPUs>[features][_v<n>])',
+          ),
+        ];
+      }
+      const features = /^[A-Za-z]+_[A-Z]{1,3}[a-z]?[0-9]+(?:-[0-9]+)?([a-z]*)/.exec(size)?.[1] ?? '';
+      if (features.includes('p'))
+        return [
+          report.error(
+            'edge.vmSize',
+            size,
+            'must be an x64 size: the "p" feature marks an Arm64 size, and the edge image (Ubuntu 24.04 server) is x64',
+          ),
+        ];
+      return [];
+    },
+  ),
   /**
    * `edge.sshPublicKey` is a key the pinned provider accepts (ssh-rsa ≥ 2048 bits or ssh-ed25519).
    */
-  defineRule('edgeSshKeyAccepted', 'edge.sshPublicKey is ssh-ed25519 or ssh-rsa of ≥ 2048 bits (what azurerm v4.55.0 accepts).', (config, report) => {
-    const key = config.edge.sshPublicKey;
-    if (key === undefined) return [];
-    const problem = checkSshPublicKey(key);
-    return problem ? [report.error('edge.sshPublicKey', `${key.split(/\s+/)[0]} key`, problem)] : [];
-  }),
+  defineRule(
+    'edgeSshKeyAccepted',
+    'edge.sshPublicKey is ssh-ed25519 or ssh-rsa of ≥ 2048 bits (what azurerm v4.55.0 accepts).',
+    (config, report) => {
+      const key = config.edge.sshPublicKey;
+      if (key === undefined) return [];
+      const problem = checkSshPublicKey(key);
+      return problem ? [report.error('edge.sshPublicKey', `${key.split(/\s+/)[0]} key`, problem)] : [];
+    },
+  ),
   /**
    * `postgres.skuName` is one the pinned provider accepts, and zone-redundant high availability is
    * not asked of a Burstable SKU (Azure refuses it).
    *
    * @see https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-high-availability
    */
-  defineRule('postgresSkuAccepted', 'postgres.skuName is a Flexible Server SKU azurerm v4.55.0 accepts; no highAvailability on Burstable.', (config, report) => {
-    const sku = config.postgres.skuName;
-    if (!AZURERM_POSTGRES_SKU_RE.test(sku)) {
-      return [
-        report.error(
-          'postgres.skuName',
-          sku,
-          'must be a Flexible Server SKU azurerm v4.55.0 accepts: B_Standard_B1ms/B2s/B2ms/B4ms/B8ms/B12ms/B16ms/B20ms, GP_Standard_D<n>s_v3, ' +
-            'GP_Standard_D<n>ds_v4/ds_v5/ads_v5, MO_Standard_E<n>s_v3, MO_Standard_E<n>ds_v4/ds_v5/ads_v5 (e.g. GP_Standard_D4ds_v5)',
-        ),
-      ];
-    }
-    if (config.postgres.highAvailability && sku.startsWith('B_')) {
-      return [report.error('postgres.highAvailability', true, `must be false with the Burstable SKU ${sku}: high availability needs a GP_ or MO_ SKU`)];
-    }
-    return [];
-  }),
+  defineRule(
+    'postgresSkuAccepted',
+    'postgres.skuName is a Flexible Server SKU azurerm v4.55.0 accepts; no highAvailability on Burstable.',
+    (config, report) => {
+      const sku = config.postgres.skuName;
+      if (!AZURERM_POSTGRES_SKU_RE.test(sku)) {
+        return [
+          report.error(
+            'postgres.skuName',
+            sku,
+            'must be a Flexible Server SKU azurerm v4.55.0 accepts: B_Standard_B1ms/B2s/B2ms/B4ms/B8ms/B12ms/B16ms/B20ms, GP_Standard_D<n>s_v3, ' +
+              'GP_Standard_D<n>ds_v4/ds_v5/ads_v5, MO_Standard_E<n>s_v3, MO_Standard_E<n>ds_v4/ds_v5/ads_v5 (e.g. GP_Standard_D4ds_v5)',
+          ),
+        ];
+      }
+      if (config.postgres.highAvailability && sku.startsWith('B_')) {
+        return [
+          report.error(
+            'postgres.highAvailability',
+            true,
+            `must be false with the Burstable SKU ${sku}: high availability needs a GP_ or MO_ SKU`,
+          ),
+        ];
+      }
+      return [];
+    },
+  ),
   /**
    * A local state path stays inside the repository (it is relative to packages/infra) unless
    * `stateBackend.allowPathOutsideRepository` is true: state holds secrets, and a path such as `../../..`
    * or `/tmp/x` would put it where nothing in the repository looks after it.
    */
-  defineRule('statePathInsideRepository', 'A local stateBackend.path stays inside the repository unless stateBackend.allowPathOutsideRepository is true.', (config, report) => {
-    const backend = config.stateBackend;
-    if (backend.type !== 'local' || backend.allowPathOutsideRepository) return [];
-    const escape = ' (or set stateBackend.allowPathOutsideRepository: true to keep state elsewhere on purpose)';
-    if (posix.isAbsolute(backend.path) || win32.isAbsolute(backend.path)) {
-      return [report.error('stateBackend.path', backend.path, `must be relative to packages/infra and stay inside the repository${escape}`)];
-    }
-    const fromRoot = posix.normalize(posix.join('packages/infra', backend.path.replace(/\\/g, '/')));
-    if (fromRoot === '.' || fromRoot === '..' || fromRoot.startsWith('../') || fromRoot.split('/')[0] === '.git') {
-      return [report.error('stateBackend.path', backend.path, `must stay inside the repository below its root and outside .git (it resolves to ${fromRoot} from the root)${escape}`)];
-    }
-    return [];
-  }),
+  defineRule(
+    'statePathInsideRepository',
+    'A local stateBackend.path stays inside the repository unless stateBackend.allowPathOutsideRepository is true.',
+    (config, report) => {
+      const backend = config.stateBackend;
+      if (backend.type !== 'local' || backend.allowPathOutsideRepository) return [];
+      const escape = ' (or set stateBackend.allowPathOutsideRepository: true to keep state elsewhere on purpose)';
+      if (posix.isAbsolute(backend.path) || win32.isAbsolute(backend.path)) {
+        return [
+          report.error('stateBackend.path', backend.path, `must be relative to packages/infra and stay inside the repository${escape}`),
+        ];
+      }
+      const fromRoot = posix.normalize(posix.join('packages/infra', backend.path.replace(/\\/g, '/')));
+      if (fromRoot === '.' || fromRoot === '..' || fromRoot.startsWith('../') || fromRoot.split('/')[0] === '.git') {
+        return [
+          report.error(
+            'stateBackend.path',
+            backend.path,
+            `must stay inside the repository below its root and outside .git (it resolves to ${fromRoot} from the root)${escape}`,
+          ),
+        ];
+      }
+      return [];
+    },
+  ),
 ];

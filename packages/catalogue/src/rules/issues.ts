@@ -23,9 +23,7 @@ export interface Issue {
  * Outcome of a check that never throws: either a value and warnings, or errors and warnings.
  *
  */
-export type Result<T> =
-  | { value: T; warnings: Issue[]; errors: undefined }
-  | { value: undefined; warnings: Issue[]; errors: Issue[] };
+export type Result<T> = { value: T; warnings: Issue[]; errors: undefined } | { value: undefined; warnings: Issue[]; errors: Issue[] };
 
 /**
  * The one error type of the catalogue layer, thrown only by functions that require an already
@@ -111,7 +109,9 @@ function expandUnion(issue: v.BaseIssue<unknown>, parentPath: unknown[]): v.Base
 }
 
 function isMissingKey(issue: v.BaseIssue<unknown>): boolean {
-  return (issue.type === 'object' || issue.type === 'strict_object' || issue.type === 'loose_object') && issue.expected?.startsWith('"') === true;
+  return (
+    (issue.type === 'object' || issue.type === 'strict_object' || issue.type === 'loose_object') && issue.expected?.startsWith('"') === true
+  );
 }
 
 function joinPath(prefix: string, path: string): string {
@@ -147,7 +147,8 @@ function describe(issue: v.BaseIssue<unknown>): string {
   if (issue.message.startsWith('must') || issue.message.startsWith('is ')) return issue.message;
   if (issue.kind === 'schema') {
     if (issue.expected === 'never') return 'is not a known field; remove it or check its spelling';
-    const isKey = (issue.type === 'object' || issue.type === 'strict_object' || issue.type === 'loose_object') && issue.expected?.startsWith('"');
+    const isKey =
+      (issue.type === 'object' || issue.type === 'strict_object' || issue.type === 'loose_object') && issue.expected?.startsWith('"');
     if (isKey) return 'is required';
     if (issue.input === undefined) return `is required: must be ${expectedText(issue.expected)}`;
     return `must be ${expectedText(issue.expected)}`;

@@ -8,7 +8,11 @@ import { CVAT_VERSION } from '../data/cvat-version';
  * (`Catalogue`, `Component`, `EnvVar`, `Probe`, …) are deep-readonly so that code deriving from a
  * catalogue cannot change it by accident.
  */
-export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 const port = v.pipe(
   v.number(),
@@ -77,7 +81,7 @@ export const ValueEnvVarSchema = v.strictObject({
 /** An environment variable read from a catalogue secret (an ACA secret backed by Key Vault). */
 export const SecretEnvVarSchema = v.strictObject({
   name: envName,
-  secretRef: req(nonEmpty, 'Name of a secret declared in `secrets` and listed in the component\'s `secrets`.'),
+  secretRef: req(nonEmpty, "Name of a secret declared in `secrets` and listed in the component's `secrets`."),
   onlyWith,
 });
 /** An environment variable holding another component's in-environment address. */
@@ -160,7 +164,10 @@ export const ReplicasSchema = v.strictObject({
 export const IngressSchema = v.strictObject({
   transport: req(v.picklist(['http', 'tcp']), 'Ingress transport.'),
   targetPort: req(port, 'Port the container listens on.'),
-  exposedPort: maybe(port, 'TCP only: the port other apps (and the edge) connect to; required for TCP, must not be 80/443 and must be unique in the environment.'),
+  exposedPort: maybe(
+    port,
+    'TCP only: the port other apps (and the edge) connect to; required for TCP, must not be 80/443 and must be unique in the environment.',
+  ),
   external: opt(v.boolean(), 'Expose outside the environment (on the internal environment: to the whole VNet).', false),
 });
 
@@ -181,7 +188,7 @@ export const ProbeSchema = v.strictObject({
   type: req(v.picklist(['http', 'tcp']), 'Probe transport.'),
   port: req(port, 'Container port to probe (normally the ingress target port).'),
   path: maybe(v.pipe(v.string(), v.startsWith('/', 'must start with /')), 'HTTP path (http probes only).'),
-  headers: maybe(v.array(ProbeHeaderSchema), 'Extra HTTP headers, e.g. a `Host` that Django\'s ALLOWED_HOSTS accepts.'),
+  headers: maybe(v.array(ProbeHeaderSchema), "Extra HTTP headers, e.g. a `Host` that Django's ALLOWED_HOSTS accepts."),
   initialDelaySeconds: opt(wholeNonNegative, 'Seconds before the first probe (0-60, azurerm v4.55.0 `initial_delay`).', 0),
   periodSeconds: opt(wholeNonNegative, 'Seconds between probes (1-240, azurerm v4.55.0 `interval_seconds`).', 10),
   timeoutSeconds: opt(wholeNonNegative, 'Seconds before a probe times out (1-240, azurerm v4.55.0 `timeout`).', 5),
@@ -216,7 +223,10 @@ export const ScaleRuleAuthSchema = v.strictObject({
  */
 export const ScaleRuleSchema = v.strictObject({
   name: req(
-    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be lowercase letters, digits, "-" or "." and start and end alphanumeric')),
+    v.pipe(
+      v.string(),
+      v.regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be lowercase letters, digits, "-" or "." and start and end alphanumeric'),
+    ),
     'Scale rule name.',
   ),
   kind: req(v.picklist(['redis-queue', 'http', 'tcp']), 'Rule type.'),
@@ -229,7 +239,10 @@ export type ScaleRule = DeepReadonly<v.InferOutput<typeof ScaleRuleSchema>>;
 /** A file of this repository that infra uploads into a share before the component starts. */
 export const ConfigFileSchema = v.strictObject({
   storage: req(nonEmpty, 'Storage (an SMB or NFS share) the file is uploaded to; the component must mount it.'),
-  path: req(v.pipe(v.string(), v.regex(/^[^/].*[^/]$/, 'must be a relative file path')), 'Path of the file inside the share, e.g. `vector/vector.toml`.'),
+  path: req(
+    v.pipe(v.string(), v.regex(/^[^/].*[^/]$/, 'must be a relative file path')),
+    'Path of the file inside the share, e.g. `vector/vector.toml`.',
+  ),
   source: req(nonEmpty, 'Path of the file in this repository, relative to packages/catalogue (see `configFileSourcePath`).'),
 });
 
@@ -242,7 +255,10 @@ export const JobSchema = v.strictObject({
 });
 
 /** Workload profile an app runs on: `Consumption` or a dedicated type from `ACA_LIMITS.dedicatedProfiles`. */
-export const WorkloadProfileSchema = v.picklist(['Consumption', ...(Object.keys(ACA_LIMITS.dedicatedProfiles) as (keyof typeof ACA_LIMITS.dedicatedProfiles)[])]);
+export const WorkloadProfileSchema = v.picklist([
+  'Consumption',
+  ...(Object.keys(ACA_LIMITS.dedicatedProfiles) as (keyof typeof ACA_LIMITS.dedicatedProfiles)[]),
+]);
 
 /**
  * One CVAT component: a container app, the migration job or the edge.
@@ -250,7 +266,10 @@ export const WorkloadProfileSchema = v.picklist(['Consumption', ...(Object.keys(
  * @see docs/catalogue.md for every component and why it differs from upstream compose
  */
 export const ComponentSchema = v.strictObject({
-  name: req(nonEmpty, 'ACA app (or job) name; also its DNS name inside the environment. ≤32 chars, lowercase letters, digits and "-", starts with a letter.'),
+  name: req(
+    nonEmpty,
+    'ACA app (or job) name; also its DNS name inside the environment. ≤32 chars, lowercase letters, digits and "-", starts with a letter.',
+  ),
   role: req(ComponentRoleSchema, 'service | worker | store | job | edge.'),
   description: req(nonEmpty, 'What the component does.'),
   upstream: opt(v.array(nonEmpty), 'docker-compose service names (CVAT v2.73.0) this component replaces.', []),
@@ -269,7 +288,10 @@ export const ComponentSchema = v.strictObject({
   probes: opt(ProbesSchema, 'Health probes.', {}),
   scaleRules: opt(v.array(ScaleRuleSchema), 'KEDA scale rules.', []),
   terminationGracePeriodSeconds: maybe(
-    v.pipe(wholeNonNegative, v.maxValue(ACA_LIMITS.terminationGracePeriodSecondsMax, `must be at most ${ACA_LIMITS.terminationGracePeriodSecondsMax}`)),
+    v.pipe(
+      wholeNonNegative,
+      v.maxValue(ACA_LIMITS.terminationGracePeriodSecondsMax, `must be at most ${ACA_LIMITS.terminationGracePeriodSecondsMax}`),
+    ),
     'Seconds a replica gets to finish after SIGTERM (0-600).',
   ),
   job: maybe(JobSchema, 'Job settings; required for role `job`, forbidden otherwise.'),
@@ -292,9 +314,18 @@ export type ComponentInput = v.InferInput<typeof ComponentSchema>;
  * @see https://learn.microsoft.com/azure/container-apps/storage-mounts
  */
 export const StorageSchema = v.strictObject({
-  name: req(nonEmpty, 'Environment storage (and share) name: 3-32 chars, lowercase letters, digits and "-", starts with a letter, no "--".'),
-  kind: req(v.picklist(['smb', 'nfs', 'ephemeral']), '`smb` (Azure Files SMB), `nfs` (Azure Files NFS, Premium) or `ephemeral` (EmptyDir).'),
-  quotaGiB: req(positive, 'Share quota in GiB (for `ephemeral`: the space the volume is expected to use, checked against the replica budget).'),
+  name: req(
+    nonEmpty,
+    'Environment storage (and share) name: 3-32 chars, lowercase letters, digits and "-", starts with a letter, no "--".',
+  ),
+  kind: req(
+    v.picklist(['smb', 'nfs', 'ephemeral']),
+    '`smb` (Azure Files SMB), `nfs` (Azure Files NFS, Premium) or `ephemeral` (EmptyDir).',
+  ),
+  quotaGiB: req(
+    positive,
+    'Share quota in GiB (for `ephemeral`: the space the volume is expected to use, checked against the replica budget).',
+  ),
   accessMode: opt(v.picklist(['ReadWrite', 'ReadOnly']), 'Environment storage access mode.', 'ReadWrite'),
   mountOptions: maybe(v.string(), 'SMB mount options, e.g. `uid=1000,gid=1000,...` (ACA ignores NFS mount options).'),
   description: req(nonEmpty, 'What the storage holds.'),

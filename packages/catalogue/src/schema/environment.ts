@@ -55,7 +55,11 @@ export type StorageOverride = v.InferOutput<typeof StorageOverrideSchema>;
 
 const LocalBackendSchema = v.strictObject({
   type: req(v.literal('local'), 'Terraform state in local files (default; fine for one operator).'),
-  path: opt(nonEmpty, 'Root directory of the local state files, relative to packages/infra; each environment keeps its stacks in <path>/<env>/.', 'state'),
+  path: opt(
+    nonEmpty,
+    'Root directory of the local state files, relative to packages/infra; each environment keeps its stacks in <path>/<env>/.',
+    'state',
+  ),
   allowPathOutsideRepository: opt(
     v.boolean(),
     'Allow `path` to leave the repository (an absolute path or one climbing out with `..`); without it such a path is refused.',
@@ -65,8 +69,14 @@ const LocalBackendSchema = v.strictObject({
 const AzurermBackendSchema = v.strictObject({
   type: req(v.literal('azurerm'), 'Terraform state in an Azure Storage blob container.'),
   resourceGroup: req(nonEmpty, 'Resource group of the state storage account.'),
-  storageAccount: req(v.pipe(v.string(), v.regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits')), 'State storage account.'),
-  container: req(v.pipe(v.string(), v.regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-"')), 'Blob container.'),
+  storageAccount: req(
+    v.pipe(v.string(), v.regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits')),
+    'State storage account.',
+  ),
+  container: req(
+    v.pipe(v.string(), v.regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-"')),
+    'Blob container.',
+  ),
   key: req(nonEmpty, 'Blob name prefix of the state files, e.g. `cvat-dev`.'),
 });
 
@@ -80,7 +90,13 @@ const AzurermBackendSchema = v.strictObject({
 export const EnvironmentConfigSchema = v.strictObject({
   $schema: maybe(v.string(), 'JSON Schema reference for editors (ignored).'),
   name: req(
-    v.pipe(v.string(), v.regex(/^[a-z](?!.*--)[a-z0-9-]{0,14}[a-z0-9]$/, 'must be 2-16 lowercase letters, digits and "-", start with a letter, end alphanumeric, no "--"')),
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^[a-z](?!.*--)[a-z0-9-]{0,14}[a-z0-9]$/,
+        'must be 2-16 lowercase letters, digits and "-", start with a letter, end alphanumeric, no "--"',
+      ),
+    ),
     'Environment name, e.g. `dev`; part of every resource name. Must match the file name when loaded by name.',
   ),
   namePrefix: opt(
@@ -88,14 +104,22 @@ export const EnvironmentConfigSchema = v.strictObject({
     'Prefix of every resource name (`<namePrefix>-<name>-…`).',
     'cvat',
   ),
-  location: opt(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]+$/, 'must be an Azure region name such as westeurope')), 'Azure region.', 'westeurope'),
+  location: opt(
+    v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]+$/, 'must be an Azure region name such as westeurope')),
+    'Azure region.',
+    'westeurope',
+  ),
   subscriptionId: maybe(
     v.pipe(v.string(), v.uuid('must be a subscription id (GUID)')),
     'Azure subscription; otherwise ARM_SUBSCRIPTION_ID at deploy time. Never needed for synth and never part of a name.',
   ),
   naming: opt(
     v.strictObject({
-      seed: opt(v.string(), 'Extra input of the name hash; change it to get new globally-unique names (e.g. while a purge-protected Key Vault name is still reserved).', ''),
+      seed: opt(
+        v.string(),
+        'Extra input of the name hash; change it to get new globally-unique names (e.g. while a purge-protected Key Vault name is still reserved).',
+        '',
+      ),
     }),
     'How globally-unique names are derived (see `resourceNames`).',
     {},
@@ -118,11 +142,20 @@ export const EnvironmentConfigSchema = v.strictObject({
     {},
   ),
   adminCidrs: opt(
-    v.array(v.pipe(v.string(), v.check((s) => parseCidr(s, { allowHostBits: false }) !== undefined, 'must be an IPv4 CIDR such as 203.0.113.7/32'))),
+    v.array(
+      v.pipe(
+        v.string(),
+        v.check((s) => parseCidr(s, { allowHostBits: false }) !== undefined, 'must be an IPv4 CIDR such as 203.0.113.7/32'),
+      ),
+    ),
     'Operator networks allowed to reach storage, Key Vault and the edge SSH port (never looked up at plan time).',
     [],
   ),
-  cvatVersion: opt(v.pipe(v.string(), v.regex(/^v\d+\.\d+\.\d+$/, 'must be a CVAT release tag like v2.73.0')), 'CVAT release for every CVAT image.', CVAT_VERSION),
+  cvatVersion: opt(
+    v.pipe(v.string(), v.regex(/^v\d+\.\d+\.\d+$/, 'must be a CVAT release tag like v2.73.0')),
+    'CVAT release for every CVAT image.',
+    CVAT_VERSION,
+  ),
   analytics: opt(v.boolean(), 'Deploy the analytics stack (ClickHouse + vector) and set CVAT_ANALYTICS=1.', true),
   grafana: opt(v.boolean(), 'Deploy Grafana at /analytics (requires analytics; needs internet egress for its plugin).', false),
   smokescreenOpts: opt(
@@ -136,19 +169,38 @@ export const EnvironmentConfigSchema = v.strictObject({
     v.strictObject({
       mode: opt(v.picklist(['vm', 'none']), '`vm`: Traefik VM with a public IP; `none`: private-only install (no public entry).', 'vm'),
       hostname: maybe(
-        v.pipe(v.string(), v.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as cvat.example.com')),
+        v.pipe(
+          v.string(),
+          v.regex(
+            /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            'must be a lowercase DNS name such as cvat.example.com',
+          ),
+        ),
         'Public hostname. Default for `vm`: `<dnsLabel>.<location>.cloudapp.azure.com`; required for `none`.',
       ),
       dnsLabel: maybe(
-        v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-", starting with a letter')),
+        v.pipe(
+          v.string(),
+          v.regex(/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits and "-", starting with a letter'),
+        ),
         'DNS label of the public IP. Default: `<namePrefix>-<name>-<hash>`.',
       ),
       acmeEmail: maybe(v.pipe(v.string(), v.email('must be an email address')), "Let's Encrypt account email (required for `vm`)."),
       sshPublicKey: maybe(
-        v.pipe(v.string(), v.regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key (ssh-ed25519 …)')),
+        v.pipe(
+          v.string(),
+          v.regex(
+            /^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
+            'must be an OpenSSH public key (ssh-ed25519 …)',
+          ),
+        ),
         'SSH public key of the edge admin; without one SSH is closed.',
       ),
-      adminUsername: opt(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name')), 'Edge VM admin user.', 'cvatops'),
+      adminUsername: opt(
+        v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name')),
+        'Edge VM admin user.',
+        'cvatops',
+      ),
       vmSize: opt(nonEmpty, 'Edge VM size.', 'Standard_B2ats_v2'),
     }),
     'Public entry (Traefik VM in front of the internal environment).',
@@ -159,7 +211,12 @@ export const EnvironmentConfigSchema = v.strictObject({
       sku: opt(v.picklist(['standard', 'premium']), 'Key Vault SKU.', 'standard'),
       purgeProtection: opt(v.boolean(), 'Purge protection (a destroyed vault name stays reserved for softDeleteRetentionDays).', false),
       softDeleteRetentionDays: opt(
-        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(7, 'must be between 7 and 90'), v.maxValue(90, 'must be between 7 and 90')),
+        v.pipe(
+          v.number(),
+          v.integer('must be a whole number'),
+          v.minValue(7, 'must be between 7 and 90'),
+          v.maxValue(90, 'must be between 7 and 90'),
+        ),
         'Soft-delete retention in days (7-90).',
         7,
       ),
@@ -170,10 +227,19 @@ export const EnvironmentConfigSchema = v.strictObject({
   postgres: opt(
     v.strictObject({
       version: opt(v.picklist(['13', '14', '15', '16', '17']), 'PostgreSQL major version.', '15'),
-      skuName: opt(v.pipe(v.string(), v.regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, 'must be a Flexible Server SKU such as B_Standard_B1ms')), 'Flexible Server SKU.', 'B_Standard_B1ms'),
+      skuName: opt(
+        v.pipe(v.string(), v.regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, 'must be a Flexible Server SKU such as B_Standard_B1ms')),
+        'Flexible Server SKU.',
+        'B_Standard_B1ms',
+      ),
       storageGiB: opt(v.picklist([32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]), 'Storage size in GiB.', 32),
       backupRetentionDays: opt(
-        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(7, 'must be between 7 and 35'), v.maxValue(35, 'must be between 7 and 35')),
+        v.pipe(
+          v.number(),
+          v.integer('must be a whole number'),
+          v.minValue(7, 'must be between 7 and 35'),
+          v.maxValue(35, 'must be between 7 and 35'),
+        ),
         'Point-in-time restore window in days (7-35).',
         7,
       ),
@@ -183,12 +249,21 @@ export const EnvironmentConfigSchema = v.strictObject({
         v.pipe(
           v.string(),
           v.regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL role name'),
-          v.check((s) => !['admin', 'administrator', 'root', 'guest', 'public', 'azure_superuser', 'azure_pg_admin', 'postgres'].includes(s) && !s.startsWith('pg_'), 'must not be a reserved name (admin, root, postgres, azure_*, pg_*)'),
+          v.check(
+            (s) =>
+              !['admin', 'administrator', 'root', 'guest', 'public', 'azure_superuser', 'azure_pg_admin', 'postgres'].includes(s) &&
+              !s.startsWith('pg_'),
+            'must not be a reserved name (admin, root, postgres, azure_*, pg_*)',
+          ),
         ),
         'Administrator login (CVAT_POSTGRES_USER).',
         'cvatadmin',
       ),
-      databaseName: opt(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier')), 'Database (CVAT_POSTGRES_DBNAME).', 'cvat'),
+      databaseName: opt(
+        v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier')),
+        'Database (CVAT_POSTGRES_DBNAME).',
+        'cvat',
+      ),
     }),
     'Azure Database for PostgreSQL Flexible Server (replaces compose cvat_db).',
     {},
@@ -197,7 +272,12 @@ export const EnvironmentConfigSchema = v.strictObject({
     v.strictObject({
       replication: opt(v.picklist(['LRS', 'ZRS', 'GRS', 'GZRS']), 'Replication of the storage account holding the shares.', 'LRS'),
       shareSoftDeleteDays: opt(
-        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be between 1 and 365'), v.maxValue(365, 'must be between 1 and 365')),
+        v.pipe(
+          v.number(),
+          v.integer('must be a whole number'),
+          v.minValue(1, 'must be between 1 and 365'),
+          v.maxValue(365, 'must be between 1 and 365'),
+        ),
         'Days a deleted share can be restored.',
         7,
       ),
@@ -208,7 +288,12 @@ export const EnvironmentConfigSchema = v.strictObject({
   logAnalytics: opt(
     v.strictObject({
       retentionDays: opt(
-        v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(30, 'must be between 30 and 730'), v.maxValue(730, 'must be between 30 and 730')),
+        v.pipe(
+          v.number(),
+          v.integer('must be a whole number'),
+          v.minValue(30, 'must be between 30 and 730'),
+          v.maxValue(730, 'must be between 30 and 730'),
+        ),
         'Log retention in days.',
         30,
       ),

@@ -24,7 +24,8 @@ export function catalogueJsonSchema(): Record<string, unknown> {
     ...toJsonSchema(CatalogueSchema, OPTIONS),
     $id: 'https://cvat-cloud.invalid/catalogue.schema.json',
     title: 'cvat-cloud catalogue',
-    description: 'Every CVAT component, storage and secret deployed to Azure Container Apps (named rules in docs/catalogue.md are checked in code, not here).',
+    description:
+      'Every CVAT component, storage and secret deployed to Azure Container Apps (named rules in docs/catalogue.md are checked in code, not here).',
   };
 }
 

@@ -34,7 +34,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CVAT_POSTGRES_HOST',
     upstream: 'cvat_db',
     ours: 'platform:postgres.host',
-    reason: 'cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private endpoint\'s private DNS zone, never an IP).',
+    reason:
+      "cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private endpoint's private DNS zone, never an IP).",
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DATABASES: CVAT_POSTGRES_HOST, default cvat_db)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_POSTGRES_HOST for an external database)',
@@ -79,7 +80,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CVAT_POSTGRES_PASSWORD',
     upstream: '',
     ours: 'secret:postgres-admin-password',
-    reason: 'Upstream uses trust authentication; the managed server requires a password, generated into Key Vault and referenced as an ACA secret.',
+    reason:
+      'Upstream uses trust authentication; the managed server requires a password, generated into Key Vault and referenced as an ACA secret.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PASSWORD or CVAT_POSTGRES_PASSWORD_FILE, not both)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv)',
@@ -153,7 +155,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'no_proxy',
     upstream: 'clickhouse,grafana,vector,nuclio,opa,',
     ours: 'clickhouse,grafana,vector,nuclio,opa',
-    reason: 'Compose appends the caller\'s ${no_proxy:-} (empty by default, leaving a trailing comma); ACA does no shell interpolation, so the list is written out. The app names keep upstream\'s host names.',
+    reason:
+      "Compose appends the caller's ${no_proxy:-} (empty by default, leaving a trailing comma); ACA does no shell interpolation, so the list is written out. The app names keep upstream's host names.",
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (x-backend-env no_proxy)',
   },
   {
@@ -162,7 +165,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CVAT_DEFAULT_BACKING_CS_ID',
     upstream: '',
     ours: '',
-    reason: 'Compose copies it from the caller\'s shell and it is unset by default; set it per environment with components.<name>.env when a backing cloud storage is used.',
+    reason:
+      "Compose copies it from the caller's shell and it is unset by default; set it per environment with components.<name>.env when a backing cloud storage is used.",
     evidence: 'cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py (DEFAULT_BACKING_CS_ID = os.getenv("CVAT_DEFAULT_BACKING_CS_ID"))',
   },
   {
@@ -183,8 +187,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_SECRET_KEY',
     upstream: '',
     ours: 'secret:django-secret-key',
-    reason: 'Without it CVAT generates keys/secret_key.py with a hard link, which SMB does not support; one key from Key Vault also keeps sessions valid across replicas.',
-    evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DJANGO_SECRET_KEY, else generate_secret_key: keys/secret_key.py through os.link)',
+    reason:
+      'Without it CVAT generates keys/secret_key.py with a hard link, which SMB does not support; one key from Key Vault also keeps sessions valid across replicas.',
+    evidence:
+      'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DJANGO_SECRET_KEY, else generate_secret_key: keys/secret_key.py through os.link)',
   },
   {
     components: BACKENDS,
@@ -192,7 +198,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CVAT_HOST',
     upstream: '',
     ours: 'platform:edge.host',
-    reason: 'Upstream sets CVAT_HOST only on Traefik; here it is derived from the edge hostname for every backend so absolute links use the public host.',
+    reason:
+      'Upstream sets CVAT_HOST only on Traefik; here it is derived from the edge hostname for every backend so absolute links use the public host.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_HOST, default localhost)',
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (CVAT_HOST only on traefik)',
@@ -213,7 +220,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: workerLivenessCommand().join(' '),
     reason:
-      'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream\'s args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream\'s Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).',
+      "The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream's args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream's Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).",
     evidence: [
       'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"])',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe)',
@@ -227,7 +234,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CVAT_BASE_URL',
     upstream: '',
     ours: 'platform:edge.baseUrl',
-    reason: 'Compose takes it from the caller\'s shell (unset → http://localhost:8080); here it is https://<edge host>.',
+    reason: "Compose takes it from the caller's shell (unset → http://localhost:8080); here it is https://<edge host>.",
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_BASE_URL, default http://<CVAT_HOST>:8080)',
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server CVAT_BASE_URL: empty)',
@@ -240,7 +247,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '1',
     ours: 'platform:edge.numProxies',
     reason:
-      'Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image\'s own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).',
+      "Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image's own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).",
     evidence: [
       'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (account_for_internal_proxy)',
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (REST_FRAMEWORK NUM_PROXIES)',
@@ -253,7 +260,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'ONE_RUNNING_JOB_IN_QUEUE_PER_USER',
     upstream: '',
     ours: '',
-    reason: 'Compose copies it from the caller\'s shell and it is unset by default (settings default false); set it with components.cvat-server.env when wanted.',
+    reason:
+      "Compose copies it from the caller's shell and it is unset by default (settings default false); set it with components.cvat-server.env when wanted.",
     evidence: 'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (ONE_RUNNING_JOB_IN_QUEUE_PER_USER, default False)',
   },
   {
@@ -262,7 +270,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'CLICKHOUSE_PASSWORD',
     upstream: 'user',
     ours: 'secret:clickhouse-password',
-    reason: 'Upstream\'s public default password is replaced by a generated secret.',
+    reason: "Upstream's public default password is replaced by a generated secret.",
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CLICKHOUSE PASSWORD, default user)',
       'cvat-ai/cvat@v2.73.0 components/analytics/clickhouse/init.py (CLICKHOUSE_PASSWORD)',
@@ -274,8 +282,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'command',
     upstream: 'init run server nginx',
     ours: 'run server nginx',
-    reason: 'Migrations move to the one-shot cvat-init job: concurrent `init` in several replicas can corrupt the database, and every `run` waits for `migrate --check` by itself.',
-    evidence: 'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run waits for migrate --check and migrateredis --check before run server [nginx])',
+    reason:
+      'Migrations move to the one-shot cvat-init job: concurrent `init` in several replicas can corrupt the database, and every `run` waits for `migrate --check` by itself.',
+    evidence:
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run waits for migrate --check and migrateredis --check before run server [nginx])',
   },
   {
     components: ['cvat-init'],
@@ -324,7 +334,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_MODWSGI_EXTRA_ARGS',
     upstream: '',
     ours: '',
-    reason: 'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
+    reason:
+      'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (the only place DJANGO_MODWSGI_EXTRA_ARGS appears in the v2.73.0 tree)',
   },
   {
@@ -333,7 +344,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'ADAPTIVE_AUTO_ANNOTATION',
     upstream: 'false',
     ours: '',
-    reason: 'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
+    reason:
+      'Read nowhere in the v2.73.0 code (compose sets it, nothing reads it); the server keeps it as upstream, the init job has no use for it.',
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (the only place ADAPTIVE_AUTO_ANNOTATION appears in the v2.73.0 tree)',
   },
   {
@@ -342,8 +354,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_SUPERUSER_USERNAME',
     upstream: '',
     ours: 'admin',
-    reason: 'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
-    evidence: 'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser (DJANGO_SUPERUSER_* with --noinput, Django 5.2 per cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt)',
+    reason:
+      'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
+    evidence:
+      'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser (DJANGO_SUPERUSER_* with --noinput, Django 5.2 per cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt)',
   },
   {
     components: ['cvat-init'],
@@ -360,13 +374,14 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_SUPERUSER_PASSWORD',
     upstream: '',
     ours: 'secret:cvat-superuser-password',
-    reason: 'The first superuser\'s password, generated into Key Vault (smoke tests and operators read it there).',
+    reason: "The first superuser's password, generated into Key Vault (smoke tests and operators read it there).",
     evidence: 'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser',
   },
   {
     components: ['cvat-server', 'cvat-init'],
     aspect: 'labels',
-    reason: 'Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without Grafana) to cvat-server:8080 from its own configuration, the catalogue\'s edgeRoutes().',
+    reason:
+      "Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without Grafana) to cvat-server:8080 from its own configuration, the catalogue's edgeRoutes().",
     ours: '',
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server traefik.http.routers.cvat.rule)',
   },
@@ -414,7 +429,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: KVROCKS_COMMAND,
     reason:
-      'The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image\'s kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream\'s --compact-cron kept.',
+      "The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image's kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream's --compact-cron kept.",
     evidence: [
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--compact-cron and --requirepass)',
       'https://github.com/cvat-ai/cvat/issues/9716',
@@ -425,7 +440,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'volumes',
     upstream: '/var/lib/kvrocks',
     ours: '/var/lib/kvrocks/data',
-    reason: 'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage because RocksDB fails on SMB (locks, hard links).',
+    reason:
+      'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage because RocksDB fails on SMB (locks, hard links).',
     evidence: [
       'https://github.com/cvat-ai/cvat/issues/9716',
       'https://learn.microsoft.com/troubleshoot/azure/azure-storage/files/files-troubleshoot-linux-smb',
@@ -436,7 +452,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'init',
     upstream: 'true',
     ours: '',
-    reason: 'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs (TCP probes instead), so nothing spawns children.',
+    reason:
+      'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs (TCP probes instead), so nothing spawns children.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk init: true and its comment)',
       'https://learn.microsoft.com/azure/container-apps/health-probes',
@@ -457,7 +474,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'volumes',
     upstream: '/etc/vector/vector.toml, /vector-data-dir',
     ours: '/etc/vector, /vector-data-dir',
-    reason: 'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
+    reason:
+      'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector volumes)',
       'https://learn.microsoft.com/azure/container-apps/storage-mounts',
@@ -468,7 +486,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'user',
     upstream: '"1000:1000"',
     ours: '',
-    reason: 'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount and write its ephemeral data dir.',
+    reason:
+      'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount and write its ephemeral data dir.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000)',
       'https://learn.microsoft.com/azure/container-apps/containers',
@@ -478,7 +497,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
   {
     components: ['grafana'],
     aspect: 'entrypoint',
-    reason: 'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
+    reason:
+      'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
     ours: '',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana entrypoint heredoc)',
@@ -490,7 +510,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'volumes',
     upstream: '/var/lib/grafana/dashboards',
     ours: '/etc/grafana/provisioning, /var/lib/grafana/dashboards',
-    reason: 'Provisioning files are mounted from the config share instead of being written at start-up; the dashboards come from the same share.',
+    reason:
+      'Provisioning files are mounted from the config share instead of being written at start-up; the dashboards come from the same share.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana volumes)',
       'https://learn.microsoft.com/azure/container-apps/storage-mounts',
@@ -529,7 +550,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'DJANGO_LOG_VIEWER_HOST',
     upstream: 'grafana',
     ours: '',
-    reason: 'Only read by upstream\'s grafana_conf.yml rule file; the edge routes /analytics to the grafana app from its own configuration (edgeRoutes()).',
+    reason:
+      "Only read by upstream's grafana_conf.yml rule file; the edge routes /analytics to the grafana app from its own configuration (edgeRoutes()).",
     evidence: 'cvat-ai/cvat@v2.73.0 components/analytics/grafana_conf.yml (reads DJANGO_LOG_VIEWER_HOST)',
   },
   {
@@ -547,7 +569,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'TRAEFIK_ENTRYPOINTS_web_ADDRESS',
     upstream: ':8080',
     ours: '',
-    reason: 'The edge listens on 80 (redirect) and 443 (TLS with Let\'s Encrypt), configured by infra\'s cloud-init.',
+    reason: "The edge listens on 80 (redirect) and 443 (TLS with Let's Encrypt), configured by infra's cloud-init.",
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment)',
   },
   {
@@ -574,7 +596,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     key: 'TRAEFIK_PROVIDERS_FILE_DIRECTORY',
     upstream: '/etc/traefik/rules',
     ours: '',
-    reason: 'The dynamic configuration file is placed by infra\'s cloud-init.',
+    reason: "The dynamic configuration file is placed by infra's cloud-init.",
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik environment, volumes)',
   },
   {
@@ -590,7 +612,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'ports',
     upstream: '["8080:8080","8090:8090"]',
     ours: '',
-    reason: 'The public entry is the VM\'s public IP on 80/443; the dashboard port 8090 is not opened.',
+    reason: "The public entry is the VM's public IP on 80/443; the dashboard port 8090 is not opened.",
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (traefik ports)',
   },
 ];

@@ -37,7 +37,18 @@ export const UPSTREAM_VECTOR_TOML = {
 } as const;
 
 /** What aspect of a compose service a difference is about. */
-export type DeviationAspect = 'image' | 'command' | 'entrypoint' | 'env' | 'env-dropped' | 'env-added' | 'volumes' | 'user' | 'init' | 'ports' | 'labels';
+export type DeviationAspect =
+  | 'image'
+  | 'command'
+  | 'entrypoint'
+  | 'env'
+  | 'env-dropped'
+  | 'env-added'
+  | 'volumes'
+  | 'user'
+  | 'init'
+  | 'ports'
+  | 'labels';
 
 /**
  * One deliberate difference between a catalogue component and the upstream compose service it
@@ -127,7 +138,8 @@ function composeEnv(s: ComposeService): Map<string, string | null> {
       out.set(i === -1 ? item : item.slice(0, i), i === -1 ? null : interpolateCompose(item.slice(i + 1)));
     }
   } else {
-    for (const [k, v] of Object.entries(s.environment ?? {})) out.set(k, v === null || v === undefined ? null : interpolateCompose(String(v)));
+    for (const [k, v] of Object.entries(s.environment ?? {}))
+      out.set(k, v === null || v === undefined ? null : interpolateCompose(String(v)));
   }
   return out;
 }
@@ -158,7 +170,10 @@ const OTHER_ASPECTS = ['user', 'init', 'ports', 'labels'] as const;
  * @param catalogue the catalogue to compare
  * @default catalogue defaultCatalogue()
  */
-export function compareWithCompose(composeText: string, catalogue: Catalogue = defaultCatalogue()): { differences: UpstreamDifference[]; unmapped: string[] } {
+export function compareWithCompose(
+  composeText: string,
+  catalogue: Catalogue = defaultCatalogue(),
+): { differences: UpstreamDifference[]; unmapped: string[] } {
   const doc = parse(composeText, { merge: true }) as { services: Record<string, ComposeService> };
   const differences: UpstreamDifference[] = [];
   const unmapped: string[] = [];
@@ -193,7 +208,10 @@ function compareService(c: Catalogue, x: Component, service: string, s: ComposeS
   }
   for (const [k, v] of ourEnv) if (!upstreamEnv.has(k)) add('env-added', '', v, k);
   const targets = composeTargets(s).join(', ');
-  const mounts = x.mounts.map((m) => m.mountPath).sort().join(', ');
+  const mounts = x.mounts
+    .map((m) => m.mountPath)
+    .sort()
+    .join(', ');
   if (targets !== mounts) add('volumes', targets, mounts);
   for (const aspect of OTHER_ASPECTS) if (s[aspect] !== undefined) add(aspect, JSON.stringify(s[aspect]), '');
   return out;
@@ -222,7 +240,9 @@ export function explainDifferences(
 ): { unexplained: UpstreamDifference[]; stale: { deviation: UpstreamDeviation; component: string }[] } {
   const unexplained = differences.filter((diff) => !deviations.some((d) => covers(d, diff)));
   const stale = deviations.flatMap((d) =>
-    d.components.filter((component) => !differences.some((diff) => diff.component === component && covers(d, diff))).map((component) => ({ deviation: d, component })),
+    d.components
+      .filter((component) => !differences.some((diff) => diff.component === component && covers(d, diff)))
+      .map((component) => ({ deviation: d, component })),
   );
   return { unexplained, stale };
 }

@@ -1,5 +1,12 @@
 // Helpers for tests: fresh default catalogues and mutable access to components.
-import { defaultCatalogue, type Catalogue, type Component, type EnvVar, type MutableCatalogue, type MutableComponent } from '../../src/index';
+import {
+  defaultCatalogue,
+  type Catalogue,
+  type Component,
+  type EnvVar,
+  type MutableCatalogue,
+  type MutableComponent,
+} from '../../src/index';
 
 /** A fresh default catalogue after `change` has modified it. */
 export function changed(change: (c: MutableCatalogue) => void): MutableCatalogue {

@@ -11,7 +11,17 @@ import type {
   ContainerAppTemplateVolume,
 } from '@cdktf/provider-azurerm/lib/container-app';
 import { CONTAINER_APP_LIMITS, isConsumptionAllocation } from './aca-limits';
-import { AppSecret, EnvVar, Probe, ProbeTransport, Volume, VolumeMount, VolumeStorageType, WorkloadProfile, type ContainerProbes } from './app-spec';
+import {
+  AppSecret,
+  EnvVar,
+  Probe,
+  ProbeTransport,
+  Volume,
+  VolumeMount,
+  VolumeStorageType,
+  WorkloadProfile,
+  type ContainerProbes,
+} from './app-spec';
 import { ValidationError } from './validation-error';
 
 /** The container part shared by apps and jobs. */
@@ -194,7 +204,9 @@ export function renderContainer(scope: IConstruct, containerName: string, props:
   }
   const profile = props.workloadProfile ?? WorkloadProfile.CONSUMPTION;
   if (!profile.isConsumption) {
-    if (!(cpuCores > 0 && memoryGiB > 0 && cpuCores <= (profile.nodeCpuCores as number) && memoryGiB <= (profile.nodeMemoryGiB as number))) {
+    if (
+      !(cpuCores > 0 && memoryGiB > 0 && cpuCores <= (profile.nodeCpuCores as number) && memoryGiB <= (profile.nodeMemoryGiB as number))
+    ) {
       throw new ValidationError(
         'AllocationInvalid',
         `'cpuCores'/'memoryGiB' (${cpuCores}/${memoryGiB}) must fit on one ${profile.type} node (${profile.nodeCpuCores} vCPU / ${profile.nodeMemoryGiB} GiB)`,
@@ -214,7 +226,11 @@ export function renderContainer(scope: IConstruct, containerName: string, props:
   for (const [i, secret] of (props.secrets ?? []).entries()) {
     const { maxLength, pattern } = CONTAINER_APP_LIMITS.secretName;
     if (!Token.isUnresolved(secret.name) && (secret.name.length > maxLength || !pattern.test(secret.name))) {
-      throw new ValidationError('SecretNameInvalid', `'secrets[${i}].name' (${secret.name}) must be lowercase letters, digits and '-', starting and ending alphanumeric, at most ${maxLength} characters`, scope);
+      throw new ValidationError(
+        'SecretNameInvalid',
+        `'secrets[${i}].name' (${secret.name}) must be lowercase letters, digits and '-', starting and ending alphanumeric, at most ${maxLength} characters`,
+        scope,
+      );
     }
     if (secretNames.has(secret.name)) {
       throw new ValidationError('SecretDuplicate', `'secrets[${i}].name' (${secret.name}) is declared twice`, scope);
@@ -243,7 +259,11 @@ export function renderContainer(scope: IConstruct, containerName: string, props:
   for (const [i, volume] of (props.volumes ?? []).entries()) {
     const { maxLength, pattern } = CONTAINER_APP_LIMITS.volumeName;
     if (volume.name.length > maxLength || !pattern.test(volume.name)) {
-      throw new ValidationError('VolumeNameInvalid', `'volumes[${i}].name' (${volume.name}) must be lowercase letters, digits and '-', at most ${maxLength} characters`, scope);
+      throw new ValidationError(
+        'VolumeNameInvalid',
+        `'volumes[${i}].name' (${volume.name}) must be lowercase letters, digits and '-', at most ${maxLength} characters`,
+        scope,
+      );
     }
     if (volumeNames.has(volume.name)) {
       throw new ValidationError('VolumeDuplicate', `'volumes[${i}].name' (${volume.name}) is declared twice`, scope);
@@ -277,7 +297,9 @@ export function renderContainer(scope: IConstruct, containerName: string, props:
     memory: formatMemory(memoryGiB),
     command: props.command ? [...props.command] : undefined,
     args: props.args ? [...props.args] : undefined,
-    env: (props.env ?? []).map((v) => (v.secretName !== undefined ? { name: v.name, secretName: v.secretName } : { name: v.name, value: v.value })),
+    env: (props.env ?? []).map((v) =>
+      v.secretName !== undefined ? { name: v.name, secretName: v.secretName } : { name: v.name, value: v.value },
+    ),
     volumeMounts: (props.mounts ?? []).map((m) => ({ name: m.volume, path: m.path, subPath: m.subPath })),
     livenessProbe: probes.liveness ? [renderProbe(probes.liveness)] : undefined,
     readinessProbe: probes.readiness ? [renderProbe(probes.readiness)] : undefined,

@@ -36,7 +36,11 @@ export const CONTAINER_APP_LIMITS = {
     intervalSeconds: { min: ACA_LIMITS.probePeriodSecondsMin, max: ACA_LIMITS.probePeriodSecondsMax },
     timeoutSeconds: { min: ACA_LIMITS.probeTimeoutSecondsMin, max: ACA_LIMITS.probeTimeoutSecondsMax },
     initialDelaySeconds: { min: 0, max: ACA_LIMITS.probeInitialDelaySecondsMax },
-    failureThreshold: { liveness: ACA_LIMITS.probeLivenessFailureThresholdMax, readiness: ACA_LIMITS.probeReadinessFailureThresholdMax, startup: ACA_LIMITS.probeStartupFailureThresholdMax },
+    failureThreshold: {
+      liveness: ACA_LIMITS.probeLivenessFailureThresholdMax,
+      readiness: ACA_LIMITS.probeReadinessFailureThresholdMax,
+      startup: ACA_LIMITS.probeStartupFailureThresholdMax,
+    },
   },
   /** `termination_grace_period_seconds` upper bound. */
   terminationGracePeriodSecondsMax: ACA_LIMITS.terminationGracePeriodSecondsMax,

@@ -364,7 +364,12 @@ export interface RedisListScaleRuleOptions {
  */
 export class ScaleRule {
   /** Any KEDA scaler, e.g. `redis`, `postgresql`, `cron`. */
-  public static custom(name: string, type: string, metadata: Readonly<Record<string, string>>, auth: readonly ScaleRuleAuth[] = []): ScaleRule {
+  public static custom(
+    name: string,
+    type: string,
+    metadata: Readonly<Record<string, string>>,
+    auth: readonly ScaleRuleAuth[] = [],
+  ): ScaleRule {
     return new ScaleRule(name, ScaleRuleKind.CUSTOM, type, metadata, auth);
   }
 

@@ -100,7 +100,11 @@ export class ContainerAppService extends Construct {
     validateIntegerRange(this, 'ReplicasOutOfRange', 'minReplicas', this.minReplicas, minLimit.min, minLimit.max);
     validateIntegerRange(this, 'ReplicasOutOfRange', 'maxReplicas', this.maxReplicas, maxLimit.min, maxLimit.max);
     if (this.minReplicas > this.maxReplicas) {
-      throw new ValidationError('ReplicasInverted', `'minReplicas' (${this.minReplicas}) must be less than or equal to 'maxReplicas' (${this.maxReplicas})`, this);
+      throw new ValidationError(
+        'ReplicasInverted',
+        `'minReplicas' (${this.minReplicas}) must be less than or equal to 'maxReplicas' (${this.maxReplicas})`,
+        this,
+      );
     }
     const scaleRules = props.scaleRules ?? [];
     if (this.minReplicas === 0 && !props.ingress && scaleRules.length === 0) {
@@ -117,7 +121,11 @@ export class ContainerAppService extends Construct {
         const exposed = props.ingress.exposedPort as number;
         const { min, max, reserved } = CONTAINER_APP_LIMITS.exposedPort;
         if (!Number.isInteger(exposed) || exposed < min || exposed > max || reserved.includes(exposed)) {
-          throw new ValidationError('ExposedPortInvalid', `'ingress.exposedPort' (${exposed}) must be between ${min} and ${max} and not ${reserved.join(' or ')}`, this);
+          throw new ValidationError(
+            'ExposedPortInvalid',
+            `'ingress.exposedPort' (${exposed}) must be between ${min} and ${max} and not ${reserved.join(' or ')}`,
+            this,
+          );
         }
       }
     }
@@ -130,7 +138,11 @@ export class ContainerAppService extends Construct {
     const ruleNames = new Set<string>();
     for (const [i, rule] of scaleRules.entries()) {
       if (!/^[a-z0-9][a-z0-9-.]*[a-z0-9]$/.test(rule.name)) {
-        throw new ValidationError('ScaleRuleNameInvalid', `'scaleRules[${i}].name' (${rule.name}) must be lowercase letters, digits, '-' and '.', starting and ending alphanumeric`, this);
+        throw new ValidationError(
+          'ScaleRuleNameInvalid',
+          `'scaleRules[${i}].name' (${rule.name}) must be lowercase letters, digits, '-' and '.', starting and ending alphanumeric`,
+          this,
+        );
       }
       if (ruleNames.has(rule.name)) {
         throw new ValidationError('ScaleRuleDuplicate', `'scaleRules[${i}].name' (${rule.name}) is declared twice`, this);
@@ -167,22 +179,28 @@ export class ContainerAppService extends Construct {
         maxReplicas: this.maxReplicas,
         terminationGracePeriodSeconds: grace,
         ...shared.template,
-        customScaleRule: nonEmpty(byKind(ScaleRuleKind.CUSTOM).map((r) => ({
-          name: r.name,
-          customRuleType: r.customType as string,
-          metadata: { ...r.metadata },
-          authentication: r.auth.length ? auth(r) : undefined,
-        }))),
-        httpScaleRule: nonEmpty(byKind(ScaleRuleKind.HTTP).map((r) => ({
-          name: r.name,
-          concurrentRequests: r.metadata.concurrentRequests,
-          authentication: r.auth.length ? auth(r) : undefined,
-        }))),
-        tcpScaleRule: nonEmpty(byKind(ScaleRuleKind.TCP).map((r) => ({
-          name: r.name,
-          concurrentRequests: r.metadata.concurrentRequests,
-          authentication: r.auth.length ? auth(r) : undefined,
-        }))),
+        customScaleRule: nonEmpty(
+          byKind(ScaleRuleKind.CUSTOM).map((r) => ({
+            name: r.name,
+            customRuleType: r.customType as string,
+            metadata: { ...r.metadata },
+            authentication: r.auth.length ? auth(r) : undefined,
+          })),
+        ),
+        httpScaleRule: nonEmpty(
+          byKind(ScaleRuleKind.HTTP).map((r) => ({
+            name: r.name,
+            concurrentRequests: r.metadata.concurrentRequests,
+            authentication: r.auth.length ? auth(r) : undefined,
+          })),
+        ),
+        tcpScaleRule: nonEmpty(
+          byKind(ScaleRuleKind.TCP).map((r) => ({
+            name: r.name,
+            concurrentRequests: r.metadata.concurrentRequests,
+            authentication: r.auth.length ? auth(r) : undefined,
+          })),
+        ),
       },
     });
   }

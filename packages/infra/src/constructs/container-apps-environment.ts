@@ -26,8 +26,19 @@ export class EnvironmentStorage {
    * An SMB share, mounted with the account key.
    * @param name environment storage name (1-32 lowercase letters, digits and `-`, starting with a letter)
    */
-  public static smb(name: string, options: { accountName: string; accessKey: string; shareName: string; accessMode?: StorageAccessMode }): EnvironmentStorage {
-    return new EnvironmentStorage(name, 'smb', options.shareName, options.accessMode ?? StorageAccessMode.READ_WRITE, options.accountName, options.accessKey, undefined);
+  public static smb(
+    name: string,
+    options: { accountName: string; accessKey: string; shareName: string; accessMode?: StorageAccessMode },
+  ): EnvironmentStorage {
+    return new EnvironmentStorage(
+      name,
+      'smb',
+      options.shareName,
+      options.accessMode ?? StorageAccessMode.READ_WRITE,
+      options.accountName,
+      options.accessKey,
+      undefined,
+    );
   }
 
   /**
@@ -144,17 +155,29 @@ export class ContainerAppsEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: ContainerAppsEnvironmentProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,58}[a-zA-Z0-9])$/.test(props.name)) {
-      throw new ValidationError('NameInvalid', `'name' (${props.name}) must be 2-60 letters, digits and '-', not starting or ending with '-'`, this);
+      throw new ValidationError(
+        'NameInvalid',
+        `'name' (${props.name}) must be 2-60 letters, digits and '-', not starting or ending with '-'`,
+        this,
+      );
     }
     const internal = props.internal ?? true;
     for (const [i, d] of (props.dedicatedProfiles ?? []).entries()) {
       const min = d.minimumCount ?? 1;
       const max = d.maximumCount ?? 3;
       if (d.profile.isConsumption) {
-        throw new ValidationError('ProfileDuplicate', `'dedicatedProfiles[${i}]' (Consumption) is always declared; list dedicated profiles only`, this);
+        throw new ValidationError(
+          'ProfileDuplicate',
+          `'dedicatedProfiles[${i}]' (Consumption) is always declared; list dedicated profiles only`,
+          this,
+        );
       }
       if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < 1 || min > max) {
-        throw new ValidationError('ProfileCountInvalid', `'dedicatedProfiles[${i}]' (${min}-${max}) needs 0 <= minimumCount <= maximumCount and maximumCount >= 1`, this);
+        throw new ValidationError(
+          'ProfileCountInvalid',
+          `'dedicatedProfiles[${i}]' (${min}-${max}) needs 0 <= minimumCount <= maximumCount and maximumCount >= 1`,
+          this,
+        );
       }
     }
     this.resource = new ContainerAppEnvironment(this, 'Resource', {
@@ -182,9 +205,14 @@ export class ContainerAppsEnvironment extends Construct {
     const storageScope = new Construct(this, 'Storages');
     for (const [i, storage] of (props.storages ?? []).entries()) {
       if (!/^[a-z](?!.*--)[a-z0-9-]{0,31}$/.test(storage.name) || storage.name.length > 32) {
-        throw new ValidationError('StorageNameInvalid', `'storages[${i}].name' (${storage.name}) must be 1-32 lowercase letters, digits and '-', starting with a letter, without '--'`, this);
+        throw new ValidationError(
+          'StorageNameInvalid',
+          `'storages[${i}].name' (${storage.name}) must be 1-32 lowercase letters, digits and '-', starting with a letter, without '--'`,
+          this,
+        );
       }
-      if (storages[storage.name]) throw new ValidationError('StorageDuplicate', `'storages[${i}].name' (${storage.name}) is declared twice`, this);
+      if (storages[storage.name])
+        throw new ValidationError('StorageDuplicate', `'storages[${i}].name' (${storage.name}) is declared twice`, this);
       storages[storage.name] = new ContainerAppEnvironmentStorage(storageScope, storage.name, {
         name: storage.name,
         containerAppEnvironmentId: this.resource.id,

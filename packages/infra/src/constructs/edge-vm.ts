@@ -93,7 +93,40 @@ export function lockedSshPublicKey(seed: string): string {
   return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(key)]).toString('base64')} cvat-cloud-locked-no-login`;
 }
 
-const RESERVED_USERS = ['administrator', 'admin', 'user', 'user1', 'test', 'user2', 'test1', 'user3', 'admin1', '1', '123', 'a', 'actuser', 'adm', 'admin2', 'aspnet', 'backup', 'console', 'david', 'guest', 'john', 'owner', 'root', 'server', 'sql', 'support', 'support_388945a0', 'sys', 'test2', 'test3', 'user4', 'user5'];
+const RESERVED_USERS = [
+  'administrator',
+  'admin',
+  'user',
+  'user1',
+  'test',
+  'user2',
+  'test1',
+  'user3',
+  'admin1',
+  '1',
+  '123',
+  'a',
+  'actuser',
+  'adm',
+  'admin2',
+  'aspnet',
+  'backup',
+  'console',
+  'david',
+  'guest',
+  'john',
+  'owner',
+  'root',
+  'server',
+  'sql',
+  'support',
+  'support_388945a0',
+  'sys',
+  'test2',
+  'test3',
+  'user4',
+  'user5',
+];
 
 /**
  * The public entry into the internal Container Apps environment: a small Linux VM with a static
@@ -118,10 +151,18 @@ export class EdgeVm extends Construct {
   constructor(scope: Construct, id: string, props: EdgeVmProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,62}[a-zA-Z0-9])?$/.test(props.name)) {
-      throw new ValidationError('NameInvalid', `'name' (${props.name}) must be 1-64 letters, digits and '-', not starting or ending with '-'`, this);
+      throw new ValidationError(
+        'NameInvalid',
+        `'name' (${props.name}) must be 1-64 letters, digits and '-', not starting or ending with '-'`,
+        this,
+      );
     }
     if (!Token.isUnresolved(props.domainNameLabel) && !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(props.domainNameLabel)) {
-      throw new ValidationError('DnsLabelInvalid', `'domainNameLabel' (${props.domainNameLabel}) must be 3-63 lowercase letters, digits and '-', starting with a letter and ending alphanumeric`, this);
+      throw new ValidationError(
+        'DnsLabelInvalid',
+        `'domainNameLabel' (${props.domainNameLabel}) must be 3-63 lowercase letters, digits and '-', starting with a letter and ending alphanumeric`,
+        this,
+      );
     }
     const sshPublicKey = props.sshPublicKey?.trim() || lockedSshPublicKey(props.name);
     const sshKeyProblem = checkSshPublicKey(sshPublicKey);
@@ -130,13 +171,21 @@ export class EdgeVm extends Construct {
     }
     this.adminUsername = props.adminUsername ?? 'cvatops';
     if (RESERVED_USERS.includes(this.adminUsername.toLowerCase()) || !/^[a-z_][a-z0-9_-]{0,31}$/.test(this.adminUsername)) {
-      throw new ValidationError('AdminUserInvalid', `'adminUsername' (${this.adminUsername}) must be a lowercase Linux user name that Azure does not reserve`, this);
+      throw new ValidationError(
+        'AdminUserInvalid',
+        `'adminUsername' (${this.adminUsername}) must be a lowercase Linux user name that Azure does not reserve`,
+        this,
+      );
     }
     // Without a key nobody can log in, so port 22 stays closed whatever the CIDRs say.
     const sshCidrs = props.sshPublicKey ? (props.sshAllowedCidrs ?? []) : [];
     for (const [i, cidr] of sshCidrs.entries()) {
       if (isAnywhere(cidr) || parseCidr(cidr)?.prefix === 0) {
-        throw new ValidationError('SshFromAnywhere', `'sshAllowedCidrs[${i}]' (${cidr}) would open SSH to the whole internet; list the operators' CIDRs`, this);
+        throw new ValidationError(
+          'SshFromAnywhere',
+          `'sshAllowedCidrs[${i}]' (${cidr}) would open SSH to the whole internet; list the operators' CIDRs`,
+          this,
+        );
       }
       if (!parseCidr(cidr)) {
         throw new ValidationError('CidrInvalid', `'sshAllowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
@@ -148,7 +197,12 @@ export class EdgeVm extends Construct {
     }
 
     const rules = new Construct(this, 'Rules');
-    const rule = (id: string, priority: number, port: string, sources: { sourceAddressPrefix?: string; sourceAddressPrefixes?: string[] }) =>
+    const rule = (
+      id: string,
+      priority: number,
+      port: string,
+      sources: { sourceAddressPrefix?: string; sourceAddressPrefixes?: string[] },
+    ) =>
       new NetworkSecurityRule(rules, id, {
         name: id,
         resourceGroupName: props.resourceGroupName,
@@ -179,7 +233,13 @@ export class EdgeVm extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       ipConfiguration: [
-        { name: 'primary', primary: true, subnetId: props.subnetId, privateIpAddressAllocation: 'Dynamic', publicIpAddressId: this.publicIp.id },
+        {
+          name: 'primary',
+          primary: true,
+          subnetId: props.subnetId,
+          privateIpAddressAllocation: 'Dynamic',
+          publicIpAddressId: this.publicIp.id,
+        },
       ],
     });
     const image = props.image ?? UBUNTU_2404;

@@ -119,7 +119,9 @@ export class FileStorage extends Construct {
       const block = parseCidr(cidr);
       if (!block) throw new ValidationError('CidrInvalid', `'allowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
       if (isPrivate(block)) {
-        Annotations.of(this).addWarning(`'allowedCidrs[${i}]' (${cidr}) is a private range, which the storage firewall refuses; it is left out (reach storage from the VNet instead)`);
+        Annotations.of(this).addWarning(
+          `'allowedCidrs[${i}]' (${cidr}) is a private range, which the storage firewall refuses; it is left out (reach storage from the VNet instead)`,
+        );
         continue;
       }
       if (block.prefix >= 31) {
@@ -155,12 +157,20 @@ export class FileStorage extends Construct {
     const shareScope = new Construct(this, 'Shares');
     for (const [i, spec] of (props.shares ?? []).entries()) {
       if (spec.name.length < 3 || spec.name.length > 63 || !/^[a-z0-9](?!.*--)[a-z0-9-]*$/.test(spec.name)) {
-        throw new ValidationError('ShareNameInvalid', `'shares[${i}].name' (${spec.name}) must be 3-63 lowercase letters, digits and '-', not starting with '-' and without '--'`, this);
+        throw new ValidationError(
+          'ShareNameInvalid',
+          `'shares[${i}].name' (${spec.name}) must be 3-63 lowercase letters, digits and '-', not starting with '-' and without '--'`,
+          this,
+        );
       }
       if (shares[spec.name]) throw new ValidationError('ShareDuplicate', `'shares[${i}].name' (${spec.name}) is declared twice`, this);
       const minQuota = nfs ? 100 : 1;
       if (!Number.isInteger(spec.quotaGiB) || spec.quotaGiB < minQuota || spec.quotaGiB > 102400) {
-        throw new ValidationError('QuotaOutOfRange', `'shares[${i}].quotaGiB' (${spec.quotaGiB}) must be an integer between ${minQuota} and 102400${nfs ? ' (Premium NFS shares are provisioned from 100 GiB)' : ''}`, this);
+        throw new ValidationError(
+          'QuotaOutOfRange',
+          `'shares[${i}].quotaGiB' (${spec.quotaGiB}) must be an integer between ${minQuota} and 102400${nfs ? ' (Premium NFS shares are provisioned from 100 GiB)' : ''}`,
+          this,
+        );
       }
       shares[spec.name] = new StorageShare(shareScope, spec.name, {
         name: spec.name,
@@ -196,9 +206,18 @@ export class FileStorage extends Construct {
     for (const [i, file] of (props.files ?? []).entries()) {
       const share = shares[file.share];
       if (!share) {
-        throw new ValidationError('UnknownShare', `'files[${i}].share' (${file.share}) must name one of the shares (${Object.keys(shares).join(', ') || 'none declared'})`, this);
+        throw new ValidationError(
+          'UnknownShare',
+          `'files[${i}].share' (${file.share}) must name one of the shares (${Object.keys(shares).join(', ') || 'none declared'})`,
+          this,
+        );
       }
-      if (nfs) throw new ValidationError('NfsUploadUnsupported', `'files[${i}]' (${file.share}/${file.path}) cannot be uploaded: azurerm writes files over SMB/REST only, not into NFS shares`, this);
+      if (nfs)
+        throw new ValidationError(
+          'NfsUploadUnsupported',
+          `'files[${i}]' (${file.share}/${file.path}) cannot be uploaded: azurerm writes files over SMB/REST only, not into NFS shares`,
+          this,
+        );
       let content: Buffer;
       try {
         content = readFileSync(file.sourcePath);
@@ -211,11 +230,19 @@ export class FileStorage extends Construct {
       }
       // StorageShareDirectoryName (internal/services/storage/validate/storage.go@v4.55.0) and Azure Files naming.
       if (/["\\:|<>*?]/.test(normalized) || normalized.split('/').some((part) => /^\.+$/.test(part))) {
-        throw new ValidationError('SharePathInvalid', `'files[${i}].path' (${file.path}) must not contain any of "\\:|<>*? nor a segment of only dots`, this);
+        throw new ValidationError(
+          'SharePathInvalid',
+          `'files[${i}].path' (${file.path}) must not contain any of "\\:|<>*? nor a segment of only dots`,
+          this,
+        );
       }
       if (content.length === 0) {
         // The provider refuses an empty source at apply ("file ... is empty", storage_share_file_resource.go@v4.55.0).
-        throw new ValidationError('SourceEmpty', `'files[${i}].sourcePath' (${file.sourcePath}) is empty; azurerm refuses to upload an empty file`, this);
+        throw new ValidationError(
+          'SourceEmpty',
+          `'files[${i}].sourcePath' (${file.sourcePath}) is empty; azurerm refuses to upload an empty file`,
+          this,
+        );
       }
       const holder = new Construct(fileScope, `${file.share}/${normalized}`.replace(/[^A-Za-z0-9-]/g, '-'));
       const asset = new TerraformAsset(holder, 'Source', { path: file.sourcePath, type: AssetType.FILE });

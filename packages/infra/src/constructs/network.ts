@@ -94,14 +94,26 @@ export class Network extends Construct {
     for (const [field, spec, maxPrefix] of subnets) {
       const block = this.parse(`${field}.addressPrefix`, spec.addressPrefix);
       if (!space.some((s) => contains(s, block))) {
-        throw new ValidationError('SubnetOutsideVnet', `'${field}.addressPrefix' (${spec.addressPrefix}) must lie inside the address space (${props.addressSpace.join(', ')})`, this);
+        throw new ValidationError(
+          'SubnetOutsideVnet',
+          `'${field}.addressPrefix' (${spec.addressPrefix}) must lie inside the address space (${props.addressSpace.join(', ')})`,
+          this,
+        );
       }
       if (block.prefix > maxPrefix) {
-        throw new ValidationError('SubnetTooSmall', `'${field}.addressPrefix' (${spec.addressPrefix}) must be /${maxPrefix} or larger`, this);
+        throw new ValidationError(
+          'SubnetTooSmall',
+          `'${field}.addressPrefix' (${spec.addressPrefix}) must be /${maxPrefix} or larger`,
+          this,
+        );
       }
       for (const [otherField, other] of blocks) {
         if (overlaps(block, other)) {
-          throw new ValidationError('SubnetOverlap', `'${field}.addressPrefix' (${spec.addressPrefix}) overlaps '${otherField}.addressPrefix'`, this);
+          throw new ValidationError(
+            'SubnetOverlap',
+            `'${field}.addressPrefix' (${spec.addressPrefix}) overlaps '${otherField}.addressPrefix'`,
+            this,
+          );
         }
       }
       blocks.push([field, block]);
@@ -115,13 +127,21 @@ export class Network extends Construct {
     });
     this.apps = this.subnet('Apps', props, props.appsSubnet, {
       serviceEndpoints: ['Microsoft.KeyVault', 'Microsoft.Storage'],
-      delegation: [{ name: 'aca-environments', serviceDelegation: { name: 'Microsoft.App/environments', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } }],
+      delegation: [
+        {
+          name: 'aca-environments',
+          serviceDelegation: { name: 'Microsoft.App/environments', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+        },
+      ],
     });
     this.database = this.subnet('Database', props, props.databaseSubnet, {
       delegation: [
         {
           name: 'postgresql-flexible-servers',
-          serviceDelegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+          serviceDelegation: {
+            name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+            actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+          },
         },
       ],
     });
@@ -136,7 +156,12 @@ export class Network extends Construct {
     return block;
   }
 
-  private subnet(id: string, props: NetworkProps, spec: SubnetSpec, extra: Pick<ConstructorParameters<typeof Subnet>[2], 'serviceEndpoints' | 'delegation'>): NetworkSubnet {
+  private subnet(
+    id: string,
+    props: NetworkProps,
+    spec: SubnetSpec,
+    extra: Pick<ConstructorParameters<typeof Subnet>[2], 'serviceEndpoints' | 'delegation'>,
+  ): NetworkSubnet {
     const scope = new Construct(this, id);
     const subnet = new Subnet(scope, 'Resource', {
       name: spec.name,

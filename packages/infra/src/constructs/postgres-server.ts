@@ -8,7 +8,9 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { ValidationError } from './validation-error';
 
 /** Storage sizes (MB) the Flexible Server accepts. */
-export const POSTGRES_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408] as const;
+export const POSTGRES_STORAGE_MB = [
+  32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408,
+] as const;
 
 /** Major versions this construct accepts. */
 export const POSTGRES_VERSIONS = ['13', '14', '15', '16', '17'] as const;
@@ -95,8 +97,15 @@ export class PostgresServer extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresServerProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.name) && (props.name.length < 3 || props.name.length > 63 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name))) {
-      throw new ValidationError('NameInvalid', `'name' (${props.name}) must be 3-63 lowercase letters, digits and '-', not starting or ending with '-'`, this);
+    if (
+      !Token.isUnresolved(props.name) &&
+      (props.name.length < 3 || props.name.length > 63 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name))
+    ) {
+      throw new ValidationError(
+        'NameInvalid',
+        `'name' (${props.name}) must be 3-63 lowercase letters, digits and '-', not starting or ending with '-'`,
+        this,
+      );
     }
     const version = props.version ?? '16';
     if (!(POSTGRES_VERSIONS as readonly string[]).includes(version)) {
@@ -112,11 +121,22 @@ export class PostgresServer extends Construct {
     }
     const skuName = props.skuName ?? 'B_Standard_B1ms';
     if (props.highAvailability && skuName.startsWith('B_')) {
-      throw new ValidationError('HighAvailabilityUnsupported', `'highAvailability' (true) is not available on the Burstable SKU '${skuName}'; choose a GP_ or MO_ SKU`, this);
+      throw new ValidationError(
+        'HighAvailabilityUnsupported',
+        `'highAvailability' (true) is not available on the Burstable SKU '${skuName}'; choose a GP_ or MO_ SKU`,
+        this,
+      );
     }
     this.administratorLogin = props.administratorLogin ?? 'cvatadmin';
-    if (['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public'].includes(this.administratorLogin) || this.administratorLogin.startsWith('pg_')) {
-      throw new ValidationError('LoginReserved', `'administratorLogin' (${this.administratorLogin}) is reserved by Azure Database for PostgreSQL`, this);
+    if (
+      ['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public'].includes(this.administratorLogin) ||
+      this.administratorLogin.startsWith('pg_')
+    ) {
+      throw new ValidationError(
+        'LoginReserved',
+        `'administratorLogin' (${this.administratorLogin}) is reserved by Azure Database for PostgreSQL`,
+        this,
+      );
     }
 
     this.dnsZone = new PrivateDnsZone(this, 'DnsZone', { name: POSTGRES_PRIVATE_DNS_ZONE, resourceGroupName: props.resourceGroupName });

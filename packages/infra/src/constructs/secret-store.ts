@@ -124,11 +124,19 @@ export class SecretStore extends Construct {
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.name)) {
-      throw new ValidationError('NameInvalid', `'name' (${props.name}) must be 3-24 letters, digits and '-', start with a letter, end with a letter or digit and contain no '--'`, this);
+      throw new ValidationError(
+        'NameInvalid',
+        `'name' (${props.name}) must be 3-24 letters, digits and '-', start with a letter, end with a letter or digit and contain no '--'`,
+        this,
+      );
     }
     const retention = props.softDeleteRetentionDays ?? 90;
     if (!Number.isInteger(retention) || retention < 7 || retention > 90) {
-      throw new ValidationError('RetentionOutOfRange', `'softDeleteRetentionDays' (${retention}) must be an integer between 7 and 90`, this);
+      throw new ValidationError(
+        'RetentionOutOfRange',
+        `'softDeleteRetentionDays' (${retention}) must be an integer between 7 and 90`,
+        this,
+      );
     }
     for (const [i, cidr] of (props.allowedCidrs ?? []).entries()) {
       if (!parseCidr(cidr)) {
@@ -181,14 +189,22 @@ export class SecretStore extends Construct {
     const namespace = new Construct(this, 'Secrets');
     for (const [i, spec] of (props.generatedSecrets ?? []).entries()) {
       if (!/^[a-zA-Z0-9-]{1,127}$/.test(spec.name)) {
-        throw new ValidationError('SecretNameInvalid', `'generatedSecrets[${i}].name' (${spec.name}) must be 1-127 letters, digits and '-'`, this);
+        throw new ValidationError(
+          'SecretNameInvalid',
+          `'generatedSecrets[${i}].name' (${spec.name}) must be 1-127 letters, digits and '-'`,
+          this,
+        );
       }
       if (secrets[spec.name]) {
         throw new ValidationError('SecretDuplicate', `'generatedSecrets[${i}].name' (${spec.name}) is declared twice`, this);
       }
       const length = spec.length ?? 32;
       if (!Number.isInteger(length) || length < 16 || length > 128) {
-        throw new ValidationError('SecretLengthOutOfRange', `'generatedSecrets[${i}].length' (${length}) must be an integer between 16 and 128`, this);
+        throw new ValidationError(
+          'SecretLengthOutOfRange',
+          `'generatedSecrets[${i}].length' (${length}) must be an integer between 16 and 128`,
+          this,
+        );
       }
       const holder = new Construct(namespace, spec.name);
       const value = new Password(holder, 'Value', {

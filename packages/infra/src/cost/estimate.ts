@@ -111,7 +111,12 @@ export interface CostLine {
   readonly confidence?: PriceConfidence;
   readonly unpricedReason?: string;
   /** Replica-seconds billed, for container apps. */
-  readonly usage?: { readonly vcpuSecondsActive: number; readonly vcpuSecondsIdle: number; readonly memoryGiBSecondsActive: number; readonly memoryGiBSecondsIdle: number };
+  readonly usage?: {
+    readonly vcpuSecondsActive: number;
+    readonly vcpuSecondsIdle: number;
+    readonly memoryGiBSecondsActive: number;
+    readonly memoryGiBSecondsIdle: number;
+  };
 }
 
 /** A complete estimate. */
@@ -131,7 +136,8 @@ export interface CostEstimate {
 }
 
 const RANK: Record<PriceConfidence, number> = { verified: 0, derived: 1, verify: 2 };
-const weakest = (...prices: Price[]): PriceConfidence => prices.reduce<PriceConfidence>((w, p) => (RANK[p.confidence] > RANK[w] ? p.confidence : w), 'verified');
+const weakest = (...prices: Price[]): PriceConfidence =>
+  prices.reduce<PriceConfidence>((w, p) => (RANK[p.confidence] > RANK[w] ? p.confidence : w), 'verified');
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /**
@@ -149,7 +155,11 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
  *
  * @see https://learn.microsoft.com/azure/container-apps/billing
  */
-export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS): CostEstimate {
+export function estimateMonthlyCost(
+  model: CostModel,
+  prices: PriceTable,
+  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+): CostEstimate {
   const H = prices.hoursPerMonth;
   const activeHours = Math.min(assumptions.activeHoursPerMonth, H);
   const c = prices.containerApps.consumption;
@@ -205,7 +215,9 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
   }
 
   const grant = prices.containerApps.freeGrantPerMonth;
-  const credit = Math.min(grant.vcpuSeconds, vcpuSecondsTotal) * c.vcpuIdlePerSecond.price + Math.min(grant.memoryGiBSeconds, memorySecondsTotal) * c.memoryIdlePerGiBSecond.price;
+  const credit =
+    Math.min(grant.vcpuSeconds, vcpuSecondsTotal) * c.vcpuIdlePerSecond.price +
+    Math.min(grant.memoryGiBSeconds, memorySecondsTotal) * c.memoryIdlePerGiBSecond.price;
   if (credit > 0) {
     lines.push({
       category: 'container-apps',
@@ -229,13 +241,21 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
     feeFeatures.push(`dedicated profile ${profile}`);
     const node = model.dedicatedProfiles?.[profile];
     if (!node) {
-      lines.push({ category: 'platform', name: `dedicated ${profile} nodes`, monthlyUSD: null, detail: comps.map((x) => x.name).join(', '), unpricedReason: `node size of profile '${profile}' unknown` });
+      lines.push({
+        category: 'platform',
+        name: `dedicated ${profile} nodes`,
+        monthlyUSD: null,
+        detail: comps.map((x) => x.name).join(', '),
+        unpricedReason: `node size of profile '${profile}' unknown`,
+      });
       continue;
     }
     const cpu = comps.reduce((s, x) => s + x.cpuCores * Math.max(1, x.minReplicas), 0);
     const mem = comps.reduce((s, x) => s + x.memoryGiB * Math.max(1, x.minReplicas), 0);
     const nodes = Math.max(1, Math.ceil(cpu / node.cpuCores), Math.ceil(mem / node.memoryGiB));
-    const perNodeHour = node.cpuCores * prices.containerApps.dedicatedComputePerVcpuHour.price + node.memoryGiB * prices.containerApps.dedicatedComputePerGiBHour.price;
+    const perNodeHour =
+      node.cpuCores * prices.containerApps.dedicatedComputePerVcpuHour.price +
+      node.memoryGiB * prices.containerApps.dedicatedComputePerGiBHour.price;
     lines.push({
       category: 'platform',
       name: `dedicated ${profile} nodes`,
@@ -249,7 +269,9 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
     category: 'platform',
     name: 'environment management fee',
     monthlyUSD: feeFeatures.length * fee.price * H,
-    detail: feeFeatures.length ? `${feeFeatures.length} × $${fee.price}/h: ${feeFeatures.join(', ')}` : 'Consumption only, no environment private endpoint, no planned maintenance: no fee',
+    detail: feeFeatures.length
+      ? `${feeFeatures.length} × $${fee.price}/h: ${feeFeatures.join(', ')}`
+      : 'Consumption only, no environment private endpoint, no planned maintenance: no fee',
     confidence: fee.confidence,
   });
 
@@ -314,7 +336,13 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
     const vm = prices.virtualMachines.linuxPerHour[model.edgeVm.size];
     lines.push(
       vm
-        ? { category: 'edge', name: `edge vm ${model.edgeVm.size}`, monthlyUSD: vm.price * H, detail: `$${vm.price}/h × ${H} h, pay-as-you-go`, confidence: vm.confidence }
+        ? {
+            category: 'edge',
+            name: `edge vm ${model.edgeVm.size}`,
+            monthlyUSD: vm.price * H,
+            detail: `$${vm.price}/h × ${H} h, pay-as-you-go`,
+            confidence: vm.confidence,
+          }
         : {
             category: 'edge',
             name: `edge vm ${model.edgeVm.size}`,
@@ -326,13 +354,31 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
     const disk = prices.virtualMachines.osDiskPerMonth[model.edgeVm.osDisk];
     lines.push(
       disk
-        ? { category: 'edge', name: `edge os disk ${model.edgeVm.osDisk}`, monthlyUSD: disk.price, detail: 'managed disk, per month', confidence: disk.confidence }
-        : { category: 'edge', name: `edge os disk ${model.edgeVm.osDisk}`, monthlyUSD: null, detail: 'managed disk', unpricedReason: `no price for disk '${model.edgeVm.osDisk}'` },
+        ? {
+            category: 'edge',
+            name: `edge os disk ${model.edgeVm.osDisk}`,
+            monthlyUSD: disk.price,
+            detail: 'managed disk, per month',
+            confidence: disk.confidence,
+          }
+        : {
+            category: 'edge',
+            name: `edge os disk ${model.edgeVm.osDisk}`,
+            monthlyUSD: null,
+            detail: 'managed disk',
+            unpricedReason: `no price for disk '${model.edgeVm.osDisk}'`,
+          },
     );
   }
   if (model.publicIp) {
     const ip = prices.publicIpStaticStandardPerMonth;
-    lines.push({ category: 'edge', name: 'public ip (static, standard)', monthlyUSD: ip.price, detail: 'per month', confidence: ip.confidence });
+    lines.push({
+      category: 'edge',
+      name: 'public ip (static, standard)',
+      monthlyUSD: ip.price,
+      detail: 'per month',
+      confidence: ip.confidence,
+    });
   }
   if (model.logAnalytics) {
     const la = prices.logAnalytics;
@@ -374,8 +420,17 @@ export function estimateMonthlyCost(model: CostModel, prices: PriceTable, assump
  * @see the reference project's terraform.tfvars and container app definitions (tpneik/cvat-cloud v1.0.0)
  */
 export function referenceCostModel(): CostModel {
-  const app = (name: string, cpuCores: number): CostedComponent => ({ name, role: 'service', cpuCores, memoryGiB: cpuCores * 2, minReplicas: 1, maxReplicas: 1 });
-  const workers = ['annotation', 'chunks', 'consensus', 'export', 'import', 'quality-reports', 'utils', 'webhooks'].map((q) => app(`cvat-worker-${q}`, 0.5));
+  const app = (name: string, cpuCores: number): CostedComponent => ({
+    name,
+    role: 'service',
+    cpuCores,
+    memoryGiB: cpuCores * 2,
+    minReplicas: 1,
+    maxReplicas: 1,
+  });
+  const workers = ['annotation', 'chunks', 'consensus', 'export', 'import', 'quality-reports', 'utils', 'webhooks'].map((q) =>
+    app(`cvat-worker-${q}`, 0.5),
+  );
   return {
     label: 'reference project (tpneik/cvat-cloud v1.0.0)',
     components: [
@@ -388,7 +443,11 @@ export function referenceCostModel(): CostModel {
       app('cvat-vector', 0.25),
       app('opa', 0.25),
     ],
-    storages: ['cvat-vector-component', 'cvat-cache-db', 'cvat-data', 'cvat-keys', 'cvat-logs', 'cvat-events-db'].map((name) => ({ name, kind: 'smb', quotaGiB: 50 })),
+    storages: ['cvat-vector-component', 'cvat-cache-db', 'cvat-data', 'cvat-keys', 'cvat-logs', 'cvat-events-db'].map((name) => ({
+      name,
+      kind: 'smb',
+      quotaGiB: 50,
+    })),
     postgres: { sku: 'B_Standard_B1ms', storageGiB: 32 },
     edgeVm: { size: 'Standard_B2ats_v2', osDisk: 'S4' },
     publicIp: true,

@@ -30,10 +30,14 @@ export function formatEstimate(e: CostEstimate): string[] {
     for (const l of lines) {
       const amount = l.monthlyUSD === null ? 'not priced' : usd(l.monthlyUSD);
       const flag = l.confidence && l.confidence !== 'verified' ? ` [${l.confidence}]` : '';
-      out.push(`    ${pad(l.name, nameWidth - 4)} ${lpad(amount, 11)}  ${l.detail}${flag}${l.unpricedReason ? ` — ${l.unpricedReason}` : ''}`);
+      out.push(
+        `    ${pad(l.name, nameWidth - 4)} ${lpad(amount, 11)}  ${l.detail}${flag}${l.unpricedReason ? ` — ${l.unpricedReason}` : ''}`,
+      );
     }
   }
-  out.push(`  ${pad('total per month', nameWidth - 2)} ${lpad(usd(e.totalMonthlyUSD), 11)}${e.unpriced.length ? `  (not included: ${e.unpriced.join(', ')})` : ''}`);
+  out.push(
+    `  ${pad('total per month', nameWidth - 2)} ${lpad(usd(e.totalMonthlyUSD), 11)}${e.unpriced.length ? `  (not included: ${e.unpriced.join(', ')})` : ''}`,
+  );
   return out;
 }
 

@@ -79,15 +79,18 @@ const CONFIDENCE = ['verified', 'derived', 'verify'];
  */
 export function validatePriceTable(raw: unknown, source: string): PriceTable {
   const problems: string[] = [];
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), raw);
+  const get = (path: string): unknown =>
+    path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), raw);
   const num = (path: string): void => {
     const v = get(path);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`'${path}' (${JSON.stringify(v)}) must be a non-negative number`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      problems.push(`'${path}' (${JSON.stringify(v)}) must be a non-negative number`);
   };
   const price = (path: string): void => {
     num(`${path}.price`);
     const c = get(`${path}.confidence`);
-    if (!CONFIDENCE.includes(c as string)) problems.push(`'${path}.confidence' (${JSON.stringify(c)}) must be one of ${CONFIDENCE.join(', ')}`);
+    if (!CONFIDENCE.includes(c as string))
+      problems.push(`'${path}.confidence' (${JSON.stringify(c)}) must be one of ${CONFIDENCE.join(', ')}`);
   };
   const priceMap = (path: string): void => {
     const m = get(path);
@@ -100,15 +103,25 @@ export function validatePriceTable(raw: unknown, source: string): PriceTable {
   for (const f of ['region', 'currency', 'asOf', 'source']) {
     if (typeof get(f) !== 'string' || get(f) === '') problems.push(`'${f}' (${JSON.stringify(get(f))}) must be a non-empty string`);
   }
-  if (typeof get('asOf') === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(get('asOf') as string)) problems.push(`'asOf' (${JSON.stringify(get('asOf'))}) must be a yyyy-mm-dd date`);
+  if (typeof get('asOf') === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(get('asOf') as string))
+    problems.push(`'asOf' (${JSON.stringify(get('asOf'))}) must be a yyyy-mm-dd date`);
   num('hoursPerMonth');
-  for (const p of ['vcpuActivePerSecond', 'vcpuIdlePerSecond', 'memoryActivePerGiBSecond', 'memoryIdlePerGiBSecond', 'requestsPerMillion']) price(`containerApps.consumption.${p}`);
+  for (const p of ['vcpuActivePerSecond', 'vcpuIdlePerSecond', 'memoryActivePerGiBSecond', 'memoryIdlePerGiBSecond', 'requestsPerMillion'])
+    price(`containerApps.consumption.${p}`);
   for (const p of ['vcpuSeconds', 'memoryGiBSeconds', 'requests']) num(`containerApps.freeGrantPerMonth.${p}`);
-  for (const p of ['dedicatedPlanManagementPerHour', 'dedicatedComputePerVcpuHour', 'dedicatedComputePerGiBHour']) price(`containerApps.${p}`);
+  for (const p of ['dedicatedPlanManagementPerHour', 'dedicatedComputePerVcpuHour', 'dedicatedComputePerGiBHour'])
+    price(`containerApps.${p}`);
   priceMap('postgresFlexible.computePerHour');
   price('postgresFlexible.storagePerGiBMonth');
   price('postgresFlexible.backupBeyondFreePerGiBMonth');
-  for (const p of ['transactionOptimizedPerGiBMonth', 'transactionOptimizedWritePer10k', 'transactionOptimizedReadPer10k', 'hotPerGiBMonth', 'premiumPerGiBMonth']) price(`azureFiles.${p}`);
+  for (const p of [
+    'transactionOptimizedPerGiBMonth',
+    'transactionOptimizedWritePer10k',
+    'transactionOptimizedReadPer10k',
+    'hotPerGiBMonth',
+    'premiumPerGiBMonth',
+  ])
+    price(`azureFiles.${p}`);
   num('azureFiles.premiumMinimumGiB');
   price('keyVault.operationsPer10k');
   priceMap('virtualMachines.linuxPerHour');
@@ -138,9 +151,16 @@ export function loadPriceTable(options: { file?: string; region?: string; dir?: 
   if (!file) {
     const dir = options.dir ?? defaultPricesDir();
     const region = (options.region ?? 'eastus').toLowerCase().replace(/\s+/g, '');
-    const candidates = existsSync(dir) ? readdirSync(dir).filter((f) => new RegExp(`^${region}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(f)).sort() : [];
+    const candidates = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => new RegExp(`^${region}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(f))
+          .sort()
+      : [];
     if (candidates.length === 0) {
-      throw new DeployError('BAD_INPUT', `no price table for region '${region}' in ${dir} (expected ${region}-<yyyy-mm-dd>.json); pass --prices <file>`);
+      throw new DeployError(
+        'BAD_INPUT',
+        `no price table for region '${region}' in ${dir} (expected ${region}-<yyyy-mm-dd>.json); pass --prices <file>`,
+      );
     }
     file = join(dir, candidates[candidates.length - 1]);
   }
@@ -148,7 +168,8 @@ export function loadPriceTable(options: { file?: string; region?: string; dir?: 
   // A FIFO or device would block the read for ever; a price table is a small regular file.
   const stat = statSync(file);
   if (!stat.isFile()) throw new DeployError('BAD_INPUT', `price table ${file} is not a regular file`);
-  if (stat.size > MAX_PRICE_TABLE_BYTES) throw new DeployError('BAD_INPUT', `price table ${file} is ${stat.size} bytes; a price table is at most ${MAX_PRICE_TABLE_BYTES}`);
+  if (stat.size > MAX_PRICE_TABLE_BYTES)
+    throw new DeployError('BAD_INPUT', `price table ${file} is ${stat.size} bytes; a price table is at most ${MAX_PRICE_TABLE_BYTES}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

@@ -101,7 +101,11 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
     const started = await poller.pollUntilDone();
     executionName = started?.name ?? started?.id?.split('/').pop();
   } catch (error) {
-    throw new DeployError('INIT_JOB_FAILED', `could not start ${where}: ${(error as Error).message}`, { stackName: 'apps', step, cause: error });
+    throw new DeployError('INIT_JOB_FAILED', `could not start ${where}: ${(error as Error).message}`, {
+      stackName: 'apps',
+      step,
+      cause: error,
+    });
   }
   if (!executionName) {
     throw new DeployError('INIT_JOB_FAILED', `starting ${where} returned no execution name`, { stackName: 'apps', step });
@@ -178,14 +182,23 @@ export function readInitJobState(path: string): InitJobState | undefined {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new DeployError('BAD_INPUT', `${path} is not valid JSON (${(error as Error).message}); delete it to make the next deploy run the init job`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `${path} is not valid JSON (${(error as Error).message}); delete it to make the next deploy run the init job`,
+    );
   }
   const s = parsed as Partial<InitJobState>;
   if (typeof s?.cvatVersion !== 'string' || typeof s.image !== 'string') {
-    throw new DeployError('BAD_INPUT', `${path}: 'cvatVersion' and 'image' must be strings; delete the file to make the next deploy run the init job`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `${path}: 'cvatVersion' and 'image' must be strings; delete the file to make the next deploy run the init job`,
+    );
   }
   if (s.superuser !== undefined && (typeof s.superuser !== 'object' || s.superuser === null || typeof s.superuser.username !== 'string')) {
-    throw new DeployError('BAD_INPUT', `${path}: 'superuser.username' must be a string; delete the 'superuser' entry to make the next deploy ensure the superuser again`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `${path}: 'superuser.username' must be a string; delete the 'superuser' entry to make the next deploy ensure the superuser again`,
+    );
   }
   return s as InitJobState;
 }
@@ -202,9 +215,13 @@ export function writeInitJobState(path: string, state: InitJobState): void {
  * Whether the init job has to run: when no successful run is recorded, or the recorded CVAT version or
  * init image differs from the one just deployed.
  */
-export function initJobNeeded(recorded: InitJobState | undefined, current: { cvatVersion: string; image: string }): { needed: boolean; reason: string } {
+export function initJobNeeded(
+  recorded: InitJobState | undefined,
+  current: { cvatVersion: string; image: string },
+): { needed: boolean; reason: string } {
   if (!recorded) return { needed: true, reason: 'no successful init run recorded yet' };
-  if (recorded.cvatVersion !== current.cvatVersion) return { needed: true, reason: `CVAT version changed ${recorded.cvatVersion} → ${current.cvatVersion}` };
+  if (recorded.cvatVersion !== current.cvatVersion)
+    return { needed: true, reason: `CVAT version changed ${recorded.cvatVersion} → ${current.cvatVersion}` };
   if (recorded.image !== current.image) return { needed: true, reason: `init image changed ${recorded.image} → ${current.image}` };
   return { needed: false, reason: `already ran for ${current.cvatVersion} (${recorded.executionName}, ${recorded.finishedAt})` };
 }

@@ -44,7 +44,10 @@ export function loadManifest(outDir: string): Manifest {
   const dir = resolve(outDir);
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) {
-    throw new DeployError('MANIFEST', `${file} does not exist: run the synth first (cvat-infra synth, or npx nx run infra:synth), or pass --out`);
+    throw new DeployError(
+      'MANIFEST',
+      `${file} does not exist: run the synth first (cvat-infra synth, or npx nx run infra:synth), or pass --out`,
+    );
   }
   let raw: unknown;
   try {
@@ -52,7 +55,12 @@ export function loadManifest(outDir: string): Manifest {
   } catch (error) {
     throw new DeployError('MANIFEST', `${file} is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { stacks?: unknown }).stacks !== 'object' || (raw as { stacks?: unknown }).stacks === null) {
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    typeof (raw as { stacks?: unknown }).stacks !== 'object' ||
+    (raw as { stacks?: unknown }).stacks === null
+  ) {
     throw bad(file, "'stacks' must be an object keyed by stack name");
   }
   const rawStacks = (raw as { stacks: Record<string, unknown> }).stacks;
@@ -63,17 +71,21 @@ export function loadManifest(outDir: string): Manifest {
     if (typeof entry !== 'object' || entry === null) throw bad(file, `'stacks.${name}' must be an object`);
     const wd = entry.workingDirectory;
     const sp = entry.synthesizedStackPath;
-    if (typeof wd !== 'string' || wd === '') throw bad(file, `'stacks.${name}.workingDirectory' (${JSON.stringify(wd)}) must be a non-empty string`);
-    if (typeof sp !== 'string' || sp === '') throw bad(file, `'stacks.${name}.synthesizedStackPath' (${JSON.stringify(sp)}) must be a non-empty string`);
+    if (typeof wd !== 'string' || wd === '')
+      throw bad(file, `'stacks.${name}.workingDirectory' (${JSON.stringify(wd)}) must be a non-empty string`);
+    if (typeof sp !== 'string' || sp === '')
+      throw bad(file, `'stacks.${name}.synthesizedStackPath' (${JSON.stringify(sp)}) must be a non-empty string`);
     const deps = entry.dependencies ?? [];
     if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string')) {
       throw bad(file, `'stacks.${name}.dependencies' (${JSON.stringify(deps)}) must be an array of stack names`);
     }
     deps.forEach((d: string, i: number) => {
-      if (!names.includes(d)) throw bad(file, `'stacks.${name}.dependencies[${i}]' ('${d}') is not a stack of this manifest (stacks: ${names.join(', ')})`);
+      if (!names.includes(d))
+        throw bad(file, `'stacks.${name}.dependencies[${i}]' ('${d}') is not a stack of this manifest (stacks: ${names.join(', ')})`);
     });
     const synthesizedStackPath = resolve(dir, sp);
-    if (!existsSync(synthesizedStackPath)) throw bad(file, `'stacks.${name}.synthesizedStackPath' (${sp}) does not exist: re-run the synth`);
+    if (!existsSync(synthesizedStackPath))
+      throw bad(file, `'stacks.${name}.synthesizedStackPath' (${sp}) does not exist: re-run the synth`);
     return { name, dependencies: deps as string[], workingDirectory: resolve(dir, wd), synthesizedStackPath };
   });
   return { outDir: dir, version: String((raw as { version?: unknown }).version ?? 'unknown'), stacks };

@@ -176,7 +176,10 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
   const only = options.only ?? [];
   const replace = options.replace ?? [];
   if (replace.length > 0 && only.length !== 1) {
-    throw new DeployError('USAGE', `'--replace' (${replace.join(', ')}) needs exactly one '--stack': resource addresses are local to a stack`);
+    throw new DeployError(
+      'USAGE',
+      `'--replace' (${replace.join(', ')}) needs exactly one '--stack': resource addresses are local to a stack`,
+    );
   }
   if (replace.length > 0 && command === 'destroy') throw new DeployError('USAGE', "'--replace' cannot be used with destroy");
 
@@ -193,18 +196,30 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
 
   const prefix = (stack: ManifestStack) => (line: string) => log(`[${stack.name}] ${line}`);
 
-  const stepFailed = (stack: ManifestStack, step: StepName, result: TerraformResult, attempt: number, transient?: TransientError): DeployError => {
+  const stepFailed = (
+    stack: ManifestStack,
+    step: StepName,
+    result: TerraformResult,
+    attempt: number,
+    transient?: TransientError,
+  ): DeployError => {
     const report = reports.get(stack.name)!;
     const detail = extractTerraformError(result.stderr) || `exit code ${result.exitCode}`;
-    const hint = transient ? `${transient.name} persisted through ${attempt} attempts: ${transient.persistentHint}` : hintFor(result.stderr);
-    const done = run.stacks.filter((s) => s.status === 'applied' || s.status === 'destroyed' || s.status === 'no-changes').map((s) => s.name);
+    const hint = transient
+      ? `${transient.name} persisted through ${attempt} attempts: ${transient.persistentHint}`
+      : hintFor(result.stderr);
+    const done = run.stacks
+      .filter((s) => s.status === 'applied' || s.status === 'destroyed' || s.status === 'no-changes')
+      .map((s) => s.name);
     const pending = run.stacks.filter((s) => s.status === 'not-started' && s.name !== stack.name).map((s) => s.name);
     const message = [
       `${command} stopped at stack '${stack.name}', step '${step}' (attempt ${attempt}):`,
       detail,
       ...(hint ? [`hint: ${hint}`] : []),
       `completed: ${done.length ? done.join(', ') : 'none'}; not started: ${pending.length ? pending.join(', ') : 'none'}.`,
-      command === 'plan' ? 'Nothing was changed.' : 'Fix the cause and rerun the same command: completed stacks plan to no changes and are skipped.',
+      command === 'plan'
+        ? 'Nothing was changed.'
+        : 'Fix the cause and rerun the same command: completed stacks plan to no changes and are skipped.',
     ].join('\n');
     report.status = 'failed';
     report.error = detail;
@@ -212,16 +227,28 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
   };
 
   /** Runs one terraform command, retrying known transient errors; returns on an accepted exit code. */
-  const runStep = async (stack: ManifestStack, step: StepName, args: string[], accept: number[], stream: boolean): Promise<TerraformResult> => {
+  const runStep = async (
+    stack: ManifestStack,
+    step: StepName,
+    args: string[],
+    accept: number[],
+    stream: boolean,
+  ): Promise<TerraformResult> => {
     const report = reports.get(stack.name)!;
     for (let attempt = 1; ; attempt++) {
-      const result = await runner.run(args, { cwd: stack.workingDirectory, onStdout: stream ? prefix(stack) : undefined, onStderr: prefix(stack) });
+      const result = await runner.run(args, {
+        cwd: stack.workingDirectory,
+        onStdout: stream ? prefix(stack) : undefined,
+        onStderr: prefix(stack),
+      });
       if (accept.includes(result.exitCode)) return result;
       const transient = matchTransientError(result.stderr);
       if (!transient || attempt >= policy.maxAttempts) throw stepFailed(stack, step, result, attempt, transient);
       const delayMs = backoffDelayMs(policy, attempt);
       report.retries.push({ step, attempt, reason: transient.name, delayMs });
-      log(`[${stack.name}] ${step}: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`);
+      log(
+        `[${stack.name}] ${step}: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
+      );
       await sleep(delayMs);
     }
   };
@@ -260,7 +287,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     }
   };
 
-  const init = (stack: ManifestStack) => runStep(stack, 'init', ['init', '-input=false', '-no-color', lockTimeout], [0], options.verbose ?? false);
+  const init = (stack: ManifestStack) =>
+    runStep(stack, 'init', ['init', '-input=false', '-no-color', lockTimeout], [0], options.verbose ?? false);
 
   /** plan -out + show -json; returns undefined summary when terraform reports no changes. */
   const plan = async (stack: ManifestStack, destroy: boolean): Promise<PlanSummary | undefined> => {
@@ -278,17 +306,25 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     try {
       doc = JSON.parse(shown.stdout);
     } catch (error) {
-      throw new DeployError('STEP_FAILED', `stack '${stack.name}', step 'show': terraform show -json did not print JSON (${(error as Error).message})`, {
-        stackName: stack.name,
-        step: 'show',
-      });
+      throw new DeployError(
+        'STEP_FAILED',
+        `stack '${stack.name}', step 'show': terraform show -json did not print JSON (${(error as Error).message})`,
+        {
+          stackName: stack.name,
+          step: 'show',
+        },
+      );
     }
     const summary = summarizePlan(doc, `${stack.name} plan`);
     return summary.hasChanges ? summary : undefined;
   };
 
   const apply = (stack: ManifestStack) =>
-    runner.run(['apply', '-input=false', '-no-color', lockTimeout, PLAN_FILE], { cwd: stack.workingDirectory, onStdout: prefix(stack), onStderr: prefix(stack) });
+    runner.run(['apply', '-input=false', '-no-color', lockTimeout, PLAN_FILE], {
+      cwd: stack.workingDirectory,
+      onStdout: prefix(stack),
+      onStderr: prefix(stack),
+    });
 
   const confirm = async (question: string): Promise<void> => {
     const c = options.confirmation;
@@ -297,8 +333,10 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
       return;
     }
     if (c.mode === 'refuse') throw new DeployError('NOT_CONFIRMED', `${question} not confirmed: ${c.reason}. Nothing more was changed.`);
-    if (!options.confirmer) throw new DeployError('NOT_CONFIRMED', `${question} not confirmed: no confirmer available. Nothing more was changed.`);
-    if (!(await options.confirmer.confirm(question))) throw new DeployError('NOT_CONFIRMED', `${question} declined. Nothing more was changed.`);
+    if (!options.confirmer)
+      throw new DeployError('NOT_CONFIRMED', `${question} not confirmed: no confirmer available. Nothing more was changed.`);
+    if (!(await options.confirmer.confirm(question)))
+      throw new DeployError('NOT_CONFIRMED', `${question} declined. Nothing more was changed.`);
   };
 
   const guardDataLoss = (stack: ManifestStack, summary: PlanSummary): void => {
@@ -418,7 +456,11 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
       if (planned.length === 0 || options.dryRun) {
         for (const s of stacks) removePlan(s);
         run.ok = true;
-        log(planned.length === 0 ? 'destroy: nothing to destroy' : `destroy --dry-run: would destroy ${total} resource(s); nothing was changed`);
+        log(
+          planned.length === 0
+            ? 'destroy: nothing to destroy'
+            : `destroy --dry-run: would destroy ${total} resource(s); nothing was changed`,
+        );
         return run;
       }
       try {
@@ -452,7 +494,9 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
             if (!transient || attempt >= policy.maxAttempts) throw stepFailed(stack, 'apply', result, attempt, transient);
             const delayMs = backoffDelayMs(policy, attempt);
             report.retries.push({ step: 'apply', attempt, reason: transient.name, delayMs });
-            log(`[${stack.name}] destroy: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`);
+            log(
+              `[${stack.name}] destroy: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
+            );
             await sleep(delayMs);
           }
         });
@@ -465,7 +509,10 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     const failure =
       error instanceof DeployError
         ? error
-        : new DeployError('STEP_FAILED', `${command} stopped at stack '${current?.name ?? '?'}': ${(error as Error).message}`, { stackName: current?.name, cause: error });
+        : new DeployError('STEP_FAILED', `${command} stopped at stack '${current?.name ?? '?'}': ${(error as Error).message}`, {
+            stackName: current?.name,
+            cause: error,
+          });
     const report = reports.get(failure.stackName ?? current?.name ?? '');
     const afterStepFailure = stepReports.some((r) => r.status === 'failed');
     if (report && report.status !== 'failed' && !afterStepFailure) {

@@ -84,7 +84,10 @@ function fail(source: string, path: string, value: unknown, allowed: string): ne
 
 function formatPath(path: unknown): string {
   if (!Array.isArray(path)) return String(path);
-  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${String(step)}` : String(step)), '');
+  return path.reduce<string>(
+    (acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${String(step)}` : String(step)),
+    '',
+  );
 }
 
 /**
@@ -97,10 +100,11 @@ function formatPath(path: unknown): string {
  * @param source a name for error messages, e.g. `apps plan`
  */
 export function summarizePlan(doc: unknown, source = 'plan'): PlanSummary {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail(source, '$', doc, 'must be a JSON object from `terraform show -json`');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    fail(source, '$', doc, 'must be a JSON object from `terraform show -json`');
   const d = doc as Record<string, unknown>;
   if (typeof d.format_version !== 'string' || !/^1\./.test(d.format_version)) {
-    fail(source, 'format_version', d.format_version, "must be a 1.x version string (the plan JSON format this parser knows)");
+    fail(source, 'format_version', d.format_version, 'must be a 1.x version string (the plan JSON format this parser knows)');
   }
   const rawChanges = d.resource_changes ?? [];
   if (!Array.isArray(rawChanges)) fail(source, 'resource_changes', rawChanges, 'must be an array');
@@ -118,7 +122,7 @@ export function summarizePlan(doc: unknown, source = 'plan'): PlanSummary {
     if (!Array.isArray(actions) || actions.length === 0 || actions.some((a) => typeof a !== 'string' || !KNOWN_ACTIONS.has(a))) {
       fail(source, `${at}.change.actions`, actions, `must be a non-empty array of ${[...KNOWN_ACTIONS].join(', ')}`);
     }
-    const type = typeof r.type === 'string' ? r.type : r.address.split('.').slice(-2, -1)[0] ?? '';
+    const type = typeof r.type === 'string' ? r.type : (r.address.split('.').slice(-2, -1)[0] ?? '');
     const importing = typeof change.importing === 'object' && change.importing !== null;
     if (importing) imports += 1;
     const key = (actions as string[]).join(',');
@@ -150,7 +154,8 @@ export function summarizePlan(doc: unknown, source = 'plan'): PlanSummary {
   const replace = count('replace');
   const outputChanges: string[] = [];
   const rawOutputs = d.output_changes ?? {};
-  if (typeof rawOutputs !== 'object' || rawOutputs === null || Array.isArray(rawOutputs)) fail(source, 'output_changes', rawOutputs, 'must be an object');
+  if (typeof rawOutputs !== 'object' || rawOutputs === null || Array.isArray(rawOutputs))
+    fail(source, 'output_changes', rawOutputs, 'must be an object');
   for (const [name, oc] of Object.entries(rawOutputs as Record<string, { actions?: unknown }>)) {
     const acts = oc?.actions;
     if (Array.isArray(acts) && acts.some((a) => a !== 'no-op')) outputChanges.push(name);
@@ -213,7 +218,8 @@ export function formatPlanSummary(stack: string, s: PlanSummary): string[] {
     const bar = '  ' + '!'.repeat(72);
     lines.push(bar);
     if (replaced.length) lines.push(`  !! ${replaced.length} RESOURCE(S) WILL BE REPLACED: destroyed, then created again`);
-    if (lostData.length) lines.push(`  !! ${lostData.length} STATEFUL RESOURCE(S) LOSE THEIR DATA OR NAME: ${lostData.map((c) => c.address).join(', ')}`);
+    if (lostData.length)
+      lines.push(`  !! ${lostData.length} STATEFUL RESOURCE(S) LOSE THEIR DATA OR NAME: ${lostData.map((c) => c.address).join(', ')}`);
     lines.push(bar);
   }
   if (s.outputChanges.length) lines.push(`  outputs changing: ${s.outputChanges.join(', ')}`);

@@ -81,10 +81,16 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   const { backend, location, subscriptionId, az, log } = options;
   const days = options.retentionDays ?? 30;
   if (!STORAGE_ACCOUNT.test(backend.storageAccount)) {
-    throw new DeployError('BAD_INPUT', `'stateBackend.storageAccount' (${backend.storageAccount}) must be 3-24 lowercase letters and digits`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `'stateBackend.storageAccount' (${backend.storageAccount}) must be 3-24 lowercase letters and digits`,
+    );
   }
   if (!CONTAINER.test(backend.container)) {
-    throw new DeployError('BAD_INPUT', `'stateBackend.container' (${backend.container}) must be 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `'stateBackend.container' (${backend.container}) must be 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric`,
+    );
   }
   const sub = ['--subscription', subscriptionId];
   const actions: BootstrapAction[] = [];
@@ -93,7 +99,11 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   const call = async (args: string[], what: string): Promise<AzResult> => {
     const result = await az(args);
     if (result.exitCode !== 0) {
-      throw new DeployError('STEP_FAILED', `state-bootstrap: ${what} failed (${show(args)}):\n${result.stderr.trim() || `exit code ${result.exitCode}`}`, { step: 'state-bootstrap' });
+      throw new DeployError(
+        'STEP_FAILED',
+        `state-bootstrap: ${what} failed (${show(args)}):\n${result.stderr.trim() || `exit code ${result.exitCode}`}`,
+        { step: 'state-bootstrap' },
+      );
     }
     return result;
   };
@@ -113,18 +123,38 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   const rg = `resource group ${backend.resourceGroup}`;
   const rgExists = await call(['group', 'exists', '--name', backend.resourceGroup, ...sub, '--output', 'tsv'], `checking ${rg}`);
   if (rgExists.stdout.trim() === 'true') actions.push({ resource: rg, status: 'exists', command: '' });
-  else await change(rg, ['group', 'create', '--name', backend.resourceGroup, '--location', location, ...sub, '--output', 'none'], 'created');
+  else
+    await change(rg, ['group', 'create', '--name', backend.resourceGroup, '--location', location, ...sub, '--output', 'none'], 'created');
 
   // Storage account.
   const sa = `storage account ${backend.storageAccount}`;
   const saArgs = ['--name', backend.storageAccount, '--resource-group', backend.resourceGroup, ...sub];
-  if (await exists(['storage', 'account', 'show', ...saArgs, '--output', 'none'])) actions.push({ resource: sa, status: 'exists', command: '' });
+  if (await exists(['storage', 'account', 'show', ...saArgs, '--output', 'none']))
+    actions.push({ resource: sa, status: 'exists', command: '' });
   else {
     await change(
       sa,
       [
-        'storage', 'account', 'create', ...saArgs, '--location', location, '--sku', 'Standard_LRS', '--kind', 'StorageV2', '--https-only', 'true',
-        '--min-tls-version', 'TLS1_2', '--allow-blob-public-access', 'false', '--allow-shared-key-access', 'false', '--output', 'none',
+        'storage',
+        'account',
+        'create',
+        ...saArgs,
+        '--location',
+        location,
+        '--sku',
+        'Standard_LRS',
+        '--kind',
+        'StorageV2',
+        '--https-only',
+        'true',
+        '--min-tls-version',
+        'TLS1_2',
+        '--allow-blob-public-access',
+        'false',
+        '--allow-shared-key-access',
+        'false',
+        '--output',
+        'none',
       ],
       'created',
     );
@@ -134,9 +164,27 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   await change(
     `blob versioning and ${days}-day soft delete on ${backend.storageAccount}`,
     [
-      'storage', 'account', 'blob-service-properties', 'update', '--account-name', backend.storageAccount, '--resource-group', backend.resourceGroup, ...sub,
-      '--enable-versioning', 'true', '--enable-delete-retention', 'true', '--delete-retention-days', String(days),
-      '--enable-container-delete-retention', 'true', '--container-delete-retention-days', String(days), '--output', 'none',
+      'storage',
+      'account',
+      'blob-service-properties',
+      'update',
+      '--account-name',
+      backend.storageAccount,
+      '--resource-group',
+      backend.resourceGroup,
+      ...sub,
+      '--enable-versioning',
+      'true',
+      '--enable-delete-retention',
+      'true',
+      '--delete-retention-days',
+      String(days),
+      '--enable-container-delete-retention',
+      'true',
+      '--container-delete-retention-days',
+      String(days),
+      '--output',
+      'none',
     ],
     'configured',
   );
@@ -145,15 +193,38 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   await change(
     `delete lock on ${backend.storageAccount}`,
     [
-      'lock', 'create', '--name', 'cvat-state-do-not-delete', '--lock-type', 'CanNotDelete', '--resource-group', backend.resourceGroup,
-      '--resource', backend.storageAccount, '--resource-type', 'Microsoft.Storage/storageAccounts', ...sub, '--notes', 'terraform state of cvat-cloud', '--output', 'none',
+      'lock',
+      'create',
+      '--name',
+      'cvat-state-do-not-delete',
+      '--lock-type',
+      'CanNotDelete',
+      '--resource-group',
+      backend.resourceGroup,
+      '--resource',
+      backend.storageAccount,
+      '--resource-type',
+      'Microsoft.Storage/storageAccounts',
+      ...sub,
+      '--notes',
+      'terraform state of cvat-cloud',
+      '--output',
+      'none',
     ],
     'configured',
   );
 
   // Container, through ARM.
   const ct = `blob container ${backend.storageAccount}/${backend.container}`;
-  const ctArgs = ['--storage-account', backend.storageAccount, '--resource-group', backend.resourceGroup, '--name', backend.container, ...sub];
+  const ctArgs = [
+    '--storage-account',
+    backend.storageAccount,
+    '--resource-group',
+    backend.resourceGroup,
+    '--name',
+    backend.container,
+    ...sub,
+  ];
   let containerExists = false;
   if (!options.dryRun || actions.find((a) => a.resource === sa)?.status === 'exists') {
     const r = await az(['storage', 'container-rm', 'exists', ...ctArgs, '--output', 'json']);
@@ -170,12 +241,39 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   const assignee = who.exitCode === 0 ? who.stdout.trim() : '';
   const roleResource = `'${role}' for ${assignee || '<signed-in principal>'} on ${backend.storageAccount}`;
   if (!assignee) {
-    if (!options.dryRun) throw new DeployError('STEP_FAILED', `state-bootstrap: could not tell who is signed in (az account show): ${who.stderr.trim()}`, { step: 'state-bootstrap' });
-    await change(roleResource, ['role', 'assignment', 'create', '--assignee', '<signed-in principal>', '--role', role, '--scope', scope, '--output', 'none'], 'created');
+    if (!options.dryRun)
+      throw new DeployError('STEP_FAILED', `state-bootstrap: could not tell who is signed in (az account show): ${who.stderr.trim()}`, {
+        step: 'state-bootstrap',
+      });
+    await change(
+      roleResource,
+      ['role', 'assignment', 'create', '--assignee', '<signed-in principal>', '--role', role, '--scope', scope, '--output', 'none'],
+      'created',
+    );
   } else {
-    const listed = await az(['role', 'assignment', 'list', '--assignee', assignee, '--role', role, '--scope', scope, ...sub, '--query', 'length(@)', '--output', 'tsv']);
+    const listed = await az([
+      'role',
+      'assignment',
+      'list',
+      '--assignee',
+      assignee,
+      '--role',
+      role,
+      '--scope',
+      scope,
+      ...sub,
+      '--query',
+      'length(@)',
+      '--output',
+      'tsv',
+    ]);
     if (listed.exitCode === 0 && Number(listed.stdout.trim()) > 0) actions.push({ resource: roleResource, status: 'exists', command: '' });
-    else await change(roleResource, ['role', 'assignment', 'create', '--assignee', assignee, '--role', role, '--scope', scope, ...sub, '--output', 'none'], 'created');
+    else
+      await change(
+        roleResource,
+        ['role', 'assignment', 'create', '--assignee', assignee, '--role', role, '--scope', scope, ...sub, '--output', 'none'],
+        'created',
+      );
   }
 
   log(

@@ -64,9 +64,13 @@ export function superuserTemplate(job: Job, containerName: string): JobExecution
     );
   }
   const i = containers.indexOf(container);
-  if (!container.image) throw new DeployError('BAD_INPUT', `${where}: 'template.containers[${i}].image' is empty; the superuser step needs the job's image`);
+  if (!container.image)
+    throw new DeployError('BAD_INPUT', `${where}: 'template.containers[${i}].image' is empty; the superuser step needs the job's image`);
   if (container.resources?.cpu === undefined || !container.resources.memory) {
-    throw new DeployError('BAD_INPUT', `${where}: 'template.containers[${i}].resources' (${JSON.stringify(container.resources ?? {})}) must have cpu and memory`);
+    throw new DeployError(
+      'BAD_INPUT',
+      `${where}: 'template.containers[${i}].resources' (${JSON.stringify(container.resources ?? {})}) must have cpu and memory`,
+    );
   }
   const env = container.env ?? [];
   const missing = SUPERUSER_ENV.filter((name) => !env.some((e) => e.name === name && (e.value || e.secretRef)));
@@ -108,11 +112,15 @@ export async function runSuperuserStep(
   try {
     job = await client.jobs.get(options.resourceGroup, options.jobName);
   } catch (error) {
-    throw new DeployError('SUPERUSER_FAILED', `could not read job '${options.jobName}' in resource group '${options.resourceGroup}': ${(error as Error).message}`, {
-      stackName: 'apps',
-      step: 'superuser',
-      cause: error,
-    });
+    throw new DeployError(
+      'SUPERUSER_FAILED',
+      `could not read job '${options.jobName}' in resource group '${options.resourceGroup}': ${(error as Error).message}`,
+      {
+        stackName: 'apps',
+        step: 'superuser',
+        cause: error,
+      },
+    );
   }
   const template = superuserTemplate(job, options.containerName);
   const username = template.containers![0].env!.find((e) => e.name === 'DJANGO_SUPERUSER_USERNAME')?.value;

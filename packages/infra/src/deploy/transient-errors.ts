@@ -29,7 +29,8 @@ export const TRANSIENT_ERRORS: readonly TransientError[] = [
     patterns: [/Unable to get value using Managed identity/i, /unable to fetch secret .{0,200}using Managed identity/i],
     description:
       "Container Apps resolved a Key Vault secret reference through the app identity before its 'Key Vault Secrets User' role assignment had propagated.",
-    source: 'microsoft/azure-container-apps#722, #1174, #1454; the reference project tpneik/cvat-cloud v1.0.0 (its bootstrap_mode two-phase apply)',
+    source:
+      'microsoft/azure-container-apps#722, #1174, #1454; the reference project tpneik/cvat-cloud v1.0.0 (its bootstrap_mode two-phase apply)',
     persistentHint:
       "check that the Key Vault firewall admits the apps subnet (the error hides network denials too) and that the identity holds 'Key Vault Secrets User' on the vault",
   },
@@ -38,18 +39,26 @@ export const TRANSIENT_ERRORS: readonly TransientError[] = [
     patterns: [/ForbiddenByRbac/, /does not have secrets (?:get|set|list|delete) permission on key vault/i],
     description: "Key Vault refused a secret operation right after the deploying principal's role on the vault was created.",
     source: 'Azure/terraform-azurerm-avm-res-keyvault-vault#78',
-    persistentHint: "check that the deploying principal holds 'Key Vault Secrets Officer' (or Administrator) on the vault and that its firewall admits your address (adminCidrs)",
+    persistentHint:
+      "check that the deploying principal holds 'Key Vault Secrets Officer' (or Administrator) on the vault and that its firewall admits your address (adminCidrs)",
   },
   {
     name: 'PrincipalNotFound',
     patterns: [/PrincipalNotFound/, /Principal \S+ does not exist in the directory/i],
     description: 'A role assignment referenced a managed identity that Entra ID has not replicated yet.',
-    source: 'azurerm_role_assignment skip_service_principal_aad_check (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_assignment); Azure/AgentBaker#8251',
+    source:
+      'azurerm_role_assignment skip_service_principal_aad_check (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_assignment); Azure/AgentBaker#8251',
     persistentHint: 'check that the principal id in the role assignment is an object id that exists in this tenant',
   },
   {
     name: 'TooManyRequests',
-    patterns: [/StatusCode\s*=\s*429\b/, /\bStatus(?: Code)?\s*[=:]\s*429\b/i, /unexpected status 429\b/i, /\b429 Too Many Requests\b/i, /\bTooManyRequests\b/],
+    patterns: [
+      /StatusCode\s*=\s*429\b/,
+      /\bStatus(?: Code)?\s*[=:]\s*429\b/i,
+      /unexpected status 429\b/i,
+      /\b429 Too Many Requests\b/i,
+      /\bTooManyRequests\b/,
+    ],
     description: 'Azure Resource Manager throttled the request (HTTP 429).',
     source: 'ARM throttling: https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling',
     persistentHint: 'another process may be using up the subscription request quota; wait a few minutes and rerun',

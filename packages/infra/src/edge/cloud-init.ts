@@ -101,13 +101,22 @@ export function renderCloudInit(options: CloudInitOptions): string {
   ];
   const dynamicFiles = dynamic
     .map(([file, content]) =>
-      [`  - path: /etc/traefik/dynamic/${file}`, `    owner: root:root`, `    permissions: '0644'`, `    content: |`, indent(content, 6)].join('\n'),
+      [
+        `  - path: /etc/traefik/dynamic/${file}`,
+        `    owner: root:root`,
+        `    permissions: '0644'`,
+        `    content: |`,
+        indent(content, 6),
+      ].join('\n'),
     )
     .join('\n');
   return fill(read('cloud-init.yaml'), 'cloud-init.yaml', {
     traefikImage: options.traefikImage,
     traefikStatic: indent(fill(read('traefik.yml'), 'traefik.yml', values), 6),
-    traefikUnit: indent(fill(read('traefik.service'), 'traefik.service', { ...values, traefikEnv: env.map(([n, v]) => ` -e "${n}=${v}"`).join('') }), 6),
+    traefikUnit: indent(
+      fill(read('traefik.service'), 'traefik.service', { ...values, traefikEnv: env.map(([n, v]) => ` -e "${n}=${v}"`).join('') }),
+      6,
+    ),
     // Values are inserted after the template text is escaped, so these filled parts are not escaped twice.
     dynamicFiles,
   });

@@ -19,7 +19,10 @@ export interface PolicyReport {
  * @param options.rules a subset of rules to run (default: all)
  * @param options.expectedNames global names the configuration derives
  */
-export function runPolicy(app: SynthesizedApp, options: { rules?: readonly PolicyRule[]; expectedNames?: ExpectedGlobalNames } = {}): PolicyReport {
+export function runPolicy(
+  app: SynthesizedApp,
+  options: { rules?: readonly PolicyRule[]; expectedNames?: ExpectedGlobalNames } = {},
+): PolicyReport {
   const rules = options.rules ?? POLICY_RULES;
   const findings = rules.flatMap((rule) => rule.check({ app, expectedNames: options.expectedNames }));
   return { rules, findings };

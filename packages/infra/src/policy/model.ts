@@ -70,7 +70,8 @@ export function dataSources(app: SynthesizedApp): ResourceRef[] {
   const out: ResourceRef[] = [];
   for (const stack of app.stacks) {
     for (const [t, byName] of Object.entries(stack.json.data ?? {})) {
-      for (const [name, body] of Object.entries(byName)) out.push({ stack: stack.name, type: t, name, address: `${stack.name}:data.${t}.${name}`, body });
+      for (const [name, body] of Object.entries(byName))
+        out.push({ stack: stack.name, type: t, name, address: `${stack.name}:data.${t}.${name}`, body });
     }
   }
   return out;
@@ -106,7 +107,12 @@ const REMOTE = /^\$\{data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([
  * through the producing stack's output. Returns the resource and the attribute, or undefined for
  * literals and anything else.
  */
-export function followReference(app: SynthesizedApp, stackName: string, value: unknown, depth = 0): { resource: ResourceRef; attribute: string } | undefined {
+export function followReference(
+  app: SynthesizedApp,
+  stackName: string,
+  value: unknown,
+  depth = 0,
+): { resource: ResourceRef; attribute: string } | undefined {
   if (typeof value !== 'string' || depth > 5) return undefined;
   const stack = app.stacks.find((s) => s.name === stackName);
   if (!stack) return undefined;
@@ -124,7 +130,10 @@ export function followReference(app: SynthesizedApp, stackName: string, value: u
   if (!ref || ref[1] === 'data' || ref[1] === 'var' || ref[1] === 'local') return undefined;
   const body = stack.json.resource?.[ref[1]]?.[ref[2]];
   if (!body) return undefined;
-  return { resource: { stack: stackName, type: ref[1], name: ref[2], address: `${stackName}:${ref[1]}.${ref[2]}`, body }, attribute: ref[3] };
+  return {
+    resource: { stack: stackName, type: ref[1], name: ref[2], address: `${stackName}:${ref[1]}.${ref[2]}`, body },
+    attribute: ref[3],
+  };
 }
 
 /** The containers (and init containers) of a container app or job. */

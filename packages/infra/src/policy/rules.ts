@@ -66,7 +66,14 @@ export const SECRET_ENV_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE
 /** Resource argument names that hold secrets. */
 const SECRET_ARG_NAME = /(^|_)(password|secret|access_key|account_key|primary_key|token|connection_string|client_secret|sas_token|value)$/;
 /** Arguments whose names match but that are references or switches, not secret values. */
-const NOT_SECRET_ARGS = new Set(['secret_name', 'key_vault_secret_id', 'password_secret_name', 'disable_password_authentication', 'secret', 'ttl']);
+const NOT_SECRET_ARGS = new Set([
+  'secret_name',
+  'key_vault_secret_id',
+  'password_secret_name',
+  'disable_password_authentication',
+  'secret',
+  'ttl',
+]);
 /** Resource types whose `value` argument is a secret. */
 const VALUE_IS_SECRET = new Set(['azurerm_key_vault_secret', 'azurerm_container_app', 'azurerm_container_app_job']);
 
@@ -92,12 +99,21 @@ const noPlaintextSecrets: PolicyRule = {
         for (const e of blocks(c.env)) {
           const value = literal(e.value);
           if (typeof e.name === 'string' && SECRET_ENV_NAME.test(e.name) && value) {
-            findings.push({ rule: this.id, address: r.address, message: `env ${String(e.name)} of container ${String(c.name)} is a literal value; use secret_name (a Key Vault reference)` });
+            findings.push({
+              rule: this.id,
+              address: r.address,
+              message: `env ${String(e.name)} of container ${String(c.name)} is a literal value; use secret_name (a Key Vault reference)`,
+            });
           }
         }
       }
       for (const s of blocks(r.body.secret)) {
-        if (literal(s.value)) findings.push({ rule: this.id, address: r.address, message: `app secret ${String(s.name)} has a literal value; reference Key Vault (key_vault_secret_id + identity)` });
+        if (literal(s.value))
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `app secret ${String(s.name)} has a literal value; reference Key Vault (key_vault_secret_id + identity)`,
+          });
       }
     }
     for (const r of resources(app)) {
@@ -106,13 +122,23 @@ const noPlaintextSecrets: PolicyRule = {
         if (NOT_SECRET_ARGS.has(key) || !SECRET_ARG_NAME.test(key)) return;
         if (key === 'value' && !VALUE_IS_SECRET.has(r.type)) return;
         const text = literal(value);
-        if (text) findings.push({ rule: this.id, address: r.address, message: `'${path}' is a literal; generate it (random_password) or reference Key Vault` });
+        if (text)
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `'${path}' is a literal; generate it (random_password) or reference Key Vault`,
+          });
       });
     }
     for (const stack of app.stacks) {
       walk({ provider: stack.json.provider, terraform: stack.json.terraform }, '', (key, value, path) => {
         if (NOT_SECRET_ARGS.has(key) || !SECRET_ARG_NAME.test(key) || key === 'value') return;
-        if (literal(value)) findings.push({ rule: this.id, address: stack.name, message: `'${path}' is a literal credential; use environment variables (ARM_*) or managed identity` });
+        if (literal(value))
+          findings.push({
+            rule: this.id,
+            address: stack.name,
+            message: `'${path}' is a literal credential; use environment variables (ARM_*) or managed identity`,
+          });
       });
     }
     return findings;
@@ -129,17 +155,34 @@ const storageHardening: PolicyRule = {
     for (const r of resources(app, 'azurerm_storage_account')) {
       const b = r.body;
       const nfsAccount = b.account_kind === 'FileStorage' && b.account_tier === 'Premium';
-      if (b.min_tls_version !== 'TLS1_2') findings.push({ rule: this.id, address: r.address, message: `min_tls_version is ${String(b.min_tls_version)}; must be TLS1_2` });
-      if (b.allow_nested_items_to_be_public !== false) findings.push({ rule: this.id, address: r.address, message: 'allow_nested_items_to_be_public must be false' });
-      if (b.https_traffic_only_enabled !== true && !nfsAccount) findings.push({ rule: this.id, address: r.address, message: 'https_traffic_only_enabled must be true (only Premium FileStorage NFS accounts may turn it off)' });
+      if (b.min_tls_version !== 'TLS1_2')
+        findings.push({ rule: this.id, address: r.address, message: `min_tls_version is ${String(b.min_tls_version)}; must be TLS1_2` });
+      if (b.allow_nested_items_to_be_public !== false)
+        findings.push({ rule: this.id, address: r.address, message: 'allow_nested_items_to_be_public must be false' });
+      if (b.https_traffic_only_enabled !== true && !nfsAccount)
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: 'https_traffic_only_enabled must be true (only Premium FileStorage NFS accounts may turn it off)',
+        });
       const rules = block(b.network_rules);
-      if (!rules || rules.default_action !== 'Deny') findings.push({ rule: this.id, address: r.address, message: 'network_rules.default_action must be Deny' });
+      if (!rules || rules.default_action !== 'Deny')
+        findings.push({ rule: this.id, address: r.address, message: 'network_rules.default_action must be Deny' });
     }
     for (const r of resources(app, 'azurerm_storage_account_network_rules')) {
-      findings.push({ rule: this.id, address: r.address, message: 'declare the firewall inline on the account; a separate network-rules resource fights it (only one rule set per account)' });
+      findings.push({
+        rule: this.id,
+        address: r.address,
+        message: 'declare the firewall inline on the account; a separate network-rules resource fights it (only one rule set per account)',
+      });
     }
     for (const r of resources(app, 'azurerm_storage_container')) {
-      if ((r.body.container_access_type ?? 'private') !== 'private') findings.push({ rule: this.id, address: r.address, message: `container_access_type is ${String(r.body.container_access_type)}; must be private` });
+      if ((r.body.container_access_type ?? 'private') !== 'private')
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: `container_access_type is ${String(r.body.container_access_type)}; must be private`,
+        });
     }
     return findings;
   },
@@ -147,20 +190,32 @@ const storageHardening: PolicyRule = {
 
 const postgresPrivate: PolicyRule = {
   id: 'postgres-private',
-  description: 'PostgreSQL Flexible Servers: no public access, VNet-injected with a private DNS zone, require_secure_transport on, no firewall rules.',
+  description:
+    'PostgreSQL Flexible Servers: no public access, VNet-injected with a private DNS zone, require_secure_transport on, no firewall rules.',
   prevents: '#9 PostgreSQL VNet injection abandoned (reached by a hard-coded private-endpoint IP)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
     const configs = resources(app, 'azurerm_postgresql_flexible_server_configuration');
     for (const r of resources(app, 'azurerm_postgresql_flexible_server')) {
-      if (r.body.public_network_access_enabled !== false) findings.push({ rule: this.id, address: r.address, message: 'public_network_access_enabled must be false' });
-      if (!r.body.delegated_subnet_id) findings.push({ rule: this.id, address: r.address, message: 'delegated_subnet_id must be set (VNet injection)' });
-      if (!r.body.private_dns_zone_id) findings.push({ rule: this.id, address: r.address, message: 'private_dns_zone_id must be set so apps resolve the server by name' });
-      const tls = configs.find((c) => c.body.name === 'require_secure_transport' && followReference(app, c.stack, c.body.server_id)?.resource.address === r.address);
-      if (!tls || String(tls.body.value).toLowerCase() !== 'on') findings.push({ rule: this.id, address: r.address, message: 'require_secure_transport must be configured to on' });
+      if (r.body.public_network_access_enabled !== false)
+        findings.push({ rule: this.id, address: r.address, message: 'public_network_access_enabled must be false' });
+      if (!r.body.delegated_subnet_id)
+        findings.push({ rule: this.id, address: r.address, message: 'delegated_subnet_id must be set (VNet injection)' });
+      if (!r.body.private_dns_zone_id)
+        findings.push({ rule: this.id, address: r.address, message: 'private_dns_zone_id must be set so apps resolve the server by name' });
+      const tls = configs.find(
+        (c) =>
+          c.body.name === 'require_secure_transport' && followReference(app, c.stack, c.body.server_id)?.resource.address === r.address,
+      );
+      if (!tls || String(tls.body.value).toLowerCase() !== 'on')
+        findings.push({ rule: this.id, address: r.address, message: 'require_secure_transport must be configured to on' });
     }
     for (const r of resources(app, 'azurerm_postgresql_flexible_server_firewall_rule')) {
-      findings.push({ rule: this.id, address: r.address, message: 'firewall rules open the server to public addresses; reach it from the VNet only' });
+      findings.push({
+        rule: this.id,
+        address: r.address,
+        message: 'firewall rules open the server to public addresses; reach it from the VNet only',
+      });
     }
     return findings;
   },
@@ -174,10 +229,16 @@ const keyVaultPrivate: PolicyRule = {
     const findings: PolicyFinding[] = [];
     for (const r of resources(app, 'azurerm_key_vault')) {
       const acls = block(r.body.network_acls);
-      if (r.body.rbac_authorization_enabled !== true && r.body.enable_rbac_authorization !== true) findings.push({ rule: this.id, address: r.address, message: 'RBAC authorization must be enabled' });
-      if (!acls || acls.default_action !== 'Deny') findings.push({ rule: this.id, address: r.address, message: 'network_acls.default_action must be Deny' });
+      if (r.body.rbac_authorization_enabled !== true && r.body.enable_rbac_authorization !== true)
+        findings.push({ rule: this.id, address: r.address, message: 'RBAC authorization must be enabled' });
+      if (!acls || acls.default_action !== 'Deny')
+        findings.push({ rule: this.id, address: r.address, message: 'network_acls.default_action must be Deny' });
       else if (!Array.isArray(acls.virtual_network_subnet_ids) || acls.virtual_network_subnet_ids.length === 0) {
-        findings.push({ rule: this.id, address: r.address, message: 'network_acls.virtual_network_subnet_ids must include the apps subnet' });
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: 'network_acls.virtual_network_subnet_ids must include the apps subnet',
+        });
       }
     }
     return findings;
@@ -199,14 +260,24 @@ const noSshFromAnywhere: PolicyRule = {
     const findings: PolicyFinding[] = [];
     const rules: { address: string; rule: Record<string, unknown> }[] = [
       ...resources(app, 'azurerm_network_security_rule').map((r) => ({ address: r.address, rule: r.body })),
-      ...resources(app, 'azurerm_network_security_group').flatMap((r) => blocks(r.body.security_rule).map((rule) => ({ address: r.address, rule }))),
+      ...resources(app, 'azurerm_network_security_group').flatMap((r) =>
+        blocks(r.body.security_rule).map((rule) => ({ address: r.address, rule })),
+      ),
     ];
     for (const { address, rule } of rules) {
       if (String(rule.direction).toLowerCase() !== 'inbound' || String(rule.access).toLowerCase() !== 'allow') continue;
       const ports = [rule.destination_port_range, ...(Array.isArray(rule.destination_port_ranges) ? rule.destination_port_ranges : [])];
       if (!ports.some((p) => portCovers(p, 22))) continue;
-      const sources = [rule.source_address_prefix, ...(Array.isArray(rule.source_address_prefixes) ? rule.source_address_prefixes : [])].filter((s): s is string => typeof s === 'string');
-      if (sources.some(isAnywhere)) findings.push({ rule: this.id, address, message: `rule ${String(rule.name)} allows SSH from ${sources.join(', ')}; allow the admin CIDRs only` });
+      const sources = [
+        rule.source_address_prefix,
+        ...(Array.isArray(rule.source_address_prefixes) ? rule.source_address_prefixes : []),
+      ].filter((s): s is string => typeof s === 'string');
+      if (sources.some(isAnywhere))
+        findings.push({
+          rule: this.id,
+          address,
+          message: `rule ${String(rule.name)} allows SSH from ${sources.join(', ')}; allow the admin CIDRs only`,
+        });
     }
     return findings;
   },
@@ -219,12 +290,19 @@ const noVmPasswordAuth: PolicyRule = {
   check({ app }) {
     const findings: PolicyFinding[] = [];
     for (const r of resources(app, 'azurerm_linux_virtual_machine')) {
-      if (r.body.disable_password_authentication !== true) findings.push({ rule: this.id, address: r.address, message: 'disable_password_authentication must be true' });
-      if (r.body.admin_password !== undefined) findings.push({ rule: this.id, address: r.address, message: 'admin_password must not be set' });
-      if (blocks(r.body.admin_ssh_key).length === 0) findings.push({ rule: this.id, address: r.address, message: 'admin_ssh_key must be set' });
+      if (r.body.disable_password_authentication !== true)
+        findings.push({ rule: this.id, address: r.address, message: 'disable_password_authentication must be true' });
+      if (r.body.admin_password !== undefined)
+        findings.push({ rule: this.id, address: r.address, message: 'admin_password must not be set' });
+      if (blocks(r.body.admin_ssh_key).length === 0)
+        findings.push({ rule: this.id, address: r.address, message: 'admin_ssh_key must be set' });
     }
     for (const r of [...resources(app, 'azurerm_windows_virtual_machine'), ...resources(app, 'azurerm_virtual_machine')]) {
-      findings.push({ rule: this.id, address: r.address, message: `${r.type} is not allowed; use azurerm_linux_virtual_machine with SSH keys` });
+      findings.push({
+        rule: this.id,
+        address: r.address,
+        message: `${r.type} is not allowed; use azurerm_linux_virtual_machine with SSH keys`,
+      });
     }
     return findings;
   },
@@ -241,7 +319,8 @@ const containerAppProbes: PolicyRule = {
       if (!block(r.body.ingress)) continue;
       for (const c of containers(r)) {
         for (const slot of ['liveness_probe', 'readiness_probe']) {
-          if (blocks(c[slot]).length === 0) findings.push({ rule: this.id, address: r.address, message: `container ${String(c.name)} has no ${slot}` });
+          if (blocks(c[slot]).length === 0)
+            findings.push({ rule: this.id, address: r.address, message: `container ${String(c.name)} has no ${slot}` });
         }
       }
     }
@@ -251,7 +330,8 @@ const containerAppProbes: PolicyRule = {
 
 const mountsResolve: PolicyRule = {
   id: 'mounts-resolve-to-shares',
-  description: 'Every volume mount names a volume of the app; every Azure Files volume names an environment storage that exists, and that storage points at a declared file share.',
+  description:
+    'Every volume mount names a volume of the app; every Azure Files volume names an environment storage that exists, and that storage points at a declared file share.',
   prevents: '#6 destroy ordering / ignore_changes on environment storages (dangling storage references)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -261,16 +341,27 @@ const mountsResolve: PolicyRule = {
       const volumes = blocks(template?.volume);
       for (const c of containers(r)) {
         for (const m of blocks(c.volume_mounts)) {
-          if (!volumes.some((v) => v.name === m.name)) findings.push({ rule: this.id, address: r.address, message: `mount ${String(m.path)} names volume ${String(m.name)}, which the app does not declare` });
+          if (!volumes.some((v) => v.name === m.name))
+            findings.push({
+              rule: this.id,
+              address: r.address,
+              message: `mount ${String(m.path)} names volume ${String(m.name)}, which the app does not declare`,
+            });
         }
       }
       for (const v of volumes) {
         if (v.storage_type !== 'AzureFile' && v.storage_type !== 'NfsAzureFile') continue;
         const target = followReference(app, r.stack, v.storage_name);
         const storage =
-          target?.resource.type === 'azurerm_container_app_environment_storage' ? target.resource : storages.find((s) => literal(v.storage_name) !== undefined && s.body.name === v.storage_name);
+          target?.resource.type === 'azurerm_container_app_environment_storage'
+            ? target.resource
+            : storages.find((s) => literal(v.storage_name) !== undefined && s.body.name === v.storage_name);
         if (!storage) {
-          findings.push({ rule: this.id, address: r.address, message: `volume ${String(v.name)} names storage ${String(v.storage_name)}, which is not an environment storage of this app` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `volume ${String(v.name)} names storage ${String(v.storage_name)}, which is not an environment storage of this app`,
+          });
           continue;
         }
         const shareName = String(storage.body.share_name ?? '');
@@ -278,8 +369,18 @@ const mountsResolve: PolicyRule = {
         const nfsShare = /\/(\$\{[^}]+\}|[a-z0-9-]+)$/.exec(shareName);
         const resolved =
           share?.resource.type === 'azurerm_storage_share' ||
-          resources(app, 'azurerm_storage_share').some((s) => s.body.name === shareName || (nfsShare && (s.body.name === nfsShare[1] || followReference(app, storage.stack, nfsShare[1])?.resource.address === s.address)));
-        if (!resolved) findings.push({ rule: this.id, address: storage.address, message: `environment storage ${String(storage.body.name)} points at share ${shareName}, which is not declared` });
+          resources(app, 'azurerm_storage_share').some(
+            (s) =>
+              s.body.name === shareName ||
+              (nfsShare &&
+                (s.body.name === nfsShare[1] || followReference(app, storage.stack, nfsShare[1])?.resource.address === s.address)),
+          );
+        if (!resolved)
+          findings.push({
+            rule: this.id,
+            address: storage.address,
+            message: `environment storage ${String(storage.body.name)} points at share ${shareName}, which is not declared`,
+          });
       }
     }
     return findings;
@@ -287,11 +388,13 @@ const mountsResolve: PolicyRule = {
 };
 
 /** Images of stateful stores that must not keep their data on SMB. */
-export const DATABASE_IMAGE = /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|redis|kvrocks|clickhouse-server|clickhouse|elasticsearch|opensearch|rabbitmq|etcd|cassandra|influxdb|minio)(:|@|$)/;
+export const DATABASE_IMAGE =
+  /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|redis|kvrocks|clickhouse-server|clickhouse|elasticsearch|opensearch|rabbitmq|etcd|cassandra|influxdb|minio)(:|@|$)/;
 
 const noDatabaseOnSmb: PolicyRule = {
   id: 'no-database-on-smb',
-  description: 'No database image (PostgreSQL, Redis, kvrocks, ClickHouse, ...) mounts a writable SMB Azure Files share: SMB lacks hard links, POSIX locks and rename-over-open semantics.',
+  description:
+    'No database image (PostgreSQL, Redis, kvrocks, ClickHouse, ...) mounts a writable SMB Azure Files share: SMB lacks hard links, POSIX locks and rename-over-open semantics.',
   prevents: 'kvrocks/ClickHouse data on SMB (reference §7; ClickHouse#74572, RocksDB LOCK errors)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -302,7 +405,12 @@ const noDatabaseOnSmb: PolicyRule = {
         if (v.storage_type !== 'AzureFile') continue;
         const target = followReference(app, r.stack, v.storage_name)?.resource;
         const mode = target?.body.access_mode ?? 'ReadWrite';
-        if (mode !== 'ReadOnly') findings.push({ rule: this.id, address: r.address, message: `${images.join(', ')} mounts SMB volume ${String(v.name)} read-write; use EmptyDir, NFS or a managed service` });
+        if (mode !== 'ReadOnly')
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${images.join(', ')} mounts SMB volume ${String(v.name)} read-write; use EmptyDir, NFS or a managed service`,
+          });
       }
     }
     return findings;
@@ -324,7 +432,8 @@ const pinnedImageTags: PolicyRule = {
         if (isExpression(image)) continue;
         const tag = imageTag(image);
         if (!tag) findings.push({ rule: this.id, address: r.address, message: `image '${image}' has no tag; pin one` });
-        else if (MUTABLE_TAGS.includes(tag.toLowerCase())) findings.push({ rule: this.id, address: r.address, message: `image '${image}' uses the moving tag '${tag}'; pin a release` });
+        else if (MUTABLE_TAGS.includes(tag.toLowerCase()))
+          findings.push({ rule: this.id, address: r.address, message: `image '${image}' uses the moving tag '${tag}'; pin a release` });
       }
     }
     return findings;
@@ -342,27 +451,119 @@ interface NameLimit {
 
 /** Azure name rules checked on literal names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
 export const NAME_LIMITS: readonly NameLimit[] = [
-  { type: 'azurerm_container_app', attribute: 'name', min: 2, max: 32, pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, rule: 'lowercase letters, digits and -, starting with a letter' },
-  { type: 'azurerm_container_app_job', attribute: 'name', min: 2, max: 32, pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, rule: 'lowercase letters, digits and -, starting with a letter' },
-  { type: 'azurerm_container_app_environment_storage', attribute: 'name', min: 1, max: 32, pattern: /^[a-z](?!.*--)[a-z0-9-]*$/, rule: 'lowercase letters, digits and -, starting with a letter' },
-  { type: 'azurerm_container_app_environment', attribute: 'name', min: 2, max: 60, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, rule: 'letters, digits and -' },
+  {
+    type: 'azurerm_container_app',
+    attribute: 'name',
+    min: 2,
+    max: 32,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/,
+    rule: 'lowercase letters, digits and -, starting with a letter',
+  },
+  {
+    type: 'azurerm_container_app_job',
+    attribute: 'name',
+    min: 2,
+    max: 32,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/,
+    rule: 'lowercase letters, digits and -, starting with a letter',
+  },
+  {
+    type: 'azurerm_container_app_environment_storage',
+    attribute: 'name',
+    min: 1,
+    max: 32,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]*$/,
+    rule: 'lowercase letters, digits and -, starting with a letter',
+  },
+  {
+    type: 'azurerm_container_app_environment',
+    attribute: 'name',
+    min: 2,
+    max: 60,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/,
+    rule: 'letters, digits and -',
+  },
   { type: 'azurerm_storage_account', attribute: 'name', min: 3, max: 24, pattern: /^[a-z0-9]+$/, rule: 'lowercase letters and digits' },
-  { type: 'azurerm_storage_share', attribute: 'name', min: 3, max: 63, pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*$/, rule: 'lowercase letters, digits and -' },
-  { type: 'azurerm_key_vault', attribute: 'name', min: 3, max: 24, pattern: /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/, rule: 'letters, digits and -, starting with a letter' },
+  {
+    type: 'azurerm_storage_share',
+    attribute: 'name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*$/,
+    rule: 'lowercase letters, digits and -',
+  },
+  {
+    type: 'azurerm_key_vault',
+    attribute: 'name',
+    min: 3,
+    max: 24,
+    pattern: /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/,
+    rule: 'letters, digits and -, starting with a letter',
+  },
   { type: 'azurerm_key_vault_secret', attribute: 'name', min: 1, max: 127, pattern: /^[A-Za-z0-9-]+$/, rule: 'letters, digits and -' },
-  { type: 'azurerm_postgresql_flexible_server', attribute: 'name', min: 3, max: 63, pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, rule: 'lowercase letters, digits and -' },
-  { type: 'azurerm_resource_group', attribute: 'name', min: 1, max: 90, pattern: /^[-\w.()]*[-\w()]$/, rule: 'letters, digits, _ - . ( ), not ending with .' },
-  { type: 'azurerm_virtual_network', attribute: 'name', min: 2, max: 64, pattern: /^[A-Za-z0-9][\w.-]*\w$/, rule: 'letters, digits, _ . -' },
+  {
+    type: 'azurerm_postgresql_flexible_server',
+    attribute: 'name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    rule: 'lowercase letters, digits and -',
+  },
+  {
+    type: 'azurerm_resource_group',
+    attribute: 'name',
+    min: 1,
+    max: 90,
+    pattern: /^[-\w.()]*[-\w()]$/,
+    rule: 'letters, digits, _ - . ( ), not ending with .',
+  },
+  {
+    type: 'azurerm_virtual_network',
+    attribute: 'name',
+    min: 2,
+    max: 64,
+    pattern: /^[A-Za-z0-9][\w.-]*\w$/,
+    rule: 'letters, digits, _ . -',
+  },
   { type: 'azurerm_subnet', attribute: 'name', min: 1, max: 80, pattern: /^[A-Za-z0-9]([\w.-]*\w)?$/, rule: 'letters, digits, _ . -' },
-  { type: 'azurerm_user_assigned_identity', attribute: 'name', min: 3, max: 128, pattern: /^[A-Za-z0-9][\w-]*$/, rule: 'letters, digits, _ and -' },
-  { type: 'azurerm_log_analytics_workspace', attribute: 'name', min: 4, max: 63, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, rule: 'letters, digits and -' },
-  { type: 'azurerm_public_ip', attribute: 'domain_name_label', min: 3, max: 63, pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/, rule: 'lowercase letters, digits and -, starting with a letter' },
-  { type: 'azurerm_linux_virtual_machine', attribute: 'name', min: 1, max: 64, pattern: /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/, rule: 'letters, digits and -' },
+  {
+    type: 'azurerm_user_assigned_identity',
+    attribute: 'name',
+    min: 3,
+    max: 128,
+    pattern: /^[A-Za-z0-9][\w-]*$/,
+    rule: 'letters, digits, _ and -',
+  },
+  {
+    type: 'azurerm_log_analytics_workspace',
+    attribute: 'name',
+    min: 4,
+    max: 63,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/,
+    rule: 'letters, digits and -',
+  },
+  {
+    type: 'azurerm_public_ip',
+    attribute: 'domain_name_label',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    rule: 'lowercase letters, digits and -, starting with a letter',
+  },
+  {
+    type: 'azurerm_linux_virtual_machine',
+    attribute: 'name',
+    min: 1,
+    max: 64,
+    pattern: /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/,
+    rule: 'letters, digits and -',
+  },
 ];
 
 const azureNameLimits: PolicyRule = {
   id: 'azure-name-limits',
-  description: 'Every literal resource name fits its Azure length and character rules (container apps ≤32, storage accounts 3-24 [a-z0-9], Key Vault 3-24, PostgreSQL 3-63, ...).',
+  description:
+    'Every literal resource name fits its Azure length and character rules (container apps ≤32, storage accounts 3-24 [a-z0-9], Key Vault 3-24, PostgreSQL 3-63, ...).',
   prevents: 'apply-time name rejections that plan does not catch',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -371,7 +572,11 @@ const azureNameLimits: PolicyRule = {
         const name = literal(r.body[limit.attribute]);
         if (name === undefined) continue;
         if (name.length < limit.min || name.length > limit.max || !limit.pattern.test(name)) {
-          findings.push({ rule: this.id, address: r.address, message: `${limit.attribute} '${name}' must be ${limit.min}-${limit.max} characters of ${limit.rule}` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${limit.attribute} '${name}' must be ${limit.min}-${limit.max} characters of ${limit.rule}`,
+          });
         }
       }
     }
@@ -389,7 +594,11 @@ const globalNamesFromConfig: PolicyRule = {
     const globals: [string, string, readonly string[] | undefined][] = [
       ['azurerm_storage_account', 'name', expectedNames?.storageAccounts],
       ['azurerm_key_vault', 'name', expectedNames?.keyVault !== undefined ? [expectedNames.keyVault] : undefined],
-      ['azurerm_postgresql_flexible_server', 'name', expectedNames?.postgresServer !== undefined ? [expectedNames.postgresServer] : undefined],
+      [
+        'azurerm_postgresql_flexible_server',
+        'name',
+        expectedNames?.postgresServer !== undefined ? [expectedNames.postgresServer] : undefined,
+      ],
       ['azurerm_public_ip', 'domain_name_label', expectedNames?.dnsLabel !== undefined ? [expectedNames.dnsLabel] : undefined],
     ];
     for (const [type, attribute, expected] of globals) {
@@ -399,12 +608,21 @@ const globalNamesFromConfig: PolicyRule = {
         if (value === undefined && type === 'azurerm_public_ip') continue;
         const name = literal(value);
         if (name === undefined) {
-          findings.push({ rule: this.id, address: r.address, message: `${attribute} is computed (${String(value)}); global names must be derived from the configuration, deterministically` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${attribute} is computed (${String(value)}); global names must be derived from the configuration, deterministically`,
+          });
           continue;
         }
         if (seen.has(name)) findings.push({ rule: this.id, address: r.address, message: `${attribute} '${name}' is used twice` });
         seen.add(name);
-        if (expected && !expected.includes(name)) findings.push({ rule: this.id, address: r.address, message: `${attribute} '${name}' is not the name the configuration derives (${expected.join(' or ')})` });
+        if (expected && !expected.includes(name))
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${attribute} '${name}' is not the name the configuration derives (${expected.join(' or ')})`,
+          });
       }
     }
     return findings;
@@ -418,7 +636,11 @@ const noRuntimeIpLookup: PolicyRule = {
   check({ app }) {
     return dataSources(app)
       .filter((d) => ['http', 'external', 'dns_a_record_set'].includes(d.type))
-      .map((d) => ({ rule: this.id, address: d.address, message: `data source ${d.type} makes the plan depend on the machine that runs it; put the value in the environment configuration` }));
+      .map((d) => ({
+        rule: this.id,
+        address: d.address,
+        message: `data source ${d.type} makes the plan depend on the machine that runs it; put the value in the environment configuration`,
+      }));
   },
 };
 
@@ -426,21 +648,27 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 const noHardcodedPrivateIp: PolicyRule = {
   id: 'no-hardcoded-private-ip',
-  description: 'No static private IP: NICs allocate dynamically and no env value or probe host is an IPv4 literal (services are found by name).',
+  description:
+    'No static private IP: NICs allocate dynamically and no env value or probe host is an IPv4 literal (services are found by name).',
   prevents: '#9 PostgreSQL at 10.28.16.8 and the Traefik NIC at 10.28.10.9, typed into env vars and configs',
   check({ app }) {
     const findings: PolicyFinding[] = [];
     for (const r of resources(app, 'azurerm_network_interface')) {
       for (const ip of blocks(r.body.ip_configuration)) {
         if (ip.private_ip_address_allocation !== 'Dynamic' || ip.private_ip_address !== undefined) {
-          findings.push({ rule: this.id, address: r.address, message: `ip_configuration ${String(ip.name)} has a static private address; use Dynamic` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `ip_configuration ${String(ip.name)} has a static private address; use Dynamic`,
+          });
         }
       }
     }
     for (const r of appsAndJobs(app)) {
       for (const c of containers(r)) {
         for (const e of blocks(c.env)) {
-          if (typeof e.value === 'string' && IPV4.test(e.value.trim())) findings.push({ rule: this.id, address: r.address, message: `env ${String(e.name)} is the IP ${e.value}; use the host name` });
+          if (typeof e.value === 'string' && IPV4.test(e.value.trim()))
+            findings.push({ rule: this.id, address: r.address, message: `env ${String(e.name)} is the IP ${e.value}; use the host name` });
         }
       }
     }
@@ -458,17 +686,29 @@ const noIgnoreChangesOnEnvironment: PolicyRule = {
     for (const r of resources(app, 'azurerm_container_app_environment')) {
       const profiles = blocks(r.body.workload_profile);
       if (!profiles.some((p) => p.name === 'Consumption' && p.workload_profile_type === 'Consumption')) {
-        findings.push({ rule: this.id, address: r.address, message: 'workload_profile must declare { name = "Consumption", workload_profile_type = "Consumption" }' });
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: 'workload_profile must declare { name = "Consumption", workload_profile_type = "Consumption" }',
+        });
       }
     }
     for (const type of ['azurerm_container_app_environment', 'azurerm_container_app_environment_storage', ...CONTAINER_TYPES]) {
       for (const r of resources(app, type)) {
         const ignored = block(r.body.lifecycle)?.ignore_changes;
         if (ignored !== undefined && !(Array.isArray(ignored) && ignored.length === 0)) {
-          findings.push({ rule: this.id, address: r.address, message: `lifecycle.ignore_changes (${JSON.stringify(ignored)}) hides real replacements; declare the value instead` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `lifecycle.ignore_changes (${JSON.stringify(ignored)}) hides real replacements; declare the value instead`,
+          });
         }
         if (CONTAINER_TYPES.includes(type) && !r.body.workload_profile_name) {
-          findings.push({ rule: this.id, address: r.address, message: 'workload_profile_name must be set (Azure fills it in, which otherwise shows as drift)' });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: 'workload_profile_name must be set (Azure fills it in, which otherwise shows as drift)',
+          });
         }
       }
     }
@@ -478,12 +718,17 @@ const noIgnoreChangesOnEnvironment: PolicyRule = {
 
 const rolePrincipalIsReference: PolicyRule = {
   id: 'role-principal-is-reference',
-  description: 'Every role assignment grants a principal that Terraform knows (a reference to an identity or the deploying client), never a literal id.',
+  description:
+    'Every role assignment grants a principal that Terraform knows (a reference to an identity or the deploying client), never a literal id.',
   prevents: '#16 azure_portal_object_id defaulting to the string "null"',
   check({ app }) {
     return resources(app, 'azurerm_role_assignment')
       .filter((r) => !isExpression(r.body.principal_id))
-      .map((r) => ({ rule: this.id, address: r.address, message: `principal_id is the literal '${String(r.body.principal_id)}'; reference an identity or data.azurerm_client_config` }));
+      .map((r) => ({
+        rule: this.id,
+        address: r.address,
+        message: `principal_id is the literal '${String(r.body.principal_id)}'; reference an identity or data.azurerm_client_config`,
+      }));
   },
 };
 
@@ -492,7 +737,8 @@ export const REMOTE_SCRIPT = /(curl\s|wget\s|raw\.githubusercontent\.com|get\.do
 
 const edgeNoRemoteScripts: PolicyRule = {
   id: 'edge-no-remote-scripts',
-  description: 'VMs are configured by cloud-init from this repository: custom_data downloads no script, and no run command, script extension or blob serves setup code.',
+  description:
+    'VMs are configured by cloud-init from this repository: custom_data downloads no script, and no run command, script extension or blob serves setup code.',
   prevents: '#11 manager.py downloaded from GitHub main at boot (and served from an anonymous blob)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -503,10 +749,20 @@ const edgeNoRemoteScripts: PolicyRule = {
       const local = /local\.([A-Za-z0-9_-]+)/.exec(raw);
       const data = local ? String(locals[local[1]] ?? '') : raw;
       const decoded = /^[A-Za-z0-9+/=]+$/.test(data) ? Buffer.from(data, 'base64').toString('utf8') : data;
-      if (REMOTE_SCRIPT.test(decoded)) findings.push({ rule: this.id, address: r.address, message: `custom_data downloads or pipes a script (${REMOTE_SCRIPT.exec(decoded)?.[0]}); ship the setup in packages/infra/cloud-init` });
+      if (REMOTE_SCRIPT.test(decoded))
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: `custom_data downloads or pipes a script (${REMOTE_SCRIPT.exec(decoded)?.[0]}); ship the setup in packages/infra/cloud-init`,
+        });
     }
     for (const type of ['azurerm_virtual_machine_run_command', 'azurerm_virtual_machine_extension', 'azurerm_storage_blob']) {
-      for (const r of resources(app, type)) findings.push({ rule: this.id, address: r.address, message: `${type} is not how the edge is configured; use cloud-init from this repository` });
+      for (const r of resources(app, type))
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: `${type} is not how the edge is configured; use cloud-init from this repository`,
+        });
     }
     return findings;
   },
@@ -514,19 +770,23 @@ const edgeNoRemoteScripts: PolicyRule = {
 
 const stacksOrdered: PolicyRule = {
   id: 'stacks-ordered',
-  description: 'manifest.json orders the stacks foundation → apps → edge, so the identity and its Key Vault role exist (and have propagated) before any app, and apps are destroyed before the environment.',
+  description:
+    'manifest.json orders the stacks foundation → apps → edge, so the identity and its Key Vault role exist (and have propagated) before any app, and apps are destroyed before the environment.',
   prevents: '#5 RBAC propagation on first apply (two-phase bootstrap_mode) and #6 destroy ordering',
   check({ app }) {
     const findings: PolicyFinding[] = [];
     const deps = new Map(app.stacks.map((s) => [s.name, s.dependencies]));
     const expect = (stack: string, dependency: string) => {
       if (!deps.has(stack)) return;
-      if (!deps.get(stack)?.includes(dependency)) findings.push({ rule: this.id, address: stack, message: `stack ${stack} must depend on ${dependency}` });
+      if (!deps.get(stack)?.includes(dependency))
+        findings.push({ rule: this.id, address: stack, message: `stack ${stack} must depend on ${dependency}` });
     };
-    if (!deps.has('foundation') || !deps.has('apps')) findings.push({ rule: this.id, address: 'manifest', message: 'stacks foundation and apps must both be synthesized' });
+    if (!deps.has('foundation') || !deps.has('apps'))
+      findings.push({ rule: this.id, address: 'manifest', message: 'stacks foundation and apps must both be synthesized' });
     expect('apps', 'foundation');
     expect('edge', 'apps');
-    if ((deps.get('foundation') ?? []).length > 0) findings.push({ rule: this.id, address: 'foundation', message: 'foundation must not depend on another stack' });
+    if ((deps.get('foundation') ?? []).length > 0)
+      findings.push({ rule: this.id, address: 'foundation', message: 'foundation must not depend on another stack' });
     return findings;
   },
 };
@@ -546,12 +806,20 @@ const shareFileParentsExist: PolicyRule = {
       const needs = (r: ResourceRef, share: unknown, path: string, what: string) => {
         const parent = dirRef(share, path);
         if (!parent) {
-          findings.push({ rule: this.id, address: r.address, message: `${what} '${path}' is not declared on ${String(share)}; add an azurerm_storage_share_directory for it` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${what} '${path}' is not declared on ${String(share)}; add an azurerm_storage_share_directory for it`,
+          });
           return;
         }
         const deps = Array.isArray(r.body.depends_on) ? (r.body.depends_on as unknown[]) : [];
         if (!deps.includes(`${parent.type}.${parent.name}`)) {
-          findings.push({ rule: this.id, address: r.address, message: `${what} '${path}' (${parent.type}.${parent.name}) must be in depends_on, or the file may be written first` });
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `${what} '${path}' (${parent.type}.${parent.name}) must be in depends_on, or the file may be written first`,
+          });
         }
       };
       for (const f of resources(app, 'azurerm_storage_share_file').filter((r) => r.stack === stack.name)) {
@@ -582,12 +850,17 @@ const storageAccountOffDataPlane: PolicyRule = {
       for (const [i, p] of providers.entries()) {
         const storage = block(block(p.features)?.storage);
         if (storage?.data_plane_available !== false) {
-          findings.push({ rule: this.id, address: `${stack.name}:provider.azurerm[${i}]`, message: `features.storage.data_plane_available is ${String(storage?.data_plane_available ?? 'true (default)')}; must be false` });
+          findings.push({
+            rule: this.id,
+            address: `${stack.name}:provider.azurerm[${i}]`,
+            message: `features.storage.data_plane_available is ${String(storage?.data_plane_available ?? 'true (default)')}; must be false`,
+          });
         }
       }
       for (const r of accounts) {
         for (const arg of ['queue_properties', 'static_website']) {
-          if (r.body[arg] !== undefined) findings.push({ rule: this.id, address: r.address, message: `${arg} needs the storage data plane; leave it unset` });
+          if (r.body[arg] !== undefined)
+            findings.push({ rule: this.id, address: r.address, message: `${arg} needs the storage data plane; leave it unset` });
         }
       }
     }
@@ -611,7 +884,10 @@ const deployerReachesDataPlanes: PolicyRule = {
       return out;
     };
     // A share file or directory names its share; the share names its account.
-    const sharesWritten = new Set([...targets('azurerm_storage_share_file', 'storage_share_url'), ...targets('azurerm_storage_share_directory', 'storage_share_url')]);
+    const sharesWritten = new Set([
+      ...targets('azurerm_storage_share_file', 'storage_share_url'),
+      ...targets('azurerm_storage_share_directory', 'storage_share_url'),
+    ]);
     const accountsWritten = new Set<string>();
     for (const r of resources(app, 'azurerm_storage_share')) {
       if (!sharesWritten.has(r.address)) continue;
@@ -622,7 +898,12 @@ const deployerReachesDataPlanes: PolicyRule = {
       const rules = block(r.body.network_rules);
       if (!accountsWritten.has(r.address) || rules?.default_action !== 'Deny') continue;
       if (!Array.isArray(rules.ip_rules) || rules.ip_rules.length === 0) {
-        findings.push({ rule: this.id, address: r.address, message: 'Terraform writes share files here but network_rules.ip_rules is empty; put the deploying machine\'s public address in adminCidrs' });
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message:
+            "Terraform writes share files here but network_rules.ip_rules is empty; put the deploying machine's public address in adminCidrs",
+        });
       }
     }
     const vaultsWritten = targets('azurerm_key_vault_secret', 'key_vault_id');
@@ -630,7 +911,12 @@ const deployerReachesDataPlanes: PolicyRule = {
       const acls = block(r.body.network_acls);
       if (!vaultsWritten.has(r.address) || acls?.default_action !== 'Deny') continue;
       if (!Array.isArray(acls.ip_rules) || acls.ip_rules.length === 0) {
-        findings.push({ rule: this.id, address: r.address, message: 'Terraform writes secrets here but network_acls.ip_rules is empty; put the deploying machine\'s public address in adminCidrs' });
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message:
+            "Terraform writes secrets here but network_acls.ip_rules is empty; put the deploying machine's public address in adminCidrs",
+        });
       }
     }
     return findings;

@@ -37,8 +37,16 @@ export function armTarget(credential: TokenCredential, endpoint = DEFAULT_ARM_EN
 }
 
 /** Options for an `@azure/arm-*` client constructor built from a target. */
-export function sdkClientOptions(target: ArmTarget): { endpoint: string; allowInsecureConnection?: boolean; retryOptions: { maxRetries: number } } {
-  return { endpoint: target.endpoint, ...(target.insecureLoopback ? { allowInsecureConnection: true } : {}), retryOptions: { maxRetries: target.maxRetries } };
+export function sdkClientOptions(target: ArmTarget): {
+  endpoint: string;
+  allowInsecureConnection?: boolean;
+  retryOptions: { maxRetries: number };
+} {
+  return {
+    endpoint: target.endpoint,
+    ...(target.insecureLoopback ? { allowInsecureConnection: true } : {}),
+    retryOptions: { maxRetries: target.maxRetries },
+  };
 }
 
 /** Removes the bearer policy of a core-client SDK client aimed at a loopback double (it refuses http). */
@@ -62,7 +70,8 @@ export class ArmCallError extends Error {
 export function toArmCallError(error: unknown): ArmCallError {
   if (error instanceof ArmCallError) return error;
   const e = error as { statusCode?: number; code?: string; message?: string; details?: { error?: { code?: string; message?: string } } };
-  const armCode = e.details?.error?.code ?? (e.code && !/^(ECONN|ENOTFOUND|ETIMEDOUT|REQUEST_SEND_ERROR)/.test(e.code) ? e.code : undefined);
+  const armCode =
+    e.details?.error?.code ?? (e.code && !/^(ECONN|ENOTFOUND|ETIMEDOUT|REQUEST_SEND_ERROR)/.test(e.code) ? e.code : undefined);
   const message = e.details?.error?.message ?? e.message ?? String(error);
   return new ArmCallError(message, e.statusCode, armCode);
 }
@@ -89,7 +98,10 @@ export class ArmClient {
   constructor(readonly target: ArmTarget) {
     // Loaded here, not at module load, so `--help` never pays for the SDK.
     this.rest = require('@azure/core-rest-pipeline') as typeof import('@azure/core-rest-pipeline');
-    this.pipeline = this.rest.createPipelineFromOptions({ retryOptions: { maxRetries: target.maxRetries }, userAgentOptions: { userAgentPrefix: 'cvat-cloud-preflight' } });
+    this.pipeline = this.rest.createPipelineFromOptions({
+      retryOptions: { maxRetries: target.maxRetries },
+      userAgentOptions: { userAgentPrefix: 'cvat-cloud-preflight' },
+    });
     if (!target.insecureLoopback) {
       this.pipeline.addPolicy(this.rest.bearerTokenAuthenticationPolicy({ credential: target.credential, scopes: ARM_SCOPE }));
     }
@@ -112,7 +124,10 @@ export class ArmClient {
     const request = this.rest.createPipelineRequest({
       url: url.toString(),
       method,
-      headers: this.rest.createHttpHeaders({ accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) }),
+      headers: this.rest.createHttpHeaders({
+        accept: 'application/json',
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      }),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       allowInsecureConnection: this.target.insecureLoopback,
       abortSignal: options.abortSignal,
@@ -133,13 +148,20 @@ export class ArmClient {
   }
 
   /** Follows `nextLink` until the last page and returns every `value` item. */
-  async list<T>(path: string, options: { query?: Record<string, string>; abortSignal?: AbortSignal; maxPages?: number } = {}): Promise<T[]> {
+  async list<T>(
+    path: string,
+    options: { query?: Record<string, string>; abortSignal?: AbortSignal; maxPages?: number } = {},
+  ): Promise<T[]> {
     const items: T[] = [];
     let next: string | undefined = path;
     let query: Record<string, string> | undefined = options.query;
     for (let page = 0; next; page++) {
-      if (page >= (options.maxPages ?? 100)) throw new ArmCallError(`more than ${options.maxPages ?? 100} pages from ${path}`, undefined, undefined);
-      const body: { value?: T[]; nextLink?: string | null } | undefined = await this.request('GET', next, { query, abortSignal: options.abortSignal });
+      if (page >= (options.maxPages ?? 100))
+        throw new ArmCallError(`more than ${options.maxPages ?? 100} pages from ${path}`, undefined, undefined);
+      const body: { value?: T[]; nextLink?: string | null } | undefined = await this.request('GET', next, {
+        query,
+        abortSignal: options.abortSignal,
+      });
       items.push(...(body?.value ?? []));
       next = body?.nextLink ?? undefined;
       // A nextLink carries its own query (api-version, skip token).

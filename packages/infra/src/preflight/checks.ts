@@ -71,7 +71,12 @@ function callFailed(what: string, error: unknown, permission: string): CheckOutc
  *
  * @see Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json (Resources_ListByResourceGroup)
  */
-export async function listResourceGroupResources(clients: PreflightClients, subscriptionId: string, resourceGroup: string, signal: AbortSignal): Promise<ExistingResource[]> {
+export async function listResourceGroupResources(
+  clients: PreflightClients,
+  subscriptionId: string,
+  resourceGroup: string,
+  signal: AbortSignal,
+): Promise<ExistingResource[]> {
   try {
     const items = await clients.arm.list<{ name?: string; type?: string }>(
       `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/resources`,
@@ -89,7 +94,8 @@ async function owned(ctx: CheckContext, signal: AbortSignal, armType: string, na
   return (await ctx.existingResources(signal)).some((r) => eq(r.type, armType) && eq(r.name, name));
 }
 
-const NAME_FIX = 'names derive from `name` and `namePrefix` in the environment file: change one of them (a new name hash follows), then rerun';
+const NAME_FIX =
+  'names derive from `name` and `namePrefix` in the environment file: change one of them (a new name hash follows), then rerun';
 
 /**
  * credentials: a token for ARM from the same credential terraform will use, then
@@ -105,7 +111,11 @@ export const credentialsCheck: PreflightCheck = {
   async run(ctx, signal) {
     try {
       const token = await ctx.credential.getToken(ARM_SCOPE, { abortSignal: signal });
-      if (!token?.token) return fail('the credential returned no token for Azure Resource Manager', 'run `az login` again, or check ARM_CLIENT_ID/ARM_TENANT_ID and the secret, certificate or OIDC token');
+      if (!token?.token)
+        return fail(
+          'the credential returned no token for Azure Resource Manager',
+          'run `az login` again, or check ARM_CLIENT_ID/ARM_TENANT_ID and the secret, certificate or OIDC token',
+        );
     } catch (error) {
       const text = ((error as Error).message ?? String(error)).split('\n')[0].slice(0, 300);
       const network = /network|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|fetch failed/i.test(text);
@@ -118,7 +128,10 @@ export const credentialsCheck: PreflightCheck = {
     }
     let sub: { state?: string; displayName?: string } | undefined;
     try {
-      sub = await ctx.clients.arm.request('GET', `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}`, { query: { 'api-version': '2022-12-01' }, abortSignal: signal });
+      sub = await ctx.clients.arm.request('GET', `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}`, {
+        query: { 'api-version': '2022-12-01' },
+        abortSignal: signal,
+      });
     } catch (error) {
       const e = toArmCallError(error);
       if (e.statusCode === 404 || e.statusCode === 403 || e.armCode === 'SubscriptionNotFound') {
@@ -132,7 +145,10 @@ export const credentialsCheck: PreflightCheck = {
     const state = sub?.state ?? 'unknown';
     const name = sub?.displayName ? ` '${sub.displayName}'` : '';
     if (state === 'Enabled' || state === 'Warned') return pass(`token issued; subscription${name} ${ctx.subscriptionId} is ${state}`);
-    return fail(`subscription${name} ${ctx.subscriptionId} is ${state}; Azure refuses new resources in it`, 'reactivate the subscription in the Azure portal (Cost Management + Billing) or deploy into another one');
+    return fail(
+      `subscription${name} ${ctx.subscriptionId} is ${state}; Azure refuses new resources in it`,
+      'reactivate the subscription in the Azure portal (Cost Management + Billing) or deploy into another one',
+    );
   },
 };
 
@@ -156,7 +172,10 @@ export const resourceProvidersCheck: PreflightCheck = {
     }
     let providers: { namespace?: string; registrationState?: string }[];
     try {
-      providers = await ctx.clients.arm.list(`/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers`, { query: { 'api-version': '2021-04-01' }, abortSignal: signal });
+      providers = await ctx.clients.arm.list(`/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers`, {
+        query: { 'api-version': '2021-04-01' },
+        abortSignal: signal,
+      });
     } catch (error) {
       return callFailed('listing resource providers', error, 'Reader');
     }
@@ -191,8 +210,10 @@ export const storageNameCheck: PreflightCheck = {
         return callFailed(`storage checkNameAvailability for '${name}'`, error, 'Reader');
       }
       if (result.nameAvailable) lines.push(`${name} available`);
-      else if (await owned(ctx, signal, 'Microsoft.Storage/storageAccounts', name)) lines.push(`${name} already belongs to this deployment`);
-      else return fail(`storage account name '${name}' is taken (${result.reason ?? 'unknown'}: ${result.message ?? 'no message'})`, NAME_FIX);
+      else if (await owned(ctx, signal, 'Microsoft.Storage/storageAccounts', name))
+        lines.push(`${name} already belongs to this deployment`);
+      else
+        return fail(`storage account name '${name}' is taken (${result.reason ?? 'unknown'}: ${result.message ?? 'no message'})`, NAME_FIX);
     }
     return pass(lines.join('; '));
   },
@@ -222,7 +243,10 @@ export const keyVaultNameCheck: PreflightCheck = {
     const sub = `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers/Microsoft.KeyVault`;
     let deleted: DeletedVault[];
     try {
-      deleted = await ctx.clients.arm.list<DeletedVault>(`${sub}/deletedVaults`, { query: { 'api-version': '2023-07-01' }, abortSignal: signal });
+      deleted = await ctx.clients.arm.list<DeletedVault>(`${sub}/deletedVaults`, {
+        query: { 'api-version': '2023-07-01' },
+        abortSignal: signal,
+      });
     } catch (error) {
       return callFailed('listing soft-deleted Key Vaults', error, 'Microsoft.KeyVault/deletedVaults/read');
     }
@@ -242,7 +266,9 @@ export const keyVaultNameCheck: PreflightCheck = {
           lines.push(`${name} is soft-deleted in ${where}; terraform recovers it (recover_soft_deleted_key_vaults)`);
           continue;
         }
-        const why = ctx.inputs.recoverSoftDeletedKeyVaults ? `in ${where}, not ${location}, so it cannot be recovered here` : 'and recover_soft_deleted_key_vaults is off';
+        const why = ctx.inputs.recoverSoftDeletedKeyVaults
+          ? `in ${where}, not ${location}, so it cannot be recovered here`
+          : 'and recover_soft_deleted_key_vaults is off';
         return fail(`Key Vault '${name}' is soft-deleted in this subscription ${why}`, purge);
       }
       let result: { nameAvailable?: boolean; reason?: string; message?: string } | undefined;
@@ -256,7 +282,11 @@ export const keyVaultNameCheck: PreflightCheck = {
         return callFailed(`Key Vault checkNameAvailability for '${name}'`, error, 'Reader');
       }
       if (result?.nameAvailable) lines.push(`${name} available`);
-      else return fail(`Key Vault name '${name}' is taken outside this subscription (${result?.reason ?? 'unknown'}: ${result?.message ?? 'no message'})`, NAME_FIX);
+      else
+        return fail(
+          `Key Vault name '${name}' is taken outside this subscription (${result?.reason ?? 'unknown'}: ${result?.message ?? 'no message'})`,
+          NAME_FIX,
+        );
     }
     return pass(lines.join('; '));
   },
@@ -284,8 +314,13 @@ export const postgresNameCheck: PreflightCheck = {
         return callFailed(`PostgreSQL checkNameAvailability for '${name}'`, error, 'Reader');
       }
       if (result.nameAvailable) lines.push(`${name} available`);
-      else if (await owned(ctx, signal, 'Microsoft.DBforPostgreSQL/flexibleServers', name)) lines.push(`${name} already belongs to this deployment`);
-      else return fail(`PostgreSQL server name '${name}' is taken (${result.reason ?? 'unknown'}: ${result.message ?? 'no message'})`, NAME_FIX);
+      else if (await owned(ctx, signal, 'Microsoft.DBforPostgreSQL/flexibleServers', name))
+        lines.push(`${name} already belongs to this deployment`);
+      else
+        return fail(
+          `PostgreSQL server name '${name}' is taken (${result.reason ?? 'unknown'}: ${result.message ?? 'no message'})`,
+          NAME_FIX,
+        );
     }
     return pass(lines.join('; '));
   },
@@ -318,8 +353,13 @@ export const dnsLabelCheck: PreflightCheck = {
         return callFailed(`CheckDnsNameAvailability for '${label}'`, error, 'Reader');
       }
       if (result?.available) lines.push(`${label}.${location}.cloudapp.azure.com available`);
-      else if (await owned(ctx, signal, 'Microsoft.Network/publicIPAddresses', name)) lines.push(`${label} is held by this deployment's ${name}`);
-      else return fail(`DNS label '${label}' is taken in ${location}`, 'set `edge.dnsLabel` in the environment file to another label (or change `namePrefix`), then rerun');
+      else if (await owned(ctx, signal, 'Microsoft.Network/publicIPAddresses', name))
+        lines.push(`${label} is held by this deployment's ${name}`);
+      else
+        return fail(
+          `DNS label '${label}' is taken in ${location}`,
+          'set `edge.dnsLabel` in the environment file to another label (or change `namePrefix`), then rerun',
+        );
     }
     return pass(lines.join('; '));
   },
@@ -352,20 +392,32 @@ export const vmSizeCheck: PreflightCheck = {
       let skus = byLocation.get(location);
       if (!skus) {
         try {
-          skus = await ctx.clients.arm.list<ResourceSku>(`/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers/Microsoft.Compute/skus`, {
-            query: { 'api-version': '2021-07-01', $filter: `location eq '${location}'` },
-            abortSignal: signal,
-          });
+          skus = await ctx.clients.arm.list<ResourceSku>(
+            `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers/Microsoft.Compute/skus`,
+            {
+              query: { 'api-version': '2021-07-01', $filter: `location eq '${location}'` },
+              abortSignal: signal,
+            },
+          );
         } catch (error) {
           return callFailed('listing compute SKUs', error, 'Reader');
         }
         byLocation.set(location, skus);
       }
       const fixSize = `choose another \`edge.vmSize\` (list: az vm list-skus --location ${location} --resource-type virtualMachines --output table)`;
-      const sku = skus.find((s) => eq(s.resourceType, 'virtualMachines') && eq(s.name, size) && (s.locations ?? [location]).some((l) => sameLocation(l, location)));
+      const sku = skus.find(
+        (s) =>
+          eq(s.resourceType, 'virtualMachines') && eq(s.name, size) && (s.locations ?? [location]).some((l) => sameLocation(l, location)),
+      );
       if (!sku) return fail(`VM size ${size} (${name}) is not offered in ${location}`, fixSize);
-      const blocked = (sku.restrictions ?? []).find((r) => r.type === 'Location' && (r.restrictionInfo?.locations ?? r.values ?? [location]).some((l) => sameLocation(l, location)));
-      if (blocked) return fail(`VM size ${size} is restricted in ${location} for this subscription (${blocked.reasonCode ?? 'restricted'})`, `${fixSize}, or ask Azure support to lift the restriction`);
+      const blocked = (sku.restrictions ?? []).find(
+        (r) => r.type === 'Location' && (r.restrictionInfo?.locations ?? r.values ?? [location]).some((l) => sameLocation(l, location)),
+      );
+      if (blocked)
+        return fail(
+          `VM size ${size} is restricted in ${location} for this subscription (${blocked.reasonCode ?? 'restricted'})`,
+          `${fixSize}, or ask Azure support to lift the restriction`,
+        );
       lines.push(`${size} available in ${location}`);
     }
     return pass(lines.join('; '));
@@ -407,18 +459,40 @@ export const postgresSkuCheck: PreflightCheck = {
       }
       const blocked = caps.find((c) => eq(c.status, 'Disabled'));
       if (blocked && caps.every((c) => eq(c.status, 'Disabled'))) {
-        return fail(`PostgreSQL flexible servers are not available in ${location} for this subscription${blocked.reason ? ` (${blocked.reason})` : ''}`, fix);
+        return fail(
+          `PostgreSQL flexible servers are not available in ${location} for this subscription${blocked.reason ? ` (${blocked.reason})` : ''}`,
+          fix,
+        );
       }
-      const restricted = caps.some((c) => (c.supportedFeatures ?? []).some((f) => eq(f.name, 'OfferRestricted') && eq(f.status, 'Enabled')));
-      if (restricted) return fail(`PostgreSQL flexible servers are offer-restricted in ${location} for this subscription (OfferRestricted)`, `${fix}, or ask Azure support to lift the restriction`);
+      const restricted = caps.some((c) =>
+        (c.supportedFeatures ?? []).some((f) => eq(f.name, 'OfferRestricted') && eq(f.status, 'Enabled')),
+      );
+      if (restricted)
+        return fail(
+          `PostgreSQL flexible servers are offer-restricted in ${location} for this subscription (OfferRestricted)`,
+          `${fix}, or ask Azure support to lift the restriction`,
+        );
       const editions = caps.filter(usable).flatMap((c) => c.supportedServerEditions ?? []);
       const ed = editions.find((e) => eq(e.name, edition) && usable(e));
       if (!ed) return fail(`PostgreSQL edition ${edition} is not offered in ${location}`, fix);
       const skuCap = (ed.supportedServerSkus ?? []).find((s) => eq(s.name, sku));
-      if (!usable(skuCap)) return fail(`PostgreSQL SKU ${sku} (${edition}) is ${skuCap ? `disabled (${skuCap.reason ?? 'no reason given'})` : 'not offered'} in ${location}`, fix);
+      if (!usable(skuCap))
+        return fail(
+          `PostgreSQL SKU ${sku} (${edition}) is ${skuCap ? `disabled (${skuCap.reason ?? 'no reason given'})` : 'not offered'} in ${location}`,
+          fix,
+        );
       const versions = caps.filter(usable).flatMap((c) => c.supportedServerVersions ?? []);
       const v = versions.find((x) => eq(x.name, version));
-      if (!usable(v)) return fail(`PostgreSQL version ${version} is ${v ? 'disabled' : 'not offered'} in ${location} (offered: ${versions.filter(usable).map((x) => x.name).join(', ') || 'none'})`, fix);
+      if (!usable(v))
+        return fail(
+          `PostgreSQL version ${version} is ${v ? 'disabled' : 'not offered'} in ${location} (offered: ${
+            versions
+              .filter(usable)
+              .map((x) => x.name)
+              .join(', ') || 'none'
+          })`,
+          fix,
+        );
       lines.push(`${edition} ${sku}, version ${version} offered in ${location}`);
     }
     return pass(lines.join('; '));
@@ -458,8 +532,10 @@ export const containerAppsQuotaCheck: PreflightCheck = {
           return callFailed(`usages of environment ${env.name}`, error, 'Reader');
         }
         const cores = usageNamed(usages, CONSUMPTION_CORES);
-        if (!cores) return pass(`environment ${env.name} exists; it lists no ${CONSUMPTION_CORES} quota (needs ${need} vCPU at max replicas)`);
-        if (cores.limit < need) return fail(`environment ${env.name}: ${CONSUMPTION_CORES} limit ${cores.limit} < ${need} vCPU needed at max replicas`, raise);
+        if (!cores)
+          return pass(`environment ${env.name} exists; it lists no ${CONSUMPTION_CORES} quota (needs ${need} vCPU at max replicas)`);
+        if (cores.limit < need)
+          return fail(`environment ${env.name}: ${CONSUMPTION_CORES} limit ${cores.limit} < ${need} vCPU needed at max replicas`, raise);
         lines.push(`${env.name}: ${need} vCPU at max replicas within the ${cores.limit}-core limit (in use ${cores.currentValue})`);
         continue;
       }
@@ -471,16 +547,24 @@ export const containerAppsQuotaCheck: PreflightCheck = {
       }
       const count = usageNamed(usages, ENV_COUNT);
       if (count && count.currentValue + 1 > count.limit) {
-        return fail(`${env.location} already has ${count.currentValue} of ${count.limit} Container Apps environments; a new one does not fit`, raise);
+        return fail(
+          `${env.location} already has ${count.currentValue} of ${count.limit} Container Apps environments; a new one does not fit`,
+          raise,
+        );
       }
       const cores = usageNamed(usages, CONSUMPTION_CORES);
       if (cores && cores.limit - cores.currentValue < need) {
-        return fail(`${env.location}: ${CONSUMPTION_CORES} has ${cores.limit - cores.currentValue} of ${cores.limit} free, ${need} vCPU needed at max replicas`, raise);
+        return fail(
+          `${env.location}: ${CONSUMPTION_CORES} has ${cores.limit - cores.currentValue} of ${cores.limit} free, ${need} vCPU needed at max replicas`,
+          raise,
+        );
       }
       lines.push(
         `new environment ${env.name} fits in ${env.location}` +
           (count ? ` (${count.currentValue}/${count.limit} environments)` : '') +
-          (cores ? `; ${need} vCPU within ${cores.limit - cores.currentValue} free cores` : `; ${need} vCPU at max replicas against the default per-environment core quota`),
+          (cores
+            ? `; ${need} vCPU within ${cores.limit - cores.currentValue} free cores`
+            : `; ${need} vCPU at max replicas against the default per-environment core quota`),
       );
     }
     return pass(lines.join('; '));
@@ -498,8 +582,10 @@ export const deployerIpCheck: PreflightCheck = {
   needsArm: false,
   async run(ctx) {
     const cidrs = ctx.inputs.adminCidrs;
-    const fixAdd = (ip: string) => `add ${ip}/32 (or its network) to \`adminCidrs\` in environments/${ctx.inputs.environment}.yaml, synthesize and rerun`;
-    if (ctx.deployerIpError) return fail(`could not detect the egress address: ${ctx.deployerIpError}`, 'pass it explicitly with --deployer-ip <address>');
+    const fixAdd = (ip: string) =>
+      `add ${ip}/32 (or its network) to \`adminCidrs\` in environments/${ctx.inputs.environment}.yaml, synthesize and rerun`;
+    if (ctx.deployerIpError)
+      return fail(`could not detect the egress address: ${ctx.deployerIpError}`, 'pass it explicitly with --deployer-ip <address>');
     if (!ctx.deployerIp) {
       return skip(
         `the deployer's egress address is unknown (adminCidrs: ${cidrs.join(', ') || 'none'})`,
@@ -508,14 +594,23 @@ export const deployerIpCheck: PreflightCheck = {
     }
     const { address, source } = ctx.deployerIp;
     if (!isIPv4(address)) {
-      return fail(`${address} (${source}) is not IPv4; the storage and Key Vault IP rules only take IPv4 addresses`, 'pass the IPv4 egress address with --deployer-ip (e.g. from `curl -4 https://api.ipify.org`)');
+      return fail(
+        `${address} (${source}) is not IPv4; the storage and Key Vault IP rules only take IPv4 addresses`,
+        'pass the IPv4 egress address with --deployer-ip (e.g. from `curl -4 https://api.ipify.org`)',
+      );
     }
     if (isPrivateIpv4(address)) {
-      return fail(`${address} (${source}) is a private address; Azure sees the public NAT address instead`, 'pass the public egress address with --deployer-ip, or use --detect-ip');
+      return fail(
+        `${address} (${source}) is a private address; Azure sees the public NAT address instead`,
+        'pass the public egress address with --deployer-ip, or use --detect-ip',
+      );
     }
     const inside = cidrs.find((c) => ipv4InCidr(address, c));
     if (inside) return pass(`${address} (${source}) is inside ${inside}`);
-    return fail(`${address} (${source}) is outside adminCidrs (${cidrs.join(', ') || 'none'}); storage and Key Vault data-plane writes would get 403`, fixAdd(address));
+    return fail(
+      `${address} (${source}) is outside adminCidrs (${cidrs.join(', ') || 'none'}); storage and Key Vault data-plane writes would get 403`,
+      fixAdd(address),
+    );
   },
 };
 

@@ -73,7 +73,8 @@ export function createPreflightClients(target: ArmTarget, subscriptionId: string
   };
   const postgresClient = () => {
     if (!postgres) {
-      const { PostgreSQLManagementFlexibleServerClient } = require('@azure/arm-postgresql-flexible') as typeof import('@azure/arm-postgresql-flexible');
+      const { PostgreSQLManagementFlexibleServerClient } =
+        require('@azure/arm-postgresql-flexible') as typeof import('@azure/arm-postgresql-flexible');
       postgres = new PostgreSQLManagementFlexibleServerClient(target.credential, subscriptionId, options);
       adaptSdkPipeline(postgres, target);
     }
@@ -92,7 +93,11 @@ export function createPreflightClients(target: ArmTarget, subscriptionId: string
     storageNameAvailability: (name, abortSignal) =>
       storageClient().storageAccounts.checkNameAvailability({ name, type: 'Microsoft.Storage/storageAccounts' }, { abortSignal }),
     postgresNameAvailability: (location, name, abortSignal) =>
-      postgresClient().nameAvailability.checkWithLocation(location, { name, type: 'Microsoft.DBforPostgreSQL/flexibleServers' }, { abortSignal }),
+      postgresClient().nameAvailability.checkWithLocation(
+        location,
+        { name, type: 'Microsoft.DBforPostgreSQL/flexibleServers' },
+        { abortSignal },
+      ),
     postgresCapabilities: (location, abortSignal) => collect(postgresClient().capabilitiesByLocation.list(location, { abortSignal })),
     containerAppsRegionUsages: (location, abortSignal) => collect(acaClient().usages.list(location, { abortSignal })),
     containerAppsEnvironmentUsages: (resourceGroup, environment, abortSignal) =>

@@ -132,7 +132,17 @@ export function derivePreflightInputs(stacks: readonly StackJson[], config: Envi
     recoverSoftDeletedKeyVaults: typeof recover === 'boolean' ? recover : true,
     postgresServers: resources(stacks, 'azurerm_postgresql_flexible_server').flatMap((r) => {
       const name = str(r.name);
-      return name ? [{ type: 'azurerm_postgresql_flexible_server', name, location: str(r.location) ?? location, skuName: str(r.sku_name) ?? '', version: str(r.version) ?? '' }] : [];
+      return name
+        ? [
+            {
+              type: 'azurerm_postgresql_flexible_server',
+              name,
+              location: str(r.location) ?? location,
+              skuName: str(r.sku_name) ?? '',
+              version: str(r.version) ?? '',
+            },
+          ]
+        : [];
     }),
     dnsLabels: resources(stacks, 'azurerm_public_ip').flatMap((r) => {
       const name = str(r.name);

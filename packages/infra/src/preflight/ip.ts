@@ -17,12 +17,14 @@ export function ipv4InCidr(address: string, cidr: string): boolean {
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((ipv4ToNumber(address) & mask) >>> 0) === ((ipv4ToNumber(base) & mask) >>> 0);
+  return (ipv4ToNumber(address) & mask) >>> 0 === (ipv4ToNumber(base) & mask) >>> 0;
 }
 
 /** True for RFC 1918, loopback, link-local and CGNAT addresses, which an Azure IP rule never sees as a source. */
 export function isPrivateIpv4(address: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'].some((c) => ipv4InCidr(address, c));
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'].some((c) =>
+    ipv4InCidr(address, c),
+  );
 }
 
 /**

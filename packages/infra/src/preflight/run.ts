@@ -1,6 +1,14 @@
 import type { TokenCredential } from '@azure/identity';
 import { describeArmError } from './arm';
-import { type CheckContext, type CheckOutcome, type CheckStatus, type ExistingResource, listResourceGroupResources, PREFLIGHT_CHECKS, type PreflightCheck } from './checks';
+import {
+  type CheckContext,
+  type CheckOutcome,
+  type CheckStatus,
+  type ExistingResource,
+  listResourceGroupResources,
+  PREFLIGHT_CHECKS,
+  type PreflightCheck,
+} from './checks';
 import type { PreflightClients } from './clients';
 import type { PreflightInputs } from './inputs';
 
@@ -64,9 +72,15 @@ async function runOne(check: PreflightCheck, ctx: CheckContext, timeoutSeconds: 
   let outcome: CheckOutcome;
   try {
     outcome = await Promise.race([
-      check.run(ctx, controller.signal).catch(
-        (error: unknown): CheckOutcome => ({ status: 'fail', detail: `error: ${describeArmError(error)}`, fix: 'rerun; if it persists, check the message above and the principal\'s roles' }),
-      ),
+      check
+        .run(ctx, controller.signal)
+        .catch(
+          (error: unknown): CheckOutcome => ({
+            status: 'fail',
+            detail: `error: ${describeArmError(error)}`,
+            fix: "rerun; if it persists, check the message above and the principal's roles",
+          }),
+        ),
       timeout,
     ]);
   } finally {
@@ -91,14 +105,17 @@ export async function runPreflight(options: PreflightRunOptions): Promise<Prefli
     clients: options.clients,
     deployerIp: options.deployerIp,
     deployerIpError: options.deployerIpError,
-    existingResources: (signal) => (inventory ??= listResourceGroupResources(options.clients, options.subscriptionId, options.inputs.resourceGroup, signal)),
+    existingResources: (signal) =>
+      (inventory ??= listResourceGroupResources(options.clients, options.subscriptionId, options.inputs.resourceGroup, signal)),
   };
   const results = new Map<string, CheckResult>();
   const record = (r: CheckResult) => {
     results.set(r.id, r);
     options.log(formatResult(r));
   };
-  options.log(`preflight: ${checks.length} checks for environment '${options.inputs.environment}' (resource group ${options.inputs.resourceGroup}, ${options.inputs.location}, subscription ${options.subscriptionId})`);
+  options.log(
+    `preflight: ${checks.length} checks for environment '${options.inputs.environment}' (resource group ${options.inputs.resourceGroup}, ${options.inputs.location}, subscription ${options.subscriptionId})`,
+  );
 
   const first = checks.filter((c) => c.id === 'credentials');
   for (const c of first) record(await runOne(c, ctx, timeoutSeconds));
@@ -109,7 +126,14 @@ export async function runPreflight(options: PreflightRunOptions): Promise<Prefli
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       if (!credentialsOk && c.needsArm !== false) {
-        record({ id: c.id, title: c.title, status: 'skip', detail: 'not run: the credentials check failed', fix: 'fix the credentials check first', durationMs: 0 });
+        record({
+          id: c.id,
+          title: c.title,
+          status: 'skip',
+          detail: 'not run: the credentials check failed',
+          fix: 'fix the credentials check first',
+          durationMs: 0,
+        });
         continue;
       }
       record(await runOne(c, ctx, timeoutSeconds));

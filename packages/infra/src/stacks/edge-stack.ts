@@ -93,10 +93,18 @@ export class EdgeStack extends CvatStack {
     const edgeComponent = find('edge');
     const traefikImage = edgeComponent ? `${edgeComponent.image.repository}:${edgeComponent.image.tag}` : 'traefik:v3.6.5';
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(edge.hostname)) {
-      throw new ValidationError('HostnameInvalid', `'edge.hostname' (${edge.hostname}) must be a lowercase DNS name such as cvat.example.com`, this);
+      throw new ValidationError(
+        'HostnameInvalid',
+        `'edge.hostname' (${edge.hostname}) must be a lowercase DNS name such as cvat.example.com`,
+        this,
+      );
     }
     if (!/^[^\s@"'`$\\]+@[^\s@"'`$\\]+\.[a-z]{2,}$/i.test(edge.acmeEmail)) {
-      throw new ValidationError('AcmeEmailInvalid', `'edge.acmeEmail' (${edge.acmeEmail}) must be an e-mail address for the Let's Encrypt account`, this);
+      throw new ValidationError(
+        'AcmeEmailInvalid',
+        `'edge.acmeEmail' (${edge.acmeEmail}) must be an e-mail address for the Let's Encrypt account`,
+        this,
+      );
     }
     const foundationEdge = foundation.network.edge;
     if (!foundationEdge) {
@@ -107,7 +115,11 @@ export class EdgeStack extends CvatStack {
     for (const [i, e] of (edgeComponent?.env ?? []).entries()) {
       if (!('value' in e)) continue;
       if (!TRAEFIK_ENV_NAME.test(e.name) || !TRAEFIK_ENV_VALUE.test(e.value)) {
-        throw new ValidationError('EdgeEnvUnsafe', `'components.edge.env[${i}]' (${e.name}=${e.value}) must use letters, digits, space and _.,:/=+- only: it is written into a systemd unit`, this);
+        throw new ValidationError(
+          'EdgeEnvUnsafe',
+          `'components.edge.env[${i}]' (${e.name}=${e.value}) must use letters, digits, space and _.,:/=+- only: it is written into a systemd unit`,
+          this,
+        );
       }
       traefikEnv[e.name] = e.value;
     }
@@ -134,7 +146,10 @@ export class EdgeStack extends CvatStack {
         backendUrls,
       }),
     });
-    new TerraformOutput(this, 'edge_fqdn', { value: this.vm.fqdn, description: 'Azure DNS name of the edge public IP; point the CVAT host name at it.' });
+    new TerraformOutput(this, 'edge_fqdn', {
+      value: this.vm.fqdn,
+      description: 'Azure DNS name of the edge public IP; point the CVAT host name at it.',
+    });
     new TerraformOutput(this, 'edge_public_ip', { value: this.vm.publicIp.ipAddress, description: 'Static public IP of the edge.' });
   }
 }

@@ -86,7 +86,17 @@ export interface FoundationStackProps extends CvatStackProps {
    * PostgreSQL settings.
    * @default - PostgresServer defaults
    */
-  readonly postgres?: Pick<PostgresServerProps, 'version' | 'skuName' | 'storageMb' | 'backupRetentionDays' | 'geoRedundantBackup' | 'highAvailability' | 'administratorLogin' | 'databaseName'>;
+  readonly postgres?: Pick<
+    PostgresServerProps,
+    | 'version'
+    | 'skuName'
+    | 'storageMb'
+    | 'backupRetentionDays'
+    | 'geoRedundantBackup'
+    | 'highAvailability'
+    | 'administratorLogin'
+    | 'databaseName'
+  >;
   /**
    * Storage account settings.
    * @default - LRS, 7 days share soft delete
@@ -147,8 +157,14 @@ export class FoundationStack extends CvatStack {
       location,
       addressSpace: props.network.addressSpace,
       appsSubnet: { name: names.appsSubnet, addressPrefix: props.network.appsSubnet, nsgName: names.networkSecurityGroups.apps },
-      databaseSubnet: { name: names.databaseSubnet, addressPrefix: props.network.databaseSubnet, nsgName: names.networkSecurityGroups.database },
-      edgeSubnet: props.network.edgeSubnet ? { name: names.edgeSubnet, addressPrefix: props.network.edgeSubnet, nsgName: names.networkSecurityGroups.edge } : undefined,
+      databaseSubnet: {
+        name: names.databaseSubnet,
+        addressPrefix: props.network.databaseSubnet,
+        nsgName: names.networkSecurityGroups.database,
+      },
+      edgeSubnet: props.network.edgeSubnet
+        ? { name: names.edgeSubnet, addressPrefix: props.network.edgeSubnet, nsgName: names.networkSecurityGroups.edge }
+        : undefined,
     });
 
     const retention = props.logRetentionDays ?? 30;
@@ -214,8 +230,10 @@ export class FoundationStack extends CvatStack {
           .filter((f) => storages.find((s) => s.name === f.storage)?.kind === kind)
           .map((f) => ({ share: f.storage, path: f.path, sourcePath: resolve(props.configFileRoot, f.source) })),
       );
-    const uniqueFiles = (list: ShareFileSpec[]) => list.filter((f, i) => list.findIndex((g) => g.share === f.share && g.path === f.path) === i);
-    const shares = (kind: 'smb' | 'nfs') => storages.filter((s) => s.kind === kind).map((s) => ({ name: s.name, quotaGiB: Math.ceil(s.quotaGiB) }));
+    const uniqueFiles = (list: ShareFileSpec[]) =>
+      list.filter((f, i) => list.findIndex((g) => g.share === f.share && g.path === f.path) === i);
+    const shares = (kind: 'smb' | 'nfs') =>
+      storages.filter((s) => s.kind === kind).map((s) => ({ name: s.name, quotaGiB: Math.ceil(s.quotaGiB) }));
     const storageProps = {
       resourceGroupName: rg,
       location,
@@ -224,12 +242,29 @@ export class FoundationStack extends CvatStack {
       replicationType: props.storage?.replicationType,
       shareSoftDeleteDays: props.storage?.shareSoftDeleteDays,
     };
-    this.storage = new FileStorage(this, 'Storage', { ...storageProps, name: names.storageAccount, shares: shares('smb'), files: uniqueFiles(files('smb')) });
+    this.storage = new FileStorage(this, 'Storage', {
+      ...storageProps,
+      name: names.storageAccount,
+      shares: shares('smb'),
+      files: uniqueFiles(files('smb')),
+    });
     this.nfsStorage = shares('nfs').length
-      ? new FileStorage(this, 'NfsStorage', { ...storageProps, name: names.nfsStorageAccount, protocol: ShareProtocol.NFS, shares: shares('nfs'), files: uniqueFiles(files('nfs')) })
+      ? new FileStorage(this, 'NfsStorage', {
+          ...storageProps,
+          name: names.nfsStorageAccount,
+          protocol: ShareProtocol.NFS,
+          shares: shares('nfs'),
+          files: uniqueFiles(files('nfs')),
+        })
       : undefined;
 
-    const dedicated = [...new Set(containerComponents(catalogue).map((c) => c.workloadProfile).filter((p) => p !== 'Consumption'))];
+    const dedicated = [
+      ...new Set(
+        containerComponents(catalogue)
+          .map((c) => c.workloadProfile)
+          .filter((p) => p !== 'Consumption'),
+      ),
+    ];
     this.environment = new ContainerAppsEnvironment(this, 'Environment', {
       name: names.containerAppsEnvironment,
       resourceGroupName: rg,
@@ -238,7 +273,9 @@ export class FoundationStack extends CvatStack {
       infrastructureResourceGroupName: names.environmentInfrastructureResourceGroup,
       logAnalyticsWorkspaceId: this.logs.id,
       internal: true,
-      dedicatedProfiles: dedicated.map((type) => ({ profile: WorkloadProfile.dedicated(type, ACA_LIMITS.dedicatedProfiles[type as keyof typeof ACA_LIMITS.dedicatedProfiles]) })),
+      dedicatedProfiles: dedicated.map((type) => ({
+        profile: WorkloadProfile.dedicated(type, ACA_LIMITS.dedicatedProfiles[type as keyof typeof ACA_LIMITS.dedicatedProfiles]),
+      })),
       privateDnsVirtualNetworkId: this.network.resource.id,
       storages: storages
         .filter((s) => s.kind !== 'ephemeral')
@@ -246,7 +283,11 @@ export class FoundationStack extends CvatStack {
           const accessMode = s.accessMode === 'ReadOnly' ? StorageAccessMode.READ_ONLY : StorageAccessMode.READ_WRITE;
           if (s.kind === 'nfs') {
             const account = this.nfsStorage as FileStorage;
-            return EnvironmentStorage.nfs(s.name, { accountName: account.resource.name, shareName: account.shares[s.name].name, accessMode });
+            return EnvironmentStorage.nfs(s.name, {
+              accountName: account.resource.name,
+              shareName: account.shares[s.name].name,
+              accessMode,
+            });
           }
           return EnvironmentStorage.smb(s.name, {
             accountName: this.storage.resource.name,
@@ -257,9 +298,18 @@ export class FoundationStack extends CvatStack {
         }),
     });
 
-    new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.fqdn, description: 'PostgreSQL server host name (resolved through the private DNS zone).' });
+    new TerraformOutput(this, 'postgres_fqdn', {
+      value: this.postgres.fqdn,
+      description: 'PostgreSQL server host name (resolved through the private DNS zone).',
+    });
     new TerraformOutput(this, 'key_vault_uri', { value: this.keyVault.resource.vaultUri, description: 'Key Vault URI.' });
-    new TerraformOutput(this, 'environment_default_domain', { value: this.environment.resource.defaultDomain, description: 'Default domain of the Container Apps environment.' });
-    new TerraformOutput(this, 'environment_static_ip', { value: this.environment.resource.staticIpAddress, description: 'Internal load-balancer IP of the environment.' });
+    new TerraformOutput(this, 'environment_default_domain', {
+      value: this.environment.resource.defaultDomain,
+      description: 'Default domain of the Container Apps environment.',
+    });
+    new TerraformOutput(this, 'environment_static_ip', {
+      value: this.environment.resource.staticIpAddress,
+      description: 'Internal load-balancer IP of the environment.',
+    });
   }
 }

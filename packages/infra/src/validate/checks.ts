@@ -14,7 +14,10 @@ export function describeCheck(check: ValueCheck): string {
     case 'intInSlice':
       return `one of ${check.values.join(', ')}`;
     case 'stringInSlice': {
-      const shown = check.values.length > 16 ? [...check.values.slice(0, 12).map((v) => JSON.stringify(v)), `... (${check.values.length} values)`] : check.values.map((v) => JSON.stringify(v));
+      const shown =
+        check.values.length > 16
+          ? [...check.values.slice(0, 12).map((v) => JSON.stringify(v)), `... (${check.values.length} values)`]
+          : check.values.map((v) => JSON.stringify(v));
       return `one of ${shown.join(', ')}${check.ignoreCase ? ' (any case)' : ''}`;
     }
     case 'stringNotEmpty':

@@ -33,10 +33,15 @@ const present = (block: Record<string, unknown>, key: string) => {
   return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 };
 
-function applyRule(rule: ConstraintRule, body: Record<string, unknown>, context: ResourceContext): Omit<ValidateFinding, 'stack' | 'address'>[] {
+function applyRule(
+  rule: ConstraintRule,
+  body: Record<string, unknown>,
+  context: ResourceContext,
+): Omit<ValidateFinding, 'stack' | 'address'>[] {
   const source = formatSource(rule.source);
   const out: Omit<ValidateFinding, 'stack' | 'address'>[] = [];
-  const error = (path: string, value: unknown, allowed: string) => out.push({ rule: rule.id, severity: 'error', path, value, allowed, source });
+  const error = (path: string, value: unknown, allowed: string) =>
+    out.push({ rule: rule.id, severity: 'error', path, value, allowed, source });
   switch (rule.kind) {
     case 'attribute':
       for (const l of select(body, rule.path)) {
@@ -55,7 +60,8 @@ function applyRule(rule: ConstraintRule, body: Record<string, unknown>, context:
       }
       break;
     case 'deprecated':
-      for (const l of select(body, rule.path)) out.push({ rule: rule.id, severity: 'warning', path: l.path, value: l.value, allowed: rule.message, source });
+      for (const l of select(body, rule.path))
+        out.push({ rule: rule.id, severity: 'warning', path: l.path, value: l.value, allowed: rule.message, source });
       break;
     case 'resource':
       for (const v of rule.check(body, context)) error(v.path, v.value, v.allowed);
@@ -67,12 +73,18 @@ function applyRule(rule: ConstraintRule, body: Record<string, unknown>, context:
         const set = rule.attributes.filter((k) => present(block, k));
         if (rule.kind === 'conflictsWith') {
           if (!present(block, first) || isUnknown(block[first])) continue;
-          for (const k of rest) if (present(block, k) && !isUnknown(block[k])) error(at(k), block[k], `not set together with ${first} (ConflictsWith)`);
+          for (const k of rest)
+            if (present(block, k) && !isUnknown(block[k])) error(at(k), block[k], `not set together with ${first} (ConflictsWith)`);
         } else if (rule.kind === 'requiredWith') {
           if (!present(block, first)) continue;
           for (const k of rest) if (!present(block, k)) error(at(k), undefined, `set when ${first} is set (RequiredWith)`);
         } else if (rule.kind === 'exactlyOneOf') {
-          if (set.length !== 1) error(at(set.length ? set.join('+') : rule.attributes.join('|')), set.length ? set.map((k) => block[k]) : undefined, `exactly one of ${rule.attributes.join(', ')} (ExactlyOneOf)`);
+          if (set.length !== 1)
+            error(
+              at(set.length ? set.join('+') : rule.attributes.join('|')),
+              set.length ? set.map((k) => block[k]) : undefined,
+              `exactly one of ${rule.attributes.join(', ')} (ExactlyOneOf)`,
+            );
         } else if (set.length === 0) {
           error(at(rule.attributes.join('|')), undefined, `at least one of ${rule.attributes.join(', ')} (AtLeastOneOf)`);
         }
@@ -102,14 +114,28 @@ export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}):
           checked++;
           const schema = schemas[key];
           if (!schema) {
-            findings.push({ rule: 'schema/no-schema', severity: 'error', stack: stack.name, address, path: '', value: type, allowed: 'a type listed in src/validate/schema/covered.ts', source: 'src/validate/schema/covered.ts' });
+            findings.push({
+              rule: 'schema/no-schema',
+              severity: 'error',
+              stack: stack.name,
+              address,
+              path: '',
+              value: type,
+              allowed: 'a type listed in src/validate/schema/covered.ts',
+              source: 'src/validate/schema/covered.ts',
+            });
             continue;
           }
           const schemaSource = `provider schema of ${schema.provider} (${schema.module})`;
-          for (const issue of checkStructure(schema, body)) findings.push({ ...issue, severity: 'error', stack: stack.name, address, source: schemaSource });
+          for (const issue of checkStructure(schema, body))
+            findings.push({ ...issue, severity: 'error', stack: stack.name, address, source: schemaSource });
           if (kind === 'data') continue;
-          const context: ResourceContext = { stack: stack.json, stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined };
-          for (const rule of rules) if (rule.type === type) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
+          const context: ResourceContext = {
+            stack: stack.json,
+            stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined,
+          };
+          for (const rule of rules)
+            if (rule.type === type) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
         }
       }
     }
@@ -122,13 +148,27 @@ export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}):
         checked++;
         const schema = schemas[key];
         if (!schema) {
-          findings.push({ rule: 'schema/no-schema', severity: 'error', stack: stack.name, address, path: '', value: name, allowed: 'a provider listed in src/validate/schema/covered.ts', source: 'src/validate/schema/covered.ts' });
+          findings.push({
+            rule: 'schema/no-schema',
+            severity: 'error',
+            stack: stack.name,
+            address,
+            path: '',
+            value: name,
+            allowed: 'a provider listed in src/validate/schema/covered.ts',
+            source: 'src/validate/schema/covered.ts',
+          });
           return;
         }
         const schemaSource = `provider schema of ${schema.provider} (${schema.module})`;
-        for (const issue of checkStructure(schema, body)) findings.push({ ...issue, severity: 'error', stack: stack.name, address, source: schemaSource });
-        const context: ResourceContext = { stack: stack.json, stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined };
-        for (const rule of rules) if (rule.type === key) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
+        for (const issue of checkStructure(schema, body))
+          findings.push({ ...issue, severity: 'error', stack: stack.name, address, source: schemaSource });
+        const context: ResourceContext = {
+          stack: stack.json,
+          stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined,
+        };
+        for (const rule of rules)
+          if (rule.type === key) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
       });
     }
   }
@@ -147,6 +187,8 @@ export function formatValidateReport(report: ValidateReport): string {
   }
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
-  lines.push(`${report.checked} resources checked against ${report.rules.length} constraint rules and the provider schemas: ${errors} error(s), ${warnings} warning(s)`);
+  lines.push(
+    `${report.checked} resources checked against ${report.rules.length} constraint rules and the provider schemas: ${errors} error(s), ${warnings} warning(s)`,
+  );
   return lines.join('\n');
 }

@@ -200,7 +200,9 @@ export function selectBlocks(body: unknown, path: string): { path: string; block
   const out: { path: string; block: Record<string, unknown> }[] = [];
   for (const l of select(body, path)) {
     const items = Array.isArray(l.value) ? l.value.map((v, j) => ({ path: `${l.path}[${j}]`, value: v })) : [l];
-    for (const it of items) if (it.value && typeof it.value === 'object' && !Array.isArray(it.value)) out.push({ path: it.path, block: it.value as Record<string, unknown> });
+    for (const it of items)
+      if (it.value && typeof it.value === 'object' && !Array.isArray(it.value))
+        out.push({ path: it.path, block: it.value as Record<string, unknown> });
   }
   return out;
 }

@@ -2,7 +2,16 @@ import type { BlockSchema, TypeSchema } from './schema/types';
 import { isUnknown } from './model';
 
 /** Terraform meta-arguments and cdktf annotations, accepted on every resource and data source. */
-export const META_ARGUMENTS: ReadonlySet<string> = new Set(['//', 'count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
+export const META_ARGUMENTS: ReadonlySet<string> = new Set([
+  '//',
+  'count',
+  'for_each',
+  'depends_on',
+  'provider',
+  'lifecycle',
+  'provisioner',
+  'connection',
+]);
 
 /** One structural problem. */
 export interface StructureIssue {
@@ -91,7 +100,8 @@ export function checkBlock(schema: BlockSchema, body: Record<string, unknown>, p
   for (const [key, block] of Object.entries(schema.blocks)) {
     const value = body[key];
     const empty = value === undefined || value === null || (Array.isArray(value) && value.length === 0);
-    if (block.required && empty) out.push({ rule: 'schema/required-block', path: join(path, key), value: undefined, allowed: 'at least one block (Required)' });
+    if (block.required && empty)
+      out.push({ rule: 'schema/required-block', path: join(path, key), value: undefined, allowed: 'at least one block (Required)' });
   }
   return out;
 }

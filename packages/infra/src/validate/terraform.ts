@@ -14,7 +14,12 @@ import type { ValidateFinding } from './model';
 /** Result of {@link runTerraformValidate}. */
 export type TerraformOutcome =
   | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'ran'; readonly terraform: string; readonly stacks: readonly string[]; readonly findings: readonly ValidateFinding[] };
+  | {
+      readonly status: 'ran';
+      readonly terraform: string;
+      readonly stacks: readonly string[];
+      readonly findings: readonly ValidateFinding[];
+    };
 
 /** Options of {@link runTerraformValidate}. */
 export interface TerraformOptions {
@@ -60,9 +65,14 @@ interface TerraformDiagnostic {
 export function runTerraformValidate(outdir: string, stacks: readonly string[], options: TerraformOptions = {}): TerraformOutcome {
   const env = options.env ?? process.env;
   const bin = findTerraform(options.terraformBin, env);
-  if (!bin) return { status: 'skipped', reason: `no terraform binary (${options.terraformBin ?? env.TERRAFORM_BIN ?? '`terraform` on PATH'} not found)` };
+  if (!bin)
+    return {
+      status: 'skipped',
+      reason: `no terraform binary (${options.terraformBin ?? env.TERRAFORM_BIN ?? '`terraform` on PATH'} not found)`,
+    };
   const timeout = (options.timeoutSeconds ?? 300) * 1000;
-  const run = (args: string[], cwd: string) => spawnSync(bin, args, { cwd, encoding: 'utf8', timeout, env: { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
+  const run = (args: string[], cwd: string) =>
+    spawnSync(bin, args, { cwd, encoding: 'utf8', timeout, env: { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
   const version = run(['version'], outdir).stdout?.split('\n')[0]?.trim() || bin;
   const findings: ValidateFinding[] = [];
   for (const stack of stacks) {
@@ -77,9 +87,21 @@ export function runTerraformValidate(outdir: string, stacks: readonly string[], 
         const paragraph = PROVIDER_UNAVAILABLE.map((re) => paragraphs.find((p) => re.test(p))).find(Boolean);
         if (paragraph) {
           const words = paragraph.replace(/\s+/g, ' ').trim();
-          return { status: 'skipped', reason: `terraform init -backend=false could not obtain the providers for stack '${stack}': ${words.length > 400 ? `${words.slice(0, 400)}...` : words}` };
+          return {
+            status: 'skipped',
+            reason: `terraform init -backend=false could not obtain the providers for stack '${stack}': ${words.length > 400 ? `${words.slice(0, 400)}...` : words}`,
+          };
         }
-        findings.push({ rule: 'terraform/init', severity: 'error', stack, address: stack, path: '', value: undefined, allowed: initText.trim().split('\n').slice(-12).join('\n'), source: version });
+        findings.push({
+          rule: 'terraform/init',
+          severity: 'error',
+          stack,
+          address: stack,
+          path: '',
+          value: undefined,
+          allowed: initText.trim().split('\n').slice(-12).join('\n'),
+          source: version,
+        });
         continue;
       }
       const validate = run(['validate', '-json', '-no-color'], scratch);
@@ -87,7 +109,16 @@ export function runTerraformValidate(outdir: string, stacks: readonly string[], 
       try {
         parsed = JSON.parse(validate.stdout ?? '');
       } catch {
-        findings.push({ rule: 'terraform/validate', severity: 'error', stack, address: stack, path: '', value: undefined, allowed: `unreadable output: ${(validate.stderr ?? '').trim()}`, source: version });
+        findings.push({
+          rule: 'terraform/validate',
+          severity: 'error',
+          stack,
+          address: stack,
+          path: '',
+          value: undefined,
+          allowed: `unreadable output: ${(validate.stderr ?? '').trim()}`,
+          source: version,
+        });
         continue;
       }
       for (const d of parsed.diagnostics ?? []) {

@@ -33,11 +33,20 @@ describe('EdgeVm', () => {
     expect(machine.admin_password).toBeUndefined();
     expect(machine.admin_ssh_key).toEqual([{ username: 'cvatops', public_key: lockedSshPublicKey('cvat-dev-edge') }]);
     expect(machine.custom_data).toMatch(/^\$\{base64encode\(local\..+\)\}$/);
-    expect(json).toHaveResourceWithProperties(PublicIp, { name: 'cvat-dev-edge-pip', allocation_method: 'Static', sku: 'Standard', domain_name_label: 'cvat-dev-1234abcd' });
+    expect(json).toHaveResourceWithProperties(PublicIp, {
+      name: 'cvat-dev-edge-pip',
+      allocation_method: 'Static',
+      sku: 'Standard',
+      domain_name_label: 'cvat-dev-1234abcd',
+    });
     expect(onlyResource(json, 'azurerm_network_interface').ip_configuration).toEqual([
       expect.objectContaining({ private_ip_address_allocation: 'Dynamic', subnet_id: 'edge-subnet-id' }),
     ]);
-    expect(rules(json).map((r) => [r.name, r.destination_port_range, r.source_address_prefix]).sort()).toEqual([
+    expect(
+      rules(json)
+        .map((r) => [r.name, r.destination_port_range, r.source_address_prefix])
+        .sort(),
+    ).toEqual([
       ['AllowHttpInbound', '80', 'Internet'],
       ['AllowHttpsInbound', '443', 'Internet'],
     ]);
@@ -76,16 +85,22 @@ describe('EdgeVm', () => {
   });
 
   it('throws error, when SSH would be open to the internet', () => {
-    expect(() => vm({ sshPublicKey: KEY, sshAllowedCidrs: ['0.0.0.0/0'] })).toThrow("'sshAllowedCidrs[0]' (0.0.0.0/0) would open SSH to the whole internet");
+    expect(() => vm({ sshPublicKey: KEY, sshAllowedCidrs: ['0.0.0.0/0'] })).toThrow(
+      "'sshAllowedCidrs[0]' (0.0.0.0/0) would open SSH to the whole internet",
+    );
   });
   it('throws error, when an SSH CIDR is malformed', () => {
-    expect(() => vm({ sshPublicKey: KEY, sshAllowedCidrs: ['office'] })).toThrow("'sshAllowedCidrs[0]' (office) must be an IPv4 address or CIDR");
+    expect(() => vm({ sshPublicKey: KEY, sshAllowedCidrs: ['office'] })).toThrow(
+      "'sshAllowedCidrs[0]' (office) must be an IPv4 address or CIDR",
+    );
   });
   it('throws error, when the SSH key is not an OpenSSH public key', () => {
     expect(() => vm({ sshPublicKey: 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= ops' })).toThrow(
       'must be of type ssh-rsa or ssh-ed25519',
     );
-    expect(() => vm({ sshPublicKey: '-----BEGIN PRIVATE KEY-----' })).toThrow("'sshPublicKey' (-----BEGIN PRIVATE KEY--...) must be of type ssh-rsa or ssh-ed25519 (RSA of at least 2048 bits): azurerm v4.55.0 refuses \"-----BEGIN\" keys");
+    expect(() => vm({ sshPublicKey: '-----BEGIN PRIVATE KEY-----' })).toThrow(
+      '\'sshPublicKey\' (-----BEGIN PRIVATE KEY--...) must be of type ssh-rsa or ssh-ed25519 (RSA of at least 2048 bits): azurerm v4.55.0 refuses "-----BEGIN" keys',
+    );
   });
   it('throws error, when the DNS label has capitals', () => {
     expect(() => vm({ domainNameLabel: 'Traefik' })).toThrow("'domainNameLabel' (Traefik) must be 3-63 lowercase letters");
@@ -94,7 +109,9 @@ describe('EdgeVm', () => {
     expect(() => vm({ name: 'edge-' })).toThrow("'name' (edge-) must be 1-64 letters, digits and '-'");
   });
   it('throws error, when the admin user is reserved by Azure', () => {
-    expect(() => vm({ adminUsername: 'admin' })).toThrow("'adminUsername' (admin) must be a lowercase Linux user name that Azure does not reserve");
+    expect(() => vm({ adminUsername: 'admin' })).toThrow(
+      "'adminUsername' (admin) must be a lowercase Linux user name that Azure does not reserve",
+    );
   });
   it('throws error, when the rule priority base is below 100', () => {
     expect(() => vm({ rulePriorityBase: 99 })).toThrow("'rulePriorityBase' (99) must be an integer between 100 and 4076");

@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 import { FileStorage, ShareProtocol, type FileStorageProps } from '../../src/constructs/file-storage';
 import { onlyResource, resourcesOf, synthScope } from '../support/synth';
 
-const base: FileStorageProps = { name: 'cvatdevst1234abcd', resourceGroupName: 'rg', location: 'westeurope', allowedSubnetIds: ['apps-subnet-id'] };
+const base: FileStorageProps = {
+  name: 'cvatdevst1234abcd',
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  allowedSubnetIds: ['apps-subnet-id'],
+};
 const storage = (props: Partial<FileStorageProps> = {}) => synthScope((scope) => new FileStorage(scope, 'Storage', { ...base, ...props }));
 
 describe('FileStorage', () => {
@@ -33,7 +38,12 @@ describe('FileStorage', () => {
 
   it('writes /32 admin CIDRs as bare addresses and drops private ranges, because the storage firewall refuses both as ranges (reference failure #7)', () => {
     const json = storage({ allowedCidrs: ['203.0.113.7/32', '198.51.100.0/31', '198.51.100.64/26', '10.1.0.0/16'] });
-    expect(onlyResource(json, 'azurerm_storage_account').network_rules.ip_rules).toEqual(['203.0.113.7', '198.51.100.0', '198.51.100.1', '198.51.100.64/26']);
+    expect(onlyResource(json, 'azurerm_storage_account').network_rules.ip_rules).toEqual([
+      '203.0.113.7',
+      '198.51.100.0',
+      '198.51.100.1',
+      '198.51.100.64/26',
+    ]);
   });
 
   it('creates shares and uploads repository files with their MD5, when shares, files, replication and soft delete are set', () => {
@@ -60,7 +70,10 @@ describe('FileStorage', () => {
       expect(file).toMatchObject({ name: 'vector.toml', path: 'vector', content_md5: createHash('md5').update(content).digest('hex') });
       expect(file.storage_share_url).toMatch(/azurerm_storage_share\..*cvat-config.*\.url/);
       expect(file.source).toMatch(/^assets\/.+\/vector\.toml$/);
-      expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({ account_replication_type: 'ZRS', share_properties: { retention_policy: { days: 30 } } });
+      expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({
+        account_replication_type: 'ZRS',
+        share_properties: { retention_policy: { days: 30 } },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -80,13 +93,20 @@ describe('FileStorage', () => {
           { share: 'cvat-config', path: 'top.conf', sourcePath: source },
         ],
       });
-      const dirs = resourcesOf(json, 'azurerm_storage_share_directory') as Record<string, { name: string; storage_share_url: string; depends_on?: string[] }>;
+      const dirs = resourcesOf(json, 'azurerm_storage_share_directory') as Record<
+        string,
+        { name: string; storage_share_url: string; depends_on?: string[] }
+      >;
       const byName = Object.fromEntries(Object.entries(dirs).map(([key, d]) => [d.name, { key, ...d }]));
       expect(Object.keys(byName).sort()).toEqual(['a', 'a/b', 'vector']);
       expect(byName.a.depends_on).toBeUndefined();
       expect(byName['a/b'].depends_on).toEqual([`azurerm_storage_share_directory.${byName.a.key}`]);
       for (const d of Object.values(byName)) expect(d.storage_share_url).toMatch(/azurerm_storage_share\..*cvat-config.*\.url/);
-      const files = Object.values(resourcesOf(json, 'azurerm_storage_share_file')) as { name: string; path?: string; depends_on?: string[] }[];
+      const files = Object.values(resourcesOf(json, 'azurerm_storage_share_file')) as {
+        name: string;
+        path?: string;
+        depends_on?: string[];
+      }[];
       const fileIn = (name: string) => files.find((f) => f.name === name)!;
       expect(fileIn('vector.toml').depends_on).toEqual([`azurerm_storage_share_directory.${byName.vector.key}`]);
       expect(fileIn('extra.toml').depends_on).toEqual([`azurerm_storage_share_directory.${byName.vector.key}`]);
@@ -103,9 +123,9 @@ describe('FileStorage', () => {
     try {
       const source = join(dir, 'empty');
       writeFileSync(source, '');
-      expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: 'x/empty', sourcePath: source }] })).toThrow(
-        `'files[0].sourcePath' (${source}) is empty; azurerm refuses to upload an empty file`,
-      );
+      expect(() =>
+        storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: 'x/empty', sourcePath: source }] }),
+      ).toThrow(`'files[0].sourcePath' (${source}) is empty; azurerm refuses to upload an empty file`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -119,7 +139,12 @@ describe('FileStorage', () => {
 
   it('makes a Premium FileStorage account with HTTPS-only off and NFS shares, when the protocol is NFS', () => {
     const json = storage({ protocol: ShareProtocol.NFS, shares: [{ name: 'cvat-cache', quotaGiB: 100 }] });
-    expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({ account_tier: 'Premium', account_kind: 'FileStorage', https_traffic_only_enabled: false, min_tls_version: 'TLS1_2' });
+    expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({
+      account_tier: 'Premium',
+      account_kind: 'FileStorage',
+      https_traffic_only_enabled: false,
+      min_tls_version: 'TLS1_2',
+    });
     expect(json).toHaveResourceWithProperties(StorageShare, { name: 'cvat-cache', enabled_protocol: 'NFS' });
   });
 
@@ -133,33 +158,50 @@ describe('FileStorage', () => {
     expect(() => storage({ shares: [{ name: 'Data', quotaGiB: 1 }] })).toThrow("'shares[0].name' (Data) must be 3-63 lowercase letters");
   });
   it('throws error, when a share is declared twice', () => {
-    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }, { name: 'abc', quotaGiB: 1 }] })).toThrow("'shares[1].name' (abc) is declared twice");
+    expect(() =>
+      storage({
+        shares: [
+          { name: 'abc', quotaGiB: 1 },
+          { name: 'abc', quotaGiB: 1 },
+        ],
+      }),
+    ).toThrow("'shares[1].name' (abc) is declared twice");
   });
   it('throws error, when an NFS share is below the 100 GiB Premium minimum', () => {
-    expect(() => storage({ protocol: ShareProtocol.NFS, shares: [{ name: 'abc', quotaGiB: 99 }] })).toThrow("'shares[0].quotaGiB' (99) must be an integer between 100 and 102400");
+    expect(() => storage({ protocol: ShareProtocol.NFS, shares: [{ name: 'abc', quotaGiB: 99 }] })).toThrow(
+      "'shares[0].quotaGiB' (99) must be an integer between 100 and 102400",
+    );
   });
   it('throws error, when an SMB share quota is 0', () => {
-    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 0 }] })).toThrow("'shares[0].quotaGiB' (0) must be an integer between 1 and 102400");
+    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 0 }] })).toThrow(
+      "'shares[0].quotaGiB' (0) must be an integer between 1 and 102400",
+    );
   });
   it('throws error, when share soft delete is 0 days', () => {
     expect(() => storage({ shareSoftDeleteDays: 0 })).toThrow("'shareSoftDeleteDays' (0) must be an integer between 1 and 365");
   });
   it('throws error, when a file targets an undeclared share', () => {
-    expect(() => storage({ files: [{ share: 'nope', path: 'a', sourcePath: '/etc/hostname' }] })).toThrow("'files[0].share' (nope) must name one of the shares (none declared)");
+    expect(() => storage({ files: [{ share: 'nope', path: 'a', sourcePath: '/etc/hostname' }] })).toThrow(
+      "'files[0].share' (nope) must name one of the shares (none declared)",
+    );
   });
   it('throws error, when a file source does not exist', () => {
-    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: 'a', sourcePath: '/does/not/exist' }] })).toThrow(
-      "'files[0].sourcePath' (/does/not/exist) does not exist or cannot be read",
-    );
+    expect(() =>
+      storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: 'a', sourcePath: '/does/not/exist' }] }),
+    ).toThrow("'files[0].sourcePath' (/does/not/exist) does not exist or cannot be read");
   });
   it('throws error, when a file path leaves the share', () => {
-    expect(() => storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: '../x', sourcePath: __filename }] })).toThrow(
-      "'files[0].path' (../x) must be a relative path inside the share",
-    );
+    expect(() =>
+      storage({ shares: [{ name: 'abc', quotaGiB: 1 }], files: [{ share: 'abc', path: '../x', sourcePath: __filename }] }),
+    ).toThrow("'files[0].path' (../x) must be a relative path inside the share");
   });
   it('throws error, when a file targets an NFS share', () => {
-    expect(() => storage({ protocol: ShareProtocol.NFS, shares: [{ name: 'abc', quotaGiB: 100 }], files: [{ share: 'abc', path: 'a', sourcePath: __filename }] })).toThrow(
-      "'files[0]' (abc/a) cannot be uploaded: azurerm writes files over SMB/REST only",
-    );
+    expect(() =>
+      storage({
+        protocol: ShareProtocol.NFS,
+        shares: [{ name: 'abc', quotaGiB: 100 }],
+        files: [{ share: 'abc', path: 'a', sourcePath: __filename }],
+      }),
+    ).toThrow("'files[0]' (abc/a) cannot be uploaded: azurerm writes files over SMB/REST only");
   });
 });

@@ -5,9 +5,19 @@ import { ContainerAppService } from '../../src/constructs/container-app-service'
 import { AppSecret, EnvVar, Volume } from '../../src/constructs/app-spec';
 import { onlyResource, synthScope } from '../support/synth';
 
-const base = { name: 'cvat-init', resourceGroupName: 'rg', location: 'westeurope', environmentId: 'env-id', identityId: 'uai-id', image: 'cvat/server:v2.73.0' };
+const base = {
+  name: 'cvat-init',
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  environmentId: 'env-id',
+  identityId: 'uai-id',
+  image: 'cvat/server:v2.73.0',
+};
 const job = (props: Partial<ConstructorParameters<typeof MigrationJob>[2]> = {}) =>
-  onlyResource(synthScope((scope) => new MigrationJob(scope, 'Init', { ...base, ...props })), 'azurerm_container_app_job');
+  onlyResource(
+    synthScope((scope) => new MigrationJob(scope, 'Init', { ...base, ...props })),
+    'azurerm_container_app_job',
+  );
 
 describe('MigrationJob', () => {
   it('creates a manually triggered job with one run, a 3600 s timeout and 1 retry, when only required props are given', () => {
@@ -39,9 +49,19 @@ describe('MigrationJob', () => {
       parallelism: 2,
       tags: { a: 'b' },
     });
-    expect(resource).toMatchObject({ replica_timeout_in_seconds: 1800, replica_retry_limit: 0, manual_trigger_config: { parallelism: 2, replica_completion_count: 2 }, tags: { a: 'b' } });
+    expect(resource).toMatchObject({
+      replica_timeout_in_seconds: 1800,
+      replica_retry_limit: 0,
+      manual_trigger_config: { parallelism: 2, replica_completion_count: 2 },
+      tags: { a: 'b' },
+    });
     expect(resource.secret).toEqual([{ name: 'su', key_vault_secret_id: 'https://kv/secrets/su', identity: 'uai-id' }]);
-    expect(resource.template.container[0]).toMatchObject({ args: ['init'], cpu: 1, memory: '2Gi', env: [{ name: 'DJANGO_SUPERUSER_PASSWORD', secret_name: 'su' }] });
+    expect(resource.template.container[0]).toMatchObject({
+      args: ['init'],
+      cpu: 1,
+      memory: '2Gi',
+      env: [{ name: 'DJANGO_SUPERUSER_PASSWORD', secret_name: 'su' }],
+    });
     expect(resource.template.volume).toEqual([{ name: 'cvat-data', storage_type: 'AzureFile', storage_name: 'cvat-data' }]);
   });
 
@@ -74,7 +94,11 @@ describe('MigrationJob', () => {
       volume: r.template.volume,
     });
     expect(shared(jobJson)).toEqual(shared(app));
-    expect(shared(jobJson).container[0]).toMatchObject({ name: 'cvat-init', image: 'cvat/server:v2.73.0', volume_mounts: [{ name: 'cvat-data', path: '/home/django/data' }] });
+    expect(shared(jobJson).container[0]).toMatchObject({
+      name: 'cvat-init',
+      image: 'cvat/server:v2.73.0',
+      volume_mounts: [{ name: 'cvat-data', path: '/home/django/data' }],
+    });
   });
 
   it('throws error, when the replica timeout is 0', () => {

@@ -29,7 +29,11 @@ describe('Network', () => {
       databaseSubnet: { ...base.databaseSubnet, nsgName: 'nsg-db' },
       edgeSubnet: { name: 'snet-edge', addressPrefix: '10.28.3.0/24', nsgName: 'nsg-edge' },
     });
-    expect(Object.values(resourcesOf(json, 'azurerm_network_security_group')).map((n) => n.name)).toEqual(['nsg-apps', 'nsg-db', 'nsg-edge']);
+    expect(Object.values(resourcesOf(json, 'azurerm_network_security_group')).map((n) => n.name)).toEqual([
+      'nsg-apps',
+      'nsg-db',
+      'nsg-edge',
+    ]);
     expect(json).toHaveResourceWithProperties(Subnet, { name: 'snet-edge', address_prefixes: ['10.28.3.0/24'] });
   });
 
@@ -37,14 +41,21 @@ describe('Network', () => {
     expect(net()).toHaveResourceWithProperties(Subnet, {
       name: 'snet-apps',
       service_endpoints: ['Microsoft.KeyVault', 'Microsoft.Storage'],
-      delegation: [{ name: 'aca-environments', service_delegation: { name: 'Microsoft.App/environments', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } }],
+      delegation: [
+        {
+          name: 'aca-environments',
+          service_delegation: { name: 'Microsoft.App/environments', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+        },
+      ],
     });
   });
 
   it('delegates the database subnet to PostgreSQL Flexible Server (VNet injection instead of a private endpoint at a fixed IP)', () => {
     expect(net()).toHaveResourceWithProperties(Subnet, {
       name: 'snet-db',
-      delegation: [expect.objectContaining({ service_delegation: expect.objectContaining({ name: 'Microsoft.DBforPostgreSQL/flexibleServers' }) })],
+      delegation: [
+        expect.objectContaining({ service_delegation: expect.objectContaining({ name: 'Microsoft.DBforPostgreSQL/flexibleServers' }) }),
+      ],
     });
   });
 
@@ -60,9 +71,13 @@ describe('Network', () => {
     );
   });
   it('throws error, when the apps subnet is smaller than /27', () => {
-    expect(() => net({ appsSubnet: { name: 'apps', addressPrefix: '10.28.0.0/28' } })).toThrow("'appsSubnet.addressPrefix' (10.28.0.0/28) must be /27 or larger");
+    expect(() => net({ appsSubnet: { name: 'apps', addressPrefix: '10.28.0.0/28' } })).toThrow(
+      "'appsSubnet.addressPrefix' (10.28.0.0/28) must be /27 or larger",
+    );
   });
   it('throws error, when two subnets overlap', () => {
-    expect(() => net({ databaseSubnet: { name: 'db', addressPrefix: '10.28.1.0/24' } })).toThrow("'databaseSubnet.addressPrefix' (10.28.1.0/24) overlaps 'appsSubnet.addressPrefix'");
+    expect(() => net({ databaseSubnet: { name: 'db', addressPrefix: '10.28.1.0/24' } })).toThrow(
+      "'databaseSubnet.addressPrefix' (10.28.1.0/24) overlaps 'appsSubnet.addressPrefix'",
+    );
   });
 });

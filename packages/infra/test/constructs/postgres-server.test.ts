@@ -15,7 +15,8 @@ const base: PostgresServerProps = {
   virtualNetworkId: 'vnet-id',
   administratorPassword: '${random_password.pg.result}',
 };
-const pg = (props: Partial<PostgresServerProps> = {}) => synthScope((scope) => new PostgresServer(scope, 'Postgres', { ...base, ...props }));
+const pg = (props: Partial<PostgresServerProps> = {}) =>
+  synthScope((scope) => new PostgresServer(scope, 'Postgres', { ...base, ...props }));
 
 describe('PostgresServer', () => {
   it('creates a private, VNet-injected B1ms server with 7-day backups, TLS required and database cvat, when only required props are given', () => {
@@ -40,7 +41,10 @@ describe('PostgresServer', () => {
   it('links the privatelink.postgres.database.azure.com zone to the VNet and creates the server after the link (reference failure #9: no IP, a name)', () => {
     const json = pg();
     expect(json).toHaveResourceWithProperties(PrivateDnsZone, { name: 'privatelink.postgres.database.azure.com' });
-    expect(json).toHaveResourceWithProperties(PrivateDnsZoneVirtualNetworkLink, { virtual_network_id: 'vnet-id', registration_enabled: false });
+    expect(json).toHaveResourceWithProperties(PrivateDnsZoneVirtualNetworkLink, {
+      virtual_network_id: 'vnet-id',
+      registration_enabled: false,
+    });
     const server = onlyResource(json, 'azurerm_postgresql_flexible_server');
     expect(server.private_dns_zone_id).toMatch(/^\$\{azurerm_private_dns_zone\..+\.id\}$/);
     expect(server.depends_on).toEqual([expect.stringMatching(/^azurerm_private_dns_zone_virtual_network_link\./)]);
@@ -92,9 +96,13 @@ describe('PostgresServer', () => {
     expect(() => pg({ backupRetentionDays: 36 })).toThrow("'backupRetentionDays' (36) must be an integer between 7 and 35");
   });
   it('throws error, when the administrator login is reserved', () => {
-    expect(() => pg({ administratorLogin: 'azure_superuser' })).toThrow("'administratorLogin' (azure_superuser) is reserved by Azure Database for PostgreSQL");
+    expect(() => pg({ administratorLogin: 'azure_superuser' })).toThrow(
+      "'administratorLogin' (azure_superuser) is reserved by Azure Database for PostgreSQL",
+    );
   });
   it('throws error, when high availability is asked for on a Burstable SKU', () => {
-    expect(() => pg({ highAvailability: true })).toThrow("'highAvailability' (true) is not available on the Burstable SKU 'B_Standard_B1ms'");
+    expect(() => pg({ highAvailability: true })).toThrow(
+      "'highAvailability' (true) is not available on the Burstable SKU 'B_Standard_B1ms'",
+    );
   });
 });

@@ -32,8 +32,16 @@ describe('SecretStore', () => {
 
   it('grants Secrets User to readers and Secrets Officer to writers, skipping the Entra lookup for managed identities (reference failure #5)', () => {
     const json = store();
-    expect(json).toHaveResourceWithProperties(RoleAssignment, { role_definition_name: 'Key Vault Secrets User', principal_id: 'uai-principal', principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
-    expect(json).toHaveResourceWithProperties(RoleAssignment, { role_definition_name: 'Key Vault Secrets Officer', principal_id: 'deployer-object' });
+    expect(json).toHaveResourceWithProperties(RoleAssignment, {
+      role_definition_name: 'Key Vault Secrets User',
+      principal_id: 'uai-principal',
+      principal_type: 'ServicePrincipal',
+      skip_service_principal_aad_check: true,
+    });
+    expect(json).toHaveResourceWithProperties(RoleAssignment, {
+      role_definition_name: 'Key Vault Secrets Officer',
+      principal_id: 'deployer-object',
+    });
   });
 
   it('generates each secret with random_password, stores it after the RBAC wait, when secrets and all options are set', () => {
@@ -43,7 +51,10 @@ describe('SecretStore', () => {
       skuName: 'premium',
       allowedCidrs: ['203.0.113.0/24'],
       rbacPropagationSeconds: 300,
-      generatedSecrets: [{ name: 'postgres-admin-password', length: 40 }, { name: 'django-secret-key', length: 50, special: true }],
+      generatedSecrets: [
+        { name: 'postgres-admin-password', length: 40 },
+        { name: 'django-secret-key', length: 50, special: true },
+      ],
     });
     const vault = onlyResource(json, 'azurerm_key_vault');
     expect(vault).toMatchObject({ purge_protection_enabled: false, soft_delete_retention_days: 7, sku_name: 'premium' });
@@ -78,12 +89,16 @@ describe('SecretStore', () => {
     expect(() => store({ rbacPropagationSeconds: -1 })).toThrow("'rbacPropagationSeconds' (-1) must be an integer between 0 and 1800");
   });
   it('throws error, when a secret name has an underscore', () => {
-    expect(() => store({ generatedSecrets: [{ name: 'pg_password' }] })).toThrow("'generatedSecrets[0].name' (pg_password) must be 1-127 letters, digits and '-'");
+    expect(() => store({ generatedSecrets: [{ name: 'pg_password' }] })).toThrow(
+      "'generatedSecrets[0].name' (pg_password) must be 1-127 letters, digits and '-'",
+    );
   });
   it('throws error, when a secret is declared twice', () => {
     expect(() => store({ generatedSecrets: [{ name: 'a' }, { name: 'a' }] })).toThrow("'generatedSecrets[1].name' (a) is declared twice");
   });
   it('throws error, when a secret is shorter than 16 characters', () => {
-    expect(() => store({ generatedSecrets: [{ name: 'a', length: 15 }] })).toThrow("'generatedSecrets[0].length' (15) must be an integer between 16 and 128");
+    expect(() => store({ generatedSecrets: [{ name: 'a', length: 15 }] })).toThrow(
+      "'generatedSecrets[0].length' (15) must be an integer between 16 and 128",
+    );
   });
 });

@@ -86,7 +86,11 @@ describe('cost estimate pinned to the committed East US price table', () => {
 
     expect(config.edge.vmSize).toBe('Standard_B2ats_v2');
     expect(e.unpriced).toEqual(['edge vm Standard_B2ats_v2']);
-    expect(e.alwaysOn).toEqual({ replicas: totals.atMinReplicas.replicas, cpuCores: totals.atMinReplicas.cpuCores, memoryGiB: totals.atMinReplicas.memoryGiB });
+    expect(e.alwaysOn).toEqual({
+      replicas: totals.atMinReplicas.replicas,
+      cpuCores: totals.atMinReplicas.cpuCores,
+      memoryGiB: totals.atMinReplicas.memoryGiB,
+    });
     expect(e.totalMonthlyUSD).toBeCloseTo(aca + database + storage + edge + logs + keyVault, 6);
   });
 
@@ -101,13 +105,29 @@ describe('cost estimate pinned to the committed East US price table', () => {
 });
 
 describe('estimateMonthlyCost rules', () => {
-  const base: CostModel = { label: 't', components: [], storages: [], publicIp: false, logAnalytics: false, keyVault: false, environmentFeeFeatures: [] };
+  const base: CostModel = {
+    label: 't',
+    components: [],
+    storages: [],
+    publicIp: false,
+    logAnalytics: false,
+    keyVault: false,
+    environmentFeeFeatures: [],
+  };
 
   it('bills a scale-to-zero app only for its active hours and never below zero with the grant', () => {
-    const e = estimateMonthlyCost({ ...base, components: [{ name: 'w', role: 'worker', cpuCores: 0.5, memoryGiB: 1, minReplicas: 0, maxReplicas: 5 }] }, table);
+    const e = estimateMonthlyCost(
+      { ...base, components: [{ name: 'w', role: 'worker', cpuCores: 0.5, memoryGiB: 1, minReplicas: 0, maxReplicas: 5 }] },
+      table,
+    );
     const line = e.lines.find((l) => l.name === 'w')!;
     expect(line.monthlyUSD).toBeCloseTo(activeOnly(0.5, 1, A), 9);
-    expect(line.usage).toEqual({ vcpuSecondsActive: 0.5 * A * 3600, vcpuSecondsIdle: 0, memoryGiBSecondsActive: A * 3600, memoryGiBSecondsIdle: 0 });
+    expect(line.usage).toEqual({
+      vcpuSecondsActive: 0.5 * A * 3600,
+      vcpuSecondsIdle: 0,
+      memoryGiBSecondsActive: A * 3600,
+      memoryGiBSecondsIdle: 0,
+    });
     expect(e.lines.find((l) => l.name === 'free grant')!.monthlyUSD).toBeCloseTo(-grant(0.5 * A * 3600, A * 3600), 9);
   });
 
@@ -131,7 +151,13 @@ describe('estimateMonthlyCost rules', () => {
 
   it('bills NFS shares at the premium minimum and leaves ephemeral storage out', () => {
     const e = estimateMonthlyCost(
-      { ...base, storages: [{ name: 'cache', kind: 'nfs', quotaGiB: 20 }, { name: 'tmp', kind: 'ephemeral', quotaGiB: 4 }] },
+      {
+        ...base,
+        storages: [
+          { name: 'cache', kind: 'nfs', quotaGiB: 20 },
+          { name: 'tmp', kind: 'ephemeral', quotaGiB: 4 },
+        ],
+      },
       table,
     );
     expect(e.lines.filter((l) => l.category === 'storage').map((l) => [l.name, l.monthlyUSD])).toEqual([
@@ -150,10 +176,18 @@ describe('estimateMonthlyCost rules', () => {
 
 describe('price table validation', () => {
   it.each([
-    [['containerApps', 'consumption', 'vcpuActivePerSecond', 'price'], -1, "'containerApps.consumption.vcpuActivePerSecond.price' (-1) must be a non-negative number"],
-    [['postgresFlexible', 'computePerHour', 'B_Standard_B1ms', 'confidence'], 'sure', "'postgresFlexible.computePerHour.B_Standard_B1ms.confidence' (\"sure\") must be one of verified, derived, verify"],
-    [['asOf'], '28/11/2026', "'asOf' (\"28/11/2026\") must be a yyyy-mm-dd date"],
-    [['hoursPerMonth'], '730', "'hoursPerMonth' (\"730\") must be a non-negative number"],
+    [
+      ['containerApps', 'consumption', 'vcpuActivePerSecond', 'price'],
+      -1,
+      "'containerApps.consumption.vcpuActivePerSecond.price' (-1) must be a non-negative number",
+    ],
+    [
+      ['postgresFlexible', 'computePerHour', 'B_Standard_B1ms', 'confidence'],
+      'sure',
+      '\'postgresFlexible.computePerHour.B_Standard_B1ms.confidence\' ("sure") must be one of verified, derived, verify',
+    ],
+    [['asOf'], '28/11/2026', '\'asOf\' ("28/11/2026") must be a yyyy-mm-dd date'],
+    [['hoursPerMonth'], '730', '\'hoursPerMonth\' ("730") must be a non-negative number'],
   ])('rejects %j = %j naming the field and value', (path, value, message) => {
     const copy = JSON.parse(JSON.stringify(raw));
     let o = copy;

@@ -23,7 +23,15 @@ function tempDir(prefix: string): string {
 }
 
 /** These tests are about terraform and the init job; preflight has its own (test/preflight), so here it passes without ARM calls. */
-const preflightPasses: InfraIo['preflight'] = async () => ({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', location: 'westeurope', counts: { pass: 0, fail: 0, skip: 0 }, checks: [] });
+const preflightPasses: InfraIo['preflight'] = async () => ({
+  ok: true,
+  environment: 'example',
+  subscriptionId: SUB,
+  resourceGroup: 'cvat-example-rg',
+  location: 'westeurope',
+  counts: { pass: 0, fail: 0, skip: 0 },
+  checks: [],
+});
 
 /** Runs the CLI in-process and captures its output. */
 async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<InfraIo> = {}) {
@@ -63,14 +71,18 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
     const bin = fakeTerraformPath();
     const r = await cli(['plan'], { PATH: bin.path, HOME: tempDir('h-'), ARM_CLIENT_ID: 'c', ARM_TENANT_ID: 't', ARM_CLIENT_SECRET: 's' });
     expect(r.code).toBe(5);
-    expect(r.err).toMatch(/no Azure subscription: set 'subscriptionId' in .*environments\/example.yaml, .*or export ARM_SUBSCRIPTION_ID\. Nothing was changed\./);
+    expect(r.err).toMatch(
+      /no Azure subscription: set 'subscriptionId' in .*environments\/example.yaml, .*or export ARM_SUBSCRIPTION_ID\. Nothing was changed\./,
+    );
     expect(existsSync(bin.log)).toBe(false);
   });
 
   it('fails fast when the terraform binary is missing, before looking at credentials', async () => {
     const r = await cli(['deploy', '--binary', 'tofu'], { PATH: tempDir('empty-'), HOME: tempDir('h-') });
     expect(r.code).toBe(7);
-    expect(r.err).toContain("cvat-infra: error: 'tofu' was not found on PATH: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.");
+    expect(r.err).toContain(
+      "cvat-infra: error: 'tofu' was not found on PATH: install Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.",
+    );
   });
 
   it('rejects a bad environment naming the field (exit 4), and bad arguments (exit 2)', async () => {
@@ -126,10 +138,17 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
   it('deploys with --skip-credential-check and prints a JSON report', async () => {
     const fx = fixture();
-    const r = await cli(['deploy', '--yes', '--json', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    const r = await cli(['deploy', '--yes', '--json', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], {
+      PATH: dirname(TERRAFORM_BINARY!),
+      HOME: tempDir('h-'),
+    });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(report.stacks.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:applied']);
+    expect(report.stacks.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'foundation:applied',
+      'apps:applied',
+      'edge:applied',
+    ]);
     expect(report.steps).toEqual([]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 60_000);
@@ -149,8 +168,19 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const first = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
     expect(first.code).toBe(0);
     const [initJob, superuser] = JSON.parse(first.out).steps;
-    expect(initJob).toMatchObject({ name: 'init-job', after: 'apps', status: 'ran', reason: 'no successful init run recorded yet', detail: { status: 'Succeeded', executionName: 'cvat-init-exec1' } });
-    expect(superuser).toMatchObject({ name: 'superuser', status: 'ran', reason: 'no superuser step recorded yet', detail: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' } });
+    expect(initJob).toMatchObject({
+      name: 'init-job',
+      after: 'apps',
+      status: 'ran',
+      reason: 'no successful init run recorded yet',
+      detail: { status: 'Succeeded', executionName: 'cvat-init-exec1' },
+    });
+    expect(superuser).toMatchObject({
+      name: 'superuser',
+      status: 'ran',
+      reason: 'no superuser step recorded yet',
+      detail: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' },
+    });
     // Order: the migration execution runs to success before the job is read and the override started.
     expect(server.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       `POST ${JOB}/start`,
@@ -163,19 +193,36 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     ]);
     expect(posts(server)[0].body ?? {}).not.toHaveProperty('containers');
     expect(posts(server)[1].body).toEqual(EXPECTED_SUPERUSER_BODY);
-    expect(readRecord(fx)).toMatchObject({ cvatVersion: 'v2.73.0', image: 'cvat/server:v2.73.0', executionName: 'cvat-init-exec1', superuser: { username: 'admin', executionName: 'cvat-init-exec2' } });
-    expect(first.err).toContain("superuser: cvat-init-exec2 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of");
+    expect(readRecord(fx)).toMatchObject({
+      cvatVersion: 'v2.73.0',
+      image: 'cvat/server:v2.73.0',
+      executionName: 'cvat-init-exec1',
+      superuser: { username: 'admin', executionName: 'cvat-init-exec2' },
+    });
+    expect(first.err).toContain(
+      "superuser: cvat-init-exec2 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of",
+    );
 
     const second = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
-    expect(JSON.parse(second.out).steps).toMatchObject([{ name: 'init-job', status: 'not-needed' }, { name: 'superuser', status: 'not-needed' }]);
+    expect(JSON.parse(second.out).steps).toMatchObject([
+      { name: 'init-job', status: 'not-needed' },
+      { name: 'superuser', status: 'not-needed' },
+    ]);
     expect(posts(server)).toHaveLength(2);
 
     const upgraded = await cli(args(envFile(dir, 'v2.74.0')), azureEnv(), io);
     expect(upgraded.code).toBe(0);
-    expect(JSON.parse(upgraded.out).steps).toMatchObject([{ status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' }, { status: 'not-needed' }]);
+    expect(JSON.parse(upgraded.out).steps).toMatchObject([
+      { status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' },
+      { status: 'not-needed' },
+    ]);
     expect(posts(server)).toHaveLength(3);
     expect(posts(server)[2].body ?? {}).not.toHaveProperty('containers');
-    expect(readRecord(fx)).toMatchObject({ cvatVersion: 'v2.74.0', executionName: 'cvat-init-exec3', superuser: { executionName: 'cvat-init-exec2' } });
+    expect(readRecord(fx)).toMatchObject({
+      cvatVersion: 'v2.74.0',
+      executionName: 'cvat-init-exec3',
+      superuser: { executionName: 'cvat-init-exec2' },
+    });
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
 
@@ -190,7 +237,10 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
     const forced = await cli([...args, '--ensure-superuser'], azureEnv(), io);
     expect(forced.code).toBe(0);
-    expect(JSON.parse(forced.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', reason: '--ensure-superuser', detail: { executionName: 'cvat-init-exec3' } }]);
+    expect(JSON.parse(forced.out).steps).toMatchObject([
+      { status: 'not-needed' },
+      { status: 'ran', reason: '--ensure-superuser', detail: { executionName: 'cvat-init-exec3' } },
+    ]);
     expect(posts(server)).toHaveLength(3);
     expect(posts(server)[2].body).toEqual(EXPECTED_SUPERUSER_BODY);
     expect(readRecord(fx).superuser.executionName).toBe('cvat-init-exec3');
@@ -198,24 +248,39 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const { superuser: _removed, ...withoutSuperuser } = readRecord(fx);
     writeFileSync(join(fx.stateDir, 'init-job.json'), JSON.stringify(withoutSuperuser));
     const again = await cli(args, azureEnv(), io);
-    expect(JSON.parse(again.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', reason: 'no superuser step recorded yet' }]);
-    expect(posts(server).map((p) => (p.body as { containers?: unknown } | undefined)?.containers !== undefined)).toEqual([false, true, true, true]);
+    expect(JSON.parse(again.out).steps).toMatchObject([
+      { status: 'not-needed' },
+      { status: 'ran', reason: 'no superuser step recorded yet' },
+    ]);
+    expect(posts(server).map((p) => (p.body as { containers?: unknown } | undefined)?.containers !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
   }, 90_000);
 
   it('stops before the edge when the superuser step fails, naming job, execution and next step; a rerun runs only the superuser step', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
-    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition } });
+    const { server, client } = await armWith({
+      'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition },
+    });
     const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
     const failed = await cli(args, azureEnv(), io);
     expect(failed.code).toBe(1);
     expect(failed.err).toContain('superuser step: execution cvat-init-exec2 of job cvat-init ended Failed');
     expect(failed.err).toContain('az containerapp job execution show -g cvat-example-rg -n cvat-init --job-execution-name cvat-init-exec2');
-    expect(failed.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2 --container cvat-init');
+    expect(failed.err).toContain(
+      'az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2 --container cvat-init',
+    );
     expect(JSON.parse(failed.out).failure).toMatchObject({ code: 'SUPERUSER_FAILED', exitCode: 1, stack: 'apps', step: 'superuser' });
     expect(JSON.parse(failed.out).stacks.map((s: { status: string }) => s.status)).toEqual(['applied', 'applied', 'not-started']);
-    expect(JSON.parse(failed.out).steps).toMatchObject([{ name: 'init-job', status: 'ran' }, { name: 'superuser', status: 'failed', detail: { status: 'Failed' } }]);
+    expect(JSON.parse(failed.out).steps).toMatchObject([
+      { name: 'init-job', status: 'ran' },
+      { name: 'superuser', status: 'failed', detail: { status: 'Failed' } },
+    ]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
     const record = readRecord(fx);
     expect(record.executionName).toBe('cvat-init-exec1');
@@ -223,7 +288,10 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
 
     const rerun = await cli(args, azureEnv(), io);
     expect(rerun.code).toBe(0);
-    expect(JSON.parse(rerun.out).steps).toMatchObject([{ status: 'not-needed' }, { status: 'ran', detail: { executionName: 'cvat-init-exec3', status: 'Succeeded' } }]);
+    expect(JSON.parse(rerun.out).steps).toMatchObject([
+      { status: 'not-needed' },
+      { status: 'ran', detail: { executionName: 'cvat-init-exec3', status: 'Succeeded' } },
+    ]);
     expect(posts(server)).toHaveLength(3);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
@@ -232,7 +300,11 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'], definition } });
-    const r = await cli(['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot], azureEnv(), { initJobClient: client, initJobPollIntervalMs: 1 });
+    const r = await cli(
+      ['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot],
+      azureEnv(),
+      { initJobClient: client, initJobPollIntervalMs: 1 },
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
     expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
@@ -250,13 +322,19 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     foreign.resource.azurerm_resource_group = { rg: { name: 'cvat-prod-rg', location: 'westeurope' } };
     writeFileSync(foundationFile, JSON.stringify(foreign));
     const synthesized: string[] = [];
-    const r = await cli(['plan', '--out', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') }, {
-      synth: async (env: string, outDir: string) => {
-        synthesized.push(`${env} -> ${outDir}`);
-        writeFileSync(foundationFile, original);
+    const r = await cli(
+      ['plan', '--out', fx.outDir, '--skip-credential-check'],
+      { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') },
+      {
+        synth: async (env: string, outDir: string) => {
+          synthesized.push(`${env} -> ${outDir}`);
+          writeFileSync(foundationFile, original);
+        },
       },
-    });
-    expect(r.err).toContain('synth: it was synthesized for resource group cvat-prod-rg, not cvat-example-rg; synthesizing environment \'example\'');
+    );
+    expect(r.err).toContain(
+      "synth: it was synthesized for resource group cvat-prod-rg, not cvat-example-rg; synthesizing environment 'example'",
+    );
     expect(synthesized).toEqual([`example -> ${fx.outDir}`]);
     expect(r.code).toBe(0);
   }, 30_000);
@@ -266,20 +344,30 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     mkdirSync(fx.stateDir, { recursive: true });
     writeFileSync(
       join(fx.stateDir, 'foundation.tfstate'),
-      JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: 'cvat-prod-rg' } }] }] }),
+      JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: 'cvat-prod-rg' } }] }],
+      }),
     );
     const r = await cli(['plan', '--out', fx.outDir, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
     expect(r.code).toBe(4);
     expect(r.err).toContain('holds the state of resource group cvat-prod-rg, not cvat-example-rg: it belongs to another environment');
   }, 30_000);
 
-  const rgState = (group: string) => JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: group } }] }] });
+  const rgState = (group: string) =>
+    JSON.stringify({
+      version: 4,
+      resources: [{ mode: 'managed', type: 'azurerm_resource_group', name: 'rg', instances: [{ attributes: { name: group } }] }],
+    });
 
   it('plans into state/<env>/ and never touches a state file beside it (another layout, another environment)', async () => {
     const fx = fixture();
     mkdirSync(fx.stateRoot, { recursive: true });
     writeFileSync(join(fx.stateRoot, 'foundation.tfstate'), rgState('cvat-prod-rg'));
-    const r = await cli(['deploy', '--yes', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], { PATH: dirname(TERRAFORM_BINARY!), HOME: tempDir('h-') });
+    const r = await cli(['deploy', '--yes', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], {
+      PATH: dirname(TERRAFORM_BINARY!),
+      HOME: tempDir('h-'),
+    });
     expect(r.code).toBe(0);
     expect(fx.stateResources('foundation')).toEqual(['terraform_data.network']);
     expect(readFileSync(join(fx.stateRoot, 'foundation.tfstate'), 'utf8')).toBe(rgState('cvat-prod-rg'));

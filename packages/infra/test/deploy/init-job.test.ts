@@ -41,31 +41,47 @@ describe('runInitJob against a loopback fake ARM server', () => {
     });
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init/start`,
-      ...Array(3).fill(`GET /subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1`),
+      ...Array(3).fill(
+        `GET /subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init/executions/cvat-init-exec1`,
+      ),
     ]);
     expect(server.requests.every((r) => r.query['api-version'] === '2025-07-01')).toBe(true);
     expect(sleeps).toEqual([5, 5]);
-    expect(lines).toEqual(['init job: execution cvat-init-exec1 started', 'init job: cvat-init-exec1 is Running', 'init job: cvat-init-exec1 is Succeeded']);
+    expect(lines).toEqual([
+      'init job: execution cvat-init-exec1 started',
+      'init job: cvat-init-exec1 is Running',
+      'init job: cvat-init-exec1 is Succeeded',
+    ]);
   });
 
   it('follows a 202 long-running start operation to its execution name', async () => {
     const { server, client } = await clientFor({ 'cvat-init': { statuses: ['Succeeded'], asyncStart: true } });
-    const outcome = await runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runInitJob(client, {
+      resourceGroup: 'cvat-dev-rg',
+      jobName: 'cvat-init',
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
+    });
     expect(outcome.executionName).toBe('cvat-init-exec1');
     expect(server.requests.some((r) => /\/containerappOperationResults\//i.test(r.path))).toBe(true);
   });
 
   it.each(['Failed', 'Stopped', 'Degraded'])('returns the terminal state %s instead of waiting forever', async (status) => {
     const { client } = await clientFor({ 'cvat-init': { statuses: ['Running', status] } });
-    const outcome = await runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runInitJob(client, {
+      resourceGroup: 'cvat-dev-rg',
+      jobName: 'cvat-init',
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
+    });
     expect(outcome.status).toBe(status);
   });
 
   it('fails with the job and resource group named when the job does not exist', async () => {
     const { client } = await clientFor({});
-    await expect(runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined })).rejects.toThrow(
-      /could not start job 'cvat-init' in resource group 'cvat-dev-rg': .*was not found/,
-    );
+    await expect(
+      runInitJob(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined }),
+    ).rejects.toThrow(/could not start job 'cvat-init' in resource group 'cvat-dev-rg': .*was not found/);
   });
 
   it('gives up after the timeout, saying the execution keeps running and how to follow it', async () => {
@@ -96,8 +112,13 @@ describe('init job bookkeeping', () => {
     expect(initJobNeeded(undefined, current)).toEqual({ needed: true, reason: 'no successful init run recorded yet' });
     const recorded = { ...current, executionName: 'cvat-init-x', finishedAt: '2026-11-28T10:00:00Z' };
     expect(initJobNeeded(recorded, current).needed).toBe(false);
-    expect(initJobNeeded({ ...recorded, cvatVersion: 'v2.72.0' }, current)).toEqual({ needed: true, reason: 'CVAT version changed v2.72.0 → v2.73.0' });
-    expect(initJobNeeded({ ...recorded, image: 'cvat/server:v2.73.0-hotfix' }, current).reason).toBe('init image changed cvat/server:v2.73.0-hotfix → cvat/server:v2.73.0');
+    expect(initJobNeeded({ ...recorded, cvatVersion: 'v2.72.0' }, current)).toEqual({
+      needed: true,
+      reason: 'CVAT version changed v2.72.0 → v2.73.0',
+    });
+    expect(initJobNeeded({ ...recorded, image: 'cvat/server:v2.73.0-hotfix' }, current).reason).toBe(
+      'init image changed cvat/server:v2.73.0-hotfix → cvat/server:v2.73.0',
+    );
   });
 
   it('round-trips the state file and rejects a corrupt one with the fix in the message', () => {
@@ -112,7 +133,12 @@ describe('init job bookkeeping', () => {
     expect(() => readInitJobState(file)).toThrow(/is not valid JSON .*delete it to make the next deploy run the init job/);
     writeFileSync(file, JSON.stringify({ cvatVersion: 2 }));
     expect(() => readInitJobState(file)).toThrow("'cvatVersion' and 'image' must be strings");
-    const withSuperuser = { ...current, executionName: 'e1', finishedAt: 'x', superuser: { username: 'admin', executionName: 'e2', finishedAt: 'y' } };
+    const withSuperuser = {
+      ...current,
+      executionName: 'e1',
+      finishedAt: 'x',
+      superuser: { username: 'admin', executionName: 'e2', finishedAt: 'y' },
+    };
     writeInitJobState(file, withSuperuser);
     expect(readInitJobState(file)).toEqual(withSuperuser);
     writeFileSync(file, JSON.stringify({ ...withSuperuser, superuser: { username: 7 } }));

@@ -19,14 +19,23 @@ const stackWith = (vault: Record<string, unknown>, keyVaultFeatures?: Record<str
 describe('keyVaultDestroyBehaviour', () => {
   it('applies the azurerm defaults (purge on destroy, recover on create) when the provider block sets nothing', () => {
     const [b] = keyVaultDestroyBehaviour(stackWith({ purge_protection_enabled: false, soft_delete_retention_days: 7 }));
-    expect(b).toEqual({ name: 'cvat-dev-kv-1a2b3c4d', purgeProtection: false, softDeleteRetentionDays: 7, purgeOnDestroy: true, recoverOnCreate: true, purgeSettingExplicit: false });
+    expect(b).toEqual({
+      name: 'cvat-dev-kv-1a2b3c4d',
+      purgeProtection: false,
+      softDeleteRetentionDays: 7,
+      purgeOnDestroy: true,
+      recoverOnCreate: true,
+      purgeSettingExplicit: false,
+    });
     expect(formatKeyVaultDestroyNotes([b])).toEqual([
       'Key Vault cvat-dev-kv-1a2b3c4d: purged after deletion (purge_soft_delete_on_destroy=true (azurerm default)); the name is free again at once.',
     ]);
   });
 
   it('explains a kept vault and a purge-protected one, and what a redeploy with the same name meets', () => {
-    const kept = keyVaultDestroyBehaviour(stackWith({ soft_delete_retention_days: 30 }, { purge_soft_delete_on_destroy: false, recover_soft_deleted_key_vaults: false }));
+    const kept = keyVaultDestroyBehaviour(
+      stackWith({ soft_delete_retention_days: 30 }, { purge_soft_delete_on_destroy: false, recover_soft_deleted_key_vaults: false }),
+    );
     expect(formatKeyVaultDestroyNotes(kept)[0]).toBe(
       'Key Vault cvat-dev-kv-1a2b3c4d: kept soft-deleted for 30 days (purge_soft_delete_on_destroy=false); purge it before redeploying: az keyvault purge --name cvat-dev-kv-1a2b3c4d',
     );

@@ -20,12 +20,26 @@ function writeOut(stacks: Record<string, unknown>, files: string[] = Object.keys
   return dir;
 }
 
-const entry = (name: string, dependencies: string[]) => ({ name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, dependencies });
-const stack = (name: string, dependencies: string[] = []): ManifestStack => ({ name, dependencies, workingDirectory: `/x/${name}`, synthesizedStackPath: `/x/${name}/cdk.tf.json` });
+const entry = (name: string, dependencies: string[]) => ({
+  name,
+  workingDirectory: `stacks/${name}`,
+  synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+  dependencies,
+});
+const stack = (name: string, dependencies: string[] = []): ManifestStack => ({
+  name,
+  dependencies,
+  workingDirectory: `/x/${name}`,
+  synthesizedStackPath: `/x/${name}/cdk.tf.json`,
+});
 
 describe('orderStacks', () => {
   it('puts every stack after its dependencies, whatever the manifest order', () => {
-    expect(orderStacks([stack('edge', ['apps']), stack('apps', ['foundation']), stack('foundation')]).map((s) => s.name)).toEqual(['foundation', 'apps', 'edge']);
+    expect(orderStacks([stack('edge', ['apps']), stack('apps', ['foundation']), stack('foundation')]).map((s) => s.name)).toEqual([
+      'foundation',
+      'apps',
+      'edge',
+    ]);
   });
 
   it('keeps manifest order between independent stacks (deterministic)', () => {
@@ -33,7 +47,9 @@ describe('orderStacks', () => {
   });
 
   it('names the stacks of a dependency cycle', () => {
-    expect(() => orderStacks([stack('foundation'), stack('apps', ['edge']), stack('edge', ['apps'])])).toThrow('stack dependencies form a cycle among: apps, edge');
+    expect(() => orderStacks([stack('foundation'), stack('apps', ['edge']), stack('edge', ['apps'])])).toThrow(
+      'stack dependencies form a cycle among: apps, edge',
+    );
   });
 });
 
@@ -41,7 +57,9 @@ describe('selectStacks', () => {
   const ordered = orderStacks([stack('foundation'), stack('apps', ['foundation']), stack('edge', ['apps'])]);
   it('keeps dependency order for --stack and rejects unknown names', () => {
     expect(selectStacks(ordered, ['edge', 'foundation']).map((s) => s.name)).toEqual(['foundation', 'edge']);
-    expect(() => selectStacks(ordered, ['web'])).toThrow("'--stack' (web) is not a stack of the manifest; expected one of: foundation, apps, edge");
+    expect(() => selectStacks(ordered, ['web'])).toThrow(
+      "'--stack' (web) is not a stack of the manifest; expected one of: foundation, apps, edge",
+    );
   });
 });
 
@@ -59,11 +77,17 @@ describe('loadManifest', () => {
   it('says to run the synth when there is no manifest', () => {
     const dir = makeTempDir('cvat-manifest-');
     dirs.push(dir);
-    expect(() => loadManifest(dir)).toThrow(/manifest.json does not exist: run the synth first \(cvat-infra synth, or npx nx run infra:synth\), or pass --out/);
+    expect(() => loadManifest(dir)).toThrow(
+      /manifest.json does not exist: run the synth first \(cvat-infra synth, or npx nx run infra:synth\), or pass --out/,
+    );
   });
 
   it.each([
-    [{ apps: entry('apps', ['foundation']) }, ['apps'], "'stacks.apps.dependencies[0]' ('foundation') is not a stack of this manifest (stacks: apps)"],
+    [
+      { apps: entry('apps', ['foundation']) },
+      ['apps'],
+      "'stacks.apps.dependencies[0]' ('foundation') is not a stack of this manifest (stacks: apps)",
+    ],
     [{ apps: { ...entry('apps', []), workingDirectory: 3 } }, ['apps'], "'stacks.apps.workingDirectory' (3) must be a non-empty string"],
     [{ apps: entry('apps', []) }, [], "'stacks.apps.synthesizedStackPath' (stacks/apps/cdk.tf.json) does not exist: re-run the synth"],
     [{}, [], "'stacks' is empty"],
@@ -75,8 +99,15 @@ describe('loadManifest', () => {
 describe('describeBackend', () => {
   it('resolves a local state path from the stack directory, as terraform does', () => {
     const s = stack('apps');
-    expect(describeBackend(s, { terraform: { backend: { local: { path: '../../../state/apps.tfstate' } } } })).toEqual({ type: 'local', path: '/state/apps.tfstate' });
-    expect(describeBackend(s, { terraform: { backend: { azurerm: { storage_account_name: 'st', container_name: 'tfstate', key: 'cvat.apps.tfstate' } } } })).toEqual({
+    expect(describeBackend(s, { terraform: { backend: { local: { path: '../../../state/apps.tfstate' } } } })).toEqual({
+      type: 'local',
+      path: '/state/apps.tfstate',
+    });
+    expect(
+      describeBackend(s, {
+        terraform: { backend: { azurerm: { storage_account_name: 'st', container_name: 'tfstate', key: 'cvat.apps.tfstate' } } },
+      }),
+    ).toEqual({
       type: 'azurerm',
       storageAccount: 'st',
       container: 'tfstate',

@@ -47,7 +47,11 @@ afterEach(() => {
 function threeStacks(options: { manifestOrder?: string[]; edgeOnCreate?: (f: TerraformFixture) => string } = {}): TerraformFixture {
   const fx = new TerraformFixture(
     (f): FixtureStack[] => [
-      { name: 'foundation', dependencies: [], resources: { network: { onCreate: f.event('apply foundation'), onDestroy: f.event('destroy foundation') } } },
+      {
+        name: 'foundation',
+        dependencies: [],
+        resources: { network: { onCreate: f.event('apply foundation'), onDestroy: f.event('destroy foundation') } },
+      },
       {
         name: 'apps',
         dependencies: ['foundation'],
@@ -59,7 +63,9 @@ function threeStacks(options: { manifestOrder?: string[]; edgeOnCreate?: (f: Ter
       {
         name: 'edge',
         dependencies: ['apps'],
-        resources: { proxy: { onCreate: options.edgeOnCreate ? options.edgeOnCreate(f) : f.event('apply edge'), onDestroy: f.event('destroy edge') } },
+        resources: {
+          proxy: { onCreate: options.edgeOnCreate ? options.edgeOnCreate(f) : f.event('apply edge'), onDestroy: f.event('destroy edge') },
+        },
       },
     ],
     { manifestOrder: options.manifestOrder },
@@ -70,7 +76,11 @@ function threeStacks(options: { manifestOrder?: string[]; edgeOnCreate?: (f: Ter
 
 const auto: ConfirmationPolicy = { mode: 'auto', reason: '--yes' };
 
-function options(fx: TerraformFixture, runner: TerraformRunner, extra: Partial<OrchestratorOptions> = {}): OrchestratorOptions & { lines: string[]; sleeps: number[] } {
+function options(
+  fx: TerraformFixture,
+  runner: TerraformRunner,
+  extra: Partial<OrchestratorOptions> = {},
+): OrchestratorOptions & { lines: string[]; sleeps: number[] } {
   const lines: string[] = [];
   const sleeps: number[] = [];
   return {
@@ -168,7 +178,9 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     expect(resumed.ok).toBe(true);
     expect(resumed.stacks.map((s) => s.status)).toEqual(['no-changes', 'applied', 'applied']);
     const appsChanges = resumed.stacks[1].summary!.changes;
-    expect(appsChanges).toEqual([expect.objectContaining({ address: 'terraform_data.migrate', action: 'replace', reason: expect.stringContaining('tainted') })]);
+    expect(appsChanges).toEqual([
+      expect.objectContaining({ address: 'terraform_data.migrate', action: 'replace', reason: expect.stringContaining('tainted') }),
+    ]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 60_000);
 
@@ -186,7 +198,15 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     expect(report.stacks[2].retries).toEqual([{ step: 'apply', attempt: 1, reason: 'TooManyRequests', delayMs: 1000 }]);
     expect(opts.sleeps).toEqual([1000]);
     expect(opts.lines.some((l) => l.startsWith('[edge] apply: transient error TooManyRequests'))).toBe(true);
-    expect(calls.filter((c) => c.stack === 'edge').map((c) => c.args[0])).toEqual(['init', 'plan', 'show', 'apply', 'plan', 'show', 'apply']);
+    expect(calls.filter((c) => c.stack === 'edge').map((c) => c.args[0])).toEqual([
+      'init',
+      'plan',
+      'show',
+      'apply',
+      'plan',
+      'show',
+      'apply',
+    ]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 60_000);
 
@@ -219,7 +239,9 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     const fx = threeStacks();
     const { runner } = recordingRunner();
     expect((await runOrchestrator(options(fx, runner))).ok).toBe(true);
-    const declined = await runOrchestrator(options(fx, runner, { command: 'destroy', confirmation: { mode: 'prompt' }, confirmer: { confirm: async () => false } }));
+    const declined = await runOrchestrator(
+      options(fx, runner, { command: 'destroy', confirmation: { mode: 'prompt' }, confirmer: { confirm: async () => false } }),
+    );
     expect(declined.ok).toBe(false);
     expect(declined.failure?.code).toBe('NOT_CONFIRMED');
     const dry = await runOrchestrator(options(fx, runner, { command: 'destroy', dryRun: true }));
@@ -227,7 +249,8 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     expect(dry.stacks.map((s) => s.status)).toEqual(['planned', 'planned', 'planned']);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
     expect(fx.stateResources('foundation')).toEqual(['terraform_data.network']);
-    for (const stack of ['foundation', 'apps', 'edge']) expect(existsSync(join(fx.outDir, 'stacks', stack, 'cvat-deploy.tfplan'))).toBe(false);
+    for (const stack of ['foundation', 'apps', 'edge'])
+      expect(existsSync(join(fx.outDir, 'stacks', stack, 'cvat-deploy.tfplan'))).toBe(false);
   }, 60_000);
 
   it('plans without applying and defers stacks whose dependencies are not applied yet', async () => {
@@ -249,7 +272,9 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
   it('refuses before the first apply when confirmation is needed and there is no terminal', async () => {
     const fx = threeStacks();
     const { runner, calls } = recordingRunner();
-    const report = await runOrchestrator(options(fx, runner, { confirmation: { mode: 'refuse', reason: 'stdin is not a TTY; pass --yes' } }));
+    const report = await runOrchestrator(
+      options(fx, runner, { confirmation: { mode: 'refuse', reason: 'stdin is not a TTY; pass --yes' } }),
+    );
     expect(report.ok).toBe(false);
     expect(report.failure?.code).toBe('NOT_CONFIRMED');
     expect(report.failure?.message).toContain('pass --yes');
@@ -269,7 +294,9 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
         return { status: 'ran' as const, reason: `after ${after}`, detail: { n: fx.events().length } };
       },
     });
-    const report = await runOrchestrator(options(fx, runner, { steps: [step('init-job', 'apps'), step('superuser', 'apps'), step('notes', 'edge')] }));
+    const report = await runOrchestrator(
+      options(fx, runner, { steps: [step('init-job', 'apps'), step('superuser', 'apps'), step('notes', 'edge')] }),
+    );
     expect(report.ok).toBe(true);
     expect(seen).toEqual(['init-job:2', 'superuser:2', 'notes:3']);
     expect(report.steps).toMatchObject([
@@ -306,7 +333,12 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
   it('leaves out steps whose stack is not part of the run (--stack foundation)', async () => {
     const fx = threeStacks();
     const { runner } = recordingRunner();
-    const report = await runOrchestrator(options(fx, runner, { only: ['foundation'], steps: [{ name: 'init-job', after: 'apps', run: async () => ({ status: 'ran' as const, reason: '' }) }] }));
+    const report = await runOrchestrator(
+      options(fx, runner, {
+        only: ['foundation'],
+        steps: [{ name: 'init-job', after: 'apps', run: async () => ({ status: 'ran' as const, reason: '' }) }],
+      }),
+    );
     expect(report.ok).toBe(true);
     expect(report.steps).toEqual([]);
   }, 60_000);

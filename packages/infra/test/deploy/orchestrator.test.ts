@@ -10,21 +10,37 @@ const manifest: Manifest = {
   outDir: '/nonexistent/cdktf.out',
   version: '0.21.0',
   stacks: [
-    { name: 'foundation', dependencies: [], workingDirectory: '/nonexistent/foundation', synthesizedStackPath: '/nonexistent/foundation/cdk.tf.json' },
-    { name: 'apps', dependencies: ['foundation'], workingDirectory: '/nonexistent/apps', synthesizedStackPath: '/nonexistent/apps/cdk.tf.json' },
+    {
+      name: 'foundation',
+      dependencies: [],
+      workingDirectory: '/nonexistent/foundation',
+      synthesizedStackPath: '/nonexistent/foundation/cdk.tf.json',
+    },
+    {
+      name: 'apps',
+      dependencies: ['foundation'],
+      workingDirectory: '/nonexistent/apps',
+      synthesizedStackPath: '/nonexistent/apps/cdk.tf.json',
+    },
   ],
 };
 
 const ok = (stdout = ''): TerraformResult => ({ exitCode: 0, stdout, stderr: '' });
 const fail = (stderr: string): TerraformResult => ({ exitCode: 1, stdout: '', stderr });
 const planJson = (changes: Array<{ address: string; type: string; actions: string[] }>) =>
-  JSON.stringify({ format_version: '1.2', resource_changes: changes.map((c) => ({ address: c.address, mode: 'managed', type: c.type, change: { actions: c.actions } })) });
+  JSON.stringify({
+    format_version: '1.2',
+    resource_changes: changes.map((c) => ({ address: c.address, mode: 'managed', type: c.type, change: { actions: c.actions } })),
+  });
 const CREATE_APP = [{ address: 'azurerm_container_app.cvat-ui', type: 'azurerm_container_app', actions: ['create'] }];
 
 type Script = (stack: string, args: readonly string[], call: number) => TerraformResult | undefined;
 
 /** A terraform double: `script` answers first, then defaults (plan → changes, show → `defaultPlan`). */
-function scripted(script: Script = () => undefined, defaultPlan = planJson(CREATE_APP)): { runner: TerraformRunner; calls: Array<{ stack: string; args: readonly string[] }> } {
+function scripted(
+  script: Script = () => undefined,
+  defaultPlan = planJson(CREATE_APP),
+): { runner: TerraformRunner; calls: Array<{ stack: string; args: readonly string[] }> } {
   const calls: Array<{ stack: string; args: readonly string[] }> = [];
   return {
     calls,
@@ -61,21 +77,29 @@ function opts(runner: TerraformRunner, extra: Partial<OrchestratorOptions> = {})
 
 describe('runOrchestrator retries', () => {
   it('stops after the last attempt of a persistent "transient" error, naming it and what to check', async () => {
-    const CONFLICT = 'Error: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.';
+    const CONFLICT =
+      'Error: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.';
     const { runner, calls } = scripted((stack, args) => (stack === 'apps' && args[0] === 'apply' ? fail(CONFLICT) : undefined));
     const { o, sleeps } = opts(runner);
     const report = await runOrchestrator(o);
     expect(report.ok).toBe(false);
     expect(calls.filter((c) => c.stack === 'apps' && c.args[0] === 'apply')).toHaveLength(3);
     expect(sleeps).toEqual([1000, 2000]);
-    expect(report.stacks[1].retries.map((r) => r.reason)).toEqual(['ManagedEnvironmentOperationInProgress', 'ManagedEnvironmentOperationInProgress']);
+    expect(report.stacks[1].retries.map((r) => r.reason)).toEqual([
+      'ManagedEnvironmentOperationInProgress',
+      'ManagedEnvironmentOperationInProgress',
+    ]);
     expect(report.failure?.message).toContain("deploy stopped at stack 'apps', step 'apply' (attempt 3):");
-    expect(report.failure?.message).toContain('hint: ManagedEnvironmentOperationInProgress persisted through 3 attempts: check the environment in the portal');
+    expect(report.failure?.message).toContain(
+      'hint: ManagedEnvironmentOperationInProgress persisted through 3 attempts: check the environment in the portal',
+    );
   });
 
   it('retries a throttled init and plan, then carries on', async () => {
     const THROTTLED = 'Error: Failed to get existing workspaces: unexpected status 429 (429 Too Many Requests)';
-    const { runner } = scripted((stack, args, n) => (stack === 'foundation' && (args[0] === 'init' || args[0] === 'plan') && n === 1 ? fail(THROTTLED) : undefined));
+    const { runner } = scripted((stack, args, n) =>
+      stack === 'foundation' && (args[0] === 'init' || args[0] === 'plan') && n === 1 ? fail(THROTTLED) : undefined,
+    );
     const { o } = opts(runner);
     const report = await runOrchestrator(o);
     expect(report.ok).toBe(true);
@@ -83,7 +107,9 @@ describe('runOrchestrator retries', () => {
   });
 
   it('does not retry an unknown error, and says what completed and what did not start', async () => {
-    const { runner, calls } = scripted((stack, args) => (stack === 'foundation' && args[0] === 'plan' ? fail('Error: Invalid reference\n\n  on cdk.tf.json line 3') : undefined));
+    const { runner, calls } = scripted((stack, args) =>
+      stack === 'foundation' && args[0] === 'plan' ? fail('Error: Invalid reference\n\n  on cdk.tf.json line 3') : undefined,
+    );
     const { o, sleeps } = opts(runner);
     const report = await runOrchestrator(o);
     expect(report.failure).toMatchObject({ code: 'STEP_FAILED', stackName: 'foundation', step: 'plan', exitCode: 1 });
@@ -96,7 +122,8 @@ describe('runOrchestrator retries', () => {
     const { runner } = scripted((stack, args, n) => {
       if (stack !== 'apps') return undefined;
       if (args[0] === 'apply' && n === 1) return fail('Error: StatusCode=429 throttled');
-      if (args[0] === 'show' && n === 2) return ok(planJson([...CREATE_APP, { address: 'azurerm_container_app.opa', type: 'azurerm_container_app', actions: ['update'] }]));
+      if (args[0] === 'show' && n === 2)
+        return ok(planJson([...CREATE_APP, { address: 'azurerm_container_app.opa', type: 'azurerm_container_app', actions: ['update'] }]));
       return undefined;
     });
     const questions: string[] = [];
@@ -112,7 +139,9 @@ describe('runOrchestrator retries', () => {
 });
 
 describe('runOrchestrator safety', () => {
-  const REPLACE_DB = planJson([{ address: 'azurerm_postgresql_flexible_server.db', type: 'azurerm_postgresql_flexible_server', actions: ['delete', 'create'] }]);
+  const REPLACE_DB = planJson([
+    { address: 'azurerm_postgresql_flexible_server.db', type: 'azurerm_postgresql_flexible_server', actions: ['delete', 'create'] },
+  ]);
 
   it('refuses a non-interactive deploy that would replace a database, before applying anything', async () => {
     const { runner, calls } = scripted(undefined, REPLACE_DB);
@@ -130,7 +159,9 @@ describe('runOrchestrator safety', () => {
     expect((await runOrchestrator(opts(a.runner, { allowDataLoss: true }).o)).ok).toBe(true);
     const b = scripted(undefined, REPLACE_DB);
     const asked: string[] = [];
-    const interactive = await runOrchestrator(opts(b.runner, { confirmation: { mode: 'prompt' }, confirmer: { confirm: async (q) => (asked.push(q), true) } }).o);
+    const interactive = await runOrchestrator(
+      opts(b.runner, { confirmation: { mode: 'prompt' }, confirmer: { confirm: async (q) => (asked.push(q), true) } }).o,
+    );
     expect(interactive.ok).toBe(true);
     expect(asked).toHaveLength(2);
   });
@@ -147,7 +178,9 @@ describe('runOrchestrator safety', () => {
     await runOrchestrator(opts(runner, { only: ['apps'], replace: ['azurerm_container_app.cvat-ui'] }).o);
     expect(calls.find((c) => c.args[0] === 'plan')!.args).toContain('-replace=azurerm_container_app.cvat-ui');
     expect(calls.every((c) => c.stack === 'apps')).toBe(true);
-    await expect(runOrchestrator(opts(runner, { replace: ['azurerm_container_app.cvat-ui'] }).o)).rejects.toThrow("'--replace' (azurerm_container_app.cvat-ui) needs exactly one '--stack'");
+    await expect(runOrchestrator(opts(runner, { replace: ['azurerm_container_app.cvat-ui'] }).o)).rejects.toThrow(
+      "'--replace' (azurerm_container_app.cvat-ui) needs exactly one '--stack'",
+    );
   });
 
   it('reports a show that prints no JSON as a failure of the show step', async () => {
@@ -159,7 +192,17 @@ describe('runOrchestrator safety', () => {
 
 describe('extractTerraformError', () => {
   it('keeps the Error block and drops warnings and box drawing', () => {
-    const stderr = ['╷', '│ Warning: Unable to open CLI configuration file', '╵', '', '╷', '│ Error: creating Resource Group', '│ ', '│   with azurerm_resource_group.rg,', '╵'].join('\n');
+    const stderr = [
+      '╷',
+      '│ Warning: Unable to open CLI configuration file',
+      '╵',
+      '',
+      '╷',
+      '│ Error: creating Resource Group',
+      '│ ',
+      '│   with azurerm_resource_group.rg,',
+      '╵',
+    ].join('\n');
     expect(extractTerraformError(stderr)).toBe('Error: creating Resource Group\n\n  with azurerm_resource_group.rg,');
   });
 

@@ -9,7 +9,11 @@ describe('summarizePlan', () => {
   it('counts creations of managed resources and output changes, leaving data-source reads out', () => {
     const s = summarizePlan(fixture('plan-initial-create.json'));
     expect([s.add, s.change, s.destroy, s.replace, s.import, s.forget]).toEqual([3, 0, 0, 0, 0, 0]);
-    expect(s.changes.map((c) => c.address)).toEqual(['azurerm_resource_group.rg', 'azurerm_storage_share.data', 'azurerm_storage_share.keys']);
+    expect(s.changes.map((c) => c.address)).toEqual([
+      'azurerm_resource_group.rg',
+      'azurerm_storage_share.data',
+      'azurerm_storage_share.keys',
+    ]);
     expect(s.outputChanges).toEqual(['resource_group_name']);
     expect(s.hasChanges).toBe(true);
     expect(s.terraformVersion).toBe('1.11.4');
@@ -27,8 +31,16 @@ describe('summarizePlan', () => {
       stateful: false,
     });
     const db = s.changes.find((c) => c.address === 'azurerm_postgresql_flexible_server.db')!;
-    expect(db).toMatchObject({ action: 'replace', replaceOrder: 'create-then-delete', replacePaths: ['zone', 'high_availability[0].mode'], stateful: true });
-    expect(s.changes.find((c) => c.action === 'delete')).toMatchObject({ address: 'azurerm_container_app.cvat-worker-legacy', reason: 'no longer in the configuration' });
+    expect(db).toMatchObject({
+      action: 'replace',
+      replaceOrder: 'create-then-delete',
+      replacePaths: ['zone', 'high_availability[0].mode'],
+      stateful: true,
+    });
+    expect(s.changes.find((c) => c.action === 'delete')).toMatchObject({
+      address: 'azurerm_container_app.cvat-worker-legacy',
+      reason: 'no longer in the configuration',
+    });
     expect(s.changes.some((c) => c.address === 'azurerm_container_app.opa')).toBe(false);
     expect(s.outputChanges).toEqual(['environment_id']);
   });
@@ -43,19 +55,35 @@ describe('summarizePlan', () => {
   it('treats an import without other changes as a change worth applying', () => {
     const s = summarizePlan({
       format_version: '1.2',
-      resource_changes: [{ address: 'azurerm_resource_group.rg', mode: 'managed', type: 'azurerm_resource_group', change: { actions: ['no-op'], importing: { id: '/x' } } }],
+      resource_changes: [
+        {
+          address: 'azurerm_resource_group.rg',
+          mode: 'managed',
+          type: 'azurerm_resource_group',
+          change: { actions: ['no-op'], importing: { id: '/x' } },
+        },
+      ],
     });
     expect(s.import).toBe(1);
     expect(s.hasChanges).toBe(true);
   });
 
   it.each([
-    [{ format_version: '2.0' }, "'format_version' (\"2.0\") must be a 1.x version string"],
+    [{ format_version: '2.0' }, '\'format_version\' ("2.0") must be a 1.x version string'],
     [[], "'$' ([]) must be a JSON object"],
     [{ format_version: '1.2', resource_changes: {} }, "'resource_changes' ({}) must be an array"],
-    [{ format_version: '1.2', resource_changes: [{ address: 'a.b', change: { actions: ['explode'] } }] }, "'resource_changes[0].change.actions' ([\"explode\"]) must be a non-empty array"],
-    [{ format_version: '1.2', resource_changes: [{ address: 'a.b', change: { actions: ['update', 'create'] } }] }, "'resource_changes[0].change.actions' ([\"update\",\"create\"]) is not an action combination"],
-    [{ format_version: '1.2', resource_changes: [{ change: { actions: ['create'] } }] }, "'resource_changes[0].address' (undefined) must be a non-empty string"],
+    [
+      { format_version: '1.2', resource_changes: [{ address: 'a.b', change: { actions: ['explode'] } }] },
+      '\'resource_changes[0].change.actions\' (["explode"]) must be a non-empty array',
+    ],
+    [
+      { format_version: '1.2', resource_changes: [{ address: 'a.b', change: { actions: ['update', 'create'] } }] },
+      '\'resource_changes[0].change.actions\' (["update","create"]) is not an action combination',
+    ],
+    [
+      { format_version: '1.2', resource_changes: [{ change: { actions: ['create'] } }] },
+      "'resource_changes[0].address' (undefined) must be a non-empty string",
+    ],
   ])('rejects a malformed document %#, naming the field and the value', (doc, message) => {
     expect(() => summarizePlan(doc, 'apps plan')).toThrow(message);
     expect(() => summarizePlan(doc, 'apps plan')).toThrow(/^apps plan: /);

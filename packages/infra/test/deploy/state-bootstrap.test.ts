@@ -15,22 +15,24 @@ function fakeAz(existing: Set<string> = new Set()): { az: AzRunner; calls: strin
     calls.push([...args]);
     const cmd = args.slice(0, 3).join(' ');
     if (cmd.startsWith('group exists')) return res(0, existing.has('rg') ? 'true\n' : 'false\n');
-    if (cmd.startsWith('group create')) return existing.add('rg'), res(0);
+    if (cmd.startsWith('group create')) return (existing.add('rg'), res(0));
     if (cmd === 'storage account show') return existing.has('sa') ? res(0) : res(3, '', '(ResourceNotFound) The Resource was not found.');
-    if (cmd === 'storage account create') return existing.add('sa'), res(0);
-    if (cmd === 'storage account blob-service-properties') return existing.has('sa') ? (existing.add('versioning'), res(0)) : res(3, '', 'ResourceNotFound');
-    if (cmd.startsWith('lock create')) return existing.add('lock'), res(0);
+    if (cmd === 'storage account create') return (existing.add('sa'), res(0));
+    if (cmd === 'storage account blob-service-properties')
+      return existing.has('sa') ? (existing.add('versioning'), res(0)) : res(3, '', 'ResourceNotFound');
+    if (cmd.startsWith('lock create')) return (existing.add('lock'), res(0));
     if (cmd === 'storage container-rm exists') return res(0, JSON.stringify({ exists: existing.has('container') }));
-    if (cmd === 'storage container-rm create') return existing.add('container'), res(0);
+    if (cmd === 'storage container-rm create') return (existing.add('container'), res(0));
     if (cmd.startsWith('account show')) return res(0, 'ops@example.com\n');
     if (cmd === 'role assignment list') return res(0, existing.has('role') ? '1\n' : '0\n');
-    if (cmd === 'role assignment create') return existing.add('role'), res(0);
+    if (cmd === 'role assignment create') return (existing.add('role'), res(0));
     return res(2, '', `fake az: unexpected command ${args.join(' ')}`);
   };
   return { az, calls, existing };
 }
 
-const run = (az: AzRunner, dryRun = false) => runStateBootstrap({ backend, location: 'westeurope', subscriptionId: SUB, az, log: () => undefined, dryRun });
+const run = (az: AzRunner, dryRun = false) =>
+  runStateBootstrap({ backend, location: 'westeurope', subscriptionId: SUB, az, log: () => undefined, dryRun });
 
 describe('runStateBootstrap', () => {
   it('creates the group, a hardened account, versioning, a delete lock, the container and the data role', async () => {
@@ -45,7 +47,12 @@ describe('runStateBootstrap', () => {
       "created: 'Storage Blob Data Contributor' for ops@example.com on cvattfstate01",
     ]);
     const create = fake.calls.find((c) => c.slice(0, 3).join(' ') === 'storage account create')!;
-    for (const flag of [['--https-only', 'true'], ['--min-tls-version', 'TLS1_2'], ['--allow-blob-public-access', 'false'], ['--allow-shared-key-access', 'false']]) {
+    for (const flag of [
+      ['--https-only', 'true'],
+      ['--min-tls-version', 'TLS1_2'],
+      ['--allow-blob-public-access', 'false'],
+      ['--allow-shared-key-access', 'false'],
+    ]) {
       expect(create.join(' ')).toContain(flag.join(' '));
     }
     expect(fake.calls.every((c) => c.join(' ').includes(`--subscription ${SUB}`))).toBe(true);
@@ -71,14 +78,25 @@ describe('runStateBootstrap', () => {
 
   it('rejects invalid names before calling Azure', async () => {
     const fake = fakeAz();
-    await expect(runStateBootstrap({ backend: { ...backend, storageAccount: 'Cvat_State' }, location: 'westeurope', subscriptionId: SUB, az: fake.az, log: () => undefined })).rejects.toThrow(
-      "'stateBackend.storageAccount' (Cvat_State) must be 3-24 lowercase letters and digits",
-    );
+    await expect(
+      runStateBootstrap({
+        backend: { ...backend, storageAccount: 'Cvat_State' },
+        location: 'westeurope',
+        subscriptionId: SUB,
+        az: fake.az,
+        log: () => undefined,
+      }),
+    ).rejects.toThrow("'stateBackend.storageAccount' (Cvat_State) must be 3-24 lowercase letters and digits");
     expect(fake.calls).toEqual([]);
   });
 
   it('names the failing az command and its error', async () => {
-    const failing: AzRunner = async (args) => (args[0] === 'group' && args[1] === 'exists' ? { exitCode: 0, stdout: 'false', stderr: '' } : { exitCode: 1, stdout: '', stderr: 'ERROR: (AuthorizationFailed) no access' });
-    await expect(run(failing)).rejects.toThrow(/state-bootstrap: resource group cvat-tfstate-rg failed \(az group create .*\):\nERROR: \(AuthorizationFailed\) no access/);
+    const failing: AzRunner = async (args) =>
+      args[0] === 'group' && args[1] === 'exists'
+        ? { exitCode: 0, stdout: 'false', stderr: '' }
+        : { exitCode: 1, stdout: '', stderr: 'ERROR: (AuthorizationFailed) no access' };
+    await expect(run(failing)).rejects.toThrow(
+      /state-bootstrap: resource group cvat-tfstate-rg failed \(az group create .*\):\nERROR: \(AuthorizationFailed\) no access/,
+    );
   });
 });

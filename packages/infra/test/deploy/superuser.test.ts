@@ -23,27 +23,53 @@ describe('the superuser step against a loopback fake ARM server', () => {
   it('reads the job, then starts one execution whose body is a complete JobExecutionTemplate with only command and args replaced', async () => {
     const { server, client } = await arm({ 'cvat-init': { statuses: ['Running', 'Succeeded'], definition: initJobDefinition() } });
     const lines: string[] = [];
-    const outcome = await runSuperuserStep(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined, log: (l) => lines.push(l) });
+    const outcome = await runSuperuserStep(client, {
+      resourceGroup: 'cvat-dev-rg',
+      jobName: 'cvat-init',
+      containerName: 'cvat-init',
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
+      log: (l) => lines.push(l),
+    });
     expect(outcome).toMatchObject({ executionName: 'cvat-init-exec1', status: 'Succeeded', username: 'admin' });
     const base = `/subscriptions/${SUB}/resourceGroups/cvat-dev-rg/providers/Microsoft.App/jobs/cvat-init`;
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${base}`, `POST ${base}/start`, `GET ${base}/executions/cvat-init-exec1`, `GET ${base}/executions/cvat-init-exec1`]);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${base}`,
+      `POST ${base}/start`,
+      `GET ${base}/executions/cvat-init-exec1`,
+      `GET ${base}/executions/cvat-init-exec1`,
+    ]);
     const start = server.requests.find((r) => r.method === 'POST')!;
     expect(start.body).toEqual(EXPECTED_SUPERUSER_BODY);
     expect(JSON.stringify(start.body)).not.toMatch(/volumeMounts|ephemeralStorage|initContainers/);
-    expect(lines).toEqual(['superuser: execution cvat-init-exec1 started', 'superuser: cvat-init-exec1 is Running', 'superuser: cvat-init-exec1 is Succeeded']);
+    expect(lines).toEqual([
+      'superuser: execution cvat-init-exec1 started',
+      'superuser: cvat-init-exec1 is Running',
+      'superuser: cvat-init-exec1 is Succeeded',
+    ]);
   });
 
   it('returns a failed execution for the caller to report', async () => {
     const { client } = await arm({ 'cvat-init': { statuses: ['Running', 'Failed'], definition: initJobDefinition() } });
-    const outcome = await runSuperuserStep(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined });
+    const outcome = await runSuperuserStep(client, {
+      resourceGroup: 'cvat-dev-rg',
+      jobName: 'cvat-init',
+      containerName: 'cvat-init',
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
+    });
     expect(outcome.status).toBe('Failed');
   });
 
   it('fails naming the job and the superuser step when the job cannot be read, and starts nothing', async () => {
     const { server, client } = await arm({});
-    const error = await runSuperuserStep(client, { resourceGroup: 'cvat-dev-rg', jobName: 'cvat-init', containerName: 'cvat-init', pollIntervalMs: 1, sleep: async () => undefined }).catch(
-      (e: unknown) => e as Error & { step?: string; code?: string },
-    );
+    const error = await runSuperuserStep(client, {
+      resourceGroup: 'cvat-dev-rg',
+      jobName: 'cvat-init',
+      containerName: 'cvat-init',
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
+    }).catch((e: unknown) => e as Error & { step?: string; code?: string });
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/could not read job 'cvat-init' in resource group 'cvat-dev-rg': .*was not found/);
     expect((error as { step?: string }).step).toBe('superuser');
@@ -65,16 +91,22 @@ describe('superuserTemplate', () => {
 
   it('uses the only container when the names differ, and refuses when there is no container', () => {
     expect(superuserTemplate(job({ containerName: 'main' }), 'cvat-init').containers![0].name).toBe('main');
-    expect(() => superuserTemplate({ name: 'cvat-init', location: 'eastus', template: { containers: [] } } as Parameters<typeof superuserTemplate>[0], 'cvat-init')).toThrow(
-      "'template.containers' (none) has no container named 'cvat-init'",
-    );
+    expect(() =>
+      superuserTemplate(
+        { name: 'cvat-init', location: 'eastus', template: { containers: [] } } as Parameters<typeof superuserTemplate>[0],
+        'cvat-init',
+      ),
+    ).toThrow("'template.containers' (none) has no container named 'cvat-init'");
   });
 
   it('keeps the password out of the command line: it is only an env secret reference', () => {
     const t = superuserTemplate(job(), 'cvat-init');
     const c = t.containers![0];
     expect([...(c.command ?? []), ...(c.args ?? [])].join(' ')).not.toMatch(/password\s*=|--password|cvat-superuser-password/i);
-    expect(c.env!.find((e) => e.name === 'DJANGO_SUPERUSER_PASSWORD')).toEqual({ name: 'DJANGO_SUPERUSER_PASSWORD', secretRef: 'cvat-superuser-password' });
+    expect(c.env!.find((e) => e.name === 'DJANGO_SUPERUSER_PASSWORD')).toEqual({
+      name: 'DJANGO_SUPERUSER_PASSWORD',
+      secretRef: 'cvat-superuser-password',
+    });
     expect(SUPERUSER_COMMAND).toEqual(['/bin/sh', '-c']);
   });
 });
@@ -129,7 +161,13 @@ describeWithPython('the superuser Python code against a stand-in Django user mod
       ].join('\n'),
     );
     const r = spawnSync(PYTHON!, ['-c', SUPERUSER_PYTHON], {
-      env: { PATH: process.env.PATH, PYTHONPATH: dir, DJANGO_SUPERUSER_USERNAME: 'admin', DJANGO_SUPERUSER_EMAIL: 'admin@cvat.invalid', DJANGO_SUPERUSER_PASSWORD: 's3cret-from-kv' },
+      env: {
+        PATH: process.env.PATH,
+        PYTHONPATH: dir,
+        DJANGO_SUPERUSER_USERNAME: 'admin',
+        DJANGO_SUPERUSER_EMAIL: 'admin@cvat.invalid',
+        DJANGO_SUPERUSER_PASSWORD: 's3cret-from-kv',
+      },
       encoding: 'utf8',
     });
     let made: unknown[] = [];

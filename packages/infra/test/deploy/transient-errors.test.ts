@@ -20,8 +20,14 @@ const SAMPLES: Array<[string, string]> = [
     'PrincipalNotFound',
     'Error: authorization.RoleAssignmentsClient#Create: Failure responding to request: StatusCode=400 -- Original Error: autorest/azure: Service returned an error. Status=400 Code="PrincipalNotFound" Message="Principal 0f1e does not exist in the directory 72f9. Check that you have the correct principal ID."',
   ],
-  ['TooManyRequests', 'Error: listing Storage Account keys: unexpected status 429 (429 Too Many\nRequests) with error: TooManyRequests: The request is being throttled.'],
-  ['TooManyRequests', 'Error: retrieving Resource Group: resources.GroupsClient#Get: Failure responding to request: StatusCode=429 -- Original Error: ...'],
+  [
+    'TooManyRequests',
+    'Error: listing Storage Account keys: unexpected status 429 (429 Too Many\nRequests) with error: TooManyRequests: The request is being throttled.',
+  ],
+  [
+    'TooManyRequests',
+    'Error: retrieving Resource Group: resources.GroupsClient#Get: Failure responding to request: StatusCode=429 -- Original Error: ...',
+  ],
   [
     'ManagedEnvironmentOperationInProgress',
     'Error: creating Container App: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.',
@@ -63,7 +69,9 @@ describe('backoffDelayMs', () => {
   });
 
   it('waits out the usual RBAC propagation sleep (60-180 s) and stays under four minutes in total with the default policy', () => {
-    const total = Array.from({ length: DEFAULT_RETRY_POLICY.maxAttempts - 1 }, (_, i) => backoffDelayMs(DEFAULT_RETRY_POLICY, i + 1)).reduce((a, b) => a + b, 0);
+    const total = Array.from({ length: DEFAULT_RETRY_POLICY.maxAttempts - 1 }, (_, i) =>
+      backoffDelayMs(DEFAULT_RETRY_POLICY, i + 1),
+    ).reduce((a, b) => a + b, 0);
     // bounds from the documented propagation delay (a time_sleep of 60-180 s is typical), not from the policy's own numbers
     expect(total).toBeGreaterThanOrEqual(180_000);
     expect(total).toBeLessThan(240_000);

@@ -40,20 +40,33 @@ describe('renderCloudInit', () => {
     const { text, doc } = render();
     expect(text.startsWith('#cloud-config\n')).toBe(true);
     expect(doc.packages).toEqual(['docker.io']);
-    expect(doc.write_files.map((w) => w.path)).toEqual(['/etc/traefik/traefik.yml', '/etc/traefik/dynamic/cvat-routes.yml', '/etc/systemd/system/traefik.service']);
+    expect(doc.write_files.map((w) => w.path)).toEqual([
+      '/etc/traefik/traefik.yml',
+      '/etc/traefik/dynamic/cvat-routes.yml',
+      '/etc/systemd/system/traefik.service',
+    ]);
   });
 
-  it('writes the routes given (the catalogue\'s edgeRoutes) as the one dynamic file, with a router per route and no template copy of the routes', () => {
+  it("writes the routes given (the catalogue's edgeRoutes) as the one dynamic file, with a router per route and no template copy of the routes", () => {
     const routes = parse(file(render().doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http;
-    expect(Object.values(routes.routers).map((r: any) => r.rule)).toEqual(options.routes.map((r) => (r.pathPrefix === '/' ? 'Host(`cvat.example.com`)' : `Host(\`cvat.example.com\`) && PathPrefix(\`${r.pathPrefix}\`)`)));
+    expect(Object.values(routes.routers).map((r: any) => r.rule)).toEqual(
+      options.routes.map((r) =>
+        r.pathPrefix === '/' ? 'Host(`cvat.example.com`)' : `Host(\`cvat.example.com\`) && PathPrefix(\`${r.pathPrefix}\`)`,
+      ),
+    );
     // The route files are generated now; only the non-route parts stay as templates.
     expect(readdirSync(CLOUD_INIT_TEMPLATE_DIR).sort()).toEqual(['cloud-init.yaml', 'traefik.service', 'traefik.yml']);
-    for (const template of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) expect(readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, template), 'utf8')).not.toContain('PathPrefix');
+    for (const template of readdirSync(CLOUD_INIT_TEMPLATE_DIR))
+      expect(readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, template), 'utf8')).not.toContain('PathPrefix');
   });
 
   it("uses Let's Encrypt HTTP-01 with the configured e-mail and redirects HTTP to HTTPS", () => {
     const traefik = parse(file(render().doc, '/etc/traefik/traefik.yml').content);
-    expect(traefik.certificatesResolvers.letsencrypt.acme).toEqual({ email: 'ops@example.com', storage: '/etc/traefik/acme/acme.json', httpChallenge: { entryPoint: 'web' } });
+    expect(traefik.certificatesResolvers.letsencrypt.acme).toEqual({
+      email: 'ops@example.com',
+      storage: '/etc/traefik/acme/acme.json',
+      httpChallenge: { entryPoint: 'web' },
+    });
     expect(traefik.entryPoints.web.http.redirections.entryPoint).toMatchObject({ to: 'websecure', scheme: 'https' });
     // Forwarded headers from internet clients are replaced, so X-Forwarded-Proto=https comes from Traefik itself.
     expect(traefik.entryPoints.websecure.forwardedHeaders).toEqual({ insecure: false });
@@ -69,7 +82,9 @@ describe('renderCloudInit', () => {
 
   it('runs the pinned Traefik image with host networking and the configured environment from a systemd unit', () => {
     const unit = file(render().doc, '/etc/systemd/system/traefik.service').content;
-    expect(unit).toMatch(/ExecStart=\/usr\/bin\/docker run --rm --name traefik --network host .* -e "TRAEFIK_LOG_FORMAT=json" traefik:v3\.6\.5\n/);
+    expect(unit).toMatch(
+      /ExecStart=\/usr\/bin\/docker run --rm --name traefik --network host .* -e "TRAEFIK_LOG_FORMAT=json" traefik:v3\.6\.5\n/,
+    );
     expect(render().doc.runcmd.map((c) => c.join(' '))).toContain('systemctl enable --now traefik.service');
   });
 
@@ -87,7 +102,11 @@ describe('renderCloudInit', () => {
     try {
       for (const f of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) writeFileSync(join(dir, f), readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, f)));
       writeFileSync(join(dir, 'traefik.yml'), 'log:\n  format: "${HOME}"\n');
-      const text = renderCloudInit({ ...options, templateDir: dir, backendUrls: { ...options.backendUrls, 'cvat-server': 'http://cvat-server.${TfToken[TOKEN.1]}:8080' } });
+      const text = renderCloudInit({
+        ...options,
+        templateDir: dir,
+        backendUrls: { ...options.backendUrls, 'cvat-server': 'http://cvat-server.${TfToken[TOKEN.1]}:8080' },
+      });
       expect(text).toContain('format: "$${HOME}"');
       expect(text).toContain('url: "http://cvat-server.${TfToken[TOKEN.1]}:8080"');
     } finally {
@@ -96,7 +115,9 @@ describe('renderCloudInit', () => {
   });
 
   it('throws error, when a Traefik env value could be expanded by systemd or the shell', () => {
-    expect(() => render({ traefikEnv: { A: '$(reboot)' } })).toThrow("traefik env 'A' ($(reboot)) must be a variable name with a value of letters, digits, space and _.,:/=+- only");
+    expect(() => render({ traefikEnv: { A: '$(reboot)' } })).toThrow(
+      "traefik env 'A' ($(reboot)) must be a variable name with a value of letters, digits, space and _.,:/=+- only",
+    );
   });
 
   it('throws error, when a template uses a placeholder the renderer does not provide', () => {
@@ -104,7 +125,9 @@ describe('renderCloudInit', () => {
     try {
       for (const f of readdirSync(CLOUD_INIT_TEMPLATE_DIR)) writeFileSync(join(dir, f), readFileSync(join(CLOUD_INIT_TEMPLATE_DIR, f)));
       writeFileSync(join(dir, 'traefik.yml'), 'x: {{unknownThing}}\n');
-      expect(() => renderCloudInit({ ...options, templateDir: dir })).toThrow("cloud-init template 'traefik.yml' uses '{{unknownThing}}', which the renderer does not provide");
+      expect(() => renderCloudInit({ ...options, templateDir: dir })).toThrow(
+        "cloud-init template 'traefik.yml' uses '{{unknownThing}}', which the renderer does not provide",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

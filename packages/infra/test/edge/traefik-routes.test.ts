@@ -15,11 +15,21 @@ function withGrafana(enabled: boolean): Catalogue {
   return { ...c, components: c.components.map((x) => (x.name === 'grafana' ? { ...x, enabled } : x)) };
 }
 
-interface Router { rule: string; priority: number; service: string; middlewares?: string[]; entryPoints: string[]; tls: { certResolver: string } }
+interface Router {
+  rule: string;
+  priority: number;
+  service: string;
+  middlewares?: string[];
+  entryPoints: string[];
+  tls: { certResolver: string };
+}
 interface Dynamic {
   http: {
     routers: Record<string, Router>;
-    middlewares?: Record<string, { forwardAuth?: { address: string; authRequestHeaders?: string[] }; stripPrefix?: { prefixes: string[] } }>;
+    middlewares?: Record<
+      string,
+      { forwardAuth?: { address: string; authRequestHeaders?: string[] }; stripPrefix?: { prefixes: string[] } }
+    >;
     services: Record<string, { loadBalancer: { passHostHeader: boolean; servers: { url: string }[] } }>;
   };
 }
@@ -47,7 +57,23 @@ function traefikPick(dyn: Dynamic, host: string, path: string): { name: string; 
   return hits[0] ? { name: hits[0][0], router: hits[0][1] } : undefined;
 }
 
-const PATHS = ['/', '/api', '/api/', '/api/server/about', '/apis', '/static/cvat/x.js', '/static', '/statistics', '/admin', '/admin/login/', '/django-rq/', '/analytics', '/analytics/d/abc', '/tasks/1', '/auth/login'];
+const PATHS = [
+  '/',
+  '/api',
+  '/api/',
+  '/api/server/about',
+  '/apis',
+  '/static/cvat/x.js',
+  '/static',
+  '/statistics',
+  '/admin',
+  '/admin/login/',
+  '/django-rq/',
+  '/analytics',
+  '/analytics/d/abc',
+  '/tasks/1',
+  '/auth/login',
+];
 
 describe('renderTraefikRoutes', () => {
   it('routes /api/, /static/, /admin, /django-rq and /analytics to the server and the rest to the UI, when Grafana is off', () => {
@@ -96,7 +122,7 @@ describe('renderTraefikRoutes', () => {
     expect(traefikPick(dyn, 'other.example.com', '/api/')).toBeUndefined();
   });
 
-  it('keeps the catalogue order even when a later route has the longer rule (Traefik\'s default priority would not)', () => {
+  it("keeps the catalogue order even when a later route has the longer rule (Traefik's default priority would not)", () => {
     const routes: EdgeRoute[] = [
       { pathPrefix: '/a', component: 'cvat-server', stripPrefix: false },
       { pathPrefix: '/a/very/long/prefix', component: 'grafana', stripPrefix: false },
@@ -135,18 +161,36 @@ describe('renderTraefikRoutes', () => {
   });
 
   it('throws error naming the field, when a route names a component without a backend URL', () => {
-    expect(() => render([{ pathPrefix: '/', component: 'opa', stripPrefix: false }])).toThrow("'routes[0].component' (opa) has no backend URL; known: cvat-server, cvat-ui, grafana");
+    expect(() => render([{ pathPrefix: '/', component: 'opa', stripPrefix: false }])).toThrow(
+      "'routes[0].component' (opa) has no backend URL; known: cvat-server, cvat-ui, grafana",
+    );
     expect(() =>
-      render([{ pathPrefix: '/x', component: 'cvat-ui', stripPrefix: false, forwardAuth: { component: 'opa', path: '/check', requestHeaders: [] } }]),
+      render([
+        {
+          pathPrefix: '/x',
+          component: 'cvat-ui',
+          stripPrefix: false,
+          forwardAuth: { component: 'opa', path: '/check', requestHeaders: [] },
+        },
+      ]),
     ).toThrow("'routes[0].forwardAuth.component' (opa) has no backend URL");
   });
 
   it('throws error naming the field, when a prefix or header could break out of the rule or the YAML', () => {
-    expect(() => render([{ pathPrefix: '/x`) || Host(`evil', component: 'cvat-ui', stripPrefix: false }])).toThrow("'routes[0].pathPrefix' (/x`) || Host(`evil) must start with / and use letters, digits and ._~/- only");
+    expect(() => render([{ pathPrefix: '/x`) || Host(`evil', component: 'cvat-ui', stripPrefix: false }])).toThrow(
+      "'routes[0].pathPrefix' (/x`) || Host(`evil) must start with / and use letters, digits and ._~/- only",
+    );
     expect(() => render([{ pathPrefix: 'api', component: 'cvat-ui', stripPrefix: false }])).toThrow("'routes[0].pathPrefix' (api)");
     expect(() => render([{ pathPrefix: '/${x}', component: 'cvat-ui', stripPrefix: false }])).toThrow("'routes[0].pathPrefix' (/${x})");
     expect(() =>
-      render([{ pathPrefix: '/x', component: 'cvat-ui', stripPrefix: false, forwardAuth: { component: 'cvat-server', path: '/a', requestHeaders: ['Cookie: 1'] } }]),
+      render([
+        {
+          pathPrefix: '/x',
+          component: 'cvat-ui',
+          stripPrefix: false,
+          forwardAuth: { component: 'cvat-server', path: '/a', requestHeaders: ['Cookie: 1'] },
+        },
+      ]),
     ).toThrow("'routes[0].forwardAuth.requestHeaders[0]' (Cookie: 1) must be a header name");
     expect(() => render([])).toThrow("'routes' ([]) must hold at least one route");
   });

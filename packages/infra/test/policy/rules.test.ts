@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resourceNames } from '@cvat-cloud/catalogue';
-import { POLICY_RULES, runPolicy, formatPolicyReport, type ExpectedGlobalNames, type PolicyRule, type SynthesizedApp } from '../../src/policy';
+import {
+  POLICY_RULES,
+  runPolicy,
+  formatPolicyReport,
+  type ExpectedGlobalNames,
+  type PolicyRule,
+  type SynthesizedApp,
+} from '../../src/policy';
 import { catalogueFor, cloneModel, configWith, synthesize, type Synthesized } from '../support/synth';
 
 type Json = Record<string, any>;
@@ -25,21 +32,33 @@ function check(id: string, mutate: (m: Model) => void, expectedNames?: ExpectedG
   return runPolicy(model as unknown as SynthesizedApp, { rules: [rule(id)], expectedNames }).findings;
 }
 const stack = (m: Model, name: string) => m.stacks.find((x) => x.name === name)?.json as Json;
-const all = (m: Model, type: string): Json[] => m.stacks.flatMap((x) => Object.values((x.json.resource?.[type] ?? {}) as Record<string, Json>));
+const all = (m: Model, type: string): Json[] =>
+  m.stacks.flatMap((x) => Object.values((x.json.resource?.[type] ?? {}) as Record<string, Json>));
 const app = (m: Model, name: string) => all(m, 'azurerm_container_app').find((a) => a.name === name) as Json;
 const container = (m: Model, name: string) => app(m, name).template.container[0];
 
 describe('policy rules', () => {
   it('pass on the synthesized example environment with the names the configuration derives', () => {
     const names = resourceNames(s.config);
-    const report = runPolicy(s.model, { expectedNames: { storageAccounts: [names.storageAccount, names.nfsStorageAccount], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel } });
+    const report = runPolicy(s.model, {
+      expectedNames: {
+        storageAccounts: [names.storageAccount, names.nfsStorageAccount],
+        keyVault: names.keyVault,
+        postgresServer: names.postgresServer,
+        dnsLabel: names.dnsLabel,
+      },
+    });
     expect(report.findings).toEqual([]);
     expect(formatPolicyReport(report)).toContain(`${POLICY_RULES.length} of ${POLICY_RULES.length} policy rules passed, 0 finding(s)`);
   });
 
   it('pass on variants of the example: Grafana on, an NFS cache, an SSH key, and a private-only install', () => {
     const variants = [
-      configWith({ grafana: true, storages: { 'cvat-cache': { kind: 'nfs', quotaGiB: 100 } }, edge: { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops' } }),
+      configWith({
+        grafana: true,
+        storages: { 'cvat-cache': { kind: 'nfs', quotaGiB: 100 } },
+        edge: { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops' },
+      }),
       configWith({ analytics: false, edge: { mode: 'none', hostname: 'cvat.internal.example.com' } }),
     ];
     for (const config of variants) {
@@ -64,14 +83,21 @@ describe('policy rules', () => {
     const findings = check('no-plaintext-secrets', (m) => {
       container(m, 'cvat-server').env.push({ name: 'CVAT_POSTGRES_PASSWORD_OLD', value: 'hunter2' });
     });
-    expect(findings).toEqual([expect.objectContaining({ rule: 'no-plaintext-secrets', message: expect.stringContaining('env CVAT_POSTGRES_PASSWORD_OLD of container cvat-server is a literal value') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'no-plaintext-secrets',
+        message: expect.stringContaining('env CVAT_POSTGRES_PASSWORD_OLD of container cvat-server is a literal value'),
+      }),
+    ]);
   });
 
   it('no-plaintext-secrets: fails when a resource argument holds a literal password (the reference postgre.tf)', () => {
     const findings = check('no-plaintext-secrets', (m) => {
       all(m, 'azurerm_postgresql_flexible_server')[0].administrator_password = 'P@ssw0rd-in-git';
     });
-    expect(findings.map((f) => f.message)).toEqual(["'administrator_password' is a literal; generate it (random_password) or reference Key Vault"]);
+    expect(findings.map((f) => f.message)).toEqual([
+      "'administrator_password' is a literal; generate it (random_password) or reference Key Vault",
+    ]);
   });
 
   it('no-plaintext-secrets: fails when a Key Vault secret value or an app secret is a literal', () => {
@@ -124,20 +150,38 @@ describe('policy rules', () => {
   });
 
   it('key-vault-private: fails when the firewall allows by default or the apps subnet is missing (reference failure #3)', () => {
-    expect(check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].network_acls.default_action = 'Allow'))[0].message).toBe('network_acls.default_action must be Deny');
-    expect(check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].network_acls.virtual_network_subnet_ids = []))[0].message).toBe(
-      'network_acls.virtual_network_subnet_ids must include the apps subnet',
+    expect(check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].network_acls.default_action = 'Allow'))[0].message).toBe(
+      'network_acls.default_action must be Deny',
     );
-    expect(check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].rbac_authorization_enabled = false))[0].message).toBe('RBAC authorization must be enabled');
+    expect(
+      check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].network_acls.virtual_network_subnet_ids = []))[0].message,
+    ).toBe('network_acls.virtual_network_subnet_ids must include the apps subnet');
+    expect(check('key-vault-private', (m) => (all(m, 'azurerm_key_vault')[0].rbac_authorization_enabled = false))[0].message).toBe(
+      'RBAC authorization must be enabled',
+    );
   });
 
   it('no-ssh-from-anywhere: fails when an inbound rule allows 22 from 0.0.0.0/0, * or Internet', () => {
     const findings = check('no-ssh-from-anywhere', (m) => {
       const rules = stack(m, 'edge').resource.azurerm_network_security_rule;
-      rules.ssh1 = { name: 'ssh1', direction: 'Inbound', access: 'Allow', destination_port_range: '22', source_address_prefix: '0.0.0.0/0' };
-      rules.ssh2 = { name: 'ssh2', direction: 'Inbound', access: 'Allow', destination_port_range: '20-30', source_address_prefixes: ['203.0.113.0/24', '*'] };
+      rules.ssh1 = {
+        name: 'ssh1',
+        direction: 'Inbound',
+        access: 'Allow',
+        destination_port_range: '22',
+        source_address_prefix: '0.0.0.0/0',
+      };
+      rules.ssh2 = {
+        name: 'ssh2',
+        direction: 'Inbound',
+        access: 'Allow',
+        destination_port_range: '20-30',
+        source_address_prefixes: ['203.0.113.0/24', '*'],
+      };
       rules.deny = { name: 'deny', direction: 'Inbound', access: 'Deny', destination_port_range: '22', source_address_prefix: '*' };
-      all(m, 'azurerm_network_security_group')[0].security_rule = [{ name: 'inline', direction: 'Inbound', access: 'Allow', destination_port_range: '*', source_address_prefix: 'Internet' }];
+      all(m, 'azurerm_network_security_group')[0].security_rule = [
+        { name: 'inline', direction: 'Inbound', access: 'Allow', destination_port_range: '*', source_address_prefix: 'Internet' },
+      ];
     });
     expect(findings.map((f) => f.message.split(' allows')[0]).sort()).toEqual(['rule inline', 'rule ssh1', 'rule ssh2']);
   });
@@ -156,12 +200,19 @@ describe('policy rules', () => {
       delete container(m, 'opa').liveness_probe;
       delete container(m, 'cvat-ui').readiness_probe;
     });
-    expect(findings.map((f) => f.message).sort()).toEqual(['container cvat-ui has no readiness_probe', 'container opa has no liveness_probe']);
+    expect(findings.map((f) => f.message).sort()).toEqual([
+      'container cvat-ui has no readiness_probe',
+      'container opa has no liveness_probe',
+    ]);
   });
 
   it('container-app-probes: exempts apps without ingress (workers are probed on their /livez port, not required by this rule)', () => {
     expect(check('container-app-probes', () => undefined)).toEqual([]);
-    expect(container(cloneModel(s.model), 'cvat-worker-import').liveness_probe[0]).toMatchObject({ transport: 'HTTP', port: 8081, path: '/livez' });
+    expect(container(cloneModel(s.model), 'cvat-worker-import').liveness_probe[0]).toMatchObject({
+      transport: 'HTTP',
+      port: 8081,
+      path: '/livez',
+    });
   });
 
   it('mounts-resolve-to-shares: fails when a mount names no volume, a volume names no environment storage, or a storage points at no share', () => {
@@ -181,7 +232,12 @@ describe('policy rules', () => {
       const kvrocks = app(m, 'cvat-redis-ondisk');
       kvrocks.template.volume = [{ ...app(m, 'cvat-server').template.volume[0] }];
     });
-    expect(findings).toEqual([expect.objectContaining({ rule: 'no-database-on-smb', message: expect.stringContaining('apache/kvrocks:2.15.0 mounts SMB volume cvat-data read-write') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'no-database-on-smb',
+        message: expect.stringContaining('apache/kvrocks:2.15.0 mounts SMB volume cvat-data read-write'),
+      }),
+    ]);
   });
 
   it('no-database-on-smb: allows a read-only SMB config mount for a database image', () => {
@@ -219,7 +275,12 @@ describe('policy rules', () => {
 
   it('global-names-from-config: fails when a global name is hard-coded elsewhere, computed, or duplicated', () => {
     const names = resourceNames(s.config);
-    const expectedNames = { storageAccounts: [names.storageAccount], keyVault: names.keyVault, postgresServer: names.postgresServer, dnsLabel: names.dnsLabel };
+    const expectedNames = {
+      storageAccounts: [names.storageAccount],
+      keyVault: names.keyVault,
+      postgresServer: names.postgresServer,
+      dnsLabel: names.dnsLabel,
+    };
     const findings = check(
       'global-names-from-config',
       (m) => {
@@ -250,7 +311,10 @@ describe('policy rules', () => {
       ip.private_ip_address = '10.28.10.9';
       container(m, 'cvat-server').env.find((e: Json) => e.name === 'CVAT_POSTGRES_HOST').value = '10.28.16.8';
     });
-    expect(findings.map((f) => f.message)).toEqual(['ip_configuration primary has a static private address; use Dynamic', 'env CVAT_POSTGRES_HOST is the IP 10.28.16.8; use the host name']);
+    expect(findings.map((f) => f.message)).toEqual([
+      'ip_configuration primary has a static private address; use Dynamic',
+      'env CVAT_POSTGRES_HOST is the IP 10.28.16.8; use the host name',
+    ]);
   });
 
   it('environment-without-drift-workarounds: fails on the reference ignore_changes and an undeclared Consumption profile (reference failure #1)', () => {
@@ -278,7 +342,10 @@ describe('policy rules', () => {
       edge.locals[key] += 'runcmd:\n  - curl -fsSL https://raw.githubusercontent.com/x/y/main/manager.py | python3\n';
       edge.resource.azurerm_virtual_machine_run_command = { setup: { source: { script_uri: 'https://blob/install.sh' } } };
     });
-    expect(findings.map((f) => f.message.split(' (')[0].split(' is not')[0])).toEqual(['custom_data downloads or pipes a script', 'azurerm_virtual_machine_run_command']);
+    expect(findings.map((f) => f.message.split(' (')[0].split(' is not')[0])).toEqual([
+      'custom_data downloads or pipes a script',
+      'azurerm_virtual_machine_run_command',
+    ]);
   });
 
   it('edge-no-remote-scripts: reads base64 custom_data too', () => {
@@ -320,7 +387,7 @@ describe('policy rules', () => {
     const findings = check('storage-account-off-data-plane', (m) => {
       const f = stack(m, 'foundation');
       delete f.provider.azurerm[0].features[0].storage;
-      (Object.values(f.resource.azurerm_storage_account as Record<string, Json>)[0]).static_website = [{ index_document: 'index.html' }];
+      Object.values(f.resource.azurerm_storage_account as Record<string, Json>)[0].static_website = [{ index_document: 'index.html' }];
     });
     expect(findings.map((f) => f.message)).toEqual([
       'features.storage.data_plane_available is true (default); must be false',
@@ -334,7 +401,10 @@ describe('policy rules', () => {
       for (const a of Object.values(f.resource.azurerm_storage_account as Record<string, Json>)) a.network_rules.ip_rules = [];
       for (const v of Object.values(f.resource.azurerm_key_vault as Record<string, Json>)) v.network_acls.ip_rules = [];
     });
-    expect(findings.map((f) => f.message.split(' but ')[0])).toEqual(['Terraform writes share files here', 'Terraform writes secrets here']);
+    expect(findings.map((f) => f.message.split(' but ')[0])).toEqual([
+      'Terraform writes share files here',
+      'Terraform writes secrets here',
+    ]);
   });
 
   it('every rule has a failing case in this file', () => {

@@ -5,7 +5,14 @@ import { createPreflightClients } from '../../src/preflight/clients';
 import { derivePreflightInputs, type PreflightInputs } from '../../src/preflight/inputs';
 import { type PreflightReport, runPreflight } from '../../src/preflight/run';
 import { configWith, synthesize, type Synthesized } from '../support/synth';
-import { type ArmWorld, FakeCredential, FakePreflightArmServer, failingCredential, healthyWorld, postgresCapabilities } from './support/fake-preflight-arm-server';
+import {
+  type ArmWorld,
+  FakeCredential,
+  FakePreflightArmServer,
+  failingCredential,
+  healthyWorld,
+  postgresCapabilities,
+} from './support/fake-preflight-arm-server';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 let syn: Synthesized;
@@ -15,7 +22,11 @@ const servers: FakePreflightArmServer[] = [];
 
 beforeAll(() => {
   syn = synthesize();
-  inputs = derivePreflightInputs(syn.model.stacks.map((s) => s.json as never), syn.config, syn.catalogue);
+  inputs = derivePreflightInputs(
+    syn.model.stacks.map((s) => s.json as never),
+    syn.config,
+    syn.catalogue,
+  );
   names = resourceNames(syn.config);
 });
 afterAll(() => syn?.dispose());
@@ -73,7 +84,9 @@ describe('inputs derived from the synthesized example', () => {
     expect(inputs.resourceGroup).toBe(names.resourceGroup);
     expect(inputs.storageAccounts.map((s) => s.name)).toEqual([names.storageAccount]);
     expect(inputs.keyVaults.map((s) => s.name)).toEqual([names.keyVault]);
-    expect(inputs.postgresServers).toEqual([expect.objectContaining({ name: names.postgresServer, skuName: 'B_Standard_B1ms', version: '15', location: 'westeurope' })]);
+    expect(inputs.postgresServers).toEqual([
+      expect.objectContaining({ name: names.postgresServer, skuName: 'B_Standard_B1ms', version: '15', location: 'westeurope' }),
+    ]);
     expect(inputs.dnsLabels).toEqual([expect.objectContaining({ name: names.publicIp, label: names.dnsLabel })]);
     expect(inputs.virtualMachines).toEqual([expect.objectContaining({ name: names.edgeVm, size: 'Standard_B2ats_v2' })]);
     expect(inputs.containerAppsEnvironments.map((e) => e.name)).toEqual([names.containerAppsEnvironment]);
@@ -84,7 +97,11 @@ describe('inputs derived from the synthesized example', () => {
   it('has no VM, public IP or DNS label to check with edge.mode none, and the run skips those checks', async () => {
     const none = synthesize(configWith({ edge: { mode: 'none', hostname: 'cvat.example.com' } }));
     try {
-      const derived = derivePreflightInputs(none.model.stacks.map((s) => s.json as never), none.config, none.catalogue);
+      const derived = derivePreflightInputs(
+        none.model.stacks.map((s) => s.json as never),
+        none.config,
+        none.catalogue,
+      );
       expect(derived.virtualMachines).toEqual([]);
       expect(derived.dnsLabels).toEqual([]);
       expect(derived.unmappedTypes).toEqual([]);
@@ -98,7 +115,14 @@ describe('inputs derived from the synthesized example', () => {
   });
 
   it('reports a resource type with no known provider instead of skipping it', () => {
-    const stacks = [{ resource: { azurerm_cosmosdb_account: { x: { name: 'x' } }, azurerm_storage_account: { s: { name: 'st', location: 'westeurope' } } } }];
+    const stacks = [
+      {
+        resource: {
+          azurerm_cosmosdb_account: { x: { name: 'x' } },
+          azurerm_storage_account: { s: { name: 'st', location: 'westeurope' } },
+        },
+      },
+    ];
     const derived = derivePreflightInputs(stacks, syn.config, syn.catalogue);
     expect(derived.unmappedTypes).toEqual(['azurerm_cosmosdb_account']);
     expect(derived.resourceProviders).toEqual(['Microsoft.Storage']);
@@ -133,14 +157,19 @@ describe('preflight against the loopback ARM double', () => {
   });
 
   it('credentials: fails with the fix when no token can be had, and skips every ARM check without calling ARM', async () => {
-    const r = await run(() => undefined, { credential: failingCredential('AADSTS7000215: Invalid client secret provided.'), deployerIp: '203.0.113.9' });
+    const r = await run(() => undefined, {
+      credential: failingCredential('AADSTS7000215: Invalid client secret provided.'),
+      deployerIp: '203.0.113.9',
+    });
     expect(r.status('credentials')).toBe('fail');
     expect(r.check('credentials').detail).toContain('AADSTS7000215');
     expect(r.check('credentials').fix).toContain('az login');
     expect(r.report.checks.filter((c) => c.status === 'skip').map((c) => c.id)).toHaveLength(8);
     expect(r.status('deployer-ip')).toBe('pass');
     expect(r.server.requests).toEqual([]);
-    const offline = await run(() => undefined, { credential: failingCredential('network_error: See https://aka.ms/msal.js.errors#network_error for details') });
+    const offline = await run(() => undefined, {
+      credential: failingCredential('network_error: See https://aka.ms/msal.js.errors#network_error for details'),
+    });
     expect(offline.check('credentials').fix).toContain('cannot reach the Microsoft Entra token endpoint');
   });
 
@@ -160,31 +189,50 @@ describe('preflight against the loopback ARM double', () => {
       delete w.providers['Microsoft.ManagedIdentity'];
     });
     expect(r.status('resource-providers')).toBe('fail');
-    expect(r.check('resource-providers').detail).toBe('not registered: Microsoft.App (NotRegistered), Microsoft.ManagedIdentity (NotRegistered)');
-    expect(r.check('resource-providers').fix).toBe('az provider register --wait --namespace Microsoft.App && az provider register --wait --namespace Microsoft.ManagedIdentity');
+    expect(r.check('resource-providers').detail).toBe(
+      'not registered: Microsoft.App (NotRegistered), Microsoft.ManagedIdentity (NotRegistered)',
+    );
+    expect(r.check('resource-providers').fix).toBe(
+      'az provider register --wait --namespace Microsoft.App && az provider register --wait --namespace Microsoft.ManagedIdentity',
+    );
   });
 
   it('resource-providers: a 403 names the missing permission; a 429 with Retry-After is retried and then passes', async () => {
-    const denied = await run((_w, s) => s.faults.push({ match: /^GET \/subscriptions\/[^/]+\/providers$/, status: 403, code: 'AuthorizationFailed', message: 'The client does not have authorization' }));
+    const denied = await run((_w, s) =>
+      s.faults.push({
+        match: /^GET \/subscriptions\/[^/]+\/providers$/,
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: 'The client does not have authorization',
+      }),
+    );
     expect(denied.status('resource-providers')).toBe('fail');
     expect(denied.check('resource-providers').detail).toContain('HTTP 403 AuthorizationFailed');
     expect(denied.check('resource-providers').fix).toContain('give the deploying principal Reader');
 
-    const throttled = await run((_w, s) => s.faults.push({ match: /^GET \/subscriptions\/[^/]+\/providers$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 1 }));
+    const throttled = await run((_w, s) =>
+      s.faults.push({ match: /^GET \/subscriptions\/[^/]+\/providers$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 1 }),
+    );
     expect(throttled.status('resource-providers')).toBe('pass');
     // one refused + four pages
     expect(throttled.server.calls(/^GET \/subscriptions\/[^/]+\/providers$/)).toHaveLength(5);
   });
 
   it('a 401 on a listing names the token as the problem', async () => {
-    const r = await run((_w, s) => s.faults.push({ match: /deletedVaults$/, status: 401, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' }));
+    const r = await run((_w, s) =>
+      s.faults.push({ match: /deletedVaults$/, status: 401, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' }),
+    );
     expect(r.status('key-vault-name')).toBe('fail');
-    expect(r.check('key-vault-name').detail).toBe('listing soft-deleted Key Vaults failed: HTTP 401 InvalidAuthenticationToken: The access token is invalid.');
+    expect(r.check('key-vault-name').detail).toBe(
+      'listing soft-deleted Key Vaults failed: HTTP 401 InvalidAuthenticationToken: The access token is invalid.',
+    );
     expect(r.check('key-vault-name').fix).toContain('ARM refused the token');
   });
 
   it('a 429 that outlasts the retries fails with the throttling fix', async () => {
-    const r = await run((_w, s) => s.faults.push({ match: /Microsoft\.Compute\/skus$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 0, times: 10 }));
+    const r = await run((_w, s) =>
+      s.faults.push({ match: /Microsoft\.Compute\/skus$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 0, times: 10 }),
+    );
     expect(r.status('vm-size')).toBe('fail');
     expect(r.check('vm-size').detail).toContain('HTTP 429 TooManyRequests');
     expect(r.check('vm-size').fix).toContain('throttling');
@@ -214,7 +262,13 @@ describe('preflight against the loopback ARM double', () => {
   it('a 409 from the resource listing (group being deleted) fails the checks that need it, with the ARM code', async () => {
     const r = await run((w, s) => {
       w.takenStorageNames.push(names.storageAccount);
-      s.faults.push({ match: /\/resources$/, status: 409, code: 'ResourceGroupBeingDeleted', message: 'The resource group is being deleted.', times: 5 });
+      s.faults.push({
+        match: /\/resources$/,
+        status: 409,
+        code: 'ResourceGroupBeingDeleted',
+        message: 'The resource group is being deleted.',
+        times: 5,
+      });
     });
     expect(r.status('storage-account-name')).toBe('fail');
     expect(r.check('storage-account-name').detail).toContain('HTTP 409 ResourceGroupBeingDeleted');
@@ -243,9 +297,18 @@ describe('preflight against the loopback ARM double', () => {
     expect(elsewhere.status('key-vault-name')).toBe('fail');
     expect(elsewhere.check('key-vault-name').fix).toBe(`az keyvault purge --name ${names.keyVault} --location northeurope`);
 
-    const noRecover = await run((w) => w.deletedVaults.push({ name: names.keyVault, location: 'westeurope', purgeProtectionEnabled: true, scheduledPurgeDate: '2026-12-24T00:00:00Z' }), {
-      inputs: { ...inputs, recoverSoftDeletedKeyVaults: false },
-    });
+    const noRecover = await run(
+      (w) =>
+        w.deletedVaults.push({
+          name: names.keyVault,
+          location: 'westeurope',
+          purgeProtectionEnabled: true,
+          scheduledPurgeDate: '2026-12-24T00:00:00Z',
+        }),
+      {
+        inputs: { ...inputs, recoverSoftDeletedKeyVaults: false },
+      },
+    );
     expect(noRecover.status('key-vault-name')).toBe('fail');
     expect(noRecover.check('key-vault-name').detail).toContain('recover_soft_deleted_key_vaults is off');
     expect(noRecover.check('key-vault-name').fix).toContain('purge protection keeps it until 2026-12-24T00:00:00Z');
@@ -260,7 +323,10 @@ describe('preflight against the loopback ARM double', () => {
       w.resourceGroupResources = [{ name: names.postgresServer, type: 'Microsoft.DBforPostgreSQL/flexibleServers' }];
     });
     expect(ours.status('postgres-server-name')).toBe('pass');
-    expect(ours.server.calls(/DBforPostgreSQL\/locations\/westeurope\/checkNameAvailability$/)[0].body).toEqual({ name: names.postgresServer, type: 'Microsoft.DBforPostgreSQL/flexibleServers' });
+    expect(ours.server.calls(/DBforPostgreSQL\/locations\/westeurope\/checkNameAvailability$/)[0].body).toEqual({
+      name: names.postgresServer,
+      type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+    });
   });
 
   it('dns-label: a label taken in the region fails, one held by our public IP passes', async () => {
@@ -281,7 +347,20 @@ describe('preflight against the loopback ARM double', () => {
     expect(missing.check('vm-size').detail).toBe('VM size Standard_B2ats_v2 (cvat-example-edge) is not offered in westeurope');
     expect(missing.check('vm-size').fix).toContain('az vm list-skus --location westeurope');
     const restricted = await run((w) => {
-      w.skus = [{ name: 'Standard_B2ats_v2', locations: ['westeurope'], restrictions: [{ type: 'Location', values: ['westeurope'], restrictionInfo: { locations: ['westeurope'] }, reasonCode: 'NotAvailableForSubscription' }] }];
+      w.skus = [
+        {
+          name: 'Standard_B2ats_v2',
+          locations: ['westeurope'],
+          restrictions: [
+            {
+              type: 'Location',
+              values: ['westeurope'],
+              restrictionInfo: { locations: ['westeurope'] },
+              reasonCode: 'NotAvailableForSubscription',
+            },
+          ],
+        },
+      ];
     });
     expect(restricted.status('vm-size')).toBe('fail');
     expect(restricted.check('vm-size').detail).toContain('NotAvailableForSubscription');
@@ -308,14 +387,18 @@ describe('preflight against the loopback ARM double', () => {
     const need = inputs.containerAppsCpuCoresAtMax;
     const regionCores = await run((w) => w.regionUsages.push({ name: 'ManagedEnvironmentConsumptionCores', currentValue: 95, limit: 100 }));
     expect(regionCores.status('container-apps-quota')).toBe('fail');
-    expect(regionCores.check('container-apps-quota').detail).toBe(`westeurope: ManagedEnvironmentConsumptionCores has 5 of 100 free, ${need} vCPU needed at max replicas`);
+    expect(regionCores.check('container-apps-quota').detail).toBe(
+      `westeurope: ManagedEnvironmentConsumptionCores has 5 of 100 free, ${need} vCPU needed at max replicas`,
+    );
 
     const small = await run((w) => {
       w.resourceGroupResources = [{ name: names.containerAppsEnvironment, type: 'Microsoft.App/managedEnvironments' }];
       w.environmentUsages = [{ name: 'ManagedEnvironmentConsumptionCores', currentValue: 2, limit: need - 1 }];
     });
     expect(small.status('container-apps-quota')).toBe('fail');
-    expect(small.check('container-apps-quota').detail).toBe(`environment ${names.containerAppsEnvironment}: ManagedEnvironmentConsumptionCores limit ${need - 1} < ${need} vCPU needed at max replicas`);
+    expect(small.check('container-apps-quota').detail).toBe(
+      `environment ${names.containerAppsEnvironment}: ManagedEnvironmentConsumptionCores limit ${need - 1} < ${need} vCPU needed at max replicas`,
+    );
     expect(small.server.calls(/Microsoft\.App\/locations\/[^/]+\/usages$/)).toHaveLength(0);
 
     const enough = await run((w) => {
@@ -330,7 +413,9 @@ describe('preflight against the loopback ARM double', () => {
     expect(inside.check('deployer-ip').detail).toBe('203.0.113.77 (--deployer-ip) is inside 203.0.113.0/24');
     const outside = await run(() => undefined, { deployerIp: '198.51.100.7' });
     expect(outside.status('deployer-ip')).toBe('fail');
-    expect(outside.check('deployer-ip').fix).toBe('add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun');
+    expect(outside.check('deployer-ip').fix).toBe(
+      'add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun',
+    );
     expect(outside.report.ok).toBe(false);
     expect(outside.lines.find((l) => l.startsWith('preflight: FAIL deployer-ip'))).toContain('\n           fix: add 198.51.100.7/32');
     const v6 = await run(() => undefined, { deployerIp: '2001:db8::7' });
@@ -342,7 +427,11 @@ describe('preflight against the loopback ARM double', () => {
   });
 
   it('bounds each check by its timeout', async () => {
-    const r = await run((_w, s) => s.faults.push({ match: /Microsoft\.Compute\/skus$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 30, times: 5 }), { timeoutSeconds: 1 });
+    const r = await run(
+      (_w, s) =>
+        s.faults.push({ match: /Microsoft\.Compute\/skus$/, status: 429, code: 'TooManyRequests', retryAfterSeconds: 30, times: 5 }),
+      { timeoutSeconds: 1 },
+    );
     expect(r.status('vm-size')).toBe('fail');
     expect(r.check('vm-size').detail).toBe('no answer within 1 s');
     expect(r.status('postgres-sku')).toBe('pass');

@@ -11,7 +11,12 @@ import { FakeCredential, FakePreflightArmServer, healthyWorld } from './support/
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const SUB = '11111111-2222-3333-4444-555555555555';
-const SP_ENV = { ARM_CLIENT_ID: '00000000-0000-0000-0000-00000000000c', ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ARM_CLIENT_SECRET: 'not-a-real-secret', ARM_SUBSCRIPTION_ID: SUB };
+const SP_ENV = {
+  ARM_CLIENT_ID: '00000000-0000-0000-0000-00000000000c',
+  ARM_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  ARM_CLIENT_SECRET: 'not-a-real-secret',
+  ARM_SUBSCRIPTION_ID: SUB,
+};
 const cleanup: Array<() => unknown> = [];
 let syn: Synthesized;
 
@@ -73,7 +78,12 @@ describe('cvat-infra preflight', () => {
     expect(r.synthCalls).toEqual([]);
     const bin = fakeTerraformPath();
     let deployErr = '';
-    const deployCode = await deployMain(['deploy', '--env', 'example'], { env: { ...env, PATH: bin.path }, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (deployErr += t) });
+    const deployCode = await deployMain(['deploy', '--env', 'example'], {
+      env: { ...env, PATH: bin.path },
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      err: (t) => void (deployErr += t),
+    });
     expect(deployCode).toBe(5);
     expect(r.err).toBe(deployErr);
   });
@@ -95,19 +105,30 @@ describe('cvat-infra preflight', () => {
   it('prints help with exit 0 and lists every option', async () => {
     const r = await preflightCli(['--help'], {});
     expect(r.code).toBe(0);
-    for (const flag of ['--env', '--subscription', '--deployer-ip', '--detect-ip', '--json', '--check-timeout']) expect(r.out).toContain(flag);
+    for (const flag of ['--env', '--subscription', '--deployer-ip', '--detect-ip', '--json', '--check-timeout'])
+      expect(r.out).toContain(flag);
   });
 
   it('runs every check against the loopback ARM double: exit 0 with a JSON report when nothing fails', async () => {
     const server = await armDouble();
     const credential = new FakeCredential();
-    const r = await preflightCli(['--env', 'example', '--out', syn.outdir, '--json', '--deployer-ip', '203.0.113.10'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
-      preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 1, credential },
-    });
+    const r = await preflightCli(
+      ['--env', 'example', '--out', syn.outdir, '--json', '--deployer-ip', '203.0.113.10'],
+      { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV },
+      {
+        preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 1, credential },
+      },
+    );
     expect(r.err).not.toContain('FAIL');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(report).toMatchObject({ ok: true, environment: 'example', subscriptionId: SUB, resourceGroup: 'cvat-example-rg', counts: { pass: 10, fail: 0, skip: 0 } });
+    expect(report).toMatchObject({
+      ok: true,
+      environment: 'example',
+      subscriptionId: SUB,
+      resourceGroup: 'cvat-example-rg',
+      counts: { pass: 10, fail: 0, skip: 0 },
+    });
     expect(credential.calls).toBe(1);
     expect(r.synthCalls).toEqual([]);
     expect(r.err).toContain('preflight: 10 passed, 0 failed, 0 skipped');
@@ -123,19 +144,30 @@ describe('cvat-infra preflight', () => {
     expect(lines.at(-1)).toMatch(/^preflight: FAIL dns-label: set `edge\.dnsLabel`/);
     expect(r.err).toContain('preflight: SKIP deployer-ip');
 
-    const other = await preflightCli(['--env', 'example', '--out', syn.outdir, '--subscription', '99999999-2222-3333-4444-555555555555'], env, io);
+    const other = await preflightCli(
+      ['--env', 'example', '--out', syn.outdir, '--subscription', '99999999-2222-3333-4444-555555555555'],
+      env,
+      io,
+    );
     expect(other.code).toBe(5);
     expect(other.err).toContain('differs from ARM_SUBSCRIPTION_ID');
   });
 
   it('--detect-ip asks the echo service (the double) and checks that address', async () => {
     const server = await armDouble((s) => (s.world.echoIp = '203.0.113.200'));
-    const r = await preflightCli(['--env', 'example', '--out', syn.outdir, '--detect-ip', '--json'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV }, {
-      preflightEndpoints: { armEndpoint: server.endpoint, ipEchoUrl: `${server.endpoint}/ip`, credential: new FakeCredential() },
-    });
+    const r = await preflightCli(
+      ['--env', 'example', '--out', syn.outdir, '--detect-ip', '--json'],
+      { PATH: tempDir('empty-'), HOME: tempDir('h-'), ...SP_ENV },
+      {
+        preflightEndpoints: { armEndpoint: server.endpoint, ipEchoUrl: `${server.endpoint}/ip`, credential: new FakeCredential() },
+      },
+    );
     expect(r.code).toBe(0);
     const check = JSON.parse(r.out).checks.find((c: { id: string }) => c.id === 'deployer-ip');
-    expect(check).toMatchObject({ status: 'pass', detail: '203.0.113.200 (--detect-ip via 127.0.0.1:' + new URL(server.endpoint).port + ') is inside 203.0.113.0/24' });
+    expect(check).toMatchObject({
+      status: 'pass',
+      detail: '203.0.113.200 (--detect-ip via 127.0.0.1:' + new URL(server.endpoint).port + ') is inside 203.0.113.0/24',
+    });
     expect(server.calls(/^GET \/ip$/)).toHaveLength(1);
   });
 });
@@ -159,7 +191,9 @@ describe('deploy runs preflight before the first plan', () => {
     expect(existsSync(bin.log)).toBe(false);
     expect(err).toContain('cvat-infra: error: preflight: 1 check failed, so nothing was planned or changed:');
     expect(err).toContain('  - deployer-ip: 198.51.100.7 (--deployer-ip) is outside adminCidrs (203.0.113.0/24)');
-    expect(err).toContain('    fix: add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun\n');
+    expect(err).toContain(
+      '    fix: add 198.51.100.7/32 (or its network) to `adminCidrs` in environments/example.yaml, synthesize and rerun\n',
+    );
     // The ARM checks ran too (against the double), and passed.
     expect(err).toContain('preflight: PASS resource-providers');
     expect(server.calls(/^GET \/subscriptions\/[^/]+$/)).toHaveLength(1);
@@ -201,14 +235,24 @@ describe('deploy runs preflight before the first plan', () => {
 
   it('refuses contradictory preflight flags', async () => {
     let err = '';
-    const code = await deployMain(['deploy', '--skip-preflight', '--detect-ip'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (err += t) });
+    const code = await deployMain(['deploy', '--skip-preflight', '--detect-ip'], {
+      env: {},
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      err: (t) => void (err += t),
+    });
     expect(code).toBe(2);
     expect(err).toContain("'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip'");
   });
 
   it('the preflight flags belong to deploy only', async () => {
     let err = '';
-    const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], { env: {}, cwd: REPO_ROOT, stdinIsTTY: false, err: (t) => void (err += t) });
+    const code = await deployMain(['plan', '--deployer-ip', '203.0.113.1'], {
+      env: {},
+      cwd: REPO_ROOT,
+      stdinIsTTY: false,
+      err: (t) => void (err += t),
+    });
     expect(code).toBe(2);
     expect(err).toContain("unknown option '--deployer-ip'");
   });
@@ -220,13 +264,16 @@ describe('deploy runs preflight before the first plan', () => {
     const subscriptionGets = () => server.calls(/^GET \/subscriptions\/[^/]+$/).length;
     const run = async (...extra: string[]) => {
       let err = '';
-      const code = await deployMain(['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--state-dir', state, '--skip-init-job', ...extra], {
-        env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
-        cwd: REPO_ROOT,
-        stdinIsTTY: false,
-        err: (t) => void (err += t),
-        preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
-      });
+      const code = await deployMain(
+        ['deploy', '--yes', '--env', 'example', '--out', syn.outdir, '--state-dir', state, '--skip-init-job', ...extra],
+        {
+          env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
+          cwd: REPO_ROOT,
+          stdinIsTTY: false,
+          err: (t) => void (err += t),
+          preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
+        },
+      );
       return { code, err };
     };
     const foundation = await run('--stack', 'foundation');

@@ -30,7 +30,12 @@ describe('AppsStack (example environment)', () => {
   const resourceOf = (c: Component) => (c.role === 'job' ? jobs[c.name] : apps[c.name]);
 
   it('creates one container app per enabled non-job component and one job for cvat-init, named like the components', () => {
-    expect(Object.keys(apps).sort()).toEqual(deployed().filter((c) => c.role !== 'job').map((c) => c.name).sort());
+    expect(Object.keys(apps).sort()).toEqual(
+      deployed()
+        .filter((c) => c.role !== 'job')
+        .map((c) => c.name)
+        .sort(),
+    );
     expect(Object.keys(jobs)).toEqual(['cvat-init']);
     expect(jobs['cvat-init'].manual_trigger_config).toEqual({ parallelism: 1, replica_completion_count: 1 });
     expect(apps.grafana).toBeUndefined();
@@ -50,18 +55,27 @@ describe('AppsStack (example environment)', () => {
   it('renders each env var in catalogue order: literals as values, secrets as secret_name, component refs as in-environment addresses, PostgreSQL by FQDN', () => {
     for (const c of deployed()) {
       const env = resourceOf(c).template.container[0].env as Resource[];
-      expect(env.map((e) => e.name), c.name).toEqual(c.env.map((e) => e.name));
+      expect(
+        env.map((e) => e.name),
+        c.name,
+      ).toEqual(c.env.map((e) => e.name));
       c.env.forEach((e, i) => {
         if ('value' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, value: e.value });
         else if ('secretRef' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, secret_name: e.secretRef });
         else if ('componentRef' in e) {
           const target = s.catalogue.components.find((x) => x.name === e.componentRef.component) as Component;
           const port = target.ingress?.transport === 'tcp' ? (target.ingress.exposedPort ?? target.ingress.targetPort) : 80;
-          const expected = { host: target.name, port: String(port), url: target.ingress?.transport === 'tcp' ? `http://${target.name}:${port}` : `http://${target.name}` }[e.componentRef.part];
+          const expected = {
+            host: target.name,
+            port: String(port),
+            url: target.ingress?.transport === 'tcp' ? `http://${target.name}:${port}` : `http://${target.name}`,
+          }[e.componentRef.part];
           expect(env[i].value, `${c.name} ${e.name}`).toBe(expected);
         } else {
           expect(e.platformRef).toBe('postgres.host');
-          expect(viaFoundation(env[i].value), `${c.name} ${e.name}`).toMatch(/^\$\{azurerm_postgresql_flexible_server\.Postgres_[A-Z0-9]+\.fqdn\}$/);
+          expect(viaFoundation(env[i].value), `${c.name} ${e.name}`).toMatch(
+            /^\$\{azurerm_postgresql_flexible_server\.Postgres_[A-Z0-9]+\.fqdn\}$/,
+          );
         }
       });
     }
@@ -70,10 +84,15 @@ describe('AppsStack (example environment)', () => {
   it('references every component secret from Key Vault by versionless id through the foundation identity', () => {
     for (const c of deployed()) {
       const secrets = (resourceOf(c).secret ?? []) as Resource[];
-      expect(secrets.map((x) => x.name), c.name).toEqual(c.secrets);
+      expect(
+        secrets.map((x) => x.name),
+        c.name,
+      ).toEqual(c.secrets);
       for (const secret of secrets) {
         const kvName = s.catalogue.secrets.find((x) => x.name === secret.name)?.keyVaultName;
-        expect(viaFoundation(secret.key_vault_secret_id)).toMatch(new RegExp(`^\\$\\{azurerm_key_vault_secret\\.KeyVault_Secrets_${kvName}_[A-Z0-9]+\\.versionless_id\\}$`));
+        expect(viaFoundation(secret.key_vault_secret_id)).toMatch(
+          new RegExp(`^\\$\\{azurerm_key_vault_secret\\.KeyVault_Secrets_${kvName}_[A-Z0-9]+\\.versionless_id\\}$`),
+        );
         expect(viaFoundation(secret.identity)).toBe('${azurerm_user_assigned_identity.AppsIdentity.id}');
         expect(secret.value).toBeUndefined();
       }
@@ -84,14 +103,20 @@ describe('AppsStack (example environment)', () => {
   it('mounts each catalogue mount: SMB through the environment storage with its mount options, ephemeral as EmptyDir', () => {
     for (const c of deployed()) {
       const r = resourceOf(c);
-      expect(r.template.container[0].volume_mounts ?? [], c.name).toEqual(c.mounts.map((m) => (m.subPath ? { name: m.storage, path: m.mountPath, sub_path: m.subPath } : { name: m.storage, path: m.mountPath })));
+      expect(r.template.container[0].volume_mounts ?? [], c.name).toEqual(
+        c.mounts.map((m) =>
+          m.subPath ? { name: m.storage, path: m.mountPath, sub_path: m.subPath } : { name: m.storage, path: m.mountPath },
+        ),
+      );
       for (const v of (r.template.volume ?? []) as Resource[]) {
         const storage = s.catalogue.storages.find((x) => x.name === v.name);
         if (storage?.kind === 'ephemeral') expect(v, `${c.name} ${v.name}`).toEqual({ name: v.name, storage_type: 'EmptyDir' });
         else {
           expect(v.storage_type).toBe('AzureFile');
           expect(v.mount_options).toBe(storage?.mountOptions);
-          expect(viaFoundation(v.storage_name)).toMatch(new RegExp(`^\\$\\{azurerm_container_app_environment_storage\\.Environment_Storages_${v.name}_[A-Z0-9]+\\.name\\}$`));
+          expect(viaFoundation(v.storage_name)).toMatch(
+            new RegExp(`^\\$\\{azurerm_container_app_environment_storage\\.Environment_Storages_${v.name}_[A-Z0-9]+\\.name\\}$`),
+          );
         }
       }
     }
@@ -102,7 +127,11 @@ describe('AppsStack (example environment)', () => {
       const r = apps[c.name];
       expect(r.template, c.name).toMatchObject({ min_replicas: c.replicas.min, max_replicas: c.replicas.max });
       if (c.ingress) {
-        expect(r.ingress, c.name).toMatchObject({ transport: c.ingress.transport, target_port: c.ingress.targetPort, external_enabled: c.ingress.external });
+        expect(r.ingress, c.name).toMatchObject({
+          transport: c.ingress.transport,
+          target_port: c.ingress.targetPort,
+          external_enabled: c.ingress.external,
+        });
         if (c.ingress.transport === 'tcp') expect(r.ingress.exposed_port, c.name).toBe(c.ingress.exposedPort ?? c.ingress.targetPort);
       } else expect(r.ingress, c.name).toBeUndefined();
       const container = r.template.container[0];
@@ -124,7 +153,10 @@ describe('AppsStack (example environment)', () => {
         if (probe.path) expect(rendered[0].path).toBe(probe.path);
         if (probe.headers) expect(rendered[0].header).toEqual(probe.headers);
       }
-      expect((r.template.custom_scale_rule ?? []).map((x: Resource) => x.name), c.name).toEqual(c.scaleRules.map((x) => x.name));
+      expect(
+        (r.template.custom_scale_rule ?? []).map((x: Resource) => x.name),
+        c.name,
+      ).toEqual(c.scaleRules.map((x) => x.name));
       for (const rule of c.scaleRules) {
         const rendered = (r.template.custom_scale_rule as Resource[]).find((x) => x.name === rule.name);
         expect(rendered).toEqual({
@@ -141,13 +173,13 @@ describe('AppsStack (example environment)', () => {
     expect(apps.opa.ingress).toMatchObject({ transport: 'tcp', exposed_port: 8181, external_enabled: false });
     const server = apps['cvat-server'].template.container[0].env as Resource[];
     const value = (name: string) => server.find((e) => e.name === name)?.value;
-    expect([value('CVAT_OPA_URL'), value('CVAT_REDIS_INMEM_HOST'), value('CVAT_REDIS_ONDISK_HOST'), value('DJANGO_LOG_SERVER_HOST'), value('CLICKHOUSE_HOST')]).toEqual([
-      'http://opa:8181',
-      'cvat-redis-inmem',
-      'cvat-redis-ondisk',
-      'vector',
-      'clickhouse',
-    ]);
+    expect([
+      value('CVAT_OPA_URL'),
+      value('CVAT_REDIS_INMEM_HOST'),
+      value('CVAT_REDIS_ONDISK_HOST'),
+      value('DJANGO_LOG_SERVER_HOST'),
+      value('CLICKHOUSE_HOST'),
+    ]).toEqual(['http://opa:8181', 'cvat-redis-inmem', 'cvat-redis-ondisk', 'vector', 'clickhouse']);
   });
 
   it('makes server and UI reachable VNet-wide with TCP ingress on an internal environment (reference failure #4: "Limited to VNet")', () => {
@@ -157,10 +189,13 @@ describe('AppsStack (example environment)', () => {
     expect(env.internal_load_balancer_enabled).toBe(true);
   });
 
-  it("creates apps after the deployed components they depend on (reference failure #2: vector could not resolve clickhouse)", () => {
+  it('creates apps after the deployed components they depend on (reference failure #2: vector could not resolve clickhouse)', () => {
     const json = s.stack('apps');
     const idOf = (name: string) => {
-      const entry = Object.entries({ ...json.resource.azurerm_container_app, ...json.resource.azurerm_container_app_job } as Record<string, Resource>).find(([, r]) => r.name === name);
+      const entry = Object.entries({ ...json.resource.azurerm_container_app, ...json.resource.azurerm_container_app_job } as Record<
+        string,
+        Resource
+      >).find(([, r]) => r.name === name);
       return entry && `${entry[1].manual_trigger_config ? 'azurerm_container_app_job' : 'azurerm_container_app'}.${entry[0]}`;
     };
     for (const c of deployed()) {
@@ -172,8 +207,13 @@ describe('AppsStack (example environment)', () => {
 
   it('reads foundation values through terraform_remote_state from the same local backend, exported as sensitive outputs', () => {
     const json = s.stack('apps');
-    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation']).toMatchObject({ backend: 'local', config: { path: '../../../state/example/foundation.tfstate' } });
-    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe(s.stack('foundation').terraform.backend.local.path);
+    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation']).toMatchObject({
+      backend: 'local',
+      config: { path: '../../../state/example/foundation.tfstate' },
+    });
+    expect(json.data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe(
+      s.stack('foundation').terraform.backend.local.path,
+    );
     const crossStack = Object.entries(foundationOutputs).filter(([k]) => k.startsWith('cross-stack-output-'));
     expect(crossStack.length).toBeGreaterThan(10);
     expect(crossStack.every(([, o]) => o.sensitive)).toBe(true);
@@ -181,7 +221,15 @@ describe('AppsStack (example environment)', () => {
   });
 
   it('stores each stack under its own blob and reads foundation through an azurerm remote state, when the backend is azurerm', () => {
-    const config = configWith({ stateBackend: { type: 'azurerm', resourceGroup: 'tfstate-rg', storageAccount: 'cvattfstate', container: 'tfstate', key: 'cvat-example' } });
+    const config = configWith({
+      stateBackend: {
+        type: 'azurerm',
+        resourceGroup: 'tfstate-rg',
+        storageAccount: 'cvattfstate',
+        container: 'tfstate',
+        key: 'cvat-example',
+      },
+    });
     const remote = synthesize(config, catalogueFor(config));
     try {
       for (const name of ['foundation', 'apps', 'edge']) {
@@ -209,7 +257,9 @@ describe('AppsStack (example environment)', () => {
       const names = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).map((r) => r.name);
       expect(names).not.toContain('clickhouse');
       expect(names).not.toContain('vector');
-      const worker = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).find((r) => r.name === 'cvat-worker-import');
+      const worker = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).find(
+        (r) => r.name === 'cvat-worker-import',
+      );
       expect(worker?.template).toMatchObject({ min_replicas: 2, max_replicas: 6 });
     } finally {
       other.dispose();

@@ -21,7 +21,10 @@ function renderedRoutes(edge: Record<string, any>) {
   const local = /local\.([A-Za-z0-9_]+)/.exec(vm.custom_data)?.[1] as string;
   const doc = parse(String(edge.locals[local]).replace(/\$\$\{/g, '${')) as { write_files: { path: string; content: string }[] };
   const file = doc.write_files.find((f) => f.path === '/etc/traefik/dynamic/cvat-routes.yml');
-  return parse(file?.content as string).http as { routers: Record<string, { rule: string; service: string; middlewares?: string[] }>; middlewares?: Record<string, any> };
+  return parse(file?.content as string).http as {
+    routers: Record<string, { rule: string; service: string; middlewares?: string[] }>;
+    middlewares?: Record<string, any>;
+  };
 }
 
 const rulesOf = (edge: Record<string, any>) => Object.values(renderedRoutes(edge).routers).map((r) => `${r.rule} -> ${r.service}`);
@@ -42,7 +45,12 @@ describe('EdgeStack routes come from the catalogue', () => {
     routesOverride.current = (_c, real) => [
       { pathPrefix: '/api/v2/', component: 'cvat-server', stripPrefix: false },
       ...real.filter((r) => r.pathPrefix !== '/api/' && r.pathPrefix !== '/django-rq').slice(0, -1),
-      { pathPrefix: '/ui-check', component: 'cvat-ui', stripPrefix: true, forwardAuth: { component: 'cvat-server', path: '/api/auth/check', requestHeaders: ['Cookie'] } },
+      {
+        pathPrefix: '/ui-check',
+        component: 'cvat-ui',
+        stripPrefix: true,
+        forwardAuth: { component: 'cvat-server', path: '/api/auth/check', requestHeaders: ['Cookie'] },
+      },
       real[real.length - 1],
     ];
     const after = synthesize();
@@ -69,6 +77,8 @@ describe('EdgeStack routes come from the catalogue', () => {
 
   it('refuses a catalogue route to a component that is not enabled', () => {
     routesOverride.current = (_c, real) => [{ pathPrefix: '/analytics', component: 'grafana', stripPrefix: true }, ...real];
-    expect(() => synthesize()).toThrow("edge: 'edgeRoutes[0].component' (grafana) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got no such enabled component");
+    expect(() => synthesize()).toThrow(
+      "edge: 'edgeRoutes[0].component' (grafana) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got no such enabled component",
+    );
   });
 });

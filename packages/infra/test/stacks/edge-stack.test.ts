@@ -41,8 +41,14 @@ function expectRoutesReachable(catalogue: Catalogue, edge: Record<string, any>) 
     expect(c?.enabled, name).toBe(true);
     expect(c?.ingress, name).toMatchObject({ transport: 'tcp', external: true });
     const port = c!.ingress!.exposedPort ?? c!.ingress!.targetPort;
-    const url = rendered.services[name]?.loadBalancer.servers[0].url ?? (Object.values(rendered.middlewares ?? {}).find((m) => m.forwardAuth)?.forwardAuth.address as string);
-    expect(url, name).toMatch(new RegExp(`^http://${name}\\.\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-foundation\\.outputs\\.[^}]+default_domain\\}:${port}(/|$)`));
+    const url =
+      rendered.services[name]?.loadBalancer.servers[0].url ??
+      (Object.values(rendered.middlewares ?? {}).find((m) => m.forwardAuth)?.forwardAuth.address as string);
+    expect(url, name).toMatch(
+      new RegExp(
+        `^http://${name}\\.\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-foundation\\.outputs\\.[^}]+default_domain\\}:${port}(/|$)`,
+      ),
+    );
   }
 }
 
@@ -60,7 +66,12 @@ describe('EdgeStack (example environment)', () => {
     const pip = Object.values(edge.resource.azurerm_public_ip as Record<string, Resource>)[0];
     expect(pip).toMatchObject({ name: names.publicIp, allocation_method: 'Static', domain_name_label: names.dnsLabel });
     const vm = Object.values(edge.resource.azurerm_linux_virtual_machine as Record<string, Resource>)[0];
-    expect(vm).toMatchObject({ name: names.edgeVm, size: s.config.edge.vmSize, disable_password_authentication: true, admin_username: s.config.edge.adminUsername });
+    expect(vm).toMatchObject({
+      name: names.edgeVm,
+      size: s.config.edge.vmSize,
+      disable_password_authentication: true,
+      admin_username: s.config.edge.adminUsername,
+    });
     const rules = Object.values(edge.resource.azurerm_network_security_rule as Record<string, Resource>);
     expect(rules.map((r) => r.destination_port_range).sort()).toEqual(['443', '80']);
   });
@@ -69,7 +80,8 @@ describe('EdgeStack (example environment)', () => {
     const { doc } = cloudInit(edge);
     const routes = traefikRoutes(edge);
     expect(routes.routers['cvat-ui-root'].rule).toBe(`Host(\`${edgeUrls(s.config).host}\`)`);
-    const domain = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-foundation\.outputs\.(cross-stack-output-azurerm_container_app_environmentEnvironment_[A-Z0-9]+default_domain)\}$/;
+    const domain =
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-foundation\.outputs\.(cross-stack-output-azurerm_container_app_environmentEnvironment_[A-Z0-9]+default_domain)\}$/;
     const serverUrl = routes.services['cvat-server'].loadBalancer.servers[0].url as string;
     const m = /^http:\/\/cvat-server\.(.+):8080$/.exec(serverUrl);
     expect(m?.[1]).toMatch(domain);
@@ -79,11 +91,14 @@ describe('EdgeStack (example environment)', () => {
     expect(doc.write_files.find((f) => f.path === '/etc/systemd/system/traefik.service')?.content).toContain(' traefik:v3.6.5\n');
   });
 
-  it("renders one router per catalogue edge route, /api/, /static/, /admin, /django-rq and /analytics to the server, when grafana is off", () => {
+  it('renders one router per catalogue edge route, /api/, /static/, /admin, /django-rq and /analytics to the server, when grafana is off', () => {
     const routes = traefikRoutes(edge);
     const host = edgeUrls(s.config).host;
     expect(Object.values(routes.routers).map((r) => [r.rule, r.service])).toEqual([
-      ...['/api/', '/static/', '/admin', '/django-rq', '/analytics'].map((p) => [`Host(\`${host}\`) && PathPrefix(\`${p}\`)`, 'cvat-server']),
+      ...['/api/', '/static/', '/admin', '/django-rq', '/analytics'].map((p) => [
+        `Host(\`${host}\`) && PathPrefix(\`${p}\`)`,
+        'cvat-server',
+      ]),
       [`Host(\`${host}\`)`, 'cvat-ui'],
     ]);
     expect(routes.middlewares).toBeUndefined();
@@ -105,7 +120,10 @@ describe('EdgeStack (example environment)', () => {
     const withKey = synthesize(config, catalogueFor(config));
     try {
       const rules = Object.values(withKey.stack('edge').resource.azurerm_network_security_rule as Record<string, Resource>);
-      expect(rules.find((r) => r.destination_port_range === '22')).toMatchObject({ source_address_prefixes: config.adminCidrs, access: 'Allow' });
+      expect(rules.find((r) => r.destination_port_range === '22')).toMatchObject({
+        source_address_prefixes: config.adminCidrs,
+        access: 'Allow',
+      });
       const vm = Object.values(withKey.stack('edge').resource.azurerm_linux_virtual_machine as Record<string, Resource>)[0];
       expect(vm.admin_ssh_key[0].public_key).toBe(KEY);
     } finally {
@@ -122,11 +140,18 @@ describe('EdgeStack (example environment)', () => {
       const analytics = Object.values(routes.routers).find((r) => r.rule.endsWith('PathPrefix(`/analytics`)'));
       expect(analytics?.service).toBe('grafana');
       const mw = analytics!.middlewares!.map((m) => routes.middlewares![m]);
-      expect(mw[0].forwardAuth).toEqual({ address: `${routes.services['cvat-server'].loadBalancer.servers[0].url}/analytics`, authRequestHeaders: ['Cookie', 'Authorization'] });
+      expect(mw[0].forwardAuth).toEqual({
+        address: `${routes.services['cvat-server'].loadBalancer.servers[0].url}/analytics`,
+        authRequestHeaders: ['Cookie', 'Authorization'],
+      });
       expect(mw[1].stripPrefix).toEqual({ prefixes: ['/analytics'] });
       expect(routes.services.grafana.loadBalancer.servers[0].url).toMatch(/^http:\/\/grafana\..+:3000$/);
       expectRoutesReachable(withGrafana.catalogue, edgeJson);
-      expect(Object.values(withGrafana.stack('apps').resource.azurerm_container_app as Record<string, Resource>).some((r) => r.name === 'grafana')).toBe(true);
+      expect(
+        Object.values(withGrafana.stack('apps').resource.azurerm_container_app as Record<string, Resource>).some(
+          (r) => r.name === 'grafana',
+        ),
+      ).toBe(true);
     } finally {
       withGrafana.dispose();
     }
@@ -136,7 +161,9 @@ describe('EdgeStack (example environment)', () => {
     const base = catalogueFor(s.config);
     const catalogue: Catalogue = {
       ...base,
-      components: base.components.map((c) => (c.name === 'cvat-ui' && c.ingress ? { ...c, ingress: { ...c.ingress, transport: 'http' as const } } : c)),
+      components: base.components.map((c) =>
+        c.name === 'cvat-ui' && c.ingress ? { ...c, ingress: { ...c.ingress, transport: 'http' as const } } : c,
+      ),
     };
     const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
     try {

@@ -7,7 +7,8 @@ import { buildApp, foundationNames, INFRA_ROOT } from '../../src/app';
 import { catalogueFor, configWith, synthesize, type Synthesized } from '../support/synth';
 
 type Resources = Record<string, Record<string, any>>;
-const values = (json: Record<string, any>, type: string): Record<string, any>[] => Object.values((json.resource?.[type] ?? {}) as Resources);
+const values = (json: Record<string, any>, type: string): Record<string, any>[] =>
+  Object.values((json.resource?.[type] ?? {}) as Resources);
 const only = (json: Record<string, any>, type: string) => {
   const all = values(json, type);
   expect(all, type).toHaveLength(1);
@@ -27,7 +28,11 @@ describe('FoundationStack (example environment)', () => {
     const names = resourceNames(s.config);
     expect(only(f, 'azurerm_resource_group').name).toBe(names.resourceGroup);
     expect(only(f, 'azurerm_virtual_network').name).toBe(names.virtualNetwork);
-    expect(values(f, 'azurerm_subnet').map((x) => x.name).sort()).toEqual([names.subnets.apps, names.subnets.edge, names.subnets.privateEndpoints].sort());
+    expect(
+      values(f, 'azurerm_subnet')
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual([names.subnets.apps, names.subnets.edge, names.subnets.privateEndpoints].sort());
     expect(only(f, 'azurerm_key_vault').name).toBe(names.keyVault);
     expect(only(f, 'azurerm_storage_account').name).toBe(names.storageAccount);
     expect(only(f, 'azurerm_postgresql_flexible_server').name).toBe(names.postgresServer);
@@ -46,14 +51,22 @@ describe('FoundationStack (example environment)', () => {
 
   it('generates every generated catalogue secret with random_password and stores it in Key Vault', () => {
     const generated = s.catalogue.secrets.filter((x) => x.source === 'generated');
-    expect(values(f, 'azurerm_key_vault_secret').map((x) => x.name).sort()).toEqual(generated.map((x) => x.keyVaultName).sort());
+    expect(
+      values(f, 'azurerm_key_vault_secret')
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(generated.map((x) => x.keyVaultName).sort());
     expect(values(f, 'random_password')).toHaveLength(generated.length);
     for (const secret of values(f, 'azurerm_key_vault_secret')) expect(secret.value).toMatch(/^\$\{random_password\..+\.result\}$/);
   });
 
   it('hardens Key Vault: RBAC, purge protection from config, deny by default with the apps subnet and admin CIDRs, no IP lookup', () => {
     const kv = only(f, 'azurerm_key_vault');
-    expect(kv).toMatchObject({ rbac_authorization_enabled: true, purge_protection_enabled: s.config.keyVault.purgeProtection, soft_delete_retention_days: s.config.keyVault.softDeleteRetentionDays });
+    expect(kv).toMatchObject({
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: s.config.keyVault.purgeProtection,
+      soft_delete_retention_days: s.config.keyVault.softDeleteRetentionDays,
+    });
     expect(kv.network_acls).toMatchObject({ default_action: 'Deny', ip_rules: s.config.adminCidrs });
     expect(kv.network_acls.virtual_network_subnet_ids).toEqual([expect.stringMatching(/azurerm_subnet\.Network_Apps/)]);
     expect(Object.keys(f.data ?? {})).toEqual(['azurerm_client_config']);
@@ -63,7 +76,9 @@ describe('FoundationStack (example environment)', () => {
     const roles = values(f, 'azurerm_role_assignment');
     const reader = roles.find((r) => r.role_definition_name === 'Key Vault Secrets User');
     expect(reader?.principal_id).toMatch(/azurerm_user_assigned_identity\.AppsIdentity\.principal_id/);
-    expect(roles.find((r) => r.role_definition_name === 'Key Vault Secrets Officer')?.principal_id).toMatch(/data\.azurerm_client_config\..+\.object_id/);
+    expect(roles.find((r) => r.role_definition_name === 'Key Vault Secrets Officer')?.principal_id).toMatch(
+      /data\.azurerm_client_config\..+\.object_id/,
+    );
     expect(only(f, 'time_sleep').create_duration).toBe('120s');
   });
 
@@ -90,7 +105,11 @@ describe('FoundationStack (example environment)', () => {
     expect(account).toMatchObject({ https_traffic_only_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false });
     expect(account.network_rules).toMatchObject({ default_action: 'Deny', ip_rules: s.config.adminCidrs });
     const smb = s.catalogue.storages.filter((x) => x.kind === 'smb');
-    expect(values(f, 'azurerm_storage_share').map((x) => [x.name, x.quota, x.enabled_protocol]).sort()).toEqual(smb.map((x) => [x.name, Math.ceil(x.quotaGiB), 'SMB']).sort());
+    expect(
+      values(f, 'azurerm_storage_share')
+        .map((x) => [x.name, x.quota, x.enabled_protocol])
+        .sort(),
+    ).toEqual(smb.map((x) => [x.name, Math.ceil(x.quotaGiB), 'SMB']).sort());
     const envStorages = values(f, 'azurerm_container_app_environment_storage');
     expect(envStorages.map((x) => [x.name, x.access_mode]).sort()).toEqual(smb.map((x) => [x.name, x.accessMode]).sort());
     for (const e of envStorages) {
@@ -102,7 +121,11 @@ describe('FoundationStack (example environment)', () => {
 
   it("uploads each deployed component's config files into its share", () => {
     const files = s.catalogue.components.filter((c) => c.enabled).flatMap((c) => c.configFiles);
-    expect(values(f, 'azurerm_storage_share_file').map((x) => (x.path ? `${x.path}/${x.name}` : x.name)).sort()).toEqual(files.map((x) => x.path).sort());
+    expect(
+      values(f, 'azurerm_storage_share_file')
+        .map((x) => (x.path ? `${x.path}/${x.name}` : x.name))
+        .sort(),
+    ).toEqual(files.map((x) => x.path).sort());
   });
 
   it('creates the environment with the Consumption profile, internal load balancer, the apps subnet and Log Analytics', () => {
@@ -121,19 +144,33 @@ describe('FoundationStack (example environment)', () => {
       const json = nfs.stack('foundation');
       const accounts = values(json, 'azurerm_storage_account');
       expect(accounts.map((a) => a.account_kind).sort()).toEqual(['FileStorage', 'StorageV2']);
-      expect(values(json, 'azurerm_storage_share').find((x) => x.name === 'cvat-cache')).toMatchObject({ enabled_protocol: 'NFS', quota: 100 });
-      expect(values(json, 'azurerm_container_app_environment_storage').find((x) => x.name === 'cvat-cache')?.nfs_server_url).toMatch(/\.file\.core\.windows\.net$/);
+      expect(values(json, 'azurerm_storage_share').find((x) => x.name === 'cvat-cache')).toMatchObject({
+        enabled_protocol: 'NFS',
+        quota: 100,
+      });
+      expect(values(json, 'azurerm_container_app_environment_storage').find((x) => x.name === 'cvat-cache')?.nfs_server_url).toMatch(
+        /\.file\.core\.windows\.net$/,
+      );
       expect(accounts.find((a) => a.account_kind === 'FileStorage')?.name).toBe(resourceNames(config).nfsStorageAccount);
-      const kvrocks = Object.values(nfs.stack('apps').resource.azurerm_container_app as Resources).find((a) => a.name === 'cvat-redis-ondisk');
+      const kvrocks = Object.values(nfs.stack('apps').resource.azurerm_container_app as Resources).find(
+        (a) => a.name === 'cvat-redis-ondisk',
+      );
       expect(kvrocks?.template.volume).toEqual([expect.objectContaining({ name: 'cvat-cache', storage_type: 'NfsAzureFile' })]);
     } finally {
       nfs.dispose();
     }
   });
 
-  it('takes the NFS account and the environment\'s infrastructure resource group from the catalogue\'s resourceNames, deriving nothing itself', () => {
-    const names = { ...resourceNames(s.config), nfsStorageAccount: 'catalogueprovidednf', environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg' };
-    expect(foundationNames(names)).toMatchObject({ nfsStorageAccount: 'catalogueprovidednf', environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg' });
+  it("takes the NFS account and the environment's infrastructure resource group from the catalogue's resourceNames, deriving nothing itself", () => {
+    const names = {
+      ...resourceNames(s.config),
+      nfsStorageAccount: 'catalogueprovidednf',
+      environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg',
+    };
+    expect(foundationNames(names)).toMatchObject({
+      nfsStorageAccount: 'catalogueprovidednf',
+      environmentInfrastructureResourceGroup: 'catalogue-provided-infra-rg',
+    });
     const [env] = values(f, 'azurerm_container_app_environment');
     expect(env.infrastructure_resource_group_name).toBe(resourceNames(s.config).environmentInfrastructureResourceGroup);
   });
@@ -149,7 +186,7 @@ describe('FoundationStack (example environment)', () => {
     }
   });
 
-  it('keeps each stack\'s state in the environment\'s own directory state/<env>/ through a relative local backend path', () => {
+  it("keeps each stack's state in the environment's own directory state/<env>/ through a relative local backend path", () => {
     for (const stack of ['foundation', 'apps', 'edge']) {
       const path = s.stack(stack).terraform.backend.local.path;
       expect(path, stack).toBe(`../../../state/example/${stack}.tfstate`);
@@ -157,11 +194,13 @@ describe('FoundationStack (example environment)', () => {
     }
   });
 
-  it('gives two environments different local state files, so one never plans over the other\'s state', () => {
+  it("gives two environments different local state files, so one never plans over the other's state", () => {
     const dev = synthesize(configWith({ name: 'dev' }));
     try {
       expect(dev.stack('foundation').terraform.backend.local.path).toBe('../../../state/dev/foundation.tfstate');
-      expect(dev.stack('apps').data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe('../../../state/dev/foundation.tfstate');
+      expect(dev.stack('apps').data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe(
+        '../../../state/dev/foundation.tfstate',
+      );
     } finally {
       dev.dispose();
     }
@@ -172,7 +211,9 @@ describe('FoundationStack (example environment)', () => {
     try {
       buildApp({ config: s.config, catalogue: s.catalogue, outdir }).app.synth();
       const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'foundation', 'cdk.tf.json'), 'utf8'));
-      expect(resolve(outdir, 'stacks', 'foundation', json.terraform.backend.local.path)).toBe(join(INFRA_ROOT, 'state', 'example', 'foundation.tfstate'));
+      expect(resolve(outdir, 'stacks', 'foundation', json.terraform.backend.local.path)).toBe(
+        join(INFRA_ROOT, 'state', 'example', 'foundation.tfstate'),
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -7,7 +7,13 @@ import { join, resolve } from 'node:path';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { loadEnvironmentConfig, parseEnvironmentConfig, resolveCatalogue, type Catalogue, type EnvironmentConfig } from '@cvat-cloud/catalogue';
+import {
+  loadEnvironmentConfig,
+  parseEnvironmentConfig,
+  resolveCatalogue,
+  type Catalogue,
+  type EnvironmentConfig,
+} from '@cvat-cloud/catalogue';
 import { buildApp, REPO_ROOT, type CvatApp } from '../../src/app';
 import { loadSynthesizedApp, type SynthesizedApp } from '../../src/policy/model';
 

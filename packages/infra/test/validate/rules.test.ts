@@ -60,9 +60,13 @@ describe('infra:validate baseline', () => {
     const types = (env: string) => new Set(synthesized[env].model.stacks.flatMap((st) => Object.keys(st.json.resource ?? {})));
     expect(types('maximal').has('azurerm_linux_virtual_machine')).toBe(true);
     expect(types('maximal-none').has('azurerm_linux_virtual_machine')).toBe(false);
-    const storages = synthesized.maximal.model.stacks.flatMap((st) => Object.values((st.json.resource?.azurerm_container_app_environment_storage ?? {}) as Record<string, Json>));
+    const storages = synthesized.maximal.model.stacks.flatMap((st) =>
+      Object.values((st.json.resource?.azurerm_container_app_environment_storage ?? {}) as Record<string, Json>),
+    );
     expect(storages.some((x) => x.nfs_server_url)).toBe(true);
-    const apps = synthesized.maximal.model.stacks.flatMap((st) => Object.values((st.json.resource?.azurerm_container_app ?? {}) as Record<string, Json>));
+    const apps = synthesized.maximal.model.stacks.flatMap((st) =>
+      Object.values((st.json.resource?.azurerm_container_app ?? {}) as Record<string, Json>),
+    );
     expect(apps.map((a) => a.name)).toContain('grafana');
     expect(JSON.stringify(synthesized.maximal.model.stacks[0].json.terraform)).toContain('"azurerm"');
   });
@@ -118,7 +122,8 @@ function ensureBlocks(type: string, body: Json, path: string): Json[] {
     const nested = schemaAt(type, parts.slice(0, i).join('.')).blocks[parts[i]];
     const next: Json[] = [];
     for (const c of current) {
-      if (c[parts[i]] === undefined || (Array.isArray(c[parts[i]]) && c[parts[i]].length === 0)) c[parts[i]] = nested.nesting === 'single' ? {} : [{}];
+      if (c[parts[i]] === undefined || (Array.isArray(c[parts[i]]) && c[parts[i]].length === 0))
+        c[parts[i]] = nested.nesting === 'single' ? {} : [{}];
       const v = c[parts[i]];
       next.push(...(Array.isArray(v) ? v : [v]));
     }
@@ -139,7 +144,23 @@ function dummy(type: string, blockPath: string, name: string): unknown {
   return '/subscriptions/00000000-0000-0000-0000-000000000000/x';
 }
 
-const CANDIDATES = ['', ' ', 'UPPER_case--x-', '-x', '_x', 'a', 'x'.repeat(300), 'ends-with-dash-', 'has space', 'a/b\\c?d%e', '10.1.2.3', 'admin', 'ssh-rsa AAAA', '..', 'a:b'];
+const CANDIDATES = [
+  '',
+  ' ',
+  'UPPER_case--x-',
+  '-x',
+  '_x',
+  'a',
+  'x'.repeat(300),
+  'ends-with-dash-',
+  'has space',
+  'a/b\\c?d%e',
+  '10.1.2.3',
+  'admin',
+  'ssh-rsa AAAA',
+  '..',
+  'a:b',
+];
 
 /** A value the check refuses (derived from the constraint, or the first candidate it refuses). */
 function badValue(check: ValueCheck): unknown {
@@ -172,38 +193,90 @@ function badValue(check: ValueCheck): unknown {
 
 /** Mutations of the resource-level rules (and the few others that need a specific setup), by rule id. */
 const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json) => void; path: string }> = {
-  'azurerm_container_app:traffic-weight-target': { where: (b) => b.ingress, mutate: (b) => (b.ingress.traffic_weight[0].latest_revision = false), path: 'ingress.traffic_weight[0].latest_revision' },
-  'azurerm_container_app:secret-key-vault-identity': { where: (b) => b.secret?.length, mutate: (b) => delete b.secret[0].identity, path: 'secret[0].identity' },
+  'azurerm_container_app:traffic-weight-target': {
+    where: (b) => b.ingress,
+    mutate: (b) => (b.ingress.traffic_weight[0].latest_revision = false),
+    path: 'ingress.traffic_weight[0].latest_revision',
+  },
+  'azurerm_container_app:secret-key-vault-identity': {
+    where: (b) => b.secret?.length,
+    mutate: (b) => delete b.secret[0].identity,
+    path: 'secret[0].identity',
+  },
   'azurerm_container_app:identity-ids-need-user-assigned': { mutate: (b) => (b.identity.type = 'SystemAssigned'), path: 'identity.type' },
-  'azurerm_container_app:registry-credentials': { mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io', username: 'pull' }]), path: 'registry[0].password_secret_name' },
-  'azurerm_container_app_job:registry-credentials': { mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io' }]), path: 'registry[0]' },
-  'azurerm_container_app_job:identity-ids-need-user-assigned': { mutate: (b) => (b.identity.type = 'SystemAssigned'), path: 'identity.type' },
-  'azurerm_container_app_environment:logs-destination-workspace': { mutate: (b) => (b.logs_destination = 'azure-monitor'), path: 'log_analytics_workspace_id' },
-  'azurerm_container_app_environment:internal-lb-not-public': { mutate: (b) => (b.public_network_access = 'Enabled'), path: 'public_network_access' },
+  'azurerm_container_app:registry-credentials': {
+    mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io', username: 'pull' }]),
+    path: 'registry[0].password_secret_name',
+  },
+  'azurerm_container_app_job:registry-credentials': {
+    mutate: (b) => (b.registry = [{ server: 'myregistry.azurecr.io' }]),
+    path: 'registry[0]',
+  },
+  'azurerm_container_app_job:identity-ids-need-user-assigned': {
+    mutate: (b) => (b.identity.type = 'SystemAssigned'),
+    path: 'identity.type',
+  },
+  'azurerm_container_app_environment:logs-destination-workspace': {
+    mutate: (b) => (b.logs_destination = 'azure-monitor'),
+    path: 'log_analytics_workspace_id',
+  },
+  'azurerm_container_app_environment:internal-lb-not-public': {
+    mutate: (b) => (b.public_network_access = 'Enabled'),
+    path: 'public_network_access',
+  },
   'azurerm_key_vault:no-contact-on-create': { mutate: (b) => (b.contact = [{ email: 'ops@example.com' }]), path: 'contact' },
-  'azurerm_storage_account:access-tier-kind': { mutate: (b) => Object.assign(b, { account_kind: 'Storage', access_tier: 'Hot' }), path: 'access_tier' },
-  'azurerm_storage_account:no-data-plane-blocks': { mutate: (b) => (b.queue_properties = { logging: { version: '1.0', delete: true, read: true, write: true } }), path: 'queue_properties' },
-  'azurerm_storage_account:blob-storage-no-zrs': { mutate: (b) => Object.assign(b, { account_kind: 'BlobStorage', account_replication_type: 'ZRS' }), path: 'account_replication_type' },
+  'azurerm_storage_account:access-tier-kind': {
+    mutate: (b) => Object.assign(b, { account_kind: 'Storage', access_tier: 'Hot' }),
+    path: 'access_tier',
+  },
+  'azurerm_storage_account:no-data-plane-blocks': {
+    mutate: (b) => (b.queue_properties = { logging: { version: '1.0', delete: true, read: true, write: true } }),
+    path: 'queue_properties',
+  },
+  'azurerm_storage_account:blob-storage-no-zrs': {
+    mutate: (b) => Object.assign(b, { account_kind: 'BlobStorage', account_replication_type: 'ZRS' }),
+    path: 'account_replication_type',
+  },
   'azurerm_storage_share_file:content-md5-hex': { mutate: (b) => (b.content_md5 = 'not-hex'), path: 'content_md5' },
   'azurerm_storage_share_file:source-readable-not-empty': { mutate: (b) => (b.source = 'assets/does-not-exist.toml'), path: 'source' },
   'azurerm_postgresql_flexible_server:create-default-mode': { mutate: (b) => delete b.sku_name, path: 'sku_name' },
   'azurerm_subnet:sharing-scope-outbound': { mutate: (b) => (b.sharing_scope = 'Tenant'), path: 'sharing_scope' },
-  'azurerm_network_interface:ip-configurations': { mutate: (b) => delete b.ip_configuration[0].subnet_id, path: 'ip_configuration[0].subnet_id' },
+  'azurerm_network_interface:ip-configurations': {
+    mutate: (b) => delete b.ip_configuration[0].subnet_id,
+    path: 'ip_configuration[0].subnet_id',
+  },
   'azurerm_public_ip:standard-sku-static': { mutate: (b) => (b.allocation_method = 'Dynamic'), path: 'allocation_method' },
   'azurerm_linux_virtual_machine:default-computer-name': { mutate: (b) => (b.name = 'cvat_edge'), path: 'name' },
-  'azurerm_linux_virtual_machine:extensions-need-vm-agent': { mutate: (b) => Object.assign(b, { provision_vm_agent: false, allow_extension_operations: true }), path: 'allow_extension_operations' },
+  'azurerm_linux_virtual_machine:extensions-need-vm-agent': {
+    mutate: (b) => Object.assign(b, { provision_vm_agent: false, allow_extension_operations: true }),
+    path: 'allow_extension_operations',
+  },
   'azurerm_linux_virtual_machine:password-or-ssh-key': { mutate: (b) => delete b.admin_ssh_key, path: 'admin_ssh_key' },
   'azurerm_log_analytics_workspace:sku-on-create': { mutate: (b) => (b.sku = 'LACluster'), path: 'sku' },
   'azurerm_role_assignment:condition-version-needs-condition': { mutate: (b) => (b.condition_version = '2.0'), path: 'condition_version' },
   'provider.azurerm:features-block': { mutate: (b) => (b.features = []), path: 'features' },
-  'provider.azurerm:skip-registration-vs-registrations': { mutate: (b) => (b.skip_provider_registration = true), path: 'skip_provider_registration' },
+  'provider.azurerm:skip-registration-vs-registrations': {
+    mutate: (b) => (b.skip_provider_registration = true),
+    path: 'skip_provider_registration',
+  },
   'random_password:length-at-least-sum-of-minimums': { where: (b) => b.min_upper, mutate: (b) => (b.length = 3), path: 'length' },
-  'random_password:numeric-needs-another-class': { mutate: (b) => Object.assign(b, { numeric: false, special: false, upper: false, lower: false }), path: 'numeric' },
-  'random_password:number-needs-another-class': { mutate: (b) => Object.assign(b, { number: false, special: false, upper: false, lower: false }), path: 'number' },
+  'random_password:numeric-needs-another-class': {
+    mutate: (b) => Object.assign(b, { numeric: false, special: false, upper: false, lower: false }),
+    path: 'numeric',
+  },
+  'random_password:number-needs-another-class': {
+    mutate: (b) => Object.assign(b, { number: false, special: false, upper: false, lower: false }),
+    path: 'number',
+  },
 };
 
 /** Builds the mutation of one rule: where, what, and the path the finding must name. */
-function mutationFor(rule: ConstraintRule): { where?: (b: Json) => boolean; mutate: (b: Json) => void; path: string | RegExp; value?: unknown } {
+function mutationFor(rule: ConstraintRule): {
+  where?: (b: Json) => boolean;
+  mutate: (b: Json) => void;
+  path: string | RegExp;
+  value?: unknown;
+} {
   const specific = SPECIFIC[rule.id];
   if (specific) return specific;
   switch (rule.kind) {
@@ -212,7 +285,11 @@ function mutationFor(rule: ConstraintRule): { where?: (b: Json) => boolean; muta
       const leaf = parts.pop() as string;
       const parent = parts.join('.');
       const bad = badValue(rule.check);
-      return { mutate: (b) => (ensureBlocks(rule.type, b, parent)[0][leaf] = bad), path: new RegExp(`^${parts.map((p) => `${p}(\\[\\d+\\])?\\.`).join('')}${leaf}$`), value: bad };
+      return {
+        mutate: (b) => (ensureBlocks(rule.type, b, parent)[0][leaf] = bad),
+        path: new RegExp(`^${parts.map((p) => `${p}(\\[\\d+\\])?\\.`).join('')}${leaf}$`),
+        value: bad,
+      };
     }
     case 'items': {
       const parts = rule.path.split('.');
@@ -229,7 +306,8 @@ function mutationFor(rule: ConstraintRule): { where?: (b: Json) => boolean; muta
     case 'deprecated':
       return { mutate: (b) => ((b as Json)[rule.path] = dummy(rule.type, '', rule.path)), path: rule.path };
     case 'resource':
-      if (rule.id.endsWith(':tags')) return { mutate: (b) => (b.tags = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 'v']))), path: 'tags' };
+      if (rule.id.endsWith(':tags'))
+        return { mutate: (b) => (b.tags = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 'v']))), path: 'tags' };
       throw new Error(`rule ${rule.id} has no mutation: add one to SPECIFIC`);
     default: {
       const [first, ...rest] = rule.attributes;
@@ -242,7 +320,8 @@ function mutationFor(rule: ConstraintRule): { where?: (b: Json) => boolean; muta
       // Both literal: an unknown (expression) value defers a ConflictsWith check to apply time.
       const setLiteral = (b: Json, k: string) => (block(b)[k] = dummy(rule.type, rule.block, k));
       if (rule.kind === 'conflictsWith') return { mutate: (b) => [first, rest[0]].forEach((k) => setLiteral(b, k)), path: at(rest[0]) };
-      if (rule.kind === 'requiredWith') return { mutate: (b) => (set(b, first), rest.forEach((k) => delete block(b)[k])), path: at(rest[0]) };
+      if (rule.kind === 'requiredWith')
+        return { mutate: (b) => (set(b, first), rest.forEach((k) => delete block(b)[k])), path: at(rest[0]) };
       if (rule.kind === 'atLeastOneOf') return { mutate: (b) => rule.attributes.forEach((k) => delete block(b)[k]), path: /\|/ };
       return { mutate: (b) => rule.attributes.slice(0, 2).forEach((k) => set(b, k)), path: /\+/ };
     }
@@ -280,7 +359,9 @@ describe('named cases', () => {
     expect(errors(report.findings)).toHaveLength(1);
     expect(text).toContain(`FAIL ${t.address} template.container[0].startup_probe[0].failure_count_threshold = 90`);
     expect(text).toContain('an integer between 1 and 30; the value is out of range');
-    expect(text).toContain('hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go ContainerAppStartupProbeSchema');
+    expect(text).toContain(
+      'hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go ContainerAppStartupProbeSchema',
+    );
   });
 
   it('values that are expressions are unknown at plan time and are not checked', () => {
@@ -295,7 +376,9 @@ describe('named cases', () => {
     t.body.template.container[0].readiness_probe[0].transport = 'http';
     expect(errors(runValidate(t.model as unknown as SynthesizedApp).findings)).toEqual([]);
     t.body.template.container[0].liveness_probe[0].transport = 'http';
-    expect(errors(runValidate(t.model as unknown as SynthesizedApp).findings).map((f) => f.path)).toEqual(['template.container[0].liveness_probe[0].transport']);
+    expect(errors(runValidate(t.model as unknown as SynthesizedApp).findings).map((f) => f.path)).toEqual([
+      'template.container[0].liveness_probe[0].transport',
+    ]);
   });
 
   it('both ends of a range are enforced', () => {
@@ -318,14 +401,26 @@ describe('structural checks from the provider schema', () => {
 
   it('an argument the resource does not have', () => {
     const { t, findings } = run((b) => (b.template.container[0].startup_probe[0].failure_threshold = 3));
-    expect(findings).toEqual([expect.objectContaining({ rule: 'schema/unsupported-argument', address: t.address, path: 'template.container[0].startup_probe[0].failure_threshold' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'schema/unsupported-argument',
+        address: t.address,
+        path: 'template.container[0].startup_probe[0].failure_threshold',
+      }),
+    ]);
     expect(findings[0].allowed).toContain('failure_count_threshold');
     expect(findings[0].source).toBe('provider schema of hashicorp/azurerm 4.55.0 (@cdktf/provider-azurerm/lib/container-app)');
   });
 
   it('a computed-only attribute', () => {
     const { findings } = run((b) => (b.template.container[0].liveness_probe[0].termination_grace_period_seconds = 30));
-    expect(findings).toEqual([expect.objectContaining({ rule: 'schema/computed-only', path: 'template.container[0].liveness_probe[0].termination_grace_period_seconds', value: 30 })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'schema/computed-only',
+        path: 'template.container[0].liveness_probe[0].termination_grace_period_seconds',
+        value: 30,
+      }),
+    ]);
   });
 
   it('a missing required argument and a missing required block', () => {
@@ -353,7 +448,13 @@ describe('structural checks from the provider schema', () => {
     const t = target('provider.azurerm');
     t.body.features[0].storage[0].data_plane_availability = false;
     const findings = errors(runValidate(t.model as unknown as SynthesizedApp).findings);
-    expect(findings).toEqual([expect.objectContaining({ rule: 'schema/unsupported-argument', address: t.address, path: 'features[0].storage[0].data_plane_availability' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'schema/unsupported-argument',
+        address: t.address,
+        path: 'features[0].storage[0].data_plane_availability',
+      }),
+    ]);
   });
 
   it('a resource type without a schema', () => {
@@ -361,6 +462,8 @@ describe('structural checks from the provider schema', () => {
     const foundation = t.model.stacks.find((st) => st.name === 'foundation') as Model['stacks'][number];
     foundation.json.resource.azurerm_redis_cache = { cache: { name: 'x' } };
     const findings = errors(runValidate(t.model as unknown as SynthesizedApp).findings);
-    expect(findings).toEqual([expect.objectContaining({ rule: 'schema/no-schema', address: 'foundation:azurerm_redis_cache.cache', value: 'azurerm_redis_cache' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'schema/no-schema', address: 'foundation:azurerm_redis_cache.cache', value: 'azurerm_redis_cache' }),
+    ]);
   });
 });

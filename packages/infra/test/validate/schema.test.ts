@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { bindingsNodeModules, GENERATED_PATH, generateSchemas, readTypeSchema, renderGeneratedModule } from '../../src/validate/schema/generate';
+import {
+  bindingsNodeModules,
+  GENERATED_PATH,
+  generateSchemas,
+  readTypeSchema,
+  renderGeneratedModule,
+} from '../../src/validate/schema/generate';
 import { GENERATED_SCHEMAS } from '../../src/validate/schema/generated';
 import { COVERED_TYPES, schemaKey } from '../../src/validate/schema/covered';
 
@@ -33,8 +39,11 @@ describe('generated provider schema', () => {
   });
 
   it('fails loudly when a binding module does not declare the expected type', () => {
-    expect(() => readTypeSchema({ kind: 'resource', type: 'azurerm_container_app', pkg: '@cdktf/provider-azurerm', module: 'container-app-job' }, bindingsNodeModules())).toThrow(
-      /declares 'azurerm_container_app_job', expected 'azurerm_container_app'/,
-    );
+    expect(() =>
+      readTypeSchema(
+        { kind: 'resource', type: 'azurerm_container_app', pkg: '@cdktf/provider-azurerm', module: 'container-app-job' },
+        bindingsNodeModules(),
+      ),
+    ).toThrow(/declares 'azurerm_container_app_job', expected 'azurerm_container_app'/);
   });
 });

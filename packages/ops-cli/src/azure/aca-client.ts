@@ -18,7 +18,10 @@ import type { Runtime } from '../context/runtime';
 export type AcaClientFactory = (subscriptionId: string) => Promise<ContainerAppsAPIClient>;
 
 /** Creates the client for `subscriptionId` from the runtime. */
-export async function createAcaClient(runtime: Pick<Runtime, 'armEndpoint' | 'credential' | 'env'>, subscriptionId: string): Promise<ContainerAppsAPIClient> {
+export async function createAcaClient(
+  runtime: Pick<Runtime, 'armEndpoint' | 'credential' | 'env'>,
+  subscriptionId: string,
+): Promise<ContainerAppsAPIClient> {
   const setup = await armClientSetup(runtime);
   return applyArmSetup(new ContainerAppsAPIClient(setup.credential, subscriptionId, setup.options), setup);
 }

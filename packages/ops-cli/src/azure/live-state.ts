@@ -35,9 +35,15 @@ export interface LiveResources {
  * missing resource group → exit 6, 5xx/throttling after retries or no answer → exit 7, else exit 1, the message naming
  * the resource group and ending with `command` to retry.
  */
-export async function listLiveResources(target: Pick<AcaTarget, 'client' | 'resourceGroup' | 'flags'>, command: string): Promise<LiveResources> {
+export async function listLiveResources(
+  target: Pick<AcaTarget, 'client' | 'resourceGroup' | 'flags'>,
+  command: string,
+): Promise<LiveResources> {
   try {
-    const [apps, jobs] = await Promise.all([listContainerApps(target.client, target.resourceGroup), listJobs(target.client, target.resourceGroup)]);
+    const [apps, jobs] = await Promise.all([
+      listContainerApps(target.client, target.resourceGroup),
+      listJobs(target.client, target.resourceGroup),
+    ]);
     return { apps, jobs };
   } catch (error) {
     throw armFailure(
@@ -79,7 +85,12 @@ export async function activeRevisions(client: ContainerAppsAPIClient, resourceGr
 }
 
 /** Replicas of one revision. */
-export async function listReplicas(client: ContainerAppsAPIClient, resourceGroup: string, app: string, revision: string): Promise<Replica[]> {
+export async function listReplicas(
+  client: ContainerAppsAPIClient,
+  resourceGroup: string,
+  app: string,
+  revision: string,
+): Promise<Replica[]> {
   return (await client.containerAppsRevisionReplicas.listReplicas(resourceGroup, app, revision)).value ?? [];
 }
 

@@ -98,7 +98,11 @@ export interface TargetData {
 
 /** {@link TargetData} of a target. */
 export function targetData(target: Pick<AcaTarget, 'subscriptionId' | 'resourceGroup' | 'envRef'>): TargetData {
-  return { subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, ...(target.envRef ? { environment: target.envRef } : {}) };
+  return {
+    subscriptionId: target.subscriptionId,
+    resourceGroup: target.resourceGroup,
+    ...(target.envRef ? { environment: target.envRef } : {}),
+  };
 }
 
 /** `<resource group> (environment <env>)`, for table titles. */

@@ -9,7 +9,9 @@ import type { Runtime } from './runtime';
 export function armClientSetup(runtime: Pick<Runtime, 'armEndpoint' | 'credential' | 'env'>): Promise<ArmClientSetup> {
   const retries = runtime.env.CVAT_OPS_ARM_MAX_RETRIES;
   if (retries !== undefined && retries !== '' && !(/^\d{1,2}$/.test(retries.trim()) && Number(retries) <= 10)) {
-    return Promise.reject(new CliError(EXIT.CONFIG, `CVAT_OPS_ARM_MAX_RETRIES (${printable(retries)}) must be an integer between 0 and 10.`));
+    return Promise.reject(
+      new CliError(EXIT.CONFIG, `CVAT_OPS_ARM_MAX_RETRIES (${printable(retries)}) must be an integer between 0 and 10.`),
+    );
   }
   return runtimeArmClientSetup({
     ...(runtime.armEndpoint ? { endpoint: runtime.armEndpoint } : {}),

@@ -77,7 +77,10 @@ export function resolveAzureScope(global: GlobalOptions, runtime: Pick<Runtime, 
   const environment = global.env ? loadEnvironment(global, runtime, what) : undefined;
   const fromVariable = Boolean(runtime.env.ARM_SUBSCRIPTION_ID || runtime.env.AZURE_SUBSCRIPTION_ID);
   if (!environment && !global.subscription && !fromVariable) {
-    throw new CliError(EXIT.USAGE, `${what} needs a subscription and resource group: pass --env <name>, or --subscription <id> and --resource-group <name>.`);
+    throw new CliError(
+      EXIT.USAGE,
+      `${what} needs a subscription and resource group: pass --env <name>, or --subscription <id> and --resource-group <name>.`,
+    );
   }
   checkGlobalOptions(global);
   const { subscriptionId } = resolveSubscriptionId({
@@ -86,7 +89,8 @@ export function resolveAzureScope(global: GlobalOptions, runtime: Pick<Runtime, 
     configSource: environment ? `environment '${environment.ref}'` : 'the environment file',
     env: runtime.env,
   });
-  const resourceGroup = global.resourceGroup !== undefined ? checkResourceGroupName(global.resourceGroup) : environment?.names.resourceGroup;
+  const resourceGroup =
+    global.resourceGroup !== undefined ? checkResourceGroupName(global.resourceGroup) : environment?.names.resourceGroup;
   if (!resourceGroup) {
     throw new CliError(EXIT.USAGE, `${what} needs a resource group: pass --env <name> or --resource-group <name>.`);
   }

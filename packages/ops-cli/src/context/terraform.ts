@@ -21,9 +21,13 @@ export function parseTerraformOutputs(text: string, source: string): TerraformOu
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError(EXIT.CONFIG, `${source} is not JSON (${describeError(error)}); write it with 'terraform output -json > ${source}'.`, {
-      cause: error,
-    });
+    throw new CliError(
+      EXIT.CONFIG,
+      `${source} is not JSON (${describeError(error)}); write it with 'terraform output -json > ${source}'.`,
+      {
+        cause: error,
+      },
+    );
   }
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(parsed)) throw new CliError(EXIT.CONFIG, `${source} must hold a JSON object of terraform outputs.`);
@@ -69,14 +73,19 @@ export async function readTerraformOutputs(options: TerraformOutputsOptions): Pr
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new CliError(EXIT.NOT_FOUND, `CVAT_OPS_TF_OUTPUTS points at '${file}', which cannot be read (${describeError(error)}).`, { cause: error });
+      throw new CliError(EXIT.NOT_FOUND, `CVAT_OPS_TF_OUTPUTS points at '${file}', which cannot be read (${describeError(error)}).`, {
+        cause: error,
+      });
     }
     return parseTerraformOutputs(text, file);
   }
   if (!options.stackDir) return undefined;
   const binary = options.env.TERRAFORM_BINARY_NAME || 'terraform';
   try {
-    const stdout = await (options.run ?? execRunner)(binary, ['output', '-json', '-no-color'], { cwd: options.stackDir, timeoutMs: 30_000 });
+    const stdout = await (options.run ?? execRunner)(binary, ['output', '-json', '-no-color'], {
+      cwd: options.stackDir,
+      timeoutMs: 30_000,
+    });
     return parseTerraformOutputs(stdout, `'${binary} output -json' in ${options.stackDir}`);
   } catch (error) {
     if (error instanceof CliError) throw error;

@@ -137,7 +137,10 @@ export function renderJson(data: unknown, secrets?: readonly string[]): string {
  * `secrets` (the secret variables of the environment): credentials in URLs and connection strings, secret
  * parameters and known secret values are never echoed.
  */
-export function printResult(result: CommandResult, options: { json: boolean; stdout: NodeJS.WritableStream; secrets?: readonly string[] }): void {
+export function printResult(
+  result: CommandResult,
+  options: { json: boolean; stdout: NodeJS.WritableStream; secrets?: readonly string[] },
+): void {
   if (result.streamed) return;
   const secrets = options.secrets ?? [];
   const text = options.json ? renderJson(result.data, secrets) : redactSecrets(renderView(result.view), secrets);

@@ -51,7 +51,9 @@ describe('cvat-ops apps delete', () => {
     const result = await appsDelete({ ...globals({ env: 'test', yes: true }), all: true }, runtime, deps);
 
     expect(result.exitCode).toBe(EXIT.FAILED);
-    expect(result.data.results.map(({ name, resource, outcome, reason }) => ({ name, resource, outcome, ...(reason ? { reason } : {}) }))).toEqual(
+    expect(
+      result.data.results.map(({ name, resource, outcome, reason }) => ({ name, resource, outcome, ...(reason ? { reason } : {}) })),
+    ).toEqual(
       ALL_IN_DESTROY_ORDER.map((name) => ({
         name,
         resource: name === 'cvat-init' ? 'job' : 'containerApp',
@@ -67,7 +69,9 @@ describe('cvat-ops apps delete', () => {
     expect([...fake.apps.keys()]).toEqual(['cvat-server']);
     const lines = result.view.flatMap((b) => (b.kind === 'lines' ? b.lines : []));
     expect(lines).toContain('15 deleted, 1 not found (already gone), 1 failed.');
-    expect(lines.some((l) => l.startsWith('Not deleted: cvat-server.') && l.includes('cvat-ops apps delete --all --env test --yes'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('Not deleted: cvat-server.') && l.includes('cvat-ops apps delete --all --env test --yes'))).toBe(
+      true,
+    );
   });
 
   it('shows progress lines on stderr while a long-running delete is polled', async () => {
@@ -76,7 +80,10 @@ describe('cvat-ops apps delete', () => {
     seedFromCatalogue(fake, repo);
     runtime = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });
     let t = 0;
-    const result = await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['cvat-ui'] }, runtime, { pollIntervalMs: 5, now: () => (t += 1000) });
+    const result = await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['cvat-ui'] }, runtime, {
+      pollIntervalMs: 5,
+      now: () => (t += 1000),
+    });
     expect(result.exitCode).toBe(EXIT.OK);
     const err = runtime.err().split('\n').filter(Boolean);
     expect(err[0]).toBe('deleting cvat-ui (container app)…');
@@ -88,7 +95,13 @@ describe('cvat-ops apps delete', () => {
     fake.failDelete('opa', { asyncFailure: 'Container app opa is locked by a pending environment update.' });
     const result = await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['opa'] }, runtime, deps);
     expect(result.exitCode).toBe(EXIT.FAILED);
-    expect(result.data.results).toEqual([expect.objectContaining({ name: 'opa', outcome: 'failed', reason: expect.stringContaining('locked by a pending environment update') })]);
+    expect(result.data.results).toEqual([
+      expect.objectContaining({
+        name: 'opa',
+        outcome: 'failed',
+        reason: expect.stringContaining('locked by a pending environment update'),
+      }),
+    ]);
   });
 
   it('reports apps that are already gone without sending a DELETE', async () => {
@@ -124,12 +137,18 @@ describe('cvat-ops apps delete', () => {
     const error = await appsDelete({ ...globals({ env: 'test', yes: true }), all: true }, offline, deps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exit).toBe(EXIT.UNAVAILABLE);
-    expect((error as CliError).message).toMatch(/^reading \S+ in '\S+' failed: .*Nothing was deleted; check the network and CVAT_OPS_ARM_ENDPOINT/);
+    expect((error as CliError).message).toMatch(
+      /^reading \S+ in '\S+' failed: .*Nothing was deleted; check the network and CVAT_OPS_ARM_ENDPOINT/,
+    );
     expect(offline.err()).not.toContain('deleting');
   });
 
   it('rejects unknown component names with exit 2, listing the valid ones, before touching Azure', async () => {
-    const error = (await appsDelete({ ...globals({ env: 'test', yes: true }), names: ['cvat-ui', 'cvat_server', 'edge'] }, runtime, deps).catch((e: unknown) => e)) as CliError;
+    const error = (await appsDelete(
+      { ...globals({ env: 'test', yes: true }), names: ['cvat-ui', 'cvat_server', 'edge'] },
+      runtime,
+      deps,
+    ).catch((e: unknown) => e)) as CliError;
     expect(error.exit).toBe(EXIT.USAGE);
     expect(error.message).toContain("Unknown components 'cvat_server', 'edge'");
     expect(error.message).toContain("'edge' is the edge VM");
@@ -139,7 +158,9 @@ describe('cvat-ops apps delete', () => {
 
   it('needs names or --all, not neither and not both', async () => {
     await expect(appsDelete({ ...globals({ env: 'test' }) }, runtime, deps)).rejects.toMatchObject({ exit: EXIT.USAGE });
-    await expect(appsDelete({ ...globals({ env: 'test' }), names: ['opa'], all: true }, runtime, deps)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(appsDelete({ ...globals({ env: 'test' }), names: ['opa'], all: true }, runtime, deps)).rejects.toMatchObject({
+      exit: EXIT.USAGE,
+    });
   });
 
   it('runs through the CLI: non-TTY without --yes exits 3 and sends no DELETE', async () => {

@@ -26,7 +26,8 @@ describe('cvat-ops apps restart', () => {
     await fake.close();
     repo.remove();
   });
-  const restarts = () => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/restart')).map((r) => r.path.split('/').slice(-2)[0]);
+  const restarts = () =>
+    fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/restart')).map((r) => r.path.split('/').slice(-2)[0]);
 
   it('restarts every active revision and leaves inactive ones alone', async () => {
     fake.addRevision('cvat-server', 'cvat-server--blue', { active: true, replicas: 1 });
@@ -52,15 +53,21 @@ describe('cvat-ops apps restart', () => {
   });
 
   it('says a job has no revisions, and a missing app is not found', async () => {
-    await expect(appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({
+      exit: EXIT.USAGE,
+    });
     fake.apps.delete('opa');
-    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime).catch((e: unknown) => e)) as CliError;
+    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'opa' }, runtime).catch(
+      (e: unknown) => e,
+    )) as CliError;
     expect(error.exit).toBe(EXIT.NOT_FOUND);
     expect(error.message).toContain("Container app 'opa' does not exist in resource group cvat-test-rg");
   });
 
   it('rejects an unknown name with the list of valid names', async () => {
-    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-sever' }, runtime).catch((e: unknown) => e)) as CliError;
+    const error = (await appsRestart({ ...globals({ env: 'test', yes: true }), name: 'cvat-sever' }, runtime).catch(
+      (e: unknown) => e,
+    )) as CliError;
     expect(error.exit).toBe(EXIT.USAGE);
     expect(error.message).toMatch(/^Unknown component 'cvat-sever' for 'cvat-ops apps restart'\. Valid names: .*cvat-server/);
   });

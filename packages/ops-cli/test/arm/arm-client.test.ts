@@ -31,8 +31,15 @@ describe('the Container Apps ARM client against a loopback fake', () => {
   it('reads the flattened model: states, latest revision, event stream endpoint, no properties key', async () => {
     fake.addApp('cvat-server', { runningStatus: 'Stopped' });
     const app = await getContainerApp(await client(), fake.resourceGroup, 'cvat-server');
-    expect(app).toMatchObject({ name: 'cvat-server', provisioningState: 'Succeeded', runningStatus: 'Stopped', latestRevisionName: 'cvat-server--r1' });
-    expect(app?.eventStreamEndpoint).toBe(`${fake.url}/subscriptions/${fake.subscriptionId}/resourceGroups/${fake.resourceGroup}/containerApps/cvat-server/eventstream`);
+    expect(app).toMatchObject({
+      name: 'cvat-server',
+      provisioningState: 'Succeeded',
+      runningStatus: 'Stopped',
+      latestRevisionName: 'cvat-server--r1',
+    });
+    expect(app?.eventStreamEndpoint).toBe(
+      `${fake.url}/subscriptions/${fake.subscriptionId}/resourceGroups/${fake.resourceGroup}/containerApps/cvat-server/eventstream`,
+    );
     expect(app).not.toHaveProperty('properties');
   });
 

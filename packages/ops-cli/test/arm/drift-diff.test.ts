@@ -58,7 +58,13 @@ const base: AppSpec = {
 
 describe('drift: normalising the live model', () => {
   it('reads memory strings as GiB', () => {
-    expect([memoryToGiB('1Gi'), memoryToGiB('1.0Gi'), memoryToGiB('512Mi'), memoryToGiB('2G'), memoryToGiB('lots')]).toEqual([1, 1, 0.5, 2, Number.NaN]);
+    expect([memoryToGiB('1Gi'), memoryToGiB('1.0Gi'), memoryToGiB('512Mi'), memoryToGiB('2G'), memoryToGiB('lots')]).toEqual([
+      1,
+      1,
+      0.5,
+      2,
+      Number.NaN,
+    ]);
   });
 
   it("drops the implicit Docker Hub registry, reads auto transport as http and fills the azurerm provider's probe defaults", () => {
@@ -66,7 +72,14 @@ describe('drift: normalising the live model', () => {
       name: 'ui',
       configuration: { ingress: { transport: 'Auto', targetPort: 80, external: false, exposedPort: 0 } },
       template: {
-        containers: [{ name: 'ui', image: 'docker.io/cvat/ui:v2.73.0', resources: { cpu: 0.25, memory: '0.5Gi' }, probes: [{ type: 'Liveness', httpGet: { port: 80 } }] }],
+        containers: [
+          {
+            name: 'ui',
+            image: 'docker.io/cvat/ui:v2.73.0',
+            resources: { cpu: 0.25, memory: '0.5Gi' },
+            probes: [{ type: 'Liveness', httpGet: { port: 80 } }],
+          },
+        ],
         scale: { minReplicas: 1, maxReplicas: 2 },
       },
     } as ContainerApp);
@@ -81,7 +94,14 @@ describe('drift: normalising the live model', () => {
   it('reads custom, http, tcp and Azure queue KEDA rules into one shape keyed by rule name', () => {
     expect(
       liveScaleRules([
-        { name: 'q', custom: { type: 'Redis', metadata: { listName: 'rq:queue:import' }, auth: [{ secretRef: 'redis-inmem-password', triggerParameter: 'password' }] } },
+        {
+          name: 'q',
+          custom: {
+            type: 'Redis',
+            metadata: { listName: 'rq:queue:import' },
+            auth: [{ secretRef: 'redis-inmem-password', triggerParameter: 'password' }],
+          },
+        },
         { name: 'h', http: { metadata: { concurrentRequests: '50' } } },
         { name: 't', tcp: { metadata: { concurrentRequests: '5' } } },
         { name: 'a', azureQueue: { queueName: 'jobs', queueLength: 3, auth: [{ secretRef: 'conn', triggerParameter: 'connection' }] } },
@@ -121,7 +141,9 @@ describe('drift: the expected spec from the catalogue', () => {
     const catalogue = defaultCatalogue();
     const secretNames = catalogue.components.find((c) => c.name === 'cvat-server')!.secrets;
     expect(secretNames.length).toBeGreaterThan(0);
-    expect(server.secrets).toEqual(Object.fromEntries(secretNames.map((n) => [n, catalogue.secrets.find((x) => x.name === n)!.keyVaultName])));
+    expect(server.secrets).toEqual(
+      Object.fromEntries(secretNames.map((n) => [n, catalogue.secrets.find((x) => x.name === n)!.keyVaultName])),
+    );
     expect(server.image).toBe('cvat/server:v2.73.0');
   });
 
@@ -142,7 +164,7 @@ describe('drift: the expected spec from the catalogue', () => {
     expect(specsOf(repo).find((s) => s.resource === 'job')!.scaleRules).toEqual({});
   });
 
-  it("expects http and tcp rules as appSpecs() gives them: ACA built-in rules carrying only concurrentRequests (default 10)", () => {
+  it('expects http and tcp rules as appSpecs() gives them: ACA built-in rules carrying only concurrentRequests (default 10)', () => {
     const scaleRules: ScaleRule[] = [
       { name: 'web', kind: 'http', metadata: { ignored: 'x' } },
       { name: 'conns', kind: 'tcp', metadata: { concurrentRequests: '20' }, auth: [{ secretRef: 's', triggerParameter: 'p' }] },
@@ -183,7 +205,9 @@ describe('drift: one test per kind of field difference', () => {
   });
 
   it('detects a different image', () => {
-    expect(diff((a) => (container(a).image = 'cvat/server:v2.72.0'))).toEqual([{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' }]);
+    expect(diff((a) => (container(a).image = 'cvat/server:v2.72.0'))).toEqual([
+      { field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' },
+    ]);
   });
 
   it('detects cpu and memory changes', () => {
@@ -212,7 +236,9 @@ describe('drift: one test per kind of field difference', () => {
 
   it('detects a KEDA rule of another type, with changed, missing or extra metadata, or another auth secret', () => {
     const rq = (a: Record<string, any>) => a.template.scale.rules[0].custom as Record<string, any>;
-    expect(diff((a) => (rq(a).type = 'rabbitmq'))).toEqual([{ field: 'scaleRules.rq-import.type', kind: 'changed', expected: 'redis', actual: 'rabbitmq' }]);
+    expect(diff((a) => (rq(a).type = 'rabbitmq'))).toEqual([
+      { field: 'scaleRules.rq-import.type', kind: 'changed', expected: 'redis', actual: 'rabbitmq' },
+    ]);
     expect(
       diff((a) => {
         rq(a).metadata.listLength = '50';
@@ -227,7 +253,9 @@ describe('drift: one test per kind of field difference', () => {
     expect(diff((a) => (rq(a).auth = [{ secretRef: 'redis-ondisk-password', triggerParameter: 'password' }]))).toEqual([
       { field: 'scaleRules.rq-import.auth.password', kind: 'changed', expected: 'redis-inmem-password', actual: 'redis-ondisk-password' },
     ]);
-    expect(diff((a) => delete rq(a).auth)).toEqual([{ field: 'scaleRules.rq-import.auth.password', kind: 'missing', expected: 'redis-inmem-password' }]);
+    expect(diff((a) => delete rq(a).auth)).toEqual([
+      { field: 'scaleRules.rq-import.auth.password', kind: 'missing', expected: 'redis-inmem-password' },
+    ]);
     expect(diff((a) => (a.template.scale.rules[1] = { name: 'http', tcp: { metadata: { concurrentRequests: '10' } } }))).toEqual([
       { field: 'scaleRules.http.type', kind: 'changed', expected: 'http', actual: 'tcp' },
     ]);
@@ -245,16 +273,32 @@ describe('drift: one test per kind of field difference', () => {
       { field: 'env.DEBUG', kind: 'unexpected', actual: '1' },
       { field: 'env.PLAIN', kind: 'changed', expected: 'one', actual: 'two' },
     ]);
-    expect(diff((a) => (container(a).env = [{ name: 'SECRET', secretRef: 'django-secret-key' }]))).toEqual([{ field: 'env.PLAIN', kind: 'missing', expected: 'one' }]);
+    expect(diff((a) => (container(a).env = [{ name: 'SECRET', secretRef: 'django-secret-key' }]))).toEqual([
+      { field: 'env.PLAIN', kind: 'missing', expected: 'one' },
+    ]);
   });
 
   it('detects a changed secret reference and a secret turned into a plain value', () => {
-    expect(diff((a) => (container(a).env = [{ name: 'PLAIN', value: 'one' }, { name: 'SECRET', secretRef: 'other-secret' }]))).toEqual([
+    expect(
+      diff(
+        (a) =>
+          (container(a).env = [
+            { name: 'PLAIN', value: 'one' },
+            { name: 'SECRET', secretRef: 'other-secret' },
+          ]),
+      ),
+    ).toEqual([
       { field: 'env.SECRET', kind: 'changed', expected: { secretRef: 'django-secret-key' }, actual: { secretRef: 'other-secret' } },
     ]);
-    expect(diff((a) => (container(a).env = [{ name: 'PLAIN', value: 'one' }, { name: 'SECRET', value: 'hunter2' }]))).toEqual([
-      { field: 'env.SECRET', kind: 'changed', expected: { secretRef: 'django-secret-key' }, actual: 'hunter2' },
-    ]);
+    expect(
+      diff(
+        (a) =>
+          (container(a).env = [
+            { name: 'PLAIN', value: 'one' },
+            { name: 'SECRET', value: 'hunter2' },
+          ]),
+      ),
+    ).toEqual([{ field: 'env.SECRET', kind: 'changed', expected: { secretRef: 'django-secret-key' }, actual: 'hunter2' }]);
   });
 
   it('detects app secrets missing, unexpected, or pointing at another Key Vault secret', () => {
@@ -277,9 +321,16 @@ describe('drift: one test per kind of field difference', () => {
     });
     expect(fields).toEqual([
       { field: 'mounts./home/django/data', kind: 'changed', expected: { storage: 'cvat-data' }, actual: { storage: 'cvat-logs' } },
-      { field: 'mounts./tmp/cache', kind: 'changed', expected: { storage: '(EmptyDir)', subPath: 'c' }, actual: { storage: '(EmptyDir)', subPath: 'd' } },
+      {
+        field: 'mounts./tmp/cache',
+        kind: 'changed',
+        expected: { storage: '(EmptyDir)', subPath: 'c' },
+        actual: { storage: '(EmptyDir)', subPath: 'd' },
+      },
     ]);
-    expect(diff((a) => container(a).volumeMounts.pop())).toEqual([{ field: 'mounts./tmp/cache', kind: 'missing', expected: { storage: '(EmptyDir)', subPath: 'c' } }]);
+    expect(diff((a) => container(a).volumeMounts.pop())).toEqual([
+      { field: 'mounts./tmp/cache', kind: 'missing', expected: { storage: '(EmptyDir)', subPath: 'c' } },
+    ]);
   });
 
   it('detects ingress transport, ports and external changes, and a missing ingress', () => {
@@ -289,7 +340,9 @@ describe('drift: one test per kind of field difference', () => {
       { field: 'ingress.exposedPort', kind: 'missing', expected: 8080 },
       { field: 'ingress.external', kind: 'changed', expected: true, actual: false },
     ]);
-    expect(diff((a) => (a.configuration.ingress.exposedPort = 9090))).toEqual([{ field: 'ingress.exposedPort', kind: 'changed', expected: 8080, actual: 9090 }]);
+    expect(diff((a) => (a.configuration.ingress.exposedPort = 9090))).toEqual([
+      { field: 'ingress.exposedPort', kind: 'changed', expected: 8080, actual: 9090 },
+    ]);
     expect(diff((a) => delete a.configuration.ingress)).toEqual([{ field: 'ingress', kind: 'missing', expected: base.ingress }]);
   });
 
@@ -309,7 +362,11 @@ describe('drift: one test per kind of field difference', () => {
       { field: 'probes.readiness.timeoutSeconds', kind: 'changed', expected: 5, actual: 1 },
     ]);
     const fields = diff((a) => (container(a).probes = [{ type: 'Startup', tcpSocket: { port: 8080 } }]));
-    expect(fields.map((f) => `${f.field}:${f.kind}`)).toEqual(['probes.liveness:missing', 'probes.readiness:missing', 'probes.startup:unexpected']);
+    expect(fields.map((f) => `${f.field}:${f.kind}`)).toEqual([
+      'probes.liveness:missing',
+      'probes.readiness:missing',
+      'probes.startup:unexpected',
+    ]);
   });
 
   it('detects a changed command and a sidecar container', () => {
@@ -327,7 +384,11 @@ describe('drift: one test per kind of field difference', () => {
 describe('drift: matching apps', () => {
   it('lists catalogue apps missing live and live apps the catalogue does not know, with a reason', () => {
     const other = { ...base, name: 'cvat-ui' };
-    const live = [liveAppSpec(liveFrom(base)), liveAppSpec(liveFrom({ ...base, name: 'grafana' })), liveAppSpec(liveFrom({ ...base, name: 'hello-world' }))];
+    const live = [
+      liveAppSpec(liveFrom(base)),
+      liveAppSpec(liveFrom({ ...base, name: 'grafana' })),
+      liveAppSpec(liveFrom({ ...base, name: 'hello-world' })),
+    ];
     const report = diffApps([base, other], live, { disabled: ['grafana'] });
     expect(report.apps.map((a) => [a.name, a.state, a.note])).toEqual([
       ['web', 'in-sync', undefined],

@@ -58,8 +58,16 @@ describe('cvat-ops drift', () => {
     expect(changed).toEqual([
       { name: 'vector', state: 'missing-live', fields: [] },
       { name: 'opa', state: 'drifted', fields: [{ field: 'ingress.exposedPort', kind: 'changed', expected: 8181, actual: 8282 }] },
-      { name: 'cvat-init', state: 'drifted', fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.70.0' }] },
-      { name: 'cvat-server', state: 'drifted', fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' }] },
+      {
+        name: 'cvat-init',
+        state: 'drifted',
+        fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.70.0' }],
+      },
+      {
+        name: 'cvat-server',
+        state: 'drifted',
+        fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' }],
+      },
       {
         name: 'cvat-worker-import',
         state: 'drifted',
@@ -82,21 +90,38 @@ describe('cvat-ops drift', () => {
     const onExport = scaleRules(fake.apps.get('cvat-worker-export')!)[0].custom;
     onExport.metadata.listLength = '20';
     onExport.auth = [{ secretRef: 'redis-ondisk-password', triggerParameter: 'password' }];
-    scaleRules(fake.apps.get('cvat-worker-annotation')!).push({ name: 'cpu', custom: { type: 'cpu', metadata: { type: 'Utilization', value: '70' } } });
+    scaleRules(fake.apps.get('cvat-worker-annotation')!).push({
+      name: 'cpu',
+      custom: { type: 'cpu', metadata: { type: 'Utilization', value: '70' } },
+    });
     scaleRules(fake.apps.get('cvat-worker-chunks')!).length = 0;
 
     const result = await drift(globals({ env: 'test' }), runtime);
     expect(result.exitCode).toBe(EXIT.FAILED);
     const fieldsOf = (name: string) => result.data.apps.find((a) => a.name === name)!.fields;
     expect(fieldsOf('cvat-worker-export')).toEqual([
-      { field: `scaleRules.${exportRule.name}.metadata.listLength`, kind: 'changed', expected: exportRule.metadata.listLength, actual: '20' },
-      { field: `scaleRules.${exportRule.name}.auth.password`, kind: 'changed', expected: 'redis-inmem-password', actual: 'redis-ondisk-password' },
+      {
+        field: `scaleRules.${exportRule.name}.metadata.listLength`,
+        kind: 'changed',
+        expected: exportRule.metadata.listLength,
+        actual: '20',
+      },
+      {
+        field: `scaleRules.${exportRule.name}.auth.password`,
+        kind: 'changed',
+        expected: 'redis-inmem-password',
+        actual: 'redis-ondisk-password',
+      },
     ]);
     expect(fieldsOf('cvat-worker-annotation')).toEqual([
       { field: 'scaleRules.cpu', kind: 'unexpected', actual: { type: 'cpu', metadata: { type: 'Utilization', value: '70' }, auth: {} } },
     ]);
     expect(fieldsOf('cvat-worker-chunks')).toEqual([
-      { field: `scaleRules.${chunksRule.name}`, kind: 'missing', expected: { type: 'redis', metadata: chunksRule.metadata, auth: { password: 'redis-inmem-password' } } },
+      {
+        field: `scaleRules.${chunksRule.name}`,
+        kind: 'missing',
+        expected: { type: 'redis', metadata: chunksRule.metadata, auth: { password: 'redis-inmem-password' } },
+      },
     ]);
     expect(result.data.summary.drifted).toBe(3);
   });

@@ -18,14 +18,21 @@ describe('cvat-ops logs', () => {
   let runtime: TestRuntime;
   beforeEach(async () => {
     repo = makeTestRepo();
-    fake = await FakeArmServer.start({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: repo.resourceGroup, logStreamToken: 'stream-token-1' });
+    fake = await FakeArmServer.start({
+      subscriptionId: TEST_SUBSCRIPTION,
+      resourceGroup: repo.resourceGroup,
+      logStreamToken: 'stream-token-1',
+    });
     seedFromCatalogue(fake, repo);
     fake.replicas.set('cvat-server/cvat-server--r1', [
       fake.replica('cvat-server', 'cvat-server--r1', 'cvat-server--r1-aaa', 'cvat-server', 'NotRunning'),
       fake.replica('cvat-server', 'cvat-server--r1', 'cvat-server--r1-bbb', 'cvat-server'),
     ]);
     fake.logStreams.set('cvat-server', {
-      console: { 'cvat-server--r1/cvat-server--r1-bbb/cvat-server': SERVER_LINES, 'cvat-server--r1/cvat-server--r1-aaa/cvat-server': ['from aaa'] },
+      console: {
+        'cvat-server--r1/cvat-server--r1-bbb/cvat-server': SERVER_LINES,
+        'cvat-server--r1/cvat-server--r1-aaa/cvat-server': ['from aaa'],
+      },
       system: ['{"TimeStamp":"2026-01-02T10:00:00Z","Type":"Normal","Reason":"ReplicaReady","Msg":"replica ready"}'],
     });
     runtime = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });
@@ -37,7 +44,14 @@ describe('cvat-ops logs', () => {
   const streamRequests = () => fake.requests.filter((r) => /\/(logstream|eventstream)$/.test(r.path));
 
   it('builds the log stream URLs the way az containerapp logs show does', () => {
-    const common = { eventStreamEndpoint: 'https://westeurope.azurecontainerapps.dev/subscriptions/s/resourceGroups/rg/containerApps/web/eventstream', subscriptionId: 's', resourceGroup: 'rg', app: 'web', follow: true, tailLines: 50 };
+    const common = {
+      eventStreamEndpoint: 'https://westeurope.azurecontainerapps.dev/subscriptions/s/resourceGroups/rg/containerApps/web/eventstream',
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      app: 'web',
+      follow: true,
+      tailLines: 50,
+    };
     expect(logStreamUrl({ ...common, type: 'console', revision: 'web--r1', replica: 'web--r1-x', container: 'web' })).toBe(
       'https://westeurope.azurecontainerapps.dev/subscriptions/s/resourceGroups/rg/containerApps/web/revisions/web--r1/replicas/web--r1-x/containers/web/logstream?follow=true&output=text&tailLines=50',
     );
@@ -49,7 +63,16 @@ describe('cvat-ops logs', () => {
   it('prints the last N console lines of the first running replica with the bearer token from getAuthtoken', async () => {
     const result = await logs({ ...globals({ env: 'test' }), name: 'cvat-server', tail: 2 }, runtime);
     expect(runtime.out()).toBe('[2026-01-02 10:00:01] INFO ready\nGET /api/server/about 200 "ok"\n');
-    expect(result.data).toEqual({ app: 'cvat-server', type: 'console', revision: 'cvat-server--r1', replica: 'cvat-server--r1-bbb', container: 'cvat-server', follow: false, tailLines: 2, lineCount: 2 });
+    expect(result.data).toEqual({
+      app: 'cvat-server',
+      type: 'console',
+      revision: 'cvat-server--r1',
+      replica: 'cvat-server--r1-bbb',
+      container: 'cvat-server',
+      follow: false,
+      tailLines: 2,
+      lineCount: 2,
+    });
     const [request] = streamRequests();
     expect(request!.query).toEqual({ follow: 'false', output: 'text', tailLines: '2' });
     expect(request!.headers.authorization).toBe('Bearer stream-token-1');
@@ -59,9 +82,13 @@ describe('cvat-ops logs', () => {
   it('streams the replica asked for, and names the known replicas when it does not exist', async () => {
     await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'cvat-server--r1-aaa' }, runtime);
     expect(runtime.out()).toBe('from aaa\n');
-    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'nope' }, runtime).catch((e: unknown) => e)) as CliError;
+    const error = (await logs({ ...globals({ env: 'test' }), name: 'cvat-server', replica: 'nope' }, runtime).catch(
+      (e: unknown) => e,
+    )) as CliError;
     expect(error.exit).toBe(EXIT.NOT_FOUND);
-    expect(error.message).toBe("'--replica' (nope) is not a replica of revision cvat-server--r1; replicas: cvat-server--r1-aaa, cvat-server--r1-bbb.");
+    expect(error.message).toBe(
+      "'--replica' (nope) is not a replica of revision cvat-server--r1; replicas: cvat-server--r1-aaa, cvat-server--r1-bbb.",
+    );
   });
 
   it('suggests system logs when the revision has no replica', async () => {
@@ -75,14 +102,20 @@ describe('cvat-ops logs', () => {
   it('streams system events from the eventstream endpoint as JSON lines', async () => {
     await logs({ ...globals({ env: 'test' }), name: 'cvat-server', type: 'system' }, runtime);
     expect(runtime.out()).toContain('"Reason":"ReplicaReady"');
-    expect(streamRequests()[0]!.path).toBe(`/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/cvat-test-rg/containerApps/cvat-server/eventstream`);
+    expect(streamRequests()[0]!.path).toBe(
+      `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/cvat-test-rg/containerApps/cvat-server/eventstream`,
+    );
     expect(streamRequests()[0]!.query.output).toBe('json');
   });
 
   it('collects the lines into the result with --json', async () => {
     const result = await logs({ ...globals({ env: 'test', json: true }), name: 'cvat-server' }, runtime);
     expect(runtime.out()).toBe('');
-    expect(result.data.lines).toEqual(['[2026-01-02 10:00:00] INFO boot', '[2026-01-02 10:00:01] INFO ready', 'GET /api/server/about 200 "ok"']);
+    expect(result.data.lines).toEqual([
+      '[2026-01-02 10:00:00] INFO boot',
+      '[2026-01-02 10:00:01] INFO ready',
+      'GET /api/server/about 200 "ok"',
+    ]);
   });
 
   it('follows the stream until interrupted, then hangs up', async () => {
@@ -107,9 +140,13 @@ describe('cvat-ops logs', () => {
   });
 
   it('rejects bad arguments: a tail over 300, replica selection for system logs, a job, an unknown app', async () => {
-    expect(await runCli(['logs', 'cvat-server', '--env', 'test', '--tail', '500'], runtime).catch((e: CliError) => e.exit)).toBe(EXIT.USAGE);
+    expect(await runCli(['logs', 'cvat-server', '--env', 'test', '--tail', '500'], runtime).catch((e: CliError) => e.exit)).toBe(
+      EXIT.USAGE,
+    );
     expect(runtime.err()).toContain("'--tail' (500) must be an integer between 0 and 300.");
-    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-server', type: 'system', replica: 'x' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
+    await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-server', type: 'system', replica: 'x' }, runtime)).rejects.toMatchObject({
+      exit: EXIT.USAGE,
+    });
     await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-init' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
     await expect(logs({ ...globals({ env: 'test' }), name: 'cvat-servr' }, runtime)).rejects.toMatchObject({ exit: EXIT.USAGE });
     expect(streamRequests()).toHaveLength(0);

@@ -13,7 +13,12 @@ import { globals, testRuntime, type TestRuntime } from '../support/test-runtime'
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
 import { FakeArmServer } from '@cvat-cloud/testing';
 
-const WORKING = { DatabaseBackend: 'working', 'Cache backend: default': 'working', 'Cache backend: media': 'working', OPAHealthCheck: 'working' };
+const WORKING = {
+  DatabaseBackend: 'working',
+  'Cache backend: default': 'working',
+  'Cache backend: media': 'working',
+  OPAHealthCheck: 'working',
+};
 
 function healthFetch(status: number, body: unknown, seen: string[] = []): FetchLike {
   return async (url) => {
@@ -44,9 +49,19 @@ describe('cvat-ops status', () => {
     expect(result.data.healthy).toBe(true);
     expect(seen).toEqual(['https://cvat.test.example/api/server/health/?format=json']);
     const server = result.data.components.find((c) => c.name === 'cvat-server')!;
-    expect(server).toMatchObject({ exists: true, provisioningState: 'Succeeded', runningStatus: 'Running', activeRevisions: ['cvat-server--r1'], image: { expected: 'cvat/server:v2.73.0', matches: true } });
+    expect(server).toMatchObject({
+      exists: true,
+      provisioningState: 'Succeeded',
+      runningStatus: 'Running',
+      activeRevisions: ['cvat-server--r1'],
+      image: { expected: 'cvat/server:v2.73.0', matches: true },
+    });
     expect(server.replicas).toEqual({ running: 1, desired: 1, min: 1, max: expect.any(Number) });
-    expect(result.data.components.find((c) => c.name === 'cvat-init')).toMatchObject({ resource: 'job', lastExecution: { name: 'cvat-init-exec1', status: 'Succeeded' }, healthy: true });
+    expect(result.data.components.find((c) => c.name === 'cvat-init')).toMatchObject({
+      resource: 'job',
+      lastExecution: { name: 'cvat-init-exec1', status: 'Succeeded' },
+      healthy: true,
+    });
     expect(result.data.components.find((c) => c.name === 'edge')).toMatchObject({ resource: 'vm', exists: null });
     expect(result.data.serverHealth).toMatchObject({ checked: true, reachable: true, httpStatus: 200, healthy: true, failing: [] });
     expect(renderView(result.view)).toContain('All 16 components healthy.');
@@ -69,11 +84,15 @@ describe('cvat-ops status', () => {
     expect(problems['cvat-ui']![0]).toContain('runs image cvat/ui:v2.72.0, the catalogue says cvat/ui:v2.73.0');
     expect(problems['cvat-server']![0]).toContain('cvat-server: 0 replica(s) running, minimum is 1');
     expect(problems.vector).toEqual(['vector: running status is Stopped (expected Running)']);
-    expect(problems['cvat-init']).toEqual(['cvat-init: last execution cvat-init-new ended Failed; see its logs in Log Analytics (ContainerAppConsoleLogs_CL)']);
+    expect(problems['cvat-init']).toEqual([
+      'cvat-init: last execution cvat-init-new ended Failed; see its logs in Log Analytics (ContainerAppConsoleLogs_CL)',
+    ]);
   });
 
   it('exits 1 when the server health endpoint answers 500, naming the failing checks', async () => {
-    const result = await status(globals({ env: 'test' }), runtime, { fetch: healthFetch(500, { ...WORKING, OPAHealthCheck: 'unavailable: bundle not loaded' }) });
+    const result = await status(globals({ env: 'test' }), runtime, {
+      fetch: healthFetch(500, { ...WORKING, OPAHealthCheck: 'unavailable: bundle not loaded' }),
+    });
     expect(result.exitCode).toBe(EXIT.FAILED);
     expect(result.data.serverHealth).toMatchObject({ reachable: true, httpStatus: 500, healthy: false, failing: ['OPAHealthCheck'] });
     expect(renderView(result.view)).toContain('server health: HTTP 500, failing: OPAHealthCheck');
@@ -84,7 +103,12 @@ describe('cvat-ops status', () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
     };
     const result = await status(globals({ env: 'test' }), runtime, { fetch: unreachable });
-    expect(result.data.serverHealth).toEqual({ checked: true, url: 'https://cvat.test.example/api/server/health/?format=json', reachable: false, error: 'ENOTFOUND' });
+    expect(result.data.serverHealth).toEqual({
+      checked: true,
+      url: 'https://cvat.test.example/api/server/health/?format=json',
+      reachable: false,
+      error: 'ENOTFOUND',
+    });
     expect(result.exitCode).toBe(EXIT.OK);
   });
 
@@ -106,7 +130,11 @@ describe('cvat-ops status', () => {
     fake.apps.delete('cvat-ui');
     const code = await runCli(['status', '--env', 'test', '--json', '--no-health'], runtime);
     expect(code).toBe(EXIT.FAILED);
-    const data = JSON.parse(runtime.out()) as { healthy: boolean; resourceGroup: string; components: { name: string; exists: boolean | null }[] };
+    const data = JSON.parse(runtime.out()) as {
+      healthy: boolean;
+      resourceGroup: string;
+      components: { name: string; exists: boolean | null }[];
+    };
     expect(data.healthy).toBe(false);
     expect(data.resourceGroup).toBe('cvat-test-rg');
     expect(data.components.find((c) => c.name === 'cvat-ui')?.exists).toBe(false);
@@ -117,17 +145,22 @@ describe('cvat-ops status', () => {
     const rt = testRuntime({ cwd: repo.dir, armEndpoint: fake.url, env: { CVAT_OPS_OUTPUT: 'status.json' } });
     expect(await runCli(['status', '--env', 'test', '--no-health'], rt)).toBe(EXIT.FAILED);
     expect(rt.out()).toMatch(/^Resource group cvat-test-rg \(environment test\)\nCOMPONENT/);
-    const data = JSON.parse(readFileSync(join(repo.dir, 'status.json'), 'utf8')) as { healthy: boolean; components: { name: string; exists: boolean | null }[] };
+    const data = JSON.parse(readFileSync(join(repo.dir, 'status.json'), 'utf8')) as {
+      healthy: boolean;
+      components: { name: string; exists: boolean | null }[];
+    };
     expect(data.healthy).toBe(false);
     expect(data.components.find((c) => c.name === 'cvat-ui')?.exists).toBe(false);
     expect(data.components).toHaveLength(17);
   });
 
   it('maps a missing resource group to exit 6 naming it', async () => {
-    const code = await runCli(['status', '--env', 'test', '--resource-group', 'rg-nope', '--no-health'], runtime).catch((e: { exit: number; message: string }) => {
-      expect(e.message).toContain("listing container apps and jobs in resource group 'rg-nope' failed: 404 ResourceGroupNotFound");
-      return e.exit;
-    });
+    const code = await runCli(['status', '--env', 'test', '--resource-group', 'rg-nope', '--no-health'], runtime).catch(
+      (e: { exit: number; message: string }) => {
+        expect(e.message).toContain("listing container apps and jobs in resource group 'rg-nope' failed: 404 ResourceGroupNotFound");
+        return e.exit;
+      },
+    );
     expect(code).toBe(EXIT.NOT_FOUND);
   });
 });

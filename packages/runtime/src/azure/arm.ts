@@ -153,16 +153,22 @@ export function armFailure(error: unknown, what: string, next: string): CliError
   if (auth) return auth;
   const e = asRest(error);
   if (e?.code === 'SubscriptionNotFound' || e?.code === 'InvalidSubscriptionId') {
-    return new CliError(EXIT.AUTH, `${what} failed: ${armReason(error)}. The signed-in identity cannot see that subscription. ${next}`, { cause: error });
+    return new CliError(EXIT.AUTH, `${what} failed: ${armReason(error)}. The signed-in identity cannot see that subscription. ${next}`, {
+      cause: error,
+    });
   }
   if (e?.code === 'ResourceGroupNotFound' || e?.code === 'ResourceNotFound' || e?.statusCode === 404) {
     return new CliError(EXIT.NOT_FOUND, `${what} failed: ${armReason(error)}. ${next}`, { cause: error });
   }
   const status = e?.statusCode;
   if ((status !== undefined && (status >= 500 || status === 429)) || (status === undefined && isUnreachable(error))) {
-    return new CliError(EXIT.UNAVAILABLE, `${what} failed: ${e ? armReason(error) : describeError(error)}. Azure did not answer usefully after retries. ${next}`, {
-      cause: error,
-    });
+    return new CliError(
+      EXIT.UNAVAILABLE,
+      `${what} failed: ${e ? armReason(error) : describeError(error)}. Azure did not answer usefully after retries. ${next}`,
+      {
+        cause: error,
+      },
+    );
   }
   return new CliError(EXIT.FAILED, `${what} failed: ${e ? armReason(error) : describeError(error)}. ${next}`, { cause: error });
 }

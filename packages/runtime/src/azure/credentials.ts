@@ -157,7 +157,10 @@ export function requireOnPath(name: string, env: Env, options: RequireOnPathOpti
   const found = name.includes('/') ? (existsSync(name) ? name : undefined) : findOnPath(name, env);
   if (!found) {
     const where = name.includes('/') ? '' : ' on PATH';
-    throw new CliError(EXIT.UNAVAILABLE, `'${name}' was not found${where}; it is needed ${options.purpose}. ${options.install}. Nothing was changed.`);
+    throw new CliError(
+      EXIT.UNAVAILABLE,
+      `'${name}' was not found${where}; it is needed ${options.purpose}. ${options.install}. Nothing was changed.`,
+    );
   }
   return found;
 }
@@ -181,10 +184,9 @@ export function detectAzureCredential(env: Env, profile: AzureCliProfile = readA
   const spFields = [s.clientSecret, s.clientCertificatePath].filter((v): v is SettingValue => v !== undefined);
   const wantsOidc = isTrue(s.useOidc?.value) || (s.oidcTokenFilePath !== undefined && s.useOidc === undefined);
   if (spFields.length > 0 || wantsOidc) {
-    const missing = [
-      !s.clientId && 'ARM_CLIENT_ID (or AZURE_CLIENT_ID)',
-      !s.tenantId && 'ARM_TENANT_ID (or AZURE_TENANT_ID)',
-    ].filter(Boolean) as string[];
+    const missing = [!s.clientId && 'ARM_CLIENT_ID (or AZURE_CLIENT_ID)', !s.tenantId && 'ARM_TENANT_ID (or AZURE_TENANT_ID)'].filter(
+      Boolean,
+    ) as string[];
     if (missing.length) {
       const given = [...spFields.map((f) => f.from), ...(wantsOidc ? [s.useOidc?.from ?? s.oidcTokenFilePath!.from] : [])];
       problems.push(`${given.join(' and ')} set, but ${missing.join(' and ')} missing`);
@@ -220,7 +222,9 @@ export function detectAzureCredential(env: Env, profile: AzureCliProfile = readA
     }
   }
   if (s.clientId && spFields.length === 0 && !wantsOidc && !isTrue(s.useMsi?.value)) {
-    problems.push(`${s.clientId.from} is set but none of ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_USE_OIDC, ARM_USE_MSI (or their AZURE_* names) says how to use it`);
+    problems.push(
+      `${s.clientId.from} is set but none of ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_USE_OIDC, ARM_USE_MSI (or their AZURE_* names) says how to use it`,
+    );
   }
   if (isTrue(s.useMsi?.value)) return ok('managed-identity', `ARM_USE_MSI${s.clientId ? ` with ${s.clientId.from}` : ''}`);
   if (s.useCli && !isTrue(s.useCli.value)) {
@@ -331,7 +335,8 @@ export async function oidcAssertion(env: Env): Promise<string> {
   if (s.oidcTokenFilePath) return readFileSync(s.oidcTokenFilePath.value, 'utf8').trim();
   const url = env.ARM_OIDC_REQUEST_URL || env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const token = env.ARM_OIDC_REQUEST_TOKEN || env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !token) throw new CliError(EXIT.AUTH, 'OIDC requested but no token source is available (see the credential help: docs/exit-codes.md)');
+  if (!url || !token)
+    throw new CliError(EXIT.AUTH, 'OIDC requested but no token source is available (see the credential help: docs/exit-codes.md)');
   const u = new URL(url);
   u.searchParams.set('audience', 'api://AzureADTokenExchange');
   let response: Response;

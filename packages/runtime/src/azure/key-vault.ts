@@ -116,10 +116,14 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
       const e = error as KeyVaultErrorLike;
       const code = innerCode(e);
       if (e.statusCode === 404) {
-        throw new CliError(EXIT.NOT_FOUND, `${what} does not exist. The deploy writes it: run 'npx nx run infra:deploy -- --env ${env}'${orElse}.`, {
-          cause: error,
-          hint: `npx nx run infra:deploy -- --env ${env}`,
-        });
+        throw new CliError(
+          EXIT.NOT_FOUND,
+          `${what} does not exist. The deploy writes it: run 'npx nx run infra:deploy -- --env ${env}'${orElse}.`,
+          {
+            cause: error,
+            hint: `npx nx run infra:deploy -- --env ${env}`,
+          },
+        );
       }
       if (e.statusCode === 403 && code === 'ForbiddenByFirewall') {
         throw new CliError(
@@ -144,11 +148,19 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
         });
       }
       if ((e.statusCode !== undefined && e.statusCode >= 500) || (e.statusCode === undefined && isUnreachable(error))) {
-        throw new CliError(EXIT.UNAVAILABLE, `Could not reach ${what}: ${describeError(error)}. Check the vault name and your network${orElse}.`, { cause: error });
+        throw new CliError(
+          EXIT.UNAVAILABLE,
+          `Could not reach ${what}: ${describeError(error)}. Check the vault name and your network${orElse}.`,
+          { cause: error },
+        );
       }
-      throw new CliError(EXIT.FAILED, `Could not read ${what}: ${describeError(error)}. Check 'az login' and the 'Key Vault Secrets User' role${orElse}.`, {
-        cause: error,
-      });
+      throw new CliError(
+        EXIT.FAILED,
+        `Could not read ${what}: ${describeError(error)}. Check 'az login' and the 'Key Vault Secrets User' role${orElse}.`,
+        {
+          cause: error,
+        },
+      );
     }
     if (!value) throw new CliError(EXIT.CONFIG, `${what} is empty: rerun the deploy for '${env}'${orElse}.`);
     rememberSecret(value); // never printed from here on (runMain and the tools' output redact it)

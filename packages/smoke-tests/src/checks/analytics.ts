@@ -52,12 +52,19 @@ export const analyticsEvents: CheckDefinition = {
       throw new SmokeError('assertion', `${posted.what} answered 400: ${why}`, { status: 400 });
     }
     if (posted.status !== 201) {
-      throw new SmokeError('http', `${posted.what} answered ${posted.status}, expected 201: ${excerpt(posted.body)}`, { status: posted.status });
+      throw new SmokeError('http', `${posted.what} answered ${posted.status}, expected 201: ${excerpt(posted.body)}`, {
+        status: posted.status,
+      });
     }
     expectShape(posted.what, posted.body, { timestamp: match.string() });
     for (let round = 1; ; round++) {
       ctx.step(`events export, round ${round}`);
-      const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/events/export', { auth: ctx.admin, query: { from }, signal: ctx.signal, expect: 202 });
+      const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/events/export', {
+        auth: ctx.admin,
+        query: { from },
+        signal: ctx.signal,
+        expect: 202,
+      });
       expectShape(res.what, res.body, { rq_id: match.string(/./) });
       const request = await waitForRequest(ctx, res.body.rq_id, 'export', 'workerExport', 'the events export');
       const file = await downloadResult(ctx, request, `events-${round}.csv`, 'the events export');

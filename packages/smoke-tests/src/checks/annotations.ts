@@ -25,7 +25,16 @@ interface ShapeIn {
 
 /** The annotations the suite writes to the main task's first job (frames 0–2 of 3). */
 export function smokeAnnotations(labelId: number): { version: number; tags: object[]; shapes: ShapeIn[]; tracks: object[] } {
-  const common = { label_id: labelId, occluded: false, outside: false, z_order: 0, rotation: 0, group: 0, source: 'manual', attributes: [] };
+  const common = {
+    label_id: labelId,
+    occluded: false,
+    outside: false,
+    z_order: 0,
+    rotation: 0,
+    group: 0,
+    source: 'manual',
+    attributes: [],
+  };
   return {
     version: 0,
     tags: [{ frame: 2, label_id: labelId, group: 0, source: 'manual', attributes: [] }],
@@ -55,13 +64,17 @@ function diff(kind: string, written: string[], read: string[]): string[] {
     if (i >= 0) left.splice(i, 1);
     else missing.push(w);
   }
-  return [...missing.map((m) => `${kind} written but not read back: ${m}`), ...left.map((x) => `${kind} read back but never written: ${x}`)];
+  return [
+    ...missing.map((m) => `${kind} written but not read back: ${m}`),
+    ...left.map((x) => `${kind} read back but never written: ${x}`),
+  ];
 }
 
 export const annotationsRoundtrip: CheckDefinition = {
   id: 'annotations.roundtrip',
   title: 'annotations are written and read back exactly',
-  proves: 'PUT /api/jobs/{id}/annotations/ stores shapes and tags in PostgreSQL, and GET returns the same ones (type, frame, label, points, flags).',
+  proves:
+    'PUT /api/jobs/{id}/annotations/ stores shapes and tags in PostgreSQL, and GET returns the same ones (type, frame, label, points, flags).',
   components: ['server'],
   dependsOn: ['import.task-data'],
   timeoutMs: 45_000,
@@ -70,20 +83,42 @@ export const annotationsRoundtrip: CheckDefinition = {
     const job = main.jobIds[0];
     const written = smokeAnnotations(main.labelId);
     ctx.step(`PUT /api/jobs/${job}/annotations/`);
-    await ctx.client.request('PUT', `/api/jobs/${job}/annotations/`, { auth: ctx.admin, json: written, signal: ctx.signal, expect: 200, read: 'discard' });
-    ctx.step(`GET /api/jobs/${job}/annotations/`);
-    const read = await ctx.client.request<{ shapes?: Record<string, unknown>[]; tags?: Record<string, unknown>[]; tracks?: unknown[] }>('GET', `/api/jobs/${job}/annotations/`, {
+    await ctx.client.request('PUT', `/api/jobs/${job}/annotations/`, {
       auth: ctx.admin,
+      json: written,
       signal: ctx.signal,
       expect: 200,
+      read: 'discard',
     });
+    ctx.step(`GET /api/jobs/${job}/annotations/`);
+    const read = await ctx.client.request<{ shapes?: Record<string, unknown>[]; tags?: Record<string, unknown>[]; tracks?: unknown[] }>(
+      'GET',
+      `/api/jobs/${job}/annotations/`,
+      {
+        auth: ctx.admin,
+        signal: ctx.signal,
+        expect: 200,
+      },
+    );
     const problems = [
-      ...diff('shape', written.shapes.map((s) => normalizeShape(s as unknown as Record<string, unknown>)), (read.body.shapes ?? []).map(normalizeShape)),
-      ...diff('tag', written.tags.map((t) => normalizeTag(t as Record<string, unknown>)), (read.body.tags ?? []).map(normalizeTag)),
+      ...diff(
+        'shape',
+        written.shapes.map((s) => normalizeShape(s as unknown as Record<string, unknown>)),
+        (read.body.shapes ?? []).map(normalizeShape),
+      ),
+      ...diff(
+        'tag',
+        written.tags.map((t) => normalizeTag(t as Record<string, unknown>)),
+        (read.body.tags ?? []).map(normalizeTag),
+      ),
       ...((read.body.tracks ?? []).length > 0 ? [`${(read.body.tracks ?? []).length} track(s) read back but none written`] : []),
     ];
     if (problems.length > 0) {
-      throw new SmokeError('assertion', `the annotations read back differ from those written: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, { details: problems });
+      throw new SmokeError(
+        'assertion',
+        `the annotations read back differ from those written: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`,
+        { details: problems },
+      );
     }
     ctx.state.values.annotatedShapes = written.shapes.length;
   },

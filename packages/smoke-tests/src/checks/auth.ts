@@ -47,9 +47,14 @@ export const authLogin: CheckDefinition = {
     refusedHost(ctx, res);
     if (res.status === 429) throw throttled(ctx, res);
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      throw new SmokeError('assertion', `the superuser '${ctx.admin.username}' could not log in (${res.status}: ${excerpt(res.body)}); check CVAT_USERNAME / CVAT_PASSWORD`, { status: res.status });
+      throw new SmokeError(
+        'assertion',
+        `the superuser '${ctx.admin.username}' could not log in (${res.status}: ${excerpt(res.body)}); check CVAT_USERNAME / CVAT_PASSWORD`,
+        { status: res.status },
+      );
     }
-    if (res.status !== 200) throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200: ${excerpt(res.body)}`, { status: res.status });
+    if (res.status !== 200)
+      throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200: ${excerpt(res.body)}`, { status: res.status });
     expectShape(res.what, res.body, { key: match.string(/./) });
     const cookies = responseCookies(res.headers);
     if (cookies.sessionid) {
@@ -86,20 +91,39 @@ async function register(ctx: CheckContext, letter: 'a' | 'b'): Promise<UserFixtu
   const password = `${randomBytes(12).toString('base64url')}Aa1!`;
   ctx.step(`registering user ${username}`);
   const res = await ctx.client.request<{ username: string; key?: string | null }>('POST', '/api/auth/register', {
-    json: { username, email: `${username}@example.com`, password1: password, password2: password, first_name: 'Smoke', last_name: letter.toUpperCase() },
+    json: {
+      username,
+      email: `${username}@example.com`,
+      password1: password,
+      password2: password,
+      first_name: 'Smoke',
+      last_name: letter.toUpperCase(),
+    },
     signal: ctx.signal,
   });
   if (res.status === 429) throw throttled(ctx, res);
   if (res.status !== 201) {
-    throw new SmokeError('http', `registering throwaway user ${username} answered ${res.status}, expected 201: ${excerpt(res.body)} (self-registration must be enabled for this check)`, { status: res.status });
+    throw new SmokeError(
+      'http',
+      `registering throwaway user ${username} answered ${res.status}, expected 201: ${excerpt(res.body)} (self-registration must be enabled for this check)`,
+      { status: res.status },
+    );
   }
   let key = res.body.key ?? undefined;
   if (!key) {
-    const login = await ctx.client.request<{ key: string }>('POST', '/api/auth/login', { json: { username, password }, signal: ctx.signal, expect: 200 });
+    const login = await ctx.client.request<{ key: string }>('POST', '/api/auth/login', {
+      json: { username, password },
+      signal: ctx.signal,
+      expect: 200,
+    });
     key = login.body.key;
   }
   const credentials: Credentials = { kind: 'token', key };
-  const self = await ctx.client.request<{ id: number; username: string }>('GET', '/api/users/self', { auth: credentials, signal: ctx.signal, expect: 200 });
+  const self = await ctx.client.request<{ id: number; username: string }>('GET', '/api/users/self', {
+    auth: credentials,
+    signal: ctx.signal,
+    expect: 200,
+  });
   expectShape(self.what, self.body, { id: match.integer(1), username });
   ctx.cleanup.add({ kind: 'user', id: self.body.id, name: username });
   return { id: self.body.id, username, credentials };
@@ -124,7 +148,8 @@ function denied(what: string, status: number, expected: number): SmokeError {
 export const opaAuthz: CheckDefinition = {
   id: 'opa.authz',
   title: "OPA refuses user B access to user A's task",
-  proves: 'OPA answers authorization decisions with the CVAT policy: owners and the superuser get access, other users get 403 and filtered lists, anonymous users get 401.',
+  proves:
+    'OPA answers authorization decisions with the CVAT policy: owners and the superuser get access, other users get 403 and filtered lists, anonymous users get 401.',
   components: ['opa'],
   dependsOn: ['auth.login'],
   timeoutMs: 45_000,
@@ -132,7 +157,11 @@ export const opaAuthz: CheckDefinition = {
     ctx.step('GET /api/users/self as the superuser');
     const self = await ctx.client.request<{ is_superuser?: boolean }>('GET', '/api/users/self', { auth: ctx.admin, signal: ctx.signal });
     if (self.status !== 200) throw denied(`${self.what} as the superuser`, self.status, 200);
-    if (self.body.is_superuser !== true) throw new SmokeError('assertion', `'${ctx.admin.kind === 'basic' ? ctx.admin.username : 'the admin'}' is not a superuser (is_superuser=${String(self.body.is_superuser)})`);
+    if (self.body.is_superuser !== true)
+      throw new SmokeError(
+        'assertion',
+        `'${ctx.admin.kind === 'basic' ? ctx.admin.username : 'the admin'}' is not a superuser (is_superuser=${String(self.body.is_superuser)})`,
+      );
 
     const [a, b] = await Promise.all([register(ctx, 'a'), register(ctx, 'b')]);
     ctx.state.values.userA = a;
@@ -144,7 +173,12 @@ export const opaAuthz: CheckDefinition = {
     if (asB.status !== 403) throw denied(`${asB.what} as user B`, asB.status, 403);
 
     ctx.step('GET /api/tasks as user B');
-    const list = await ctx.client.request<{ results: { id: number }[] }>('GET', '/api/tasks', { auth: b.credentials, query: { search: ctx.runId, page_size: 100 }, signal: ctx.signal, expect: 200 });
+    const list = await ctx.client.request<{ results: { id: number }[] }>('GET', '/api/tasks', {
+      auth: b.credentials,
+      query: { search: ctx.runId, page_size: 100 },
+      signal: ctx.signal,
+      expect: 200,
+    });
     if (list.body.results.some((t) => t.id === task.id)) {
       throw new SmokeError('assertion', `${list.what} as user B lists user A's task ${task.id}: OPA's list filter is not applied`);
     }
@@ -154,7 +188,10 @@ export const opaAuthz: CheckDefinition = {
     if (anonymous.status !== 401) throw denied(`${anonymous.what} without credentials`, anonymous.status, 401);
 
     ctx.step(`GET /api/tasks/${task.id} as user A and as the superuser`);
-    for (const [who, auth] of [['user A', a.credentials], ['the superuser', ctx.admin]] as const) {
+    for (const [who, auth] of [
+      ['user A', a.credentials],
+      ['the superuser', ctx.admin],
+    ] as const) {
       const res = await ctx.client.request('GET', `/api/tasks/${task.id}`, { auth, signal: ctx.signal, read: 'discard' });
       if (res.status !== 200) throw denied(`${res.what} as ${who}`, res.status, 200);
     }

@@ -74,7 +74,9 @@ export const chunksMedia: CheckDefinition = {
         return;
       }
       if (res.status !== 429) {
-        throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200 (or 429 while the chunk is built)`, { status: res.status });
+        throw new SmokeError('http', `${res.what} answered ${res.status}, expected 200 (or 429 while the chunk is built)`, {
+          status: res.status,
+        });
       }
       const header = headerValue(res.headers, 'retry-after');
       const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : CHUNK_RETRY_AFTER_SECONDS;

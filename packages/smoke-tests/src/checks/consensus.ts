@@ -21,11 +21,26 @@ export const consensusMerge: CheckDefinition = {
     const task = ctx.state.need('consensusTask');
     ctx.step(`listing the consensus replicas of task ${task.id}`);
     const replicas = await jobIdsOf(ctx, task.id, 'consensus_replica');
-    if (replicas.length < 2) throw new SmokeError('assertion', `task ${task.name} has ${replicas.length} consensus replica jobs, expected at least 2 (consensus_replicas=2)`);
+    if (replicas.length < 2)
+      throw new SmokeError(
+        'assertion',
+        `task ${task.name} has ${replicas.length} consensus replica jobs, expected at least 2 (consensus_replicas=2)`,
+      );
     ctx.step(`marking replica ${replicas[0]} in progress`);
-    await ctx.client.request('PATCH', `/api/jobs/${replicas[0]}`, { auth: ctx.admin, json: { state: 'in progress' }, signal: ctx.signal, expect: 200, read: 'discard' });
+    await ctx.client.request('PATCH', `/api/jobs/${replicas[0]}`, {
+      auth: ctx.admin,
+      json: { state: 'in progress' },
+      signal: ctx.signal,
+      expect: 200,
+      read: 'discard',
+    });
     ctx.step('POST /api/consensus/merges');
-    const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/consensus/merges', { auth: ctx.admin, json: { task_id: task.id }, signal: ctx.signal, expect: 202 });
+    const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/consensus/merges', {
+      auth: ctx.admin,
+      json: { task_id: task.id },
+      signal: ctx.signal,
+      expect: 202,
+    });
     expectShape(res.what, res.body, { rq_id: match.string(/./) });
     await waitForRequest(ctx, res.body.rq_id, 'consensus', 'workerConsensus', 'the consensus merge');
   },

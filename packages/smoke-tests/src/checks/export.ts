@@ -29,8 +29,13 @@ export async function verifyDatasetArchive(format: string, path: string, task: T
     const images = (xml.match(/<image\s/g) ?? []).length;
     const boxes = (xml.match(new RegExp(`<box\\s[^>]*label="${LABEL_NAME}"`, 'g')) ?? []).length;
     const polygons = (xml.match(new RegExp(`<polygon\\s[^>]*label="${LABEL_NAME}"`, 'g')) ?? []).length;
-    if (images !== task.frameCount) throw new SmokeError('assertion', `${format}: annotations.xml lists ${images} images, expected ${task.frameCount}`);
-    if (boxes + polygons !== shapes) throw new SmokeError('assertion', `${format}: annotations.xml has ${boxes} boxes and ${polygons} polygons labelled '${LABEL_NAME}', expected ${shapes} shapes`);
+    if (images !== task.frameCount)
+      throw new SmokeError('assertion', `${format}: annotations.xml lists ${images} images, expected ${task.frameCount}`);
+    if (boxes + polygons !== shapes)
+      throw new SmokeError(
+        'assertion',
+        `${format}: annotations.xml has ${boxes} boxes and ${polygons} polygons labelled '${LABEL_NAME}', expected ${shapes} shapes`,
+      );
     return `${format}: ${images} images, ${boxes + polygons} shapes`;
   }
   if (format.startsWith('COCO')) {
@@ -60,7 +65,8 @@ async function exportDataset(ctx: CheckContext, task: TaskFixture, format: strin
     query: { format, save_images: false },
     signal: ctx.signal,
   });
-  if (res.status === 405) throw new SmokeError('assertion', `the server says format '${format}' is not available for export (405)`, { status: 405 });
+  if (res.status === 405)
+    throw new SmokeError('assertion', `the server says format '${format}' is not available for export (405)`, { status: 405 });
   if (res.status !== 202) throw new SmokeError('http', `${res.what} answered ${res.status}, expected 202`, { status: res.status });
   expectShape(res.what, res.body, { rq_id: match.string(/./) });
   const request = await waitForRequest(ctx, res.body.rq_id, 'export', 'workerExport', `the '${format}' export`);
@@ -72,7 +78,8 @@ async function exportDataset(ctx: CheckContext, task: TaskFixture, format: strin
 export const exportDatasetCheck: CheckDefinition = {
   id: 'export.dataset',
   title: 'the annotated task is exported (CVAT for images 1.1, COCO 1.0)',
-  proves: 'The export worker builds dataset archives in each format, result_url downloads them through the edge, and they contain the frames and shapes written.',
+  proves:
+    'The export worker builds dataset archives in each format, result_url downloads them through the edge, and they contain the frames and shapes written.',
   components: ['workerExport'],
   dependsOn: ['annotations.roundtrip'],
   timeoutMs: 120_000,
@@ -94,7 +101,11 @@ export const exportBackup: CheckDefinition = {
   async run(ctx) {
     const task = ctx.state.need('mainTask');
     ctx.step(`POST /api/tasks/${task.id}/backup/export`);
-    const res = await ctx.client.request<{ rq_id: string }>('POST', `/api/tasks/${task.id}/backup/export`, { auth: ctx.admin, signal: ctx.signal, expect: 202 });
+    const res = await ctx.client.request<{ rq_id: string }>('POST', `/api/tasks/${task.id}/backup/export`, {
+      auth: ctx.admin,
+      signal: ctx.signal,
+      expect: 202,
+    });
     expectShape(res.what, res.body, { rq_id: match.string(/./) });
     const request = await waitForRequest(ctx, res.body.rq_id, 'export', 'workerExport', 'the task backup');
     const file = await downloadResult(ctx, request, 'task-backup.zip', 'the task backup');
@@ -105,7 +116,11 @@ export const exportBackup: CheckDefinition = {
     } catch {
       throw new SmokeError('assertion', 'the task backup has a task.json that is not JSON');
     }
-    if (manifest.name !== task.name) throw new SmokeError('assertion', `the task backup's task.json names ${JSON.stringify(manifest.name)}, expected ${JSON.stringify(task.name)}`);
+    if (manifest.name !== task.name)
+      throw new SmokeError(
+        'assertion',
+        `the task backup's task.json names ${JSON.stringify(manifest.name)}, expected ${JSON.stringify(task.name)}`,
+      );
     ctx.state.values.backupFile = file.path;
     ctx.note(`backup ${file.bytes} bytes`);
   },

@@ -94,7 +94,12 @@ export async function uploadImages(ctx: CheckContext, taskId: number, count: num
   }
   form.field('image_quality', '70').field('use_cache', 'true').field('sorting_method', 'lexicographical');
   ctx.step(`uploading ${count} images to task ${taskId}`);
-  const res = await ctx.client.request<{ rq_id: string }>('POST', `/api/tasks/${taskId}/data/`, { auth: ctx.admin, form, signal: ctx.signal, expect: 202 });
+  const res = await ctx.client.request<{ rq_id: string }>('POST', `/api/tasks/${taskId}/data/`, {
+    auth: ctx.admin,
+    form,
+    signal: ctx.signal,
+    expect: 202,
+  });
   expectShape(res.what, res.body, { rq_id: match.string(/./) });
   return res.body.rq_id;
 }
@@ -103,7 +108,13 @@ export async function uploadImages(ctx: CheckContext, taskId: number, count: num
  * Polls `GET /api/requests/{rq_id}` until `finished`. A `failed` request throws at once with CVAT's message;
  * running out of time throws with a hint naming the worker that should have processed `queue`.
  */
-export async function waitForRequest(ctx: CheckContext, rqId: string, queue: string, worker: ComponentKey, what: string): Promise<BackgroundRequest> {
+export async function waitForRequest(
+  ctx: CheckContext,
+  rqId: string,
+  queue: string,
+  worker: ComponentKey,
+  what: string,
+): Promise<BackgroundRequest> {
   const component = ctx.components.get(worker).name;
   ctx.step(`waiting for ${what} (request ${rqId} on the '${queue}' queue)`);
   let last: BackgroundRequest | undefined;
@@ -111,7 +122,11 @@ export async function waitForRequest(ctx: CheckContext, rqId: string, queue: str
     return await poll(
       `${what} (request ${rqId})`,
       async () => {
-        const res = await ctx.client.request<BackgroundRequest>('GET', `/api/requests/${encodeURIComponent(rqId)}`, { auth: ctx.admin, signal: ctx.signal, expect: 200 });
+        const res = await ctx.client.request<BackgroundRequest>('GET', `/api/requests/${encodeURIComponent(rqId)}`, {
+          auth: ctx.admin,
+          signal: ctx.signal,
+          expect: 200,
+        });
         expectShape(res.what, res.body, { status: match.oneOf('queued', 'started', 'failed', 'finished') });
         last = res.body;
         if (res.body.status === 'failed') {
@@ -139,7 +154,12 @@ export async function waitForRequest(ctx: CheckContext, rqId: string, queue: str
  * Downloads a finished request's `result_url` into the work dir. The URL must be on the suite's base origin:
  * CVAT builds it from `Host` / `X-Forwarded-*`, so another origin means the edge or `CVAT_BASE_URL` is wrong.
  */
-export async function downloadResult(ctx: CheckContext, request: BackgroundRequest, fileName: string, what: string): Promise<DownloadResult> {
+export async function downloadResult(
+  ctx: CheckContext,
+  request: BackgroundRequest,
+  fileName: string,
+  what: string,
+): Promise<DownloadResult> {
   if (typeof request.result_url !== 'string' || request.result_url.length === 0) {
     throw new SmokeError('assertion', `${what} finished without a result_url`);
   }
@@ -171,12 +191,20 @@ export async function labelIdOf(ctx: CheckContext, taskId: number): Promise<numb
     expect: 200,
   });
   const label = res.body.results.find((l) => l.name === LABEL_NAME);
-  if (!label) throw new SmokeError('assertion', `task ${taskId} has no label '${LABEL_NAME}' (labels: ${res.body.results.map((l) => l.name).join(', ') || 'none'})`);
+  if (!label)
+    throw new SmokeError(
+      'assertion',
+      `task ${taskId} has no label '${LABEL_NAME}' (labels: ${res.body.results.map((l) => l.name).join(', ') || 'none'})`,
+    );
   return label.id;
 }
 
 /** Job ids of a task, optionally of one type, in id order. */
-export async function jobIdsOf(ctx: CheckContext, taskId: number, type?: 'annotation' | 'ground_truth' | 'consensus_replica'): Promise<number[]> {
+export async function jobIdsOf(
+  ctx: CheckContext,
+  taskId: number,
+  type?: 'annotation' | 'ground_truth' | 'consensus_replica',
+): Promise<number[]> {
   const res = await ctx.client.request<Paginated<{ id: number }>>('GET', '/api/jobs', {
     auth: ctx.admin,
     query: { task_id: taskId, type, page_size: 100 },
@@ -196,7 +224,11 @@ export async function createTaskWithData(
   const task = await createTask(ctx, suffix, options);
   const rqId = await uploadImages(ctx, task.id, frames, suffix);
   await waitForRequest(ctx, rqId, 'import', 'workerImport', `the data import of task ${task.name}`);
-  const res = await ctx.client.request<{ size: number }>('GET', `/api/tasks/${task.id}`, { auth: ctx.admin, signal: ctx.signal, expect: 200 });
+  const res = await ctx.client.request<{ size: number }>('GET', `/api/tasks/${task.id}`, {
+    auth: ctx.admin,
+    signal: ctx.signal,
+    expect: 200,
+  });
   expectShape(res.what, res.body, { size: frames });
   const jobIds = await jobIdsOf(ctx, task.id, 'annotation');
   if (jobIds.length === 0) throw new SmokeError('assertion', `task ${task.name} has data but no annotation job`);

@@ -50,11 +50,21 @@ export const importBackup: CheckDefinition = {
     const file = ctx.state.need('backupFile');
     const form = new MultipartForm().file('task_file', file, `${main.name}-backup.zip`, 'application/zip');
     ctx.step('POST /api/tasks/backup/ (upload)');
-    const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/tasks/backup/', { auth: ctx.admin, form, signal: ctx.signal, expect: 202 });
+    const res = await ctx.client.request<{ rq_id: string }>('POST', '/api/tasks/backup/', {
+      auth: ctx.admin,
+      form,
+      signal: ctx.signal,
+      expect: 202,
+    });
     expectShape(res.what, res.body, { rq_id: match.string(/./) });
     const request = await waitForRequest(ctx, res.body.rq_id, 'import', 'workerImport', 'the backup import');
-    if (typeof request.result_id !== 'number') throw new SmokeError('assertion', 'the backup import finished without a result_id (the restored task id)');
-    const restored = await ctx.client.request<{ id: number; name: string; size: number }>('GET', `/api/tasks/${request.result_id}`, { auth: ctx.admin, signal: ctx.signal, expect: 200 });
+    if (typeof request.result_id !== 'number')
+      throw new SmokeError('assertion', 'the backup import finished without a result_id (the restored task id)');
+    const restored = await ctx.client.request<{ id: number; name: string; size: number }>('GET', `/api/tasks/${request.result_id}`, {
+      auth: ctx.admin,
+      signal: ctx.signal,
+      expect: 200,
+    });
     // The restored task keeps the backed-up name, which carries the run id, so the run-id search would find it too.
     ctx.cleanup.add({ kind: 'task', id: restored.body.id, name: restored.body.name });
     expectShape(restored.what, restored.body, { size: main.frameCount, name: match.string() });

@@ -20,7 +20,8 @@ import { waitForRequest } from './helpers';
 export const qualityReport: CheckDefinition = {
   id: 'quality.report',
   title: 'a quality report is computed against a ground-truth job',
-  proves: 'The quality_reports worker computes a report: a ground-truth job is created and completed, POST /api/quality/reports is processed, and the report is listed.',
+  proves:
+    'The quality_reports worker computes a report: a ground-truth job is created and completed, POST /api/quality/reports is processed, and the report is listed.',
   components: ['workerQualityReports'],
   dependsOn: ['import.task-data'],
   timeoutMs: 150_000,
@@ -35,7 +36,13 @@ export const qualityReport: CheckDefinition = {
     });
     expectShape(gt.what, gt.body, { id: match.integer(1) });
     ctx.step(`completing ground-truth job ${gt.body.id}`);
-    await ctx.client.request('PATCH', `/api/jobs/${gt.body.id}`, { auth: ctx.admin, json: { stage: 'acceptance', state: 'completed' }, signal: ctx.signal, expect: 200, read: 'discard' });
+    await ctx.client.request('PATCH', `/api/jobs/${gt.body.id}`, {
+      auth: ctx.admin,
+      json: { stage: 'acceptance', state: 'completed' },
+      signal: ctx.signal,
+      expect: 200,
+      read: 'discard',
+    });
 
     ctx.step('POST /api/quality/reports');
     const res = await ctx.client.request<{ rq_id?: string }>('POST', '/api/quality/reports', {
@@ -48,7 +55,12 @@ export const qualityReport: CheckDefinition = {
     }
     expectShape(res.what, res.body, { rq_id: match.string(/./) });
     await waitForRequest(ctx, res.body.rq_id as string, 'quality_reports', 'workerQualityReports', 'the quality report');
-    const list = await ctx.client.request<{ count: number }>('GET', '/api/quality/reports', { auth: ctx.admin, query: { task_id: task.id, target: 'task' }, signal: ctx.signal, expect: 200 });
+    const list = await ctx.client.request<{ count: number }>('GET', '/api/quality/reports', {
+      auth: ctx.admin,
+      query: { task_id: task.id, target: 'task' },
+      signal: ctx.signal,
+      expect: 200,
+    });
     expectShape(list.what, list.body, { count: match.integer(1) });
   },
 };

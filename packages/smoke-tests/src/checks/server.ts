@@ -47,7 +47,10 @@ export const serverAbout: CheckDefinition = {
     expectShape(res.what, res.body, { name: match.string(), version: match.string(/\d+\.\d+/) });
     const seen = normalizeVersion(res.body.version);
     if (seen !== ctx.settings.expectedVersion) {
-      throw new SmokeError('assertion', `the server reports CVAT ${res.body.version}, expected ${ctx.settings.expectedVersion} (the catalogue's cvatVersion): the image tag and the catalogue disagree`);
+      throw new SmokeError(
+        'assertion',
+        `the server reports CVAT ${res.body.version}, expected ${ctx.settings.expectedVersion} (the catalogue's cvatVersion): the image tag and the catalogue disagree`,
+      );
     }
     ctx.note(`${res.body.name} ${res.body.version}`);
   },
@@ -88,7 +91,8 @@ export function healthReport(ctx: CheckContext): Promise<HealthReport> {
       throw new SmokeError('assertion', `${res.what} answered ${res.status} without a JSON health report: ${excerpt(body)}`);
     }
     const report: HealthReport = {};
-    for (const [name, value] of Object.entries(body as Record<string, unknown>)) report[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    for (const [name, value] of Object.entries(body as Record<string, unknown>))
+      report[name] = typeof value === 'string' ? value : JSON.stringify(value);
     return report;
   });
 }
@@ -107,10 +111,34 @@ interface HealthLine {
 
 /** The health lines owned by components other than the server itself. */
 export const HEALTH_LINES: readonly HealthLine[] = [
-  { id: 'database.health', component: 'database', pattern: /^DatabaseBackend$/i, label: 'DatabaseBackend', proves: 'The server reaches PostgreSQL with its credentials.' },
-  { id: 'redis-inmem.health', component: 'redisInmem', pattern: /^Cache backend: default$/i, label: 'Cache backend: default', proves: 'The server reaches the in-memory Redis (RQ queues and the default cache).' },
-  { id: 'redis-ondisk.health', component: 'redisOndisk', pattern: /^Cache backend: media$/i, label: 'Cache backend: media', proves: 'The server reaches kvrocks (the media cache of chunks and previews).' },
-  { id: 'opa.health', component: 'opa', pattern: /^OPAHealthCheck$/i, label: 'OPAHealthCheck', proves: 'OPA is up and has loaded the policy bundle from /api/auth/rules.' },
+  {
+    id: 'database.health',
+    component: 'database',
+    pattern: /^DatabaseBackend$/i,
+    label: 'DatabaseBackend',
+    proves: 'The server reaches PostgreSQL with its credentials.',
+  },
+  {
+    id: 'redis-inmem.health',
+    component: 'redisInmem',
+    pattern: /^Cache backend: default$/i,
+    label: 'Cache backend: default',
+    proves: 'The server reaches the in-memory Redis (RQ queues and the default cache).',
+  },
+  {
+    id: 'redis-ondisk.health',
+    component: 'redisOndisk',
+    pattern: /^Cache backend: media$/i,
+    label: 'Cache backend: media',
+    proves: 'The server reaches kvrocks (the media cache of chunks and previews).',
+  },
+  {
+    id: 'opa.health',
+    component: 'opa',
+    pattern: /^OPAHealthCheck$/i,
+    label: 'OPAHealthCheck',
+    proves: 'OPA is up and has loaded the policy bundle from /api/auth/rules.',
+  },
 ];
 
 export const serverHealth: CheckDefinition = {
@@ -126,7 +154,10 @@ export const serverHealth: CheckDefinition = {
     const own = Object.entries(report).filter(([name]) => !HEALTH_LINES.some((line) => line.pattern.test(name)));
     const broken = own.filter(([, status]) => !isWorking(status));
     if (broken.length > 0) {
-      throw new SmokeError('assertion', `health checks failing: ${broken.map(([name, status]) => `'${name}' reports "${status}"`).join('; ')}`);
+      throw new SmokeError(
+        'assertion',
+        `health checks failing: ${broken.map(([name, status]) => `'${name}' reports "${status}"`).join('; ')}`,
+      );
     }
     ctx.note(`health lines: ${Object.keys(report).join(', ')}`);
   },

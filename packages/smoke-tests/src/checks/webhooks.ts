@@ -24,7 +24,8 @@ interface Delivery {
 export const webhooksDelivery: CheckDefinition = {
   id: 'webhooks.delivery',
   title: 'a project webhook records a delivery for a create:task event',
-  proves: 'The webhooks worker takes event deliveries from the webhooks queue: creating a task in a project with a webhook produces a delivery row (whatever the target answered).',
+  proves:
+    'The webhooks worker takes event deliveries from the webhooks queue: creating a task in a project with a webhook produces a delivery row (whatever the target answered).',
   components: ['workerWebhooks'],
   dependsOn: ['opa.authz'],
   timeoutMs: 120_000,
@@ -67,11 +68,20 @@ export const webhooksDelivery: CheckDefinition = {
     const delivery = await poll(
       `the create:task delivery of webhook ${hook.body.id}`,
       async () => {
-        const res = await ctx.client.request<{ results?: Delivery[] }>('GET', `/api/webhooks/${hook.body.id}/deliveries`, { auth: ctx.admin, signal: ctx.signal, expect: 200 });
+        const res = await ctx.client.request<{ results?: Delivery[] }>('GET', `/api/webhooks/${hook.body.id}/deliveries`, {
+          auth: ctx.admin,
+          signal: ctx.signal,
+          expect: 200,
+        });
         const found = (res.body.results ?? []).find((d) => d.event === 'create:task');
         return found ? probe.done(found) : probe.pending(`${(res.body.results ?? []).length} deliveries, none for create:task`);
       },
-      { ...ctx.settings.poll, totalTimeoutMs: pollBudgetMs(ctx), signal: ctx.signal, hint: `no ${worker} delivered the event from the 'webhooks' queue` },
+      {
+        ...ctx.settings.poll,
+        totalTimeoutMs: pollBudgetMs(ctx),
+        signal: ctx.signal,
+        hint: `no ${worker} delivered the event from the 'webhooks' queue`,
+      },
     ).catch((error: unknown) => {
       throw error instanceof SmokeError ? error : new SmokeError('http', String(error));
     });

@@ -101,7 +101,10 @@ export function rqQueues(ctx: CheckContext): Promise<Map<string, number>> {
       const hint = /id=["']root["']/.test(html)
         ? `it is the CVAT UI's index.html: the edge does not route /django-rq to ${server}`
         : 'no queue table found';
-      throw new SmokeError('assertion', `GET ${DJANGO_RQ_PAGE} answered 200 but not with django-rq's queue page (${hint}): ${excerpt(html)}`);
+      throw new SmokeError(
+        'assertion',
+        `GET ${DJANGO_RQ_PAGE} answered 200 but not with django-rq's queue page (${hint}): ${excerpt(html)}`,
+      );
     }
     return new Map(rows.map((row) => [row.name, row.workers]));
   });
@@ -118,7 +121,8 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
     skip(ctx) {
       const info = ctx.components.get(key);
       if (info.enabled === false) return `${info.name} is disabled in the catalogue`;
-      if (info.minReplicas === 0) return `${info.name} scales to zero (catalogue replicas.min 0), so an idle deployment has no live worker to see`;
+      if (info.minReplicas === 0)
+        return `${info.name} scales to zero (catalogue replicas.min 0), so an idle deployment has no live worker to see`;
       return undefined;
     },
     async run(ctx) {
@@ -130,8 +134,7 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
         const workers = queues.get(queue);
         if (workers === undefined) {
           problems.push(`queue '${queue}' is not on django-rq's page (queues: ${[...queues.keys()].join(', ')})`);
-        }
-        else if (workers < 1) problems.push(`queue '${queue}' has no live worker`);
+        } else if (workers < 1) problems.push(`queue '${queue}' has no live worker`);
         else ctx.note(`queue '${queue}': ${workers} live worker(s)`);
       }
       if (problems.length > 0) throw new SmokeError('assertion', `${problems.join('; ')} (django-rq's ${DJANGO_RQ_PAGE} page)`);

@@ -144,7 +144,10 @@ export class CvatClient {
     try {
       base = new URL(options.baseUrl);
     } catch {
-      throw new SmokeError('config', `'url' (${JSON.stringify(options.baseUrl)}) is not an absolute URL; expected e.g. https://cvat.example.org`);
+      throw new SmokeError(
+        'config',
+        `'url' (${JSON.stringify(options.baseUrl)}) is not an absolute URL; expected e.g. https://cvat.example.org`,
+      );
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new SmokeError('config', `'url' (${options.baseUrl}) must use http or https`);
@@ -198,7 +201,10 @@ export class CvatClient {
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          throw new SmokeError('assertion', `${what} answered ${res.statusCode} with content-type ${type} but the body is not JSON: ${excerpt(text)}`);
+          throw new SmokeError(
+            'assertion',
+            `${what} answered ${res.statusCode} with content-type ${type} but the body is not JSON: ${excerpt(text)}`,
+          );
         }
       }
       return text;
@@ -212,7 +218,11 @@ export class CvatClient {
    * Streams a GET response body into `path` (created or truncated). Retried from the start on a transient
    * failure, like any GET. Throws a {@link SmokeError} `http` unless the status is 200.
    */
-  async download(pathOrUrl: string, path: string, options: Omit<RequestOptions, 'json' | 'form' | 'read' | 'expect'> = {}): Promise<DownloadResult> {
+  async download(
+    pathOrUrl: string,
+    path: string,
+    options: Omit<RequestOptions, 'json' | 'form' | 'read' | 'expect'> = {},
+  ): Promise<DownloadResult> {
     const url = this.url(pathOrUrl, options.query);
     const what = `GET ${this.display(url)}`;
     const result = await this.send('GET', url, what, options, async (res) => {
@@ -228,7 +238,9 @@ export class CvatClient {
       return { bytes, text: '' };
     });
     if (result.status !== 200) {
-      throw new SmokeError('http', `${what} answered ${result.status}, expected 200: ${excerpt(result.body.text)}`, { status: result.status });
+      throw new SmokeError('http', `${what} answered ${result.status}, expected 200: ${excerpt(result.body.text)}`, {
+        status: result.status,
+      });
     }
     return { status: result.status, bytes: result.body.bytes, contentType: headerValue(result.headers, 'content-type') ?? '', path };
   }
@@ -305,7 +317,15 @@ export class CvatClient {
           throw new SmokeError('timeout', `${what} got no complete answer within ${formatSeconds(timeoutMs)}`, { cause: error });
         }
         const retry = options.retry !== false && shouldRetry(method, attempt, { error }, this.retryPolicy);
-        this.report({ method, target: this.display(url), attempt, status, error: errorCode(error) ?? describeError(error), durationMs, willRetry: retry });
+        this.report({
+          method,
+          target: this.display(url),
+          attempt,
+          status,
+          error: errorCode(error) ?? describeError(error),
+          durationMs,
+          willRetry: retry,
+        });
         if (retry) {
           await sleep(retryDelayMs(attempt, this.retryPolicy), options.signal);
           continue;
@@ -326,9 +346,13 @@ export function expectStatus(response: HttpResponse, expected: number | readonly
   const list = typeof expected === 'number' ? [expected] : expected;
   if (list.includes(response.status)) return;
   const attempts = response.attempts > 1 ? ` after ${response.attempts} attempts` : '';
-  throw new SmokeError('http', `${response.what} answered ${response.status}${attempts}, expected ${list.join(' or ')}: ${excerpt(response.body)}`, {
-    status: response.status,
-  });
+  throw new SmokeError(
+    'http',
+    `${response.what} answered ${response.status}${attempts}, expected ${list.join(' or ')}: ${excerpt(response.body)}`,
+    {
+      status: response.status,
+    },
+  );
 }
 
 /** The headers that carry `credentials`. Session auth adds the CSRF header and `Origin` Django requires on unsafe methods. */

@@ -41,7 +41,9 @@ export function checkReportPath(flag: string, path: string, cwd: string): string
     folderStat = statSync(folder);
   } catch (error) {
     const missing = code(error) === 'ENOENT';
-    throw bad(missing ? `cannot be written: the folder ${folder} does not exist; create it first` : `cannot be written: ${folder} (${code(error)})`);
+    throw bad(
+      missing ? `cannot be written: the folder ${folder} does not exist; create it first` : `cannot be written: ${folder} (${code(error)})`,
+    );
   }
   if (!folderStat.isDirectory()) throw bad(`cannot be written: ${folder} is not a folder`);
   try {

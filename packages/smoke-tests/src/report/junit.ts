@@ -25,7 +25,9 @@ function testcase(component: string, check: CheckResult): string {
   const details = check.details.length > 0 ? escapeXml(check.details.join('\n')) : reason;
   switch (check.status) {
     case 'pass':
-      return check.details.length > 0 ? `${open}>\n      <system-out>${escapeXml(check.details.join('\n'))}</system-out>\n    </testcase>` : `${open}/>`;
+      return check.details.length > 0
+        ? `${open}>\n      <system-out>${escapeXml(check.details.join('\n'))}</system-out>\n    </testcase>`
+        : `${open}/>`;
     case 'fail':
       return `${open}>\n      <failure message="${reason}" type="fail">${details}</failure>\n    </testcase>`;
     case 'skip':
@@ -54,7 +56,10 @@ export function renderJunit(result: SuiteResult): string {
   });
   const cleanupFailed = result.cleanup.failed.length > 0 || result.cleanup.searchError !== undefined;
   const cleanupMessage = cleanupFailed
-    ? [...result.cleanup.failed.map((f) => `${f.resource.kind} ${f.resource.id} (${f.resource.name}): ${f.error}`), ...(result.cleanup.searchError ? [`run-id search failed: ${result.cleanup.searchError}`] : [])].join('\n')
+    ? [
+        ...result.cleanup.failed.map((f) => `${f.resource.kind} ${f.resource.id} (${f.resource.name}): ${f.error}`),
+        ...(result.cleanup.searchError ? [`run-id search failed: ${result.cleanup.searchError}`] : []),
+      ].join('\n')
     : '';
   suites.push(
     [

@@ -34,7 +34,8 @@ export function renderCleanup(cleanup: CleanupReport): string[] {
   }
   lines.push(`Cleanup INCOMPLETE: deleted ${cleanup.deleted.length}${found}, could not delete ${cleanup.failed.length}:`);
   for (const f of cleanup.failed) lines.push(`  ${describe(f.resource)}: ${f.error}`);
-  if (cleanup.searchError !== undefined) lines.push(`  the run-id search failed, so leftovers could not be verified: ${cleanup.searchError}`);
+  if (cleanup.searchError !== undefined)
+    lines.push(`  the run-id search failed, so leftovers could not be verified: ${cleanup.searchError}`);
   return lines;
 }
 
@@ -45,12 +46,22 @@ export function renderTable(result: SuiteResult): string {
   for (const check of result.checks) for (const c of check.components) if (!order.includes(c)) order.push(c);
   for (const component of order) {
     for (const check of result.checks.filter((c) => c.components.includes(component))) {
-      rows.push([component, check.id, LABEL[check.status], check.startedAtMs < 0 ? '-' : formatDuration(check.durationMs), check.reason ?? (check.details[0] ?? '')]);
+      rows.push([
+        component,
+        check.id,
+        LABEL[check.status],
+        check.startedAtMs < 0 ? '-' : formatDuration(check.durationMs),
+        check.reason ?? check.details[0] ?? '',
+      ]);
     }
   }
   const header = ['COMPONENT', 'CHECK', 'RESULT', 'TIME', 'REASON'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 4 ? r[i].length : 0))));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell))
+      .join('  ')
+      .trimEnd();
   const { counts } = result;
   const out = [
     `CVAT smoke run ${result.runId} against ${result.baseUrl}: ${formatDuration(result.durationMs)} (checks add up to ${formatDuration(result.serialDurationMs)} run one after another)`,

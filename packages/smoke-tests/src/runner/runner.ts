@@ -19,7 +19,10 @@ export type RunnerEvent =
 /** Options of {@link runChecks}. */
 export interface RunChecksOptions {
   /** Builds the context of one check; `signal` already combines the check's timeout and the run's signal. */
-  readonly context: (check: CheckDefinition, parts: { signal: AbortSignal; step: (text: string) => void; note: (text: string) => void; remainingMs: () => number }) => CheckContext;
+  readonly context: (
+    check: CheckDefinition,
+    parts: { signal: AbortSignal; step: (text: string) => void; note: (text: string) => void; remainingMs: () => number },
+  ) => CheckContext;
   readonly components: ComponentDirectory;
   readonly settings: SuiteSettings;
   /** Interrupts the run: running checks are aborted, pending ones are not started. */
@@ -135,14 +138,20 @@ export async function runChecks(checks: readonly CheckDefinition[], options: Run
           const durationMs = performance.now() - started;
           if (outcome === 'timeout') {
             controller.abort(new SmokeError('timeout', 'check timed out'));
-            return { status: 'fail' as const, durationMs, reason: `${names.join(', ')}: did not finish within ${formatSeconds(timeoutMs)} (was: ${step})` };
+            return {
+              status: 'fail' as const,
+              durationMs,
+              reason: `${names.join(', ')}: did not finish within ${formatSeconds(timeoutMs)} (was: ${step})`,
+            };
           }
           return { status: 'pass' as const, durationMs };
         },
         (error: unknown) => {
           const durationMs = performance.now() - started;
           if (runSignal?.aborted) return { status: 'aborted' as const, durationMs, reason: `interrupted while: ${step}` };
-          const message = isSmokeError(error) ? error.message : `unexpected error in the check itself (a bug in the suite): ${describeError(error)}`;
+          const message = isSmokeError(error)
+            ? error.message
+            : `unexpected error in the check itself (a bug in the suite): ${describeError(error)}`;
           const details = isSmokeError(error) ? error.details : [];
           return { status: 'fail' as const, durationMs, reason: `${names.join(', ')}: ${message}`, details };
         },
@@ -184,8 +193,21 @@ export async function runChecks(checks: readonly CheckDefinition[], options: Run
         const bad = deps.find((d) => d !== undefined && d.status !== 'pass');
         if (bad) {
           take();
-          const verb = bad.status === 'fail' ? 'failed' : bad.status === 'blocked' ? 'was blocked' : bad.status === 'skip' ? 'was skipped' : 'was interrupted';
-          finish(notRun(check, bad.status === 'aborted' ? 'aborted' : 'blocked', `not run: needs '${bad.id}' (${bad.components.join(', ')}), which ${verb}`));
+          const verb =
+            bad.status === 'fail'
+              ? 'failed'
+              : bad.status === 'blocked'
+                ? 'was blocked'
+                : bad.status === 'skip'
+                  ? 'was skipped'
+                  : 'was interrupted';
+          finish(
+            notRun(
+              check,
+              bad.status === 'aborted' ? 'aborted' : 'blocked',
+              `not run: needs '${bad.id}' (${bad.components.join(', ')}), which ${verb}`,
+            ),
+          );
           continue;
         }
         const skipReason = check.skip?.({ settings: options.settings, components: options.components });
@@ -196,7 +218,10 @@ export async function runChecks(checks: readonly CheckDefinition[], options: Run
         }
         if (running.size >= concurrency) continue;
         take();
-        running.set(check.id, start(check).finally(() => running.delete(check.id)));
+        running.set(
+          check.id,
+          start(check).finally(() => running.delete(check.id)),
+        );
       }
     }
     if (running.size === 0) {

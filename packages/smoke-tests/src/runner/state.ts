@@ -50,7 +50,8 @@ export class RunState {
   /** The value a dependency wrote; throws when it is missing (a wiring bug in the check graph). */
   need<K extends keyof RunStateValues>(key: K): NonNullable<RunStateValues[K]> {
     const value = this.values[key];
-    if (value === undefined || value === null) throw new Error(`internal: '${key}' was not produced by the check that should have (check the dependsOn lists)`);
+    if (value === undefined || value === null)
+      throw new Error(`internal: '${key}' was not produced by the check that should have (check the dependsOn lists)`);
     return value as NonNullable<RunStateValues[K]>;
   }
 

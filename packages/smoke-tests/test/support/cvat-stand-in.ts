@@ -28,15 +28,48 @@ import { encodePng } from '../../src/png';
 import { OpenApiValidator, type MatchedOperation, type ParsedBody } from './openapi-validator';
 
 /** RQ queues of CVAT v2.73.0 (`CVAT_QUEUES` and `RQ_QUEUES`, cvat-ai/cvat@v2.73.0 cvat/settings/base.py). */
-export const QUEUES = ['import', 'export', 'annotation', 'webhooks', 'notifications', 'quality_reports', 'cleaning', 'chunks', 'consensus'] as const;
+export const QUEUES = [
+  'import',
+  'export',
+  'annotation',
+  'webhooks',
+  'notifications',
+  'quality_reports',
+  'cleaning',
+  'chunks',
+  'consensus',
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** The scopes cvat-ai/cvat@v2.73.0 cvat/apps/events/serializers.py `ClientEventsSerializer.ALLOWED_SCOPES["client"]` accepts. */
 const CLIENT_EVENT_SCOPES = new Set([
-  'load:cvat', 'load:job', 'save:job', 'load:workspace', 'send:exception', 'join:objects', 'change:frame', 'draw:object', 'paste:object',
-  'copy:object', 'propagate:object', 'drag:object', 'resize:object', 'delete:object', 'merge:objects', 'split:objects', 'group:objects',
-  'slice:object', 'zoom:image', 'fit:image', 'rotate:image', 'action:undo', 'action:redo', 'debug:info', 'run:annotations_action',
-  'click:element', 'user:activity',
+  'load:cvat',
+  'load:job',
+  'save:job',
+  'load:workspace',
+  'send:exception',
+  'join:objects',
+  'change:frame',
+  'draw:object',
+  'paste:object',
+  'copy:object',
+  'propagate:object',
+  'drag:object',
+  'resize:object',
+  'delete:object',
+  'merge:objects',
+  'split:objects',
+  'group:objects',
+  'slice:object',
+  'zoom:image',
+  'fit:image',
+  'rotate:image',
+  'action:undo',
+  'action:redo',
+  'debug:info',
+  'run:annotations_action',
+  'click:element',
+  'user:activity',
 ]);
 
 /** Simulated faults. */
@@ -271,10 +304,18 @@ const CVAT_JSON = 'application/vnd.cvat+json';
 const NON_SCHEMA_ROUTES: { method: string; path: RegExp; why: string }[] = [
   { method: 'GET', path: /^\/$/, why: 'the UI (cvat/ui), not the API' },
   { method: 'GET', path: /^\/assets\/[\w.-]+$/, why: 'UI static files' },
-  { method: 'GET', path: /^\/api\/server\/health\/$/, why: 'django-health-check MainView (cvat/urls.py@v2.73.0), not a DRF view, not in the schema' },
+  {
+    method: 'GET',
+    path: /^\/api\/server\/health\/$/,
+    why: 'django-health-check MainView (cvat/urls.py@v2.73.0), not a DRF view, not in the schema',
+  },
   { method: 'GET', path: /^\/django-rq\/$/, why: "django-rq's staff page (django_rq/urls.py@v2.10.3 rq_home), not a DRF view" },
   { method: 'GET', path: /^\/django-rq\/stats\.json(\/\w*)?\/?$/, why: "django-rq's JSON view (rq_home_json), not a DRF view" },
-  { method: 'GET', path: /^\/api\/(tasks\/\d+\/(dataset|backup)|events)\/download$/, why: 'result_url downloads: upstream excludes its download actions from the schema' },
+  {
+    method: 'GET',
+    path: /^\/api\/(tasks\/\d+\/(dataset|backup)|events)\/download$/,
+    why: 'result_url downloads: upstream excludes its download actions from the schema',
+  },
 ];
 
 /** The stand-in server. */
@@ -408,7 +449,7 @@ export class CvatStandIn {
   }
 
   private queueValue(value: number | Partial<Record<QueueName, number>>, queue: QueueName, fallback: number): number {
-    return typeof value === 'number' ? value : value[queue] ?? fallback;
+    return typeof value === 'number' ? value : (value[queue] ?? fallback);
   }
 
   /**
@@ -450,8 +491,25 @@ export class CvatStandIn {
     });
   }
 
-  private enqueue(queue: QueueName, user: User, operation: Record<string, unknown>, rqId: string, work: (rq: RqRecord) => void | Promise<void>): RqRecord {
-    const rq: RqRecord = { id: rqId, ownerId: user.id, status: 'queued', message: '', operation, created: now(), started: null, finished: null, resultUrl: null, resultId: null };
+  private enqueue(
+    queue: QueueName,
+    user: User,
+    operation: Record<string, unknown>,
+    rqId: string,
+    work: (rq: RqRecord) => void | Promise<void>,
+  ): RqRecord {
+    const rq: RqRecord = {
+      id: rqId,
+      ownerId: user.id,
+      status: 'queued',
+      message: '',
+      operation,
+      created: now(),
+      started: null,
+      finished: null,
+      resultUrl: null,
+      resultId: null,
+    };
     this.requests.set(rqId, rq);
     void this.process(queue, () => work(rq), rq);
     return rq;
@@ -583,7 +641,12 @@ export class CvatStandIn {
     if (this.edge.redirectToHttps !== undefined) {
       this.onRequest?.(method, url.pathname);
       this.log.push({ method, path: `${url.pathname}${url.search}`, status: this.edge.redirectToHttps });
-      res.writeHead(this.edge.redirectToHttps, { location: `https://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, 'content-length': '0' }).end();
+      res
+        .writeHead(this.edge.redirectToHttps, {
+          location: `https://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`,
+          'content-length': '0',
+        })
+        .end();
       return;
     }
     if (this.edge.host !== undefined) req.headers.host = this.edge.host;
@@ -594,7 +657,8 @@ export class CvatStandIn {
       this.log.push({ method, path: `${url.pathname}${url.search}`, status });
     };
     await this.delay(this.latency.requestMs);
-    const matches = (rule: { method?: string; path: RegExp }): boolean => (rule.method === undefined || rule.method === method) && rule.path.test(url.pathname);
+    const matches = (rule: { method?: string; path: RegExp }): boolean =>
+      (rule.method === undefined || rule.method === method) && rule.path.test(url.pathname);
     const burst = this.faults.bursts?.find((b) => b.count > 0 && matches(b));
     if (burst) {
       burst.count -= 1;
@@ -654,7 +718,12 @@ export class CvatStandIn {
       if (!(error instanceof HttpReply)) throw error;
       reply = error.reply;
     }
-    const contentType = reply.buffer !== undefined ? reply.contentType ?? 'application/octet-stream' : reply.json !== undefined ? reply.contentType ?? CVAT_JSON : undefined;
+    const contentType =
+      reply.buffer !== undefined
+        ? (reply.contentType ?? 'application/octet-stream')
+        : reply.json !== undefined
+          ? (reply.contentType ?? CVAT_JSON)
+          : undefined;
     const responseViolations = this.validator.validateResponse(op, reply.status, contentType, reply.json);
     if (responseViolations.length > 0) {
       this.violations.push(...responseViolations.map((v) => `stand-in response: ${v}`));
@@ -705,7 +774,8 @@ export class CvatStandIn {
 
   /** The UI's index.html (cvat-ai/cvat@v2.73.0 cvat-ui/src/index.html: `<div id="root">`, the bundle injected by webpack). */
   private uiIndex(): Reply {
-    const html = '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title></head><body><div id="root"></div><script defer src="/assets/cvat-ui.min.js"></script></body></html>';
+    const html =
+      '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title></head><body><div id="root"></div><script defer src="/assets/cvat-ui.min.js"></script></body></html>';
     return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
   }
 
@@ -798,7 +868,16 @@ export class CvatStandIn {
     if (!ctx.user && anonymousViews.includes(ctx.op.operation.operationId)) this.anonThrottle();
     switch (ctx.op.operation.operationId) {
       case 'server_retrieve_about':
-        return { status: 200, json: { name: 'Computer Vision Annotation Tool', description: 'CVAT stand-in', version: this.version, logo_url: `${ctx.origin}/static/logo.svg`, subtitle: 'stand-in' } };
+        return {
+          status: 200,
+          json: {
+            name: 'Computer Vision Annotation Tool',
+            description: 'CVAT stand-in',
+            version: this.version,
+            logo_url: `${ctx.origin}/static/logo.svg`,
+            subtitle: 'stand-in',
+          },
+        };
       case 'auth_create_login':
         return this.login(ctx);
       case 'auth_create_register':
@@ -812,8 +891,13 @@ export class CvatStandIn {
       case 'users_list': {
         this.authorize(user);
         const search = ctx.query.get('search')?.toLowerCase();
-        const list = [...this.users.values()].filter((u) => !search || `${u.username} ${u.email} ${u.firstName} ${u.lastName}`.toLowerCase().includes(search));
-        return this.page(ctx, list.map((u) => this.userJson(u, ctx.origin)));
+        const list = [...this.users.values()].filter(
+          (u) => !search || `${u.username} ${u.email} ${u.firstName} ${u.lastName}`.toLowerCase().includes(search),
+        );
+        return this.page(
+          ctx,
+          list.map((u) => this.userJson(u, ctx.origin)),
+        );
       }
       case 'users_destroy': {
         this.authorize(user);
@@ -826,8 +910,13 @@ export class CvatStandIn {
       case 'projects_list': {
         this.authorize(user);
         const search = ctx.query.get('search')?.toLowerCase();
-        const list = [...this.projects.values()].filter((p) => (user.superuser || p.ownerId === user.id) && (!search || p.name.toLowerCase().includes(search)));
-        return this.page(ctx, list.map((p) => this.projectJson(p, ctx.origin)));
+        const list = [...this.projects.values()].filter(
+          (p) => (user.superuser || p.ownerId === user.id) && (!search || p.name.toLowerCase().includes(search)),
+        );
+        return this.page(
+          ctx,
+          list.map((p) => this.projectJson(p, ctx.origin)),
+        );
       }
       case 'projects_destroy': {
         const project = this.projects.get(id);
@@ -844,8 +933,13 @@ export class CvatStandIn {
       case 'tasks_list': {
         this.authorize(user);
         const search = ctx.query.get('search')?.toLowerCase();
-        const list = [...this.tasks.values()].filter((t) => (user.superuser || t.ownerId === user.id) && (!search || t.name.toLowerCase().includes(search)));
-        return this.page(ctx, list.map((t) => this.taskJson(t, ctx.origin)));
+        const list = [...this.tasks.values()].filter(
+          (t) => (user.superuser || t.ownerId === user.id) && (!search || t.name.toLowerCase().includes(search)),
+        );
+        return this.page(
+          ctx,
+          list.map((t) => this.taskJson(t, ctx.origin)),
+        );
       }
       case 'tasks_retrieve': {
         const task = this.task(id);
@@ -872,17 +966,40 @@ export class CvatStandIn {
         this.authorize(user);
         const taskId = Number(ctx.query.get('task_id'));
         const task = this.tasks.get(taskId);
-        const list = [...this.labels.values()].filter((l) => (task ? l.taskId === taskId || (task.projectId !== null && l.projectId === task.projectId) : true));
-        return this.page(ctx, list.map((l) => ({ id: l.id, name: l.name, color: '#ff6a4d', attributes: [], type: l.type, svg: '', sublabels: [], project_id: l.projectId, task_id: l.taskId, parent_id: null, has_parent: false })));
+        const list = [...this.labels.values()].filter((l) =>
+          task ? l.taskId === taskId || (task.projectId !== null && l.projectId === task.projectId) : true,
+        );
+        return this.page(
+          ctx,
+          list.map((l) => ({
+            id: l.id,
+            name: l.name,
+            color: '#ff6a4d',
+            attributes: [],
+            type: l.type,
+            svg: '',
+            sublabels: [],
+            project_id: l.projectId,
+            task_id: l.taskId,
+            parent_id: null,
+            has_parent: false,
+          })),
+        );
       }
       case 'jobs_list': {
         this.authorize(user);
         const taskId = ctx.query.get('task_id');
         const type = ctx.query.get('type');
         const list = [...this.jobs.values()].filter(
-          (j) => (taskId === null || j.taskId === Number(taskId)) && (type === null || j.type === type) && (user.superuser || this.tasks.get(j.taskId)?.ownerId === user.id),
+          (j) =>
+            (taskId === null || j.taskId === Number(taskId)) &&
+            (type === null || j.type === type) &&
+            (user.superuser || this.tasks.get(j.taskId)?.ownerId === user.id),
         );
-        return this.page(ctx, list.map((j) => this.jobJson(j, ctx.origin)));
+        return this.page(
+          ctx,
+          list.map((j) => this.jobJson(j, ctx.origin)),
+        );
       }
       case 'jobs_create':
         return this.createGroundTruthJob(ctx, user);
@@ -925,8 +1042,13 @@ export class CvatStandIn {
       case 'webhooks_list': {
         this.authorize(user);
         const search = ctx.query.get('search')?.toLowerCase();
-        const list = [...this.webhooks.values()].filter((w) => (user.superuser || w.ownerId === user.id) && (!search || `${w.description} ${w.targetUrl}`.toLowerCase().includes(search)));
-        return this.page(ctx, list.map((w) => this.webhookJson(w, ctx.origin)));
+        const list = [...this.webhooks.values()].filter(
+          (w) => (user.superuser || w.ownerId === user.id) && (!search || `${w.description} ${w.targetUrl}`.toLowerCase().includes(search)),
+        );
+        return this.page(
+          ctx,
+          list.map((w) => this.webhookJson(w, ctx.origin)),
+        );
       }
       case 'webhooks_destroy': {
         const hook = this.webhooks.get(id);
@@ -940,7 +1062,23 @@ export class CvatStandIn {
         if (!hook) throw fail(404, 'Not found.');
         this.authorize(user, hook.ownerId);
         const list = this.deliveries.filter((d) => d.webhookId === id);
-        return this.page(ctx, list.map((d) => ({ id: d.id, webhook_id: d.webhookId, event: d.event, status_code: d.statusCode, redelivery: false, attempt: 1, request_duration: 12, created_date: d.created, updated_date: d.created, changed_fields: '', request: {}, response: '' })));
+        return this.page(
+          ctx,
+          list.map((d) => ({
+            id: d.id,
+            webhook_id: d.webhookId,
+            event: d.event,
+            status_code: d.statusCode,
+            redelivery: false,
+            attempt: 1,
+            request_duration: 12,
+            created_date: d.created,
+            updated_date: d.created,
+            changed_fields: '',
+            request: {},
+            response: '',
+          })),
+        );
       }
       case 'quality_create_report':
         return this.createQualityReport(ctx, user);
@@ -1009,17 +1147,22 @@ export class CvatStandIn {
     const size = Number(ctx.query.get('page_size') ?? 10);
     const page = Number(ctx.query.get('page') ?? 1);
     const slice = items.slice((page - 1) * size, page * size);
-    const next = page * size < items.length ? (() => {
-      const u = new URL(`${ctx.origin}${ctx.req.url}`);
-      u.searchParams.set('page', String(page + 1));
-      return u.href;
-    })() : null;
+    const next =
+      page * size < items.length
+        ? (() => {
+            const u = new URL(`${ctx.origin}${ctx.req.url}`);
+            u.searchParams.set('page', String(page + 1));
+            return u.href;
+          })()
+        : null;
     return { status: 200, json: { count: items.length, next, previous: null, results: slice } };
   }
 
   private basicUser(id: number, origin: string): Record<string, unknown> | null {
     const u = this.users.get(id);
-    return u ? { url: `${origin}/api/users/${u.id}`, id: u.id, username: u.username, first_name: u.firstName, last_name: u.lastName } : null;
+    return u
+      ? { url: `${origin}/api/users/${u.id}`, id: u.id, username: u.username, first_name: u.firstName, last_name: u.lastName }
+      : null;
   }
 
   private userJson(u: User, origin: string): Record<string, unknown> {
@@ -1071,7 +1214,7 @@ export class CvatStandIn {
       id: t.id,
       name: t.name,
       project_id: t.projectId,
-      project_name: t.projectId === null ? null : this.projects.get(t.projectId)?.name ?? null,
+      project_name: t.projectId === null ? null : (this.projects.get(t.projectId)?.name ?? null),
       owner: this.basicUser(t.ownerId, origin),
       assignee: null,
       bug_tracker: '',
@@ -1138,7 +1281,7 @@ export class CvatStandIn {
       source_storage: null,
       assignee_updated_date: null,
       parent_job_id: j.parentJobId,
-      consensus_replicas: j.type === 'annotation' ? task?.consensusReplicas ?? 0 : 0,
+      consensus_replicas: j.type === 'annotation' ? (task?.consensusReplicas ?? 0) : 0,
     };
   }
 
@@ -1229,7 +1372,17 @@ export class CvatStandIn {
       joined: now(),
     };
     this.users.set(user.id, user);
-    return { status: 201, json: { username, email: user.email, first_name: user.firstName, last_name: user.lastName, email_verification_required: false, key: user.token } };
+    return {
+      status: 201,
+      json: {
+        username,
+        email: user.email,
+        first_name: user.firstName,
+        last_name: user.lastName,
+        email_verification_required: false,
+        key: user.token,
+      },
+    };
   }
 
   private createProject(ctx: HandlerContext, user: User): Reply {
@@ -1267,7 +1420,8 @@ export class CvatStandIn {
     // Webhook deliveries for create:task go through the webhooks queue (the ping would not).
     for (const hook of [...this.webhooks.values()].filter((w) => w.projectId === projectId && w.events.includes('create:task'))) {
       void this.process('webhooks', () => {
-        if (this.webhooks.has(hook.id)) this.deliveries.push({ id: this.id(), webhookId: hook.id, event: 'create:task', statusCode: 405, created: now() });
+        if (this.webhooks.has(hook.id))
+          this.deliveries.push({ id: this.id(), webhookId: hook.id, event: 'create:task', statusCode: 405, created: now() });
       });
     }
     return { status: 201, json: this.taskJson(task, ctx.origin) };
@@ -1282,24 +1436,48 @@ export class CvatStandIn {
     if (files.length === 0) throw fail(400, 'No files were uploaded.');
     if (body.image_quality === undefined) throw fail(400, 'image_quality is required for image tasks.');
     const rqId = `action=create&target=task&target_id=${id}`;
-    this.enqueue('import', user, { type: 'create:task', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format: null, function_id: null }, rqId, () => {
-      if (!this.tasks.has(id)) throw new Error('the task was deleted');
-      for (const file of files) {
-        if (!file.data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error(`${file.name} is not an image`);
-      }
-      task.frames = files.map((f) => f.data);
-      task.size = files.length;
-      task.imageQuality = Number(body.image_quality);
-      task.hasData = true;
-      // The import worker builds the task preview into the media cache (cvat/apps/engine/task.py@v2.73.0 _create_task_preview).
-      this.mediaCache.add(`preview:${id}`);
-      const job: Job = { id: this.id(), taskId: id, type: 'annotation', stage: 'annotation', state: 'new', startFrame: 0, stopFrame: task.size - 1, parentJobId: null, annotations: { version: 0, tags: [], shapes: [], tracks: [] }, created: now() };
-      this.jobs.set(job.id, job);
-      for (let r = 0; r < task.consensusReplicas; r++) {
-        const replica: Job = { ...job, id: this.id(), type: 'consensus_replica', parentJobId: job.id, annotations: { version: 0, tags: [], shapes: [], tracks: [] } };
-        this.jobs.set(replica.id, replica);
-      }
-    });
+    this.enqueue(
+      'import',
+      user,
+      { type: 'create:task', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format: null, function_id: null },
+      rqId,
+      () => {
+        if (!this.tasks.has(id)) throw new Error('the task was deleted');
+        for (const file of files) {
+          if (!file.data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+            throw new Error(`${file.name} is not an image`);
+        }
+        task.frames = files.map((f) => f.data);
+        task.size = files.length;
+        task.imageQuality = Number(body.image_quality);
+        task.hasData = true;
+        // The import worker builds the task preview into the media cache (cvat/apps/engine/task.py@v2.73.0 _create_task_preview).
+        this.mediaCache.add(`preview:${id}`);
+        const job: Job = {
+          id: this.id(),
+          taskId: id,
+          type: 'annotation',
+          stage: 'annotation',
+          state: 'new',
+          startFrame: 0,
+          stopFrame: task.size - 1,
+          parentJobId: null,
+          annotations: { version: 0, tags: [], shapes: [], tracks: [] },
+          created: now(),
+        };
+        this.jobs.set(job.id, job);
+        for (let r = 0; r < task.consensusReplicas; r++) {
+          const replica: Job = {
+            ...job,
+            id: this.id(),
+            type: 'consensus_replica',
+            parentJobId: job.id,
+            annotations: { version: 0, tags: [], shapes: [], tracks: [] },
+          };
+          this.jobs.set(replica.id, replica);
+        }
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1310,7 +1488,18 @@ export class CvatStandIn {
     if (body.type !== 'ground_truth') throw fail(400, 'Only ground truth jobs can be created.');
     if (!task.hasData) throw fail(400, 'The task has no data.');
     const frame = Math.min(task.size - 1, Number(body.random_seed ?? 0) % task.size);
-    const job: Job = { id: this.id(), taskId: task.id, type: 'ground_truth', stage: 'annotation', state: 'new', startFrame: frame, stopFrame: frame, parentJobId: null, annotations: { version: 0, tags: [], shapes: [], tracks: [] }, created: now() };
+    const job: Job = {
+      id: this.id(),
+      taskId: task.id,
+      type: 'ground_truth',
+      stage: 'annotation',
+      state: 'new',
+      startFrame: frame,
+      stopFrame: frame,
+      parentJobId: null,
+      annotations: { version: 0, tags: [], shapes: [], tracks: [] },
+      created: now(),
+    };
     this.jobs.set(job.id, job);
     return { status: 201, json: this.jobJson(job, ctx.origin) };
   }
@@ -1320,15 +1509,32 @@ export class CvatStandIn {
     const task = this.task(job.taskId);
     this.authorize(user, task.ownerId);
     const body = this.json(ctx) as Partial<Annotations> & { intervals?: unknown[] };
-    const labelIds = new Set([...this.labels.values()].filter((l) => l.taskId === task.id || (task.projectId !== null && l.projectId === task.projectId)).map((l) => l.id));
+    const labelIds = new Set(
+      [...this.labels.values()]
+        .filter((l) => l.taskId === task.id || (task.projectId !== null && l.projectId === task.projectId))
+        .map((l) => l.id),
+    );
     for (const item of [...(body.shapes ?? []), ...(body.tags ?? [])]) {
       if (!labelIds.has(Number(item.label_id))) throw fail(400, `label ${String(item.label_id)} is not a label of task ${task.id}`);
-      if (Number(item.frame) < job.startFrame || Number(item.frame) > job.stopFrame) throw fail(400, `frame ${String(item.frame)} is outside job ${id}`);
+      if (Number(item.frame) < job.startFrame || Number(item.frame) > job.stopFrame)
+        throw fail(400, `frame ${String(item.frame)} is outside job ${id}`);
     }
     job.annotations = {
       version: (job.annotations.version ?? 0) + 1,
       tags: (body.tags ?? []).map((t) => ({ id: this.id(), group: 0, source: 'manual', attributes: [], ...t })),
-      shapes: (body.shapes ?? []).map((s) => ({ id: this.id(), occluded: false, outside: false, z_order: 0, rotation: 0, group: 0, source: 'manual', attributes: [], elements: [], score: 1, ...s })),
+      shapes: (body.shapes ?? []).map((s) => ({
+        id: this.id(),
+        occluded: false,
+        outside: false,
+        z_order: 0,
+        rotation: 0,
+        group: 0,
+        source: 'manual',
+        attributes: [],
+        elements: [],
+        score: 1,
+        ...s,
+      })),
       tracks: [],
     };
     return { status: 200, json: { ...job.annotations, intervals: [] } };
@@ -1381,9 +1587,15 @@ export class CvatStandIn {
     const rqId = `action=export&target=task&target_id=${id}&user_id=${user.id}&subresource=dataset&format=${encodeRqIdValue(format)}`;
     const existing = this.requests.get(rqId);
     if (existing && (existing.status === 'queued' || existing.status === 'started')) return { status: 409, json: { rq_id: rqId } };
-    this.enqueue('export', user, { type: 'export:dataset', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format, function_id: null }, rqId, (rq) => {
-      this.storeResult(rq, ctx.origin, `/api/tasks/${id}/dataset/download`, this.datasetArchive(task, format), 'application/zip');
-    });
+    this.enqueue(
+      'export',
+      user,
+      { type: 'export:dataset', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format, function_id: null },
+      rqId,
+      (rq) => {
+        this.storeResult(rq, ctx.origin, `/api/tasks/${id}/dataset/download`, this.datasetArchive(task, format), 'application/zip');
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1397,12 +1609,20 @@ export class CvatStandIn {
         const p = s.points as number[];
         const xs = p.filter((_, k) => k % 2 === 0);
         const ys = p.filter((_, k) => k % 2 === 1);
-        return { id: i + 1, image_id: Number(s.frame) + 1, category_id: 1, bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)], iscrowd: 0 };
+        return {
+          id: i + 1,
+          image_id: Number(s.frame) + 1,
+          category_id: 1,
+          bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)],
+          iscrowd: 0,
+        };
       });
       const coco = {
         images: task.frames.map((_, i) => ({ id: i + 1, file_name: `frame-${String(i).padStart(3, '0')}.png`, width: 64, height: 48 })),
         annotations,
-        categories: [...new Set([...this.labels.values()].filter((l) => l.taskId === task.id || l.projectId === task.projectId).map((l) => l.name))].map((name, i) => ({ id: i + 1, name, supercategory: '' })),
+        categories: [
+          ...new Set([...this.labels.values()].filter((l) => l.taskId === task.id || l.projectId === task.projectId).map((l) => l.name)),
+        ].map((name, i) => ({ id: i + 1, name, supercategory: '' })),
       };
       return Buffer.from(zipSync({ 'annotations/instances_default.json': strToU8(JSON.stringify(coco)) }));
     }
@@ -1431,14 +1651,26 @@ export class CvatStandIn {
     const task = this.task(id);
     this.authorize(user, task.ownerId);
     const rqId = `action=export&target=task&target_id=${id}&user_id=${user.id}&subresource=backup`;
-    this.enqueue('export', user, { type: 'export:backup', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format: null, function_id: null }, rqId, (rq) => {
-      const files: Record<string, Uint8Array> = {
-        'task.json': strToU8(JSON.stringify({ name: task.name, labels: [...this.labels.values()].filter((l) => l.taskId === task.id).map((l) => ({ name: l.name, type: l.type })), version: '1.0' })),
-        'annotations.json': strToU8(JSON.stringify([...this.jobs.values()].filter((j) => j.taskId === id).map((j) => j.annotations))),
-      };
-      task.frames.forEach((frame, i) => (files[`data/frame-${String(i).padStart(3, '0')}.png`] = frame));
-      this.storeResult(rq, ctx.origin, `/api/tasks/${id}/backup/download`, Buffer.from(zipSync(files)), 'application/zip');
-    });
+    this.enqueue(
+      'export',
+      user,
+      { type: 'export:backup', target: 'task', project_id: task.projectId, task_id: id, job_id: null, format: null, function_id: null },
+      rqId,
+      (rq) => {
+        const files: Record<string, Uint8Array> = {
+          'task.json': strToU8(
+            JSON.stringify({
+              name: task.name,
+              labels: [...this.labels.values()].filter((l) => l.taskId === task.id).map((l) => ({ name: l.name, type: l.type })),
+              version: '1.0',
+            }),
+          ),
+          'annotations.json': strToU8(JSON.stringify([...this.jobs.values()].filter((j) => j.taskId === id).map((j) => j.annotations))),
+        };
+        task.frames.forEach((frame, i) => (files[`data/frame-${String(i).padStart(3, '0')}.png`] = frame));
+        this.storeResult(rq, ctx.origin, `/api/tasks/${id}/backup/download`, Buffer.from(zipSync(files)), 'application/zip');
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1447,21 +1679,52 @@ export class CvatStandIn {
     const file = ctx.files.task_file?.[0];
     if (!file) throw fail(400, 'task_file is required');
     const rqId = `action=import&target=task&id=${randomUUID()}&subresource=backup`;
-    this.enqueue('import', user, { type: 'import:backup', target: 'task', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
-      const entries = unzipSync(new Uint8Array(file.data));
-      if (!entries['task.json']) throw new Error('the archive has no task.json');
-      const manifest = JSON.parse(strFromU8(entries['task.json'])) as { name: string; labels: { name: string; type: string }[] };
-      const frames = Object.keys(entries).filter((n) => n.startsWith('data/')).sort().map((n) => Buffer.from(entries[n]));
-      const task: Task = { id: this.id(), name: manifest.name, ownerId: user.id, projectId: null, size: frames.length, frames, imageQuality: 70, consensusReplicas: 0, created: now(), hasData: true };
-      this.tasks.set(task.id, task);
-      this.addLabels(manifest.labels, { taskId: task.id, projectId: null });
-      const job: Job = { id: this.id(), taskId: task.id, type: 'annotation', stage: 'annotation', state: 'new', startFrame: 0, stopFrame: frames.length - 1, parentJobId: null, annotations: { version: 0, tags: [], shapes: [], tracks: [] }, created: now() };
-      this.jobs.set(job.id, job);
-      this.mediaCache.add(`preview:${task.id}`);
-      // The rq job returns the new task's id, which GET /api/requests shows as result_id (cvat/apps/engine/backup.py@v2.73.0 import_task,
-      // cvat/apps/redis_handler/serializers.py RequestSerializer.to_representation).
-      rq.resultId = task.id;
-    });
+    this.enqueue(
+      'import',
+      user,
+      { type: 'import:backup', target: 'task', project_id: null, task_id: null, job_id: null, format: null, function_id: null },
+      rqId,
+      (rq) => {
+        const entries = unzipSync(new Uint8Array(file.data));
+        if (!entries['task.json']) throw new Error('the archive has no task.json');
+        const manifest = JSON.parse(strFromU8(entries['task.json'])) as { name: string; labels: { name: string; type: string }[] };
+        const frames = Object.keys(entries)
+          .filter((n) => n.startsWith('data/'))
+          .sort()
+          .map((n) => Buffer.from(entries[n]));
+        const task: Task = {
+          id: this.id(),
+          name: manifest.name,
+          ownerId: user.id,
+          projectId: null,
+          size: frames.length,
+          frames,
+          imageQuality: 70,
+          consensusReplicas: 0,
+          created: now(),
+          hasData: true,
+        };
+        this.tasks.set(task.id, task);
+        this.addLabels(manifest.labels, { taskId: task.id, projectId: null });
+        const job: Job = {
+          id: this.id(),
+          taskId: task.id,
+          type: 'annotation',
+          stage: 'annotation',
+          state: 'new',
+          startFrame: 0,
+          stopFrame: frames.length - 1,
+          parentJobId: null,
+          annotations: { version: 0, tags: [], shapes: [], tracks: [] },
+          created: now(),
+        };
+        this.jobs.set(job.id, job);
+        this.mediaCache.add(`preview:${task.id}`);
+        // The rq job returns the new task's id, which GET /api/requests shows as result_id (cvat/apps/engine/backup.py@v2.73.0 import_task,
+        // cvat/apps/redis_handler/serializers.py RequestSerializer.to_representation).
+        rq.resultId = task.id;
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1490,13 +1753,28 @@ export class CvatStandIn {
     this.authorize(user, task.ownerId);
     const gt = [...this.jobs.values()].find((j) => j.taskId === task.id && j.type === 'ground_truth');
     if (!gt) throw fail(400, 'The task has no ground truth job.');
-    if (gt.stage !== 'acceptance' || gt.state !== 'completed') throw fail(400, 'The ground truth job must be in the acceptance stage and completed.');
+    if (gt.stage !== 'acceptance' || gt.state !== 'completed')
+      throw fail(400, 'The ground truth job must be in the acceptance stage and completed.');
     const rqId = `action=calculate&target=task&target_id=${task.id}&subresource=quality`;
-    this.enqueue('quality_reports', user, { type: 'calculate:quality', target: 'task', project_id: task.projectId, task_id: task.id, job_id: null, format: null, function_id: null }, rqId, (rq) => {
-      const report = { id: this.id(), taskId: task.id, created: now() };
-      this.reports.push(report);
-      rq.resultId = report.id;
-    });
+    this.enqueue(
+      'quality_reports',
+      user,
+      {
+        type: 'calculate:quality',
+        target: 'task',
+        project_id: task.projectId,
+        task_id: task.id,
+        job_id: null,
+        format: null,
+        function_id: null,
+      },
+      rqId,
+      (rq) => {
+        const report = { id: this.id(), taskId: task.id, created: now() };
+        this.reports.push(report);
+        rq.resultId = report.id;
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1506,9 +1784,16 @@ export class CvatStandIn {
     this.authorize(user, task.ownerId);
     const replicas = [...this.jobs.values()].filter((j) => j.taskId === task.id && j.type === 'consensus_replica');
     if (replicas.length === 0) throw fail(400, 'The task has no consensus replicas.');
-    if (!replicas.some((j) => !['new', 'annotation'].includes(j.state))) throw fail(400, 'No replica has been worked on: nothing to merge.');
+    if (!replicas.some((j) => !['new', 'annotation'].includes(j.state)))
+      throw fail(400, 'No replica has been worked on: nothing to merge.');
     const rqId = `action=merge&target=task&target_id=${task.id}`;
-    this.enqueue('consensus', user, { type: 'merge:task', target: 'task', project_id: task.projectId, task_id: task.id, job_id: null, format: null, function_id: null }, rqId, () => undefined);
+    this.enqueue(
+      'consensus',
+      user,
+      { type: 'merge:task', target: 'task', project_id: task.projectId, task_id: task.id, job_id: null, format: null, function_id: null },
+      rqId,
+      () => undefined,
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 
@@ -1547,7 +1832,10 @@ export class CvatStandIn {
         }
       });
     }
-    return { status: 201, json: { timestamp: body.timestamp, events: events.map((e) => ({ ...e, user_id: user.id, user_name: user.username })) } };
+    return {
+      status: 201,
+      json: { timestamp: body.timestamp, events: events.map((e) => ({ ...e, user_id: user.id, user_name: user.username })) },
+    };
   }
 
   private exportEvents(ctx: HandlerContext, user: User): Reply {
@@ -1555,14 +1843,23 @@ export class CvatStandIn {
     this.authorize(user);
     const from = ctx.query.get('from');
     const rqId = `action=export&target=events&id=${randomUUID()}&user_id=${user.id}`;
-    this.enqueue('export', user, { type: 'export:events', target: 'events', project_id: null, task_id: null, job_id: null, format: null, function_id: null }, rqId, (rq) => {
-      // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
-      const rows = this.clickhouse.filter(
-        (e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from),
-      );
-      const csv = ['scope,timestamp,user_id,payload', ...rows.map((r) => `${r.scope},${r.timestamp},${r.userId},"${r.payload.replace(/"/g, '""')}"`)].join('\n');
-      this.storeResult(rq, ctx.origin, '/api/events/download', Buffer.from(csv), 'text/csv');
-    });
+    this.enqueue(
+      'export',
+      user,
+      { type: 'export:events', target: 'events', project_id: null, task_id: null, job_id: null, format: null, function_id: null },
+      rqId,
+      (rq) => {
+        // cvat/apps/events/export.py@v2.73.0 `_create_csv`: source in ('server', 'client'), scope != 'send:exception'.
+        const rows = this.clickhouse.filter(
+          (e) => ['server', 'client'].includes(e.source) && e.scope !== 'send:exception' && (from === null || e.timestamp >= from),
+        );
+        const csv = [
+          'scope,timestamp,user_id,payload',
+          ...rows.map((r) => `${r.scope},${r.timestamp},${r.userId},"${r.payload.replace(/"/g, '""')}"`),
+        ].join('\n');
+        this.storeResult(rq, ctx.origin, '/api/events/download', Buffer.from(csv), 'text/csv');
+      },
+    );
     return { status: 202, json: { rq_id: rqId } };
   }
 }

@@ -6,7 +6,20 @@ import type { CvatStandIn } from './cvat-stand-in';
  * Checks no fault test expects to time out get 10 s (so a slow, shared CI machine cannot fail them); the
  * worker checks keep their own timeouts × 0.02 (1.8 s … 3.4 s), which is how long a dead-queue test waits.
  */
-const GENEROUS = ['server.about', 'server.health', 'database.health', 'redis-inmem.health', 'redis-ondisk.health', 'opa.health', 'ui.index', 'auth.login', 'opa.authz', 'annotations.roundtrip', 'workers.utils', 'workers.annotation'];
+const GENEROUS = [
+  'server.about',
+  'server.health',
+  'database.health',
+  'redis-inmem.health',
+  'redis-ondisk.health',
+  'opa.health',
+  'ui.index',
+  'auth.login',
+  'opa.authz',
+  'annotations.roundtrip',
+  'workers.utils',
+  'workers.annotation',
+];
 
 /** Short polls, retries and timeouts. */
 export const FAST: Omit<SuiteOptions, 'target'> = {

@@ -1,7 +1,10 @@
 /** Captured stdout/stderr and an injected environment for calling the CLI's `main()` in-process. */
 import type { CliIo } from '../../src/cli';
 
-export function captureIo(env: Record<string, string | undefined> = {}, extra: Partial<CliIo> = {}): { io: CliIo; stdout: () => string; stderr: () => string } {
+export function captureIo(
+  env: Record<string, string | undefined> = {},
+  extra: Partial<CliIo> = {},
+): { io: CliIo; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   return {

@@ -75,7 +75,12 @@ function pointer(...parts: string[]): string {
 }
 
 function formatErrors(where: string, validate: ValidateFunction): string[] {
-  return (validate.errors ?? []).slice(0, 5).map((e) => `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : ''}`);
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map(
+      (e) =>
+        `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : ''}`,
+    );
 }
 
 const SCHEME_OF_AUTH: Record<string, string> = { basic: 'basicAuth', token: 'tokenAuth', bearer: 'accessTokenAuth' };
@@ -109,10 +114,12 @@ export class OpenApiValidator {
     this.routes = Object.keys(this.spec.paths)
       .map((template) => {
         const names: string[] = [];
-        const regex = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
-          names.push(name);
-          return '([^/]+)';
-        })}$`);
+        const regex = new RegExp(
+          `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+            names.push(name);
+            return '([^/]+)';
+          })}$`,
+        );
         return { template, regex, names };
       })
       // Static paths before templated ones.
@@ -144,7 +151,10 @@ export class OpenApiValidator {
   }
 
   /** Violations of a request (empty when it conforms). */
-  validateRequest(op: MatchedOperation, request: { query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: ParsedBody }): string[] {
+  validateRequest(
+    op: MatchedOperation,
+    request: { query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: ParsedBody },
+  ): string[] {
     const where = `${op.method} ${op.template} (${op.operation.operationId})`;
     const violations: string[] = [];
     const params = op.operation.parameters ?? [];
@@ -164,7 +174,8 @@ export class OpenApiValidator {
     });
     const known = new Set(params.filter((p) => p.in === 'query').map((p) => p.name));
     for (const name of new Set(request.query.keys())) {
-      if (!known.has(name)) violations.push(`${where}: unknown query parameter '${name}' (the operation has: ${[...known].join(', ') || 'none'})`);
+      if (!known.has(name))
+        violations.push(`${where}: unknown query parameter '${name}' (the operation has: ${[...known].join(', ') || 'none'})`);
     }
     const auth = request.headers.authorization;
     const scheme = typeof auth === 'string' ? SCHEME_OF_AUTH[auth.split(' ')[0].toLowerCase()] : undefined;
@@ -199,13 +210,17 @@ export class OpenApiValidator {
   validateResponse(op: MatchedOperation, status: number, contentType: string | undefined, body: unknown): string[] {
     const where = `${op.method} ${op.template} (${op.operation.operationId}) → ${status}`;
     const response = op.operation.responses[String(status)] ?? op.operation.responses.default;
-    if (!response) return status >= 400 ? [] : [`${where}: status ${status} is not documented (documented: ${Object.keys(op.operation.responses).join(', ')})`];
+    if (!response)
+      return status >= 400
+        ? []
+        : [`${where}: status ${status} is not documented (documented: ${Object.keys(op.operation.responses).join(', ')})`];
     if (!response.content) return [];
     const media = (contentType ?? '').split(';')[0].trim();
     const entries = Object.entries(response.content);
     const binary = entries.every(([, c]) => c.schema?.type === 'string' && c.schema?.format === 'binary');
     if (binary) return [];
-    if (!(media in response.content)) return [`${where}: content type '${media}' is not documented (documented: ${Object.keys(response.content).join(', ')})`];
+    if (!(media in response.content))
+      return [`${where}: content type '${media}' is not documented (documented: ${Object.keys(response.content).join(', ')})`];
     const schema = response.content[media].schema;
     if (!schema) return [];
     const key = pointer('paths', op.template, op.method.toLowerCase(), 'responses', String(status), 'content', media, 'schema');

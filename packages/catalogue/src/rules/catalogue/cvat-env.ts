@@ -20,14 +20,24 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
   defineRule('smokescreenOptsDefined', 'SMOKESCREEN_OPTS is defined wherever smokescreen runs.', (c, report) => {
     return enabled(c)
       .filter((x) => runsSmokescreen(x) && !findEnv(x, 'SMOKESCREEN_OPTS'))
-      .map((x) => report.error(cpath(x, 'env'), 'SMOKESCREEN_OPTS missing', 'must define SMOKESCREEN_OPTS (even empty): supervisord reads %(ENV_SMOKESCREEN_OPTS)s for smokescreen'));
+      .map((x) =>
+        report.error(
+          cpath(x, 'env'),
+          'SMOKESCREEN_OPTS missing',
+          'must define SMOKESCREEN_OPTS (even empty): supervisord reads %(ENV_SMOKESCREEN_OPTS)s for smokescreen',
+        ),
+      );
   }),
   /** The worker serving `cleaning` defines CVAT_REDIS_INMEM_PASSWORD: its rqscheduler supervisor config reads `%(ENV_CVAT_REDIS_INMEM_PASSWORD)s`. */
   defineRule('cleaningWorkerHasInmemPassword', 'The cleaning worker defines CVAT_REDIS_INMEM_PASSWORD.', (c, report) => {
     return enabled(c)
       .filter((x) => x.queues.includes('cleaning') && !findEnv(x, 'CVAT_REDIS_INMEM_PASSWORD'))
       .map((x) =>
-        report.error(cpath(x, 'env'), 'CVAT_REDIS_INMEM_PASSWORD missing', 'must define CVAT_REDIS_INMEM_PASSWORD: the rqscheduler supervisor config reads %(ENV_CVAT_REDIS_INMEM_PASSWORD)s'),
+        report.error(
+          cpath(x, 'env'),
+          'CVAT_REDIS_INMEM_PASSWORD missing',
+          'must define CVAT_REDIS_INMEM_PASSWORD: the rqscheduler supervisor config reads %(ENV_CVAT_REDIS_INMEM_PASSWORD)s',
+        ),
       );
   }),
   /** Every CVAT backend sets both Redis hosts and ports explicitly: wait_for_deps.sh has no default port. */
@@ -35,7 +45,10 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
     const out: RuleIssue[] = [];
     for (const x of enabled(c).filter(isCvatBackend)) {
       for (const name of ['CVAT_REDIS_INMEM_HOST', 'CVAT_REDIS_INMEM_PORT', 'CVAT_REDIS_ONDISK_HOST', 'CVAT_REDIS_ONDISK_PORT']) {
-        if (!findEnv(x, name)) out.push(report.error(cpath(x, 'env'), `${name} missing`, `must define ${name}: wait_for_deps.sh waits on it and has no default`));
+        if (!findEnv(x, name))
+          out.push(
+            report.error(cpath(x, 'env'), `${name} missing`, `must define ${name}: wait_for_deps.sh waits on it and has no default`),
+          );
       }
     }
     return out;
@@ -45,12 +58,21 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
     const out: RuleIssue[] = [];
     for (const x of enabled(c).filter(isCvatBackend)) {
       for (const name of ['CVAT_POSTGRES_HOST', 'CVAT_POSTGRES_PORT', 'CVAT_POSTGRES_USER', 'CVAT_POSTGRES_DBNAME']) {
-        if (!findEnv(x, name)) out.push(report.error(cpath(x, 'env'), `${name} missing`, `must define ${name} (defaults point at compose's cvat_db)`));
+        if (!findEnv(x, name))
+          out.push(report.error(cpath(x, 'env'), `${name} missing`, `must define ${name} (defaults point at compose's cvat_db)`));
       }
       const pw = findEnv(x, 'CVAT_POSTGRES_PASSWORD');
       const file = findEnv(x, 'CVAT_POSTGRES_PASSWORD_FILE');
-      if (pw && file) out.push(report.error(cpath(x, `env[${file.index}]`), 'CVAT_POSTGRES_PASSWORD_FILE', 'must not be set together with CVAT_POSTGRES_PASSWORD (CVAT raises ImproperlyConfigured)'));
-      if (!pw && !file) out.push(report.error(cpath(x, 'env'), 'CVAT_POSTGRES_PASSWORD missing', 'must define CVAT_POSTGRES_PASSWORD from a secret'));
+      if (pw && file)
+        out.push(
+          report.error(
+            cpath(x, `env[${file.index}]`),
+            'CVAT_POSTGRES_PASSWORD_FILE',
+            'must not be set together with CVAT_POSTGRES_PASSWORD (CVAT raises ImproperlyConfigured)',
+          ),
+        );
+      if (!pw && !file)
+        out.push(report.error(cpath(x, 'env'), 'CVAT_POSTGRES_PASSWORD missing', 'must define CVAT_POSTGRES_PASSWORD from a secret'));
     }
     return out;
   }),
@@ -60,7 +82,13 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
     for (const x of c.components) {
       x.env.forEach((e, i) => {
         if (SENSITIVE_ENV_RE.test(e.name) && !('secretRef' in e)) {
-          out.push(report.error(cpath(x, `env[${i}]`), `${e.name}=${'value' in e ? '<redacted>' : envKind(e)}`, `must take ${e.name} from a secret (secretRef), never a plain value`));
+          out.push(
+            report.error(
+              cpath(x, `env[${i}]`),
+              `${e.name}=${'value' in e ? '<redacted>' : envKind(e)}`,
+              `must take ${e.name} from a secret (secretRef), never a plain value`,
+            ),
+          );
         }
       });
     }
@@ -78,11 +106,19 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
         const want = EDGE_DERIVED[e.name];
         if (!want) return;
         const ok = ('platformRef' in e && e.platformRef === want) || ('value' in e && e.derivedFrom === want);
-        if (!ok) out.push(report.error(cpath(x, `env[${i}]`), `${e.name}=${envKind(e)}`, `must be derived from the edge hostname (platformRef "${want}")`));
+        if (!ok)
+          out.push(
+            report.error(
+              cpath(x, `env[${i}]`),
+              `${e.name}=${envKind(e)}`,
+              `must be derived from the edge hostname (platformRef "${want}")`,
+            ),
+          );
       });
       if (x.role === 'service' && isCvatBackend(x)) {
         for (const name of ['ALLOWED_HOSTS', 'CVAT_HOST', 'CVAT_BASE_URL']) {
-          if (!findEnv(x, name)) out.push(report.error(cpath(x, 'env'), `${name} missing`, `must define ${name} derived from the edge hostname`));
+          if (!findEnv(x, name))
+            out.push(report.error(cpath(x, 'env'), `${name} missing`, `must define ${name} derived from the edge hostname`));
         }
       }
     }
@@ -97,28 +133,34 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
    * defines it, as a `platformRef: edge.numProxies` or as that number. Too high lets a client pick
    * its own throttling identity; too low throttles every user as a proxy's address.
    */
-  defineRule('numProxiesMatchesEdge', 'CVAT_NUM_PROXIES counts the proxies in front of the server container (edge VM, HTTP ingress); the entrypoint adds the image nginx.', (c, report) => {
-    const out: RuleIssue[] = [];
-    const on = enabled(c);
-    const edge = on.some((x) => x.role === 'edge');
-    const server = on.find((x) => x.role === 'service' && isCvatBackend(x));
-    const want = String(cvatNumProxies(edge, server?.ingress?.transport));
-    const http = server?.ingress?.transport === 'http';
-    const counted = [edge ? 'the edge VM' : '', http ? 'the HTTP ingress' : ''].filter(Boolean);
-    const front = counted.length ? `${counted.join(' and ')} in front of the server` : 'no proxy in front of the server';
-    const why = `${front}; the entrypoint adds the image's own nginx`;
-    for (const x of on.filter(isCvatBackend)) {
-      const found = findEnv(x, 'CVAT_NUM_PROXIES');
-      if (!found) {
-        out.push(report.error(cpath(x, 'env'), 'CVAT_NUM_PROXIES missing', `must define CVAT_NUM_PROXIES (platformRef "edge.numProxies")`));
-        continue;
+  defineRule(
+    'numProxiesMatchesEdge',
+    'CVAT_NUM_PROXIES counts the proxies in front of the server container (edge VM, HTTP ingress); the entrypoint adds the image nginx.',
+    (c, report) => {
+      const out: RuleIssue[] = [];
+      const on = enabled(c);
+      const edge = on.some((x) => x.role === 'edge');
+      const server = on.find((x) => x.role === 'service' && isCvatBackend(x));
+      const want = String(cvatNumProxies(edge, server?.ingress?.transport));
+      const http = server?.ingress?.transport === 'http';
+      const counted = [edge ? 'the edge VM' : '', http ? 'the HTTP ingress' : ''].filter(Boolean);
+      const front = counted.length ? `${counted.join(' and ')} in front of the server` : 'no proxy in front of the server';
+      const why = `${front}; the entrypoint adds the image's own nginx`;
+      for (const x of on.filter(isCvatBackend)) {
+        const found = findEnv(x, 'CVAT_NUM_PROXIES');
+        if (!found) {
+          out.push(
+            report.error(cpath(x, 'env'), 'CVAT_NUM_PROXIES missing', `must define CVAT_NUM_PROXIES (platformRef "edge.numProxies")`),
+          );
+          continue;
+        }
+        const e = found.env;
+        const ok = ('platformRef' in e && e.platformRef === 'edge.numProxies') || ('value' in e && e.value === want);
+        if (!ok) out.push(report.error(cpath(x, `env[${found.index}]`), `CVAT_NUM_PROXIES=${envKind(e)}`, `must be "${want}" (${why})`));
       }
-      const e = found.env;
-      const ok = ('platformRef' in e && e.platformRef === 'edge.numProxies') || ('value' in e && e.value === want);
-      if (!ok) out.push(report.error(cpath(x, `env[${found.index}]`), `CVAT_NUM_PROXIES=${envKind(e)}`, `must be "${want}" (${why})`));
-    }
-    return out;
-  }),
+      return out;
+    },
+  ),
   /** CVAT_ANALYTICS is "1" exactly when ClickHouse is enabled, and the server and init job define it (init creates the ClickHouse schema only when it is 1). Vector without ClickHouse or the reverse is reported. */
   defineRule('analyticsConsistent', 'CVAT_ANALYTICS matches whether ClickHouse is enabled.', (c, report) => {
     const out: RuleIssue[] = [];
@@ -131,14 +173,22 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
       if (found) {
         const e = found.env;
         if (!('value' in e) || e.value !== want) {
-          out.push(report.error(cpath(x, `env[${found.index}]`), `CVAT_ANALYTICS=${envKind(e)}`, `must be "${want}" because ClickHouse is ${clickhouse ? 'enabled' : 'disabled'}`));
+          out.push(
+            report.error(
+              cpath(x, `env[${found.index}]`),
+              `CVAT_ANALYTICS=${envKind(e)}`,
+              `must be "${want}" because ClickHouse is ${clickhouse ? 'enabled' : 'disabled'}`,
+            ),
+          );
         }
       } else if (isCvatBackend(x) && (x.role === 'service' || x.role === 'job')) {
         out.push(report.error(cpath(x, 'env'), 'CVAT_ANALYTICS missing', `must define CVAT_ANALYTICS ("${want}")`));
       }
     }
     if (clickhouse !== vector) {
-      out.push(report.warning('components', { clickhouse, vector }, 'should enable ClickHouse and vector together (vector feeds ClickHouse)'));
+      out.push(
+        report.warning('components', { clickhouse, vector }, 'should enable ClickHouse and vector together (vector feeds ClickHouse)'),
+      );
     }
     return out;
   }),
@@ -152,6 +202,12 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
   defineRule('cvatImagesShareVersion', 'CVAT images use cvatVersion.', (c, report) => {
     return c.components
       .filter((x) => (CVAT_IMAGE_REPOSITORIES as readonly string[]).includes(x.image.repository) && x.image.tag !== c.cvatVersion)
-      .map((x) => report.error(cpath(x, 'image.tag'), x.image.tag, `must equal cvatVersion (${JSON.stringify(c.cvatVersion)}); change cvatVersion to upgrade every CVAT image at once`));
+      .map((x) =>
+        report.error(
+          cpath(x, 'image.tag'),
+          x.image.tag,
+          `must equal cvatVersion (${JSON.stringify(c.cvatVersion)}); change cvatVersion to upgrade every CVAT image at once`,
+        ),
+      );
   }),
 ];

@@ -53,25 +53,29 @@ export const NAME_RULES: readonly Rule<Catalogue>[] = [
     return out;
   }),
   /** Environment-storage (and file share) names: 3-32 characters, lowercase alphanumerics and "-", starting with a letter, no "--". */
-  defineRule('storageNameFormat', 'Environment storage names follow the ACA rule (3-32, lowercase, starts with a letter, no "--").', (c, report) => {
-    return c.storages
-      .filter(
-        (s) =>
-          !(
-            s.name.length >= ACA_LIMITS.storageNameMinLength &&
-            s.name.length <= ACA_LIMITS.storageNameMaxLength &&
-            STORAGE_NAME_RE.test(s.name) &&
-            !s.name.includes('--')
+  defineRule(
+    'storageNameFormat',
+    'Environment storage names follow the ACA rule (3-32, lowercase, starts with a letter, no "--").',
+    (c, report) => {
+      return c.storages
+        .filter(
+          (s) =>
+            !(
+              s.name.length >= ACA_LIMITS.storageNameMinLength &&
+              s.name.length <= ACA_LIMITS.storageNameMaxLength &&
+              STORAGE_NAME_RE.test(s.name) &&
+              !s.name.includes('--')
+            ),
+        )
+        .map((s) =>
+          report.error(
+            `storages.${s.name}.name`,
+            s.name,
+            `must be ${ACA_LIMITS.storageNameMinLength}-${ACA_LIMITS.storageNameMaxLength} characters of lowercase letters, digits and "-", start with a letter, end with a letter or digit and contain no "--"`,
           ),
-      )
-      .map((s) =>
-        report.error(
-          `storages.${s.name}.name`,
-          s.name,
-          `must be ${ACA_LIMITS.storageNameMinLength}-${ACA_LIMITS.storageNameMaxLength} characters of lowercase letters, digits and "-", start with a letter, end with a letter or digit and contain no "--"`,
-        ),
-      );
-  }),
+        );
+    },
+  ),
   /** ACA secret names (lowercase alphanumerics and "-", ≤253, alphanumeric at both ends) and Key Vault secret names (alphanumerics and "-", ≤127). */
   defineRule('secretNameFormat', 'ACA and Key Vault secret names are valid.', (c, report) => {
     const out: RuleIssue[] = [];

@@ -14,18 +14,36 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
       const ing = x.ingress;
       if (!ing) continue;
       if (ing.transport === 'http') {
-        if (ing.exposedPort !== undefined) out.push(report.error(cpath(x, 'ingress.exposedPort'), ing.exposedPort, 'must not be set for HTTP ingress (ACA serves HTTP on 80/443 only)'));
+        if (ing.exposedPort !== undefined)
+          out.push(
+            report.error(
+              cpath(x, 'ingress.exposedPort'),
+              ing.exposedPort,
+              'must not be set for HTTP ingress (ACA serves HTTP on 80/443 only)',
+            ),
+          );
         continue;
       }
       if (ing.exposedPort === undefined) {
-        out.push(report.error(cpath(x, 'ingress.exposedPort'), undefined, `must be set for TCP ingress so other apps reach ${x.name}:<port>`));
+        out.push(
+          report.error(cpath(x, 'ingress.exposedPort'), undefined, `must be set for TCP ingress so other apps reach ${x.name}:<port>`),
+        );
         continue;
       }
       if ((ACA_LIMITS.tcpExposedPortsReserved as readonly number[]).includes(ing.exposedPort)) {
-        out.push(report.error(cpath(x, 'ingress.exposedPort'), ing.exposedPort, `must not be ${ACA_LIMITS.tcpExposedPortsReserved.join(' or ')} for TCP ingress`));
+        out.push(
+          report.error(
+            cpath(x, 'ingress.exposedPort'),
+            ing.exposedPort,
+            `must not be ${ACA_LIMITS.tcpExposedPortsReserved.join(' or ')} for TCP ingress`,
+          ),
+        );
       }
       const owner = owners.get(ing.exposedPort);
-      if (owner) out.push(report.error(cpath(x, 'ingress.exposedPort'), ing.exposedPort, `must be unique in the environment; ${owner} already exposes it`));
+      if (owner)
+        out.push(
+          report.error(cpath(x, 'ingress.exposedPort'), ing.exposedPort, `must be unique in the environment; ${owner} already exposes it`),
+        );
       else owners.set(ing.exposedPort, x.name);
     }
     return out;
@@ -35,53 +53,73 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
    * 8181 to target 8181, every CVAT backend sets CVAT_OPA_URL to it, its readiness probe is
    * `/health?bundles` (as upstream's chart) and its liveness probe does not wait for bundles.
    */
-  defineRule('opaReachable', 'OPA is the app `opa` on TCP 8181, ready on /health?bundles, and every backend points CVAT_OPA_URL at it.', (c, report) => {
-    const out: RuleIssue[] = [];
-    const opas = enabled(c).filter((x) => x.image.repository === 'openpolicyagent/opa');
-    if (opas.length !== 1) {
-      out.push(report.error('components', opas.map((x) => x.name), 'must contain exactly one enabled openpolicyagent/opa component'));
-      return out;
-    }
-    const opa = opas[0] as Component;
-    if (opa.name !== 'opa') out.push(report.error(cpath(opa, 'name'), opa.name, 'must be "opa": CVAT (and its bundle polling) expect the host opa'));
-    const ing = opa.ingress;
-    if (!ing || ing.transport !== 'tcp' || ing.exposedPort !== 8181 || ing.targetPort !== 8181) {
-      out.push(report.error(cpath(opa, 'ingress'), ing, 'must be TCP ingress with targetPort 8181 and exposedPort 8181 (reachable as opa:8181)'));
-    }
-    // cvat-ai/cvat@v2.73.0 helm-chart/values.yaml probes OPA on /health?bundles: ready only with CVAT's policy bundle.
-    const ready = opa.probes.readiness;
-    if (!ready || ready.type !== 'http' || ready.path !== '/health?bundles') {
-      const text = 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)';
-      out.push(report.error(cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, text));
-    }
-    // OPA's readiness waits for the bundle the server serves, and ACA fails the provisioning of a
-    // revision whose probes never pass ("Failed to provision revision ... Operation expired",
-    // https://github.com/hashicorp/terraform-provider-azurerm/issues/22432): the server must not wait
-    // for OPA, or the first deployment deadlocks.
-    for (const x of enabled(c).filter((y) => isCvatBackend(y) && y.role === 'service')) {
-      const i = x.dependsOn.indexOf(opa.name);
-      if (i !== -1) {
-        const text = `must not name ${opa.name}: OPA becomes ready only after pulling its bundle from ${x.name}, so ${x.name} has to be deployed first`;
-        out.push(report.error(cpath(x, `dependsOn[${i}]`), opa.name, text));
-      }
-    }
-    const live = opa.probes.liveness;
-    if (live?.path?.includes('bundles')) {
-      const text = 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting';
-      out.push(report.error(cpath(opa, 'probes.liveness.path'), live.path, text));
-    }
-    for (const x of enabled(c).filter(isCvatBackend)) {
-      const found = findEnv(x, 'CVAT_OPA_URL');
-      const e = found?.env;
-      const ok = e && (('componentRef' in e && e.componentRef.component === opa.name && e.componentRef.part === 'url') || ('value' in e && e.value === `http://${opa.name}:8181`));
-      if (!ok) {
+  defineRule(
+    'opaReachable',
+    'OPA is the app `opa` on TCP 8181, ready on /health?bundles, and every backend points CVAT_OPA_URL at it.',
+    (c, report) => {
+      const out: RuleIssue[] = [];
+      const opas = enabled(c).filter((x) => x.image.repository === 'openpolicyagent/opa');
+      if (opas.length !== 1) {
         out.push(
-          report.error(found ? cpath(x, `env[${found.index}]`) : cpath(x, 'env'), e ? envKind(e) : undefined, `must define CVAT_OPA_URL as a componentRef to ${opa.name} (part url) or "http://${opa.name}:8181"`),
+          report.error(
+            'components',
+            opas.map((x) => x.name),
+            'must contain exactly one enabled openpolicyagent/opa component',
+          ),
+        );
+        return out;
+      }
+      const opa = opas[0] as Component;
+      if (opa.name !== 'opa')
+        out.push(report.error(cpath(opa, 'name'), opa.name, 'must be "opa": CVAT (and its bundle polling) expect the host opa'));
+      const ing = opa.ingress;
+      if (!ing || ing.transport !== 'tcp' || ing.exposedPort !== 8181 || ing.targetPort !== 8181) {
+        out.push(
+          report.error(cpath(opa, 'ingress'), ing, 'must be TCP ingress with targetPort 8181 and exposedPort 8181 (reachable as opa:8181)'),
         );
       }
-    }
-    return out;
-  }),
+      // cvat-ai/cvat@v2.73.0 helm-chart/values.yaml probes OPA on /health?bundles: ready only with CVAT's policy bundle.
+      const ready = opa.probes.readiness;
+      if (!ready || ready.type !== 'http' || ready.path !== '/health?bundles') {
+        const text = 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)';
+        out.push(report.error(cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, text));
+      }
+      // OPA's readiness waits for the bundle the server serves, and ACA fails the provisioning of a
+      // revision whose probes never pass ("Failed to provision revision ... Operation expired",
+      // https://github.com/hashicorp/terraform-provider-azurerm/issues/22432): the server must not wait
+      // for OPA, or the first deployment deadlocks.
+      for (const x of enabled(c).filter((y) => isCvatBackend(y) && y.role === 'service')) {
+        const i = x.dependsOn.indexOf(opa.name);
+        if (i !== -1) {
+          const text = `must not name ${opa.name}: OPA becomes ready only after pulling its bundle from ${x.name}, so ${x.name} has to be deployed first`;
+          out.push(report.error(cpath(x, `dependsOn[${i}]`), opa.name, text));
+        }
+      }
+      const live = opa.probes.liveness;
+      if (live?.path?.includes('bundles')) {
+        const text = 'must not require bundles: OPA would be restarted while the server it pulls them from is still starting';
+        out.push(report.error(cpath(opa, 'probes.liveness.path'), live.path, text));
+      }
+      for (const x of enabled(c).filter(isCvatBackend)) {
+        const found = findEnv(x, 'CVAT_OPA_URL');
+        const e = found?.env;
+        const ok =
+          e &&
+          (('componentRef' in e && e.componentRef.component === opa.name && e.componentRef.part === 'url') ||
+            ('value' in e && e.value === `http://${opa.name}:8181`));
+        if (!ok) {
+          out.push(
+            report.error(
+              found ? cpath(x, `env[${found.index}]`) : cpath(x, 'env'),
+              e ? envKind(e) : undefined,
+              `must define CVAT_OPA_URL as a componentRef to ${opa.name} (part url) or "http://${opa.name}:8181"`,
+            ),
+          );
+        }
+      }
+      return out;
+    },
+  ),
   /** Long-running apps with ingress have liveness and readiness probes on their target port; HTTP probes have a path, TCP probes none. */
   defineRule('probesForLongRunning', 'Apps with ingress have liveness and readiness probes on their port.', (c, report) => {
     const out: RuleIssue[] = [];
@@ -89,7 +127,8 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
       if (x.role === 'job' || x.role === 'edge') continue;
       if (x.ingress) {
         for (const kind of ['liveness', 'readiness'] as const) {
-          if (!x.probes[kind]) out.push(report.error(cpath(x, `probes.${kind}`), undefined, `must be set: ${x.name} listens on ${x.ingress.targetPort}`));
+          if (!x.probes[kind])
+            out.push(report.error(cpath(x, `probes.${kind}`), undefined, `must be set: ${x.name} listens on ${x.ingress.targetPort}`));
         }
       }
       for (const kind of ['liveness', 'readiness', 'startup'] as const) {
@@ -98,8 +137,10 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
         if (x.ingress && p.port !== x.ingress.targetPort) {
           out.push(report.error(cpath(x, `probes.${kind}.port`), p.port, `must be the ingress targetPort (${x.ingress.targetPort})`));
         }
-        if (p.type === 'http' && !p.path) out.push(report.error(cpath(x, `probes.${kind}.path`), undefined, 'must be set for an http probe'));
-        if (p.type === 'tcp' && (p.path || p.headers)) out.push(report.error(cpath(x, `probes.${kind}`), p, 'must not have path or headers for a tcp probe'));
+        if (p.type === 'http' && !p.path)
+          out.push(report.error(cpath(x, `probes.${kind}.path`), undefined, 'must be set for an http probe'));
+        if (p.type === 'tcp' && (p.path || p.headers))
+          out.push(report.error(cpath(x, `probes.${kind}`), p, 'must not have path or headers for a tcp probe'));
       }
     }
     return out;
@@ -116,13 +157,23 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
     for (const x of enabled(c).filter((y) => y.role === 'worker' && isCvatBackend(y))) {
       const cmd = x.command ?? [];
       const wrapped =
-        cmd[0] === 'python3' && cmd[1] === '-c' && cmd[2] === workerLivenessScript() && cmd.at(-2) === '--' && cmd.at(-1) === WORKER_LIVENESS.entrypoint;
+        cmd[0] === 'python3' &&
+        cmd[1] === '-c' &&
+        cmd[2] === workerLivenessScript() &&
+        cmd.at(-2) === '--' &&
+        cmd.at(-1) === WORKER_LIVENESS.entrypoint;
       const portAt = cmd.indexOf('--port');
       const port = portAt === -1 ? WORKER_LIVENESS.port : Number(cmd[portAt + 1]);
       if (!wrapped) {
         const shown = cmd.map((a) => (a.length > 40 ? `${a.slice(0, 37)}...` : a)).join(' ') || '(image entrypoint)';
         const want = `python3 -c <worker_liveness.py> --port <port> -- ${WORKER_LIVENESS.entrypoint}`;
-        out.push(report.error(cpath(x, 'command'), shown, `must be workerLivenessCommand() (${want}) so the liveness endpoint runs next to the worker`));
+        out.push(
+          report.error(
+            cpath(x, 'command'),
+            shown,
+            `must be workerLivenessCommand() (${want}) so the liveness endpoint runs next to the worker`,
+          ),
+        );
       }
       for (const kind of ['liveness', 'startup', 'readiness'] as const) {
         const p = x.probes[kind];
@@ -135,7 +186,13 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
         } else if (p.type !== 'http' || p.path !== WORKER_LIVENESS.path || p.port !== port) {
           out.push(report.error(at, `${p.type} ${p.port} ${p.path ?? ''}`.trim(), `must be ${probe} (the endpoint's --port)`));
         } else if (p.timeoutSeconds <= limit) {
-          out.push(report.error(`${at}.timeoutSeconds`, p.timeoutSeconds, `must be more than ${limit} (the endpoint's own limit for one workerprobe run)`));
+          out.push(
+            report.error(
+              `${at}.timeoutSeconds`,
+              p.timeoutSeconds,
+              `must be more than ${limit} (the endpoint's own limit for one workerprobe run)`,
+            ),
+          );
         }
       }
     }
@@ -153,7 +210,11 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
   defineRule('probeRanges', 'Probe fields are within the pinned azurerm v4.55.0 ranges (failures 1-30 for every kind).', (c, report) => {
     const out: RuleIssue[] = [];
     const L = ACA_LIMITS;
-    const maxFailures = { liveness: L.probeLivenessFailureThresholdMax, readiness: L.probeReadinessFailureThresholdMax, startup: L.probeStartupFailureThresholdMax };
+    const maxFailures = {
+      liveness: L.probeLivenessFailureThresholdMax,
+      readiness: L.probeReadinessFailureThresholdMax,
+      startup: L.probeStartupFailureThresholdMax,
+    };
     const provider = 'the range azurerm v4.55.0 validates';
     for (const x of c.components) {
       for (const kind of ['liveness', 'readiness', 'startup'] as const) {
@@ -162,7 +223,9 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
         const at = (f: string) => cpath(x, `probes.${kind}.${f}`);
         if (p.failureThreshold < L.probeFailureThresholdMin || p.failureThreshold > maxFailures[kind]) {
           const range = `between ${L.probeFailureThresholdMin} and ${maxFailures[kind]} for a ${kind} probe (${provider})`;
-          out.push(report.error(at('failureThreshold'), p.failureThreshold, `must be ${range}; lengthen periodSeconds for a longer window`));
+          out.push(
+            report.error(at('failureThreshold'), p.failureThreshold, `must be ${range}; lengthen periodSeconds for a longer window`),
+          );
         }
         const ranges: [string, number, number, number][] = [
           ['initialDelaySeconds', p.initialDelaySeconds, L.probeInitialDelaySecondsMin, L.probeInitialDelaySecondsMax],

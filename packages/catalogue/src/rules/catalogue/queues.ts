@@ -11,13 +11,15 @@ export const QUEUE_RULES: readonly Rule<Catalogue>[] = [
     const served = new Map<string, string[]>();
     for (const x of enabled(c)) {
       x.queues.forEach((q, i) => {
-        if (!(q in RQ_QUEUES)) out.push(report.error(cpath(x, `queues[${i}]`), q, `must be one of the CVAT queues (${Object.keys(RQ_QUEUES).join(', ')})`));
+        if (!(q in RQ_QUEUES))
+          out.push(report.error(cpath(x, `queues[${i}]`), q, `must be one of the CVAT queues (${Object.keys(RQ_QUEUES).join(', ')})`));
         served.set(q, [...(served.get(q) ?? []), x.name]);
       });
     }
     for (const q of Object.keys(RQ_QUEUES)) {
       const by = served.get(q) ?? [];
-      if (by.length === 0) out.push(report.error('components', q, 'must be served by an enabled worker (requests on this queue would never finish)'));
+      if (by.length === 0)
+        out.push(report.error('components', q, 'must be served by an enabled worker (requests on this queue would never finish)'));
       if (by.length > 1) out.push(report.warning('components', q, `is served by several workers (${by.join(', ')})`));
     }
     return out;
@@ -35,11 +37,20 @@ export const QUEUE_RULES: readonly Rule<Catalogue>[] = [
         if (r.kind !== 'redis-queue') return;
         const at = (f: string) => cpath(x, `scaleRules[${i}].${f}`);
         const allowed = x.queues.map(rqQueueKey);
-        if (!allowed.includes(r.metadata.listName ?? '')) out.push(report.error(at('metadata.listName'), r.metadata.listName, `must be one of ${allowed.join(', ') || '(no queues served)'}`));
-        if (address && r.metadata.address !== address) out.push(report.error(at('metadata.address'), r.metadata.address, `must be "${address}" (the in-memory Redis)`));
-        if ((r.metadata.databaseIndex ?? '0') !== '0') out.push(report.error(at('metadata.databaseIndex'), r.metadata.databaseIndex, 'must be "0" (RQ queues live in database 0)'));
-        if (!/^[1-9][0-9]*$/.test(r.metadata.listLength ?? '')) out.push(report.error(at('metadata.listLength'), r.metadata.listLength, 'must be a positive whole number of queued jobs per replica'));
-        if (!(r.auth ?? []).some((a) => a.triggerParameter === 'password')) out.push(report.error(at('auth'), r.auth, 'must pass the Redis password (triggerParameter "password")'));
+        if (!allowed.includes(r.metadata.listName ?? ''))
+          out.push(
+            report.error(at('metadata.listName'), r.metadata.listName, `must be one of ${allowed.join(', ') || '(no queues served)'}`),
+          );
+        if (address && r.metadata.address !== address)
+          out.push(report.error(at('metadata.address'), r.metadata.address, `must be "${address}" (the in-memory Redis)`));
+        if ((r.metadata.databaseIndex ?? '0') !== '0')
+          out.push(report.error(at('metadata.databaseIndex'), r.metadata.databaseIndex, 'must be "0" (RQ queues live in database 0)'));
+        if (!/^[1-9][0-9]*$/.test(r.metadata.listLength ?? ''))
+          out.push(
+            report.error(at('metadata.listLength'), r.metadata.listLength, 'must be a positive whole number of queued jobs per replica'),
+          );
+        if (!(r.auth ?? []).some((a) => a.triggerParameter === 'password'))
+          out.push(report.error(at('auth'), r.auth, 'must pass the Redis password (triggerParameter "password")'));
       });
     }
     return out;

@@ -9,20 +9,30 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
     const out: RuleIssue[] = [];
     for (const x of c.components) {
       if ((x.role === 'service' || x.role === 'store') && !x.ingress) {
-        out.push(report.error(cpath(x, 'ingress'), undefined, `must be set for role "${x.role}" (other apps reach it through its ingress)`));
+        out.push(
+          report.error(cpath(x, 'ingress'), undefined, `must be set for role "${x.role}" (other apps reach it through its ingress)`),
+        );
       }
       if ((x.role === 'worker' || x.role === 'job' || x.role === 'edge') && x.ingress) {
         out.push(report.error(cpath(x, 'ingress'), x.ingress, `must not be set for role "${x.role}"`));
       }
       if (x.role === 'job' && !x.job) out.push(report.error(cpath(x, 'job'), undefined, 'must be set for role "job"'));
       if (x.role !== 'job' && x.job) out.push(report.error(cpath(x, 'job'), x.job, `must not be set for role "${x.role}"`));
-      if (x.role === 'job' && x.scaleRules.length) out.push(report.error(cpath(x, 'scaleRules'), x.scaleRules.map((r) => r.name), 'must be empty for a job'));
+      if (x.role === 'job' && x.scaleRules.length)
+        out.push(
+          report.error(
+            cpath(x, 'scaleRules'),
+            x.scaleRules.map((r) => r.name),
+            'must be empty for a job',
+          ),
+        );
       if (x.role === 'edge') {
         for (const field of ['mounts', 'secrets', 'scaleRules', 'queues', 'configFiles'] as const) {
           if (x[field].length) out.push(report.error(cpath(x, field), x[field], 'must be empty for the edge (a VM, not a container app)'));
         }
       }
-      if (x.queues.length && x.role !== 'worker') out.push(report.error(cpath(x, 'queues'), x.queues, 'must be empty unless the role is "worker"'));
+      if (x.queues.length && x.role !== 'worker')
+        out.push(report.error(cpath(x, 'queues'), x.queues, 'must be empty unless the role is "worker"'));
     }
     return out;
   }),
@@ -40,9 +50,12 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
       const paths = new Set<string>();
       x.mounts.forEach((m, i) => {
         if (!names.has(m.storage)) {
-          out.push(report.error(cpath(x, `mounts[${i}].storage`), m.storage, `must name a declared storage (one of ${[...names].join(', ')})`));
+          out.push(
+            report.error(cpath(x, `mounts[${i}].storage`), m.storage, `must name a declared storage (one of ${[...names].join(', ')})`),
+          );
         }
-        if (paths.has(m.mountPath)) out.push(report.error(cpath(x, `mounts[${i}].mountPath`), m.mountPath, 'must be unique within the component'));
+        if (paths.has(m.mountPath))
+          out.push(report.error(cpath(x, `mounts[${i}].mountPath`), m.mountPath, 'must be unique within the component'));
         paths.add(m.mountPath);
       });
     }
@@ -60,11 +73,23 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
           return;
         }
         if (s.kind === 'ephemeral') {
-          out.push(report.error(cpath(x, `configFiles[${i}].storage`), f.storage, 'must be an smb or nfs share (files cannot be uploaded into an ephemeral volume)'));
+          out.push(
+            report.error(
+              cpath(x, `configFiles[${i}].storage`),
+              f.storage,
+              'must be an smb or nfs share (files cannot be uploaded into an ephemeral volume)',
+            ),
+          );
         }
         const covered = x.mounts.some((m) => m.storage === f.storage && (!m.subPath || f.path.startsWith(`${m.subPath}/`)));
         if (!covered) {
-          out.push(report.error(cpath(x, `configFiles[${i}].path`), f.path, `must lie under a subPath of "${f.storage}" that the component mounts`));
+          out.push(
+            report.error(
+              cpath(x, `configFiles[${i}].path`),
+              f.path,
+              `must lie under a subPath of "${f.storage}" that the component mounts`,
+            ),
+          );
         }
       });
     }
@@ -91,26 +116,47 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
         }
         if ('secretRef' in e) {
           used.add(e.secretRef);
-          if (!secrets.has(e.secretRef)) out.push(report.error(`${p}.secretRef`, e.secretRef, `must name a declared secret (one of ${[...secrets].join(', ')})`));
-          else if (!x.secrets.includes(e.secretRef)) out.push(report.error(`${p}.secretRef`, e.secretRef, `must be listed in '${cpath(x, 'secrets')}'`));
+          if (!secrets.has(e.secretRef))
+            out.push(report.error(`${p}.secretRef`, e.secretRef, `must name a declared secret (one of ${[...secrets].join(', ')})`));
+          else if (!x.secrets.includes(e.secretRef))
+            out.push(report.error(`${p}.secretRef`, e.secretRef, `must be listed in '${cpath(x, 'secrets')}'`));
         }
         if ('componentRef' in e) {
           const target = components.get(e.componentRef.component);
           if (!target) out.push(report.error(`${p}.componentRef.component`, e.componentRef.component, 'must name a declared component'));
-          else if (!target.enabled) out.push(report.error(`${p}.componentRef.component`, e.componentRef.component, 'must name an enabled component (or set onlyWith so the variable is dropped with it)'));
-          else if (!target.ingress) out.push(report.error(`${p}.componentRef.component`, e.componentRef.component, 'must name a component with ingress (only those have an address in the environment)'));
+          else if (!target.enabled)
+            out.push(
+              report.error(
+                `${p}.componentRef.component`,
+                e.componentRef.component,
+                'must name an enabled component (or set onlyWith so the variable is dropped with it)',
+              ),
+            );
+          else if (!target.ingress)
+            out.push(
+              report.error(
+                `${p}.componentRef.component`,
+                e.componentRef.component,
+                'must name a component with ingress (only those have an address in the environment)',
+              ),
+            );
         }
       });
       x.scaleRules.forEach((r, i) =>
         (r.auth ?? []).forEach((a, j) => {
           used.add(a.secretRef);
-          if (!secrets.has(a.secretRef)) out.push(report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, 'must name a declared secret'));
-          else if (!x.secrets.includes(a.secretRef)) out.push(report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, `must be listed in '${cpath(x, 'secrets')}'`));
+          if (!secrets.has(a.secretRef))
+            out.push(report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, 'must name a declared secret'));
+          else if (!x.secrets.includes(a.secretRef))
+            out.push(
+              report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, `must be listed in '${cpath(x, 'secrets')}'`),
+            );
         }),
       );
       x.secrets.forEach((s, i) => {
         if (!secrets.has(s)) out.push(report.error(cpath(x, `secrets[${i}]`), s, 'must name a declared secret'));
-        else if (!used.has(s)) out.push(report.warning(cpath(x, `secrets[${i}]`), s, 'is listed but never referenced by env or a scale rule'));
+        else if (!used.has(s))
+          out.push(report.warning(cpath(x, `secrets[${i}]`), s, 'is listed but never referenced by env or a scale rule'));
       });
     }
     return out;

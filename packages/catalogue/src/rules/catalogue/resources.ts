@@ -14,13 +14,22 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
    */
   defineRule('consumptionResourcePair', 'Consumption CPU/memory form a valid pair (0.25/0.5 … 4/8, memory = 2 × cpu).', (c, report) => {
     const out: RuleIssue[] = [];
-    const { consumptionCpuCoresMin: min, consumptionCpuCoresMax: max, consumptionCpuCoresStep: step, consumptionMemoryGiBPerCpuCore: perCore } = ACA_LIMITS;
+    const {
+      consumptionCpuCoresMin: min,
+      consumptionCpuCoresMax: max,
+      consumptionCpuCoresStep: step,
+      consumptionMemoryGiBPerCpuCore: perCore,
+    } = ACA_LIMITS;
     for (const x of c.components) {
       if (x.role === 'edge' || x.workloadProfile !== 'Consumption') continue;
       const { cpuCores, memoryGiB } = x.resources;
       if (cpuCores < min || cpuCores > max || !isMultipleOf(cpuCores, step)) {
         out.push(
-          report.error(cpath(x, 'resources.cpuCores'), cpuCores, `must be a multiple of ${step} between ${min} and ${max} on the Consumption profile`),
+          report.error(
+            cpath(x, 'resources.cpuCores'),
+            cpuCores,
+            `must be a multiple of ${step} between ${min} and ${max} on the Consumption profile`,
+          ),
         );
       } else if (Math.abs(memoryGiB - cpuCores * perCore) > 1e-9) {
         out.push(
@@ -41,10 +50,22 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
       if (x.role === 'edge' || x.workloadProfile === 'Consumption') continue;
       const node = ACA_LIMITS.dedicatedProfiles[x.workloadProfile];
       if (x.resources.cpuCores > node.cpuCores) {
-        out.push(report.error(cpath(x, 'resources.cpuCores'), x.resources.cpuCores, `must fit on one ${x.workloadProfile} node (at most ${node.cpuCores} vCPU)`));
+        out.push(
+          report.error(
+            cpath(x, 'resources.cpuCores'),
+            x.resources.cpuCores,
+            `must fit on one ${x.workloadProfile} node (at most ${node.cpuCores} vCPU)`,
+          ),
+        );
       }
       if (x.resources.memoryGiB > node.memoryGiB) {
-        out.push(report.error(cpath(x, 'resources.memoryGiB'), x.resources.memoryGiB, `must fit on one ${x.workloadProfile} node (at most ${node.memoryGiB} GiB)`));
+        out.push(
+          report.error(
+            cpath(x, 'resources.memoryGiB'),
+            x.resources.memoryGiB,
+            `must fit on one ${x.workloadProfile} node (at most ${node.memoryGiB} GiB)`,
+          ),
+        );
       }
     }
     return out;
@@ -86,7 +107,13 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
         out.push(report.error(cpath(x, 'replicas'), x.replicas, 'must be { min: 1, max: 1 }: this worker runs an RQ scheduler'));
       }
       if (x.scaleRules.length) {
-        out.push(report.error(cpath(x, 'scaleRules'), x.scaleRules.map((r) => r.name), 'must be empty: this worker runs an RQ scheduler and must not scale'));
+        out.push(
+          report.error(
+            cpath(x, 'scaleRules'),
+            x.scaleRules.map((r) => r.name),
+            'must be empty: this worker runs an RQ scheduler and must not scale',
+          ),
+        );
       }
     }
     return out;
@@ -100,7 +127,13 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
   defineRule('idleWorkersNeedScaleRule', 'Apps without ingress scale to 0 only with a scale rule.', (c, report) => {
     return enabled(c)
       .filter((x) => x.role !== 'job' && x.role !== 'edge' && !x.ingress && x.replicas.min === 0 && x.scaleRules.length === 0)
-      .map((x) => report.error(cpath(x, 'replicas.min'), 0, 'must be at least 1 for an app without ingress and without a scale rule (it would scale to zero and never wake up)'));
+      .map((x) =>
+        report.error(
+          cpath(x, 'replicas.min'),
+          0,
+          'must be at least 1 for an app without ingress and without a scale rule (it would scale to zero and never wake up)',
+        ),
+      );
   }),
   /**
    * A worker that scales to zero on queue length would be stopped mid-job: RQ pops a job off the

@@ -20,7 +20,11 @@ export const STORAGE_RULES: readonly Rule<Catalogue>[] = [
         const s = storages.get(m.storage);
         if (s?.kind === 'smb' && !m.readOnly && s.accessMode !== 'ReadOnly') {
           out.push(
-            report.error(cpath(x, `mounts[${i}].storage`), m.storage, `must not be an SMB share for the store ${x.name} (no hard links, renames or locks on SMB); use an ephemeral or nfs storage`),
+            report.error(
+              cpath(x, `mounts[${i}].storage`),
+              m.storage,
+              `must not be an SMB share for the store ${x.name} (no hard links, renames or locks on SMB); use an ephemeral or nfs storage`,
+            ),
           );
         }
       });
@@ -40,8 +44,18 @@ export const STORAGE_RULES: readonly Rule<Catalogue>[] = [
       const byComponent = backends.map((x) => ({ x, m: x.mounts.find((m) => m.mountPath === path) }));
       const reference = byComponent.find((b) => b.m)?.m?.storage;
       for (const { x, m } of byComponent) {
-        if (!m) out.push(report.error(cpath(x, 'mounts'), x.mounts.map((mm) => mm.mountPath), `must mount a shared storage at ${path}`));
-        else if (m.storage !== reference) out.push(report.error(cpath(x, 'mounts'), m.storage, `must mount the same storage at ${path} as the other backends (${reference})`));
+        if (!m)
+          out.push(
+            report.error(
+              cpath(x, 'mounts'),
+              x.mounts.map((mm) => mm.mountPath),
+              `must mount a shared storage at ${path}`,
+            ),
+          );
+        else if (m.storage !== reference)
+          out.push(
+            report.error(cpath(x, 'mounts'), m.storage, `must mount the same storage at ${path} as the other backends (${reference})`),
+          );
         else if (m.readOnly) out.push(report.error(cpath(x, 'mounts'), path, 'must be mounted read-write'));
       }
       const kind = reference === undefined ? undefined : storages.get(reference)?.kind;

@@ -19,7 +19,13 @@ export function attr(type: string, path: string, check: ValueCheck, source: Prov
 }
 
 /** A presence rule with id `<type>:<block>:<kind>(<attributes>)`. */
-export function presence(kind: PresenceRule['kind'], type: string, block: string, attributes: readonly string[], source: ProviderSource): PresenceRule {
+export function presence(
+  kind: PresenceRule['kind'],
+  type: string,
+  block: string,
+  attributes: readonly string[],
+  source: ProviderSource,
+): PresenceRule {
   return { kind, id: `${type}:${block ? `${block}:` : ''}${kind}(${attributes.join(',')})`, type, block, attributes, source };
 }
 
@@ -34,7 +40,13 @@ export function deprecated(type: string, path: string, message: string, source: 
 }
 
 /** A resource-level plan-time check with id `<type>:<name>`. */
-export function resourceRule(type: string, name: string, description: string, source: ProviderSource, check: ResourceRule['check']): ResourceRule {
+export function resourceRule(
+  type: string,
+  name: string,
+  description: string,
+  source: ProviderSource,
+  check: ResourceRule['check'],
+): ResourceRule {
   return { kind: 'resource', id: `${type}:${name}`, type, description, source, check };
 }
 
@@ -43,7 +55,11 @@ export const between = (min: number, max: number): ValueCheck => ({ kind: 'intBe
 export const atLeast = (min: number): ValueCheck => ({ kind: 'intAtLeast', min });
 export const oneOf = (values: readonly string[], ignoreCase = false): ValueCheck => ({ kind: 'stringInSlice', values, ignoreCase });
 export const notEmpty: ValueCheck = { kind: 'stringNotEmpty' };
-export const validator = (allowed: string, test: (value: string) => string | undefined): ValueCheck => ({ kind: 'validator', allowed, test });
+export const validator = (allowed: string, test: (value: string) => string | undefined): ValueCheck => ({
+  kind: 'validator',
+  allowed,
+  test,
+});
 
 /** A literal (non-expression) string, else undefined. */
 export const literalString = (value: unknown): string | undefined => (typeof value === 'string' && !isUnknown(value) ? value : undefined);
@@ -54,7 +70,9 @@ export const isSet = (value: unknown): boolean => value !== undefined && value !
 /** Nested blocks as a list (cdktf writes `MaxItems: 1` blocks as objects). */
 export function asBlocks(value: unknown): Record<string, unknown>[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v));
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v),
+  );
 }
 
 /** Collects violations. */

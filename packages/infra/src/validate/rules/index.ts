@@ -1,5 +1,10 @@
 import type { ConstraintRule } from '../model';
-import { CONTAINER_APP_ENVIRONMENT_RULES, CONTAINER_APP_ENVIRONMENT_STORAGE_RULES, CONTAINER_APP_JOB_RULES, CONTAINER_APP_RULES } from './container-apps';
+import {
+  CONTAINER_APP_ENVIRONMENT_RULES,
+  CONTAINER_APP_ENVIRONMENT_STORAGE_RULES,
+  CONTAINER_APP_JOB_RULES,
+  CONTAINER_APP_RULES,
+} from './container-apps';
 import { KEY_VAULT_RULES, POSTGRES_RULES, STORAGE_RULES } from './data-stores';
 import { EDGE_RULES, NETWORK_RULES } from './network-compute';
 import { PLATFORM_RULES, PROVIDER_RULES, RANDOM_TIME_RULES } from './platform';

@@ -14,7 +14,9 @@ export function containerAppName(v: string): string | undefined {
 
 /** `ContainerAppContainerName`. */
 export function containerAppContainerName(v: string): string | undefined {
-  return /^([a-z0-9]$)|(^([a-z0-9])([a-z0-9-.]{0,44})([^A-Z\W])$)/.test(v) ? undefined : 'must be lower case alphanumerics, "-" or ".", at most 46 characters';
+  return /^([a-z0-9]$)|(^([a-z0-9])([a-z0-9-.]{0,44})([^A-Z\W])$)/.test(v)
+    ? undefined
+    : 'must be lower case alphanumerics, "-" or ".", at most 46 characters';
 }
 
 /** `ContainerAppJobName`. */
@@ -28,7 +30,9 @@ export function containerAppJobName(v: string): string | undefined {
 
 /** `ManagedEnvironmentName`. */
 export function managedEnvironmentName(v: string): string | undefined {
-  return /^([a-zA-Z])[a-zA-Z0-9-]{0,58}[a-z]?$/.test(v) && !v.endsWith('-') ? undefined : 'must be alphanumerics or "-", start with a letter, not end with "-", at most 60 characters';
+  return /^([a-zA-Z])[a-zA-Z0-9-]{0,58}[a-z]?$/.test(v) && !v.endsWith('-')
+    ? undefined
+    : 'must be alphanumerics or "-", start with a letter, not end with "-", at most 60 characters';
 }
 
 /** `ManagedEnvironmentStorageName`. */
@@ -40,7 +44,9 @@ export function managedEnvironmentStorageName(v: string): string | undefined {
 
 /** `SecretName`. */
 export function secretName(v: string): string | undefined {
-  return /^[a-z0-9][a-z0-9-]{0,251}[a-z0-9]?$/.test(v) && !v.endsWith('-') ? undefined : 'must be lower case alphanumerics or "-", start and end alphanumeric, at most 253 characters';
+  return /^[a-z0-9][a-z0-9-]{0,251}[a-z0-9]?$/.test(v) && !v.endsWith('-')
+    ? undefined
+    : 'must be lower case alphanumerics or "-", start and end alphanumeric, at most 253 characters';
 }
 
 /** `LowerCaseAlphaNumericWithHyphensAndPeriods`. */
@@ -81,7 +87,9 @@ export function nestedItemName(v: string): string | undefined {
 
 /** `validate.CIDR` (helpers/validate/network.go): an IPv4 address with an optional /0-32 prefix, by shape. */
 export function cidr(v: string): string | undefined {
-  return /^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$/.test(v) ? undefined : 'must be an IPv4 address with an optional /0-32 prefix';
+  return /^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$/.test(v)
+    ? undefined
+    : 'must be an IPv4 address with an optional /0-32 prefix';
 }
 
 /** `validate.IPv4Address` (helpers/validate/network.go): Go's `net.ParseIP(v).To4() != nil` for dotted quads. */
@@ -93,10 +101,12 @@ export function ipv4Address(v: string): string | undefined {
 
 /** `validate.StorageAccountIpRule` (internal/services/storage/validate/storage_account_ip_rule.go). */
 export function storageAccountIpRule(v: string): string | undefined {
-  if (!/^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|30))?$/.test(v)) return 'must be a public IPv4 address or CIDR with a /0-30 prefix';
+  if (!/^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|30))?$/.test(v))
+    return 'must be a public IPv4 address or CIDR with a /0-30 prefix';
   const [first, second] = v.split('.');
   const s = Number(second);
-  if (first === '10' || (first === '172' && s >= 16 && s <= 31) || (first === '192' && s === 168)) return 'must be a public IP address (not 10/8, 172.16/12 or 192.168/16)';
+  if (first === '10' || (first === '172' && s >= 16 && s <= 31) || (first === '192' && s === 168))
+    return 'must be a public IP address (not 10/8, 172.16/12 or 192.168/16)';
   return undefined;
 }
 
@@ -127,14 +137,17 @@ export function flexibleServerName(v: string): string | undefined {
 export function flexibleServerSkuName(v: string): string | undefined {
   const re =
     /^((B_Standard_B((1|2|4|8|12|16|20)ms|2s))|(GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5)))|(MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))))$/;
-  return re.test(v) ? undefined : 'a Flexible Server SKU the provider knows (B_Standard_B1ms, GP_Standard_D2ds_v5, MO_Standard_E4ds_v5, ...)';
+  return re.test(v)
+    ? undefined
+    : 'a Flexible Server SKU the provider knows (B_Standard_B1ms, GP_Standard_D2ds_v5, MO_Standard_E4ds_v5, ...)';
 }
 
 /** `validation.All(StringIsNotWhiteSpace, validate.AdminUsernames)` (internal/services/postgres/validate/admin_usernames.go). */
 export function flexibleServerAdminLogin(v: string): string | undefined {
   if (v.trim() === '') return 'must not be empty or white space';
   const lower = v.toLowerCase();
-  if (['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public'].includes(lower)) return 'is a reserved login';
+  if (['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public'].includes(lower))
+    return 'is a reserved login';
   return lower.startsWith('pg_') ? 'must not start with pg_' : undefined;
 }
 
@@ -165,7 +178,40 @@ export function linuxComputerNameFull(v: string): string | undefined {
   return [...`\\/"[]:|<>+=;,?*@&~!#$%^()_{}'`].some((c) => v.includes(c)) ? 'cannot contain \\/"[]:|<>+=;,?*@&~!#$%^()_{}\'' : undefined;
 }
 
-const DISALLOWED_LINUX_ADMINS = ['administrator', 'admin', 'user', 'user1', 'test', 'user2', 'test1', 'user3', 'admin1', '1', '123', 'a', 'actuser', 'adm', 'admin2', 'aspnet', 'backup', 'console', 'david', 'guest', 'john', 'owner', 'root', 'server', 'sql', 'support', 'support_388945a0', 'sys', 'test2', 'test3', 'user4', 'user5'];
+const DISALLOWED_LINUX_ADMINS = [
+  'administrator',
+  'admin',
+  'user',
+  'user1',
+  'test',
+  'user2',
+  'test1',
+  'user3',
+  'admin1',
+  '1',
+  '123',
+  'a',
+  'actuser',
+  'adm',
+  'admin2',
+  'aspnet',
+  'backup',
+  'console',
+  'david',
+  'guest',
+  'john',
+  'owner',
+  'root',
+  'server',
+  'sql',
+  'support',
+  'support_388945a0',
+  'sys',
+  'test2',
+  'test3',
+  'user4',
+  'user5',
+];
 
 /** `validate.LinuxAdminUsername` (internal/services/compute/validate/linux_admin_username.go). */
 export function linuxAdminUsername(v: string): string | undefined {
@@ -213,7 +259,9 @@ export function sshKey(v: string): string | undefined {
 
 /** `validate.PublicIpDomainNameLabel` (internal/services/network/validate/public_ip.go). */
 export function publicIpDomainNameLabel(v: string): string | undefined {
-  return /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(v) ? undefined : '3-63 lower case alphanumerics and "-", starting with a letter, ending alphanumeric';
+  return /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(v)
+    ? undefined
+    : '3-63 lower case alphanumerics and "-", starting with a letter, ending alphanumeric';
 }
 
 /** `validate.LowerCasedString` (internal/services/privatedns/validate/lower_cased_string.go). */

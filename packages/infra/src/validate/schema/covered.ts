@@ -17,7 +17,12 @@ export interface CoveredType {
   readonly module: string;
 }
 
-const azurerm = (type: string): CoveredType => ({ kind: 'resource', type, pkg: '@cdktf/provider-azurerm', module: type.slice('azurerm_'.length).replace(/_/g, '-') });
+const azurerm = (type: string): CoveredType => ({
+  kind: 'resource',
+  type,
+  pkg: '@cdktf/provider-azurerm',
+  module: type.slice('azurerm_'.length).replace(/_/g, '-'),
+});
 
 /** Every type the stacks use, resources first. */
 export const COVERED_TYPES: readonly CoveredType[] = [

@@ -48,7 +48,15 @@ function parseEntries(attrs: string): Entry[] {
     const camel = /(?:struct\.|this\._)(\w+)/.exec(value)?.[1];
     if (!camel) throw new Error(`cannot read the property of '${m[1]}' from '${value}'`);
     const nestedFn = /(?<!cdktf\.)\b([a-z]\w*)ToHclTerraform/.exec(value)?.[1];
-    out.push({ tfName: m[1], camel, isBlock: m[3] === 'true', type: m[4], storageClassType: m[5], nestedFn, viaListMapper: value.startsWith('cdktf.listMapperHcl') });
+    out.push({
+      tfName: m[1],
+      camel,
+      isBlock: m[3] === 'true',
+      type: m[4],
+      storageClassType: m[5],
+      nestedFn,
+      viaListMapper: value.startsWith('cdktf.listMapperHcl'),
+    });
   }
   return out;
 }
@@ -72,7 +80,8 @@ function computedGetters(classBody: string): string[] {
   const out: string[] = [];
   for (const m of classBody.matchAll(/^ {4}get (\w+)\(\) \{\n\s*return (.*?);\n/gm)) {
     if (setters.has(m[1]) || m[1].endsWith('Input')) continue;
-    const tfName = /^this\.get\w*Attribute\('(\w+)'\)$/.exec(m[2])?.[1] ?? (m[2].startsWith('this._') ? fields.get(m[2].slice(6)) : undefined);
+    const tfName =
+      /^this\.get\w*Attribute\('(\w+)'\)$/.exec(m[2])?.[1] ?? (m[2].startsWith('this._') ? fields.get(m[2].slice(6)) : undefined);
     if (tfName) out.push(tfName);
   }
   return out;
@@ -88,7 +97,9 @@ export function readTypeSchema(covered: CoveredType, nodeModules: string): TypeS
   const dir = join(nodeModules, covered.pkg, 'lib', covered.module);
   const js = readFileSync(join(dir, 'index.js'), 'utf8');
   const dts = readFileSync(join(dir, 'index.d.ts'), 'utf8');
-  const pkg = JSON.parse(readFileSync(join(nodeModules, covered.pkg, 'package.json'), 'utf8')) as { cdktf?: { provider?: { name?: string; version?: string } } };
+  const pkg = JSON.parse(readFileSync(join(nodeModules, covered.pkg, 'package.json'), 'utf8')) as {
+    cdktf?: { provider?: { name?: string; version?: string } };
+  };
   const base = { resource: 'TerraformResource', data: 'TerraformDataSource', provider: 'TerraformProvider' }[covered.kind];
   const cls = new RegExp(`^class (\\w+) extends cdktf\\.${base} \\{`, 'm').exec(js);
   if (!cls) throw new Error(`${covered.pkg}/lib/${covered.module}: no class extending cdktf.${base}`);

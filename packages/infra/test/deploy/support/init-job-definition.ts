@@ -1,7 +1,9 @@
 import { SUPERUSER_ARGS } from '../../../src/deploy/superuser';
 
 /** The job resource as ARM returns it for the synthesized cvat-init job (trimmed to what matters). */
-export function initJobDefinition(overrides: { env?: unknown[]; containerName?: string; resourceGroup?: string } = {}): Record<string, unknown> {
+export function initJobDefinition(
+  overrides: { env?: unknown[]; containerName?: string; resourceGroup?: string } = {},
+): Record<string, unknown> {
   return {
     id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${overrides.resourceGroup ?? 'cvat-dev-rg'}/providers/Microsoft.App/jobs/cvat-init`,
     name: 'cvat-init',
@@ -11,7 +13,13 @@ export function initJobDefinition(overrides: { env?: unknown[]; containerName?: 
       configuration: {
         triggerType: 'Manual',
         replicaTimeout: 1800,
-        secrets: [{ name: 'cvat-superuser-password', keyVaultUrl: 'https://cvat-dev-kv.vault.azure.net/secrets/cvat-superuser-password', identity: '/id' }],
+        secrets: [
+          {
+            name: 'cvat-superuser-password',
+            keyVaultUrl: 'https://cvat-dev-kv.vault.azure.net/secrets/cvat-superuser-password',
+            identity: '/id',
+          },
+        ],
       },
       template: {
         containers: [
@@ -55,4 +63,3 @@ export const EXPECTED_SUPERUSER_BODY = {
     },
   ],
 };
-

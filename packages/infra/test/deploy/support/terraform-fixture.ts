@@ -57,7 +57,10 @@ export class TerraformFixture {
    * @param options.manifestOrder order of the manifest entries (to show ordering comes from dependencies)
    * @param options.env environment whose state directory the backends use (default 'example')
    */
-  constructor(stacks: readonly FixtureStack[] | ((fx: TerraformFixture) => readonly FixtureStack[]), options: { manifestOrder?: readonly string[]; env?: string } = {}) {
+  constructor(
+    stacks: readonly FixtureStack[] | ((fx: TerraformFixture) => readonly FixtureStack[]),
+    options: { manifestOrder?: readonly string[]; env?: string } = {},
+  ) {
     this.root = makeTempDir('cvat-deploy-test-');
     this.outDir = join(this.root, 'cdktf.out');
     this.env = options.env ?? 'example';

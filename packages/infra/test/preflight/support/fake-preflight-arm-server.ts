@@ -97,7 +97,15 @@ export function postgresCapabilities(options: { skus?: string[]; versions?: stri
     {
       name: 'FlexibleServerCapabilities',
       supportedServerEditions: [
-        { name: 'Burstable', defaultSkuName: 'Standard_B1ms', supportedServerSkus: (options.skus ?? ['Standard_B1ms', 'Standard_B2s']).map((name) => ({ name, vCores: 1, supportedFeatures: [] })) },
+        {
+          name: 'Burstable',
+          defaultSkuName: 'Standard_B1ms',
+          supportedServerSkus: (options.skus ?? ['Standard_B1ms', 'Standard_B2s']).map((name) => ({
+            name,
+            vCores: 1,
+            supportedFeatures: [],
+          })),
+        },
         { name: 'GeneralPurpose', defaultSkuName: 'Standard_D2s_v3', supportedServerSkus: [{ name: 'Standard_D2s_v3', vCores: 2 }] },
       ],
       supportedServerVersions: (options.versions ?? ['13', '14', '15', '16']).map((name) => ({ name, supportedVersionsToUpgrade: [] })),
@@ -120,7 +128,19 @@ export function healthyWorld(): ArmWorld {
     takenDnsLabels: [],
     skus: [
       { name: 'Standard_B1s', resourceType: 'virtualMachines', locations: ['westeurope'] },
-      { name: 'Standard_B2ats_v2', resourceType: 'virtualMachines', locations: ['westeurope'], restrictions: [{ type: 'Zone', values: ['westeurope'], restrictionInfo: { locations: ['westeurope'], zones: ['1'] }, reasonCode: 'NotAvailableForSubscription' }] },
+      {
+        name: 'Standard_B2ats_v2',
+        resourceType: 'virtualMachines',
+        locations: ['westeurope'],
+        restrictions: [
+          {
+            type: 'Zone',
+            values: ['westeurope'],
+            restrictionInfo: { locations: ['westeurope'], zones: ['1'] },
+            reasonCode: 'NotAvailableForSubscription',
+          },
+        ],
+      },
       { name: 'Standard_LRS', resourceType: 'disks', locations: ['westeurope'] },
     ],
     postgresCapabilities: postgresCapabilities(),
@@ -199,11 +219,20 @@ export class FakePreflightArmServer {
     const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
-      return this.error(fault.status, fault.code, fault.message ?? `scripted ${fault.status}`, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+      return this.error(
+        fault.status,
+        fault.code,
+        fault.message ?? `scripted ${fault.status}`,
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {},
+      );
     }
     const expected = API_VERSIONS.find((a) => a.route.test(key));
     if (expected && query['api-version'] !== expected.apiVersion) {
-      return this.error(400, 'InvalidApiVersionParameter', `The api-version '${query['api-version']}' is invalid for ${path}; the double expects ${expected.apiVersion}.`);
+      return this.error(
+        400,
+        'InvalidApiVersionParameter',
+        `The api-version '${query['api-version']}' is invalid for ${path}; the double expects ${expected.apiVersion}.`,
+      );
     }
     if (req.method === 'POST' && !/application\/json/.test(String(req.headers['content-type']))) {
       return this.error(415, 'UnsupportedMediaType', 'POST bodies must be JSON');
@@ -211,26 +240,53 @@ export class FakePreflightArmServer {
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)$/.exec(path))) {
       if (!w.subscription) return this.error(404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
-      return this.json(200, { id: `/subscriptions/${m[1]}`, subscriptionId: m[1], tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', ...w.subscription });
+      return this.json(200, {
+        id: `/subscriptions/${m[1]}`,
+        subscriptionId: m[1],
+        tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        ...w.subscription,
+      });
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers$/.exec(path))) {
-      const items = Object.entries(w.providers).map(([namespace, registrationState]) => ({ id: `/subscriptions/${m![1]}/providers/${namespace}`, namespace, registrationState, resourceTypes: [] }));
+      const items = Object.entries(w.providers).map(([namespace, registrationState]) => ({
+        id: `/subscriptions/${m![1]}/providers/${namespace}`,
+        namespace,
+        registrationState,
+        resourceTypes: [],
+      }));
       return this.page(url, items, w.providersPageSize);
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/resources$/.exec(path))) {
       if (!w.resourceGroupResources) return this.error(404, 'ResourceGroupNotFound', `Resource group '${m[2]}' could not be found.`);
-      const items = w.resourceGroupResources.map((r) => ({ id: `/subscriptions/${m![1]}/resourceGroups/${m![2]}/providers/${r.type}/${r.name}`, name: r.name, type: r.type, location: 'westeurope' }));
+      const items = w.resourceGroupResources.map((r) => ({
+        id: `/subscriptions/${m![1]}/resourceGroups/${m![2]}/providers/${r.type}/${r.name}`,
+        name: r.name,
+        type: r.type,
+        location: 'westeurope',
+      }));
       return this.page(url, items, 2);
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.Storage\/checkNameAvailability$/.test(path)) {
       const name = (body as { name: string; type: string }).name;
-      if ((body as { type?: string }).type !== 'Microsoft.Storage/storageAccounts') return this.error(400, 'InvalidType', 'type must be Microsoft.Storage/storageAccounts');
-      return this.json(200, w.takenStorageNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` } : { nameAvailable: true });
+      if ((body as { type?: string }).type !== 'Microsoft.Storage/storageAccounts')
+        return this.error(400, 'InvalidType', 'type must be Microsoft.Storage/storageAccounts');
+      return this.json(
+        200,
+        w.takenStorageNames.includes(name)
+          ? { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` }
+          : { nameAvailable: true },
+      );
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.KeyVault\/checkNameAvailability$/.test(path)) {
       const name = (body as { name: string }).name;
-      if ((body as { type?: string }).type !== 'Microsoft.KeyVault/vaults') return this.error(400, 'InvalidType', 'type must be Microsoft.KeyVault/vaults');
-      return this.json(200, w.takenKeyVaultNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use.` } : { nameAvailable: true });
+      if ((body as { type?: string }).type !== 'Microsoft.KeyVault/vaults')
+        return this.error(400, 'InvalidType', 'type must be Microsoft.KeyVault/vaults');
+      return this.json(
+        200,
+        w.takenKeyVaultNames.includes(name)
+          ? { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use.` }
+          : { nameAvailable: true },
+      );
     }
     if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.KeyVault\/deletedVaults$/.exec(path))) {
       const items = w.deletedVaults.map((d) => ({
@@ -249,8 +305,14 @@ export class FakePreflightArmServer {
     }
     if (req.method === 'POST' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/checkNameAvailability$/.test(path)) {
       const { name, type } = body as { name: string; type: string };
-      if (type !== 'Microsoft.DBforPostgreSQL/flexibleServers') return this.error(400, 'InvalidType', 'type must be Microsoft.DBforPostgreSQL/flexibleServers');
-      return this.json(200, w.takenPostgresNames.includes(name) ? { nameAvailable: false, reason: 'AlreadyExists', message: `Specified server name '${name}' is already used.`, name, type } : { nameAvailable: true, message: '', name, type });
+      if (type !== 'Microsoft.DBforPostgreSQL/flexibleServers')
+        return this.error(400, 'InvalidType', 'type must be Microsoft.DBforPostgreSQL/flexibleServers');
+      return this.json(
+        200,
+        w.takenPostgresNames.includes(name)
+          ? { nameAvailable: false, reason: 'AlreadyExists', message: `Specified server name '${name}' is already used.`, name, type }
+          : { nameAvailable: true, message: '', name, type },
+      );
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.DBforPostgreSQL\/locations\/[^/]+\/capabilities$/.test(path)) {
       return this.page(url, w.postgresCapabilities, 1);
@@ -262,14 +324,24 @@ export class FakePreflightArmServer {
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.Compute\/skus$/.test(path)) {
       const loc = /location eq '([^']+)'/.exec(query.$filter ?? '')?.[1];
-      const items = w.skus.filter((s) => !loc || (s.locations ?? [loc]).includes(loc)).map((s) => ({ resourceType: 'virtualMachines', tier: 'Standard', capabilities: [], ...s }));
+      const items = w.skus
+        .filter((s) => !loc || (s.locations ?? [loc]).includes(loc))
+        .map((s) => ({ resourceType: 'virtualMachines', tier: 'Standard', capabilities: [], ...s }));
       return this.page(url, items, 1);
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.App\/locations\/[^/]+\/usages$/.test(path)) {
-      return this.page(url, w.regionUsages.map((u) => usageBody(u)), 1);
+      return this.page(
+        url,
+        w.regionUsages.map((u) => usageBody(u)),
+        1,
+      );
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+\/usages$/.test(path)) {
-      return this.page(url, w.environmentUsages.map((u) => usageBody(u)), 1);
+      return this.page(
+        url,
+        w.environmentUsages.map((u) => usageBody(u)),
+        1,
+      );
     }
     return this.error(400, 'UnexpectedRequest', `${req.method} ${path}`);
   }

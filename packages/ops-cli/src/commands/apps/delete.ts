@@ -63,7 +63,10 @@ interface PlannedItem {
 
 async function planItem(target: AcaTarget, name: string, resource: 'containerApp' | 'job'): Promise<PlannedItem> {
   try {
-    const found = resource === 'job' ? await getJob(target.client, target.resourceGroup, name) : await getContainerApp(target.client, target.resourceGroup, name);
+    const found =
+      resource === 'job'
+        ? await getJob(target.client, target.resourceGroup, name)
+        : await getContainerApp(target.client, target.resourceGroup, name);
     return { name, resource, exists: found !== undefined };
   } catch (error) {
     const auth = authError(error, `reading ${name}`);
@@ -77,7 +80,13 @@ async function planItem(target: AcaTarget, name: string, resource: 'containerApp
   }
 }
 
-async function deleteOne(target: AcaTarget, item: PlannedItem, runtime: Runtime, pollIntervalMs: number, now: () => number): Promise<DeleteResult> {
+async function deleteOne(
+  target: AcaTarget,
+  item: PlannedItem,
+  runtime: Runtime,
+  pollIntervalMs: number,
+  now: () => number,
+): Promise<DeleteResult> {
   const started = now();
   const seconds = (): number => Math.round((now() - started) / 1000);
   runtime.stderr.write(`${messages.deleting(item.name, item.resource)}\n`);
@@ -109,7 +118,11 @@ async function deleteOne(target: AcaTarget, item: PlannedItem, runtime: Runtime,
 }
 
 /** Runs `cvat-ops apps delete`. */
-export async function appsDelete(options: AppsDeleteOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsDeleteData>> {
+export async function appsDelete(
+  options: AppsDeleteOptions,
+  runtime: Runtime,
+  deps: AppsDeps = {},
+): Promise<CommandResult<AppsDeleteData>> {
   const names = options.names ?? [];
   if (names.length === 0 && !options.all) throw new CliError(EXIT.USAGE, messages.deleteNeedsNames);
   if (names.length > 0 && options.all) throw new CliError(EXIT.USAGE, messages.deleteNamesAndAll);
@@ -141,7 +154,9 @@ export async function appsDelete(options: AppsDeleteOptions, runtime: Runtime, d
 
   let results: DeleteResult[];
   if (options.dryRun || toDelete.length === 0) {
-    results = plan.map((p) => (p.exists ? { name: p.name, resource: p.resource, outcome: 'planned' } : { name: p.name, resource: p.resource, outcome: 'not-found' }));
+    results = plan.map((p) =>
+      p.exists ? { name: p.name, resource: p.resource, outcome: 'planned' } : { name: p.name, resource: p.resource, outcome: 'not-found' },
+    );
   } else {
     await confirmAction({
       action: messages.deleteAction(toDelete.length, target.resourceGroup),

@@ -8,10 +8,12 @@ export const messages = {
     `Unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n, 60)}'`).join(', ')} for '${command}'. ` +
     (edge ? `'${edge}' is the edge VM, managed by 'npx nx run infra:deploy'. ` : '') +
     `Valid names: ${valid.join(', ')}.`,
-  deleteNeedsNames: "'cvat-ops apps delete' needs component names or --all, e.g. 'cvat-ops apps delete cvat-ui --env dev' or 'cvat-ops apps delete --all --env dev'.",
+  deleteNeedsNames:
+    "'cvat-ops apps delete' needs component names or --all, e.g. 'cvat-ops apps delete cvat-ui --env dev' or 'cvat-ops apps delete --all --env dev'.",
   deleteNamesAndAll: "'cvat-ops apps delete' takes component names or --all, not both.",
   kind: kindLabel,
-  planTitle: (rg: string, dryRun: boolean) => `${dryRun ? 'Plan (dry run, nothing changed)' : 'Deleted'} in resource group ${rg}, in dependency order:`,
+  planTitle: (rg: string, dryRun: boolean) =>
+    `${dryRun ? 'Plan (dry run, nothing changed)' : 'Deleted'} in resource group ${rg}, in dependency order:`,
   deleteAction: (n: number, rg: string) => `delete ${n} container app(s)/job(s) in resource group ${rg}`,
   deleteItem: (i: number, name: string, resource: 'containerApp' | 'job') => `${i}. ${name} (${kindLabel(resource)})`,
   nothingToDelete: (rg: string) => `Nothing to delete: none of the selected components exists in resource group ${rg}.`,
@@ -20,26 +22,32 @@ export const messages = {
   deleted: (name: string, seconds: number) => `  ${name}: deleted (${seconds} s)`,
   alreadyGone: (name: string) => `  ${name}: not found (already gone)`,
   deleteFailed: (name: string, reason: string) => `  ${name}: FAILED: ${reason}`,
-  deleteSummary: (deleted: number, gone: number, failed: number) => `${deleted} deleted, ${gone} not found (already gone), ${failed} failed.`,
+  deleteSummary: (deleted: number, gone: number, failed: number) =>
+    `${deleted} deleted, ${gone} not found (already gone), ${failed} failed.`,
   deletePartial: (failed: string[], rerun: string) =>
     `Not deleted: ${failed.join(', ')}. Fix the reason shown, then re-run: ${rerun} (already deleted apps are reported as not found).`,
   planDry: (rerun: string) => `Run without --dry-run to delete: ${rerun}`,
   getFailed: (name: string, reason: string) => `could not read ${name} before deleting (${reason}); will try to delete it anyway`,
 
-  restartIsJob: (name: string) => `'${name}' is a Container Apps job: jobs have no revisions to restart. Start a new execution with 'az containerapp job start --name ${name}'.`,
-  appMissing: (name: string, rg: string, flags: string) => `Container app '${name}' does not exist in resource group ${rg}. Deploy it with 'npx nx run infra:deploy -- ${flags}'.`,
+  restartIsJob: (name: string) =>
+    `'${name}' is a Container Apps job: jobs have no revisions to restart. Start a new execution with 'az containerapp job start --name ${name}'.`,
+  appMissing: (name: string, rg: string, flags: string) =>
+    `Container app '${name}' does not exist in resource group ${rg}. Deploy it with 'npx nx run infra:deploy -- ${flags}'.`,
   noActiveRevision: (name: string, flags: string) =>
     `Container app '${name}' has no active revision to restart. Check 'cvat-ops status ${flags}'; recreate it with 'cvat-ops apps recreate ${name} ${flags}'.`,
-  restartAction: (name: string, revisions: string[]) => `restart ${name} (revision${revisions.length > 1 ? 's' : ''} ${revisions.join(', ')})`,
+  restartAction: (name: string, revisions: string[]) =>
+    `restart ${name} (revision${revisions.length > 1 ? 's' : ''} ${revisions.join(', ')})`,
   restartTitle: (name: string, dryRun: boolean) => `${dryRun ? 'Plan (dry run, nothing changed)' : 'Restarted'}: ${name}`,
   restartFailed: (name: string, revision: string, reason: string) => `restart of ${name} revision ${revision} failed: ${reason}`,
   restartDry: (name: string, flags: string) => `Run without --dry-run to restart: cvat-ops apps restart ${name} ${flags}`,
-  restartDone: (name: string, flags: string) => `Replicas restart in place (same revision); follow with 'cvat-ops status ${flags}' or 'cvat-ops logs ${name} --follow ${flags}'.`,
+  restartDone: (name: string, flags: string) =>
+    `Replicas restart in place (same revision); follow with 'cvat-ops status ${flags}' or 'cvat-ops logs ${name} --follow ${flags}'.`,
 
   recreateNeedsEnv: "'cvat-ops apps recreate' runs the infra deploy for one environment: pass --env <name>.",
   recreateAction: (name: string, address: string) => `destroy and recreate ${name} (Terraform address ${address}) through the infra deploy`,
   recreateTitle: (dryRun: boolean) => (dryRun ? 'Plan (dry run, nothing run):' : 'Ran:'),
   recreateAddressNote: (source: string) => `Address ${source}; override with --address '<terraform address>'.`,
-  recreateFailed: (code: number | null, command: string) => `The infra deploy exited with ${code ?? 'a signal'}; nothing else was run. Command: ${command}`,
+  recreateFailed: (code: number | null, command: string) =>
+    `The infra deploy exited with ${code ?? 'a signal'}; nothing else was run. Command: ${command}`,
   recreateDone: (name: string, flags: string) => `Recreated ${name}; check it with 'cvat-ops status ${flags}'.`,
 } as const;

@@ -21,7 +21,15 @@ export function resolveComponents(catalogue: Catalogue, names: readonly string[]
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length > 0) {
     const edge = catalogue.components.find((c) => c.role === 'edge' && unknown.includes(c.name));
-    throw new CliError(EXIT.USAGE, messages.unknownComponents(command, unknown, known.map((c) => c.name), edge?.name));
+    throw new CliError(
+      EXIT.USAGE,
+      messages.unknownComponents(
+        command,
+        unknown,
+        known.map((c) => c.name),
+        edge?.name,
+      ),
+    );
   }
   return [...new Set(names)].map((n) => byName.get(n)!);
 }

@@ -27,7 +27,11 @@ export interface AppsRecreateOptions extends GlobalOptions {
 }
 
 /** Runs a program with inherited stdio and resolves its exit code (injectable in tests). */
-export type SpawnRunner = (command: string, args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) => Promise<number | null>;
+export type SpawnRunner = (
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+) => Promise<number | null>;
 
 /** Injectable dependencies of the apps commands (tests). */
 export interface AppsDeps extends AcaDeps {

@@ -176,7 +176,16 @@ export async function appsRecreate(
     action: messages.recreateAction(options.name, target.address),
     items: [formatCommand(command)],
     yes: options.yes,
-    rerun: formatCommand(['cvat-ops', 'apps', 'recreate', options.name, '--env', options.env, ...(options.address ? ['--address', options.address] : []), '--yes']),
+    rerun: formatCommand([
+      'cvat-ops',
+      'apps',
+      'recreate',
+      options.name,
+      '--env',
+      options.env,
+      ...(options.address ? ['--address', options.address] : []),
+      '--yes',
+    ]),
     terminal: runtime,
   });
   const exitCode = await (deps.spawn ?? spawnRunner)(command[0]!, command.slice(1), { cwd, env: { ...runtime.env } });

@@ -22,7 +22,11 @@ export interface AppsRestartData {
 }
 
 /** Runs `cvat-ops apps restart`. */
-export async function appsRestart(options: AppsRestartOptions, runtime: Runtime, deps: AppsDeps = {}): Promise<CommandResult<AppsRestartData>> {
+export async function appsRestart(
+  options: AppsRestartOptions,
+  runtime: Runtime,
+  deps: AppsDeps = {},
+): Promise<CommandResult<AppsRestartData>> {
   const rerun = formatCommand(['cvat-ops', 'apps', 'restart', options.name, ...targetArgs(options), '--yes']);
   const target = await resolveAcaTarget(
     options,
@@ -45,7 +49,11 @@ export async function appsRestart(options: AppsRestartOptions, runtime: Runtime,
     if (!app) throw new CliError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
     revisions = (await activeRevisions(target.client, target.resourceGroup, options.name)).map((r) => r.name ?? '').filter(Boolean);
   } catch (error) {
-    throw armFailure(error, `reading ${options.name} in '${target.resourceGroup}'`, `Retry: ${formatCommand(['cvat-ops', 'apps', 'restart', options.name, ...targetArgs(options)])}`);
+    throw armFailure(
+      error,
+      `reading ${options.name} in '${target.resourceGroup}'`,
+      `Retry: ${formatCommand(['cvat-ops', 'apps', 'restart', options.name, ...targetArgs(options)])}`,
+    );
   }
   if (revisions.length === 0) throw new CliError(EXIT.FAILED, messages.noActiveRevision(options.name, target.flags));
 
@@ -80,14 +88,22 @@ export async function appsRestart(options: AppsRestartOptions, runtime: Runtime,
           { key: 'outcome', header: 'OUTCOME' },
           { key: 'reason', header: 'REASON' },
         ],
-        rows: results.map((r) => ({ revision: r.revision, outcome: r.outcome === 'planned' ? 'will be restarted' : r.outcome, reason: r.reason ?? '' })),
+        rows: results.map((r) => ({
+          revision: r.revision,
+          outcome: r.outcome === 'planned' ? 'will be restarted' : r.outcome,
+          reason: r.reason ?? '',
+        })),
       },
       {
         kind: 'lines',
         lines: [
           ...target.notes,
           ...failed.map((f) => messages.restartFailed(options.name, f.revision, f.reason ?? '')),
-          ...(options.dryRun ? [messages.restartDry(options.name, target.flags)] : failed.length ? [] : [messages.restartDone(options.name, target.flags)]),
+          ...(options.dryRun
+            ? [messages.restartDry(options.name, target.flags)]
+            : failed.length
+              ? []
+              : [messages.restartDone(options.name, target.flags)]),
         ],
       },
     ],

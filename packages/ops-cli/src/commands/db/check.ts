@@ -73,15 +73,29 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
       );
       return r.rows[0] ?? { ssl: false, version: null, cipher: null, bits: null };
     });
-    const tls = { inUse: Boolean(tlsRow?.ssl), version: tlsRow?.version ?? null, cipher: tlsRow?.cipher ?? null, bits: tlsRow?.bits ?? null };
+    const tls = {
+      inUse: Boolean(tlsRow?.ssl),
+      version: tlsRow?.version ?? null,
+      cipher: tlsRow?.cipher ?? null,
+      bits: tlsRow?.bits ?? null,
+    };
     if (tlsRow) {
-      if (tls.inUse) rows.push({ check: 'tls', status: 'ok', detail: `${tls.version} ${tls.cipher} (${tls.bits} bits), sslmode=${conn.sslmode}` });
-      else if (isLocalHost(conn.host)) rows.push({ check: 'tls', status: 'warn', detail: `not in use (sslmode=${conn.sslmode}); acceptable only for a local server` });
-      else rows.push({ check: 'tls', status: 'fail', detail: `not in use (sslmode=${conn.sslmode}) on a remote host; use --sslmode verify-full` });
+      if (tls.inUse)
+        rows.push({ check: 'tls', status: 'ok', detail: `${tls.version} ${tls.cipher} (${tls.bits} bits), sslmode=${conn.sslmode}` });
+      else if (isLocalHost(conn.host))
+        rows.push({ check: 'tls', status: 'warn', detail: `not in use (sslmode=${conn.sslmode}); acceptable only for a local server` });
+      else
+        rows.push({
+          check: 'tls',
+          status: 'fail',
+          detail: `not in use (sslmode=${conn.sslmode}) on a remote host; use --sslmode verify-full`,
+        });
     }
 
     const server = await step(rows, 'server version', async () => {
-      const r = await client.query<{ version: string; num: string }>("select current_setting('server_version') as version, current_setting('server_version_num') as num");
+      const r = await client.query<{ version: string; num: string }>(
+        "select current_setting('server_version') as version, current_setting('server_version_num') as num",
+      );
       const row = r.rows[0]!;
       return { version: row.version, versionNum: Number(row.num) };
     });
@@ -103,14 +117,20 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
       rows.push(
         cvatDatabase.present
           ? { check: 'cvat database', status: 'ok', detail: `present (${cvatDatabase.databases.length} databases)` }
-          : { check: 'cvat database', status: 'fail', detail: `missing; databases: ${cvatDatabase.databases.join(', ')}. It is created by the infra deploy (foundation stack).` },
+          : {
+              check: 'cvat database',
+              status: 'fail',
+              detail: `missing; databases: ${cvatDatabase.databases.join(', ')}. It is created by the infra deploy (foundation stack).`,
+            },
       );
     }
 
     const migrations = await step(rows, 'django migrations', async () => {
       const present = await client.query<{ t: string | null }>("select to_regclass('public.django_migrations')::text as t");
       if (!present.rows[0]?.t) return { table: false, count: 0, latest: null, apps: 0 };
-      const r = await client.query<{ count: string; apps: string }>('select count(*) as count, count(distinct app) as apps from public.django_migrations');
+      const r = await client.query<{ count: string; apps: string }>(
+        'select count(*) as count, count(distinct app) as apps from public.django_migrations',
+      );
       const latest = await client.query<{ app: string; name: string; applied: Date }>(
         'select app, name, applied from public.django_migrations order by applied desc, id desc limit 1',
       );
@@ -153,7 +173,8 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
       return { current, max, reserved, usedPercent: Math.round((current / usable) * 1000) / 10 };
     });
     if (connections) {
-      const status = connections.usedPercent >= CONNECTIONS_FAIL_PERCENT ? 'fail' : connections.usedPercent >= CONNECTIONS_WARN_PERCENT ? 'warn' : 'ok';
+      const status =
+        connections.usedPercent >= CONNECTIONS_FAIL_PERCENT ? 'fail' : connections.usedPercent >= CONNECTIONS_WARN_PERCENT ? 'warn' : 'ok';
       rows.push({
         check: 'connections',
         status,
@@ -163,7 +184,14 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
 
     const longRunning =
       (await step(rows, 'long-running queries', async () => {
-        const r = await client.query<{ pid: number; user: string | null; database: string | null; state: string | null; seconds: number; query: string }>(
+        const r = await client.query<{
+          pid: number;
+          user: string | null;
+          database: string | null;
+          state: string | null;
+          seconds: number;
+          query: string;
+        }>(
           'select pid, usename as "user", datname as "database", state, ' +
             'round(extract(epoch from (clock_timestamp() - query_start))::numeric, 1)::float8 as seconds, ' +
             "left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 160) as query " +
@@ -175,8 +203,16 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
     const slow = longRunning.filter((q) => q.seconds >= LONG_QUERY_WARN_SECONDS);
     rows.push(
       slow.length
-        ? { check: 'long-running queries', status: 'warn', detail: `${slow.length} running for ${LONG_QUERY_WARN_SECONDS} s or more (longest ${slow[0]!.seconds} s, pid ${slow[0]!.pid})` }
-        : { check: 'long-running queries', status: 'ok', detail: longRunning.length ? `longest ${longRunning[0]!.seconds} s` : 'none active' },
+        ? {
+            check: 'long-running queries',
+            status: 'warn',
+            detail: `${slow.length} running for ${LONG_QUERY_WARN_SECONDS} s or more (longest ${slow[0]!.seconds} s, pid ${slow[0]!.pid})`,
+          }
+        : {
+            check: 'long-running queries',
+            status: 'ok',
+            detail: longRunning.length ? `longest ${longRunning[0]!.seconds} s` : 'none active',
+          },
     );
 
     const ok = rows.every((r) => r.status !== 'fail');
@@ -198,18 +234,32 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
       data: report,
       exitCode: ok ? 0 : 1,
       view: [
-        { kind: 'table', title: `PostgreSQL ${target(conn)}`, columns: [{ key: 'check' }, { key: 'status' }, { key: 'detail' }], rows: rows as unknown as Record<string, unknown>[] },
+        {
+          kind: 'table',
+          title: `PostgreSQL ${target(conn)}`,
+          columns: [{ key: 'check' }, { key: 'status' }, { key: 'detail' }],
+          rows: rows as unknown as Record<string, unknown>[],
+        },
         ...(longRunning.length
           ? [
               {
                 kind: 'table' as const,
                 title: 'Longest-running queries',
-                columns: [{ key: 'pid', align: 'right' as const }, { key: 'seconds', align: 'right' as const }, { key: 'user' }, { key: 'state' }, { key: 'query' }],
+                columns: [
+                  { key: 'pid', align: 'right' as const },
+                  { key: 'seconds', align: 'right' as const },
+                  { key: 'user' },
+                  { key: 'state' },
+                  { key: 'query' },
+                ],
                 rows: longRunning as unknown as Record<string, unknown>[],
               },
             ]
           : []),
-        { kind: 'lines', lines: [ok ? `${rows.length} checks: ${warned} warnings, 0 failures.` : `${failed} of ${rows.length} checks failed.`] },
+        {
+          kind: 'lines',
+          lines: [ok ? `${rows.length} checks: ${warned} warnings, 0 failures.` : `${failed} of ${rows.length} checks failed.`],
+        },
       ],
     };
   } finally {

@@ -296,7 +296,8 @@ export function connectionError(error: unknown, c: ResolvedConnection): CliError
   if (/client password must be a string|password authentication|SASL/i.test(text) && c.password === undefined) {
     return make(EXIT.AUTH, msg.passwordNeeded(c));
   }
-  if (/Connection terminated unexpectedly|ECONNRESET|socket hang up/i.test(text)) return make(EXIT.UNAVAILABLE, msg.dropped(where, c, text));
+  if (/Connection terminated unexpectedly|ECONNRESET|socket hang up/i.test(text))
+    return make(EXIT.UNAVAILABLE, msg.dropped(where, c, text));
   return make(EXIT.FAILED, msg.connectFailed(c, text));
 }
 

@@ -42,7 +42,9 @@ export async function environmentDbDefaults(
   const vault = environment.names.keyVault;
   const secret = postgresPasswordSecret(environment);
   return {
-    host: fromOutputs ? { value: fromOutputs.value, source: 'terraform' } : { value: environment.names.postgresFqdn, source: 'environment' },
+    host: fromOutputs
+      ? { value: fromOutputs.value, source: 'terraform' }
+      : { value: environment.names.postgresFqdn, source: 'environment' },
     user: environment.config.postgres.administratorLogin,
     database: environment.names.postgresDatabase,
     password: async () => {

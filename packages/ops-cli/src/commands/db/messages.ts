@@ -8,9 +8,11 @@ const passwordFrom = (c: ResolvedConnection): string =>
 
 export const msg = {
   noHost:
-    'No database host: pass --host, set PGHOST, or pass --env <name> to use the environment\'s PostgreSQL server. Example: cvat-ops db check --env dev',
-  noUser: (host: string): string => `No database user for ${host}: pass --user or set PGUSER (or --env <name> to use the environment's administrator login).`,
-  caUnreadable: (file: string, why: string): string => `Cannot read the CA certificate '${file}' (${why}); pass a PEM file with --ca or PGSSLROOTCERT.`,
+    "No database host: pass --host, set PGHOST, or pass --env <name> to use the environment's PostgreSQL server. Example: cvat-ops db check --env dev",
+  noUser: (host: string): string =>
+    `No database user for ${host}: pass --user or set PGUSER (or --env <name> to use the environment's administrator login).`,
+  caUnreadable: (file: string, why: string): string =>
+    `Cannot read the CA certificate '${file}' (${why}); pass a PEM file with --ca or PGSSLROOTCERT.`,
   wrongPassword: (c: ResolvedConnection): string =>
     `Password authentication failed for user '${c.user}' on ${c.host}:${c.port} (password from ${passwordFrom(c)}). ` +
     `Check the password${c.sources.password === 'key-vault' ? ' secret in Key Vault' : ' (PGPASSWORD)'} and the user name, then run: ${c.rerun}`,
@@ -31,7 +33,8 @@ export const msg = {
     `The host name '${host}' does not resolve. Azure PostgreSQL behind a private endpoint resolves only inside the virtual network: run from a machine in the VNet (or through a tunnel with --host 127.0.0.1), then run: ${c.rerun}`,
   timeout: (where: string, c: ResolvedConnection): string =>
     `No answer from ${where} within ${c.connectTimeoutSeconds} s. A firewall, NSG or private endpoint is probably in the way (or the server is paused); raise --connect-timeout only if the network is slow. Then run: ${c.rerun}`,
-  noSocket: (c: ResolvedConnection): string => `No PostgreSQL unix socket in '${c.host}' for port ${c.port}; check --host/PGHOST and --port.`,
+  noSocket: (c: ResolvedConnection): string =>
+    `No PostgreSQL unix socket in '${c.host}' for port ${c.port}; check --host/PGHOST and --port.`,
   tlsUnverified: (c: ResolvedConnection, code: string, detail: string): string =>
     `The TLS certificate of ${c.host}:${c.port} could not be verified (${code}: ${detail}) with sslmode=${c.sslmode}. ` +
     `Pass the server's CA with --ca <pem> (or PGSSLROOTCERT)${c.sslmode === 'verify-full' ? ', or connect by the name in the certificate' : ''}, then run: ${c.rerun}`,

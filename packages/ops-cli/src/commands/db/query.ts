@@ -25,7 +25,7 @@ export interface DbQueryReport extends Omit<StatementResult, 'rows'> {
  */
 export async function dbQuery(options: DbQueryOptions, runtime: Runtime): Promise<CommandResult<DbQueryReport>> {
   const sql = options.sql.trim().replace(/;\s*$/, '');
-  if (!sql) throw new CliError(EXIT.USAGE, "The SQL statement is empty; pass one statement, e.g. cvat-ops db query \"select version()\".");
+  if (!sql) throw new CliError(EXIT.USAGE, 'The SQL statement is empty; pass one statement, e.g. cvat-ops db query "select version()".');
   const commit = options.write && !options.dryRun;
   const rerun = formatCommand(['cvat-ops', 'db', 'query', options.sql, '--write', '--yes', ...flagArgv(options.connection, options.env)]);
   // before resolving the connection (Key Vault, terraform outputs): a run that can never be confirmed stops here

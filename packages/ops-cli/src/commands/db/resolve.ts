@@ -8,5 +8,7 @@ import type { DbConnectionFlags } from './options';
  * only when `--env` is given and something is still missing.
  */
 export function resolveDbConnection(flags: DbConnectionFlags, global: GlobalOptions, runtime: Runtime): Promise<ResolvedConnection> {
-  return resolveConnection(flags, global, runtime, () => import('./environment-defaults.js').then((m) => m.environmentDbDefaults(global, runtime)));
+  return resolveConnection(flags, global, runtime, () =>
+    import('./environment-defaults.js').then((m) => m.environmentDbDefaults(global, runtime)),
+  );
 }

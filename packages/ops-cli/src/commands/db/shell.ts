@@ -48,7 +48,10 @@ interface ShellState {
 
 /** psql's `*`/`?` patterns as a LIKE pattern (other LIKE characters escaped). */
 export function psqlPatternToLike(pattern: string): string {
-  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+  return pattern
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
 }
 
 export async function dbShell(options: DbShellOptions, runtime: Runtime): Promise<CommandResult<DbShellSummary>> {
@@ -77,10 +80,19 @@ export async function dbShell(options: DbShellOptions, runtime: Runtime): Promis
     if (tty && !json) {
       const info = await connInfo(client, conn);
       out(`cvat-ops db shell — ${info}`);
-      out(options.write ? 'Read-write: statements autocommit (use BEGIN/COMMIT for transactions).' : 'Read-only: each statement runs in BEGIN READ ONLY … ROLLBACK (start with --write to change data).');
+      out(
+        options.write
+          ? 'Read-write: statements autocommit (use BEGIN/COMMIT for transactions).'
+          : 'Read-only: each statement runs in BEGIN READ ONLY … ROLLBACK (start with --write to change data).',
+      );
       out('Type \\? for help, \\q to quit.');
     }
-    const rl = createInterface({ input: runtime.stdin, ...(tty ? { output: runtime.stdout } : {}), terminal: tty, historySize: tty ? 200 : 0 });
+    const rl = createInterface({
+      input: runtime.stdin,
+      ...(tty ? { output: runtime.stdout } : {}),
+      terminal: tty,
+      historySize: tty ? 200 : 0,
+    });
     const base = `${conn.database}${options.write ? '' : ' (ro)'}`;
     let buffer = '';
     const setPrompt = (): void => {
@@ -118,7 +130,14 @@ export async function dbShell(options: DbShellOptions, runtime: Runtime): Promis
   return { data: summary, view: [], streamed: true, exitCode: state.errors > 0 && !tty ? 1 : 0 };
 }
 
-async function execute(statement: string, client: Client, write: boolean, state: ShellState, out: (t: string) => void, json: boolean): Promise<void> {
+async function execute(
+  statement: string,
+  client: Client,
+  write: boolean,
+  state: ShellState,
+  out: (t: string) => void,
+  json: boolean,
+): Promise<void> {
   state.statements++;
   let result: StatementResult;
   try {
@@ -140,7 +159,18 @@ async function execute(statement: string, client: Client, write: boolean, state:
     return;
   }
   if (json) {
-    out(renderJson({ statement, command: result.command, rowCount: result.rowCount, columns: result.columns, rows: result.rows, durationMs: result.durationMs }).replace(/\n\s*/g, ' ').trim());
+    out(
+      renderJson({
+        statement,
+        command: result.command,
+        rowCount: result.rowCount,
+        columns: result.columns,
+        rows: result.rows,
+        durationMs: result.durationMs,
+      })
+        .replace(/\n\s*/g, ' ')
+        .trim(),
+    );
     return;
   }
   out(renderView(resultBlocks(result, { expanded: state.expanded })));
@@ -159,7 +189,14 @@ async function connInfo(client: Client, conn: ResolvedConnection): Promise<strin
 }
 
 /** Runs a meta command; returns true for \q. */
-async function meta(line: string, client: Client, conn: ResolvedConnection, state: ShellState, out: (t: string) => void, json: boolean): Promise<boolean> {
+async function meta(
+  line: string,
+  client: Client,
+  conn: ResolvedConnection,
+  state: ShellState,
+  out: (t: string) => void,
+  json: boolean,
+): Promise<boolean> {
   const [cmd, ...args] = line.split(/\s+/);
   const show = (r: StatementResult): void => {
     if (json) out(JSON.stringify({ meta: cmd, rows: r.rows }));
@@ -209,7 +246,8 @@ async function meta(line: string, client: Client, conn: ResolvedConnection, stat
           rows: (r.rows as unknown[][]).map((v) => Object.fromEntries(r.fields.map((f, i) => [f.name, v[i]]))),
           durationMs: 0,
         };
-        if (result.rows.length === 0 && !json) out(args[0] ? `Did not find any relation named "${args[0]}".` : 'Did not find any relations.');
+        if (result.rows.length === 0 && !json)
+          out(args[0] ? `Did not find any relation named "${args[0]}".` : 'Did not find any relations.');
         else show(result);
         return false;
       }

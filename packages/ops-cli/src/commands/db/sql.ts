@@ -75,13 +75,18 @@ export function resultBlocks(r: StatementResult, options: { maxRows?: number; ex
     footer.push(r.rowCount === null ? r.command : `${r.command} ${r.rowCount}`);
     return [{ kind: 'lines', lines: footer }];
   }
-  footer.push(`(${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'}${shown.length < r.rows.length ? `, first ${shown.length} shown` : ''})`);
+  footer.push(
+    `(${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'}${shown.length < r.rows.length ? `, first ${shown.length} shown` : ''})`,
+  );
   if (options.expanded) {
     const width = Math.max(...r.columns.map((c) => c.length));
     return [
       {
         kind: 'lines',
-        lines: [...shown.flatMap((row, i) => [`-[ RECORD ${i + 1} ]-`, ...r.columns.map((c) => `${c.padEnd(width)} | ${formatCell(row[c])}`)]), ...footer],
+        lines: [
+          ...shown.flatMap((row, i) => [`-[ RECORD ${i + 1} ]-`, ...r.columns.map((c) => `${c.padEnd(width)} | ${formatCell(row[c])}`)]),
+          ...footer,
+        ],
       },
     ];
   }

@@ -129,16 +129,23 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
     const inE = name in expected.secrets;
     const inA = name in actual.secrets;
     if (inE && !inA) out.push({ field: `secrets.${name}`, kind: 'missing', expected: { keyVaultSecret: expected.secrets[name] ?? null } });
-    else if (!inE && inA) out.push({ field: `secrets.${name}`, kind: 'unexpected', actual: { keyVaultSecret: actual.secrets[name] ?? null } });
+    else if (!inE && inA)
+      out.push({ field: `secrets.${name}`, kind: 'unexpected', actual: { keyVaultSecret: actual.secrets[name] ?? null } });
     else if (expected.secrets[name] !== undefined && actual.secrets[name] !== expected.secrets[name]) {
-      out.push({ field: `secrets.${name}.keyVaultSecret`, kind: 'changed', expected: expected.secrets[name], actual: actual.secrets[name] ?? null });
+      out.push({
+        field: `secrets.${name}.keyVaultSecret`,
+        kind: 'changed',
+        expected: expected.secrets[name],
+        actual: actual.secrets[name] ?? null,
+      });
     }
   }
   diffKeyed(out, 'mounts', expected.mounts, actual.mounts);
   if (!expected.ingress || !actual.ingress) {
     push(out, 'ingress', expected.ingress, actual.ingress);
   } else {
-    for (const key of ['transport', 'targetPort', 'exposedPort', 'external'] as const) push(out, `ingress.${key}`, expected.ingress[key], actual.ingress[key]);
+    for (const key of ['transport', 'targetPort', 'exposedPort', 'external'] as const)
+      push(out, `ingress.${key}`, expected.ingress[key], actual.ingress[key]);
   }
   for (const slot of ['liveness', 'readiness', 'startup'] as const) diffProbe(out, slot, expected.probes[slot], actual.probes[slot]);
   for (const extra of actual.extraContainers) out.push({ field: `containers.${extra}`, kind: 'unexpected', actual: extra });

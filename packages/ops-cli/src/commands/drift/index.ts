@@ -50,7 +50,12 @@ export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDe
         { key: 'state', header: 'STATE' },
         { key: 'fields', header: 'FIELDS', align: 'right' },
       ],
-      rows: report.apps.map((a) => ({ name: a.name, resource: a.resource, state: a.note ? `${a.state} (${a.note})` : a.state, fields: a.fields.length })),
+      rows: report.apps.map((a) => ({
+        name: a.name,
+        resource: a.resource,
+        state: a.note ? `${a.state} (${a.note})` : a.state,
+        fields: a.fields.length,
+      })),
     },
   ];
   for (const app of report.apps.filter((a) => a.fields.length > 0)) {

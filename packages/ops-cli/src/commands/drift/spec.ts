@@ -115,7 +115,10 @@ export function memoryToGiB(memory: string | undefined): number {
 
 /** Image reference without the implicit Docker Hub registry: `docker.io/library/redis:7` → `redis:7`. */
 export function normaliseImage(image: string): string {
-  return image.trim().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i, '').replace(/^library\//, '');
+  return image
+    .trim()
+    .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i, '')
+    .replace(/^library\//, '');
 }
 
 /** Lower-cased transport with `auto` read as `http`. */
@@ -209,7 +212,8 @@ export function liveScaleRules(rules: ScaleRule[] | undefined): Record<string, S
   const out: Record<string, ScaleRuleSpec> = {};
   for (const r of rules ?? []) {
     if (!r.name) continue;
-    if (r.custom) out[r.name] = { type: (r.custom.type ?? '(none)').toLowerCase(), metadata: { ...r.custom.metadata }, auth: authSpec(r.custom.auth) };
+    if (r.custom)
+      out[r.name] = { type: (r.custom.type ?? '(none)').toLowerCase(), metadata: { ...r.custom.metadata }, auth: authSpec(r.custom.auth) };
     else if (r.http) out[r.name] = { type: 'http', metadata: { ...r.http.metadata }, auth: authSpec(r.http.auth) };
     else if (r.tcp) out[r.name] = { type: 'tcp', metadata: { ...r.tcp.metadata }, auth: authSpec(r.tcp.auth) };
     else if (r.azureQueue) {

@@ -72,7 +72,11 @@ export const DEFAULT_TAIL_LINES = 20;
 
 /** The stream's escaped characters, unescaped as the az CLI does (quotes, ESC, '+', apostrophe). */
 export function unescapeLogLine(line: string): string {
-  return line.replace(/\\u0022/g, '"').replace(/\\u001B/gi, '\u001B').replace(/\\u002B/gi, '+').replace(/\\u0027/g, "'");
+  return line
+    .replace(/\\u0022/g, '"')
+    .replace(/\\u001B/gi, '\u001B')
+    .replace(/\\u002B/gi, '+')
+    .replace(/\\u0027/g, "'");
 }
 
 /** Builds the log stream URL (pure). */
@@ -91,14 +95,26 @@ export function logStreamUrl(
     input.type === 'system'
       ? `${appPath}/eventstream`
       : `${appPath}/revisions/${e(input.revision ?? '')}/replicas/${e(input.replica ?? '')}/containers/${e(input.container ?? '')}/logstream`;
-  const query = new URLSearchParams({ follow: String(input.follow), output: input.type === 'system' ? 'json' : 'text', tailLines: String(input.tailLines) });
+  const query = new URLSearchParams({
+    follow: String(input.follow),
+    output: input.type === 'system' ? 'json' : 'text',
+    tailLines: String(input.tailLines),
+  });
   return `${path}?${query.toString()}`;
 }
 
 function pickReplica(name: string, revision: string, replicas: Replica[], wanted: string | undefined): Replica {
   if (wanted) {
     const found = replicas.find((r) => r.name === wanted);
-    if (!found) throw new CliError(EXIT.NOT_FOUND, messages.unknownReplica(wanted, revision, replicas.map((r) => r.name ?? '?')));
+    if (!found)
+      throw new CliError(
+        EXIT.NOT_FOUND,
+        messages.unknownReplica(
+          wanted,
+          revision,
+          replicas.map((r) => r.name ?? '?'),
+        ),
+      );
     return found;
   }
   const running = replicas.find((r) => r.runningState === 'Running') ?? replicas[0];
@@ -114,7 +130,8 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
   if (!Number.isInteger(tailLines) || tailLines < 0 || tailLines > 300) {
     throw new CliError(EXIT.USAGE, `'--tail' (${tailLines}) must be an integer between 0 and 300.`);
   }
-  if (type === 'system' && (options.revision || options.replica || options.container)) throw new CliError(EXIT.USAGE, messages.systemSelectors);
+  if (type === 'system' && (options.revision || options.replica || options.container))
+    throw new CliError(EXIT.USAGE, messages.systemSelectors);
 
   const target = await resolveAcaTarget(options, runtime, messages.what, deps, (catalogue) => {
     const [component] = resolveComponents(catalogue, [options.name], 'cvat-ops logs');
@@ -131,7 +148,12 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
     if (type === 'console') {
       const revision = options.revision ?? app.latestRevisionName;
       if (!revision) throw new CliError(EXIT.NOT_FOUND, messages.noRevision(options.name));
-      const replica = pickReplica(options.name, revision, await listReplicas(target.client, target.resourceGroup, options.name, revision), options.replica);
+      const replica = pickReplica(
+        options.name,
+        revision,
+        await listReplicas(target.client, target.resourceGroup, options.name, revision),
+        options.replica,
+      );
       const containers = (replica.containers ?? []).map((c) => c.name ?? '').filter(Boolean);
       const container = options.container ?? containers[0] ?? app.template?.containers?.[0]?.name ?? options.name;
       if (options.container && containers.length > 0 && !containers.includes(options.container)) {
@@ -165,7 +187,10 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
     else runtime.stdout.write(options.json ? `${JSON.stringify({ line })}\n` : `${line}\n`);
   };
   if (follow && !options.json) {
-    const what = type === 'system' ? `system events of ${options.name}` : `${options.name} ${selected.revision}/${selected.replica}/${selected.container}`;
+    const what =
+      type === 'system'
+        ? `system events of ${options.name}`
+        : `${options.name} ${selected.revision}/${selected.replica}/${selected.container}`;
     runtime.stderr.write(`${messages.streaming(what)}\n`);
   }
 

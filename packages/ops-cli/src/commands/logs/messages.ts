@@ -2,10 +2,12 @@
 
 export const messages = {
   what: 'cvat-ops logs',
-  systemSelectors: "'--type system' streams the app's system events; '--revision', '--replica' and '--container' apply to '--type console' only.",
+  systemSelectors:
+    "'--type system' streams the app's system events; '--revision', '--replica' and '--container' apply to '--type console' only.",
   isJob: (name: string) =>
     `'${name}' is a Container Apps job; its logs are in Log Analytics (ContainerAppConsoleLogs_CL where ContainerJobName_s == '${name}').`,
-  appMissing: (name: string, rg: string, flags: string) => `Container app '${name}' does not exist in resource group ${rg}; check 'cvat-ops status ${flags}'.`,
+  appMissing: (name: string, rg: string, flags: string) =>
+    `Container app '${name}' does not exist in resource group ${rg}; check 'cvat-ops status ${flags}'.`,
   noEventStream: (name: string) =>
     `Container app '${name}' reports no eventStreamEndpoint, so its log stream cannot be opened; query Log Analytics instead (ContainerAppConsoleLogs_CL / ContainerAppSystemLogs_CL).`,
   noRevision: (name: string) => `Container app '${name}' has no revision yet; nothing to stream. Try '--type system' to see why.`,

@@ -5,7 +5,10 @@
  */
 
 /** The fetch function used for the health check (injectable in tests). */
-export type FetchLike = (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init?: { signal?: AbortSignal; headers?: Record<string, string> },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;

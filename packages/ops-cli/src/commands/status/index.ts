@@ -175,7 +175,15 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
   const [statuses, health] = await Promise.all([
     mapLimit(components, 4, async (component): Promise<ComponentStatus> => {
       if (component.role === 'edge') {
-        return { name: component.name, role: component.role, resource: 'vm', exists: null, activeRevisions: [], healthy: true, problems: [] };
+        return {
+          name: component.name,
+          role: component.role,
+          resource: 'vm',
+          exists: null,
+          activeRevisions: [],
+          healthy: true,
+          problems: [],
+        };
       }
       try {
         return component.role === 'job'
@@ -186,14 +194,24 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
         const auth = authError(error, `reading ${component.name}`);
         if (auth) throw auth;
         const resource = component.role === 'job' ? ('job' as const) : ('containerApp' as const);
-        return { name: component.name, role: component.role, resource, exists: null, activeRevisions: [], healthy: false, problems: [messages.readFailed(component.name, armReason(error))] };
+        return {
+          name: component.name,
+          role: component.role,
+          resource,
+          exists: null,
+          activeRevisions: [],
+          healthy: false,
+          problems: [messages.readFailed(component.name, armReason(error))],
+        };
       }
     }),
     serverHealth(target, options, fetchFn),
   ]);
 
   const expectedNames = new Set(aca.map((c) => c.name));
-  const notInCatalogue = [...apps.map((a) => a.name ?? ''), ...jobs.map((j) => j.name ?? '')].filter((n) => n && !expectedNames.has(n)).sort();
+  const notInCatalogue = [...apps.map((a) => a.name ?? ''), ...jobs.map((j) => j.name ?? '')]
+    .filter((n) => n && !expectedNames.has(n))
+    .sort();
   const problems = statuses.flatMap((s) => s.problems);
   if (health.checked && health.reachable && !health.healthy) problems.push(messages.healthFailing(health.httpStatus, health.failing));
   const healthy = problems.length === 0;
@@ -214,7 +232,14 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
       rows: statuses.map((s) => ({
         name: s.name,
         role: s.role,
-        state: s.resource === 'vm' ? 'edge VM (see health)' : s.exists === null ? 'unknown' : s.exists ? [s.provisioningState, s.runningStatus].filter(Boolean).join('/') : 'missing',
+        state:
+          s.resource === 'vm'
+            ? 'edge VM (see health)'
+            : s.exists === null
+              ? 'unknown'
+              : s.exists
+                ? [s.provisioningState, s.runningStatus].filter(Boolean).join('/')
+                : 'missing',
         revision: s.activeRevisions.join(', ') || '-',
         replicas: replicasCell(s),
         image: s.image ? (s.image.matches ? s.image.expected : `${s.image.live ?? '(none)'} ≠ ${s.image.expected}`) : '-',
@@ -227,7 +252,11 @@ export async function status(options: StatusOptions, runtime: Runtime, deps: Sta
       fields: !health.checked
         ? [['skipped', health.reason]]
         : !health.reachable
-          ? [['url', health.url], ['reachable', false], ['error', health.error]]
+          ? [
+              ['url', health.url],
+              ['reachable', false],
+              ['error', health.error],
+            ]
           : [['url', health.url], ['http status', health.httpStatus], ...Object.entries(health.checks)],
     },
   ];

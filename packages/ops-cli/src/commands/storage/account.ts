@@ -74,7 +74,10 @@ export async function resolveScope(options: GlobalOptions, runtime: Runtime, wha
 
 /** Lists the account key through ARM (`POST …/listKeys`). */
 export async function listAccountKey(scope: AzureScope, account: string, runtime: Runtime): Promise<string> {
-  const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([import('@azure/arm-storage'), import('../../context/azure.js')]);
+  const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([
+    import('@azure/arm-storage'),
+    import('../../context/azure.js'),
+  ]);
   const setup = await armClientSetup(runtime);
   const client = applyArmSetup(new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options), setup);
   try {
@@ -102,7 +105,11 @@ export async function connectStorage(
   let key = runtime.env.AZURE_STORAGE_KEY;
   let keySource: StorageTarget['keySource'] = 'AZURE_STORAGE_KEY';
   if (!key) {
-    const scope = await resolveScope(options, runtime, `${what} (to list the key of storage account '${account}'; or set AZURE_STORAGE_KEY)`);
+    const scope = await resolveScope(
+      options,
+      runtime,
+      `${what} (to list the key of storage account '${account}'; or set AZURE_STORAGE_KEY)`,
+    );
     key = await listAccountKey(scope, account, runtime);
     keySource = 'arm-listKeys';
   }

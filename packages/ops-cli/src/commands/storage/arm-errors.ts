@@ -10,7 +10,9 @@ export function armError(error: unknown, ctx: { what: string; account: string; s
   const status = (error as { statusCode?: number }).statusCode;
   const code = (error as { code?: string }).code;
   if (status === 404) {
-    return new CliError(EXIT.NOT_FOUND, msg.accountNotFound(ctx.account, ctx.scope.resourceGroup, ctx.scope.subscriptionId, code), { cause: error });
+    return new CliError(EXIT.NOT_FOUND, msg.accountNotFound(ctx.account, ctx.scope.resourceGroup, ctx.scope.subscriptionId, code), {
+      cause: error,
+    });
   }
   if (status === 429) {
     return new CliError(EXIT.UNAVAILABLE, msg.throttled(ctx.what), { cause: error });

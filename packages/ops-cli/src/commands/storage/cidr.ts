@@ -30,7 +30,8 @@ export function formatIpv4(value: number): string {
 
 /** The netmask of a prefix length (0..32) as an unsigned integer; /0 is 0, /32 is 0xffffffff. */
 export function prefixMask(prefix: number): number {
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new RangeError(`prefix (${prefix}) must be an integer between 0 and 32`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32)
+    throw new RangeError(`prefix (${prefix}) must be an integer between 0 and 32`);
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 
@@ -58,7 +59,7 @@ export function parseCidr(text: string): Ipv4Range | undefined {
 export function cidrContains(range: Ipv4Range, ip: number | string): boolean {
   const value = typeof ip === 'string' ? parseIpv4(ip) : ip;
   if (value === undefined) return false;
-  return ((value & prefixMask(range.prefix)) >>> 0) === range.network;
+  return (value & prefixMask(range.prefix)) >>> 0 === range.network;
 }
 
 /** True when `inner` lies entirely inside `outer` (e.g. a subnet prefix inside an allowed range). */

@@ -21,7 +21,6 @@ export interface StorageConfigPushReport {
   summary: TransferSummary;
 }
 
-
 /**
  * `cvat-ops storage config push [component...]`: uploads each enabled component's `configFiles` (catalogue) to the
  * share of its `storage`, at its `path`. Identical files are skipped; a missing source file stops before any upload.
@@ -45,10 +44,18 @@ export async function storageConfigPush(
       throw new CliError(EXIT.USAGE, msg.disabledComponent(name, environment.ref));
     }
   }
-  const selected = enabled.filter((c) => (options.components.length ? options.components.includes(c.name) : true) && c.configFiles.length > 0);
+  const selected = enabled.filter(
+    (c) => (options.components.length ? options.components.includes(c.name) : true) && c.configFiles.length > 0,
+  );
   if (options.components.length && selected.length < options.components.length) {
     const without = options.components.filter((n) => !selected.some((c) => c.name === n));
-    throw new CliError(EXIT.USAGE, msg.noConfigFiles(without, enabled.filter((c) => c.configFiles.length).map((c) => c.name)));
+    throw new CliError(
+      EXIT.USAGE,
+      msg.noConfigFiles(
+        without,
+        enabled.filter((c) => c.configFiles.length).map((c) => c.name),
+      ),
+    );
   }
   // Build every item first: a missing source or a share the component does not mount stops before any upload.
   const byShare = new Map<string, TransferItem[]>();
@@ -82,7 +89,13 @@ export async function storageConfigPush(
   try {
     for (const [share, items] of byShare) {
       const client = await openShare(target, share);
-      const r = await transfer({ share: client, items, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, dryRun: options.dryRun, progress });
+      const r = await transfer({
+        share: client,
+        items,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        dryRun: options.dryRun,
+        progress,
+      });
       shares.push({ share, summary: r.summary, files: r.outcomes });
     }
   } finally {
@@ -106,7 +119,8 @@ export async function storageConfigPush(
   if (summary.failed) lines.push(msg.retryFailed);
   if (summary.uploaded && !options.dryRun) {
     const changed = [...new Set(outcomes.filter((o) => o.status === 'uploaded').map((o) => o.label))];
-    const restart = (c: string | undefined): string => `  ${formatCommand(['cvat-ops', 'apps', 'restart', c ?? '', '--env', environment.ref])}`;
+    const restart = (c: string | undefined): string =>
+      `  ${formatCommand(['cvat-ops', 'apps', 'restart', c ?? '', '--env', environment.ref])}`;
     lines.push('Components read their config at start; restart them to pick it up:', ...changed.map(restart));
   }
   return {

@@ -38,22 +38,27 @@ export interface StorageRulesReport extends NetworkRules {
  */
 export function checkIp(rules: NetworkRules, ip: string): { allowed: boolean; reason: string } {
   if (parseIpv4(ip) === undefined) return { allowed: false, reason: `'${ip}' is not an IPv4 address` };
-  if (rules.publicNetworkAccess?.toLowerCase() === 'disabled') return { allowed: false, reason: 'public network access is disabled (private endpoints only)' };
+  if (rules.publicNetworkAccess?.toLowerCase() === 'disabled')
+    return { allowed: false, reason: 'public network access is disabled (private endpoints only)' };
   if (rules.defaultAction.toLowerCase() === 'allow') return { allowed: true, reason: 'default action is Allow (no firewall)' };
-  if (isPrivateIpv4(ip)) return { allowed: false, reason: 'private (RFC 1918) address: IP rules never match it; allow its subnet with a virtual network rule' };
+  if (isPrivateIpv4(ip))
+    return { allowed: false, reason: 'private (RFC 1918) address: IP rules never match it; allow its subnet with a virtual network rule' };
   for (const rule of rules.ipRules) {
     const range = parseCidr(rule.value);
-    if (range && rule.action.toLowerCase() === 'allow' && cidrContains(range, ip)) return { allowed: true, reason: `IP rule ${rule.value}` };
+    if (range && rule.action.toLowerCase() === 'allow' && cidrContains(range, ip))
+      return { allowed: true, reason: `IP rule ${rule.value}` };
   }
   return { allowed: false, reason: `no IP rule contains it (default action ${rules.defaultAction})` };
 }
 
 /** Whether a subnet (by resource id) is allowed by a virtual network rule. Ids compare case-insensitively, as ARM ids do. */
 export function checkSubnet(rules: NetworkRules, subnetId: string): { allowed: boolean; reason: string } {
-  if (rules.publicNetworkAccess?.toLowerCase() === 'disabled') return { allowed: false, reason: 'public network access is disabled (private endpoints only)' };
+  if (rules.publicNetworkAccess?.toLowerCase() === 'disabled')
+    return { allowed: false, reason: 'public network access is disabled (private endpoints only)' };
   if (rules.defaultAction.toLowerCase() === 'allow') return { allowed: true, reason: 'default action is Allow (no firewall)' };
   const rule = rules.virtualNetworkRules.find((r) => r.id.toLowerCase() === subnetId.toLowerCase());
-  if (!rule) return { allowed: false, reason: 'no virtual network rule for this subnet (it also needs the Microsoft.Storage service endpoint)' };
+  if (!rule)
+    return { allowed: false, reason: 'no virtual network rule for this subnet (it also needs the Microsoft.Storage service endpoint)' };
   if (rule.action.toLowerCase() !== 'allow') return { allowed: false, reason: `virtual network rule action is ${rule.action}` };
   if (rule.state && rule.state !== 'Succeeded') return { allowed: false, reason: `virtual network rule is in state ${rule.state}` };
   return { allowed: true, reason: 'virtual network rule' };
@@ -74,8 +79,16 @@ export function toNetworkRules(account: {
     publicNetworkAccess: account.publicNetworkAccess ?? null,
     defaultAction: set?.defaultAction ?? 'Allow',
     bypass: set?.bypass ?? null,
-    ipRules: (set?.ipRules ?? []).map((r) => ({ value: r.iPAddressOrRange ?? '', action: r.action ?? 'Allow', valid: parseCidr(r.iPAddressOrRange ?? '') !== undefined })),
-    virtualNetworkRules: (set?.virtualNetworkRules ?? []).map((r) => ({ id: r.virtualNetworkResourceId ?? '', action: r.action ?? 'Allow', state: r.state ?? null })),
+    ipRules: (set?.ipRules ?? []).map((r) => ({
+      value: r.iPAddressOrRange ?? '',
+      action: r.action ?? 'Allow',
+      valid: parseCidr(r.iPAddressOrRange ?? '') !== undefined,
+    })),
+    virtualNetworkRules: (set?.virtualNetworkRules ?? []).map((r) => ({
+      id: r.virtualNetworkResourceId ?? '',
+      action: r.action ?? 'Allow',
+      state: r.state ?? null,
+    })),
   };
 }
 
@@ -91,7 +104,10 @@ export function subnetId(subscriptionId: string, resourceGroup: string, vnet: st
 export async function storageRules(options: StorageRulesOptions, runtime: Runtime): Promise<CommandResult<StorageRulesReport>> {
   const { account } = await resolveAccountName(options, runtime, 'storage rules');
   const scope = await resolveScope(options, runtime, 'storage rules');
-  const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([import('@azure/arm-storage'), import('../../context/azure.js')]);
+  const [{ StorageManagementClient }, { armClientSetup }] = await Promise.all([
+    import('@azure/arm-storage'),
+    import('../../context/azure.js'),
+  ]);
   const setup = await armClientSetup(runtime);
   const client = applyArmSetup(new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options), setup);
   let props;
@@ -145,8 +161,22 @@ export async function storageRules(options: StorageRulesOptions, runtime: Runtim
         columns: [{ key: 'value', header: 'ADDRESS OR RANGE' }, { key: 'action' }, { key: 'note' }],
         rows: rules.ipRules.map((r) => ({ ...r, note: r.valid ? '' : 'not an IPv4 address or CIDR range; never matches' })),
       },
-      { kind: 'table', title: 'Virtual network rules', columns: [{ key: 'id', header: 'SUBNET' }, { key: 'action' }, { key: 'state' }], rows: rules.virtualNetworkRules },
-      ...(checks.length ? [{ kind: 'table' as const, title: 'Access', columns: [{ key: 'subject' }, { key: 'value' }, { key: 'allowed' }, { key: 'reason' }], rows: checks as unknown as Record<string, unknown>[] }] : []),
+      {
+        kind: 'table',
+        title: 'Virtual network rules',
+        columns: [{ key: 'id', header: 'SUBNET' }, { key: 'action' }, { key: 'state' }],
+        rows: rules.virtualNetworkRules,
+      },
+      ...(checks.length
+        ? [
+            {
+              kind: 'table' as const,
+              title: 'Access',
+              columns: [{ key: 'subject' }, { key: 'value' }, { key: 'allowed' }, { key: 'reason' }],
+              rows: checks as unknown as Record<string, unknown>[],
+            },
+          ]
+        : []),
       ...(nextSteps.length ? [{ kind: 'lines' as const, lines: nextSteps }] : []),
     ],
   };

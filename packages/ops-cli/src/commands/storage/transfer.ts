@@ -94,7 +94,11 @@ export async function withThrottleRetry<T>(op: () => Promise<T>, onWait?: (secon
 }
 
 /** Runs `worker` over `items` with at most `concurrency` in flight; results keep the input order. */
-export async function mapPool<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
@@ -112,7 +116,8 @@ async function remoteState(file: ShareFileClient, size: number, md5: Buffer): Pr
   try {
     const props = await withThrottleRetry(() => file.getProperties());
     if (props.contentLength !== size) return { identical: false, reason: `size differs (remote ${props.contentLength ?? '?'} B)` };
-    if (!props.contentMD5 || props.contentMD5.length === 0) return { identical: false, reason: 'no Content-MD5 (partial or foreign upload)' };
+    if (!props.contentMD5 || props.contentMD5.length === 0)
+      return { identical: false, reason: 'no Content-MD5 (partial or foreign upload)' };
     if (!Buffer.from(props.contentMD5).equals(md5)) return { identical: false, reason: 'Content-MD5 differs' };
     return { identical: true, reason: 'identical (size + MD5)' };
   } catch (error) {
@@ -162,7 +167,8 @@ async function uploadOne(item: TransferItem, md5: Buffer, file: ShareFileClient,
         const length = Math.min(RANGE_BYTES, item.size - offset);
         const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, offset);
-        if (bytesRead !== length) throw new Error(`${item.localPath} changed while uploading (read ${bytesRead} of ${length} bytes at ${offset})`);
+        if (bytesRead !== length)
+          throw new Error(`${item.localPath} changed while uploading (read ${bytesRead} of ${length} bytes at ${offset})`);
         await withThrottleRetry(() => file.uploadRange(buffer, offset, length));
         sent += length;
         progress.advance(length);

@@ -28,7 +28,11 @@ export const LIST_LIMIT = 50;
  * Lists the files to send: a file goes to `<dest>/<its name>`; a folder's contents go under `<dest>/` (like
  * `cp -r dir/. dest/`). Symlinks to files are followed; symlinked folders are skipped (no cycles).
  */
-export async function collectItems(localPath: string, dest: string, cwd: string): Promise<{ items: TransferItem[]; skippedLinks: string[] }> {
+export async function collectItems(
+  localPath: string,
+  dest: string,
+  cwd: string,
+): Promise<{ items: TransferItem[]; skippedLinks: string[] }> {
   const root = resolve(cwd, localPath);
   let info;
   try {
@@ -112,7 +116,10 @@ export async function storageUpload(options: StorageUploadOptions, runtime: Runt
   }
   const where = `share '${share}'${dest ? ` folder '${dest}'` : ''} of storage account '${target.account}'`;
   const lines = [summaryLine(result.summary, options.dryRun, where)];
-  if (skippedLinks.length) lines.push(`Skipped ${skippedLinks.length} symlinked folders or broken links: ${skippedLinks.slice(0, 5).join(', ')}${skippedLinks.length > 5 ? ', …' : ''}`);
+  if (skippedLinks.length)
+    lines.push(
+      `Skipped ${skippedLinks.length} symlinked folders or broken links: ${skippedLinks.slice(0, 5).join(', ')}${skippedLinks.length > 5 ? ', …' : ''}`,
+    );
   if (result.summary.failed) lines.push(msg.retryFailed);
   return {
     data: { account: target.account, share, destination: dest, dryRun: options.dryRun, summary: result.summary, files: result.outcomes },

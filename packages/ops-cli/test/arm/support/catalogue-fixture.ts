@@ -64,7 +64,15 @@ function armProbe(slot: string, p: ProbeSpec): Record<string, unknown> {
   return {
     type: slot[0]!.toUpperCase() + slot.slice(1),
     ...(p.type === 'http'
-      ? { httpGet: { port: p.port, path: p.path, ...(p.headers ? { httpHeaders: p.headers.map((h) => ({ name: h.split(': ')[0], value: h.split(': ').slice(1).join(': ') })) } : {}) } }
+      ? {
+          httpGet: {
+            port: p.port,
+            path: p.path,
+            ...(p.headers
+              ? { httpHeaders: p.headers.map((h) => ({ name: h.split(': ')[0], value: h.split(': ').slice(1).join(': ') })) }
+              : {}),
+          },
+        }
       : { tcpSocket: { port: p.port } }),
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,
@@ -89,7 +97,11 @@ function armTemplate(spec: AppSpec): { containers: unknown[]; volumes: unknown[]
           e.kind === 'secret' ? { name, secretRef: e.secretRef } : { name, value: e.kind === 'value' ? e.value : 'platform-value' },
         ),
         resources: { cpu: spec.resources.cpuCores, memory: `${spec.resources.memoryGiB}Gi` },
-        volumeMounts: Object.entries(spec.mounts).map(([mountPath, m]) => ({ volumeName: volumeName(m.storage), mountPath, ...(m.subPath ? { subPath: m.subPath } : {}) })),
+        volumeMounts: Object.entries(spec.mounts).map(([mountPath, m]) => ({
+          volumeName: volumeName(m.storage),
+          mountPath,
+          ...(m.subPath ? { subPath: m.subPath } : {}),
+        })),
         probes: Object.entries(spec.probes).map(([slot, p]) => armProbe(slot, p)),
       },
     ],
@@ -176,7 +188,9 @@ export function seedFromCatalogue(fake: FakeArmServer, repo: TestRepo): AppSpec[
   const specs = specsOf(repo);
   for (const spec of specs) {
     if (spec.resource === 'job') {
-      fake.addJob(spec.name, armJobProperties(spec), [{ name: `${spec.name}-exec1`, status: 'Succeeded', startTime: '2026-01-02T10:00:00Z', endTime: '2026-01-02T10:03:00Z' }]);
+      fake.addJob(spec.name, armJobProperties(spec), [
+        { name: `${spec.name}-exec1`, status: 'Succeeded', startTime: '2026-01-02T10:00:00Z', endTime: '2026-01-02T10:03:00Z' },
+      ]);
     } else {
       fake.addApp(spec.name, armAppProperties(spec), { replicaCount: Math.max(1, spec.replicas?.min ?? 1) });
     }
