@@ -4,3141 +4,3246 @@ import type { TypeSchema } from './types';
 
 /** Structural schema of every covered type, keyed by type (`data.<type>` for data sources). */
 export const GENERATED_SCHEMAS: Readonly<Record<string, TypeSchema>> = {
-  azurerm_container_app: {
-    kind: 'resource',
-    type: 'azurerm_container_app',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/container-app',
-    block: {
-      attributes: {
-        container_app_environment_id: { required: true, type: 'string' },
-        id: { required: false, type: 'string' },
-        max_inactive_revisions: { required: false, type: 'number' },
-        name: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        revision_mode: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        workload_profile_name: { required: false, type: 'string' },
+  "azurerm_container_app": {
+    "kind": "resource",
+    "type": "azurerm_container_app",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/container-app",
+    "block": {
+      "attributes": {
+        "container_app_environment_id": { "required": true, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "max_inactive_revisions": { "required": false, "type": "number" },
+        "name": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "revision_mode": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "workload_profile_name": { "required": false, "type": "string" }
       },
-      blocks: {
-        dapr: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              app_id: { required: true, type: 'string' },
-              app_port: { required: false, type: 'number' },
-              app_protocol: { required: false, type: 'string' },
+      "blocks": {
+        "dapr": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "app_id": { "required": true, "type": "string" },
+              "app_port": { "required": false, "type": "number" },
+              "app_protocol": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
         },
-        ingress: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              allow_insecure_connections: { required: false, type: 'boolean' },
-              client_certificate_mode: { required: false, type: 'string' },
-              exposed_port: { required: false, type: 'number' },
-              external_enabled: { required: false, type: 'boolean' },
-              target_port: { required: true, type: 'number' },
-              transport: { required: false, type: 'string' },
+        "ingress": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "allow_insecure_connections": { "required": false, "type": "boolean" },
+              "client_certificate_mode": { "required": false, "type": "string" },
+              "exposed_port": { "required": false, "type": "number" },
+              "external_enabled": { "required": false, "type": "boolean" },
+              "target_port": { "required": true, "type": "number" },
+              "transport": { "required": false, "type": "string" }
             },
-            blocks: {
-              cors: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    allow_credentials_enabled: { required: false, type: 'boolean' },
-                    allowed_headers: { required: false, type: 'stringList' },
-                    allowed_methods: { required: false, type: 'stringList' },
-                    allowed_origins: { required: true, type: 'stringList' },
-                    exposed_headers: { required: false, type: 'stringList' },
-                    max_age_in_seconds: { required: false, type: 'number' },
+            "blocks": {
+              "cors": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "allow_credentials_enabled": { "required": false, "type": "boolean" },
+                    "allowed_headers": { "required": false, "type": "stringList" },
+                    "allowed_methods": { "required": false, "type": "stringList" },
+                    "allowed_origins": { "required": true, "type": "stringList" },
+                    "exposed_headers": { "required": false, "type": "stringList" },
+                    "max_age_in_seconds": { "required": false, "type": "number" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              ip_security_restriction: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    action: { required: true, type: 'string' },
-                    description: { required: false, type: 'string' },
-                    ip_address_range: { required: true, type: 'string' },
-                    name: { required: true, type: 'string' },
+              "ip_security_restriction": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "action": { "required": true, "type": "string" },
+                    "description": { "required": false, "type": "string" },
+                    "ip_address_range": { "required": true, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              traffic_weight: {
-                required: true,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    label: { required: false, type: 'string' },
-                    latest_revision: { required: false, type: 'boolean' },
-                    percentage: { required: true, type: 'number' },
-                    revision_suffix: { required: false, type: 'string' },
+              "traffic_weight": {
+                "required": true,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "label": { "required": false, "type": "string" },
+                    "latest_revision": { "required": false, "type": "boolean" },
+                    "percentage": { "required": true, "type": "number" },
+                    "revision_suffix": { "required": false, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: ['custom_domain', 'fqdn'],
-          },
+            "computedOnly": [
+              "custom_domain",
+              "fqdn"
+            ]
+          }
         },
-        registry: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              identity: { required: false, type: 'string' },
-              password_secret_name: { required: false, type: 'string' },
-              server: { required: true, type: 'string' },
-              username: { required: false, type: 'string' },
+        "registry": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "identity": { "required": false, "type": "string" },
+              "password_secret_name": { "required": false, "type": "string" },
+              "server": { "required": true, "type": "string" },
+              "username": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        secret: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              identity: { required: false, type: 'string' },
-              key_vault_secret_id: { required: false, type: 'string' },
-              name: { required: true, type: 'string' },
-              value: { required: false, type: 'string' },
+        "secret": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "identity": { "required": false, "type": "string" },
+              "key_vault_secret_id": { "required": false, "type": "string" },
+              "name": { "required": true, "type": "string" },
+              "value": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        template: {
-          required: true,
-          nesting: 'single',
-          block: {
-            attributes: {
-              cooldown_period_in_seconds: { required: false, type: 'number' },
-              max_replicas: { required: false, type: 'number' },
-              min_replicas: { required: false, type: 'number' },
-              polling_interval_in_seconds: { required: false, type: 'number' },
-              revision_suffix: { required: false, type: 'string' },
-              termination_grace_period_seconds: { required: false, type: 'number' },
+        "template": {
+          "required": true,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "cooldown_period_in_seconds": { "required": false, "type": "number" },
+              "max_replicas": { "required": false, "type": "number" },
+              "min_replicas": { "required": false, "type": "number" },
+              "polling_interval_in_seconds": { "required": false, "type": "number" },
+              "revision_suffix": { "required": false, "type": "string" },
+              "termination_grace_period_seconds": { "required": false, "type": "number" }
             },
-            blocks: {
-              azure_queue_scale_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    name: { required: true, type: 'string' },
-                    queue_length: { required: true, type: 'number' },
-                    queue_name: { required: true, type: 'string' },
+            "blocks": {
+              "azure_queue_scale_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "name": { "required": true, "type": "string" },
+                    "queue_length": { "required": true, "type": "number" },
+                    "queue_name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    authentication: {
-                      required: true,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          secret_name: { required: true, type: 'string' },
-                          trigger_parameter: { required: true, type: 'string' },
+                  "blocks": {
+                    "authentication": {
+                      "required": true,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "secret_name": { "required": true, "type": "string" },
+                          "trigger_parameter": { "required": true, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
+                  },
+                  "computedOnly": []
+                }
+              },
+              "container": {
+                "required": true,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "args": { "required": false, "type": "stringList" },
+                    "command": { "required": false, "type": "stringList" },
+                    "cpu": { "required": true, "type": "number" },
+                    "image": { "required": true, "type": "string" },
+                    "memory": { "required": true, "type": "string" },
+                    "name": { "required": true, "type": "string" }
+                  },
+                  "blocks": {
+                    "env": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "secret_name": { "required": false, "type": "string" },
+                          "value": { "required": false, "type": "string" }
+                        },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
                     },
-                  },
-                  computedOnly: [],
-                },
-              },
-              container: {
-                required: true,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    args: { required: false, type: 'stringList' },
-                    command: { required: false, type: 'stringList' },
-                    cpu: { required: true, type: 'number' },
-                    image: { required: true, type: 'string' },
-                    memory: { required: true, type: 'string' },
-                    name: { required: true, type: 'string' },
-                  },
-                  blocks: {
-                    env: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          secret_name: { required: false, type: 'string' },
-                          value: { required: false, type: 'string' },
+                    "liveness_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
-                    liveness_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
-                        },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: ['termination_grace_period_seconds'],
-                      },
+                        "computedOnly": [
+                          "termination_grace_period_seconds"
+                        ]
+                      }
                     },
-                    readiness_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          success_count_threshold: { required: false, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
+                    "readiness_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "success_count_threshold": { "required": false, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: [],
-                      },
+                        "computedOnly": []
+                      }
                     },
-                    startup_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
+                    "startup_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: ['termination_grace_period_seconds'],
-                      },
+                        "computedOnly": [
+                          "termination_grace_period_seconds"
+                        ]
+                      }
                     },
-                    volume_mounts: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          path: { required: true, type: 'string' },
-                          sub_path: { required: false, type: 'string' },
+                    "volume_mounts": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "path": { "required": true, "type": "string" },
+                          "sub_path": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: ['ephemeral_storage'],
-                },
+                  "computedOnly": [
+                    "ephemeral_storage"
+                  ]
+                }
               },
-              custom_scale_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    custom_rule_type: { required: true, type: 'string' },
-                    metadata: { required: true, type: 'stringMap' },
-                    name: { required: true, type: 'string' },
+              "custom_scale_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "custom_rule_type": { "required": true, "type": "string" },
+                    "metadata": { "required": true, "type": "stringMap" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    authentication: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          secret_name: { required: true, type: 'string' },
-                          trigger_parameter: { required: true, type: 'string' },
+                  "blocks": {
+                    "authentication": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "secret_name": { "required": true, "type": "string" },
+                          "trigger_parameter": { "required": true, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: [],
-                },
+                  "computedOnly": []
+                }
               },
-              http_scale_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    concurrent_requests: { required: true, type: 'string' },
-                    name: { required: true, type: 'string' },
+              "http_scale_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "concurrent_requests": { "required": true, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    authentication: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          secret_name: { required: true, type: 'string' },
-                          trigger_parameter: { required: false, type: 'string' },
+                  "blocks": {
+                    "authentication": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "secret_name": { "required": true, "type": "string" },
+                          "trigger_parameter": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: [],
-                },
+                  "computedOnly": []
+                }
               },
-              init_container: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    args: { required: false, type: 'stringList' },
-                    command: { required: false, type: 'stringList' },
-                    cpu: { required: false, type: 'number' },
-                    image: { required: true, type: 'string' },
-                    memory: { required: false, type: 'string' },
-                    name: { required: true, type: 'string' },
+              "init_container": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "args": { "required": false, "type": "stringList" },
+                    "command": { "required": false, "type": "stringList" },
+                    "cpu": { "required": false, "type": "number" },
+                    "image": { "required": true, "type": "string" },
+                    "memory": { "required": false, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    env: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          secret_name: { required: false, type: 'string' },
-                          value: { required: false, type: 'string' },
+                  "blocks": {
+                    "env": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "secret_name": { "required": false, "type": "string" },
+                          "value": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
                     },
-                    volume_mounts: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          path: { required: true, type: 'string' },
-                          sub_path: { required: false, type: 'string' },
+                    "volume_mounts": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "path": { "required": true, "type": "string" },
+                          "sub_path": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: ['ephemeral_storage'],
-                },
+                  "computedOnly": [
+                    "ephemeral_storage"
+                  ]
+                }
               },
-              tcp_scale_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    concurrent_requests: { required: true, type: 'string' },
-                    name: { required: true, type: 'string' },
+              "tcp_scale_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "concurrent_requests": { "required": true, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    authentication: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          secret_name: { required: true, type: 'string' },
-                          trigger_parameter: { required: false, type: 'string' },
+                  "blocks": {
+                    "authentication": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "secret_name": { "required": true, "type": "string" },
+                          "trigger_parameter": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: [],
-                },
+                  "computedOnly": []
+                }
               },
-              volume: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    mount_options: { required: false, type: 'string' },
-                    name: { required: true, type: 'string' },
-                    storage_name: { required: false, type: 'string' },
-                    storage_type: { required: false, type: 'string' },
+              "volume": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "mount_options": { "required": false, "type": "string" },
+                    "name": { "required": true, "type": "string" },
+                    "storage_name": { "required": false, "type": "string" },
+                    "storage_type": { "required": false, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['custom_domain_verification_id', 'latest_revision_fqdn', 'latest_revision_name', 'location', 'outbound_ip_addresses'],
-    },
+      "computedOnly": [
+        "custom_domain_verification_id",
+        "latest_revision_fqdn",
+        "latest_revision_name",
+        "location",
+        "outbound_ip_addresses"
+      ]
+    }
   },
-  azurerm_container_app_job: {
-    kind: 'resource',
-    type: 'azurerm_container_app_job',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/container-app-job',
-    block: {
-      attributes: {
-        container_app_environment_id: { required: true, type: 'string' },
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        replica_retry_limit: { required: false, type: 'number' },
-        replica_timeout_in_seconds: { required: true, type: 'number' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        workload_profile_name: { required: false, type: 'string' },
+  "azurerm_container_app_job": {
+    "kind": "resource",
+    "type": "azurerm_container_app_job",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/container-app-job",
+    "block": {
+      "attributes": {
+        "container_app_environment_id": { "required": true, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "replica_retry_limit": { "required": false, "type": "number" },
+        "replica_timeout_in_seconds": { "required": true, "type": "number" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "workload_profile_name": { "required": false, "type": "string" }
       },
-      blocks: {
-        event_trigger_config: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              parallelism: { required: false, type: 'number' },
-              replica_completion_count: { required: false, type: 'number' },
+      "blocks": {
+        "event_trigger_config": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "parallelism": { "required": false, "type": "number" },
+              "replica_completion_count": { "required": false, "type": "number" }
             },
-            blocks: {
-              scale: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    max_executions: { required: false, type: 'number' },
-                    min_executions: { required: false, type: 'number' },
-                    polling_interval_in_seconds: { required: false, type: 'number' },
+            "blocks": {
+              "scale": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "max_executions": { "required": false, "type": "number" },
+                    "min_executions": { "required": false, "type": "number" },
+                    "polling_interval_in_seconds": { "required": false, "type": "number" }
                   },
-                  blocks: {
-                    rules: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          custom_rule_type: { required: true, type: 'string' },
-                          metadata: { required: true, type: 'stringMap' },
-                          name: { required: true, type: 'string' },
+                  "blocks": {
+                    "rules": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "custom_rule_type": { "required": true, "type": "string" },
+                          "metadata": { "required": true, "type": "stringMap" },
+                          "name": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          authentication: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                secret_name: { required: true, type: 'string' },
-                                trigger_parameter: { required: true, type: 'string' },
+                        "blocks": {
+                          "authentication": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "secret_name": { "required": true, "type": "string" },
+                                "trigger_parameter": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: [],
-                      },
-                    },
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: [],
-                },
-              },
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
         },
-        manual_trigger_config: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              parallelism: { required: false, type: 'number' },
-              replica_completion_count: { required: false, type: 'number' },
+        "manual_trigger_config": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "parallelism": { "required": false, "type": "number" },
+              "replica_completion_count": { "required": false, "type": "number" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        registry: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              identity: { required: false, type: 'string' },
-              password_secret_name: { required: false, type: 'string' },
-              server: { required: true, type: 'string' },
-              username: { required: false, type: 'string' },
+        "registry": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "identity": { "required": false, "type": "string" },
+              "password_secret_name": { "required": false, "type": "string" },
+              "server": { "required": true, "type": "string" },
+              "username": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        schedule_trigger_config: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              cron_expression: { required: true, type: 'string' },
-              parallelism: { required: false, type: 'number' },
-              replica_completion_count: { required: false, type: 'number' },
+        "schedule_trigger_config": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "cron_expression": { "required": true, "type": "string" },
+              "parallelism": { "required": false, "type": "number" },
+              "replica_completion_count": { "required": false, "type": "number" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        secret: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              identity: { required: false, type: 'string' },
-              key_vault_secret_id: { required: false, type: 'string' },
-              name: { required: true, type: 'string' },
-              value: { required: false, type: 'string' },
+        "secret": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "identity": { "required": false, "type": "string" },
+              "key_vault_secret_id": { "required": false, "type": "string" },
+              "name": { "required": true, "type": "string" },
+              "value": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        template: {
-          required: true,
-          nesting: 'single',
-          block: {
-            attributes: {},
-            blocks: {
-              container: {
-                required: true,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    args: { required: false, type: 'stringList' },
-                    command: { required: false, type: 'stringList' },
-                    cpu: { required: true, type: 'number' },
-                    image: { required: true, type: 'string' },
-                    memory: { required: true, type: 'string' },
-                    name: { required: true, type: 'string' },
+        "template": {
+          "required": true,
+          "nesting": "single",
+          "block": {
+            "attributes": {},
+            "blocks": {
+              "container": {
+                "required": true,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "args": { "required": false, "type": "stringList" },
+                    "command": { "required": false, "type": "stringList" },
+                    "cpu": { "required": true, "type": "number" },
+                    "image": { "required": true, "type": "string" },
+                    "memory": { "required": true, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    env: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          secret_name: { required: false, type: 'string' },
-                          value: { required: false, type: 'string' },
+                  "blocks": {
+                    "env": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "secret_name": { "required": false, "type": "string" },
+                          "value": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
                     },
-                    liveness_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
+                    "liveness_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: ['termination_grace_period_seconds'],
-                      },
+                        "computedOnly": [
+                          "termination_grace_period_seconds"
+                        ]
+                      }
                     },
-                    readiness_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          success_count_threshold: { required: false, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
+                    "readiness_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "success_count_threshold": { "required": false, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: [],
-                      },
+                        "computedOnly": []
+                      }
                     },
-                    startup_probe: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          failure_count_threshold: { required: false, type: 'number' },
-                          host: { required: false, type: 'string' },
-                          initial_delay: { required: false, type: 'number' },
-                          interval_seconds: { required: false, type: 'number' },
-                          path: { required: false, type: 'string' },
-                          port: { required: true, type: 'number' },
-                          timeout: { required: false, type: 'number' },
-                          transport: { required: true, type: 'string' },
+                    "startup_probe": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "failure_count_threshold": { "required": false, "type": "number" },
+                          "host": { "required": false, "type": "string" },
+                          "initial_delay": { "required": false, "type": "number" },
+                          "interval_seconds": { "required": false, "type": "number" },
+                          "path": { "required": false, "type": "string" },
+                          "port": { "required": true, "type": "number" },
+                          "timeout": { "required": false, "type": "number" },
+                          "transport": { "required": true, "type": "string" }
                         },
-                        blocks: {
-                          header: {
-                            required: false,
-                            nesting: 'list',
-                            block: {
-                              attributes: {
-                                name: { required: true, type: 'string' },
-                                value: { required: true, type: 'string' },
+                        "blocks": {
+                          "header": {
+                            "required": false,
+                            "nesting": "list",
+                            "block": {
+                              "attributes": {
+                                "name": { "required": true, "type": "string" },
+                                "value": { "required": true, "type": "string" }
                               },
-                              blocks: {},
-                              computedOnly: [],
-                            },
-                          },
+                              "blocks": {},
+                              "computedOnly": []
+                            }
+                          }
                         },
-                        computedOnly: ['termination_grace_period_seconds'],
-                      },
+                        "computedOnly": [
+                          "termination_grace_period_seconds"
+                        ]
+                      }
                     },
-                    volume_mounts: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          path: { required: true, type: 'string' },
-                          sub_path: { required: false, type: 'string' },
+                    "volume_mounts": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "path": { "required": true, "type": "string" },
+                          "sub_path": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: ['ephemeral_storage'],
-                },
+                  "computedOnly": [
+                    "ephemeral_storage"
+                  ]
+                }
               },
-              init_container: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    args: { required: false, type: 'stringList' },
-                    command: { required: false, type: 'stringList' },
-                    cpu: { required: false, type: 'number' },
-                    image: { required: true, type: 'string' },
-                    memory: { required: false, type: 'string' },
-                    name: { required: true, type: 'string' },
+              "init_container": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "args": { "required": false, "type": "stringList" },
+                    "command": { "required": false, "type": "stringList" },
+                    "cpu": { "required": false, "type": "number" },
+                    "image": { "required": true, "type": "string" },
+                    "memory": { "required": false, "type": "string" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {
-                    env: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          secret_name: { required: false, type: 'string' },
-                          value: { required: false, type: 'string' },
+                  "blocks": {
+                    "env": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "secret_name": { "required": false, "type": "string" },
+                          "value": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
                     },
-                    volume_mounts: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          name: { required: true, type: 'string' },
-                          path: { required: true, type: 'string' },
-                          sub_path: { required: false, type: 'string' },
+                    "volume_mounts": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "name": { "required": true, "type": "string" },
+                          "path": { "required": true, "type": "string" },
+                          "sub_path": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: ['ephemeral_storage'],
-                },
+                  "computedOnly": [
+                    "ephemeral_storage"
+                  ]
+                }
               },
-              volume: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    mount_options: { required: false, type: 'string' },
-                    name: { required: true, type: 'string' },
-                    storage_name: { required: false, type: 'string' },
-                    storage_type: { required: false, type: 'string' },
+              "volume": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "mount_options": { "required": false, "type": "string" },
+                    "name": { "required": true, "type": "string" },
+                    "storage_name": { "required": false, "type": "string" },
+                    "storage_type": { "required": false, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "event_stream_endpoint",
+        "outbound_ip_addresses"
+      ]
+    }
+  },
+  "azurerm_container_app_environment": {
+    "kind": "resource",
+    "type": "azurerm_container_app_environment",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/container-app-environment",
+    "block": {
+      "attributes": {
+        "dapr_application_insights_connection_string": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "infrastructure_resource_group_name": { "required": false, "type": "string" },
+        "infrastructure_subnet_id": { "required": false, "type": "string" },
+        "internal_load_balancer_enabled": { "required": false, "type": "boolean" },
+        "location": { "required": true, "type": "string" },
+        "log_analytics_workspace_id": { "required": false, "type": "string" },
+        "logs_destination": { "required": false, "type": "string" },
+        "mutual_tls_enabled": { "required": false, "type": "boolean" },
+        "name": { "required": true, "type": "string" },
+        "public_network_access": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "zone_redundancy_enabled": { "required": false, "type": "boolean" }
+      },
+      "blocks": {
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "workload_profile": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "maximum_count": { "required": false, "type": "number" },
+              "minimum_count": { "required": false, "type": "number" },
+              "name": { "required": true, "type": "string" },
+              "workload_profile_type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "custom_domain_verification_id",
+        "default_domain",
+        "docker_bridge_cidr",
+        "platform_reserved_cidr",
+        "platform_reserved_dns_ip_address",
+        "static_ip_address"
+      ]
+    }
+  },
+  "azurerm_container_app_environment_storage": {
+    "kind": "resource",
+    "type": "azurerm_container_app_environment_storage",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/container-app-environment-storage",
+    "block": {
+      "attributes": {
+        "access_key": { "required": false, "type": "string" },
+        "access_mode": { "required": true, "type": "string" },
+        "account_name": { "required": false, "type": "string" },
+        "container_app_environment_id": { "required": true, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "nfs_server_url": { "required": false, "type": "string" },
+        "share_name": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_key_vault": {
+    "kind": "resource",
+    "type": "azurerm_key_vault",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/key-vault",
+    "block": {
+      "attributes": {
+        "enable_rbac_authorization": { "required": false, "type": "boolean" },
+        "enabled_for_deployment": { "required": false, "type": "boolean" },
+        "enabled_for_disk_encryption": { "required": false, "type": "boolean" },
+        "enabled_for_template_deployment": { "required": false, "type": "boolean" },
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "public_network_access_enabled": { "required": false, "type": "boolean" },
+        "purge_protection_enabled": { "required": false, "type": "boolean" },
+        "rbac_authorization_enabled": { "required": false, "type": "boolean" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "sku_name": { "required": true, "type": "string" },
+        "soft_delete_retention_days": { "required": false, "type": "number" },
+        "tags": { "required": false, "type": "stringMap" },
+        "tenant_id": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "access_policy": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "application_id": { "required": false, "type": "string" },
+              "certificate_permissions": { "required": false, "type": "stringList" },
+              "key_permissions": { "required": false, "type": "stringList" },
+              "object_id": { "required": false, "type": "string" },
+              "secret_permissions": { "required": false, "type": "stringList" },
+              "storage_permissions": { "required": false, "type": "stringList" },
+              "tenant_id": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "contact": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "email": { "required": true, "type": "string" },
+              "name": { "required": false, "type": "string" },
+              "phone": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "network_acls": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "bypass": { "required": true, "type": "string" },
+              "default_action": { "required": true, "type": "string" },
+              "ip_rules": { "required": false, "type": "stringList" },
+              "virtual_network_subnet_ids": { "required": false, "type": "stringList" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "vault_uri"
+      ]
+    }
+  },
+  "azurerm_key_vault_secret": {
+    "kind": "resource",
+    "type": "azurerm_key_vault_secret",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/key-vault-secret",
+    "block": {
+      "attributes": {
+        "content_type": { "required": false, "type": "string" },
+        "expiration_date": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "key_vault_id": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "not_before_date": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "value": { "required": false, "type": "string" },
+        "value_wo": { "required": false, "type": "string" },
+        "value_wo_version": { "required": false, "type": "number" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "resource_id",
+        "resource_versionless_id",
+        "version",
+        "versionless_id"
+      ]
+    }
+  },
+  "azurerm_log_analytics_workspace": {
+    "kind": "resource",
+    "type": "azurerm_log_analytics_workspace",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/log-analytics-workspace",
+    "block": {
+      "attributes": {
+        "allow_resource_only_permissions": { "required": false, "type": "boolean" },
+        "cmk_for_query_forced": { "required": false, "type": "boolean" },
+        "daily_quota_gb": { "required": false, "type": "number" },
+        "data_collection_rule_id": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "immediate_data_purge_on_30_days_enabled": { "required": false, "type": "boolean" },
+        "internet_ingestion_enabled": { "required": false, "type": "boolean" },
+        "internet_query_enabled": { "required": false, "type": "boolean" },
+        "local_authentication_disabled": { "required": false, "type": "boolean" },
+        "local_authentication_enabled": { "required": false, "type": "boolean" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "reservation_capacity_in_gb_per_day": { "required": false, "type": "number" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "retention_in_days": { "required": false, "type": "number" },
+        "sku": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "primary_shared_key",
+        "secondary_shared_key",
+        "workspace_id"
+      ]
+    }
+  },
+  "azurerm_network_security_group": {
+    "kind": "resource",
+    "type": "azurerm_network_security_group",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/network-security-group",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "security_rule": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "access": { "required": false, "type": "string" },
+              "description": { "required": false, "type": "string" },
+              "destination_address_prefix": { "required": false, "type": "string" },
+              "destination_address_prefixes": { "required": false, "type": "stringList" },
+              "destination_application_security_group_ids": { "required": false, "type": "stringList" },
+              "destination_port_range": { "required": false, "type": "string" },
+              "destination_port_ranges": { "required": false, "type": "stringList" },
+              "direction": { "required": false, "type": "string" },
+              "name": { "required": false, "type": "string" },
+              "priority": { "required": false, "type": "number" },
+              "protocol": { "required": false, "type": "string" },
+              "source_address_prefix": { "required": false, "type": "string" },
+              "source_address_prefixes": { "required": false, "type": "stringList" },
+              "source_application_security_group_ids": { "required": false, "type": "stringList" },
+              "source_port_range": { "required": false, "type": "string" },
+              "source_port_ranges": { "required": false, "type": "stringList" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_network_security_rule": {
+    "kind": "resource",
+    "type": "azurerm_network_security_rule",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/network-security-rule",
+    "block": {
+      "attributes": {
+        "access": { "required": true, "type": "string" },
+        "description": { "required": false, "type": "string" },
+        "destination_address_prefix": { "required": false, "type": "string" },
+        "destination_address_prefixes": { "required": false, "type": "stringList" },
+        "destination_application_security_group_ids": { "required": false, "type": "stringList" },
+        "destination_port_range": { "required": false, "type": "string" },
+        "destination_port_ranges": { "required": false, "type": "stringList" },
+        "direction": { "required": true, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "network_security_group_name": { "required": true, "type": "string" },
+        "priority": { "required": true, "type": "number" },
+        "protocol": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "source_address_prefix": { "required": false, "type": "string" },
+        "source_address_prefixes": { "required": false, "type": "stringList" },
+        "source_application_security_group_ids": { "required": false, "type": "stringList" },
+        "source_port_range": { "required": false, "type": "string" },
+        "source_port_ranges": { "required": false, "type": "stringList" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_network_interface": {
+    "kind": "resource",
+    "type": "azurerm_network_interface",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/network-interface",
+    "block": {
+      "attributes": {
+        "accelerated_networking_enabled": { "required": false, "type": "boolean" },
+        "auxiliary_mode": { "required": false, "type": "string" },
+        "auxiliary_sku": { "required": false, "type": "string" },
+        "dns_servers": { "required": false, "type": "stringList" },
+        "edge_zone": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "internal_dns_name_label": { "required": false, "type": "string" },
+        "ip_forwarding_enabled": { "required": false, "type": "boolean" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "ip_configuration": {
+          "required": true,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "gateway_load_balancer_frontend_ip_configuration_id": { "required": false, "type": "string" },
+              "name": { "required": true, "type": "string" },
+              "primary": { "required": false, "type": "boolean" },
+              "private_ip_address": { "required": false, "type": "string" },
+              "private_ip_address_allocation": { "required": true, "type": "string" },
+              "private_ip_address_version": { "required": false, "type": "string" },
+              "public_ip_address_id": { "required": false, "type": "string" },
+              "subnet_id": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "applied_dns_servers",
+        "internal_domain_name_suffix",
+        "mac_address",
+        "private_ip_address",
+        "private_ip_addresses",
+        "virtual_machine_id"
+      ]
+    }
+  },
+  "azurerm_public_ip": {
+    "kind": "resource",
+    "type": "azurerm_public_ip",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/public-ip",
+    "block": {
+      "attributes": {
+        "allocation_method": { "required": true, "type": "string" },
+        "ddos_protection_mode": { "required": false, "type": "string" },
+        "ddos_protection_plan_id": { "required": false, "type": "string" },
+        "domain_name_label": { "required": false, "type": "string" },
+        "domain_name_label_scope": { "required": false, "type": "string" },
+        "edge_zone": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "idle_timeout_in_minutes": { "required": false, "type": "number" },
+        "ip_tags": { "required": false, "type": "stringMap" },
+        "ip_version": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "public_ip_prefix_id": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "reverse_fqdn": { "required": false, "type": "string" },
+        "sku": { "required": false, "type": "string" },
+        "sku_tier": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "zones": { "required": false, "type": "stringList" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "fqdn",
+        "ip_address"
+      ]
+    }
+  },
+  "azurerm_linux_virtual_machine": {
+    "kind": "resource",
+    "type": "azurerm_linux_virtual_machine",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/linux-virtual-machine",
+    "block": {
+      "attributes": {
+        "admin_password": { "required": false, "type": "string" },
+        "admin_username": { "required": false, "type": "string" },
+        "allow_extension_operations": { "required": false, "type": "boolean" },
+        "availability_set_id": { "required": false, "type": "string" },
+        "bypass_platform_safety_checks_on_user_schedule_enabled": { "required": false, "type": "boolean" },
+        "capacity_reservation_group_id": { "required": false, "type": "string" },
+        "computer_name": { "required": false, "type": "string" },
+        "custom_data": { "required": false, "type": "string" },
+        "dedicated_host_group_id": { "required": false, "type": "string" },
+        "dedicated_host_id": { "required": false, "type": "string" },
+        "disable_password_authentication": { "required": false, "type": "boolean" },
+        "disk_controller_type": { "required": false, "type": "string" },
+        "edge_zone": { "required": false, "type": "string" },
+        "encryption_at_host_enabled": { "required": false, "type": "boolean" },
+        "eviction_policy": { "required": false, "type": "string" },
+        "extensions_time_budget": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "license_type": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "max_bid_price": { "required": false, "type": "number" },
+        "name": { "required": true, "type": "string" },
+        "network_interface_ids": { "required": true, "type": "stringList" },
+        "os_managed_disk_id": { "required": false, "type": "string" },
+        "patch_assessment_mode": { "required": false, "type": "string" },
+        "patch_mode": { "required": false, "type": "string" },
+        "platform_fault_domain": { "required": false, "type": "number" },
+        "priority": { "required": false, "type": "string" },
+        "provision_vm_agent": { "required": false, "type": "boolean" },
+        "proximity_placement_group_id": { "required": false, "type": "string" },
+        "reboot_setting": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "secure_boot_enabled": { "required": false, "type": "boolean" },
+        "size": { "required": true, "type": "string" },
+        "source_image_id": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "user_data": { "required": false, "type": "string" },
+        "virtual_machine_scale_set_id": { "required": false, "type": "string" },
+        "vm_agent_platform_updates_enabled": { "required": false, "type": "boolean" },
+        "vtpm_enabled": { "required": false, "type": "boolean" },
+        "zone": { "required": false, "type": "string" }
+      },
+      "blocks": {
+        "additional_capabilities": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "hibernation_enabled": { "required": false, "type": "boolean" },
+              "ultra_ssd_enabled": { "required": false, "type": "boolean" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "admin_ssh_key": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "public_key": { "required": true, "type": "string" },
+              "username": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "boot_diagnostics": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "storage_account_uri": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "gallery_application": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "automatic_upgrade_enabled": { "required": false, "type": "boolean" },
+              "configuration_blob_uri": { "required": false, "type": "string" },
+              "order": { "required": false, "type": "number" },
+              "tag": { "required": false, "type": "string" },
+              "treat_failure_as_deployment_failure_enabled": { "required": false, "type": "boolean" },
+              "version_id": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
+        },
+        "os_disk": {
+          "required": true,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "caching": { "required": true, "type": "string" },
+              "disk_encryption_set_id": { "required": false, "type": "string" },
+              "disk_size_gb": { "required": false, "type": "number" },
+              "name": { "required": false, "type": "string" },
+              "secure_vm_disk_encryption_set_id": { "required": false, "type": "string" },
+              "security_encryption_type": { "required": false, "type": "string" },
+              "storage_account_type": { "required": false, "type": "string" },
+              "write_accelerator_enabled": { "required": false, "type": "boolean" }
+            },
+            "blocks": {
+              "diff_disk_settings": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "option": { "required": true, "type": "string" },
+                    "placement": { "required": false, "type": "string" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": [
+              "id"
+            ]
+          }
+        },
+        "os_image_notification": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "timeout": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "plan": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "name": { "required": true, "type": "string" },
+              "product": { "required": true, "type": "string" },
+              "publisher": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "secret": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "key_vault_id": { "required": true, "type": "string" }
+            },
+            "blocks": {
+              "certificate": {
+                "required": true,
+                "nesting": "set",
+                "block": {
+                  "attributes": {
+                    "url": { "required": true, "type": "string" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "source_image_reference": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "offer": { "required": true, "type": "string" },
+              "publisher": { "required": true, "type": "string" },
+              "sku": { "required": true, "type": "string" },
+              "version": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "termination_notification": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "enabled": { "required": true, "type": "boolean" },
+              "timeout": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "private_ip_address",
+        "private_ip_addresses",
+        "public_ip_address",
+        "public_ip_addresses",
+        "virtual_machine_id"
+      ]
+    }
+  },
+  "azurerm_postgresql_flexible_server": {
+    "kind": "resource",
+    "type": "azurerm_postgresql_flexible_server",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/postgresql-flexible-server",
+    "block": {
+      "attributes": {
+        "administrator_login": { "required": false, "type": "string" },
+        "administrator_password": { "required": false, "type": "string" },
+        "administrator_password_wo": { "required": false, "type": "string" },
+        "administrator_password_wo_version": { "required": false, "type": "number" },
+        "auto_grow_enabled": { "required": false, "type": "boolean" },
+        "backup_retention_days": { "required": false, "type": "number" },
+        "create_mode": { "required": false, "type": "string" },
+        "delegated_subnet_id": { "required": false, "type": "string" },
+        "geo_redundant_backup_enabled": { "required": false, "type": "boolean" },
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "point_in_time_restore_time_in_utc": { "required": false, "type": "string" },
+        "private_dns_zone_id": { "required": false, "type": "string" },
+        "public_network_access_enabled": { "required": false, "type": "boolean" },
+        "replication_role": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "sku_name": { "required": false, "type": "string" },
+        "source_server_id": { "required": false, "type": "string" },
+        "storage_mb": { "required": false, "type": "number" },
+        "storage_tier": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "version": { "required": false, "type": "string" },
+        "zone": { "required": false, "type": "string" }
+      },
+      "blocks": {
+        "authentication": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "active_directory_auth_enabled": { "required": false, "type": "boolean" },
+              "password_auth_enabled": { "required": false, "type": "boolean" },
+              "tenant_id": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "customer_managed_key": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "geo_backup_key_vault_key_id": { "required": false, "type": "string" },
+              "geo_backup_user_assigned_identity_id": { "required": false, "type": "string" },
+              "key_vault_key_id": { "required": true, "type": "string" },
+              "primary_user_assigned_identity_id": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "high_availability": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "mode": { "required": true, "type": "string" },
+              "standby_availability_zone": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
+        },
+        "maintenance_window": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "day_of_week": { "required": false, "type": "number" },
+              "start_hour": { "required": false, "type": "number" },
+              "start_minute": { "required": false, "type": "number" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "fqdn"
+      ]
+    }
+  },
+  "azurerm_postgresql_flexible_server_configuration": {
+    "kind": "resource",
+    "type": "azurerm_postgresql_flexible_server_configuration",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "server_id": { "required": true, "type": "string" },
+        "value": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_postgresql_flexible_server_database": {
+    "kind": "resource",
+    "type": "azurerm_postgresql_flexible_server_database",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/postgresql-flexible-server-database",
+    "block": {
+      "attributes": {
+        "charset": { "required": false, "type": "string" },
+        "collation": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "server_id": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_private_dns_a_record": {
+    "kind": "resource",
+    "type": "azurerm_private_dns_a_record",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/private-dns-a-record",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "records": { "required": true, "type": "stringList" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "ttl": { "required": true, "type": "number" },
+        "zone_name": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "fqdn"
+      ]
+    }
+  },
+  "azurerm_private_dns_zone": {
+    "kind": "resource",
+    "type": "azurerm_private_dns_zone",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/private-dns-zone",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "soa_record": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "email": { "required": true, "type": "string" },
+              "expire_time": { "required": false, "type": "number" },
+              "minimum_ttl": { "required": false, "type": "number" },
+              "refresh_time": { "required": false, "type": "number" },
+              "retry_time": { "required": false, "type": "number" },
+              "tags": { "required": false, "type": "stringMap" },
+              "ttl": { "required": false, "type": "number" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "fqdn",
+              "host_name",
+              "serial_number"
+            ]
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": [
+        "max_number_of_record_sets",
+        "max_number_of_virtual_network_links",
+        "max_number_of_virtual_network_links_with_registration",
+        "number_of_record_sets"
+      ]
+    }
+  },
+  "azurerm_private_dns_zone_virtual_network_link": {
+    "kind": "resource",
+    "type": "azurerm_private_dns_zone_virtual_network_link",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "private_dns_zone_name": { "required": true, "type": "string" },
+        "registration_enabled": { "required": false, "type": "boolean" },
+        "resolution_policy": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" },
+        "virtual_network_id": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_resource_group": {
+    "kind": "resource",
+    "type": "azurerm_resource_group",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/resource-group",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "managed_by": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_role_assignment": {
+    "kind": "resource",
+    "type": "azurerm_role_assignment",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/role-assignment",
+    "block": {
+      "attributes": {
+        "condition": { "required": false, "type": "string" },
+        "condition_version": { "required": false, "type": "string" },
+        "delegated_managed_identity_resource_id": { "required": false, "type": "string" },
+        "description": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "name": { "required": false, "type": "string" },
+        "principal_id": { "required": true, "type": "string" },
+        "principal_type": { "required": false, "type": "string" },
+        "role_definition_id": { "required": false, "type": "string" },
+        "role_definition_name": { "required": false, "type": "string" },
+        "scope": { "required": true, "type": "string" },
+        "skip_service_principal_aad_check": { "required": false, "type": "boolean" }
+      },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
+  "azurerm_storage_account": {
+    "kind": "resource",
+    "type": "azurerm_storage_account",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/storage-account",
+    "block": {
+      "attributes": {
+        "access_tier": { "required": false, "type": "string" },
+        "account_kind": { "required": false, "type": "string" },
+        "account_replication_type": { "required": true, "type": "string" },
+        "account_tier": { "required": true, "type": "string" },
+        "allow_nested_items_to_be_public": { "required": false, "type": "boolean" },
+        "allowed_copy_scope": { "required": false, "type": "string" },
+        "cross_tenant_replication_enabled": { "required": false, "type": "boolean" },
+        "default_to_oauth_authentication": { "required": false, "type": "boolean" },
+        "dns_endpoint_type": { "required": false, "type": "string" },
+        "edge_zone": { "required": false, "type": "string" },
+        "https_traffic_only_enabled": { "required": false, "type": "boolean" },
+        "id": { "required": false, "type": "string" },
+        "infrastructure_encryption_enabled": { "required": false, "type": "boolean" },
+        "is_hns_enabled": { "required": false, "type": "boolean" },
+        "large_file_share_enabled": { "required": false, "type": "boolean" },
+        "local_user_enabled": { "required": false, "type": "boolean" },
+        "location": { "required": true, "type": "string" },
+        "min_tls_version": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "nfsv3_enabled": { "required": false, "type": "boolean" },
+        "provisioned_billing_model_version": { "required": false, "type": "string" },
+        "public_network_access_enabled": { "required": false, "type": "boolean" },
+        "queue_encryption_key_type": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "sftp_enabled": { "required": false, "type": "boolean" },
+        "shared_access_key_enabled": { "required": false, "type": "boolean" },
+        "table_encryption_key_type": { "required": false, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
+      },
+      "blocks": {
+        "azure_files_authentication": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "default_share_level_permission": { "required": false, "type": "string" },
+              "directory_type": { "required": true, "type": "string" }
+            },
+            "blocks": {
+              "active_directory": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "domain_guid": { "required": true, "type": "string" },
+                    "domain_name": { "required": true, "type": "string" },
+                    "domain_sid": { "required": false, "type": "string" },
+                    "forest_name": { "required": false, "type": "string" },
+                    "netbios_domain_name": { "required": false, "type": "string" },
+                    "storage_sid": { "required": false, "type": "string" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "blob_properties": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "change_feed_enabled": { "required": false, "type": "boolean" },
+              "change_feed_retention_in_days": { "required": false, "type": "number" },
+              "default_service_version": { "required": false, "type": "string" },
+              "last_access_time_enabled": { "required": false, "type": "boolean" },
+              "versioning_enabled": { "required": false, "type": "boolean" }
+            },
+            "blocks": {
+              "container_delete_retention_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": false, "type": "number" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['event_stream_endpoint', 'outbound_ip_addresses'],
-    },
-  },
-  azurerm_container_app_environment: {
-    kind: 'resource',
-    type: 'azurerm_container_app_environment',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/container-app-environment',
-    block: {
-      attributes: {
-        dapr_application_insights_connection_string: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        infrastructure_resource_group_name: { required: false, type: 'string' },
-        infrastructure_subnet_id: { required: false, type: 'string' },
-        internal_load_balancer_enabled: { required: false, type: 'boolean' },
-        location: { required: true, type: 'string' },
-        log_analytics_workspace_id: { required: false, type: 'string' },
-        logs_destination: { required: false, type: 'string' },
-        mutual_tls_enabled: { required: false, type: 'boolean' },
-        name: { required: true, type: 'string' },
-        public_network_access: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        zone_redundancy_enabled: { required: false, type: 'boolean' },
-      },
-      blocks: {
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        workload_profile: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              maximum_count: { required: false, type: 'number' },
-              minimum_count: { required: false, type: 'number' },
-              name: { required: true, type: 'string' },
-              workload_profile_type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [
-        'custom_domain_verification_id',
-        'default_domain',
-        'docker_bridge_cidr',
-        'platform_reserved_cidr',
-        'platform_reserved_dns_ip_address',
-        'static_ip_address',
-      ],
-    },
-  },
-  azurerm_container_app_environment_storage: {
-    kind: 'resource',
-    type: 'azurerm_container_app_environment_storage',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/container-app-environment-storage',
-    block: {
-      attributes: {
-        access_key: { required: false, type: 'string' },
-        access_mode: { required: true, type: 'string' },
-        account_name: { required: false, type: 'string' },
-        container_app_environment_id: { required: true, type: 'string' },
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        nfs_server_url: { required: false, type: 'string' },
-        share_name: { required: true, type: 'string' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_key_vault: {
-    kind: 'resource',
-    type: 'azurerm_key_vault',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/key-vault',
-    block: {
-      attributes: {
-        enable_rbac_authorization: { required: false, type: 'boolean' },
-        enabled_for_deployment: { required: false, type: 'boolean' },
-        enabled_for_disk_encryption: { required: false, type: 'boolean' },
-        enabled_for_template_deployment: { required: false, type: 'boolean' },
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        public_network_access_enabled: { required: false, type: 'boolean' },
-        purge_protection_enabled: { required: false, type: 'boolean' },
-        rbac_authorization_enabled: { required: false, type: 'boolean' },
-        resource_group_name: { required: true, type: 'string' },
-        sku_name: { required: true, type: 'string' },
-        soft_delete_retention_days: { required: false, type: 'number' },
-        tags: { required: false, type: 'stringMap' },
-        tenant_id: { required: true, type: 'string' },
-      },
-      blocks: {
-        access_policy: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              application_id: { required: false, type: 'string' },
-              certificate_permissions: { required: false, type: 'stringList' },
-              key_permissions: { required: false, type: 'stringList' },
-              object_id: { required: false, type: 'string' },
-              secret_permissions: { required: false, type: 'stringList' },
-              storage_permissions: { required: false, type: 'stringList' },
-              tenant_id: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        contact: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              email: { required: true, type: 'string' },
-              name: { required: false, type: 'string' },
-              phone: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        network_acls: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              bypass: { required: true, type: 'string' },
-              default_action: { required: true, type: 'string' },
-              ip_rules: { required: false, type: 'stringList' },
-              virtual_network_subnet_ids: { required: false, type: 'stringList' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['vault_uri'],
-    },
-  },
-  azurerm_key_vault_secret: {
-    kind: 'resource',
-    type: 'azurerm_key_vault_secret',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/key-vault-secret',
-    block: {
-      attributes: {
-        content_type: { required: false, type: 'string' },
-        expiration_date: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        key_vault_id: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        not_before_date: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        value: { required: false, type: 'string' },
-        value_wo: { required: false, type: 'string' },
-        value_wo_version: { required: false, type: 'number' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['resource_id', 'resource_versionless_id', 'version', 'versionless_id'],
-    },
-  },
-  azurerm_log_analytics_workspace: {
-    kind: 'resource',
-    type: 'azurerm_log_analytics_workspace',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/log-analytics-workspace',
-    block: {
-      attributes: {
-        allow_resource_only_permissions: { required: false, type: 'boolean' },
-        cmk_for_query_forced: { required: false, type: 'boolean' },
-        daily_quota_gb: { required: false, type: 'number' },
-        data_collection_rule_id: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        immediate_data_purge_on_30_days_enabled: { required: false, type: 'boolean' },
-        internet_ingestion_enabled: { required: false, type: 'boolean' },
-        internet_query_enabled: { required: false, type: 'boolean' },
-        local_authentication_disabled: { required: false, type: 'boolean' },
-        local_authentication_enabled: { required: false, type: 'boolean' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        reservation_capacity_in_gb_per_day: { required: false, type: 'number' },
-        resource_group_name: { required: true, type: 'string' },
-        retention_in_days: { required: false, type: 'number' },
-        sku: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['primary_shared_key', 'secondary_shared_key', 'workspace_id'],
-    },
-  },
-  azurerm_network_security_group: {
-    kind: 'resource',
-    type: 'azurerm_network_security_group',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/network-security-group',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        security_rule: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              access: { required: false, type: 'string' },
-              description: { required: false, type: 'string' },
-              destination_address_prefix: { required: false, type: 'string' },
-              destination_address_prefixes: { required: false, type: 'stringList' },
-              destination_application_security_group_ids: { required: false, type: 'stringList' },
-              destination_port_range: { required: false, type: 'string' },
-              destination_port_ranges: { required: false, type: 'stringList' },
-              direction: { required: false, type: 'string' },
-              name: { required: false, type: 'string' },
-              priority: { required: false, type: 'number' },
-              protocol: { required: false, type: 'string' },
-              source_address_prefix: { required: false, type: 'string' },
-              source_address_prefixes: { required: false, type: 'stringList' },
-              source_application_security_group_ids: { required: false, type: 'stringList' },
-              source_port_range: { required: false, type: 'string' },
-              source_port_ranges: { required: false, type: 'stringList' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_network_security_rule: {
-    kind: 'resource',
-    type: 'azurerm_network_security_rule',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/network-security-rule',
-    block: {
-      attributes: {
-        access: { required: true, type: 'string' },
-        description: { required: false, type: 'string' },
-        destination_address_prefix: { required: false, type: 'string' },
-        destination_address_prefixes: { required: false, type: 'stringList' },
-        destination_application_security_group_ids: { required: false, type: 'stringList' },
-        destination_port_range: { required: false, type: 'string' },
-        destination_port_ranges: { required: false, type: 'stringList' },
-        direction: { required: true, type: 'string' },
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        network_security_group_name: { required: true, type: 'string' },
-        priority: { required: true, type: 'number' },
-        protocol: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        source_address_prefix: { required: false, type: 'string' },
-        source_address_prefixes: { required: false, type: 'stringList' },
-        source_application_security_group_ids: { required: false, type: 'stringList' },
-        source_port_range: { required: false, type: 'string' },
-        source_port_ranges: { required: false, type: 'stringList' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_network_interface: {
-    kind: 'resource',
-    type: 'azurerm_network_interface',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/network-interface',
-    block: {
-      attributes: {
-        accelerated_networking_enabled: { required: false, type: 'boolean' },
-        auxiliary_mode: { required: false, type: 'string' },
-        auxiliary_sku: { required: false, type: 'string' },
-        dns_servers: { required: false, type: 'stringList' },
-        edge_zone: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        internal_dns_name_label: { required: false, type: 'string' },
-        ip_forwarding_enabled: { required: false, type: 'boolean' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        ip_configuration: {
-          required: true,
-          nesting: 'list',
-          block: {
-            attributes: {
-              gateway_load_balancer_frontend_ip_configuration_id: { required: false, type: 'string' },
-              name: { required: true, type: 'string' },
-              primary: { required: false, type: 'boolean' },
-              private_ip_address: { required: false, type: 'string' },
-              private_ip_address_allocation: { required: true, type: 'string' },
-              private_ip_address_version: { required: false, type: 'string' },
-              public_ip_address_id: { required: false, type: 'string' },
-              subnet_id: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [
-        'applied_dns_servers',
-        'internal_domain_name_suffix',
-        'mac_address',
-        'private_ip_address',
-        'private_ip_addresses',
-        'virtual_machine_id',
-      ],
-    },
-  },
-  azurerm_public_ip: {
-    kind: 'resource',
-    type: 'azurerm_public_ip',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/public-ip',
-    block: {
-      attributes: {
-        allocation_method: { required: true, type: 'string' },
-        ddos_protection_mode: { required: false, type: 'string' },
-        ddos_protection_plan_id: { required: false, type: 'string' },
-        domain_name_label: { required: false, type: 'string' },
-        domain_name_label_scope: { required: false, type: 'string' },
-        edge_zone: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        idle_timeout_in_minutes: { required: false, type: 'number' },
-        ip_tags: { required: false, type: 'stringMap' },
-        ip_version: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        public_ip_prefix_id: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        reverse_fqdn: { required: false, type: 'string' },
-        sku: { required: false, type: 'string' },
-        sku_tier: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        zones: { required: false, type: 'stringList' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['fqdn', 'ip_address'],
-    },
-  },
-  azurerm_linux_virtual_machine: {
-    kind: 'resource',
-    type: 'azurerm_linux_virtual_machine',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/linux-virtual-machine',
-    block: {
-      attributes: {
-        admin_password: { required: false, type: 'string' },
-        admin_username: { required: false, type: 'string' },
-        allow_extension_operations: { required: false, type: 'boolean' },
-        availability_set_id: { required: false, type: 'string' },
-        bypass_platform_safety_checks_on_user_schedule_enabled: { required: false, type: 'boolean' },
-        capacity_reservation_group_id: { required: false, type: 'string' },
-        computer_name: { required: false, type: 'string' },
-        custom_data: { required: false, type: 'string' },
-        dedicated_host_group_id: { required: false, type: 'string' },
-        dedicated_host_id: { required: false, type: 'string' },
-        disable_password_authentication: { required: false, type: 'boolean' },
-        disk_controller_type: { required: false, type: 'string' },
-        edge_zone: { required: false, type: 'string' },
-        encryption_at_host_enabled: { required: false, type: 'boolean' },
-        eviction_policy: { required: false, type: 'string' },
-        extensions_time_budget: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        license_type: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        max_bid_price: { required: false, type: 'number' },
-        name: { required: true, type: 'string' },
-        network_interface_ids: { required: true, type: 'stringList' },
-        os_managed_disk_id: { required: false, type: 'string' },
-        patch_assessment_mode: { required: false, type: 'string' },
-        patch_mode: { required: false, type: 'string' },
-        platform_fault_domain: { required: false, type: 'number' },
-        priority: { required: false, type: 'string' },
-        provision_vm_agent: { required: false, type: 'boolean' },
-        proximity_placement_group_id: { required: false, type: 'string' },
-        reboot_setting: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        secure_boot_enabled: { required: false, type: 'boolean' },
-        size: { required: true, type: 'string' },
-        source_image_id: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        user_data: { required: false, type: 'string' },
-        virtual_machine_scale_set_id: { required: false, type: 'string' },
-        vm_agent_platform_updates_enabled: { required: false, type: 'boolean' },
-        vtpm_enabled: { required: false, type: 'boolean' },
-        zone: { required: false, type: 'string' },
-      },
-      blocks: {
-        additional_capabilities: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              hibernation_enabled: { required: false, type: 'boolean' },
-              ultra_ssd_enabled: { required: false, type: 'boolean' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        admin_ssh_key: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              public_key: { required: true, type: 'string' },
-              username: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        boot_diagnostics: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              storage_account_uri: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        gallery_application: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              automatic_upgrade_enabled: { required: false, type: 'boolean' },
-              configuration_blob_uri: { required: false, type: 'string' },
-              order: { required: false, type: 'number' },
-              tag: { required: false, type: 'string' },
-              treat_failure_as_deployment_failure_enabled: { required: false, type: 'boolean' },
-              version_id: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
-        },
-        os_disk: {
-          required: true,
-          nesting: 'single',
-          block: {
-            attributes: {
-              caching: { required: true, type: 'string' },
-              disk_encryption_set_id: { required: false, type: 'string' },
-              disk_size_gb: { required: false, type: 'number' },
-              name: { required: false, type: 'string' },
-              secure_vm_disk_encryption_set_id: { required: false, type: 'string' },
-              security_encryption_type: { required: false, type: 'string' },
-              storage_account_type: { required: false, type: 'string' },
-              write_accelerator_enabled: { required: false, type: 'boolean' },
-            },
-            blocks: {
-              diff_disk_settings: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    option: { required: true, type: 'string' },
-                    placement: { required: false, type: 'string' },
+              "cors_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "allowed_headers": { "required": true, "type": "stringList" },
+                    "allowed_methods": { "required": true, "type": "stringList" },
+                    "allowed_origins": { "required": true, "type": "stringList" },
+                    "exposed_headers": { "required": true, "type": "stringList" },
+                    "max_age_in_seconds": { "required": true, "type": "number" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: ['id'],
-          },
-        },
-        os_image_notification: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              timeout: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        plan: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              name: { required: true, type: 'string' },
-              product: { required: true, type: 'string' },
-              publisher: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        secret: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              key_vault_id: { required: true, type: 'string' },
-            },
-            blocks: {
-              certificate: {
-                required: true,
-                nesting: 'set',
-                block: {
-                  attributes: {
-                    url: { required: true, type: 'string' },
+              "delete_retention_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": false, "type": "number" },
+                    "permanent_delete_enabled": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: [],
-          },
-        },
-        source_image_reference: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              offer: { required: true, type: 'string' },
-              publisher: { required: true, type: 'string' },
-              sku: { required: true, type: 'string' },
-              version: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        termination_notification: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              enabled: { required: true, type: 'boolean' },
-              timeout: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['private_ip_address', 'private_ip_addresses', 'public_ip_address', 'public_ip_addresses', 'virtual_machine_id'],
-    },
-  },
-  azurerm_postgresql_flexible_server: {
-    kind: 'resource',
-    type: 'azurerm_postgresql_flexible_server',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/postgresql-flexible-server',
-    block: {
-      attributes: {
-        administrator_login: { required: false, type: 'string' },
-        administrator_password: { required: false, type: 'string' },
-        administrator_password_wo: { required: false, type: 'string' },
-        administrator_password_wo_version: { required: false, type: 'number' },
-        auto_grow_enabled: { required: false, type: 'boolean' },
-        backup_retention_days: { required: false, type: 'number' },
-        create_mode: { required: false, type: 'string' },
-        delegated_subnet_id: { required: false, type: 'string' },
-        geo_redundant_backup_enabled: { required: false, type: 'boolean' },
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        point_in_time_restore_time_in_utc: { required: false, type: 'string' },
-        private_dns_zone_id: { required: false, type: 'string' },
-        public_network_access_enabled: { required: false, type: 'boolean' },
-        replication_role: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        sku_name: { required: false, type: 'string' },
-        source_server_id: { required: false, type: 'string' },
-        storage_mb: { required: false, type: 'number' },
-        storage_tier: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        version: { required: false, type: 'string' },
-        zone: { required: false, type: 'string' },
-      },
-      blocks: {
-        authentication: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              active_directory_auth_enabled: { required: false, type: 'boolean' },
-              password_auth_enabled: { required: false, type: 'boolean' },
-              tenant_id: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        customer_managed_key: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              geo_backup_key_vault_key_id: { required: false, type: 'string' },
-              geo_backup_user_assigned_identity_id: { required: false, type: 'string' },
-              key_vault_key_id: { required: true, type: 'string' },
-              primary_user_assigned_identity_id: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        high_availability: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              mode: { required: true, type: 'string' },
-              standby_availability_zone: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
-        },
-        maintenance_window: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              day_of_week: { required: false, type: 'number' },
-              start_hour: { required: false, type: 'number' },
-              start_minute: { required: false, type: 'number' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['fqdn'],
-    },
-  },
-  azurerm_postgresql_flexible_server_configuration: {
-    kind: 'resource',
-    type: 'azurerm_postgresql_flexible_server_configuration',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        server_id: { required: true, type: 'string' },
-        value: { required: true, type: 'string' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_postgresql_flexible_server_database: {
-    kind: 'resource',
-    type: 'azurerm_postgresql_flexible_server_database',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database',
-    block: {
-      attributes: {
-        charset: { required: false, type: 'string' },
-        collation: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        server_id: { required: true, type: 'string' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_private_dns_a_record: {
-    kind: 'resource',
-    type: 'azurerm_private_dns_a_record',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/private-dns-a-record',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        records: { required: true, type: 'stringList' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        ttl: { required: true, type: 'number' },
-        zone_name: { required: true, type: 'string' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: ['fqdn'],
-    },
-  },
-  azurerm_private_dns_zone: {
-    kind: 'resource',
-    type: 'azurerm_private_dns_zone',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/private-dns-zone',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        soa_record: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              email: { required: true, type: 'string' },
-              expire_time: { required: false, type: 'number' },
-              minimum_ttl: { required: false, type: 'number' },
-              refresh_time: { required: false, type: 'number' },
-              retry_time: { required: false, type: 'number' },
-              tags: { required: false, type: 'stringMap' },
-              ttl: { required: false, type: 'number' },
-            },
-            blocks: {},
-            computedOnly: ['fqdn', 'host_name', 'serial_number'],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [
-        'max_number_of_record_sets',
-        'max_number_of_virtual_network_links',
-        'max_number_of_virtual_network_links_with_registration',
-        'number_of_record_sets',
-      ],
-    },
-  },
-  azurerm_private_dns_zone_virtual_network_link: {
-    kind: 'resource',
-    type: 'azurerm_private_dns_zone_virtual_network_link',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        private_dns_zone_name: { required: true, type: 'string' },
-        registration_enabled: { required: false, type: 'boolean' },
-        resolution_policy: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-        virtual_network_id: { required: true, type: 'string' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_resource_group: {
-    kind: 'resource',
-    type: 'azurerm_resource_group',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/resource-group',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        managed_by: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_role_assignment: {
-    kind: 'resource',
-    type: 'azurerm_role_assignment',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/role-assignment',
-    block: {
-      attributes: {
-        condition: { required: false, type: 'string' },
-        condition_version: { required: false, type: 'string' },
-        delegated_managed_identity_resource_id: { required: false, type: 'string' },
-        description: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        name: { required: false, type: 'string' },
-        principal_id: { required: true, type: 'string' },
-        principal_type: { required: false, type: 'string' },
-        role_definition_id: { required: false, type: 'string' },
-        role_definition_name: { required: false, type: 'string' },
-        scope: { required: true, type: 'string' },
-        skip_service_principal_aad_check: { required: false, type: 'boolean' },
-      },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-      },
-      computedOnly: [],
-    },
-  },
-  azurerm_storage_account: {
-    kind: 'resource',
-    type: 'azurerm_storage_account',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/storage-account',
-    block: {
-      attributes: {
-        access_tier: { required: false, type: 'string' },
-        account_kind: { required: false, type: 'string' },
-        account_replication_type: { required: true, type: 'string' },
-        account_tier: { required: true, type: 'string' },
-        allow_nested_items_to_be_public: { required: false, type: 'boolean' },
-        allowed_copy_scope: { required: false, type: 'string' },
-        cross_tenant_replication_enabled: { required: false, type: 'boolean' },
-        default_to_oauth_authentication: { required: false, type: 'boolean' },
-        dns_endpoint_type: { required: false, type: 'string' },
-        edge_zone: { required: false, type: 'string' },
-        https_traffic_only_enabled: { required: false, type: 'boolean' },
-        id: { required: false, type: 'string' },
-        infrastructure_encryption_enabled: { required: false, type: 'boolean' },
-        is_hns_enabled: { required: false, type: 'boolean' },
-        large_file_share_enabled: { required: false, type: 'boolean' },
-        local_user_enabled: { required: false, type: 'boolean' },
-        location: { required: true, type: 'string' },
-        min_tls_version: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        nfsv3_enabled: { required: false, type: 'boolean' },
-        provisioned_billing_model_version: { required: false, type: 'string' },
-        public_network_access_enabled: { required: false, type: 'boolean' },
-        queue_encryption_key_type: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        sftp_enabled: { required: false, type: 'boolean' },
-        shared_access_key_enabled: { required: false, type: 'boolean' },
-        table_encryption_key_type: { required: false, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
-      },
-      blocks: {
-        azure_files_authentication: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              default_share_level_permission: { required: false, type: 'string' },
-              directory_type: { required: true, type: 'string' },
-            },
-            blocks: {
-              active_directory: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    domain_guid: { required: true, type: 'string' },
-                    domain_name: { required: true, type: 'string' },
-                    domain_sid: { required: false, type: 'string' },
-                    forest_name: { required: false, type: 'string' },
-                    netbios_domain_name: { required: false, type: 'string' },
-                    storage_sid: { required: false, type: 'string' },
+              "restore_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": true, "type": "number" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "custom_domain": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "name": { "required": true, "type": "string" },
+              "use_subdomain": { "required": false, "type": "boolean" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "customer_managed_key": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "key_vault_key_id": { "required": false, "type": "string" },
+              "managed_hsm_key_id": { "required": false, "type": "string" },
+              "user_assigned_identity_id": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "identity": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "identity_ids": { "required": false, "type": "stringList" },
+              "type": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": [
+              "principal_id",
+              "tenant_id"
+            ]
+          }
+        },
+        "immutability_policy": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "allow_protected_append_writes": { "required": true, "type": "boolean" },
+              "period_since_creation_in_days": { "required": true, "type": "number" },
+              "state": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "network_rules": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "bypass": { "required": false, "type": "stringList" },
+              "default_action": { "required": true, "type": "string" },
+              "ip_rules": { "required": false, "type": "stringList" },
+              "virtual_network_subnet_ids": { "required": false, "type": "stringList" }
+            },
+            "blocks": {
+              "private_link_access": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "endpoint_resource_id": { "required": true, "type": "string" },
+                    "endpoint_tenant_id": { "required": false, "type": "string" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "queue_properties": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {},
+            "blocks": {
+              "cors_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "allowed_headers": { "required": true, "type": "stringList" },
+                    "allowed_methods": { "required": true, "type": "stringList" },
+                    "allowed_origins": { "required": true, "type": "stringList" },
+                    "exposed_headers": { "required": true, "type": "stringList" },
+                    "max_age_in_seconds": { "required": true, "type": "number" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: [],
-          },
-        },
-        blob_properties: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              change_feed_enabled: { required: false, type: 'boolean' },
-              change_feed_retention_in_days: { required: false, type: 'number' },
-              default_service_version: { required: false, type: 'string' },
-              last_access_time_enabled: { required: false, type: 'boolean' },
-              versioning_enabled: { required: false, type: 'boolean' },
-            },
-            blocks: {
-              container_delete_retention_policy: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    days: { required: false, type: 'number' },
+              "hour_metrics": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "enabled": { "required": true, "type": "boolean" },
+                    "include_apis": { "required": false, "type": "boolean" },
+                    "retention_policy_days": { "required": false, "type": "number" },
+                    "version": { "required": true, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              cors_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    allowed_headers: { required: true, type: 'stringList' },
-                    allowed_methods: { required: true, type: 'stringList' },
-                    allowed_origins: { required: true, type: 'stringList' },
-                    exposed_headers: { required: true, type: 'stringList' },
-                    max_age_in_seconds: { required: true, type: 'number' },
+              "logging": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "delete": { "required": true, "type": "boolean" },
+                    "read": { "required": true, "type": "boolean" },
+                    "retention_policy_days": { "required": false, "type": "number" },
+                    "version": { "required": true, "type": "string" },
+                    "write": { "required": true, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              delete_retention_policy: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    days: { required: false, type: 'number' },
-                    permanent_delete_enabled: { required: false, type: 'boolean' },
+              "minute_metrics": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "enabled": { "required": true, "type": "boolean" },
+                    "include_apis": { "required": false, "type": "boolean" },
+                    "retention_policy_days": { "required": false, "type": "number" },
+                    "version": { "required": true, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              restore_policy: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    days: { required: true, type: 'number' },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "routing": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "choice": { "required": false, "type": "string" },
+              "publish_internet_endpoints": { "required": false, "type": "boolean" },
+              "publish_microsoft_endpoints": { "required": false, "type": "boolean" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "sas_policy": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "expiration_action": { "required": false, "type": "string" },
+              "expiration_period": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "share_properties": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {},
+            "blocks": {
+              "cors_rule": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "allowed_headers": { "required": true, "type": "stringList" },
+                    "allowed_methods": { "required": true, "type": "stringList" },
+                    "allowed_origins": { "required": true, "type": "stringList" },
+                    "exposed_headers": { "required": true, "type": "stringList" },
+                    "max_age_in_seconds": { "required": true, "type": "number" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: [],
-          },
-        },
-        custom_domain: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              name: { required: true, type: 'string' },
-              use_subdomain: { required: false, type: 'boolean' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        customer_managed_key: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              key_vault_key_id: { required: false, type: 'string' },
-              managed_hsm_key_id: { required: false, type: 'string' },
-              user_assigned_identity_id: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        identity: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              identity_ids: { required: false, type: 'stringList' },
-              type: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: ['principal_id', 'tenant_id'],
-          },
-        },
-        immutability_policy: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              allow_protected_append_writes: { required: true, type: 'boolean' },
-              period_since_creation_in_days: { required: true, type: 'number' },
-              state: { required: true, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        network_rules: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              bypass: { required: false, type: 'stringList' },
-              default_action: { required: true, type: 'string' },
-              ip_rules: { required: false, type: 'stringList' },
-              virtual_network_subnet_ids: { required: false, type: 'stringList' },
-            },
-            blocks: {
-              private_link_access: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    endpoint_resource_id: { required: true, type: 'string' },
-                    endpoint_tenant_id: { required: false, type: 'string' },
+              "retention_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": false, "type": "number" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-            },
-            computedOnly: [],
-          },
-        },
-        queue_properties: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {},
-            blocks: {
-              cors_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    allowed_headers: { required: true, type: 'stringList' },
-                    allowed_methods: { required: true, type: 'stringList' },
-                    allowed_origins: { required: true, type: 'stringList' },
-                    exposed_headers: { required: true, type: 'stringList' },
-                    max_age_in_seconds: { required: true, type: 'number' },
+              "smb": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "authentication_types": { "required": false, "type": "stringList" },
+                    "channel_encryption_type": { "required": false, "type": "stringList" },
+                    "kerberos_ticket_encryption_type": { "required": false, "type": "stringList" },
+                    "multichannel_enabled": { "required": false, "type": "boolean" },
+                    "versions": { "required": false, "type": "stringList" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              hour_metrics: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    enabled: { required: true, type: 'boolean' },
-                    include_apis: { required: false, type: 'boolean' },
-                    retention_policy_days: { required: false, type: 'number' },
-                    version: { required: true, type: 'string' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              logging: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    delete: { required: true, type: 'boolean' },
-                    read: { required: true, type: 'boolean' },
-                    retention_policy_days: { required: false, type: 'number' },
-                    version: { required: true, type: 'string' },
-                    write: { required: true, type: 'boolean' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              minute_metrics: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    enabled: { required: true, type: 'boolean' },
-                    include_apis: { required: false, type: 'boolean' },
-                    retention_policy_days: { required: false, type: 'number' },
-                    version: { required: true, type: 'string' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        routing: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              choice: { required: false, type: 'string' },
-              publish_internet_endpoints: { required: false, type: 'boolean' },
-              publish_microsoft_endpoints: { required: false, type: 'boolean' },
+        "static_website": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "error_404_document": { "required": false, "type": "string" },
+              "index_document": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        sas_policy: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              expiration_action: { required: false, type: 'string' },
-              expiration_period: { required: true, type: 'string' },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        share_properties: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {},
-            blocks: {
-              cors_rule: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    allowed_headers: { required: true, type: 'stringList' },
-                    allowed_methods: { required: true, type: 'stringList' },
-                    allowed_origins: { required: true, type: 'stringList' },
-                    exposed_headers: { required: true, type: 'stringList' },
-                    max_age_in_seconds: { required: true, type: 'number' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              retention_policy: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    days: { required: false, type: 'number' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-              smb: {
-                required: false,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    authentication_types: { required: false, type: 'stringList' },
-                    channel_encryption_type: { required: false, type: 'stringList' },
-                    kerberos_ticket_encryption_type: { required: false, type: 'stringList' },
-                    multichannel_enabled: { required: false, type: 'boolean' },
-                    versions: { required: false, type: 'stringList' },
-                  },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
-            },
-            computedOnly: [],
-          },
-        },
-        static_website: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              error_404_document: { required: false, type: 'string' },
-              index_document: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
-            },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: [
-        'primary_access_key',
-        'primary_blob_connection_string',
-        'primary_blob_endpoint',
-        'primary_blob_host',
-        'primary_blob_internet_endpoint',
-        'primary_blob_internet_host',
-        'primary_blob_microsoft_endpoint',
-        'primary_blob_microsoft_host',
-        'primary_connection_string',
-        'primary_dfs_endpoint',
-        'primary_dfs_host',
-        'primary_dfs_internet_endpoint',
-        'primary_dfs_internet_host',
-        'primary_dfs_microsoft_endpoint',
-        'primary_dfs_microsoft_host',
-        'primary_file_endpoint',
-        'primary_file_host',
-        'primary_file_internet_endpoint',
-        'primary_file_internet_host',
-        'primary_file_microsoft_endpoint',
-        'primary_file_microsoft_host',
-        'primary_location',
-        'primary_queue_endpoint',
-        'primary_queue_host',
-        'primary_queue_microsoft_endpoint',
-        'primary_queue_microsoft_host',
-        'primary_table_endpoint',
-        'primary_table_host',
-        'primary_table_microsoft_endpoint',
-        'primary_table_microsoft_host',
-        'primary_web_endpoint',
-        'primary_web_host',
-        'primary_web_internet_endpoint',
-        'primary_web_internet_host',
-        'primary_web_microsoft_endpoint',
-        'primary_web_microsoft_host',
-        'secondary_access_key',
-        'secondary_blob_connection_string',
-        'secondary_blob_endpoint',
-        'secondary_blob_host',
-        'secondary_blob_internet_endpoint',
-        'secondary_blob_internet_host',
-        'secondary_blob_microsoft_endpoint',
-        'secondary_blob_microsoft_host',
-        'secondary_connection_string',
-        'secondary_dfs_endpoint',
-        'secondary_dfs_host',
-        'secondary_dfs_internet_endpoint',
-        'secondary_dfs_internet_host',
-        'secondary_dfs_microsoft_endpoint',
-        'secondary_dfs_microsoft_host',
-        'secondary_file_endpoint',
-        'secondary_file_host',
-        'secondary_file_internet_endpoint',
-        'secondary_file_internet_host',
-        'secondary_file_microsoft_endpoint',
-        'secondary_file_microsoft_host',
-        'secondary_location',
-        'secondary_queue_endpoint',
-        'secondary_queue_host',
-        'secondary_queue_microsoft_endpoint',
-        'secondary_queue_microsoft_host',
-        'secondary_table_endpoint',
-        'secondary_table_host',
-        'secondary_table_microsoft_endpoint',
-        'secondary_table_microsoft_host',
-        'secondary_web_endpoint',
-        'secondary_web_host',
-        'secondary_web_internet_endpoint',
-        'secondary_web_internet_host',
-        'secondary_web_microsoft_endpoint',
-        'secondary_web_microsoft_host',
-      ],
-    },
+      "computedOnly": [
+        "primary_access_key",
+        "primary_blob_connection_string",
+        "primary_blob_endpoint",
+        "primary_blob_host",
+        "primary_blob_internet_endpoint",
+        "primary_blob_internet_host",
+        "primary_blob_microsoft_endpoint",
+        "primary_blob_microsoft_host",
+        "primary_connection_string",
+        "primary_dfs_endpoint",
+        "primary_dfs_host",
+        "primary_dfs_internet_endpoint",
+        "primary_dfs_internet_host",
+        "primary_dfs_microsoft_endpoint",
+        "primary_dfs_microsoft_host",
+        "primary_file_endpoint",
+        "primary_file_host",
+        "primary_file_internet_endpoint",
+        "primary_file_internet_host",
+        "primary_file_microsoft_endpoint",
+        "primary_file_microsoft_host",
+        "primary_location",
+        "primary_queue_endpoint",
+        "primary_queue_host",
+        "primary_queue_microsoft_endpoint",
+        "primary_queue_microsoft_host",
+        "primary_table_endpoint",
+        "primary_table_host",
+        "primary_table_microsoft_endpoint",
+        "primary_table_microsoft_host",
+        "primary_web_endpoint",
+        "primary_web_host",
+        "primary_web_internet_endpoint",
+        "primary_web_internet_host",
+        "primary_web_microsoft_endpoint",
+        "primary_web_microsoft_host",
+        "secondary_access_key",
+        "secondary_blob_connection_string",
+        "secondary_blob_endpoint",
+        "secondary_blob_host",
+        "secondary_blob_internet_endpoint",
+        "secondary_blob_internet_host",
+        "secondary_blob_microsoft_endpoint",
+        "secondary_blob_microsoft_host",
+        "secondary_connection_string",
+        "secondary_dfs_endpoint",
+        "secondary_dfs_host",
+        "secondary_dfs_internet_endpoint",
+        "secondary_dfs_internet_host",
+        "secondary_dfs_microsoft_endpoint",
+        "secondary_dfs_microsoft_host",
+        "secondary_file_endpoint",
+        "secondary_file_host",
+        "secondary_file_internet_endpoint",
+        "secondary_file_internet_host",
+        "secondary_file_microsoft_endpoint",
+        "secondary_file_microsoft_host",
+        "secondary_location",
+        "secondary_queue_endpoint",
+        "secondary_queue_host",
+        "secondary_queue_microsoft_endpoint",
+        "secondary_queue_microsoft_host",
+        "secondary_table_endpoint",
+        "secondary_table_host",
+        "secondary_table_microsoft_endpoint",
+        "secondary_table_microsoft_host",
+        "secondary_web_endpoint",
+        "secondary_web_host",
+        "secondary_web_internet_endpoint",
+        "secondary_web_internet_host",
+        "secondary_web_microsoft_endpoint",
+        "secondary_web_microsoft_host"
+      ]
+    }
   },
-  azurerm_storage_share: {
-    kind: 'resource',
-    type: 'azurerm_storage_share',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/storage-share',
-    block: {
-      attributes: {
-        access_tier: { required: false, type: 'string' },
-        enabled_protocol: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        metadata: { required: false, type: 'stringMap' },
-        name: { required: true, type: 'string' },
-        quota: { required: true, type: 'number' },
-        storage_account_id: { required: false, type: 'string' },
-        storage_account_name: { required: false, type: 'string' },
+  "azurerm_storage_share": {
+    "kind": "resource",
+    "type": "azurerm_storage_share",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/storage-share",
+    "block": {
+      "attributes": {
+        "access_tier": { "required": false, "type": "string" },
+        "enabled_protocol": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "metadata": { "required": false, "type": "stringMap" },
+        "name": { "required": true, "type": "string" },
+        "quota": { "required": true, "type": "number" },
+        "storage_account_id": { "required": false, "type": "string" },
+        "storage_account_name": { "required": false, "type": "string" }
       },
-      blocks: {
-        acl: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              id: { required: true, type: 'string' },
+      "blocks": {
+        "acl": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "id": { "required": true, "type": "string" }
             },
-            blocks: {
-              access_policy: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    expiry: { required: false, type: 'string' },
-                    permissions: { required: true, type: 'string' },
-                    start: { required: false, type: 'string' },
+            "blocks": {
+              "access_policy": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "expiry": { "required": false, "type": "string" },
+                    "permissions": { "required": true, "type": "string" },
+                    "start": { "required": false, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['resource_manager_id', 'url'],
-    },
+      "computedOnly": [
+        "resource_manager_id",
+        "url"
+      ]
+    }
   },
-  azurerm_storage_share_directory: {
-    kind: 'resource',
-    type: 'azurerm_storage_share_directory',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/storage-share-directory',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        metadata: { required: false, type: 'stringMap' },
-        name: { required: true, type: 'string' },
-        storage_share_id: { required: false, type: 'string' },
-        storage_share_url: { required: false, type: 'string' },
+  "azurerm_storage_share_directory": {
+    "kind": "resource",
+    "type": "azurerm_storage_share_directory",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/storage-share-directory",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "metadata": { "required": false, "type": "stringMap" },
+        "name": { "required": true, "type": "string" },
+        "storage_share_id": { "required": false, "type": "string" },
+        "storage_share_url": { "required": false, "type": "string" }
       },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: [],
-    },
+      "computedOnly": []
+    }
   },
-  azurerm_storage_share_file: {
-    kind: 'resource',
-    type: 'azurerm_storage_share_file',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/storage-share-file',
-    block: {
-      attributes: {
-        content_disposition: { required: false, type: 'string' },
-        content_encoding: { required: false, type: 'string' },
-        content_md5: { required: false, type: 'string' },
-        content_type: { required: false, type: 'string' },
-        id: { required: false, type: 'string' },
-        metadata: { required: false, type: 'stringMap' },
-        name: { required: true, type: 'string' },
-        path: { required: false, type: 'string' },
-        source: { required: false, type: 'string' },
-        storage_share_id: { required: false, type: 'string' },
-        storage_share_url: { required: false, type: 'string' },
+  "azurerm_storage_share_file": {
+    "kind": "resource",
+    "type": "azurerm_storage_share_file",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/storage-share-file",
+    "block": {
+      "attributes": {
+        "content_disposition": { "required": false, "type": "string" },
+        "content_encoding": { "required": false, "type": "string" },
+        "content_md5": { "required": false, "type": "string" },
+        "content_type": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "metadata": { "required": false, "type": "stringMap" },
+        "name": { "required": true, "type": "string" },
+        "path": { "required": false, "type": "string" },
+        "source": { "required": false, "type": "string" },
+        "storage_share_id": { "required": false, "type": "string" },
+        "storage_share_url": { "required": false, "type": "string" }
       },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['content_length'],
-    },
+      "computedOnly": [
+        "content_length"
+      ]
+    }
   },
-  azurerm_subnet: {
-    kind: 'resource',
-    type: 'azurerm_subnet',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/subnet',
-    block: {
-      attributes: {
-        address_prefixes: { required: false, type: 'stringList' },
-        default_outbound_access_enabled: { required: false, type: 'boolean' },
-        id: { required: false, type: 'string' },
-        name: { required: true, type: 'string' },
-        private_endpoint_network_policies: { required: false, type: 'string' },
-        private_link_service_network_policies_enabled: { required: false, type: 'boolean' },
-        resource_group_name: { required: true, type: 'string' },
-        service_endpoint_policy_ids: { required: false, type: 'stringList' },
-        service_endpoints: { required: false, type: 'stringList' },
-        sharing_scope: { required: false, type: 'string' },
-        virtual_network_name: { required: true, type: 'string' },
+  "azurerm_subnet": {
+    "kind": "resource",
+    "type": "azurerm_subnet",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/subnet",
+    "block": {
+      "attributes": {
+        "address_prefixes": { "required": false, "type": "stringList" },
+        "default_outbound_access_enabled": { "required": false, "type": "boolean" },
+        "id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "private_endpoint_network_policies": { "required": false, "type": "string" },
+        "private_link_service_network_policies_enabled": { "required": false, "type": "boolean" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "service_endpoint_policy_ids": { "required": false, "type": "stringList" },
+        "service_endpoints": { "required": false, "type": "stringList" },
+        "sharing_scope": { "required": false, "type": "string" },
+        "virtual_network_name": { "required": true, "type": "string" }
       },
-      blocks: {
-        delegation: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              name: { required: true, type: 'string' },
+      "blocks": {
+        "delegation": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "name": { "required": true, "type": "string" }
             },
-            blocks: {
-              service_delegation: {
-                required: true,
-                nesting: 'single',
-                block: {
-                  attributes: {
-                    actions: { required: false, type: 'stringList' },
-                    name: { required: true, type: 'string' },
+            "blocks": {
+              "service_delegation": {
+                "required": true,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "actions": { "required": false, "type": "stringList" },
+                    "name": { "required": true, "type": "string" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        ip_address_pool: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              id: { required: true, type: 'string' },
-              number_of_ip_addresses: { required: true, type: 'string' },
+        "ip_address_pool": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "id": { "required": true, "type": "string" },
+              "number_of_ip_addresses": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: ['allocated_ip_address_prefixes'],
-          },
+            "blocks": {},
+            "computedOnly": [
+              "allocated_ip_address_prefixes"
+            ]
+          }
         },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: [],
-    },
+      "computedOnly": []
+    }
   },
-  azurerm_subnet_network_security_group_association: {
-    kind: 'resource',
-    type: 'azurerm_subnet_network_security_group_association',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/subnet-network-security-group-association',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        network_security_group_id: { required: true, type: 'string' },
-        subnet_id: { required: true, type: 'string' },
+  "azurerm_subnet_network_security_group_association": {
+    "kind": "resource",
+    "type": "azurerm_subnet_network_security_group_association",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/subnet-network-security-group-association",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "network_security_group_id": { "required": true, "type": "string" },
+        "subnet_id": { "required": true, "type": "string" }
       },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: [],
-    },
+      "computedOnly": []
+    }
   },
-  azurerm_user_assigned_identity: {
-    kind: 'resource',
-    type: 'azurerm_user_assigned_identity',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/user-assigned-identity',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
+  "azurerm_user_assigned_identity": {
+    "kind": "resource",
+    "type": "azurerm_user_assigned_identity",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/user-assigned-identity",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
       },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['client_id', 'principal_id', 'tenant_id'],
-    },
+      "computedOnly": [
+        "client_id",
+        "principal_id",
+        "tenant_id"
+      ]
+    }
   },
-  azurerm_virtual_network: {
-    kind: 'resource',
-    type: 'azurerm_virtual_network',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/virtual-network',
-    block: {
-      attributes: {
-        address_space: { required: false, type: 'stringList' },
-        bgp_community: { required: false, type: 'string' },
-        dns_servers: { required: false, type: 'stringList' },
-        edge_zone: { required: false, type: 'string' },
-        flow_timeout_in_minutes: { required: false, type: 'number' },
-        id: { required: false, type: 'string' },
-        location: { required: true, type: 'string' },
-        name: { required: true, type: 'string' },
-        private_endpoint_vnet_policies: { required: false, type: 'string' },
-        resource_group_name: { required: true, type: 'string' },
-        tags: { required: false, type: 'stringMap' },
+  "azurerm_virtual_network": {
+    "kind": "resource",
+    "type": "azurerm_virtual_network",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/virtual-network",
+    "block": {
+      "attributes": {
+        "address_space": { "required": false, "type": "stringList" },
+        "bgp_community": { "required": false, "type": "string" },
+        "dns_servers": { "required": false, "type": "stringList" },
+        "edge_zone": { "required": false, "type": "string" },
+        "flow_timeout_in_minutes": { "required": false, "type": "number" },
+        "id": { "required": false, "type": "string" },
+        "location": { "required": true, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "private_endpoint_vnet_policies": { "required": false, "type": "string" },
+        "resource_group_name": { "required": true, "type": "string" },
+        "tags": { "required": false, "type": "stringMap" }
       },
-      blocks: {
-        subnet: {
-          required: false,
-          nesting: 'set',
-          block: {
-            attributes: {
-              address_prefixes: { required: false, type: 'stringList' },
-              default_outbound_access_enabled: { required: false, type: 'boolean' },
-              id: { required: false, type: 'string' },
-              name: { required: false, type: 'string' },
-              private_endpoint_network_policies: { required: false, type: 'string' },
-              private_link_service_network_policies_enabled: { required: false, type: 'boolean' },
-              route_table_id: { required: false, type: 'string' },
-              security_group: { required: false, type: 'string' },
-              service_endpoint_policy_ids: { required: false, type: 'stringList' },
-              service_endpoints: { required: false, type: 'stringList' },
+      "blocks": {
+        "subnet": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "address_prefixes": { "required": false, "type": "stringList" },
+              "default_outbound_access_enabled": { "required": false, "type": "boolean" },
+              "id": { "required": false, "type": "string" },
+              "name": { "required": false, "type": "string" },
+              "private_endpoint_network_policies": { "required": false, "type": "string" },
+              "private_link_service_network_policies_enabled": { "required": false, "type": "boolean" },
+              "route_table_id": { "required": false, "type": "string" },
+              "security_group": { "required": false, "type": "string" },
+              "service_endpoint_policy_ids": { "required": false, "type": "stringList" },
+              "service_endpoints": { "required": false, "type": "stringList" }
             },
-            blocks: {
-              delegation: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    name: { required: false, type: 'string' },
+            "blocks": {
+              "delegation": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "name": { "required": false, "type": "string" }
                   },
-                  blocks: {
-                    service_delegation: {
-                      required: false,
-                      nesting: 'list',
-                      block: {
-                        attributes: {
-                          actions: { required: false, type: 'stringList' },
-                          name: { required: false, type: 'string' },
+                  "blocks": {
+                    "service_delegation": {
+                      "required": false,
+                      "nesting": "list",
+                      "block": {
+                        "attributes": {
+                          "actions": { "required": false, "type": "stringList" },
+                          "name": { "required": false, "type": "string" }
                         },
-                        blocks: {},
-                        computedOnly: [],
-                      },
-                    },
+                        "blocks": {},
+                        "computedOnly": []
+                      }
+                    }
                   },
-                  computedOnly: [],
-                },
-              },
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
+            "computedOnly": []
+          }
         },
-        ddos_protection_plan: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              enable: { required: true, type: 'boolean' },
-              id: { required: true, type: 'string' },
+        "ddos_protection_plan": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "enable": { "required": true, "type": "boolean" },
+              "id": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        encryption: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              enforcement: { required: true, type: 'string' },
+        "encryption": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "enforcement": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
+            "blocks": {},
+            "computedOnly": []
+          }
         },
-        ip_address_pool: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {
-              id: { required: true, type: 'string' },
-              number_of_ip_addresses: { required: true, type: 'string' },
+        "ip_address_pool": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {
+              "id": { "required": true, "type": "string" },
+              "number_of_ip_addresses": { "required": true, "type": "string" }
             },
-            blocks: {},
-            computedOnly: ['allocated_ip_address_prefixes'],
-          },
+            "blocks": {},
+            "computedOnly": [
+              "allocated_ip_address_prefixes"
+            ]
+          }
         },
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              create: { required: false, type: 'string' },
-              delete: { required: false, type: 'string' },
-              read: { required: false, type: 'string' },
-              update: { required: false, type: 'string' },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['guid'],
-    },
+      "computedOnly": [
+        "guid"
+      ]
+    }
   },
-  random_password: {
-    kind: 'resource',
-    type: 'random_password',
-    provider: 'hashicorp/random 3.7.2',
-    module: '@cdktf/provider-random/lib/password',
-    block: {
-      attributes: {
-        keepers: { required: false, type: 'stringMap' },
-        length: { required: true, type: 'number' },
-        lower: { required: false, type: 'boolean' },
-        min_lower: { required: false, type: 'number' },
-        min_numeric: { required: false, type: 'number' },
-        min_special: { required: false, type: 'number' },
-        min_upper: { required: false, type: 'number' },
-        number: { required: false, type: 'boolean' },
-        numeric: { required: false, type: 'boolean' },
-        override_special: { required: false, type: 'string' },
-        special: { required: false, type: 'boolean' },
-        upper: { required: false, type: 'boolean' },
+  "random_password": {
+    "kind": "resource",
+    "type": "random_password",
+    "provider": "hashicorp/random 3.7.2",
+    "module": "@cdktf/provider-random/lib/password",
+    "block": {
+      "attributes": {
+        "keepers": { "required": false, "type": "stringMap" },
+        "length": { "required": true, "type": "number" },
+        "lower": { "required": false, "type": "boolean" },
+        "min_lower": { "required": false, "type": "number" },
+        "min_numeric": { "required": false, "type": "number" },
+        "min_special": { "required": false, "type": "number" },
+        "min_upper": { "required": false, "type": "number" },
+        "number": { "required": false, "type": "boolean" },
+        "numeric": { "required": false, "type": "boolean" },
+        "override_special": { "required": false, "type": "string" },
+        "special": { "required": false, "type": "boolean" },
+        "upper": { "required": false, "type": "boolean" }
       },
-      blocks: {},
-      computedOnly: ['bcrypt_hash', 'id', 'result'],
-    },
+      "blocks": {},
+      "computedOnly": [
+        "bcrypt_hash",
+        "id",
+        "result"
+      ]
+    }
   },
-  time_sleep: {
-    kind: 'resource',
-    type: 'time_sleep',
-    provider: 'hashicorp/time 0.13.1',
-    module: '@cdktf/provider-time/lib/sleep',
-    block: {
-      attributes: {
-        create_duration: { required: false, type: 'string' },
-        destroy_duration: { required: false, type: 'string' },
-        triggers: { required: false, type: 'stringMap' },
+  "time_sleep": {
+    "kind": "resource",
+    "type": "time_sleep",
+    "provider": "hashicorp/time 0.13.1",
+    "module": "@cdktf/provider-time/lib/sleep",
+    "block": {
+      "attributes": {
+        "create_duration": { "required": false, "type": "string" },
+        "destroy_duration": { "required": false, "type": "string" },
+        "triggers": { "required": false, "type": "stringMap" }
       },
-      blocks: {},
-      computedOnly: ['id'],
-    },
+      "blocks": {},
+      "computedOnly": [
+        "id"
+      ]
+    }
   },
-  'data.azurerm_client_config': {
-    kind: 'data',
-    type: 'azurerm_client_config',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/data-azurerm-client-config',
-    block: {
-      attributes: {
-        id: { required: false, type: 'string' },
+  "data.azurerm_client_config": {
+    "kind": "data",
+    "type": "azurerm_client_config",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/data-azurerm-client-config",
+    "block": {
+      "attributes": {
+        "id": { "required": false, "type": "string" }
       },
-      blocks: {
-        timeouts: {
-          required: false,
-          nesting: 'single',
-          block: {
-            attributes: {
-              read: { required: false, type: 'string' },
+      "blocks": {
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "read": { "required": false, "type": "string" }
             },
-            blocks: {},
-            computedOnly: [],
-          },
-        },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: ['client_id', 'object_id', 'subscription_id', 'tenant_id'],
-    },
+      "computedOnly": [
+        "client_id",
+        "object_id",
+        "subscription_id",
+        "tenant_id"
+      ]
+    }
   },
-  'provider.azurerm': {
-    kind: 'provider',
-    type: 'azurerm',
-    provider: 'hashicorp/azurerm 4.55.0',
-    module: '@cdktf/provider-azurerm/lib/provider',
-    block: {
-      attributes: {
-        ado_pipeline_service_connection_id: { required: false, type: 'string' },
-        auxiliary_tenant_ids: { required: false, type: 'stringList' },
-        client_certificate: { required: false, type: 'string' },
-        client_certificate_password: { required: false, type: 'string' },
-        client_certificate_path: { required: false, type: 'string' },
-        client_id: { required: false, type: 'string' },
-        client_id_file_path: { required: false, type: 'string' },
-        client_secret: { required: false, type: 'string' },
-        client_secret_file_path: { required: false, type: 'string' },
-        disable_correlation_request_id: { required: false, type: 'boolean' },
-        disable_terraform_partner_id: { required: false, type: 'boolean' },
-        environment: { required: false, type: 'string' },
-        metadata_host: { required: false, type: 'string' },
-        msi_api_version: { required: false, type: 'string' },
-        msi_endpoint: { required: false, type: 'string' },
-        oidc_request_token: { required: false, type: 'string' },
-        oidc_request_url: { required: false, type: 'string' },
-        oidc_token: { required: false, type: 'string' },
-        oidc_token_file_path: { required: false, type: 'string' },
-        partner_id: { required: false, type: 'string' },
-        resource_provider_registrations: { required: false, type: 'string' },
-        resource_providers_to_register: { required: false, type: 'stringList' },
-        skip_provider_registration: { required: false, type: 'boolean' },
-        storage_use_azuread: { required: false, type: 'boolean' },
-        subscription_id: { required: false, type: 'string' },
-        tenant_id: { required: false, type: 'string' },
-        use_aks_workload_identity: { required: false, type: 'boolean' },
-        use_cli: { required: false, type: 'boolean' },
-        use_msi: { required: false, type: 'boolean' },
-        use_oidc: { required: false, type: 'boolean' },
-        alias: { required: false, type: 'string' },
+  "provider.azurerm": {
+    "kind": "provider",
+    "type": "azurerm",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/provider",
+    "block": {
+      "attributes": {
+        "ado_pipeline_service_connection_id": { "required": false, "type": "string" },
+        "auxiliary_tenant_ids": { "required": false, "type": "stringList" },
+        "client_certificate": { "required": false, "type": "string" },
+        "client_certificate_password": { "required": false, "type": "string" },
+        "client_certificate_path": { "required": false, "type": "string" },
+        "client_id": { "required": false, "type": "string" },
+        "client_id_file_path": { "required": false, "type": "string" },
+        "client_secret": { "required": false, "type": "string" },
+        "client_secret_file_path": { "required": false, "type": "string" },
+        "disable_correlation_request_id": { "required": false, "type": "boolean" },
+        "disable_terraform_partner_id": { "required": false, "type": "boolean" },
+        "environment": { "required": false, "type": "string" },
+        "metadata_host": { "required": false, "type": "string" },
+        "msi_api_version": { "required": false, "type": "string" },
+        "msi_endpoint": { "required": false, "type": "string" },
+        "oidc_request_token": { "required": false, "type": "string" },
+        "oidc_request_url": { "required": false, "type": "string" },
+        "oidc_token": { "required": false, "type": "string" },
+        "oidc_token_file_path": { "required": false, "type": "string" },
+        "partner_id": { "required": false, "type": "string" },
+        "resource_provider_registrations": { "required": false, "type": "string" },
+        "resource_providers_to_register": { "required": false, "type": "stringList" },
+        "skip_provider_registration": { "required": false, "type": "boolean" },
+        "storage_use_azuread": { "required": false, "type": "boolean" },
+        "subscription_id": { "required": false, "type": "string" },
+        "tenant_id": { "required": false, "type": "string" },
+        "use_aks_workload_identity": { "required": false, "type": "boolean" },
+        "use_cli": { "required": false, "type": "boolean" },
+        "use_msi": { "required": false, "type": "boolean" },
+        "use_oidc": { "required": false, "type": "boolean" },
+        "alias": { "required": false, "type": "string" }
       },
-      blocks: {
-        features: {
-          required: false,
-          nesting: 'list',
-          block: {
-            attributes: {},
-            blocks: {
-              api_management: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_soft_delete_on_destroy: { required: false, type: 'boolean' },
-                    recover_soft_deleted: { required: false, type: 'boolean' },
+      "blocks": {
+        "features": {
+          "required": false,
+          "nesting": "list",
+          "block": {
+            "attributes": {},
+            "blocks": {
+              "api_management": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              app_configuration: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_soft_delete_on_destroy: { required: false, type: 'boolean' },
-                    recover_soft_deleted: { required: false, type: 'boolean' },
+              "app_configuration": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              application_insights: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    disable_generated_rule: { required: false, type: 'boolean' },
+              "application_insights": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "disable_generated_rule": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              cognitive_account: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_soft_delete_on_destroy: { required: false, type: 'boolean' },
+              "cognitive_account": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              databricks_workspace: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    force_delete: { required: false, type: 'boolean' },
+              "databricks_workspace": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "force_delete": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              key_vault: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_soft_delete_on_destroy: { required: false, type: 'boolean' },
-                    purge_soft_deleted_certificates_on_destroy: { required: false, type: 'boolean' },
-                    purge_soft_deleted_hardware_security_module_keys_on_destroy: { required: false, type: 'boolean' },
-                    purge_soft_deleted_hardware_security_modules_on_destroy: { required: false, type: 'boolean' },
-                    purge_soft_deleted_keys_on_destroy: { required: false, type: 'boolean' },
-                    purge_soft_deleted_secrets_on_destroy: { required: false, type: 'boolean' },
-                    recover_soft_deleted_certificates: { required: false, type: 'boolean' },
-                    recover_soft_deleted_hardware_security_module_keys: { required: false, type: 'boolean' },
-                    recover_soft_deleted_key_vaults: { required: false, type: 'boolean' },
-                    recover_soft_deleted_keys: { required: false, type: 'boolean' },
-                    recover_soft_deleted_secrets: { required: false, type: 'boolean' },
+              "key_vault": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_delete_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_certificates_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_hardware_security_module_keys_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_hardware_security_modules_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_keys_on_destroy": { "required": false, "type": "boolean" },
+                    "purge_soft_deleted_secrets_on_destroy": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_certificates": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_hardware_security_module_keys": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_key_vaults": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_keys": { "required": false, "type": "boolean" },
+                    "recover_soft_deleted_secrets": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              log_analytics_workspace: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    permanently_delete_on_destroy: { required: false, type: 'boolean' },
+              "log_analytics_workspace": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "permanently_delete_on_destroy": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              machine_learning: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_soft_deleted_workspace_on_destroy: { required: false, type: 'boolean' },
+              "machine_learning": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_soft_deleted_workspace_on_destroy": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              managed_disk: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    expand_without_downtime: { required: false, type: 'boolean' },
+              "managed_disk": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "expand_without_downtime": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              netapp: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    delete_backups_on_backup_vault_destroy: { required: false, type: 'boolean' },
-                    prevent_volume_destruction: { required: false, type: 'boolean' },
+              "netapp": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_backups_on_backup_vault_destroy": { "required": false, "type": "boolean" },
+                    "prevent_volume_destruction": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              postgresql_flexible_server: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    restart_server_on_configuration_value_change: { required: false, type: 'boolean' },
+              "postgresql_flexible_server": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "restart_server_on_configuration_value_change": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              recovery_service: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    purge_protected_items_from_vault_on_destroy: { required: false, type: 'boolean' },
-                    vm_backup_stop_protection_and_retain_data_on_destroy: { required: false, type: 'boolean' },
-                    vm_backup_suspend_protection_and_retain_data_on_destroy: { required: false, type: 'boolean' },
+              "recovery_service": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "purge_protected_items_from_vault_on_destroy": { "required": false, "type": "boolean" },
+                    "vm_backup_stop_protection_and_retain_data_on_destroy": { "required": false, "type": "boolean" },
+                    "vm_backup_suspend_protection_and_retain_data_on_destroy": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              recovery_services_vaults: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    recover_soft_deleted_backup_protected_vm: { required: false, type: 'boolean' },
+              "recovery_services_vaults": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "recover_soft_deleted_backup_protected_vm": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              resource_group: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    prevent_deletion_if_contains_resources: { required: false, type: 'boolean' },
+              "resource_group": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "prevent_deletion_if_contains_resources": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              storage: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    data_plane_available: { required: false, type: 'boolean' },
+              "storage": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "data_plane_available": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              subscription: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    prevent_cancellation_on_destroy: { required: false, type: 'boolean' },
+              "subscription": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "prevent_cancellation_on_destroy": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              template_deployment: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    delete_nested_items_during_deletion: { required: true, type: 'boolean' },
+              "template_deployment": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_nested_items_during_deletion": { "required": true, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              virtual_machine: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    delete_os_disk_on_deletion: { required: false, type: 'boolean' },
-                    detach_implicit_data_disk_on_deletion: { required: false, type: 'boolean' },
-                    graceful_shutdown: { required: false, type: 'boolean' },
-                    skip_shutdown_and_force_delete: { required: false, type: 'boolean' },
+              "virtual_machine": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "delete_os_disk_on_deletion": { "required": false, "type": "boolean" },
+                    "detach_implicit_data_disk_on_deletion": { "required": false, "type": "boolean" },
+                    "graceful_shutdown": { "required": false, "type": "boolean" },
+                    "skip_shutdown_and_force_delete": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
+                  "blocks": {},
+                  "computedOnly": []
+                }
               },
-              virtual_machine_scale_set: {
-                required: false,
-                nesting: 'list',
-                block: {
-                  attributes: {
-                    force_delete: { required: false, type: 'boolean' },
-                    reimage_on_manual_upgrade: { required: false, type: 'boolean' },
-                    roll_instances_when_required: { required: false, type: 'boolean' },
-                    scale_to_zero_before_deletion: { required: false, type: 'boolean' },
+              "virtual_machine_scale_set": {
+                "required": false,
+                "nesting": "list",
+                "block": {
+                  "attributes": {
+                    "force_delete": { "required": false, "type": "boolean" },
+                    "reimage_on_manual_upgrade": { "required": false, "type": "boolean" },
+                    "roll_instances_when_required": { "required": false, "type": "boolean" },
+                    "scale_to_zero_before_deletion": { "required": false, "type": "boolean" }
                   },
-                  blocks: {},
-                  computedOnly: [],
-                },
-              },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
             },
-            computedOnly: [],
-          },
-        },
+            "computedOnly": []
+          }
+        }
       },
-      computedOnly: [],
-    },
+      "computedOnly": []
+    }
   },
-  'provider.random': {
-    kind: 'provider',
-    type: 'random',
-    provider: 'hashicorp/random 3.7.2',
-    module: '@cdktf/provider-random/lib/provider',
-    block: {
-      attributes: {
-        alias: { required: false, type: 'string' },
+  "provider.random": {
+    "kind": "provider",
+    "type": "random",
+    "provider": "hashicorp/random 3.7.2",
+    "module": "@cdktf/provider-random/lib/provider",
+    "block": {
+      "attributes": {
+        "alias": { "required": false, "type": "string" }
       },
-      blocks: {},
-      computedOnly: [],
-    },
+      "blocks": {},
+      "computedOnly": []
+    }
   },
-  'provider.time': {
-    kind: 'provider',
-    type: 'time',
-    provider: 'hashicorp/time 0.13.1',
-    module: '@cdktf/provider-time/lib/provider',
-    block: {
-      attributes: {
-        alias: { required: false, type: 'string' },
+  "provider.time": {
+    "kind": "provider",
+    "type": "time",
+    "provider": "hashicorp/time 0.13.1",
+    "module": "@cdktf/provider-time/lib/provider",
+    "block": {
+      "attributes": {
+        "alias": { "required": false, "type": "string" }
       },
-      blocks: {},
-      computedOnly: [],
-    },
-  },
+      "blocks": {},
+      "computedOnly": []
+    }
+  }
 };
