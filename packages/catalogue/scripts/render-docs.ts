@@ -119,7 +119,7 @@ export function schemaFields(schema: JsonSchema): FieldRow[] {
     if (s.additionalProperties && typeof s.additionalProperties === 'object' && s.additionalProperties.properties) {
       for (const [k, child] of Object.entries(s.additionalProperties.properties)) visit(child, `${path}.<name>.${k}`, false);
     }
-    if (s.items && s.items.properties) {
+    if (s.items?.properties) {
       for (const [k, child] of Object.entries(s.items.properties)) visit(child, `${path}[].${k}`, (s.items.required ?? []).includes(k));
     }
   };

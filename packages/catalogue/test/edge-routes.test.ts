@@ -59,11 +59,11 @@ describe('edgeRoutes', () => {
         expect(x?.ingress?.external, r.component).toBe(true);
       }
       // No earlier prefix may hide a later one, so first match equals longest prefix.
-      routes.forEach((r, i) =>
-        routes
-          .slice(i + 1)
-          .forEach((later) => expect(later.pathPrefix.startsWith(r.pathPrefix), `${r.pathPrefix} hides ${later.pathPrefix}`).toBe(false)),
-      );
+      routes.forEach((r, i) => {
+        for (const later of routes.slice(i + 1)) {
+          expect(later.pathPrefix.startsWith(r.pathPrefix), `${r.pathPrefix} hides ${later.pathPrefix}`).toBe(false);
+        }
+      });
     }
   });
 

@@ -81,13 +81,19 @@ const CASES: Case[] = [
   { name: 'a missing file', setup: (dir) => join(dir, 'nope.yaml'), path: 'file', says: 'must exist' },
   {
     name: 'a directory',
-    setup: (dir) => (mkdirSync(join(dir, 'd.yaml')), join(dir, 'd.yaml')),
+    setup: (dir) => {
+      mkdirSync(join(dir, 'd.yaml'));
+      return join(dir, 'd.yaml');
+    },
     path: 'file',
     says: 'must be a regular file, not a directory',
   },
   {
     name: 'a FIFO (refused without opening it, so nothing hangs)',
-    setup: (dir) => (execFileSync('mkfifo', [join(dir, 'pipe.yaml')]), join(dir, 'pipe.yaml')),
+    setup: (dir) => {
+      execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+      return join(dir, 'pipe.yaml');
+    },
     path: 'file',
     says: 'must be a regular file, not a FIFO (named pipe)',
     skip: fifoSupported ? undefined : 'mkfifo is not available on this platform',
@@ -214,7 +220,10 @@ const CASES: Case[] = [
   },
   {
     name: 'a name that differs from the file name',
-    setup: (dir) => (file(withPatch({ name: 'prod' }), 'environments/dev.yaml')(dir), 'dev'),
+    setup: (dir) => {
+      file(withPatch({ name: 'prod' }), 'environments/dev.yaml')(dir);
+      return 'dev';
+    },
     path: 'name',
     says: 'must equal the file name "dev"',
   },
@@ -248,7 +257,7 @@ const CASES: Case[] = [
   },
   {
     name: 'a tag value of 257 bytes',
-    setup: file(withPatch({ tags: { owner: 'é'.repeat(128) + 'x' } })),
+    setup: file(withPatch({ tags: { owner: `${'é'.repeat(128)}x` } })),
     path: 'tags.owner',
     rule: 'tagsWithinAzureLimits',
     says: 'at most 256 bytes',
@@ -422,7 +431,10 @@ describe('environment files: loading never throws', () => {
 
   it('returns issues, never an exception, for 300 seeded random byte and YAML-fragment files', () => {
     let seed = 12;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed);
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
     const fragments = [
       'name: dev\n',
       '- ',

@@ -412,7 +412,11 @@ const CASES: Case[] = [
     rule: 'opaReachable',
     path: 'components.cvat-server.dependsOn[4]',
     says: 'deployed first',
-    catalogue: () => changed((c) => (comp(c, 'cvat-server').dependsOn.push('opa'), (comp(c, 'opa').dependsOn = []))),
+    catalogue: () =>
+      changed((c) => {
+        comp(c, 'cvat-server').dependsOn.push('opa');
+        comp(c, 'opa').dependsOn = [];
+      }),
   },
   {
     name: 'OPA liveness waiting for bundles',
@@ -757,12 +761,10 @@ const CASES: Case[] = [
     path: 'components.cvat-server.env[',
     says: 'must be "0" (no proxy in front of the server',
     catalogue: () =>
-      changed(
-        (c) => (
-          (comp(c, 'edge').enabled = false),
-          setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' })
-        ),
-      ),
+      changed((c) => {
+        comp(c, 'edge').enabled = false;
+        setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' });
+      }),
   },
   {
     name: 'CVAT_NUM_PROXIES=1 with the edge VM and HTTP ingress on the server',
@@ -770,12 +772,10 @@ const CASES: Case[] = [
     path: 'components.cvat-server.env[',
     says: 'must be "2" (the edge VM and the HTTP ingress',
     catalogue: () =>
-      changed(
-        (c) => (
-          (comp(c, 'cvat-server').ingress = { transport: 'http', targetPort: 8080, external: true }),
-          setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1' })
-        ),
-      ),
+      changed((c) => {
+        comp(c, 'cvat-server').ingress = { transport: 'http', targetPort: 8080, external: true };
+        setEnv(comp(c, 'cvat-server'), { name: 'CVAT_NUM_PROXIES', value: '1' });
+      }),
   },
   {
     name: 'a worker without CVAT_NUM_PROXIES',

@@ -58,7 +58,7 @@ export function orderStacks<T extends { name: string; dependencies: readonly str
     }
     result.push(s);
   };
-  stacks.forEach((s) => visit(s, []));
+  for (const s of stacks) visit(s, []);
   return result;
 }
 

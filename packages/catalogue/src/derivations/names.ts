@@ -99,7 +99,7 @@ export function resourceNames(config: EnvironmentConfig): ResourceNames {
   const prefix = `${config.namePrefix}-${config.name}`;
   const hash = nameHash(config);
   const compact = `${config.namePrefix}${config.name}`.replace(/[^a-z0-9]/g, '');
-  const postgresServer = cut(`${prefix}-pg`, 63 - hash.length - 1) + `-${hash}`;
+  const postgresServer = `${cut(`${prefix}-pg`, 63 - hash.length - 1)}-${hash}`;
   const apps = Object.fromEntries(DEFAULT_COMPONENTS.filter((x) => x.name !== COMPONENT_NAMES.edge).map((x) => [x.name, x.name]));
   return {
     prefix,
@@ -126,7 +126,7 @@ export function resourceNames(config: EnvironmentConfig): ResourceNames {
     edgeNic: `${prefix}-edge-nic`,
     edgeOsDisk: `${prefix}-edge-osdisk`,
     publicIp: `${prefix}-edge-pip`,
-    dnsLabel: config.edge.dnsLabel ?? cut(`${prefix}`, 63 - hash.length - 1) + `-${hash}`,
+    dnsLabel: config.edge.dnsLabel ?? `${cut(`${prefix}`, 63 - hash.length - 1)}-${hash}`,
     appName: (component: string) => apps[component] ?? component,
   };
 }

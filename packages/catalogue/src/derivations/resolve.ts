@@ -1,7 +1,7 @@
 import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from '../data/components';
 import { defaultCatalogue } from '../data/default-catalogue';
 import { overridesNameKnownEntries } from '../rules/environment';
-import { type Issue, type Result } from '../rules/issues';
+import type { Issue, Result } from '../rules/issues';
 import { validateCatalogue } from '../rules/validate';
 import {
   PlatformRefSchema,
@@ -97,7 +97,7 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   const byName = new Map(c.components.map((x) => [x.name, x]));
   const disabledOptional = (name: string | undefined) => {
     const x = name === undefined ? undefined : byName.get(name);
-    return x !== undefined && x.optional && !x.enabled;
+    return x?.optional === true && !x.enabled;
   };
   for (const x of c.components) {
     const dropped = new Set<string>();
@@ -117,9 +117,9 @@ export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   const used = new Set<string>();
   const mounted = new Set<string>();
   for (const x of c.components.filter((y) => y.enabled)) {
-    x.secrets.forEach((s) => used.add(s));
-    x.env.forEach((e) => 'secretRef' in e && used.add(e.secretRef));
-    x.mounts.forEach((m) => mounted.add(m.storage));
+    for (const s of x.secrets) used.add(s);
+    for (const e of x.env) if ('secretRef' in e) used.add(e.secretRef);
+    for (const m of x.mounts) mounted.add(m.storage);
   }
   c.secrets = c.secrets.filter((s) => used.has(s.name));
   c.storages = c.storages.filter((s) => mounted.has(s.name));

@@ -303,10 +303,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     (config, report) => {
       const backend = config.stateBackend;
       if (backend.type !== 'local' || backend.allowPathOutsideRepository) return [];
-      const escape = ' (or set stateBackend.allowPathOutsideRepository: true to keep state elsewhere on purpose)';
+      const optOut = ' (or set stateBackend.allowPathOutsideRepository: true to keep state elsewhere on purpose)';
       if (posix.isAbsolute(backend.path) || win32.isAbsolute(backend.path)) {
         return [
-          report.error('stateBackend.path', backend.path, `must be relative to packages/infra and stay inside the repository${escape}`),
+          report.error('stateBackend.path', backend.path, `must be relative to packages/infra and stay inside the repository${optOut}`),
         ];
       }
       const fromRoot = posix.normalize(posix.join('packages/infra', backend.path.replace(/\\/g, '/')));
@@ -315,7 +315,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
           report.error(
             'stateBackend.path',
             backend.path,
-            `must stay inside the repository below its root and outside .git (it resolves to ${fromRoot} from the root)${escape}`,
+            `must stay inside the repository below its root and outside .git (it resolves to ${fromRoot} from the root)${optOut}`,
           ),
         ];
       }

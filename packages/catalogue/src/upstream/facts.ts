@@ -114,7 +114,7 @@ export function interpolateCompose(value: string): string {
     .replace(/\$\$/g, '\u0000')
     .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\}/g, (_m, _n, _d, def: string | undefined) => def ?? '')
     .replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, '')
-    .replace(/\u0000/g, '$');
+    .replaceAll('\u0000', '$');
 }
 
 type ComposeService = {

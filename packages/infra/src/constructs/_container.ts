@@ -12,12 +12,12 @@ import type {
 } from '@cdktf/provider-azurerm/lib/container-app';
 import { CONTAINER_APP_LIMITS, isConsumptionAllocation } from './aca-limits';
 import {
-  AppSecret,
-  EnvVar,
-  Probe,
+  type AppSecret,
+  type EnvVar,
+  type Probe,
   ProbeTransport,
-  Volume,
-  VolumeMount,
+  type Volume,
+  type VolumeMount,
   VolumeStorageType,
   WorkloadProfile,
   type ContainerProbes,

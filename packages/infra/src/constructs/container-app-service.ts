@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ContainerApp } from '@cdktf/provider-azurerm/lib/container-app';
 import { CONTAINER_APP_LIMITS } from './aca-limits';
-import { Ingress, IngressTransport, ScaleRule, ScaleRuleKind } from './app-spec';
+import { type Ingress, IngressTransport, type ScaleRule, ScaleRuleKind } from './app-spec';
 import { renderContainerResource, validateAppName, validateIntegerRange, validatePort, type ContainerResourceProps } from './_container';
 import { ValidationError } from './validation-error';
 

@@ -5,7 +5,7 @@ import { ContainerAppEnvironmentStorage } from '@cdktf/provider-azurerm/lib/cont
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsARecord } from '@cdktf/provider-azurerm/lib/private-dns-a-record';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
-import { WorkloadProfile } from './app-spec';
+import type { WorkloadProfile } from './app-spec';
 import { ValidationError } from './validation-error';
 
 /** Access mode of an environment storage. */

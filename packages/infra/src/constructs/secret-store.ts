@@ -177,8 +177,8 @@ export class SecretStore extends Construct {
           skipServicePrincipalAadCheck: principal.principalType === 'ServicePrincipal' ? true : undefined,
         }),
       );
-    props.readers.forEach((p) => grant('Key Vault Secrets User', p));
-    props.writers.forEach((p) => grant('Key Vault Secrets Officer', p));
+    for (const p of props.readers) grant('Key Vault Secrets User', p);
+    for (const p of props.writers) grant('Key Vault Secrets Officer', p);
     this.rbacPropagation = new Sleep(this, 'RbacPropagation', {
       createDuration: `${wait}s`,
       triggers: { vault: this.resource.id },

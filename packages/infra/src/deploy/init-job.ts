@@ -114,7 +114,7 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
   const deadline = now() + timeoutMs;
   let lastStatus = '';
   for (;;) {
-    let execution;
+    let execution: Awaited<ReturnType<InitJobClient['jobExecution']>>;
     try {
       execution = await client.jobExecution(options.resourceGroup, options.jobName, executionName);
     } catch (error) {
@@ -207,7 +207,7 @@ export function readInitJobState(path: string): InitJobState | undefined {
 export function writeInitJobState(path: string, state: InitJobState): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(tmp, path);
 }
 

@@ -132,9 +132,13 @@ export function summarizePlan(doc: unknown, source = 'plan'): PlanSummary {
     else if (key === 'update') action = 'update';
     else if (key === 'delete') action = 'delete';
     else if (key === 'forget') action = 'forget';
-    else if (key === 'delete,create') (action = 'replace'), (replaceOrder = 'delete-then-create');
-    else if (key === 'create,delete') (action = 'replace'), (replaceOrder = 'create-then-delete');
-    else if (key === 'no-op' || key === 'read') action = undefined;
+    else if (key === 'delete,create') {
+      action = 'replace';
+      replaceOrder = 'delete-then-create';
+    } else if (key === 'create,delete') {
+      action = 'replace';
+      replaceOrder = 'create-then-delete';
+    } else if (key === 'no-op' || key === 'read') action = undefined;
     else fail(source, `${at}.change.actions`, actions, 'is not an action combination terraform produces');
     if (!action) return;
     const reasonCode = typeof r.action_reason === 'string' ? r.action_reason : undefined;
@@ -215,7 +219,7 @@ export function formatPlanSummary(stack: string, s: PlanSummary): string[] {
   const replaced = s.changes.filter((x) => x.action === 'replace');
   const lostData = s.changes.filter((x) => (x.action === 'replace' || x.action === 'delete') && x.stateful);
   if (replaced.length || lostData.length) {
-    const bar = '  ' + '!'.repeat(72);
+    const bar = `  ${'!'.repeat(72)}`;
     lines.push(bar);
     if (replaced.length) lines.push(`  !! ${replaced.length} RESOURCE(S) WILL BE REPLACED: destroyed, then created again`);
     if (lostData.length)

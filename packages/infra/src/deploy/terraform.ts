@@ -83,8 +83,7 @@ function lineSplitter(onLine: ((line: string) => void) | undefined): { push(chun
     push(chunk) {
       if (!onLine) return;
       pending += chunk;
-      let idx: number;
-      while ((idx = pending.indexOf('\n')) >= 0) {
+      for (let idx = pending.indexOf('\n'); idx >= 0; idx = pending.indexOf('\n')) {
         onLine(pending.slice(0, idx).replace(/\r$/, ''));
         pending = pending.slice(idx + 1);
       }

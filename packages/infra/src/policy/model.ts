@@ -118,7 +118,7 @@ export function followReference(
   if (!stack) return undefined;
   const remote = REMOTE.exec(value);
   if (remote) {
-    const input = (stack.json.data?.terraform_remote_state ?? {})[remote[1]] as { config?: { path?: string; key?: string } } | undefined;
+    const input = stack.json.data?.terraform_remote_state?.[remote[1]] as { config?: { path?: string; key?: string } } | undefined;
     if (!input) return undefined;
     for (const producer of app.stacks) {
       const output = producer.json.output?.[remote[2]];

@@ -78,8 +78,11 @@ const NOT_SECRET_ARGS = new Set([
 const VALUE_IS_SECRET = new Set(['azurerm_key_vault_secret', 'azurerm_container_app', 'azurerm_container_app_job']);
 
 function walk(value: unknown, path: string, visit: (key: string, value: unknown, path: string) => void): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      walk(v, `${path}[${i}]`, visit);
+    });
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       visit(k, v, path ? `${path}.${k}` : k);
       walk(v, path ? `${path}.${k}` : k, visit);
@@ -166,7 +169,7 @@ const storageHardening: PolicyRule = {
           message: 'https_traffic_only_enabled must be true (only Premium FileStorage NFS accounts may turn it off)',
         });
       const rules = block(b.network_rules);
-      if (!rules || rules.default_action !== 'Deny')
+      if (rules?.default_action !== 'Deny')
         findings.push({ rule: this.id, address: r.address, message: 'network_rules.default_action must be Deny' });
     }
     for (const r of resources(app, 'azurerm_storage_account_network_rules')) {
@@ -231,7 +234,7 @@ const keyVaultPrivate: PolicyRule = {
       const acls = block(r.body.network_acls);
       if (r.body.rbac_authorization_enabled !== true && r.body.enable_rbac_authorization !== true)
         findings.push({ rule: this.id, address: r.address, message: 'RBAC authorization must be enabled' });
-      if (!acls || acls.default_action !== 'Deny')
+      if (acls?.default_action !== 'Deny')
         findings.push({ rule: this.id, address: r.address, message: 'network_acls.default_action must be Deny' });
       else if (!Array.isArray(acls.virtual_network_subnet_ids) || acls.virtual_network_subnet_ids.length === 0) {
         findings.push({

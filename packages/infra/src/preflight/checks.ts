@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
 import { ARM_SCOPE, describeArmError, toArmCallError } from './arm';
-import type { AcaUsage, PreflightClients, PostgresCapability } from './clients';
+import type { AcaUsage, NameAvailability, PreflightClients, PostgresCapability } from './clients';
 import type { PreflightInputs } from './inputs';
 import { ipv4InCidr, isPrivateIpv4 } from './ip';
 
@@ -203,7 +203,7 @@ export const storageNameCheck: PreflightCheck = {
     if (!accounts.length) return skip('the stacks create no storage account', 'nothing to do');
     const lines: string[] = [];
     for (const { name } of accounts) {
-      let result;
+      let result: NameAvailability;
       try {
         result = await ctx.clients.storageNameAvailability(name, signal);
       } catch (error) {
@@ -307,7 +307,7 @@ export const postgresNameCheck: PreflightCheck = {
     if (!servers.length) return skip('the stacks create no PostgreSQL server', 'nothing to do');
     const lines: string[] = [];
     for (const { name, location } of servers) {
-      let result;
+      let result: NameAvailability;
       try {
         result = await ctx.clients.postgresNameAvailability(location, name, signal);
       } catch (error) {
@@ -525,7 +525,7 @@ export const containerAppsQuotaCheck: PreflightCheck = {
     const lines: string[] = [];
     for (const env of envs) {
       if (await owned(ctx, signal, 'Microsoft.App/managedEnvironments', env.name)) {
-        let usages;
+        let usages: AcaUsage[];
         try {
           usages = await ctx.clients.containerAppsEnvironmentUsages(ctx.inputs.resourceGroup, env.name, signal);
         } catch (error) {
@@ -539,7 +539,7 @@ export const containerAppsQuotaCheck: PreflightCheck = {
         lines.push(`${env.name}: ${need} vCPU at max replicas within the ${cores.limit}-core limit (in use ${cores.currentValue})`);
         continue;
       }
-      let usages;
+      let usages: AcaUsage[];
       try {
         usages = await ctx.clients.containerAppsRegionUsages(env.location, signal);
       } catch (error) {

@@ -72,15 +72,13 @@ async function runOne(check: PreflightCheck, ctx: CheckContext, timeoutSeconds: 
   let outcome: CheckOutcome;
   try {
     outcome = await Promise.race([
-      check
-        .run(ctx, controller.signal)
-        .catch(
-          (error: unknown): CheckOutcome => ({
-            status: 'fail',
-            detail: `error: ${describeArmError(error)}`,
-            fix: "rerun; if it persists, check the message above and the principal's roles",
-          }),
-        ),
+      check.run(ctx, controller.signal).catch(
+        (error: unknown): CheckOutcome => ({
+          status: 'fail',
+          detail: `error: ${describeArmError(error)}`,
+          fix: "rerun; if it persists, check the message above and the principal's roles",
+        }),
+      ),
       timeout,
     ]);
   } finally {

@@ -18,8 +18,8 @@ export function containerComponents(catalogue: Catalogue): Component[] {
 export function usedStorages(catalogue: Catalogue): Storage[] {
   const used = new Set<string>();
   for (const c of containerComponents(catalogue)) {
-    c.mounts.forEach((m) => used.add(m.storage));
-    c.configFiles.forEach((f) => used.add(f.storage));
+    for (const m of c.mounts) used.add(m.storage);
+    for (const f of c.configFiles) used.add(f.storage);
   }
   return catalogue.storages.filter((s) => used.has(s.name));
 }

@@ -183,7 +183,7 @@ export class FoundationStack extends CvatStack {
     const deployer = new DataAzurermClientConfig(this, 'Deployer', {});
 
     const kvNames: Record<string, string> = {};
-    catalogue.secrets.forEach((s) => (kvNames[s.name] = s.keyVaultName));
+    for (const s of catalogue.secrets) kvNames[s.name] = s.keyVaultName;
     this.keyVaultSecretNames = kvNames;
     this.keyVault = new SecretStore(this, 'KeyVault', {
       name: names.keyVault,

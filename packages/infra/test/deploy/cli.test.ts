@@ -42,8 +42,12 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, extra: Partial<InfraI
     env,
     cwd: REPO_ROOT,
     stdinIsTTY: false,
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     sleep: async () => undefined,
     synth: async (name: string) => void synthCalls.push(name),
     preflight: preflightPasses,

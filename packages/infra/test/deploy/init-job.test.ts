@@ -93,7 +93,9 @@ describe('runInitJob against a loopback fake ARM server', () => {
       pollIntervalMs: 1000,
       timeoutMs: 3000,
       now: () => now,
-      sleep: async (ms) => void (now += ms),
+      sleep: async (ms) => {
+        now += ms;
+      },
     }).then(
       () => undefined,
       (e: unknown) => e as Error & { step?: string },

@@ -9,7 +9,9 @@ import { loadManifest, readStackJson, type StackJson } from '../../src/deploy/ma
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const stackWith = (vault: Record<string, unknown>, keyVaultFeatures?: Record<string, unknown>): StackJson => ({
   provider: { azurerm: [{ features: [keyVaultFeatures ? { key_vault: [keyVaultFeatures] } : {}] }] },

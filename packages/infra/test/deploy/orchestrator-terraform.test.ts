@@ -219,7 +219,12 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     const opts = options(fx, runner, {
       command: 'destroy',
       confirmation: { mode: 'prompt' },
-      confirmer: { confirm: async (q) => (questions.push(q), true) },
+      confirmer: {
+        confirm: async (q) => {
+          questions.push(q);
+          return true;
+        },
+      },
     });
     const report = await runOrchestrator(opts);
     // THEN edge, apps and foundation were destroyed in that order after exactly one question

@@ -127,7 +127,15 @@ describe('runOrchestrator retries', () => {
       return undefined;
     });
     const questions: string[] = [];
-    const { o } = opts(runner, { confirmation: { mode: 'prompt' }, confirmer: { confirm: async (q) => (questions.push(q), true) } });
+    const { o } = opts(runner, {
+      confirmation: { mode: 'prompt' },
+      confirmer: {
+        confirm: async (q) => {
+          questions.push(q);
+          return true;
+        },
+      },
+    });
     const report = await runOrchestrator(o);
     expect(report.ok).toBe(true);
     expect(questions).toEqual([
@@ -160,7 +168,15 @@ describe('runOrchestrator safety', () => {
     const b = scripted(undefined, REPLACE_DB);
     const asked: string[] = [];
     const interactive = await runOrchestrator(
-      opts(b.runner, { confirmation: { mode: 'prompt' }, confirmer: { confirm: async (q) => (asked.push(q), true) } }).o,
+      opts(b.runner, {
+        confirmation: { mode: 'prompt' },
+        confirmer: {
+          confirm: async (q) => {
+            asked.push(q);
+            return true;
+          },
+        },
+      }).o,
     );
     expect(interactive.ok).toBe(true);
     expect(asked).toHaveLength(2);

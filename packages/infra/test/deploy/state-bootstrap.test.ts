@@ -15,17 +15,35 @@ function fakeAz(existing: Set<string> = new Set()): { az: AzRunner; calls: strin
     calls.push([...args]);
     const cmd = args.slice(0, 3).join(' ');
     if (cmd.startsWith('group exists')) return res(0, existing.has('rg') ? 'true\n' : 'false\n');
-    if (cmd.startsWith('group create')) return (existing.add('rg'), res(0));
+    if (cmd.startsWith('group create')) {
+      existing.add('rg');
+      return res(0);
+    }
     if (cmd === 'storage account show') return existing.has('sa') ? res(0) : res(3, '', '(ResourceNotFound) The Resource was not found.');
-    if (cmd === 'storage account create') return (existing.add('sa'), res(0));
-    if (cmd === 'storage account blob-service-properties')
-      return existing.has('sa') ? (existing.add('versioning'), res(0)) : res(3, '', 'ResourceNotFound');
-    if (cmd.startsWith('lock create')) return (existing.add('lock'), res(0));
+    if (cmd === 'storage account create') {
+      existing.add('sa');
+      return res(0);
+    }
+    if (cmd === 'storage account blob-service-properties') {
+      if (!existing.has('sa')) return res(3, '', 'ResourceNotFound');
+      existing.add('versioning');
+      return res(0);
+    }
+    if (cmd.startsWith('lock create')) {
+      existing.add('lock');
+      return res(0);
+    }
     if (cmd === 'storage container-rm exists') return res(0, JSON.stringify({ exists: existing.has('container') }));
-    if (cmd === 'storage container-rm create') return (existing.add('container'), res(0));
+    if (cmd === 'storage container-rm create') {
+      existing.add('container');
+      return res(0);
+    }
     if (cmd.startsWith('account show')) return res(0, 'ops@example.com\n');
     if (cmd === 'role assignment list') return res(0, existing.has('role') ? '1\n' : '0\n');
-    if (cmd === 'role assignment create') return (existing.add('role'), res(0));
+    if (cmd === 'role assignment create') {
+      existing.add('role');
+      return res(0);
+    }
     return res(2, '', `fake az: unexpected command ${args.join(' ')}`);
   };
   return { az, calls, existing };

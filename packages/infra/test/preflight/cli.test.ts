@@ -50,8 +50,12 @@ async function preflightCli(argv: string[], env: NodeJS.ProcessEnv, extra: Parti
     env,
     cwd: REPO_ROOT,
     stdinIsTTY: false,
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     synth: async (name: string) => void synthCalls.push(name),
     ...extra,
   });
@@ -82,7 +86,9 @@ describe('cvat-infra preflight', () => {
       env: { ...env, PATH: bin.path },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (deployErr += t),
+      err: (t) => {
+        deployErr += t;
+      },
     });
     expect(deployCode).toBe(5);
     expect(r.err).toBe(deployErr);
@@ -166,7 +172,7 @@ describe('cvat-infra preflight', () => {
     const check = JSON.parse(r.out).checks.find((c: { id: string }) => c.id === 'deployer-ip');
     expect(check).toMatchObject({
       status: 'pass',
-      detail: '203.0.113.200 (--detect-ip via 127.0.0.1:' + new URL(server.endpoint).port + ') is inside 203.0.113.0/24',
+      detail: `203.0.113.200 (--detect-ip via 127.0.0.1:${new URL(server.endpoint).port}) is inside 203.0.113.0/24`,
     });
     expect(server.calls(/^GET \/ip$/)).toHaveLength(1);
   });
@@ -181,7 +187,9 @@ describe('deploy runs preflight before the first plan', () => {
       env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (err += t),
+      err: (t) => {
+        err += t;
+      },
       synth: async () => {
         throw new Error('the synth output is current; deploy must not synthesize');
       },
@@ -207,7 +215,9 @@ describe('deploy runs preflight before the first plan', () => {
       env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (err += t),
+      err: (t) => {
+        err += t;
+      },
       preflightEndpoints: { armEndpoint: server.endpoint, credential: new FakeCredential() },
     });
     expect(err).toContain('preflight: WARNING: skipped (--skip-preflight)');
@@ -224,7 +234,9 @@ describe('deploy runs preflight before the first plan', () => {
       env: { PATH: bin.path, HOME: tempDir('h-') },
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (err += t),
+      err: (t) => {
+        err += t;
+      },
       preflight: async () => {
         throw new Error('preflight must not run without credentials');
       },
@@ -239,7 +251,9 @@ describe('deploy runs preflight before the first plan', () => {
       env: {},
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (err += t),
+      err: (t) => {
+        err += t;
+      },
     });
     expect(code).toBe(2);
     expect(err).toContain("'--skip-preflight' cannot be used with '--deployer-ip' or '--detect-ip'");
@@ -251,7 +265,9 @@ describe('deploy runs preflight before the first plan', () => {
       env: {},
       cwd: REPO_ROOT,
       stdinIsTTY: false,
-      err: (t) => void (err += t),
+      err: (t) => {
+        err += t;
+      },
     });
     expect(code).toBe(2);
     expect(err).toContain("unknown option '--deployer-ip'");
@@ -270,7 +286,9 @@ describe('deploy runs preflight before the first plan', () => {
           env: { PATH: bin.path, HOME: tempDir('h-'), ...SP_ENV },
           cwd: REPO_ROOT,
           stdinIsTTY: false,
-          err: (t) => void (err += t),
+          err: (t) => {
+            err += t;
+          },
           preflightEndpoints: { armEndpoint: server.endpoint, maxRetries: 0, credential: new FakeCredential() },
         },
       );

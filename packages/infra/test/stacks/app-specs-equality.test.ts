@@ -386,7 +386,7 @@ describe.each(ENVIRONMENTS)('the synthesized apps stack equals appSpecs() (%s)',
       const [, logicalId] = entry.address.split('.');
       expect(apps[type]![logicalId!]?.name).toBe(spec.name);
     }
-    const edge = index.components['edge'];
+    const edge = index.components.edge;
     if (env === 'maximal-none') expect(edge).toBeUndefined();
     else {
       const [, logicalId] = edge!.address.split('.');

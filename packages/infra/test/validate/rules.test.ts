@@ -319,11 +319,34 @@ function mutationFor(rule: ConstraintRule): {
       const block = (b: Json) => ensureBlocks(rule.type, b, rule.block)[0];
       // Both literal: an unknown (expression) value defers a ConflictsWith check to apply time.
       const setLiteral = (b: Json, k: string) => (block(b)[k] = dummy(rule.type, rule.block, k));
-      if (rule.kind === 'conflictsWith') return { mutate: (b) => [first, rest[0]].forEach((k) => setLiteral(b, k)), path: at(rest[0]) };
+      if (rule.kind === 'conflictsWith')
+        return {
+          mutate: (b) => {
+            for (const k of [first, rest[0]]) setLiteral(b, k);
+          },
+          path: at(rest[0]),
+        };
       if (rule.kind === 'requiredWith')
-        return { mutate: (b) => (set(b, first), rest.forEach((k) => delete block(b)[k])), path: at(rest[0]) };
-      if (rule.kind === 'atLeastOneOf') return { mutate: (b) => rule.attributes.forEach((k) => delete block(b)[k]), path: /\|/ };
-      return { mutate: (b) => rule.attributes.slice(0, 2).forEach((k) => set(b, k)), path: /\+/ };
+        return {
+          mutate: (b) => {
+            set(b, first);
+            for (const k of rest) delete block(b)[k];
+          },
+          path: at(rest[0]),
+        };
+      if (rule.kind === 'atLeastOneOf')
+        return {
+          mutate: (b) => {
+            for (const k of rule.attributes) delete block(b)[k];
+          },
+          path: /\|/,
+        };
+      return {
+        mutate: (b) => {
+          for (const k of rule.attributes.slice(0, 2)) set(b, k);
+        },
+        path: /\+/,
+      };
     }
   }
 }

@@ -73,14 +73,14 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
       if (opa.name !== 'opa')
         out.push(report.error(cpath(opa, 'name'), opa.name, 'must be "opa": CVAT (and its bundle polling) expect the host opa'));
       const ing = opa.ingress;
-      if (!ing || ing.transport !== 'tcp' || ing.exposedPort !== 8181 || ing.targetPort !== 8181) {
+      if (ing?.transport !== 'tcp' || ing.exposedPort !== 8181 || ing.targetPort !== 8181) {
         out.push(
           report.error(cpath(opa, 'ingress'), ing, 'must be TCP ingress with targetPort 8181 and exposedPort 8181 (reachable as opa:8181)'),
         );
       }
       // cvat-ai/cvat@v2.73.0 helm-chart/values.yaml probes OPA on /health?bundles: ready only with CVAT's policy bundle.
       const ready = opa.probes.readiness;
-      if (!ready || ready.type !== 'http' || ready.path !== '/health?bundles') {
+      if (ready?.type !== 'http' || ready.path !== '/health?bundles') {
         const text = 'must be an http probe of /health?bundles (ready only once the CVAT policy bundle is activated)';
         out.push(report.error(cpath(opa, 'probes.readiness'), ready?.path ?? ready?.type, text));
       }

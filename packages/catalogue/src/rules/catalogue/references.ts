@@ -142,7 +142,7 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
             );
         }
       });
-      x.scaleRules.forEach((r, i) =>
+      x.scaleRules.forEach((r, i) => {
         (r.auth ?? []).forEach((a, j) => {
           used.add(a.secretRef);
           if (!secrets.has(a.secretRef))
@@ -151,8 +151,8 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
             out.push(
               report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, `must be listed in '${cpath(x, 'secrets')}'`),
             );
-        }),
-      );
+        });
+      });
       x.secrets.forEach((s, i) => {
         if (!secrets.has(s)) out.push(report.error(cpath(x, `secrets[${i}]`), s, 'must name a declared secret'));
         else if (!used.has(s))

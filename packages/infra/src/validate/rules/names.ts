@@ -243,7 +243,7 @@ export function sshKey(v: string): string | undefined {
   const algo = next()?.toString('latin1');
   if (algo === 'ssh-ed25519') {
     const key = next();
-    if (!key || key.length !== 32 || at !== data.length) return 'is not a valid ssh-ed25519 public key';
+    if (key?.length !== 32 || at !== data.length) return 'is not a valid ssh-ed25519 public key';
     return undefined;
   }
   if (algo === 'ssh-rsa') {

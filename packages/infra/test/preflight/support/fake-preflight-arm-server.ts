@@ -237,29 +237,33 @@ export class FakePreflightArmServer {
     if (req.method === 'POST' && !/application\/json/.test(String(req.headers['content-type']))) {
       return this.error(415, 'UnsupportedMediaType', 'POST bodies must be JSON');
     }
-    let m: RegExpExecArray | null;
-    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)$/.exec(path))) {
-      if (!w.subscription) return this.error(404, 'SubscriptionNotFound', `The subscription '${m[1]}' could not be found.`);
+    const getMatch = (route: RegExp) => (req.method === 'GET' ? route.exec(path) : null);
+    const subscription = getMatch(/^\/subscriptions\/([^/]+)$/);
+    if (subscription) {
+      if (!w.subscription) return this.error(404, 'SubscriptionNotFound', `The subscription '${subscription[1]}' could not be found.`);
       return this.json(200, {
-        id: `/subscriptions/${m[1]}`,
-        subscriptionId: m[1],
+        id: `/subscriptions/${subscription[1]}`,
+        subscriptionId: subscription[1],
         tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
         ...w.subscription,
       });
     }
-    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers$/.exec(path))) {
+    const providers = getMatch(/^\/subscriptions\/([^/]+)\/providers$/);
+    if (providers) {
       const items = Object.entries(w.providers).map(([namespace, registrationState]) => ({
-        id: `/subscriptions/${m![1]}/providers/${namespace}`,
+        id: `/subscriptions/${providers[1]}/providers/${namespace}`,
         namespace,
         registrationState,
         resourceTypes: [],
       }));
       return this.page(url, items, w.providersPageSize);
     }
-    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/resources$/.exec(path))) {
-      if (!w.resourceGroupResources) return this.error(404, 'ResourceGroupNotFound', `Resource group '${m[2]}' could not be found.`);
+    const groupResources = getMatch(/^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/resources$/);
+    if (groupResources) {
+      if (!w.resourceGroupResources)
+        return this.error(404, 'ResourceGroupNotFound', `Resource group '${groupResources[2]}' could not be found.`);
       const items = w.resourceGroupResources.map((r) => ({
-        id: `/subscriptions/${m![1]}/resourceGroups/${m![2]}/providers/${r.type}/${r.name}`,
+        id: `/subscriptions/${groupResources[1]}/resourceGroups/${groupResources[2]}/providers/${r.type}/${r.name}`,
         name: r.name,
         type: r.type,
         location: 'westeurope',
@@ -288,13 +292,14 @@ export class FakePreflightArmServer {
           : { nameAvailable: true },
       );
     }
-    if (req.method === 'GET' && (m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.KeyVault\/deletedVaults$/.exec(path))) {
+    const deletedVault = getMatch(/^\/subscriptions\/([^/]+)\/providers\/Microsoft\.KeyVault\/deletedVaults$/);
+    if (deletedVault) {
       const items = w.deletedVaults.map((d) => ({
-        id: `/subscriptions/${m![1]}/providers/Microsoft.KeyVault/locations/${d.location}/deletedVaults/${d.name}`,
+        id: `/subscriptions/${deletedVault[1]}/providers/Microsoft.KeyVault/locations/${d.location}/deletedVaults/${d.name}`,
         name: d.name,
         type: 'Microsoft.KeyVault/deletedVaults',
         properties: {
-          vaultId: `/subscriptions/${m![1]}/resourceGroups/old-rg/providers/Microsoft.KeyVault/vaults/${d.name}`,
+          vaultId: `/subscriptions/${deletedVault[1]}/resourceGroups/old-rg/providers/Microsoft.KeyVault/vaults/${d.name}`,
           location: d.location,
           deletionDate: '2026-11-01T00:00:00Z',
           scheduledPurgeDate: d.scheduledPurgeDate ?? '2026-11-08T00:00:00Z',
