@@ -156,7 +156,10 @@ export function renderComponentTable(): string {
       .map((k) => `${k} ${x.probes[k]?.type}${x.probes[k]?.path ? ` ${x.probes[k]?.path}` : ''}`)
       .join(', ');
     lines.push(
-      `| \`${x.name}\` | ${x.role} | ${x.upstream.map((u) => `\`${u}\``).join(', ') || '–'} | \`${x.image.repository}:${x.image.tag}\` | ${x.role === 'edge' ? 'VM' : `${x.resources.cpuCores} / ${x.resources.memoryGiB}`} | ${x.replicas.min}–${x.replicas.max} | ${ingressText(x)} | ${probes || '–'} | ${x.optional ? (x.enabled ? 'optional, on' : 'optional, off') : 'always'} |`,
+      `| \`${x.name}\` | ${x.role} | ${x.upstream.map((u) => `\`${u}\``).join(', ') || '–'} | ` +
+        `\`${x.image.repository}:${x.image.tag}\` | ` +
+        `${x.role === 'edge' ? 'VM' : `${x.resources.cpuCores} / ${x.resources.memoryGiB}`} | ${x.replicas.min}–${x.replicas.max} ` +
+        `| ${ingressText(x)} | ${probes || '–'} | ${x.optional ? (x.enabled ? 'optional, on' : 'optional, off') : 'always'} |`,
     );
   }
   for (const r of UPSTREAM_REPLACEMENTS)
@@ -171,14 +174,17 @@ export function renderStorageTable(): string {
   for (const s of c.storages) {
     const by = c.components.filter((x) => x.mounts.some((m) => m.storage === s.name)).map((x) => `\`${x.name}\``);
     lines.push(
-      `| \`${s.name}\` | ${s.kind} | ${s.quotaGiB} | ${s.accessMode} | ${s.mountOptions ? `\`${s.mountOptions}\`` : '–'} | ${by.join(', ')} | ${esc(s.description)} |`,
+      `| \`${s.name}\` | ${s.kind} | ${s.quotaGiB} | ${s.accessMode} | ${s.mountOptions ? `\`${s.mountOptions}\`` : '–'} | ` +
+        `${by.join(', ')} | ${esc(s.description)} |`,
     );
   }
   lines.push('', '| Secret | Key Vault name | Source | Used by | Purpose |', '|---|---|---|---|---|');
   for (const s of c.secrets) {
     const by = c.components.filter((x) => x.secrets.includes(s.name)).map((x) => `\`${x.name}\``);
     lines.push(
-      `| \`${s.name}\` | \`${s.keyVaultName}\` | ${s.source}${s.length ? ` (${s.length} chars${s.special ? ', with symbols' : ''})` : ''} | ${by.join(', ')} | ${esc(s.description)} |`,
+      `| \`${s.name}\` | \`${s.keyVaultName}\` | ` +
+        `${s.source}${s.length ? ` (${s.length} chars${s.special ? ', with symbols' : ''})` : ''} | ${by.join(', ')} | ` +
+        `${esc(s.description)} |`,
     );
   }
   return lines.join('\n');

@@ -31,7 +31,9 @@ function rsaKeyLine(bits: number): string {
 }
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdJF9EY130NvcR8vNvpkAG+kz+x4ZE5scsNQ2rT8Do5 ops@example.com';
 const ECDSA =
-  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg= ops@example.com';
+  'ecdsa-sha2-nistp256 ' +
+  'AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg= ' +
+  'ops@example.com';
 
 /** The alias bomb of issue 12: nine levels of nine aliases (9^9 strings once expanded). */
 function aliasBomb(): string {

@@ -223,7 +223,8 @@ describe('resolveCatalogue', () => {
   it('rejects moving a store to SMB through a storage override', () => {
     const r = resolveCatalogue(config({ storages: { 'cvat-events': { kind: 'smb' } } }));
     expect(r.errors?.[0]?.message).toBe(
-      '\'components.clickhouse.mounts[0].storage\' ("cvat-events") must not be an SMB share for the store clickhouse (no hard links, renames or locks on SMB); use an ephemeral or nfs storage',
+      '\'components.clickhouse.mounts[0].storage\' ("cvat-events") must not be an SMB share for the store clickhouse (no hard ' +
+        'links, renames or locks on SMB); use an ephemeral or nfs storage',
     );
   });
 

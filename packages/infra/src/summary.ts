@@ -90,12 +90,16 @@ export function summarize(app: SynthesizedApp, catalogue: Catalogue, environment
     cpuCores: c.resources.cpuCores,
     memoryGiB: c.resources.memoryGiB,
     replicas: c.role === 'job' || c.role === 'edge' ? '-' : `${c.replicas.min}-${c.replicas.max}`,
-    ingress: c.ingress
-      ? `${c.ingress.transport} :${c.ingress.transport === 'tcp' ? (c.ingress.exposedPort ?? c.ingress.targetPort) : 80}${c.ingress.external ? ' (vnet)' : ' (env)'}`
-      : '-',
+    ingress: c.ingress ? ingressText(c.ingress) : '-',
     mounts: c.mounts.map((m) => m.storage).filter((m, i, all) => all.indexOf(m) === i),
   }));
   return { environment, outdir, stacks, components };
+}
+
+/** Ingress of a component as `<transport> :<port> (vnet|env)`; the port is the exposed port for TCP, 80 for HTTP. */
+function ingressText(ingress: NonNullable<Catalogue['components'][number]['ingress']>): string {
+  const port = ingress.transport === 'tcp' ? (ingress.exposedPort ?? ingress.targetPort) : 80;
+  return `${ingress.transport} :${port}${ingress.external ? ' (vnet)' : ' (env)'}`;
 }
 
 function table(headers: string[], rows: string[][]): string[] {

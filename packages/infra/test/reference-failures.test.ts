@@ -43,15 +43,19 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     expect(app('vector').template.container[0].env.find((e: Json) => e.name === 'CLICKHOUSE_HOST').value).toBe('clickhouse');
   });
 
-  it('#3 apps could not fetch Key Vault secrets through the identity: the apps subnet has the Key Vault service endpoint and is allowed by the vault firewall', () => {
-    const subnet = res('foundation', 'azurerm_subnet').find(
-      (x) => x.delegation?.[0]?.service_delegation?.name === 'Microsoft.App/environments',
-    ) as Json;
-    expect(subnet.service_endpoints).toContain('Microsoft.KeyVault');
-    const kv = res('foundation', 'azurerm_key_vault')[0];
-    expect(kv.network_acls.virtual_network_subnet_ids).toEqual([expect.stringContaining('azurerm_subnet.Network_Apps')]);
-    passes('key-vault-private');
-  });
+  it(
+    '#3 apps could not fetch Key Vault secrets through the identity: the apps subnet has the Key Vault service endpoint and is ' +
+      'allowed by the vault firewall',
+    () => {
+      const subnet = res('foundation', 'azurerm_subnet').find(
+        (x) => x.delegation?.[0]?.service_delegation?.name === 'Microsoft.App/environments',
+      ) as Json;
+      expect(subnet.service_endpoints).toContain('Microsoft.KeyVault');
+      const kv = res('foundation', 'azurerm_key_vault')[0];
+      expect(kv.network_acls.virtual_network_subnet_ids).toEqual([expect.stringContaining('azurerm_subnet.Network_Apps')]);
+      passes('key-vault-private');
+    },
+  );
 
   it('#4 "Limited to VNet" had no Terraform equivalent: server and UI use external_enabled on the internal environment', () => {
     expect(res('foundation', 'azurerm_container_app_environment')[0].internal_load_balancer_enabled).toBe(true);
@@ -60,24 +64,32 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     expect(app('opa').ingress.external_enabled).toBe(false);
   });
 
-  it('#5 RBAC propagation on first apply: a user-assigned identity granted in the foundation stack, applied before the apps stack, plus a wait before secret writes', () => {
-    expect(
-      res('foundation', 'azurerm_role_assignment')
-        .map((r) => r.role_definition_name)
-        .sort(),
-    ).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
-    expect(res('foundation', 'time_sleep')[0].create_duration).toBe('120s');
-    for (const a of res('apps', 'azurerm_container_app')) expect(a.identity.type).toBe('UserAssigned');
-    passes('stacks-ordered');
-  });
+  it(
+    '#5 RBAC propagation on first apply: a user-assigned identity granted in the foundation stack, applied before the apps stack, ' +
+      'plus a wait before secret writes',
+    () => {
+      expect(
+        res('foundation', 'azurerm_role_assignment')
+          .map((r) => r.role_definition_name)
+          .sort(),
+      ).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
+      expect(res('foundation', 'time_sleep')[0].create_duration).toBe('120s');
+      for (const a of res('apps', 'azurerm_container_app')) expect(a.identity.type).toBe('UserAssigned');
+      passes('stacks-ordered');
+    },
+  );
 
-  it('#6 destroy ordering: apps live in a stack that depends on foundation (destroyed first), mount storages by reference, and storages reference the environment', () => {
-    expect(s.model.stacks.find((x) => x.name === 'apps')?.dependencies).toEqual(['foundation']);
-    for (const e of res('foundation', 'azurerm_container_app_environment_storage'))
-      expect(e.container_app_environment_id).toMatch(/^\$\{azurerm_container_app_environment\./);
-    for (const v of app('cvat-server').template.volume) expect(v.storage_name).toMatch(/terraform_remote_state/);
-    passes('mounts-resolve-to-shares');
-  });
+  it(
+    '#6 destroy ordering: apps live in a stack that depends on foundation (destroyed first), mount storages by reference, and ' +
+      'storages reference the environment',
+    () => {
+      expect(s.model.stacks.find((x) => x.name === 'apps')?.dependencies).toEqual(['foundation']);
+      for (const e of res('foundation', 'azurerm_container_app_environment_storage'))
+        expect(e.container_app_environment_id).toMatch(/^\$\{azurerm_container_app_environment\./);
+      for (const v of app('cvat-server').template.volume) expect(v.storage_name).toMatch(/terraform_remote_state/);
+      passes('mounts-resolve-to-shares');
+    },
+  );
 
   it('#7 storage firewall: one inline rule set, the Storage service endpoint on the apps subnet, admin CIDRs from configuration and no IP lookup', () => {
     expect(s.stack('foundation').resource.azurerm_storage_account_network_rules).toBeUndefined();

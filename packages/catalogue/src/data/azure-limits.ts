@@ -45,6 +45,14 @@ export const AZURE_TAG_LIMITS = {
  */
 export const AZURE_VM_SIZE_RE = /^(Standard|Basic)_[A-Z]{1,3}[a-z]?[0-9]+(-[0-9]+)?[a-z]*(_[A-Z][A-Za-z0-9]*)?(_[0-9]+)?(_v[0-9]+)?$/;
 
+// The validator's pattern in one piece per tier (only to keep lines short); joined below into the single pattern.
+const POSTGRES_SKU_BURSTABLE = /B_Standard_B((1|2|4|8|12|16|20)ms|2s)/.source;
+const POSTGRES_SKU_GENERAL_PURPOSE =
+  /GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))/.source;
+const POSTGRES_SKU_MEMORY_OPTIMIZED =
+  /MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))/
+    .source;
+
 /**
  * The `sku_name` values of `azurerm_postgresql_flexible_server` that the pinned provider accepts
  * (`<tier>_<size>`: `B_` Burstable, `GP_` General Purpose, `MO_` Memory Optimized), copied from its
@@ -52,8 +60,9 @@ export const AZURE_VM_SIZE_RE = /^(Standard|Basic)_[A-Z]{1,3}[a-z]?[0-9]+(-[0-9]
  *
  * @see hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/postgres/validate/flexible_server_sku_name.go
  */
-export const AZURERM_POSTGRES_SKU_RE =
-  /^((B_Standard_B((1|2|4|8|12|16|20)ms|2s))|(GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5)))|(MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))))$/;
+export const AZURERM_POSTGRES_SKU_RE = new RegExp(
+  `^((${POSTGRES_SKU_BURSTABLE})|(${POSTGRES_SKU_GENERAL_PURPOSE})|(${POSTGRES_SKU_MEMORY_OPTIMIZED}))$`,
+);
 
 /**
  * SSH public keys the pinned provider accepts in `admin_ssh_key.public_key` of

@@ -325,7 +325,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.redisInmem,
     role: 'store',
     description:
-      'In-memory Redis: RQ queues (db 0) and the Django default cache (db 1). Password-protected; AOF kept on replica-scoped ephemeral storage (survives container restarts, not replica replacement).',
+      'In-memory Redis: RQ queues (db 0) and the Django default cache (db 1). Password-protected; AOF kept on replica-scoped ' +
+      'ephemeral storage (survives container restarts, not replica replacement).',
     upstream: ['cvat_redis_inmem'],
     image: { repository: 'redis', tag: '7.2.11-alpine' },
     args: ['sh', '-c', 'exec docker-entrypoint.sh redis-server --save 60 100 --appendonly yes --requirepass "$REDIS_PASSWORD"'],
@@ -341,13 +342,15 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.redisOndisk,
     role: 'store',
     description:
-      'Kvrocks (Redis protocol on RocksDB): the Django media cache of chunks (1-day TTL) and previews (7-day TTL). Regenerable, so it lives on replica-scoped ephemeral storage at a subdirectory (--dir) and never on SMB.',
+      'Kvrocks (Redis protocol on RocksDB): the Django media cache of chunks (1-day TTL) and previews (7-day TTL). Regenerable, ' +
+      'so it lives on replica-scoped ephemeral storage at a subdirectory (--dir) and never on SMB.',
     upstream: ['cvat_redis_ondisk'],
     image: { repository: 'apache/kvrocks', tag: '2.15.0' },
     command: [
       'sh',
       '-c',
-      'exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind 0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"',
+      'exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind ' +
+        '0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"',
     ],
     env: [{ name: 'KVROCKS_PASSWORD', secretRef: K.kvrocksPassword }],
     secrets: [K.kvrocksPassword],
@@ -361,7 +364,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.clickhouse,
     role: 'store',
     description:
-      'ClickHouse: the analytics event store written by vector and read by events export and Grafana. Part of the optional analytics stack; replica-scoped ephemeral storage by default (or NFS), never SMB.',
+      'ClickHouse: the analytics event store written by vector and read by events export and Grafana. Part of the optional ' +
+      'analytics stack; replica-scoped ephemeral storage by default (or NFS), never SMB.',
     upstream: ['cvat_clickhouse'],
     optional: true,
     image: { repository: 'clickhouse/clickhouse-server', tag: '23.11-alpine' },
@@ -377,7 +381,9 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.vector,
     role: 'service',
     description:
-      "Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse (upstream's vector.toml unchanged: default 1 s batches, every events column including remote_addr). Config file vector.toml comes from the config share. Part of the optional analytics stack.",
+      "Vector: receives Django events over HTTP on 8282 and writes them to ClickHouse (upstream's vector.toml unchanged: default " +
+      '1 s batches, every events column including remote_addr). Config file vector.toml comes from the config share. Part of the ' +
+      'optional analytics stack.',
     upstream: ['cvat_vector'],
     optional: true,
     image: { repository: 'timberio/vector', tag: '0.26.0-alpine' },
@@ -398,7 +404,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.opa,
     role: 'service',
     description:
-      "Open Policy Agent: answers the server's authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.",
+      "Open Policy Agent: answers the server's authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy " +
+      'bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.',
     upstream: ['cvat_opa'],
     image: { repository: 'openpolicyagent/opa', tag: '1.12.2' },
     args: [
@@ -436,7 +443,10 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.init,
     role: 'job',
     description:
-      'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_*: after the first successful migration the deploy starts a second execution with a command override that creates the superuser (admin, password in Key Vault `cvat-superuser-password`) only if it does not exist, never resetting a password.',
+      'One-shot migration job (`init`): migrate, migrateredis, syncperiodicjobs and, with analytics, the ClickHouse schema. Run ' +
+      'once per image change instead of in every server replica. Also carries DJANGO_SUPERUSER_*: after the first successful ' +
+      'migration the deploy starts a second execution with a command override that creates the superuser (admin, password in Key ' +
+      'Vault `cvat-superuser-password`) only if it does not exist, never resetting a password.',
     ...backendBase(),
     // backend_entrypoint.sh cmd_init: migrate, migrateredis, syncperiodicjobs, and init.py for
     // ClickHouse when CVAT_ANALYTICS=1; the Helm chart's initializer job runs exactly `init`
@@ -460,7 +470,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.server,
     role: 'service',
     description:
-      "CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it waits for the init job's migrations instead of running them.",
+      'CVAT server: nginx + uvicorn (NUMPROCS=2) on 8080 serving /api, /admin, /static, /django-rq. Runs `run server nginx`: it ' +
+      "waits for the init job's migrations instead of running them.",
     ...backendBase(),
     // `run server nginx`: collectstatic, wait for migrations, then supervisord with uvicorn
     // (NUMPROCS processes, supervisord/server.conf) and, from the extra `nginx` argument,
@@ -515,7 +526,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.grafana,
     role: 'service',
     description:
-      'Grafana with the ClickHouse datasource, reachable at /analytics through the edge after CVAT approves the request (forwardauth). Optional and off by default; needs internet egress to install its plugin.',
+      'Grafana with the ClickHouse datasource, reachable at /analytics through the edge after CVAT approves the request ' +
+      '(forwardauth). Optional and off by default; needs internet egress to install its plugin.',
     upstream: ['cvat_grafana'],
     optional: true,
     enabled: false,
@@ -555,7 +567,9 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     name: N.edge,
     role: 'edge',
     description:
-      "Public edge: a small Linux VM running Traefik with Let's Encrypt in front of the internal environment (not a container app). Routes /api, /static, /admin, /django-rq to the server, /analytics to Grafana (after forwardauth), the rest to the UI. Disabled by `edge.mode: none`.",
+      "Public edge: a small Linux VM running Traefik with Let's Encrypt in front of the internal environment (not a container " +
+      'app). Routes /api, /static, /admin, /django-rq to the server, /analytics to Grafana (after forwardauth), the rest to the ' +
+      'UI. Disabled by `edge.mode: none`.',
     upstream: ['traefik'],
     optional: true,
     image: { repository: 'traefik', tag: 'v3.6.5' },

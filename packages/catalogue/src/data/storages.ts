@@ -32,7 +32,8 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
     quotaGiB: 1,
     mountOptions: CVAT_SHARE_MOUNT_OPTIONS,
     description:
-      'CVAT keys (/home/django/keys). DJANGO_SECRET_KEY comes from Key Vault, so CVAT never needs to create a key file here with a hard link (unsupported on SMB).',
+      'CVAT keys (/home/django/keys). DJANGO_SECRET_KEY comes from Key Vault, so CVAT never needs to create a key file here with ' +
+      'a hard link (unsupported on SMB).',
   },
   {
     name: STORAGE_NAMES.logs,
@@ -55,7 +56,8 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
     kind: 'ephemeral',
     quotaGiB: 1,
     description:
-      'In-memory Redis /data (AOF and RDB). Replica-scoped: survives a container restart, lost when the replica is replaced; RQ jobs queued at that moment are lost.',
+      'In-memory Redis /data (AOF and RDB). Replica-scoped: survives a container restart, lost when the replica is replaced; RQ ' +
+      'jobs queued at that moment are lost.',
   },
   {
     name: STORAGE_NAMES.cache,

@@ -53,7 +53,8 @@ export function parseEnvironmentConfig(raw: unknown, source?: string): Result<En
             'load',
             'file',
             source ?? 'input',
-            `must be an environment file: none of its ${keys.length} top-level keys is an environment field (${KNOWN_FIELDS.slice(1, 6).join(', ')}, …; see docs/configuration.md)`,
+            `must be an environment file: none of its ${keys.length} top-level keys is an environment field ` +
+              `(${KNOWN_FIELDS.slice(1, 6).join(', ')}, …; see docs/configuration.md)`,
           ),
         ]),
       );
@@ -321,7 +322,8 @@ function fileKind(stats: Stats): string {
   return 'a special file';
 }
 function tooBig(size: number): string {
-  return `must be at most ${ENVIRONMENT_FILE_LIMITS.maxBytes} bytes (1 MiB); it has ${size > ENVIRONMENT_FILE_LIMITS.maxBytes + 1 ? size : `more than ${ENVIRONMENT_FILE_LIMITS.maxBytes}`} bytes`;
+  const max = ENVIRONMENT_FILE_LIMITS.maxBytes;
+  return `must be at most ${max} bytes (1 MiB); it has ${size > max + 1 ? size : `more than ${max}`} bytes`;
 }
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';

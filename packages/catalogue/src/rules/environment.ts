@@ -167,7 +167,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
             'tags',
             `${own} tags`,
             `must leave every resource at most ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} tags: with the ${Object.keys(standard).length} standard tags ` +
-              `(${Object.keys(standard).join(', ')}) there are ${count}; azurerm v4.55.0 allows ${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} on a Key Vault secret ` +
+              `(${Object.keys(standard).join(', ')}) there are ${count}; azurerm v4.55.0 allows ` +
+              `${AZURE_TAG_LIMITS.maxTagsKeyVaultSecret} on a Key Vault secret ` +
               `(Azure: ${AZURE_TAG_LIMITS.maxTagsAzure} per resource), so remove ${count - AZURE_TAG_LIMITS.maxTagsKeyVaultSecret}`,
           ),
         );

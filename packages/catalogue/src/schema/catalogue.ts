@@ -68,7 +68,8 @@ const envName = req(
 );
 const onlyWith = maybe(
   nonEmpty,
-  'Name of an optional component this variable belongs to; `resolveCatalogue` drops the variable when that component is disabled (e.g. `CLICKHOUSE_*` without analytics).',
+  'Name of an optional component this variable belongs to; `resolveCatalogue` drops the variable when that component is disabled ' +
+    '(e.g. `CLICKHOUSE_*` without analytics).',
 );
 
 /** A plain environment value. `derivedFrom` marks a value that `resolveCatalogue` computed from a platform reference. */
@@ -194,7 +195,8 @@ export const ProbeSchema = v.strictObject({
   timeoutSeconds: opt(wholeNonNegative, 'Seconds before a probe times out (1-240, azurerm v4.55.0 `timeout`).', 5),
   failureThreshold: opt(
     wholeNonNegative,
-    'Consecutive failures before acting: 1-30 for liveness, readiness and startup (azurerm v4.55.0 `failure_count_threshold`); a longer startup window needs a longer period, not more failures.',
+    'Consecutive failures before acting: 1-30 for liveness, readiness and startup (azurerm v4.55.0 `failure_count_threshold`); a ' +
+      'longer startup window needs a longer period, not more failures.',
     3,
   ),
 });

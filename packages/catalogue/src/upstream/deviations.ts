@@ -8,7 +8,8 @@ export const UPSTREAM_REPLACEMENTS: readonly UpstreamReplacement[] = [
     service: 'cvat_db',
     replacedBy: 'Azure Database for PostgreSQL Flexible Server (env `platformRef: postgres.*`)',
     reason:
-      'PostgreSQL cannot keep its data on Azure Files SMB (no chown, no hard links for WAL) and ACA has no block disks; the managed server adds backups, point-in-time restore and TLS. CVAT supports an external database through CVAT_POSTGRES_*.',
+      'PostgreSQL cannot keep its data on Azure Files SMB (no chown, no hard links for WAL) and ACA has no block disks; the ' +
+      'managed server adds backups, point-in-time restore and TLS. CVAT supports an external database through CVAT_POSTGRES_*.',
   },
 ];
 
@@ -18,7 +19,8 @@ const CLICKHOUSE_USERS = ['cvat-server', 'cvat-init', 'cvat-worker-export', 'cli
 
 const REDIS_ARGS = 'sh -c exec docker-entrypoint.sh redis-server --save 60 100 --appendonly yes --requirepass "$REDIS_PASSWORD"';
 const KVROCKS_COMMAND =
-  'sh -c exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind 0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"';
+  'sh -c exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind ' +
+  '0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"';
 
 /**
  * Every deliberate difference from the upstream CVAT v2.73.0 compose file, with its reason.
@@ -35,7 +37,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'cvat_db',
     ours: 'platform:postgres.host',
     reason:
-      "cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private endpoint's private DNS zone, never an IP).",
+      'cvat_db is replaced by the managed PostgreSQL Flexible Server; infra renders its FQDN (resolved through the private ' +
+      "endpoint's private DNS zone, never an IP).",
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DATABASES: CVAT_POSTGRES_HOST, default cvat_db)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv sets CVAT_POSTGRES_HOST for an external database)',
@@ -156,7 +159,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'clickhouse,grafana,vector,nuclio,opa,',
     ours: 'clickhouse,grafana,vector,nuclio,opa',
     reason:
-      "Compose appends the caller's ${no_proxy:-} (empty by default, leaving a trailing comma); ACA does no shell interpolation, so the list is written out. The app names keep upstream's host names.",
+      "Compose appends the caller's ${no_proxy:-} (empty by default, leaving a trailing comma); ACA does no shell interpolation, " +
+      "so the list is written out. The app names keep upstream's host names.",
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (x-backend-env no_proxy)',
   },
   {
@@ -166,7 +170,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: '',
     reason:
-      "Compose copies it from the caller's shell and it is unset by default; set it per environment with components.<name>.env when a backing cloud storage is used.",
+      "Compose copies it from the caller's shell and it is unset by default; set it per environment with components.<name>.env " +
+      'when a backing cloud storage is used.',
     evidence: 'cvat-ai/cvat@v2.73.0 cvat/apps/engine/default_settings.py (DEFAULT_BACKING_CS_ID = os.getenv("CVAT_DEFAULT_BACKING_CS_ID"))',
   },
   {
@@ -188,7 +193,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'secret:django-secret-key',
     reason:
-      'Without it CVAT generates keys/secret_key.py with a hard link, which SMB does not support; one key from Key Vault also keeps sessions valid across replicas.',
+      'Without it CVAT generates keys/secret_key.py with a hard link, which SMB does not support; one key from Key Vault also ' +
+      'keeps sessions valid across replicas.',
     evidence:
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (DJANGO_SECRET_KEY, else generate_secret_key: keys/secret_key.py through os.link)',
   },
@@ -220,7 +226,11 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: workerLivenessCommand().join(' '),
     reason:
-      "The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with upstream's args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin workerprobe <queues> --expected-num-workers $NUMPROCS: upstream's Helm chart probes workers with an exec of that command (helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule workerLivenessWired).",
+      'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with ' +
+      "upstream's args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin " +
+      "workerprobe <queues> --expected-num-workers $NUMPROCS: upstream's Helm chart probes workers with an exec of that command " +
+      '(helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule ' +
+      'workerLivenessWired).',
     evidence: [
       'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"])',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe)',
@@ -247,7 +257,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '1',
     ours: 'platform:edge.numProxies',
     reason:
-      "Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container (the v2.73 entrypoint adds the image's own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).",
+      'Derived from the edge mode instead of a fixed 1, counting as upstream does the proxies in front of the server container ' +
+      "(the v2.73 entrypoint adds the image's own nginx: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh account_for_internal_proxy; " +
+      'helm-chart/values.yaml numProxies: 1): 1 behind the Traefik VM, as compose, and 0 with edge.mode none. The ACA ingress is ' +
+      'TCP for the server in both modes and appends nothing; HTTP ingress would add one (rule numProxiesMatchesEdge).',
     evidence: [
       'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (account_for_internal_proxy)',
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (REST_FRAMEWORK NUM_PROXIES)',
@@ -283,7 +296,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'init run server nginx',
     ours: 'run server nginx',
     reason:
-      'Migrations move to the one-shot cvat-init job: concurrent `init` in several replicas can corrupt the database, and every `run` waits for `migrate --check` by itself.',
+      'Migrations move to the one-shot cvat-init job: concurrent `init` in several replicas can corrupt the database, and every ' +
+      '`run` waits for `migrate --check` by itself.',
     evidence:
       'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run waits for migrate --check and migrateredis --check before run server [nginx])',
   },
@@ -355,7 +369,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: 'admin',
     reason:
-      'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
+      'Names the superuser that the deploy creates once, after the first successful migration, with a second execution of the ' +
+      'init job (same image, env and settings) instead of a shell in a replica; see docs/deploy.md.',
     evidence:
       'https://docs.djangoproject.com/en/5.2/ref/django-admin/#createsuperuser (DJANGO_SUPERUSER_* with --noinput, Django 5.2 per cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt)',
   },
@@ -381,7 +396,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     components: ['cvat-server', 'cvat-init'],
     aspect: 'labels',
     reason:
-      "Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without Grafana) to cvat-server:8080 from its own configuration, the catalogue's edgeRoutes().",
+      'Traefik Docker labels have no ACA equivalent; the edge routes /api/, /static/, /admin, /django-rq (and /analytics without ' +
+      "Grafana) to cvat-server:8080 from its own configuration, the catalogue's edgeRoutes().",
     ours: '',
     evidence: 'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_server traefik.http.routers.cvat.rule)',
   },
@@ -399,7 +415,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'redis-server --save 60 100 --appendonly yes',
     ours: REDIS_ARGS,
     reason:
-      'Same persistence flags plus --requirepass from the secret. ACA passes args without variable expansion, so a shell expands $REDIS_PASSWORD and execs the image entrypoint (which drops to the redis user).',
+      'Same persistence flags plus --requirepass from the secret. ACA passes args without variable expansion, so a shell expands ' +
+      '$REDIS_PASSWORD and execs the image entrypoint (which drops to the redis user).',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_inmem command)',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
@@ -429,7 +446,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '',
     ours: KVROCKS_COMMAND,
     reason:
-      "The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image's kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream's --compact-cron kept.",
+      "The image entrypoint plus --dir /var/lib/kvrocks/data (data in a subdirectory so the mount does not hide the image's " +
+      "kvrocks.conf) and --requirepass from the secret (as the Helm chart does), with upstream's --compact-cron kept.",
     evidence: [
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/cvat_kvrocks/statefulset.yml (--compact-cron and --requirepass)',
       'https://github.com/cvat-ai/cvat/issues/9716',
@@ -441,7 +459,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/var/lib/kvrocks',
     ours: '/var/lib/kvrocks/data',
     reason:
-      'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage because RocksDB fails on SMB (locks, hard links).',
+      'Mounting over /var/lib/kvrocks hides kvrocks.conf (CVAT #9716); the cache sits on replica-scoped ephemeral storage ' +
+      'because RocksDB fails on SMB (locks, hard links).',
     evidence: [
       'https://github.com/cvat-ai/cvat/issues/9716',
       'https://learn.microsoft.com/troubleshoot/azure/azure-storage/files/files-troubleshoot-linux-smb',
@@ -453,7 +472,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: 'true',
     ours: '',
     reason:
-      'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs (TCP probes instead), so nothing spawns children.',
+      'Compose adds an init process because Docker runs the image HEALTHCHECK and leaves zombies; ACA ignores image HEALTHCHECKs ' +
+      '(TCP probes instead), so nothing spawns children.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_redis_ondisk init: true and its comment)',
       'https://learn.microsoft.com/azure/container-apps/health-probes',
@@ -475,7 +495,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '/etc/vector/vector.toml, /vector-data-dir',
     ours: '/etc/vector, /vector-data-dir',
     reason:
-      'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
+      'ACA cannot bind-mount a single file: vector.toml is uploaded to the config share and its vector/ directory is mounted ' +
+      'read-only at /etc/vector; the tmpfs becomes an ephemeral volume.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector volumes)',
       'https://learn.microsoft.com/azure/container-apps/storage-mounts',
@@ -487,7 +508,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     upstream: '"1000:1000"',
     ours: '',
     reason:
-      'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount and write its ephemeral data dir.',
+      'ACA cannot override the container user; vector runs as the image user (root), which can read the read-only config mount ' +
+      'and write its ephemeral data dir.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000)',
       'https://learn.microsoft.com/azure/container-apps/containers',
@@ -498,7 +520,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     components: ['grafana'],
     aspect: 'entrypoint',
     reason:
-      'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
+      'Upstream writes the datasource and dashboard provisioning with a shell heredoc; here the same files ship in ' +
+      'packages/catalogue/config/grafana and come from the config share, so the image entrypoint runs unchanged.',
     ours: '',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_grafana entrypoint heredoc)',

@@ -152,7 +152,8 @@ export class ContainerAppService extends Construct {
         if (!secretNames.has(auth.secretName)) {
           throw new ValidationError(
             'UnknownSecret',
-            `'scaleRules[${i}].auth[${j}].secretName' (${auth.secretName}) must name one of the app's secrets (${[...secretNames].join(', ') || 'none declared'})`,
+            `'scaleRules[${i}].auth[${j}].secretName' (${auth.secretName}) must name one of the app's secrets ` +
+              `(${[...secretNames].join(', ') || 'none declared'})`,
             this,
           );
         }

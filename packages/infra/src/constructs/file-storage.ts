@@ -168,7 +168,8 @@ export class FileStorage extends Construct {
       if (!Number.isInteger(spec.quotaGiB) || spec.quotaGiB < minQuota || spec.quotaGiB > 102400) {
         throw new ValidationError(
           'QuotaOutOfRange',
-          `'shares[${i}].quotaGiB' (${spec.quotaGiB}) must be an integer between ${minQuota} and 102400${nfs ? ' (Premium NFS shares are provisioned from 100 GiB)' : ''}`,
+          `'shares[${i}].quotaGiB' (${spec.quotaGiB}) must be an integer between ${minQuota} and ` +
+            `102400${nfs ? ' (Premium NFS shares are provisioned from 100 GiB)' : ''}`,
           this,
         );
       }

@@ -387,7 +387,9 @@ export function estimateMonthlyCost(
       category: 'monitoring',
       name: 'log analytics',
       monthlyUSD: billable * la.ingestionPerGB.price,
-      detail: `${assumptions.logAnalyticsGBPerMonth} GB ingested, first ${la.freeGBPerMonth} GB free, × $${la.ingestionPerGB.price}/GB; 31 days retention included`,
+      detail:
+        `${assumptions.logAnalyticsGBPerMonth} GB ingested, first ${la.freeGBPerMonth} GB free, × $${la.ingestionPerGB.price}/GB; ` +
+        `31 days retention included`,
       confidence: la.ingestionPerGB.confidence,
     });
   }

@@ -65,11 +65,14 @@ export function formatAssumptions(e: CostEstimate, hoursPerMonth: number): strin
   const a = e.assumptions;
   return [
     'Assumptions:',
-    `  - a month is ${hoursPerMonth} h; always-on replicas are active ${a.activeHoursPerMonth} h and idle the rest (ACA bills idle only at the minimum replica count)`,
+    `  - a month is ${hoursPerMonth} h; always-on replicas are active ${a.activeHoursPerMonth} h and idle the rest (ACA bills ` +
+      `idle only at the minimum replica count)`,
     `  - scale-to-zero apps run one replica ${a.scaledFromZeroHoursPerMonth} h; jobs run ${a.jobHoursPerMonth} h, both at the active rate`,
     `  - the monthly free grant is credited once, valued at the idle rate (never overstated)`,
     `  - ${a.externalRequestsPerMonth} external requests, ${a.logAnalyticsGBPerMonth} GB/month of logs, ${a.keyVaultOperationsPerMonth} Key Vault operations`,
-    `  - SMB shares bill ${Math.round(a.smbFillRatio * 100)}% of their quota (upper bound; Standard shares bill used GiB); share transactions, egress and backups beyond the free amount are not included`,
-    `  - pay-as-you-go list prices, no reservations or savings plans; [verify]/[derived] mark figures that the dated price file flags as single-source or calculated`,
+    `  - SMB shares bill ${Math.round(a.smbFillRatio * 100)}% of their quota (upper bound; Standard shares bill used GiB); share ` +
+      `transactions, egress and backups beyond the free amount are not included`,
+    `  - pay-as-you-go list prices, no reservations or savings plans; [verify]/[derived] mark figures that the dated price file ` +
+      `flags as single-source or calculated`,
   ];
 }

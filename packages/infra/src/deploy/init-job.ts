@@ -138,7 +138,9 @@ export async function runInitJob(client: InitJobClient, options: RunInitJobOptio
     if (now() >= deadline) {
       throw new DeployError(
         'INIT_JOB_FAILED',
-        `execution ${executionName} of ${where} is still ${status} after ${Math.round(timeoutMs / 1000)} s; it keeps running in Azure. Follow it with: az containerapp job execution show -g ${options.resourceGroup} -n ${options.jobName} --job-execution-name ${executionName}`,
+        `execution ${executionName} of ${where} is still ${status} after ${Math.round(timeoutMs / 1000)} s; it keeps running in ` +
+          `Azure. Follow it with: az containerapp job execution show -g ${options.resourceGroup} -n ${options.jobName} ` +
+          `--job-execution-name ${executionName}`,
         { stackName: 'apps', step },
       );
     }

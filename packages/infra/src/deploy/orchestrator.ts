@@ -141,7 +141,10 @@ export function extractTerraformError(stderr: string, maxLines = 12): string {
 
 function hintFor(stderr: string): string | undefined {
   if (/Backend configuration changed|Backend initialization required/i.test(stderr)) {
-    return 'the state backend changed since the last init (e.g. local → azurerm). Move the state once with `terraform -chdir=<stack dir> init -migrate-state`, see docs/deploy.md "State backends"';
+    return (
+      'the state backend changed since the last init (e.g. local → azurerm). Move the state once with `terraform -chdir=<stack ' +
+      'dir> init -migrate-state`, see docs/deploy.md "State backends"'
+    );
   }
   if (/Error acquiring the state lock/i.test(stderr)) {
     return 'another run holds the state lock; wait for it, or if it crashed, release it with `terraform -chdir=<stack dir> force-unlock <ID>`';
@@ -247,7 +250,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
       const delayMs = backoffDelayMs(policy, attempt);
       report.retries.push({ step, attempt, reason: transient.name, delayMs });
       log(
-        `[${stack.name}] ${step}: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
+        `[${stack.name}] ${step}: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ` +
+          `${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
       );
       await sleep(delayMs);
     }
@@ -346,7 +350,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     throw new DeployError(
       'DATA_LOSS_GUARD',
       `stack '${stack.name}': the plan would ${risky.map((c) => `${c.action} ${c.address}`).join(', ')}, losing data or a name others depend on. ` +
-        `A non-interactive run (${options.confirmation.reason}) does not do that on its own: review the plan, then rerun with --allow-data-loss. Nothing more was changed.`,
+        `A non-interactive run (${options.confirmation.reason}) does not do that on its own: review the plan, then rerun with ` +
+        `--allow-data-loss. Nothing more was changed.`,
     );
   };
 
@@ -397,7 +402,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
             const delayMs = backoffDelayMs(policy, attempt);
             report.retries.push({ step: 'apply', attempt, reason: transient.name, delayMs });
             log(
-              `[${stack.name}] apply: transient error ${transient.name} — ${transient.description} Planning again and retrying (${attempt} of ${policy.maxAttempts - 1}) in ${Math.round(delayMs / 1000)} s.`,
+              `[${stack.name}] apply: transient error ${transient.name} — ${transient.description} Planning again and retrying ` +
+                `(${attempt} of ${policy.maxAttempts - 1}) in ${Math.round(delayMs / 1000)} s.`,
             );
             await sleep(delayMs);
           }
@@ -495,7 +501,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
             const delayMs = backoffDelayMs(policy, attempt);
             report.retries.push({ step: 'apply', attempt, reason: transient.name, delayMs });
             log(
-              `[${stack.name}] destroy: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
+              `[${stack.name}] destroy: transient error ${transient.name} — ${transient.description} Retry ${attempt} of ` +
+                `${policy.maxAttempts - 1} in ${Math.round(delayMs / 1000)} s.`,
             );
             await sleep(delayMs);
           }

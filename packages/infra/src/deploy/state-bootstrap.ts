@@ -236,7 +236,9 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
   // The synthesized backend uses Entra ID auth (use_azuread_auth), so the deploying principal needs a
   // data-plane role on the account; account keys stay disabled.
   const role = 'Storage Blob Data Contributor';
-  const scope = `/subscriptions/${subscriptionId}/resourceGroups/${backend.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${backend.storageAccount}`;
+  const scope =
+    `/subscriptions/${subscriptionId}/resourceGroups/${backend.resourceGroup}` +
+    `/providers/Microsoft.Storage/storageAccounts/${backend.storageAccount}`;
   const who = await az(['account', 'show', ...sub, '--query', 'user.name', '--output', 'tsv']);
   const assignee = who.exitCode === 0 ? who.stdout.trim() : '';
   const roleResource = `'${role}' for ${assignee || '<signed-in principal>'} on ${backend.storageAccount}`;

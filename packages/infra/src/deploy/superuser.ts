@@ -60,7 +60,8 @@ export function superuserTemplate(job: Job, containerName: string): JobExecution
   if (!container) {
     throw new DeployError(
       'BAD_INPUT',
-      `${where}: 'template.containers' (${containers.map((c) => c.name).join(', ') || 'none'}) has no container named '${containerName}' to run the superuser step in`,
+      `${where}: 'template.containers' (${containers.map((c) => c.name).join(', ') || 'none'}) has no container named ` +
+        `'${containerName}' to run the superuser step in`,
     );
   }
   const i = containers.indexOf(container);
@@ -77,7 +78,8 @@ export function superuserTemplate(job: Job, containerName: string): JobExecution
   if (missing.length) {
     throw new DeployError(
       'BAD_INPUT',
-      `${where}: 'template.containers[${i}].env' lacks ${missing.join(', ')}; deploy the apps stack from the current catalogue (the cvat-init component carries DJANGO_SUPERUSER_*)`,
+      `${where}: 'template.containers[${i}].env' lacks ${missing.join(', ')}; deploy the apps stack from the current catalogue ` +
+        `(the cvat-init component carries DJANGO_SUPERUSER_*)`,
     );
   }
   const override: JobExecutionContainer = {

@@ -32,7 +32,8 @@ export const TRANSIENT_ERRORS: readonly TransientError[] = [
     source:
       'microsoft/azure-container-apps#722, #1174, #1454; the reference project tpneik/cvat-cloud v1.0.0 (its bootstrap_mode two-phase apply)',
     persistentHint:
-      "check that the Key Vault firewall admits the apps subnet (the error hides network denials too) and that the identity holds 'Key Vault Secrets User' on the vault",
+      'check that the Key Vault firewall admits the apps subnet (the error hides network denials too) and that the identity ' +
+      "holds 'Key Vault Secrets User' on the vault",
   },
   {
     name: 'KeyVaultForbiddenByRbac',
@@ -40,7 +41,8 @@ export const TRANSIENT_ERRORS: readonly TransientError[] = [
     description: "Key Vault refused a secret operation right after the deploying principal's role on the vault was created.",
     source: 'Azure/terraform-azurerm-avm-res-keyvault-vault#78',
     persistentHint:
-      "check that the deploying principal holds 'Key Vault Secrets Officer' (or Administrator) on the vault and that its firewall admits your address (adminCidrs)",
+      "check that the deploying principal holds 'Key Vault Secrets Officer' (or Administrator) on the vault and that its " +
+      'firewall admits your address (adminCidrs)',
   },
   {
     name: 'PrincipalNotFound',

@@ -93,7 +93,8 @@ function walk(value: unknown, path: string, visit: (key: string, value: unknown,
 const noPlaintextSecrets: PolicyRule = {
   id: 'no-plaintext-secrets',
   description:
-    'No secret is a literal: env vars named like PASSWORD/SECRET/TOKEN/*_KEY use a secret reference (or are empty), and no password/secret/key/token argument of any resource, provider or backend holds a literal string.',
+    'No secret is a literal: env vars named like PASSWORD/SECRET/TOKEN/*_KEY use a secret reference (or are empty), and no ' +
+    'password/secret/key/token argument of any resource, provider or backend holds a literal string.',
   prevents: '#17 secrets leaked (hard-coded PG/VM password, plaintext CVAT_POSTGRES_PASSWORD and CLICKHOUSE_PASSWORD)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -151,7 +152,9 @@ const noPlaintextSecrets: PolicyRule = {
 const storageHardening: PolicyRule = {
   id: 'storage-hardening',
   description:
-    'Storage accounts: TLS 1.2, no public blob access, HTTPS only (except Premium NFS FileStorage accounts, where NFS needs it off), firewall deny by default with the rules inline (no separate azurerm_storage_account_network_rules), no public containers.',
+    'Storage accounts: TLS 1.2, no public blob access, HTTPS only (except Premium NFS FileStorage accounts, where NFS needs it ' +
+    'off), firewall deny by default with the rules inline (no separate azurerm_storage_account_network_rules), no public ' +
+    'containers.',
   prevents: '#7 storage firewall (one rule set per account, deployer IP from api.ipify.org), anonymous script blob',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -314,7 +317,9 @@ const noVmPasswordAuth: PolicyRule = {
 const containerAppProbes: PolicyRule = {
   id: 'container-app-probes',
   description:
-    'Every container app that listens (has ingress) has liveness and readiness probes on every container. Apps without ingress are exempt from this rule (the RQ workers carry their own /livez liveness probe, checked by the catalogue rule workerLivenessWired).',
+    'Every container app that listens (has ingress) has liveness and readiness probes on every container. Apps without ingress ' +
+    'are exempt from this rule (the RQ workers carry their own /livez liveness probe, checked by the catalogue rule ' +
+    'workerLivenessWired).',
   prevents: 'no health probes on any app (reference project)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -334,7 +339,8 @@ const containerAppProbes: PolicyRule = {
 const mountsResolve: PolicyRule = {
   id: 'mounts-resolve-to-shares',
   description:
-    'Every volume mount names a volume of the app; every Azure Files volume names an environment storage that exists, and that storage points at a declared file share.',
+    'Every volume mount names a volume of the app; every Azure Files volume names an environment storage that exists, and that ' +
+    'storage points at a declared file share.',
   prevents: '#6 destroy ordering / ignore_changes on environment storages (dangling storage references)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -391,13 +397,31 @@ const mountsResolve: PolicyRule = {
 };
 
 /** Images of stateful stores that must not keep their data on SMB. */
-export const DATABASE_IMAGE =
-  /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|redis|kvrocks|clickhouse-server|clickhouse|elasticsearch|opensearch|rabbitmq|etcd|cassandra|influxdb|minio)(:|@|$)/;
+const DATABASE_IMAGE_NAMES = [
+  'postgres',
+  'postgresql',
+  'mysql',
+  'mariadb',
+  'mongo',
+  'redis',
+  'kvrocks',
+  'clickhouse-server',
+  'clickhouse',
+  'elasticsearch',
+  'opensearch',
+  'rabbitmq',
+  'etcd',
+  'cassandra',
+  'influxdb',
+  'minio',
+];
+export const DATABASE_IMAGE = new RegExp(`(^|\\/)(${DATABASE_IMAGE_NAMES.join('|')})(:|@|$)`);
 
 const noDatabaseOnSmb: PolicyRule = {
   id: 'no-database-on-smb',
   description:
-    'No database image (PostgreSQL, Redis, kvrocks, ClickHouse, ...) mounts a writable SMB Azure Files share: SMB lacks hard links, POSIX locks and rename-over-open semantics.',
+    'No database image (PostgreSQL, Redis, kvrocks, ClickHouse, ...) mounts a writable SMB Azure Files share: SMB lacks hard ' +
+    'links, POSIX locks and rename-over-open semantics.',
   prevents: 'kvrocks/ClickHouse data on SMB (reference §7; ClickHouse#74572, RocksDB LOCK errors)',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -566,7 +590,8 @@ export const NAME_LIMITS: readonly NameLimit[] = [
 const azureNameLimits: PolicyRule = {
   id: 'azure-name-limits',
   description:
-    'Every literal resource name fits its Azure length and character rules (container apps ≤32, storage accounts 3-24 [a-z0-9], Key Vault 3-24, PostgreSQL 3-63, ...).',
+    'Every literal resource name fits its Azure length and character rules (container apps ≤32, storage accounts 3-24 [a-z0-9], ' +
+    'Key Vault 3-24, PostgreSQL 3-63, ...).',
   prevents: 'apply-time name rejections that plan does not catch',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -590,7 +615,9 @@ const azureNameLimits: PolicyRule = {
 const globalNamesFromConfig: PolicyRule = {
   id: 'global-names-from-config',
   description:
-    'Globally unique names (storage accounts, Key Vault, PostgreSQL server, public IP DNS label) are literals derived from the configuration (equal to resourceNames(config) when given), never random or hard-coded elsewhere, and unique within the deployment.',
+    'Globally unique names (storage accounts, Key Vault, PostgreSQL server, public IP DNS label) are literals derived from the ' +
+    'configuration (equal to resourceNames(config) when given), never random or hard-coded elsewhere, and unique within the ' +
+    'deployment.',
   prevents: 'hard-coded cvat-db-1 and the generic `traefik` DNS label (reference §7)',
   check({ app, expectedNames }) {
     const findings: PolicyFinding[] = [];
@@ -682,7 +709,8 @@ const noHardcodedPrivateIp: PolicyRule = {
 const noIgnoreChangesOnEnvironment: PolicyRule = {
   id: 'environment-without-drift-workarounds',
   description:
-    'The environment declares the Consumption workload profile, apps and jobs name their workload profile, and neither the environment, its storages nor the apps hide drift with lifecycle.ignore_changes.',
+    'The environment declares the Consumption workload profile, apps and jobs name their workload profile, and neither the ' +
+    'environment, its storages nor the apps hide drift with lifecycle.ignore_changes.',
   prevents: '#1 known-after-apply drift and forced replacement of the environment and its storages',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -774,7 +802,8 @@ const edgeNoRemoteScripts: PolicyRule = {
 const stacksOrdered: PolicyRule = {
   id: 'stacks-ordered',
   description:
-    'manifest.json orders the stacks foundation → apps → edge, so the identity and its Key Vault role exist (and have propagated) before any app, and apps are destroyed before the environment.',
+    'manifest.json orders the stacks foundation → apps → edge, so the identity and its Key Vault role exist (and have ' +
+    'propagated) before any app, and apps are destroyed before the environment.',
   prevents: '#5 RBAC propagation on first apply (two-phase bootstrap_mode) and #6 destroy ordering',
   check({ app }) {
     const findings: PolicyFinding[] = [];
@@ -799,8 +828,11 @@ const PROVIDER_SRC = 'hashicorp/terraform-provider-azurerm@v4.55.0';
 const shareFileParentsExist: PolicyRule = {
   id: 'share-file-parents-exist',
   description:
-    'Every share file in a directory has that directory, and each of its ancestors, declared as an azurerm_storage_share_directory on the same share, created before it (depends_on).',
-  prevents: `apply-time 404 ParentNotFound: azurerm writes a share file with one PUT into an existing directory (${PROVIDER_SRC} storage_share_file_resource.go)`,
+    'Every share file in a directory has that directory, and each of its ancestors, declared as an ' +
+    'azurerm_storage_share_directory on the same share, created before it (depends_on).',
+  prevents:
+    `apply-time 404 ParentNotFound: azurerm writes a share file with one PUT into an existing directory (${PROVIDER_SRC} ` +
+    `storage_share_file_resource.go)`,
   check({ app }) {
     const findings: PolicyFinding[] = [];
     for (const stack of app.stacks) {
@@ -842,8 +874,12 @@ const shareFileParentsExist: PolicyRule = {
 const storageAccountOffDataPlane: PolicyRule = {
   id: 'storage-account-off-data-plane',
   description:
-    'Stacks with a storage account set the provider feature storage.data_plane_available = false and no account sets queue_properties or static_website, so creating and refreshing the account stays on ARM (the firewall denies the data plane from outside adminCidrs).',
-  prevents: `403 on create and on every plan refresh of a deny-by-default storage account from the deploying machine (${PROVIDER_SRC} storage_account_resource.go)`,
+    'Stacks with a storage account set the provider feature storage.data_plane_available = false and no account sets ' +
+    'queue_properties or static_website, so creating and refreshing the account stays on ARM (the firewall denies the data plane ' +
+    'from outside adminCidrs).',
+  prevents:
+    `403 on create and on every plan refresh of a deny-by-default storage account from the deploying machine (${PROVIDER_SRC} ` +
+    `storage_account_resource.go)`,
   check({ app }) {
     const findings: PolicyFinding[] = [];
     for (const stack of app.stacks) {
@@ -874,7 +910,9 @@ const storageAccountOffDataPlane: PolicyRule = {
 const deployerReachesDataPlanes: PolicyRule = {
   id: 'deployer-reaches-data-planes',
   description:
-    'A deny-by-default storage account that Terraform writes share files into, and a deny-by-default Key Vault that Terraform writes secrets into, allow at least one public address (adminCidrs): those writes are data-plane calls from the deploying machine.',
+    'A deny-by-default storage account that Terraform writes share files into, and a deny-by-default Key Vault that Terraform ' +
+    'writes secrets into, allow at least one public address (adminCidrs): those writes are data-plane calls from the deploying ' +
+    'machine.',
   prevents: '403 on the first apply from outside the firewall: share files and Key Vault secrets are written through the data plane',
   check({ app }) {
     const findings: PolicyFinding[] = [];

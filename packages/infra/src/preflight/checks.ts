@@ -346,7 +346,8 @@ export const dnsLabelCheck: PreflightCheck = {
       try {
         result = await ctx.clients.arm.request(
           'GET',
-          `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}/providers/Microsoft.Network/locations/${encodeURIComponent(location)}/CheckDnsNameAvailability`,
+          `/subscriptions/${encodeURIComponent(ctx.subscriptionId)}` +
+            `/providers/Microsoft.Network/locations/${encodeURIComponent(location)}/CheckDnsNameAvailability`,
           { query: { domainNameLabel: label, 'api-version': '2024-05-01' }, abortSignal: signal },
         );
       } catch (error) {
@@ -449,7 +450,9 @@ export const postgresSkuCheck: PreflightCheck = {
       const [prefix, ...rest] = skuName.split('_');
       const edition = POSTGRES_EDITIONS[prefix];
       const sku = rest.join('_');
-      const fix = `choose a \`postgres.skuName\`/\`postgres.version\` offered there (az postgres flexible-server list-skus --location ${location}) or another \`location\``;
+      const fix =
+        `choose a \`postgres.skuName\`/\`postgres.version\` offered there (az postgres flexible-server list-skus --location ` +
+        `${location}) or another \`location\``;
       if (!edition || !sku) return fail(`PostgreSQL sku_name '${skuName}' does not start with B_, GP_ or MO_`, fix);
       let caps: PostgresCapability[];
       try {
@@ -521,7 +524,9 @@ export const containerAppsQuotaCheck: PreflightCheck = {
     const envs = ctx.inputs.containerAppsEnvironments;
     if (!envs.length) return skip('the stacks create no Container Apps environment', 'nothing to do');
     const need = ctx.inputs.containerAppsCpuCoresAtMax;
-    const raise = `request more in the portal (Quotas > Azure Container Apps, ${CONSUMPTION_CORES}/${ENV_COUNT}) or lower replicas.max / resources.cpuCores in the environment file`;
+    const raise =
+      `request more in the portal (Quotas > Azure Container Apps, ${CONSUMPTION_CORES}/${ENV_COUNT}) or lower replicas.max / ` +
+      `resources.cpuCores in the environment file`;
     const lines: string[] = [];
     for (const env of envs) {
       if (await owned(ctx, signal, 'Microsoft.App/managedEnvironments', env.name)) {

@@ -112,7 +112,8 @@ export async function runPreflight(options: PreflightRunOptions): Promise<Prefli
     options.log(formatResult(r));
   };
   options.log(
-    `preflight: ${checks.length} checks for environment '${options.inputs.environment}' (resource group ${options.inputs.resourceGroup}, ${options.inputs.location}, subscription ${options.subscriptionId})`,
+    `preflight: ${checks.length} checks for environment '${options.inputs.environment}' (resource group ` +
+      `${options.inputs.resourceGroup}, ${options.inputs.location}, subscription ${options.subscriptionId})`,
   );
 
   const first = checks.filter((c) => c.id === 'credentials');

@@ -78,9 +78,15 @@ export class EdgeStack extends CvatStack {
       const component = find(name);
       const ingress = component?.ingress;
       if (!component || !ingress || ingress.transport !== 'tcp' || !ingress.external) {
+        const got = ingress
+          ? `${ingress.transport}, external: ${ingress.external}`
+          : component
+            ? 'no ingress'
+            : 'no such enabled component';
         throw new ValidationError(
           'EdgeBackendUnreachable',
-          `'${field}' (${name}) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got ${ingress ? `${ingress.transport}, external: ${ingress.external}` : component ? 'no ingress' : 'no such enabled component'}`,
+          `'${field}' (${name}) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to ` +
+            `reach it; got ${got}`,
           this,
         );
       }

@@ -208,7 +208,8 @@ export class FoundationStack extends CvatStack {
     if (!pgPassword) {
       throw new ValidationError(
         'PostgresPasswordMissing',
-        `'catalogue.secrets' must contain a generated secret read as CVAT_POSTGRES_PASSWORD (found ${pgSecret ?? 'no such env var'}); the server's administrator password is taken from it`,
+        `'catalogue.secrets' must contain a generated secret read as CVAT_POSTGRES_PASSWORD (found ` +
+          `${pgSecret ?? 'no such env var'}); the server's administrator password is taken from it`,
         this,
       );
     }

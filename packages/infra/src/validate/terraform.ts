@@ -89,7 +89,9 @@ export function runTerraformValidate(outdir: string, stacks: readonly string[], 
           const words = paragraph.replace(/\s+/g, ' ').trim();
           return {
             status: 'skipped',
-            reason: `terraform init -backend=false could not obtain the providers for stack '${stack}': ${words.length > 400 ? `${words.slice(0, 400)}...` : words}`,
+            reason:
+              `terraform init -backend=false could not obtain the providers for stack '${stack}': ` +
+              `${words.length > 400 ? `${words.slice(0, 400)}...` : words}`,
           };
         }
         findings.push({

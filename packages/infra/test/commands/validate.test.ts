@@ -48,7 +48,9 @@ describe('cvat-infra validate', () => {
     );
     expect(r.stdout).toContain('allowed: an integer between 1 and 30; the value is out of range');
     expect(r.stdout).toContain(
-      'rule azurerm_container_app:template.container.startup_probe.failure_count_threshold; hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go ContainerAppStartupProbeSchema',
+      'rule azurerm_container_app:template.container.startup_probe.failure_count_threshold; ' +
+        'hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go ' +
+        'ContainerAppStartupProbeSchema',
     );
   });
 
@@ -114,11 +116,13 @@ describe('terraform init + validate', () => {
       initBehaviour === 'ok'
         ? 'echo "Terraform has been successfully initialized!"; exit 0'
         : initBehaviour === 'registry'
-          ? 'printf "Error: Failed to query available provider packages\\n\\nCould not retrieve the list of available versions for provider hashicorp/azurerm: could not connect to registry.terraform.io: no such host\\n" >&2; exit 1'
+          ? 'printf "Error: Failed to query available provider packages\\n\\nCould not retrieve the list of available versions for ' +
+            'provider hashicorp/azurerm: could not connect to registry.terraform.io: no such host\\n" >&2; exit 1'
           : 'printf "Error: Invalid JSON syntax\\n" >&2; exit 1';
     writeFileSync(
       file,
-      `#!/bin/sh\ncase "$1" in\n  version) echo "Terraform v1.11.4 (stand-in)";;\n  init) ${init};;\n  validate) cat <<'JSON'\n${JSON.stringify({ valid: diagnostics.length === 0, diagnostics })}\nJSON\n  ;;\nesac\n`,
+      `#!/bin/sh\ncase "$1" in\n  version) echo "Terraform v1.11.4 (stand-in)";;\n  init) ${init};;\n` +
+        `  validate) cat <<'JSON'\n${JSON.stringify({ valid: diagnostics.length === 0, diagnostics })}\nJSON\n  ;;\nesac\n`,
     );
     chmodSync(file, 0o755);
     return file;

@@ -99,7 +99,8 @@ describe('EdgeVm', () => {
       'must be of type ssh-rsa or ssh-ed25519',
     );
     expect(() => vm({ sshPublicKey: '-----BEGIN PRIVATE KEY-----' })).toThrow(
-      '\'sshPublicKey\' (-----BEGIN PRIVATE KEY--...) must be of type ssh-rsa or ssh-ed25519 (RSA of at least 2048 bits): azurerm v4.55.0 refuses "-----BEGIN" keys',
+      "'sshPublicKey' (-----BEGIN PRIVATE KEY--...) must be of type ssh-rsa or ssh-ed25519 (RSA of at least 2048 bits): " +
+        'azurerm v4.55.0 refuses "-----BEGIN" keys',
     );
   });
   it('throws error, when the DNS label has capitals', () => {

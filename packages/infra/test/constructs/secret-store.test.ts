@@ -16,19 +16,23 @@ const base: SecretStoreProps = {
 const store = (props: Partial<SecretStoreProps> = {}) => synthScope((scope) => new SecretStore(scope, 'KeyVault', { ...base, ...props }));
 
 describe('SecretStore', () => {
-  it('creates an RBAC vault with purge protection, 90-day soft delete and a deny-by-default firewall allowing the apps subnet, when only required props are given', () => {
-    const json = store();
-    expect(json).toHaveResourceWithProperties(KeyVault, {
-      name: 'cvat-dev-kv-1234abcd',
-      sku_name: 'standard',
-      rbac_authorization_enabled: true,
-      purge_protection_enabled: true,
-      soft_delete_retention_days: 90,
-      network_acls: { default_action: 'Deny', bypass: 'AzureServices', ip_rules: [], virtual_network_subnet_ids: ['apps-subnet-id'] },
-    });
-    expect(resourcesOf(json, 'azurerm_key_vault_secret')).toEqual({});
-    expect(json).toMatchSnapshot();
-  });
+  it(
+    'creates an RBAC vault with purge protection, 90-day soft delete and a deny-by-default firewall allowing the apps subnet, when ' +
+      'only required props are given',
+    () => {
+      const json = store();
+      expect(json).toHaveResourceWithProperties(KeyVault, {
+        name: 'cvat-dev-kv-1234abcd',
+        sku_name: 'standard',
+        rbac_authorization_enabled: true,
+        purge_protection_enabled: true,
+        soft_delete_retention_days: 90,
+        network_acls: { default_action: 'Deny', bypass: 'AzureServices', ip_rules: [], virtual_network_subnet_ids: ['apps-subnet-id'] },
+      });
+      expect(resourcesOf(json, 'azurerm_key_vault_secret')).toEqual({});
+      expect(json).toMatchSnapshot();
+    },
+  );
 
   it('grants Secrets User to readers and Secrets Officer to writers, skipping the Entra lookup for managed identities (reference failure #5)', () => {
     const json = store();

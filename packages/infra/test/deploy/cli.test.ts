@@ -162,7 +162,8 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
   const posts = (server: FakeArmServer) => server.requests.filter((q) => q.method === 'POST');
   const readRecord = (fx: TerraformFixture) => JSON.parse(readFileSync(join(fx.stateDir, 'init-job.json'), 'utf8'));
 
-  it('runs the init job after apps once per CVAT version, then the superuser step once, records both, and reruns only the migrations after a version change', async () => {
+  it('runs the init job after apps once per CVAT version, then the superuser step once, records both, and reruns only the ' +
+    'migrations after a version change', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Succeeded'], definition } });

@@ -39,11 +39,13 @@ describe('keyVaultDestroyBehaviour', () => {
       stackWith({ soft_delete_retention_days: 30 }, { purge_soft_delete_on_destroy: false, recover_soft_deleted_key_vaults: false }),
     );
     expect(formatKeyVaultDestroyNotes(kept)[0]).toBe(
-      'Key Vault cvat-dev-kv-1a2b3c4d: kept soft-deleted for 30 days (purge_soft_delete_on_destroy=false); purge it before redeploying: az keyvault purge --name cvat-dev-kv-1a2b3c4d',
+      'Key Vault cvat-dev-kv-1a2b3c4d: kept soft-deleted for 30 days (purge_soft_delete_on_destroy=false); purge it before ' +
+        'redeploying: az keyvault purge --name cvat-dev-kv-1a2b3c4d',
     );
     const locked = keyVaultDestroyBehaviour(stackWith({ purge_protection_enabled: true, soft_delete_retention_days: 90 }));
     expect(formatKeyVaultDestroyNotes(locked)[0]).toBe(
-      'Key Vault cvat-dev-kv-1a2b3c4d: purge protection is on, so it stays soft-deleted for 90 days and cannot be purged; a redeploy with the same name recovers it (recover_soft_deleted_key_vaults=true).',
+      'Key Vault cvat-dev-kv-1a2b3c4d: purge protection is on, so it stays soft-deleted for 90 days and cannot be purged; a ' +
+        'redeploy with the same name recovers it (recover_soft_deleted_key_vaults=true).',
     );
   });
 });
@@ -95,7 +97,9 @@ describe('Key Vault destroy behaviour of the synthesized foundation stack', () =
       expect(b).toMatchObject({ purgeProtection, purgeOnDestroy: !purgeProtection, recoverOnCreate: true, purgeSettingExplicit: true });
       expect(formatKeyVaultDestroyNotes([b])[0]).toBe(
         purgeProtection
-          ? `Key Vault ${vaultName}: purge protection is on, so it stays soft-deleted for ${example.keyVault.softDeleteRetentionDays} days and cannot be purged; a redeploy with the same name recovers it (recover_soft_deleted_key_vaults=true).`
+          ? `Key Vault ${vaultName}: purge protection is on, so it stays soft-deleted for ` +
+              `${example.keyVault.softDeleteRetentionDays} days and cannot be purged; a redeploy with the same name recovers it ` +
+              `(recover_soft_deleted_key_vaults=true).`
           : `Key Vault ${vaultName}: purged after deletion (purge_soft_delete_on_destroy=true); the name is free again at once.`,
       );
     }

@@ -188,7 +188,8 @@ describeWithTerraform('orchestrator against real terraform (terraform_data stack
     // GIVEN the edge provisioner prints an ARM throttling error the first time only
     const fx = threeStacks({
       edgeOnCreate: (f) =>
-        `if [ ! -f '${f.path('throttled-once')}' ]; then touch '${f.path('throttled-once')}'; echo 'unexpected status 429 (429 Too Many Requests) with error: TooManyRequests' >&2; exit 1; fi; ${f.event('apply edge')}`,
+        `if [ ! -f '${f.path('throttled-once')}' ]; then touch '${f.path('throttled-once')}'; ` +
+        `echo 'unexpected status 429 (429 Too Many Requests) with error: TooManyRequests' >&2; exit 1; fi; ${f.event('apply edge')}`,
     });
     const { runner, calls } = recordingRunner();
     const opts = options(fx, runner);

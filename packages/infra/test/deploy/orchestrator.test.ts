@@ -78,7 +78,8 @@ function opts(runner: TerraformRunner, extra: Partial<OrchestratorOptions> = {})
 describe('runOrchestrator retries', () => {
   it('stops after the last attempt of a persistent "transient" error, naming it and what to check', async () => {
     const CONFLICT =
-      'Error: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.';
+      'Error: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container ' +
+      'Apps environment cvat-dev-cae because another operation is in progress.';
     const { runner, calls } = scripted((stack, args) => (stack === 'apps' && args[0] === 'apply' ? fail(CONFLICT) : undefined));
     const { o, sleeps } = opts(runner);
     const report = await runOrchestrator(o);

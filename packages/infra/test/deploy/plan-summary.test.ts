@@ -104,10 +104,12 @@ describe('formatPlanSummary', () => {
     const lines = formatPlanSummary('foundation', summarizePlan(fixture('plan-mixed-update.json')));
     expect(lines).toContain('  ~ update azurerm_container_app.cvat-server');
     expect(lines).toContain(
-      '  !! REPLACE azurerm_container_app_environment.cae (delete-then-create) — an attribute that cannot be updated in place changed; forced by: infrastructure_subnet_id',
+      '  !! REPLACE azurerm_container_app_environment.cae (delete-then-create) — an attribute that cannot be updated in place ' +
+        'changed; forced by: infrastructure_subnet_id',
     );
     expect(lines).toContain(
-      '  !! REPLACE azurerm_postgresql_flexible_server.db (create-then-delete) — an attribute that cannot be updated in place changed; forced by: zone, high_availability[0].mode  [holds data]',
+      '  !! REPLACE azurerm_postgresql_flexible_server.db (create-then-delete) — an attribute that cannot be updated in place ' +
+        'changed; forced by: zone, high_availability[0].mode  [holds data]',
     );
     expect(lines).toContain('  - DESTROY azurerm_container_app.cvat-worker-legacy — no longer in the configuration');
     expect(lines).toContain('  !! 2 RESOURCE(S) WILL BE REPLACED: destroyed, then created again');

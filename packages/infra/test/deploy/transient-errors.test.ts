@@ -6,11 +6,19 @@ import { backoffDelayMs, DEFAULT_RETRY_POLICY, matchTransientError, TRANSIENT_ER
 const SAMPLES: Array<[string, string]> = [
   [
     'KeyVaultReferenceRbacPropagation',
-    `Error: creating Container App (Subscription: "x" Resource Group Name: "cvat-dev-rg" Container App Name: "cvat-server"): performing CreateOrUpdate: unexpected status 400 (400 Bad Request) with error: InvalidParameterValueInContainerTemplate: The following field(s) are either invalid or missing. Field 'configuration.secrets' is invalid with details: 'Invalid value: "django-secret-key": Unable to get value using Managed identity /subscriptions/x/resourcegroups/cvat-dev-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cvat-dev-apps for secret django-secret-key. Error: unable to fetch secret 'django-secret-key' using Managed identity '/subscriptions/x/...'';.`,
+    `Error: creating Container App (Subscription: "x" Resource Group Name: "cvat-dev-rg" Container App Name: "cvat-server"): ` +
+      `performing CreateOrUpdate: unexpected status 400 (400 Bad Request) with error: InvalidParameterValueInContainerTemplate: ` +
+      `The following field(s) are either invalid or missing. Field 'configuration.secrets' is invalid with details: 'Invalid ` +
+      `value: "django-secret-key": Unable to get value using Managed identity ` +
+      `/subscriptions/x/resourcegroups/cvat-dev-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cvat-dev-apps for ` +
+      `secret django-secret-key. Error: unable to fetch secret 'django-secret-key' using Managed identity '/subscriptions/x/...'';.`,
   ],
   [
     'KeyVaultForbiddenByRbac',
-    'Error: checking for presence of existing Secret "django-secret-key" (Key Vault "https://cvat-dev-kv.vault.azure.net/"): keyvault.BaseClient#GetSecret: Failure responding to request: StatusCode=403 -- Original Error: autorest/azure: Service returned an error. Status=403 Code="Forbidden" Message="Caller is not authorized to perform action on resource." InnerError={"code":"ForbiddenByRbac"}',
+    'Error: checking for presence of existing Secret "django-secret-key" (Key Vault "https://cvat-dev-kv.vault.azure.net/"): ' +
+      'keyvault.BaseClient#GetSecret: Failure responding to request: StatusCode=403 -- Original Error: autorest/azure: Service ' +
+      'returned an error. Status=403 Code="Forbidden" Message="Caller is not authorized to perform action on resource." ' +
+      'InnerError={"code":"ForbiddenByRbac"}',
   ],
   [
     'KeyVaultForbiddenByRbac',
@@ -18,7 +26,9 @@ const SAMPLES: Array<[string, string]> = [
   ],
   [
     'PrincipalNotFound',
-    'Error: authorization.RoleAssignmentsClient#Create: Failure responding to request: StatusCode=400 -- Original Error: autorest/azure: Service returned an error. Status=400 Code="PrincipalNotFound" Message="Principal 0f1e does not exist in the directory 72f9. Check that you have the correct principal ID."',
+    'Error: authorization.RoleAssignmentsClient#Create: Failure responding to request: StatusCode=400 -- Original Error: ' +
+      'autorest/azure: Service returned an error. Status=400 Code="PrincipalNotFound" Message="Principal 0f1e does not exist in ' +
+      'the directory 72f9. Check that you have the correct principal ID."',
   ],
   [
     'TooManyRequests',
@@ -30,15 +40,19 @@ const SAMPLES: Array<[string, string]> = [
   ],
   [
     'ManagedEnvironmentOperationInProgress',
-    'Error: creating Container App: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.',
+    'Error: creating Container App: unexpected status 409 (409 Conflict) with error: ManagedEnvironmentOperationInProgress: ' +
+      'Cannot modify Container Apps environment cvat-dev-cae because another operation is in progress.',
   ],
   [
     'ManagedEnvironmentOperationInProgress',
-    "Error: updating Container App: unexpected status 409 (409 Conflict) with error: ContainerAppLockConflict: Cannot modify container App 'cvat-ui' because another modification is in progress. Please retry the operation.",
+    'Error: updating Container App: unexpected status 409 (409 Conflict) with error: ContainerAppLockConflict: Cannot modify ' +
+      "container App 'cvat-ui' because another modification is in progress. Please retry the operation.",
   ],
   [
     'AnotherOperationInProgress',
-    'Error: updating Network Security Group Association for Subnet: network.SubnetsClient#CreateOrUpdate: Failure sending request: StatusCode=0 -- Original Error: autorest/azure: Service returned an error. Status=<nil> Code="AnotherOperationInProgress" Message="Another operation on this or dependent resource is in progress."',
+    'Error: updating Network Security Group Association for Subnet: network.SubnetsClient#CreateOrUpdate: Failure sending ' +
+      'request: StatusCode=0 -- Original Error: autorest/azure: Service returned an error. Status=<nil> ' +
+      'Code="AnotherOperationInProgress" Message="Another operation on this or dependent resource is in progress."',
   ],
 ];
 
@@ -52,8 +66,10 @@ describe('matchTransientError', () => {
   });
 
   it.each([
-    'Error: creating Container App: unexpected status 400 (400 Bad Request) with error: ContainerAppInvalidResourceTotal: The total requested CPU and memory resources for this application (CPU: 0.5, memory: 3Gi) is invalid.',
-    'Error: A resource with the ID "/subscriptions/x/resourceGroups/cvat-dev-rg" already exists - to be managed via Terraform this resource needs to be imported into the State.',
+    'Error: creating Container App: unexpected status 400 (400 Bad Request) with error: ContainerAppInvalidResourceTotal: The ' +
+      'total requested CPU and memory resources for this application (CPU: 0.5, memory: 3Gi) is invalid.',
+    'Error: A resource with the ID "/subscriptions/x/resourceGroups/cvat-dev-rg" already exists - to be managed via Terraform ' +
+      'this resource needs to be imported into the State.',
     'Error: local-exec provisioner error: exit status 1. Output: migration refused',
     'Error: Invalid reference: resource id 4290 in subscription 1429 not found',
     'Error: StatusCode=409 -- Code="StorageAccountAlreadyTaken" Message="The storage account named cvatdevsa is already taken."',

@@ -274,45 +274,49 @@ describe('preflight against the loopback ARM double', () => {
     expect(r.check('storage-account-name').detail).toContain('HTTP 409 ResourceGroupBeingDeleted');
   });
 
-  it('key-vault-name: taken elsewhere fails; soft-deleted here is recovered; soft-deleted elsewhere or with recovery off fails with the purge command', async () => {
-    const taken = await run((w) => w.takenKeyVaultNames.push(names.keyVault));
-    expect(taken.status('key-vault-name')).toBe('fail');
-    expect(taken.check('key-vault-name').detail).toContain('taken outside this subscription');
+  it(
+    'key-vault-name: taken elsewhere fails; soft-deleted here is recovered; soft-deleted elsewhere or with recovery off fails with ' +
+      'the purge command',
+    async () => {
+      const taken = await run((w) => w.takenKeyVaultNames.push(names.keyVault));
+      expect(taken.status('key-vault-name')).toBe('fail');
+      expect(taken.check('key-vault-name').detail).toContain('taken outside this subscription');
 
-    const owned = await run((w) => {
-      w.takenKeyVaultNames.push(names.keyVault);
-      w.resourceGroupResources = [{ name: names.keyVault, type: 'Microsoft.KeyVault/vaults' }];
-    });
-    expect(owned.status('key-vault-name')).toBe('pass');
+      const owned = await run((w) => {
+        w.takenKeyVaultNames.push(names.keyVault);
+        w.resourceGroupResources = [{ name: names.keyVault, type: 'Microsoft.KeyVault/vaults' }];
+      });
+      expect(owned.status('key-vault-name')).toBe('pass');
 
-    const recoverable = await run((w) => {
-      w.takenKeyVaultNames.push(names.keyVault);
-      w.deletedVaults.push({ name: 'unrelated-kv', location: 'westeurope' }, { name: names.keyVault, location: 'westeurope' });
-    });
-    expect(recoverable.status('key-vault-name')).toBe('pass');
-    expect(recoverable.check('key-vault-name').detail).toContain('terraform recovers it');
-    expect(recoverable.server.calls(/deletedVaults$/)).toHaveLength(2);
+      const recoverable = await run((w) => {
+        w.takenKeyVaultNames.push(names.keyVault);
+        w.deletedVaults.push({ name: 'unrelated-kv', location: 'westeurope' }, { name: names.keyVault, location: 'westeurope' });
+      });
+      expect(recoverable.status('key-vault-name')).toBe('pass');
+      expect(recoverable.check('key-vault-name').detail).toContain('terraform recovers it');
+      expect(recoverable.server.calls(/deletedVaults$/)).toHaveLength(2);
 
-    const elsewhere = await run((w) => w.deletedVaults.push({ name: names.keyVault, location: 'northeurope' }));
-    expect(elsewhere.status('key-vault-name')).toBe('fail');
-    expect(elsewhere.check('key-vault-name').fix).toBe(`az keyvault purge --name ${names.keyVault} --location northeurope`);
+      const elsewhere = await run((w) => w.deletedVaults.push({ name: names.keyVault, location: 'northeurope' }));
+      expect(elsewhere.status('key-vault-name')).toBe('fail');
+      expect(elsewhere.check('key-vault-name').fix).toBe(`az keyvault purge --name ${names.keyVault} --location northeurope`);
 
-    const noRecover = await run(
-      (w) =>
-        w.deletedVaults.push({
-          name: names.keyVault,
-          location: 'westeurope',
-          purgeProtectionEnabled: true,
-          scheduledPurgeDate: '2026-12-24T00:00:00Z',
-        }),
-      {
-        inputs: { ...inputs, recoverSoftDeletedKeyVaults: false },
-      },
-    );
-    expect(noRecover.status('key-vault-name')).toBe('fail');
-    expect(noRecover.check('key-vault-name').detail).toContain('recover_soft_deleted_key_vaults is off');
-    expect(noRecover.check('key-vault-name').fix).toContain('purge protection keeps it until 2026-12-24T00:00:00Z');
-  });
+      const noRecover = await run(
+        (w) =>
+          w.deletedVaults.push({
+            name: names.keyVault,
+            location: 'westeurope',
+            purgeProtectionEnabled: true,
+            scheduledPurgeDate: '2026-12-24T00:00:00Z',
+          }),
+        {
+          inputs: { ...inputs, recoverSoftDeletedKeyVaults: false },
+        },
+      );
+      expect(noRecover.status('key-vault-name')).toBe('fail');
+      expect(noRecover.check('key-vault-name').detail).toContain('recover_soft_deleted_key_vaults is off');
+      expect(noRecover.check('key-vault-name').fix).toContain('purge protection keeps it until 2026-12-24T00:00:00Z');
+    },
+  );
 
   it('postgres-server-name: taken elsewhere fails, ours passes', async () => {
     const taken = await run((w) => w.takenPostgresNames.push(names.postgresServer));

@@ -52,34 +52,38 @@ describe('AppsStack (example environment)', () => {
     }
   });
 
-  it('renders each env var in catalogue order: literals as values, secrets as secret_name, component refs as in-environment addresses, PostgreSQL by FQDN', () => {
-    for (const c of deployed()) {
-      const env = resourceOf(c).template.container[0].env as Resource[];
-      expect(
-        env.map((e) => e.name),
-        c.name,
-      ).toEqual(c.env.map((e) => e.name));
-      c.env.forEach((e, i) => {
-        if ('value' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, value: e.value });
-        else if ('secretRef' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, secret_name: e.secretRef });
-        else if ('componentRef' in e) {
-          const target = s.catalogue.components.find((x) => x.name === e.componentRef.component) as Component;
-          const port = target.ingress?.transport === 'tcp' ? (target.ingress.exposedPort ?? target.ingress.targetPort) : 80;
-          const expected = {
-            host: target.name,
-            port: String(port),
-            url: target.ingress?.transport === 'tcp' ? `http://${target.name}:${port}` : `http://${target.name}`,
-          }[e.componentRef.part];
-          expect(env[i].value, `${c.name} ${e.name}`).toBe(expected);
-        } else {
-          expect(e.platformRef).toBe('postgres.host');
-          expect(viaFoundation(env[i].value), `${c.name} ${e.name}`).toMatch(
-            /^\$\{azurerm_postgresql_flexible_server\.Postgres_[A-Z0-9]+\.fqdn\}$/,
-          );
-        }
-      });
-    }
-  });
+  it(
+    'renders each env var in catalogue order: literals as values, secrets as secret_name, component refs as in-environment ' +
+      'addresses, PostgreSQL by FQDN',
+    () => {
+      for (const c of deployed()) {
+        const env = resourceOf(c).template.container[0].env as Resource[];
+        expect(
+          env.map((e) => e.name),
+          c.name,
+        ).toEqual(c.env.map((e) => e.name));
+        c.env.forEach((e, i) => {
+          if ('value' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, value: e.value });
+          else if ('secretRef' in e) expect(env[i], `${c.name} ${e.name}`).toEqual({ name: e.name, secret_name: e.secretRef });
+          else if ('componentRef' in e) {
+            const target = s.catalogue.components.find((x) => x.name === e.componentRef.component) as Component;
+            const port = target.ingress?.transport === 'tcp' ? (target.ingress.exposedPort ?? target.ingress.targetPort) : 80;
+            const expected = {
+              host: target.name,
+              port: String(port),
+              url: target.ingress?.transport === 'tcp' ? `http://${target.name}:${port}` : `http://${target.name}`,
+            }[e.componentRef.part];
+            expect(env[i].value, `${c.name} ${e.name}`).toBe(expected);
+          } else {
+            expect(e.platformRef).toBe('postgres.host');
+            expect(viaFoundation(env[i].value), `${c.name} ${e.name}`).toMatch(
+              /^\$\{azurerm_postgresql_flexible_server\.Postgres_[A-Z0-9]+\.fqdn\}$/,
+            );
+          }
+        });
+      }
+    },
+  );
 
   it('references every component secret from Key Vault by versionless id through the foundation identity', () => {
     for (const c of deployed()) {

@@ -78,7 +78,8 @@ describe('EdgeStack routes come from the catalogue', () => {
   it('refuses a catalogue route to a component that is not enabled', () => {
     routesOverride.current = (_c, real) => [{ pathPrefix: '/analytics', component: 'grafana', stripPrefix: true }, ...real];
     expect(() => synthesize()).toThrow(
-      "edge: 'edgeRoutes[0].component' (grafana) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got no such enabled component",
+      "edge: 'edgeRoutes[0].component' (grafana) must be a deployed component with TCP ingress and external: true (VNet-wide) " +
+        'for the edge to reach it; got no such enabled component',
     );
   });
 });

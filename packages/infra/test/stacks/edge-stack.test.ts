@@ -80,8 +80,8 @@ describe('EdgeStack (example environment)', () => {
     const { doc } = cloudInit(edge);
     const routes = traefikRoutes(edge);
     expect(routes.routers['cvat-ui-root'].rule).toBe(`Host(\`${edgeUrls(s.config).host}\`)`);
-    const domain =
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-foundation\.outputs\.(cross-stack-output-azurerm_container_app_environmentEnvironment_[A-Z0-9]+default_domain)\}$/;
+    const output = 'cross-stack-output-azurerm_container_app_environmentEnvironment_[A-Z0-9]+default_domain';
+    const domain = new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-foundation\\.outputs\\.(${output})\\}$`);
     const serverUrl = routes.services['cvat-server'].loadBalancer.servers[0].url as string;
     const m = /^http:\/\/cvat-server\.(.+):8080$/.exec(serverUrl);
     expect(m?.[1]).toMatch(domain);
@@ -168,7 +168,8 @@ describe('EdgeStack (example environment)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
     try {
       expect(() => buildApp({ config: s.config, catalogue, outdir, stateRoot: join(outdir, 'state') })).toThrow(
-        "edge: 'edgeRoutes[5].component' (cvat-ui) must be a deployed component with TCP ingress and external: true (VNet-wide) for the edge to reach it; got http, external: true",
+        "edge: 'edgeRoutes[5].component' (cvat-ui) must be a deployed component with TCP ingress and external: true (VNet-wide) " +
+          'for the edge to reach it; got http, external: true',
       );
     } finally {
       rmSync(outdir, { recursive: true, force: true });

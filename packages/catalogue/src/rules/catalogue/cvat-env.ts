@@ -161,7 +161,10 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
       return out;
     },
   ),
-  /** CVAT_ANALYTICS is "1" exactly when ClickHouse is enabled, and the server and init job define it (init creates the ClickHouse schema only when it is 1). Vector without ClickHouse or the reverse is reported. */
+  /**
+   * CVAT_ANALYTICS is "1" exactly when ClickHouse is enabled, and the server and init job define it (init creates the
+   * ClickHouse schema only when it is 1). Vector without ClickHouse or the reverse is reported.
+   */
   defineRule('analyticsConsistent', 'CVAT_ANALYTICS matches whether ClickHouse is enabled.', (c, report) => {
     const out: RuleIssue[] = [];
     const on = enabled(c);

@@ -45,7 +45,8 @@ export const NAME_RULES: readonly Rule<Catalogue>[] = [
           report.error(
             `${cpath(x)}.name`,
             x.name,
-            `must be ${ACA_LIMITS.appNameMinLength}-${ACA_LIMITS.appNameMaxLength} characters of lowercase letters, digits and "-", start with a letter, end with a letter or digit and contain no "--"`,
+            `must be ${ACA_LIMITS.appNameMinLength}-${ACA_LIMITS.appNameMaxLength} characters of lowercase letters, digits and ` +
+              `"-", start with a letter, end with a letter or digit and contain no "--"`,
           ),
         );
       }
@@ -71,7 +72,8 @@ export const NAME_RULES: readonly Rule<Catalogue>[] = [
           report.error(
             `storages.${s.name}.name`,
             s.name,
-            `must be ${ACA_LIMITS.storageNameMinLength}-${ACA_LIMITS.storageNameMaxLength} characters of lowercase letters, digits and "-", start with a letter, end with a letter or digit and contain no "--"`,
+            `must be ${ACA_LIMITS.storageNameMinLength}-${ACA_LIMITS.storageNameMaxLength} characters of lowercase letters, ` +
+              `digits and "-", start with a letter, end with a letter or digit and contain no "--"`,
           ),
         );
     },

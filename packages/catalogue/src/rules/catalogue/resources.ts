@@ -36,7 +36,8 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
           report.error(
             cpath(x, 'resources.memoryGiB'),
             memoryGiB,
-            `must be ${cpuCores * perCore} (${perCore} × cpuCores ${cpuCores}) on the Consumption profile; valid pairs run from ${min}/${min * perCore} to ${max}/${max * perCore}`,
+            `must be ${cpuCores * perCore} (${perCore} × cpuCores ${cpuCores}) on the Consumption profile; valid pairs run from ` +
+              `${min}/${min * perCore} to ${max}/${max * perCore}`,
           ),
         );
       }
@@ -153,7 +154,8 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
           report.error(
             cpath(x, 'replicas.min'),
             0,
-            `must be at least 1: jobs of ${long.join(', ')} can run longer than the ${ACA_LIMITS.terminationGracePeriodSecondsMax} s grace period and would be killed on scale-in`,
+            `must be at least 1: jobs of ${long.join(', ')} can run longer than the ` +
+              `${ACA_LIMITS.terminationGracePeriodSecondsMax} s grace period and would be killed on scale-in`,
           ),
         );
       }

@@ -133,11 +133,18 @@ export function flexibleServerName(v: string): string | undefined {
   return /^[a-z0-9]([a-z0-9-]+[a-z0-9])?$/.test(v) ? undefined : 'only digits, lower case letters and "-"';
 }
 
+// The validator's pattern in one piece per tier (only to keep lines short); joined below into the single pattern.
+const SKU_BURSTABLE = /B_Standard_B((1|2|4|8|12|16|20)ms|2s)/.source;
+const SKU_GENERAL_PURPOSE =
+  /GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))/.source;
+const SKU_MEMORY_OPTIMIZED =
+  /MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))/
+    .source;
+const FLEXIBLE_SERVER_SKU = new RegExp(`^((${SKU_BURSTABLE})|(${SKU_GENERAL_PURPOSE})|(${SKU_MEMORY_OPTIMIZED}))$`);
+
 /** `validate.FlexibleServerSkuName` (internal/services/postgres/validate/flexible_server_sku_name.go). */
 export function flexibleServerSkuName(v: string): string | undefined {
-  const re =
-    /^((B_Standard_B((1|2|4|8|12|16|20)ms|2s))|(GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5)))|(MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))))$/;
-  return re.test(v)
+  return FLEXIBLE_SERVER_SKU.test(v)
     ? undefined
     : 'a Flexible Server SKU the provider knows (B_Standard_B1ms, GP_Standard_D2ds_v5, MO_Standard_E4ds_v5, ...)';
 }

@@ -12,7 +12,8 @@ export const TERRAFORM_BINARY = findBinary(process.env.TF_BINARY || 'terraform',
 /** Why the terraform-backed tests are skipped, or undefined when they run. */
 export const TERRAFORM_SKIP_REASON = TERRAFORM_BINARY
   ? undefined
-  : `no '${process.env.TF_BINARY || 'terraform'}' binary on PATH: the orchestrator tests against real terraform are skipped (set TF_BINARY or install terraform/tofu to run them)`;
+  : `no '${process.env.TF_BINARY || 'terraform'}' binary on PATH: the orchestrator tests against real terraform are skipped (set ` +
+    `TF_BINARY or install terraform/tofu to run them)`;
 
 /** One provider-free resource of a fixture stack: a `terraform_data` with shell provisioners. */
 export interface FixtureResource {
