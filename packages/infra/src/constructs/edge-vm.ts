@@ -7,6 +7,7 @@ import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-m
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { isAnywhere, parseCidr } from './_cidr';
 import { checkSshPublicKey } from '@cvat-cloud/catalogue';
+import { DISALLOWED_LINUX_ADMINS } from '../validate/rules/names';
 import { ValidationError } from './validation-error';
 
 /** Marketplace image of the edge VM. */
@@ -93,41 +94,6 @@ export function lockedSshPublicKey(seed: string): string {
   return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(key)]).toString('base64')} cvat-cloud-locked-no-login`;
 }
 
-const RESERVED_USERS = [
-  'administrator',
-  'admin',
-  'user',
-  'user1',
-  'test',
-  'user2',
-  'test1',
-  'user3',
-  'admin1',
-  '1',
-  '123',
-  'a',
-  'actuser',
-  'adm',
-  'admin2',
-  'aspnet',
-  'backup',
-  'console',
-  'david',
-  'guest',
-  'john',
-  'owner',
-  'root',
-  'server',
-  'sql',
-  'support',
-  'support_388945a0',
-  'sys',
-  'test2',
-  'test3',
-  'user4',
-  'user5',
-];
-
 /**
  * The public entry into the internal Container Apps environment: a small Linux VM with a static
  * public IP (DNS label from configuration) running Traefik, configured entirely by cloud-init from
@@ -170,7 +136,7 @@ export class EdgeVm extends Construct {
       throw new ValidationError('SshKeyInvalid', `'sshPublicKey' (${sshPublicKey.slice(0, 24)}...) ${sshKeyProblem}`, this);
     }
     this.adminUsername = props.adminUsername ?? 'cvatops';
-    if (RESERVED_USERS.includes(this.adminUsername.toLowerCase()) || !/^[a-z_][a-z0-9_-]{0,31}$/.test(this.adminUsername)) {
+    if (DISALLOWED_LINUX_ADMINS.includes(this.adminUsername.toLowerCase()) || !/^[a-z_][a-z0-9_-]{0,31}$/.test(this.adminUsername)) {
       throw new ValidationError(
         'AdminUserInvalid',
         `'adminUsername' (${this.adminUsername}) must be a lowercase Linux user name that Azure does not reserve`,

@@ -185,7 +185,8 @@ export function linuxComputerNameFull(v: string): string | undefined {
   return [...`\\/"[]:|<>+=;,?*@&~!#$%^()_{}'`].some((c) => v.includes(c)) ? 'cannot contain \\/"[]:|<>+=;,?*@&~!#$%^()_{}\'' : undefined;
 }
 
-const DISALLOWED_LINUX_ADMINS = [
+/** Admin user names azurerm v4.55.0 refuses for a Linux VM (the edge VM construct checks the same list). */
+export const DISALLOWED_LINUX_ADMINS: readonly string[] = [
   'administrator',
   'admin',
   'user',
