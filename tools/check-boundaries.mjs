@@ -100,7 +100,7 @@ export function checkPackage(pkg, workspaceRoot = root) {
         const where = `${relative(workspaceRoot, file)}:${i + 1}`;
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
-          if (!target.startsWith(pkgDir + '/') && target !== pkgDir) {
+          if (!target.startsWith(`${pkgDir}/`) && target !== pkgDir) {
             violations.push(`${where}: relative import '${spec}' leaves the package; import the other package by name`);
           }
           continue;

@@ -92,6 +92,7 @@ function knownSecrets(runtime: Pick<Runtime, 'env'>): string[] {
 
 /** `text` with every control character but the newline shown as its escape (`\x1b`), for the parser's error lines. */
 function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the purpose (they are shown as escapes)
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => printable(c));
 }
 

@@ -49,8 +49,8 @@ describe('environment context', () => {
       expect((e as CliError).exit).toBe(4);
       const message = (e as CliError).message;
       expect(message).toMatch(/^Environment 'bad' is invalid:\n/);
-      expect(message).toMatch(/\n  - .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
-      expect(message).toMatch(/\n  - .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
+      expect(message).toMatch(/\n {2}- .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
+      expect(message).toMatch(/\n {2}- .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
     }
   });
 

@@ -391,7 +391,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       const runtime = testRuntime({ env: pgEnv() });
       const done = dbShell({ ...globals(), connection: flags({ database: scratchDb }), write: false }, runtime);
       runtime.stdinStream.end(
-        [
+        `${[
           'select id, v',
           '  from probe; select 2 as two;',
           '\\dt',
@@ -402,7 +402,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
           'select id, v from probe;',
           '\\q',
           'select 1 as never_reached;',
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
       const r = await done;
       const out = runtime.out();
@@ -413,7 +413,7 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       expect(out).toMatch(/You are connected to cvat@127\.0\.0\.1:\d+\/ops_test_\d+, PostgreSQL [\d.]+.*, TLS TLSv1\.[23]/);
       expect(out).toContain('ERROR:  Refused: the statement tries to write');
       expect(out).toContain('Expanded display is on.');
-      expect(out).toMatch(/-\[ RECORD 1 \]-\nid \| 1\nv  \| one/);
+      expect(out).toMatch(/-\[ RECORD 1 \]-\nid \| 1\nv {2}\| one/);
       expect(out).not.toContain('never_reached');
       expect(r).toMatchObject({ streamed: true, exitCode: 1, data: { statements: 4, errors: 1 } });
     });

@@ -81,7 +81,7 @@ export async function confirmAction(options: ConfirmActionOptions): Promise<void
   if (policy.mode === 'auto') return;
   if (policy.mode === 'refuse') throw refusal(options);
   const lines = [`About to ${options.action}:`, ...(options.items ?? []).map((item) => `  - ${item}`)];
-  options.terminal.stderr.write(lines.join('\n') + '\n');
+  options.terminal.stderr.write(`${lines.join('\n')}\n`);
   const answer = await ask(options.terminal, 'Proceed? [y/N] ');
   if (answer === INTERRUPTED) throw new CliError(EXIT.INTERRUPTED, 'Interrupted at the confirmation; nothing was changed.');
   if (!/^(y|yes)$/i.test(answer.trim())) {

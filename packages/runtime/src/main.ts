@@ -123,7 +123,7 @@ export interface RunMainOptions {
  * that completed but found failures returns {@link EXIT.FAILED}) or throws. A run aborted by Ctrl-C exits 130
  * whatever it threw.
  */
-export async function runMain(main: (context: MainContext) => Promise<number | void>, options: RunMainOptions): Promise<number> {
+export async function runMain(main: (context: MainContext) => Promise<number | undefined>, options: RunMainOptions): Promise<number> {
   const argv = options.argv ?? process.argv.slice(2);
   const env = options.env ?? process.env;
   const out: ErrorOutput = {
@@ -169,7 +169,7 @@ export async function runMain(main: (context: MainContext) => Promise<number | v
  * (EPIPE on stdout or stderr) ends the process quietly with the exit code so far.
  */
 export function runProcess(
-  main: (context: MainContext) => Promise<number | void>,
+  main: (context: MainContext) => Promise<number | undefined>,
   options: Pick<RunMainOptions, 'tool'> & Partial<RunMainOptions>,
 ): void {
   // A closed pipe (`cvat-ops status | head -1`) is the reader's choice, not a bug: stop quietly instead of an

@@ -124,6 +124,7 @@ export function redactUrl(url: string): string {
  * not removed here; combine with {@link redactSecrets}.
  */
 export function printable(value: unknown, maxLength = 120): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the purpose (they are shown as escapes)
   const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';

@@ -7,6 +7,7 @@
 // Characters that never need quoting in a POSIX shell word (no expansion, globbing, splitting or redirection).
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 // Control characters (newline, ESC of terminal escape sequences, NUL …) cannot be shown inside '…' safely.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the purpose (they force ANSI-C quoting)
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -22,6 +23,7 @@ export function shellQuote(arg: string): string {
   const text = String(arg);
   if (text !== '' && SAFE.test(text)) return text;
   if (CONTROL.test(text)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the purpose (each is written as an escape)
     const body = text.replace(/[\\'\u0000-\u001f\u007f-\u009f]/g, (c) => {
       if (c === '\\') return '\\\\';
       if (c === "'") return "\\'";

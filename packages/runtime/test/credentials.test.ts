@@ -114,7 +114,7 @@ describe('detectAzureCredential (no network)', () => {
       problems: ['ARM_USE_CLI=false, so Azure CLI credentials are not used'],
     });
     expect(credentialsMissingMessage(['no `az` CLI on PATH'])).toMatch(
-      /^no Azure credentials found; nothing was changed\.\n  - no `az` CLI on PATH\nProvide one of/,
+      /^no Azure credentials found; nothing was changed\.\n {2}- no `az` CLI on PATH\nProvide one of/,
     );
   });
 });

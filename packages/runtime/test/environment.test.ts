@@ -53,7 +53,7 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     const e = failure(() => loadEnvironment('prod', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(
-      /^Environment 'prod' was not found:\n  - 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/,
+      /^Environment 'prod' was not found:\n {2}- 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/,
     );
   });
 
@@ -63,8 +63,8 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     const e = failure(() => loadEnvironment('bad', { cwd: repo.dir, checkCommand: 'cvat-ops status --env bad --dry-run' }));
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(/^Environment 'bad' is invalid:\n/);
-    expect(e.message).toMatch(/\n  - .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
-    expect(e.message).toMatch(/\n  - .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
+    expect(e.message).toMatch(/\n {2}- .*bad\.yaml: 'postgres\.backupRetentionDays' \(99\) must be between 7 and 35/);
+    expect(e.message).toMatch(/\n {2}- .*bad\.yaml: 'network\.subnets\.apps' \("10\.0\.0\.0\/33"\) must be an IPv4 CIDR/);
     expect(e.message).toMatch(/\nFix the file and check it with: cvat-ops status --env bad --dry-run$/);
     expect((e.data as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(
       expect.arrayContaining(['postgres.backupRetentionDays', 'network.subnets.apps']),
@@ -76,7 +76,7 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     repo.write('environments/broken.yaml', 'name: broken\nedge: [\n');
     const e = failure(() => loadEnvironment('broken', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
-    expect(e.message).toMatch(/\n  - .*broken\.yaml: 'line \d+' \(\w+\) must be valid YAML/);
+    expect(e.message).toMatch(/\n {2}- .*broken\.yaml: 'line \d+' \(\w+\) must be valid YAML/);
   });
 
   it('a catalogue the overrides make invalid is CONFIG naming the override', () => {
@@ -86,7 +86,7 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     );
     const e = failure(() => loadEnvironment('dev', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
-    expect(e.message).toMatch(/^The catalogue resolved for environment 'dev' is invalid:\n  - 'components\.cvat-server\.env\[\d+\]'/);
+    expect(e.message).toMatch(/^The catalogue resolved for environment 'dev' is invalid:\n {2}- 'components\.cvat-server\.env\[\d+\]'/);
     expect(e.message).toMatch(/\nFix the overrides under 'components' in the environment file\.$/);
   });
 

@@ -24,7 +24,7 @@ describe('the exit-code table', () => {
   it('prints the whole table for --help, or only the codes a tool returns plus 0, 2, 70 and 130', () => {
     const all = exitCodesHelp();
     expect(all.split('\n')).toHaveLength(1 + EXIT_CODE_TABLE.length);
-    expect(all).toMatch(/^Exit codes \(the same in every cvat-cloud tool, see docs\/exit-codes\.md\):\n  0   done/);
+    expect(all).toMatch(/^Exit codes \(the same in every cvat-cloud tool, see docs\/exit-codes\.md\):\n {2}0 {3}done/);
     expect(all).toContain('\n  130 interrupted (Ctrl-C)');
     const some = exitCodesHelp([EXIT.FAILED, EXIT.CONFIG])
       .split('\n')

@@ -15,7 +15,7 @@
 import type { Dispatcher } from 'undici';
 import { CliError, EXIT, describeError } from '@cvat-cloud/runtime/edge';
 import { isSmokeError } from './errors';
-import { CvatClient, headerValue } from './http/client';
+import { CvatClient, type HttpResponse, headerValue } from './http/client';
 
 /** Statuses that redirect (RFC 9110 §15.4). */
 export const REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308];
@@ -50,7 +50,7 @@ export async function probeTarget(options: ProbeOptions): Promise<void> {
   });
   const shown = client.baseUrl.href.replace(/\/$/, '');
   try {
-    let res;
+    let res: HttpResponse;
     try {
       res = await client.request('GET', '/api/server/about', { signal: options.signal, read: 'discard' });
     } catch (error) {

@@ -16,7 +16,7 @@ function open(path: string): Promise<yauzl.ZipFile> {
 }
 
 /** Walks every entry; `onEntry` may return a promise (e.g. to read the entry) before the next one is read. */
-async function walk(path: string, onEntry: (zip: yauzl.ZipFile, entry: yauzl.Entry) => Promise<boolean | void>): Promise<void> {
+async function walk(path: string, onEntry: (zip: yauzl.ZipFile, entry: yauzl.Entry) => Promise<boolean | undefined>): Promise<void> {
   const zip = await open(path);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -292,7 +292,9 @@ describe('cvat-smoke with bad input', () => {
   let dead: string;
   let requests = 0;
   beforeAll(async () => {
-    const count = (): void => void (requests += 1);
+    const count = (): void => {
+      requests += 1;
+    };
     live = await CvatStandIn.start({ superuser: SUPERUSER, onRequest: count });
     redirect = await CvatStandIn.start({ superuser: SUPERUSER, edge: { redirectToHttps: 301 }, onRequest: count });
     dead = `http://127.0.0.1:${await deadPort()}`;

@@ -51,7 +51,7 @@ describe('cvat-smoke argument handling', () => {
     expect(await main(['--help'], io.io)).toBe(EXIT.OK);
     expect(io.stdout()).toContain('Usage: cvat-smoke [options]');
     expect(io.stdout()).toContain('Exit codes (the same in every cvat-cloud tool, see docs/exit-codes.md):');
-    expect(io.stdout()).toMatch(/^  8   the work succeeded but cleanup did not finish/m);
+    expect(io.stdout()).toMatch(/^ {2}8 {3}the work succeeded but cleanup did not finish/m);
   });
 
   it('lists the plan without contacting anything', async () => {

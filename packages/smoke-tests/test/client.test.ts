@@ -87,7 +87,11 @@ describe('CvatClient against a loopback server', () => {
 
   it('turns a slow answer into a timeout error without retrying', async () => {
     let answered = false;
-    handler = (_req, res) => setTimeout(() => ((answered = true), res.writeHead(200).end()), 2000);
+    handler = (_req, res) =>
+      setTimeout(() => {
+        answered = true;
+        res.writeHead(200).end();
+      }, 2000);
     const error = await client.request('GET', '/api/slow', { timeoutMs: 100 }).catch((e: unknown) => e);
     expect(answered).toBe(false); // the error came before the server's answer (an ordering, not a wall-clock bound)
     expect(error).toMatchObject({ code: 'timeout', message: 'GET /api/slow got no complete answer within 0.10 s' });

@@ -26,7 +26,11 @@ describe('cvat-smoke --env without CVAT_PASSWORD', () => {
     kv = await startFakeKeyVaultServer();
     env = { CVAT_KEYVAULT_ENDPOINT: kv.endpointTemplate };
     contacted = 0;
-    standIn = await CvatStandIn.start({ onRequest: () => void (contacted += 1) });
+    standIn = await CvatStandIn.start({
+      onRequest: () => {
+        contacted += 1;
+      },
+    });
   });
   afterEach(async () => {
     await standIn.stop();

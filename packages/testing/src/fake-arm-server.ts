@@ -354,25 +354,41 @@ export class FakeArmServer {
       /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\/(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/i.exec(
         path,
       );
-    if (stream) return this.serveLogStream(req, res, url, stream);
+    if (stream) {
+      this.serveLogStream(req, res, url, stream);
+      return;
+    }
 
-    if (!lower.startsWith(sub))
-      return this.json(res, 404, armError('SubscriptionNotFound', `The subscription '${path.split('/')[2]}' could not be found.`));
+    if (!lower.startsWith(sub)) {
+      this.json(res, 404, armError('SubscriptionNotFound', `The subscription '${path.split('/')[2]}' could not be found.`));
+      return;
+    }
 
     // long-running operation status / result
     const op =
       /\/providers\/microsoft\.app\/locations\/[^/]+\/(containerappoperationstatuses|containerappoperationresults)\/([^/]+)$/i.exec(path);
-    if (op && record.method === 'GET') return this.serveOperation(res, op[1]!.toLowerCase(), op[2]!);
+    if (op && record.method === 'GET') {
+      this.serveOperation(res, op[1]!.toLowerCase(), op[2]!);
+      return;
+    }
 
-    if (!lower.startsWith(rg))
-      return this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
+    if (!lower.startsWith(rg)) {
+      this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
+      return;
+    }
     const rest = path.slice(rg.length).replace(/^\/providers\/microsoft\.app/i, '');
     const parts = rest.split('/').filter(Boolean);
     const kind = parts[0]?.toLowerCase();
 
-    if (kind === 'containerapps') return this.serveContainerApps(req, res, url, parts.slice(1));
-    if (kind === 'jobs') return this.serveJobs(req, res, url, parts.slice(1));
-    return this.json(
+    if (kind === 'containerapps') {
+      this.serveContainerApps(req, res, url, parts.slice(1));
+      return;
+    }
+    if (kind === 'jobs') {
+      this.serveJobs(req, res, url, parts.slice(1));
+      return;
+    }
+    this.json(
       res,
       404,
       armError('InvalidResourceType', `The resource type '${parts[0] ?? ''}' could not be found in the namespace 'Microsoft.App'.`),
@@ -381,63 +397,121 @@ export class FakeArmServer {
 
   private serveContainerApps(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
     const method = req.method ?? 'GET';
-    if (parts.length === 0 && method === 'GET') return this.page(res, url, [...this.apps.values()]);
+    if (parts.length === 0 && method === 'GET') {
+      this.page(res, url, [...this.apps.values()]);
+      return;
+    }
     const name = parts[0]!;
     const app = this.apps.get(name);
     const sub = parts.slice(1).map((p) => p.toLowerCase());
     if (sub.length === 0) {
-      if (method === 'GET')
-        return app ? this.json(res, 200, app) : this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
-      if (method === 'DELETE') return this.startDelete(res, 'containerApps', name, Boolean(app));
+      if (method === 'GET') {
+        if (app) this.json(res, 200, app);
+        else this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+        return;
+      }
+      if (method === 'DELETE') {
+        this.startDelete(res, 'containerApps', name, Boolean(app));
+        return;
+      }
     }
-    if (!app) return this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+    if (!app) {
+      this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+      return;
+    }
     if (sub[0] === 'getauthtoken' && method === 'POST') {
-      return this.json(res, 200, {
+      this.json(res, 200, {
         id: `${app.id}/authtoken`,
         name: 'authtoken',
         location: this.location,
         properties: { token: this.logStreamToken, expires: new Date(Date.now() + 3_600_000).toISOString() },
       });
+      return;
     }
     if (sub[0] === 'revisions') {
       const revisions = this.revisions.get(name) ?? [];
-      if (sub.length === 1 && method === 'GET') return this.page(res, url, revisions);
+      if (sub.length === 1 && method === 'GET') {
+        this.page(res, url, revisions);
+        return;
+      }
       const revision = revisions.find((r) => r.name.toLowerCase() === sub[1]);
-      if (!revision) return this.json(res, 404, notFound('containerApps/revisions', parts[2]!, this.resourceGroup));
-      if (sub.length === 2 && method === 'GET') return this.json(res, 200, revision);
-      if (sub.length === 3 && sub[2] === 'restart' && method === 'POST') return this.json(res, 200, {});
+      if (!revision) {
+        this.json(res, 404, notFound('containerApps/revisions', parts[2]!, this.resourceGroup));
+        return;
+      }
+      if (sub.length === 2 && method === 'GET') {
+        this.json(res, 200, revision);
+        return;
+      }
+      if (sub.length === 3 && sub[2] === 'restart' && method === 'POST') {
+        this.json(res, 200, {});
+        return;
+      }
       if (sub[2] === 'replicas' && method === 'GET') {
         const replicas = this.replicas.get(`${name}/${revision.name}`) ?? [];
-        if (sub.length === 3) return this.json(res, 200, { value: replicas });
+        if (sub.length === 3) {
+          this.json(res, 200, { value: replicas });
+          return;
+        }
         const replica = replicas.find((r) => r.name.toLowerCase() === sub[3]);
-        return replica ? this.json(res, 200, replica) : this.json(res, 404, notFound('replicas', parts[4]!, this.resourceGroup));
+        if (replica) this.json(res, 200, replica);
+        else this.json(res, 404, notFound('replicas', parts[4]!, this.resourceGroup));
+        return;
       }
     }
-    return this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+    this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
   }
 
   private serveJobs(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
     const method = req.method ?? 'GET';
-    if (parts.length === 0 && method === 'GET') return this.page(res, url, [...this.jobs.values()]);
+    if (parts.length === 0 && method === 'GET') {
+      this.page(res, url, [...this.jobs.values()]);
+      return;
+    }
     const name = parts[0]!;
     const job = this.jobs.get(name);
     if (parts.length === 1) {
-      if (method === 'GET') return job ? this.json(res, 200, job) : this.json(res, 404, notFound('jobs', name, this.resourceGroup));
-      if (method === 'DELETE') return this.startDelete(res, 'jobs', name, Boolean(job));
+      if (method === 'GET') {
+        if (job) this.json(res, 200, job);
+        else this.json(res, 404, notFound('jobs', name, this.resourceGroup));
+        return;
+      }
+      if (method === 'DELETE') {
+        this.startDelete(res, 'jobs', name, Boolean(job));
+        return;
+      }
     }
-    if (!job) return this.json(res, 404, notFound('jobs', name, this.resourceGroup));
+    if (!job) {
+      this.json(res, 404, notFound('jobs', name, this.resourceGroup));
+      return;
+    }
     const action = parts[1]?.toLowerCase();
-    if (action === 'start' && parts.length === 2 && method === 'POST') return this.startJob(res, name, job);
-    if (action === 'executions' && parts.length === 2 && method === 'GET') return this.page(res, url, this.executions.get(name) ?? []);
-    if (action === 'executions' && parts.length === 3 && method === 'GET') return this.serveExecution(res, name, parts[2]!);
-    return this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+    if (action === 'start' && parts.length === 2 && method === 'POST') {
+      this.startJob(res, name, job);
+      return;
+    }
+    if (action === 'executions' && parts.length === 2 && method === 'GET') {
+      this.page(res, url, this.executions.get(name) ?? []);
+      return;
+    }
+    if (action === 'executions' && parts.length === 3 && method === 'GET') {
+      this.serveExecution(res, name, parts[2]!);
+      return;
+    }
+    this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
   }
 
   /** POST start: a new execution (listed under the job), answered 200 `{ name, id }` or 202 + Location. */
   private startJob(res: ServerResponse, job: string, resource: ArmResource): void {
     const script = this.jobScripts.get(job);
-    if (!script) return this.json(res, 400, armError('FakeNotScripted', `call scriptJob('${job}', …) before starting it`));
-    if (script.startError) return this.json(res, script.startError.status, armError(script.startError.code, script.startError.message));
+    if (!script) {
+      this.json(res, 400, armError('FakeNotScripted', `call scriptJob('${job}', …) before starting it`));
+      return;
+    }
+    if (script.startError) {
+      this.json(res, script.startError.status, armError(script.startError.code, script.startError.message));
+      return;
+    }
     const nth = (this.executions.get(job) ?? []).filter((e) => this.started.has(e.name)).length;
     const name = `${job}-exec${++this.startCount}`;
     const statuses = script.executionStatuses?.[nth] ?? script.statuses;
@@ -451,7 +525,10 @@ export class FakeArmServer {
     };
     this.executions.set(job, [...(this.executions.get(job) ?? []), execution]);
     const result = { name, id };
-    if (!script.asyncStart) return this.json(res, 200, result);
+    if (!script.asyncStart) {
+      this.json(res, 200, result);
+      return;
+    }
     const opId = `op-${this.nextOperation++}`;
     this.operations.set(opId, { id: opId, kind: 'jobStart', name: job, pollsLeft: 0, result });
     const base = `${this.baseUrl}/subscriptions/${this.subscriptionId}/providers/Microsoft.App/locations/${this.location}`;
@@ -464,20 +541,29 @@ export class FakeArmServer {
   /** GET one execution: the next status of its script (the last one repeats), with an end time once finished. */
   private serveExecution(res: ServerResponse, job: string, name: string): void {
     const listed = (this.executions.get(job) ?? []).find((e) => e.name === name);
-    if (!listed) return this.json(res, 404, notFound('jobs/executions', name, this.resourceGroup));
+    if (!listed) {
+      this.json(res, 404, notFound('jobs/executions', name, this.resourceGroup));
+      return;
+    }
     const run = this.started.get(name);
-    if (!run) return this.json(res, 200, listed);
+    if (!run) {
+      this.json(res, 200, listed);
+      return;
+    }
     const status = run.statuses[Math.min(run.polls, run.statuses.length - 1)]!;
     run.polls += 1;
     const done = ['Succeeded', 'Failed', 'Stopped', 'Degraded'].includes(status);
     listed.properties = { ...listed.properties, status, ...(done ? { endTime: new Date().toISOString() } : {}) };
-    return this.json(res, 200, listed);
+    this.json(res, 200, listed);
   }
 
   /** DELETE: 204 when already gone, an injected error, or 202 with Location + Azure-AsyncOperation. */
   private startDelete(res: ServerResponse, kind: Operation['kind'], name: string, exists: boolean): void {
     const failure = this.deleteFailures.get(name);
-    if (failure && 'status' in failure) return this.json(res, failure.status, armError(failure.code, failure.message));
+    if (failure && 'status' in failure) {
+      this.json(res, failure.status, armError(failure.code, failure.message));
+      return;
+    }
     if (!exists) {
       res.statusCode = 204;
       res.end();
@@ -500,7 +586,10 @@ export class FakeArmServer {
 
   private serveOperation(res: ServerResponse, which: string, id: string): void {
     const op = this.operations.get(id);
-    if (!op) return this.json(res, 404, armError('OperationNotFound', `Operation ${id} was not found.`));
+    if (!op) {
+      this.json(res, 404, armError('OperationNotFound', `Operation ${id} was not found.`));
+      return;
+    }
     if (op.pollsLeft > 0) {
       op.pollsLeft -= 1;
       if (which === 'containerappoperationresults') {
@@ -508,15 +597,17 @@ export class FakeArmServer {
         res.end();
         return;
       }
-      return this.json(res, 200, { id, name: id, status: 'InProgress' });
+      this.json(res, 200, { id, name: id, status: 'InProgress' });
+      return;
     }
     if (op.failure) {
-      return this.json(res, 200, { id, name: id, status: 'Failed', error: { code: 'ContainerAppOperationError', message: op.failure } });
+      this.json(res, 200, { id, name: id, status: 'Failed', error: { code: 'ContainerAppOperationError', message: op.failure } });
+      return;
     }
     if (op.kind === 'jobStart') {
-      return which === 'containerappoperationresults'
-        ? this.json(res, 200, op.result)
-        : this.json(res, 200, { id, name: id, status: 'Succeeded' });
+      if (which === 'containerappoperationresults') this.json(res, 200, op.result);
+      else this.json(res, 200, { id, name: id, status: 'Succeeded' });
+      return;
     }
     if (op.kind === 'containerApps' && this.apps.delete(op.name)) {
       this.revisions.delete(op.name);
@@ -528,7 +619,7 @@ export class FakeArmServer {
       res.end();
       return;
     }
-    return this.json(res, 200, { id, name: id, status: 'Succeeded' });
+    this.json(res, 200, { id, name: id, status: 'Succeeded' });
   }
 
   private serveLogStream(req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray): void {

@@ -154,7 +154,7 @@ describe('closedLoopbackPort and treeSnapshot', () => {
       dir.write('a/b.txt', 'hi');
       const before = treeSnapshot(dir.dir);
       expect(Object.keys(before)).toEqual(['a', 'a/b.txt']);
-      expect(before['a']).toBe('d');
+      expect(before.a).toBe('d');
       expect(before['a/b.txt']).toMatch(/^f 2 \d/);
       expect(treeSnapshot(dir.dir)).toEqual(before);
       dir.write('a/c.txt', '');

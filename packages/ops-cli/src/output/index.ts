@@ -61,7 +61,7 @@ export function formatValue(value: unknown): string {
   if (value === undefined || value === null) return '-';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (value instanceof Uint8Array) return '\\x' + Buffer.from(value).toString('hex');
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
   if (Array.isArray(value)) return value.map(formatValue).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
@@ -93,7 +93,7 @@ function renderFields(block: FieldsBlock): string[] {
   const out: string[] = [];
   if (block.title) out.push(block.title);
   const width = Math.max(0, ...block.fields.map(([label]) => label.length));
-  for (const [label, value] of block.fields) out.push(`${(label + ':').padEnd(width + 1)} ${formatValue(value)}`);
+  for (const [label, value] of block.fields) out.push(`${(`${label}:`).padEnd(width + 1)} ${formatValue(value)}`);
   return out;
 }
 
@@ -108,7 +108,7 @@ export function renderView(view: readonly Block[]): string {
     .filter((p) => p.length > 0)
     .map((p) => p.join('\n'))
     .join('\n\n');
-  return text ? text + '\n' : '';
+  return text ? `${text}\n` : '';
 }
 
 /**
@@ -116,20 +116,18 @@ export function renderView(view: readonly Block[]): string {
  * goes through runtime redactSecrets (URL credentials, secret parameters and those values become `***`).
  */
 export function renderJson(data: unknown, secrets?: readonly string[]): string {
-  return (
-    JSON.stringify(
-      data,
-      function (this: Record<string, unknown>, key: string, value: unknown) {
-        // `this[key]` is the value before toJSON (Buffer.toJSON would give { type, data }).
-        const raw = this[key];
-        if (typeof raw === 'bigint') return raw.toString();
-        if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
-        if (secrets && typeof value === 'string') return redactSecrets(value, secrets);
-        return value;
-      },
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    data,
+    function (this: Record<string, unknown>, key: string, value: unknown) {
+      // `this[key]` is the value before toJSON (Buffer.toJSON would give { type, data }).
+      const raw = this[key];
+      if (typeof raw === 'bigint') return raw.toString();
+      if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
+      if (secrets && typeof value === 'string') return redactSecrets(value, secrets);
+      return value;
+    },
+    2,
+  )}\n`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appsRecreate, appsRestart, readSynthIndex, resolveRecreateTarget, type SpawnRunner } from '../../src/commands/apps';
 import { runCli } from '../../src/cli';
-import { EXIT, CliError } from '@cvat-cloud/runtime';
+import { EXIT, type CliError } from '@cvat-cloud/runtime';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
 import { makeTestRepo, seedFromCatalogue, TEST_SUBSCRIPTION, type TestRepo } from './support/catalogue-fixture';
 import { FakeArmServer } from '@cvat-cloud/testing';

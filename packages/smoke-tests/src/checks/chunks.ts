@@ -17,7 +17,7 @@
  *   `rq.get_current_job()` is set), so `GET /api/tasks/{id}/preview` is a cache hit. This check does not use it.
  */
 import { SmokeError } from '../errors';
-import { formatSeconds, headerValue, sleep } from '../http/client';
+import { formatSeconds, type HttpResponse, headerValue, sleep } from '../http/client';
 import type { CheckDefinition } from '../runner/types';
 
 /** How long CVAT holds a chunk request while it waits for the chunks queue (CVAT_CHUNK_CREATE_TIMEOUT). */
@@ -45,7 +45,7 @@ export const chunksMedia: CheckDefinition = {
     for (let attempt = 1; ; attempt++) {
       ctx.step(`GET ${path}?type=chunk&index=0&quality=original (attempt ${attempt})`);
       const timeoutMs = Math.max(1000, ctx.remainingMs() - 500);
-      let res;
+      let res: HttpResponse;
       try {
         res = await ctx.client.request('GET', path, {
           auth: ctx.admin,

@@ -152,7 +152,7 @@ export class CvatClient {
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new SmokeError('config', `'url' (${options.baseUrl}) must use http or https`);
     }
-    base.pathname = base.pathname.replace(/\/+$/, '') + '/';
+    base.pathname = `${base.pathname.replace(/\/+$/, '')}/`;
     this.baseUrl = base;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };

@@ -8,13 +8,16 @@ import type { SuiteResult } from '../suite';
 
 /** Escapes text for XML attributes and content, dropping characters XML 1.0 cannot carry. */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the control characters XML 1.0 allows (tab, LF, CR)
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);

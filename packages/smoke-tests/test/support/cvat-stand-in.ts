@@ -576,7 +576,8 @@ export class CvatStandIn {
         let item: unknown = entry;
         if (typeof entry !== 'string') {
           const data = Buffer.from(await entry.arrayBuffer());
-          (files[name] ??= []).push({ name: entry.name, data });
+          files[name] ??= [];
+          files[name].push({ name: entry.name, data });
           item = entry.name;
         }
         if (m) {
@@ -1575,7 +1576,9 @@ export class CvatStandIn {
       if (timedOut) return { status: 429, headers: { 'retry-after': String(this.latency.chunkRetryAfterSeconds) } };
     }
     const files: Record<string, Uint8Array> = {};
-    task.frames.slice(job.startFrame, job.stopFrame + 1).forEach((frame, i) => (files[`${String(i).padStart(6, '0')}.png`] = frame));
+    task.frames.slice(job.startFrame, job.stopFrame + 1).forEach((frame, i) => {
+      files[`${String(i).padStart(6, '0')}.png`] = frame;
+    });
     return { status: 200, buffer: Buffer.from(zipSync(files, { level: 0 })), contentType: 'application/zip' };
   }
 
@@ -1667,7 +1670,9 @@ export class CvatStandIn {
           ),
           'annotations.json': strToU8(JSON.stringify([...this.jobs.values()].filter((j) => j.taskId === id).map((j) => j.annotations))),
         };
-        task.frames.forEach((frame, i) => (files[`data/frame-${String(i).padStart(3, '0')}.png`] = frame));
+        task.frames.forEach((frame, i) => {
+          files[`data/frame-${String(i).padStart(3, '0')}.png`] = frame;
+        });
         this.storeResult(rq, ctx.origin, `/api/tasks/${id}/backup/download`, Buffer.from(zipSync(files)), 'application/zip');
       },
     );

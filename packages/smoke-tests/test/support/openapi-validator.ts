@@ -134,7 +134,9 @@ export class OpenApiValidator {
       const operation = this.spec.paths[route.template][method.toLowerCase()];
       if (!operation) continue;
       const pathParams: Record<string, string> = {};
-      route.names.forEach((name, i) => (pathParams[name] = decodeURIComponent(m[i + 1])));
+      route.names.forEach((name, i) => {
+        pathParams[name] = decodeURIComponent(m[i + 1]);
+      });
       return { method: method.toUpperCase(), template: route.template, operation, pathParams };
     }
     return undefined;

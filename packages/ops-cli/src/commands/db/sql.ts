@@ -104,7 +104,7 @@ export function resultBlocks(r: StatementResult, options: { maxRows?: number; ex
 function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return '\\x' + Buffer.from(v).toString('hex');
+  if (v instanceof Uint8Array) return `\\x${Buffer.from(v).toString('hex')}`;
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

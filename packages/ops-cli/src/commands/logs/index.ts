@@ -206,8 +206,7 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
       let pending = '';
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         pending += decoder.decode(chunk, { stream: true });
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
+        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
           emit(pending.slice(0, nl));
           pending = pending.slice(nl + 1);
         }

@@ -114,7 +114,7 @@ export async function connectStorage(
     keySource = 'arm-listKeys';
   }
   const { ShareServiceClient, StorageSharedKeyCredential } = await import('@azure/storage-file-share');
-  let credential;
+  let credential: InstanceType<typeof StorageSharedKeyCredential>;
   try {
     credential = new StorageSharedKeyCredential(account, key);
   } catch (error) {

@@ -110,7 +110,7 @@ export async function storageRules(options: StorageRulesOptions, runtime: Runtim
   ]);
   const setup = await armClientSetup(runtime);
   const client = applyArmSetup(new StorageManagementClient(setup.credential, scope.subscriptionId, setup.options), setup);
-  let props;
+  let props: Awaited<ReturnType<typeof client.storageAccounts.getProperties>>;
   try {
     props = await client.storageAccounts.getProperties(scope.resourceGroup, account);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { CommandResult, Block } from '../../output';
@@ -34,7 +35,7 @@ export async function collectItems(
   cwd: string,
 ): Promise<{ items: TransferItem[]; skippedLinks: string[] }> {
   const root = resolve(cwd, localPath);
-  let info;
+  let info: Stats;
   try {
     info = await stat(root);
   } catch (error) {
@@ -108,7 +109,7 @@ export async function storageUpload(options: StorageUploadOptions, runtime: Runt
     totalItems: items.length,
     label: options.dryRun ? 'checking' : 'uploading',
   });
-  let result;
+  let result: Awaited<ReturnType<typeof transfer>>;
   try {
     result = await transfer({ share: shareClient, items, concurrency, dryRun: options.dryRun, progress });
   } finally {

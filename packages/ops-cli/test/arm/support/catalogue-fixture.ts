@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadEnvironmentConfig, resolveCatalogue, resourceNames, type Catalogue, type EnvironmentConfig } from '@cvat-cloud/catalogue';
 import { expectedApps } from '../../../src/commands/drift/expected';
 import type { AppSpec, ProbeSpec } from '../../../src/commands/drift/spec';
-import { FakeArmServer } from '@cvat-cloud/testing';
+import type { FakeArmServer } from '@cvat-cloud/testing';
 
 /** Subscription of the test environment (also the fake's). */
 export const TEST_SUBSCRIPTION = '11111111-2222-4333-8444-555555555555';
