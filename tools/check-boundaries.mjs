@@ -49,8 +49,11 @@ export function isTestFile(pkg, pkgDir, file) {
 }
 
 // Static imports count only at the start of a line, so code quoted inside strings (test fixtures) is not read as an import.
-const IMPORT_RE =
-  /^\s*}\s*from\s*['"]([^'"]+)['"]|^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w'"])(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE = new RegExp(
+  /^\s*}\s*from\s*['"]([^'"]+)['"]|^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/.source +
+    /|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w'"])(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/.source,
+  'g',
+);
 
 function* walk(dir) {
   if (!existsSync(dir)) return;

@@ -70,7 +70,8 @@ const rss = results.map((r) => r.rssMiB);
 console.log('');
 console.log(`machine: ${cpus().length} cores, node ${process.version}`);
 console.log(
-  `cold synth (env ${env}, all stacks, ${runs} runs): median ${median(wall).toFixed(2)} s, min ${Math.min(...wall).toFixed(2)} s, max ${Math.max(...wall).toFixed(2)} s`,
+  `cold synth (env ${env}, all stacks, ${runs} runs): median ${median(wall).toFixed(2)} s, min ${Math.min(...wall).toFixed(2)} s, max ` +
+    `${Math.max(...wall).toFixed(2)} s`,
 );
 console.log(`peak RSS: median ${median(rss).toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB`);
 console.log(`target <= ${TARGET_SECONDS} s: ${median(wall) <= TARGET_SECONDS ? 'met' : 'NOT met'}`);

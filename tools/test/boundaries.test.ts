@@ -159,7 +159,8 @@ describe('runtime and testing boundaries', () => {
         'ops-cli',
       ),
     ).toEqual([
-      "packages/ops-cli/src/d.ts:2: '@cvat-cloud/testing' holds test doubles: import it from test files only (test/**, *.test.ts, vitest.config.*), never from shipped code",
+      "packages/ops-cli/src/d.ts:2: '@cvat-cloud/testing' holds test doubles: import it from test files only (test/**, *.test.ts, " +
+        'vitest.config.*), never from shipped code',
     ]);
   });
 

@@ -163,7 +163,14 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops db check --env dev\n  cvat-ops storage upload ./data cvat-data/imports --env dev\n  cvat-ops apps delete --all --env dev --dry-run`,
+      [
+        `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n`,
+        'Examples:',
+        '  cvat-ops status --env dev',
+        '  cvat-ops db check --env dev',
+        '  cvat-ops storage upload ./data cvat-data/imports --env dev',
+        '  cvat-ops apps delete --all --env dev --dry-run',
+      ].join('\n'),
     );
   // subcommand --help also lists --env, --json, --yes, --dry-run …
   program.configureHelp({ showGlobalOptions: true });
@@ -180,7 +187,9 @@ export function buildProgram(
     .description('PostgreSQL: check the server, run read-only queries, open a shell')
     .addHelpText(
       'after',
-      `\nConnection: flags, then PG* variables, then --env (host from terraform outputs or the derived server name,\npassword from Key Vault). TLS: --sslmode disable|prefer|require|verify-ca|verify-full (default verify-full for\nAzure hosts, prefer otherwise).`,
+      `\nConnection: flags, then PG* variables, then --env (host from terraform outputs or the derived server name,\n` +
+        `password from Key Vault). TLS: --sslmode disable|prefer|require|verify-ca|verify-full (default verify-full for\n` +
+        `Azure hosts, prefer otherwise).`,
     );
   const dbConnection = (cmd: Command): Command =>
     cmd
@@ -231,7 +240,8 @@ export function buildProgram(
       .option('--max-rows <n>', 'rows to print (default 1000)', parseInteger('--max-rows', 1, 1_000_000))
       .addHelpText(
         'after',
-        `\nExamples:\n  cvat-ops db query "select count(*) from engine_task" --env dev\n  cvat-ops db query "update auth_user set is_active = false where id = 7" --write --env dev`,
+        `\nExamples:\n  cvat-ops db query "select count(*) from engine_task" --env dev\n` +
+          `  cvat-ops db query "update auth_user set is_active = false where id = 7" --write --env dev`,
       ),
   ).action(async (sql: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
@@ -277,7 +287,10 @@ export function buildProgram(
       .argument('<share-path>', 'share name, optionally followed by a folder: <share>[/<path>]')
       .addHelpText(
         'after',
-        `\nA folder's contents go under <share>/<path>/ (like cp -r dir/. dest/); a file goes to <share>/<path>/<name>.\nA re-run after an interruption skips files already complete (same size and Content-MD5) and re-uploads partial\nones. Replaces 'azcopy copy'.\n\nExamples:\n  cvat-ops storage upload ./share-seed cvat-data --env dev\n  cvat-ops storage upload vector.toml cvat-config/vector --env dev --dry-run`,
+        `\nA folder's contents go under <share>/<path>/ (like cp -r dir/. dest/); a file goes to <share>/<path>/<name>.\n` +
+          `A re-run after an interruption skips files already complete (same size and Content-MD5) and re-uploads partial\n` +
+          `ones. Replaces 'azcopy copy'.\n\nExamples:\n` +
+          `  cvat-ops storage upload ./share-seed cvat-data --env dev\n  cvat-ops storage upload vector.toml cvat-config/vector --env dev --dry-run`,
       ),
   ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
     const o = cmd.opts<{ account?: string; concurrency?: number }>();
@@ -317,7 +330,8 @@ export function buildProgram(
     .option('--my-ip', "also check this machine's public egress IP (asks api.ipify.org)")
     .addHelpText(
       'after',
-      `\nReplaces 'az storage account show --query networkRuleSet'.\n\nExamples:\n  cvat-ops storage rules --env dev\n  cvat-ops storage rules --env dev --ip 203.0.113.7 --my-ip --json`,
+      `\nReplaces 'az storage account show --query networkRuleSet'.\n` +
+        `\nExamples:\n  cvat-ops storage rules --env dev\n  cvat-ops storage rules --env dev --ip 203.0.113.7 --my-ip --json`,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ account?: string; ip?: string; myIp?: boolean }>();
@@ -339,7 +353,10 @@ export function buildProgram(
     .option('--health-timeout <seconds>', 'seconds to wait for the health endpoint (default 10)', parseInteger('--health-timeout', 1, 120))
     .addHelpText(
       'after',
-      `\nExit code 1 when a component is missing, not Succeeded/Running, below its minimum replicas, runs another image\nthan the catalogue, the init job's last run failed, or the server health endpoint answers non-200.\nAn unreachable edge is reported but not counted as unhealthy.\n\nExamples:\n  cvat-ops status --env dev\n  cvat-ops status --env dev --json --no-health`,
+      `\nExit code 1 when a component is missing, not Succeeded/Running, below its minimum replicas, runs another image\n` +
+        `than the catalogue, the init job's last run failed, or the server health endpoint answers non-200.\n` +
+        `An unreachable edge is reported but not counted as unhealthy.\n` +
+        `\nExamples:\n  cvat-ops status --env dev\n  cvat-ops status --env dev --json --no-health`,
     )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.opts<{ health?: boolean; healthTimeout?: number }>();
@@ -356,7 +373,11 @@ export function buildProgram(
     .description('field-by-field difference between live container apps/jobs and the catalogue + environment config')
     .addHelpText(
       'after',
-      `\nCompares image, cpu/memory, min/max replicas, KEDA scale rules (name, type, metadata, auth secrets), command/args,\nenv names and plain values, secret references, Key Vault secret of each app secret, volume mounts, ingress\n(transport, ports, external) and probes; lists apps live but not in the catalogue, and catalogue apps\nmissing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json\n  cvat-ops drift --env dev --output drift.json`,
+      `\nCompares image, cpu/memory, min/max replicas, KEDA scale rules (name, type, metadata, auth secrets), command/args,\n` +
+        `env names and plain values, secret references, Key Vault secret of each app secret, volume mounts, ingress\n` +
+        `(transport, ports, external) and probes; lists apps live but not in the catalogue, and catalogue apps\n` +
+        `missing in Azure. Secret values are never read.\nExit code 1 when anything differs.\n` +
+        `\nExamples:\n  cvat-ops drift --env dev\n  cvat-ops drift --env dev --json\n  cvat-ops drift --env dev --output drift.json`,
     )
     .action(async (_opts, cmd: Command) => {
       const options: DriftOptions = { ...globals(cmd, runtime), ...outputFile(cmd, runtime, argv) };
@@ -368,7 +389,13 @@ export function buildProgram(
     .description('container apps: delete in dependency order, restart the active revision, recreate through the infra deploy')
     .addHelpText(
       'after',
-      `\nWhich one to use:\n  restart   the process is stuck or needs to re-read secrets, and the configuration is right: restarts the\n            replicas of the active revision in place (no new revision, nothing in Terraform changes)\n  recreate  the Azure resource itself is broken (failed provisioning, stuck revision) or a change ACA cannot\n            apply in place: destroys and recreates it through the infra deploy (terraform -replace)\n  deploy    the catalogue or environment changed: 'npx nx run infra:deploy -- --env <name>' creates a new\n            revision with the new template\n  delete    tear apps down (before destroying the environment, or to drop a disabled component)`,
+      `\nWhich one to use:\n  restart   the process is stuck or needs to re-read secrets, and the configuration is right: restarts the\n` +
+        `            replicas of the active revision in place (no new revision, nothing in Terraform changes)\n` +
+        `  recreate  the Azure resource itself is broken (failed provisioning, stuck revision) or a change ACA cannot\n` +
+        `            apply in place: destroys and recreates it through the infra deploy (terraform -replace)\n` +
+        `  deploy    the catalogue or environment changed: 'npx nx run infra:deploy -- --env <name>' creates a new\n` +
+        `            revision with the new template\n` +
+        `  delete    tear apps down (before destroying the environment, or to drop a disabled component)`,
     );
 
   apps
@@ -378,7 +405,10 @@ export function buildProgram(
     .option('--all', 'every catalogue container app and job (enabled or not; the edge VM is left to infra)')
     .addHelpText(
       'after',
-      `\nReplaces the reference guide's fifteen 'az containerapp delete --name <n> --resource-group $RG --yes' lines.\nAsks for confirmation listing what goes (refuses without --yes when not on a terminal); --dry-run shows the\nplan. Continues past a failed delete and exits 1 listing every outcome: deleted, not found (already gone), failed.\n\nExamples:\n  cvat-ops apps delete --all --env dev --dry-run\n  cvat-ops apps delete cvat-ui cvat-server --env dev --yes`,
+      `\nReplaces the reference guide's fifteen 'az containerapp delete --name <n> --resource-group $RG --yes' lines.\n` +
+        `Asks for confirmation listing what goes (refuses without --yes when not on a terminal); --dry-run shows the\n` +
+        `plan. Continues past a failed delete and exits 1 listing every outcome: deleted, not found (already gone), failed.\n` +
+        `\nExamples:\n  cvat-ops apps delete --all --env dev --dry-run\n  cvat-ops apps delete cvat-ui cvat-server --env dev --yes`,
     )
     .action(async (names: string[], _opts, cmd: Command) => {
       const o = cmd.opts<{ all?: boolean }>();
@@ -392,7 +422,10 @@ export function buildProgram(
     .argument('<name>', 'component name, e.g. cvat-server')
     .addHelpText(
       'after',
-      `\nUse restart when the app's configuration is right but its process is stuck, or after rotating a secret\n(containers read secrets at start). It restarts the replicas of the active revision in place. If the resource is\nbroken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.\n\nExamples:\n  cvat-ops apps restart cvat-server --env dev\n  cvat-ops apps restart opa --env dev --yes`,
+      `\nUse restart when the app's configuration is right but its process is stuck, or after rotating a secret\n` +
+        `(containers read secrets at start). It restarts the replicas of the active revision in place. If the resource is\n` +
+        `broken use 'cvat-ops apps recreate'; if the configuration changed use 'npx nx run infra:deploy'.\n` +
+        `\nExamples:\n  cvat-ops apps restart cvat-server --env dev\n  cvat-ops apps restart opa --env dev --yes`,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const options: AppsRestartOptions = { ...globals(cmd, runtime), name };
@@ -406,7 +439,12 @@ export function buildProgram(
     .option('--address <address>', 'Terraform resource address (default: from cvat-index.json, which infra synth writes)')
     .addHelpText(
       'after',
-      `\nUse recreate when the Azure resource is broken (failed provisioning, a revision that never becomes ready) or\nfor a change ACA cannot apply in place. It runs:\n  npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>\nwhich plans, asks for confirmation (skipped with --yes) and applies. The app is down between destroy and\ncreate. If the configuration is right and only the process is stuck, use 'cvat-ops apps restart'.\n\nExamples:\n  cvat-ops apps recreate cvat-worker-import --env dev --dry-run\n  cvat-ops apps recreate opa --env dev --address 'azurerm_container_app.opa_1A2B3C4D'`,
+      `\nUse recreate when the Azure resource is broken (failed provisioning, a revision that never becomes ready) or\n` +
+        `for a change ACA cannot apply in place. It runs:\n  npx nx run infra:deploy -- --env <env> --stack <stack> --replace <address>\n` +
+        `which plans, asks for confirmation (skipped with --yes) and applies. The app is down between destroy and\n` +
+        `create. If the configuration is right and only the process is stuck, use 'cvat-ops apps restart'.\n` +
+        `\nExamples:\n  cvat-ops apps recreate cvat-worker-import --env dev --dry-run\n` +
+        `  cvat-ops apps recreate opa --env dev --address 'azurerm_container_app.opa_1A2B3C4D'`,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{ address?: string }>();
@@ -430,7 +468,10 @@ export function buildProgram(
     .option('--container <name>', 'console: container (default: the first)')
     .addHelpText(
       'after',
-      `\nOne revision, replica and container at a time, like 'az containerapp logs show'. Older logs are in Log\nAnalytics (ContainerAppConsoleLogs_CL, ContainerAppSystemLogs_CL). With --json: collected into one object, or\none {"line": …} object per line with --follow.\n\nExamples:\n  cvat-ops logs cvat-server --env dev --tail 100\n  cvat-ops logs cvat-worker-import --env dev --follow\n  cvat-ops logs opa --env dev --type system`,
+      `\nOne revision, replica and container at a time, like 'az containerapp logs show'. Older logs are in Log\n` +
+        `Analytics (ContainerAppConsoleLogs_CL, ContainerAppSystemLogs_CL). With --json: collected into one object, or\n` +
+        `one {"line": …} object per line with --follow.\n\nExamples:\n  cvat-ops logs cvat-server --env dev --tail 100\n` +
+        `  cvat-ops logs cvat-worker-import --env dev --follow\n  cvat-ops logs opa --env dev --type system`,
     )
     .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.opts<{

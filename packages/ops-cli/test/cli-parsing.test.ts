@@ -71,7 +71,9 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
     options: { ...G, env: 'dev', localPath: './seed', sharePath: 'cvat-data/imports' },
   },
   {
-    argv: 'storage upload a.txt cvat-config --account cvatdevst1234 --concurrency 8 --dry-run --subscription 00000000-0000-0000-0000-000000000000 --resource-group rg-x',
+    argv:
+      'storage upload a.txt cvat-config --account cvatdevst1234 --concurrency 8 --dry-run --subscription 00000000-0000-0000-0000-000000000000 ' +
+      '--resource-group rg-x',
     fn: 'storageUpload',
     options: {
       ...G,

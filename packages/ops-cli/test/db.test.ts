@@ -236,7 +236,8 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
         for (;;) {
           const seen = await admin((c) =>
             c.query(
-              "select 1 from pg_stat_activity where state = 'active' and query like '%ops-long-query%' and pid <> pg_backend_pid() and now() - query_start > interval '200 milliseconds'",
+              "select 1 from pg_stat_activity where state = 'active' and query like '%ops-long-query%' and pid <> pg_backend_pid() and now() - " +
+                "query_start > interval '200 milliseconds'",
             ),
           );
           if (seen.rowCount) break;

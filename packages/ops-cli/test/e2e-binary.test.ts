@@ -57,7 +57,8 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
   it('starting up loads neither the catalogue nor an Azure SDK (only @cvat-cloud/runtime/edge)', async () => {
     const probe =
       `require(${JSON.stringify(ENTRY)}); const m = Object.keys(require.cache); ` +
-      `console.log(JSON.stringify({ catalogue: m.some((k) => k.includes('/catalogue/')), azure: m.some((k) => k.includes('@azure')), runtimeRoot: m.some((k) => /runtime[\\/]dist[\\/]index\\.js$/.test(k)) }))`;
+      `console.log(JSON.stringify({ catalogue: m.some((k) => k.includes('/catalogue/')), azure: m.some((k) => k.includes('@azure')), runtimeRoot: ` +
+      `m.some((k) => /runtime[\\/]dist[\\/]index\\.js$/.test(k)) }))`;
     const out = await new Promise<string>((done, fail) => {
       const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';

@@ -53,7 +53,10 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     const e = failure(() => loadEnvironment('prod', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(
-      /^Environment 'prod' was not found:\n {2}- 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/,
+      new RegExp(
+        /^Environment 'prod' was not found:\n {2}- 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy /.source +
+          /environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/.source,
+      ),
     );
   });
 

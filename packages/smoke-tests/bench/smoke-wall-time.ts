@@ -87,11 +87,11 @@ function report(name: string, result: SuiteResult, timeScale: number): void {
   const project = (ms: number): number => ms / timeScale;
   const failed = result.checks.filter((c) => c.status !== 'pass');
   console.log(
-    `\n== ${name}: ${result.counts.pass}/${result.checks.length} checks passed${failed.length ? ` (NOT PASSED: ${failed.map((c) => `${c.id} ${c.status}`).join(', ')})` : ''}`,
+    `\n== ${name}: ${result.counts.pass}/${result.checks.length} checks ` +
+      `passed${failed.length ? ` (NOT PASSED: ${failed.map((c) => `${c.id} ${c.status}`).join(', ')})` : ''}`,
   );
-  console.log(
-    `   wall time                         ${formatDuration(project(result.durationMs))}${timeScale !== 1 ? ` (projected; measured ${formatDuration(result.durationMs)} at time scale ${timeScale})` : ''}`,
-  );
+  const projected = timeScale !== 1 ? ` (projected; measured ${formatDuration(result.durationMs)} at time scale ${timeScale})` : '';
+  console.log(`   wall time                         ${formatDuration(project(result.durationMs))}${projected}`);
   console.log(`   the same checks one after another ${formatDuration(project(result.serialDurationMs))}`);
   console.log(`   requests                          ${result.requests.sent} (${result.requests.retried} retried)`);
   console.log('   timeline (start → end):');
@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   if (!(timeScale > 0 && timeScale <= 1)) throw new Error(`'--time-scale' (${arg('time-scale', '')}) must be in (0, 1]`);
   if (!['warm', 'cold', 'both'].includes(which)) throw new Error(`'--scenario' (${which}) must be warm, cold or both`);
   console.log(
-    `smoke-wall-time: suite against the CVAT stand-in, request ${REALISTIC.requestMs} ms, jobs ${JSON.stringify(REALISTIC.jobMs)} ms, vector ${REALISTIC.vectorMs} ms, cold start ${COLD_START_MS} ms`,
+    `smoke-wall-time: suite against the CVAT stand-in, request ${REALISTIC.requestMs} ms, jobs ${JSON.stringify(REALISTIC.jobMs)} ms, vector ` +
+      `${REALISTIC.vectorMs} ms, cold start ${COLD_START_MS} ms`,
   );
   console.log('target: the whole suite within 3 min (180 s) on a real deployment');
   const results: [string, SuiteResult][] = [];
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
   for (const [name, r] of results) {
     const wall = r.durationMs / timeScale;
     console.log(
-      `  ${name.padEnd(5)} wall ${formatDuration(wall).padStart(10)}   serial ${formatDuration(r.serialDurationMs / timeScale).padStart(10)}   ${wall <= 180_000 ? 'within' : 'OVER'} the 3 min target`,
+      `  ${name.padEnd(5)} wall ${formatDuration(wall).padStart(10)}   serial ${formatDuration(r.serialDurationMs / timeScale).padStart(10)}   ` +
+        `${wall <= 180_000 ? 'within' : 'OVER'} the 3 min target`,
     );
   }
 }

@@ -110,7 +110,8 @@ export function buildProgram(): Command {
     )
     .option(
       '--env <name>',
-      "environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the environment's Key Vault",
+      'environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the ' +
+        "environment's Key Vault",
     )
     .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list('--only'))
     .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list('--skip'))

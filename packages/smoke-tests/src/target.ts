@@ -186,7 +186,8 @@ export async function resolveTarget(
   if (!vaultSecret) {
     throw new SmokeError(
       'usage',
-      "no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment's Key Vault",
+      'no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it ' +
+        "from the environment's Key Vault",
     );
   }
   const readSecret = options.readSecret ?? keyVaultSecretReader({ env, alternative: KEY_VAULT_ALTERNATIVE, userAgent: 'cvat-smoke' });

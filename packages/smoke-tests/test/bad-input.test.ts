@@ -392,7 +392,10 @@ describe('cvat-smoke never echoes credentials of a run it accepts', () => {
     const code = await main(['--url', standIn.url, '--username', 'admin', '--password', SECRET, '--only', 'auth.login', '--quiet'], io.io);
     expect(code).toBe(EXIT.OK);
     expect(io.stderr()).toMatch(
-      /^cvat-smoke: warning: --password is visible to other users in the process list, .*Nx prints; set CVAT_PASSWORD instead, or use --env <name> to read it from Key Vault\n$/,
+      new RegExp(
+        /^cvat-smoke: warning: --password is visible to other users in the process list, .*Nx prints; set /.source +
+          /CVAT_PASSWORD instead, or use --env <name> to read it from Key Vault\n$/.source,
+      ),
     );
     expect(`${io.stdout()}${io.stderr()}`).not.toContain(SECRET);
   });

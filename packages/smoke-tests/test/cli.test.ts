@@ -101,7 +101,11 @@ describe('cvat-smoke against the stand-in', () => {
     const code = await main(['--url', standIn.url, '--username', 'admin', '--only', 'workers', '--no-analytics'], io.io);
     expect(code).toBe(EXIT.FAILED);
     expect(io.stdout()).toMatch(
-      /^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has no live worker \(django-rq's \/django-rq\/ page\)$/m,
+      new RegExp(
+        /^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has /.source +
+          /no live worker \(django-rq's \/django-rq\/ page\)$/.source,
+        'm',
+      ),
     );
     expect(io.stderr()).toMatch(/start +workers\.annotation/);
   });

@@ -57,7 +57,8 @@ describe('cvat-smoke --env without CVAT_PASSWORD', () => {
     expect(await main(['--env', 'example', '--url', standIn.url, '--only', 'auth.login'], io.io)).toBe(EXIT.NOT_FOUND);
     expect(io.stderr()).toMatch(
       new RegExp(
-        `^cvat-smoke: error: Key Vault '${vault}' .* secret '${SECRET}' \\(the CVAT superuser password\\) does not exist.*infra:deploy -- --env example.*or set CVAT_PASSWORD`,
+        `^cvat-smoke: error: Key Vault '${vault}' ` +
+          `.* secret '${SECRET}' \\(the CVAT superuser password\\) does not exist.*infra:deploy -- --env example.*or set CVAT_PASSWORD`,
       ),
     );
     expect(contacted).toBe(0);

@@ -60,7 +60,8 @@ describe('OpenApiValidator', () => {
 
   it('reports unknown and missing query parameters and wrong enum values', () => {
     expect(request('POST', '/api/tasks/1/dataset/export', 'format=COCO%201.0&saveimages=false')).toEqual([
-      "POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): unknown query parameter 'saveimages' (the operation has: cloud_storage_id, filename, format, location, save_images)",
+      "POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): unknown query parameter 'saveimages' (the operation has: " +
+        'cloud_storage_id, filename, format, location, save_images)',
     ]);
     expect(request('POST', '/api/tasks/1/dataset/export')).toEqual([
       "POST /api/tasks/{id}/dataset/export (tasks_create_dataset_export): required query parameter 'format' is missing",

@@ -85,7 +85,8 @@ describe('renderJunit', () => {
   it('has one testsuite per component plus cleanup, with counts', () => {
     expect(
       xml.startsWith(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cvat-smoke 20260101-120000-ab12" tests="5" failures="1" errors="0" skipped="2" time="65.000"',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cvat-smoke 20260101-120000-ab12" tests="5" failures="1" errors="0" skipped="2" ' +
+          'time="65.000"',
       ),
     ).toBe(true);
     expect(xml).toContain('<testsuite name="cvat-worker-export" tests="2" failures="1" errors="0" skipped="1" time="61.500">');
@@ -96,7 +97,8 @@ describe('renderJunit', () => {
   it('escapes names and messages and marks blocked checks as skipped with the reason', () => {
     expect(xml).toContain('name="export.dataset: exports &lt;work&gt; &amp; &quot;more&quot;"');
     expect(xml).toContain(
-      `<failure message="cvat-worker-export: the &apos;COCO 1.0&apos; export (request r1): not done after 120 s" type="fail">&apos;body.status&apos; is &quot;queued&quot;</failure>`,
+      `<failure message="cvat-worker-export: the &apos;COCO 1.0&apos; export (request r1): not done after 120 s" ` +
+        `type="fail">&apos;body.status&apos; is &quot;queued&quot;</failure>`,
     );
     expect(xml).toContain(`<skipped message="blocked: not run: needs &apos;export.backup&apos; (cvat-worker-export), which failed"/>`);
   });

@@ -195,7 +195,10 @@ describe('the chunk endpoint (cvat/apps/engine/cache.py + views.py@v2.73.0)', ()
     const { s } = await start({ faults: { deadQueues: ['chunks'] }, latency: { chunkCreateTimeoutMs: 100 } });
     const result = await runAgainst(s, { only: ['chunks.media'] });
     expect(reasonOf(result, 'chunks.media')).toMatch(
-      /^cvat-worker-chunks: GET \/api\/jobs\/\d+\/data\?type=chunk&index=0&quality=original answered 429 \(Retry-After: 10\) 1 time\(s\): the server waited for the chunk job on the 'chunks' queue/,
+      new RegExp(
+        /^cvat-worker-chunks: GET \/api\/jobs\/\d+\/data\?type=chunk&index=0&quality=original answered 429 /.source +
+          /\(Retry-After: 10\) 1 time\(s\): the server waited for the chunk job on the 'chunks' queue/.source,
+      ),
     );
     // Not retried by the client's policy: the check reads the 429 itself.
     expect(s.log.filter((e) => e.method === 'GET' && e.path.includes('/data?')).map((e) => e.status)).toEqual([429]);
@@ -218,7 +221,10 @@ describe('the anonymous throttle (DRF AnonRateThrottle, "anon": "100/minute" in 
     const result = await runAgainst(s, { only: ['opa.authz'] });
     expect(result.checks.find((r) => r.id === 'auth.login')?.status).toBe('pass');
     expect(reasonOf(result, 'opa.authz')).toMatch(
-      /^opa: POST \/api\/auth\/register answered 429 \(Retry-After: \d+ s\): the server's anonymous throttle \(100 requests\/minute per client IP\) refused it: .*Request was throttled.*CVAT_NUM_PROXIES/,
+      new RegExp(
+        /^opa: POST \/api\/auth\/register answered 429 \(Retry-After: \d+ s\): the server's anonymous throttle \(100 /.source +
+          /requests\/minute per client IP\) refused it: .*Request was throttled.*CVAT_NUM_PROXIES/.source,
+      ),
     );
     expect(s.inventory().users).toHaveLength(0);
   });

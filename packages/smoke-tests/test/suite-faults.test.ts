@@ -115,8 +115,10 @@ const CASES: FaultCase[] = [
     component: 'cvat-server',
     failed: ['workers.annotation', 'workers.utils'],
     blocked: [],
-    mentions:
-      /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the edge does not route \/django-rq to cvat-server\)/,
+    mentions: new RegExp(
+      /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the /.source +
+        /edge does not route \/django-rq to cvat-server\)/.source,
+    ),
   },
   {
     fault: 'OPA has no policy bundle',

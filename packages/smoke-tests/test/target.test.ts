@@ -45,7 +45,8 @@ describe('resolveTarget', () => {
     await expect(resolveTarget({ url: 'https://a.example', username: 'admin' }, {}, cwd)).rejects.toMatchObject({
       code: 'usage',
       message:
-        "no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it from the environment's Key Vault",
+        'no superuser password: set CVAT_PASSWORD (or --password, which other users can see in the process list), or use --env <name> to read it ' +
+        "from the environment's Key Vault",
     });
   });
 
@@ -127,7 +128,8 @@ describe('resolveTarget', () => {
       const file = join(dir, 'broken.yaml');
       await writeFile(
         file,
-        'name: broken\nlocation: westeurope\nnetwork: { addressSpace: 10.0.0.0/16, subnets: { apps: 10.0.0.0/23, privateEndpoints: 10.0.2.0/24, edge: 10.0.3.0/24 } }\nadminCidrs: [203.0.113.0/24]\ncvatVersion: 2.73\n',
+        'name: broken\nlocation: westeurope\nnetwork: { addressSpace: 10.0.0.0/16, subnets: { apps: 10.0.0.0/23, privateEndpoints: 10.0.2.0/24, ' +
+          'edge: 10.0.3.0/24 } }\nadminCidrs: [203.0.113.0/24]\ncvatVersion: 2.73\n',
       );
       await expect(resolveTarget({ env: file }, { CVAT_PASSWORD: 'x' }, cwd)).rejects.toThrow(/cvatVersion/);
     });

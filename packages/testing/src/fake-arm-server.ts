@@ -254,7 +254,9 @@ export class FakeArmServer {
             started: true,
             restartCount: 0,
             runningState,
-            logStreamEndpoint: `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${app}/revisions/${revision}/replicas/${replica}/containers/${container}/logstream`,
+            logStreamEndpoint:
+              `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${app}` +
+              `/revisions/${revision}/replicas/${replica}/containers/${container}/logstream`,
           },
         ],
       },
@@ -350,10 +352,11 @@ export class FakeArmServer {
     const rg = `${sub}/resourcegroups/${this.resourceGroup}`.toLowerCase();
 
     // log stream endpoints (not ARM: bearer token from getAuthtoken)
-    const stream =
-      /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\/(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/i.exec(
-        path,
-      );
+    const stream = new RegExp(
+      /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/containerapps\/([^/]+)\//.source +
+        /(?:revisions\/([^/]+)\/replicas\/([^/]+)\/containers\/([^/]+)\/logstream|eventstream)$/.source,
+      'i',
+    ).exec(path);
     if (stream) {
       this.serveLogStream(req, res, url, stream);
       return;

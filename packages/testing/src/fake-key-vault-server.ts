@@ -90,7 +90,16 @@ export async function startFakeKeyVaultServer(): Promise<FakeKeyVaultServer> {
       return answer(403, {
         error: {
           code: 'Forbidden',
-          message: `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: appid=04b07795;oid=1111;iss=https://sts.windows.net/${FAKE_KEY_VAULT_TENANT}/\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nResource: '/subscriptions/x/resourcegroups/rg/providers/microsoft.keyvault/vaults/${m[1]}/secrets/${m[2]}'\r\nAssignment: (not found)\r\nVault: ${m[1]};location=westeurope\r\n`,
+          message: [
+            'Caller is not authorized to perform action on resource.',
+            'If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.',
+            `Caller: appid=04b07795;oid=1111;iss=https://sts.windows.net/${FAKE_KEY_VAULT_TENANT}/`,
+            "Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'",
+            `Resource: '/subscriptions/x/resourcegroups/rg/providers/microsoft.keyvault/vaults/${m[1]}/secrets/${m[2]}'`,
+            'Assignment: (not found)',
+            `Vault: ${m[1]};location=westeurope`,
+            '',
+          ].join('\r\n'),
           innererror: { code: 'ForbiddenByRbac' },
         },
       });
@@ -99,7 +108,12 @@ export async function startFakeKeyVaultServer(): Promise<FakeKeyVaultServer> {
       return answer(403, {
         error: {
           code: 'Forbidden',
-          message: `Client address is not authorized and caller is not a trusted service.\r\nClient address: 203.0.113.7\r\nCaller: appid=04b07795;oid=1111\r\nVault: ${m[1]};location=westeurope`,
+          message: [
+            'Client address is not authorized and caller is not a trusted service.',
+            'Client address: 203.0.113.7',
+            'Caller: appid=04b07795;oid=1111',
+            `Vault: ${m[1]};location=westeurope`,
+          ].join('\r\n'),
           innererror: { code: 'ForbiddenByFirewall' },
         },
       });
@@ -109,7 +123,11 @@ export async function startFakeKeyVaultServer(): Promise<FakeKeyVaultServer> {
       return answer(404, {
         error: {
           code: 'SecretNotFound',
-          message: `A secret with (name/id) ${m[2]} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+          message: [
+            `A secret with (name/id) ${m[2]} was not found in this key vault.`,
+            'If you recently deleted this secret you may be able to recover it using the correct recovery command.',
+            'For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182',
+          ].join(' '),
         },
       });
     }

@@ -5,7 +5,10 @@
 export interface GlobalOptions {
   /** Environment name (`environments/<name>.yaml`) or path to an environment file. From `--env`, `CVAT_ENV` or the deprecated `CVAT_OPS_ENV`. */
   env?: string;
-  /** Azure subscription id; overrides the environment file and `ARM_SUBSCRIPTION_ID` / `AZURE_SUBSCRIPTION_ID` (runtime resolveSubscriptionId). From `--subscription`. */
+  /**
+   * Azure subscription id; overrides the environment file and `ARM_SUBSCRIPTION_ID` / `AZURE_SUBSCRIPTION_ID` (runtime
+   * resolveSubscriptionId). From `--subscription`.
+   */
   subscription?: string;
   /** Resource group; overrides the name derived from the environment. */
   resourceGroup?: string;

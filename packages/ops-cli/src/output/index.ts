@@ -161,7 +161,8 @@ export function writeResultFile(file: string, data: unknown, cwd: string, secret
     rmSync(temporary, { force: true });
     throw new CliError(
       EXIT.FAILED,
-      `Could not write the JSON result to '${path}' (--output / CVAT_OPS_OUTPUT): ${describeError(error)}. The command itself completed; create the directory or pass another --output, then re-run.`,
+      `Could not write the JSON result to '${path}' (--output / CVAT_OPS_OUTPUT): ${describeError(error)}. ` +
+        `The command itself completed; create the directory or pass another --output, then re-run.`,
       { cause: error },
     );
   }

@@ -223,7 +223,10 @@ export function detectAzureCredential(env: Env, profile: AzureCliProfile = readA
   }
   if (s.clientId && spFields.length === 0 && !wantsOidc && !isTrue(s.useMsi?.value)) {
     problems.push(
-      `${s.clientId.from} is set but none of ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_USE_OIDC, ARM_USE_MSI (or their AZURE_* names) says how to use it`,
+      [
+        `${s.clientId.from} is set but none of ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_USE_OIDC, ARM_USE_MSI`,
+        '(or their AZURE_* names) says how to use it',
+      ].join(' '),
     );
   }
   if (isTrue(s.useMsi?.value)) return ok('managed-identity', `ARM_USE_MSI${s.clientId ? ` with ${s.clientId.from}` : ''}`);
@@ -311,7 +314,8 @@ export async function createAzureCredential(env: Env, options: CreateCredentialO
           throw new CliError(
             EXIT.AUTH,
             'ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID is set but SYSTEM_OIDCREQUESTURI is not: ' +
-              'run in an Azure Pipelines task that uses the service connection (the agent sets it), or give ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH. Nothing was changed.',
+              'run in an Azure Pipelines task that uses the service connection (the agent sets it), or give ARM_OIDC_TOKEN / ' +
+              'ARM_OIDC_TOKEN_FILE_PATH. Nothing was changed.',
           );
         }
         const connection = env.ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID;

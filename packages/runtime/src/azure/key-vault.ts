@@ -83,8 +83,8 @@ export function keyVaultUrl(vault: string, env: Env): { url: string; loopback: b
   if (variable && (!template.includes('{vault}') || (!url.startsWith('https://') && !loopback))) {
     throw new CliError(
       EXIT.CONFIG,
-      `${variable} (${redactUrl(printable(template))}) must be an https URL template containing {vault} (plain http only for 127.0.0.1/localhost test servers); ` +
-        `unset it to use ${DEFAULT_KEYVAULT_ENDPOINT}.`,
+      `${variable} (${redactUrl(printable(template))}) must be an https URL template containing {vault} ` +
+        `(plain http only for 127.0.0.1/localhost test servers); unset it to use ${DEFAULT_KEYVAULT_ENDPOINT}.`,
     );
   }
   return { url, loopback };
@@ -134,10 +134,12 @@ export function keyVaultSecretReader(options: KeyVaultReaderOptions): SecretRead
         );
       }
       if (e.statusCode === 403 || e.statusCode === 401) {
+        const grant =
+          'az role assignment create --role "Key Vault Secrets User" --assignee <your object id> --scope <the vault\'s resource id>';
         throw new CliError(
           EXIT.AUTH,
           `${what}: the signed-in identity may not read secrets (HTTP ${e.statusCode} ${code ?? 'Forbidden'}). Grant it 'Key Vault Secrets User': ` +
-            `az role assignment create --role "Key Vault Secrets User" --assignee <your object id> --scope <the vault's resource id> (role assignments take a few minutes to apply)${orElse}.`,
+            `${grant} (role assignments take a few minutes to apply)${orElse}.`,
           { cause: error },
         );
       }

@@ -77,7 +77,8 @@ export const analyticsEvents: CheckDefinition = {
       if (waitMs <= 0) {
         throw new SmokeError(
           'timeout',
-          `the posted event never appeared in the events export (${round} exports): ${ctx.components.get('vector').name} did not deliver it to ${ctx.components.get('clickhouse').name}, or ClickHouse is not the one the export worker reads`,
+          `the posted event never appeared in the events export (${round} exports): ${ctx.components.get('vector').name} did not deliver it to ` +
+            `${ctx.components.get('clickhouse').name}, or ClickHouse is not the one the export worker reads`,
         );
       }
       await sleep(waitMs, ctx.signal);

@@ -149,7 +149,8 @@ export const opaAuthz: CheckDefinition = {
   id: 'opa.authz',
   title: "OPA refuses user B access to user A's task",
   proves:
-    'OPA answers authorization decisions with the CVAT policy: owners and the superuser get access, other users get 403 and filtered lists, anonymous users get 401.',
+    'OPA answers authorization decisions with the CVAT policy: owners and the superuser get access, other users get 403 and filtered lists, ' +
+    'anonymous users get 401.',
   components: ['opa'],
   dependsOn: ['auth.login'],
   timeoutMs: 45_000,

@@ -172,7 +172,10 @@ export async function downloadResult(
   if (url.origin !== ctx.client.baseUrl.origin) {
     throw new SmokeError(
       'assertion',
-      `${what}: result_url ${url.href} is not on ${ctx.client.baseUrl.origin}; the server builds it from Host/X-Forwarded-Host/X-Forwarded-Proto, so the edge does not forward them (or CVAT_BASE_URL is wrong)`,
+      [
+        `${what}: result_url ${url.href} is not on ${ctx.client.baseUrl.origin}; the server builds it from Host/X-Forwarded-Host/X-Forwarded-Proto,`,
+        'so the edge does not forward them (or CVAT_BASE_URL is wrong)',
+      ].join(' '),
     );
   }
   ctx.step(`downloading ${what}`);

@@ -22,7 +22,8 @@ export const importTaskData: CheckDefinition = {
   id: 'import.task-data',
   title: 'uploaded images become task data (three tasks)',
   proves:
-    'The import worker takes jobs from the import queue: three tasks (main, quality, consensus with 2 replicas) get their generated images as data, with the right frame count and jobs.',
+    'The import worker takes jobs from the import queue: three tasks (main, quality, consensus with 2 replicas) get their generated images as ' +
+    'data, with the right frame count and jobs.',
   components: ['workerImport'],
   dependsOn: ['opa.authz'],
   timeoutMs: 150_000,

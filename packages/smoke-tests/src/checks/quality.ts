@@ -21,7 +21,8 @@ export const qualityReport: CheckDefinition = {
   id: 'quality.report',
   title: 'a quality report is computed against a ground-truth job',
   proves:
-    'The quality_reports worker computes a report: a ground-truth job is created and completed, POST /api/quality/reports is processed, and the report is listed.',
+    'The quality_reports worker computes a report: a ground-truth job is created and completed, POST /api/quality/reports is processed, and the ' +
+    'report is listed.',
   components: ['workerQualityReports'],
   dependsOn: ['import.task-data'],
   timeoutMs: 150_000,

@@ -49,7 +49,8 @@ export const serverAbout: CheckDefinition = {
     if (seen !== ctx.settings.expectedVersion) {
       throw new SmokeError(
         'assertion',
-        `the server reports CVAT ${res.body.version}, expected ${ctx.settings.expectedVersion} (the catalogue's cvatVersion): the image tag and the catalogue disagree`,
+        `the server reports CVAT ${res.body.version}, ` +
+          `expected ${ctx.settings.expectedVersion} (the catalogue's cvatVersion): the image tag and the catalogue disagree`,
       );
     }
     ctx.note(`${res.body.name} ${res.body.version}`);

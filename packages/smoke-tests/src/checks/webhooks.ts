@@ -25,7 +25,8 @@ export const webhooksDelivery: CheckDefinition = {
   id: 'webhooks.delivery',
   title: 'a project webhook records a delivery for a create:task event',
   proves:
-    'The webhooks worker takes event deliveries from the webhooks queue: creating a task in a project with a webhook produces a delivery row (whatever the target answered).',
+    'The webhooks worker takes event deliveries from the webhooks queue: creating a task in a project with a webhook produces a delivery row ' +
+    '(whatever the target answered).',
   components: ['workerWebhooks'],
   dependsOn: ['opa.authz'],
   timeoutMs: 120_000,

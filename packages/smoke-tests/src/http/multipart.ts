@@ -57,7 +57,8 @@ export class MultipartForm {
         const { size } = await stat(part.path);
         chunks.push(
           Buffer.from(
-            `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"; filename="${quote(part.filename)}"\r\nContent-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+            `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"; filename="${quote(part.filename)}"\r\nContent-Type: ` +
+              `${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
           ),
         );
         chunks.push({ path: part.path, size });

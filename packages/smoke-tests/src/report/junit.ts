@@ -23,7 +23,9 @@ export function escapeXml(text: string): string {
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function testcase(component: string, check: CheckResult): string {
-  const open = `    <testcase classname="cvat-smoke.${escapeXml(component)}" name="${escapeXml(`${check.id}: ${check.title}`)}" time="${seconds(check.durationMs)}"`;
+  const open =
+    `    <testcase classname="cvat-smoke.${escapeXml(component)}" name="${escapeXml(`${check.id}: ${check.title}`)}" ` +
+    `time="${seconds(check.durationMs)}"`;
   const reason = escapeXml(check.reason ?? '');
   const details = check.details.length > 0 ? escapeXml(check.details.join('\n')) : reason;
   switch (check.status) {
@@ -52,7 +54,8 @@ export function renderJunit(result: SuiteResult): string {
     const skipped = checks.filter((c) => c.status === 'skip' || c.status === 'blocked').length;
     const time = checks.reduce((sum, c) => sum + c.durationMs, 0);
     return [
-      `  <testsuite name="${escapeXml(component)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
+      `  <testsuite name="${escapeXml(component)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" ` +
+        `time="${seconds(time)}">`,
       ...checks.map((c) => testcase(component, c)),
       '  </testsuite>',
     ].join('\n');
@@ -64,14 +67,16 @@ export function renderJunit(result: SuiteResult): string {
         ...(result.cleanup.searchError ? [`run-id search failed: ${result.cleanup.searchError}`] : []),
       ].join('\n')
     : '';
+  const cleanupCase = '    <testcase classname="cvat-smoke.cleanup" name="nothing the run created is left behind" time="0.000"';
   suites.push(
     [
       `  <testsuite name="cleanup" tests="1" failures="${cleanupFailed ? 1 : 0}" errors="0" skipped="${result.cleanup.kept.length > 0 ? 1 : 0}" time="0.000">`,
       cleanupFailed
-        ? `    <testcase classname="cvat-smoke.cleanup" name="nothing the run created is left behind" time="0.000">\n      <failure message="${escapeXml(`${result.cleanup.failed.length} object(s) left behind`)}" type="fail">${escapeXml(cleanupMessage)}</failure>\n    </testcase>`
+        ? `${cleanupCase}>\n      <failure message="${escapeXml(`${result.cleanup.failed.length} object(s) left behind`)}" type="fail">` +
+          `${escapeXml(cleanupMessage)}</failure>\n    </testcase>`
         : result.cleanup.kept.length > 0
-          ? `    <testcase classname="cvat-smoke.cleanup" name="nothing the run created is left behind" time="0.000">\n      <skipped message="--keep: ${result.cleanup.kept.length} object(s) left in place"/>\n    </testcase>`
-          : '    <testcase classname="cvat-smoke.cleanup" name="nothing the run created is left behind" time="0.000"/>',
+          ? `${cleanupCase}>\n      <skipped message="--keep: ${result.cleanup.kept.length} object(s) left in place"/>\n    </testcase>`
+          : `${cleanupCase}/>`,
       '  </testsuite>',
     ].join('\n'),
   );
@@ -79,7 +84,9 @@ export function renderJunit(result: SuiteResult): string {
   const tests = result.checks.length + 1;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="cvat-smoke ${escapeXml(result.runId)}" tests="${tests}" failures="${counts.fail + (cleanupFailed ? 1 : 0)}" errors="${counts.aborted}" skipped="${counts.skip + counts.blocked}" time="${seconds(result.durationMs)}" timestamp="${escapeXml(result.startedAt)}">`,
+    `<testsuites name="cvat-smoke ${escapeXml(result.runId)}" tests="${tests}" failures="${counts.fail + (cleanupFailed ? 1 : 0)}" ` +
+      `errors="${counts.aborted}" skipped="${counts.skip + counts.blocked}" time="${seconds(result.durationMs)}" ` +
+      `timestamp="${escapeXml(result.startedAt)}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -64,12 +64,14 @@ export function renderTable(result: SuiteResult): string {
       .trimEnd();
   const { counts } = result;
   const out = [
-    `CVAT smoke run ${result.runId} against ${result.baseUrl}: ${formatDuration(result.durationMs)} (checks add up to ${formatDuration(result.serialDurationMs)} run one after another)`,
+    `CVAT smoke run ${result.runId} against ${result.baseUrl}: ${formatDuration(result.durationMs)} (checks add up to ` +
+      `${formatDuration(result.serialDurationMs)} run one after another)`,
     '',
     line(header),
     ...rows.map(line),
     '',
-    `${counts.pass} passed, ${counts.fail} failed, ${counts.blocked} blocked, ${counts.skip} skipped${counts.aborted ? `, ${counts.aborted} interrupted` : ''}; ${result.requests.sent} requests, ${result.requests.retried} retried.`,
+    `${counts.pass} passed, ${counts.fail} failed, ${counts.blocked} blocked, ${counts.skip} ` +
+      `skipped${counts.aborted ? `, ${counts.aborted} interrupted` : ''}; ${result.requests.sent} requests, ${result.requests.retried} retried.`,
     ...renderCleanup(result.cleanup),
   ];
   if (result.interrupted) out.push('The run was interrupted (Ctrl-C).');

@@ -15,7 +15,8 @@
  * (`edgeRoutesToUi`). Upstream behaviour it reproduces on the edges the suite depends on (each cited where it
  * is implemented): ALLOWED_HOSTS (400), absolute URLs from X-Forwarded-Proto/X-Forwarded-Host (`edge` plays
  * the proxy that sets them), the chunk endpoint's 429 with Retry-After after CVAT_CHUNK_CREATE_TIMEOUT, the
- * health report's keys and texts, the events serializer's source rule, and django-rq's two views. {@link CvatStandIn.inventory} lists every object a client created, so tests
+ * health report's keys and texts, the events serializer's source rule, and django-rq's two views. {@link CvatStandIn.inventory}
+ * lists every object a client created, so tests
  * can prove cleanup left nothing behind.
  *
  * This is a test double: it lives in test code and is never shipped.
@@ -776,7 +777,8 @@ export class CvatStandIn {
   /** The UI's index.html (cvat-ai/cvat@v2.73.0 cvat-ui/src/index.html: `<div id="root">`, the bundle injected by webpack). */
   private uiIndex(): Reply {
     const html =
-      '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title></head><body><div id="root"></div><script defer src="/assets/cvat-ui.min.js"></script></body></html>';
+      '<!DOCTYPE html><html lang="en"><head><title>Computer Vision Annotation Tool</title></head><body><div id="root"></div><script defer ' +
+      'src="/assets/cvat-ui.min.js"></script></body></html>';
     return { status: 200, buffer: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
   }
 

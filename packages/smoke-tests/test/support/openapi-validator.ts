@@ -75,12 +75,11 @@ function pointer(...parts: string[]): string {
 }
 
 function formatErrors(where: string, validate: ValidateFunction): string[] {
-  return (validate.errors ?? [])
-    .slice(0, 5)
-    .map(
-      (e) =>
-        `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : ''}`,
-    );
+  return (validate.errors ?? []).slice(0, 5).map((e) => {
+    const allowed =
+      e.params && 'allowedValues' in e.params ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : '';
+    return `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'}${allowed}`;
+  });
 }
 
 const SCHEME_OF_AUTH: Record<string, string> = { basic: 'basicAuth', token: 'tokenAuth', bearer: 'accessTokenAuth' };

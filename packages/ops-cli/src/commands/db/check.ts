@@ -155,7 +155,9 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
         rows.push({
           check: 'django migrations',
           status: 'ok',
-          detail: `${migrations.count} applied across ${migrations.apps} apps; latest ${migrations.latest!.app}.${migrations.latest!.name} at ${migrations.latest!.applied}`,
+          detail:
+            `${migrations.count} applied across ${migrations.apps} apps; latest ${migrations.latest!.app}.${migrations.latest!.name} at ` +
+            `${migrations.latest!.applied}`,
         });
       }
     }
@@ -178,7 +180,9 @@ export async function dbCheck(options: DbCheckOptions, runtime: Runtime): Promis
       rows.push({
         check: 'connections',
         status,
-        detail: `${connections.current} of ${connections.max - connections.reserved} usable (max_connections ${connections.max}, ${connections.reserved} reserved): ${connections.usedPercent}%`,
+        detail:
+          `${connections.current} of ${connections.max - connections.reserved} usable (max_connections ${connections.max}, ` +
+          `${connections.reserved} reserved): ${connections.usedPercent}%`,
       });
     }
 

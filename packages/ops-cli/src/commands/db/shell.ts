@@ -224,7 +224,8 @@ async function meta(
         show(
           await runOne(
             client,
-            'select datname as "Name", pg_get_userbyid(datdba) as "Owner", pg_encoding_to_char(encoding) as "Encoding" from pg_database where not datistemplate order by 1',
+            'select datname as "Name", pg_get_userbyid(datdba) as "Owner", pg_encoding_to_char(encoding) as "Encoding" from pg_database where not ' +
+              'datistemplate order by 1',
           ),
         );
         return false;

@@ -16,7 +16,10 @@ export interface Ipv4Range {
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
 
-/** Parses dotted-quad IPv4 (`10.0.0.1`) into an unsigned 32-bit integer; `undefined` when it is not one. Leading zeros (`010`) are rejected: some tools read them as octal. */
+/**
+ * Parses dotted-quad IPv4 (`10.0.0.1`) into an unsigned 32-bit integer; `undefined` when it is not one. Leading zeros (`010`) are
+ * rejected: some tools read them as octal.
+ */
 export function parseIpv4(text: string): number | undefined {
   const parts = text.trim().split('.');
   if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) return undefined;

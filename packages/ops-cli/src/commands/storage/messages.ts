@@ -31,11 +31,14 @@ export const msg = {
   unknownShare: (share: string, env: string, suggestion: string, shares: readonly string[]): string =>
     `Unknown share '${share}' for environment '${env}'.${suggestion} Its shares are: ${shares.join(', ')}.`,
   ephemeralShare: (share: string, shares: readonly string[]): string =>
-    `'${share}' is an ephemeral (EmptyDir) volume that lives inside each replica, not an Azure file share; nothing can be uploaded to it. Shares: ${shares.join(', ')}.`,
+    `'${share}' is an ephemeral (EmptyDir) volume that lives inside each replica, not an Azure file share; nothing can be uploaded to it. Shares: ` +
+    `${shares.join(', ')}.`,
   shareRefused: (account: string, share: string, why: string, keySource: string, rulesArgs: string): string =>
-    `Storage account '${account}' refused access to share '${share}': ${why}. Check the key (${keySource}) and the network rules: cvat-ops storage rules --my-ip ${rulesArgs}`,
+    `Storage account '${account}' refused access to share '${share}': ${why}. Check the key (${keySource}) and the network rules: cvat-ops storage ` +
+    `rules --my-ip ${rulesArgs}`,
   fileServiceUnreachable: (account: string, endpoint: string, why: string): string =>
-    `Cannot reach the file service of storage account '${account}' at ${redactUrl(endpoint)}: ${why}. If the account only allows its VNet, run from inside it or check: cvat-ops storage rules --my-ip`,
+    `Cannot reach the file service of storage account '${account}' ` +
+    `at ${redactUrl(endpoint)}: ${why}. If the account only allows its VNet, run from inside it or check: cvat-ops storage rules --my-ip`,
   shareNotFound: (share: string, account: string): string =>
     `Share '${share}' not found in storage account '${account}'. Shares are created by the infra deploy (foundation stack); check the name or deploy first.`,
   localPathNotFound: (path: string, detail: string): string =>
@@ -44,5 +47,8 @@ export const msg = {
   firewallBlocked: 'blocked by the storage account firewall (403 AuthorizationFailure); see cvat-ops storage rules --my-ip',
   retryFailed: 'Run the same command again to retry the failed files; completed files are skipped (size + MD5).',
   rulesDenied: (failed: number, required: number): string =>
-    `${failed} of ${required} required checks denied. Network rules are set by the infra deploy (foundation stack): add the address to 'adminCidrs' in the environment file and redeploy.`,
+    [
+      `${failed} of ${required} required checks denied.`,
+      "Network rules are set by the infra deploy (foundation stack): add the address to 'adminCidrs' in the environment file and redeploy.",
+    ].join(' '),
 } as const;

@@ -68,9 +68,15 @@ export async function collectItems(
 /** The human summary line shared by upload and config push. */
 export function summaryLine(s: TransferSummary, dryRun: boolean, where: string): string {
   if (dryRun) {
-    return `Dry run: would upload ${s.uploaded} files (${formatBytes(s.bytesUploaded)}), skip ${s.skipped} identical (${formatBytes(s.bytesSkipped)})${s.failed ? `, ${s.failed} could not be checked` : ''} → ${where}. Nothing was changed.`;
+    return (
+      `Dry run: would upload ${s.uploaded} files (${formatBytes(s.bytesUploaded)}), skip ${s.skipped} identical ` +
+      `(${formatBytes(s.bytesSkipped)})${s.failed ? `, ${s.failed} could not be checked` : ''} → ${where}. Nothing was changed.`
+    );
   }
-  return `Uploaded ${s.uploaded} files (${formatBytes(s.bytesUploaded)}), skipped ${s.skipped} identical (${formatBytes(s.bytesSkipped)}), ${s.failed} failed in ${s.seconds} s → ${where}.`;
+  return (
+    `Uploaded ${s.uploaded} files (${formatBytes(s.bytesUploaded)}), skipped ${s.skipped} identical (${formatBytes(s.bytesSkipped)}), ` +
+    `${s.failed} failed in ${s.seconds} s → ${where}.`
+  );
 }
 
 /** Table blocks for outcomes: all when few, else only failures. */
