@@ -12,12 +12,13 @@ import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   CliError,
   EXIT,
   environmentRef,
   exitCodesHelp,
+  parseArguments,
   redactSecrets,
   rememberedSecrets,
   runMain,
@@ -402,15 +403,7 @@ export async function runCli(argv: readonly string[], rawIo: InfraIo): Promise<n
       'a command is required: synth, policy, validate, preflight, cost, plan, deploy, destroy or state-bootstrap',
     );
   }
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
-      throw new CliError(EXIT.USAGE, error.message.replace(/^error: /, ''), { data: { usage: true }, printed: true });
-    }
-    throw error;
-  }
+  if ((await parseArguments(() => program.parseAsync([...argv], { from: 'user' }))) === 'help') return EXIT.OK;
   return exitCode;
 }
 

@@ -10,13 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  CliError,
   EXIT,
   checkOutputPath,
   environmentRef,
   exitCodesHelp,
+  parseArguments,
   printable,
   redactSecrets,
   rememberedSecrets,
@@ -520,15 +520,7 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
     },
     argv,
   );
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
-      // commander already printed the message (and the help hint) to stderr
-      throw new CliError(EXIT.USAGE, error.message.replace(/^error: /, ''), { data: { usage: true }, printed: true });
-    }
-    throw error;
-  }
+  // commander prints a parse error (and the help hint) to stderr itself; parseArguments marks it as printed
+  if ((await parseArguments(() => program.parseAsync([...argv], { from: 'user' }))) === 'help') return EXIT.OK;
   return exitCode;
 }

@@ -10,3 +10,4 @@ export * from './environment-ref';
 export * from './redact';
 export * from './shell-quote';
 export * from './output-path';
+export * from './parser';
