@@ -22,6 +22,7 @@ export * from './rules/catalogue';
 export * from './rules/environment';
 export * from './rules/validate';
 export * from './rules/ssh-key';
+export * from './rules/cidr';
 export * from './derivations/cvat-num-proxies';
 export * from './derivations/names';
 export * from './derivations/resolve';

@@ -5,8 +5,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
-import { isAnywhere, parseCidr } from './_cidr';
-import { checkSshPublicKey } from '@cvat-cloud/catalogue';
+import { checkSshPublicKey, isAnywhere, parseCidr } from '@cvat-cloud/catalogue';
 import { DISALLOWED_LINUX_ADMINS } from '../validate/rules/names';
 import { ValidationError } from './validation-error';
 
@@ -146,14 +145,14 @@ export class EdgeVm extends Construct {
     // Without a key nobody can log in, so port 22 stays closed whatever the CIDRs say.
     const sshCidrs = props.sshPublicKey ? (props.sshAllowedCidrs ?? []) : [];
     for (const [i, cidr] of sshCidrs.entries()) {
-      if (isAnywhere(cidr) || parseCidr(cidr)?.prefix === 0) {
+      if (isAnywhere(cidr) || parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true })?.prefixLength === 0) {
         throw new ValidationError(
           'SshFromAnywhere',
           `'sshAllowedCidrs[${i}]' (${cidr}) would open SSH to the whole internet; list the operators' CIDRs`,
           this,
         );
       }
-      if (!parseCidr(cidr)) {
+      if (!parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true })) {
         throw new ValidationError('CidrInvalid', `'sshAllowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
       }
     }

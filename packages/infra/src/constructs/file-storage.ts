@@ -7,7 +7,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageShare } from '@cdktf/provider-azurerm/lib/storage-share';
 import { StorageShareDirectory } from '@cdktf/provider-azurerm/lib/storage-share-directory';
 import { StorageShareFile } from '@cdktf/provider-azurerm/lib/storage-share-file';
-import { isPrivate, parseCidr } from './_cidr';
+import { isPrivateBlock, parseCidr } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
 /** File-share protocol. */
@@ -116,16 +116,16 @@ export class FileStorage extends Construct {
     }
     const ipRules: string[] = [];
     for (const [i, cidr] of (props.allowedCidrs ?? []).entries()) {
-      const block = parseCidr(cidr);
+      const block = parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true });
       if (!block) throw new ValidationError('CidrInvalid', `'allowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
-      if (isPrivate(block)) {
+      if (isPrivateBlock(block)) {
         Annotations.of(this).addWarning(
           `'allowedCidrs[${i}]' (${cidr}) is a private range, which the storage firewall refuses; it is left out (reach storage from the VNet instead)`,
         );
         continue;
       }
-      if (block.prefix >= 31) {
-        for (let a = block.first; a <= block.last; a++) ipRules.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.'));
+      if (block.prefixLength >= 31) {
+        for (let a = block.start; a <= block.end; a++) ipRules.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.'));
       } else {
         ipRules.push(cidr);
       }

@@ -4,7 +4,7 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
-import { contains, overlaps, parseCidr, type Ipv4Block } from './_cidr';
+import { cidrContains, cidrOverlaps, type Ipv4Block, parseCidr } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
 /** One subnet of the {@link Network}. */
@@ -93,14 +93,14 @@ export class Network extends Construct {
     const blocks: [string, Ipv4Block][] = [];
     for (const [field, spec, maxPrefix] of subnets) {
       const block = this.parse(`${field}.addressPrefix`, spec.addressPrefix);
-      if (!space.some((s) => contains(s, block))) {
+      if (!space.some((s) => cidrContains(s, block))) {
         throw new ValidationError(
           'SubnetOutsideVnet',
           `'${field}.addressPrefix' (${spec.addressPrefix}) must lie inside the address space (${props.addressSpace.join(', ')})`,
           this,
         );
       }
-      if (block.prefix > maxPrefix) {
+      if (block.prefixLength > maxPrefix) {
         throw new ValidationError(
           'SubnetTooSmall',
           `'${field}.addressPrefix' (${spec.addressPrefix}) must be /${maxPrefix} or larger`,
@@ -108,7 +108,7 @@ export class Network extends Construct {
         );
       }
       for (const [otherField, other] of blocks) {
-        if (overlaps(block, other)) {
+        if (cidrOverlaps(block, other)) {
           throw new ValidationError(
             'SubnetOverlap',
             `'${field}.addressPrefix' (${spec.addressPrefix}) overlaps '${otherField}.addressPrefix'`,
@@ -149,7 +149,7 @@ export class Network extends Construct {
   }
 
   private parse(field: string, cidr: string): Ipv4Block {
-    const block = Token.isUnresolved(cidr) ? undefined : parseCidr(cidr);
+    const block = Token.isUnresolved(cidr) ? undefined : parseCidr(cidr.trim(), { allowHostBits: true });
     if (!block || !cidr.includes('/')) {
       throw new ValidationError('CidrInvalid', `'${field}' (${cidr}) must be an IPv4 CIDR such as 10.28.0.0/16`, this);
     }

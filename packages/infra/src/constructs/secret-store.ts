@@ -5,7 +5,7 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
-import { parseCidr } from './_cidr';
+import { parseCidr } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
 /** A secret whose value Terraform generates with `random_password` and stores in the vault. */
@@ -139,7 +139,7 @@ export class SecretStore extends Construct {
       );
     }
     for (const [i, cidr] of (props.allowedCidrs ?? []).entries()) {
-      if (!parseCidr(cidr)) {
+      if (!parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true })) {
         throw new ValidationError('CidrInvalid', `'allowedCidrs[${i}]' (${cidr}) must be an IPv4 address or CIDR`, this);
       }
     }

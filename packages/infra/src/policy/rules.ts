@@ -1,4 +1,4 @@
-import { isAnywhere } from '../constructs/_cidr';
+import { isAnywhere } from '@cvat-cloud/catalogue';
 import { imageTag } from '../constructs/_container';
 import {
   block,

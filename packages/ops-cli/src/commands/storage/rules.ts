@@ -3,7 +3,10 @@ import type { Runtime } from '../../context/runtime';
 import { EXIT, applyArmSetup } from '@cvat-cloud/runtime';
 import { resolveAccountName, resolveScope } from './account';
 import { armError } from './arm-errors';
-import { cidrContains, isPrivateIpv4, parseCidr, parseIpv4 } from './cidr';
+import { blockHasAddress, isPrivateIpv4, parseCidr, parseIpv4 } from '@cvat-cloud/catalogue';
+
+/** How Azure reads an IP rule: host bits cleared, a bare address is a /32. */
+const IP_RULE = { allowHostBits: true, allowBareAddress: true } as const;
 import type { StorageRulesOptions } from './options';
 import { msg } from './messages';
 
@@ -44,8 +47,8 @@ export function checkIp(rules: NetworkRules, ip: string): { allowed: boolean; re
   if (isPrivateIpv4(ip))
     return { allowed: false, reason: 'private (RFC 1918) address: IP rules never match it; allow its subnet with a virtual network rule' };
   for (const rule of rules.ipRules) {
-    const range = parseCidr(rule.value);
-    if (range && rule.action.toLowerCase() === 'allow' && cidrContains(range, ip))
+    const range = parseCidr(rule.value.trim(), IP_RULE);
+    if (range && rule.action.toLowerCase() === 'allow' && blockHasAddress(range, ip))
       return { allowed: true, reason: `IP rule ${rule.value}` };
   }
   return { allowed: false, reason: `no IP rule contains it (default action ${rules.defaultAction})` };
@@ -82,7 +85,7 @@ export function toNetworkRules(account: {
     ipRules: (set?.ipRules ?? []).map((r) => ({
       value: r.iPAddressOrRange ?? '',
       action: r.action ?? 'Allow',
-      valid: parseCidr(r.iPAddressOrRange ?? '') !== undefined,
+      valid: parseCidr((r.iPAddressOrRange ?? '').trim(), IP_RULE) !== undefined,
     })),
     virtualNetworkRules: (set?.virtualNetworkRules ?? []).map((r) => ({
       id: r.virtualNetworkResourceId ?? '',
