@@ -35,7 +35,7 @@ describe('environment context', () => {
     })();
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toContain("Environment 'prod' was not found");
-    expect(e.message).toContain('Copy environments/example.yaml to environments/prod.yaml');
+    expect(e.message).toContain('Create it from the example and edit it: cp environments/example.yaml environments/prod.yaml');
   });
 
   it('reports an invalid environment file (exit 4) with every field dot-path', () => {

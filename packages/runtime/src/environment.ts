@@ -20,6 +20,7 @@ import {
 import { CliError, describeError } from './errors';
 import { EXIT } from './exit';
 import { printable } from './redact';
+import { formatCommand } from './shell-quote';
 
 /** An environment with everything derived from it. */
 export interface LoadedEnvironment {
@@ -102,9 +103,11 @@ export function loadEnvironment(ref: string, options: LoadEnvironmentOptions): L
         `more than the ${MAX_ENVIRONMENT_FILE_BYTES} an environment file may have.`,
     );
   }
+  // a path is copied to as given, a name to environments/<name>.yaml; quoted, so pasting it runs nothing else
+  const target = /[/\\]|\.ya?ml$/.test(ref) ? ref : `environments/${ref}.yaml`;
   const next = (missing: boolean): string =>
     missing
-      ? `Copy environments/example.yaml to environments/${shown}.yaml and edit it.`
+      ? `Create it from the example and edit it: ${formatCommand(['cp', 'environments/example.yaml', target])}`
       : options.checkCommand
         ? `Fix the file and check it with: ${options.checkCommand}`
         : 'Fix the file and run the command again.';

@@ -54,8 +54,8 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(
       new RegExp(
-        /^Environment 'prod' was not found:\n {2}- 'file' \(".*\/environments\/prod\.yaml"\) must exist\nCopy /.source +
-          /environments\/example\.yaml to environments\/prod\.yaml and edit it\.$/.source,
+        /^Environment 'prod' was not found:\n {2}- 'file' \(".*\/environments\/prod\.yaml"\) must exist\n/.source +
+          /Create it from the example and edit it: cp environments\/example\.yaml environments\/prod\.yaml$/.source,
       ),
     );
   });
@@ -133,6 +133,14 @@ describe('loadEnvironment: one error format and one exit code (4) for every tool
     const e = failure(() => loadEnvironment('huge.yaml', { cwd: repo.dir }));
     expect(e.exit).toBe(EXIT.CONFIG);
     expect(e.message).toMatch(/huge\.yaml has \d+ bytes, more than the 1048576 an environment file may have\.$/);
+  });
+
+  it('quotes the suggested copy command, so a hostile name cannot run anything when it is pasted', () => {
+    repo = tempRepo('dev');
+    const e = failure(() => loadEnvironment('x;touch /tmp/pwned', { cwd: repo.dir }));
+    expect(e.message.split('\n').at(-1)).toBe("Create it from the example and edit it: cp environments/example.yaml 'x;touch /tmp/pwned'");
+    const p = failure(() => loadEnvironment('envs/$(id).yaml', { cwd: repo.dir }));
+    expect(p.message.split('\n').at(-1)).toBe("Create it from the example and edit it: cp environments/example.yaml 'envs/$(id).yaml'");
   });
 
   it('control characters in the name are shown escaped, keeping the first line one line', () => {
