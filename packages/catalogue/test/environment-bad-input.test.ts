@@ -243,6 +243,7 @@ const CASES: Case[] = [
     rule: 'locationIsAzureRegion',
     says: 'did you mean "westeurope"?',
   },
+  { name: 'a region opened after the regions page was read (denmarkeast)', setup: file(withPatch({ location: 'denmarkeast' })) },
   {
     name: 'a region that does not exist',
     setup: file(withPatch({ location: 'marsnorth' })),

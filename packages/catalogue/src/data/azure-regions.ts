@@ -5,6 +5,9 @@
  * Compiled on 2026-12-03 from https://learn.microsoft.com/azure/reliability/regions-list (physical
  * regions of the public cloud, including restricted-access ones, which Azure accepts for entitled
  * subscriptions; "coming soon" regions, sovereign clouds and logical/staging locations left out).
+ * Only part of that page could be read when the list was compiled; it was then checked against region names seen in
+ * public deployment outputs and release scripts, which added denmarkeast, indiasouthcentral, israelnorthwest,
+ * malaysiasouth and taiwannorth. A name still missing is refused with this file named in the message.
  * When Azure opens a region, add it here (refresh with
  * `az account list-locations --query "[?metadata.regionType=='Physical'].name" -o tsv`) and keep the
  * date above current; the rule `locationIsAzureRegion` reads this list.
@@ -36,6 +39,7 @@ export const AZURE_REGIONS: readonly string[] = [
   // Europe
   'austriaeast',
   'belgiumcentral',
+  'denmarkeast',
   'francecentral',
   'francesouth',
   'germanynorth',
@@ -61,6 +65,7 @@ export const AZURE_REGIONS: readonly string[] = [
   'centralindia',
   'eastasia',
   'indonesiacentral',
+  'indiasouthcentral',
   'japaneast',
   'japanwest',
   'jioindiacentral',
@@ -68,12 +73,15 @@ export const AZURE_REGIONS: readonly string[] = [
   'koreacentral',
   'koreasouth',
   'malaysiawest',
+  'malaysiasouth',
   'newzealandnorth',
   'southeastasia',
   'southindia',
+  'taiwannorth',
   'westindia',
   // Middle East and Africa
   'israelcentral',
+  'israelnorthwest',
   'qatarcentral',
   'southafricanorth',
   'southafricawest',
