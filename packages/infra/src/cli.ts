@@ -17,7 +17,6 @@ import {
   CliError,
   EXIT,
   environmentRef,
-  exitCodesHelp,
   parseArguments,
   redactSecrets,
   rememberedSecrets,
@@ -25,41 +24,19 @@ import {
   runProcess as runToolProcess,
   secretValuesFromEnv,
 } from '@cvat-cloud/runtime/edge';
+import { registerCostCommand } from './cli-cost';
+import { type CommandFn, ENV_HELP, EXIT_CODES_HELP, parseInteger } from './cli-shared';
 import { checkDeployArgs, type DeployArgs, type DeployCommandName } from './deploy/args';
 import type { CommandResult, InfraIo } from './commands/context';
 import type { SynthCommandOptions } from './commands/synth';
 import type { PolicyCommandOptions } from './commands/policy';
 import type { ValidateCommandOptions } from './commands/validate';
-import type { CostCommandOptions } from './commands/cost';
 import type { PreflightCommandOptions } from './commands/preflight';
+
+export { type CommandFn, type CommandRegistration, EXIT_CODES_HELP, parseInteger, parseNumber } from './cli-shared';
 
 /** The tool name in messages: `cvat-infra: error: …`. */
 export const TOOL = 'cvat-infra';
-
-/** The codes infra's commands return, from the one table. */
-export const EXIT_CODES_HELP = exitCodesHelp([EXIT.FAILED, EXIT.REFUSED, EXIT.CONFIG, EXIT.AUTH, EXIT.UNAVAILABLE, EXIT.INCOMPLETE]);
-
-/** An integer option between `min` and `max`; anything else is a usage error naming the option, value and range. */
-export function parseInteger(name: string, min: number, max: number): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`'${name}' (${value}) must be a whole number between ${min} and ${max}.`);
-    }
-    return n;
-  };
-}
-
-/** A number option between `min` and `max` (inclusive). */
-export function parseNumber(name: string, min: number, max: number): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`'${name}' (${value}) must be a number between ${min} and ${max}.`);
-    }
-    return n;
-  };
-}
 
 function parseIp(name: string): (value: string) => string {
   return (value: string) => {
@@ -85,7 +62,6 @@ function nonEmpty(name: string): (value: string) => string {
 
 const collect = (parse: (v: string) => string) => (value: string, previous: string[] | undefined) => [...(previous ?? []), parse(value)];
 
-const ENV_HELP = 'environment name (environments/<name>.yaml) or path to an environment file (default: $CVAT_ENV, else example)';
 const OUT_HELP = 'synth output directory (default: packages/infra/cdktf.out)';
 
 function readVersion(): string {
@@ -96,8 +72,6 @@ function readVersion(): string {
     return '0.0.0';
   }
 }
-
-type CommandFn<O> = (options: O, io: InfraIo) => Promise<CommandResult>;
 
 /** Builds the program; results go to `onResult`. */
 export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json: boolean) => void): Command {
@@ -190,30 +164,8 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
       await run(() => import('./commands/validate.js').then((m) => m.validateCommand), options, options.json);
     });
 
-  // ---------------------------------------------------------------- cost
-  program
-    .command('cost')
-    .description('monthly cost estimate of an environment and of the reference configuration, from a dated price table (offline)')
-    .option('--env <name|path>', ENV_HELP)
-    .option('--prices <file>', 'price table (default: newest packages/infra/prices/<region>-<date>.json, else eastus)')
-    .option(
-      '--active-hours <hours>',
-      'hours a month always-on replicas are active, 0 to 744 (default 730)',
-      parseNumber('--active-hours', 0, 744),
-    )
-    .option('--log-gb <gb>', 'GB a month ingested into Log Analytics, 0 to 100000 (default 5)', parseNumber('--log-gb', 0, 100_000))
-    .option('--json', 'print the estimates as JSON')
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nExamples:\n  cvat-infra cost --env dev\n  cvat-infra cost --active-hours 200 --json`)
-    .action(async (o: { env?: string; prices?: string; activeHours?: number; logGb?: number; json?: boolean }) => {
-      const options: CostCommandOptions = {
-        env: envRef(o.env),
-        json: Boolean(o.json),
-        ...(o.prices !== undefined ? { prices: o.prices } : {}),
-        ...(o.activeHours !== undefined ? { activeHours: o.activeHours } : {}),
-        ...(o.logGb !== undefined ? { logGB: o.logGb } : {}),
-      };
-      await run(() => import('./commands/cost.js').then((m) => m.costCommand), options, options.json);
-    });
+  // ---------------------------------------------------------------- cost (its options live in cli-cost.ts)
+  registerCostCommand(program, { run, envRef });
 
   // ---------------------------------------------------------------- preflight
   program
