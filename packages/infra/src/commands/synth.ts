@@ -9,7 +9,7 @@
  * outside the given path (and its staging sibling) is ever created or deleted.
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
-import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, parse, posix, relative, resolve, sep } from 'node:path';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { buildApp, DEFAULT_OUTDIR, REPO_ROOT } from '../app';
 import { ValidationError } from '../constructs/validation-error';
@@ -33,7 +33,7 @@ export interface SynthCommandOptions {
 export interface SynthOptions {
   /** Environment name or YAML path. */
   readonly env: string;
-  /** Absolute output folder. */
+  /** Absolute output folder (the summary shows it with {@link workspacePath}). */
   readonly outdir: string;
   /** Directory to resolve the environment from. */
   readonly cwd: string;
@@ -41,6 +41,19 @@ export interface SynthOptions {
   readonly force?: boolean;
   /** Where warnings go. @default - dropped */
   readonly warn?: (line: string) => void;
+}
+
+/**
+ * How synth shows a path it wrote: relative to the workspace root, with `/` separators, when the path is inside the
+ * workspace (`packages/infra/cdktf.out`), else absolute. Nx replays a cached synth's output verbatim in whichever
+ * checkout asks, so an absolute path inside the workspace would name the checkout that ran it first.
+ * @param root the workspace root @default REPO_ROOT
+ */
+export function workspacePath(path: string, root: string = REPO_ROOT): string {
+  const rel = relative(root, path);
+  if (rel === '') return '.';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return path;
+  return rel.split(sep).join(posix.sep);
 }
 
 /** True when `dir` is a synth output (cdktf writes `manifest.json` at its top). */
@@ -187,7 +200,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     );
   }
   release();
-  return summarize(loadSynthesizedApp(options.outdir), env.catalogue, env.config.name, options.outdir);
+  return summarize(loadSynthesizedApp(options.outdir), env.catalogue, env.config.name, workspacePath(options.outdir));
 }
 
 /** The staging folder of a synth: `<out>.staging-<pid>`, next to the output. */
@@ -221,7 +234,7 @@ function removeStaleStaging(outdir: string, warn: ((line: string) => void) | und
     const pid = Number(name.slice(prefix.length));
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
-    warn?.(`notice: removed ${join(parent, name)}, the staging folder of a synth that was killed`);
+    warn?.(`notice: removed ${workspacePath(join(parent, name))}, the staging folder of a synth that was killed`);
   }
 }
 

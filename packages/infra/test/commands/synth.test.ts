@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { defaultCatalogue } from '@cvat-cloud/catalogue';
+import { workspacePath } from '../../src/commands/synth';
 import { infraCli, REPO_ROOT } from '../support/cli';
 
 const dirs: string[] = [];
@@ -130,7 +131,7 @@ describe('cvat-infra synth', () => {
     mkdirSync(`${outdir}.staging-notes`);
     const r = await synth(['--out', outdir]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain(`notice: removed ${stale}, the staging folder of a synth that was killed`);
+    expect(r.err).toContain(`notice: removed ${workspacePath(stale)}, the staging folder of a synth that was killed`);
     expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'cdktf.out.staging-notes']);
   });
 
@@ -156,5 +157,32 @@ describe('cvat-infra synth', () => {
     expect(out).toContain('Usage: cvat-infra synth [options]');
     expect(out).toContain('docs/exit-codes.md');
     expect(out).not.toContain('--stack');
+  });
+
+  it('prints an output inside the workspace relative to its root, so a replay from the Nx cache is right in any checkout', async () => {
+    // .tmp-test is git-ignored; a folder of its own per run, under the real workspace root.
+    mkdirSync(join(REPO_ROOT, '.tmp-test'), { recursive: true });
+    const dir = mkdtempSync(join(REPO_ROOT, '.tmp-test', 'synth-'));
+    dirs.push(dir);
+    const shown = relative(REPO_ROOT, join(dir, 'cdktf.out')).split('\\').join('/');
+    // Given relative to a working directory inside the workspace (as Nx runs it, from packages/infra).
+    const cwd = join(REPO_ROOT, 'packages', 'infra');
+    const text = await infraCli(['synth', '--out', relative(cwd, join(dir, 'cdktf.out'))], { cwd });
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(`Synthesized environment 'example' to ${shown}\n`);
+    expect(text.out).not.toContain(REPO_ROOT);
+    const json = await infraCli(['synth', '--out', join(dir, 'cdktf.out'), '--json']);
+    expect(JSON.parse(json.out).outdir).toBe(shown);
+    expect(json.out).not.toContain(REPO_ROOT);
+  });
+
+  it('shows a path the same way from any checkout: relative inside the workspace root, absolute outside it', () => {
+    for (const root of ['/home/a/cvat-cloud', '/srv/ci/work/cvat-cloud']) {
+      expect(workspacePath(`${root}/packages/infra/cdktf.out`, root)).toBe('packages/infra/cdktf.out');
+      expect(workspacePath(`${root}/..cache/out`, root)).toBe('..cache/out');
+      expect(workspacePath(root, root)).toBe('.');
+    }
+    expect(workspacePath('/tmp/synth-x/cdktf.out', '/home/a/cvat-cloud')).toBe('/tmp/synth-x/cdktf.out');
+    expect(workspacePath('/home/a/cvat-cloud-2/cdktf.out', '/home/a/cvat-cloud')).toBe('/home/a/cvat-cloud-2/cdktf.out');
   });
 });
