@@ -27,6 +27,8 @@ export interface ArmResource {
   name: string;
   type?: string;
   location?: string;
+  /** Managed identity (top level, beside `properties`). */
+  identity?: Record<string, unknown>;
   properties: Record<string, unknown>;
 }
 
@@ -179,7 +181,7 @@ export class FakeArmServer {
   addApp(
     name: string,
     properties: Record<string, unknown> = {},
-    options: { replicaCount?: number; containerName?: string } = {},
+    options: { replicaCount?: number; containerName?: string; identity?: Record<string, unknown> } = {},
   ): ArmResource {
     const revision = `${name}--r1`;
     const app: ArmResource = {
@@ -187,6 +189,7 @@ export class FakeArmServer {
       name,
       type: 'Microsoft.App/containerApps',
       location: this.location,
+      ...(options.identity ? { identity: options.identity } : {}),
       properties: {
         provisioningState: 'Succeeded',
         runningStatus: 'Running',
@@ -205,12 +208,33 @@ export class FakeArmServer {
     this.apps.set(name, app);
     if (!this.revisions.has(name)) {
       const count = options.replicaCount ?? 1;
-      this.addRevision(name, revision, { active: true, replicas: count, trafficWeight: 100 });
+      // a revision reports the template it was created from (ContainerAppsRevisions.json: Revision.properties.template)
+      this.addRevision(name, revision, { active: true, replicas: count, trafficWeight: 100, template: app.properties.template });
       this.replicas.set(
         `${name}/${revision}`,
         Array.from({ length: count }, (_, i) => this.replica(name, revision, `${revision}-replica-${i}`, options.containerName ?? name)),
       );
     }
+    return app;
+  }
+
+  /**
+   * Adds a container app exactly as given (an ARM GET body, e.g. a REST API specification example), with its
+   * `eventStreamEndpoint` pointed at this fake and its id/resource group at this fake's. No revision or replica is
+   * created: add them with {@link addRevision} and {@link replicas}, the way the example's own revisions are named.
+   */
+  addArmApp(body: ArmResource): ArmResource {
+    const name = body.name;
+    const app: ArmResource = {
+      ...structuredClone(body),
+      id: `${this.groupId}/providers/Microsoft.App/containerApps/${name}`,
+      properties: {
+        ...structuredClone(body.properties),
+        eventStreamEndpoint: `${this.baseUrl}/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/containerApps/${name}/eventstream`,
+      },
+    };
+    this.apps.set(name, app);
+    if (!this.revisions.has(name)) this.revisions.set(name, []);
     return app;
   }
 

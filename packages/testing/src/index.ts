@@ -12,3 +12,4 @@ export * from './fake-file-server';
 export * from './fake-key-vault-server';
 export * from './temp-dir';
 export * from './expect-error';
+export * from './arm-examples';
