@@ -4,8 +4,15 @@
  *
  * - token: `POST …/containerApps/{app}/getAuthtoken`;
  * - base URL: the app's `eventStreamEndpoint` up to `/subscriptions/`;
- * - console: `{base}/subscriptions/{sub}/resourceGroups/{rg}/containerApps/{app}/revisions/{rev}/replicas/{replica}/containers/{container}/logstream`
- *   (revision defaults to the latest, replica to the revision's first, container to the replica's first);
+ * - console: `{base}/subscriptions/{sub}/resourceGroups/{rg}/containerApps/{app}/revisions/{rev}/replicas/{replica}/containers/{container}/logstream`;
+ * - defaults as az sets them (Azure/azure-cli@0edd3c56 src/azure-cli/azure/cli/command_modules/containerapp/_validators.py,
+ *   `_set_ssh_defaults` and `_validate_container_exists`): the revision is the app's `latestRevisionName`; the container
+ *   is the first container of that revision's template (`GET …/revisions/{rev}` → `properties.template.containers[0]`),
+ *   not of the replica, so a sidecar the replica happens to list first is not picked; `--container` matches the
+ *   replica's containers ignoring case. Unlike az, when ARM omits `latestRevisionName` (the specification's own
+ *   ContainerApps_Get example at 2025-07-01 has only `latestReadyRevisionName`) we fall back to
+ *   `latestReadyRevisionName`, then to the active revision with the most traffic; and the replica is the first
+ *   running one (az takes the first listed);
  * - system: `{base}/subscriptions/{sub}/resourceGroups/{rg}/containerApps/{app}/eventstream`;
  * - query `follow=true|false&output=text|json&tailLines=N` (system events only come as JSON), header
  *   `Authorization: Bearer <token>`; the answer is one log line per text line.
@@ -13,13 +20,13 @@
  * Log lines are written to stdout as they arrive (like `db shell`, the one kind of command output that is a
  * stream); with `--json` they are NDJSON objects `{"line": …}` when following, or collected into `data.lines`.
  */
-import type { Replica } from '@azure/arm-appcontainers';
+import type { ContainerApp, Replica } from '@azure/arm-appcontainers';
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
-import { armFailure, CliError, describeError, EXIT } from '@cvat-cloud/runtime';
+import { armFailure, CliError, describeError, EXIT, isNotFound } from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
-import { getContainerApp, listReplicas } from '../../azure/live-state';
-import { resolveAcaTarget, type AcaDeps } from '../../azure/target';
+import { activeRevisions, getContainerApp, listReplicas } from '../../azure/live-state';
+import { resolveAcaTarget, type AcaDeps, type AcaTarget } from '../../azure/target';
 import { resolveComponents } from '../apps/names';
 import { messages } from './messages';
 
@@ -36,11 +43,11 @@ export interface LogsOptions extends GlobalOptions {
   tail?: number;
   /** `console` (the container's stdout/stderr) or `system` (ACA events: scheduling, probes, restarts). @default 'console' */
   type?: LogType;
-  /** Console only: revision. @default - the app's latest revision */
+  /** Console only: revision. @default - latestRevisionName, else latestReadyRevisionName, else the active revision with most traffic */
   revision?: string;
   /** Console only: replica name. @default - the revision's first replica */
   replica?: string;
-  /** Console only: container name. @default - the replica's first container */
+  /** Console only: container name, any case. @default - the first container of the revision's template */
   container?: string;
 }
 
@@ -122,6 +129,36 @@ function pickReplica(name: string, revision: string, replicas: Replica[], wanted
   return running;
 }
 
+/**
+ * The revision to stream: the one asked for, else `latestRevisionName`, else `latestReadyRevisionName`, else the
+ * active revision with the highest traffic weight (newest first on a tie). `undefined` when there is none.
+ */
+export async function defaultRevision(target: Pick<AcaTarget, 'client' | 'resourceGroup'>, app: ContainerApp): Promise<string | undefined> {
+  if (app.latestRevisionName) return app.latestRevisionName;
+  if (app.latestReadyRevisionName) return app.latestReadyRevisionName;
+  const active = await activeRevisions(target.client, target.resourceGroup, app.name ?? '');
+  const created = (r: { createdTime?: Date }): number => (r.createdTime ? new Date(r.createdTime).getTime() : 0);
+  active.sort((a, b) => (b.trafficWeight ?? 0) - (a.trafficWeight ?? 0) || created(b) - created(a));
+  return active[0]?.name;
+}
+
+/** First container of the revision's template (az's default), else of the app's template; `undefined` when neither says. */
+async function templateContainer(
+  target: Pick<AcaTarget, 'client' | 'resourceGroup'>,
+  app: ContainerApp,
+  name: string,
+  revision: string,
+): Promise<string | undefined> {
+  try {
+    const found = await target.client.containerAppsRevisions.getRevision(target.resourceGroup, name, revision);
+    const first = found.template?.containers?.[0]?.name;
+    if (first) return first;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return app.template?.containers?.[0]?.name;
+}
+
 /** Runs `cvat-ops logs`. */
 export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDeps = {}): Promise<CommandResult<LogsData>> {
   const type = options.type ?? 'console';
@@ -146,7 +183,7 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
     if (!app) throw new CliError(EXIT.NOT_FOUND, messages.appMissing(options.name, target.resourceGroup, target.flags));
     if (!app.eventStreamEndpoint) throw new CliError(EXIT.FAILED, messages.noEventStream(options.name));
     if (type === 'console') {
-      const revision = options.revision ?? app.latestRevisionName;
+      const revision = options.revision ?? (await defaultRevision(target, app));
       if (!revision) throw new CliError(EXIT.NOT_FOUND, messages.noRevision(options.name));
       const replica = pickReplica(
         options.name,
@@ -155,11 +192,16 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
         options.replica,
       );
       const containers = (replica.containers ?? []).map((c) => c.name ?? '').filter(Boolean);
-      const container = options.container ?? containers[0] ?? app.template?.containers?.[0]?.name ?? options.name;
-      if (options.container && containers.length > 0 && !containers.includes(options.container)) {
-        throw new CliError(EXIT.NOT_FOUND, messages.unknownContainer(options.container, replica.name ?? '?', containers));
+      const wanted = options.container ?? (await templateContainer(target, app, options.name, revision)) ?? containers[0] ?? options.name;
+      // az compares container names ignoring case; the stream URL then carries the replica's own spelling
+      const match = containers.find((c) => c.toLowerCase() === wanted.toLowerCase());
+      if (containers.length > 0 && !match) {
+        throw new CliError(
+          EXIT.NOT_FOUND,
+          messages.unknownContainer(wanted, replica.name ?? '?', containers, options.container !== undefined),
+        );
       }
-      Object.assign(selected, { revision, replica: replica.name ?? '', container });
+      Object.assign(selected, { revision, replica: replica.name ?? '', container: match ?? wanted });
     }
     token = (await target.client.containerApps.getAuthToken(target.resourceGroup, options.name)).token ?? '';
     url = logStreamUrl({

@@ -19,8 +19,9 @@ export const messages = {
     `'${name}' has no replica running (scaled to zero or failing to start). Try '--type system' for its events, or pick a replica with --replica.`,
   unknownReplica: (replica: string, revision: string, known: string[]) =>
     `'--replica' (${replica}) is not a replica of revision ${revision}; replicas: ${known.length ? known.join(', ') : '(none)'}.`,
-  unknownContainer: (container: string, replica: string, known: string[]) =>
-    `'--container' (${container}) is not a container of replica ${replica}; containers: ${known.join(', ') || '(none)'}.`,
+  unknownContainer: (container: string, replica: string, known: string[], fromFlag = true) =>
+    `${fromFlag ? `'--container' (${container})` : `The revision template's first container (${container})`} is not a container of ` +
+    `replica ${replica}; containers: ${known.join(', ') || '(none)'}.${fromFlag ? '' : ' Pick one with --container.'}`,
   readFailed: (name: string) => `reading container app '${name}'`,
   readNext: (name: string, flags: string) => `Retry: cvat-ops logs ${name} ${flags}`,
   streamRefused: (status: number, body: string) => {
