@@ -105,6 +105,14 @@ function armScaleRules(t: Json): Json[] {
   ];
 }
 
+/** ARM top-level `identity` as ARM reports the resource's `identity` block (ids become the keys of userAssignedIdentities). */
+function armIdentity(r: Json): Json | undefined {
+  const i = r.identity as Json | undefined;
+  if (!i) return undefined;
+  const ids = (i.identity_ids ?? []) as string[];
+  return { type: i.type, userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, { principalId: 'p', clientId: 'c' }])) };
+}
+
 /** ARM `properties` of an `azurerm_container_app` as the provider creates it. */
 function armApp(r: Json): Json {
   const t = r.template as Json;
@@ -170,8 +178,15 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
     copyFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), join(dir, 'environments', 'example.yaml'));
     const config = loadEnvironmentConfig('example', { cwd: dir }).value!;
     fake = await FakeArmServer.start({ subscriptionId: SUBSCRIPTION, resourceGroup: resourceNames(config).resourceGroup, pageSize: 4 });
-    for (const [name, r] of Object.entries(synthesized.containerApps)) fake.addApp(name, armApp(r));
-    for (const [name, r] of Object.entries(synthesized.jobs)) fake.addJob(name, armJob(r));
+    for (const [name, r] of Object.entries(synthesized.containerApps)) {
+      const identity = armIdentity(r);
+      fake.addApp(name, armApp(r), identity ? { identity } : {});
+    }
+    for (const [name, r] of Object.entries(synthesized.jobs)) {
+      const job = fake.addJob(name, armJob(r));
+      const identity = armIdentity(r);
+      if (identity) job.identity = identity;
+    }
     runtime = testRuntime({ cwd: dir, armEndpoint: fake.url });
   });
   afterEach(async () => {

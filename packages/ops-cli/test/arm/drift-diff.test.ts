@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffApps, diffAppSpec } from '../../src/commands/drift/diff';
 import { expectedApps } from '../../src/commands/drift/expected';
 import { liveAppSpec, liveScaleRules, memoryToGiB, type AppSpec } from '../../src/commands/drift/spec';
-import { armAppProperties, makeTestRepo, specsOf, type TestRepo } from './support/catalogue-fixture';
+import { armAppProperties, armIdentity, makeTestRepo, specsOf, type TestRepo } from './support/catalogue-fixture';
 
 /** A live ContainerApp (SDK model, flattened) rendered from a spec, optionally edited. */
 function liveFrom(spec: AppSpec, edit: (app: Record<string, any>) => void = () => {}): ContainerApp {
   const props = structuredClone(armAppProperties(spec)) as Record<string, any>;
-  const app = { name: spec.name, provisioningState: 'Succeeded', ...props };
+  const identity = armIdentity(spec);
+  const app = { name: spec.name, provisioningState: 'Succeeded', ...props, ...(identity ? { identity } : {}) };
   edit(app);
   return app as ContainerApp;
 }

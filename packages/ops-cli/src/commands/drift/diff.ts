@@ -7,6 +7,11 @@
  * and whether the thing is `changed`, `missing` (expected but not live) or `unexpected` (live but not expected).
  * Secret values are never compared (ARM does not return them and they live in Key Vault): only which secret an env
  * var references and which Key Vault secret an app secret points at.
+ *
+ * Compared where the catalogue's appSpecs() (or, for the identity, its resourceNames()) says what to expect: identity,
+ * workload profile, revision mode and the traffic split. Not compared, because the catalogue has no opinion on them:
+ * IP security restrictions, custom domains, init containers and Dapr; a live app that sets any of them lists it under
+ * `unmanaged` (shown, not counted as drift: nothing in the catalogue says it is wrong).
  */
 import type { AppSpec, EnvSpec, ProbeSpec, ScaleRuleSpec } from './spec';
 
@@ -35,6 +40,8 @@ export interface AppDrift {
   fields: FieldDrift[];
   /** Why, for `not-in-catalogue` (e.g. the component is disabled in this environment). */
   note?: string;
+  /** Live settings the catalogue has no opinion on (IP restrictions, custom domains, init containers, Dapr), when set. */
+  unmanaged?: Record<string, unknown>;
 }
 
 /** The whole comparison. */
@@ -152,8 +159,17 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
   if (expected.revisionMode !== undefined && actual.revisionMode !== undefined) {
     push(out, 'revisionMode', expected.revisionMode, actual.revisionMode);
   }
-  // ARM reports the profile of an app in a workload-profiles environment; a live spec without one is not compared.
-  if (actual.workloadProfileName !== undefined) push(out, 'workloadProfileName', expected.workloadProfileName, actual.workloadProfileName);
+  // ARM reports the profile of an app in a workload-profiles environment; a live spec without one is only drift when
+  // the catalogue wants a dedicated profile (a Consumption-only environment reports none).
+  if (actual.workloadProfileName !== undefined || (expected.workloadProfileName ?? 'Consumption') !== 'Consumption') {
+    push(out, 'workloadProfileName', expected.workloadProfileName, actual.workloadProfileName);
+  }
+  if (expected.identity && actual.identity) {
+    push(out, 'identity.type', expected.identity.type, actual.identity.type);
+    push(out, 'identity.userAssigned', expected.identity.userAssigned, actual.identity.userAssigned);
+  }
+  // the traffic split is expected with an ingress; a missing ingress is already reported above
+  if (expected.traffic && actual.ingress) push(out, 'ingress.traffic', expected.traffic, actual.traffic ?? []);
   if (expected.timing && actual.timing) {
     push(out, 'scale.cooldownPeriodSeconds', expected.timing.cooldownPeriodSeconds, actual.timing.cooldownPeriodSeconds);
     push(out, 'scale.pollingIntervalSeconds', expected.timing.pollingIntervalSeconds, actual.timing.pollingIntervalSeconds);
@@ -194,7 +210,13 @@ export function diffApps(expected: readonly AppSpec[], live: readonly AppSpec[],
     }
     liveByKey.delete(key(e));
     const fields = diffAppSpec(e, a);
-    apps.push({ name: e.name, resource: e.resource, state: fields.length ? 'drifted' : 'in-sync', fields });
+    apps.push({
+      name: e.name,
+      resource: e.resource,
+      state: fields.length ? 'drifted' : 'in-sync',
+      fields,
+      ...(a.unmanaged ? { unmanaged: a.unmanaged } : {}),
+    });
   }
   const disabled = new Set(options.disabled ?? []);
   for (const a of [...liveByKey.values()].sort((x, y) => x.name.localeCompare(y.name))) {

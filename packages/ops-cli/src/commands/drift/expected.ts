@@ -5,6 +5,7 @@
  */
 import {
   appSpecs,
+  resourceNames,
   enabledComponents,
   type AppEnvVar,
   type AppSpec as CatalogueAppSpec,
@@ -14,7 +15,16 @@ import {
   type ProbeSpec as CatalogueProbeSpec,
   type ScaleRuleSpec as CatalogueScaleRuleSpec,
 } from '@cvat-cloud/catalogue';
-import { normaliseImage, type AppSpec, type EnvSpec, type IngressSpec, type MountSpec, type ProbeSpec, type ScaleRuleSpec } from './spec';
+import {
+  normaliseImage,
+  trafficEntry,
+  type AppSpec,
+  type EnvSpec,
+  type IngressSpec,
+  type MountSpec,
+  type ProbeSpec,
+  type ScaleRuleSpec,
+} from './spec';
 
 /** Roles that are Azure Container Apps (or jobs). The `edge` is a VM and is not compared. */
 export function isAcaComponent(component: Component): boolean {
@@ -111,6 +121,9 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
     ...(spec.kind === 'containerApp'
       ? {
           revisionMode: spec.revisionMode,
+          ...(spec.ingress
+            ? { traffic: spec.ingress.trafficWeight.map((t) => trafficEntry({ latestRevision: t.latestRevision, weight: t.percentage })) }
+            : {}),
           timing: {
             cooldownPeriodSeconds: spec.scale.cooldownPeriodSeconds,
             pollingIntervalSeconds: spec.scale.pollingIntervalSeconds,
@@ -135,8 +148,12 @@ export function acaComponents(catalogue: Catalogue): Component[] {
 
 /**
  * Expected specs of every enabled ACA component: `appSpecs(catalogue, config)` in the comparison shape. Without a
- * config, values only the environment knows (the PostgreSQL host) are compared by name only.
+ * config, values only the environment knows (the PostgreSQL host) are compared by name only, and the identity is not
+ * compared. With one, every app and job has exactly the apps' user-assigned identity the catalogue names
+ * (`resourceNames(config).userAssignedIdentity`, which infra assigns to each of them and which fetches their Key Vault
+ * secrets), and no system-assigned identity.
  */
 export function expectedApps(catalogue: Catalogue, config?: EnvironmentConfig): AppSpec[] {
-  return appSpecs(catalogue, config).map(toDriftSpec);
+  const identity = config ? { type: 'UserAssigned', userAssigned: [resourceNames(config).userAssignedIdentity.toLowerCase()] } : undefined;
+  return appSpecs(catalogue, config).map((spec) => ({ ...toDriftSpec(spec), ...(identity ? { identity } : {}) }));
 }

@@ -71,6 +71,21 @@ export async function drift(options: DriftOptions, runtime: Runtime, deps: AcaDe
       rows: app.fields.map((f) => ({ field: f.field, kind: f.kind, expected: formatValue(f.expected), actual: formatValue(f.actual) })),
     });
   }
+  const unmanaged = report.apps.filter((a) => a.unmanaged);
+  if (unmanaged.length > 0) {
+    view.push({
+      kind: 'table',
+      title: messages.unmanagedTitle,
+      columns: [
+        { key: 'name', header: 'APP' },
+        { key: 'field', header: 'SETTING' },
+        { key: 'actual', header: 'LIVE' },
+      ],
+      rows: unmanaged.flatMap((a) =>
+        Object.entries(a.unmanaged ?? {}).map(([field, actual]) => ({ name: a.name, field, actual: formatValue(actual) })),
+      ),
+    });
+  }
   const lines = [...notes, drifted ? messages.summary(report.summary) : messages.inSync(report.summary['in-sync'])];
   if (drifted) lines.push(messages.fix(target.flags));
   if (report.summary['not-in-catalogue'] > 0) lines.push(messages.extraLive(target.resourceGroup));

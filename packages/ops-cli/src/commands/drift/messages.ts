@@ -11,5 +11,7 @@ export const messages = {
       "Apps not in the catalogue: delete a disabled component with 'cvat-ops apps delete <name>',",
       `anything else with 'az containerapp delete --name <name> --resource-group ${rg}'.`,
     ].join(' '),
+  unmanagedTitle:
+    'Set in Azure, not managed by the catalogue (IP restrictions, custom domains, init containers, Dapr; shown, not counted as drift):',
   platformNote: 'Values only Azure knows (e.g. the PostgreSQL FQDN) are compared by name only.',
 } as const;

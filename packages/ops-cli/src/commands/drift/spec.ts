@@ -16,9 +16,26 @@
  * - mounts: keyed by mount path, the volume resolved to its environment storage (`storageName`) or `(EmptyDir)`, with
  *   the volume's SMB mount options;
  * - KEDA scale rules: keyed by rule name; the scaler type is the custom rule's `type` in lower case (`redis`), or
- *   `http` / `tcp` / `azure-queue` for ACA's built-in rules; auth as `triggerParameter → app secret name`.
+ *   `http` / `tcp` / `azure-queue` for ACA's built-in rules; auth as `triggerParameter → app secret name`;
+ * - identity: the types sorted (`SystemAssigned,UserAssigned`), the user-assigned identities by name in lower case
+ *   (ARM keys them by resource id, whose case varies: the specification's ContainerApps_Get example spells
+ *   `resourcegroups`); no identity block reads as `None`;
+ * - revision mode: omitted reads as `Single` (ARM's default, "If no value if provided, this is the default" in
+ *   Configuration.activeRevisionsMode of @azure/arm-appcontainers 3.0.0, generated from the 2025-07-01 specification);
+ * - traffic: one `latest=<weight>` or `revision <name>=<weight>` entry per rule, ` label <label>` appended when set;
+ * - settings the catalogue has no opinion on (IP security restrictions, custom domains, init containers, Dapr) are
+ *   kept as reported in `unmanaged`, only when set, for the report to show rather than to compare.
  */
-import type { ContainerApp, Container, ContainerAppProbe, Job, ScaleRule, Volume } from '@azure/arm-appcontainers';
+import type {
+  Container,
+  ContainerApp,
+  ContainerAppProbe,
+  Job,
+  ManagedServiceIdentity,
+  ScaleRule,
+  TrafficWeight,
+  Volume,
+} from '@azure/arm-appcontainers';
 import { AZURERM_CONTAINER_APP_DEFAULTS } from '@cvat-cloud/catalogue';
 
 /** One environment variable as the container sees it. */
@@ -70,6 +87,17 @@ export interface IngressSpec {
   external: boolean;
 }
 
+/** Managed identity of an app or job. */
+export interface IdentitySpec {
+  /** `None`, `SystemAssigned`, `UserAssigned` or `SystemAssigned,UserAssigned`. */
+  type: string;
+  /** User-assigned identity names, lower case, sorted. */
+  userAssigned: string[];
+}
+
+/** Live settings the catalogue does not describe, by field path (`ingress.ipSecurityRestrictions`, `dapr`, …). */
+export type UnmanagedSettings = Record<string, unknown>;
+
 /** A container app or job, normalised. */
 export interface AppSpec {
   name: string;
@@ -95,6 +123,12 @@ export interface AppSpec {
   extraContainers: string[];
   /** Container apps: `Single` or `Multiple`. */
   revisionMode?: string;
+  /** Managed identity; expected only when the environment (and so the identity's name) is known. */
+  identity?: IdentitySpec;
+  /** Container apps with ingress: traffic split, normalised (`latest=100`). */
+  traffic?: string[];
+  /** Live only: settings the catalogue has no opinion on, when set. */
+  unmanaged?: UnmanagedSettings;
   /** Workload profile (live: only when ARM reports one). */
   workloadProfileName?: string;
   /** Container apps: KEDA timing and the SIGTERM grace period. */
@@ -234,6 +268,50 @@ function secretSpec(secrets: { name?: string; keyVaultUrl?: string }[] | undefin
   return out;
 }
 
+/** Identity name from a user-assigned identity resource id, lower case. */
+function identityName(id: string): string {
+  return (id.split('/').filter(Boolean).pop() ?? id).toLowerCase();
+}
+
+/** Normalises a managed identity block (absent → `None`). */
+export function liveIdentity(identity: ManagedServiceIdentity | undefined): IdentitySpec {
+  const type =
+    (identity?.type ?? 'None')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .sort()
+      .join(',') || 'None';
+  return {
+    type,
+    userAssigned: Object.keys(identity?.userAssignedIdentities ?? {})
+      .map(identityName)
+      .sort(),
+  };
+}
+
+/** One traffic rule as a comparable string. */
+export function trafficEntry(t: Pick<TrafficWeight, 'latestRevision' | 'revisionName' | 'weight' | 'label'>): string {
+  const target = t.latestRevision ? 'latest' : `revision ${t.revisionName ?? '(unnamed)'}`;
+  return `${target}=${t.weight ?? 0}${t.label ? ` label ${t.label}` : ''}`;
+}
+
+/** Settings of a live app or job that the catalogue does not describe, only those that are set. */
+function unmanagedOf(app: { configuration?: ContainerApp['configuration'] } & Pick<ContainerApp, 'template'>): UnmanagedSettings {
+  const out: UnmanagedSettings = {};
+  const ingress = app.configuration?.ingress;
+  if (ingress?.ipSecurityRestrictions?.length) {
+    out['ingress.ipSecurityRestrictions'] = ingress.ipSecurityRestrictions.map((r) => `${r.action} ${r.ipAddressRange} (${r.name})`);
+  }
+  if (ingress?.customDomains?.length)
+    out['ingress.customDomains'] = ingress.customDomains.map((d) => `${d.name} (${d.bindingType ?? 'Disabled'})`);
+  if (app.template?.initContainers?.length) out.initContainers = app.template.initContainers.map((c) => `${c.name} (${c.image})`);
+  const dapr = app.configuration?.dapr;
+  if (dapr?.enabled)
+    out.dapr = { enabled: true, ...(dapr.appId ? { appId: dapr.appId } : {}), ...(dapr.appPort ? { appPort: dapr.appPort } : {}) };
+  return out;
+}
+
 /** Normalises a live container app (as the SDK returns it: flattened, no `properties`). */
 export function liveAppSpec(app: ContainerApp): AppSpec {
   const name = app.name ?? '';
@@ -249,8 +327,11 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
     },
     scaleRules: liveScaleRules(app.template?.scale?.rules),
     secrets: secretSpec(app.configuration?.secrets),
-    ...(app.configuration?.activeRevisionsMode ? { revisionMode: app.configuration.activeRevisionsMode } : {}),
+    revisionMode: app.configuration?.activeRevisionsMode ?? 'Single',
     ...(app.workloadProfileName ? { workloadProfileName: app.workloadProfileName } : {}),
+    identity: liveIdentity(app.identity),
+    ...(ingress ? { traffic: (ingress.traffic ?? []).map(trafficEntry) } : {}),
+    ...withUnmanaged(unmanagedOf(app)),
     timing: {
       cooldownPeriodSeconds: app.template?.scale?.cooldownPeriod ?? AZURERM_CONTAINER_APP_DEFAULTS.template.cooldownPeriodSeconds,
       pollingIntervalSeconds: app.template?.scale?.pollingInterval ?? AZURERM_CONTAINER_APP_DEFAULTS.template.pollingIntervalSeconds,
@@ -270,6 +351,10 @@ export function liveAppSpec(app: ContainerApp): AppSpec {
   };
 }
 
+function withUnmanaged(unmanaged: UnmanagedSettings): { unmanaged?: UnmanagedSettings } {
+  return Object.keys(unmanaged).length ? { unmanaged } : {};
+}
+
 /** Normalises a live Container Apps job. */
 export function liveJobSpec(job: Job): AppSpec {
   const name = job.name ?? '';
@@ -282,6 +367,8 @@ export function liveJobSpec(job: Job): AppSpec {
     scaleRules: {},
     secrets: secretSpec(job.configuration?.secrets),
     ...(job.workloadProfileName ? { workloadProfileName: job.workloadProfileName } : {}),
+    identity: liveIdentity(job.identity),
+    ...withUnmanaged(unmanagedOf({ template: job.template as ContainerApp['template'] })),
     job: {
       ...(job.configuration?.replicaTimeout !== undefined ? { replicaTimeoutSeconds: job.configuration.replicaTimeout } : {}),
       ...(job.configuration?.replicaRetryLimit !== undefined ? { replicaRetryLimit: job.configuration.replicaRetryLimit } : {}),

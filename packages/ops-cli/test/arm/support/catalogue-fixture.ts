@@ -132,6 +132,28 @@ function armSecrets(spec: AppSpec): unknown[] {
   }));
 }
 
+/** ARM `traffic` rules of a spec's normalised entries (`latest=100`, `revision r1=80 label x`). */
+function armTraffic(traffic: readonly string[]): unknown[] {
+  return traffic.map((t) => {
+    const m = /^(?:latest|revision (\S+))=(\d+)(?: label (\S+))?$/.exec(t);
+    if (!m) throw new Error(`fixture: unreadable traffic entry ${t}`);
+    return { ...(m[1] ? { revisionName: m[1] } : { latestRevision: true }), weight: Number(m[2]), ...(m[3] ? { label: m[3] } : {}) };
+  });
+}
+
+/** ARM top-level `identity` of a spec (user-assigned identities as full resource ids), or undefined when it expects none. */
+export function armIdentity(spec: AppSpec): Record<string, unknown> | undefined {
+  if (!spec.identity) return undefined;
+  const ids = spec.identity.userAssigned.map(
+    (n) =>
+      `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/cvat-test-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
+  );
+  return {
+    type: spec.identity.type,
+    ...(ids.length ? { userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, { principalId: 'p', clientId: 'c' }])) } : {}),
+  };
+}
+
 /** ARM `properties` of a container app rendered from a spec. */
 export function armAppProperties(spec: AppSpec): Record<string, unknown> {
   const template = armTemplate(spec);
@@ -146,6 +168,7 @@ export function armAppProperties(spec: AppSpec): Record<string, unknown> {
               targetPort: spec.ingress.targetPort,
               transport: spec.ingress.transport === 'http' ? 'Auto' : 'Tcp',
               ...(spec.ingress.exposedPort ? { exposedPort: spec.ingress.exposedPort } : {}),
+              ...(spec.traffic ? { traffic: armTraffic(spec.traffic) } : {}),
               fqdn: `${spec.name}.internal.example`,
             },
           }
@@ -188,11 +211,17 @@ export function seedFromCatalogue(fake: FakeArmServer, repo: TestRepo): AppSpec[
   const specs = specsOf(repo);
   for (const spec of specs) {
     if (spec.resource === 'job') {
-      fake.addJob(spec.name, armJobProperties(spec), [
+      const job = fake.addJob(spec.name, armJobProperties(spec), [
         { name: `${spec.name}-exec1`, status: 'Succeeded', startTime: '2026-01-02T10:00:00Z', endTime: '2026-01-02T10:03:00Z' },
       ]);
+      const identity = armIdentity(spec);
+      if (identity) job.identity = identity;
     } else {
-      fake.addApp(spec.name, armAppProperties(spec), { replicaCount: Math.max(1, spec.replicas?.min ?? 1) });
+      const identity = armIdentity(spec);
+      fake.addApp(spec.name, armAppProperties(spec), {
+        replicaCount: Math.max(1, spec.replicas?.min ?? 1),
+        ...(identity ? { identity } : {}),
+      });
     }
   }
   return specs;
