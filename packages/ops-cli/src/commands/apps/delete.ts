@@ -51,6 +51,8 @@ export interface AppsDeleteData {
   resourceGroup: string;
   dryRun: boolean;
   results: DeleteResult[];
+  /** With --all: components disabled in this environment and not deployed (nothing to delete, not in `results`). */
+  notDeployed: string[];
   summary: { deleted: number; notFound: number; failed: number; planned: number };
 }
 
@@ -146,11 +148,17 @@ export async function appsDelete(
   );
   const ordered = inDestroyOrder(selected, destroyOrder(target.catalogue));
   // Read-only GETs to plan, a few at a time; the deletes themselves run one by one in order.
-  const plan = await mapLimit(ordered, 4, (c) => planItem(target, c.name, c.role === 'job' ? 'job' : 'containerApp'));
+  const read = await mapLimit(ordered, 4, (c) => planItem(target, c.name, c.role === 'job' ? 'job' : 'containerApp'));
+  // --all covers disabled components too, so a leftover one is deleted; one that is simply not deployed is not
+  // "already gone" (it never existed here) and is left out of the report, named once in a note.
+  const disabled = new Set(target.catalogue.components.filter((c) => !c.enabled).map((c) => c.name));
+  const notDeployed = options.all ? read.filter((p) => !p.exists && disabled.has(p.name)).map((p) => p.name) : [];
+  const plan = read.filter((p) => !notDeployed.includes(p.name));
 
   const toDelete = plan.filter((p) => p.exists);
   const gone: DeleteResult[] = plan.filter((p) => !p.exists).map((p) => ({ name: p.name, resource: p.resource, outcome: 'not-found' }));
   const notes = plan.flatMap((p) => (p.note ? [p.note] : []));
+  if (notDeployed.length > 0) notes.push(messages.disabledNotDeployed(notDeployed));
 
   let results: DeleteResult[];
   if (options.dryRun || toDelete.length === 0) {
@@ -181,7 +189,7 @@ export async function appsDelete(
   if (failed.length > 0) lines.push(messages.deletePartial(failed, `${rerun} --yes`));
 
   return {
-    data: { resourceGroup: target.resourceGroup, dryRun: options.dryRun, results, summary },
+    data: { resourceGroup: target.resourceGroup, dryRun: options.dryRun, results, notDeployed, summary },
     view: [
       {
         kind: 'table',
