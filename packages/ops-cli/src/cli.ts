@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  CliError,
   EXIT,
   checkOutputPath,
   environmentRef,
@@ -25,6 +26,7 @@ import {
 import type { Runtime } from './context/runtime';
 import type { GlobalOptions, OutputFileOptions } from './context/global-options';
 import { printResult, writeResultFile, type CommandResult } from './output';
+import { tidyMessage } from './output/tidy';
 import type { DbConnectionFlags, DbCheckOptions, DbQueryOptions, DbShellOptions } from './commands/db';
 import type { StorageUploadOptions, StorageConfigPushOptions, StorageRulesOptions } from './commands/storage';
 import type { StatusOptions } from './commands/status';
@@ -130,6 +132,20 @@ function outputFile(cmd: Command, runtime: Runtime, argv: readonly string[]): Ou
   return { output, ...(o.overwrite ? { overwrite: true } : {}) };
 }
 
+/** A CliError whose message or hint quotes a reason ending in its own full stop, with the doubled stop collapsed. */
+function tidyError(error: unknown): unknown {
+  if (!(error instanceof CliError)) return error;
+  const message = tidyMessage(error.message);
+  const hint = error.hint === undefined ? undefined : tidyMessage(error.hint);
+  if (message === error.message && hint === error.hint) return error;
+  return new CliError(error.exit, message, {
+    ...(hint !== undefined ? { hint } : {}),
+    ...(error.data !== undefined ? { data: error.data } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
+    printed: error.printed,
+  });
+}
+
 /** Builds the program. `runtime` is captured by the actions; results go to `onResult`. */
 export function buildProgram(
   runtime: Runtime,
@@ -143,7 +159,12 @@ export function buildProgram(
       (await import('./context/environment.js')).checkGlobalOptions(options);
     }
     const fn = await load();
-    const result = await fn(options, runtime);
+    let result: CommandResult;
+    try {
+      result = await fn(options, runtime);
+    } catch (error) {
+      throw tidyError(error);
+    }
     onResult(result, options);
     // after stdout, so a failed write still leaves the table or JSON on screen
     const file = (options as OutputFileOptions).output;

@@ -6,6 +6,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, CliError, describeError, redactSecrets } from '@cvat-cloud/runtime/edge';
+import { tidyMessage } from './tidy';
+
+export { clause, tidyMessage } from './tidy';
 
 /** A column of a {@link TableBlock}. */
 export interface Column {
@@ -102,7 +105,7 @@ export function renderView(view: readonly Block[]): string {
   const parts = view.map((block) => {
     if (block.kind === 'table') return renderTable(block);
     if (block.kind === 'fields') return renderFields(block);
-    return block.lines;
+    return block.lines.map(tidyMessage);
   });
   const text = parts
     .filter((p) => p.length > 0)

@@ -1,5 +1,6 @@
 /** User-facing text of `cvat-ops apps …`. */
 import { printable } from '@cvat-cloud/runtime';
+import { clause } from '../../output/tidy';
 
 const kindLabel = (resource: 'containerApp' | 'job'): string => (resource === 'job' ? 'job' : 'container app');
 
@@ -20,14 +21,16 @@ export const messages = {
   deleting: (name: string, resource: 'containerApp' | 'job') => `deleting ${name} (${kindLabel(resource)})…`,
   stillDeleting: (name: string, seconds: number) => `  ${name}: still deleting (${seconds} s)`,
   deleted: (name: string, seconds: number) => `  ${name}: deleted (${seconds} s)`,
+  disabledNotDeployed: (names: readonly string[]) =>
+    `Disabled in this environment and not deployed, nothing to delete: ${names.join(', ')}.`,
   alreadyGone: (name: string) => `  ${name}: not found (already gone)`,
-  deleteFailed: (name: string, reason: string) => `  ${name}: FAILED: ${reason}`,
+  deleteFailed: (name: string, reason: string) => `  ${name}: FAILED: ${clause(reason)}`,
   deleteSummary: (deleted: number, gone: number, failed: number) =>
     `${deleted} deleted, ${gone} not found (already gone), ${failed} failed.`,
   deletePartial: (failed: string[], rerun: string) =>
     `Not deleted: ${failed.join(', ')}. Fix the reason shown, then re-run: ${rerun} (already deleted apps are reported as not found).`,
   planDry: (rerun: string) => `Run without --dry-run to delete: ${rerun}`,
-  getFailed: (name: string, reason: string) => `could not read ${name} before deleting (${reason}); will try to delete it anyway`,
+  getFailed: (name: string, reason: string) => `could not read ${name} before deleting (${clause(reason)}); will try to delete it anyway`,
 
   restartIsJob: (name: string) =>
     `'${name}' is a Container Apps job: jobs have no revisions to restart. Start a new execution with 'az containerapp job start --name ${name}'.`,
@@ -38,7 +41,7 @@ export const messages = {
   restartAction: (name: string, revisions: string[]) =>
     `restart ${name} (revision${revisions.length > 1 ? 's' : ''} ${revisions.join(', ')})`,
   restartTitle: (name: string, dryRun: boolean) => `${dryRun ? 'Plan (dry run, nothing changed)' : 'Restarted'}: ${name}`,
-  restartFailed: (name: string, revision: string, reason: string) => `restart of ${name} revision ${revision} failed: ${reason}`,
+  restartFailed: (name: string, revision: string, reason: string) => `restart of ${name} revision ${revision} failed: ${clause(reason)}`,
   restartDry: (name: string, flags: string) => `Run without --dry-run to restart: cvat-ops apps restart ${name} ${flags}`,
   restartDone: (name: string, flags: string) =>
     `Replicas restart in place (same revision); follow with 'cvat-ops status ${flags}' or 'cvat-ops logs ${name} --follow ${flags}'.`,

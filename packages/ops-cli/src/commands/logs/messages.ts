@@ -1,4 +1,5 @@
 /** User-facing text of `cvat-ops logs`. */
+import { clause } from '../../output/tidy';
 
 export const messages = {
   what: 'cvat-ops logs',
@@ -31,6 +32,6 @@ export const messages = {
         : 'Retry, or query Log Analytics.';
     return `The log stream answered HTTP ${status}${body ? ` (${body})` : ''}. ${hint}`;
   },
-  streamFailed: (error: string) => `The log stream failed: ${error}. Retry, or query Log Analytics (ContainerAppConsoleLogs_CL).`,
+  streamFailed: (error: string) => `The log stream failed: ${clause(error)}. Retry, or query Log Analytics (ContainerAppConsoleLogs_CL).`,
   streaming: (what: string) => `streaming ${what}${' '}(Ctrl-C to stop)…`,
 } as const;
