@@ -92,12 +92,25 @@ function shownCommands(markdown: string, file: string): Shown[] {
     seen.add(key);
     shown.push({ where: `${file}:${line}`, text: t });
   };
+  const spans = (text: string, firstLine: number): void => {
+    for (const m of text.matchAll(/(?<!`)`([^`]+)`(?!`)/g)) {
+      const line = firstLine + (text.slice(0, m.index).match(/\n/g)?.length ?? 0);
+      for (const cmd of simpleCommands(m[1].replace(/\n/g, ' '))) add(line, cmd);
+    }
+  };
+  // Prose is scanned a paragraph at a time: an inline code span may wrap onto the next line.
+  let paragraph: { first: number; lines: string[] } | undefined;
+  const flush = (): void => {
+    if (paragraph) spans(paragraph.lines.join('\n'), paragraph.first);
+    paragraph = undefined;
+  };
   const lines = markdown.split('\n');
   let fence: { marker: string; shell: boolean } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const open = /^\s*(```+|~~~+)\s*([\w-]*)/.exec(line);
     if (open && !fence) {
+      flush();
       fence = { marker: open[1], shell: !NOT_SHELL.has(open[2].toLowerCase()) };
       continue;
     }
@@ -105,15 +118,23 @@ function shownCommands(markdown: string, file: string): Shown[] {
       fence = undefined;
       continue;
     }
-    if (fence && !fence.shell) continue;
-    // Inline code spans, in prose and in the comments of a shell block.
-    for (const m of line.matchAll(/(?<!`)`([^`]+)`(?!`)/g)) for (const cmd of simpleCommands(m[1])) add(i + 1, cmd);
-    if (!fence) continue;
+    if (!fence) {
+      if (line.trim() === '') flush();
+      else {
+        paragraph ??= { first: i + 1, lines: [] };
+        paragraph.lines.push(line);
+      }
+      continue;
+    }
+    if (!fence.shell) continue;
+    // Inline code spans in the comments of a shell block, then the line itself as a command.
+    spans(line, i + 1);
     let logical = line;
     const first = i + 1;
     while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = `${logical.replace(/\\\s*$/, ' ')}${lines[++i].trim()}`;
     for (const cmd of simpleCommands(logical.replace(/^\s*\$\s+/, ''))) add(first, cmd);
   }
+  flush();
   return shown;
 }
 
@@ -453,7 +474,8 @@ describe('the checker reports what it exists to catch', () => {
 
   it('finds commands in fenced blocks (prompt, continuation, chains, comments) and inline spans, not in output lines', () => {
     const md = [
-      'Run `npx cvat-ops status --env dev` first.',
+      'Run `npx cvat-ops status --env dev` first, then `npx cvat-ops drift',
+      '--env dev` (a span may wrap).',
       '```sh',
       '$ npx nx run infra:plan -- --env dev \\',
       '    --json',
@@ -469,10 +491,11 @@ describe('the checker reports what it exists to catch', () => {
     ].join('\n');
     expect(shownCommands(md, 'x.md').map((s) => `${s.where} ${s.text}`)).toEqual([
       'x.md:1 npx cvat-ops status --env dev',
-      'x.md:3 npx nx run infra:plan -- --env dev --json',
-      'x.md:5 cvat-infra synth --out x',
-      'x.md:5 npm test',
-      'x.md:6 npx cvat-smoke --list',
+      'x.md:1 npx cvat-ops drift --env dev',
+      'x.md:4 npx nx run infra:plan -- --env dev --json',
+      'x.md:6 cvat-infra synth --out x',
+      'x.md:6 npm test',
+      'x.md:7 npx cvat-smoke --list',
     ]);
     expect(check(md)).toEqual([]);
   });
