@@ -1,43 +1,74 @@
 /**
- * `cvat-infra cost`: the monthly cost estimate of an environment (catalogue + environment config) and of the
- * reference project's configuration, side by side, from a dated price table in packages/infra/prices/. Offline.
+ * `cvat-infra cost`: the monthly cost estimate of an environment (its catalogue app specs and its synthesized
+ * Terraform) and of the reference project's configuration, side by side with their ratio, for a usage profile and a
+ * dated price table in packages/infra/prices/. `--compare` prints every profile against every priced region. Offline.
  */
 import { relative } from 'node:path';
-import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { findRepoRoot } from '@cvat-cloud/catalogue';
-import {
-  type CostAssumptions,
-  type CostEstimate,
-  DEFAULT_COST_ASSUMPTIONS,
-  estimateMonthlyCost,
-  referenceCostModel,
-} from '../cost/estimate';
-import { formatAssumptions, formatComparison, formatEstimate } from '../cost/format';
-import { costModelFromCatalogue } from '../cost/model';
-import { defaultPricesDir, loadPriceTable } from '../cost/price-table';
+import { CliError, EXIT } from '@cvat-cloud/runtime';
+import { type CostEstimate, estimateMonthlyCost } from '../cost/estimate';
+import { assumptionLines, costRatio, formatComparison, formatEstimate, sourceLines } from '../cost/format';
+import { costModelFromCatalogue, referenceCostModel } from '../cost/model';
+import { loadPriceTable, type PriceTable, pricedRegions } from '../cost/price-table';
+import { PROFILE_NAMES, type ProfileName, USAGE_PROFILES, type UsageProfile } from '../cost/profiles';
+import { synthesizeStacks } from '../cost/synth-inventory';
 import { type CommandResult, type InfraIo, loadInfraEnvironment, printWarnings } from './context';
 
-/** Options of `cvat-infra cost` (ranges are checked by the parser). */
+/** Options of `cvat-infra cost` (ranges and choices are checked by the parser). */
 export interface CostCommandOptions {
   readonly env: string;
-  /** Price table file. @default - newest `<region>-<date>.json`, else eastus */
+  /** Usage profile. @default 'small-team' */
+  readonly profile?: ProfileName;
+  /** Region of the price table. @default - the environment's location */
+  readonly region?: string;
+  /** Price table file; overrides `region`. */
   readonly prices?: string;
-  /** Hours a month always-on replicas are active, 0–744. @default 730 */
+  /** Hours a month users work, 0–744, overriding the profile's. */
   readonly activeHours?: number;
-  /** GB a month ingested into Log Analytics, 0–100000. @default 5 */
+  /** GB a month ingested into Log Analytics, 0–100000, overriding the profile's. */
   readonly logGB?: number;
+  /** Leave the Container Apps free grant out (other apps in the subscription use it). @default false */
+  readonly noFreeGrant?: boolean;
+  /** Every profile against every region with a price table. @default false */
+  readonly compare?: boolean;
   readonly json: boolean;
 }
 
 /** What `cost --json` prints. */
 export interface CostReport {
-  readonly prices: { readonly file: string; readonly region: string; readonly asOf: string };
+  /** Environment total / reference total, same profile and price table (3 decimals); null if the reference costs 0. */
+  readonly ratio: number | null;
+  readonly profile: UsageProfile;
+  readonly prices: {
+    readonly file: string;
+    readonly region: string;
+    readonly asOf: string;
+    readonly sources: PriceTable['sources'];
+  };
   readonly notes: readonly string[];
+  readonly assumptions: readonly string[];
   readonly environment: CostEstimate;
   readonly reference: CostEstimate;
 }
 
-function loadTable(options: { file?: string; region?: string }): ReturnType<typeof loadPriceTable> {
+/** One cell of `cost --compare`. */
+export interface CostComparison {
+  readonly profile: ProfileName;
+  readonly region: string;
+  readonly pricesAsOf: string;
+  readonly environmentUSD: number;
+  readonly referenceUSD: number;
+  readonly ratio: number | null;
+  readonly unpriced: { readonly environment: readonly string[]; readonly reference: readonly string[] };
+}
+
+/** What `cost --compare --json` prints. */
+export interface CostCompareReport {
+  readonly environment: string;
+  readonly comparisons: readonly CostComparison[];
+}
+
+function loadTable(options: { file?: string; region?: string }): { table: PriceTable; file: string } {
   try {
     return loadPriceTable(options);
   } catch (error) {
@@ -46,53 +77,105 @@ function loadTable(options: { file?: string; region?: string }): ReturnType<type
   }
 }
 
+function withOverrides(profile: UsageProfile, options: CostCommandOptions): UsageProfile {
+  return {
+    ...profile,
+    ...(options.activeHours !== undefined && {
+      userHoursPerMonth: options.activeHours,
+      peakHoursPerMonth: Math.min(profile.peakHoursPerMonth, options.activeHours),
+    }),
+    ...(options.logGB !== undefined && { logAnalyticsGBPerMonth: options.logGB }),
+  };
+}
+
 /** `cvat-infra cost`. */
 export async function costCommand(options: CostCommandOptions, io: InfraIo): Promise<CommandResult> {
   const env = await loadInfraEnvironment(options.env, io, `cvat-infra cost --env ${options.env}`);
   printWarnings(env, io);
   const { config, catalogue } = env;
-  const assumptions: CostAssumptions = {
-    ...DEFAULT_COST_ASSUMPTIONS,
-    ...(options.activeHours !== undefined && { activeHoursPerMonth: options.activeHours }),
-    ...(options.logGB !== undefined && { logAnalyticsGBPerMonth: options.logGB }),
-  };
-  const notes: string[] = [];
-  let priceFile = options.prices;
-  if (!priceFile) {
-    try {
-      priceFile = loadPriceTable({ region: config.location }).file;
-    } catch {
-      const fallback = loadTable({ region: 'eastus' });
-      priceFile = fallback.file;
-      notes.push(
-        `no price table for '${config.location}' in ${relative(io.cwd, defaultPricesDir()) || '.'}; ` +
-          `using ${fallback.table.region} prices of ${fallback.table.asOf}. ` +
-          'West Europe consumption rates are about 42% higher for active vCPU and 33% higher for ' +
-          'idle vCPU and memory (https://azure.microsoft.com/pricing/details/container-apps/).',
-      );
-    }
-  }
-  const { table, file } = loadTable({ file: priceFile });
-  const environment = estimateMonthlyCost(costModelFromCatalogue(catalogue, config), table, assumptions);
-  const reference = estimateMonthlyCost(referenceCostModel(), table, assumptions);
   const root = findRepoRoot(io.cwd) ?? io.cwd;
+  const freeGrant = !options.noFreeGrant;
+  // Price tables first: a bad --region or --prices fails before anything is synthesized.
+  const tables = options.compare
+    ? (options.prices ? [undefined] : pricedRegions()).map((region) => loadTable(options.prices ? { file: options.prices } : { region }))
+    : [loadTable(options.prices ? { file: options.prices } : { region: options.region ?? config.location })];
+  const model = costModelFromCatalogue(catalogue, config, synthesizeStacks(config, catalogue));
+  const reference = referenceCostModel();
+
+  if (options.compare) {
+    const comparisons: CostComparison[] = [];
+    for (const { table } of tables) {
+      for (const name of PROFILE_NAMES) {
+        const profile = withOverrides(USAGE_PROFILES[name], options);
+        const e = estimateMonthlyCost(model, table, profile, { freeGrant });
+        const r = estimateMonthlyCost(reference, table, profile, { freeGrant });
+        comparisons.push({
+          profile: name,
+          region: table.region,
+          pricesAsOf: table.asOf,
+          environmentUSD: Math.round(e.totalMonthlyUSD * 100) / 100,
+          referenceUSD: Math.round(r.totalMonthlyUSD * 100) / 100,
+          ratio: costRatio(e, r),
+          unpriced: { environment: e.unpriced, reference: r.unpriced },
+        });
+      }
+    }
+    const report: CostCompareReport = { environment: config.name, comparisons };
+    const row = (cells: string[]) =>
+      `  ${cells[0].padEnd(12)}${cells[1].padEnd(13)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}`;
+    const lines = [
+      `Monthly cost, environment '${config.name}' against the reference project (USD, pay-as-you-go list prices)`,
+      row(['profile', 'region', config.name, 'reference', 'ratio']),
+      ...comparisons.map((c) =>
+        row([
+          c.profile,
+          `${c.region}`,
+          `$${c.environmentUSD.toFixed(2)}`,
+          `$${c.referenceUSD.toFixed(2)}`,
+          c.ratio === null ? 'n/a' : c.ratio.toFixed(3),
+        ]),
+      ),
+      ...comparisons
+        .filter((c) => c.unpriced.environment.length || c.unpriced.reference.length)
+        .map((c) => `  not priced (${c.profile}, ${c.region}): ${[...c.unpriced.environment, ...c.unpriced.reference].join(', ')}`),
+      `  prices: ${[...new Set(comparisons.map((c) => `${c.region} ${c.pricesAsOf}`))].join(', ')}`,
+      '  details: cvat-infra cost --profile <name> --region <region>',
+    ];
+    return { data: report, text: lines.join('\n') };
+  }
+
+  const profile = withOverrides(USAGE_PROFILES[options.profile ?? 'small-team'], options);
+  const { table, file } = tables[0];
+  const notes: string[] = [];
+  if (table.region !== config.location)
+    notes.push(`prices are ${table.region}'s; the environment deploys to ${config.location} (pass --region ${config.location} to match)`);
+  const environment = estimateMonthlyCost(model, table, profile, { freeGrant });
+  const referenceEstimate = estimateMonthlyCost(reference, table, profile, { freeGrant });
+  const assumptions = assumptionLines(profile, table, freeGrant);
   const report: CostReport = {
-    prices: { file: relative(root, file), region: table.region, asOf: table.asOf },
+    ratio: costRatio(environment, referenceEstimate),
+    profile,
+    prices: { file: relative(root, file), region: table.region, asOf: table.asOf, sources: table.sources },
     notes,
+    assumptions,
     environment,
-    reference,
+    reference: referenceEstimate,
   };
   const lines = [
-    `Monthly cost estimate in ${table.currency}, ${table.region} list prices as of ${table.asOf} (${report.prices.file})`,
+    `Monthly cost estimate in ${table.currency}, ${table.region} list prices as of ${table.asOf} (${report.prices.file}), profile ${profile.name}`,
     ...notes.map((n) => `note: ${n}`),
     '',
     ...formatEstimate(environment),
     '',
-    ...formatEstimate(reference),
+    ...formatEstimate(referenceEstimate),
     '',
-    ...formatComparison(environment, reference, [config.name, 'reference']),
+    ...formatComparison(environment, referenceEstimate, [config.name, 'reference']),
     '',
-    ...formatAssumptions(environment, table.hoursPerMonth),
+    'Assumptions:',
+    ...assumptions.map((a) => `  - ${a}`),
+    '',
+    'Price sources:',
+    ...sourceLines(table).map((s) => `  - ${s}`),
   ];
   return { data: report, text: lines.join('\n') };
 }

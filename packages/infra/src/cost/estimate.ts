@@ -1,116 +1,94 @@
+import { type InventoryResource, ofType, TYPE_RULES } from './inventory';
 import type { Price, PriceConfidence, PriceTable } from './price-table';
+import { type ActivityClass, activityOf, type StoredGiB, type UsageProfile, queueJobs, queueWorkHours } from './profiles';
 
-/** One container app or job to price. */
-export interface CostedComponent {
+/** One container app or job to price (from the catalogue's app specs, or the reference project's app list). */
+export interface CostedWorkload {
   readonly name: string;
-  /** Catalogue role; `edge` components are priced as the edge VM, not as a container app. */
+  /** Catalogue role (`service`, `worker`, `store`, `job`). */
   readonly role: string;
+  /** `app` = `azurerm_container_app`; `job` = `azurerm_container_app_job`. */
+  readonly kind: 'app' | 'job';
+  /** How a job starts: `manual`, `event` (KEDA scale rule), `schedule`; undefined for apps. */
+  readonly trigger?: string;
   readonly cpuCores: number;
   readonly memoryGiB: number;
+  /** Apps: replica bounds. Jobs: 0 and the most concurrent executions. */
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** `Consumption` or a dedicated profile type such as `D4`. @default 'Consumption' */
-  readonly workloadProfile?: string;
-}
-
-/** One storage to price. */
-export interface CostedStorage {
-  readonly name: string;
-  readonly kind: 'smb' | 'nfs' | 'ephemeral';
-  readonly quotaGiB: number;
+  /** `Consumption` or a dedicated profile type such as `D4`. */
+  readonly workloadProfile: string;
+  /** Kinds of the scale rules: `http`, `tcp`, `queue` (an RQ list), `other`. */
+  readonly scaledBy: readonly string[];
+  /** RQ queues it serves (workers and event jobs). */
+  readonly queues: readonly string[];
+  /** Key Vault secret references it holds. */
+  readonly secrets: number;
+  /** Jobs: replicas per execution. @default 1 */
+  readonly parallelism?: number;
+  /** Jobs: the longest an execution may run, in seconds. */
+  readonly replicaTimeoutSeconds?: number;
 }
 
 /** A deployment reduced to what the estimate prices. */
 export interface CostModel {
-  /** Label for the output, e.g. `example (catalogue v2.73.0)`. */
+  /** Label for the output, e.g. `example (catalogue v2.73.0, westeurope)`. */
   readonly label: string;
-  readonly components: readonly CostedComponent[];
-  readonly storages: readonly CostedStorage[];
-  /** PostgreSQL Flexible Server, when there is one. */
-  readonly postgres?: { readonly sku: string; readonly storageGiB: number };
-  /** The edge VM, when there is one (`edge.mode: vm`). */
-  readonly edgeVm?: { readonly size: string; readonly osDisk: string };
-  /** Whether a static public IP is billed (the edge's). */
-  readonly publicIp: boolean;
-  /** Whether a Log Analytics workspace receives the environment's logs. */
-  readonly logAnalytics: boolean;
-  readonly keyVault: boolean;
-  /**
-   * Environment features that trigger the Dedicated Plan Management fee, each charged separately
-   * (dedicated workload profile, environment private endpoint, planned maintenance). Dedicated profiles
-   * used by components are added automatically.
-   */
-  readonly environmentFeeFeatures: readonly string[];
-  /** Dedicated profile node sizes (vCPU, GiB) for components not on Consumption. */
+  readonly workloads: readonly CostedWorkload[];
+  /** Every resource of the (synthesized or described) Terraform. */
+  readonly inventory: readonly InventoryResource[];
+  /** Share names that hold a database's files (ClickHouse, kvrocks), whatever their name says. */
+  readonly databaseShares: readonly string[];
+  /** Dedicated profile node sizes (vCPU, GiB) for workloads not on Consumption. */
   readonly dedicatedProfiles?: Readonly<Record<string, { readonly cpuCores: number; readonly memoryGiB: number }>>;
 }
 
-/**
- * Usage assumptions behind an estimate. Prices are per second of replica time, so the estimate is only
- * as good as these; they are printed with every estimate.
- */
-export interface CostAssumptions {
+/** Settings of an estimate beyond the usage profile. */
+export interface EstimateOptions {
   /**
-   * Hours a month during which always-on replicas count as active (serving users, running jobs);
-   * the rest of the month they sit at their minimum count and bill at the idle rate.
-   * @default 176 (8 h × 22 working days)
+   * Credit the Container Apps free grant. It is per subscription: turn it off when other apps in the subscription
+   * already use it up.
+   * @default true
    */
-  readonly activeHoursPerMonth: number;
-  /**
-   * Hours a month a scale-to-zero component (`minReplicas: 0`) runs one replica (active rate).
-   * @default 176
-   */
-  readonly scaledFromZeroHoursPerMonth: number;
-  /**
-   * Hours a month a job (the `cvat-init` migration) runs, at the active rate.
-   * @default 0.5
-   */
-  readonly jobHoursPerMonth: number;
-  /**
-   * Requests a month reaching the environment from outside (through the edge).
-   * @default 1000000
-   */
-  readonly externalRequestsPerMonth: number;
-  /**
-   * GB a month ingested into Log Analytics.
-   * @default 10
-   */
-  readonly logAnalyticsGBPerMonth: number;
-  /**
-   * Key Vault secret operations a month (ACA refreshes versionless references, deploys read secrets).
-   * @default 100000
-   */
-  readonly keyVaultOperationsPerMonth: number;
-  /**
-   * Share of each SMB share's quota that holds data (Standard shares bill used GiB, not the quota).
-   * @default 1 (an upper bound: every share full)
-   */
-  readonly smbFillRatio: number;
+  readonly freeGrant?: boolean;
 }
 
-/** Defaults of {@link CostAssumptions}. */
-export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
-  activeHoursPerMonth: 176,
-  scaledFromZeroHoursPerMonth: 176,
-  jobHoursPerMonth: 0.5,
-  externalRequestsPerMonth: 1_000_000,
-  logAnalyticsGBPerMonth: 10,
-  keyVaultOperationsPerMonth: 100_000,
-  smbFillRatio: 1,
-};
+/**
+ * Seconds each event-job execution is billed beyond its jobs: the container starts, Python imports Django, the burst
+ * worker connects to Redis and finally finds the queue empty. Measured nowhere here; an estimate.
+ */
+export const EVENT_EXECUTION_OVERHEAD_SECONDS = 45;
+/** Seconds a migration-job run takes (`cvat-init`: migrations on an up-to-date database, static files, superuser). */
+export const MANUAL_JOB_RUN_SECONDS = 300;
+/** Runs a month of a scheduled job and seconds each (no scheduled job exists today; a stated placeholder). */
+export const SCHEDULED_JOB = { runsPerMonth: 30, seconds: 300 } as const;
+/**
+ * Seconds a scaled-to-zero app keeps its replica after its queue empties (KEDA cooldown, azurerm default 300 s;
+ * hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_apps.go).
+ */
+export const COOLDOWN_SECONDS = 300;
+/**
+ * Key Vault reads a month per secret reference of an app: Container Apps re-reads referenced secrets to pick up new
+ * versions within 30 minutes (https://learn.microsoft.com/azure/container-apps/manage-secrets), about 1,460 a month.
+ */
+export const SECRET_READS_PER_REFERENCE = Math.round((730 * 60) / 30);
+/** OS disk size when the VM sets none: the Ubuntu images' 30 GiB, billed as tier 4 (32 GiB). */
+export const DEFAULT_OS_DISK_GIB = 30;
 
 /** One line of an estimate. */
 export interface CostLine {
-  readonly category: 'container-apps' | 'platform' | 'database' | 'storage' | 'edge' | 'monitoring' | 'security';
+  readonly category: 'container-apps' | 'platform' | 'database' | 'storage' | 'edge' | 'network' | 'monitoring' | 'security';
   readonly name: string;
-  /** USD per month, or `null` when the price table has no price for it (see `unpricedReason`). */
+  /** USD per month, or `null` when it cannot be priced (see `unpricedReason`). */
   readonly monthlyUSD: number | null;
   /** How it was computed, in words and numbers. */
   readonly detail: string;
   /** Weakest confidence among the prices used. */
   readonly confidence?: PriceConfidence;
   readonly unpricedReason?: string;
-  /** Replica-seconds billed, for container apps. */
+  /** When an always-on app's replicas count as active, and why (see `activityOf`). */
+  readonly activity?: ActivityClass;
+  /** Replica-seconds billed, for container apps and jobs. */
   readonly usage?: {
     readonly vcpuSecondsActive: number;
     readonly vcpuSecondsIdle: number;
@@ -125,12 +103,14 @@ export interface CostEstimate {
   readonly currency: string;
   readonly region: string;
   readonly pricesAsOf: string;
-  readonly assumptions: CostAssumptions;
+  readonly profile: string;
   readonly lines: readonly CostLine[];
   /** Sum of the priced lines (the free grant is a negative line). */
   readonly totalMonthlyUSD: number;
   /** Names of lines that could not be priced and are not in the total. */
   readonly unpriced: readonly string[];
+  /** Resource types with no charge of their own, with their count and why. */
+  readonly freeResources: ReadonlyArray<{ readonly type: string; readonly count: number; readonly reason: string }>;
   /** Always-on capacity: Σ cpu × minReplicas and Σ memory × minReplicas over container apps. */
   readonly alwaysOn: { readonly replicas: number; readonly cpuCores: number; readonly memoryGiB: number };
 }
@@ -138,115 +118,239 @@ export interface CostEstimate {
 const RANK: Record<PriceConfidence, number> = { verified: 0, derived: 1, verify: 2 };
 const weakest = (...prices: Price[]): PriceConfidence =>
   prices.reduce<PriceConfidence>((w, p) => (RANK[p.confidence] > RANK[w] ? p.confidence : w), 'verified');
-const round2 = (n: number): number => Math.round(n * 100) / 100;
+const r2 = (n: number): number => Math.round(n * 100) / 100;
+const r1 = (n: number): number => Math.round(n * 10) / 10;
+
+/** What a share holds, from its name (and whether a store mounts it). */
+export function shareContent(name: string, databaseShares: readonly string[]): keyof StoredGiB {
+  if (/event/.test(name)) return 'events';
+  if (/cache/.test(name)) return 'cache';
+  if (databaseShares.includes(name)) return 'cache';
+  if (/log/.test(name)) return 'logs';
+  if (/data/.test(name)) return 'data';
+  return 'other';
+}
+
+/** Replica time of one workload under a profile, in replica-seconds at each rate, and how it was derived. */
+export function replicaTime(
+  w: CostedWorkload,
+  profile: UsageProfile,
+  hoursPerMonth: number,
+): { activeReplicaSeconds: number; idleReplicaSeconds: number; how: string; activity?: ActivityClass } | { unpriced: string } {
+  const H = hoursPerMonth;
+  const S = 3600;
+  const userHours = Math.min(profile.userHoursPerMonth, H);
+  const workHours = queueWorkHours(profile, w.queues);
+  const jobs = queueJobs(profile, w.queues);
+  if (w.kind === 'job') {
+    const parallelism = w.parallelism ?? 1;
+    if (w.trigger === 'manual') {
+      const seconds = Math.min(w.replicaTimeoutSeconds ?? MANUAL_JOB_RUN_SECONDS, MANUAL_JOB_RUN_SECONDS);
+      return {
+        activeReplicaSeconds: profile.deploysPerMonth * parallelism * seconds,
+        idleReplicaSeconds: 0,
+        how: `manual job: ${profile.deploysPerMonth} run(s) x ${seconds} s x ${parallelism} replica(s), active rate`,
+      };
+    }
+    if (w.trigger === 'event') {
+      if (w.queues.length === 0) return { unpriced: 'event job without an RQ queue in its scale rule: its executions are unknown' };
+      // One execution per job is an upper bound: jobs that arrive while an execution runs are drained by it.
+      const executions = jobs;
+      const seconds = executions * EVENT_EXECUTION_OVERHEAD_SECONDS + workHours * S;
+      return {
+        activeReplicaSeconds: seconds * parallelism,
+        idleReplicaSeconds: 0,
+        how:
+          `event job on ${w.queues.join(', ')}: ${executions} execution(s) x ${EVENT_EXECUTION_OVERHEAD_SECONDS} s start-up + ` +
+          `${r1(workHours)} h of jobs, active rate (jobs have no idle rate)`,
+      };
+    }
+    if (w.trigger === 'schedule') {
+      return {
+        activeReplicaSeconds: SCHEDULED_JOB.runsPerMonth * SCHEDULED_JOB.seconds * parallelism,
+        idleReplicaSeconds: 0,
+        how: `scheduled job: ${SCHEDULED_JOB.runsPerMonth} runs x ${SCHEDULED_JOB.seconds} s, active rate`,
+      };
+    }
+    return { unpriced: `job trigger '${w.trigger ?? 'none'}' is not one the estimate knows (manual, event, schedule)` };
+  }
+  const activity = activityOf(w.name, w.role);
+  const byQueue = w.scaledBy.includes('queue');
+  const byHttp = w.scaledBy.some((k) => k === 'http' || k === 'tcp');
+  const extra = Math.max(0, w.maxReplicas - Math.max(1, w.minReplicas));
+  const peakHours = byQueue
+    ? Math.min(profile.backlogHoursPerMonth, workHours, H)
+    : byHttp
+      ? Math.min(profile.peakHoursPerMonth, userHours)
+      : 0;
+  const scaleOut = extra > 0 && peakHours > 0 ? `; ${extra} more replica(s) for ${r1(peakHours)} h at max (active)` : '';
+  if (w.minReplicas === 0) {
+    // Runs only while there is work; every running replica is above the minimum, so active.
+    let hours: number;
+    let how: string;
+    if (byQueue) {
+      // Jobs within the same working hour share one scale-out; with no users, each job is its own.
+      const bursts = userHours > 0 ? Math.min(jobs, Math.ceil(userHours)) : jobs;
+      hours = Math.min(H, workHours + (bursts * COOLDOWN_SECONDS) / S);
+      how = `scales to zero: ${r1(workHours)} h of jobs + ${bursts} cool-down(s) of ${COOLDOWN_SECONDS} s`;
+    } else if (byHttp) {
+      hours = userHours;
+      how = `scales to zero: 1 replica while users work (${userHours} h)`;
+    } else {
+      return { unpriced: 'minReplicas 0 and no scale rule: when it runs is unknown' };
+    }
+    return {
+      activeReplicaSeconds: (hours + extra * peakHours) * S,
+      idleReplicaSeconds: 0,
+      how: `${how}${scaleOut}`,
+    };
+  }
+  const min = w.minReplicas;
+  let activeHours: number;
+  let why: string;
+  if (activity.activity === 'always') {
+    activeHours = H;
+    why = 'active all month';
+  } else if (activity.activity === 'jobs') {
+    activeHours = Math.min(H, Math.max(workHours, peakHours));
+    why = `active while running jobs (${r1(workHours)} h on ${w.queues.join(', ') || 'no queue'})`;
+  } else {
+    activeHours = Math.min(H, Math.max(userHours, peakHours));
+    why = `active while users work (${userHours} h)`;
+  }
+  const idleHours = H - activeHours;
+  return {
+    activeReplicaSeconds: (min * activeHours + extra * peakHours) * S,
+    idleReplicaSeconds: min * idleHours * S,
+    how: `${min} always-on replica(s) [${activity.activity}], ${why}, idle ${r1(idleHours)} h${scaleOut}`,
+    activity,
+  };
+}
 
 /**
- * Estimates the monthly cost of a deployment from a price table.
+ * Estimates the monthly cost of a deployment from a price table and a usage profile.
  *
- * Container apps on Consumption are billed per replica-second: always-on replicas (`minReplicas ≥ 1`) at
- * the active rate for `activeHoursPerMonth` and at the idle rate for the rest of the month (ACA bills
- * idle only while a revision sits at its minimum count); scale-to-zero apps run one replica for
- * `scaledFromZeroHoursPerMonth` at the active rate; jobs run `jobHoursPerMonth` at the active rate. The
- * monthly free grant is credited once, valued at the idle rate (the lowest, so the credit is never
- * overstated). Dedicated profiles are billed per node-hour plus the management fee.
+ * Container Apps (Consumption) bill per replica-second at an active or an idle rate: a replica is idle only while
+ * its revision sits at its minimum (≥ 1) replica count and it uses under 0.01 vCPU and receives under 1,000 B/s;
+ * replicas above the minimum and job executions always bill active. Each workload's hours at each rate come from
+ * {@link replicaTime}. The free grant (180,000 vCPU-s, 360,000 GiB-s, 2M requests per subscription per calendar
+ * month) covers "the first" seconds of the month; the billing page does not say which meter they offset, so the
+ * credit takes the month's mix of active and idle seconds (the first seconds of a month look like the rest), and
+ * the detail gives the range from all-idle to all-active.
  *
- * Lines the price table cannot price (an unknown VM size or PostgreSQL SKU) are listed with `monthlyUSD:
- * null` and left out of the total, never guessed.
+ * Everything else is priced from the Terraform inventory by type ({@link TYPE_RULES}); a type the estimate does not
+ * know, a VM size or SKU without a price, is listed as not priced and left out of the total, never guessed.
  *
  * @see https://learn.microsoft.com/azure/container-apps/billing
  */
 export function estimateMonthlyCost(
   model: CostModel,
   prices: PriceTable,
-  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+  profile: UsageProfile,
+  options: EstimateOptions = {},
 ): CostEstimate {
   const H = prices.hoursPerMonth;
-  const activeHours = Math.min(assumptions.activeHoursPerMonth, H);
   const c = prices.containerApps.consumption;
   const lines: CostLine[] = [];
-  let vcpuSecondsTotal = 0;
-  let memorySecondsTotal = 0;
-  const dedicated = new Map<string, CostedComponent[]>();
+  let vA = 0;
+  let vI = 0;
+  let mA = 0;
+  let mI = 0;
+  const dedicated = new Map<string, CostedWorkload[]>();
 
-  for (const comp of model.components) {
-    if (comp.role === 'edge') continue;
-    const profile = comp.workloadProfile ?? 'Consumption';
-    if (profile !== 'Consumption') {
-      dedicated.set(profile, [...(dedicated.get(profile) ?? []), comp]);
+  for (const w of model.workloads) {
+    if (w.workloadProfile !== 'Consumption') {
+      dedicated.set(w.workloadProfile, [...(dedicated.get(w.workloadProfile) ?? []), w]);
       continue;
     }
-    let activeReplicaSeconds: number;
-    let idleReplicaSeconds: number;
-    let how: string;
-    if (comp.role === 'job') {
-      activeReplicaSeconds = assumptions.jobHoursPerMonth * 3600;
-      idleReplicaSeconds = 0;
-      how = `job, ${assumptions.jobHoursPerMonth} h/month active`;
-    } else if (comp.minReplicas >= 1) {
-      activeReplicaSeconds = comp.minReplicas * activeHours * 3600;
-      idleReplicaSeconds = comp.minReplicas * (H - activeHours) * 3600;
-      how = `${comp.minReplicas} always-on replica(s): ${activeHours} h active + ${H - activeHours} h idle`;
-    } else {
-      activeReplicaSeconds = Math.min(assumptions.scaledFromZeroHoursPerMonth, H) * 3600;
-      idleReplicaSeconds = 0;
-      how = `scales to zero: 1 replica for ${Math.min(assumptions.scaledFromZeroHoursPerMonth, H)} h active`;
+    const t = replicaTime(w, profile, H);
+    if ('unpriced' in t) {
+      lines.push({
+        category: 'container-apps',
+        name: w.name,
+        monthlyUSD: null,
+        detail: `${w.cpuCores} vCPU / ${w.memoryGiB} GiB`,
+        unpricedReason: t.unpriced,
+      });
+      continue;
     }
     const usage = {
-      vcpuSecondsActive: comp.cpuCores * activeReplicaSeconds,
-      vcpuSecondsIdle: comp.cpuCores * idleReplicaSeconds,
-      memoryGiBSecondsActive: comp.memoryGiB * activeReplicaSeconds,
-      memoryGiBSecondsIdle: comp.memoryGiB * idleReplicaSeconds,
+      vcpuSecondsActive: w.cpuCores * t.activeReplicaSeconds,
+      vcpuSecondsIdle: w.cpuCores * t.idleReplicaSeconds,
+      memoryGiBSecondsActive: w.memoryGiB * t.activeReplicaSeconds,
+      memoryGiBSecondsIdle: w.memoryGiB * t.idleReplicaSeconds,
     };
-    vcpuSecondsTotal += usage.vcpuSecondsActive + usage.vcpuSecondsIdle;
-    memorySecondsTotal += usage.memoryGiBSecondsActive + usage.memoryGiBSecondsIdle;
-    const cost =
-      usage.vcpuSecondsActive * c.vcpuActivePerSecond.price +
-      usage.vcpuSecondsIdle * c.vcpuIdlePerSecond.price +
-      usage.memoryGiBSecondsActive * c.memoryActivePerGiBSecond.price +
-      usage.memoryGiBSecondsIdle * c.memoryIdlePerGiBSecond.price;
+    vA += usage.vcpuSecondsActive;
+    vI += usage.vcpuSecondsIdle;
+    mA += usage.memoryGiBSecondsActive;
+    mI += usage.memoryGiBSecondsIdle;
     lines.push({
       category: 'container-apps',
-      name: comp.name,
-      monthlyUSD: cost,
-      detail: `${comp.cpuCores} vCPU / ${comp.memoryGiB} GiB, ${how}`,
+      name: w.name,
+      monthlyUSD:
+        usage.vcpuSecondsActive * c.vcpuActivePerSecond.price +
+        usage.vcpuSecondsIdle * c.vcpuIdlePerSecond.price +
+        usage.memoryGiBSecondsActive * c.memoryActivePerGiBSecond.price +
+        usage.memoryGiBSecondsIdle * c.memoryIdlePerGiBSecond.price,
+      detail: `${w.cpuCores} vCPU / ${w.memoryGiB} GiB, ${t.how}`,
       confidence: weakest(c.vcpuActivePerSecond, c.vcpuIdlePerSecond, c.memoryActivePerGiBSecond, c.memoryIdlePerGiBSecond),
+      ...(t.activity ? { activity: t.activity } : {}),
       usage,
     });
   }
 
   const grant = prices.containerApps.freeGrantPerMonth;
-  const credit =
-    Math.min(grant.vcpuSeconds, vcpuSecondsTotal) * c.vcpuIdlePerSecond.price +
-    Math.min(grant.memoryGiBSeconds, memorySecondsTotal) * c.memoryIdlePerGiBSecond.price;
-  if (credit > 0) {
-    lines.push({
-      category: 'container-apps',
-      name: 'free grant',
-      monthlyUSD: -credit,
-      detail: `${grant.vcpuSeconds} vCPU-s + ${grant.memoryGiBSeconds} GiB-s a month, valued at the idle rate`,
-      confidence: weakest(c.vcpuIdlePerSecond, c.memoryIdlePerGiBSecond),
-    });
+  if (options.freeGrant !== false) {
+    const credit = (free: number, active: number, idle: number, rateA: number, rateI: number) => {
+      const total = active + idle;
+      const covered = Math.min(free, total);
+      if (covered === 0) return { mix: 0, low: 0, high: 0 };
+      return {
+        mix: covered * ((active / total) * rateA + (idle / total) * rateI),
+        low: Math.min(covered, idle) * rateI + Math.max(0, covered - idle) * rateA,
+        high: Math.min(covered, active) * rateA + Math.max(0, covered - active) * rateI,
+      };
+    };
+    const v = credit(grant.vcpuSeconds, vA, vI, c.vcpuActivePerSecond.price, c.vcpuIdlePerSecond.price);
+    const m = credit(grant.memoryGiBSeconds, mA, mI, c.memoryActivePerGiBSecond.price, c.memoryIdlePerGiBSecond.price);
+    if (v.mix + m.mix > 0) {
+      lines.push({
+        category: 'container-apps',
+        name: 'free grant',
+        monthlyUSD: -(v.mix + m.mix),
+        detail:
+          `${grant.vcpuSeconds} vCPU-s + ${grant.memoryGiBSeconds} GiB-s per subscription a month, credited at this month's active/idle ` +
+          `mix (range $${r2(v.low + m.low)} if idle seconds go first to $${r2(v.high + m.high)} if active ones do)`,
+        confidence: weakest(c.vcpuActivePerSecond, c.vcpuIdlePerSecond),
+      });
+    }
   }
-  const billableRequests = Math.max(0, assumptions.externalRequestsPerMonth - grant.requests);
+  const freeRequests = options.freeGrant === false ? 0 : grant.requests;
+  const billableRequests = Math.max(0, profile.externalRequestsPerMonth - freeRequests);
   lines.push({
     category: 'container-apps',
     name: 'requests',
     monthlyUSD: (billableRequests / 1_000_000) * c.requestsPerMillion.price,
-    detail: `${assumptions.externalRequestsPerMonth} external requests, first ${grant.requests} free`,
+    detail: `${profile.externalRequestsPerMonth} external requests, first ${freeRequests} free; probes and in-environment calls not billed`,
     confidence: c.requestsPerMillion.confidence,
   });
 
-  const feeFeatures = [...model.environmentFeeFeatures];
-  for (const [profile, comps] of dedicated) {
-    feeFeatures.push(`dedicated profile ${profile}`);
-    const node = model.dedicatedProfiles?.[profile];
+  // Dedicated Plan Management fee: per feature (dedicated profile, environment private endpoint).
+  const feeFeatures: string[] = [];
+  for (const pe of ofType(model.inventory, 'azurerm_private_endpoint')) {
+    if (JSON.stringify(pe.body.private_service_connection ?? '').includes('managedEnvironments'))
+      feeFeatures.push(`environment private endpoint ${pe.address}`);
+  }
+  for (const [profileName, comps] of dedicated) {
+    feeFeatures.push(`dedicated profile ${profileName}`);
+    const node = model.dedicatedProfiles?.[profileName];
     if (!node) {
       lines.push({
         category: 'platform',
-        name: `dedicated ${profile} nodes`,
+        name: `dedicated ${profileName} nodes`,
         monthlyUSD: null,
         detail: comps.map((x) => x.name).join(', '),
-        unpricedReason: `node size of profile '${profile}' unknown`,
+        unpricedReason: `node size of profile '${profileName}' unknown`,
       });
       continue;
     }
@@ -258,7 +362,7 @@ export function estimateMonthlyCost(
       node.memoryGiB * prices.containerApps.dedicatedComputePerGiBHour.price;
     lines.push({
       category: 'platform',
-      name: `dedicated ${profile} nodes`,
+      name: `dedicated ${profileName} nodes`,
       monthlyUSD: nodes * perNodeHour * H,
       detail: `${nodes} node(s) of ${node.cpuCores} vCPU / ${node.memoryGiB} GiB for ${comps.map((x) => x.name).join(', ')}, ${H} h`,
       confidence: weakest(prices.containerApps.dedicatedComputePerVcpuHour, prices.containerApps.dedicatedComputePerGiBHour),
@@ -270,191 +374,256 @@ export function estimateMonthlyCost(
     name: 'environment management fee',
     monthlyUSD: feeFeatures.length * fee.price * H,
     detail: feeFeatures.length
-      ? `${feeFeatures.length} × $${fee.price}/h: ${feeFeatures.join(', ')}`
-      : 'Consumption only, no environment private endpoint, no planned maintenance: no fee',
+      ? `${feeFeatures.length} x $${fee.price}/h: ${feeFeatures.join(', ')}`
+      : 'Consumption only, no environment private endpoint: no fee',
     confidence: fee.confidence,
   });
 
-  if (model.postgres) {
-    const sku = prices.postgresFlexible.computePerHour[model.postgres.sku];
-    const storage = prices.postgresFlexible.storagePerGiBMonth;
-    if (sku) {
-      lines.push({
-        category: 'database',
-        name: `postgresql ${model.postgres.sku}`,
-        monthlyUSD: sku.price * H + model.postgres.storageGiB * storage.price,
-        detail: `$${sku.price}/h × ${H} h + ${model.postgres.storageGiB} GiB × $${storage.price}; backups up to the storage size free`,
-        confidence: weakest(sku, storage),
-      });
-    } else {
-      lines.push({
-        category: 'database',
-        name: `postgresql ${model.postgres.sku}`,
-        monthlyUSD: null,
-        detail: `${model.postgres.storageGiB} GiB`,
-        unpricedReason: `no price for SKU '${model.postgres.sku}' in the table (known: ${Object.keys(prices.postgresFlexible.computePerHour).join(', ')})`,
-      });
-    }
+  // PostgreSQL Flexible Server.
+  const pg = prices.postgresFlexible;
+  for (const server of ofType(model.inventory, 'azurerm_postgresql_flexible_server')) {
+    const sku = String(server.body.sku_name ?? '');
+    const storageGiB = Number(server.body.storage_mb ?? 32768) / 1024;
+    const price = pg.computePerHour[sku];
+    lines.push(
+      price
+        ? {
+            category: 'database',
+            name: `postgresql ${sku}`,
+            monthlyUSD: price.price * H + storageGiB * pg.storagePerGiBMonth.price,
+            detail: `$${price.price}/h x ${H} h + ${storageGiB} GiB x $${pg.storagePerGiBMonth.price}; backups up to the storage size free`,
+            confidence: weakest(price, pg.storagePerGiBMonth),
+          }
+        : {
+            category: 'database',
+            name: `postgresql ${sku}`,
+            monthlyUSD: null,
+            detail: `${storageGiB} GiB`,
+            unpricedReason: `no price for SKU '${sku}' in the table (known: ${Object.keys(pg.computePerHour).join(', ')})`,
+          },
+    );
   }
 
+  // File shares: capacity (used GiB on SMB, provisioned on NFS) and transactions.
   const files = prices.azureFiles;
-  for (const st of model.storages) {
-    if (st.kind === 'ephemeral') continue;
-    if (st.kind === 'smb') {
-      const gib = st.quotaGiB * assumptions.smbFillRatio;
+  for (const share of ofType(model.inventory, 'azurerm_storage_share')) {
+    const name = String(share.body.name ?? share.address);
+    const quota = Number(share.body.quota ?? 0);
+    if (String(share.body.enabled_protocol ?? 'SMB').toUpperCase() === 'NFS') {
+      const gib = Math.max(quota, files.premiumMinimumGiB);
       lines.push({
         category: 'storage',
-        name: `share ${st.name} (SMB)`,
-        monthlyUSD: gib * files.transactionOptimizedPerGiBMonth.price,
-        detail: `${round2(gib)} GiB used × $${files.transactionOptimizedPerGiBMonth.price} (transaction optimized; transactions not included)`,
-        confidence: files.transactionOptimizedPerGiBMonth.confidence,
-      });
-    } else {
-      const gib = Math.max(st.quotaGiB, files.premiumMinimumGiB);
-      lines.push({
-        category: 'storage',
-        name: `share ${st.name} (NFS)`,
+        name: `share ${name} (NFS)`,
         monthlyUSD: gib * files.premiumPerGiBMonth.price,
-        detail: `${gib} GiB provisioned (minimum ${files.premiumMinimumGiB}) × $${files.premiumPerGiBMonth.price}`,
+        detail: `${gib} GiB provisioned (minimum ${files.premiumMinimumGiB}) x $${files.premiumPerGiBMonth.price}; transactions included`,
         confidence: files.premiumPerGiBMonth.confidence,
       });
+      continue;
     }
+    const content = shareContent(name, model.databaseShares);
+    const gib = Math.min(quota || Number.POSITIVE_INFINITY, profile.storedGiB[content]);
+    const ops = profile.shareThousandOps[content];
+    const transactions =
+      (ops.writes / 10) * files.transactionOptimizedWritePer10k.price + (ops.reads / 10) * files.transactionOptimizedReadPer10k.price;
+    lines.push({
+      category: 'storage',
+      name: `share ${name} (SMB)`,
+      monthlyUSD: gib * files.transactionOptimizedPerGiBMonth.price + transactions,
+      detail:
+        `${content}: ${r2(gib)} GiB used x $${files.transactionOptimizedPerGiBMonth.price} + ${ops.writes}k writes and ${ops.reads}k reads ` +
+        `($${r2(transactions)}), transaction optimized`,
+      confidence: weakest(
+        files.transactionOptimizedPerGiBMonth,
+        files.transactionOptimizedWritePer10k,
+        files.transactionOptimizedReadPer10k,
+      ),
+    });
   }
 
-  if (model.keyVault) {
-    const kv = prices.keyVault.operationsPer10k;
+  // Key Vault: secret reads by Container Apps (refresh of references) and job starts.
+  const kv = prices.keyVault.operationsPer10k;
+  for (const vault of ofType(model.inventory, 'azurerm_key_vault')) {
+    const appRefs = model.workloads.filter((w) => w.kind === 'app').reduce((s, w) => s + w.secrets, 0);
+    const jobReads = model.workloads
+      .filter((w) => w.kind === 'job')
+      .reduce((s, w) => s + w.secrets * (w.trigger === 'manual' ? profile.deploysPerMonth : queueJobs(profile, w.queues)), 0);
+    const ops = appRefs * SECRET_READS_PER_REFERENCE + jobReads + 1000;
     lines.push({
       category: 'security',
-      name: 'key vault',
-      monthlyUSD: (assumptions.keyVaultOperationsPerMonth / 10_000) * kv.price,
-      detail: `${assumptions.keyVaultOperationsPerMonth} secret operations × $${kv.price}/10k`,
+      name: `key vault ${String(vault.body.sku_name ?? 'standard')}`,
+      monthlyUSD: (ops / 10_000) * kv.price,
+      detail: `${appRefs} app secret references x ${SECRET_READS_PER_REFERENCE} refreshes + ${jobReads} job-start reads + 1000 deploy/operator reads`,
       confidence: kv.confidence,
     });
   }
 
-  if (model.edgeVm) {
-    const vm = prices.virtualMachines.linuxPerHour[model.edgeVm.size];
+  // Edge VM, its OS disk and internet egress.
+  const vms = prices.virtualMachines;
+  for (const vm of ofType(model.inventory, 'azurerm_linux_virtual_machine')) {
+    const size = String(vm.body.size ?? '');
+    const price = vms.linuxPerHour[size];
     lines.push(
-      vm
+      price
         ? {
             category: 'edge',
-            name: `edge vm ${model.edgeVm.size}`,
-            monthlyUSD: vm.price * H,
-            detail: `$${vm.price}/h × ${H} h, pay-as-you-go`,
-            confidence: vm.confidence,
+            name: `vm ${size}`,
+            monthlyUSD: price.price * H,
+            detail: `$${price.price}/h x ${H} h, Linux, pay-as-you-go`,
+            confidence: price.confidence,
           }
         : {
             category: 'edge',
-            name: `edge vm ${model.edgeVm.size}`,
+            name: `vm ${size}`,
             monthlyUSD: null,
             detail: 'Linux, pay-as-you-go',
-            unpricedReason: `no dated price for '${model.edgeVm.size}' in the table (known: ${Object.keys(prices.virtualMachines.linuxPerHour).join(', ')})`,
+            unpricedReason: `no dated price for '${size}' in the table (known: ${Object.keys(vms.linuxPerHour).join(', ')})`,
           },
     );
-    const disk = prices.virtualMachines.osDiskPerMonth[model.edgeVm.osDisk];
+    const disk = (vm.body.os_disk ?? {}) as Record<string, unknown>;
+    const tier = diskTier(String(disk.storage_account_type ?? 'Standard_LRS'), Number(disk.disk_size_gb ?? DEFAULT_OS_DISK_GIB));
+    const diskPrice = tier ? vms.osDiskPerMonth[tier] : undefined;
     lines.push(
-      disk
+      diskPrice
         ? {
             category: 'edge',
-            name: `edge os disk ${model.edgeVm.osDisk}`,
-            monthlyUSD: disk.price,
-            detail: 'managed disk, per month',
-            confidence: disk.confidence,
+            name: `os disk ${tier}`,
+            monthlyUSD: diskPrice.price,
+            detail: `${String(disk.storage_account_type)} managed disk`,
+            confidence: diskPrice.confidence,
           }
         : {
             category: 'edge',
-            name: `edge os disk ${model.edgeVm.osDisk}`,
+            name: `os disk ${tier ?? String(disk.storage_account_type)}`,
             monthlyUSD: null,
             detail: 'managed disk',
-            unpricedReason: `no price for disk '${model.edgeVm.osDisk}'`,
+            unpricedReason: `no price for this disk type and size (known tiers: ${Object.keys(vms.osDiskPerMonth).join(', ')})`,
           },
     );
   }
-  if (model.publicIp) {
-    const ip = prices.publicIpStaticStandardPerMonth;
+  if (ofType(model.inventory, 'azurerm_public_ip').length || ofType(model.inventory, 'azurerm_linux_virtual_machine').length) {
+    const bw = prices.bandwidth;
+    const billable = Math.max(0, profile.egressGBPerMonth - bw.freeGBPerMonth);
     lines.push({
-      category: 'edge',
-      name: 'public ip (static, standard)',
-      monthlyUSD: ip.price,
-      detail: 'per month',
-      confidence: ip.confidence,
+      category: 'network',
+      name: 'internet egress',
+      monthlyUSD: billable * bw.internetEgressPerGB.price,
+      detail: `${profile.egressGBPerMonth} GB to users, first ${bw.freeGBPerMonth} GB free, then $${bw.internetEgressPerGB.price}/GB`,
+      confidence: bw.internetEgressPerGB.confidence,
     });
   }
-  if (model.logAnalytics) {
+  for (const ip of ofType(model.inventory, 'azurerm_public_ip')) {
+    const p = prices.publicIpStaticStandardPerHour;
+    lines.push({
+      category: 'network',
+      name: `public ip ${String(ip.body.name ?? ip.address)}`,
+      monthlyUSD: p.price * H,
+      detail: `${String(ip.body.sku ?? 'Standard')} ${String(ip.body.allocation_method ?? 'Static')}, $${p.price}/h x ${H} h`,
+      confidence: p.confidence,
+    });
+  }
+  const pl = prices.privateLink;
+  for (const pe of ofType(model.inventory, 'azurerm_private_endpoint')) {
+    lines.push({
+      category: 'network',
+      name: `private endpoint ${String(pe.body.name ?? pe.address)}`,
+      monthlyUSD: pl.endpointPerHour.price * H + profile.privateEndpointGBPerMonth * pl.dataProcessedPerGB.price,
+      detail: `$${pl.endpointPerHour.price}/h x ${H} h + ${profile.privateEndpointGBPerMonth} GB processed x $${pl.dataProcessedPerGB.price}`,
+      confidence: weakest(pl.endpointPerHour, pl.dataProcessedPerGB),
+    });
+  }
+  const zones = ofType(model.inventory, 'azurerm_private_dns_zone');
+  if (zones.length) {
+    const z = prices.privateDns.zonePerMonth;
+    lines.push({
+      category: 'network',
+      name: `private dns zones (${zones.length})`,
+      monthlyUSD: zones.length * z.price,
+      detail: `${zones.length} x $${z.price}/month: ${zones.map((x) => zoneName(x)).join(', ')}`,
+      confidence: z.confidence,
+    });
+  }
+
+  for (const ws of ofType(model.inventory, 'azurerm_log_analytics_workspace')) {
     const la = prices.logAnalytics;
-    const billable = Math.max(0, assumptions.logAnalyticsGBPerMonth - la.freeGBPerMonth);
+    const billable = Math.max(0, profile.logAnalyticsGBPerMonth - la.freeGBPerMonth);
     lines.push({
       category: 'monitoring',
-      name: 'log analytics',
+      name: `log analytics ${String(ws.body.name ?? '')}`.trim(),
       monthlyUSD: billable * la.ingestionPerGB.price,
-      detail:
-        `${assumptions.logAnalyticsGBPerMonth} GB ingested, first ${la.freeGBPerMonth} GB free, × $${la.ingestionPerGB.price}/GB; ` +
-        `31 days retention included`,
+      detail: `${profile.logAnalyticsGBPerMonth} GB ingested, first ${la.freeGBPerMonth} GB free, x $${la.ingestionPerGB.price}/GB; 31 days retention included`,
       confidence: la.ingestionPerGB.confidence,
     });
   }
 
-  const apps = model.components.filter((x) => x.role !== 'edge' && x.role !== 'job');
-  const alwaysOn = {
-    replicas: apps.reduce((s, x) => s + x.minReplicas, 0),
-    cpuCores: apps.reduce((s, x) => s + x.cpuCores * x.minReplicas, 0),
-    memoryGiB: apps.reduce((s, x) => s + x.memoryGiB * x.minReplicas, 0),
-  };
+  // Container apps and jobs in the Terraform must be the workloads priced above.
+  const workloadNames = new Set(model.workloads.map((w) => w.name));
+  for (const r of [...ofType(model.inventory, 'azurerm_container_app'), ...ofType(model.inventory, 'azurerm_container_app_job')]) {
+    const name = String(r.body.name ?? '');
+    if (!workloadNames.has(name))
+      lines.push({
+        category: 'container-apps',
+        name,
+        monthlyUSD: null,
+        detail: r.address,
+        unpricedReason: 'in the Terraform but not in the catalogue app specs: its replica bounds and resources are unknown to the estimate',
+      });
+  }
+
+  // Every other type: free with a reason, or unknown (not priced).
+  const free = new Map<string, number>();
+  const unknown = new Map<string, string[]>();
+  for (const r of model.inventory) {
+    const rule = TYPE_RULES[r.type];
+    if (rule?.kind === 'free') free.set(r.type, (free.get(r.type) ?? 0) + 1);
+    else if (!rule) unknown.set(r.type, [...(unknown.get(r.type) ?? []), r.address]);
+  }
+  for (const [type, addresses] of unknown) {
+    lines.push({
+      category: 'platform',
+      name: type,
+      monthlyUSD: null,
+      detail: `${addresses.length} resource(s): ${addresses.join(', ')}`,
+      unpricedReason: 'unknown resource type: add a rule to TYPE_RULES (packages/infra/src/cost/inventory.ts)',
+    });
+  }
+
+  const apps = model.workloads.filter((x) => x.kind === 'app');
   return {
     label: model.label,
     currency: prices.currency,
     region: prices.region,
     pricesAsOf: prices.asOf,
-    assumptions,
+    profile: profile.name,
     lines,
     totalMonthlyUSD: lines.reduce((s, l) => s + (l.monthlyUSD ?? 0), 0),
     unpriced: lines.filter((l) => l.monthlyUSD === null).map((l) => l.name),
-    alwaysOn,
+    freeResources: [...free.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, count]) => ({ type, count, reason: (TYPE_RULES[type] as { reason: string }).reason })),
+    alwaysOn: {
+      replicas: apps.reduce((s, x) => s + x.minReplicas, 0),
+      cpuCores: apps.reduce((s, x) => s + x.cpuCores * x.minReplicas, 0),
+      memoryGiB: apps.reduce((s, x) => s + x.memoryGiB * x.minReplicas, 0),
+    },
   };
 }
 
-/**
- * The reference project's configuration (tpneik/cvat-cloud v1.0.0), for comparison: 15 container apps,
- * all `min = max = 1`, 6.25 vCPU / 12.5 GiB always on; PostgreSQL B1ms with 32 GiB; six 50 GiB SMB
- * shares; a `Standard_B2ats_v2` Traefik VM with a Standard HDD OS disk and a static public IP; a Key
- * Vault; no Log Analytics workspace and no management-fee feature.
- *
- * @see the reference project's terraform.tfvars and container app definitions (tpneik/cvat-cloud v1.0.0)
- */
-export function referenceCostModel(): CostModel {
-  const app = (name: string, cpuCores: number): CostedComponent => ({
-    name,
-    role: 'service',
-    cpuCores,
-    memoryGiB: cpuCores * 2,
-    minReplicas: 1,
-    maxReplicas: 1,
-  });
-  const workers = ['annotation', 'chunks', 'consensus', 'export', 'import', 'quality-reports', 'utils', 'webhooks'].map((q) =>
-    app(`cvat-worker-${q}`, 0.5),
-  );
-  return {
-    label: 'reference project (tpneik/cvat-cloud v1.0.0)',
-    components: [
-      app('cvat-server', 0.5),
-      app('cvat-ui', 0.25),
-      ...workers,
-      app('cvat-redis-inmem', 0.25),
-      app('cvat-redis-ondisk', 0.25),
-      app('cvat-clickhouse', 0.5),
-      app('cvat-vector', 0.25),
-      app('opa', 0.25),
-    ],
-    storages: ['cvat-vector-component', 'cvat-cache-db', 'cvat-data', 'cvat-keys', 'cvat-logs', 'cvat-events-db'].map((name) => ({
-      name,
-      kind: 'smb',
-      quotaGiB: 50,
-    })),
-    postgres: { sku: 'B_Standard_B1ms', storageGiB: 32 },
-    edgeVm: { size: 'Standard_B2ats_v2', osDisk: 'S4' },
-    publicIp: true,
-    logAnalytics: false,
-    keyVault: true,
-    environmentFeeFeatures: [],
-  };
+/** Managed disk price tier (S/E/P + size class) of a storage account type and size; undefined when unknown. */
+export function diskTier(storageAccountType: string, sizeGiB: number): string | undefined {
+  const letter = { Standard_LRS: 'S', StandardSSD_LRS: 'E', Premium_LRS: 'P' }[storageAccountType];
+  if (!letter) return undefined;
+  const sizes: Array<[number, number]> = [
+    [4, 32],
+    [6, 64],
+    [10, 128],
+    [15, 256],
+    [20, 512],
+  ];
+  const hit = sizes.find(([, max]) => sizeGiB <= max);
+  return hit ? `${letter}${hit[0]}` : undefined;
+}
+
+function zoneName(r: InventoryResource): string {
+  const name = String(r.body.name ?? r.address);
+  return name.startsWith('${') ? `(environment default domain)` : name;
 }

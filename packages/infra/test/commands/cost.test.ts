@@ -1,50 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CostReport } from '../../src/commands/cost';
+import type { CostCompareReport, CostReport } from '../../src/commands/cost';
 import { infraCli } from '../support/cli';
 
 const cost = (argv: string[], env: Record<string, string> = {}) => infraCli(['cost', ...argv], { env });
 
 describe('cvat-infra cost', () => {
-  it('prints both estimates as JSON, offline, with the price table it used and the region fallback noted', async () => {
-    const r = await cost(['--json']);
+  it('prints both estimates as JSON with a top-level ratio, the profile, the table of the environment region and its sources', async () => {
+    const r = await cost(['--json', '--profile', 'idle']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as CostReport;
-    expect(report.prices).toEqual({ file: 'packages/infra/prices/eastus-2026-11-28.json', region: 'eastus', asOf: '2026-11-28' });
-    expect(report.notes[0]).toContain("no price table for 'westeurope'");
+    expect(report.prices).toMatchObject({
+      file: 'packages/infra/prices/westeurope-2026-12-03.json',
+      region: 'westeurope',
+      asOf: '2026-12-03',
+    });
+    expect(report.profile.name).toBe('idle');
     expect(report.environment.label).toBe('example (catalogue v2.73.0, westeurope)');
     expect(report.reference.alwaysOn).toEqual({ replicas: 15, cpuCores: 6.25, memoryGiB: 12.5 });
+    expect(report.ratio).toBeCloseTo(report.environment.totalMonthlyUSD / report.reference.totalMonthlyUSD, 3);
     const sum = (e: CostReport['environment']) => e.lines.reduce((s, l) => s + (l.monthlyUSD ?? 0), 0);
     expect(report.environment.totalMonthlyUSD).toBeCloseTo(sum(report.environment), 9);
+    expect(report.assumptions.some((a) => a.startsWith('profile idle:'))).toBe(true);
+    expect(Object.values(report.prices.sources).every((s) => s.url.startsWith('https://'))).toBe(true);
   });
 
-  it('prints a readable report with the side-by-side table and the assumptions', async () => {
+  it('prices the same environment lower when idle than for a small team, and higher in West Europe than in East US', async () => {
+    const total = async (argv: string[]) => (JSON.parse((await cost(['--json', ...argv])).out) as CostReport).environment.totalMonthlyUSD;
+    expect(await total(['--profile', 'idle'])).toBeLessThan(await total(['--profile', 'small-team']));
+    expect(await total(['--region', 'eastus'])).toBeLessThan(await total(['--region', 'westeurope']));
+  });
+
+  it('prints a readable report with the side-by-side table, the ratio, the assumptions and the price sources, citing public pages only', async () => {
     const r = await cost([]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('== example (catalogue v2.73.0, westeurope) ==');
     expect(r.out).toContain('== reference project (tpneik/cvat-cloud v1.0.0) ==');
     expect(r.out).toMatch(/always-on apps\s+[\d.]+ vCPU\/[\d.]+ GiB\s+6\.25 vCPU\/12\.5 GiB/);
+    expect(r.out).toMatch(/ratio example \/ reference: \d+\.\d{3}/);
     expect(r.out).toContain('Assumptions:');
-    expect(r.out).toContain('not priced');
+    expect(r.out).toContain('Price sources:');
+    expect(r.out).not.toMatch(/\/work\/|aca-platform|seed-inventory|research/i);
   });
 
-  it('applies --active-hours to the estimate', async () => {
-    const at = async (h: string) => (JSON.parse((await cost(['--json', '--active-hours', h])).out) as CostReport).reference.totalMonthlyUSD;
-    expect(await at('0')).toBeLessThan(await at('176'));
-    expect(await at('176')).toBeLessThan(await at('730'));
+  it('compares every profile against every priced region in one run, from the same tables', async () => {
+    const r = await cost(['--compare', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as CostCompareReport;
+    expect(report.comparisons.map((c) => `${c.profile}/${c.region}`).sort()).toEqual([
+      'idle/eastus',
+      'idle/westeurope',
+      'small-team/eastus',
+      'small-team/westeurope',
+    ]);
+    for (const c of report.comparisons) expect(c.ratio).toBeCloseTo(c.environmentUSD / c.referenceUSD, 2);
+    const text = await cost(['--compare']);
+    expect(text.out).toMatch(/idle\s+westeurope\s+\$\d+\.\d\d\s+\$\d+\.\d\d\s+\d\.\d{3}/);
+  });
+
+  it('applies --active-hours and --no-free-grant', async () => {
+    const at = async (argv: string[]) => (JSON.parse((await cost(['--json', ...argv])).out) as CostReport).reference.totalMonthlyUSD;
+    expect(await at(['--active-hours', '0'])).toBeLessThan(await at(['--active-hours', '176']));
+    expect(await at(['--no-free-grant'])).toBeGreaterThan(await at([]));
   });
 
   it.each([
+    [['--profile', 'busy'], 2, "'--profile' (busy) must be one of small-team, idle"],
+    [['--region', 'West Europe'], 2, "'--region' (West Europe) must be an Azure region name in lowercase letters and digits"],
+    [['--region', 'brazilsouth'], 4, "'--region' (brazilsouth) has no price table"],
     [['--active-hours', 'lots'], 2, "'--active-hours' (lots) must be a number between 0 and 744"],
-    [['--active-hours', '-5'], 2, "'--active-hours' (-5) must be a number between 0 and 744"],
     [['--currency', 'eur'], 2, "unknown option '--currency'"],
     [['--env', 'nope'], 4, "Environment 'nope' was not found"],
-    [['--prices', '/nonexistent/prices.json'], 4, 'price table /nonexistent/prices.json does not exist'],
-    [['--prices', '/etc/passwd'], 4, 'price table /etc/passwd is not valid JSON'],
-  ])('refuses %j with exit %i and a one-line message', async (argv, exit, message) => {
+    [['--prices', '/nonexistent/prices.json'], 4, "'--prices' (/nonexistent/prices.json): price table does not exist"],
+    [['--prices', '/etc/passwd'], 4, "'--prices' (/etc/passwd): price table is not valid JSON"],
+  ])('refuses %j with exit %i and a clear message', async (argv, exit, message) => {
     const r = await cost(argv);
     expect(r.code).toBe(exit);
     expect(r.err).toContain(message);
     expect(r.err).not.toContain('root:');
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a price table of the wrong shape, naming the field and what is allowed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cost-prices-'));
+    const file = join(dir, 'eastus-2026-01-01.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 2, region: 'eastus', currency: 'USD', asOf: '2026-01-01', hoursPerMonth: 730 }));
+    const r = await cost(['--prices', file]);
+    expect(r.code).toBe(4);
+    expect(r.err).toContain("'sources' (missing) must be an object of sources");
     expect(r.out).toBe('');
   });
 });

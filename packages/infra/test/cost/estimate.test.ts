@@ -1,180 +1,90 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { enabledComponents, loadEnvironmentConfig, resolveCatalogue, resourceTotals } from '@cvat-cloud/catalogue';
+import { loadEnvironmentConfig, resolveCatalogue } from '@cvat-cloud/catalogue';
 import { describe, expect, it } from 'vitest';
-import { type CostModel, DEFAULT_COST_ASSUMPTIONS, estimateMonthlyCost, referenceCostModel } from '../../src/cost/estimate';
-import { costModelFromCatalogue } from '../../src/cost/model';
-import { loadPriceTable, type PriceTable, validatePriceTable } from '../../src/cost/price-table';
+import {
+  COOLDOWN_SECONDS,
+  type CostedWorkload,
+  type CostModel,
+  diskTier,
+  EVENT_EXECUTION_OVERHEAD_SECONDS,
+  estimateMonthlyCost,
+  MANUAL_JOB_RUN_SECONDS,
+  replicaTime,
+} from '../../src/cost/estimate';
+import { type InventoryResource, TYPE_RULES } from '../../src/cost/inventory';
+import { costModelFromCatalogue, referenceCostModel } from '../../src/cost/model';
+import { loadPriceTable, PRICE_PATHS, type PriceTable, pricedRegions, validatePriceTable } from '../../src/cost/price-table';
+import { activityOf, USAGE_PROFILES, type UsageProfile } from '../../src/cost/profiles';
+import { synthesizeStacks } from '../../src/cost/synth-inventory';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
-const PRICE_FILE = join(__dirname, '..', '..', 'prices', 'eastus-2026-11-28.json');
-// The raw committed table, read without the code under test.
-const raw = JSON.parse(readFileSync(PRICE_FILE, 'utf8'));
-const P = {
-  vA: raw.containerApps.consumption.vcpuActivePerSecond.price as number,
-  vI: raw.containerApps.consumption.vcpuIdlePerSecond.price as number,
-  mA: raw.containerApps.consumption.memoryActivePerGiBSecond.price as number,
-  mI: raw.containerApps.consumption.memoryIdlePerGiBSecond.price as number,
-  grantV: raw.containerApps.freeGrantPerMonth.vcpuSeconds as number,
-  grantM: raw.containerApps.freeGrantPerMonth.memoryGiBSeconds as number,
-  pgB1ms: raw.postgresFlexible.computePerHour.B_Standard_B1ms.price as number,
-  pgGiB: raw.postgresFlexible.storagePerGiBMonth.price as number,
-  smb: raw.azureFiles.transactionOptimizedPerGiBMonth.price as number,
-  kv: raw.keyVault.operationsPer10k.price as number,
-  s4: raw.virtualMachines.osDiskPerMonth.S4.price as number,
-  e4: raw.virtualMachines.osDiskPerMonth.E4.price as number,
-  ip: raw.publicIpStaticStandardPerMonth.price as number,
-  la: raw.logAnalytics.ingestionPerGB.price as number,
-  laFree: raw.logAnalytics.freeGBPerMonth as number,
-  H: raw.hoursPerMonth as number,
+const PRICES = join(__dirname, '..', '..', 'prices');
+const EASTUS = join(PRICES, 'eastus-2026-12-03.json');
+const WESTEUROPE = join(PRICES, 'westeurope-2026-12-03.json');
+// The raw committed tables, read without the code under test.
+const rawEast = JSON.parse(readFileSync(EASTUS, 'utf8'));
+const rawWest = JSON.parse(readFileSync(WESTEUROPE, 'utf8'));
+const east: PriceTable = loadPriceTable({ file: EASTUS }).table;
+const H = rawEast.hoursPerMonth as number;
+const S = 3600;
+const small = USAGE_PROFILES['small-team'];
+const idle = USAGE_PROFILES.idle;
+
+const workload = (over: Partial<CostedWorkload>): CostedWorkload => ({
+  name: 'w',
+  role: 'service',
+  kind: 'app',
+  cpuCores: 0.5,
+  memoryGiB: 1,
+  minReplicas: 1,
+  maxReplicas: 1,
+  workloadProfile: 'Consumption',
+  scaledBy: [],
+  queues: [],
+  secrets: 0,
+  ...over,
+});
+const empty: CostModel = { label: 't', workloads: [], inventory: [], databaseShares: [] };
+const res = (type: string, name: string, body: Record<string, unknown> = {}): InventoryResource => ({
+  type,
+  address: `test:${type}.${name}`,
+  body: { name, ...body },
+});
+const line = (e: ReturnType<typeof estimateMonthlyCost>, name: string) => {
+  const l = e.lines.find((x) => x.name === name);
+  if (!l) throw new Error(`no line ${name}: ${e.lines.map((x) => x.name).join(', ')}`);
+  return l;
 };
-const A = DEFAULT_COST_ASSUMPTIONS.activeHoursPerMonth;
-const table: PriceTable = loadPriceTable({ file: PRICE_FILE }).table;
 
-/** Cost of always-on capacity: active for A hours, idle for the rest of the month. */
-const alwaysOn = (cpu: number, mem: number) => cpu * 3600 * (A * P.vA + (P.H - A) * P.vI) + mem * 3600 * (A * P.mA + (P.H - A) * P.mI);
-/** Cost of capacity running only `hours` a month at the active rate. */
-const activeOnly = (cpu: number, mem: number, hours: number) => cpu * hours * 3600 * P.vA + mem * hours * 3600 * P.mA;
-/** The free grant credited at the idle rate, bounded by usage. */
-const grant = (vcpuSeconds: number, memSeconds: number) => Math.min(P.grantV, vcpuSeconds) * P.vI + Math.min(P.grantM, memSeconds) * P.mI;
-
-describe('cost estimate pinned to the committed East US price table', () => {
-  it('prices the reference configuration: 15 always-on apps with 6.25 vCPU / 12.5 GiB, PG B1ms, six 50 GiB shares, an unpriced B2ats_v2 VM', () => {
-    const e = estimateMonthlyCost(referenceCostModel(), table);
-    expect(e.alwaysOn).toEqual({ replicas: 15, cpuCores: 6.25, memoryGiB: 12.5 });
-    const aca = alwaysOn(6.25, 12.5) - grant(6.25 * P.H * 3600, 12.5 * P.H * 3600);
-    const database = P.pgB1ms * P.H + 32 * P.pgGiB;
-    const storage = 6 * 50 * P.smb;
-    const edge = P.s4 + P.ip;
-    const keyVault = (DEFAULT_COST_ASSUMPTIONS.keyVaultOperationsPerMonth / 10_000) * P.kv;
-    expect(e.totalMonthlyUSD).toBeCloseTo(aca + database + storage + edge + keyVault, 6);
-    expect(e.unpriced).toEqual(['edge vm Standard_B2ats_v2']);
-    expect(e.lines.some((l) => l.category === 'monitoring')).toBe(false);
-  });
-
-  it('prices the example environment from the resolved catalogue and its config', () => {
-    const config = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
-    const catalogue = resolveCatalogue(config).value!;
-    const totals = resourceTotals(catalogue);
-    const e = estimateMonthlyCost(costModelFromCatalogue(catalogue, config), table);
-
-    const always = totals.components.filter((c) => c.minReplicas > 0);
-    const fromZero = totals.components.filter((c) => c.minReplicas === 0);
-    const jobs = enabledComponents(catalogue).filter((c) => c.role === 'job');
-    const cpuOn = always.reduce((s, c) => s + c.cpuCores * c.minReplicas, 0);
-    const memOn = always.reduce((s, c) => s + c.memoryGiB * c.minReplicas, 0);
-    let aca = alwaysOn(cpuOn, memOn);
-    let vcpuSeconds = cpuOn * P.H * 3600;
-    let memSeconds = memOn * P.H * 3600;
-    for (const c of fromZero) {
-      aca += activeOnly(c.cpuCores, c.memoryGiB, DEFAULT_COST_ASSUMPTIONS.scaledFromZeroHoursPerMonth);
-      vcpuSeconds += c.cpuCores * DEFAULT_COST_ASSUMPTIONS.scaledFromZeroHoursPerMonth * 3600;
-      memSeconds += c.memoryGiB * DEFAULT_COST_ASSUMPTIONS.scaledFromZeroHoursPerMonth * 3600;
+describe('committed price tables', () => {
+  it('exist for eastus and westeurope, dated, and every price names a listed source with an https URL and a read date', () => {
+    expect(pricedRegions(PRICES)).toEqual(expect.arrayContaining(['eastus', 'westeurope']));
+    for (const raw of [rawEast, rawWest]) {
+      for (const path of PRICE_PATHS) {
+        const p = path.split('.').reduce((o: Record<string, unknown>, k) => o[k] as Record<string, unknown>, raw);
+        expect(raw.sources[p.source as string], `${raw.region} ${path}`).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
+      }
+      for (const s of Object.values(raw.sources) as Array<{ url: string; read: string }>) {
+        expect(s.read).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(s.url).not.toContain('/work/');
+      }
     }
-    for (const j of jobs) {
-      aca += activeOnly(j.resources.cpuCores, j.resources.memoryGiB, DEFAULT_COST_ASSUMPTIONS.jobHoursPerMonth);
-      vcpuSeconds += j.resources.cpuCores * DEFAULT_COST_ASSUMPTIONS.jobHoursPerMonth * 3600;
-      memSeconds += j.resources.memoryGiB * DEFAULT_COST_ASSUMPTIONS.jobHoursPerMonth * 3600;
-    }
-    aca -= grant(vcpuSeconds, memSeconds);
-    const database = P.pgB1ms * P.H + config.postgres.storageGiB * P.pgGiB;
-    expect(catalogue.storages.every((s) => s.kind !== 'nfs')).toBe(true);
-    const storage = catalogue.storages.filter((s) => s.kind === 'smb').reduce((s, st) => s + st.quotaGiB * P.smb, 0);
-    const edge = P.e4 + P.ip;
-    const logs = (DEFAULT_COST_ASSUMPTIONS.logAnalyticsGBPerMonth - P.laFree) * P.la;
-    const keyVault = (DEFAULT_COST_ASSUMPTIONS.keyVaultOperationsPerMonth / 10_000) * P.kv;
-
-    expect(config.edge.vmSize).toBe('Standard_B2ats_v2');
-    expect(e.unpriced).toEqual(['edge vm Standard_B2ats_v2']);
-    expect(e.alwaysOn).toEqual({
-      replicas: totals.atMinReplicas.replicas,
-      cpuCores: totals.atMinReplicas.cpuCores,
-      memoryGiB: totals.atMinReplicas.memoryGiB,
-    });
-    expect(e.totalMonthlyUSD).toBeCloseTo(aca + database + storage + edge + logs + keyVault, 6);
   });
 
-  it('shifts cost between the active and idle rates with the active-hours assumption', () => {
-    const idleAllMonth = estimateMonthlyCost(referenceCostModel(), table, { ...DEFAULT_COST_ASSUMPTIONS, activeHoursPerMonth: 0 });
-    const activeAllMonth = estimateMonthlyCost(referenceCostModel(), table, { ...DEFAULT_COST_ASSUMPTIONS, activeHoursPerMonth: 744 });
-    const aca = (e: typeof idleAllMonth) => e.lines.filter((l) => l.category === 'container-apps').reduce((s, l) => s + l.monthlyUSD!, 0);
-    const seconds = P.H * 3600;
-    expect(aca(idleAllMonth)).toBeCloseTo(6.25 * seconds * P.vI + 12.5 * seconds * P.mI - grant(6.25 * seconds, 12.5 * seconds), 6);
-    expect(aca(activeAllMonth)).toBeCloseTo(6.25 * seconds * P.vA + 12.5 * seconds * P.mA - grant(6.25 * seconds, 12.5 * seconds), 6);
-  });
-});
-
-describe('estimateMonthlyCost rules', () => {
-  const base: CostModel = {
-    label: 't',
-    components: [],
-    storages: [],
-    publicIp: false,
-    logAnalytics: false,
-    keyVault: false,
-    environmentFeeFeatures: [],
-  };
-
-  it('bills a scale-to-zero app only for its active hours and never below zero with the grant', () => {
-    const e = estimateMonthlyCost(
-      { ...base, components: [{ name: 'w', role: 'worker', cpuCores: 0.5, memoryGiB: 1, minReplicas: 0, maxReplicas: 5 }] },
-      table,
-    );
-    const line = e.lines.find((l) => l.name === 'w')!;
-    expect(line.monthlyUSD).toBeCloseTo(activeOnly(0.5, 1, A), 9);
-    expect(line.usage).toEqual({
-      vcpuSecondsActive: 0.5 * A * 3600,
-      vcpuSecondsIdle: 0,
-      memoryGiBSecondsActive: A * 3600,
-      memoryGiBSecondsIdle: 0,
-    });
-    expect(e.lines.find((l) => l.name === 'free grant')!.monthlyUSD).toBeCloseTo(-grant(0.5 * A * 3600, A * 3600), 9);
+  it('carries the West Europe consumption rates derived from the amounts on the cited page', () => {
+    const c = rawWest.containerApps.consumption;
+    // The note's division, redone: amount / quantity rounded to the meter's precision.
+    expect(Number((78.88 / 2_320_000).toFixed(6))).toBe(c.vcpuActivePerSecond.price);
+    expect(Number((15.77 / 3_942_000).toFixed(6))).toBe(c.vcpuIdlePerSecond.price);
+    expect(Number((31.54 / 7_884_000).toFixed(6))).toBe(c.memoryIdlePerGiBSecond.price);
+    expect(c.vcpuActivePerSecond.price).toBeGreaterThan(rawEast.containerApps.consumption.vcpuActivePerSecond.price);
   });
 
-  it('charges the management fee and node-hours once a component runs on a dedicated profile', () => {
-    const e = estimateMonthlyCost(
-      {
-        ...base,
-        components: [{ name: 'big', role: 'service', cpuCores: 6, memoryGiB: 20, minReplicas: 1, maxReplicas: 1, workloadProfile: 'D4' }],
-        dedicatedProfiles: { D4: { cpuCores: 4, memoryGiB: 16 } },
-      },
-      table,
-    );
-    const fee = e.lines.find((l) => l.name === 'environment management fee')!;
-    expect(fee.monthlyUSD).toBeCloseTo(raw.containerApps.dedicatedPlanManagementPerHour.price * P.H, 9);
-    const nodes = e.lines.find((l) => l.name === 'dedicated D4 nodes')!;
-    const perNodeHour = 4 * raw.containerApps.dedicatedComputePerVcpuHour.price + 16 * raw.containerApps.dedicatedComputePerGiBHour.price;
-    expect(nodes.monthlyUSD).toBeCloseTo(2 * perNodeHour * P.H, 9);
-    expect(nodes.confidence).toBe('derived');
-    expect(e.lines.some((l) => l.name === 'big')).toBe(false);
+  it('prices the default edge VM size in both regions', () => {
+    for (const raw of [rawEast, rawWest]) expect(raw.virtualMachines.linuxPerHour.Standard_B2ats_v2.price).toBeGreaterThan(0);
   });
 
-  it('bills NFS shares at the premium minimum and leaves ephemeral storage out', () => {
-    const e = estimateMonthlyCost(
-      {
-        ...base,
-        storages: [
-          { name: 'cache', kind: 'nfs', quotaGiB: 20 },
-          { name: 'tmp', kind: 'ephemeral', quotaGiB: 4 },
-        ],
-      },
-      table,
-    );
-    expect(e.lines.filter((l) => l.category === 'storage').map((l) => [l.name, l.monthlyUSD])).toEqual([
-      ['share cache (NFS)', raw.azureFiles.premiumMinimumGiB * raw.azureFiles.premiumPerGiBMonth.price],
-    ]);
-  });
-
-  it('lists an unknown PostgreSQL SKU as not priced instead of guessing, and keeps it out of the total', () => {
-    const e = estimateMonthlyCost({ ...base, postgres: { sku: 'GP_Standard_D2ds_v5', storageGiB: 64 } }, table);
-    const line = e.lines.find((l) => l.category === 'database')!;
-    expect(line.monthlyUSD).toBeNull();
-    expect(line.unpricedReason).toContain("no price for SKU 'GP_Standard_D2ds_v5'");
-    expect(e.unpriced).toEqual(['postgresql GP_Standard_D2ds_v5']);
-  });
-});
-
-describe('price table validation', () => {
   it.each([
     [
       ['containerApps', 'consumption', 'vcpuActivePerSecond', 'price'],
@@ -186,18 +96,259 @@ describe('price table validation', () => {
       'sure',
       '\'postgresFlexible.computePerHour.B_Standard_B1ms.confidence\' ("sure") must be one of verified, derived, verify',
     ],
+    [
+      ['privateLink', 'endpointPerHour', 'source'],
+      'rumour',
+      "'privateLink.endpointPerHour.source' (\"rumour\") must name an entry of 'sources'",
+    ],
+    [
+      ['sources', 'aca-billing', 'url'],
+      '/work/shared/notes.md',
+      '\'sources.aca-billing.url\' ("/work/shared/notes.md") must be an https URL',
+    ],
     [['asOf'], '28/11/2026', '\'asOf\' ("28/11/2026") must be a yyyy-mm-dd date'],
-    [['hoursPerMonth'], '730', '\'hoursPerMonth\' ("730") must be a non-negative number'],
+    [['schemaVersion'], 1, "'schemaVersion' (1) must be 2"],
+    [['currency'], 'EUR', '\'currency\' ("EUR") must be USD'],
   ])('rejects %j = %j naming the field and value', (path, value, message) => {
-    const copy = JSON.parse(JSON.stringify(raw));
+    const copy = JSON.parse(JSON.stringify(rawEast));
     let o = copy;
     for (const k of (path as string[]).slice(0, -1)) o = o[k];
     o[(path as string[])[(path as string[]).length - 1]] = value;
     expect(() => validatePriceTable(copy, 'x.json')).toThrow(message);
   });
 
-  it('picks the newest dated table of a region and fails clearly when there is none', () => {
-    expect(loadPriceTable({ region: 'eastus' }).file).toBe(PRICE_FILE);
-    expect(() => loadPriceTable({ region: 'westeurope' })).toThrow(/no price table for region 'westeurope'/);
+  it('picks the newest dated table of a region and names the option, value and the priced regions when there is none', () => {
+    expect(loadPriceTable({ region: 'westeurope' }).file).toBe(WESTEUROPE);
+    expect(() => loadPriceTable({ region: 'brazilsouth' })).toThrow(
+      /'--region' \(brazilsouth\) has no price table .*regions with a table: eastus, westeurope; or pass --prices <file>/,
+    );
+  });
+});
+
+describe('replica time by activity class', () => {
+  it('bills an always-on service active while users work and idle otherwise', () => {
+    const t = replicaTime(workload({ name: 'cvat-ui' }), small, H);
+    expect(t).toMatchObject({ activeReplicaSeconds: 176 * S, idleReplicaSeconds: (H - 176) * S });
+    expect(replicaTime(workload({ name: 'cvat-ui' }), idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
+  });
+
+  it('bills an always-on RQ worker active only for the jobs of its queues', () => {
+    const w = workload({ name: 'cvat-worker-import', role: 'worker', queues: ['import'] });
+    const hours = (small.queues.import.jobsPerMonth * small.queues.import.averageJobSeconds) / 3600;
+    const t = replicaTime(w, small, H) as { activeReplicaSeconds: number; idleReplicaSeconds: number };
+    expect(t.activeReplicaSeconds).toBeCloseTo(hours * S, 6);
+    expect(t.idleReplicaSeconds).toBeCloseTo((H - hours) * S, 6);
+    expect(activityOf('cvat-worker-import', 'worker').activity).toBe('jobs');
+  });
+
+  it('bills ClickHouse and OPA active all month, users or not', () => {
+    for (const name of ['clickhouse', 'cvat-clickhouse', 'opa']) {
+      expect(replicaTime(workload({ name, role: name === 'opa' ? 'service' : 'store' }), idle, H)).toMatchObject({
+        activeReplicaSeconds: H * S,
+        idleReplicaSeconds: 0,
+      });
+    }
+  });
+
+  it('adds replicas up to maxReplicas, at the active rate, for the profile peak of an HTTP-scaled app', () => {
+    const t = replicaTime(workload({ maxReplicas: 3, scaledBy: ['http'] }), small, H);
+    expect(t).toMatchObject({ activeReplicaSeconds: (176 + 2 * small.peakHoursPerMonth) * S, idleReplicaSeconds: (H - 176) * S });
+    // No rule, no scale-out, whatever maxReplicas says.
+    expect(replicaTime(workload({ maxReplicas: 3 }), small, H)).toMatchObject({ activeReplicaSeconds: 176 * S });
+  });
+
+  it('bounds a queue-scaled worker backlog by the work on its queues', () => {
+    const w = workload({ name: 'cvat-worker-consensus', role: 'worker', queues: ['consensus'], maxReplicas: 2, scaledBy: ['queue'] });
+    const work = (small.queues.consensus.jobsPerMonth * small.queues.consensus.averageJobSeconds) / 3600;
+    expect(work).toBeLessThan(small.backlogHoursPerMonth);
+    expect((replicaTime(w, small, H) as { activeReplicaSeconds: number }).activeReplicaSeconds).toBeCloseTo((work + work) * S, 6);
+  });
+
+  it('bills a scale-to-zero queue worker for its jobs plus one cool-down per burst, never idle', () => {
+    const w = workload({ role: 'worker', queues: ['cleaning'], minReplicas: 0, maxReplicas: 1, scaledBy: ['queue'] });
+    const jobs = idle.queues.cleaning.jobsPerMonth;
+    const work = (jobs * idle.queues.cleaning.averageJobSeconds) / 3600;
+    const t = replicaTime(w, idle, H) as { activeReplicaSeconds: number; idleReplicaSeconds: number };
+    expect(t.activeReplicaSeconds).toBeCloseTo(work * S + jobs * COOLDOWN_SECONDS, 6);
+    expect(t.idleReplicaSeconds).toBe(0);
+  });
+
+  it('bills an event job per execution: start-up plus its jobs, at the active rate, times its parallelism', () => {
+    const w = workload({ kind: 'job', role: 'job', trigger: 'event', queues: ['import', 'export'], minReplicas: 0, parallelism: 2 });
+    const jobs = small.queues.import.jobsPerMonth + small.queues.export.jobsPerMonth;
+    const workSeconds =
+      small.queues.import.jobsPerMonth * small.queues.import.averageJobSeconds +
+      small.queues.export.jobsPerMonth * small.queues.export.averageJobSeconds;
+    const t = replicaTime(w, small, H) as { activeReplicaSeconds: number; idleReplicaSeconds: number };
+    expect(t.activeReplicaSeconds).toBeCloseTo(2 * (jobs * EVENT_EXECUTION_OVERHEAD_SECONDS + workSeconds), 6);
+    expect(t.idleReplicaSeconds).toBe(0);
+    expect(replicaTime(w, idle, H)).toMatchObject({ activeReplicaSeconds: 0 });
+  });
+
+  it('bills the manual migration job per deploy and refuses to guess an unknown trigger', () => {
+    expect(replicaTime(workload({ kind: 'job', role: 'job', trigger: 'manual' }), small, H)).toMatchObject({
+      activeReplicaSeconds: small.deploysPerMonth * MANUAL_JOB_RUN_SECONDS,
+    });
+    expect(replicaTime(workload({ kind: 'job', role: 'job', trigger: 'cron-ish' }), small, H)).toMatchObject({
+      unpriced: expect.stringContaining("job trigger 'cron-ish'"),
+    });
+    const e = estimateMonthlyCost({ ...empty, workloads: [workload({ kind: 'job', trigger: 'cron-ish' })] }, east, small);
+    expect(e.unpriced).toEqual(['w']);
+  });
+});
+
+describe('estimateMonthlyCost', () => {
+  const c = rawEast.containerApps.consumption;
+  const g = rawEast.containerApps.freeGrantPerMonth;
+
+  it('credits the free grant at the month mix of active and idle seconds, and gives the range', () => {
+    // 1 vCPU / 2 GiB always on, 176 h active: vCPU 633,600 s active and 1,994,400 s idle.
+    const e = estimateMonthlyCost({ ...empty, workloads: [workload({ cpuCores: 1, memoryGiB: 2 })] }, east, small);
+    const aV = 176 * S;
+    const iV = (H - 176) * S;
+    const vcpu = g.vcpuSeconds * ((aV / (aV + iV)) * c.vcpuActivePerSecond.price + (iV / (aV + iV)) * c.vcpuIdlePerSecond.price);
+    const mem = g.memoryGiBSeconds * c.memoryIdlePerGiBSecond.price; // memory rates are equal in East US
+    expect(line(e, 'free grant').monthlyUSD).toBeCloseTo(-(vcpu + mem), 9);
+    expect(line(e, 'free grant').detail).toContain(`range $${(g.vcpuSeconds * c.vcpuIdlePerSecond.price + mem).toFixed(2)}`);
+    const none = estimateMonthlyCost({ ...empty, workloads: [workload({})] }, east, small, { freeGrant: false });
+    expect(none.lines.some((l) => l.name === 'free grant')).toBe(false);
+    expect(line(none, 'requests').monthlyUSD).toBeCloseTo((small.externalRequestsPerMonth / 1e6) * c.requestsPerMillion.price, 9);
+  });
+
+  it('prices private endpoints, private DNS zones, public IPs, egress beyond the free GB and the environment fee they trigger', () => {
+    const profile: UsageProfile = { ...small, egressGBPerMonth: 250, privateEndpointGBPerMonth: 40 };
+    const e = estimateMonthlyCost(
+      {
+        ...empty,
+        inventory: [
+          res('azurerm_private_endpoint', 'pg-pe', { private_service_connection: { subresource_names: ['postgresqlServer'] } }),
+          res('azurerm_private_endpoint', 'env-pe', { private_service_connection: { subresource_names: ['managedEnvironments'] } }),
+          res('azurerm_private_dns_zone', 'a'),
+          res('azurerm_private_dns_zone', 'b'),
+          res('azurerm_private_dns_zone', 'c'),
+          res('azurerm_public_ip', 'pip', { sku: 'Standard', allocation_method: 'Static' }),
+        ],
+      },
+      east,
+      profile,
+    );
+    expect(line(e, 'private endpoint pg-pe').monthlyUSD).toBeCloseTo(
+      rawEast.privateLink.endpointPerHour.price * H + 40 * rawEast.privateLink.dataProcessedPerGB.price,
+      9,
+    );
+    expect(line(e, 'private dns zones (3)').monthlyUSD).toBeCloseTo(3 * rawEast.privateDns.zonePerMonth.price, 9);
+    expect(line(e, 'public ip pip').monthlyUSD).toBeCloseTo(rawEast.publicIpStaticStandardPerHour.price * H, 9);
+    expect(line(e, 'internet egress').monthlyUSD).toBeCloseTo((250 - 100) * rawEast.bandwidth.internetEgressPerGB.price, 9);
+    expect(line(e, 'environment management fee').monthlyUSD).toBeCloseTo(rawEast.containerApps.dedicatedPlanManagementPerHour.price * H, 9);
+  });
+
+  it('names an unknown resource type as not priced (with its address) and counts free types with their reason', () => {
+    const e = estimateMonthlyCost(
+      { ...empty, inventory: [res('azurerm_frontdoor_thing', 'x'), res('azurerm_subnet', 'a'), res('azurerm_subnet', 'b')] },
+      east,
+      small,
+    );
+    expect(e.unpriced).toEqual(['azurerm_frontdoor_thing']);
+    expect(line(e, 'azurerm_frontdoor_thing').detail).toContain('test:azurerm_frontdoor_thing.x');
+    expect(e.freeResources).toEqual([{ type: 'azurerm_subnet', count: 2, reason: expect.any(String) }]);
+  });
+
+  it('bills SMB shares on used GiB by content plus transactions, NFS at the premium minimum', () => {
+    const e = estimateMonthlyCost(
+      {
+        ...empty,
+        inventory: [
+          res('azurerm_storage_share', 'cvat-events-db', { quota: 50, enabled_protocol: 'SMB' }),
+          res('azurerm_storage_share', 'cvat-data', { quota: 20, enabled_protocol: 'SMB' }),
+          res('azurerm_storage_share', 'cache', { quota: 20, enabled_protocol: 'NFS' }),
+        ],
+      },
+      east,
+      small,
+    );
+    const f = rawEast.azureFiles;
+    const ops = small.shareThousandOps.events;
+    expect(line(e, 'share cvat-events-db (SMB)').monthlyUSD).toBeCloseTo(
+      small.storedGiB.events * f.transactionOptimizedPerGiBMonth.price +
+        (ops.writes / 10) * f.transactionOptimizedWritePer10k.price +
+        (ops.reads / 10) * f.transactionOptimizedReadPer10k.price,
+      9,
+    );
+    // 50 GiB of data in a 20 GiB share bills the quota.
+    expect(line(e, 'share cvat-data (SMB)').detail).toMatch(/^data: 20 GiB used/);
+    expect(line(e, 'share cache (NFS)').monthlyUSD).toBeCloseTo(f.premiumMinimumGiB * f.premiumPerGiBMonth.price, 9);
+  });
+
+  it('lists an unknown VM size or PostgreSQL SKU as not priced instead of guessing', () => {
+    const e = estimateMonthlyCost(
+      {
+        ...empty,
+        inventory: [
+          res('azurerm_linux_virtual_machine', 'vm', {
+            size: 'Standard_Z9',
+            os_disk: { storage_account_type: 'Premium_LRS', disk_size_gb: 64 },
+          }),
+          res('azurerm_postgresql_flexible_server', 'pg', { sku_name: 'GP_Standard_D2ds_v5', storage_mb: 65536 }),
+        ],
+      },
+      east,
+      small,
+    );
+    expect(e.unpriced).toEqual(['postgresql GP_Standard_D2ds_v5', 'vm Standard_Z9', 'os disk P6']);
+    expect(diskTier('Standard_LRS', 30)).toBe('S4');
+    expect(diskTier('StandardSSD_LRS', 100)).toBe('E10');
+    expect(diskTier('UltraSSD_LRS', 30)).toBeUndefined();
+  });
+
+  it('names a container app of the Terraform that the catalogue does not describe', () => {
+    const e = estimateMonthlyCost({ ...empty, inventory: [res('azurerm_container_app', 'stray')] }, east, small);
+    expect(e.unpriced).toEqual(['stray']);
+  });
+});
+
+describe('the reference configuration and the example environment', () => {
+  it('models the reference project: 15 always-on apps with 6.25 vCPU / 12.5 GiB, one PE, one DNS zone, six 50 GiB shares', () => {
+    const ref = referenceCostModel();
+    const e = estimateMonthlyCost(ref, east, small);
+    expect(e.alwaysOn).toEqual({ replicas: 15, cpuCores: 6.25, memoryGiB: 12.5 });
+    const count = (t: string) => ref.inventory.filter((r) => r.type === t).length;
+    expect([
+      count('azurerm_private_endpoint'),
+      count('azurerm_private_dns_zone'),
+      count('azurerm_storage_share'),
+      count('azurerm_container_app'),
+    ]).toEqual([1, 1, 6, 15]);
+    expect(ref.inventory.filter((r) => r.type === 'azurerm_storage_share').every((r) => r.body.quota === 50)).toBe(true);
+    expect(count('azurerm_log_analytics_workspace')).toBe(0);
+    expect(e.unpriced).toEqual([]);
+    expect(e.totalMonthlyUSD).toBeCloseTo(
+      e.lines.reduce((s, l) => s + (l.monthlyUSD ?? 0), 0),
+      9,
+    );
+  });
+
+  it('prices every resource of the synthesized example: no unknown type, every container app and job a priced workload', () => {
+    const config = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
+    const catalogue = resolveCatalogue(config).value!;
+    const stacks = synthesizeStacks(config, catalogue);
+    const model = costModelFromCatalogue(catalogue, config, stacks);
+    const types = new Set(model.inventory.map((r) => r.type));
+    expect([...types].filter((t) => !TYPE_RULES[t])).toEqual([]);
+    const apps = model.inventory.filter((r) => r.type === 'azurerm_container_app' || r.type === 'azurerm_container_app_job');
+    expect(apps.map((r) => r.body.name).sort()).toEqual(model.workloads.map((w) => w.name).sort());
+    for (const table of [east, loadPriceTable({ file: WESTEUROPE }).table]) {
+      for (const profile of [small, idle]) {
+        const e = estimateMonthlyCost(model, table, profile);
+        expect(e.unpriced, `${table.region} ${profile.name}`).toEqual([]);
+      }
+    }
+    // Idle costs less than a working month, in each region.
+    expect(estimateMonthlyCost(model, east, idle).totalMonthlyUSD).toBeLessThan(estimateMonthlyCost(model, east, small).totalMonthlyUSD);
+  });
+
+  it('prices West Europe above East US for the same model and profile', () => {
+    const ref = referenceCostModel();
+    const west = loadPriceTable({ file: WESTEUROPE }).table;
+    expect(estimateMonthlyCost(ref, west, small).totalMonthlyUSD).toBeGreaterThan(estimateMonthlyCost(ref, east, small).totalMonthlyUSD);
   });
 });
