@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnvironmentConfig, resolveCatalogue } from '@cvat-cloud/catalogue';
+import { type AppSpec, loadEnvironmentConfig, resolveCatalogue } from '@cvat-cloud/catalogue';
 import { describe, expect, it } from 'vitest';
 import {
   COOLDOWN_SECONDS,
@@ -13,7 +13,7 @@ import {
   replicaTime,
 } from '../../src/cost/estimate';
 import { type InventoryResource, TYPE_RULES } from '../../src/cost/inventory';
-import { costModelFromCatalogue, referenceCostModel } from '../../src/cost/model';
+import { costModelFromCatalogue, referenceCostModel, workloadFromSpec } from '../../src/cost/model';
 import { loadPriceTable, PRICE_PATHS, type PriceTable, pricedRegions, validatePriceTable } from '../../src/cost/price-table';
 import { activityOf, USAGE_PROFILES, type UsageProfile } from '../../src/cost/profiles';
 import { synthesizeStacks } from '../../src/cost/synth-inventory';
@@ -303,6 +303,73 @@ describe('estimateMonthlyCost', () => {
   it('names a container app of the Terraform that the catalogue does not describe', () => {
     const e = estimateMonthlyCost({ ...empty, inventory: [res('azurerm_container_app', 'stray')] }, east, small);
     expect(e.unpriced).toEqual(['stray']);
+  });
+});
+
+describe('catalogue app specs as workloads', () => {
+  // An event-driven queue runner shaped as the catalogue describes one (kind job, trigger event with KEDA redis
+  // rules on rq:queue:<name>), built here so the estimator is proven before an environment uses one.
+  const eventJob = {
+    name: 'cvat-job-import',
+    role: 'job',
+    kind: 'job',
+    workloadProfileName: 'Consumption',
+    secrets: [{ name: 'a', keyVaultSecretName: 'a' }],
+    volumes: [],
+    dependsOn: [],
+    containers: [{ cpuCores: 1, memoryGiB: 2 }],
+    trigger: {
+      type: 'event',
+      parallelism: 1,
+      replicaCompletionCount: 1,
+      scale: {
+        minExecutions: 0,
+        maxExecutions: 3,
+        pollingIntervalSeconds: 30,
+        rules: [{ name: 'q', kind: 'custom', customRuleType: 'redis', metadata: { listName: 'rq:queue:import' }, authentication: [] }],
+      },
+    },
+    replicaTimeoutSeconds: 14_400,
+    replicaRetryLimit: 0,
+  } as unknown as AppSpec;
+
+  it('reads an event job: its queue from the scale rule, its trigger, most executions and secret count', () => {
+    const w = workloadFromSpec(eventJob, []);
+    expect(w).toMatchObject({
+      kind: 'job',
+      trigger: 'event',
+      queues: ['import'],
+      maxReplicas: 3,
+      scaledBy: ['queue'],
+      secrets: 1,
+      cpuCores: 1,
+    });
+    const e = estimateMonthlyCost({ ...empty, workloads: [w] }, east, small, { freeGrant: false });
+    const seconds = small.queues.import.jobsPerMonth * (EVENT_EXECUTION_OVERHEAD_SECONDS + small.queues.import.averageJobSeconds);
+    const c = rawEast.containerApps.consumption;
+    expect(line(e, 'cvat-job-import').monthlyUSD).toBeCloseTo(
+      seconds * (c.vcpuActivePerSecond.price + 2 * c.memoryActivePerGiBSecond.price),
+      9,
+    );
+    expect(line(e, 'cvat-job-import').usage?.vcpuSecondsIdle).toBe(0);
+  });
+
+  it('takes a worker app queues from its component and its scale-rule kinds from the spec', () => {
+    const app = {
+      name: 'cvat-worker-utils',
+      role: 'worker',
+      kind: 'containerApp',
+      workloadProfileName: 'Consumption',
+      secrets: [],
+      containers: [{ cpuCores: 0.5, memoryGiB: 1 }],
+      scale: { minReplicas: 1, maxReplicas: 1, rules: [] },
+    } as unknown as AppSpec;
+    expect(workloadFromSpec(app, ['webhooks', 'notifications', 'cleaning'])).toMatchObject({
+      kind: 'app',
+      minReplicas: 1,
+      queues: ['webhooks', 'notifications', 'cleaning'],
+      scaledBy: [],
+    });
   });
 });
 
