@@ -81,4 +81,15 @@ describe('armFailure: one ARM failure, one exit code', () => {
     expect(isNotFound(rest(undefined, 'ResourceNotFound', 'x'))).toBe(true);
     expect(isNotFound(rest(409, 'Conflict', 'x'))).toBe(false);
   });
+
+  it('ends each sentence with one full stop: an ARM message with its own period is not doubled', () => {
+    const e = armFailure(
+      rest(404, 'ResourceGroupNotFound', "Resource group 'rg' could not be found."),
+      'listing apps in rg',
+      'Check --env.',
+    );
+    expect(e.message).toContain('could not be found. Check --env.');
+    expect(e.message).not.toMatch(/\.\./);
+    expect(armReason(rest(409, 'Conflict', 'wait...'))).toBe('409 Conflict: wait...');
+  });
 });

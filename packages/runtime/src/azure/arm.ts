@@ -133,7 +133,8 @@ export function isNotFound(error: unknown): boolean {
 export function armReason(error: unknown): string {
   const e = asRest(error);
   if (!e) return String(error);
-  const message = (e.message.split('\n')[0] ?? '').trim() || e.code || 'unknown error';
+  // ARM messages usually end with their own full stop; drop one so callers that add '. <next step>' print one, not two.
+  const message = (e.message.split('\n')[0] ?? '').trim().replace(/(?<!\.)\.\s*$/, '') || e.code || 'unknown error';
   const parts = [
     e.statusCode !== undefined ? String(e.statusCode) : undefined,
     e.code && !message.includes(e.code) ? e.code : undefined,
