@@ -7,8 +7,11 @@
  *    superuser when it is missing; only once the migrations are known to have succeeded (just now, or recorded for
  *    this version), and only when the record has no superuser success yet (or with `--ensure-superuser`).
  *
- * Each success is written to the record (`<stateRoot>/<env>/init-job.json`) before the next step starts; a failure of
- * either stops the deploy before `edge`, reported on the step with the commands to inspect it.
+ * Both start as soon as the apps stack's apply reports the job resource created (or at the start of the apply when the
+ * plan leaves the job unchanged), while the container apps are still being created: the migrations need the job, the
+ * database and the secrets, not the apps. Each success is written to the record (`<stateRoot>/<env>/init-job.json`)
+ * before the next step starts; a failure of either fails the deploy, reported on the step with the commands to inspect
+ * it (the edge, which does not depend on apps, runs beside them and keeps its own result).
  */
 import { relative } from 'node:path';
 import { type Catalogue, type EnvironmentConfig, findComponent, resourceNames } from '@cvat-cloud/catalogue';
@@ -36,6 +39,9 @@ export interface InitStepsOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The resources the steps need: the Container Apps job they start (`azurerm_container_app_job.<id>`). */
+export const INIT_JOB_RESOURCE_TYPE = 'azurerm_container_app_job';
+
 /** A {@link DeployError} that also carries the outcome for the step's report. */
 function stepError(code: 'INIT_JOB_FAILED' | 'SUPERUSER_FAILED', message: string, step: string, detail: unknown): DeployError {
   const error = new DeployError(code, message, { stackName: 'apps', step });
@@ -60,6 +66,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
   const initJob: OrchestratorStep = {
     name: 'init-job',
     after: 'apps',
+    needs: (address) => address.startsWith(`${INIT_JOB_RESOURCE_TYPE}.`),
     async run({ log }): Promise<StepOutcome> {
       if (!usable) return { status: 'skipped', reason: 'the catalogue has no enabled cvat-init job' };
       const current = { cvatVersion: catalogue.cvatVersion, image: `${job.image.repository}:${job.image.tag}` };
@@ -82,7 +89,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
         throw stepError(
           'INIT_JOB_FAILED',
           `init job execution ${outcome.executionName} ended ${outcome.status}; ` +
-            `the database migrations did not complete, so the edge is not deployed. ` +
+            `the database migrations did not complete, so CVAT cannot serve requests yet. ` +
             `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +
             `${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
             'fix the cause and rerun the deploy (the job runs again because no success is recorded).',
@@ -133,7 +140,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
         throw stepError(
           'SUPERUSER_FAILED',
           `superuser step: execution ${outcome.executionName} of job ${jobName} ended ` +
-            `${outcome.status}; the CVAT superuser may not exist, so the edge is not deployed. ` +
+            `${outcome.status}; the CVAT superuser may not exist. ` +
             `Inspect it: az containerapp job execution show -g ${names.resourceGroup} ` +
             `-n ${jobName} --job-execution-name ${outcome.executionName}; ` +
             `read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +

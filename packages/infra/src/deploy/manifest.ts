@@ -135,6 +135,7 @@ export interface StackJson {
   readonly terraform?: { backend?: Record<string, Record<string, unknown>> };
   readonly provider?: Record<string, Array<Record<string, unknown>> | Record<string, unknown>>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /** Reads a stack's `cdk.tf.json`. */
@@ -190,4 +191,65 @@ export function formatBackend(info: BackendInfo): string {
     case 'none':
       return 'no backend block (terraform.tfstate in the working directory)';
   }
+}
+
+/** How one stack's dependencies were worked out, for the log. */
+export interface StateReadDependency {
+  /** Stacks whose state this one reads (`terraform_remote_state`), within the manifest: what it must wait for. */
+  readonly reads: readonly string[];
+  /** Manifest dependencies it does not read (declared for ordering only); a deploy does not wait for them. */
+  readonly orderingOnly: readonly string[];
+  /** True when a remote state matched no stack: then every manifest dependency is kept. */
+  readonly unresolved: boolean;
+}
+
+/** The state location a `terraform_remote_state` data source reads, in {@link BackendInfo} form. */
+function remoteStateBackend(stack: ManifestStack, source: Record<string, unknown>): BackendInfo {
+  const config = (source.config ?? {}) as Record<string, unknown>;
+  return describeBackend(stack, { terraform: { backend: { [String(source.backend ?? 'local')]: config } } });
+}
+
+function sameBackend(a: BackendInfo, b: BackendInfo): boolean {
+  if (a.type === 'local' && b.type === 'local') return a.path === b.path;
+  if (a.type === 'azurerm' && b.type === 'azurerm')
+    return a.storageAccount === b.storageAccount && a.container === b.container && a.key === b.key;
+  return false;
+}
+
+/**
+ * The dependencies a deploy really has to respect: a stack waits for the stacks whose state it reads through
+ * `terraform_remote_state` (how cdktf passes cross-stack references: `data.terraform_remote_state.
+ * cross-stack-reference-input-<stack>`), matched by backend location, not by name. A manifest dependency it does not
+ * read is an ordering-only `addDependency` and is dropped (the edge stack reads foundation's outputs only, so it runs
+ * beside apps). When a remote state matches no stack, the stack keeps its manifest dependencies.
+ *
+ * @param json reads a stack's synthesized JSON (cached by the caller)
+ */
+export function stateReadDependencies(
+  manifest: Manifest,
+  json: (stack: ManifestStack) => StackJson = readStackJson,
+): Record<string, StateReadDependency> {
+  const backends = new Map(manifest.stacks.map((s) => [s.name, describeBackend(s, json(s))]));
+  const result: Record<string, StateReadDependency> = {};
+  for (const stack of manifest.stacks) {
+    const data = json(stack).data;
+    const reads = new Set<string>();
+    let unresolved = false;
+    for (const source of Object.values(data?.terraform_remote_state ?? {})) {
+      const target = remoteStateBackend(stack, source);
+      const match = manifest.stacks.find((other) => other !== stack && sameBackend(backends.get(other.name)!, target));
+      if (match) reads.add(match.name);
+      else unresolved = true;
+    }
+    if (unresolved) {
+      result[stack.name] = { reads: [...new Set([...stack.dependencies, ...reads])], orderingOnly: [], unresolved };
+      continue;
+    }
+    result[stack.name] = {
+      reads: [...reads],
+      orderingOnly: stack.dependencies.filter((d) => !reads.has(d)),
+      unresolved,
+    };
+  }
+  return result;
 }
