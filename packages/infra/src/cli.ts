@@ -235,7 +235,12 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
           'wait this long for a state lock held by another run (default 60)',
           parseInteger('--lock-timeout', 0, 3600),
         )
-        .option('--verbose', "also stream terraform's plan output")
+        .option(
+          '--parallelism <n>',
+          `terraform -parallelism for every stack (default: sized per stack, its largest set of independent resources, at least 10)`,
+          parseInteger('--parallelism', 1, 256),
+        )
+        .option('--verbose', "also stream terraform's plan output and per-resource progress")
         .option(
           '--skip-credential-check',
           'skip the Azure credential/subscription checks and the init job (only for provider-free test stacks)',
@@ -263,6 +268,7 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         dryRun: Boolean(o.dryRun),
         json: Boolean(o.json),
         lockTimeoutSeconds: (o.lockTimeout as number | undefined) ?? 60,
+        ...(o.parallelism !== undefined ? { parallelism: o.parallelism as number } : {}),
         verbose: Boolean(o.verbose),
         skipPreflight: Boolean(o.skipPreflight),
         preflightAgain: Boolean(o.preflightAgain),
@@ -279,7 +285,7 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
 
   terraformCommand(
     'plan',
-    'init and plan every stack in dependency order; changes nothing',
+    'init and plan every stack in dependency order (independent stacks side by side); changes nothing',
     ['cvat-infra plan --env dev', 'cvat-infra plan --env dev --stack apps --replace azurerm_container_app.x'],
     (c) =>
       c
@@ -293,8 +299,14 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
   );
   terraformCommand(
     'deploy',
-    'preflight, then init, plan, confirm and apply every stack (foundation → apps → edge), then the init-job and superuser steps',
-    ['cvat-infra deploy --env dev', 'cvat-infra deploy --env dev --stack apps --yes', 'npx nx run infra:deploy:edge -- --env dev'],
+    'preflight, then init, plan, confirm and apply every stack (foundation, then apps and edge side by side; the init-job and ' +
+      'superuser steps as soon as the job exists)',
+    [
+      'cvat-infra deploy --env dev',
+      'cvat-infra deploy --env dev --stack apps --yes',
+      'cvat-infra deploy --env dev --parallelism 20',
+      'npx nx run infra:deploy:edge -- --env dev',
+    ],
     (c) =>
       confirmOptions(c)
         .option('--replace <address>', 'force-replace a resource (repeatable; needs exactly one --stack)', collect(nonEmpty('--replace')))

@@ -49,6 +49,11 @@ export interface DeployArgs {
   readonly json: boolean;
   /** `--lock-timeout <seconds>`. @default 60 */
   readonly lockTimeoutSeconds: number;
+  /**
+   * `--parallelism`: terraform's `-parallelism` for every stack's plan and apply.
+   * @default - sized per stack: its largest set of mutually independent resources, at least terraform's 10
+   */
+  readonly parallelism?: number;
   /** `--verbose`: stream terraform's plan output as well. @default false */
   readonly verbose: boolean;
   /** `--skip-preflight`: deploy without the preflight checks (prints a warning). @default false */
