@@ -3,12 +3,16 @@
  *
  * Order of a deploy: the environment; the terraform binary; Azure credentials and the subscription (nothing else
  * happens without them); the synth output (re-synthesized when missing, stale or for another environment); backend
- * and state-ownership checks; preflight (once per synth output, see {@link preflightOnce}); then the orchestrator runs
- * init/plan/confirm/apply per stack and the init-job and superuser steps after `apps` (../deploy/init-steps).
+ * and state-ownership checks; preflight (once per synth output, see {@link preflightOnce}); the shared provider plugin
+ * cache, each stack's real dependencies (the stacks whose state it reads) and its apply parallelism; then the
+ * orchestrator runs init/plan/confirm/apply per stack, independent stacks side by side, and the init-job and superuser
+ * steps as soon as the apps stack's job exists (../deploy/init-steps); last, the CVAT URL, admin user and password
+ * location.
  * The saved plan files (they hold secrets) are removed on every exit path (../deploy/plan-files).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { EnvironmentConfig, Catalogue } from '@cvat-cloud/catalogue';
@@ -25,6 +29,7 @@ import {
   terraformAuthEnv,
 } from '@cvat-cloud/runtime';
 import { DEFAULT_OUTDIR, INFRA_ROOT } from '../app';
+import { accessInfo, formatAccess } from '../deploy/access';
 import type { DeployArgs } from '../deploy/args';
 import { DeployError } from '../deploy/errors';
 import type { InitJobClient } from '../deploy/init-job';
@@ -38,8 +43,12 @@ import {
   orderStacks,
   readStackJson,
   type StackJson,
+  stateReadDependencies,
 } from '../deploy/manifest';
 import { type RunReport, runOrchestrator } from '../deploy/orchestrator';
+import { type ParallelismChoice, sizeParallelism } from '../deploy/parallelism';
+import { formatPluginCache, providerLockStore, resolvePluginCache } from '../deploy/providers';
+import { formatElapsed } from '../deploy/scheduling';
 import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } from '../deploy/plan-files';
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
 import { createTerraformRunner, findBinary, type TerraformRunner } from '../deploy/terraform';
@@ -303,18 +312,23 @@ async function preflightOnce(
 }
 
 function formatRun(run: RunReport): string[] {
-  const lines = [`${run.command} ${run.ok ? 'finished' : 'stopped'}:`];
+  const lines = [`${run.command} ${run.ok ? 'finished' : 'stopped'} after ${formatElapsed(run.wallMs)}:`];
+  const window = (started?: number, finished?: number) =>
+    started === undefined ? '' : ` (${formatElapsed(started)} → ${formatElapsed(finished ?? started)} into the run)`;
   for (const s of run.stacks) {
     const retries = s.retries.length
       ? `, ${s.retries.length} retr${s.retries.length === 1 ? 'y' : 'ies'} (${[...new Set(s.retries.map((r) => r.reason))].join(', ')})`
       : '';
-    lines.push(`  ${s.name.padEnd(12)} ${s.status.padEnd(12)} ${(s.durationMs / 1000).toFixed(1)} s${retries}`);
+    lines.push(
+      `  ${s.name.padEnd(12)} ${s.status.padEnd(12)} ${formatElapsed(s.durationMs).padStart(7)}${window(s.startedAtMs, s.finishedAtMs)}${retries}`,
+    );
   }
   for (const step of run.steps) {
     const detail = step.detail as { executionName?: string; status?: string } | undefined;
     const execution = detail?.executionName ? ` (${detail.executionName}: ${detail.status})` : '';
     lines.push(
-      `  ${step.name.padEnd(12)} ${step.status.padEnd(12)} ${(step.durationMs / 1000).toFixed(1)} s${execution}` +
+      `  ${step.name.padEnd(12)} ${step.status.padEnd(12)} ${formatElapsed(step.durationMs).padStart(7)}` +
+        `${window(step.startedAtMs, step.finishedAtMs)}${execution}` +
         (step.reason ? ` — ${step.reason}` : ''),
     );
   }
@@ -427,6 +441,31 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
         })
       : undefined;
 
+  // One provider download per machine: the shared plugin cache, and each stack's lock file placed before its init.
+  const pluginCache = resolvePluginCache(io.env, io.env.HOME || homedir());
+  Object.assign(childEnv, pluginCache.env);
+  log(formatPluginCache(pluginCache));
+  // What each stack really waits for (the stacks whose state it reads), and how many resources apply may run at once.
+  const dependencyInfo = stateReadDependencies(manifest, (s) => stackJsons.get(s.name)!);
+  for (const [name, d] of Object.entries(dependencyInfo)) {
+    if (args.command !== 'destroy' && d.orderingOnly.length) {
+      log(
+        `[${name}] waits for ${d.reads.length ? d.reads.join(', ') : 'nothing'}: it reads no output of ` +
+          `${d.orderingOnly.join(', ')} (listed in the manifest for ordering only), so it runs beside ${d.orderingOnly.length === 1 ? 'it' : 'them'}`,
+      );
+    }
+  }
+  const parallelism = new Map<string, ParallelismChoice>(
+    manifest.stacks.map((s) => [s.name, sizeParallelism(stackJsons.get(s.name)!, args.parallelism)]),
+  );
+  for (const s of orderStacks(manifest.stacks)) {
+    const p = parallelism.get(s.name)!;
+    log(
+      `[${s.name}] parallelism ${p.value} (${p.source === 'flag' ? '--parallelism' : 'sized'}: ` +
+        `${p.independent} of ${p.resources} resources can be created at once)`,
+    );
+  }
+
   const runner: TerraformRunner = createTerraformRunner(binary, childEnv);
   const version = await runner.run(['version', '-json'], { cwd: io.cwd });
   if (version.exitCode !== 0)
@@ -472,18 +511,27 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
       dryRun: args.dryRun,
       verbose: args.verbose,
       steps,
+      dependencies: Object.fromEntries(Object.entries(dependencyInfo).map(([name, d]) => [name, d.reads])),
+      parallelism: (s) => parallelism.get(s.name)?.value,
+      providerLocks: providerLockStore(join(INFRA_ROOT, 'terraform-locks'), io.cwd),
     });
   } finally {
     release();
   }
   const left = removePlanFiles(planFiles);
   for (const line of formatRun(report)) log(line);
+  const access = args.command === 'deploy' ? accessInfo(config, catalogue) : undefined;
+  if (access && report.ok) for (const line of formatAccess(access)) log(line);
   const data = {
     command: report.command,
     ok: report.ok && left.length === 0,
     ...(preflight ? { preflight } : {}),
+    wallMs: report.wallMs,
     stacks: report.stacks,
     steps: report.steps,
+    dependencies: report.dependencies,
+    providers: { pluginCache: pluginCache.dir ?? null, source: pluginCache.source },
+    ...(access ? { access } : {}),
     ...(report.failure
       ? {
           failure: {
@@ -494,6 +542,9 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
             message: report.failure.message,
           },
         }
+      : {}),
+    ...(report.failures
+      ? { failures: report.failures.map((f) => ({ code: f.code, exitCode: f.exit, stack: f.stackName, step: f.step, message: f.message })) }
       : {}),
     ...(left.length ? { planFilesLeft: left } : {}),
   };
