@@ -190,14 +190,27 @@ const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
       'users or not',
   ],
   [
+    /^cvat-server$/,
+    'OPA fetches its policy bundle from cvat-server every 5-15 s (bundles.cvat.polling), so the server processes an HTTP request ' +
+      'every few seconds all month; the idle criteria require none, and how often Azure samples them is not published, so it is ' +
+      'priced active all month (an upper bound)',
+  ],
+];
+
+const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
+  [
     /^opa$/,
-    'OPA polls its policy bundle from cvat-server every 5-15 s (bundles.cvat.polling); whether that stays under 1,000 B/s ' +
-      'received is not measured here, so it is priced active all month (an upper bound)',
+    {
+      activity: 'user',
+      reason:
+        'OPA answers the server while users work; between, its bundle polls get 304 Not Modified (cvat-server sets an ETag on ' +
+        '/api/auth/rules, cvat-ai/cvat cvat/apps/iam/views.py RulesView), a few hundred bytes every 5-15 s, far under 1,000 B/s',
+    },
   ],
 ];
 
 /**
- * The activity class of a component, by name first (the known exceptions), then by role: workers are idle unless
+ * The activity class of a component, by name first (the known exceptions: ClickHouse, cvat-server, OPA), then by role: workers are idle unless
  * running a job, everything else follows the users.
  *
  * @param name component name (ours or the reference project's)
@@ -205,6 +218,7 @@ const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
  */
 export function activityOf(name: string, role: string): ActivityClass {
   for (const [pattern, reason] of ALWAYS_ACTIVE) if (pattern.test(name)) return { activity: 'always', reason };
+  for (const [pattern, activity] of BY_NAME) if (pattern.test(name)) return activity;
   if (role === 'worker')
     return {
       activity: 'jobs',

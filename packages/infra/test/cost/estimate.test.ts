@@ -141,13 +141,15 @@ describe('replica time by activity class', () => {
     expect(activityOf('cvat-worker-import', 'worker').activity).toBe('jobs');
   });
 
-  it('bills ClickHouse and OPA active all month, users or not', () => {
-    for (const name of ['clickhouse', 'cvat-clickhouse', 'opa']) {
-      expect(replicaTime(workload({ name, role: name === 'opa' ? 'service' : 'store' }), idle, H)).toMatchObject({
-        activeReplicaSeconds: H * S,
-        idleReplicaSeconds: 0,
-      });
+  it('bills ClickHouse (merges) and cvat-server (polled by OPA) active all month, users or not; OPA idles with the users', () => {
+    for (const [name, role] of [
+      ['clickhouse', 'store'],
+      ['cvat-clickhouse', 'store'],
+      ['cvat-server', 'service'],
+    ]) {
+      expect(replicaTime(workload({ name, role }), idle, H)).toMatchObject({ activeReplicaSeconds: H * S, idleReplicaSeconds: 0 });
     }
+    expect(replicaTime(workload({ name: 'opa' }), idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
   });
 
   it('adds replicas up to maxReplicas, at the active rate, for the profile peak of an HTTP-scaled app', () => {
