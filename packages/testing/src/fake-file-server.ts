@@ -27,6 +27,12 @@ export interface FakeFile {
   data: Buffer;
   /** Content-MD5 property (undefined = not set). */
   md5?: Buffer;
+  /** Content-Type property (undefined = not set; Get File Properties then reports application/octet-stream). */
+  contentType?: string;
+  /** ETag: changes with every write of content or properties (Get File Properties). */
+  etag: string;
+  /** Last-Modified: updated by every write of content or properties. */
+  lastModified: Date;
 }
 
 /** An injected failure. */
@@ -65,6 +71,10 @@ export interface FakeFileServer extends LoopbackServer {
   counts: Record<FileOp, number>;
   /** Delay (ms) before answering each range upload (to let a test kill an upload mid-way). */
   setRangeDelayMs(ms: number): void;
+  /** Most Put Range requests that were being handled at the same time so far. */
+  maxRangesInFlight(): number;
+  /** Writes `data` at `offset` of an existing file the way an SMB client does: content, ETag and time change, Content-MD5 stays. */
+  writeInPlace(share: string, path: string, offset: number, data: Buffer): void;
 }
 
 const xmlError = (status: number, code: string, message = code, headers: Record<string, string> = {}): LoopbackResponse => ({
@@ -102,7 +112,15 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
       'file-download',
     ].map((k) => [k, 0]),
   ) as Record<FileOp, number>;
-  const state = { rangeDelayMs: 0 };
+  const state = { rangeDelayMs: 0, rangesInFlight: 0, maxRangesInFlight: 0, etag: 0 };
+  /** A new ETag and Last-Modified for a file that was just written (the service changes both on every write). */
+  const touch = (file: Omit<FakeFile, 'etag' | 'lastModified'> & Partial<FakeFile>): FakeFile => {
+    state.etag += 1;
+    file.etag = `"0x8DC${state.etag.toString(16).toUpperCase().padStart(12, '0')}"`;
+    file.lastModified = new Date();
+    return file as FakeFile;
+  };
+  const fileHeaders = (file: FakeFile): Record<string, string> => ({ etag: file.etag, 'last-modified': file.lastModified.toUTCString() });
 
   const classify = (req: LoopbackRequest, rest: string): FileOp | undefined => {
     const restype = req.query.get('restype');
@@ -158,8 +176,14 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
         const size = Number(req.headers['x-ms-content-length']);
         if (!Number.isSafeInteger(size) || size < 0) return xmlError(400, 'InvalidHeaderValue', 'x-ms-content-length');
         const md5 = req.headers['x-ms-content-md5'];
-        share.files.set(rest, { data: Buffer.alloc(size), ...(md5 ? { md5: Buffer.from(String(md5), 'base64') } : {}) });
-        return ok(201);
+        const type = req.headers['x-ms-content-type'];
+        const created = touch({
+          data: Buffer.alloc(size),
+          ...(md5 ? { md5: Buffer.from(String(md5), 'base64') } : {}),
+          ...(type ? { contentType: String(type) } : {}),
+        });
+        share.files.set(rest, created);
+        return ok(201, fileHeaders(created));
       }
       case 'file-range': {
         const file = share.files.get(rest);
@@ -169,25 +193,44 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
         const start = Number(m[1]);
         const end = Number(m[2]);
         if (end >= file.data.length || end - start + 1 !== req.body.length) return xmlError(416, 'InvalidRange');
-        if (state.rangeDelayMs) await new Promise((r) => setTimeout(r, state.rangeDelayMs));
+        // Put Range: an update range is at most 4 MiB; a Content-MD5 that does not match the body fails with 400
+        // (https://learn.microsoft.com/rest/api/storageservices/put-range)
+        if (req.headers['x-ms-write'] !== 'clear' && req.body.length > 4 * 1024 * 1024) return xmlError(413, 'RequestBodyTooLarge');
+        const digest = createHash('md5').update(req.body).digest('base64');
+        const sentMd5 = req.headers['content-md5'];
+        if (sentMd5 !== undefined && String(sentMd5) !== digest) return xmlError(400, 'Md5Mismatch');
+        state.rangesInFlight += 1;
+        state.maxRangesInFlight = Math.max(state.maxRangesInFlight, state.rangesInFlight);
+        try {
+          if (state.rangeDelayMs) await new Promise((r) => setTimeout(r, state.rangeDelayMs));
+        } finally {
+          state.rangesInFlight -= 1;
+        }
+        if (share.files.get(rest) !== file) return xmlError(404, 'ResourceNotFound');
         if (req.headers['x-ms-write'] === 'clear') file.data.fill(0, start, end + 1);
         else req.body.copy(file.data, start);
-        return ok(201, { 'content-md5': createHash('md5').update(req.body).digest('base64') });
+        touch(file);
+        return ok(201, { 'content-md5': digest, ...fileHeaders(file) });
       }
       case 'file-set-properties': {
         const file = share.files.get(rest);
         if (!file) return xmlError(404, 'ResourceNotFound');
-        // Set File Properties clears Content-MD5 when the header is absent (as the service does).
+        // Set File Properties clears Content-MD5 and Content-Type when their headers are absent, as the service does
+        // (https://learn.microsoft.com/rest/api/storageservices/set-file-properties).
         const md5 = req.headers['x-ms-content-md5'];
         if (md5) file.md5 = Buffer.from(String(md5), 'base64');
         else delete file.md5;
+        const type = req.headers['x-ms-content-type'];
+        if (type) file.contentType = String(type);
+        else delete file.contentType;
         const size = req.headers['x-ms-content-length'];
         if (size !== undefined) {
           const resized = Buffer.alloc(Number(size));
           file.data.copy(resized, 0, 0, Math.min(file.data.length, resized.length));
           file.data = resized;
         }
-        return ok(200);
+        touch(file);
+        return ok(200, fileHeaders(file));
       }
       case 'file-get-properties':
       case 'file-download': {
@@ -195,8 +238,9 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
         if (!file) return xmlError(404, share.dirs.has(parentOf(rest)) ? 'ResourceNotFound' : 'ParentNotFound');
         const headers: Record<string, string> = {
           'x-ms-type': 'File',
-          'content-type': 'application/octet-stream',
+          'content-type': file.contentType ?? 'application/octet-stream',
           'content-length': String(file.data.length),
+          ...fileHeaders(file),
         };
         if (file.md5) headers['content-md5'] = file.md5.toString('base64');
         return {
@@ -223,6 +267,13 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
     setRangeDelayMs(ms: number) {
       state.rangeDelayMs = ms;
     },
+    maxRangesInFlight: () => state.maxRangesInFlight,
+    writeInPlace(shareName: string, path: string, offset: number, data: Buffer) {
+      const file = shares.get(shareName)?.files.get(path);
+      if (!file) throw new Error(`fake file server: no file ${shareName}/${path}`);
+      data.copy(file.data, offset);
+      touch(file);
+    },
     createShare(name: string) {
       shares.set(name, { dirs: new Set(['']), files: new Map() });
     },
@@ -232,7 +283,7 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
       const parent = parentOf(path);
       if (parent) ensureDirs(share, parent);
       const digest = md5 === 'auto' ? createHash('md5').update(data).digest() : md5;
-      share.files.set(path, { data: Buffer.from(data), ...(digest ? { md5: digest } : {}) });
+      share.files.set(path, touch({ data: Buffer.from(data), ...(digest ? { md5: digest } : {}) }));
     },
     file: (shareName: string, path: string) => shares.get(shareName)?.files.get(path),
     files: (shareName: string) => [...(shares.get(shareName)?.files.keys() ?? [])].sort(),
