@@ -47,7 +47,8 @@ const ENVIRONMENT_HELP = `Environment variables:
   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGSSLROOTCERT PGCONNECT_TIMEOUT
                           defaults for the db commands
   AZURE_STORAGE_KEY       storage account key for storage upload (else listed through ARM)
-  CVAT_OPS_OUTPUT         default for --output of the read commands (status, drift, db check, storage rules)`;
+  CVAT_OPS_OUTPUT         default for --output of the read commands (status, drift, db check, storage rules)
+  CVAT_OPS_STATE_DIR      where storage upload keeps its record (default $XDG_STATE_HOME/cvat-ops or ~/.local/state/cvat-ops)`;
 
 /** Turns a commander parse failure into a usage error message naming the option and the value. */
 export function parseInteger(name: string, min: number, max: number): (value: string) => number {
@@ -303,23 +304,26 @@ export function buildProgram(
   storageAccount(
     storage
       .command('upload')
-      .description('upload a file or folder to a share (parallel, skips identical files by size + MD5, resumable)')
+      .description('upload a file or folder to a share (parallel files and ranges, skips identical files, resumes inside a file)')
       .argument('<local-path>', 'file or folder to upload')
       .argument('<share-path>', 'share name, optionally followed by a folder: <share>[/<path>]')
+      .option('--range-concurrency <n>', '4 MiB ranges in flight across all files (default 8)', parseInteger('--range-concurrency', 1, 64))
       .addHelpText(
         'after',
         `\nA folder's contents go under <share>/<path>/ (like cp -r dir/. dest/); a file goes to <share>/<path>/<name>.\n` +
-          `A re-run after an interruption skips files already complete (same size and Content-MD5) and re-uploads partial\n` +
-          `ones. Replaces 'azcopy copy'.\n\nExamples:\n` +
+          `A re-run after an interruption skips complete files and sends only the missing ranges of a partial one. A local\n` +
+          `record (CVAT_OPS_STATE_DIR, else ~/.local/state/cvat-ops) remembers what was sent, so a file changed in the share\n` +
+          `since (new ETag) is sent again even when size and Content-MD5 still match. Content-Type comes from the file name.\n` +
+          `Replaces 'azcopy copy'.\n\nExamples:\n` +
           `  cvat-ops storage upload ./share-seed cvat-data --env dev\n  cvat-ops storage upload vector.toml cvat-config/vector --env dev --dry-run`,
       ),
   ).action(async (localPath: string, sharePath: string, _opts, cmd: Command) => {
-    const o = cmd.opts<{ account?: string; concurrency?: number }>();
+    const o = cmd.opts<{ account?: string; concurrency?: number; rangeConcurrency?: number }>();
     const options: StorageUploadOptions = {
       ...globals(cmd, runtime),
       localPath,
       sharePath,
-      ...definedOnly({ account: o.account, concurrency: o.concurrency }),
+      ...definedOnly({ account: o.account, concurrency: o.concurrency, rangeConcurrency: o.rangeConcurrency }),
     };
     await run(() => import('./commands/storage/index.js').then((m) => m.storageUpload), options);
   });

@@ -46,7 +46,7 @@ describe('storage config push', () => {
   const runtime = (env: Record<string, string> = { AZURE_STORAGE_KEY: '' }) =>
     testRuntime({
       cwd: repo.dir,
-      env: { CVAT_OPS_STORAGE_MAX_TRIES: '1', ...env },
+      env: { CVAT_OPS_STORAGE_MAX_TRIES: '1', CVAT_OPS_STATE_DIR: `${repo.dir}/state`, ...env },
       fileEndpoint: files.endpointTemplate,
       armEndpoint: arm.url,
     });

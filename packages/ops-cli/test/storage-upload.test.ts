@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ describe('storage upload against a fake Azure Files endpoint', () => {
   const run = (overrides: Partial<Parameters<typeof storageUpload>[0]> = {}, env: Record<string, string> = {}) => {
     const runtime = testRuntime({
       cwd: dir,
-      env: { AZURE_STORAGE_KEY: server.key, CVAT_OPS_STORAGE_MAX_TRIES: '1', ...env },
+      env: { AZURE_STORAGE_KEY: server.key, CVAT_OPS_STORAGE_MAX_TRIES: '1', CVAT_OPS_STATE_DIR: join(dir, 'state'), ...env },
       fileEndpoint: server.endpointTemplate,
     });
     const result = storageUpload(
@@ -80,7 +80,7 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     });
     expect(r.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({
       status: 'skipped',
-      reason: 'identical (size + MD5)',
+      reason: 'identical (recorded upload, ETag unchanged)',
     });
     expect(server.counts['file-range'] - rangesAfterFirst).toBe(1);
   });
@@ -92,10 +92,11 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     expect(server.file('cvat-data', 'imports/small.conf')!.data.equals(small)).toBe(true);
   });
 
-  it('resumes after an interruption: completed files are skipped, the partial one is detected and re-uploaded', async () => {
-    // GIVEN the 2nd range of big.bin fails (the SDK does not retry: max tries 1), like a connection cut mid-file
-    server.addFault({ op: 'file-range', path: 'imports/big.bin', nth: 2, times: 1, status: 500, code: 'InternalError' });
-    const first = await run().result;
+  it('resumes after an interruption: completed files are skipped, the partial one sends only its missing ranges', async () => {
+    // GIVEN the 3rd range of big.bin fails (the SDK does not retry: max tries 1), like a connection cut mid-file;
+    // ranges go one at a time here so exactly the first two were acknowledged
+    server.addFault({ op: 'file-range', path: 'imports/big.bin', nth: 3, times: 1, status: 500, code: 'InternalError' });
+    const first = await run({ rangeConcurrency: 1, concurrency: 1 }).result;
     // THEN the first run reports a partial failure and leaves a full-size file without Content-MD5
     expect(first.exitCode).toBe(1);
     expect(first.data.summary).toMatchObject({ uploaded: 2, failed: 1 });
@@ -108,15 +109,77 @@ describe('storage upload against a fake Azure Files endpoint', () => {
     expect(partial.md5).toBeUndefined();
     expect(partial.data.equals(big)).toBe(false);
     // WHEN re-running the same command
+    const rangesBefore = server.counts['file-range'];
+    const createsBefore = server.counts['file-create'];
     const second = await run().result;
-    // THEN only big.bin is uploaded again and now matches
+    // THEN big.bin is completed with its one missing range (no new Create File), the others are skipped
     expect(second.exitCode).toBe(0);
     expect(second.data.summary).toMatchObject({ uploaded: 1, skipped: 2, failed: 0 });
     expect(second.data.files.find((f) => f.remotePath === 'imports/big.bin')).toMatchObject({
       status: 'uploaded',
-      reason: 'no Content-MD5 (partial or foreign upload)',
+      reason: 'resumed (2 of 3 ranges were already uploaded)',
+      resumedBytes: 8 * 1024 * 1024,
     });
+    expect(server.counts['file-range'] - rangesBefore).toBe(1);
+    expect(server.counts['file-create'] - createsBefore).toBe(0);
     expect(server.file('cvat-data', 'imports/big.bin')!.data.equals(big)).toBe(true);
+    expect(server.file('cvat-data', 'imports/big.bin')!.md5).toEqual(md5(big));
+  });
+
+  it('does not resume a partial file written in the share after the interruption: it starts over', async () => {
+    server.addFault({ op: 'file-range', path: 'imports/big.bin', nth: 2, times: 1, status: 500, code: 'InternalError' });
+    await run({ localPath: 'seed/big.bin', rangeConcurrency: 1 }).result;
+    // the interruption was an hour ago (the record says so), and since then someone wrote into the file over SMB
+    const recordPath = join(dir, 'state', 'uploads', server.account, 'cvat-data.json');
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    record.files['imports/big.bin'].partial.lastWriteAt = new Date(Date.now() - 3_600_000).toISOString();
+    writeFileSync(recordPath, JSON.stringify(record));
+    server.writeInPlace('cvat-data', 'imports/big.bin', 0, Buffer.from('foreign bytes'));
+    const createsBefore = server.counts['file-create'];
+    const r = await run({ localPath: 'seed/big.bin' }).result;
+    expect(r.data.files[0]).toMatchObject({ status: 'uploaded', reason: 'partial upload changed in the share since it was interrupted' });
+    expect(server.counts['file-create'] - createsBefore).toBe(1);
+    expect(server.file('cvat-data', 'imports/big.bin')!.data.equals(big)).toBe(true);
+  });
+
+  it('re-uploads a file changed in place in the share with the same size and a stale Content-MD5', async () => {
+    await run().result;
+    // an SMB client rewrites bytes: size and the stored Content-MD5 stay, content and ETag change
+    server.writeInPlace('cvat-data', 'imports/nested/small.conf', 0, Buffer.from('KVROCKS'));
+    const changed = server.file('cvat-data', 'imports/nested/small.conf')!;
+    expect(changed.data.length).toBe(small.length);
+    expect(changed.md5).toEqual(md5(small));
+    const r = await run().result;
+    expect(r.data.files.find((f) => f.remotePath === 'imports/nested/small.conf')).toMatchObject({
+      status: 'uploaded',
+      reason: 'changed in the share since the last upload (ETag differs)',
+    });
+    expect(r.data.summary).toMatchObject({ uploaded: 1, skipped: 2 });
+    expect(server.file('cvat-data', 'imports/nested/small.conf')!.data.equals(small)).toBe(true);
+  });
+
+  it('uploads the ranges of a large file in parallel, never more than --range-concurrency at once', async () => {
+    server.setRangeDelayMs(300);
+    await run({ localPath: 'seed/big.bin', concurrency: 1, rangeConcurrency: 3 }).result;
+    expect(server.maxRangesInFlight()).toBe(3);
+    expect(server.file('cvat-data', 'imports/big.bin')!.data.equals(big)).toBe(true);
+    await server.close();
+    server = await startFakeFileServer();
+    server.createShare('cvat-data');
+    server.setRangeDelayMs(200);
+    await run(
+      { localPath: 'seed/big.bin', concurrency: 1, rangeConcurrency: 2, dryRun: false },
+      { CVAT_OPS_STATE_DIR: join(dir, 'state2') },
+    ).result;
+    expect(server.maxRangesInFlight()).toBe(2);
+  });
+
+  it('sets Content-Type from the file name and keeps it when Content-MD5 is set last', async () => {
+    writeFileSync(join(dir, 'seed/frame.png'), Buffer.from('not really a png'));
+    await run().result;
+    expect(server.file('cvat-data', 'imports/frame.png')!.contentType).toBe('image/png');
+    expect(server.file('cvat-data', 'imports/frame.png')!.md5).toEqual(md5(Buffer.from('not really a png')));
+    expect(server.file('cvat-data', 'imports/big.bin')!.contentType).toBe('application/octet-stream');
   });
 
   it('waits for Retry-After on 429 and then succeeds', async () => {

@@ -2,6 +2,9 @@
  * Test double of the process runtime: in-memory stdin/stdout/stderr, a fake TokenCredential, no egress lookup
  * (a test that reaches it fails), and endpoints pointing at loopback doubles.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { FakeCredential } from '@cvat-cloud/testing';
 import type { Runtime } from '../../src/context/runtime';
@@ -27,7 +30,6 @@ export function testRuntime(overrides: Partial<Runtime> = {}): TestRuntime {
   const credential = new FakeCredential();
   return {
     cwd: process.cwd(),
-    env: {},
     stdin,
     stdout,
     stderr,
@@ -37,6 +39,8 @@ export function testRuntime(overrides: Partial<Runtime> = {}): TestRuntime {
       throw new Error('test runtime: egress IP lookup must never run in tests');
     },
     ...overrides,
+    // storage upload keeps a record in the state directory: never the real home's from a test
+    env: { CVAT_OPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'cvat-ops-state-')), ...(overrides.env ?? {}) },
     stdinStream: stdin,
     out: () => Buffer.concat(outChunks).toString('utf8'),
     err: () => Buffer.concat(errChunks).toString('utf8'),

@@ -9,6 +9,8 @@ import { connectStorage, resolveAccountName } from './account';
 import { checkShareInCatalogue, openShare } from './shares';
 import { DEFAULT_CONCURRENCY, transfer, type TransferItem, type TransferOutcome, type TransferSummary } from './transfer';
 import { outcomeBlocks, summaryLine } from './upload';
+import { loadContentTypes } from './content-type';
+import { UploadState } from './upload-state';
 import type { StorageConfigPushOptions } from './options';
 import { msg } from './messages';
 
@@ -86,16 +88,21 @@ export async function storageConfigPush(
     label: options.dryRun ? 'checking' : 'pushing',
   });
   const shares: StorageConfigPushReport['shares'] = [];
+  const contentTypes = await loadContentTypes();
   try {
     for (const [share, items] of byShare) {
       const client = await openShare(target, share);
+      const state = UploadState.open(runtime.env, target.account, share);
       const r = await transfer({
         share: client,
         items,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         dryRun: options.dryRun,
         progress,
+        state,
+        contentTypeOf: contentTypes,
       });
+      state.flush();
       shares.push({ share, summary: r.summary, files: r.outcomes });
     }
   } finally {

@@ -1,6 +1,12 @@
 /** User-facing text of the storage commands (house style rule 15). */
 import { redactUrl } from '@cvat-cloud/runtime';
 export const msg = {
+  changedWhileUploading: (path: string, read: number, length: number, offset: number): string =>
+    `${path} changed while uploading (read ${read} of ${length} bytes at ${offset})`,
+  changedDuringUpload: (path: string): string => `${path} changed while uploading (size or modification time); run the upload again`,
+  resumedBytes: (bytes: string): string => `Resumed interrupted uploads: ${bytes} already in the share were not sent again.`,
+  stateNotSaved: (path: string, error: string): string =>
+    `The upload record ${path} could not be written (${error}): an interrupted upload will restart its files from byte 0.`,
   badAccountName: (from: string, name: string): string =>
     `${from} (${name}) must be a storage account name: 3-24 lowercase letters and digits.`,
   needsAccount: (what: string): string => `${what} needs a storage account: pass --env <name> or --account <name>.`,

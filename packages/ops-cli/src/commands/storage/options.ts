@@ -9,6 +9,8 @@ export interface StorageUploadOptions extends GlobalOptions {
   account?: string;
   /** Parallel file uploads. @default 4 */
   concurrency?: number;
+  /** Put Range requests in flight across all files (ranges of a large file go in parallel). @default 8 */
+  rangeConcurrency?: number;
 }
 
 /** `cvat-ops storage config push [component...]` */

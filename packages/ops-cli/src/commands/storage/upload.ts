@@ -8,6 +8,8 @@ import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
 import { connectStorage, resolveAccountName } from './account';
 import { checkShareInCatalogue, openShare, parseSharePath } from './shares';
 import { DEFAULT_CONCURRENCY, transfer, type TransferItem, type TransferOutcome, type TransferSummary } from './transfer';
+import { loadContentTypes } from './content-type';
+import { UploadState } from './upload-state';
 import type { StorageUploadOptions } from './options';
 import { msg } from './messages';
 
@@ -109,6 +111,8 @@ export async function storageUpload(options: StorageUploadOptions, runtime: Runt
   checkShareInCatalogue(share, resolved.environment);
   const target = await connectStorage(options, runtime, 'storage upload', resolved);
   const shareClient = await openShare(target, share);
+  const state = UploadState.open(runtime.env, target.account, share);
+  const contentTypes = await loadContentTypes();
   const progress = await createProgress(runtime, {
     json: options.json,
     totalBytes: items.reduce((a, i) => a + i.size, 0),
@@ -117,9 +121,19 @@ export async function storageUpload(options: StorageUploadOptions, runtime: Runt
   });
   let result: Awaited<ReturnType<typeof transfer>>;
   try {
-    result = await transfer({ share: shareClient, items, concurrency, dryRun: options.dryRun, progress });
+    result = await transfer({
+      share: shareClient,
+      items,
+      concurrency,
+      ...(options.rangeConcurrency ? { rangeConcurrency: options.rangeConcurrency } : {}),
+      dryRun: options.dryRun,
+      progress,
+      state,
+      contentTypeOf: contentTypes,
+    });
   } finally {
     progress.stop();
+    state.flush();
   }
   const where = `share '${share}'${dest ? ` folder '${dest}'` : ''} of storage account '${target.account}'`;
   const lines = [summaryLine(result.summary, options.dryRun, where)];
@@ -127,6 +141,9 @@ export async function storageUpload(options: StorageUploadOptions, runtime: Runt
     lines.push(
       `Skipped ${skippedLinks.length} symlinked folders or broken links: ${skippedLinks.slice(0, 5).join(', ')}${skippedLinks.length > 5 ? ', …' : ''}`,
     );
+  if (state.writeError) lines.push(msg.stateNotSaved(state.path, state.writeError));
+  const resumed = result.outcomes.reduce((a, o) => a + (o.resumedBytes ?? 0), 0);
+  if (resumed) lines.push(msg.resumedBytes(formatBytes(resumed)));
   if (result.summary.failed) lines.push(msg.retryFailed);
   return {
     data: { account: target.account, share, destination: dest, dryRun: options.dryRun, summary: result.summary, files: result.outcomes },
