@@ -30,8 +30,16 @@ export interface PostgresServerProps {
   readonly delegatedSubnetId: string;
   /** VNet to link the private DNS zone to, so apps resolve the server by name. */
   readonly virtualNetworkId: string;
-  /** Administrator password (a reference to a generated secret, never a literal). */
+  /**
+   * Administrator password: an ephemeral value (`${ephemeral.random_password.<x>.result}`, see SecretStore), written
+   * through the write-only `administrator_password_wo`, so it is in neither plan nor state.
+   */
   readonly administratorPassword: string;
+  /**
+   * Version of the write-only password; change it together with the vault secret's to rotate.
+   * @default 1
+   */
+  readonly administratorPasswordVersion?: number;
   /**
    * Administrator login.
    * @default 'cvatadmin'
@@ -162,7 +170,11 @@ export class PostgresServer extends Construct {
       privateDnsZoneId: this.dnsZone.id,
       publicNetworkAccessEnabled: false,
       administratorLogin: this.administratorLogin,
-      administratorPassword: props.administratorPassword,
+      // Write-only (hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/postgres/
+      // postgresql_flexible_server_resource.go: administrator_password_wo ConflictsWith administrator_password,
+      // RequiredWith administrator_password_wo_version; sent on create and when the version changes).
+      administratorPasswordWo: props.administratorPassword,
+      administratorPasswordWoVersion: props.administratorPasswordVersion ?? 1,
       authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: false },
       // Azure picks the zone when none is given and may move it on failover; pinning it in state would
       // show a diff after every failover.

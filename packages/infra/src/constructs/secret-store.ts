@@ -1,14 +1,22 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { parseCidr } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
-/** A secret whose value Terraform generates with `random_password` and stores in the vault. */
+/**
+ * What write-only arguments fed by an ephemeral `random_password` need: Terraform 1.11 for write-only arguments
+ * (https://developer.hashicorp.com/terraform/language/resources/ephemeral/write-only; ephemeral resources are 1.10), and
+ * hashicorp/random 3.7.0 for the ephemeral `random_password` (CHANGELOG 3.7.0, internal/provider/ephemeral_password.go).
+ * The random provider is already pinned to exactly 3.7.2 by @cdktf/provider-random 12.0.1, so only Terraform's own
+ * version is added to the stack.
+ */
+export const WRITE_ONLY_REQUIREMENTS = { terraform: '>= 1.11.0', randomAtLeast: '3.7.0' } as const;
+
+/** A secret whose value Terraform generates with an ephemeral `random_password` and writes into the vault. */
 export interface GeneratedSecretSpec {
   /** Key Vault secret name: 1-127 letters, digits and `-`. */
   readonly name: string;
@@ -17,6 +25,11 @@ export interface GeneratedSecretSpec {
    * @default 32
    */
   readonly length?: number;
+  /**
+   * Write-only version: change it to generate and write a new value (rotation).
+   * @default 1
+   */
+  readonly valueVersion?: number;
   /**
    * Allow special characters (from `!#%*+-=_~` only: no quotes, `$`, `\\`, `@`, `/` or `:`, which
    * break shells, URLs and connection strings).
@@ -89,10 +102,13 @@ export interface SecretStoreProps {
   readonly generatedSecrets?: readonly GeneratedSecretSpec[];
 }
 
-/** A generated secret: the random value and the vault entry that holds it. */
+/** A generated secret: the ephemeral random value and the vault entry that holds it. */
 export interface StoredSecret {
-  /** The `random_password` (its `result` is sensitive). */
-  readonly value: Password;
+  /**
+   * `${ephemeral.random_password.<name>.result}`: usable only in write-only arguments (`*_wo`) of the same stack, and
+   * only in the apply that generates it. Never stored in plan or state.
+   */
+  readonly ephemeralResult: string;
   /** The `azurerm_key_vault_secret`. */
   readonly secret: KeyVaultSecret;
 }
@@ -109,6 +125,15 @@ export interface StoredSecret {
  * Generated values use letters and digits unless a secret asks for specials (then only from a set
  * that is safe in shells and URLs): they end up in Redis URLs and connection strings where `@`, `/`
  * or `:` would break parsing; 32 alphanumerics carry ~190 bits.
+ *
+ * No generated value is in Terraform's plan or state: each is an ephemeral `random_password` (generated anew in every
+ * plan and apply, never persisted) written through the vault secret's write-only `value_wo`, which the provider sends
+ * only when `value_wo_version` changes (hashicorp/terraform-provider-azurerm@v4.55.0
+ * internal/services/keyvault/key_vault_secret_resource.go: `value_wo` ExactlyOneOf `value`, RequiredWith
+ * `value_wo_version`; Update writes on `d.HasChanges("value", "value_wo_version")`). So the value is set once, at the
+ * first apply, and a consumer in the same stack that needs it (the PostgreSQL administrator password, also write-only)
+ * gets the same value in that apply. Rotating a secret = bumping its version (`valueVersion`), which rewrites the vault
+ * and every write-only consumer together.
  *
  * @see https://learn.microsoft.com/azure/key-vault/general/rbac-guide
  * @see https://learn.microsoft.com/azure/key-vault/general/network-security
@@ -187,6 +212,10 @@ export class SecretStore extends Construct {
 
     const secrets: Record<string, StoredSecret> = {};
     const namespace = new Construct(this, 'Secrets');
+    const stack = TerraformStack.of(this);
+    if ((props.generatedSecrets ?? []).length > 0) {
+      stack.addOverride('terraform.required_version', WRITE_ONLY_REQUIREMENTS.terraform);
+    }
     for (const [i, spec] of (props.generatedSecrets ?? []).entries()) {
       if (!/^[a-zA-Z0-9-]{1,127}$/.test(spec.name)) {
         throw new ValidationError(
@@ -206,23 +235,36 @@ export class SecretStore extends Construct {
           this,
         );
       }
+      const valueVersion = spec.valueVersion ?? 1;
+      if (!Number.isInteger(valueVersion) || valueVersion < 1) {
+        throw new ValidationError(
+          'SecretVersionInvalid',
+          `'generatedSecrets[${i}].valueVersion' (${valueVersion}) must be an integer of at least 1`,
+          this,
+        );
+      }
       const holder = new Construct(namespace, spec.name);
-      const value = new Password(holder, 'Value', {
+      // cdktf 0.21 has no ephemeral-resource construct, so the block is written into the stack's JSON directly
+      // (Terraform JSON syntax `ephemeral.<type>.<name>`); ephemeralPasswordName keeps the name a valid identifier.
+      const ephemeralName = ephemeralPasswordName(`${id}_${spec.name}`);
+      stack.addOverride(`ephemeral.random_password.${ephemeralName}`, {
         length,
         special: spec.special ?? false,
-        overrideSpecial: spec.special ? '!#%*+-=_~' : undefined,
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
+        ...(spec.special ? { override_special: '!#%*+-=_~' } : {}),
+        min_upper: 2,
+        min_lower: 2,
+        min_numeric: 2,
       });
+      const ephemeralResult = `\${ephemeral.random_password.${ephemeralName}.result}`;
       const secret = new KeyVaultSecret(holder, 'Resource', {
         name: spec.name,
         keyVaultId: this.resource.id,
-        value: value.result,
-        contentType: 'generated by terraform random_password',
+        valueWo: ephemeralResult,
+        valueWoVersion: valueVersion,
+        contentType: 'generated by terraform (ephemeral random_password, write-only: not in state)',
         dependsOn: [this.rbacPropagation],
       });
-      secrets[spec.name] = { value, secret };
+      secrets[spec.name] = { ephemeralResult, secret };
     }
     this.secrets = secrets;
   }
@@ -235,4 +277,10 @@ export class SecretStore extends Construct {
     const stored = this.secrets[name];
     return stored ? stored.secret.versionlessId : `${this.resource.vaultUri}secrets/${name}`;
   }
+}
+
+/** A Terraform block name from any text: letters, digits, `_` and `-`, starting with a letter or `_`. */
+export function ephemeralPasswordName(text: string): string {
+  const name = text.replace(/[^A-Za-z0-9_-]/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }

@@ -64,7 +64,8 @@ const appsAndJobs = (app: SynthesizedApp) => CONTAINER_TYPES.flatMap((t) => reso
 /** Env var names that hold secrets. */
 export const SECRET_ENV_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY|_KEY$|^KEY$)/i;
 /** Resource argument names that hold secrets. */
-const SECRET_ARG_NAME = /(^|_)(password|secret|access_key|account_key|primary_key|token|connection_string|client_secret|sas_token|value)$/;
+const SECRET_ARG_NAME =
+  /(^|_)(password|secret|access_key|account_key|primary_key|token|connection_string|client_secret|sas_token|value)(_wo)?$/;
 /** Arguments whose names match but that are references or switches, not secret values. */
 const NOT_SECRET_ARGS = new Set([
   'secret_name',
@@ -124,7 +125,7 @@ const noPlaintextSecrets: PolicyRule = {
       if (CONTAINER_TYPES.includes(r.type)) continue;
       walk(r.body, '', (key, value, path) => {
         if (NOT_SECRET_ARGS.has(key) || !SECRET_ARG_NAME.test(key)) return;
-        if (key === 'value' && !VALUE_IS_SECRET.has(r.type)) return;
+        if ((key === 'value' || key === 'value_wo') && !VALUE_IS_SECRET.has(r.type)) return;
         const text = literal(value);
         if (text)
           findings.push({
@@ -964,6 +965,68 @@ const deployerReachesDataPlanes: PolicyRule = {
   },
 };
 
+/** The Terraform version write-only arguments need (https://developer.hashicorp.com/terraform/language/resources/ephemeral/write-only). */
+const WRITE_ONLY_TERRAFORM = /^>=\s*1\.(1[1-9]|[2-9]\d)(\.\d+)?$/;
+
+const generatedSecretsNotInState: PolicyRule = {
+  id: 'generated-secrets-not-in-state',
+  description:
+    'No generated secret reaches plan or state: no managed random_password/random_string, Key Vault secrets and the PostgreSQL ' +
+    'administrator password are written through write-only arguments (value_wo, administrator_password_wo) from an ephemeral ' +
+    'value, and every stack that does so requires Terraform >= 1.11.',
+  prevents: 'issue 14: Terraform state held every generated password and Key Vault secret value',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const type of ['random_password', 'random_string']) {
+      for (const r of resources(app, type))
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: `${type} keeps its result in state; use an ephemeral random_password fed into a write-only argument`,
+        });
+    }
+    const usesWriteOnly = new Set<string>();
+    const needEphemeral = (r: ResourceRef, arg: string) => {
+      const value = r.body[arg];
+      if (typeof value === 'string' && /^\$\{ephemeral\.[a-z_]+\.[A-Za-z0-9_-]+\.result\}$/.test(value)) {
+        usesWriteOnly.add(r.stack);
+        return;
+      }
+      findings.push({
+        rule: this.id,
+        address: r.address,
+        message: `${arg} (${String(value ?? 'unset')}) must be an ephemeral value (\${ephemeral.random_password.<x>.result})`,
+      });
+    };
+    for (const r of resources(app, 'azurerm_key_vault_secret')) {
+      if (r.body.value !== undefined)
+        findings.push({ rule: this.id, address: r.address, message: 'value is stored in state; write the secret through value_wo' });
+      else needEphemeral(r, 'value_wo');
+    }
+    for (const r of resources(app, 'azurerm_postgresql_flexible_server')) {
+      if (r.body.administrator_password !== undefined)
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: 'administrator_password is stored in state; use administrator_password_wo',
+        });
+      else if (r.body.administrator_password_wo !== undefined || r.body.administrator_login !== undefined)
+        needEphemeral(r, 'administrator_password_wo');
+    }
+    for (const stack of app.stacks) {
+      if (!usesWriteOnly.has(stack.name)) continue;
+      const required = (stack.json.terraform as { required_version?: unknown } | undefined)?.required_version;
+      if (typeof required !== 'string' || !WRITE_ONLY_TERRAFORM.test(required.trim()))
+        findings.push({
+          rule: this.id,
+          address: stack.name,
+          message: `terraform.required_version is ${String(required ?? 'unset')}; write-only arguments need '>= 1.11.0'`,
+        });
+    }
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,
@@ -987,6 +1050,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   shareFileParentsExist,
   storageAccountOffDataPlane,
   deployerReachesDataPlanes,
+  generatedSecretsNotInState,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

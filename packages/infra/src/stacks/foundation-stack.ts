@@ -17,6 +17,7 @@ import { WorkloadProfile } from '../constructs/app-spec';
 import { ValidationError } from '../constructs/validation-error';
 import { CvatStack, type CvatStackProps } from './stack-base';
 import { containerComponents, postgresPasswordSecret, usedStorages } from './_catalogue';
+import { CVAT_DATABASE_PASSWORD_SECRET } from '@cvat-cloud/catalogue';
 import { ACA_LIMITS } from '@cvat-cloud/catalogue';
 
 /** Azure names of the foundation resources (derived deterministically from the environment configuration). */
@@ -203,12 +204,12 @@ export class FoundationStack extends CvatStack {
         .map((s) => ({ name: s.keyVaultName, length: s.length, special: s.special })),
     });
 
-    const pgSecret = postgresPasswordSecret(catalogue);
+    const pgSecret = postgresAdminPasswordSecret(catalogue);
     const pgPassword = pgSecret ? this.keyVault.secrets[kvNames[pgSecret]] : undefined;
     if (!pgPassword) {
       throw new ValidationError(
         'PostgresPasswordMissing',
-        `'catalogue.secrets' must contain a generated secret read as CVAT_POSTGRES_PASSWORD (found ` +
+        `'catalogue.secrets' must contain a generated secret read as CVAT_POSTGRES_ADMIN_PASSWORD (found ` +
           `${pgSecret ?? 'no such env var'}); the server's administrator password is taken from it`,
         this,
       );
@@ -219,7 +220,7 @@ export class FoundationStack extends CvatStack {
       location,
       delegatedSubnetId: this.network.database.subnet.id,
       virtualNetworkId: this.network.resource.id,
-      administratorPassword: pgPassword.value.result,
+      administratorPassword: pgPassword.ephemeralResult,
       ...props.postgres,
     });
 
@@ -313,4 +314,17 @@ export class FoundationStack extends CvatStack {
       description: 'Internal load-balancer IP of the environment.',
     });
   }
+}
+
+/**
+ * The catalogue secret that is the server's administrator password: the one the init job reads as
+ * `CVAT_POSTGRES_ADMIN_PASSWORD`; until the catalogue carries that variable, the one read as `CVAT_POSTGRES_PASSWORD`
+ * unless that is the application role's password.
+ */
+export function postgresAdminPasswordSecret(catalogue: Catalogue): string | undefined {
+  for (const c of catalogue.components) {
+    for (const e of c.env) if (e.name === 'CVAT_POSTGRES_ADMIN_PASSWORD' && 'secretRef' in e) return e.secretRef;
+  }
+  const legacy = postgresPasswordSecret(catalogue);
+  return legacy === CVAT_DATABASE_PASSWORD_SECRET ? undefined : legacy;
 }

@@ -4,6 +4,10 @@ import { describeCheck, runCheck } from './checks';
 import { formatSource, isUnknown, select, selectBlocks, type ConstraintRule, type ResourceContext, type ValidateFinding } from './model';
 import { CONSTRAINT_RULES } from './rules';
 import { GENERATED_SCHEMAS } from './schema/generated';
+import { EPHEMERAL_SCHEMAS } from './schema/ephemeral';
+
+/** Every schema validate checks against: generated from the bindings, plus the hand-written ephemeral ones. */
+export const ALL_SCHEMAS: Readonly<Record<string, import('./schema/types').TypeSchema>> = { ...GENERATED_SCHEMAS, ...EPHEMERAL_SCHEMAS };
 import { schemaKey, TERRAFORM_BUILTIN_TYPES } from './schema/covered';
 import type { TypeSchema } from './schema/types';
 import { checkStructure } from './structure';
@@ -101,15 +105,16 @@ function applyRule(
  */
 export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}): ValidateReport {
   const rules = options.rules ?? CONSTRAINT_RULES;
-  const schemas = options.schemas ?? GENERATED_SCHEMAS;
+  const schemas = options.schemas ?? ALL_SCHEMAS;
   const findings: ValidateFinding[] = [];
   let checked = 0;
   for (const stack of app.stacks) {
-    for (const kind of ['resource', 'data'] as const) {
-      for (const [type, byName] of Object.entries(stack.json[kind] ?? {})) {
+    for (const kind of ['resource', 'data', 'ephemeral'] as const) {
+      const byType = (stack.json[kind] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+      for (const [type, byName] of Object.entries(byType)) {
         const key = schemaKey(kind, type);
         for (const [name, body] of Object.entries(byName)) {
-          const address = `${stack.name}:${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+          const address = `${stack.name}:${kind === 'resource' ? '' : `${kind}.`}${type}.${name}`;
           if (TERRAFORM_BUILTIN_TYPES.includes(key)) continue;
           checked++;
           const schema = schemas[key];
@@ -121,7 +126,7 @@ export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}):
               address,
               path: '',
               value: type,
-              allowed: 'a type listed in src/validate/schema/covered.ts',
+              allowed: 'a type listed in src/validate/schema/covered.ts (or, ephemeral, in schema/ephemeral.ts)',
               source: 'src/validate/schema/covered.ts',
             });
             continue;
@@ -135,7 +140,7 @@ export function runValidate(app: SynthesizedApp, options: ValidateOptions = {}):
             stackDir: options.outdir ? join(options.outdir, 'stacks', stack.name) : undefined,
           };
           for (const rule of rules)
-            if (rule.type === type) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
+            if (rule.type === key) for (const f of applyRule(rule, body, context)) findings.push({ ...f, stack: stack.name, address });
         }
       }
     }

@@ -13,7 +13,7 @@ const base: PostgresServerProps = {
   location: 'westeurope',
   delegatedSubnetId: 'db-subnet-id',
   virtualNetworkId: 'vnet-id',
-  administratorPassword: '${random_password.pg.result}',
+  administratorPassword: '${ephemeral.random_password.pg.result}',
 };
 const pg = (props: Partial<PostgresServerProps> = {}) =>
   synthScope((scope) => new PostgresServer(scope, 'Postgres', { ...base, ...props }));
@@ -74,7 +74,7 @@ describe('PostgresServer', () => {
       geo_redundant_backup_enabled: true,
       high_availability: { mode: 'ZoneRedundant' },
     });
-    expect(server.administrator_password).toBe('${random_password.pg.result}');
+    expect(server.administrator_password_wo).toBe('${ephemeral.random_password.pg.result}');
   });
 
   it('throws error, when the server name has capitals', () => {

@@ -48,7 +48,7 @@ describe('SecretStore', () => {
     });
   });
 
-  it('generates each secret with random_password, stores it after the RBAC wait, when secrets and all options are set', () => {
+  it('generates each secret with an ephemeral random_password written through value_wo (not in state), after the RBAC wait, when all options are set', () => {
     const json = store({
       purgeProtection: false,
       softDeleteRetentionDays: 7,
@@ -66,7 +66,10 @@ describe('SecretStore', () => {
     const sleep = onlyResource(json, 'time_sleep');
     expect(sleep.create_duration).toBe('300s');
     expect(sleep.depends_on).toHaveLength(2);
-    const passwords = Object.values(resourcesOf(json, 'random_password')).sort((a, b) => a.length - b.length);
+    expect(resourcesOf(json, 'random_password')).toEqual({});
+    const doc = JSON.parse(json) as { ephemeral?: Record<string, Record<string, Record<string, unknown>>>; terraform: Record<string, any> };
+    const ephemeral = doc.ephemeral?.random_password ?? {};
+    const passwords = Object.values(ephemeral).sort((a, b) => Number(a.length) - Number(b.length)) as Record<string, any>[];
     expect(passwords.map((p) => [p.length, p.special])).toEqual([
       [40, false],
       [50, true],
@@ -74,8 +77,12 @@ describe('SecretStore', () => {
     expect(passwords[1].override_special).toBe('!#%*+-=_~');
     const secrets = Object.values(resourcesOf(json, 'azurerm_key_vault_secret'));
     expect(secrets.map((s) => s.name).sort()).toEqual(['django-secret-key', 'postgres-admin-password']);
+    expect(Object.keys(ephemeral).sort()).toEqual(['KeyVault_django-secret-key', 'KeyVault_postgres-admin-password']);
+    expect(doc.terraform.required_version).toBe('>= 1.11.0');
     for (const s of secrets) {
-      expect(s.value).toMatch(/^\$\{random_password\..+\.result\}$/);
+      expect(s.value).toBeUndefined();
+      expect(s.value_wo).toMatch(/^\$\{ephemeral\.random_password\.KeyVault_[a-z-]+\.result\}$/);
+      expect(s.value_wo_version).toBe(1);
       expect(s.depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
     }
   });
@@ -95,6 +102,11 @@ describe('SecretStore', () => {
   it('throws error, when a secret name has an underscore', () => {
     expect(() => store({ generatedSecrets: [{ name: 'pg_password' }] })).toThrow(
       "'generatedSecrets[0].name' (pg_password) must be 1-127 letters, digits and '-'",
+    );
+  });
+  it('throws error, when a secret value version is 0', () => {
+    expect(() => store({ generatedSecrets: [{ name: 'pg', valueVersion: 0 }] })).toThrow(
+      "'generatedSecrets[0].valueVersion' (0) must be an integer of at least 1",
     );
   });
   it('throws error, when a secret is declared twice', () => {

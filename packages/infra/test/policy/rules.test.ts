@@ -407,6 +407,29 @@ describe('policy rules', () => {
     ]);
   });
 
+  it('generated-secrets-not-in-state: fails on a managed random_password, a stored value, a non-ephemeral write-only value and an old Terraform', () => {
+    const findings = check('generated-secrets-not-in-state', (m) => {
+      const f = stack(m, 'foundation');
+      f.resource.random_password = { legacy: { length: 32 } };
+      const secrets = Object.values(f.resource.azurerm_key_vault_secret) as Json[];
+      secrets[0].value = secrets[0].value_wo;
+      delete secrets[0].value_wo;
+      secrets[1].value_wo = '${random_password.legacy.result}';
+      const pg = Object.values(f.resource.azurerm_postgresql_flexible_server)[0] as Json;
+      pg.administrator_password = pg.administrator_password_wo;
+      delete pg.administrator_password_wo;
+      f.terraform.required_version = '>= 1.5.0';
+    });
+    expect(findings.map((x) => x.message.split(/[;(]/)[0].trim())).toEqual([
+      'random_password keeps its result in state',
+      'value is stored in state',
+      'value_wo',
+      'administrator_password is stored in state',
+      'terraform.required_version is >= 1.5.0',
+    ]);
+    expect(findings[2].message).toContain('must be an ephemeral value');
+  });
+
   it('every rule has a failing case in this file', () => {
     const source = readFileSync(__filename, 'utf8');
     for (const r of POLICY_RULES) expect(source, r.id).toMatch(new RegExp(`check\\(\\s*'${r.id}'`));

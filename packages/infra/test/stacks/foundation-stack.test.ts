@@ -49,15 +49,22 @@ describe('FoundationStack (example environment)', () => {
     expect(values(f, 'azurerm_subnet_network_security_group_association')).toHaveLength(3);
   });
 
-  it('generates every generated catalogue secret with random_password and stores it in Key Vault', () => {
+  it('generates every generated catalogue secret with an ephemeral random_password and writes it to Key Vault write-only (not in state)', () => {
     const generated = s.catalogue.secrets.filter((x) => x.source === 'generated');
     expect(
       values(f, 'azurerm_key_vault_secret')
         .map((x) => x.name)
         .sort(),
     ).toEqual(generated.map((x) => x.keyVaultName).sort());
-    expect(values(f, 'random_password')).toHaveLength(generated.length);
-    for (const secret of values(f, 'azurerm_key_vault_secret')) expect(secret.value).toMatch(/^\$\{random_password\..+\.result\}$/);
+    expect(values(f, 'random_password')).toHaveLength(0);
+    // Write-only arguments need Terraform 1.11; the ephemeral random_password needs hashicorp/random >= 3.7.0 (pinned 3.7.2).
+    expect((f.terraform as Record<string, any>).required_version).toBe('>= 1.11.0');
+    expect((f.terraform as Record<string, any>).required_providers.random.version).toBe('3.7.2');
+    expect(Object.keys((f.ephemeral as Record<string, any>).random_password)).toHaveLength(generated.length);
+    for (const secret of values(f, 'azurerm_key_vault_secret')) {
+      expect(secret.value).toBeUndefined();
+      expect(secret.value_wo).toMatch(/^\$\{ephemeral\.random_password\..+\.result\}$/);
+    }
   });
 
   it('hardens Key Vault: RBAC, purge protection from config, deny by default with the apps subnet and admin CIDRs, no IP lookup', () => {
@@ -93,7 +100,9 @@ describe('FoundationStack (example environment)', () => {
       public_network_access_enabled: false,
       administrator_login: s.config.postgres.administratorLogin,
     });
-    expect(pg.administrator_password).toMatch(/random_password\.KeyVault_Secrets_postgres-admin-password_Value.*\.result/);
+    expect(pg.administrator_password).toBeUndefined();
+    expect(pg.administrator_password_wo).toBe('${ephemeral.random_password.KeyVault_postgres-admin-password.result}');
+    expect(pg.administrator_password_wo_version).toBe(1);
     expect(pg.delegated_subnet_id).toMatch(/azurerm_subnet\.Network_Database/);
     expect(only(f, 'azurerm_postgresql_flexible_server_database').name).toBe(s.config.postgres.databaseName);
     expect(only(f, 'azurerm_postgresql_flexible_server_configuration')).toMatchObject({ name: 'require_secure_transport', value: 'on' });

@@ -10,7 +10,7 @@ import {
   CONSTRAINT_RULES,
   formatSource,
   formatValidateReport,
-  GENERATED_SCHEMAS,
+  ALL_SCHEMAS,
   runCheck,
   runValidate,
   type BlockSchema,
@@ -76,10 +76,11 @@ describe('infra:validate baseline', () => {
     for (const env of ENVIRONMENTS) {
       for (const st of synthesized[env].model.stacks) {
         for (const t of Object.keys(st.json.resource ?? {})) written.add(t);
+        for (const t of Object.keys((st.json.ephemeral ?? {}) as Json)) written.add(`ephemeral.${t}`);
         for (const t of Object.keys(st.json.provider ?? {})) written.add(`provider.${t}`);
       }
     }
-    for (const t of written) expect(GENERATED_SCHEMAS[t], t).toBeDefined();
+    for (const t of written) expect(ALL_SCHEMAS[t], t).toBeDefined();
     for (const rule of CONSTRAINT_RULES) expect(written.has(rule.type), rule.id).toBe(true);
     expect(new Set(CONSTRAINT_RULES.map((r) => r.id)).size).toBe(CONSTRAINT_RULES.length);
   });
@@ -98,7 +99,9 @@ function target(type: string, where?: (body: Json) => boolean): { env: string; m
         if (configs[0] && (!where || where(configs[0]))) return { env, model, body: configs[0], address: `${st.name}:${type}[0]` };
         continue;
       }
-      for (const [name, body] of Object.entries((st.json.resource?.[type] ?? {}) as Record<string, Json>)) {
+      const ephemeral = type.startsWith('ephemeral.');
+      const byName = ephemeral ? (st.json.ephemeral as Json | undefined)?.[type.slice('ephemeral.'.length)] : st.json.resource?.[type];
+      for (const [name, body] of Object.entries((byName ?? {}) as Record<string, Json>)) {
         if (!where || where(body)) return { env, model, body, address: `${st.name}:${type}.${name}` };
       }
     }
@@ -108,7 +111,7 @@ function target(type: string, where?: (body: Json) => boolean): { env: string; m
 
 /** The schema of the block at `path` inside a type ('' for the resource). */
 function schemaAt(type: string, path: string): BlockSchema {
-  let block = GENERATED_SCHEMAS[type].block;
+  let block = ALL_SCHEMAS[type].block;
   for (const part of path ? path.split('.') : []) block = block.blocks[part].block;
   return block;
 }
@@ -259,14 +262,10 @@ const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json)
     mutate: (b) => (b.skip_provider_registration = true),
     path: 'skip_provider_registration',
   },
-  'random_password:length-at-least-sum-of-minimums': { where: (b) => b.min_upper, mutate: (b) => (b.length = 3), path: 'length' },
-  'random_password:numeric-needs-another-class': {
+  'ephemeral.random_password:length-at-least-sum-of-minimums': { where: (b) => b.min_upper, mutate: (b) => (b.length = 3), path: 'length' },
+  'ephemeral.random_password:numeric-needs-another-class': {
     mutate: (b) => Object.assign(b, { numeric: false, special: false, upper: false, lower: false }),
     path: 'numeric',
-  },
-  'random_password:number-needs-another-class': {
-    mutate: (b) => Object.assign(b, { number: false, special: false, upper: false, lower: false }),
-    path: 'number',
   },
 };
 

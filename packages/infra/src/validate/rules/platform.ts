@@ -263,15 +263,21 @@ export const PROVIDER_RULES: readonly ConstraintRule[] = [
   ),
 ];
 
-const RANDOM: ProviderSource = { provider: 'random', file: 'internal/provider/resource_password.go', func: 'passwordSchemaV3' };
+const RANDOM: ProviderSource = {
+  provider: 'random',
+  file: 'internal/provider/ephemeral_password.go',
+  func: 'passwordEphemeralResource.Schema',
+};
+/** The stacks generate passwords only as ephemeral resources (SecretStore): the managed random_password is not written. */
+const RANDOM_PASSWORD = 'ephemeral.random_password';
 const TIME: ProviderSource = { provider: 'time', file: 'internal/provider/resource_time_sleep.go', func: 'timeSleepResource.Schema' };
 const DURATION = { kind: 'regex', pattern: /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/, allowed: 'a duration such as 30s, 1.5m, 2h' } as const;
 
-/** random_password and time_sleep. */
+/** The ephemeral random_password and time_sleep. */
 export const RANDOM_TIME_RULES: readonly ConstraintRule[] = [
-  attr('random_password', 'length', { kind: 'intAtLeast', min: 1 }, RANDOM),
+  attr(RANDOM_PASSWORD, 'length', { kind: 'intAtLeast', min: 1 }, RANDOM),
   resourceRule(
-    'random_password',
+    RANDOM_PASSWORD,
     'length-at-least-sum-of-minimums',
     'length >= min_upper + min_lower + min_numeric + min_special (int64validator.AtLeastSumOf).',
     RANDOM,
@@ -284,9 +290,9 @@ export const RANDOM_TIME_RULES: readonly ConstraintRule[] = [
         : [];
     },
   ),
-  ...['numeric', 'number'].map((k) =>
+  ...['numeric'].map((k) =>
     resourceRule(
-      'random_password',
+      RANDOM_PASSWORD,
       `${k}-needs-another-class`,
       `When ${k} is false and special, upper and lower are all configured, one of them is true (validators.AtLeastOneOfTrue).`,
       RANDOM,
@@ -299,7 +305,6 @@ export const RANDOM_TIME_RULES: readonly ConstraintRule[] = [
       },
     ),
   ),
-  deprecated('random_password', 'number', 'deprecated: use numeric', RANDOM),
   attr('time_sleep', 'create_duration', DURATION, TIME),
   attr('time_sleep', 'destroy_duration', DURATION, TIME),
   presence('atLeastOneOf', 'time_sleep', '', ['create_duration', 'destroy_duration'], TIME),

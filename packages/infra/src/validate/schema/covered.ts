@@ -68,7 +68,7 @@ export const COVERED_TYPES: readonly CoveredType[] = [
  */
 export const TERRAFORM_BUILTIN_TYPES: readonly string[] = ['data.terraform_remote_state'];
 
-/** The key of a type in the schema table: the type for resources, `data.<type>`, `provider.<name>`. */
-export function schemaKey(kind: 'resource' | 'data' | 'provider', type: string): string {
+/** The key of a type in the schema table: the type for resources, `data.<type>`, `provider.<name>`, `ephemeral.<type>`. */
+export function schemaKey(kind: 'resource' | 'data' | 'provider' | 'ephemeral', type: string): string {
   return kind === 'resource' ? type : `${kind}.${type}`;
 }

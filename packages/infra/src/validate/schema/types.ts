@@ -44,8 +44,8 @@ export interface BlockSchema {
 
 /** The schema of one resource or data source type. */
 export interface TypeSchema {
-  /** `resource`, `data` or `provider`. */
-  readonly kind: 'resource' | 'data' | 'provider';
+  /** `resource`, `data`, `provider` or `ephemeral` (hand-written, see ./ephemeral). */
+  readonly kind: 'resource' | 'data' | 'provider' | 'ephemeral';
   /** Terraform type, e.g. `azurerm_container_app`. */
   readonly type: string;
   /** Provider and version the bindings were generated from, e.g. `hashicorp/azurerm 4.55.0`. */
