@@ -67,6 +67,15 @@ for (const c of report.comparisons) {
   const unpriced = [...c.unpriced.environment, ...c.unpriced.reference];
   if (unpriced.length) console.log(`    not priced (left out of the totals): ${unpriced.join(', ')}`);
 }
+for (const c of report.comparisons.filter((x) => x.profile === 'idle')) {
+  console.log(`where the money goes (idle, ${c.region}): category, ${report.environment}, reference`);
+  const cats = [...new Set([...Object.keys(c.categories.environment), ...Object.keys(c.categories.reference)])];
+  for (const cat of cats) {
+    const e = c.categories.environment[cat] ?? 0;
+    const r = c.categories.reference[cat] ?? 0;
+    if (e !== 0 || r !== 0) console.log(`  ${cat.padEnd(16)}${usd(e).padStart(12)}${usd(r).padStart(12)}`);
+  }
+}
 console.log(
   `one run of cvat-infra cost --compare: ${seconds.toFixed(2)} s; details: node packages/infra/dist/cli.js cost --profile <name> --region <region>`,
 );

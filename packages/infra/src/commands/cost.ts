@@ -59,7 +59,15 @@ export interface CostComparison {
   readonly environmentUSD: number;
   readonly referenceUSD: number;
   readonly ratio: number | null;
+  /** USD a month by category (container apps, storage, network, …), rounded to cents. */
+  readonly categories: { readonly environment: Readonly<Record<string, number>>; readonly reference: Readonly<Record<string, number>> };
   readonly unpriced: { readonly environment: readonly string[]; readonly reference: readonly string[] };
+}
+
+function byCategory(e: CostEstimate): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of e.lines) out[l.category] = (out[l.category] ?? 0) + (l.monthlyUSD ?? 0);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v * 100) / 100]));
 }
 
 /** What `cost --compare --json` prints. */
@@ -116,6 +124,7 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
           environmentUSD: Math.round(e.totalMonthlyUSD * 100) / 100,
           referenceUSD: Math.round(r.totalMonthlyUSD * 100) / 100,
           ratio: costRatio(e, r),
+          categories: { environment: byCategory(e), reference: byCategory(r) },
           unpriced: { environment: e.unpriced, reference: r.unpriced },
         });
       }

@@ -55,7 +55,12 @@ describe('cvat-infra cost', () => {
       'small-team/eastus',
       'small-team/westeurope',
     ]);
-    for (const c of report.comparisons) expect(c.ratio).toBeCloseTo(c.environmentUSD / c.referenceUSD, 2);
+    for (const c of report.comparisons) {
+      expect(c.ratio).toBeCloseTo(c.environmentUSD / c.referenceUSD, 2);
+      const sum = (x: Readonly<Record<string, number>>) => Object.values(x).reduce((a, b) => a + b, 0);
+      expect(sum(c.categories.environment)).toBeCloseTo(c.environmentUSD, 1);
+      expect(sum(c.categories.reference)).toBeCloseTo(c.referenceUSD, 1);
+    }
     const text = await cost(['--compare']);
     expect(text.out).toMatch(/idle\s+westeurope\s+\$\d+\.\d\d\s+\$\d+\.\d\d\s+\d\.\d{3}/);
   });
