@@ -368,6 +368,38 @@ export function estimateMonthlyCost(
       confidence: weakest(prices.containerApps.dedicatedComputePerVcpuHour, prices.containerApps.dedicatedComputePerGiBHour),
     });
   }
+  // Dedicated profiles the environment declares that no workload uses still bill their minimum nodes and the fee.
+  for (const env of ofType(model.inventory, 'azurerm_container_app_environment')) {
+    const declared = (Array.isArray(env.body.workload_profile) ? env.body.workload_profile : []) as Array<Record<string, unknown>>;
+    for (const wp of declared) {
+      const type = String(wp.workload_profile_type ?? 'Consumption');
+      if (type === 'Consumption' || dedicated.has(String(wp.name ?? type)) || dedicated.has(type)) continue;
+      feeFeatures.push(`dedicated profile ${String(wp.name ?? type)}`);
+      const node = model.dedicatedProfiles?.[type];
+      const count = Number(wp.minimum_count ?? 0);
+      const perNodeHour = node
+        ? node.cpuCores * prices.containerApps.dedicatedComputePerVcpuHour.price +
+          node.memoryGiB * prices.containerApps.dedicatedComputePerGiBHour.price
+        : undefined;
+      lines.push(
+        perNodeHour === undefined
+          ? {
+              category: 'platform',
+              name: `dedicated ${type} nodes`,
+              monthlyUSD: null,
+              detail: `declared by ${env.address}, used by no workload`,
+              unpricedReason: `node size of profile '${type}' unknown`,
+            }
+          : {
+              category: 'platform',
+              name: `dedicated ${type} nodes`,
+              monthlyUSD: count * perNodeHour * H,
+              detail: `declared by ${env.address} with minimum_count ${count}, used by no workload`,
+              confidence: weakest(prices.containerApps.dedicatedComputePerVcpuHour, prices.containerApps.dedicatedComputePerGiBHour),
+            },
+      );
+    }
+  }
   const fee = prices.containerApps.dedicatedPlanManagementPerHour;
   lines.push({
     category: 'platform',

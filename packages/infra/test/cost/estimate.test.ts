@@ -244,6 +244,29 @@ describe('estimateMonthlyCost', () => {
     expect(line(e, 'environment management fee').monthlyUSD).toBeCloseTo(rawEast.containerApps.dedicatedPlanManagementPerHour.price * H, 9);
   });
 
+  it('bills a declared dedicated profile that no workload uses: its minimum nodes and the management fee', () => {
+    const e = estimateMonthlyCost(
+      {
+        ...empty,
+        dedicatedProfiles: { D4: { cpuCores: 4, memoryGiB: 16 } },
+        inventory: [
+          res('azurerm_container_app_environment', 'env', {
+            workload_profile: [
+              { name: 'Consumption', workload_profile_type: 'Consumption' },
+              { name: 'big', workload_profile_type: 'D4', minimum_count: 1, maximum_count: 3 },
+            ],
+          }),
+        ],
+      },
+      east,
+      small,
+    );
+    const perNodeHour =
+      4 * rawEast.containerApps.dedicatedComputePerVcpuHour.price + 16 * rawEast.containerApps.dedicatedComputePerGiBHour.price;
+    expect(line(e, 'dedicated D4 nodes').monthlyUSD).toBeCloseTo(perNodeHour * H, 9);
+    expect(line(e, 'environment management fee').monthlyUSD).toBeCloseTo(rawEast.containerApps.dedicatedPlanManagementPerHour.price * H, 9);
+  });
+
   it('names an unknown resource type as not priced (with its address) and counts free types with their reason', () => {
     const e = estimateMonthlyCost(
       { ...empty, inventory: [res('azurerm_frontdoor_thing', 'x'), res('azurerm_subnet', 'a'), res('azurerm_subnet', 'b')] },
