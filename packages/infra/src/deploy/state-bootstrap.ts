@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { formatIpv4, isPrivateBlock, parseCidr } from '@cvat-cloud/catalogue';
 import { DeployError } from './errors';
 
 /** Result of one `az` invocation. */
@@ -56,6 +57,32 @@ export interface StateBootstrapOptions {
    * @default 30
    */
   readonly retentionDays?: number;
+  /**
+   * Operator networks (the environment's `adminCidrs`) allowed through the state account's firewall, which then denies
+   * every other address (default action Deny, bypass AzureServices). State holds secrets (the storage account key, the
+   * outputs the stacks share), so it is reachable from where operators deploy only.
+   * @default - no firewall change (the account stays reachable from any address, still with Entra ID auth only)
+   */
+  readonly allowedCidrs?: readonly string[];
+}
+
+/**
+ * The storage firewall's form of an operator CIDR: a bare address for /32 (and a host address), the CIDR otherwise.
+ * Azure Storage IP rules take public IPv4 only and no /31 or /32 ranges ("Small address ranges using /31 or /32 prefix
+ * sizes are not supported"; "IP network rules ... are not allowed for private address ranges"):
+ * https://learn.microsoft.com/azure/storage/common/storage-network-security-limitations
+ *
+ * @throws DeployError BAD_INPUT naming `adminCidrs[i]` and what is allowed
+ */
+export function storageIpRule(cidr: string, index: number): string {
+  const block = parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true });
+  const field = `'adminCidrs[${index}]' (${cidr})`;
+  if (!block) throw new DeployError('BAD_INPUT', `${field} must be an IPv4 address or CIDR such as 203.0.113.0/24`);
+  if (isPrivateBlock(block))
+    throw new DeployError('BAD_INPUT', `${field} is a private range; the state account's firewall takes public addresses only`);
+  if (block.prefixLength === 31)
+    throw new DeployError('BAD_INPUT', `${field} is a /31, which Azure Storage refuses; list its two addresses separately`);
+  return block.prefixLength === 32 ? formatIpv4(block.start) : `${formatIpv4(block.start)}/${block.prefixLength}`;
 }
 
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
@@ -92,6 +119,7 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
       `'stateBackend.container' (${backend.container}) must be 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric`,
     );
   }
+  const ipRules = (options.allowedCidrs ?? []).map(storageIpRule);
   const sub = ['--subscription', subscriptionId];
   const actions: BootstrapAction[] = [];
   const show = (args: readonly string[]): string => `az ${args.join(' ')}`;
@@ -213,6 +241,71 @@ export async function runStateBootstrap(options: StateBootstrapOptions): Promise
     ],
     'configured',
   );
+
+  if (ipRules.length > 0) {
+    // Rules first, then deny by default, so the deploying operator is never shut out halfway.
+    const listed = await az([
+      'storage',
+      'account',
+      'network-rule',
+      'list',
+      '--account-name',
+      backend.storageAccount,
+      '--resource-group',
+      backend.resourceGroup,
+      ...sub,
+      '--query',
+      'ipRules[].ipAddressOrRange',
+      '--output',
+      'tsv',
+    ]);
+    const present = new Set(listed.exitCode === 0 ? listed.stdout.split(/\s+/).filter(Boolean) : []);
+    for (const ip of ipRules) {
+      if (present.has(ip)) {
+        actions.push({ resource: `firewall rule ${ip} on ${backend.storageAccount}`, status: 'exists', command: '' });
+        continue;
+      }
+      await change(
+        `firewall rule ${ip} on ${backend.storageAccount}`,
+        [
+          'storage',
+          'account',
+          'network-rule',
+          'add',
+          '--account-name',
+          backend.storageAccount,
+          '--resource-group',
+          backend.resourceGroup,
+          ...sub,
+          '--ip-address',
+          ip,
+          '--output',
+          'none',
+        ],
+        'configured',
+      );
+    }
+    await change(
+      `firewall deny-by-default on ${backend.storageAccount}`,
+      [
+        'storage',
+        'account',
+        'update',
+        '--name',
+        backend.storageAccount,
+        '--resource-group',
+        backend.resourceGroup,
+        ...sub,
+        '--default-action',
+        'Deny',
+        '--bypass',
+        'AzureServices',
+        '--output',
+        'none',
+      ],
+      'configured',
+    );
+  }
 
   // Container, through ARM.
   const ct = `blob container ${backend.storageAccount}/${backend.container}`;

@@ -38,6 +38,22 @@ function fakeAz(existing: Set<string> = new Set()): { az: AzRunner; calls: strin
       existing.add('container');
       return res(0);
     }
+    if (args.slice(0, 4).join(' ') === 'storage account network-rule list')
+      return res(
+        0,
+        [...existing]
+          .filter((e) => e.startsWith('ip:'))
+          .map((e) => e.slice(3))
+          .join('\n'),
+      );
+    if (args.slice(0, 4).join(' ') === 'storage account network-rule add') {
+      existing.add(`ip:${args[args.indexOf('--ip-address') + 1]}`);
+      return res(0);
+    }
+    if (cmd === 'storage account update') {
+      existing.add(`default:${args[args.indexOf('--default-action') + 1]}`);
+      return res(0);
+    }
     if (cmd.startsWith('account show')) return res(0, 'ops@example.com\n');
     if (cmd === 'role assignment list') return res(0, existing.has('role') ? '1\n' : '0\n');
     if (cmd === 'role assignment create') {
@@ -74,6 +90,45 @@ describe('runStateBootstrap', () => {
       expect(create.join(' ')).toContain(flag.join(' '));
     }
     expect(fake.calls.every((c) => c.join(' ').includes(`--subscription ${SUB}`))).toBe(true);
+  });
+
+  it('firewalls the state account to adminCidrs: public rules first (a /32 as a bare address), then deny by default; idempotent', async () => {
+    const fake = fakeAz();
+    const opts = { backend, location: 'westeurope', subscriptionId: SUB, az: fake.az, log: () => undefined };
+    const actions = await runStateBootstrap({ ...opts, allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
+    expect(actions.map((a) => `${a.status}: ${a.resource}`).filter((a) => a.includes('firewall'))).toEqual([
+      'configured: firewall rule 203.0.113.0/24 on cvattfstate01',
+      'configured: firewall rule 198.51.100.7 on cvattfstate01',
+      'configured: firewall deny-by-default on cvattfstate01',
+    ]);
+    expect([...fake.existing].filter((e) => /^(ip|default):/.test(e)).sort()).toEqual([
+      'default:Deny',
+      'ip:198.51.100.7',
+      'ip:203.0.113.0/24',
+    ]);
+    const again = await runStateBootstrap({ ...opts, allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
+    expect(again.filter((a) => a.resource.startsWith('firewall rule')).map((a) => a.status)).toEqual(['exists', 'exists']);
+  });
+
+  it('refuses a private, a /31 or a malformed admin CIDR before calling Azure', async () => {
+    for (const [cidr, message] of [
+      ['10.0.0.0/8', "'adminCidrs[0]' (10.0.0.0/8) is a private range"],
+      ['203.0.113.6/31', "'adminCidrs[0]' (203.0.113.6/31) is a /31"],
+      ['my-laptop', "'adminCidrs[0]' (my-laptop) must be an IPv4 address or CIDR"],
+    ]) {
+      const fake = fakeAz();
+      await expect(
+        runStateBootstrap({
+          backend,
+          location: 'westeurope',
+          subscriptionId: SUB,
+          az: fake.az,
+          log: () => undefined,
+          allowedCidrs: [cidr],
+        }),
+      ).rejects.toThrow(message);
+      expect(fake.calls).toEqual([]);
+    }
   });
 
   it('is idempotent: a second run finds everything and creates nothing', async () => {
