@@ -55,10 +55,15 @@ export function formatEstimate(e: CostEstimate): string[] {
     `  ${pad('total per month', nameWidth - 2)} ${lpad(usd(e.totalMonthlyUSD), 11)}` +
       `${e.unpriced.length ? `  (not included: ${e.unpriced.join(', ')})` : ''}`,
   );
-  const classes = new Map<string, Set<string>>();
-  for (const l of e.lines)
-    if (l.activity) classes.set(l.activity.activity, (classes.get(l.activity.activity) ?? new Set()).add(l.activity.reason));
-  for (const [activity, reasons] of classes) out.push(`  [${activity}]: ${[...reasons].join('; ')}`);
+  // One legend line per reason: the class, the components it covers, why.
+  const reasons = new Map<string, { activity: string; names: string[] }>();
+  for (const l of e.lines) {
+    if (!l.activity) continue;
+    const r = reasons.get(l.activity.reason) ?? { activity: l.activity.activity, names: [] };
+    r.names.push(l.name);
+    reasons.set(l.activity.reason, r);
+  }
+  for (const [reason, r] of reasons) out.push(`  [${r.activity}] ${r.names.join(', ')}: ${reason}`);
   if (e.freeResources.length)
     out.push(`  free resource types: ${e.freeResources.map((f) => `${f.type} x${f.count}`).join(', ')} (reasons in --json, docs/cost.md)`);
   return out;
