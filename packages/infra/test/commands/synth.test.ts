@@ -31,7 +31,7 @@ describe('cvat-infra synth', () => {
     expect(manifest.stacks.apps.dependencies).toEqual(['foundation']);
     expect(manifest.stacks.edge.dependencies).toContain('apps');
     expect(out).toContain('Stacks (in order): foundation -> apps -> edge');
-    expect(out).toMatch(/^ +15 {2}azurerm_container_app$/m);
+    expect(out).toMatch(/^ +\d+ {2}azurerm_container_app$/m);
     expect(existsSync(join(outdir, 'stacks', 'foundation', 'cdk.tf.json'))).toBe(true);
     expect(readdirSync(join(outdir, '..'))).toEqual(['cdktf.out']);
   });
@@ -52,6 +52,11 @@ describe('cvat-infra synth', () => {
     expect(component('grafana').deployedAs).toBe('disabled');
     expect(component('cvat-init').deployedAs).toBe('job');
     expect(component('edge').deployedAs).toBe('edge vm');
+    // Every container app and job in the apps stack is a catalogue component, and the other way round.
+    const apps = parsed.stacks.find((s: { name: string }) => s.name === 'apps').resourcesByType;
+    const deployedAs = (kind: string) => parsed.components.filter((c: { deployedAs: string }) => c.deployedAs === kind).length;
+    expect(apps.azurerm_container_app).toBe(deployedAs('container app'));
+    expect(apps.azurerm_container_app_job).toBe(deployedAs('job'));
   });
 
   it('writes the same JSON twice, so synth is deterministic and cacheable; a previous synth output is replaced', async () => {
