@@ -36,7 +36,10 @@ export function registerCostCommand(program: Command, { run, envRef }: CommandRe
     .option('--profile <name>', `usage profile: ${PROFILE_NAMES.join(' or ')} (default small-team; see docs/cost.md)`, parseProfile)
     .option('--region <region>', "price table region (default: the environment's location); tables: packages/infra/prices/", parseRegion)
     .option('--prices <file>', 'price table file (overrides --region)')
-    .option('--compare', 'every profile against every region with a price table, this environment beside the reference, with the ratio')
+    .option(
+      '--compare',
+      'every profile against every region with a price table (or only --region), this environment beside the reference, with the ratio',
+    )
     .option(
       '--active-hours <hours>',
       "hours a month users work, 0 to 744 (default: the profile's, 176 for small-team)",

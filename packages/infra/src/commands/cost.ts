@@ -105,7 +105,9 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
   const freeGrant = !options.noFreeGrant;
   // Price tables first: a bad --region or --prices fails before anything is synthesized.
   const tables = options.compare
-    ? (options.prices ? [undefined] : pricedRegions()).map((region) => loadTable(options.prices ? { file: options.prices } : { region }))
+    ? (options.prices ? [undefined] : options.region ? [options.region] : pricedRegions()).map((region) =>
+        loadTable(options.prices ? { file: options.prices } : { region }),
+      )
     : [loadTable(options.prices ? { file: options.prices } : { region: options.region ?? config.location })];
   const model = costModelFromCatalogue(catalogue, config, synthesizeStacks(config, catalogue));
   const reference = referenceCostModel();

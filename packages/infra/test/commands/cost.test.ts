@@ -61,6 +61,8 @@ describe('cvat-infra cost', () => {
       expect(sum(c.categories.environment)).toBeCloseTo(c.environmentUSD, 1);
       expect(sum(c.categories.reference)).toBeCloseTo(c.referenceUSD, 1);
     }
+    const one = JSON.parse((await cost(['--compare', '--json', '--region', 'eastus'])).out) as CostCompareReport;
+    expect(one.comparisons.map((c) => `${c.profile}/${c.region}`)).toEqual(['small-team/eastus', 'idle/eastus']);
     const text = await cost(['--compare']);
     expect(text.out).toMatch(/idle\s+westeurope\s+\$\d+\.\d\d\s+\$\d+\.\d\d\s+\d\.\d{3}/);
   });
