@@ -28,6 +28,7 @@ export * from './derivations/names';
 export * from './derivations/resolve';
 export * from './derivations/views';
 export * from './derivations/worker-liveness';
+export * from './derivations/rq-runner';
 export * from './derivations/app-specs';
 export * from './upstream/facts';
 export * from './upstream/deviations';

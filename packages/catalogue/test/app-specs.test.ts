@@ -44,7 +44,61 @@ describe('appSpecs', () => {
         const expected = catalogue.components.filter((c) => c.enabled && c.role !== 'edge').map((c) => c.name);
         expect(specs.map((s) => s.name)).toEqual(expected);
         for (const s of specs) expect(s.kind).toBe(s.role === 'job' ? 'job' : 'containerApp');
-        expect(specs.filter((s) => s.kind === 'job').map((s) => s.name)).toEqual(['cvat-init']);
+        const jobs = catalogue.components.filter((c) => c.enabled && c.role === 'job').map((c) => c.name);
+        expect(specs.filter((s) => s.kind === 'job').map((s) => s.name)).toEqual(jobs);
+        expect(jobs[0]).toBe('cvat-init');
+      });
+
+      it('renders every queue runner: event jobs with an Event trigger on their RQ lists, workers with their queues', () => {
+        const served: string[] = [];
+        for (const s of specs) {
+          const component = catalogue.components.find((c) => c.name === s.name)!;
+          served.push(...component.queues);
+          if (s.kind !== 'job') continue;
+          if (s.name === 'cvat-init') {
+            expect(s.trigger).toEqual({ type: 'manual', parallelism: 1, replicaCompletionCount: 1 });
+            expect(s.queues).toEqual([]);
+            expect(s.maxJobsPerExecution).toBeUndefined();
+            continue;
+          }
+          expect(s.trigger.type, s.name).toBe('event');
+          if (s.trigger.type !== 'event') continue;
+          expect(s.queues).toEqual(component.queues);
+          expect(s.trigger.scale).toMatchObject({
+            minExecutions: 0,
+            maxExecutions: component.job!.scale!.maxExecutions,
+            pollingIntervalSeconds: component.job!.scale!.pollingIntervalSeconds,
+          });
+          expect(s.trigger.scale.rules).toEqual(
+            s.queues.map((q) => ({
+              name: `rq-${q.replace(/_/g, '-')}`,
+              kind: 'custom',
+              customRuleType: 'redis',
+              metadata: {
+                address: 'cvat-redis-inmem:6379',
+                listName: `rq:queue:${q}`,
+                listLength: '1',
+                databaseIndex: '0',
+                enableTLS: 'false',
+              },
+              authentication: [{ secretName: 'redis-inmem-password', triggerParameter: 'password' }],
+            })),
+          );
+          expect(s.replicaTimeoutSeconds).toBe(86_400);
+          expect(s.maxJobsPerExecution).toBeGreaterThanOrEqual(1);
+          expect(s.containers[0]!.args).toContain(`--max-jobs=${s.maxJobsPerExecution}`);
+        }
+        expect(served.sort()).toEqual([
+          'annotation',
+          'chunks',
+          'cleaning',
+          'consensus',
+          'export',
+          'import',
+          'notifications',
+          'quality_reports',
+          'webhooks',
+        ]);
       });
 
       it('carries each env var in order: literals, secrets by name, addresses as typed refs, PostgreSQL as a platform ref', () => {
@@ -196,8 +250,8 @@ describe('appSpecs', () => {
         authentication: [{ secretName: 'django-secret-key', triggerParameter: 'p' }],
       },
     ]);
-    const worker = app(appSpecs(catalogue, config), 'cvat-worker-import');
-    const component = catalogue.components.find((c) => c.name === 'cvat-worker-import')!;
+    const worker = app(appSpecs(catalogue, config), 'cvat-worker-chunks');
+    const component = catalogue.components.find((c) => c.name === 'cvat-worker-chunks')!;
     expect(worker.scale.rules).toEqual(
       component.scaleRules.map((r) => ({
         name: r.name,

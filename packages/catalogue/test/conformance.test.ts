@@ -12,6 +12,7 @@ import {
   explainDifferences,
   interpolateCompose,
   parseEnvironmentConfig,
+  parseRqRunner,
   platformValue,
   type UpstreamDeviation,
 } from '../src/index';
@@ -66,12 +67,18 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     expect([...imageDeviations]).toEqual(['edge']);
   });
 
-  it("keeps upstream's worker and OPA commands unchanged", () => {
+  it("keeps upstream's queues, scheduler flag and OPA command: each runner serves its upstream services' queues", () => {
     const c = defaultCatalogue();
-    for (const x of c.components.filter((y) => y.role === 'worker' || y.name === 'opa')) {
-      const cmd = compose.services[x.upstream[0]!]!.command!;
-      expect(x.args, x.name).toEqual(Array.isArray(cmd) ? cmd : cmd.split(' '));
+    const words = (cmd: string | string[]) => (Array.isArray(cmd) ? cmd : cmd.split(' '));
+    for (const x of c.components.filter((y) => y.enabled && y.runner)) {
+      const upstreamArgs = x.upstream.flatMap((u) => words(compose.services[u]!.command!));
+      const upstreamQueues = upstreamArgs.filter((a) => a !== 'run' && a !== 'worker' && !a.startsWith('--'));
+      const parsed = parseRqRunner(x.command, x.args);
+      expect([...(parsed?.queues ?? [])].sort(), x.name).toEqual(upstreamQueues.sort());
+      expect(parsed?.withScheduler, x.name).toBe(upstreamArgs.includes('--with-scheduler'));
     }
+    const opa = c.components.find((y) => y.name === 'opa')!;
+    expect(opa.args).toEqual(words(compose.services[opa.upstream[0]!]!.command!));
   });
 
   it('explains every difference (image, command, entrypoint, env, volumes, user, init, ports, labels) by a deviation entry', () => {
@@ -114,15 +121,15 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
   });
 
   it('detects an unexplained change: a worker command edited in the catalogue', () => {
-    const c = changed((x) => (comp(x, 'cvat-worker-import').args = ['run', 'worker', 'import', 'export']));
+    const c = changed((x) => (comp(x, 'cvat-worker-chunks').args = ['chunks', 'export']));
     const { unexplained } = explainDifferences(compareWithCompose(composeText, c).differences);
     expect(unexplained).toEqual([
       {
-        component: 'cvat-worker-import',
-        service: 'cvat_worker_import',
+        component: 'cvat-worker-chunks',
+        service: 'cvat_worker_chunks',
         aspect: 'command',
-        upstream: 'run worker import',
-        ours: 'run worker import export',
+        upstream: 'run worker chunks',
+        ours: 'chunks export',
       },
     ]);
   });

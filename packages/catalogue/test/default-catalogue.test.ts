@@ -5,6 +5,8 @@ import {
   defaultCatalogue,
   runsScheduler,
   runsSmokescreen,
+  EVENT_JOB_NAMES,
+  rqRunnerCommand,
   workerLivenessCommand,
   type Catalogue,
   type Component,
@@ -15,7 +17,7 @@ const c = defaultCatalogue();
 const env = (x: Component, name: string) => x.env.find((e) => e.name === name);
 
 describe('the default catalogue', () => {
-  it('contains every CVAT v2.73.0 component, the init job and the edge', () => {
+  it('contains every CVAT v2.73.0 component, the init job, the edge and every RQ runner', () => {
     expect(c.components.map((x) => x.name).sort()).toEqual(
       [
         'clickhouse',
@@ -32,6 +34,11 @@ describe('the default catalogue', () => {
         'cvat-worker-quality-reports',
         'cvat-worker-utils',
         'cvat-worker-webhooks',
+        'cvat-job-import',
+        'cvat-job-export',
+        'cvat-job-annotation',
+        'cvat-job-quality-reports',
+        'cvat-job-consensus',
         'edge',
         'grafana',
         'opa',
@@ -42,7 +49,7 @@ describe('the default catalogue', () => {
 
   it('drives every cvat/server and cvat/ui image from one version', () => {
     const cvat = c.components.filter((x) => x.image.repository.startsWith('cvat/'));
-    expect(cvat).toHaveLength(11);
+    expect(cvat).toHaveLength(16);
     expect(new Set(cvat.map((x) => x.image.tag))).toEqual(new Set([CVAT_VERSION]));
     expect(c.cvatVersion).toBe('v2.73.0');
   });
@@ -50,60 +57,73 @@ describe('the default catalogue', () => {
   it('runs migrations only in the init job and starts the server with run server nginx', () => {
     expect(comp(c, 'cvat-init').args).toEqual(['init']);
     expect(comp(c, 'cvat-server').args).toEqual(['run', 'server', 'nginx']);
-    for (const x of c.components.filter((y) => y.role === 'worker')) expect(x.args?.slice(0, 2)).toEqual(['run', 'worker']);
+    for (const x of c.components.filter((y) => y.runner)) expect(x.args?.includes('init'), x.name).toBe(false);
   });
 
-  it("serves every RQ queue with upstream's worker commands", () => {
-    const args = Object.fromEntries(c.components.filter((x) => x.role === 'worker').map((x) => [x.name, x.args?.join(' ')]));
+  it('serves every RQ queue exactly once by default: bursty queues on event jobs, chunks and the scheduler queues always on', () => {
+    const args = Object.fromEntries(c.components.filter((x) => x.runner && x.enabled).map((x) => [x.name, x.args?.join(' ')]));
     expect(args).toEqual({
-      'cvat-worker-import': 'run worker import',
-      'cvat-worker-export': 'run worker export',
-      'cvat-worker-annotation': 'run worker annotation',
-      'cvat-worker-webhooks': 'run worker webhooks --with-scheduler',
-      'cvat-worker-quality-reports': 'run worker quality_reports',
-      'cvat-worker-chunks': 'run worker chunks',
-      'cvat-worker-consensus': 'run worker consensus',
-      'cvat-worker-utils': 'run worker notifications cleaning',
+      'cvat-worker-chunks': 'chunks',
+      'cvat-worker-utils': 'webhooks notifications cleaning --with-scheduler',
+      'cvat-job-import': 'import --burst --max-jobs=5',
+      'cvat-job-export': 'export --burst --max-jobs=5',
+      'cvat-job-annotation': 'annotation --burst --max-jobs=1',
+      'cvat-job-quality-reports': 'quality_reports --burst --max-jobs=23',
+      'cvat-job-consensus': 'consensus --burst --max-jobs=23',
     });
     expect(c.components.flatMap((x) => x.queues).sort()).toEqual(Object.keys(RQ_QUEUES).sort());
+    for (const x of c.components.filter((y) => y.runner && !y.enabled)) expect(x.queues, x.name).toEqual([]);
   });
 
-  it('keeps both scheduler workers at exactly one replica without scale rules', () => {
-    const schedulers = c.components.filter(runsScheduler);
-    expect(schedulers.map((x) => x.name).sort()).toEqual(['cvat-worker-utils', 'cvat-worker-webhooks']);
+  it('runs every event job as a burst worker that ends before its replica timeout, started from its queue list', () => {
+    for (const name of EVENT_JOB_NAMES) {
+      const x = comp(c, name);
+      expect(x.role, name).toBe('job');
+      expect(x.job, name).toMatchObject({ trigger: 'event', replicaTimeoutSeconds: 86_400, replicaRetryLimit: 0, parallelism: 1 });
+      expect(x.job?.scale?.minExecutions, name).toBe(0);
+      expect(x.command, name).toEqual(rqRunnerCommand(false));
+      expect(
+        x.scaleRules.map((r) => [r.kind, r.metadata.listName, r.metadata.listLength]),
+        name,
+      ).toEqual([['redis-queue', `rq:queue:${x.queues[0]}`, '1']]);
+      expect(x.probes, name).toEqual({});
+    }
+  });
+
+  it('keeps the scheduler worker at exactly one replica without scale rules', () => {
+    const schedulers = c.components.filter((x) => x.enabled && runsScheduler(x));
+    expect(schedulers.map((x) => x.name)).toEqual(['cvat-worker-utils']);
     for (const x of schedulers) {
       expect(x.replicas).toEqual({ min: 1, max: 1 });
       expect(x.scaleRules).toEqual([]);
     }
   });
 
-  it('scales the queue workers on rq:queue:<queue> lists only where safe', () => {
+  it('scales the always-on workers on rq:queue:<queue> lists only where safe (chunks: 300 s jobs, 600 s grace)', () => {
     const scaled = Object.fromEntries(
-      c.components.filter((x) => x.scaleRules.length).map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]),
+      c.components
+        .filter((x) => x.enabled && x.role === 'worker' && x.scaleRules.length)
+        .map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]),
     );
-    expect(scaled).toEqual({
-      'cvat-worker-import': ['rq:queue:import'],
-      'cvat-worker-export': ['rq:queue:export'],
-      'cvat-worker-annotation': ['rq:queue:annotation'],
-      'cvat-worker-quality-reports': ['rq:queue:quality_reports'],
-      'cvat-worker-chunks': ['rq:queue:chunks'],
-      'cvat-worker-consensus': ['rq:queue:consensus'],
-    });
-    for (const x of c.components.filter((y) => y.scaleRules.length)) expect(x.replicas.min).toBeGreaterThanOrEqual(1);
+    expect(scaled).toEqual({ 'cvat-worker-chunks': ['rq:queue:chunks'] });
+    for (const x of c.components.filter((y) => y.role === 'worker' && y.scaleRules.length)) {
+      expect(x.replicas.min).toBeGreaterThanOrEqual(1);
+      expect(x.terminationGracePeriodSeconds).toBe(600);
+    }
   });
 
-  it('defines SMOKESCREEN_OPTS on the server and every smokescreen-running worker', () => {
+  it('defines SMOKESCREEN_OPTS on the server and every smokescreen-running runner', () => {
     const running = c.components
-      .filter(runsSmokescreen)
+      .filter((x) => x.enabled && runsSmokescreen(x))
       .map((x) => x.name)
       .sort();
     expect(running).toEqual([
+      'cvat-job-annotation',
+      'cvat-job-export',
+      'cvat-job-import',
       'cvat-server',
-      'cvat-worker-annotation',
       'cvat-worker-chunks',
-      'cvat-worker-export',
-      'cvat-worker-import',
-      'cvat-worker-webhooks',
+      'cvat-worker-utils',
     ]);
     for (const name of running) expect(env(comp(c, name), 'SMOKESCREEN_OPTS')).toEqual({ name: 'SMOKESCREEN_OPTS', value: '' });
   });
@@ -186,8 +206,8 @@ describe('the default catalogue', () => {
         failureThreshold: 3,
       });
       expect(x.probes.startup, x.name).toBeUndefined();
-      expect(x.command, x.name).toEqual(workerLivenessCommand());
-      expect(x.args?.slice(0, 2), x.name).toEqual(['run', 'worker']);
+      expect(x.command, x.name).toEqual(rqRunnerCommand(true));
+      expect(x.command?.slice(0, 3), x.name).toEqual(workerLivenessCommand().slice(0, 3));
     }
     expect(comp(c, 'cvat-server').probes.readiness?.path).toBe('/api/server/about');
     expect(comp(c, 'cvat-server').probes.startup).toBeDefined();

@@ -151,6 +151,27 @@ describe('parseEnvironmentConfig', () => {
       says: 'edge.mode',
       rule: 'overridesNameKnownEntries',
     },
+    {
+      name: 'a queue runner switched through components',
+      raw: { ...base, components: { 'cvat-job-import': { enabled: false } } },
+      path: 'components.cvat-job-import.enabled',
+      says: 'queueRunners',
+      rule: 'overridesNameKnownEntries',
+    },
+    {
+      name: 'a queue runner for an unknown queue',
+      raw: { ...base, queueRunners: { imports: 'cvat-job-import' } },
+      path: 'queueRunners.imports',
+      says: 'must name a CVAT queue (one of import, export,',
+      rule: 'queueRunnersKnown',
+    },
+    {
+      name: 'an event job for the webhooks queue',
+      raw: { ...base, queueRunners: { webhooks: 'cvat-job-webhooks' } },
+      path: 'queueRunners.webhooks',
+      says: 'must be one of cvat-worker-import,',
+      rule: 'queueRunnersKnown',
+    },
   ])('reports $name', ({ raw, path, says, rule }) => {
     const r = parseEnvironmentConfig(raw, 'environments/dev.yaml');
     expect(r.value).toBeUndefined();
@@ -169,6 +190,7 @@ describe('parseEnvironmentConfig', () => {
       'edgeSettingsComplete',
       'grafanaNeedsAnalytics',
       'overridesNameKnownEntries',
+      'queueRunnersKnown',
       'locationIsAzureRegion',
       'tagsWithinAzureLimits',
       'adminCidrsWithEdge',

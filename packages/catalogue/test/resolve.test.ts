@@ -110,7 +110,7 @@ describe('resolveCatalogue', () => {
         .filter((x) => x.image.repository === 'cvat/server')
         .map((x) => [x.name, x.env.find((e) => e.name === 'CVAT_NUM_PROXIES')]);
     const vm = numProxies(resolved());
-    expect(vm).toHaveLength(10);
+    expect(vm).toHaveLength(15);
     for (const [, e] of vm) expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '1', derivedFrom: 'edge.numProxies' });
     for (const [, e] of numProxies(resolved({ edge: { mode: 'none', hostname: 'cvat.corp.example' } }))) {
       expect(e).toEqual({ name: 'CVAT_NUM_PROXIES', value: '0', derivedFrom: 'edge.numProxies' });
@@ -133,7 +133,7 @@ describe('resolveCatalogue', () => {
     const values = c.components.flatMap((x) =>
       x.env.filter((e) => e.name === 'SMOKESCREEN_OPTS').map((e) => ('value' in e ? e.value : '')),
     );
-    expect(values).toHaveLength(10);
+    expect(values).toHaveLength(15);
     expect(new Set(values)).toEqual(new Set(['--allow-range=10.28.0.0/16']));
   });
 
@@ -173,13 +173,19 @@ describe('resolveCatalogue', () => {
     },
     {
       name: 'a scaled scheduler worker',
-      components: { 'cvat-worker-webhooks': { replicas: { max: 2 } } },
-      message: '\'components.cvat-worker-webhooks.replicas\' ({"min":1,"max":2}) must be { min: 1, max: 1 }',
+      components: { 'cvat-worker-utils': { replicas: { max: 2 } } },
+      message: '\'components.cvat-worker-utils.replicas\' ({"min":1,"max":2}) must be { min: 1, max: 1 }',
     },
     {
       name: 'a disabled required component',
+      components: { opa: { enabled: false } },
+      message: "'components.opa.enabled' (false) must be true",
+    },
+    {
+      name: 'a runner switched off by hand instead of through queueRunners',
       components: { 'cvat-worker-chunks': { enabled: false } },
-      message: "'components.cvat-worker-chunks.enabled' (false) must be true",
+      message:
+        "'components.cvat-worker-chunks.enabled' (false) must not be set; an RQ runner is deployed when queueRunners gives it a queue",
     },
     {
       name: 'one worker on another CVAT version',
@@ -212,7 +218,7 @@ describe('resolveCatalogue', () => {
       message: "'components.cvat-server.resources.cpuCores' (6) must fit on one D4 node",
     },
   ])('rejects an override with $name, through the catalogue rules', ({ components, message }) => {
-    const r = resolveCatalogue(config({ components }));
+    const r = resolveCatalogue({ ...config(), components: components as EnvironmentConfig['components'] });
     expect(r.value).toBeUndefined();
     expect(
       r.errors?.map((e) => e.message).some((m) => m.includes(message)),
@@ -226,6 +232,76 @@ describe('resolveCatalogue', () => {
       '\'components.clickhouse.mounts[0].storage\' ("cvat-events") must not be an SMB share for the store clickhouse (no hard ' +
         'links, renames or locks on SMB); use an ephemeral or nfs storage',
     );
+  });
+
+  it('serves each queue by the runner queueRunners names, rebuilding the runners (default for the rest)', () => {
+    const c = resolved({ queueRunners: { import: 'cvat-worker-import', chunks: 'cvat-worker-utils' } });
+    const served = Object.fromEntries(c.components.filter((x) => x.enabled && x.queues.length).map((x) => [x.name, x.queues]));
+    expect(served).toEqual({
+      'cvat-worker-import': ['import'],
+      // the queue a caller waits on comes first: RQ takes queues in the order given
+      'cvat-worker-utils': ['chunks', 'webhooks', 'notifications', 'cleaning'],
+      'cvat-job-export': ['export'],
+      'cvat-job-annotation': ['annotation'],
+      'cvat-job-quality-reports': ['quality_reports'],
+      'cvat-job-consensus': ['consensus'],
+    });
+    expect(comp(c, 'cvat-job-import').enabled).toBe(false);
+    expect(comp(c, 'cvat-worker-chunks').enabled).toBe(false);
+    const importer = comp(c, 'cvat-worker-import');
+    expect(importer.args).toEqual(['import']);
+    // 4 h jobs on an always-on worker: fixed replicas and no scale rule, so it is never scaled in
+    expect(importer.replicas).toEqual({ min: 1, max: 1 });
+    expect(importer.scaleRules).toEqual([]);
+    expect(comp(c, 'cvat-worker-utils').args).toEqual(['chunks', 'webhooks', 'notifications', 'cleaning', '--with-scheduler']);
+    expect(env(c, 'cvat-worker-import', 'SMOKESCREEN_OPTS')).toMatchObject({ value: '' });
+  });
+
+  it.each<{ name: string; queueRunners: Record<string, string>; message: string }>([
+    {
+      name: 'an unknown queue',
+      queueRunners: { chunk: 'cvat-worker-chunks' },
+      message:
+        '\'queueRunners.chunk\' ("chunk") must name a CVAT queue (one of import, export, annotation, webhooks, notifications, ' +
+        'quality_reports, cleaning, chunks, consensus)',
+    },
+    {
+      name: 'an event job for chunks (a caller waits)',
+      queueRunners: { chunks: 'cvat-job-import' },
+      message:
+        '\'queueRunners.chunks\' ("cvat-job-import") must be one of cvat-worker-import, cvat-worker-export, cvat-worker-annotation, ' +
+        'cvat-worker-webhooks, cvat-worker-quality-reports, cvat-worker-chunks, cvat-worker-consensus, cvat-worker-utils ' +
+        '(a caller waits on this queue, so no event job)',
+    },
+    {
+      name: 'an event job for cleaning (needs rqscheduler)',
+      queueRunners: { cleaning: 'cvat-job-cleaning' },
+      message: '(it needs the rqscheduler scheduler, so no event job)',
+    },
+    {
+      name: "another queue's event job",
+      queueRunners: { export: 'cvat-job-import' },
+      message: '\'queueRunners.export\' ("cvat-job-import") must be one of cvat-worker-import,',
+    },
+  ])('rejects queueRunners with $name, naming the field, the value and what is allowed', ({ queueRunners, message }) => {
+    // in the environment file (parseEnvironmentConfig runs the environment rules) …
+    const parsed = parseEnvironmentConfig({
+      name: 'dev',
+      adminCidrs: ['203.0.113.0/24'],
+      edge: { acmeEmail: 'o@example.com' },
+      queueRunners,
+    });
+    expect(
+      parsed.errors?.map((e) => e.message).some((m) => m.includes(message)),
+      JSON.stringify(parsed.errors),
+    ).toBe(true);
+    // … and in resolveCatalogue, given a config that skipped validation
+    const r = resolveCatalogue({ ...config(), queueRunners });
+    expect(r.value).toBeUndefined();
+    expect(
+      r.errors?.map((e) => e.message).some((m) => m.includes(message)),
+      r.errors?.map((e) => e.message).join('\n'),
+    ).toBe(true);
   });
 
   it('does not change the default catalogue', () => {

@@ -22,7 +22,7 @@ interface Case {
   warning?: boolean;
 }
 
-const I = 'cvat-worker-import';
+const I = 'cvat-worker-chunks';
 
 const CASES: Case[] = [
   // names
@@ -173,7 +173,7 @@ const CASES: Case[] = [
     name: 'min above max',
     rule: 'replicaBounds',
     path: `components.${I}.replicas.min`,
-    says: "less than or equal to 'components.cvat-worker-import.replicas.max' (2)",
+    says: "less than or equal to 'components.cvat-worker-chunks.replicas.max' (2)",
     catalogue: () => changed((c) => (comp(c, I).replicas = { min: 3, max: 2 })),
   },
   {
@@ -185,9 +185,9 @@ const CASES: Case[] = [
   {
     name: 'a scheduler worker with two replicas',
     rule: 'schedulerWorkerSingleReplica',
-    path: 'components.cvat-worker-webhooks.replicas',
+    path: 'components.cvat-worker-utils.replicas',
     says: 'RQ scheduler',
-    catalogue: () => changed((c) => (comp(c, 'cvat-worker-webhooks').replicas.max = 2)),
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-utils').replicas.max = 2)),
   },
   {
     name: 'a scale rule on the rqscheduler worker',
@@ -198,23 +198,41 @@ const CASES: Case[] = [
   {
     name: 'a worker at min 0 without a scale rule',
     rule: 'idleWorkersNeedScaleRule',
-    path: 'components.cvat-worker-annotation.replicas.min',
+    path: 'components.cvat-worker-chunks.replicas.min',
     says: 'never wake up',
-    catalogue: () => changed((c) => Object.assign(comp(c, 'cvat-worker-annotation'), { replicas: { min: 0, max: 2 }, scaleRules: [] })),
+    catalogue: () => changed((c) => Object.assign(comp(c, 'cvat-worker-chunks'), { replicas: { min: 0, max: 2 }, scaleRules: [] })),
   },
   {
-    name: 'an import worker scaling to zero',
-    rule: 'longQueuesKeepAReplica',
-    path: `components.${I}.replicas.min`,
-    says: 'grace period',
-    catalogue: () => changed((c) => (comp(c, I).replicas.min = 0)),
+    name: 'a scaling worker whose jobs outlast its grace period',
+    rule: 'scaleInNeverKillsAJob',
+    path: `components.${I}.queues`,
+    says: 'terminationGracePeriodSeconds (60 s)',
+    catalogue: () => changed((c) => (comp(c, I).terminationGracePeriodSeconds = 60)),
+  },
+  {
+    name: 'a scaling always-on import worker',
+    rule: 'scaleInNeverKillsAJob',
+    path: 'components.cvat-worker-chunks.queues',
+    says: 'event job',
+    catalogue: () => changed((c) => comp(c, 'cvat-worker-chunks').queues.push('import')),
+  },
+  {
+    name: 'a scaling worker behind supervisord (upstream run worker)',
+    rule: 'scaleInNeverKillsAJob',
+    path: `components.${I}.command`,
+    says: '10 s after SIGTERM',
+    catalogue: () =>
+      changed((c) => {
+        comp(c, I).command = ['/opt/cvat/backend_entrypoint.sh'];
+        comp(c, I).args = ['run', 'worker', 'chunks'];
+      }),
   },
   {
     name: 'ephemeral volumes over the replica budget',
     rule: 'ephemeralStorageFits',
     path: 'components.cvat-redis-ondisk.mounts',
-    says: '4 GiB ephemeral storage',
-    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.quotaGiB = 5)),
+    says: '2 GiB ephemeral storage',
+    catalogue: () => changed((c) => (c.storages.find((s) => s.name === 'cvat-cache')!.quotaGiB = 2.5)),
   },
   // roles and references
   {
@@ -250,9 +268,9 @@ const CASES: Case[] = [
   {
     name: 'a disabled required component',
     rule: 'requiredComponentsEnabled',
-    path: 'components.cvat-worker-chunks.enabled',
+    path: 'components.opa.enabled',
     says: 'not optional',
-    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').enabled = false)),
+    catalogue: () => changed((c) => (comp(c, 'opa').enabled = false)),
   },
   {
     name: 'a mount of an undeclared storage',
@@ -307,9 +325,7 @@ const CASES: Case[] = [
     path: `components.${I}.env[5].componentRef.component`,
     says: 'with ingress',
     catalogue: () =>
-      changed((c) =>
-        setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'cvat-worker-export', part: 'host' } }),
-      ),
+      changed((c) => setEnv(comp(c, I), { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: 'cvat-worker-utils', part: 'host' } })),
   },
   {
     name: 'a componentRef to a disabled component',
@@ -681,9 +697,9 @@ const CASES: Case[] = [
   {
     name: 'a worker without the kvrocks port',
     rule: 'redisPortsExplicit',
-    path: 'components.cvat-worker-export.env',
+    path: 'components.cvat-worker-utils.env',
     says: 'CVAT_REDIS_ONDISK_PORT',
-    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-export'), 'CVAT_REDIS_ONDISK_PORT')),
+    catalogue: () => changed((c) => dropEnv(comp(c, 'cvat-worker-utils'), 'CVAT_REDIS_ONDISK_PORT')),
   },
   {
     name: 'a worker without the in-memory Redis host',
@@ -821,24 +837,97 @@ const CASES: Case[] = [
   // queues and scaling
   {
     name: 'an unknown queue',
-    rule: 'everyQueueServed',
+    rule: 'everyQueueServedOnce',
     path: 'components.cvat-worker-chunks.queues[0]',
     says: 'CVAT queues',
     catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').queues = ['chunk'])),
   },
   {
     name: 'an unserved queue',
-    rule: 'everyQueueServed',
-    path: 'components',
-    says: 'served by an enabled worker',
-    catalogue: () => changed((c) => (comp(c, 'cvat-worker-consensus').queues = [])),
+    rule: 'everyQueueServedOnce',
+    path: 'queueRunners.consensus',
+    says: 'served by an enabled runner',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-consensus').queues = [])),
+  },
+  {
+    name: 'a queue served twice',
+    rule: 'everyQueueServedOnce',
+    path: 'queueRunners.import',
+    says: 'exactly one runner',
+    catalogue: () => changed((c) => comp(c, 'cvat-worker-utils').queues.push('import')),
+  },
+  {
+    name: 'an event job on the chunks queue (a caller waits)',
+    rule: 'eventJobsServeBurstQueuesOnly',
+    path: 'components.cvat-job-import.queues[0]',
+    says: 'a caller waits',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-import').queues = ['chunks'])),
+  },
+  {
+    name: 'an event job on the webhooks queue (needs a scheduler)',
+    rule: 'eventJobsServeBurstQueuesOnly',
+    path: 'components.cvat-job-export.queues[1]',
+    says: 'rq scheduler',
+    catalogue: () => changed((c) => comp(c, 'cvat-job-export').queues.push('webhooks')),
+  },
+  {
+    name: 'an event job whose replica timeout would cut a job',
+    rule: 'eventJobsEndBeforeTheirTimeout',
+    path: 'components.cvat-job-import.job.replicaTimeoutSeconds',
+    says: 'would stop a running job',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-import').job!.replicaTimeoutSeconds = 4 * 3600)),
+  },
+  {
+    name: 'an event job that is not a burst worker',
+    rule: 'eventJobsEndBeforeTheirTimeout',
+    path: 'components.cvat-job-import.args',
+    says: 'burst mode',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-import').args = ['import'])),
+  },
+  {
+    name: 'an event job without scale settings',
+    rule: 'roleShape',
+    path: 'components.cvat-job-import.job.scale',
+    catalogue: () => changed((c) => delete comp(c, 'cvat-job-import').job!.scale),
+  },
+  {
+    name: 'an event job without a scale rule',
+    rule: 'roleShape',
+    path: 'components.cvat-job-import.scaleRules',
+    says: 'starts only from its rules',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-import').scaleRules = [])),
+  },
+  {
+    name: 'scale settings on the manual migration job',
+    rule: 'roleShape',
+    path: 'components.cvat-init.job.scale',
+    catalogue: () => changed((c) => (comp(c, 'cvat-init').job!.scale = { minExecutions: 0, maxExecutions: 1, pollingIntervalSeconds: 30 })),
+  },
+  {
+    name: 'an event-job runner as a worker app',
+    rule: 'roleShape',
+    path: 'components.cvat-worker-chunks.role',
+    says: 'runner "event-job"',
+    catalogue: () => changed((c) => (comp(c, 'cvat-worker-chunks').runner = 'event-job')),
   },
   {
     name: 'a scale rule on another queue',
     rule: 'redisQueueScaleRules',
     path: `components.${I}.scaleRules[0].metadata.listName`,
-    says: 'rq:queue:import',
+    says: 'rq:queue:chunks',
     catalogue: () => changed((c) => (comp(c, I).scaleRules[0]!.metadata.listName = 'rq:queue:export')),
+  },
+  {
+    name: 'a job scale rule with TLS on',
+    rule: 'redisQueueScaleRules',
+    path: 'components.cvat-job-import.scaleRules[0].metadata.enableTLS',
+    catalogue: () => changed((c) => (comp(c, 'cvat-job-import').scaleRules[0]!.metadata.enableTLS = 'true')),
+  },
+  {
+    name: 'a job scale rule with host and port instead of address',
+    rule: 'redisQueueScaleRules',
+    path: 'components.cvat-job-export.scaleRules[0].metadata',
+    catalogue: () => changed((c) => Object.assign(comp(c, 'cvat-job-export').scaleRules[0]!.metadata, { host: 'x', port: '6379' })),
   },
   {
     name: 'a scale rule on another Redis',
@@ -922,7 +1011,7 @@ describe('defineRule: the rule name is stated once', () => {
   it('gives every catalogue and environment rule a distinct name', () => {
     const names = [...CATALOGUE_RULES, ...ENVIRONMENT_RULES].map((r) => r.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
-    expect(CATALOGUE_RULES).toHaveLength(39);
+    expect(CATALOGUE_RULES).toHaveLength(41);
   });
 });
 

@@ -20,7 +20,7 @@ describe('derived views', () => {
 
   it('lists enabled components only', () => {
     expect(enabledComponents(c).map((x) => x.name)).not.toContain('grafana');
-    expect(enabledComponents(c)).toHaveLength(17);
+    expect(enabledComponents(c)).toHaveLength(16);
   });
 
   it('drops dependencies on disabled optional components from the graph', () => {
@@ -50,14 +50,13 @@ describe('derived views', () => {
 
   it('maps workers to their queues', () => {
     expect(workerQueues(c)).toEqual({
-      'cvat-worker-import': ['import'],
-      'cvat-worker-export': ['export'],
-      'cvat-worker-annotation': ['annotation'],
-      'cvat-worker-webhooks': ['webhooks'],
-      'cvat-worker-quality-reports': ['quality_reports'],
       'cvat-worker-chunks': ['chunks'],
-      'cvat-worker-consensus': ['consensus'],
-      'cvat-worker-utils': ['notifications', 'cleaning'],
+      'cvat-worker-utils': ['webhooks', 'notifications', 'cleaning'],
+      'cvat-job-import': ['import'],
+      'cvat-job-export': ['export'],
+      'cvat-job-annotation': ['annotation'],
+      'cvat-job-quality-reports': ['quality_reports'],
+      'cvat-job-consensus': ['consensus'],
     });
   });
 
@@ -65,37 +64,36 @@ describe('derived views', () => {
     expect(backendComponents(c)).toEqual([
       'cvat-init',
       'cvat-server',
-      'cvat-worker-import',
-      'cvat-worker-export',
-      'cvat-worker-annotation',
-      'cvat-worker-webhooks',
-      'cvat-worker-quality-reports',
       'cvat-worker-chunks',
-      'cvat-worker-consensus',
       'cvat-worker-utils',
+      'cvat-job-import',
+      'cvat-job-export',
+      'cvat-job-annotation',
+      'cvat-job-quality-reports',
+      'cvat-job-consensus',
     ]);
   });
 
-  it('sums CPU and memory at min and max replicas, without the job and the edge', () => {
+  it('sums CPU and memory at min and max replicas, without the jobs and the edge', () => {
     const t = resourceTotals(c);
     expect(t.components.map((r) => r.name)).not.toContain('cvat-init');
     expect(t.components.map((r) => r.name)).not.toContain('edge');
     const atMin = t.components.reduce((s, r) => s + r.cpuCores * r.minReplicas, 0);
     expect(t.atMinReplicas.cpuCores).toBeCloseTo(atMin);
     expect(t.atMinReplicas).toEqual({
-      replicas: 15,
-      cpuCores: 8.5,
-      memoryGiB: 17,
-      vcpuSecondsPerMonth: 8.5 * SECONDS_PER_MONTH,
-      memoryGiBSecondsPerMonth: 17 * SECONDS_PER_MONTH,
+      replicas: 9,
+      cpuCores: 4,
+      memoryGiB: 8,
+      vcpuSecondsPerMonth: 4 * SECONDS_PER_MONTH,
+      memoryGiBSecondsPerMonth: 8 * SECONDS_PER_MONTH,
     });
     expect(t.atMaxReplicas.cpuCores).toBeGreaterThan(t.atMinReplicas.cpuCores);
     expect(t.atMaxReplicas.memoryGiB).toBeCloseTo(2 * t.atMaxReplicas.cpuCores);
   });
 
   it('reflects a replica change in the totals', () => {
-    const more = changed((x) => (comp(x, 'cvat-worker-export').replicas = { min: 3, max: 3 }));
-    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(8.5 + 2 * 0.75);
+    const more = changed((x) => (comp(x, 'cvat-worker-chunks').replicas = { min: 3, max: 3 }));
+    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(4 + 2 * 0.5);
   });
 
   it('lists the secrets and storages in use', () => {

@@ -1,22 +1,23 @@
 // Runs the real worker liveness script (config/worker-liveness/worker_liveness.py) with python3, the
-// way the catalogue's worker command runs it (`python3 -c <script> ... -- <entrypoint> run worker …`),
-// against test doubles in test/support: a stand-in for `django-admin workerprobe`, one for the image's
-// entrypoint (waits, then exec()s the next one) and one for supervisord. Loopback only (127.0.0.1).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// way the catalogue's worker command runs it (`python3 -c <script> ... -- <entrypoint> bash -c
+// <rq_runner.sh> cvat-rq-runner <queues>`), against test doubles in test/support: a stand-in for the
+// image's entrypoint (its `bash` subcommand), for `django-admin` (migrate --check waits for a start file;
+// rqworker idles) and for `django-admin workerprobe`. Loopback only (127.0.0.1).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WORKER_LIVENESS, defaultCatalogue, workerLivenessCommand } from '../src/index';
+import { defaultCatalogue, rqRunnerCommand, workerLivenessCommand } from '../src/index';
 import { comp } from './support/catalogue';
+import { ENTRYPOINT_STAND_IN, runnerArgv, spawnRunner, until, type RunningRunner } from './support/rq-runner-harness';
 
 const PYTHON = spawnSync('python3', ['--version']).status === 0;
 if (!PYTHON) console.warn('[skipped] worker liveness script tests: python3 is not on PATH on this machine');
 
 const SUPPORT = resolve(__dirname, 'support');
 const PROBE_STAND_IN = join(SUPPORT, 'workerprobe_stand_in.py');
-const ENTRYPOINT_STAND_IN = join(SUPPORT, 'entrypoint_stand_in.py');
 
 async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -50,122 +51,100 @@ async function reachable(port: number): Promise<void> {
 
 describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)', () => {
   let dir: string;
-  let child: ChildProcess | undefined;
-  let output: string;
+  let running: RunningRunner | undefined;
   const state = (queues: Record<string, number>, hangSeconds = 0) =>
     writeFileSync(join(dir, 'state.json'), JSON.stringify({ queues, hang_seconds: hangSeconds }));
   const probeCalls = () => readFileSync(join(dir, 'probe.log'), 'utf8').split('\n').filter(Boolean);
+  const output = () => running?.output() ?? '';
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'worker-liveness-'));
     writeFileSync(join(dir, 'probe.log'), '');
-    output = '';
   });
   afterEach(async () => {
+    const child = running?.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
+      await running!.exited;
     }
-    child = undefined;
+    spawnSync('pkill', ['-KILL', '-f', dir]);
+    running = undefined;
     rmSync(dir, { recursive: true, force: true });
   });
 
   /**
    * Starts the catalogue's worker command for `component`, with the endpoint on loopback, the probe
    * command pointed at the stand-in and the image entrypoint replaced by the entrypoint stand-in.
+   * `migrated` false holds the runner in its `migrate --check` wait until the test writes the start file.
    */
-  async function start(component: string, options: string[] = [], numprocs = '1', supervisordStarted = true): Promise<number> {
-    if (supervisordStarted) writeFileSync(join(dir, 'start'), '');
+  async function start(component: string, options: string[] = [], numprocs = '1', migrated = true): Promise<number> {
+    if (migrated) writeFileSync(join(dir, 'start'), '');
     const port = await freePort();
     const x = comp(defaultCatalogue(), component);
-    const command = x.command!;
-    expect(command).toEqual(workerLivenessCommand());
-    const [python, dashC, script] = command;
-    const own = command.slice(3, command.indexOf('--')).map((a) => (a === String(WORKER_LIVENESS.port) ? String(port) : a));
-    const testOnly = ['--host', '127.0.0.1', '--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, '--grace', '0', ...options];
-    const argv = [dashC!, script!, ...own, ...testOnly, '--', 'python3', ENTRYPOINT_STAND_IN, ...x.args!];
-    const env = {
-      ...process.env,
+    expect(x.command).toEqual(rqRunnerCommand(true));
+    const livenessOptions = ['--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, '--grace', '0', ...options];
+    running = spawnRunner(runnerArgv(x.command!, x.args!, { port, livenessOptions }), dir, {
       NUMPROCS: numprocs,
       STAND_IN_STATE: join(dir, 'state.json'),
       STAND_IN_LOG: join(dir, 'probe.log'),
-      STAND_IN_START: join(dir, 'start'),
-    };
-    child = spawn(python!, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    });
     await reachable(port);
-    // the entrypoint stand-in exec()s the supervisord stand-in as soon as it sees the start file
-    for (let i = 0; supervisordStarted && !output.includes('supervisord stand-in: running') && i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (supervisordStarted) expect(output).toContain('supervisord stand-in: running');
+    if (migrated) await until(() => output().includes('django-admin stand-in: rqworker'), `the rqworker stand-in\n${output()}`);
     return port;
   }
 
   it("answers 200 while every queue has NUMPROCS live workers and 503 with workerprobe's message when one has fewer", async () => {
-    state({ notifications: 2, cleaning: 2 });
+    state({ webhooks: 2, notifications: 2, cleaning: 2 });
     const port = await start('cvat-worker-utils', ['--min-interval', '0'], '2');
     expect(await get(port)).toEqual({ status: 200, body: 'ok\n' });
-    // the queues are the entrypoint's own args after `run worker`; the count is $NUMPROCS
-    expect(probeCalls()).toEqual(['workerprobe notifications cleaning --expected-num-workers 2']);
-    state({ notifications: 2, cleaning: 1 });
+    // the queues are the runner's own args after `cvat-rq-runner`, without --flags; the count is $NUMPROCS
+    expect(probeCalls()).toEqual(['workerprobe webhooks notifications cleaning --expected-num-workers 2']);
+    state({ webhooks: 2, notifications: 2, cleaning: 1 });
     const failed = await get(port);
     expect(failed.status).toBe(503);
     expect(failed.body).toContain('Queue cleaning: expected at least 2 live worker(s)');
     expect(await get(port, '/')).toMatchObject({ status: 404 });
-    expect(output).toContain('entrypoint stand-in: run worker notifications cleaning');
-    expect(output).toContain('supervisord stand-in: running');
+    expect(output()).toContain('entrypoint stand-in: bash');
+    expect(output()).toContain('rqworker pid=');
+    expect(output()).toContain('webhooks notifications cleaning --worker-class cvat.rqworker.DefaultWorker --with-scheduler');
   });
 
-  it('leaves --flags of the worker command out of the probed queues (webhooks --with-scheduler)', async () => {
-    state({ webhooks: 1 });
-    const port = await start('cvat-worker-webhooks', ['--min-interval', '0']);
-    expect(await get(port)).toMatchObject({ status: 200 });
-    expect(probeCalls()).toEqual(['workerprobe webhooks --expected-num-workers 1']);
-    expect(output).toContain('entrypoint stand-in: run worker webhooks --with-scheduler');
-  });
-
-  it('answers 200 "starting" without running workerprobe while the entrypoint waits, then checks once supervisord runs', async () => {
-    state({ import: 0 });
-    const port = await start('cvat-worker-import', ['--min-interval', '0'], '1', false);
+  it('answers 200 "starting" without running workerprobe while the runner waits for migrations, then checks once rqworker runs', async () => {
+    state({ chunks: 0 });
+    const port = await start('cvat-worker-chunks', ['--min-interval', '0'], '1', false);
     const waiting = await get(port);
     expect(waiting).toEqual({
       status: 200,
-      body: 'starting: the entrypoint has not started supervisord yet (waiting for its dependencies)\n',
+      body: 'starting: the entrypoint has not started django-admin yet (waiting for its dependencies)\n',
     });
     expect(probeCalls()).toEqual([]);
-    writeFileSync(join(dir, 'start'), ''); // the entrypoint stand-in now exec()s the supervisord stand-in
+    writeFileSync(join(dir, 'start'), ''); // migrations done: the runner now exec()s `django-admin rqworker`
     let r = waiting;
-    for (let i = 0; i < 100 && r.body.startsWith('starting'); i++) {
+    for (let i = 0; i < 200 && r.body.startsWith('starting'); i++) {
       await new Promise((done) => setTimeout(done, 50));
       r = await get(port);
     }
     expect(r.status).toBe(503);
-    expect(r.body).toContain('Queue import: expected at least 1 live worker(s)');
-    // The stand-in's own line reaches us through a pipe, possibly after the probe saw the exec.
-    for (let i = 0; i < 100 && !output.includes('supervisord stand-in: running'); i++) await new Promise((done) => setTimeout(done, 50));
-    expect(output).toContain('supervisord stand-in: running');
+    expect(r.body).toContain('Queue chunks: expected at least 1 live worker(s)');
   });
 
-  it('keeps answering "starting" for --grace seconds after supervisord starts', async () => {
-    state({ import: 0 });
-    const port = await start('cvat-worker-import', ['--grace', '30']);
+  it('keeps answering "starting" for --grace seconds after rqworker starts', async () => {
+    state({ chunks: 0 });
+    const port = await start('cvat-worker-chunks', ['--grace', '30']);
     let r = await get(port);
-    for (let i = 0; i < 100 && !r.body.includes('supervisord up'); i++) r = await get(port);
+    for (let i = 0; i < 100 && !r.body.includes('django-admin up'); i++) r = await get(port);
     expect(r.status).toBe(200);
-    expect(r.body).toMatch(/^starting: supervisord up for \d+ s, checks begin after 30 s\n$/);
+    expect(r.body).toMatch(/^starting: django-admin up for \d+ s, checks begin after 30 s\n$/);
     expect(probeCalls()).toEqual([]);
   });
 
-  it('delivers SIGTERM to the process the entrypoint became (supervisord, same process id), and the endpoint then goes away', async () => {
-    state({ import: 1 });
-    const port = await start('cvat-worker-import');
+  it('delivers SIGTERM to the process the runner became (rqworker, same process id), and the endpoint then goes away', async () => {
+    state({ chunks: 1 });
+    const port = await start('cvat-worker-chunks');
     expect((await get(port)).status).toBe(200);
-    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-    child!.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('supervisord stand-in: SIGTERM received');
+    running!.child.kill('SIGTERM');
+    expect(await running!.exited).toMatchObject({ code: 0 });
+    expect(output()).toContain('SIGTERM received: warm shutdown');
     // the endpoint notices its parent is gone (checked every 2 s) and exits, freeing the port
     let gone = false;
     for (let i = 0; i < 60 && !gone; i++) {
@@ -179,8 +158,8 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
   });
 
   it('answers 503 when workerprobe outlives --timeout instead of hanging the probe', async () => {
-    state({ export: 1 }, 10);
-    const port = await start('cvat-worker-export', ['--timeout', '1', '--min-interval', '0']);
+    state({ chunks: 1 }, 10);
+    const port = await start('cvat-worker-chunks', ['--timeout', '1', '--min-interval', '0']);
     const started = Date.now();
     const r = await get(port);
     expect(r).toEqual({ status: 503, body: 'workerprobe did not finish within 1 s\n' });
@@ -201,9 +180,14 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     const noDash = spawnSync('python3', ['-c', script, '--port', '1'], { encoding: 'utf8' });
     expect(noDash.status).toBe(2);
     expect(noDash.stderr).toContain("missing '--' before the entrypoint command");
-    const noQueue = spawnSync('python3', ['-c', script, '--', 'python3', ENTRYPOINT_STAND_IN, 'run', 'worker'], { encoding: 'utf8' });
+    const noQueue = spawnSync('python3', ['-c', script, '--', ENTRYPOINT_STAND_IN, 'run', 'worker'], { encoding: 'utf8' });
     expect(noQueue.status).toBe(2);
-    expect(noQueue.stderr).toContain("names no queue after 'run worker'");
+    expect(noQueue.stderr).toContain("names no queue after 'run worker' or 'cvat-rq-runner'");
+    const runnerNoQueue = spawnSync('python3', ['-c', script, '--', ENTRYPOINT_STAND_IN, 'bash', '-c', 'x', 'cvat-rq-runner', '--burst'], {
+      encoding: 'utf8',
+    });
+    expect(runnerNoQueue.status).toBe(2);
+    expect(runnerNoQueue.stderr).toContain('names no queue');
     const badPort = spawnSync('python3', ['-c', script, '--port', '70000', '--', 'x', 'run', 'worker', 'import'], { encoding: 'utf8' });
     expect(badPort.status).toBe(2);
     expect(badPort.stderr).toContain('--port must be between 1 and 65535, got 70000');

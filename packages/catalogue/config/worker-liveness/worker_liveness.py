@@ -5,12 +5,18 @@
 # helm-chart/templates/_helpers.tpl `cvat.backend.worker.livenessProbe`: exec
 # `django-admin workerprobe <queue> --expected-num-workers <n>`). This script closes the gap:
 #
-#   python3 -c "<this file>" --port 8081 -- /opt/cvat/backend_entrypoint.sh run worker <queues...>
+#   python3 -c "<this file>" --port 8081 --main-process django-admin -- \
+#       /opt/cvat/backend_entrypoint.sh bash -c "<rq_runner.sh>" cvat-rq-runner <queues...>
+#
+# (the catalogue's RQ runner, config/rq-runner/rq_runner.sh, which exec()s `django-admin rqworker`
+# itself); upstream's `... backend_entrypoint.sh run worker <queues...>` (supervisord in front) is
+# understood too.
 #
 # 1. It forks. The child serves `GET /livez` on --port; the parent immediately exec()s the
-#    entrypoint, so the entrypoint (and then supervisord, which it exec()s) keeps the process id
-#    the platform signals: SIGTERM on scale-in or revision change reaches supervisord exactly as
-#    without this wrapper, and rqworker finishes its job within the grace period.
+#    entrypoint, so the entrypoint (and then what it exec()s: the runner script, then
+#    `django-admin rqworker`) keeps the process id the platform signals: SIGTERM on scale-in or
+#    revision change reaches the RQ worker exactly as without this wrapper, and it finishes its job
+#    within the grace period.
 # 2. Until the entrypoint has exec()ed supervisord (it first waits for PostgreSQL, Redis and the
 #    init job's migrations: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh cmd_run), and for --grace
 #    seconds after that while the rqworkers register, it answers 200 "starting": restarting a
@@ -87,13 +93,16 @@ def parse_args(argv):
     opts["command"] = command
     opts["queues"] = queues_of(command)
     if not opts["queues"]:
-        raise ValueError("the entrypoint command names no queue after 'run worker': %s" % " ".join(command))
+        raise ValueError("the entrypoint command names no queue after 'run worker' or 'cvat-rq-runner': %s" % " ".join(command))
     return opts
 
 
 def queues_of(command):
-    """Queue names after `worker` (or `worker-pool`), skipping `--flags`, as backend_entrypoint.sh does."""
+    """Queue names after `run worker` (or `worker-pool`), or after the runner's `cvat-rq-runner` marker
+    (`bash -c <rq_runner.sh> cvat-rq-runner QUEUE...`), skipping `--flags`, as backend_entrypoint.sh does."""
     for i, arg in enumerate(command):
+        if arg == "cvat-rq-runner" and i > 1 and command[i - 2] == "-c":
+            return [a for a in command[i + 1:] if not a.startswith("--")]
         if arg in ("worker", "worker-pool") and i > 0 and command[i - 1] == "run":
             return [a for a in command[i + 1:] if not a.startswith("--")]
     return []

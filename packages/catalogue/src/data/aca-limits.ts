@@ -75,6 +75,14 @@ export const ACA_LIMITS = {
   /** `termination_grace_period_seconds` upper bound: a running RQ job longer than this is killed on scale-in. */
   terminationGracePeriodSecondsMax: 600,
   /**
+   * Longest Container Apps Job `replicaTimeout` the catalogue uses, in seconds (24 h): an execution
+   * still running then is stopped. azurerm v4.55.0 only requires at least 1
+   * (container_app_job_resource.go `replica_timeout_in_seconds` IntAtLeast(1)) and the ARM schema
+   * (`JobConfiguration.replicaTimeout`, "maximum number of seconds a replica is allowed to run")
+   * states no maximum; 24 h is the bound infra's job construct enforces, unverified against Azure.
+   */
+  jobReplicaTimeoutSecondsMax: 86_400,
+  /**
    * Ephemeral storage per replica by CPU allocation (GiB): ≤0.25 vCPU → 1, ≤0.5 → 2, ≤1 → 4,
    * above → 8. EmptyDir volumes and the writable container layer share it.
    */

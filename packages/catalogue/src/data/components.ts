@@ -1,6 +1,8 @@
+import { ACA_LIMITS } from './aca-limits';
 import { CVAT_VERSION } from './cvat-version';
-import { rqQueueKey } from './rq-queues';
-import { WORKER_LIVENESS, workerLivenessCommand } from '../derivations/worker-liveness';
+import { RQ_QUEUE_NAMES, RQ_QUEUES, rqQueueKey } from './rq-queues';
+import { rqRunnerArgs, rqRunnerCommand } from '../derivations/rq-runner';
+import { WORKER_LIVENESS } from '../derivations/worker-liveness';
 import type { ComponentInput, EnvVar } from '../schema/catalogue';
 
 type ProbeInput = NonNullable<NonNullable<ComponentInput['probes']>['liveness']>;
@@ -18,6 +20,11 @@ export const COMPONENT_NAMES = {
   workerChunks: 'cvat-worker-chunks',
   workerConsensus: 'cvat-worker-consensus',
   workerUtils: 'cvat-worker-utils',
+  jobImport: 'cvat-job-import',
+  jobExport: 'cvat-job-export',
+  jobAnnotation: 'cvat-job-annotation',
+  jobQualityReports: 'cvat-job-quality-reports',
+  jobConsensus: 'cvat-job-consensus',
   redisInmem: 'cvat-redis-inmem',
   redisOndisk: 'cvat-redis-ondisk',
   clickhouse: 'clickhouse',
@@ -170,31 +177,10 @@ function backendBase(): Pick<ComponentInput, 'upstream' | 'image' | 'mounts'> {
   return { upstream: ['cvat_server'], image: { ...SERVER_IMAGE }, mounts: SHARED_MOUNTS.map((m) => ({ ...m })) };
 }
 
-/** One RQ worker app: the data that differs between the eight compose workers. */
-interface WorkerSpec {
-  /** App name, `cvat-worker-<x>`; the compose service is the same name with underscores. */
-  name: string;
-  /** RQ queues it serves (`run worker <queues>`). */
-  queues: string[];
-  /** NUMPROCS, as in compose. */
-  numprocs: number;
-  /** vCPU per replica; memory is 2 GiB per vCPU. */
-  cpuCores: number;
-  /** Replica bounds. */
-  replicas: { min: number; max: number };
-  /** Queued jobs per replica before KEDA scales out; no scale rule without it. */
-  scaleListLength?: number;
-  /** Adds `--with-scheduler` (the webhooks worker). */
-  withScheduler?: boolean;
-  /** Also reads ClickHouse (events export). */
-  clickhouse?: boolean;
-  description: string;
-}
-
 // The worker liveness endpoint (see WORKER_LIVENESS): checks every 120 s like upstream's chart
 // (cvat-ai/cvat@v2.73.0 helm-chart/values.yaml cvat.backend.worker.livenessProbe.periodSeconds) and
 // restarts after 3 failures. No startup probe: the endpoint itself answers "starting" (200) while the
-// entrypoint waits for the init job's migrations and for 120 s after supervisord starts. The 55 s
+// runner waits for the init job's migrations and for 120 s after the RQ worker starts. The 55 s
 // timeout covers one Django start at 0.5 vCPU and lies above the script's own 50 s limit, so a slow
 // check is answered 503 with a reason rather than timed out.
 const WORKER_PROBE: ProbeTarget = { type: 'http', port: WORKER_LIVENESS.port, path: WORKER_LIVENESS.path };
@@ -202,114 +188,287 @@ function workerProbes(): ComponentInput['probes'] {
   return { liveness: { ...WORKER_PROBE, periodSeconds: 120, timeoutSeconds: 55, failureThreshold: 3 } };
 }
 
-// `run worker <queues> [--flags]` as compose: backend_entrypoint.sh splits queues from `--` flags
-// and supervisord/worker.conf starts NUMPROCS `rqworker` processes on all the queues
-// (cvat-ai/cvat@v2.73.0).
-function backendWorker(spec: WorkerSpec): ComponentInput {
-  const args = ['run', 'worker', ...spec.queues];
-  if (spec.withScheduler) args.push('--with-scheduler');
-  return {
-    name: spec.name,
-    role: 'worker',
-    description: spec.description,
-    ...backendBase(),
-    upstream: [spec.name.replace(/-/g, '_')],
-    command: workerLivenessCommand(),
-    args,
-    env: [...backendEnv(), ...(spec.clickhouse ? clickhouseEnv() : []), { name: 'NUMPROCS', value: String(spec.numprocs) }],
-    secrets: [...BACKEND_SECRETS, ...(spec.clickhouse ? [K.clickhousePassword] : [])],
-    resources: { cpuCores: spec.cpuCores, memoryGiB: spec.cpuCores * 2 },
-    replicas: spec.replicas,
-    probes: workerProbes(),
-    scaleRules: spec.scaleListLength ? spec.queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],
-    // On scale-in (and revision changes) rqworker finishes its current job on SIGTERM: give it the
-    // longest grace ACA allows.
-    ...(spec.scaleListLength ? { terminationGracePeriodSeconds: 600 } : {}),
-    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.clickhouse],
-    queues: spec.queues,
-  };
+/**
+ * The docker-compose worker service (cvat-ai/cvat@v2.73.0 docker-compose.yml) that serves each queue
+ * upstream; a runner's `upstream` lists the services whose queues it serves.
+ */
+export const COMPOSE_WORKER_OF_QUEUE: Readonly<Record<string, string>> = {
+  import: 'cvat_worker_import',
+  export: 'cvat_worker_export',
+  annotation: 'cvat_worker_annotation',
+  webhooks: 'cvat_worker_webhooks',
+  notifications: 'cvat_worker_utils',
+  quality_reports: 'cvat_worker_quality_reports',
+  cleaning: 'cvat_worker_utils',
+  chunks: 'cvat_worker_chunks',
+  consensus: 'cvat_worker_consensus',
+};
+
+/** Seconds an execution may spend starting (image pull, Django boot, `migrate --check`) before its first job. */
+export const RUNNER_START_MARGIN_SECONDS = 900;
+
+/** An always-on RQ worker app (`runner: always-on`). */
+interface AlwaysOnRunnerSpec {
+  readonly kind: 'always-on';
+  /** App name, `cvat-worker-<x>`. */
+  readonly name: string;
+  /** vCPU per replica; memory is 2 GiB per vCPU. */
+  readonly cpuCores: number;
+  /** Replica bounds when it runs no scheduler (a scheduler pins it to exactly one replica). */
+  readonly replicas: { readonly min: number; readonly max: number };
+  /** Queued jobs per replica before KEDA scales out; no scale rule without it (or with a scheduler). */
+  readonly scaleListLength?: number;
+  readonly description: string;
 }
 
-/** The eight RQ worker apps of compose, one per line. */
-const WORKERS: readonly WorkerSpec[] = [
+/** An event-driven Container Apps Job whose executions are burst RQ workers (`runner: event-job`). */
+interface EventJobRunnerSpec {
+  readonly kind: 'event-job';
+  /** Job name, `cvat-job-<queue>`. */
+  readonly name: string;
+  /** vCPU per execution; memory is 2 GiB per vCPU. */
+  readonly cpuCores: number;
+  /** Most executions at once (each one worker process, one job at a time). */
+  readonly maxExecutions: number;
+  /** Seconds between two looks at the queue lengths: the longest wait before an execution starts. */
+  readonly pollingIntervalSeconds: number;
+  readonly description: string;
+}
+
+type RunnerSpec = AlwaysOnRunnerSpec | EventJobRunnerSpec;
+
+/**
+ * Every RQ runner the catalogue knows, in catalogue order: the eight always-on workers of compose
+ * (any of them may serve any queues an environment assigns it) and one event-driven job per queue
+ * that allows one (`queueAllowsEventJob`). `queueRunners` of an environment assigns every queue to
+ * exactly one of them; runners left without queues are not deployed.
+ */
+const RUNNERS: readonly RunnerSpec[] = [
   {
+    kind: 'always-on',
     name: N.workerImport,
-    queues: ['import'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 3 },
-    scaleListLength: 2,
-    description: 'RQ worker for the `import` queue: task data creation, annotation, dataset and backup import.',
+    cpuCores: 1,
+    replicas: { min: 1, max: 1 },
+    description: 'Always-on RQ worker (alternative runner for `import`: task data creation, annotation, dataset and backup import).',
   },
   {
+    kind: 'always-on',
     name: N.workerExport,
-    queues: ['export'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 3 },
-    scaleListLength: 2,
-    clickhouse: true,
-    description: 'RQ worker for the `export` queue: dataset, annotation and backup export, and events export from ClickHouse.',
+    cpuCores: 1,
+    replicas: { min: 1, max: 1 },
+    description: 'Always-on RQ worker (alternative runner for `export`: dataset, annotation, backup and events export).',
   },
   {
+    kind: 'always-on',
     name: N.workerAnnotation,
-    queues: ['annotation'],
-    numprocs: 1,
     cpuCores: 0.5,
-    replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `annotation` queue (auto-annotation through Nuclio functions).',
+    replicas: { min: 1, max: 1 },
+    description: 'Always-on RQ worker (alternative runner for `annotation`, auto-annotation through Nuclio functions).',
   },
   {
+    kind: 'always-on',
     name: N.workerWebhooks,
-    queues: ['webhooks'],
-    numprocs: 1,
     cpuCores: 0.5,
     replicas: { min: 1, max: 1 },
-    withScheduler: true,
-    description:
-      'RQ worker for the `webhooks` queue with the RQ scheduler (--with-scheduler) that drives delivery retries: exactly one replica.',
+    description: 'Always-on RQ worker (alternative runner for `webhooks`, with the RQ scheduler that drives delivery retries).',
   },
   {
+    kind: 'always-on',
     name: N.workerQualityReports,
-    queues: ['quality_reports'],
-    numprocs: 1,
-    cpuCores: 0.5,
-    replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `quality_reports` queue.',
+    cpuCores: 1,
+    replicas: { min: 1, max: 1 },
+    description: 'Always-on RQ worker (alternative runner for `quality_reports`).',
   },
   {
+    kind: 'always-on',
     name: N.workerChunks,
-    queues: ['chunks'],
-    numprocs: 2,
-    cpuCores: 0.75,
-    replicas: { min: 1, max: 4 },
-    scaleListLength: 4,
-    description: 'RQ worker for the `chunks` queue: builds chunks and previews on a media-cache miss while the server waits. Not optional.',
-  },
-  {
-    name: N.workerConsensus,
-    queues: ['consensus'],
-    numprocs: 1,
     cpuCores: 0.5,
     replicas: { min: 1, max: 2 },
-    scaleListLength: 1,
-    description: 'RQ worker for the `consensus` queue (consensus merges).',
+    scaleListLength: 4,
+    description:
+      'Always-on RQ worker for `chunks`: builds chunks and previews on a media-cache miss while the server waits, so it never ' +
+      'waits for a cold start.',
   },
   {
+    kind: 'always-on',
+    name: N.workerConsensus,
+    cpuCores: 0.5,
+    replicas: { min: 1, max: 1 },
+    description: 'Always-on RQ worker (alternative runner for `consensus`).',
+  },
+  {
+    kind: 'always-on',
     name: N.workerUtils,
-    queues: ['notifications', 'cleaning'],
-    numprocs: 1,
     cpuCores: 0.5,
     replicas: { min: 1, max: 1 },
     description:
-      'RQ worker for `notifications` and `cleaning`; also runs rqscheduler for the periodic cleanup jobs, so exactly one replica.',
+      'Always-on RQ worker for the queues that need a scheduler: `webhooks` (RQ scheduler, --with-scheduler, for delivery retries), ' +
+      '`notifications` and `cleaning` (rqscheduler for the periodic cleanup jobs and delayed jobs of every queue); exactly one replica.',
+  },
+  {
+    kind: 'event-job',
+    name: N.jobImport,
+    cpuCores: 1,
+    maxExecutions: 3,
+    pollingIntervalSeconds: 15,
+    description:
+      'Event-driven job for `import`: each execution is a burst RQ worker (task data creation, annotation/dataset/backup import).',
+  },
+  {
+    kind: 'event-job',
+    name: N.jobExport,
+    cpuCores: 1,
+    maxExecutions: 3,
+    pollingIntervalSeconds: 15,
+    description: 'Event-driven job for `export`: each execution is a burst RQ worker (dataset, annotation, backup and events export).',
+  },
+  {
+    kind: 'event-job',
+    name: N.jobAnnotation,
+    cpuCores: 0.5,
+    maxExecutions: 2,
+    pollingIntervalSeconds: 30,
+    description: 'Event-driven job for `annotation`: each execution is a burst RQ worker (auto-annotation through Nuclio functions).',
+  },
+  {
+    kind: 'event-job',
+    name: N.jobQualityReports,
+    cpuCores: 1,
+    maxExecutions: 2,
+    pollingIntervalSeconds: 30,
+    description: 'Event-driven job for `quality_reports`: each execution is a burst RQ worker (quality report computation).',
+  },
+  {
+    kind: 'event-job',
+    name: N.jobConsensus,
+    cpuCores: 0.5,
+    maxExecutions: 2,
+    pollingIntervalSeconds: 30,
+    description: 'Event-driven job for `consensus`: each execution is a burst RQ worker (consensus merges).',
   },
 ];
 
-/** Names of the eight RQ worker apps, in catalogue order. */
-export const WORKER_NAMES: readonly string[] = WORKERS.map((w) => w.name);
+/** The event-driven job runner of a queue, `cvat-job-<queue with - for _>` (whether or not one exists). */
+export function eventJobNameOf(queue: string): string {
+  return `cvat-job-${queue.replace(/_/g, '-')}`;
+}
+
+/** Names of the RQ runners (always-on workers and event-driven jobs), in catalogue order. */
+export const RUNNER_NAMES: readonly string[] = RUNNERS.map((r) => r.name);
+/** Names of the always-on RQ worker apps, in catalogue order. */
+export const WORKER_NAMES: readonly string[] = RUNNERS.filter((r) => r.kind === 'always-on').map((r) => r.name);
+/** Names of the event-driven job runners, in catalogue order. */
+export const EVENT_JOB_NAMES: readonly string[] = RUNNERS.filter((r) => r.kind === 'event-job').map((r) => r.name);
+
+/**
+ * The default runner of every CVAT queue: the long, bursty queues on event-driven jobs (an execution
+ * per burst, nothing running while they are empty); `chunks`, whose caller waits, on its own always-on
+ * worker; the queues that need a scheduler merged on the utils worker. An environment changes any of
+ * them with `queueRunners`.
+ */
+export const DEFAULT_QUEUE_RUNNERS: Readonly<Record<string, string>> = {
+  import: N.jobImport,
+  export: N.jobExport,
+  annotation: N.jobAnnotation,
+  webhooks: N.workerUtils,
+  notifications: N.workerUtils,
+  quality_reports: N.jobQualityReports,
+  cleaning: N.workerUtils,
+  chunks: N.workerChunks,
+  consensus: N.jobConsensus,
+};
+
+/**
+ * The queues an assignment (queue → runner name) gives a runner: queues a caller waits on first, then
+ * the others in `RQ_QUEUES` order. RQ dequeues from the first non-empty queue in the order given, so this
+ * order is the worker's priority: a merged worker takes a waiting chunk request before a cleanup job.
+ */
+export function queuesOfRunner(assignment: Readonly<Record<string, string>>, runner: string): string[] {
+  const mine = RQ_QUEUE_NAMES.filter((q) => assignment[q] === runner);
+  return [...mine.filter((q) => RQ_QUEUES[q]?.callerWaits), ...mine.filter((q) => !RQ_QUEUES[q]?.callerWaits)];
+}
+
+/** The longest job timeout of `queues` in seconds (0 for none). */
+function longestTimeoutSeconds(queues: readonly string[]): number {
+  return Math.max(0, ...queues.map((q) => RQ_QUEUES[q]?.timeoutSeconds ?? ACA_LIMITS.jobReplicaTimeoutSecondsMax));
+}
+
+/**
+ * The replica timeout of an event job and the most jobs one execution may take: the platform's
+ * longest timeout, and as many of the longest jobs as fit after the start margin (at least one), so
+ * an execution ends by itself before the platform would stop it.
+ */
+export function eventJobLimits(queues: readonly string[]): { replicaTimeoutSeconds: number; maxJobsPerExecution: number } {
+  const replicaTimeoutSeconds = ACA_LIMITS.jobReplicaTimeoutSecondsMax;
+  const longest = longestTimeoutSeconds(queues);
+  const fit = longest > 0 ? Math.floor((replicaTimeoutSeconds - RUNNER_START_MARGIN_SECONDS) / longest) : 1;
+  return { replicaTimeoutSeconds, maxJobsPerExecution: Math.max(1, fit) };
+}
+
+/** One RQ runner component serving `queues` (disabled when it serves none). */
+function runnerComponent(spec: RunnerSpec, queues: readonly string[]): ComponentInput {
+  const clickhouse = queues.includes('export');
+  const upstream = [...new Set(queues.map((q) => COMPOSE_WORKER_OF_QUEUE[q] ?? `cvat_worker_${q}`))];
+  const common = {
+    description: spec.description,
+    ...backendBase(),
+    upstream,
+    env: [...backendEnv(), ...(clickhouse ? clickhouseEnv() : []), { name: 'NUMPROCS', value: '1' }],
+    secrets: [...BACKEND_SECRETS, ...(clickhouse ? [K.clickhousePassword] : [])],
+    resources: { cpuCores: spec.cpuCores, memoryGiB: spec.cpuCores * 2 },
+    dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.clickhouse],
+    queues: [...queues],
+    // Deployed when the environment's queueRunners give it a queue (not by components.<name>.enabled).
+    optional: true,
+    enabled: queues.length > 0,
+    runner: spec.kind,
+  };
+  if (spec.kind === 'event-job') {
+    const limits = eventJobLimits(queues);
+    return {
+      name: spec.name,
+      role: 'job',
+      ...common,
+      command: rqRunnerCommand(false),
+      args: rqRunnerArgs(queues, { burstMaxJobs: limits.maxJobsPerExecution }),
+      replicas: { min: 0, max: 1 },
+      scaleRules: queues.map((q) => queueRule(q, 1)),
+      job: {
+        trigger: 'event',
+        replicaTimeoutSeconds: limits.replicaTimeoutSeconds,
+        // A failed execution is not started again: RQ records the failed job, and a new execution would
+        // only start another burst worker (KEDA starts one anyway while jobs are queued).
+        replicaRetryLimit: 0,
+        parallelism: 1,
+        scale: { minExecutions: 0, maxExecutions: spec.maxExecutions, pollingIntervalSeconds: spec.pollingIntervalSeconds },
+      },
+    };
+  }
+  const scheduler = queues.some((q) => RQ_QUEUES[q]?.scheduler !== undefined);
+  const scales = !scheduler && spec.scaleListLength !== undefined;
+  return {
+    name: spec.name,
+    role: 'worker',
+    ...common,
+    command: rqRunnerCommand(true),
+    args: rqRunnerArgs(queues, { withScheduler: queues.some((q) => RQ_QUEUES[q]?.scheduler === 'rq') }),
+    replicas: scheduler ? { min: 1, max: 1 } : { ...spec.replicas },
+    probes: workerProbes(),
+    scaleRules: scales ? queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],
+    // SIGTERM reaches the RQ worker itself (see RQ_RUNNER), which finishes its current job: give it the
+    // longest grace ACA allows, on scale-in and on revision changes.
+    terminationGracePeriodSeconds: ACA_LIMITS.terminationGracePeriodSecondsMax,
+  };
+}
+
+/**
+ * The RQ runner components for a queue assignment (queue → runner name), in catalogue order; a runner
+ * without queues comes back disabled. `resolveCatalogue` calls it with the environment's
+ * `queueRunners` over {@link DEFAULT_QUEUE_RUNNERS}.
+ */
+export function runnerComponents(assignment: Readonly<Record<string, string>> = DEFAULT_QUEUE_RUNNERS): ComponentInput[] {
+  return RUNNERS.map((r) => runnerComponent(r, queuesOfRunner(assignment, r.name)));
+}
 
 const SERVER_PROBE: ProbeTarget = { type: 'http', port: 8080, path: '/api/server/about', headers: [{ name: 'Host', value: N.server }] };
 
@@ -333,7 +492,9 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     env: [{ name: 'REDIS_PASSWORD', secretRef: K.redisInmemPassword }],
     secrets: [K.redisInmemPassword],
     mounts: [{ storage: S.redisData, mountPath: '/data' }],
-    resources: { cpuCores: 0.5, memoryGiB: 1 },
+    // Right-sized (docs/catalogue.md "Sizing"): RQ lists and the Django cache are small; upstream sets no
+    // resources (cvat-ai/cvat@v2.73.0 helm-chart/values.yaml `resources: {}` everywhere).
+    resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(6379),
     probes: probesOf({ type: 'tcp', port: 6379 }),
@@ -355,7 +516,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     env: [{ name: 'KVROCKS_PASSWORD', secretRef: K.kvrocksPassword }],
     secrets: [K.kvrocksPassword],
     mounts: [{ storage: S.cache, mountPath: '/var/lib/kvrocks/data' }],
-    resources: { cpuCores: 0.75, memoryGiB: 1.5 },
+    // 0.5 vCPU gives 2 GiB of replica ephemeral storage, room for the 1.5 GiB cache (docs/catalogue.md "Sizing").
+    resources: { cpuCores: 0.5, memoryGiB: 1 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(6666),
     probes: probesOf({ type: 'tcp', port: 6666 }, {}, SLOW_START),
@@ -372,7 +534,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     env: clickhouseEnv(),
     secrets: [K.clickhousePassword],
     mounts: [{ storage: S.events, mountPath: '/var/lib/clickhouse' }],
-    resources: { cpuCores: 0.75, memoryGiB: 1.5 },
+    // 0.5 vCPU / 1 GiB with 1.5 GiB of events on ephemeral storage (docs/catalogue.md "Sizing").
+    resources: { cpuCores: 0.5, memoryGiB: 1 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(8123),
     probes: probesOf({ type: 'http', port: 8123, path: '/ping' }, { periodSeconds: 15 }, SLOW_START),
@@ -505,7 +668,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     // server must exist first (OPA depends on it instead).
     dependsOn: [N.init, N.redisInmem, N.redisOndisk, N.clickhouse],
   },
-  ...WORKERS.map(backendWorker),
+  ...runnerComponents(),
   {
     name: N.ui,
     role: 'service',

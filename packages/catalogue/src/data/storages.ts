@@ -54,7 +54,7 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
   {
     name: STORAGE_NAMES.redisData,
     kind: 'ephemeral',
-    quotaGiB: 1,
+    quotaGiB: 0.5,
     description:
       'In-memory Redis /data (AOF and RDB). Replica-scoped: survives a container restart, lost when the replica is replaced; RQ ' +
       'jobs queued at that moment are lost.',
@@ -62,14 +62,14 @@ export const DEFAULT_STORAGES: readonly v.InferInput<typeof StorageSchema>[] = [
   {
     name: STORAGE_NAMES.cache,
     kind: 'ephemeral',
-    quotaGiB: 3,
+    quotaGiB: 1.5,
     description:
       'Kvrocks data directory (RocksDB): the regenerable chunk and preview cache. Switch to `nfs` per environment for a larger, persistent cache.',
   },
   {
     name: STORAGE_NAMES.events,
     kind: 'ephemeral',
-    quotaGiB: 3,
+    quotaGiB: 1.5,
     description:
       'ClickHouse data (analytics events). Ephemeral by default (events are lost when the replica is replaced); switch to `nfs` per environment to keep them.',
   },

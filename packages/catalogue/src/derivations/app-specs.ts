@@ -20,6 +20,7 @@ import { CatalogueError, makeIssue } from '../rules/issues';
 import type { Catalogue, Component, PlatformRef, Probe } from '../schema/catalogue';
 import type { EnvironmentConfig } from '../schema/environment';
 import { platformValue } from './names';
+import { parseRqRunner } from './rq-runner';
 import { componentAddress } from './resolve';
 
 /**
@@ -276,15 +277,58 @@ export interface ContainerAppSpec extends BaseAppSpec {
   readonly terminationGracePeriodSeconds: number;
 }
 
+/** The trigger of a job started by hand (the migration job). */
+export interface ManualTriggerSpec {
+  readonly type: 'manual';
+  /** Replicas started per execution. @default 1 (provider) */
+  readonly parallelism: number;
+  /** Successful replicas that complete an execution. @default 1 (provider) */
+  readonly replicaCompletionCount: number;
+}
+
+/**
+ * The trigger of an event-driven job (`event_trigger_config`): KEDA polls `scale.rules` every
+ * `pollingIntervalSeconds` and starts executions for the pending events, at most `maxExecutions`
+ * running at once. Each execution of a queue runner is one burst RQ worker.
+ */
+export interface EventTriggerSpec {
+  readonly type: 'event';
+  /** Replicas started per execution. @default 1 (provider) */
+  readonly parallelism: number;
+  /** Successful replicas that complete an execution. @default 1 (provider) */
+  readonly replicaCompletionCount: number;
+  /** Executions and the KEDA rules that start them. */
+  readonly scale: {
+    /** @default 0 (provider) */
+    readonly minExecutions: number;
+    /** @default 100 (provider) */
+    readonly maxExecutions: number;
+    /** @default 30 (provider) */
+    readonly pollingIntervalSeconds: number;
+    /** Scale rules; always `custom` (the provider's job scale rules are custom rules only). */
+    readonly rules: readonly ScaleRuleSpec[];
+  };
+}
+
 /** An `azurerm_container_app_job`. */
 export interface ContainerAppJobSpec extends BaseAppSpec {
   readonly kind: 'job';
-  /** Started by hand (ops-cli / the deploy orchestrator) after each image change. */
-  readonly trigger: { readonly type: 'manual'; readonly parallelism: number; readonly replicaCompletionCount: number };
-  /** Seconds a run may take. */
+  /**
+   * How executions start: `manual` (the migration job, started by the deploy after each image change)
+   * or `event` (a queue runner, started by KEDA when its RQ list has jobs).
+   */
+  readonly trigger: ManualTriggerSpec | EventTriggerSpec;
+  /** Seconds an execution may take before the platform stops it. */
   readonly replicaTimeoutSeconds: number;
-  /** Retries of a failed run. */
+  /** Retries of a failed execution. */
   readonly replicaRetryLimit: number;
+  /**
+   * RQ queues an event-driven job serves (empty for the migration job): each execution is a burst
+   * worker on them, taking at most `maxJobsPerExecution` jobs so it ends before `replicaTimeoutSeconds`.
+   */
+  readonly queues: readonly string[];
+  /** Most RQ jobs one execution takes (`--max-jobs`); undefined for a job that is not a queue runner. */
+  readonly maxJobsPerExecution: number | undefined;
 }
 
 /** A container app or job. */
@@ -384,12 +428,41 @@ function componentSpec(catalogue: Catalogue, deployed: ReadonlySet<string>, c: C
   };
   if (c.role === 'job') {
     if (!c.job) return fail(`${at}.job`, undefined, 'must be set for role job');
+    const shared = { parallelism: c.job.parallelism, replicaCompletionCount: c.job.parallelism };
+    let trigger: ContainerAppJobSpec['trigger'];
+    if (c.job.trigger === 'event') {
+      const scale = c.job.scale;
+      if (!scale) return fail(`${at}.job.scale`, undefined, 'must be set for an event-triggered job');
+      const rules = c.scaleRules.map(scaleRuleSpec);
+      const notCustom = rules.findIndex((r) => r.kind !== 'custom');
+      if (notCustom !== -1) {
+        return fail(
+          `${at}.scaleRules[${notCustom}].kind`,
+          c.scaleRules[notCustom]?.kind,
+          'must be redis-queue for a job (jobs take custom rules only)',
+        );
+      }
+      trigger = {
+        type: 'event',
+        ...shared,
+        scale: {
+          minExecutions: scale.minExecutions,
+          maxExecutions: scale.maxExecutions,
+          pollingIntervalSeconds: scale.pollingIntervalSeconds,
+          rules,
+        },
+      };
+    } else {
+      trigger = { type: 'manual', ...shared };
+    }
     return {
       ...base,
       kind: 'job',
-      trigger: { type: c.job.trigger, parallelism: c.job.parallelism, replicaCompletionCount: c.job.parallelism },
+      trigger,
       replicaTimeoutSeconds: c.job.replicaTimeoutSeconds,
       replicaRetryLimit: c.job.replicaRetryLimit,
+      queues: [...c.queues],
+      maxJobsPerExecution: parseRqRunner(c.command, c.args)?.maxJobs,
     };
   }
   const i = c.ingress;

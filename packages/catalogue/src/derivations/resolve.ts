@@ -1,9 +1,11 @@
-import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES } from '../data/components';
+import * as v from 'valibot';
+import { COMPONENT_NAMES, CVAT_IMAGE_REPOSITORIES, DEFAULT_QUEUE_RUNNERS, runnerComponents } from '../data/components';
 import { defaultCatalogue } from '../data/default-catalogue';
-import { overridesNameKnownEntries } from '../rules/environment';
+import { overridesNameKnownEntries, queueRunnersKnown } from '../rules/environment';
 import type { Issue, Result } from '../rules/issues';
 import { validateCatalogue } from '../rules/validate';
 import {
+  ComponentSchema,
   PlatformRefSchema,
   type Catalogue,
   type Component,
@@ -22,6 +24,8 @@ export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = PlatformRefSchema.
  * validated by the same schema and named rules as any catalogue.
  *
  * Steps, in order:
+ * 0. `queueRunners` (over `DEFAULT_QUEUE_RUNNERS`) → the queues of every RQ runner, which is
+ *    rebuilt for them and deployed only when it has one;
  * 1. `cvatVersion` → `catalogue.cvatVersion` and the tag of every cvat/server and cvat/ui image;
  * 2. toggles: `analytics` enables ClickHouse and vector and sets CVAT_ANALYTICS, `grafana` enables
  *    Grafana, `edge.mode: none` disables the edge;
@@ -40,7 +44,16 @@ export const RESOLVED_PLATFORM_REFS: readonly PlatformRef[] = PlatformRefSchema.
  */
 export function resolveCatalogue(config: EnvironmentConfig): Result<Catalogue> {
   const c = defaultCatalogue();
-  const errors: Issue[] = [...overridesNameKnownEntries.check(config)];
+  const errors: Issue[] = [...overridesNameKnownEntries.check(config), ...queueRunnersKnown.check(config)];
+
+  // Queue runners first: the environment's queueRunners over the defaults decide which runner serves
+  // which queue; each runner is rebuilt for its queues (disabled without any), so the overrides below
+  // apply to the runners as deployed.
+  if (Object.keys(config.queueRunners).length) {
+    const assignment = { ...DEFAULT_QUEUE_RUNNERS, ...config.queueRunners };
+    const rebuilt = new Map(runnerComponents(assignment).map((x) => [x.name, v.parse(ComponentSchema, x)]));
+    c.components = c.components.map((x) => rebuilt.get(x.name) ?? x);
+  }
 
   c.cvatVersion = config.cvatVersion;
   for (const x of c.components) {

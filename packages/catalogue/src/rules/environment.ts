@@ -1,7 +1,8 @@
 import { posix, win32 } from 'node:path';
 import { AZURE_TAG_LIMITS, AZURE_VM_SIZE_RE, AZURERM_POSTGRES_SKU_RE } from '../data/azure-limits';
 import { AZURE_REGIONS, AZURE_REGIONS_AS_OF } from '../data/azure-regions';
-import { COMPONENT_NAMES, DEFAULT_COMPONENTS } from '../data/components';
+import { COMPONENT_NAMES, DEFAULT_COMPONENTS, EVENT_JOB_NAMES, eventJobNameOf, RUNNER_NAMES, WORKER_NAMES } from '../data/components';
+import { queueAllowsEventJob, RQ_QUEUE_NAMES, RQ_QUEUES } from '../data/rq-queues';
 import { standardTags } from '../data/standard-tags';
 import { DEFAULT_STORAGES } from '../data/storages';
 import type { EnvironmentConfig } from '../schema/environment';
@@ -53,6 +54,16 @@ export const overridesNameKnownEntries: EnvironmentRule = defineRule(
       if (!storages.includes(name))
         out.push(report.error(`storages.${name}`, name, `must name a catalogue storage (one of ${storages.join(', ')})`));
     }
+    for (const name of RUNNER_NAMES) {
+      if (config.components[name]?.enabled !== undefined)
+        out.push(
+          report.error(
+            `components.${name}.enabled`,
+            config.components[name]?.enabled,
+            'must not be set; an RQ runner is deployed when queueRunners gives it a queue',
+          ),
+        );
+    }
     if (config.components[COMPONENT_NAMES.edge]?.enabled !== undefined) {
       out.push(
         report.error(
@@ -61,6 +72,36 @@ export const overridesNameKnownEntries: EnvironmentRule = defineRule(
           'must not be set; use edge.mode',
         ),
       );
+    }
+    return out;
+  },
+);
+
+/**
+ * `queueRunners` names CVAT queues and, for each, a runner that may serve it: an always-on worker for
+ * any queue, an event-driven job only for a queue nobody waits on that needs no scheduler. Exported on
+ * its own because the catalogue resolver applies it too.
+ */
+export const queueRunnersKnown: EnvironmentRule = defineRule(
+  'queueRunnersKnown',
+  'queueRunners maps CVAT queues to runners that may serve them (event jobs only for import, export, annotation, quality_reports, consensus).',
+  (config, report) => {
+    const out: RuleIssue[] = [];
+    for (const [queue, runner] of Object.entries(config.queueRunners)) {
+      const at = `queueRunners.${queue}`;
+      if (!(queue in RQ_QUEUES)) {
+        out.push(report.error(at, queue, `must name a CVAT queue (one of ${RQ_QUEUE_NAMES.join(', ')})`));
+        continue;
+      }
+      const allowed = [...WORKER_NAMES, ...EVENT_JOB_NAMES.filter((j) => queueAllowsEventJob(queue) && j === eventJobNameOf(queue))];
+      if (!allowed.includes(runner)) {
+        const why = queueAllowsEventJob(queue)
+          ? ''
+          : RQ_QUEUES[queue]?.callerWaits
+            ? ' (a caller waits on this queue, so no event job)'
+            : ` (it needs the ${RQ_QUEUES[queue]?.scheduler} scheduler, so no event job)`;
+        out.push(report.error(at, runner, `must be one of ${allowed.join(', ')}${why}`));
+      }
     }
     return out;
   },
@@ -126,6 +167,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       : [];
   }),
   overridesNameKnownEntries,
+  queueRunnersKnown,
   /**
    * `location` is an Azure public-cloud region (the dated list in `AZURE_REGIONS`); a misspelt
    * region would otherwise pass synth and fail at apply.

@@ -24,9 +24,9 @@ const positive = v.pipe(v.number(), v.gtValue(0, 'must be greater than 0'));
 const wholeNonNegative = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must be 0 or more'));
 
 /**
- * What a component is: a stateless `service` (has ingress), a queue `worker` (no ingress), a
- * stateful `store` (Redis, kvrocks, ClickHouse), a one-shot `job` (the migration job) or the
- * public `edge` (the Traefik VM, not a container app).
+ * What a component is: a stateless `service` (has ingress), an always-on queue `worker` (no
+ * ingress), a stateful `store` (Redis, kvrocks, ClickHouse), a `job` (the manual migration job, or
+ * an event-driven queue runner) or the public `edge` (the Traefik VM, not a container app).
  */
 export const ComponentRoleSchema = v.picklist(['service', 'worker', 'store', 'job', 'edge']);
 /** See {@link ComponentRoleSchema}. */
@@ -248,13 +248,45 @@ export const ConfigFileSchema = v.strictObject({
   source: req(nonEmpty, 'Path of the file in this repository, relative to packages/catalogue (see `configFileSourcePath`).'),
 });
 
-/** Settings of a Container Apps Job (role `job`). */
+const wholeAtLeastOne = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'));
+
+/**
+ * How an event-driven job starts executions: KEDA polls the job's scale rules (`scaleRules`, e.g.
+ * the `redis` list scaler on `rq:queue:<queue>`) every `pollingIntervalSeconds` and starts
+ * executions for the pending events, between `minExecutions` and `maxExecutions` at a time
+ * (azurerm v4.55.0 `event_trigger_config.scale`: `min_executions` default 0, `max_executions`
+ * default 100, `polling_interval_in_seconds` default 30).
+ *
+ * @see https://learn.microsoft.com/azure/container-apps/jobs#event-driven-jobs
+ * @see hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/containerapps/helpers/container_app_job.go
+ */
+export const JobScaleSchema = v.strictObject({
+  minExecutions: opt(wholeNonNegative, 'Executions started per polling interval even without events.', 0),
+  maxExecutions: opt(wholeAtLeastOne, 'Most executions running at once.', 100),
+  pollingIntervalSeconds: opt(wholeAtLeastOne, 'Seconds between two polls of the scale rules.', 30),
+});
+/** See {@link JobScaleSchema}. */
+export type JobScale = DeepReadonly<v.InferOutput<typeof JobScaleSchema>>;
+
+/**
+ * Settings of a Container Apps Job (role `job`): `manual` (the migration job, started by the deploy
+ * after each image change) or `event` (a queue runner: KEDA starts an execution, a burst RQ worker,
+ * when its queue has jobs; it drains the queue and exits, so scale-in never stops a running job).
+ */
 export const JobSchema = v.strictObject({
-  trigger: opt(v.picklist(['manual']), 'How the job starts: `manual` (ops-cli / infra start it after each image change).', 'manual'),
+  trigger: opt(
+    v.picklist(['manual', 'event']),
+    'How the job starts: `manual` (ops-cli / infra start it after each image change) or `event` (KEDA starts executions from the ' +
+      'scale rules).',
+    'manual',
+  ),
   replicaTimeoutSeconds: opt(positive, 'Seconds before a run is killed.', 1800),
   replicaRetryLimit: opt(wholeNonNegative, 'Retries of a failed run.', 1),
   parallelism: opt(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be at least 1')), 'Replicas per run.', 1),
+  scale: maybe(JobScaleSchema, 'Event trigger only (required there): executions and polling of the scale rules.'),
 });
+/** See {@link JobSchema}. */
+export type JobSettings = DeepReadonly<v.InferOutput<typeof JobSchema>>;
 
 /** Workload profile an app runs on: `Consumption` or a dedicated type from `ACA_LIMITS.dedicatedProfiles`. */
 export const WorkloadProfileSchema = v.picklist([
@@ -297,8 +329,17 @@ export const ComponentSchema = v.strictObject({
     'Seconds a replica gets to finish after SIGTERM (0-600).',
   ),
   job: maybe(JobSchema, 'Job settings; required for role `job`, forbidden otherwise.'),
+  runner: maybe(
+    v.picklist(['always-on', 'event-job']),
+    'Set on the RQ runners: `always-on` (a worker app) or `event-job` (an event-driven job); `queueRunners` of an environment ' +
+      'assigns queues to runners by name.',
+  ),
   dependsOn: opt(v.array(nonEmpty), 'Components that must be deployed first (references to disabled optional components are ignored).', []),
-  queues: opt(v.array(nonEmpty), 'RQ queues this worker serves.', []),
+  queues: opt(
+    v.array(nonEmpty),
+    'RQ queues this runner serves (a worker, or an event-driven job); set per environment from `queueRunners`.',
+    [],
+  ),
   configFiles: opt(v.array(ConfigFileSchema), 'Repository files uploaded into a mounted share.', []),
 });
 /** A component as validated data, deeply readonly: code that derives from a catalogue must not change it. See {@link ComponentSchema}. */

@@ -163,6 +163,14 @@ export const EnvironmentConfigSchema = v.strictObject({
     'SMOKESCREEN_OPTS of the server and workers, e.g. `--allow-range=10.28.0.0/16` to let webhooks reach private addresses.',
     '',
   ),
+  queueRunners: opt(
+    v.record(v.string(), v.string()),
+    'Which runner serves each CVAT queue, keyed by queue name: an event-driven job (`cvat-job-<queue>`, for import, export, ' +
+      'annotation, quality_reports, consensus) or an always-on worker app (`cvat-worker-<x>`; several queues may share one). ' +
+      'Queues not named keep the default (DEFAULT_QUEUE_RUNNERS: the five bursty queues on event jobs, chunks on ' +
+      'cvat-worker-chunks, webhooks, notifications and cleaning on cvat-worker-utils).',
+    {},
+  ),
   components: opt(v.record(v.string(), ComponentOverrideSchema), 'Per-component overrides keyed by component name.', {}),
   storages: opt(v.record(v.string(), StorageOverrideSchema), 'Per-storage overrides keyed by storage name.', {}),
   edge: opt(

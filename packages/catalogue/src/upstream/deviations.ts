@@ -1,5 +1,13 @@
-import { WORKER_NAMES } from '../data/components';
-import { workerLivenessCommand } from '../derivations/worker-liveness';
+import {
+  COMPOSE_WORKER_OF_QUEUE,
+  DEFAULT_QUEUE_RUNNERS,
+  EVENT_JOB_NAMES,
+  eventJobLimits,
+  queuesOfRunner,
+  WORKER_NAMES,
+} from '../data/components';
+import { RQ_QUEUES } from '../data/rq-queues';
+import { rqRunnerArgs, rqRunnerCommand } from '../derivations/rq-runner';
 import type { UpstreamDeviation, UpstreamReplacement } from './facts';
 
 /** Compose services replaced by something that is not a catalogue component. */
@@ -13,9 +21,15 @@ export const UPSTREAM_REPLACEMENTS: readonly UpstreamReplacement[] = [
   },
 ];
 
-const WORKERS = [...WORKER_NAMES];
-const BACKENDS = ['cvat-server', 'cvat-init', ...WORKERS];
-const CLICKHOUSE_USERS = ['cvat-server', 'cvat-init', 'cvat-worker-export', 'clickhouse', 'vector', 'grafana'];
+// The RQ runners the default queue assignment deploys (the table explains the default catalogue).
+const DEFAULT_RUNNERS = [...new Set(Object.values(DEFAULT_QUEUE_RUNNERS))];
+const WORKERS = WORKER_NAMES.filter((n) => DEFAULT_RUNNERS.includes(n));
+const EVENT_JOBS = EVENT_JOB_NAMES.filter((n) => DEFAULT_RUNNERS.includes(n));
+const RUNNERS = [...WORKERS, ...EVENT_JOBS];
+const BACKENDS = ['cvat-server', 'cvat-init', ...RUNNERS];
+// Compose services that run NUMPROCS=2 workers.
+const TWO_PROCESS_SERVICES = ['cvat_worker_import', 'cvat_worker_export', 'cvat_worker_chunks'];
+const CLICKHOUSE_USERS = ['cvat-server', 'cvat-init', DEFAULT_QUEUE_RUNNERS.export as string, 'clickhouse', 'vector', 'grafana'];
 
 const REDIS_ARGS = 'sh -c exec docker-entrypoint.sh redis-server --save 60 100 --appendonly yes --requirepass "$REDIS_PASSWORD"';
 const KVROCKS_COMMAND =
@@ -116,7 +130,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ].join('; '),
   },
   {
-    components: BACKENDS.filter((x) => x !== 'cvat-worker-utils'),
+    // cvat-worker-utils also replaces cvat_worker_webhooks, which defines no password
+    components: BACKENDS,
     aspect: 'env-added',
     key: 'CVAT_REDIS_INMEM_PASSWORD',
     upstream: '',
@@ -212,7 +227,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ].join('; '),
   },
   {
-    components: WORKERS,
+    components: RUNNERS,
     aspect: 'env-added',
     key: 'CVAT_BASE_URL',
     upstream: '',
@@ -224,20 +239,87 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     components: WORKERS,
     aspect: 'entrypoint',
     upstream: '',
-    ours: workerLivenessCommand().join(' '),
+    ours: rqRunnerCommand(true).join(' '),
     reason:
-      'The image entrypoint (/opt/cvat/backend_entrypoint.sh, cvat-ai/cvat@v2.73.0 Dockerfile ENTRYPOINT) is exec()ed with ' +
-      "upstream's args by config/worker-liveness/worker_liveness.py, which first forks a /livez endpoint running django-admin " +
-      "workerprobe <queues> --expected-num-workers $NUMPROCS: upstream's Helm chart probes workers with an exec of that command " +
-      '(helm-chart/templates/_helpers.tpl cvat.backend.worker.livenessProbe), and ACA has no exec probes (rule ' +
-      'workerLivenessWired).',
+      "Upstream's `run worker` exec()s supervisord, whose default 10 s stop timeout (supervisord/worker.conf sets no " +
+      'stopwaitsecs) kills a running job on every scale-in or revision change. The RQ runner (config/rq-runner/rq_runner.sh, ' +
+      "through the entrypoint's `bash` subcommand) waits like `run worker` and then exec()s `django-admin rqworker` itself, so " +
+      "SIGTERM reaches RQ's warm shutdown, which finishes the job within the 600 s grace period. In front, " +
+      'config/worker-liveness/worker_liveness.py forks a /livez endpoint running django-admin workerprobe <queues> ' +
+      "--expected-num-workers $NUMPROCS (upstream's Helm chart probes workers with an exec of that command; ACA has no exec " +
+      'probes) and exec()s the rest in the same process.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"])',
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_bash: exec bash "$@", cmd_run: exec supervisord)',
+      'cvat-ai/cvat@v2.73.0 supervisord/worker.conf (django-admin rqworker -v 3 %(ENV_CVAT_QUEUES)s --worker-class cvat.rqworker.DefaultWorker)',
+      'https://github.com/rq/rq/blob/v1.16.0/rq/worker.py (request_stop: warm shutdown on SIGTERM)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe)',
-      'cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py',
       'https://learn.microsoft.com/azure/container-apps/health-probes',
     ].join('; '),
   },
+  {
+    components: EVENT_JOBS,
+    aspect: 'entrypoint',
+    upstream: '',
+    ours: rqRunnerCommand(false).join(' '),
+    reason:
+      'An event-driven Container Apps Job runs the RQ runner (config/rq-runner/rq_runner.sh) without a liveness endpoint: each ' +
+      'execution is a burst worker bounded by --max-jobs and the replica timeout, started by KEDA when the queue has jobs and ' +
+      'never scaled in.',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_bash: exec bash "$@")',
+      'https://github.com/rq/django-rq/blob/v2.10.3/django_rq/management/commands/rqworker.py (--burst, --max-jobs)',
+      'https://learn.microsoft.com/azure/container-apps/jobs#event-driven-jobs',
+    ].join('; '),
+  },
+  ...RUNNERS.flatMap((name): UpstreamDeviation[] => {
+    const queues = Object.keys(DEFAULT_QUEUE_RUNNERS).filter((q) => DEFAULT_QUEUE_RUNNERS[q] === name);
+    const services = [...new Set(queues.map((q) => COMPOSE_WORKER_OF_QUEUE[q] as string))];
+    const burst = EVENT_JOBS.includes(name);
+    const { maxJobsPerExecution } = eventJobLimits(queues);
+    const scheduler = queues.some((q) => RQ_QUEUES[q]?.scheduler === 'rq');
+    const ours = rqRunnerArgs(queuesOfRunner(DEFAULT_QUEUE_RUNNERS, name), {
+      withScheduler: scheduler,
+      ...(burst ? { burstMaxJobs: maxJobsPerExecution } : {}),
+    }).join(' ');
+    return services.map((service) => ({
+      components: [name],
+      service,
+      aspect: 'command',
+      ours,
+      reason: burst
+        ? 'The RQ runner takes the queue names and rqworker flags; an execution drains the queue (--burst) and takes at most as ' +
+          'many jobs as fit in the replica timeout (--max-jobs).'
+        : services.length > 1
+          ? 'The RQ runner takes the queue names and rqworker flags; the always-on queues that need a scheduler share one worker ' +
+            '(one replica), with the queue a caller waits on first.'
+          : 'The RQ runner takes the queue names and rqworker flags (`run worker` is what put supervisord in front).',
+      evidence: [
+        'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run: queues and --flags after `run worker`)',
+        'cvat-ai/cvat@v2.73.0 docker-compose.yml (worker commands)',
+      ].join('; '),
+    }));
+  }),
+  ...RUNNERS.flatMap((name): UpstreamDeviation[] => {
+    const queues = Object.keys(DEFAULT_QUEUE_RUNNERS).filter((q) => DEFAULT_QUEUE_RUNNERS[q] === name);
+    return [...new Set(queues.map((q) => COMPOSE_WORKER_OF_QUEUE[q] as string))]
+      .filter((service) => TWO_PROCESS_SERVICES.includes(service))
+      .map((service) => ({
+        components: [name],
+        service,
+        aspect: 'env',
+        key: 'NUMPROCS',
+        upstream: '2',
+        ours: '1',
+        reason:
+          'One RQ worker process per replica or execution (no supervisord to run several): parallelism comes from replicas and ' +
+          "job executions instead; upstream's Helm chart runs numProcs 1 per worker too.",
+        evidence: [
+          'cvat-ai/cvat@v2.73.0 docker-compose.yml (NUMPROCS 2 on import, export, chunks)',
+          'cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.worker.*.numProcs: 1)',
+        ].join('; '),
+      }));
+  }),
   {
     components: ['cvat-server', 'cvat-init'],
     aspect: 'env',

@@ -184,7 +184,7 @@ export const CVAT_ENV_RULES: readonly Rule<Catalogue>[] = [
             ),
           );
         }
-      } else if (isCvatBackend(x) && (x.role === 'service' || x.role === 'job')) {
+      } else if (isCvatBackend(x) && (x.role === 'service' || (x.role === 'job' && x.job?.trigger !== 'event'))) {
         out.push(report.error(cpath(x, 'env'), 'CVAT_ANALYTICS missing', `must define CVAT_ANALYTICS ("${want}")`));
       }
     }

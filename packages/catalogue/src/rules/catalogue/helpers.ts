@@ -1,5 +1,6 @@
 // Helpers shared by the catalogue rule families.
 import { RQ_QUEUES } from '../../data/rq-queues';
+import { parseRqRunner } from '../../derivations/rq-runner';
 import type { Catalogue, Component, EnvVar } from '../../schema/catalogue';
 
 export const APP_NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -26,6 +27,8 @@ export function isCvatBackend(c: Component): boolean {
 /** Whether the component's supervisord starts smokescreen (server and the annotation, chunks, export, import and webhooks workers). */
 export function runsSmokescreen(c: Component): boolean {
   if (!isCvatBackend(c)) return false;
+  const runner = parseRqRunner(c.command, c.args);
+  if (runner) return runner.queues.some((q) => RQ_QUEUES[q]?.smokescreen === true);
   const args = [...(c.command ?? []), ...(c.args ?? [])];
   const run = args.indexOf('run');
   if (run === -1) return false;

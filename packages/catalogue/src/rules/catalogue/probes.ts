@@ -156,12 +156,13 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
     const out: RuleIssue[] = [];
     for (const x of enabled(c).filter((y) => y.role === 'worker' && isCvatBackend(y))) {
       const cmd = x.command ?? [];
+      const split = cmd.indexOf('--');
       const wrapped =
         cmd[0] === 'python3' &&
         cmd[1] === '-c' &&
         cmd[2] === workerLivenessScript() &&
-        cmd.at(-2) === '--' &&
-        cmd.at(-1) === WORKER_LIVENESS.entrypoint;
+        split !== -1 &&
+        cmd[split + 1] === WORKER_LIVENESS.entrypoint;
       const portAt = cmd.indexOf('--port');
       const port = portAt === -1 ? WORKER_LIVENESS.port : Number(cmd[portAt + 1]);
       if (!wrapped) {

@@ -18,21 +18,34 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
       }
       if (x.role === 'job' && !x.job) out.push(report.error(cpath(x, 'job'), undefined, 'must be set for role "job"'));
       if (x.role !== 'job' && x.job) out.push(report.error(cpath(x, 'job'), x.job, `must not be set for role "${x.role}"`));
-      if (x.role === 'job' && x.scaleRules.length)
+      const eventJob = x.role === 'job' && x.job?.trigger === 'event';
+      if (x.role === 'job' && !eventJob && x.scaleRules.length)
         out.push(
           report.error(
             cpath(x, 'scaleRules'),
             x.scaleRules.map((r) => r.name),
-            'must be empty for a job',
+            'must be empty for a manual job (only event-triggered jobs have scale rules)',
           ),
         );
+      if (eventJob && !x.job?.scale) out.push(report.error(cpath(x, 'job.scale'), undefined, 'must be set for an event-triggered job'));
+      if (eventJob && x.enabled && !x.scaleRules.length)
+        out.push(
+          report.error(cpath(x, 'scaleRules'), [], 'must name at least one rule: an event-triggered job starts only from its rules'),
+        );
+      if (x.job?.trigger !== 'event' && x.job?.scale)
+        out.push(report.error(cpath(x, 'job.scale'), x.job.scale, 'must not be set unless job.trigger is "event"'));
+      const runnerRole = x.runner === 'always-on' ? 'worker' : x.runner === 'event-job' ? 'job' : undefined;
+      if (runnerRole && x.role !== runnerRole)
+        out.push(report.error(cpath(x, 'role'), x.role, `must be "${runnerRole}" for runner "${x.runner}"`));
+      if (x.runner === 'event-job' && !eventJob)
+        out.push(report.error(cpath(x, 'job.trigger'), x.job?.trigger, 'must be "event" for runner "event-job"'));
       if (x.role === 'edge') {
         for (const field of ['mounts', 'secrets', 'scaleRules', 'queues', 'configFiles'] as const) {
           if (x[field].length) out.push(report.error(cpath(x, field), x[field], 'must be empty for the edge (a VM, not a container app)'));
         }
       }
-      if (x.queues.length && x.role !== 'worker')
-        out.push(report.error(cpath(x, 'queues'), x.queues, 'must be empty unless the role is "worker"'));
+      if (x.queues.length && x.role !== 'worker' && !eventJob)
+        out.push(report.error(cpath(x, 'queues'), x.queues, 'must be empty unless the role is "worker" or the job is event-triggered'));
     }
     return out;
   }),

@@ -2,6 +2,7 @@ import { ACA_LIMITS, ephemeralStorageBudgetGiB } from '../../data/aca-limits';
 import { RQ_QUEUES } from '../../data/rq-queues';
 import type { Catalogue } from '../../schema/catalogue';
 import { defineRule, type Rule, type RuleIssue } from '../issues';
+import { parseRqRunner } from '../../derivations/rq-runner';
 import { cpath, enabled, runsScheduler, isMultipleOf } from './helpers';
 
 /** Resources and replicas: CPU/memory pairs, profiles, replica bounds, scale to zero, ephemeral storage. */
@@ -137,31 +138,50 @@ export const RESOURCE_RULES: readonly Rule<Catalogue>[] = [
       );
   }),
   /**
-   * A worker that scales to zero on queue length would be stopped mid-job: RQ pops a job off the
-   * list when it starts, KEDA then sees an empty list and scales in after the cooldown, and the
-   * grace period (≤600 s) is shorter than the queue's job timeout. Such workers keep min ≥ 1.
+   * Scale-in never kills a running job. A worker app that can scale in (a scale rule, or
+   * `replicas.max` above `replicas.min`) gets SIGTERM on scale-in and has `terminationGracePeriodSeconds`
+   * to finish; RQ pops a job off the list when it starts, so KEDA sees an empty list and scales in
+   * while long jobs still run. Such a worker may only serve queues whose job timeout fits in its grace
+   * period; longer queues go to an event-driven job (never scaled in) or to a worker with fixed
+   * replicas. Its command must be the RQ runner (SIGTERM reaches the worker itself, not supervisord,
+   * whose 10 s stop timeout would kill any job).
    */
-  defineRule('longQueuesKeepAReplica', 'Workers of queues with jobs longer than the grace period keep min ≥ 1.', (c, report) => {
-    const out: RuleIssue[] = [];
-    for (const x of enabled(c)) {
-      if (x.replicas.min !== 0 || !x.scaleRules.some((r) => r.kind === 'redis-queue')) continue;
-      const long = x.queues.filter((q) => {
-        const t = RQ_QUEUES[q]?.timeoutSeconds;
-        return t === undefined || t > ACA_LIMITS.terminationGracePeriodSecondsMax;
-      });
-      if (long.length) {
-        out.push(
-          report.error(
-            cpath(x, 'replicas.min'),
-            0,
-            `must be at least 1: jobs of ${long.join(', ')} can run longer than the ` +
-              `${ACA_LIMITS.terminationGracePeriodSecondsMax} s grace period and would be killed on scale-in`,
-          ),
-        );
+  defineRule(
+    'scaleInNeverKillsAJob',
+    'A worker that can scale in only serves queues whose jobs end within its grace period.',
+    (c, report) => {
+      const out: RuleIssue[] = [];
+      for (const x of enabled(c).filter((y) => y.role === 'worker' && y.queues.length > 0)) {
+        const scalesIn = x.scaleRules.length > 0 || x.replicas.max > x.replicas.min;
+        if (!scalesIn) continue;
+        const grace = x.terminationGracePeriodSeconds ?? 0;
+        if (!parseRqRunner(x.command, x.args)) {
+          out.push(
+            report.error(
+              cpath(x, 'command'),
+              (x.command ?? []).slice(0, 3).map((a) => (a.length > 30 ? `${a.slice(0, 27)}...` : a)),
+              'must start the RQ runner (rqRunnerCommand): behind supervisord a running job is killed 10 s after SIGTERM',
+            ),
+          );
+        }
+        const long = x.queues.filter((q) => {
+          const t = RQ_QUEUES[q]?.timeoutSeconds;
+          return t === undefined || t > grace;
+        });
+        if (long.length) {
+          out.push(
+            report.error(
+              cpath(x, 'queues'),
+              long,
+              `must only hold queues whose jobs end within terminationGracePeriodSeconds (${grace} s) on a worker that scales in; ` +
+                'serve them with an event job (queueRunners) or keep replicas.min = replicas.max without scale rules',
+            ),
+          );
+        }
       }
-    }
-    return out;
-  }),
+      return out;
+    },
+  ),
   /** Ephemeral volumes of an app fit in the replica's ephemeral storage budget (1/2/4/8 GiB by CPU). */
   defineRule('ephemeralStorageFits', 'Ephemeral volumes fit in the replica budget.', (c, report) => {
     const out: RuleIssue[] = [];

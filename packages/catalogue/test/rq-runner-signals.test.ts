@@ -1,0 +1,164 @@
+// The signal path of every RQ runner, with real processes: the catalogue's command line (`command +
+// args`, the liveness wrapper and the runner script unchanged) runs on this machine against test doubles
+// for the image entrypoint (its `bash` subcommand: `exec bash "$@"`) and for `django-admin`, whose
+// `rqworker` stand-in handles SIGTERM like rq 1.16.0's warm shutdown (finish the job, then exit).
+//
+// What it proves: SIGTERM sent to the process the platform signals (the container's main process, the
+// one the command line started) reaches the worker process itself while it runs a job, because every
+// step exec()s in place; the worker finishes the job and only then does that process exit, well within
+// the grace period. What it does not prove: RQ's own shutdown code (the stand-in models it, see
+// test/support/rq-runner-bin/django-admin), the CVAT image's real entrypoint (modelled after
+// cvat-ai/cvat@v2.73.0 backend_entrypoint.sh cmd_bash), or PID-1 signal semantics inside a container
+// (here the process is not PID 1).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACA_LIMITS, defaultCatalogue, EVENT_JOB_NAMES, parseRqRunner, type Component } from '../src/index';
+import { comp } from './support/catalogue';
+import { cmdline, runnerArgv, spawnRunner, until, type RunningRunner } from './support/rq-runner-harness';
+
+const TOOLS = ['python3', 'bash'].every((t) => spawnSync(t, ['--version']).status === 0) && process.platform === 'linux';
+if (!TOOLS) console.warn('[skipped] RQ runner signal tests: they need python3, bash and /proc (Linux)');
+
+/** Seconds the stand-in's job runs: SIGTERM arrives in the middle of it. */
+const JOB_SECONDS = 2;
+
+interface Outcome {
+  /** The top process's command line while the job ran (what the platform would signal). */
+  readonly signalled: string[];
+  readonly events: string[];
+  readonly exit: { code: number | null; signal: NodeJS.Signals | null };
+  /** Whether the job finished before the top process exited. */
+  readonly jobFinishedBeforeExit: boolean;
+  /** Seconds from SIGTERM to the top process's exit. */
+  readonly shutdownSeconds: number;
+}
+
+describe.skipIf(!TOOLS)('RQ runners receive SIGTERM themselves and finish their job (real processes, test doubles)', () => {
+  let dir: string;
+  let running: RunningRunner | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rq-runner-'));
+    writeFileSync(join(dir, 'start'), ''); // migrations done: the runner goes straight to the worker
+  });
+  afterEach(async () => {
+    const child = running?.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await running!.exited;
+    }
+    spawnSync('pkill', ['-KILL', '-f', dir]); // stand-ins left behind by a failed case (this test's own dir only)
+    running = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `argv` until its job is running, sends SIGTERM to the top process and watches what follows. */
+  async function terminateDuringJob(argv: string[]): Promise<Outcome> {
+    running = spawnRunner(argv, dir, { STAND_IN_JOB_SECONDS: String(JOB_SECONDS) });
+    const r = running;
+    await until(() => r.events().includes('job started'), `the stand-in worker's job to start\n${r.output()}`);
+    const signalled = cmdline(r.child.pid!) ?? [];
+    const sent = Date.now();
+    r.child.kill('SIGTERM');
+    const exit = await Promise.race([
+      r.exited,
+      new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`no exit within 20 s\n${r.output()}`)), 20_000)),
+    ]);
+    // give an orphaned worker (if the top process did not wait for it) time to finish and log
+    if (!r.events().includes('job finished')) await new Promise((done) => setTimeout(done, (JOB_SECONDS + 0.5) * 1000));
+    const events = r.events().filter((e) => !e.startsWith('smokescreen'));
+    const jobFinishedBeforeExit = events.includes('job finished') && exit.at >= finishedAt(dir);
+    return { signalled, events, exit, jobFinishedBeforeExit, shutdownSeconds: (exit.at - sent) / 1000 };
+  }
+
+  /** Asserts the warm-shutdown outcome; a non-forwarding process in front fails it. */
+  function expectWarmShutdown(o: Outcome, grace: number): void {
+    expect(o.signalled.slice(0, 3).map((a) => a.split('/').pop())).toEqual([
+      expect.stringMatching(/^python3?/),
+      'django-admin',
+      'rqworker',
+    ]);
+    expect(o.events).toEqual([
+      expect.stringMatching(/^rqworker pid=/),
+      'job started',
+      'SIGTERM received: warm shutdown, finishing the current job',
+      'job finished',
+      'exiting 0 after the warm shutdown',
+    ]);
+    expect(o.exit).toMatchObject({ code: 0, signal: null });
+    expect(o.jobFinishedBeforeExit).toBe(true);
+    expect(o.shutdownSeconds).toBeLessThan(grace);
+  }
+
+  it('the always-on utils worker (liveness wrapper in front): SIGTERM reaches rqworker, which finishes its job', async () => {
+    const x = comp(defaultCatalogue(), 'cvat-worker-utils');
+    expect(parseRqRunner(x.command, x.args)).toMatchObject({ liveness: true, queues: ['webhooks', 'notifications', 'cleaning'] });
+    const o = await terminateDuringJob(runnerArgv(x.command!, x.args!, { port: await freePort() }));
+    expectWarmShutdown(o, x.terminationGracePeriodSeconds ?? 0);
+    expect(o.events[0]).toBe(
+      `rqworker pid=${running!.child.pid} args=-v 3 webhooks notifications cleaning --worker-class cvat.rqworker.DefaultWorker --with-scheduler`,
+    );
+    expect(running!.events()).toContain('smokescreen --listen-ip=127.0.0.1'); // webhooks gets the SSRF proxy, as upstream
+  });
+
+  it('the chunks worker, the one that scales in: grace period 600 s, its jobs at most 300 s', async () => {
+    const x = comp(defaultCatalogue(), 'cvat-worker-chunks');
+    expect(x.terminationGracePeriodSeconds).toBe(ACA_LIMITS.terminationGracePeriodSecondsMax);
+    expectWarmShutdown(
+      await terminateDuringJob(runnerArgv(x.command!, x.args!, { port: await freePort() })),
+      x.terminationGracePeriodSeconds!,
+    );
+  });
+
+  it.each(EVENT_JOB_NAMES.map((n) => [n]))('the event-driven job %s: a burst worker with a job limit, signalled directly', async (name) => {
+    const x: Component = comp(defaultCatalogue(), name);
+    const parsed = parseRqRunner(x.command, x.args);
+    expect(parsed).toMatchObject({ liveness: false, burst: true });
+    const o = await terminateDuringJob(runnerArgv(x.command!, x.args!));
+    expectWarmShutdown(o, ACA_LIMITS.terminationGracePeriodSecondsMax);
+    expect(o.events[0]).toContain(`--burst --max-jobs=${parsed!.maxJobs}`);
+  });
+
+  it('fails when the command line puts a process that does not forward SIGTERM in front (sh -c without exec)', async () => {
+    const x = comp(defaultCatalogue(), 'cvat-job-import');
+    // The same runner, started by a shell that waits for it instead of exec()ing it: the shell gets the
+    // signal and dies, the worker never hears of it.
+    const argv = runnerArgv(['sh', '-c', '"$@"; echo done', 'sh', ...x.command!], x.args!);
+    const o = await terminateDuringJob(argv);
+    expect(() => expectWarmShutdown(o, ACA_LIMITS.terminationGracePeriodSecondsMax)).toThrow();
+    expect(o.events).not.toContain('SIGTERM received: warm shutdown, finishing the current job');
+  });
+
+  it("fails for upstream's `run worker`: supervisord in front, which the stand-in entrypoint refuses to model", async () => {
+    const argv = runnerArgv(['/opt/cvat/backend_entrypoint.sh'], ['run', 'worker', 'import']);
+    running = spawnRunner(argv, dir);
+    const exit = await running.exited;
+    expect(exit.code).not.toBe(0);
+    expect(running.output()).toContain('only the bash subcommand is modelled');
+  });
+});
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+/** Epoch ms at which the stand-in logged "job finished" (Infinity when it did not). */
+function finishedAt(dir: string): number {
+  const { readFileSync, existsSync } = require('node:fs') as typeof import('node:fs');
+  const file = join(dir, 'events.log');
+  if (!existsSync(file)) return Number.POSITIVE_INFINITY;
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.endsWith(' job finished'));
+  return line ? Number(line.split(' ')[0]) * 1000 : Number.POSITIVE_INFINITY;
+}
