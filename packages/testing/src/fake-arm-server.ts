@@ -10,6 +10,12 @@
  * status sequence its executions report on successive GETs, 200 or 202 + Location (a long-running start), or an ARM
  * error; the request body is recorded.
  *
+ * PostgreSQL flexible servers (`Microsoft.DBforPostgreSQL/flexibleServers`, api-version 2025-08-01 of
+ * @azure/arm-postgresql-flexible 9.0.0): GET a server (the ServersGet example's shape), PUT a point-in-time restore and
+ * PUT/GET/DELETE on-demand backups as long-running operations answered 202 with `Azure-AsyncOperation` and `Location`
+ * (the ServersCreatePointInTimeRestore and BackupsAutomaticAndOnDemandCreate examples), polled `pgPolls` times;
+ * `failPgServerCreate` makes a restore's operation end `Failed`.
+ *
  * Failure injection:
  * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
  * - `failDelete(name, { asyncFailure: message })`: the DELETE is accepted (202) but the operation ends `Failed`;
@@ -123,6 +129,14 @@ export class FakeArmServer {
   readonly deleted: string[] = [];
   /** Log stream requests that are still open (follow mode), for tests that check the client hung up. */
   openStreams = 0;
+  /** PostgreSQL flexible servers by name (ARM JSON as ServersGet documents it). */
+  readonly pgServers = new Map<string, ArmResource>();
+  /** On-demand / automatic backups by server name. */
+  readonly pgBackups = new Map<string, ArmResource[]>();
+  /** How many polls of a PostgreSQL operation answer "InProgress" before it ends. @default 1 */
+  pgPolls = 1;
+  private readonly pgFailures = new Map<string, string>();
+  private readonly pgOperations = new Map<string, { pollsLeft: number; failure?: string; done: () => void; startTime: string }>();
 
   private readonly deleteFailures = new Map<string, DeleteFailure>();
   private readonly operations = new Map<string, Operation>();
@@ -339,6 +353,41 @@ export class FakeArmServer {
     return this.requests.filter((r) => r.method === method && r.path.toLowerCase().includes(f));
   }
 
+  /**
+   * Adds a PostgreSQL flexible server shaped like the specification's ServersGet example (2025-08-01): state Ready,
+   * `backup.earliestRestoreDate` (the start of the point-in-time window) as given.
+   */
+  addPgServer(name: string, options: { earliestRestoreDate?: string; state?: string; version?: string } = {}): ArmResource {
+    const server: ArmResource = {
+      id: `${this.groupId}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`,
+      name,
+      type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+      location: this.location,
+      properties: {
+        storage: { storageSizeGB: 32, autoGrow: 'Disabled', tier: 'P4' },
+        network: { publicNetworkAccess: 'Disabled' },
+        fullyQualifiedDomainName: `${name}.postgres.database.azure.com`,
+        version: options.version ?? '15',
+        administratorLogin: 'cvatadmin',
+        state: options.state ?? 'Ready',
+        backup: {
+          backupRetentionDays: 7,
+          geoRedundantBackup: 'Disabled',
+          earliestRestoreDate: options.earliestRestoreDate ?? new Date(Date.now() - 7 * 86_400_000).toISOString(),
+        },
+        highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
+      },
+    };
+    (server as ArmResource & { sku?: unknown }).sku = { name: 'Standard_B1ms', tier: 'Burstable' };
+    this.pgServers.set(name, server);
+    return server;
+  }
+
+  /** The next create of server `name` is accepted (202) and its operation ends Failed with `message`. */
+  failPgServerCreate(name: string, message: string): void {
+    this.pgFailures.set(name, message);
+  }
+
   // ------------------------------------------------------------------ request handling
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -399,8 +448,21 @@ export class FakeArmServer {
       return;
     }
 
+    const pgOp = /\/providers\/microsoft\.dbforpostgresql\/locations\/[^/]+\/(azureasyncoperation|operationresults)\/([^/]+)$/i.exec(path);
+    if (pgOp && record.method === 'GET') {
+      this.servePgOperation(res, pgOp[1]!.toLowerCase(), pgOp[2]!);
+      return;
+    }
+
     if (!lower.startsWith(rg)) {
       this.json(res, 404, armError('ResourceGroupNotFound', `Resource group '${path.split('/')[4]}' could not be found.`));
+      return;
+    }
+    const pg = /^\/providers\/microsoft\.dbforpostgresql\/flexibleservers(?:\/([^/]+))?(?:\/backups(?:\/([^/]+))?)?$/i.exec(
+      path.slice(rg.length),
+    );
+    if (pg) {
+      this.servePostgres(req, res, record, pg[1], path.toLowerCase().includes('/backups'), pg[2]);
       return;
     }
     const rest = path.slice(rg.length).replace(/^\/providers\/microsoft\.app/i, '');
@@ -487,6 +549,176 @@ export class FakeArmServer {
       }
     }
     this.json(res, 404, armError('NotFound', `No route for ${method} ${url.pathname}`));
+  }
+
+  /** PostgreSQL flexible servers and their backups: GET, PUT (long-running, Azure-AsyncOperation), DELETE of a backup. */
+  private servePostgres(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+    name: string | undefined,
+    backups: boolean,
+    backupName: string | undefined,
+  ): void {
+    const method = req.method ?? 'GET';
+    const server = name ? this.pgServers.get(name) : undefined;
+    const type = 'Microsoft.DBforPostgreSQL/flexibleServers';
+    if (!name) {
+      this.json(res, 200, { value: [...this.pgServers.values()] });
+      return;
+    }
+    if (!backups) {
+      if (method === 'GET') {
+        if (server) this.json(res, 200, server);
+        else this.json(res, 404, notFoundIn(type, name, this.resourceGroup));
+        return;
+      }
+      if (method === 'PUT') {
+        this.createPgServer(res, name, record.body as { location?: string; properties?: Record<string, unknown> } | undefined);
+        return;
+      }
+    }
+    if (!server) {
+      this.json(res, 404, notFoundIn(type, name, this.resourceGroup));
+      return;
+    }
+    const list = this.pgBackups.get(name) ?? [];
+    if (!backupName && method === 'GET') {
+      this.json(res, 200, { value: list });
+      return;
+    }
+    if (backupName && method === 'GET') {
+      const found = list.find((b) => b.name === backupName);
+      if (found) this.json(res, 200, found);
+      else this.json(res, 404, notFoundIn(`${type}/backups`, backupName, this.resourceGroup));
+      return;
+    }
+    if (backupName && method === 'PUT') {
+      this.startPgOperation(res, undefined, () => {
+        const backup: ArmResource = {
+          id: `${server.id}/backups/${backupName}`,
+          name: backupName,
+          type: `${type}/backups`,
+          properties: { backupType: 'Customer On-Demand', completedTime: new Date().toISOString(), source: 'Automatic' },
+        };
+        this.pgBackups.set(name, [...(this.pgBackups.get(name) ?? []).filter((b) => b.name !== backupName), backup]);
+      });
+      return;
+    }
+    if (backupName && method === 'DELETE') {
+      if (!list.some((b) => b.name === backupName)) {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
+      this.startPgOperation(res, undefined, () => {
+        this.pgBackups.set(
+          name,
+          (this.pgBackups.get(name) ?? []).filter((b) => b.name !== backupName),
+        );
+      });
+      return;
+    }
+    this.json(res, 404, armError('NotFound', `No route for ${method} ${record.path}`));
+  }
+
+  /**
+   * PUT flexibleServers/{name}: only `createMode: PointInTimeRestore` is modelled (what a restore sends), checked the way
+   * ARM documents it (ServersCreatePointInTimeRestore example, 2025-08-01): the source server must exist, the point in
+   * time must lie between its earliestRestoreDate and now; 202 with Azure-AsyncOperation and Location.
+   */
+  private createPgServer(
+    res: ServerResponse,
+    name: string,
+    body: { location?: string; properties?: Record<string, unknown> } | undefined,
+  ): void {
+    const props = body?.properties ?? {};
+    if (this.pgServers.has(name)) {
+      this.json(res, 409, armError('ServerAlreadyExists', `Server '${name}' already exists.`));
+      return;
+    }
+    if (props.createMode !== 'PointInTimeRestore') {
+      this.json(res, 400, armError('FakeNotModelled', `createMode ${String(props.createMode)} is not modelled by the fake`));
+      return;
+    }
+    const sourceId = String(props.sourceServerResourceId ?? '');
+    const source = [...this.pgServers.values()].find((s) => s.id?.toLowerCase() === sourceId.toLowerCase());
+    if (!source) {
+      this.json(res, 404, armError('ResourceNotFound', `The source server '${sourceId}' was not found.`));
+      return;
+    }
+    const at = Date.parse(String(props.pointInTimeUTC ?? ''));
+    const earliest = Date.parse(String((source.properties.backup as { earliestRestoreDate?: string }).earliestRestoreDate));
+    if (Number.isNaN(at) || at < earliest || at > Date.now()) {
+      this.json(
+        res,
+        400,
+        armError(
+          'InvalidPointInTime',
+          `The point in time '${String(props.pointInTimeUTC)}' is outside the restore window of the source server.`,
+        ),
+      );
+      return;
+    }
+    const failure = this.pgFailures.get(name);
+    this.pgFailures.delete(name);
+    this.startPgOperation(res, failure, () => {
+      const restored = this.addPgServer(name, { version: String(source.properties.version ?? '15') });
+      restored.properties = {
+        ...restored.properties,
+        sourceServerResourceId: sourceId,
+        pointInTimeUTC: new Date(at).toISOString(),
+      };
+    });
+  }
+
+  /** Answers 202 with Azure-AsyncOperation + Location; `done` runs when the operation succeeds. */
+  private startPgOperation(res: ServerResponse, failure: string | undefined, done: () => void): void {
+    const id = `pgop-${this.nextOperation++}`;
+    this.pgOperations.set(id, { pollsLeft: this.pgPolls, ...(failure ? { failure } : {}), done, startTime: new Date().toISOString() });
+    const base = `${this.baseUrl}/subscriptions/${this.subscriptionId}/providers/Microsoft.DBforPostgreSQL/locations/${this.location}`;
+    res.setHeader('Azure-AsyncOperation', `${base}/azureAsyncOperation/${id}?api-version=2025-08-01`);
+    res.setHeader('Location', `${base}/operationResults/${id}?api-version=2025-08-01`);
+    res.setHeader('Retry-After', '0');
+    res.statusCode = 202;
+    res.end();
+  }
+
+  /** The Azure-AsyncOperation status document (`{ name, status, startTime, error? }`), or the Location result. */
+  private servePgOperation(res: ServerResponse, which: string, id: string): void {
+    const op = this.pgOperations.get(id);
+    if (!op) {
+      this.json(res, 404, armError('OperationNotFound', `Operation ${id} was not found.`));
+      return;
+    }
+    if (op.pollsLeft > 0) {
+      op.pollsLeft -= 1;
+      if (which === 'operationresults') {
+        res.setHeader('Retry-After', '0');
+        res.statusCode = 202;
+        res.end();
+        return;
+      }
+      this.json(res, 200, { name: id, status: 'InProgress', startTime: op.startTime });
+      return;
+    }
+    if (op.failure) {
+      this.json(res, 200, {
+        name: id,
+        status: 'Failed',
+        startTime: op.startTime,
+        error: { code: 'InternalServerError', message: op.failure },
+      });
+      return;
+    }
+    op.done();
+    op.done = () => undefined;
+    if (which === 'operationresults') {
+      res.statusCode = 200;
+      res.end();
+      return;
+    }
+    this.json(res, 200, { name: id, status: 'Succeeded', startTime: op.startTime, endTime: new Date().toISOString() });
   }
 
   private serveJobs(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
@@ -707,6 +939,10 @@ export class FakeArmServer {
 
 function armError(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
+}
+
+function notFoundIn(type: string, name: string, resourceGroup: string): { error: { code: string; message: string } } {
+  return armError('ResourceNotFound', `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found.`);
 }
 
 function notFound(type: string, name: string, resourceGroup: string): { error: { code: string; message: string } } {

@@ -20,7 +20,13 @@ export type FileOp =
   | 'file-range'
   | 'file-set-properties'
   | 'file-get-properties'
-  | 'file-download';
+  | 'file-download'
+  | 'share-snapshot'
+  | 'share-list'
+  | 'share-delete'
+  | 'dir-list'
+  | 'file-copy'
+  | 'file-delete';
 
 /** A stored file. */
 export interface FakeFile {
@@ -52,6 +58,16 @@ export interface Fault {
 interface Share {
   dirs: Set<string>;
   files: Map<string, FakeFile>;
+  metadata?: Record<string, string>;
+}
+
+/** A read-only share snapshot: the share's directories and files at that moment. */
+export interface FakeShareSnapshot {
+  /** The `x-ms-snapshot` value (a UTC time with 7 fraction digits, as the service writes it). */
+  snapshot: string;
+  dirs: Set<string>;
+  files: Map<string, FakeFile>;
+  metadata: Record<string, string>;
 }
 
 export interface FakeFileServer extends LoopbackServer {
@@ -67,6 +83,10 @@ export interface FakeFileServer extends LoopbackServer {
   files(share: string): string[];
   dirs(share: string): string[];
   addFault(fault: Fault): void;
+  /** Snapshots of a share, oldest first. */
+  snapshots(share: string): FakeShareSnapshot[];
+  /** Removes a snapshot behind the client's back (as if deleted in the portal). */
+  dropSnapshot(share: string, snapshot: string): void;
   /** Requests per operation so far. */
   counts: Record<FileOp, number>;
   /** Delay (ms) before answering each range upload (to let a test kill an upload mid-way). */
@@ -110,6 +130,12 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
       'file-set-properties',
       'file-get-properties',
       'file-download',
+      'share-snapshot',
+      'share-list',
+      'share-delete',
+      'dir-list',
+      'file-copy',
+      'file-delete',
     ].map((k) => [k, 0]),
   ) as Record<FileOp, number>;
   const state = { rangeDelayMs: 0, rangesInFlight: 0, maxRangesInFlight: 0, etag: 0 };
@@ -122,11 +148,18 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
   };
   const fileHeaders = (file: FakeFile): Record<string, string> => ({ etag: file.etag, 'last-modified': file.lastModified.toUTCString() });
 
+  const snapshots = new Map<string, FakeShareSnapshot[]>();
+  let lastSnapshotMs = 0;
   const classify = (req: LoopbackRequest, rest: string): FileOp | undefined => {
     const restype = req.query.get('restype');
     const comp = req.query.get('comp');
+    if (restype === 'share' && !rest && req.method === 'PUT' && comp === 'snapshot') return 'share-snapshot';
+    if (restype === 'share' && !rest && req.method === 'DELETE') return 'share-delete';
     if (restype === 'share' && !rest) return req.method === 'PUT' ? 'share-create' : 'share-get';
+    if (restype === 'directory' && comp === 'list' && req.method === 'GET') return 'dir-list';
     if (restype === 'directory') return req.method === 'PUT' ? 'dir-create' : 'dir-get';
+    if (req.method === 'PUT' && !comp && req.headers['x-ms-copy-source']) return 'file-copy';
+    if (req.method === 'DELETE' && !restype) return 'file-delete';
     if (req.method === 'PUT' && comp === 'range') return 'file-range';
     if (req.method === 'PUT' && comp === 'properties') return 'file-set-properties';
     if (req.method === 'PUT' && !comp) return 'file-create';
@@ -143,17 +176,20 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
       return xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
     const [, acct, shareName, ...restParts] = req.path.split('/');
     if (acct !== account) return xmlError(400, 'InvalidUri');
+    if (!shareName && req.method === 'GET' && req.query.get('comp') === 'list') {
+      counts['share-list']++;
+      const failed = injected('share-list', '');
+      if (failed) return failed;
+      return listShares(req.query.get('include') ?? '');
+    }
     const rest = restParts.filter(Boolean).join('/');
     const op = classify(req, rest);
     if (!op || !shareName) return xmlError(400, 'UnsupportedHttpVerb', `fake file server: ${req.method} ${req.path}?${req.query}`);
     counts[op]++;
-    for (const f of faults) {
-      if (f.op !== op || (f.path !== undefined && f.path !== rest)) continue;
-      f.seen++;
-      const first = f.nth ?? 1;
-      const times = f.times ?? 1;
-      if (f.seen >= first && f.seen < first + times) return xmlError(f.status, f.code, f.code, f.headers);
-    }
+    const failed = injected(op, rest);
+    if (failed) return failed;
+    const snapshotId = req.query.get('sharesnapshot');
+    if (snapshotId !== null) return serveSnapshot(op, shareName, snapshotId, rest, req);
     const share = shares.get(shareName);
     if (op === 'share-create') {
       if (share) return xmlError(409, 'ShareAlreadyExists');
@@ -162,6 +198,44 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
     }
     if (!share) return xmlError(404, 'ShareNotFound', 'The specified share does not exist.');
     switch (op) {
+      case 'share-snapshot': {
+        // Snapshot Share: a read-only copy, identified by x-ms-snapshot (https://learn.microsoft.com/rest/api/storageservices/snapshot-share)
+        let ms = Date.now();
+        if (ms <= lastSnapshotMs) ms = lastSnapshotMs + 1;
+        lastSnapshotMs = ms;
+        const id = new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+        const metadata = Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([k]) => k.startsWith('x-ms-meta-'))
+            .map(([k, v]) => [k.slice('x-ms-meta-'.length), String(v)]),
+        );
+        const files = new Map([...share.files].map(([path, f]) => [path, { ...f, data: Buffer.from(f.data) }]));
+        snapshots.set(shareName, [...(snapshots.get(shareName) ?? []), { snapshot: id, dirs: new Set(share.dirs), files, metadata }]);
+        return ok(201, { 'x-ms-snapshot': id });
+      }
+      case 'share-delete':
+        if (req.headers['x-ms-delete-snapshots'] !== 'include' && (snapshots.get(shareName)?.length ?? 0) > 0)
+          return xmlError(409, 'ShareHasSnapshots');
+        shares.delete(shareName);
+        snapshots.delete(shareName);
+        return ok(202);
+      case 'dir-list':
+        return listDirectory(share, shareName, rest, undefined);
+      case 'file-copy': {
+        if (!share.dirs.has(parentOf(rest))) return xmlError(404, 'ParentNotFound');
+        const source = copySource(String(req.headers['x-ms-copy-source']));
+        if ('error' in source) return source.error;
+        const copied = touch({
+          data: Buffer.from(source.file.data),
+          ...(source.file.md5 ? { md5: source.file.md5 } : {}),
+          ...(source.file.contentType ? { contentType: source.file.contentType } : {}),
+        });
+        share.files.set(rest, copied);
+        return ok(202, { 'x-ms-copy-status': 'success', 'x-ms-copy-id': `copy-${state.etag}`, ...fileHeaders(copied) });
+      }
+      case 'file-delete':
+        if (!share.files.delete(rest)) return xmlError(404, 'ResourceNotFound');
+        return ok(202);
       case 'share-get':
         return ok(200, { 'x-ms-share-quota': '50' });
       case 'dir-create':
@@ -254,6 +328,131 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
     }
   };
 
+  /** The injected fault for this request, if one applies. */
+  function injected(op: FileOp, rest: string): LoopbackResponse | undefined {
+    for (const f of faults) {
+      if (f.op !== op || (f.path !== undefined && f.path !== rest)) continue;
+      f.seen++;
+      const first = f.nth ?? 1;
+      const times = f.times ?? 1;
+      if (f.seen >= first && f.seen < first + times) return xmlError(f.status, f.code, f.code, f.headers);
+    }
+    return undefined;
+  }
+
+  const xml = (body: string): LoopbackResponse => ({
+    ...ok(200),
+    headers: { ...ok(200).headers, 'content-type': 'application/xml' },
+    body: `<?xml version="1.0" encoding="utf-8"?>${body}`,
+  });
+  const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  /** List Shares (https://learn.microsoft.com/rest/api/storageservices/list-shares): shares, and snapshots with include=snapshots. */
+  function listShares(include: string): LoopbackResponse {
+    const withSnapshots = include.split(',').includes('snapshots');
+    const withMetadata = include.split(',').includes('metadata');
+    const entry = (name: string, snapshot: string | undefined, metadata: Record<string, string> | undefined): string =>
+      `<Share><Name>${esc(name)}</Name>${snapshot ? `<Snapshot>${snapshot}</Snapshot>` : ''}` +
+      `<Properties><Last-Modified>${new Date(0).toUTCString()}</Last-Modified><Etag>"0x1"</Etag><Quota>50</Quota></Properties>` +
+      (withMetadata && metadata
+        ? `<Metadata>${Object.entries(metadata)
+            .map(([k, v]) => `<${k}>${esc(v)}</${k}>`)
+            .join('')}</Metadata>`
+        : '') +
+      '</Share>';
+    const entries: string[] = [];
+    for (const name of [...shares.keys()].sort()) {
+      if (withSnapshots) for (const snap of snapshots.get(name) ?? []) entries.push(entry(name, snap.snapshot, snap.metadata));
+      entries.push(entry(name, undefined, shares.get(name)?.metadata ?? {}));
+    }
+    return xml(
+      `<EnumerationResults ServiceEndpoint="${server.url}/${account}/"><Shares>${entries.join('')}</Shares><NextMarker /></EnumerationResults>`,
+    );
+  }
+
+  /** List Directories and Files (https://learn.microsoft.com/rest/api/storageservices/list-directories-and-files): one level. */
+  function listDirectory(
+    share: Pick<Share, 'dirs' | 'files'>,
+    shareName: string,
+    dir: string,
+    snapshot: string | undefined,
+  ): LoopbackResponse {
+    if (!share.dirs.has(dir)) return xmlError(404, 'ResourceNotFound');
+    const prefix = dir ? `${dir}/` : '';
+    const child = (p: string): string | undefined =>
+      p.startsWith(prefix) && !p.slice(prefix.length).includes('/') ? p.slice(prefix.length) : undefined;
+    const dirs = [...share.dirs]
+      .filter((d) => d !== dir && d !== '')
+      .map(child)
+      .filter((n): n is string => Boolean(n))
+      .sort();
+    const files = [...share.files.keys()]
+      .map((p) => [p, child(p)] as const)
+      .filter(([, n]) => Boolean(n))
+      .sort();
+    const entries =
+      files
+        .map(
+          ([p, n]) =>
+            `<File><Name>${esc(n!)}</Name><Properties><Content-Length>${share.files.get(p)!.data.length}</Content-Length></Properties></File>`,
+        )
+        .join('') + dirs.map((n) => `<Directory><Name>${esc(n)}</Name><Properties /></Directory>`).join('');
+    return xml(
+      `<EnumerationResults ServiceEndpoint="${server.url}/${account}/" ShareName="${esc(shareName)}"` +
+        `${snapshot ? ` ShareSnapshot="${snapshot}"` : ''} DirectoryPath="${esc(dir)}"><Entries>${entries}</Entries><NextMarker /></EnumerationResults>`,
+    );
+  }
+
+  /** Reads through `?sharesnapshot=`: properties, download and listing only (a snapshot is read-only). */
+  function serveSnapshot(op: FileOp, shareName: string, id: string, rest: string, req: LoopbackRequest): LoopbackResponse {
+    const snap = (snapshots.get(shareName) ?? []).find((s) => s.snapshot === id);
+    if (op === 'share-delete') {
+      if (!snap) return xmlError(404, 'ShareSnapshotNotFound', 'The specified share snapshot does not exist.');
+      snapshots.set(
+        shareName,
+        (snapshots.get(shareName) ?? []).filter((s) => s !== snap),
+      );
+      return ok(202);
+    }
+    if (!snap) return xmlError(404, 'ShareSnapshotNotFound', 'The specified share snapshot does not exist.');
+    if (op === 'dir-list') return listDirectory(snap, shareName, rest, id);
+    if (op === 'share-get') return ok(200, { 'x-ms-share-quota': '50' });
+    if (op === 'file-get-properties' || op === 'file-download') {
+      const file = snap.files.get(rest);
+      if (!file) return xmlError(404, 'ResourceNotFound');
+      const headers = {
+        'x-ms-type': 'File',
+        'content-type': file.contentType ?? 'application/octet-stream',
+        'content-length': String(file.data.length),
+        ...fileHeaders(file),
+      };
+      return {
+        ...ok(200, headers),
+        body: op === 'file-download' ? file.data : Buffer.alloc(0),
+        headers: { ...ok(200).headers, ...headers },
+      };
+    }
+    return xmlError(400, 'OperationNotAllowedOnShareSnapshot', `${req.method} is not allowed on a share snapshot`);
+  }
+
+  /** The file an `x-ms-copy-source` URL names in this account (a share snapshot with `?sharesnapshot=`). */
+  function copySource(url: string): { file: FakeFile } | { error: LoopbackResponse } {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { error: xmlError(400, 'InvalidHeaderValue', 'x-ms-copy-source') };
+    }
+    const [, acct, shareName, ...parts] = decodeURIComponent(parsed.pathname).split('/');
+    if (acct !== account || !shareName) return { error: xmlError(403, 'CannotVerifyCopySource') };
+    const path = parts.filter(Boolean).join('/');
+    const id = parsed.searchParams.get('sharesnapshot');
+    const from = id ? (snapshots.get(shareName) ?? []).find((s) => s.snapshot === id) : shares.get(shareName);
+    const file = from?.files.get(path);
+    if (!file) return { error: xmlError(404, 'CannotVerifyCopySource', 'The specified copy source does not exist.') };
+    return { file };
+  }
+
   const server = await startLoopbackServer(handler);
   const ensureDirs = (share: Share, path: string): void => {
     const parts = path.split('/');
@@ -290,6 +489,13 @@ export async function startFakeFileServer(options: { account?: string } = {}): P
     dirs: (shareName: string) => [...(shares.get(shareName)?.dirs ?? [])].filter(Boolean).sort(),
     addFault(fault: Fault) {
       faults.push({ ...fault, seen: 0 });
+    },
+    snapshots: (shareName: string) => [...(snapshots.get(shareName) ?? [])],
+    dropSnapshot(shareName: string, snapshot: string) {
+      snapshots.set(
+        shareName,
+        (snapshots.get(shareName) ?? []).filter((s) => s.snapshot !== snapshot),
+      );
     },
   });
 }
