@@ -68,13 +68,12 @@ describe('reference project failures (tpneik/cvat-cloud v1.0.0)', () => {
     '#5 RBAC propagation on first apply: a user-assigned identity granted in the foundation stack, applied before the apps stack, ' +
       'plus a wait before secret writes',
     () => {
-      expect(
-        res('foundation', 'azurerm_role_assignment')
-          .map((r) => r.role_definition_name)
-          .sort(),
-      ).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
+      expect([...new Set(res('foundation', 'azurerm_role_assignment').map((r) => r.role_definition_name))].sort()).toEqual([
+        'Key Vault Secrets Officer',
+        'Key Vault Secrets User',
+      ]);
       expect(res('foundation', 'time_sleep')[0].create_duration).toBe('120s');
-      for (const a of res('apps', 'azurerm_container_app')) expect(a.identity.type).toBe('UserAssigned');
+      for (const a of res('apps', 'azurerm_container_app')) if (a.secret?.length) expect(a.identity.type).toBe('UserAssigned');
       passes('stacks-ordered');
     },
   );

@@ -85,8 +85,12 @@ export interface SecretStoreProps {
    * @default - none
    */
   readonly allowedCidrs?: readonly string[];
-  /** Principals that read secrets (`Key Vault Secrets User`): the apps' user-assigned identity. */
-  readonly readers: readonly VaultPrincipal[];
+  /**
+   * Principals that read every secret (`Key Vault Secrets User` on the whole vault). Prefer
+   * {@link SecretStore.grantSecretReader}, which grants one secret.
+   * @default - none
+   */
+  readonly readers?: readonly VaultPrincipal[];
   /** Principals that write secrets (`Key Vault Secrets Officer`): the deploying principal. */
   readonly writers: readonly VaultPrincipal[];
   /**
@@ -202,7 +206,7 @@ export class SecretStore extends Construct {
           skipServicePrincipalAadCheck: principal.principalType === 'ServicePrincipal' ? true : undefined,
         }),
       );
-    for (const p of props.readers) grant('Key Vault Secrets User', p);
+    for (const p of props.readers ?? []) grant('Key Vault Secrets User', p);
     for (const p of props.writers) grant('Key Vault Secrets Officer', p);
     this.rbacPropagation = new Sleep(this, 'RbacPropagation', {
       createDuration: `${wait}s`,
@@ -267,6 +271,45 @@ export class SecretStore extends Construct {
       secrets[spec.name] = { ephemeralResult, secret };
     }
     this.secrets = secrets;
+  }
+
+  /**
+   * Grants one principal `Key Vault Secrets User` on one secret only (the narrowest scope Key Vault RBAC has: a role
+   * assignment on `.../vaults/<vault>/secrets/<name>`, https://learn.microsoft.com/azure/key-vault/general/rbac-guide
+   * "Secret scope role assignment"). A generated secret's scope is its `resource_versionless_id`
+   * (hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/keyvault/key_vault_secret_resource.go, Read:
+   * `parse.NewSecretVersionlessID(...)`), so the assignment waits for the secret; an operator-provided secret's scope is
+   * written from the vault id and its name.
+   *
+   * @param id construct id of the assignment (a stable contract)
+   */
+  public grantSecretReader(id: string, principal: VaultPrincipal, secretName: string): RoleAssignment {
+    const stored = this.secrets[secretName];
+    const scope = stored ? stored.secret.resourceVersionlessId : `${this.resource.id}/secrets/${secretName}`;
+    return new RoleAssignment(this.readersScope(), id, {
+      scope,
+      roleDefinitionName: 'Key Vault Secrets User',
+      principalId: principal.principalId,
+      principalType: principal.principalType,
+      skipServicePrincipalAadCheck: principal.principalType === 'ServicePrincipal' ? true : undefined,
+    });
+  }
+
+  /** Grants one principal `Key Vault Secrets User` on the whole vault (every secret, present and future). */
+  public grantVaultReader(principal: VaultPrincipal): RoleAssignment {
+    return new RoleAssignment(this, principal.id, {
+      scope: this.resource.id,
+      roleDefinitionName: 'Key Vault Secrets User',
+      principalId: principal.principalId,
+      principalType: principal.principalType,
+      skipServicePrincipalAadCheck: principal.principalType === 'ServicePrincipal' ? true : undefined,
+    });
+  }
+
+  private readersScopeConstruct: Construct | undefined;
+  private readersScope(): Construct {
+    this.readersScopeConstruct ??= new Construct(this, 'SecretReaders');
+    return this.readersScopeConstruct;
   }
 
   /**

@@ -1027,6 +1027,50 @@ const generatedSecretsNotInState: PolicyRule = {
   },
 };
 
+/**
+ * Identities scoped to need (issue 14 item 3). Exported but not yet in {@link POLICY_RULES}: it passes once the apps stack
+ * takes each app's identity from `FoundationStack.identityFor` (apps without secrets get none) instead of the shared one.
+ */
+export const secretReadersScoped: PolicyRule = {
+  id: 'secret-readers-scoped',
+  description:
+    'Key Vault Secrets User is granted per secret (scope .../secrets/<name>), never on a whole vault, and a container app or job ' +
+    'carries a user-assigned identity only when it references a Key Vault secret, with that same identity.',
+  prevents: 'issue 14: one identity with Secrets User on the whole vault was attached to every app, cvat-ui and opa included',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const r of resources(app, 'azurerm_role_assignment')) {
+      if (r.body.role_definition_name !== 'Key Vault Secrets User') continue;
+      const scope = String(r.body.scope ?? '');
+      const target = followReference(app, r.stack, scope);
+      const secretScope = target
+        ? target.resource.type === 'azurerm_key_vault_secret' && target.attribute === 'resource_versionless_id'
+        : /\/secrets\/[A-Za-z0-9-]+$/.test(scope);
+      if (!secretScope)
+        findings.push({
+          rule: this.id,
+          address: r.address,
+          message: `Key Vault Secrets User on ${scope}: grant it on each secret the identity reads (resource_versionless_id)`,
+        });
+    }
+    for (const r of appsAndJobs(app)) {
+      const secrets = blocks(r.body.secret).filter((x) => x.key_vault_secret_id !== undefined);
+      const ids = blocks(r.body.identity).flatMap((i) => (Array.isArray(i.identity_ids) ? (i.identity_ids as unknown[]) : []));
+      if (secrets.length === 0 && ids.length > 0)
+        findings.push({ rule: this.id, address: r.address, message: 'has an identity but reads no Key Vault secret; remove the identity' });
+      for (const x of secrets) {
+        if (!ids.includes(x.identity))
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: `secret ${String(x.name)} is read with ${String(x.identity)}, which is not the app's own identity`,
+          });
+      }
+    }
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,

@@ -36,7 +36,10 @@ export interface FoundationNames {
   readonly networkSecurityGroups: { readonly apps: string; readonly database: string; readonly edge: string };
   /** Log Analytics workspace. */
   readonly logAnalytics: string;
-  /** User-assigned identity of the apps. */
+  /**
+   * Prefix of the apps' user-assigned identities: each component that reads a secret gets `<identity>-<component>`;
+   * the legacy shared identity is named `<identity>`.
+   */
   readonly identity: string;
   /** Key Vault (global). */
   readonly keyVault: string;
@@ -128,8 +131,12 @@ export class FoundationStack extends CvatStack {
   public readonly network: Network;
   /** Log Analytics workspace. */
   public readonly logs: LogAnalyticsWorkspace;
-  /** User-assigned identity of the apps. */
-  public readonly identity: UserAssignedIdentity;
+  /**
+   * One user-assigned identity per deployed container component that reads a secret, by component name. Components
+   * without secrets (cvat-ui, opa, ...) have none. Each is granted `Key Vault Secrets User` on exactly the secrets its
+   * component lists, here, so the assignments have propagated before the apps stack creates any app.
+   */
+  public readonly appIdentities: Readonly<Record<string, UserAssignedIdentity>>;
   /** Key Vault with the generated secrets. */
   public readonly keyVault: SecretStore;
   /** PostgreSQL server. */
@@ -180,7 +187,8 @@ export class FoundationStack extends CvatStack {
       retentionInDays: retention,
     });
 
-    this.identity = new UserAssignedIdentity(this, 'AppsIdentity', { name: names.identity, resourceGroupName: rg, location });
+    this.rg = rg;
+    this.identityName = names.identity;
     const deployer = new DataAzurermClientConfig(this, 'Deployer', {});
 
     const kvNames: Record<string, string> = {};
@@ -197,12 +205,31 @@ export class FoundationStack extends CvatStack {
       rbacPropagationSeconds: props.keyVault?.rbacPropagationSeconds,
       allowedSubnetIds: [this.network.apps.subnet.id],
       allowedCidrs: props.adminCidrs,
-      readers: [{ id: 'AppsIdentitySecretsUser', principalId: this.identity.principalId, principalType: 'ServicePrincipal' }],
       writers: [{ id: 'DeployerSecretsOfficer', principalId: deployer.objectId }],
       generatedSecrets: catalogue.secrets
         .filter((s) => s.source === 'generated')
         .map((s) => ({ name: s.keyVaultName, length: s.length, special: s.special })),
     });
+
+    const identities: Record<string, UserAssignedIdentity> = {};
+    for (const c of containerComponents(catalogue)) {
+      if (c.secrets.length === 0) continue;
+      const identity = new UserAssignedIdentity(this, `Identity-${c.name}`, {
+        name: `${names.identity}-${c.name}`,
+        resourceGroupName: rg,
+        location,
+      });
+      identities[c.name] = identity;
+      for (const secret of c.secrets) {
+        const kvName = kvNames[secret] ?? secret;
+        this.keyVault.grantSecretReader(
+          `${c.name}-${kvName}`,
+          { id: `${c.name}-${kvName}`, principalId: identity.principalId, principalType: 'ServicePrincipal' },
+          kvName,
+        );
+      }
+    }
+    this.appIdentities = identities;
 
     const pgSecret = postgresAdminPasswordSecret(catalogue);
     const pgPassword = pgSecret ? this.keyVault.secrets[kvNames[pgSecret]] : undefined;
@@ -313,6 +340,39 @@ export class FoundationStack extends CvatStack {
       value: this.environment.resource.staticIpAddress,
       description: 'Internal load-balancer IP of the environment.',
     });
+  }
+
+  private readonly rg: string;
+  private readonly identityName: string;
+  private sharedIdentity: UserAssignedIdentity | undefined;
+
+  /**
+   * The identity a container component uses for its Key Vault references: its own, or undefined when it reads no
+   * secret (then it needs no identity at all).
+   */
+  public identityFor(component: string): UserAssignedIdentity | undefined {
+    return this.appIdentities[component];
+  }
+
+  /**
+   * @deprecated The one identity every app shared, with `Key Vault Secrets User` on the whole vault. Created only when
+   * something still reads it (construct ids `AppsIdentity` and `KeyVault/AppsIdentitySecretsUser`, as before, so an
+   * existing deployment keeps it until no app references it); use {@link FoundationStack.identityFor}.
+   */
+  public get identity(): UserAssignedIdentity {
+    if (!this.sharedIdentity) {
+      this.sharedIdentity = new UserAssignedIdentity(this, 'AppsIdentity', {
+        name: this.identityName,
+        resourceGroupName: this.rg,
+        location: this.resourceGroup.location,
+      });
+      this.keyVault.grantVaultReader({
+        id: 'AppsIdentitySecretsUser',
+        principalId: this.sharedIdentity.principalId,
+        principalType: 'ServicePrincipal',
+      });
+    }
+    return this.sharedIdentity;
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resourceNames } from '@cvat-cloud/catalogue';
 import {
   POLICY_RULES,
+  secretReadersScoped,
   runPolicy,
   formatPolicyReport,
   type ExpectedGlobalNames,
@@ -433,5 +434,46 @@ describe('policy rules', () => {
   it('every rule has a failing case in this file', () => {
     const source = readFileSync(__filename, 'utf8');
     for (const r of POLICY_RULES) expect(source, r.id).toMatch(new RegExp(`check\\(\\s*'${r.id}'`));
+  });
+});
+
+describe('secret-readers-scoped (joins POLICY_RULES when the apps stack uses FoundationStack.identityFor)', () => {
+  const run = (mutate: (m: Model) => void = () => undefined) => {
+    const model = cloneModel(s.model);
+    mutate(model);
+    return runPolicy(model as unknown as SynthesizedApp, { rules: [secretReadersScoped] }).findings;
+  };
+
+  it('fails on the shared identity today: vault-wide Secrets User, and identities on apps that read no secret', () => {
+    const findings = run();
+    expect(findings.filter((f) => f.message.includes('Key Vault Secrets User on'))).toHaveLength(1);
+    expect(findings.find((f) => f.message.includes('Key Vault Secrets User on'))?.address).toMatch(/AppsIdentitySecretsUser/);
+    const noSecret = findings.filter((f) => f.message.startsWith('has an identity')).map((f) => f.address);
+    expect(noSecret.some((a) => /cvat-ui|opa/.test(a))).toBe(true);
+  });
+
+  it('passes once apps without secrets drop the identity and the vault-wide grant is gone; fails on a vault-scoped grant', () => {
+    const fix = (m: Model) => {
+      const f = stack(m, 'foundation');
+      for (const name of Object.keys(f.resource.azurerm_role_assignment))
+        if (/AppsIdentitySecretsUser/.test(name)) delete f.resource.azurerm_role_assignment[name];
+      for (const a of [...all(m, 'azurerm_container_app'), ...all(m, 'azurerm_container_app_job')]) {
+        if (!(a.secret ?? []).length) delete a.identity;
+      }
+    };
+    expect(run(fix)).toEqual([]);
+    const broken = run((m) => {
+      fix(m);
+      const f = stack(m, 'foundation');
+      const first = Object.values(f.resource.azurerm_role_assignment as Record<string, Json>).find(
+        (r) => r.role_definition_name === 'Key Vault Secrets User',
+      )!;
+      first.scope = '${azurerm_key_vault.KeyVault_Resource_1234.id}';
+      app(m, 'cvat-ui').identity = { type: 'UserAssigned', identity_ids: ['${x.id}'] };
+    });
+    expect(broken.map((f) => f.message.split(':')[0].split(' but')[0])).toEqual([
+      'Key Vault Secrets User on ${azurerm_key_vault.KeyVault_Resource_1234.id}',
+      'has an identity',
+    ]);
   });
 });

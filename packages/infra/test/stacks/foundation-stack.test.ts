@@ -37,7 +37,8 @@ describe('FoundationStack (example environment)', () => {
     expect(only(f, 'azurerm_storage_account').name).toBe(names.storageAccount);
     expect(only(f, 'azurerm_postgresql_flexible_server').name).toBe(names.postgresServer);
     expect(only(f, 'azurerm_container_app_environment').name).toBe(names.containerAppsEnvironment);
-    expect(only(f, 'azurerm_user_assigned_identity').name).toBe(names.userAssignedIdentity);
+    const identities = values(f, 'azurerm_user_assigned_identity').map((x) => x.name);
+    expect(identities.every((n) => n === names.userAssignedIdentity || n.startsWith(`${names.userAssignedIdentity}-`))).toBe(true);
     expect(only(f, 'azurerm_log_analytics_workspace').name).toBe(names.logAnalyticsWorkspace);
   });
 
@@ -79,10 +80,26 @@ describe('FoundationStack (example environment)', () => {
     expect(Object.keys(f.data ?? {})).toEqual(['azurerm_client_config']);
   });
 
-  it('grants the apps identity Key Vault Secrets User in this stack, before any app exists (reference failure #5: two-phase bootstrap apply)', () => {
+  it('grants each secret-reading component its own identity, Secrets User on exactly its secrets, in this stack (reference failure #5)', () => {
     const roles = values(f, 'azurerm_role_assignment');
-    const reader = roles.find((r) => r.role_definition_name === 'Key Vault Secrets User');
-    expect(reader?.principal_id).toMatch(/azurerm_user_assigned_identity\.AppsIdentity\.principal_id/);
+    const readers = roles.filter((r) => r.role_definition_name === 'Key Vault Secrets User' && /Identity-/.test(r.principal_id));
+    const components = s.catalogue.components.filter((c) => c.enabled && c.role !== 'edge');
+    const expected = components.flatMap((c) => c.secrets.map((secret) => `${c.name} -> ${secret}`)).sort();
+    expect(
+      readers
+        .map((r) => {
+          const who = /Identity-([a-z0-9-]+)\.principal_id/.exec(r.principal_id)![1];
+          const what = /KeyVault_Secrets_([a-z0-9-]+)_[A-F0-9]+\.resource_versionless_id/.exec(r.scope)?.[1] ?? r.scope;
+          return `${who} -> ${what}`;
+        })
+        .sort(),
+    ).toEqual(expected);
+    for (const c of components.filter((x) => x.secrets.length === 0)) {
+      expect(values(f, 'azurerm_user_assigned_identity').map((x) => x.name)).not.toContain(
+        `${resourceNames(s.config).userAssignedIdentity}-${c.name}`,
+      );
+    }
+    expect(readers.length).toBeGreaterThan(5);
     expect(roles.find((r) => r.role_definition_name === 'Key Vault Secrets Officer')?.principal_id).toMatch(
       /data\.azurerm_client_config\..+\.object_id/,
     );
