@@ -36,9 +36,11 @@ export async function preflightCommand(options: PreflightCommandOptions, io: Inf
   printWarnings(loaded, io);
   const { config, catalogue } = loaded;
   if (options.subscription !== undefined) {
-    // terraform reads the subscription from the config or ARM_SUBSCRIPTION_ID, so --subscription may only repeat them.
+    // The deploy takes the subscription from the config, else ARM_SUBSCRIPTION_ID, else AZURE_SUBSCRIPTION_ID (the
+    // runtime's order, ARM_* first), so --subscription may only repeat the one it would use.
+    const variable = io.env.ARM_SUBSCRIPTION_ID?.trim() ? 'ARM_SUBSCRIPTION_ID' : 'AZURE_SUBSCRIPTION_ID';
     const others = [
-      ['ARM_SUBSCRIPTION_ID', io.env.ARM_SUBSCRIPTION_ID],
+      [variable, io.env[variable]],
       [`'subscriptionId' in ${loaded.source}`, config.subscriptionId],
     ] as const;
     for (const [where, value] of others) {
