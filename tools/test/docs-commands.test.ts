@@ -9,14 +9,18 @@
  * - `[npx] cvat-infra|cvat-ops|cvat-smoke …` and `node packages/<p>/dist/<entry>.js …`: every subcommand on the way
  *   and every `--flag` is accepted, asked of the built CLI itself (`<entry> <subcommand…> --help`, commander's help);
  * - `npm run <script> [-w <workspace>]`, `npm test`: the script exists in that package.json;
- * - `node tools/….mjs`: the file exists.
+ * - `node tools/….mjs`: the file exists;
+ * - `terraform [-chdir=packages/infra/cdktf.out/stacks/<stack>] <command> …`: the stack exists and an `output <name>`
+ *   is one of its outputs (in a synth of the example environment); with a terraform binary on PATH, the command, its
+ *   subcommand and every flag are terraform's (`terraform <command> -help`), else that part is skipped and said so.
  * A placeholder (`<name>`, `…`, `$ENV`, `[options]`) is accepted as a value and stops the check where it stands for a
  * subcommand or target. Each checker is also run on made-up commands to show that it reports them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -47,7 +51,7 @@ const NOT_SHELL = new Set(['mermaid', 'json', 'jsonc', 'yaml', 'yml', 'ts', 'typ
 
 /** First words of the commands this test checks. */
 const COMMAND_START =
-  /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))|^npm\s+(?:run|run-script|test|t)(?:\s|$)|^node\s+(?:packages|tools)\//;
+  /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))|^npm\s+(?:run|run-script|test|t)(?:\s|$)|^node\s+(?:packages|tools)\/|^terraform\s/;
 
 /** Splits a shell line into simple commands on `&&`, `||`, `;` and `|` outside quotes, dropping a `#` comment. */
 function simpleCommands(line: string): string[] {
@@ -353,6 +357,121 @@ function scriptCli(ws: Workspace, script: string | undefined): { entry: string; 
 interface Context {
   readonly workspaces: Workspace[];
   readonly nx: NxCli;
+  readonly terraform: TerraformContext;
+}
+
+// ------------------------------------------------------------------------------------------------ terraform
+
+/** What `terraform …` commands shown are checked against. */
+interface TerraformContext {
+  /** Stack name → its output names, from a synth of the example environment. */
+  readonly stacks: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `terraform <path…> -help`, parsed; undefined when no terraform binary is on PATH (then not checked). */
+  readonly help?: (path: readonly string[]) => TerraformHelp | string;
+}
+
+interface TerraformHelp {
+  readonly options: Set<string>;
+  readonly subcommands: Set<string>;
+}
+
+/** The terraform binary on PATH, if any. */
+function terraformOnPath(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, 'terraform'))) return join(dir, 'terraform');
+  return undefined;
+}
+
+/** Parses terraform's help: `-flag` entries, and the commands or subcommands it lists. */
+function parseTerraformHelp(text: string, root: boolean): TerraformHelp {
+  const options = new Set<string>();
+  for (const m of text.matchAll(/^\s+(-[a-z][\w-]*)/gm)) options.add(m[1]);
+  const subcommands = new Set<string>();
+  const listing = root ? /^ {2}([a-z][\w-]*) {2,}\S/gm : /^ {4}([a-z][\w-]*) {2,}\S/gm;
+  const section = root ? text : (text.split(/^Subcommands:\s*$/m)[1] ?? '');
+  for (const m of section.matchAll(listing)) subcommands.add(m[1]);
+  return { options, subcommands };
+}
+
+function terraformHelp(bin: string): (path: readonly string[]) => TerraformHelp | string {
+  const cache = new Map<string, TerraformHelp | string>();
+  return (path) => {
+    const key = path.join(' ');
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const r = spawnSync(bin, [...path, '-help'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const result = r.status === 0 ? parseTerraformHelp(`${r.stdout}\n${r.stderr}`, path.length === 0) : `'terraform ${key}' does not exist`;
+    cache.set(key, result);
+    return result;
+  };
+}
+
+/** Synthesizes the example environment with the built cvat-infra into `dir`: stack → output names. */
+function synthesizedStacks(dir: string): Map<string, Set<string>> {
+  const out = join(dir, 'cdktf.out');
+  const r = spawnSync(process.execPath, [join(root, 'packages/infra/dist/cli.js'), 'synth', '--out', out, '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`cvat-infra synth failed (${r.status}): ${r.stderr}`);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const stacks = new Map<string, Set<string>>();
+  for (const [name, stack] of Object.entries(manifest.stacks)) {
+    const json = JSON.parse(readFileSync(join(out, stack.synthesizedStackPath), 'utf8')) as { output?: Record<string, unknown> };
+    stacks.set(name, new Set(Object.keys(json.output ?? {})));
+  }
+  return stacks;
+}
+
+/**
+ * `terraform [-chdir=packages/infra/cdktf.out/stacks/<stack>] <command> [<subcommand>] [-flags] [args]`: the stack
+ * exists, an `output <name>` is an output of that stack, and (with a terraform binary) the command, subcommand and
+ * every flag are terraform's.
+ */
+function terraformProblems(shown: Shown, w: string[], tf: TerraformContext): string[] {
+  const at = `${shown.where}: '${shown.text}'`;
+  let i = 1;
+  let stack: string | undefined;
+  for (; i < w.length && w[i].startsWith('-'); i++) {
+    const chdir = /^-chdir=(.*)$/.exec(w[i]);
+    if (!chdir) continue;
+    const m = /^packages\/infra\/cdktf\.out\/stacks\/([^/]+)\/?$/.exec(chdir[1]);
+    if (!m) return [`${at}: -chdir=${chdir[1]} is not a stack folder (packages/infra/cdktf.out/stacks/<stack>)`];
+    if (!isPlaceholder(m[1]) && !tf.stacks.has(m[1])) return [`${at}: no stack '${m[1]}' (stacks: ${[...tf.stacks.keys()].join(', ')})`];
+    if (!isPlaceholder(m[1])) stack = m[1];
+  }
+  const command = w[i];
+  if (command === undefined || isPlaceholder(command)) return [];
+  const args = w.slice(i + 1);
+  if (command === 'output' && stack) {
+    const name = args.find((a) => !a.startsWith('-'));
+    if (name && !isPlaceholder(name) && !tf.stacks.get(stack)!.has(name)) {
+      return [`${at}: stack '${stack}' has no output '${name}' (it has ${[...tf.stacks.get(stack)!].join(', ')})`];
+    }
+  }
+  if (!tf.help) return [];
+  const top = tf.help([]);
+  if (typeof top === 'string') return [`${at}: ${top}`];
+  if (!top.subcommands.has(command)) return [`${at}: 'terraform ${command}' is not a terraform command`];
+  const path = [command];
+  let help = tf.help(path);
+  if (typeof help === 'string') return [`${at}: ${help}`];
+  const sub = args[0];
+  if (sub !== undefined && help.subcommands.has(sub)) {
+    path.push(sub);
+    help = tf.help(path);
+    if (typeof help === 'string') return [`${at}: ${help}`];
+  }
+  // apply and destroy also take every plan option (their help says so instead of listing them).
+  const plan = command === 'apply' || command === 'destroy' ? tf.help(['plan']) : undefined;
+  const options = new Set([...help.options, ...(plan && typeof plan !== 'string' ? plan.options : [])]);
+  for (const arg of args) {
+    const name = unbracket(arg).split('=', 1)[0];
+    if (!name.startsWith('-') || isPlaceholder(name)) continue;
+    if (!options.has(name)) return [`${at}: 'terraform ${path.join(' ')}' has no option '${name}'`];
+  }
+  return [];
 }
 
 function nxProblems(shown: Shown, w: string[], ctx: Context): string[] {
@@ -428,6 +547,7 @@ function commandProblems(shown: Shown, ctx: Context): string[] {
   const at = `${shown.where}: '${shown.text}'`;
   if (w[0] === 'nx') return nxProblems(shown, w, ctx);
   if (w[0] === 'npm') return npmProblems(shown, w, ctx);
+  if (w[0] === 'terraform') return terraformProblems(shown, w, ctx.terraform);
   if (w[0] === 'node') {
     const file = w[1];
     if (isPlaceholder(file)) return [];
@@ -449,10 +569,15 @@ function documentProblems(docs: Record<string, string>, ctx: Context): { shown: 
 
 // ------------------------------------------------------------------------------------------------ the tests
 
+const terraformBin = terraformOnPath();
 let ctx: Context;
+let synthDir: string;
 beforeAll(() => {
-  ctx = { workspaces: workspaces(), nx: loadNx() };
+  synthDir = mkdtempSync(join(tmpdir(), 'docs-commands-'));
+  const terraform = { stacks: synthesizedStacks(synthDir), ...(terraformBin ? { help: terraformHelp(terraformBin) } : {}) };
+  ctx = { workspaces: workspaces(), nx: loadNx(), terraform };
 }, 120_000);
+afterAll(() => rmSync(synthDir, { recursive: true, force: true }));
 
 describe('commands shown in README.md and docs/*.md', () => {
   it('every nx target, CLI subcommand, flag and npm script shown exists', () => {
@@ -465,6 +590,8 @@ describe('commands shown in README.md and docs/*.md', () => {
     expect(kinds(/^(npx )?cvat-infra \w/)).toBeGreaterThan(0);
     expect(kinds(/^(npx )?cvat-smoke/)).toBeGreaterThan(0);
     expect(kinds(/^npm (run|test)/)).toBeGreaterThan(2);
+    expect(kinds(/^terraform -chdir=/)).toBeGreaterThan(3);
+    if (!terraformBin) console.warn('docs-commands: no terraform binary on PATH; terraform subcommands and flags were not checked');
     expect(problems).toEqual([]);
   }, 120_000);
 });
@@ -545,5 +672,35 @@ describe('the checker reports what it exists to catch', () => {
     expect(check('`npx cvat-ops logs <component> --env "$ENV" --follow`')).toEqual([]);
     expect(check('`cvat-infra policy [--out] [--env] [--json]`')).toEqual([]);
     expect(check('`cvat-infra policy [--outt]`')).toEqual([expect.stringContaining("has no option '--outt'")]);
+  });
+
+  it('terraform: a stack, output or folder the synthesized stacks do not have', () => {
+    const tf = (cmd: string) => check(`\`${cmd}\``);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/edge output -raw edge_fqdn')).toEqual([]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/<stack> force-unlock <ID>')).toEqual([]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/edge output -raw cvat_url')).toEqual([
+      expect.stringContaining("stack 'edge' has no output 'cvat_url' (it has edge_fqdn, edge_public_ip"),
+    ]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/frontdoor init')).toEqual([
+      expect.stringContaining("no stack 'frontdoor'"),
+    ]);
+    expect(tf('terraform -chdir=packages/infra/stacks/edge init')).toEqual([expect.stringContaining('is not a stack folder')]);
+  });
+
+  it.skipIf(!terraformBin)('terraform: a made-up command, subcommand flag or option (needs terraform on PATH; skipped without one)', () => {
+    const tf = (cmd: string) => check(`\`${cmd}\``);
+    const mirror = 'terraform -chdir=packages/infra/cdktf.out/stacks/foundation providers mirror';
+    expect(tf(`${mirror} -platform=linux_amd64 /srv/mirror`)).toEqual([]);
+    expect(tf(`${mirror} -platfrom=linux_amd64 /srv/mirror`)).toEqual([
+      expect.stringContaining("'terraform providers mirror' has no option '-platfrom'"),
+    ]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/apps init -migrate-state')).toEqual([]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/apps init -migrate')).toEqual([
+      expect.stringContaining("has no option '-migrate'"),
+    ]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/apps apply -replace=x.y')).toEqual([]);
+    expect(tf('terraform -chdir=packages/infra/cdktf.out/stacks/apps unlock 1234')).toEqual([
+      expect.stringContaining("'terraform unlock' is not a terraform command"),
+    ]);
   });
 });
