@@ -1,5 +1,6 @@
 /**
- * Every command the user documentation shows exists. From README.md and docs/*.md — whole lines of fenced code blocks
+ * Every command the user documentation shows exists. From README.md, docs/*.md and packages/*\/README.md (whose
+ * `npm run` runs in that package) — whole lines of fenced code blocks
  * (a `$ ` prompt is dropped, `\` continuations joined, `&&`/`;`/`|` split) and every inline code span — it takes the
  * commands of these forms and checks them against the real thing:
  * - `npx nx run <project>:<target> [nx options] [-- args]`: the project and target exist (package.json `scripts` and
@@ -33,6 +34,9 @@ function documentFiles(): string[] {
     ...readdirSync(join(root, 'docs'))
       .filter((f) => f.endsWith('.md'))
       .map((f) => `docs/${f}`),
+    ...readdirSync(join(root, 'packages'))
+      .map((p) => `packages/${p}/README.md`)
+      .filter((f) => existsSync(join(root, f))),
   ].sort();
 }
 
@@ -51,7 +55,7 @@ const NOT_SHELL = new Set(['mermaid', 'json', 'jsonc', 'yaml', 'yml', 'ts', 'typ
 
 /** First words of the commands this test checks. */
 const COMMAND_START =
-  /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))|^npm\s+(?:run|run-script|test|t)(?:\s|$)|^node\s+(?:packages|tools)\/|^terraform\s/;
+  /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))|^npm\s+(?:run|run-script|test|t)(?:\s|$)|^node\s+(?:packages|tools)\/|^terraform\s+(?:-|[a-z][a-z-]*(?:\s|$))/;
 
 /** Splits a shell line into simple commands on `&&`, `||`, `;` and `|` outside quotes, dropping a `#` comment. */
 function simpleCommands(line: string): string[] {
@@ -522,7 +526,8 @@ function nxProblems(shown: Shown, w: string[], ctx: Context): string[] {
 
 function npmProblems(shown: Shown, w: string[], ctx: Context): string[] {
   const at = `${shown.where}: '${shown.text}'`;
-  let dir = '.';
+  // A package's README runs npm in that package's folder.
+  let dir = /^(packages\/[^/]+)\/README\.md:/.exec(shown.where)?.[1] ?? '.';
   let script: string | undefined;
   const dash = w.indexOf('--');
   const own = dash === -1 ? w : w.slice(0, dash);
