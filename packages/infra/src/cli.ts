@@ -265,6 +265,7 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         forceInitJob: Boolean(o.forceInitJob),
         ensureSuperuser: Boolean(o.ensureSuperuser),
         allowDataLoss: Boolean(o.allowDataLoss),
+        ...(o.allowLocalState ? { allowLocalState: true } : {}),
         dryRun: Boolean(o.dryRun),
         json: Boolean(o.json),
         lockTimeoutSeconds: (o.lockTimeout as number | undefined) ?? 60,
@@ -321,8 +322,12 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         .option('--detect-ip', 'let preflight ask https://api.ipify.org for that address')
         .option('--skip-preflight', 'skip the preflight checks run before the first plan (prints a warning)')
         .option(
+          '--allow-local-state',
+          'deploy an environment other than the example with stateBackend.type local (no lock, secrets-bearing state on this machine)',
+        )
+        .option(
           '--preflight-again',
-          'run preflight even when this synth output passed it in the last hour (a deploy:edge chain runs it once)',
+          'run preflight even when this synth output passed it in the last hour (the per-stack Nx targets run it once)',
         )
         // accepted only to point at the plan command
         .addOption(new Option('--dry-run').hideHelp()),

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { EnvironmentConfig, Catalogue } from '@cvat-cloud/catalogue';
-import { resourceNames } from '@cvat-cloud/catalogue';
+import { parseSynthIndex, resourceNames, SYNTH_INDEX_FILE } from '@cvat-cloud/catalogue';
 import {
   EXIT,
   confirmationPolicy,
@@ -51,6 +51,7 @@ import { formatPluginCache, providerLockStore, resolvePluginCache } from '../dep
 import { formatElapsed } from '../deploy/scheduling';
 import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } from '../deploy/plan-files';
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
+import { checkStatePolicy } from '../deploy/state-policy';
 import { createTerraformRunner, findBinary, type TerraformRunner } from '../deploy/terraform';
 import type { PreflightRequest } from '../preflight/preflight';
 import { defaultStateRoot, initJobRecordFile, localStateDir } from '../state-paths';
@@ -215,9 +216,9 @@ function readMarker(path: string): PreflightMarker | undefined {
 }
 
 /**
- * Runs preflight before the first plan of a deploy, once per synth output: `nx run infra:deploy:edge` runs
- * `deploy --stack foundation`, `--stack apps` and `--stack edge` as three processes, and each would check the same
- * subscription for the same stacks. A pass is recorded next to the environment's state
+ * Runs preflight before the first plan of a deploy, once per synth output: `nx run-many -t deploy:apps deploy:edge`
+ * runs `deploy --stack foundation`, `--stack apps` and `--stack edge` as three processes, and each would check the
+ * same subscription for the same stacks. A pass is recorded next to the environment's state
  * (`<stateRoot>/<env>/preflight.json`, keyed by the environment, the hash of the synthesized stacks and the
  * subscription); a later deploy within {@link PREFLIGHT_VALID_MS} of the same synth output and subscription skips
  * the checks with a notice. A different synth (any change to any stack), another subscription, an hour gone by, or
@@ -363,8 +364,19 @@ async function stateBootstrap(args: DeployArgs, io: InfraIo, loaded: InfraEnviro
     az: createAzRunner(az, io.env as NodeJS.ProcessEnv),
     log,
     dryRun: args.dryRun,
+    allowedCidrs: config.adminCidrs,
   });
   return { data: { command: 'state-bootstrap', dryRun: args.dryRun, actions }, text: '' };
+}
+
+/** The cvat-init job's Terraform address, from the synth index next to the manifest; undefined when unreadable. */
+function initJobAddress(outDir: string): string | undefined {
+  try {
+    const entry = parseSynthIndex(JSON.parse(readFileSync(join(outDir, SYNTH_INDEX_FILE), 'utf8'))).components['cvat-init'];
+    return entry?.stack === 'apps' ? entry.address : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `cvat-infra deploy|plan|destroy|state-bootstrap`. */
@@ -375,6 +387,16 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
   const { config, catalogue } = loaded;
   const names = resourceNames(config);
   if (args.command === 'state-bootstrap') return stateBootstrap(args, io, loaded, log);
+  // Where the state may live, before anything runs (plan and destroy work on whatever exists).
+  if (args.command === 'deploy') {
+    const statePolicy = checkStatePolicy({
+      environment: config.name,
+      backendType: config.stateBackend.type,
+      allowLocalState: args.allowLocalState ?? false,
+    });
+    if (!statePolicy.allowed) throw new DeployError('BAD_INPUT', statePolicy.message);
+    if (statePolicy.warning) log(`warning: ${statePolicy.warning}`);
+  }
 
   // Preconditions first: nothing (not even a synth) happens when one is missing.
   const binary = findBinary(args.binary, io.env as NodeJS.ProcessEnv, io.cwd);
@@ -479,6 +501,7 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
     for (const note of formatKeyVaultDestroyNotes([...stackJsons.values()].flatMap((j) => keyVaultDestroyBehaviour(j)))) log(note);
   }
 
+  const jobAddress = initJobAddress(outDir);
   const steps = initClient
     ? initSteps({
         config,
@@ -487,6 +510,7 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
         client: initClient,
         forceInitJob: args.forceInitJob,
         ensureSuperuser: args.ensureSuperuser,
+        ...(jobAddress ? { jobAddress } : {}),
         cwd: io.cwd,
         ...(io.initJobPollIntervalMs !== undefined ? { pollIntervalMs: io.initJobPollIntervalMs } : {}),
         ...(io.sleep ? { sleep: io.sleep } : {}),

@@ -41,6 +41,11 @@ export interface DeployArgs {
    * (it creates the superuser only when missing, never resets a password). @default false
    */
   readonly ensureSuperuser: boolean;
+  /**
+   * `--allow-local-state`: deploy an environment other than the example with `stateBackend.type: local`
+   * (./state-policy). @default false
+   */
+  readonly allowLocalState?: boolean;
   /** `--allow-data-loss`: let `--yes`/CI runs replace or delete stateful resources. @default false */
   readonly allowDataLoss: boolean;
   /** `--dry-run`: destroy shows its plans, state-bootstrap prints its commands; nothing changes. @default false */

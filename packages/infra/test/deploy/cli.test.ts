@@ -100,6 +100,27 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
     expect((await cli(['deploy', '--wat'], {})).code).toBe(2);
   });
 
+  it('refuses local state for an environment other than the example unless --allow-local-state, before anything runs', async () => {
+    const bin = fakeTerraformPath();
+    const dir = tempDir('cvat-cli-state-');
+    const file = join(dir, 'dev.yaml');
+    writeFileSync(file, readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8').replace(/^name: .*$/m, 'name: dev'));
+    const refused = await cli(['deploy', '--env', file, '--skip-credential-check'], { PATH: bin.path, HOME: tempDir('h-') });
+    expect(refused.code).toBe(4);
+    expect(refused.err).toContain("'stateBackend.type' (local) is refused for environment 'dev'");
+    expect(existsSync(bin.log)).toBe(false);
+    expect(refused.synthCalls).toEqual([]);
+    const allowed = await cli(['deploy', '--env', file, '--skip-credential-check', '--allow-local-state'], {
+      PATH: bin.path,
+      HOME: tempDir('h-'),
+    });
+    expect(allowed.err).toContain("warning: environment 'dev' deploys with stateBackend.type 'local' (--allow-local-state)");
+    expect(allowed.err).not.toContain('is refused');
+    // plan is not refused: it changes nothing.
+    const plan = await cli(['plan', '--env', file, '--skip-credential-check'], { PATH: bin.path, HOME: tempDir('h-') });
+    expect(plan.err).not.toContain('is refused');
+  });
+
   it('prints help with exit code 0', async () => {
     const r = await cli(['deploy', '--help'], {});
     expect(r.code).toBe(0);
@@ -155,6 +176,31 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     ]);
     expect(report.steps).toEqual([]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
+  }, 60_000);
+
+  it('prints where CVAT is and how to log in, each stack with its time, and the same in --json with the plugin cache used', async () => {
+    const fx = fixture();
+    const home = tempDir('h-');
+    const env = { PATH: dirname(TERRAFORM_BINARY!), HOME: home };
+    const text = await cli(['deploy', '--yes', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], env);
+    expect(text.code).toBe(0);
+    const cache = join(home, '.cache', 'cvat-cloud', 'terraform-plugins');
+    expect(text.err).toContain(`providers: plugin cache ${cache} (per-machine default; TF_PLUGIN_CACHE_DIR overrides)`);
+    expect(existsSync(cache)).toBe(true);
+    expect(text.err).toMatch(/^deploy finished after \d+\.\ds:$/m);
+    expect(text.err).toMatch(/^ {2}foundation {3}applied {6}\s*\d+\.\ds \(0\.\ds → \d+\.\ds into the run\)$/m);
+    expect(text.err).toMatch(/^CVAT: https:\/\/\S+\.cloudapp\.azure\.com$/m);
+    expect(text.err).toContain('  admin user: admin');
+    expect(text.err).toMatch(/^ {4}az keyvault secret show --vault-name \S+ --name cvat-superuser-password --query value -o tsv$/m);
+    // Again with --json: nothing to change, the same facts as data.
+    const json = await cli(['deploy', '--yes', '--json', '--out', fx.outDir, '--state-dir', fx.stateRoot, '--skip-credential-check'], env);
+    const report = JSON.parse(json.out);
+    expect(report.providers).toEqual({ pluginCache: cache, source: 'default' });
+    expect(report.access).toMatchObject({ adminUser: 'admin', password: { secret: 'cvat-superuser-password' } });
+    expect(report.access.url).toMatch(/^https:\/\//);
+    expect(report.wallMs).toBeGreaterThan(0);
+    expect(report.stacks.every((s: { durationMs: number; startedAtMs: number }) => s.durationMs > 0 && s.startedAtMs >= 0)).toBe(true);
+    expect(report.dependencies).toEqual({ foundation: [], apps: ['foundation'], edge: ['apps'] });
   }, 60_000);
 
   const JOB = `/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init`;
