@@ -34,6 +34,11 @@ export interface InitStepsOptions {
   readonly ensureSuperuser?: boolean;
   /** Directory paths in messages are shown relative to. */
   readonly cwd: string;
+  /**
+   * Terraform address of the cvat-init job in the apps stack (from the synth index): the steps start as soon as it is
+   * created. @default - once every `azurerm_container_app_job` the apps apply changes is done
+   */
+  readonly jobAddress?: string;
   /** @default 10000 */
   readonly pollIntervalMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -66,7 +71,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
   const initJob: OrchestratorStep = {
     name: 'init-job',
     after: 'apps',
-    needs: (address) => address.startsWith(`${INIT_JOB_RESOURCE_TYPE}.`),
+    needs: (address) => (options.jobAddress ? address === options.jobAddress : address.startsWith(`${INIT_JOB_RESOURCE_TYPE}.`)),
     async run({ log }): Promise<StepOutcome> {
       if (!usable) return { status: 'skipped', reason: 'the catalogue has no enabled cvat-init job' };
       const current = { cvatVersion: catalogue.cvatVersion, image: `${job.image.repository}:${job.image.tag}` };
