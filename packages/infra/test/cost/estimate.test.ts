@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, loadEnvironmentConfig, resolveCatalogue } from '@cvat-cloud/catalogue';
+import { type AppSpec, loadEnvironmentConfig, RQ_QUEUES, resolveCatalogue } from '@cvat-cloud/catalogue';
 import { describe, expect, it } from 'vitest';
 import {
   COOLDOWN_SECONDS,
@@ -433,6 +433,18 @@ describe('the reference configuration and the example environment', () => {
         const e = estimateMonthlyCost(model, table, profile);
         expect(e.unpriced, `${table.region} ${profile.name}`).toEqual([]);
       }
+    }
+    // Every CVAT queue's work is priced on exactly one workload (its runner), so no profile job is dropped or doubled.
+    expect(model.workloads.flatMap((w) => [...w.queues]).sort()).toEqual(Object.keys(RQ_QUEUES).sort());
+    // The queue runners that are event-driven jobs bill per execution at the active rate, never idle.
+    const eventJobs = model.workloads.filter((w) => w.kind === 'job' && w.trigger === 'event');
+    expect(eventJobs.length).toBeGreaterThan(0);
+    const e = estimateMonthlyCost(model, east, small);
+    for (const w of eventJobs) {
+      const load = w.queues.map((q) => small.queues[q]);
+      const seconds = load.reduce((sum, l) => sum + l.jobsPerMonth * (EVENT_EXECUTION_OVERHEAD_SECONDS + l.averageJobSeconds), 0);
+      expect(line(e, w.name).usage?.vcpuSecondsActive, w.name).toBeCloseTo(w.cpuCores * seconds * (w.parallelism ?? 1), 3);
+      expect(line(e, w.name).usage?.vcpuSecondsIdle, w.name).toBe(0);
     }
     // Idle costs less than a working month, in each region.
     expect(estimateMonthlyCost(model, east, idle).totalMonthlyUSD).toBeLessThan(estimateMonthlyCost(model, east, small).totalMonthlyUSD);
