@@ -47,7 +47,7 @@ import {
 } from '../deploy/manifest';
 import { type RunReport, runOrchestrator } from '../deploy/orchestrator';
 import { type ParallelismChoice, sizeParallelism } from '../deploy/parallelism';
-import { formatPluginCache, providerLockStore, resolvePluginCache } from '../deploy/providers';
+import { acquireCacheLock, formatPluginCache, providerLockStore, resolvePluginCache } from '../deploy/providers';
 import { formatElapsed } from '../deploy/scheduling';
 import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } from '../deploy/plan-files';
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
@@ -537,7 +537,10 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
       steps,
       dependencies: Object.fromEntries(Object.entries(dependencyInfo).map(([name, d]) => [name, d.reads])),
       parallelism: (s) => parallelism.get(s.name)?.value,
-      providerLocks: providerLockStore(join(INFRA_ROOT, 'terraform-locks'), io.cwd),
+      providerLocks: {
+        ...providerLockStore(join(INFRA_ROOT, 'terraform-locks'), io.cwd),
+        ...(pluginCache.dir ? { acquire: (l: (line: string) => void) => acquireCacheLock(pluginCache.dir!, l) } : {}),
+      },
     });
   } finally {
     release();

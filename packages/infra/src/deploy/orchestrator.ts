@@ -164,6 +164,8 @@ export interface OrchestratorOptions {
   readonly providerLocks?: {
     before(stack: ManifestStack, log: (line: string) => void): void;
     after(stack: ManifestStack, log: (line: string) => void): void;
+    /** Holds the plugin cache against other processes during the init; resolves to the release. @default - nothing */
+    acquire?(log: (line: string) => void): Promise<() => void>;
   };
   /** A `[stack] progress:` line per running stack this often; 0 turns them off. @default 30000 */
   readonly progressIntervalMs?: number;
@@ -391,10 +393,15 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
   const init = (stack: ManifestStack) =>
     initLock.run(async () => {
       setPhase(stack, 'init');
-      options.providerLocks?.before(stack, prefix(stack));
-      const result = await runStep(stack, 'init', ['init', '-input=false', '-no-color', lockTimeout], [0], options.verbose ?? false);
-      options.providerLocks?.after(stack, prefix(stack));
-      return result;
+      const release = (await options.providerLocks?.acquire?.(prefix(stack))) ?? (() => undefined);
+      try {
+        options.providerLocks?.before(stack, prefix(stack));
+        const result = await runStep(stack, 'init', ['init', '-input=false', '-no-color', lockTimeout], [0], options.verbose ?? false);
+        options.providerLocks?.after(stack, prefix(stack));
+        return result;
+      } finally {
+        release();
+      }
     });
 
   /** plan -out + show -json; returns undefined summary when terraform reports no changes. */

@@ -10,7 +10,7 @@
  * the committed `packages/infra/terraform-locks/<stack>.terraform.lock.hcl`, or, when none is committed yet, the lock
  * another stack wrote earlier in the same run (its entries for providers the stack does not use are dropped by init).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { ManifestStack } from './manifest';
@@ -118,4 +118,66 @@ export function providerLockStore(lockDir: string, cwd: string = process.cwd()) 
       }
     },
   };
+}
+
+/** The file that marks an `init` using the plugin cache, across processes. */
+export const CACHE_LOCK_FILE = '.cvat-infra-init.lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Waits until no other process is running `terraform init` against the plugin cache, then holds it: the per-stack Nx
+ * targets (`nx run-many -t deploy:apps deploy:edge`) run separate processes at once, and the cache is not safe for
+ * concurrent installs. The lock is a file created exclusively in the cache directory with the holder's pid; one left
+ * by a process that no longer runs is taken over. Resolves to the release function.
+ *
+ * @param timeoutMs give up (and go on without the lock, saying so) after this long @default 600000
+ */
+export async function acquireCacheLock(
+  dir: string,
+  log: (line: string) => void,
+  options: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<() => void> {
+  const file = join(dir, CACHE_LOCK_FILE);
+  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return () => undefined; // no lock possible: go on without
+    }
+    const holder = Number.parseInt(readFileSafe(file), 10);
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      log(`providers: ${file} is still held (pid ${holder}); running init without waiting further`);
+      return () => undefined;
+    }
+    if (!told) {
+      log(`providers: another terraform init (pid ${holder}) is using the plugin cache; waiting for it`);
+      told = true;
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+  }
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }

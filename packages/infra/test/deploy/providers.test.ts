@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManifestStack } from '../../src/deploy/manifest';
-import { LOCK_FILE, providerLockStore, resolvePluginCache } from '../../src/deploy/providers';
+import { acquireCacheLock, CACHE_LOCK_FILE, LOCK_FILE, providerLockStore, resolvePluginCache } from '../../src/deploy/providers';
 import { createTerraformRunner } from '../../src/deploy/terraform';
 import { MIRROR_SKIP_REASON, startProviderMirror } from '../support/provider-mirror.mjs';
 import { makeTempDir } from './support/temp-dir';
@@ -86,6 +87,34 @@ describe('providerLockStore', () => {
     expect(lines[1]).toBe(
       'providers: no committed lock yet; seeded from stacks/foundation/.terraform.lock.hcl so the cached providers are reused',
     );
+  });
+});
+
+describe('acquireCacheLock', () => {
+  it('lets one init at a time use the plugin cache, across processes, and takes over a lock whose holder is gone', async () => {
+    const dir = temp('cache-lock-');
+    const lines: string[] = [];
+    const order: string[] = [];
+    const releaseFirst = await acquireCacheLock(dir, (l) => lines.push(l), { pollMs: 10 });
+    expect(readFileSync(join(dir, CACHE_LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    const second = acquireCacheLock(dir, (l) => lines.push(l), { pollMs: 10 }).then((release) => {
+      order.push('second acquired');
+      release();
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    order.push('first released');
+    releaseFirst();
+    await second;
+    expect(order).toEqual(['first released', 'second acquired']);
+    expect(lines).toEqual([`providers: another terraform init (pid ${process.pid}) is using the plugin cache; waiting for it`]);
+    expect(existsSync(join(dir, CACHE_LOCK_FILE))).toBe(false);
+    // A process that exited left its lock behind: taken over at once.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(dir, CACHE_LOCK_FILE), gone);
+    const release = await acquireCacheLock(dir, (l) => lines.push(l), { pollMs: 10, timeoutMs: 1000 });
+    expect(readFileSync(join(dir, CACHE_LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    release();
+    expect(lines).toHaveLength(1);
   });
 });
 
