@@ -142,7 +142,9 @@ function stackModel(stack) {
   return resources;
 }
 const models = new Map(realManifest.stacks.map((s) => [s.name, stackModel(s)]));
-const jobAddress = [...(models.get('apps')?.keys() ?? [])].find((a) => a.startsWith('azurerm_container_app_job.'));
+// The cvat-init job's address, from the synth index the deploy reads too.
+const index = JSON.parse(readFileSync(join(synthOut, 'cvat-index.json'), 'utf8'));
+const jobAddress = index.components['cvat-init']?.stack === 'apps' ? index.components['cvat-init'].address : undefined;
 
 // The floor: longest chain of dependent resources, across stacks, plus the init job and superuser after the job.
 const finish = new Map();
