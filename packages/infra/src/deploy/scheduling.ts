@@ -35,10 +35,12 @@ export type ApplyEvent =
   | { readonly kind: 'still'; readonly address: string }
   | { readonly kind: 'other' };
 
-// terraform's UI hook messages (internal/command/views/hook_ui.go in hashicorp/terraform@v1.11.4):
-// "<addr>: Creating...", "<addr>: Creation complete after 2s [id=…]", "<addr>: Still creating... [10s elapsed]",
-// and the same for Modifying/Modifications, Destroying/Destruction, Reading/Read.
-const STARTED = /^(\S+): (?:Creating|Modifying|Destroying)\.\.\.$/;
+// terraform's UI hook messages (hashicorp/terraform internal/command/views/hook_ui.go, PreApply/stillRunning/PostApply;
+// exercised against terraform 1.11.4 by test/deploy/orchestrator-parallel.test.ts): "<addr>: Creating...",
+// "<addr>: Modifying... [id=…]", "<addr>: Still creating... [10s elapsed]" (newer releases: "[00m10s elapsed]"),
+// "<addr>: Creation complete after 2s [id=…]", and the same for Destroying/Destruction; a deposed object's address
+// carries " (deposed object …)" and is not counted.
+const STARTED = /^(\S+): (?:Creating|Modifying|Destroying)\.\.\.(?: \[.*\])?$/;
 const COMPLETED = /^(\S+): (?:Creation|Modifications|Destruction) complete after /;
 const STILL = /^(\S+): Still (?:creating|modifying|destroying|reading)\.\.\. \[/;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/deploy/manifest';
 import { extractTerraformError, type OrchestratorOptions, runOrchestrator } from '../../src/deploy/orchestrator';
+import { classifyApplyLine } from '../../src/deploy/scheduling';
 import type { TerraformResult, TerraformRunner } from '../../src/deploy/terraform';
 
 // Unit tests with a scripted terraform double: fast, and able to produce any failure on demand. The
@@ -225,5 +226,95 @@ describe('extractTerraformError', () => {
 
   it('falls back to the last lines when there is no Error block', () => {
     expect(extractTerraformError('a\nb\n\nsegmentation fault\n')).toBe('a\nb\nsegmentation fault');
+  });
+});
+
+describe('classifyApplyLine', () => {
+  it("reads terraform's apply progress lines (hook_ui.go formats) and ignores the rest", () => {
+    expect(classifyApplyLine('azurerm_container_app.ui: Creating...')).toEqual({ kind: 'started', address: 'azurerm_container_app.ui' });
+    expect(classifyApplyLine('azurerm_container_app.ui: Modifying... [id=/subscriptions/x]')).toEqual({
+      kind: 'started',
+      address: 'azurerm_container_app.ui',
+    });
+    expect(classifyApplyLine('azurerm_container_app.ui: Still creating... [10s elapsed]')).toEqual({
+      kind: 'still',
+      address: 'azurerm_container_app.ui',
+    });
+    expect(classifyApplyLine('azurerm_container_app.ui: Still modifying... [id=x, 00m20s elapsed]').kind).toBe('still');
+    expect(classifyApplyLine('module.a.azurerm_subnet.s["edge"]: Creation complete after 6s [id=/x]')).toEqual({
+      kind: 'completed',
+      address: 'module.a.azurerm_subnet.s["edge"]',
+    });
+    expect(classifyApplyLine('terraform_data.x: Destruction complete after 0s').kind).toBe('completed');
+    expect(classifyApplyLine('terraform_data.x (local-exec): Executing: ["/bin/sh" "-c" "echo"]').kind).toBe('other');
+    expect(classifyApplyLine('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.').kind).toBe('other');
+  });
+});
+
+describe('runOrchestrator side by side (scripted terraform)', () => {
+  const three: Manifest = {
+    ...manifest,
+    stacks: [
+      ...manifest.stacks,
+      {
+        name: 'edge',
+        dependencies: ['foundation'],
+        workingDirectory: '/nonexistent/edge',
+        synthesizedStackPath: '/nonexistent/edge/cdk.tf.json',
+      },
+    ],
+  };
+
+  it('asks one question at a time while apps and edge plan side by side, and passes -parallelism to plan and apply', async () => {
+    let releaseApps: () => void = () => undefined;
+    const appsPlanned = new Promise<void>((r) => {
+      releaseApps = r;
+    });
+    const { runner, calls } = scripted();
+    const slow: TerraformRunner = {
+      binary: runner.binary,
+      async run(args, options) {
+        // apps' apply waits until edge has been asked too, so both are in flight at once.
+        if (options.cwd.endsWith('/apps') && args[0] === 'apply') await appsPlanned;
+        return runner.run(args, options);
+      },
+    };
+    const open: string[] = [];
+    const questions: string[] = [];
+    const { o } = opts(slow, {
+      manifest: three,
+      parallelism: (s) => (s.name === 'apps' ? 24 : undefined),
+      confirmation: { mode: 'prompt' },
+      confirmer: {
+        confirm: async (q) => {
+          expect(open).toEqual([]); // never two questions at once
+          open.push(q);
+          questions.push(q);
+          await new Promise((r) => setTimeout(r, 5));
+          open.pop();
+          if (q.includes("'edge'")) releaseApps();
+          return true;
+        },
+      },
+    });
+    const report = await runOrchestrator(o);
+    expect(report.ok).toBe(true);
+    expect(questions).toHaveLength(3);
+    expect(report.dependencies).toEqual({ foundation: [], apps: ['foundation'], edge: ['foundation'] });
+    const appsCalls = calls.filter((c) => c.stack === 'apps');
+    expect(appsCalls.find((c) => c.args[0] === 'plan')!.args).toContain('-parallelism=24');
+    expect(appsCalls.find((c) => c.args[0] === 'apply')!.args).toContain('-parallelism=24');
+    expect(calls.filter((c) => c.stack === 'edge').every((c) => !c.args.some((a) => a.startsWith('-parallelism')))).toBe(true);
+    expect(report.stacks.find((s) => s.name === 'apps')!.parallelism).toBe(24);
+  });
+
+  it('starts nothing after a failure, and reports the stack that never started', async () => {
+    const { runner, calls } = scripted((stack, args) =>
+      stack === 'foundation' && args[0] === 'apply' ? fail('Error: quota exceeded') : undefined,
+    );
+    const report = await runOrchestrator(opts(runner, { manifest: three }).o);
+    expect(report.stacks.map((s) => `${s.name}:${s.status}`)).toEqual(['foundation:failed', 'apps:not-started', 'edge:not-started']);
+    expect(report.failure!.message).toContain('completed: none; not started: apps, edge.');
+    expect(calls.some((c) => c.stack !== 'foundation')).toBe(false);
   });
 });
