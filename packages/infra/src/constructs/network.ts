@@ -4,6 +4,7 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { cidrContains, cidrOverlaps, type Ipv4Block, parseCidr } from '@cvat-cloud/catalogue';
 import { ValidationError } from './validation-error';
 
@@ -46,7 +47,21 @@ export interface NetworkProps {
    * @default - no edge subnet (private-only installs)
    */
   readonly edgeSubnet?: SubnetSpec;
+  /**
+   * Segment the VNet with NSG rules: only the edge subnet (and the apps subnet itself, and Azure's load balancer probes)
+   * reaches the apps subnet, only the apps subnet reaches PostgreSQL on 5432 (and the database subnet itself, for
+   * high-availability replication); every other source inside the VNet (the database subnet, peered networks) is
+   * denied. Without an edge subnet (private-only installs, whose clients come from peered networks) the apps subnet
+   * keeps Azure's default VNet-wide inbound rule; the database subnet is segmented either way.
+   * @default true
+   */
+  readonly segmentation?: boolean;
 }
+
+/** First priority of the segmentation rules (the edge stack's internet rules use 100-120 on the edge NSG). */
+export const SEGMENTATION_PRIORITY = 200;
+/** Priority of the deny-the-rest rules, after every allow this package writes and before Azure's defaults (65000+). */
+export const SEGMENTATION_DENY_PRIORITY = 4000;
 
 /** A subnet with its network security group. */
 export interface NetworkSubnet {
@@ -63,8 +78,14 @@ export interface NetworkSubnet {
  * IPs in two subnets and a private-endpoint subnet whose PostgreSQL address was typed into env vars:
  * here PostgreSQL is VNet-injected into its delegated subnet and found by name.
  *
- * NSGs start with Azure's default rules only (VNet and load-balancer inbound, all outbound); the
- * edge stack adds the edge rules, so a private-only install opens nothing to the internet.
+ * NSGs segment the VNet ({@link NetworkProps.segmentation}): the apps subnet accepts the edge subnet, itself and
+ * Azure's load-balancer probes, as the Container Apps workload-profile NSG requirements list them (client IPs to the
+ * subnet, AzureLoadBalancer to the subnet, subnet to subnet:
+ * https://learn.microsoft.com/azure/container-apps/firewall-integration, "NSG allow rules", workload profiles), and
+ * denies the rest of the VNet; the database subnet accepts 5432 from the apps subnet and anything from itself
+ * (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-vnet, "Network security groups").
+ * Outbound stays at Azure's defaults. The edge stack adds the edge's internet rules, so a private-only install opens
+ * nothing to the internet.
  *
  * @see https://learn.microsoft.com/azure/container-apps/custom-virtual-networks
  * @see https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private
@@ -146,6 +167,46 @@ export class Network extends Construct {
       ],
     });
     this.edge = props.edgeSubnet ? this.subnet('Edge', props, props.edgeSubnet, {}) : undefined;
+    if (props.segmentation ?? true) this.segment(props);
+  }
+
+  private segment(props: NetworkProps): void {
+    const apps = props.appsSubnet.addressPrefix;
+    const database = props.databaseSubnet.addressPrefix;
+    const rule = (
+      subnet: NetworkSubnet,
+      id: string,
+      priority: number,
+      access: 'Allow' | 'Deny',
+      source: string,
+      destination: string,
+      protocol: 'Tcp' | '*',
+      port: string,
+    ) =>
+      new NetworkSecurityRule(subnet.nsg, id, {
+        name: id,
+        resourceGroupName: props.resourceGroupName,
+        networkSecurityGroupName: subnet.nsg.name,
+        priority,
+        direction: 'Inbound',
+        access,
+        protocol,
+        sourcePortRange: '*',
+        sourceAddressPrefix: source,
+        destinationAddressPrefix: destination,
+        destinationPortRange: port,
+      });
+    const p = SEGMENTATION_PRIORITY;
+    if (props.edgeSubnet) {
+      rule(this.apps, 'AllowEdgeToApps', p, 'Allow', props.edgeSubnet.addressPrefix, apps, 'Tcp', '*');
+      rule(this.apps, 'AllowAppsToApps', p + 10, 'Allow', apps, apps, '*', '*');
+      rule(this.apps, 'AllowAzureLoadBalancer', p + 20, 'Allow', 'AzureLoadBalancer', '*', '*', '*');
+      rule(this.apps, 'DenyOtherVnetToApps', SEGMENTATION_DENY_PRIORITY, 'Deny', 'VirtualNetwork', '*', '*', '*');
+    }
+    rule(this.database, 'AllowAppsToPostgres', p, 'Allow', apps, database, 'Tcp', '5432');
+    rule(this.database, 'AllowDatabaseSubnet', p + 10, 'Allow', database, database, '*', '*');
+    rule(this.database, 'AllowAzureLoadBalancer', p + 20, 'Allow', 'AzureLoadBalancer', '*', '*', '*');
+    rule(this.database, 'DenyOtherVnetToDatabase', SEGMENTATION_DENY_PRIORITY, 'Deny', 'VirtualNetwork', '*', '*', '*');
   }
 
   private parse(field: string, cidr: string): Ipv4Block {

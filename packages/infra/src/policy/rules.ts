@@ -1071,6 +1071,76 @@ export const secretReadersScoped: PolicyRule = {
   },
 };
 
+const vnetSegmented: PolicyRule = {
+  id: 'vnet-segmented',
+  description:
+    'NSGs segment the VNet: the PostgreSQL subnet admits 5432 from the apps subnet (and itself and the load balancer) and denies ' +
+    'the rest of the VNet; with an edge subnet, the apps subnet admits only the edge subnet, itself and the load balancer.',
+  prevents: 'issue 14: cvat-server :8080 and cvat-ui :8000 reachable from the whole VNet; apps and database NSGs without rules',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    const subnets = resources(app, 'azurerm_subnet');
+    const delegatedTo = (r: ResourceRef) => blocks(r.body.delegation).map((d) => String(block(d.service_delegation)?.name ?? ''));
+    const prefix = (r: ResourceRef | undefined) => (Array.isArray(r?.body.address_prefixes) ? String(r.body.address_prefixes[0]) : '');
+    const apps = subnets.find((r) => delegatedTo(r).includes('Microsoft.App/environments'));
+    const database = subnets.find((r) => delegatedTo(r).includes('Microsoft.DBforPostgreSQL/flexibleServers'));
+    const edge = subnets.find((r) => r !== apps && r !== database && delegatedTo(r).length === 0);
+    const nsgOf = (subnet: ResourceRef): ResourceRef | undefined => {
+      for (const a of resources(app, 'azurerm_subnet_network_security_group_association')) {
+        if (followReference(app, a.stack, a.body.subnet_id)?.resource.address !== subnet.address) continue;
+        return followReference(app, a.stack, a.body.network_security_group_id)?.resource;
+      }
+      return undefined;
+    };
+    const inbound = (nsg: ResourceRef) =>
+      [
+        ...blocks(nsg.body.security_rule),
+        ...resources(app, 'azurerm_network_security_rule')
+          .filter((r) => followReference(app, r.stack, r.body.network_security_group_name)?.resource.address === nsg.address)
+          .map((r) => r.body),
+      ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
+    const check = (subnet: ResourceRef | undefined, what: string, allowed: Record<string, string | undefined>) => {
+      if (!subnet) return;
+      const nsg = nsgOf(subnet);
+      if (!nsg) {
+        findings.push({ rule: this.id, address: subnet.address, message: `the ${what} subnet has no network security group` });
+        return;
+      }
+      const rules = inbound(nsg);
+      const deny = rules
+        .filter((r) => String(r.access) === 'Deny' && ['VirtualNetwork', '*'].includes(String(r.source_address_prefix)))
+        .map((r) => Number(r.priority))
+        .sort((a, b) => a - b)[0];
+      if (deny === undefined) {
+        findings.push({ rule: this.id, address: nsg.address, message: `no inbound Deny from VirtualNetwork on the ${what} subnet` });
+        return;
+      }
+      for (const r of rules) {
+        if (String(r.access) !== 'Allow' || Number(r.priority) > deny) continue;
+        const source = String(r.source_address_prefix ?? (r.source_address_prefixes as unknown[] | undefined)?.join(',') ?? '');
+        if (!(source in allowed)) {
+          findings.push({
+            rule: this.id,
+            address: nsg.address,
+            message: `rule ${String(r.name)} admits ${source} into the ${what} subnet; only ${Object.keys(allowed).join(', ')} may`,
+          });
+          continue;
+        }
+        const port = allowed[source];
+        if (port !== undefined && String(r.destination_port_range) !== port)
+          findings.push({
+            rule: this.id,
+            address: nsg.address,
+            message: `rule ${String(r.name)} admits ${source} on ${String(r.destination_port_range)}; only port ${port}`,
+          });
+      }
+    };
+    check(database, 'database', { [prefix(apps)]: '5432', [prefix(database)]: undefined, AzureLoadBalancer: undefined });
+    if (edge) check(apps, 'apps', { [prefix(edge)]: undefined, [prefix(apps)]: undefined, AzureLoadBalancer: undefined });
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,
@@ -1095,6 +1165,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   storageAccountOffDataPlane,
   deployerReachesDataPlanes,
   generatedSecretsNotInState,
+  vnetSegmented,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

@@ -37,6 +37,28 @@ describe('Network', () => {
     expect(json).toHaveResourceWithProperties(Subnet, { name: 'snet-edge', address_prefixes: ['10.28.3.0/24'] });
   });
 
+  it('segments the VNet: the database admits 5432 from apps only, the apps subnet admits the edge only, the rest of the VNet is denied', () => {
+    const rules = (json: string) =>
+      Object.values(resourcesOf(json, 'azurerm_network_security_rule')).map(
+        (r) =>
+          `${r.network_security_group_name.includes('Database') ? 'db' : 'apps'} ${r.priority} ${r.access} ${r.source_address_prefix} ${r.destination_port_range}`,
+      );
+    const withEdge = net({ edgeSubnet: { name: 'snet-edge', addressPrefix: '10.28.3.0/24' } });
+    expect(rules(withEdge).sort()).toEqual([
+      'apps 200 Allow 10.28.3.0/24 *',
+      'apps 210 Allow 10.28.0.0/23 *',
+      'apps 220 Allow AzureLoadBalancer *',
+      'apps 4000 Deny VirtualNetwork *',
+      'db 200 Allow 10.28.0.0/23 5432',
+      'db 210 Allow 10.28.2.0/24 *',
+      'db 220 Allow AzureLoadBalancer *',
+      'db 4000 Deny VirtualNetwork *',
+    ]);
+    // Private-only: clients come from peered networks, so the apps subnet keeps Azure's VNet-wide default.
+    expect(rules(net()).filter((r) => r.startsWith('apps'))).toEqual([]);
+    expect(rules(net({ segmentation: false }))).toEqual([]);
+  });
+
   it('delegates the apps subnet to Microsoft.App/environments with Key Vault and Storage service endpoints (reference failures #3 and #7)', () => {
     expect(net()).toHaveResourceWithProperties(Subnet, {
       name: 'snet-apps',

@@ -431,6 +431,31 @@ describe('policy rules', () => {
     expect(findings[2].message).toContain('must be an ephemeral value');
   });
 
+  it('vnet-segmented: fails when the database admits the edge, a port other than 5432, or the apps subnet loses its deny rule', () => {
+    const findings = check('vnet-segmented', (m) => {
+      const f = stack(m, 'foundation');
+      const rules = f.resource.azurerm_network_security_rule as Record<string, Json>;
+      const byName = (n: string) => Object.values(rules).find((r) => r.name === n)!;
+      byName('AllowAppsToPostgres').destination_port_range = '*';
+      byName('AllowDatabaseSubnet').source_address_prefix = '10.28.3.0/24';
+      for (const [k, r] of Object.entries(rules)) if (r.name === 'DenyOtherVnetToApps') delete rules[k];
+    });
+    expect(findings.map((x) => x.message.split(';')[0])).toEqual([
+      'rule AllowAppsToPostgres admits 10.28.0.0/23 on *',
+      'rule AllowDatabaseSubnet admits 10.28.3.0/24 into the database subnet',
+      'no inbound Deny from VirtualNetwork on the apps subnet',
+    ]);
+  });
+
+  it('vnet-segmented: fails when a subnet has no NSG at all', () => {
+    const findings = check('vnet-segmented', (m) => {
+      const f = stack(m, 'foundation');
+      const assoc = f.resource.azurerm_subnet_network_security_group_association as Record<string, Json>;
+      for (const k of Object.keys(assoc)) if (/Database/.test(k)) delete assoc[k];
+    });
+    expect(findings.map((x) => x.message)).toEqual(['the database subnet has no network security group']);
+  });
+
   it('every rule has a failing case in this file', () => {
     const source = readFileSync(__filename, 'utf8');
     for (const r of POLICY_RULES) expect(source, r.id).toMatch(new RegExp(`check\\(\\s*'${r.id}'`));
