@@ -68,7 +68,19 @@ export const AZURERM_CONTAINER_APP_DEFAULTS = {
     /** `external_enabled`. */
     external: false,
   },
-  /** `manual_trigger_config` of a job. */
+  /**
+   * `event_trigger_config.scale` of a job (hashicorp/terraform-provider-azurerm@v4.55.0
+   * internal/services/containerapps/helpers/container_app_job.go `ContainerAppsJobsScaleSchema`).
+   */
+  eventScale: {
+    /** `min_executions` (0 is not sent: `ExpandContainerAppJobScale` only sends non-zero values). */
+    minExecutions: 0,
+    /** `max_executions`. */
+    maxExecutions: 100,
+    /** `polling_interval_in_seconds`. */
+    pollingIntervalSeconds: 30,
+  },
+  /** `manual_trigger_config` (and `event_trigger_config`) `parallelism` / `replica_completion_count` of a job. */
   manualTrigger: {
     /** `parallelism`. */
     parallelism: 1,

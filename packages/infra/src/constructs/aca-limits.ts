@@ -44,6 +44,11 @@ export const CONTAINER_APP_LIMITS = {
   },
   /** `termination_grace_period_seconds` upper bound. */
   terminationGracePeriodSecondsMax: ACA_LIMITS.terminationGracePeriodSecondsMax,
+  /**
+   * Scale rule names (azurerm v4.55.0 `validate.LowerCaseAlphaNumericWithHyphensAndPeriods`, used by
+   * helpers/container_apps.go `CustomScaleRuleSchema` for apps and jobs).
+   */
+  scaleRuleName: /^[a-z0-9][a-z0-9-.]*[a-z0-9]$/,
   /** Job replica timeout, seconds. */
   jobReplicaTimeoutSeconds: { min: 1, max: 86_400 },
 } as const;

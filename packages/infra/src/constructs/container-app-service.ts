@@ -137,7 +137,7 @@ export class ContainerAppService extends Construct {
     const secretNames = new Set((props.secrets ?? []).map((s) => s.name));
     const ruleNames = new Set<string>();
     for (const [i, rule] of scaleRules.entries()) {
-      if (!/^[a-z0-9][a-z0-9-.]*[a-z0-9]$/.test(rule.name)) {
+      if (!CONTAINER_APP_LIMITS.scaleRuleName.test(rule.name)) {
         throw new ValidationError(
           'ScaleRuleNameInvalid',
           `'scaleRules[${i}].name' (${rule.name}) must be lowercase letters, digits, '-' and '.', starting and ending alphanumeric`,

@@ -9,11 +9,12 @@ import {
   type Catalogue,
   type DedicatedProfileType,
   type ProbeSpec,
+  type ScaleRuleSpec,
   type VolumeSpec,
 } from '@cvat-cloud/catalogue';
 import { AppSecret, EnvVar, Ingress, Probe, ScaleRule, Volume, WorkloadProfile, type ContainerProbes } from '../constructs/app-spec';
 import { ContainerAppService, type RevisionMode } from '../constructs/container-app-service';
-import { MigrationJob } from '../constructs/migration-job';
+import { MigrationJob, QueueJob } from '../constructs/migration-job';
 import { ValidationError } from '../constructs/validation-error';
 import { CvatStack, type CvatStackProps } from './stack-base';
 import type { FoundationStack } from './foundation-stack';
@@ -40,7 +41,8 @@ function probe(p: ProbeSpec | undefined): Probe | undefined {
 }
 
 /**
- * One Azure Container App per enabled catalogue component and the migration job, rendered from the
+ * One Azure Container App per enabled catalogue component, the migration job and the event-driven
+ * queue jobs (`azurerm_container_app_job` with `event_trigger_config`), rendered from the
  * catalogue's `appSpecs()` (the one derivation of component → app that drift also compares against):
  * image, command and args, env (secrets as Key Vault references through the foundation's identity,
  * other components' addresses as the spec resolved them, PostgreSQL by the server's FQDN), volumes
@@ -57,8 +59,8 @@ function probe(p: ProbeSpec | undefined): Probe | undefined {
 export class AppsStack extends CvatStack {
   /** Container apps by component name. */
   public readonly apps: Readonly<Record<string, ContainerAppService>>;
-  /** Jobs by component name. */
-  public readonly jobs: Readonly<Record<string, MigrationJob>>;
+  /** Jobs by component name: the manual migration job and the event-driven queue jobs. */
+  public readonly jobs: Readonly<Record<string, MigrationJob | QueueJob>>;
   /** The specifications this stack rendered, in catalogue order. */
   public readonly specs: readonly AppSpec[];
 
@@ -72,7 +74,7 @@ export class AppsStack extends CvatStack {
       throw e;
     }
     const apps: Record<string, ContainerAppService> = {};
-    const jobs: Record<string, MigrationJob> = {};
+    const jobs: Record<string, MigrationJob | QueueJob> = {};
     const created = new Map<string, ITerraformDependable>();
 
     // Create in dependency order so dependsOn can point at resources that already exist.
@@ -142,15 +144,37 @@ export class AppsStack extends CvatStack {
         dependsOn,
       };
 
+      const customRule = (r: ScaleRuleSpec): ScaleRule =>
+        ScaleRule.custom(
+          r.name,
+          r.customRuleType ?? '',
+          r.metadata,
+          r.authentication.map((a) => ({ secretName: a.secretName, triggerParameter: a.triggerParameter })),
+        );
       if (spec.kind === 'job') {
-        const job = new MigrationJob(this, spec.name, {
-          ...common,
-          location: props.location,
-          replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
-          replicaRetryLimit: spec.replicaRetryLimit,
-          parallelism: spec.trigger.parallelism,
-          replicaCompletionCount: spec.trigger.replicaCompletionCount,
-        });
+        const t = spec.trigger;
+        const job =
+          t.type === 'event'
+            ? new QueueJob(this, spec.name, {
+                ...common,
+                location: props.location,
+                replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
+                replicaRetryLimit: spec.replicaRetryLimit,
+                parallelism: t.parallelism,
+                replicaCompletionCount: t.replicaCompletionCount,
+                minExecutions: t.scale.minExecutions,
+                maxExecutions: t.scale.maxExecutions,
+                pollingIntervalSeconds: t.scale.pollingIntervalSeconds,
+                scaleRules: t.scale.rules.map(customRule),
+              })
+            : new MigrationJob(this, spec.name, {
+                ...common,
+                location: props.location,
+                replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
+                replicaRetryLimit: spec.replicaRetryLimit,
+                parallelism: t.parallelism,
+                replicaCompletionCount: t.replicaCompletionCount,
+              });
         jobs[spec.name] = job;
         created.set(spec.name, job.resource);
         continue;
@@ -190,7 +214,7 @@ export class AppsStack extends CvatStack {
         : undefined;
       const scaleRules = spec.scale.rules.map((r) => {
         const auth = r.authentication.map((a) => ({ secretName: a.secretName, triggerParameter: a.triggerParameter }));
-        if (r.kind === 'custom') return ScaleRule.custom(r.name, r.customRuleType ?? '', r.metadata, auth);
+        if (r.kind === 'custom') return customRule(r);
         const concurrent = Number(r.metadata.concurrentRequests);
         return r.kind === 'http' ? ScaleRule.http(r.name, concurrent, auth) : ScaleRule.tcp(r.name, concurrent, auth);
       });

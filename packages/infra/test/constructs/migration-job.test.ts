@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerAppJob } from '@cdktf/provider-azurerm/lib/container-app-job';
-import { MigrationJob } from '../../src/constructs/migration-job';
+import { MigrationJob, QueueJob } from '../../src/constructs/migration-job';
 import { ContainerAppService } from '../../src/constructs/container-app-service';
-import { AppSecret, EnvVar, Volume } from '../../src/constructs/app-spec';
+import { AppSecret, EnvVar, ScaleRule, Volume } from '../../src/constructs/app-spec';
 import { onlyResource, synthScope } from '../support/synth';
 
 const base = {
@@ -125,5 +125,77 @@ describe('MigrationJob', () => {
   });
   it('throws error, when the container spec is invalid (the shared container checks apply)', () => {
     expect(() => job({ cpuCores: 0.3, memoryGiB: 0.6 })).toThrow("'cpuCores'/'memoryGiB' (0.3/0.6) must be a Consumption pair");
+  });
+});
+
+describe('QueueJob', () => {
+  const redisRule = (name = 'rq-import') =>
+    ScaleRule.redisList({
+      name,
+      address: 'cvat-redis-inmem:6379',
+      listName: 'rq:queue:import',
+      listLength: 1,
+      passwordSecretName: 'redis',
+    });
+  const queueBase = {
+    ...base,
+    name: 'cvat-job-import',
+    secrets: [AppSecret.fromKeyVault('redis', 'https://kv/secrets/redis', 'uai-id')],
+    replicaTimeoutSeconds: 86_400,
+    maxExecutions: 3,
+    scaleRules: [redisRule()],
+  };
+  const queueJob = (props: Partial<ConstructorParameters<typeof QueueJob>[2]> = {}) =>
+    onlyResource(
+      synthScope((scope) => new QueueJob(scope, 'Import', { ...queueBase, ...props })),
+      'azurerm_container_app_job',
+    );
+
+  it('renders an event trigger with the redis list rule, its secret auth and the executions, and no manual trigger', () => {
+    const resource = queueJob({ pollingIntervalSeconds: 15 });
+    expect(resource.manual_trigger_config).toBeUndefined();
+    expect(resource).toMatchObject({ replica_timeout_in_seconds: 86_400, replica_retry_limit: 0 });
+    expect(resource.event_trigger_config).toEqual({
+      parallelism: 1,
+      replica_completion_count: 1,
+      scale: [
+        {
+          max_executions: 3,
+          polling_interval_in_seconds: 15,
+          rules: [
+            {
+              name: 'rq-import',
+              custom_rule_type: 'redis',
+              metadata: {
+                address: 'cvat-redis-inmem:6379',
+                listName: 'rq:queue:import',
+                listLength: '1',
+                databaseIndex: '0',
+                enableTLS: 'false',
+              },
+              authentication: [{ secret_name: 'redis', trigger_parameter: 'password' }],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('sends min_executions only when it is not the provider default 0', () => {
+    expect(queueJob().event_trigger_config.scale[0].min_executions).toBeUndefined();
+    expect(queueJob({ minExecutions: 1 }).event_trigger_config.scale[0].min_executions).toBe(1);
+  });
+
+  it.each<[string, Partial<ConstructorParameters<typeof QueueJob>[2]>, RegExp]>([
+    ['no scale rule', { scaleRules: [] }, /'scaleRules' \(\[\]\) must name at least one rule/],
+    ['an http rule', { scaleRules: [ScaleRule.http('web', 10)] }, /'scaleRules\[0\]\.kind' \(http\) must be custom/],
+    ['an undeclared auth secret', { secrets: [] }, /'scaleRules\[0\]\.auth\[0\]\.secretName' \(redis\) must name one of the job's secrets/],
+    ['two rules with one name', { scaleRules: [redisRule(), redisRule()] }, /'scaleRules\[1\]\.name' \(rq-import\) is declared twice/],
+    ['a rule name with "_"', { scaleRules: [redisRule('rq_import')] }, /'scaleRules\[0\]\.name' \(rq_import\) must be lowercase/],
+    ['0 executions', { maxExecutions: 0 }, /'maxExecutions' \(0\)/],
+    ['a polling interval of 0', { pollingIntervalSeconds: 0 }, /'pollingIntervalSeconds' \(0\)/],
+    ['a timeout above 24 h', { replicaTimeoutSeconds: 86_401 }, /'replicaTimeoutSeconds' \(86401\)/],
+  ])('refuses %s, naming the field and value', (_what, props, message) => {
+    expect(() => queueJob(props)).toThrow(message);
   });
 });

@@ -29,16 +29,56 @@ describe('AppsStack (example environment)', () => {
   const deployed = () => s.catalogue.components.filter((c) => c.enabled && c.role !== 'edge');
   const resourceOf = (c: Component) => (c.role === 'job' ? jobs[c.name] : apps[c.name]);
 
-  it('creates one container app per enabled non-job component and one job for cvat-init, named like the components', () => {
+  it('creates one container app per enabled non-job component and one job per job component, named like the components', () => {
     expect(Object.keys(apps).sort()).toEqual(
       deployed()
         .filter((c) => c.role !== 'job')
         .map((c) => c.name)
         .sort(),
     );
-    expect(Object.keys(jobs)).toEqual(['cvat-init']);
+    expect(Object.keys(jobs).sort()).toEqual(
+      ['cvat-init', 'cvat-job-annotation', 'cvat-job-consensus', 'cvat-job-export', 'cvat-job-import', 'cvat-job-quality-reports'].sort(),
+    );
     expect(jobs['cvat-init'].manual_trigger_config).toEqual({ parallelism: 1, replica_completion_count: 1 });
+    expect(jobs['cvat-init'].event_trigger_config).toBeUndefined();
     expect(apps.grafana).toBeUndefined();
+  });
+
+  it('renders the queue jobs as event-driven jobs: a redis rule on rq:queue:<queue>, executions from the catalogue, no manual trigger', () => {
+    for (const c of deployed().filter((x) => x.role === 'job' && x.job?.trigger === 'event')) {
+      const job = jobs[c.name];
+      expect(job.manual_trigger_config, c.name).toBeUndefined();
+      expect(job.replica_timeout_in_seconds, c.name).toBe(c.job!.replicaTimeoutSeconds);
+      expect(job.replica_retry_limit, c.name).toBe(0);
+      expect(job.event_trigger_config, c.name).toEqual({
+        parallelism: 1,
+        replica_completion_count: 1,
+        scale: [
+          {
+            max_executions: c.job!.scale!.maxExecutions,
+            polling_interval_in_seconds: c.job!.scale!.pollingIntervalSeconds,
+            rules: c.queues.map((q) => ({
+              name: `rq-${q.replace(/_/g, '-')}`,
+              custom_rule_type: 'redis',
+              metadata: {
+                address: 'cvat-redis-inmem:6379',
+                listName: `rq:queue:${q}`,
+                listLength: '1',
+                databaseIndex: '0',
+                enableTLS: 'false',
+              },
+              authentication: [{ secret_name: 'redis-inmem-password', trigger_parameter: 'password' }],
+            })),
+          },
+        ],
+      });
+      // the scale rule's password is one of the job's Key Vault secrets
+      expect(
+        (job.secret as { name: string }[]).map((x) => x.name),
+        c.name,
+      ).toContain('redis-inmem-password');
+      expect(job.template.container[0].args, c.name).toContain('--burst');
+    }
   });
 
   it('renders each component image, command, args, cpu and memory from the catalogue', () => {
@@ -255,14 +295,14 @@ describe('AppsStack (example environment)', () => {
   });
 
   it('renders an overridden replica count and a disabled optional component, when the environment overrides them', () => {
-    const config = configWith({ analytics: false, components: { 'cvat-worker-import': { replicas: { min: 2, max: 6 } } } });
+    const config = configWith({ analytics: false, components: { 'cvat-worker-chunks': { replicas: { min: 2, max: 6 } } } });
     const other = synthesize(config, catalogueFor(config));
     try {
       const names = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).map((r) => r.name);
       expect(names).not.toContain('clickhouse');
       expect(names).not.toContain('vector');
       const worker = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).find(
-        (r) => r.name === 'cvat-worker-import',
+        (r) => r.name === 'cvat-worker-chunks',
       );
       expect(worker?.template).toMatchObject({ min_replicas: 2, max_replicas: 6 });
     } finally {
