@@ -41,7 +41,8 @@ describe('Network', () => {
     const rules = (json: string) =>
       Object.values(resourcesOf(json, 'azurerm_network_security_rule')).map(
         (r) =>
-          `${r.network_security_group_name.includes('Database') ? 'db' : 'apps'} ${r.priority} ${r.access} ${r.source_address_prefix} ${r.destination_port_range}`,
+          `${r.network_security_group_name.includes('Database') ? 'db' : 'apps'} ${r.priority} ${r.access} ` +
+          `${r.source_address_prefix} ${r.destination_port_range}`,
       );
     const withEdge = net({ edgeSubnet: { name: 'snet-edge', addressPrefix: '10.28.3.0/24' } });
     expect(rules(withEdge).sort()).toEqual([
