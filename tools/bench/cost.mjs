@@ -44,9 +44,10 @@ if (args.includes('--json')) {
 
 const usd = (n) => `$${n.toFixed(2)}`;
 const row = (cells) =>
-  `${cells[0].padEnd(12)}${cells[1].padEnd(12)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}  ${cells[5]}`;
+  `${cells[0].padEnd(12)}${cells[1].padEnd(12)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}` +
+  `${cells[5].padStart(12)}  ${cells[6]}`;
 console.log(`cost benchmark: environment '${report.environment}' against the reference project (USD a month, pay-as-you-go)`);
-console.log(row(['profile', 'region', report.environment, 'reference', 'ratio', 'prices / target']));
+console.log(row(['profile', 'region', report.environment, 'reference', 'ratio', 'optimistic', 'prices / target']));
 for (const c of report.comparisons) {
   const target =
     c.profile === 'idle'
@@ -61,12 +62,15 @@ for (const c of report.comparisons) {
       usd(c.environmentUSD),
       usd(c.referenceUSD),
       c.ratio === null ? 'n/a' : c.ratio.toFixed(3),
+      c.optimistic.ratio === null ? 'n/a' : c.optimistic.ratio.toFixed(3),
       `${c.pricesAsOf}; ${target}`,
     ]),
   );
   const unpriced = [...c.unpriced.environment, ...c.unpriced.reference];
   if (unpriced.length) console.log(`    not priced (left out of the totals): ${unpriced.join(', ')}`);
 }
+const optimistic = [...new Set(report.comparisons.flatMap((c) => c.optimistic.components))];
+if (optimistic.length) console.log(`optimistic: the ratio if ${optimistic.join(', ')} met the idle criteria between polls (unverified)`);
 for (const c of report.comparisons.filter((x) => x.profile === 'idle')) {
   console.log(`where the money goes (idle, ${c.region}): category, ${report.environment}, reference`);
   const cats = [...new Set([...Object.keys(c.categories.environment), ...Object.keys(c.categories.reference)])];

@@ -6,11 +6,11 @@
 import { relative } from 'node:path';
 import { findRepoRoot } from '@cvat-cloud/catalogue';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
-import { type CostEstimate, estimateMonthlyCost } from '../cost/estimate';
+import { type CostEstimate, type CostModel, estimateMonthlyCost } from '../cost/estimate';
 import { assumptionLines, costRatio, formatComparison, formatEstimate, sourceLines } from '../cost/format';
 import { costModelFromCatalogue, referenceCostModel } from '../cost/model';
 import { loadPriceTable, type PriceTable, pricedRegions } from '../cost/price-table';
-import { PROFILE_NAMES, type ProfileName, USAGE_PROFILES, type UsageProfile } from '../cost/profiles';
+import { activityOf, PROFILE_NAMES, type ProfileName, USAGE_PROFILES, type UsageProfile } from '../cost/profiles';
 import { synthesizeStacks } from '../cost/synth-inventory';
 import { type CommandResult, type InfraIo, loadInfraEnvironment, printWarnings } from './context';
 
@@ -49,6 +49,32 @@ export interface CostReport {
   readonly assumptions: readonly string[];
   readonly environment: CostEstimate;
   readonly reference: CostEstimate;
+  /** The low end: the same estimate with every unverified activity assumption read in our favour. */
+  readonly optimistic: Sensitivity;
+}
+
+/** Totals and ratio with every unverified activity assumption read favourably (`EstimateOptions.optimistic`). */
+export interface Sensitivity {
+  /** Components priced differently, e.g. `cvat-server`. */
+  readonly components: readonly string[];
+  readonly environmentUSD: number;
+  readonly referenceUSD: number;
+  readonly ratio: number | null;
+}
+
+function sensitivity(model: CostModel, reference: CostModel, table: PriceTable, profile: UsageProfile, freeGrant: boolean): Sensitivity {
+  const e = estimateMonthlyCost(model, table, profile, { freeGrant, optimistic: true });
+  const r = estimateMonthlyCost(reference, table, profile, { freeGrant, optimistic: true });
+  const components = [...model.workloads, ...reference.workloads]
+    .filter((w) => w.kind === 'app' && activityOf(w.name, w.role).optimistic)
+    .map((w) => w.name)
+    .filter((n, i, a) => a.indexOf(n) === i);
+  return {
+    components,
+    environmentUSD: Math.round(e.totalMonthlyUSD * 100) / 100,
+    referenceUSD: Math.round(r.totalMonthlyUSD * 100) / 100,
+    ratio: costRatio(e, r),
+  };
 }
 
 /** One cell of `cost --compare`. */
@@ -59,6 +85,8 @@ export interface CostComparison {
   readonly environmentUSD: number;
   readonly referenceUSD: number;
   readonly ratio: number | null;
+  /** The same with every unverified activity assumption read favourably. */
+  readonly optimistic: Sensitivity;
   /** USD a month by category (container apps, storage, network, …), rounded to cents. */
   readonly categories: { readonly environment: Readonly<Record<string, number>>; readonly reference: Readonly<Record<string, number>> };
   readonly unpriced: { readonly environment: readonly string[]; readonly reference: readonly string[] };
@@ -126,6 +154,7 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
           environmentUSD: Math.round(e.totalMonthlyUSD * 100) / 100,
           referenceUSD: Math.round(r.totalMonthlyUSD * 100) / 100,
           ratio: costRatio(e, r),
+          optimistic: sensitivity(model, reference, table, profile, freeGrant),
           categories: { environment: byCategory(e), reference: byCategory(r) },
           unpriced: { environment: e.unpriced, reference: r.unpriced },
         });
@@ -133,10 +162,12 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     }
     const report: CostCompareReport = { environment: config.name, comparisons };
     const row = (cells: string[]) =>
-      `  ${cells[0].padEnd(12)}${cells[1].padEnd(13)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}`;
+      `  ${cells[0].padEnd(12)}${cells[1].padEnd(13)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}` +
+      `${cells[5].padStart(12)}`;
+    const optimisticNames = [...new Set(comparisons.flatMap((c) => c.optimistic.components))];
     const lines = [
       `Monthly cost, environment '${config.name}' against the reference project (USD, pay-as-you-go list prices)`,
-      row(['profile', 'region', config.name, 'reference', 'ratio']),
+      row(['profile', 'region', config.name, 'reference', 'ratio', 'optimistic']),
       ...comparisons.map((c) =>
         row([
           c.profile,
@@ -144,8 +175,12 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
           `$${c.environmentUSD.toFixed(2)}`,
           `$${c.referenceUSD.toFixed(2)}`,
           c.ratio === null ? 'n/a' : c.ratio.toFixed(3),
+          c.optimistic.ratio === null ? 'n/a' : c.optimistic.ratio.toFixed(3),
         ]),
       ),
+      ...(optimisticNames.length
+        ? [`  optimistic: the ratio if ${optimisticNames.join(', ')} met the idle criteria between polls (unverified)`]
+        : []),
       ...comparisons
         .filter((c) => c.unpriced.environment.length || c.unpriced.reference.length)
         .map((c) => `  not priced (${c.profile}, ${c.region}): ${[...c.unpriced.environment, ...c.unpriced.reference].join(', ')}`),
@@ -171,6 +206,7 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     assumptions,
     environment,
     reference: referenceEstimate,
+    optimistic: sensitivity(model, reference, table, profile, freeGrant),
   };
   const lines = [
     `Monthly cost estimate in ${table.currency}, ${table.region} list prices as of ${table.asOf} (${report.prices.file}), profile ${profile.name}`,
@@ -181,6 +217,13 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     ...formatEstimate(referenceEstimate),
     '',
     ...formatComparison(environment, referenceEstimate, [config.name, 'reference']),
+    ...(report.optimistic.components.length
+      ? [
+          `  if ${report.optimistic.components.join(', ')} met the idle criteria between polls (unverified): ` +
+            `${config.name} $${report.optimistic.environmentUSD.toFixed(2)}, reference $${report.optimistic.referenceUSD.toFixed(2)}, ` +
+            `ratio ${report.optimistic.ratio === null ? 'n/a' : report.optimistic.ratio.toFixed(3)}`,
+        ]
+      : []),
     '',
     'Assumptions:',
     ...assumptions.map((a) => `  - ${a}`),

@@ -51,6 +51,12 @@ export interface EstimateOptions {
    * @default true
    */
   readonly freeGrant?: boolean;
+  /**
+   * Price each component whose activity rests on an unverified assumption (`ActivityClass.optimistic`) by the
+   * favourable reading instead: the low end of the estimate.
+   * @default false
+   */
+  readonly optimistic?: boolean;
 }
 
 /**
@@ -136,6 +142,7 @@ export function replicaTime(
   w: CostedWorkload,
   profile: UsageProfile,
   hoursPerMonth: number,
+  optimistic = false,
 ): { activeReplicaSeconds: number; idleReplicaSeconds: number; how: string; activity?: ActivityClass } | { unpriced: string } {
   const H = hoursPerMonth;
   const S = 3600;
@@ -174,7 +181,9 @@ export function replicaTime(
     }
     return { unpriced: `job trigger '${w.trigger ?? 'none'}' is not one the estimate knows (manual, event, schedule)` };
   }
-  const activity = activityOf(w.name, w.role);
+  const found = activityOf(w.name, w.role);
+  const activity: ActivityClass =
+    optimistic && found.optimistic ? { activity: found.optimistic, reason: `optimistic reading of: ${found.reason}` } : found;
   const byQueue = w.scaledBy.includes('queue');
   const byHttp = w.scaledBy.some((k) => k === 'http' || k === 'tcp');
   const extra = Math.max(0, w.maxReplicas - Math.max(1, w.minReplicas));
@@ -263,7 +272,7 @@ export function estimateMonthlyCost(
       dedicated.set(w.workloadProfile, [...(dedicated.get(w.workloadProfile) ?? []), w]);
       continue;
     }
-    const t = replicaTime(w, profile, H);
+    const t = replicaTime(w, profile, H, options.optimistic === true);
     if ('unpriced' in t) {
       lines.push({
         category: 'container-apps',

@@ -181,19 +181,26 @@ export type Activity = 'user' | 'jobs' | 'always';
 export interface ActivityClass {
   readonly activity: Activity;
   readonly reason: string;
+  /**
+   * The class if an unverified assumption behind `activity` turns out in our favour (e.g. Azure does not count a
+   * request every few seconds against idleness); the estimate's sensitivity line prices it.
+   */
+  readonly optimistic?: Activity;
 }
 
-const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
+const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string, Activity | undefined]> = [
   [
     /clickhouse/,
     "ClickHouse's background merges and its system-log flushes (every 7.5 s by default) keep it above 0.01 vCPU all month, " +
       'users or not',
+    undefined,
   ],
   [
     /^cvat-server$/,
     'OPA fetches its policy bundle from cvat-server every 5-15 s (bundles.cvat.polling), so the server processes an HTTP request ' +
       'every few seconds all month; the idle criteria require none, and how often Azure samples them is not published, so it is ' +
       'priced active all month (an upper bound)',
+    'user',
   ],
 ];
 
@@ -210,14 +217,15 @@ const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
 ];
 
 /**
- * The activity class of a component, by name first (the known exceptions: ClickHouse, cvat-server, OPA), then by role: workers are idle unless
- * running a job, everything else follows the users.
+ * The activity class of a component, by name first (the known exceptions: ClickHouse, cvat-server, OPA), then by role:
+ * workers are idle unless running a job, everything else follows the users.
  *
  * @param name component name (ours or the reference project's)
  * @param role catalogue role
  */
 export function activityOf(name: string, role: string): ActivityClass {
-  for (const [pattern, reason] of ALWAYS_ACTIVE) if (pattern.test(name)) return { activity: 'always', reason };
+  for (const [pattern, reason, optimistic] of ALWAYS_ACTIVE)
+    if (pattern.test(name)) return { activity: 'always', reason, ...(optimistic ? { optimistic } : {}) };
   for (const [pattern, activity] of BY_NAME) if (pattern.test(name)) return activity;
   if (role === 'worker')
     return {

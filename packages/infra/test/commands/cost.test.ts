@@ -24,6 +24,11 @@ describe('cvat-infra cost', () => {
     const sum = (e: CostReport['environment']) => e.lines.reduce((s, l) => s + (l.monthlyUSD ?? 0), 0);
     expect(report.environment.totalMonthlyUSD).toBeCloseTo(sum(report.environment), 9);
     expect(report.assumptions.some((a) => a.startsWith('profile idle:'))).toBe(true);
+    // The low end: cvat-server read as idle between OPA polls; cheaper on both sides.
+    expect(report.optimistic.components).toEqual(['cvat-server']);
+    expect(report.optimistic.environmentUSD).toBeLessThan(report.environment.totalMonthlyUSD);
+    expect(report.optimistic.referenceUSD).toBeLessThan(report.reference.totalMonthlyUSD);
+    expect(report.optimistic.ratio).toBeCloseTo(report.optimistic.environmentUSD / report.optimistic.referenceUSD, 2);
     expect(Object.values(report.prices.sources).every((s) => s.url.startsWith('https://'))).toBe(true);
   });
 

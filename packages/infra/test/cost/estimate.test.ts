@@ -152,6 +152,19 @@ describe('replica time by activity class', () => {
     expect(replicaTime(workload({ name: 'opa' }), idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
   });
 
+  it('prices cvat-server by the favourable reading only when asked (optimistic), ClickHouse never', () => {
+    expect(replicaTime(workload({ name: 'cvat-server' }), idle, H, true)).toMatchObject({
+      activeReplicaSeconds: 0,
+      idleReplicaSeconds: H * S,
+    });
+    expect(replicaTime(workload({ name: 'clickhouse', role: 'store' }), idle, H, true)).toMatchObject({ activeReplicaSeconds: H * S });
+    const model = { ...empty, workloads: [workload({ name: 'cvat-server', cpuCores: 1, memoryGiB: 2 })] };
+    const high = estimateMonthlyCost(model, east, idle, { freeGrant: false }).totalMonthlyUSD;
+    const low = estimateMonthlyCost(model, east, idle, { freeGrant: false, optimistic: true }).totalMonthlyUSD;
+    const c = rawEast.containerApps.consumption;
+    expect(high - low).toBeCloseTo(H * S * (c.vcpuActivePerSecond.price - c.vcpuIdlePerSecond.price), 6);
+  });
+
   it('adds replicas up to maxReplicas, at the active rate, for the profile peak of an HTTP-scaled app', () => {
     const t = replicaTime(workload({ maxReplicas: 3, scaledBy: ['http'] }), small, H);
     expect(t).toMatchObject({ activeReplicaSeconds: (176 + 2 * small.peakHoursPerMonth) * S, idleReplicaSeconds: (H - 176) * S });
