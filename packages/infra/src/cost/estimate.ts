@@ -1,3 +1,4 @@
+import { DEFAULT_CONCURRENT_REQUESTS } from '@cvat-cloud/catalogue';
 import { type InventoryResource, ofType, TYPE_RULES } from './inventory';
 import type { Price, PriceConfidence, PriceTable } from './price-table';
 import { type ActivityClass, activityOf, type StoredGiB, type UsageProfile, queueJobs, queueWorkHours } from './profiles';
@@ -20,6 +21,17 @@ export interface CostedWorkload {
   readonly workloadProfile: string;
   /** Kinds of the scale rules: `http`, `tcp`, `queue` (an RQ list), `other`. */
   readonly scaledBy: readonly string[];
+  /**
+   * Apps: whether it has ingress. An app with ingress and no scale rule gets Container Apps' default HTTP rule
+   * (https://learn.microsoft.com/azure/container-apps/scale-app), so with `minReplicas` 0 it runs while users work.
+   * @default false
+   */
+  readonly ingress?: boolean;
+  /**
+   * Apps: the scale rule's per-replica target: `concurrentRequests` of an HTTP/TCP rule, `listLength` of a queue rule.
+   * @default 10 (HTTP, Container Apps' default) or 5 (KEDA redis lists' default)
+   */
+  readonly scaleTarget?: number;
   /** RQ queues it serves (workers and event jobs). */
   readonly queues: readonly string[];
   /** Key Vault secret references it holds. */
@@ -66,6 +78,8 @@ export interface EstimateOptions {
 export const EVENT_EXECUTION_OVERHEAD_SECONDS = 45;
 /** Seconds a migration-job run takes (`cvat-init`: migrations on an up-to-date database, static files, superuser). */
 export const MANUAL_JOB_RUN_SECONDS = 300;
+/** Jobs per replica of a KEDA redis list rule that names no `listLength` (KEDA's default). */
+export const DEFAULT_QUEUE_LIST_LENGTH = 5;
 /** Runs a month of a scheduled job and seconds each (no scheduled job exists today; a stated placeholder). */
 export const SCHEDULED_JOB = { runsPerMonth: 30, seconds: 300 } as const;
 /**
@@ -185,14 +199,21 @@ export function replicaTime(
   const activity: ActivityClass =
     optimistic && found.optimistic ? { activity: found.optimistic, reason: `optimistic reading of: ${found.reason}` } : found;
   const byQueue = w.scaledBy.includes('queue');
-  const byHttp = w.scaledBy.some((k) => k === 'http' || k === 'tcp');
-  const extra = Math.max(0, w.maxReplicas - Math.max(1, w.minReplicas));
+  const byHttp = w.scaledBy.some((k) => k === 'http' || k === 'tcp') || (w.scaledBy.length === 0 && w.ingress === true);
+  // Scale-out at the profile's peak: the replicas the rule asks for, up to maxReplicas.
+  const base = Math.max(1, w.minReplicas);
+  const wanted = byQueue
+    ? Math.ceil(profile.peakQueueBacklog / (w.scaleTarget ?? DEFAULT_QUEUE_LIST_LENGTH))
+    : byHttp
+      ? Math.ceil(profile.peakConcurrentRequests / (w.scaleTarget ?? DEFAULT_CONCURRENT_REQUESTS))
+      : 0;
+  const extra = Math.max(0, Math.min(w.maxReplicas, wanted) - base);
   const peakHours = byQueue
     ? Math.min(profile.backlogHoursPerMonth, workHours, H)
     : byHttp
       ? Math.min(profile.peakHoursPerMonth, userHours)
       : 0;
-  const scaleOut = extra > 0 && peakHours > 0 ? `; ${extra} more replica(s) for ${r1(peakHours)} h at max (active)` : '';
+  const scaleOut = extra > 0 && peakHours > 0 ? `; ${extra} more replica(s) for ${r1(peakHours)} h at the peak (active)` : '';
   if (w.minReplicas === 0) {
     // Runs only while there is work; every running replica is above the minimum, so active.
     let hours: number;
@@ -206,7 +227,7 @@ export function replicaTime(
       hours = userHours;
       how = `scales to zero: 1 replica while users work (${userHours} h)`;
     } else {
-      return { unpriced: 'minReplicas 0 and no scale rule: when it runs is unknown' };
+      return { unpriced: 'minReplicas 0, no scale rule and no ingress: when it runs is unknown' };
     }
     return {
       activeReplicaSeconds: (hours + extra * peakHours) * S,

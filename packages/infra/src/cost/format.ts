@@ -100,8 +100,10 @@ export function assumptionLines(profile: UsageProfile, table: PriceTable, freeGr
   const s = profile.storedGiB;
   return [
     `profile ${profile.name}: ${profile.description}`,
-    `a month is ${table.hoursPerMonth} h; users work ${profile.userHoursPerMonth} h; HTTP-scaled apps run at maxReplicas ${profile.peakHoursPerMonth} h ` +
-      `and queue-scaled workers ${profile.backlogHoursPerMonth} h (bounded by their queues' work)`,
+    `a month is ${table.hoursPerMonth} h; users work ${profile.userHoursPerMonth} h; at the peak (${profile.peakHoursPerMonth} h) ` +
+      `${profile.peakConcurrentRequests} requests are in flight and HTTP-scaled apps add a replica per rule target (default 10); a ` +
+      `queue backlog of ${profile.peakQueueBacklog} jobs (${profile.backlogHoursPerMonth} h, bounded by the queue's work) adds a replica per ` +
+      'listLength (default 5); never beyond maxReplicas',
     `jobs a month per queue: ${q || 'none'}; one event-job execution per job (an upper bound), each with ` +
       `${EVENT_EXECUTION_OVERHEAD_SECONDS} s of start-up billed; scale-to-zero apps keep a replica ${COOLDOWN_SECONDS} s after their queue ` +
       'empties, jobs in the same working hour sharing one scale-out',

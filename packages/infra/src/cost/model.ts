@@ -8,6 +8,14 @@ function ruleQueues(rules: ReadonlyArray<{ readonly metadata: Readonly<Record<st
   return rules.map((r) => /^rq:queue:(.+)$/.exec(r.metadata.listName ?? '')?.[1]).filter((q): q is string => Boolean(q));
 }
 
+function scaleTargetOf(rules: ReadonlyArray<{ readonly metadata: Readonly<Record<string, string>> }>): { scaleTarget?: number } {
+  for (const r of rules) {
+    const n = Number(r.metadata.listLength ?? r.metadata.concurrentRequests);
+    if (Number.isFinite(n) && n > 0) return { scaleTarget: n };
+  }
+  return {};
+}
+
 function ruleKinds(rules: ReadonlyArray<{ readonly kind: string; readonly customRuleType?: string | undefined }>): string[] {
   return rules.map((r) => (r.kind === 'custom' ? (r.customRuleType === 'redis' ? 'queue' : 'other') : r.kind));
 }
@@ -57,6 +65,8 @@ export function workloadFromSpec(spec: AppSpec, componentQueues: readonly string
     maxReplicas: spec.scale.maxReplicas,
     scaledBy: ruleKinds(spec.scale.rules),
     queues: componentQueues.length ? [...componentQueues] : fromRules,
+    ingress: spec.ingress !== undefined,
+    ...scaleTargetOf(spec.scale.rules),
   };
 }
 

@@ -39,15 +39,19 @@ export interface UsageProfile {
   /** Hours a month during which users work in CVAT (requests reach the server, UI, OPA decisions, chunk reads). */
   readonly userHoursPerMonth: number;
   /**
-   * Hours a month during which HTTP-scaled apps run at their `maxReplicas` (bursts of concurrent users). Only apps
-   * with a scale rule and `maxReplicas > minReplicas` scale out.
+   * Hours a month of peak use (every user active at once), during which HTTP-scaled apps scale out to the replicas
+   * {@link peakConcurrentRequests} needs, up to their `maxReplicas`.
    */
   readonly peakHoursPerMonth: number;
+  /** Requests in flight at the peak (HTTP scale rules add a replica per `concurrentRequests`, default 10). */
+  readonly peakConcurrentRequests: number;
   /**
-   * Hours a month during which a queue-scaled worker runs at its `maxReplicas` because its queue has a backlog
-   * (bulk imports, a batch of exports). Bounded by the hours its queues have work.
+   * Hours a month during which a queue has a backlog (bulk imports, a batch of exports), so a queue-scaled worker
+   * scales out to the replicas {@link peakQueueBacklog} needs, up to its `maxReplicas`. Bounded by its queues' work.
    */
   readonly backlogHoursPerMonth: number;
+  /** Jobs waiting on a queue at such a backlog (KEDA's redis rule adds a replica per `listLength`, default 5). */
+  readonly peakQueueBacklog: number;
   /** Work on each RQ queue (CVAT v2.73.0 queue names); queues not listed get no jobs. */
   readonly queues: Readonly<Record<string, QueueLoad>>;
   /** Runs a month of each manually triggered job (the migration job runs once per deploy). */
@@ -82,7 +86,11 @@ const SMALL_TEAM: UsageProfile = {
     'about 10 tasks a week and exports annotations about 5 times a week; nobody works nights or weekends',
   userHoursPerMonth: 176,
   peakHoursPerMonth: 10,
+  // six people, each with a couple of requests in flight (chunk and annotation loads) at the busiest moment
+  peakConcurrentRequests: 12,
   backlogHoursPerMonth: 4,
+  // the lead creating a week's tasks at once
+  peakQueueBacklog: 10,
   queues: {
     // task creation from uploaded media (decode, chunk) and annotation imports
     import: { jobsPerMonth: 50, averageJobSeconds: 240 },
@@ -124,7 +132,9 @@ const IDLE: UsageProfile = {
     'clean-up jobs that rqscheduler enqueues run',
   userHoursPerMonth: 0,
   peakHoursPerMonth: 0,
+  peakConcurrentRequests: 0,
   backlogHoursPerMonth: 0,
+  peakQueueBacklog: 0,
   queues: {
     import: { jobsPerMonth: 0, averageJobSeconds: 0 },
     export: { jobsPerMonth: 0, averageJobSeconds: 0 },

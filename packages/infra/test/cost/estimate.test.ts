@@ -165,9 +165,19 @@ describe('replica time by activity class', () => {
     expect(high - low).toBeCloseTo(H * S * (c.vcpuActivePerSecond.price - c.vcpuIdlePerSecond.price), 6);
   });
 
-  it('adds replicas up to maxReplicas, at the active rate, for the profile peak of an HTTP-scaled app', () => {
-    const t = replicaTime(workload({ maxReplicas: 3, scaledBy: ['http'] }), small, H);
+  it('adds the replicas the peak asks of an HTTP rule (concurrent requests / target), at the active rate, never beyond maxReplicas', () => {
+    // 12 requests in flight, 4 per replica: 3 replicas wanted, 2 more than the minimum.
+    const t = replicaTime(workload({ maxReplicas: 5, scaledBy: ['http'], scaleTarget: 4 }), small, H);
+    expect(small.peakConcurrentRequests).toBe(12);
     expect(t).toMatchObject({ activeReplicaSeconds: (176 + 2 * small.peakHoursPerMonth) * S, idleReplicaSeconds: (H - 176) * S });
+    // Capped by maxReplicas: 12 / 1 wants 12, max 3 allows 2 more.
+    expect(replicaTime(workload({ maxReplicas: 3, scaledBy: ['http'], scaleTarget: 1 }), small, H)).toMatchObject({
+      activeReplicaSeconds: (176 + 2 * small.peakHoursPerMonth) * S,
+    });
+    // The default target (10 requests) wants 2 replicas: 1 more.
+    expect(replicaTime(workload({ maxReplicas: 300, scaledBy: ['http'] }), small, H)).toMatchObject({
+      activeReplicaSeconds: (176 + small.peakHoursPerMonth) * S,
+    });
     // No rule, no scale-out, whatever maxReplicas says.
     expect(replicaTime(workload({ maxReplicas: 3 }), small, H)).toMatchObject({ activeReplicaSeconds: 176 * S });
   });
@@ -177,6 +187,16 @@ describe('replica time by activity class', () => {
     const work = (small.queues.consensus.jobsPerMonth * small.queues.consensus.averageJobSeconds) / 3600;
     expect(work).toBeLessThan(small.backlogHoursPerMonth);
     expect((replicaTime(w, small, H) as { activeReplicaSeconds: number }).activeReplicaSeconds).toBeCloseTo((work + work) * S, 6);
+  });
+
+  it('runs a scale-to-zero app with ingress and no rule (the default HTTP rule) while users work; without ingress it is not priced', () => {
+    expect(replicaTime(workload({ minReplicas: 0, maxReplicas: 3, ingress: true }), small, H)).toMatchObject({
+      activeReplicaSeconds: (176 + small.peakHoursPerMonth) * S,
+      idleReplicaSeconds: 0,
+    });
+    expect(replicaTime(workload({ minReplicas: 0, maxReplicas: 3 }), small, H)).toMatchObject({
+      unpriced: expect.stringContaining('no scale rule'),
+    });
   });
 
   it('bills a scale-to-zero queue worker for its jobs plus one cool-down per burst, never idle', () => {
