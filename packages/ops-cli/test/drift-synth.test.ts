@@ -150,18 +150,41 @@ function armApp(r: Json): Json {
   };
 }
 
-/** ARM `properties` of an `azurerm_container_app_job` as the provider creates it. */
+/** ARM `properties` of an `azurerm_container_app_job` as the provider creates it (manual or event trigger). */
 function armJob(r: Json): Json {
-  const trigger = r.manual_trigger_config ?? {};
+  const event = r.event_trigger_config as Json | undefined;
+  const trigger = r.manual_trigger_config ?? event ?? {};
+  const counts = {
+    parallelism: trigger.parallelism ?? D.manualTrigger.parallelism,
+    replicaCompletionCount: trigger.replica_completion_count ?? D.manualTrigger.replicaCompletionCount,
+  };
+  const scale = (event?.scale as Json[] | undefined)?.[0];
   return {
     configuration: {
-      triggerType: 'Manual',
+      triggerType: event ? 'Event' : 'Manual',
       replicaTimeout: r.replica_timeout_in_seconds,
       replicaRetryLimit: r.replica_retry_limit,
-      manualTriggerConfig: {
-        parallelism: trigger.parallelism ?? D.manualTrigger.parallelism,
-        replicaCompletionCount: trigger.replica_completion_count ?? D.manualTrigger.replicaCompletionCount,
-      },
+      ...(event
+        ? {
+            eventTriggerConfig: {
+              ...counts,
+              scale: {
+                ...(scale?.min_executions !== undefined ? { minExecutions: scale.min_executions } : {}),
+                ...(scale?.max_executions !== undefined ? { maxExecutions: scale.max_executions } : {}),
+                ...(scale?.polling_interval_in_seconds !== undefined ? { pollingInterval: scale.polling_interval_in_seconds } : {}),
+                rules: ((scale?.rules ?? []) as Json[]).map((x) => ({
+                  name: x.name,
+                  type: x.custom_rule_type,
+                  metadata: x.metadata,
+                  auth: ((x.authentication ?? []) as Json[]).map((a) => ({
+                    triggerParameter: a.trigger_parameter,
+                    secretRef: a.secret_name,
+                  })),
+                })),
+              },
+            },
+          }
+        : { manualTriggerConfig: counts }),
       secrets: armSecrets(r),
     },
     template: armTemplate(r),
@@ -215,10 +238,10 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
     const secret = ((fake.apps.get('cvat-server')!.properties.configuration as Json).secrets as Json[])[0]!;
     const vault = /^(https:\/\/[^/]+\/secrets\/)(.+)$/.exec(secret.keyVaultUrl)!;
     secret.keyVaultUrl = `${vault[1]}renamed`;
-    const rule = ((fake.apps.get('cvat-worker-import')!.properties.template as Json).scale.rules as Json[])[0]!;
+    const rule = ((fake.apps.get('cvat-worker-chunks')!.properties.template as Json).scale.rules as Json[])[0]!;
     const listLength = rule.custom.metadata.listLength as string;
     rule.custom.metadata.listLength = String(Number(listLength) + 1);
-    const mount = (main('cvat-worker-export').volumeMounts as Json[])[0]!;
+    const mount = (main('cvat-worker-utils').volumeMounts as Json[])[0]!;
     mount.subPath = 'moved';
 
     const result = await drift(globals({ env: 'example', subscription: SUBSCRIPTION }), runtime);
@@ -232,7 +255,7 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
       ]),
     );
     expect(fields['cvat-server']).toHaveLength(3);
-    expect(fields['cvat-worker-import']).toEqual([
+    expect(fields['cvat-worker-chunks']).toEqual([
       {
         field: `scaleRules.${rule.name}.metadata.listLength`,
         kind: 'changed',
@@ -240,14 +263,14 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
         actual: String(Number(listLength) + 1),
       },
     ]);
-    expect(fields['cvat-worker-export']).toEqual([
+    expect(fields['cvat-worker-utils']).toEqual([
       expect.objectContaining({
         field: `mounts.${mount.mountPath}`,
         kind: 'changed',
         actual: expect.objectContaining({ subPath: 'moved' }),
       }),
     ]);
-    expect(Object.keys(fields).sort()).toEqual(['cvat-server', 'cvat-worker-export', 'cvat-worker-import']);
+    expect(Object.keys(fields).sort()).toEqual(['cvat-server', 'cvat-worker-chunks', 'cvat-worker-utils']);
   });
 
   it('reports what only appSpecs() fills in: scale timing, readiness successes, grace, revision mode, mounts, job', async () => {

@@ -15,14 +15,13 @@ import { FakeArmServer, closedLoopbackPort } from '@cvat-cloud/testing';
  */
 const ALL_IN_DESTROY_ORDER = [
   'cvat-ui',
+  'cvat-job-consensus', // event-driven queue runners: they depend on the server's database and Redis
+  'cvat-job-quality-reports',
+  'cvat-job-annotation',
+  'cvat-job-export',
+  'cvat-job-import',
   'cvat-worker-utils',
-  'cvat-worker-consensus',
   'cvat-worker-chunks',
-  'cvat-worker-quality-reports',
-  'cvat-worker-webhooks',
-  'cvat-worker-annotation',
-  'cvat-worker-export',
-  'cvat-worker-import',
   'opa', // depends on cvat-server (its readiness needs the server's policy bundle)
   'cvat-server',
   'cvat-init',
@@ -31,6 +30,17 @@ const ALL_IN_DESTROY_ORDER = [
   'cvat-redis-ondisk',
   'cvat-redis-inmem',
 ];
+/** Catalogue components disabled in the test environment (the always-on workers the queue runners replace, grafana). */
+const DISABLED = [
+  'cvat-worker-import',
+  'cvat-worker-export',
+  'cvat-worker-annotation',
+  'cvat-worker-webhooks',
+  'cvat-worker-quality-reports',
+  'cvat-worker-consensus',
+  'grafana',
+];
+const isJob = (name: string): boolean => name === 'cvat-init' || name.startsWith('cvat-job-');
 
 describe('cvat-ops apps delete', () => {
   let repo: TestRepo;
@@ -58,21 +68,22 @@ describe('cvat-ops apps delete', () => {
     ).toEqual(
       ALL_IN_DESTROY_ORDER.map((name) => ({
         name,
-        resource: name === 'cvat-init' ? 'job' : 'containerApp',
+        resource: isJob(name) ? 'job' : 'containerApp',
         outcome: name === 'cvat-server' ? 'failed' : 'deleted',
-        ...(name === 'cvat-server' ? { reason: '409 Conflict: Another operation is in progress on cvat-server.' } : {}),
+        ...(name === 'cvat-server' ? { reason: '409 Conflict: Another operation is in progress on cvat-server' } : {}),
       })),
     );
-    expect(result.data.summary).toEqual({ deleted: 15, notFound: 0, failed: 1, planned: 0 });
-    expect(result.data.notDeployed).toEqual(['grafana']);
+    expect(result.data.summary).toEqual({ deleted: 14, notFound: 0, failed: 1, planned: 0 });
+    expect(result.data.notDeployed).toEqual(DISABLED);
     // DELETEs went out one by one in destroy order, and each finished before the next started
     const order = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop());
     expect(order).toEqual(ALL_IN_DESTROY_ORDER);
     expect(fake.deleted).toEqual(ALL_IN_DESTROY_ORDER.filter((n) => n !== 'cvat-server'));
     expect([...fake.apps.keys()]).toEqual(['cvat-server']);
+    expect([...fake.jobs.keys()]).toEqual([]);
     const lines = result.view.flatMap((b) => (b.kind === 'lines' ? b.lines : []));
-    expect(lines).toContain('15 deleted, 0 not found (already gone), 1 failed.');
-    expect(lines).toContain('Disabled in this environment and not deployed, nothing to delete: grafana.');
+    expect(lines).toContain('14 deleted, 0 not found (already gone), 1 failed.');
+    expect(lines).toContain(`Disabled in this environment and not deployed, nothing to delete: ${DISABLED.join(', ')}.`);
     expect(JSON.stringify(result.view)).not.toContain('grafana: not found');
     expect(lines.some((l) => l.startsWith('Not deleted: cvat-server.') && l.includes('cvat-ops apps delete --all --env test --yes'))).toBe(
       true,
@@ -123,7 +134,7 @@ describe('cvat-ops apps delete', () => {
   it('with --dry-run prints the plan and sends no DELETE', async () => {
     const result = await appsDelete({ ...globals({ env: 'test', dryRun: true }), all: true }, runtime, deps);
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
-    expect(fake.apps.size).toBe(15);
+    expect(fake.apps.size + fake.jobs.size).toBe(15);
     expect(result.data.results.map((r) => r.outcome)).toEqual(ALL_IN_DESTROY_ORDER.map(() => 'planned'));
     expect(result.data.results.some((r) => r.name === 'grafana')).toBe(false);
     expect(result.exitCode).toBe(EXIT.OK);
@@ -133,7 +144,7 @@ describe('cvat-ops apps delete', () => {
     fake.addApp('grafana');
     const result = await appsDelete({ ...globals({ env: 'test', yes: true }), all: true }, runtime, deps);
     expect(result.data.results[0]).toMatchObject({ name: 'grafana', outcome: 'deleted' });
-    expect(result.data.notDeployed).toEqual([]);
+    expect(result.data.notDeployed).toEqual(DISABLED.filter((n) => n !== 'grafana'));
     expect(fake.deleted[0]).toBe('grafana');
     expect(result.exitCode).toBe(EXIT.OK);
   });

@@ -87,7 +87,7 @@ describe('the Container Apps ARM client against a loopback fake', () => {
     fake.failDelete('cvat-server', { status: 409, code: 'Conflict', message: 'Another operation is in progress on cvat-server.' });
     const c = await client();
     const error = await c.containerApps.beginDelete(fake.resourceGroup, 'cvat-server', { updateIntervalInMs: 5 }).catch((e: unknown) => e);
-    expect(armReason(error)).toBe('409 Conflict: Another operation is in progress on cvat-server.');
+    expect(armReason(error)).toBe('409 Conflict: Another operation is in progress on cvat-server');
     expect(fake.apps.has('cvat-server')).toBe(true);
   });
 

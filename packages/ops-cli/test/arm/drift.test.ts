@@ -14,6 +14,9 @@ import { type ArmResource, FakeArmServer } from '@cvat-cloud/testing';
 
 const mainContainer = (app: ArmResource): any => (app.properties.template as { containers: unknown[] }).containers[0];
 const scaleRules = (app: ArmResource): any[] => (app.properties.template as { scale: { rules: any[] } }).scale.rules;
+/** KEDA rules of an event-driven job (`configuration.eventTriggerConfig.scale.rules`). */
+const jobRules = (job: ArmResource): any[] =>
+  (job.properties.configuration as { eventTriggerConfig: { scale: { rules: any[] } } }).eventTriggerConfig.scale.rules;
 
 describe('cvat-ops drift', () => {
   let repo: TestRepo;
@@ -34,13 +37,13 @@ describe('cvat-ops drift', () => {
     const result = await drift(globals({ env: 'test' }), runtime);
     expect(result.data.drifted).toBe(false);
     expect(result.data.apps.every((a) => a.state === 'in-sync')).toBe(true);
-    expect(result.data.apps).toHaveLength(16);
+    expect(result.data.apps).toHaveLength(15);
     expect(result.exitCode).toBe(EXIT.OK);
   });
 
   it('reports each changed field with catalogue and live values, extra live apps and missing ones, exit 1', async () => {
     mainContainer(fake.apps.get('cvat-server')!).image = 'cvat/server:v2.72.0';
-    mainContainer(fake.apps.get('cvat-worker-import')!).resources = { cpu: 2, memory: '4Gi' };
+    mainContainer(fake.apps.get('cvat-worker-chunks')!).resources = { cpu: 2, memory: '4Gi' };
     (fake.apps.get('cvat-ui')!.properties.template as { scale: unknown }).scale = { minReplicas: 0, maxReplicas: 2 };
     const opa = fake.apps.get('opa')!.properties.configuration as { ingress: { exposedPort: number } };
     opa.ingress.exposedPort = 8282;
@@ -49,7 +52,7 @@ describe('cvat-ops drift', () => {
     fake.apps.delete('vector');
     fake.addApp('cvat-legacy-traefik');
 
-    const importResources = repo.catalogue.components.find((c) => c.name === 'cvat-worker-import')!.resources;
+    const importResources = repo.catalogue.components.find((c) => c.name === 'cvat-worker-chunks')!.resources;
     expect(importResources).not.toEqual({ cpuCores: 2, memoryGiB: 4 });
 
     const result = await drift(globals({ env: 'test' }), runtime);
@@ -69,7 +72,7 @@ describe('cvat-ops drift', () => {
         fields: [{ field: 'image', kind: 'changed', expected: 'cvat/server:v2.73.0', actual: 'cvat/server:v2.72.0' }],
       },
       {
-        name: 'cvat-worker-import',
+        name: 'cvat-worker-chunks',
         state: 'drifted',
         fields: [
           { field: 'resources.cpuCores', kind: 'changed', expected: importResources.cpuCores, actual: 2 },
@@ -80,26 +83,23 @@ describe('cvat-ops drift', () => {
       { name: 'cvat-ui', state: 'drifted', fields: [{ field: 'replicas.min', kind: 'changed', expected: 1, actual: 0 }] },
       { name: 'cvat-legacy-traefik', state: 'not-in-catalogue', fields: [] },
     ]);
-    expect(result.data.summary).toEqual({ 'in-sync': 9, drifted: 6, 'missing-live': 1, 'not-in-catalogue': 1 });
+    expect(result.data.summary).toEqual({ 'in-sync': 8, drifted: 6, 'missing-live': 1, 'not-in-catalogue': 1 });
   });
 
-  it('compares KEDA scale rules read through the SDK: metadata, auth secret, a hand-added rule and a removed one, exit 1', async () => {
-    const exportRule = repo.catalogue.components.find((c) => c.name === 'cvat-worker-export')!.scaleRules[0]!;
+  it('compares KEDA scale rules of apps and event-driven jobs: metadata, auth secret, a hand-added rule and a removed one, exit 1', async () => {
+    const exportRule = repo.catalogue.components.find((c) => c.name === 'cvat-job-export')!.scaleRules[0]!;
     const chunksRule = repo.catalogue.components.find((c) => c.name === 'cvat-worker-chunks')!.scaleRules[0]!;
     expect(exportRule.metadata.listLength).not.toBe('20');
-    const onExport = scaleRules(fake.apps.get('cvat-worker-export')!)[0].custom;
+    const onExport = jobRules(fake.jobs.get('cvat-job-export')!)[0];
     onExport.metadata.listLength = '20';
     onExport.auth = [{ secretRef: 'redis-ondisk-password', triggerParameter: 'password' }];
-    scaleRules(fake.apps.get('cvat-worker-annotation')!).push({
-      name: 'cpu',
-      custom: { type: 'cpu', metadata: { type: 'Utilization', value: '70' } },
-    });
+    jobRules(fake.jobs.get('cvat-job-annotation')!).push({ name: 'cpu', type: 'cpu', metadata: { type: 'Utilization', value: '70' } });
     scaleRules(fake.apps.get('cvat-worker-chunks')!).length = 0;
 
     const result = await drift(globals({ env: 'test' }), runtime);
     expect(result.exitCode).toBe(EXIT.FAILED);
     const fieldsOf = (name: string) => result.data.apps.find((a) => a.name === name)!.fields;
-    expect(fieldsOf('cvat-worker-export')).toEqual([
+    expect(fieldsOf('cvat-job-export')).toEqual([
       {
         field: `scaleRules.${exportRule.name}.metadata.listLength`,
         kind: 'changed',
@@ -113,7 +113,7 @@ describe('cvat-ops drift', () => {
         actual: 'redis-ondisk-password',
       },
     ]);
-    expect(fieldsOf('cvat-worker-annotation')).toEqual([
+    expect(fieldsOf('cvat-job-annotation')).toEqual([
       { field: 'scaleRules.cpu', kind: 'unexpected', actual: { type: 'cpu', metadata: { type: 'Utilization', value: '70' }, auth: {} } },
     ]);
     expect(fieldsOf('cvat-worker-chunks')).toEqual([
@@ -127,14 +127,14 @@ describe('cvat-ops drift', () => {
   });
 
   it('--output writes the same JSON as --json to a file while stdout shows the table', async () => {
-    scaleRules(fake.apps.get('cvat-worker-export')!)[0].custom.metadata.listLength = '20';
+    scaleRules(fake.apps.get('cvat-worker-chunks')!)[0].custom.metadata.listLength = '20';
     expect(await runCli(['drift', '--env', 'test', '--json'], runtime)).toBe(EXIT.FAILED);
     const json = JSON.parse(runtime.out()) as unknown;
 
     const human = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });
     expect(await runCli(['drift', '--env', 'test', '--output', 'drift.json'], human)).toBe(EXIT.FAILED);
     expect(human.out()).toContain(`Drift in resource group ${repo.resourceGroup} (environment test)`);
-    expect(human.out()).toMatch(/scaleRules\.rq-export\.metadata\.listLength\s+changed/);
+    expect(human.out()).toMatch(/scaleRules\.rq-chunks\.metadata\.listLength\s+changed/);
     expect(() => JSON.parse(human.out())).toThrow();
     expect(JSON.parse(readFileSync(join(repo.dir, 'drift.json'), 'utf8'))).toEqual(json);
   });

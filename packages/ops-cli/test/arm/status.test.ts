@@ -64,7 +64,7 @@ describe('cvat-ops status', () => {
     });
     expect(result.data.components.find((c) => c.name === 'edge')).toMatchObject({ resource: 'vm', exists: null });
     expect(result.data.serverHealth).toMatchObject({ checked: true, reachable: true, httpStatus: 200, healthy: true, failing: [] });
-    expect(renderView(result.view)).toContain('All 16 components healthy.');
+    expect(renderView(result.view)).toContain('All 15 components healthy.');
   });
 
   it('exits 1 and names each problem: missing app, wrong image, too few replicas, stopped app, failed init job', async () => {
@@ -151,7 +151,7 @@ describe('cvat-ops status', () => {
     };
     expect(data.healthy).toBe(false);
     expect(data.components.find((c) => c.name === 'cvat-ui')?.exists).toBe(false);
-    expect(data.components).toHaveLength(17);
+    expect(data.components).toHaveLength(16);
   });
 
   it('maps a missing resource group to exit 6 naming it', async () => {

@@ -181,7 +181,17 @@ export function diffAppSpec(expected: AppSpec, actual: AppSpec): FieldDrift[] {
     }
   }
   if (expected.job && actual.job) {
-    for (const key of ['replicaTimeoutSeconds', 'replicaRetryLimit', 'parallelism', 'replicaCompletionCount'] as const) {
+    const keys = [
+      'triggerType',
+      'replicaTimeoutSeconds',
+      'replicaRetryLimit',
+      'parallelism',
+      'replicaCompletionCount',
+      'minExecutions',
+      'maxExecutions',
+      'pollingIntervalSeconds',
+    ] as const;
+    for (const key of keys) {
       if (actual.job[key] !== undefined) push(out, `job.${key}`, expected.job[key], actual.job[key]);
     }
   }

@@ -110,7 +110,12 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
     ...(container.args?.length ? { args: [...container.args] } : {}),
     resources: { cpuCores: container.cpuCores, memoryGiB: container.memoryGiB },
     ...(spec.kind === 'containerApp' ? { replicas: { min: spec.scale.minReplicas, max: spec.scale.maxReplicas } } : {}),
-    scaleRules: spec.kind === 'containerApp' ? Object.fromEntries(spec.scale.rules.map((r) => [r.name, scaleRuleSpec(r)])) : {},
+    scaleRules: Object.fromEntries(
+      (spec.kind === 'containerApp' ? spec.scale.rules : spec.trigger.type === 'event' ? spec.trigger.scale.rules : []).map((r) => [
+        r.name,
+        scaleRuleSpec(r),
+      ]),
+    ),
     env: Object.fromEntries(container.env.map((e) => [e.name, envSpec(e)])),
     secrets: Object.fromEntries(spec.secrets.map((s) => [s.name, s.keyVaultSecretName])),
     mounts,
@@ -132,6 +137,14 @@ export function toDriftSpec(spec: CatalogueAppSpec): AppSpec {
         }
       : {
           job: {
+            triggerType: spec.trigger.type === 'event' ? 'Event' : 'Manual',
+            ...(spec.trigger.type === 'event'
+              ? {
+                  minExecutions: spec.trigger.scale.minExecutions,
+                  maxExecutions: spec.trigger.scale.maxExecutions,
+                  pollingIntervalSeconds: spec.trigger.scale.pollingIntervalSeconds,
+                }
+              : {}),
             replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
             replicaRetryLimit: spec.replicaRetryLimit,
             parallelism: spec.trigger.parallelism,

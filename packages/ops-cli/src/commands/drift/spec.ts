@@ -134,7 +134,18 @@ export interface AppSpec {
   /** Container apps: KEDA timing and the SIGTERM grace period. */
   timing?: { cooldownPeriodSeconds: number; pollingIntervalSeconds: number; terminationGracePeriodSeconds: number };
   /** Jobs: run settings (live: those ARM reports). */
-  job?: { replicaTimeoutSeconds?: number; replicaRetryLimit?: number; parallelism?: number; replicaCompletionCount?: number };
+  job?: {
+    /** `Manual` or `Event`. */
+    triggerType?: string;
+    replicaTimeoutSeconds?: number;
+    replicaRetryLimit?: number;
+    parallelism?: number;
+    replicaCompletionCount?: number;
+    /** Event-driven jobs: executions KEDA may run at once, and its polling interval. */
+    minExecutions?: number;
+    maxExecutions?: number;
+    pollingIntervalSeconds?: number;
+  };
 }
 
 /** Parses an ACA memory string to GiB: `1Gi` → 1, `512Mi` → 0.5, `2G` → 2. NaN when unreadable. */
@@ -355,21 +366,40 @@ function withUnmanaged(unmanaged: UnmanagedSettings): { unmanaged?: UnmanagedSet
   return Object.keys(unmanaged).length ? { unmanaged } : {};
 }
 
+/** Normalises the KEDA rules of an event-driven job (`eventTriggerConfig.scale.rules`: custom rules with a `type`). */
+export function liveJobScaleRules(
+  rules: NonNullable<NonNullable<Job['configuration']>['eventTriggerConfig']>['scale'],
+): Record<string, ScaleRuleSpec> {
+  const out: Record<string, ScaleRuleSpec> = {};
+  for (const r of rules?.rules ?? []) {
+    if (!r.name) continue;
+    const metadata = Object.fromEntries(Object.entries(r.metadata ?? {}).map(([k, v]) => [k, String(v)]));
+    out[r.name] = { type: (r.type ?? '(none)').toLowerCase(), metadata, auth: authSpec(r.auth) };
+  }
+  return out;
+}
+
 /** Normalises a live Container Apps job. */
 export function liveJobSpec(job: Job): AppSpec {
   const name = job.name ?? '';
-  const trigger = job.configuration?.manualTriggerConfig;
+  const event = job.configuration?.eventTriggerConfig;
+  const trigger = job.configuration?.manualTriggerConfig ?? event;
+  const scale = event?.scale;
   return {
     name,
     resource: 'job',
     ...containerSpec(name, job.template?.containers, job.template?.volumes),
-    // event-driven job triggers are not catalogue data (the catalogue's jobs are manual)
-    scaleRules: {},
+    // an event-driven job's KEDA rules start its executions; a manual job has none
+    scaleRules: liveJobScaleRules(scale),
     secrets: secretSpec(job.configuration?.secrets),
     ...(job.workloadProfileName ? { workloadProfileName: job.workloadProfileName } : {}),
     identity: liveIdentity(job.identity),
     ...withUnmanaged(unmanagedOf({ template: job.template as ContainerApp['template'] })),
     job: {
+      ...(job.configuration?.triggerType ? { triggerType: job.configuration.triggerType } : {}),
+      ...(scale?.minExecutions !== undefined ? { minExecutions: scale.minExecutions } : {}),
+      ...(scale?.maxExecutions !== undefined ? { maxExecutions: scale.maxExecutions } : {}),
+      ...(scale?.pollingInterval !== undefined ? { pollingIntervalSeconds: scale.pollingInterval } : {}),
       ...(job.configuration?.replicaTimeout !== undefined ? { replicaTimeoutSeconds: job.configuration.replicaTimeout } : {}),
       ...(job.configuration?.replicaRetryLimit !== undefined ? { replicaRetryLimit: job.configuration.replicaRetryLimit } : {}),
       ...(trigger?.parallelism !== undefined ? { parallelism: trigger.parallelism } : {}),

@@ -188,14 +188,33 @@ export function armAppProperties(spec: AppSpec): Record<string, unknown> {
   };
 }
 
-/** ARM `properties` of a job rendered from a spec. */
+/** ARM `properties` of a job rendered from a spec (a manual trigger, or an event trigger with its KEDA rules). */
 export function armJobProperties(spec: AppSpec): Record<string, unknown> {
+  const counts = { parallelism: spec.job?.parallelism ?? 1, replicaCompletionCount: spec.job?.replicaCompletionCount ?? 1 };
+  const event = spec.job?.triggerType === 'Event';
   return {
     configuration: {
-      triggerType: 'Manual',
+      triggerType: event ? 'Event' : 'Manual',
       replicaTimeout: spec.job?.replicaTimeoutSeconds ?? 1800,
       ...(spec.job?.replicaRetryLimit !== undefined ? { replicaRetryLimit: spec.job.replicaRetryLimit } : {}),
-      manualTriggerConfig: { parallelism: spec.job?.parallelism ?? 1, replicaCompletionCount: spec.job?.replicaCompletionCount ?? 1 },
+      ...(event
+        ? {
+            eventTriggerConfig: {
+              ...counts,
+              scale: {
+                minExecutions: spec.job?.minExecutions,
+                maxExecutions: spec.job?.maxExecutions,
+                pollingInterval: spec.job?.pollingIntervalSeconds,
+                rules: Object.entries(spec.scaleRules).map(([name, r]) => ({
+                  name,
+                  type: r.type,
+                  metadata: { ...r.metadata },
+                  auth: Object.entries(r.auth).map(([triggerParameter, secretRef]) => ({ secretRef, triggerParameter })),
+                })),
+              },
+            },
+          }
+        : { manualTriggerConfig: counts }),
       secrets: armSecrets(spec),
     },
     ...(spec.workloadProfileName ? { workloadProfileName: spec.workloadProfileName } : {}),
