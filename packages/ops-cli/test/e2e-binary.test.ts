@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -159,17 +159,34 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
 
     it('leaves a partial file without Content-MD5, then the re-run uploads only what is missing', async () => {
       const big = randomBytes(10 * 1024 * 1024); // 3 ranges
-      writeFileSync(join(dir, 'big.bin'), big);
-      writeFileSync(join(dir, 'a.txt'), 'small file\n');
-      const env = { CVAT_OPS_FILE_ENDPOINT: server.endpointTemplate, AZURE_STORAGE_KEY: server.key };
-      const args = ['storage', 'upload', dir, 'cvat-data/seed', '--account', server.account, '--concurrency', '1'];
-      // GIVEN slow range uploads, WHEN the process is killed after big.bin's first range arrived
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'src', 'big.bin'), big);
+      writeFileSync(join(dir, 'src', 'a.txt'), 'small file\n');
+      const env = {
+        CVAT_OPS_FILE_ENDPOINT: server.endpointTemplate,
+        AZURE_STORAGE_KEY: server.key,
+        CVAT_OPS_STATE_DIR: join(dir, '.state'),
+      };
+      const args = [
+        'storage',
+        'upload',
+        join(dir, 'src'),
+        'cvat-data/seed',
+        '--account',
+        server.account,
+        '--concurrency',
+        '1',
+        '--range-concurrency',
+        '1',
+      ];
+      // GIVEN slow range uploads one at a time, WHEN the process is killed once big.bin's second range arrived (the first was acknowledged)
       server.setRangeDelayMs(400);
       const killed = await cli(args, {
         env,
         onSpawn: (kill) => {
           const timer = setInterval(() => {
-            if (server.file('cvat-data', 'seed/big.bin') && server.counts['file-range'] >= 2) {
+            // a.txt's one range, big.bin's first (acknowledged) and its second (arriving)
+            if (server.file('cvat-data', 'seed/big.bin') && server.counts['file-range'] >= 3) {
               clearInterval(timer);
               kill();
             }
@@ -180,8 +197,9 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       const partial = server.file('cvat-data', 'seed/big.bin')!;
       expect(partial.data.length).toBe(big.length);
       expect(partial.md5).toBeUndefined();
-      // THEN a second run completes it and skips the finished file
+      // THEN a second run sends only the ranges the share did not acknowledge, and skips the finished file
       server.setRangeDelayMs(0);
+      const rangesBefore = server.counts['file-range'];
       const again = await cli([...args, '--json'], { env });
       expect(again.exitCode).toBe(0);
       const report = JSON.parse(again.stdout) as {
@@ -190,9 +208,14 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       };
       expect(report.summary).toMatchObject({ files: 2, uploaded: 1, skipped: 1, failed: 0 });
       expect(report.files).toEqual([
-        expect.objectContaining({ remotePath: 'seed/a.txt', status: 'skipped', reason: 'identical (size + MD5)' }),
-        expect.objectContaining({ remotePath: 'seed/big.bin', status: 'uploaded', reason: 'no Content-MD5 (partial or foreign upload)' }),
+        expect.objectContaining({ remotePath: 'seed/a.txt', status: 'skipped', reason: 'identical (recorded upload, ETag unchanged)' }),
+        expect.objectContaining({
+          remotePath: 'seed/big.bin',
+          status: 'uploaded',
+          reason: expect.stringMatching(/^resumed \([12] of 3 ranges were already uploaded\)$/),
+        }),
       ]);
+      expect(server.counts['file-range'] - rangesBefore).toBeLessThan(3);
       expect(server.file('cvat-data', 'seed/big.bin')!.data.equals(big)).toBe(true);
       // and a third run has nothing left to do
       const third = scrub(await cli(args, { env }), dir);
@@ -201,7 +224,9 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
         stdout: expect.stringContaining(
           "Uploaded 0 files (0 B), skipped 2 identical (10.0 MiB), 0 failed in <n> s → share 'cvat-data' folder 'seed' of storage account 'cvattestsa'.",
         ),
-        stderr: expect.stringMatching(/^skipped\s+seed\/a\.txt \(identical \(size \+ MD5\)\)\nskipped\s+seed\/big\.bin/),
+        stderr: expect.stringMatching(
+          /^skipped\s+seed\/a\.txt \(identical \(recorded upload, ETag unchanged\)\)\nskipped\s+seed\/big\.bin/,
+        ),
       });
     });
   });

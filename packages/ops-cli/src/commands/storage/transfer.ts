@@ -324,7 +324,7 @@ async function uploadOne(ctx: UploadContext, resume: PartialUpload | undefined):
             partial.ranges.push(index);
             if (answer.etag) partial.etags = [...partial.etags, answer.etag].slice(-RECENT_ETAGS);
             partial.lastWriteAt = later(partial.lastWriteAt, answer.lastModified);
-            state?.set(item.remotePath, { ...base, partial });
+            state?.set(item.remotePath, { ...base, partial }, total > 1);
             sent += length;
             ctx.progress.advance(length);
           } catch (error) {

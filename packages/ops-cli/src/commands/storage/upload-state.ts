@@ -4,7 +4,8 @@
  *
  * Where: `<state dir>/uploads/<account>/<share>.json`, the state dir being `CVAT_OPS_STATE_DIR`, else
  * `$XDG_STATE_HOME/cvat-ops`, else `~/.local/state/cvat-ops`. One JSON object, written through a temporary file and a
- * rename (a reader never sees half of it), at most every {@link FLUSH_INTERVAL_MS} while uploading and once at the end.
+ * rename (a reader never sees half of it): after each acknowledged range of a large file, otherwise at most every
+ * {@link FLUSH_INTERVAL_MS}, and once at the end.
  * A record older than the last flush only costs re-sending some ranges, never a wrong skip (see transfer.ts).
  *
  * Per remote path it keeps:
@@ -90,11 +91,15 @@ export class UploadState {
     return this.data.files[remotePath];
   }
 
-  set(remotePath: string, record: FileRecord | undefined): void {
+  /**
+   * Records what is known about one file. Written at once when `now` (a range of a multi-range file was acknowledged:
+   * at least 4 MiB went over the network for one small write), else at most every {@link FLUSH_INTERVAL_MS}.
+   */
+  set(remotePath: string, record: FileRecord | undefined, now = false): void {
     if (record) this.data.files[remotePath] = record;
     else delete this.data.files[remotePath];
     this.dirty = true;
-    if (Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
+    if (now || Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
   }
 
   /** Writes the record if it changed (atomically); a failure is remembered in `writeError`, never thrown. */
