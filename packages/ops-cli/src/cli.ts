@@ -33,6 +33,7 @@ import type { StatusOptions } from './commands/status';
 import type { DriftOptions } from './commands/drift';
 import type { AppsDeleteOptions, AppsRestartOptions, AppsRecreateOptions } from './commands/apps';
 import type { LogsOptions } from './commands/logs';
+import type { BackupCreateOptions, BackupOptions, BackupPruneOptions, BackupRestoreOptions } from './commands/backup';
 
 /** The exit-code table printed after `--help`: the codes cvat-ops returns, from the one table (docs/exit-codes.md). */
 export const EXIT_CODES_HELP = exitCodesHelp([EXIT.FAILED, EXIT.REFUSED, EXIT.CONFIG, EXIT.AUTH, EXIT.NOT_FOUND, EXIT.UNAVAILABLE]);
@@ -173,7 +174,7 @@ export function buildProgram(
   };
 
   const program = new Command('cvat-ops')
-    .description('Operate a CVAT deployment on Azure Container Apps: status, drift, apps, logs, storage and database.')
+    .description('Operate a CVAT deployment on Azure Container Apps: status, drift, apps, logs, storage, database and backups.')
     .version(readVersion(), '-V, --version')
     .option('--env <name>', 'environment name (environments/<name>.yaml) or path to an environment file (CVAT_ENV)')
     .option('--subscription <id>', 'Azure subscription id (overrides the environment file and ARM_/AZURE_SUBSCRIPTION_ID)')
@@ -192,6 +193,7 @@ export function buildProgram(
         '  cvat-ops db check --env dev',
         '  cvat-ops storage upload ./data cvat-data/imports --env dev',
         '  cvat-ops apps delete --all --env dev --dry-run',
+        '  cvat-ops backup create --env dev',
       ].join('\n'),
     );
   // subcommand --help also lists --env, --json, --yes, --dry-run …
@@ -515,6 +517,67 @@ export function buildProgram(
         ...definedOnly({ tail: o.tail, revision: o.revision, replica: o.replica, container: o.container }),
       };
       await run(() => import('./commands/logs/index.js').then((m) => m.logs), options);
+    });
+
+  // ---------------------------------------------------------------- backup
+  const backup = program
+    .command('backup')
+    .description('recovery points of a whole CVAT: PostgreSQL point in time + data/keys share snapshots + a manifest')
+    .addHelpText(
+      'after',
+      `\nA recovery point records the database's point in time (Flexible Server point-in-time restore), then snapshots the\n` +
+        `cvat-data and cvat-keys shares, and writes a manifest to cvat-config/backups/<id>.json. Crash-consistent: the\n` +
+        `database time comes first, so every file it refers to is in the snapshots. See docs/operations.md (recovery runbook).`,
+    );
+  backup
+    .command('create')
+    .description('record a recovery point now (no downtime; workers keep running)')
+    .option('--db-backup', 'also take an on-demand full database backup (shortens a later restore)')
+    .addHelpText('after', '\nExamples:\n  cvat-ops backup create --env prod\n  cvat-ops backup create --env prod --db-backup --json')
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts<{ dbBackup?: boolean }>();
+      const options: BackupCreateOptions = { ...globals(cmd, runtime), dbBackup: Boolean(o.dbBackup) };
+      await run(() => import('./commands/backup/index.js').then((m) => m.backupCreate), options);
+    });
+  backup
+    .command('list')
+    .description('recovery points, whether their snapshots exist and whether the database time is still restorable')
+    .addHelpText('after', '\nExamples:\n  cvat-ops backup list --env prod\n  cvat-ops backup list --env prod --json')
+    .action(async (_opts, cmd: Command) => {
+      const options: BackupOptions = globals(cmd, runtime);
+      await run(() => import('./commands/backup/index.js').then((m) => m.backupList), options);
+    });
+  backup
+    .command('restore')
+    .description('restore a recovery point: a new PostgreSQL server at its time, then the shares from their snapshots')
+    .argument('<recovery-point>', "recovery point id from 'cvat-ops backup list', e.g. prod-20261203t144501z")
+    .option('--server-name <name>', 'name of the server to create (default: <server>-r<yyyymmddhhmm>)')
+    .addHelpText(
+      'after',
+      `\nShows the plan and asks for confirmation (--yes without a terminal). Creates the server first; only when it is\n` +
+        `ready are the share files copied back from the snapshots (files newer than the snapshot are kept). Then it prints\n` +
+        `the deploy that points the environment at the new server. Stop CVAT first (runbook in docs/operations.md).\n` +
+        `\nExamples:\n  cvat-ops backup restore prod-20261203t144501z --env prod --dry-run\n  cvat-ops backup restore prod-20261203t144501z --env prod --yes`,
+    )
+    .action(async (id: string, _opts, cmd: Command) => {
+      const o = cmd.opts<{ serverName?: string }>();
+      const options: BackupRestoreOptions = { ...globals(cmd, runtime), id, ...definedOnly({ serverName: o.serverName }) };
+      await run(() => import('./commands/backup/index.js').then((m) => m.backupRestore), options);
+    });
+  backup
+    .command('prune')
+    .description('delete recovery points outside the retention rules (share snapshots, on-demand backups, manifests)')
+    .option('--keep-days <n>', 'keep every recovery point younger than n days', parseInteger('--keep-days', 0, 3650))
+    .option('--keep-last <n>', 'keep the newest n recovery points', parseInteger('--keep-last', 0, 1000))
+    .addHelpText(
+      'after',
+      '\nA point is kept when either rule keeps it. Asks for confirmation (--yes without a terminal).\n' +
+        '\nExamples:\n  cvat-ops backup prune --env prod --keep-days 14 --keep-last 7 --dry-run\n  cvat-ops backup prune --env prod --keep-last 10 --yes',
+    )
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts<{ keepDays?: number; keepLast?: number }>();
+      const options: BackupPruneOptions = { ...globals(cmd, runtime), ...definedOnly({ keepDays: o.keepDays, keepLast: o.keepLast }) };
+      await run(() => import('./commands/backup/index.js').then((m) => m.backupPrune), options);
     });
 
   return program;
