@@ -83,7 +83,7 @@ describe('cvat-infra synth', () => {
     const outdir = join(root, 'cdktf.out');
     const { code, err } = await synth(['--env', 'broken', '--out', outdir], root);
     expect(code).toBe(4);
-    expect(err).toContain('components.cvat-worker-export.replicas.max');
+    expect(err).toContain('components.cvat-worker-chunks.replicas.max');
     expect(err).toContain('500');
     expect(err).not.toMatch(/\n\s+at /);
     expect(readdirSync(root).sort()).toEqual(['environments']);
