@@ -197,7 +197,9 @@ describe('cvat-ops backup', () => {
       expect(put.body).toMatchObject({
         properties: {
           createMode: 'PointInTimeRestore',
-          sourceServerResourceId: `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/${repo.resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`,
+          sourceServerResourceId:
+            `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/${repo.resourceGroup}` +
+            `/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`,
         },
       });
       expect(Date.parse((put.body as { properties: { pointInTimeUTC: string } }).properties.pointInTimeUTC)).toBe(
