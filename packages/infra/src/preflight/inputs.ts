@@ -27,6 +27,9 @@ export const RESOURCE_PROVIDER_BY_TYPE_PREFIX: Readonly<Record<string, string>> 
   azurerm_user_assigned_identity: 'Microsoft.ManagedIdentity',
   azurerm_role_assignment: 'Microsoft.Authorization',
   azurerm_resource_group: 'Microsoft.Resources',
+  // Diagnostic settings, metric alerts, action groups: `{resource id}/providers/microsoft.insights/diagnosticSettings/…`
+  // (https://learn.microsoft.com/rest/api/monitor/diagnostic-settings/create-or-update).
+  azurerm_monitor_: 'Microsoft.Insights',
 };
 
 /**

@@ -68,10 +68,15 @@ async function run(
 describe('inputs derived from the synthesized example', () => {
   it('maps every azurerm type to a provider and names the namespaces the stacks use, not a hand list', () => {
     expect(inputs.unmappedTypes).toEqual([]);
+    // Microsoft.Insights only when the stacks carry monitor resources (diagnostic settings).
+    const monitors = syn.model.stacks.some((s) =>
+      Object.keys((s.json as { resource?: object }).resource ?? {}).some((t) => t.startsWith('azurerm_monitor_')),
+    );
     expect(inputs.resourceProviders).toEqual([
       'Microsoft.App',
       'Microsoft.Compute',
       'Microsoft.DBforPostgreSQL',
+      ...(monitors ? ['Microsoft.Insights'] : []),
       'Microsoft.KeyVault',
       'Microsoft.ManagedIdentity',
       'Microsoft.Network',
@@ -389,10 +394,14 @@ describe('preflight against the loopback ARM double', () => {
     expect(full.server.calls(/managedEnvironments\/[^/]+\/usages$/)).toHaveLength(0);
 
     const need = inputs.containerAppsCpuCoresAtMax;
-    const regionCores = await run((w) => w.regionUsages.push({ name: 'ManagedEnvironmentConsumptionCores', currentValue: 95, limit: 100 }));
+    // One core short of what the environment needs at max replicas (the need follows the catalogue's sizes).
+    expect(need).toBeGreaterThan(1);
+    const regionCores = await run((w) =>
+      w.regionUsages.push({ name: 'ManagedEnvironmentConsumptionCores', currentValue: 100 - (need - 1), limit: 100 }),
+    );
     expect(regionCores.status('container-apps-quota')).toBe('fail');
     expect(regionCores.check('container-apps-quota').detail).toBe(
-      `westeurope: ManagedEnvironmentConsumptionCores has 5 of 100 free, ${need} vCPU needed at max replicas`,
+      `westeurope: ManagedEnvironmentConsumptionCores has ${need - 1} of 100 free, ${need} vCPU needed at max replicas`,
     );
 
     const small = await run((w) => {

@@ -82,6 +82,7 @@ export const REGISTERED_PROVIDERS: Record<string, string> = {
   'Microsoft.ManagedIdentity': 'Registered',
   'Microsoft.Network': 'Registered',
   'Microsoft.OperationalInsights': 'Registered',
+  'Microsoft.Insights': 'Registered',
   'Microsoft.Storage': 'Registered',
   'Microsoft.Resources': 'Registered',
   'Microsoft.Sql': 'NotRegistered',
