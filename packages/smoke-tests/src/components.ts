@@ -77,8 +77,13 @@ export interface ComponentInfo {
   readonly inCatalogue: boolean;
   /** Whether it is deployed (`undefined` when not in the catalogue). */
   readonly enabled: boolean | undefined;
-  /** `replicas.min` from the catalogue (`undefined` when not in the catalogue). */
+  /** `replicas.min` from the catalogue (`undefined` when not in the catalogue; 0 for an event-driven job, idle while its queue is empty). */
   readonly minReplicas: number | undefined;
+  /**
+   * How an RQ runner runs: `always-on` (a worker app) or `event-job` (executions start only while its queue has jobs,
+   * after the polling interval and a cold start); `undefined` for other components.
+   */
+  readonly runner: 'always-on' | 'event-job' | undefined;
   /** RQ queues it serves. */
   readonly queues: readonly string[];
 }
@@ -90,24 +95,35 @@ export interface ComponentDirectory {
   names(keys: readonly ComponentKey[]): string[];
 }
 
-/** Builds a {@link ComponentDirectory} from a (resolved) catalogue; without one, every name is the fallback. */
+/**
+ * Builds a {@link ComponentDirectory} from a (resolved) catalogue; without one, every name is the fallback.
+ *
+ * A worker key resolves to the enabled RQ runner that serves its upstream queue (its first one, e.g. `import` for
+ * `workerImport`): an always-on worker app or an event-driven job (`cvat-job-import`), whichever the environment's
+ * `queueRunners` chose, so reports name what is deployed. Other keys resolve by the compose service they replace.
+ */
 export function componentDirectory(catalogue?: Pick<Catalogue, 'components'>): ComponentDirectory {
+  const all = catalogue?.components ?? [];
   const byUpstream = new Map<string, Component>();
-  for (const component of catalogue?.components ?? []) {
+  for (const component of all) {
     // The migration job shares cvat_server's upstream; the long-running app is the one the checks prove.
-    if (component.role === 'job' || component.role === 'edge') continue;
+    if (component.role === 'edge' || (component.role === 'job' && component.job?.trigger !== 'event')) continue;
     for (const service of component.upstream) if (!byUpstream.has(service)) byUpstream.set(service, component);
   }
+  const runnerOf = (queue: string | undefined): Component | undefined =>
+    queue === undefined ? undefined : (all.find((c) => c.enabled && c.queues.includes(queue)) ?? all.find((c) => c.queues.includes(queue)));
   const infos = new Map<ComponentKey, ComponentInfo>();
   for (const key of Object.keys(COMPONENT_UPSTREAM) as ComponentKey[]) {
-    const component = byUpstream.get(COMPONENT_UPSTREAM[key]);
+    const upstreamQueues = FALLBACK_QUEUES[key];
+    const component = (upstreamQueues ? runnerOf(upstreamQueues[0]) : undefined) ?? byUpstream.get(COMPONENT_UPSTREAM[key]);
     infos.set(key, {
       key,
       name: component?.name ?? FALLBACK_NAMES[key],
       inCatalogue: component !== undefined,
       enabled: component?.enabled,
-      minReplicas: component?.replicas.min,
-      queues: component && component.queues.length > 0 ? [...component.queues] : [...(FALLBACK_QUEUES[key] ?? [])],
+      minReplicas: component?.role === 'job' ? 0 : component?.replicas.min,
+      runner: component?.runner,
+      queues: component && component.queues.length > 0 ? [...component.queues] : [...(upstreamQueues ?? [])],
     });
   }
   return {

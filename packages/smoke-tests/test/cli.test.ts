@@ -61,9 +61,9 @@ describe('cvat-smoke argument handling', () => {
       expect.stringMatching(/^CHECK +COMPONENTS +TIMEOUT +NEEDS$/),
       expect.stringMatching(/^auth\.login +cvat-server +20 s +-$/),
       expect.stringMatching(/^opa\.authz +opa +45 s +auth\.login$/),
-      expect.stringMatching(/^import\.task-data +cvat-worker-import +150 s +opa\.authz$/),
+      expect.stringMatching(/^import\.task-data +cvat-job-import +330 s +opa\.authz$/),
       expect.stringMatching(/^annotations\.roundtrip +cvat-server +45 s +import\.task-data$/),
-      expect.stringMatching(/^export\.dataset +cvat-worker-export +120 s +annotations\.roundtrip$/),
+      expect.stringMatching(/^export\.dataset +cvat-job-export +300 s +annotations\.roundtrip$/),
     ]);
   });
 });
@@ -90,24 +90,24 @@ describe('cvat-smoke against the stand-in', () => {
     expect(report.exitCode).toBe(0);
     expect(report.checks.map((c) => c.id)).toEqual(['server.about', 'server.health', 'auth.login', 'opa.authz', 'webhooks.delivery']);
     expect(io.stderr()).toContain('5 passed, 0 failed, 0 blocked, 0 skipped');
-    expect(await readFile(junit, 'utf8')).toContain('<testsuite name="cvat-worker-webhooks" tests="1" failures="0"');
+    expect(await readFile(junit, 'utf8')).toContain('<testsuite name="cvat-worker-utils" tests="1" failures="0"');
     expect(standIn.violations).toEqual([]);
     expect(standIn.inventory()).toEqual(EMPTY);
   });
 
   it('exits 1 and shows the failing component in the table, when a worker is dead', async () => {
-    standIn = await CvatStandIn.start({ faults: { deadQueues: ['annotation'] } });
+    standIn = await CvatStandIn.start({ faults: { deadQueues: ['cleaning'] } });
     const io = captureIo({ CVAT_PASSWORD: standIn.superuser.password });
     const code = await main(['--url', standIn.url, '--username', 'admin', '--only', 'workers', '--no-analytics'], io.io);
     expect(code).toBe(EXIT.FAILED);
     expect(io.stdout()).toMatch(
       new RegExp(
-        /^cvat-worker-annotation +workers\.annotation +FAIL +[\d.]+ s +cvat-worker-annotation: queue 'annotation' has /.source +
+        /^cvat-worker-utils +workers\.utils +FAIL +[\d.]+ s +cvat-worker-utils: queue 'cleaning' has /.source +
           /no live worker \(django-rq's \/django-rq\/ page\)$/.source,
         'm',
       ),
     );
-    expect(io.stderr()).toMatch(/start +workers\.annotation/);
+    expect(io.stderr()).toMatch(/start +workers\.utils/);
   });
 
   it('cleans up and exits 130 when the process gets SIGINT mid-run', async () => {
@@ -136,7 +136,7 @@ describe('cvat-smoke against the stand-in', () => {
     const code = await exited;
     expect({ code, stderr: stderr.slice(-600) }).toMatchObject({ code: EXIT.INTERRUPTED });
     expect(stderr).toContain('interrupted; stopping checks and cleaning up');
-    expect(stdout).toMatch(/cvat-worker-import +import\.task-data +ABORTED/);
+    expect(stdout).toMatch(/cvat-job-import +import\.task-data +ABORTED/);
     expect(stdout).toMatch(/Cleanup: deleted \d+ object\(s\).*; nothing left behind\./);
     expect(standIn.inventory()).toEqual(EMPTY);
   }, 30_000);

@@ -4,6 +4,7 @@
  * violation, and cleanup leaves nothing behind.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEnvironmentConfig, resolveCatalogue, type Catalogue } from '@cvat-cloud/catalogue';
 import { EXIT } from '@cvat-cloud/runtime';
 import { exitCodeFor, runSuite, type SuiteResult } from '../src/suite';
 import { CvatStandIn, type StandInFaults, type StandInLatency } from './support/cvat-stand-in';
@@ -32,13 +33,30 @@ interface FaultCase {
   blocked: string[];
   /** Words (besides the component name) every failure reason must contain. */
   mentions: RegExp;
+  /** The environment's queueRunners for the case. @default - the default runners */
+  queueRunners?: Record<string, string>;
+}
+
+/** The catalogue of an environment with these queueRunners (the suite's default catalogue otherwise). */
+function catalogueWith(queueRunners: Record<string, string> | undefined): Catalogue | undefined {
+  if (!queueRunners) return undefined;
+  const config = parseEnvironmentConfig({
+    name: 'faults',
+    adminCidrs: ['203.0.113.0/24'],
+    edge: { acmeEmail: 'o@example.com' },
+    queueRunners,
+  });
+  if (!config.value) throw new Error(JSON.stringify(config.errors));
+  const resolved = resolveCatalogue(config.value);
+  if (!resolved.value) throw new Error(JSON.stringify(resolved.errors));
+  return resolved.value;
 }
 
 const CASES: FaultCase[] = [
   {
     fault: 'the import worker never takes jobs',
     faults: { deadQueues: ['import'] },
-    component: 'cvat-worker-import',
+    component: 'cvat-job-import',
     failed: ['import.task-data'],
     blocked: [
       'annotations.roundtrip',
@@ -54,7 +72,7 @@ const CASES: FaultCase[] = [
   {
     fault: 'the export worker never takes jobs',
     faults: { deadQueues: ['export'] },
-    component: 'cvat-worker-export',
+    component: 'cvat-job-export',
     failed: ['analytics.events', 'export.backup', 'export.dataset'],
     blocked: ['import.backup'],
     mentions: /'export' queue/,
@@ -72,15 +90,16 @@ const CASES: FaultCase[] = [
   {
     fault: 'the webhooks worker never takes jobs',
     faults: { deadQueues: ['webhooks'] },
-    component: 'cvat-worker-webhooks',
-    failed: ['webhooks.delivery'],
+    component: 'cvat-worker-utils',
+    // the default environment merges webhooks into the utils worker, whose live-worker check sees it too
+    failed: ['webhooks.delivery', 'workers.utils'],
     blocked: [],
-    mentions: /'webhooks' queue/,
+    mentions: /'webhooks' queue|queue 'webhooks' has no live worker/,
   },
   {
     fault: 'the quality_reports worker never takes jobs',
     faults: { deadQueues: ['quality_reports'] },
-    component: 'cvat-worker-quality-reports',
+    component: 'cvat-job-quality-reports',
     failed: ['quality.report'],
     blocked: [],
     mentions: /'quality_reports' queue/,
@@ -88,14 +107,15 @@ const CASES: FaultCase[] = [
   {
     fault: 'the consensus worker never takes jobs',
     faults: { deadQueues: ['consensus'] },
-    component: 'cvat-worker-consensus',
+    component: 'cvat-job-consensus',
     failed: ['consensus.merge'],
     blocked: [],
     mentions: /'consensus' queue/,
   },
   {
-    fault: 'the annotation worker is gone',
+    fault: 'the annotation worker is gone (an environment with annotation on an always-on worker)',
     faults: { deadQueues: ['annotation'] },
+    queueRunners: { annotation: 'cvat-worker-annotation' },
     component: 'cvat-worker-annotation',
     failed: ['workers.annotation'],
     blocked: [],
@@ -113,7 +133,7 @@ const CASES: FaultCase[] = [
     fault: 'the edge sends /django-rq to the UI instead of the server',
     faults: { edgeRoutesToUi: ['/django-rq'] },
     component: 'cvat-server',
-    failed: ['workers.annotation', 'workers.utils'],
+    failed: ['workers.utils'],
     blocked: [],
     mentions: new RegExp(
       /GET \/django-rq\/ answered 200 but not with django-rq's queue page \(it is the CVAT UI's index\.html: the /.source +
@@ -166,7 +186,7 @@ const CASES: FaultCase[] = [
   {
     fault: 'one POST of a quality report answers 503 (POST is never retried)',
     faults: { bursts: [{ method: 'POST', path: /^\/api\/quality\/reports$/, status: 503, count: 1 }] },
-    component: 'cvat-worker-quality-reports',
+    component: 'cvat-job-quality-reports',
     failed: ['quality.report'],
     blocked: [],
     mentions: /POST \/api\/quality\/reports answered 503, expected 202/,
@@ -183,10 +203,11 @@ describe('the suite against a stand-in with one fault', () => {
   // Each case waits for one check's timeout (1.8 s … 3.4 s); they run concurrently, each with its own stand-in.
   it.concurrent.for(CASES)(
     'fails exactly the checks of $component, when $fault',
-    async ({ faults, latency, component, failed, blocked, mentions }, { expect }) => {
+    async ({ faults, latency, component, failed, blocked, mentions, queueRunners }, { expect }) => {
       const own = await CvatStandIn.start({ faults, latency });
       try {
-        const result = await runAgainst(own);
+        const catalogue = catalogueWith(queueRunners);
+        const result = await runAgainst(own, catalogue ? { catalogue } : {});
 
         expect(byStatus(result, 'fail')).toEqual(failed);
         expect(byStatus(result, 'blocked')).toEqual(blocked);

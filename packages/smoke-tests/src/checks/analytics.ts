@@ -22,7 +22,7 @@ import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import { excerpt, sleep } from '../http/client';
 import type { CheckDefinition } from '../runner/types';
-import { downloadResult, waitForRequest } from './helpers';
+import { downloadResult, waitForRequest, EVENT_JOB_START_MS } from './helpers';
 
 export const analyticsEvents: CheckDefinition = {
   id: 'analytics.events',
@@ -30,7 +30,7 @@ export const analyticsEvents: CheckDefinition = {
   proves: 'POST /api/events is accepted, vector ships it to ClickHouse, and the export worker finds it in an events export (CSV).',
   components: ['vector', 'clickhouse', 'workerExport'],
   dependsOn: ['opa.authz'],
-  timeoutMs: 170_000,
+  timeoutMs: 170_000 + EVENT_JOB_START_MS,
   skip(ctx) {
     if (!ctx.settings.analytics) return 'analytics is disabled for this deployment (--no-analytics or the environment config)';
     const vector = ctx.components.get('vector');

@@ -8,7 +8,7 @@
 import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import type { CheckDefinition } from '../runner/types';
-import { jobIdsOf, waitForRequest } from './helpers';
+import { jobIdsOf, waitForRequest, EVENT_JOB_START_MS } from './helpers';
 
 export const consensusMerge: CheckDefinition = {
   id: 'consensus.merge',
@@ -16,7 +16,7 @@ export const consensusMerge: CheckDefinition = {
   proves: 'The consensus worker merges replica jobs: with one replica in progress, POST /api/consensus/merges is processed to finished.',
   components: ['workerConsensus'],
   dependsOn: ['import.task-data'],
-  timeoutMs: 150_000,
+  timeoutMs: 150_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const task = ctx.state.need('consensusTask');
     ctx.step(`listing the consensus replicas of task ${task.id}`);

@@ -17,7 +17,7 @@ import { expectShape, match } from '../expect';
 import type { TaskFixture } from '../runner/state';
 import type { CheckContext, CheckDefinition } from '../runner/types';
 import { listZipEntries, readZipEntry } from '../zip';
-import { LABEL_NAME, downloadResult, waitForRequest } from './helpers';
+import { LABEL_NAME, downloadResult, waitForRequest, EVENT_JOB_START_MS } from './helpers';
 
 /** Formats exported by default (names as `GET /api/server/annotation/formats` lists them). */
 export const DEFAULT_EXPORT_FORMATS: readonly string[] = ['CVAT for images 1.1', 'COCO 1.0'];
@@ -82,7 +82,7 @@ export const exportDatasetCheck: CheckDefinition = {
     'The export worker builds dataset archives in each format, result_url downloads them through the edge, and they contain the frames and shapes written.',
   components: ['workerExport'],
   dependsOn: ['annotations.roundtrip'],
-  timeoutMs: 120_000,
+  timeoutMs: 120_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const task = ctx.state.need('mainTask');
     const shapes = ctx.state.need('annotatedShapes');
@@ -97,7 +97,7 @@ export const exportBackup: CheckDefinition = {
   proves: 'The export worker writes a task backup whose task.json names the task; the file is kept for import.backup.',
   components: ['workerExport'],
   dependsOn: ['import.task-data'],
-  timeoutMs: 120_000,
+  timeoutMs: 120_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const task = ctx.state.need('mainTask');
     ctx.step(`POST /api/tasks/${task.id}/backup/export`);

@@ -53,6 +53,14 @@ interface Paginated<T> {
  * so the poll's own message — which names the queue and the worker — wins over the runner's generic timeout,
  * even when the last poll request is slow on a loaded machine.
  */
+/**
+ * Extra time a check waiting on import, export, annotation, quality_reports or consensus allows for an event-driven
+ * queue job's first execution: the job's polling interval (15-30 s in the catalogue), starting the replica (image pull
+ * of cvat/server, no warm replica) and the runner's wait for PostgreSQL, Redis and `migrate --check` (Django boot).
+ * An always-on worker takes the job at once, so this only lengthens the limit, never a passing run.
+ */
+export const EVENT_JOB_START_MS = 180_000;
+
 export function pollBudgetMs(ctx: CheckContext): number {
   const remaining = ctx.remainingMs();
   return Math.max(10, remaining - Math.min(2000, remaining * 0.2));
@@ -143,7 +151,10 @@ export async function waitForRequest(
       const hint =
         last?.status === 'started'
           ? `${component} started the job but did not finish it in time`
-          : `no ${component} took the job from the '${queue}' queue (is it running? if it scales to zero, did its queue scale rule fire?)`;
+          : ctx.components.get(worker).runner === 'event-job'
+            ? `no ${component} execution took the job from the '${queue}' queue (did the job's redis scale rule on rq:queue:${queue} ` +
+              'start an execution? see its execution history)'
+            : `no ${component} took the job from the '${queue}' queue (is it running? if it scales to zero, did its queue scale rule fire?)`;
       throw new SmokeError('timeout', `${error.message} — ${hint}`, { cause: error });
     }
     throw error;

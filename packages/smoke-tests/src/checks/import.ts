@@ -13,7 +13,7 @@ import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import { MultipartForm } from '../http/multipart';
 import type { CheckDefinition } from '../runner/types';
-import { createTaskWithData, waitForRequest } from './helpers';
+import { createTaskWithData, waitForRequest, EVENT_JOB_START_MS } from './helpers';
 
 /** Frames of the main, quality and consensus tasks. */
 export const FRAMES = { main: 3, quality: 3, consensus: 2 } as const;
@@ -26,7 +26,7 @@ export const importTaskData: CheckDefinition = {
     'data, with the right frame count and jobs.',
   components: ['workerImport'],
   dependsOn: ['opa.authz'],
-  timeoutMs: 150_000,
+  timeoutMs: 150_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const [main, quality, consensus] = await Promise.all([
       createTaskWithData(ctx, 'main', FRAMES.main),
@@ -45,7 +45,7 @@ export const importBackup: CheckDefinition = {
   proves: 'The import worker restores the task backup made by export.backup into a new task with the same frames.',
   components: ['workerImport'],
   dependsOn: ['export.backup'],
-  timeoutMs: 120_000,
+  timeoutMs: 120_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const main = ctx.state.need('mainTask');
     const file = ctx.state.need('backupFile');

@@ -15,7 +15,7 @@ import { SmokeError } from '../errors';
 import { expectShape, match } from '../expect';
 import { excerpt } from '../http/client';
 import type { CheckDefinition } from '../runner/types';
-import { waitForRequest } from './helpers';
+import { waitForRequest, EVENT_JOB_START_MS } from './helpers';
 
 export const qualityReport: CheckDefinition = {
   id: 'quality.report',
@@ -25,7 +25,7 @@ export const qualityReport: CheckDefinition = {
     'report is listed.',
   components: ['workerQualityReports'],
   dependsOn: ['import.task-data'],
-  timeoutMs: 150_000,
+  timeoutMs: 150_000 + EVENT_JOB_START_MS,
   async run(ctx) {
     const task = ctx.state.need('qualityTask');
     ctx.step(`creating a ground-truth job in task ${task.id}`);

@@ -121,6 +121,11 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
     skip(ctx) {
       const info = ctx.components.get(key);
       if (info.enabled === false) return `${info.name} is disabled in the catalogue`;
+      if (info.runner === 'event-job')
+        return (
+          `${info.name} is an event-driven job: its burst workers run only while the ${info.queues.join(', ')} queue has jobs, so an ` +
+          'idle deployment has no live worker to see'
+        );
       if (info.minReplicas === 0)
         return `${info.name} scales to zero (catalogue replicas.min 0), so an idle deployment has no live worker to see`;
       return undefined;
@@ -145,8 +150,8 @@ function liveWorkersCheck(id: string, key: ComponentKey, why: string): CheckDefi
 export const workersUtils = liveWorkersCheck(
   'workers.utils',
   'workerUtils',
-  "django-rq's staff page /django-rq/ shows at least one live worker on the notifications and cleaning queues " +
-    '(the cron jobs have a worker).',
+  "django-rq's staff page /django-rq/ shows at least one live worker on every queue of the utils worker: notifications and " +
+    'cleaning (the cron jobs have a worker), and webhooks when the environment merges it there, as the default does.',
 );
 export const workersAnnotation = liveWorkersCheck(
   'workers.annotation',
