@@ -5,7 +5,8 @@
 // job and superuser steps are stand-ins sleeping their modelled time. Prints:
 //   - the floor: the longest chain of dependent resources (across stacks, through the outputs each stack reads);
 //   - the sum of the sequential steps: stacks one after the other, terraform's default -parallelism 10, the init job
-//     after the whole apps stack and the edge after it (the orchestrator before issue 17), simulated on the model;
+//     after the whole apps stack and the edge after it (the orchestrator before issue 17), simulated on the model and
+//     measured by running the orchestrator that way on the same stand-ins (skip with --no-baseline);
 //   - the measured critical path of the real run (scaled back to modelled minutes, terraform's own overhead included),
 //     whether every apps resource started as soon as its dependencies were done (one wave), and the edge's overlap;
 //   - provider downloads in a fresh run: the three stacks' real provider requirements installed through the deploy's
@@ -13,7 +14,7 @@
 //     compared with per-stack installs (no shared cache) and with a warm machine.
 // Figures are printed, not asserted. Needs a build (npx nx run infra:build), terraform, and openssl for the mirror.
 //
-//   node tools/bench/deploy.mjs [--seconds-per-minute 2] [--env example] [--keep]
+//   node tools/bench/deploy.mjs [--seconds-per-minute 2] [--env example] [--no-baseline] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -188,58 +189,58 @@ const sequential = order.reduce((sum, s) => sum + simulate(s, 10).total, 0) + (j
 
 // ---------------------------------------------------------------------------------------------------------------
 // Stand-in stacks: same addresses (sanitized), same dependencies, the same remote-state wiring, sleeps as modelled.
-const benchOut = join(work, 'bench', 'cdktf.out');
-const timeline = join(work, 'timeline.log');
 const id = (address) => address.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
-const manifest = { version: 'bench', stacks: {} };
-for (const s of realManifest.stacks) {
-  const dir = join(benchOut, 'stacks', s.name);
-  mkdirSync(dir, { recursive: true });
-  const reads = realDeps[s.name].reads;
-  const resources = {};
-  for (const [address, r] of models.get(s.name)) {
-    const input = reads.length ? reads.map((d) => `\${data.terraform_remote_state.${d}.outputs.done}`).join('+') : 'root';
-    resources[id(address)] = {
-      input,
-      ...(r.deps.length ? { depends_on: r.deps.map((d) => `terraform_data.${id(d)}`) } : {}),
-      provisioner: [
-        {
-          'local-exec': {
-            command:
-              `echo "${s.name} ${id(address)} start $(date +%s%3N)" >> '${timeline}'; sleep ${real(r.minutes).toFixed(2)}; ` +
-              `echo "${s.name} ${id(address)} end $(date +%s%3N)" >> '${timeline}'`,
+/** Writes the stand-in stacks and their manifest into `benchOut`; provisioners log to `timeline`. */
+function writeStandIns(benchOut, timeline) {
+  const manifest = { version: 'bench', stacks: {} };
+  for (const s of realManifest.stacks) {
+    const dir = join(benchOut, 'stacks', s.name);
+    mkdirSync(dir, { recursive: true });
+    const reads = realDeps[s.name].reads;
+    const resources = {};
+    for (const [address, r] of models.get(s.name)) {
+      const input = reads.length ? reads.map((d) => `\${data.terraform_remote_state.${d}.outputs.done}`).join('+') : 'root';
+      resources[id(address)] = {
+        input,
+        ...(r.deps.length ? { depends_on: r.deps.map((d) => `terraform_data.${id(d)}`) } : {}),
+        provisioner: [
+          {
+            'local-exec': {
+              command:
+                `echo "${s.name} ${id(address)} start $(date +%s%3N)" >> '${timeline}'; sleep ${real(r.minutes).toFixed(2)}; ` +
+                `echo "${s.name} ${id(address)} end $(date +%s%3N)" >> '${timeline}'`,
+            },
           },
-        },
-      ],
+        ],
+      };
+    }
+    const json = {
+      terraform: { backend: { local: { path: `../../../state/${s.name}.tfstate` } } },
+      ...(reads.length
+        ? {
+            data: {
+              terraform_remote_state: Object.fromEntries(
+                reads.map((d) => [d, { backend: 'local', config: { path: `../../../state/${d}.tfstate` } }]),
+              ),
+            },
+          }
+        : {}),
+      resource: { terraform_data: resources },
+      output: { done: { value: s.name } },
+    };
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    // The manifest keeps the real dependencies, ordering-only ones included: the orchestrator works out the rest.
+    manifest.stacks[s.name] = {
+      name: s.name,
+      workingDirectory: `stacks/${s.name}`,
+      synthesizedStackPath: `stacks/${s.name}/cdk.tf.json`,
+      dependencies: [...s.dependencies],
     };
   }
-  const json = {
-    terraform: { backend: { local: { path: `../../../state/${s.name}.tfstate` } } },
-    ...(reads.length
-      ? {
-          data: {
-            terraform_remote_state: Object.fromEntries(
-              reads.map((d) => [d, { backend: 'local', config: { path: `../../../state/${d}.tfstate` } }]),
-            ),
-          },
-        }
-      : {}),
-    resource: { terraform_data: resources },
-    output: { done: { value: s.name } },
-  };
-  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-  // The manifest keeps the real dependencies, ordering-only ones included: the orchestrator works out the rest.
-  manifest.stacks[s.name] = {
-    name: s.name,
-    workingDirectory: `stacks/${s.name}`,
-    synthesizedStackPath: `stacks/${s.name}/cdk.tf.json`,
-    dependencies: [...s.dependencies],
-  };
+  writeFileSync(join(benchOut, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return loadManifest(benchOut);
 }
-writeFileSync(join(benchOut, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
-const benchManifest = loadManifest(benchOut);
-const deps = stateReadDependencies(benchManifest);
 const lines = [];
 const stepStub = (name, after, minutes, needs) => ({
   name,
@@ -251,30 +252,47 @@ const stepStub = (name, after, minutes, needs) => ({
   },
 });
 const runner = createTerraformRunner(terraform, { PATH: process.env.PATH, HOME: work });
-const started = Date.now();
-const report = await runOrchestrator({
-  command: 'deploy',
-  manifest: benchManifest,
-  runner,
-  confirmation: { mode: 'auto', reason: 'benchmark' },
-  log: (l) => lines.push(l),
-  dependencies: Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.reads])),
-  parallelism: (s) => sizeParallelism(realJson.get(s.name)).value,
-  steps: jobAddress
-    ? [
-        stepStub('init-job', 'apps', STEPS['init-job'][0], (a) => a === `terraform_data.${id(jobAddress)}`),
-        stepStub('superuser', 'apps', STEPS.superuser[0]),
-      ]
-    : [],
-  progressIntervalMs: 0,
-});
-const wallSeconds = (Date.now() - started) / 1000;
-if (!report.ok) {
-  console.error(lines.slice(-30).join('\n'));
-  console.error(`the benchmark deploy failed: ${report.failure?.message}`);
-  cleanup();
-  process.exit(1);
+
+/**
+ * One fresh deploy of the stand-ins. `now`: this orchestrator as shipped (state-read dependencies, sized parallelism,
+ * the init steps as soon as the job exists). `before`: the orchestrator's behaviour before issue 17 — the manifest's
+ * order (edge after apps and its steps), terraform's default -parallelism 10, the steps after the whole apps stack.
+ */
+async function deployOnce(mode) {
+  const out = join(work, mode, 'cdktf.out');
+  const timeline = join(work, mode, 'timeline.log');
+  const benchManifest = writeStandIns(out, timeline);
+  const deps = stateReadDependencies(benchManifest);
+  const now = mode === 'now';
+  const started = Date.now();
+  const report = await runOrchestrator({
+    command: 'deploy',
+    manifest: benchManifest,
+    runner,
+    confirmation: { mode: 'auto', reason: 'benchmark' },
+    log: (l) => lines.push(`${mode} ${l}`),
+    ...(now ? { dependencies: Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.reads])) } : {}),
+    ...(now ? { parallelism: (s) => sizeParallelism(realJson.get(s.name)).value } : {}),
+    steps: jobAddress
+      ? [
+          stepStub('init-job', 'apps', STEPS['init-job'][0], now ? (a) => a === `terraform_data.${id(jobAddress)}` : undefined),
+          stepStub('superuser', 'apps', STEPS.superuser[0]),
+        ]
+      : [],
+    progressIntervalMs: 0,
+  });
+  const wallSeconds = (Date.now() - started) / 1000;
+  if (!report.ok) {
+    console.error(lines.slice(-30).join('\n'));
+    console.error(`the benchmark deploy (${mode}) failed: ${report.failure?.message}`);
+    cleanup();
+    process.exit(1);
+  }
+  return { report, wallSeconds, timeline, deps };
 }
+
+const { report, wallSeconds, timeline, deps } = await deployOnce('now');
+const before = args.includes('--no-baseline') ? undefined : await deployOnce('before');
 
 // One wave: every apps resource started within a short lag of its last dependency's end (nothing waited for a slot).
 const events = new Map();
@@ -387,8 +405,14 @@ console.log('');
 console.log('modelled fresh deploy:');
 console.log(`  ${pad('floor (longest chain of dependent resources)')} ${fmt(floor)}`);
 console.log(
-  `  ${pad('sum of sequential steps (before: one stack at a time, -parallelism 10)')} ${fmt(sequential)}  (${(sequential / floor).toFixed(2)}× floor)`,
+  `  ${pad('sum of sequential steps (one stack at a time, -parallelism 10; model)')} ${fmt(sequential)}  (${(sequential / floor).toFixed(2)}× floor)`,
 );
+if (before) {
+  const m = before.wallSeconds / SECONDS_PER_MINUTE;
+  console.log(
+    `  ${pad('measured, the orchestrator as before (same stand-ins)')} ${fmt(m)}  (${(m / floor).toFixed(2)}× floor; ${before.wallSeconds.toFixed(1)} s real)`,
+  );
+}
 console.log(
   `  ${pad('measured critical path (this run, terraform overhead included)')} ${fmt(measured)}  (${(measured / floor).toFixed(2)}× floor, ` +
     `target ≤ ${TARGET_RATIO}×: ${measured / floor <= TARGET_RATIO ? 'met' : 'NOT met'}; ${wallSeconds.toFixed(1)} s real)`,
