@@ -169,7 +169,7 @@ describe('resolveCatalogue', () => {
     {
       name: 'an invalid Consumption pair',
       components: { 'cvat-server': { resources: { memoryGiB: 3 } } },
-      message: "'components.cvat-server.resources.memoryGiB' (3) must be 2 (2 × cpuCores 1)",
+      message: "'components.cvat-server.resources.memoryGiB' (3) must be 1.5 (2 × cpuCores 0.75)",
     },
     {
       name: 'a scaled scheduler worker',

@@ -131,7 +131,7 @@ const CASES: Case[] = [
     name: 'memory that is not 2 × CPU',
     rule: 'consumptionResourcePair',
     path: 'components.cvat-server.resources.memoryGiB',
-    says: 'must be 2 (2 × cpuCores 1)',
+    says: 'must be 1.5 (2 × cpuCores 0.75)',
     catalogue: () => changed((c) => (comp(c, 'cvat-server').resources.memoryGiB = 3)),
   },
   {

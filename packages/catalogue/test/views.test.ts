@@ -82,10 +82,10 @@ describe('derived views', () => {
     expect(t.atMinReplicas.cpuCores).toBeCloseTo(atMin);
     expect(t.atMinReplicas).toEqual({
       replicas: 9,
-      cpuCores: 4,
-      memoryGiB: 8,
-      vcpuSecondsPerMonth: 4 * SECONDS_PER_MONTH,
-      memoryGiBSecondsPerMonth: 8 * SECONDS_PER_MONTH,
+      cpuCores: 3.75,
+      memoryGiB: 7.5,
+      vcpuSecondsPerMonth: 3.75 * SECONDS_PER_MONTH,
+      memoryGiBSecondsPerMonth: 7.5 * SECONDS_PER_MONTH,
     });
     expect(t.atMaxReplicas.cpuCores).toBeGreaterThan(t.atMinReplicas.cpuCores);
     expect(t.atMaxReplicas.memoryGiB).toBeCloseTo(2 * t.atMaxReplicas.cpuCores);
@@ -93,7 +93,7 @@ describe('derived views', () => {
 
   it('reflects a replica change in the totals', () => {
     const more = changed((x) => (comp(x, 'cvat-worker-chunks').replicas = { min: 3, max: 3 }));
-    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(4 + 2 * 0.5);
+    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(3.75 + 2 * 0.5);
   });
 
   it('lists the secrets and storages in use', () => {

@@ -652,7 +652,9 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       { name: 'CVAT_ANALYTICS', value: '1' },
     ],
     secrets: [...BACKEND_SECRETS, K.clickhousePassword],
-    resources: { cpuCores: 1, memoryGiB: 2 },
+    // 0.75 vCPU / 1.5 GiB for nginx, smokescreen and NUMPROCS=2 uvicorn processes (docs/catalogue.md "Sizing"): the
+    // reference configuration ran the server at 0.5 / 1 GiB; one step more keeps memory for two Django processes.
+    resources: { cpuCores: 0.75, memoryGiB: 1.5 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(8080, true),
     // /api/server/about needs neither OPA nor the database (permission_classes=[] in
