@@ -384,7 +384,10 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
         }
       }
     })();
-    chain.catch(() => undefined); // awaited by the stack's run; never an unhandled rejection meanwhile
+    // Awaited by the stack's run; meanwhile a failure stops further stacks from starting (never an unhandled rejection).
+    chain.catch(() => {
+      stopping = true;
+    });
     stepRuns.set(stack.name, chain);
     return chain;
   };
@@ -580,7 +583,8 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
         }
       });
     } catch (error) {
-      // A step already running keeps running: its result is reported with the stack's failure.
+      // The stack's failure first; a step already running keeps running and its result is reported after it.
+      recordFailure(stack, error);
       const running = stepRuns.get(stack.name);
       if (running) await running.catch((stepError) => recordFailure(stack, stepError));
       throw error;
@@ -619,10 +623,15 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
 
   // ------------------------------------------------------------------ failures of a concurrent run
   const failures: DeployError[] = [];
+  const seen = new WeakSet<object>();
   let fatal: unknown;
   let stopping = false;
   const recordFailure = (stack: ManifestStack | undefined, error: unknown): void => {
     stopping = true;
+    if (typeof error === 'object' && error !== null) {
+      if (seen.has(error)) return;
+      seen.add(error);
+    }
     // Ctrl-C at a confirmation (INTERRUPTED) and other process-edge errors end the run as they are.
     if (error instanceof CliError && !(error instanceof DeployError)) {
       fatal ??= error;
@@ -683,9 +692,13 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     const [first, ...others] = failures;
     let failure = first!;
     if (terraformFailures.has(first!) || others.length) {
-      const done = run.stacks
-        .filter((s) => s.status === 'applied' || s.status === 'destroyed' || s.status === 'no-changes' || s.status === 'planned')
-        .map((s) => s.name);
+      const finished = new Set<StackReport['status']>([
+        'applied',
+        'destroyed',
+        'no-changes',
+        ...(command === 'plan' ? (['planned'] as const) : []),
+      ]);
+      const done = run.stacks.filter((s) => finished.has(s.status)).map((s) => s.name);
       const pending = run.stacks.filter((s) => s.status === 'not-started' && s.name !== first!.stackName).map((s) => s.name);
       const lines = [first!.message];
       for (const other of others) lines.push(`also failed: ${other.message.split('\n').slice(0, 2).join(' ')}`);

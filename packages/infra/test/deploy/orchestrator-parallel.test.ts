@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DeployError } from '../../src/deploy/errors';
 import { loadManifest, stateReadDependencies } from '../../src/deploy/manifest';
 import { type OrchestratorOptions, type OrchestratorStep, runOrchestrator } from '../../src/deploy/orchestrator';
 import { createTerraformRunner, type TerraformRunner } from '../../src/deploy/terraform';
@@ -205,5 +206,24 @@ describeWithTerraform('orchestrator: independent stacks side by side (real terra
     const again = await runOrchestrator(options(fx, runner, { steps: [step] }).o);
     expect(again.stacks.map((s) => s.status)).toEqual(['no-changes', 'no-changes', 'no-changes']);
     expect(started).toHaveLength(2);
+  }, 90_000);
+
+  it('reports an init step that fails while the apps apply goes on, keeping the apply and the edge results', async () => {
+    const fx = sideBySide(2);
+    const failing: OrchestratorStep = {
+      name: 'init-job',
+      after: 'apps',
+      needs: (address) => address === 'terraform_data.job',
+      run: async () => {
+        throw new DeployError('INIT_JOB_FAILED', 'init job execution x ended Failed', { stackName: 'apps', step: 'init-job' });
+      },
+    };
+    const later: OrchestratorStep = { name: 'superuser', after: 'apps', run: async () => ({ status: 'ran', reason: 'never' }) };
+    const report = await runOrchestrator(options(fx, recording().runner, { steps: [failing, later] }).o);
+    expect(report.ok).toBe(false);
+    expect(report.failure).toMatchObject({ code: 'INIT_JOB_FAILED', step: 'init-job' });
+    expect(report.stacks.map((s) => `${s.name}:${s.status}`)).toEqual(['foundation:applied', 'apps:applied', 'edge:applied']);
+    expect(report.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['init-job:failed', 'superuser:not-started']);
+    expect(timeline(fx).has('apps:end')).toBe(true);
   }, 90_000);
 });
