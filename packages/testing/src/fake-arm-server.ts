@@ -26,6 +26,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { armExample } from './arm-examples';
 
 /** ARM JSON of one resource (the SDK flattens `properties` into the model). */
 export interface ArmResource {
@@ -358,27 +359,27 @@ export class FakeArmServer {
    * `backup.earliestRestoreDate` (the start of the point-in-time window) as given.
    */
   addPgServer(name: string, options: { earliestRestoreDate?: string; state?: string; version?: string } = {}): ArmResource {
+    // the specification's ServersGet example (2025-08-01), renamed and placed in this fake's resource group
+    const example = armExample('2025-08-01', 'ServersGet') as ArmResource & {
+      properties: { version: string; backup: Record<string, unknown> } & Record<string, unknown>;
+    };
     const server: ArmResource = {
+      ...example,
       id: `${this.groupId}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`,
       name,
-      type: 'Microsoft.DBforPostgreSQL/flexibleServers',
       location: this.location,
       properties: {
-        storage: { storageSizeGB: 32, autoGrow: 'Disabled', tier: 'P4' },
+        ...example.properties,
         network: { publicNetworkAccess: 'Disabled' },
         fullyQualifiedDomainName: `${name}.postgres.database.azure.com`,
-        version: options.version ?? '15',
-        administratorLogin: 'cvatadmin',
+        version: options.version ?? example.properties.version,
         state: options.state ?? 'Ready',
         backup: {
-          backupRetentionDays: 7,
-          geoRedundantBackup: 'Disabled',
+          ...example.properties.backup,
           earliestRestoreDate: options.earliestRestoreDate ?? new Date(Date.now() - 7 * 86_400_000).toISOString(),
         },
-        highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
       },
     };
-    (server as ArmResource & { sku?: unknown }).sku = { name: 'Standard_B1ms', tier: 'Burstable' };
     this.pgServers.set(name, server);
     return server;
   }
@@ -663,7 +664,7 @@ export class FakeArmServer {
     const failure = this.pgFailures.get(name);
     this.pgFailures.delete(name);
     this.startPgOperation(res, failure, () => {
-      const restored = this.addPgServer(name, { version: String(source.properties.version ?? '15') });
+      const restored = this.addPgServer(name, { version: String(source.properties.version) });
       restored.properties = {
         ...restored.properties,
         sourceServerResourceId: sourceId,

@@ -3,7 +3,7 @@
  * through the real SDK clients; these checks pin the shapes themselves).
  */
 import { describe, expect, it } from 'vitest';
-import { FakeArmServer, startFakeArmStorageServer, startFakeFileServer } from '../src';
+import { armExampleDocument, FakeArmServer, startFakeArmStorageServer, startFakeFileServer } from '../src';
 
 describe('FakeArmServer (Microsoft.App)', () => {
   it('pages a list behind an absolute nextLink and records every request', async () => {
@@ -127,6 +127,63 @@ describe('fake Azure Files', () => {
       expect(await response.text()).toContain('<Code>AuthenticationFailed</Code>');
     } finally {
       await files.close();
+    }
+  });
+});
+
+describe('FakeArmServer PostgreSQL flexible servers (2025-08-01)', () => {
+  it('answers a point-in-time restore like the specification example: 202 with Azure-AsyncOperation and Location, then polls to Succeeded', async () => {
+    const arm = await FakeArmServer.start();
+    try {
+      arm.pgPolls = 2;
+      const source = arm.addPgServer('cvat-pg');
+      expect(source.properties.backup).toMatchObject({ backupRetentionDays: 7 });
+      const example = armExampleDocument('2025-08-01', 'ServersCreatePointInTimeRestore');
+      const base = `${arm.url}${arm.groupId}/providers/Microsoft.DBforPostgreSQL/flexibleServers`;
+      const put = await fetch(`${base}/cvat-pg-r1?api-version=2025-08-01`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          location: arm.location,
+          properties: {
+            createMode: 'PointInTimeRestore',
+            sourceServerResourceId: source.id,
+            pointInTimeUTC: new Date(Date.now() - 60_000).toISOString(),
+          },
+        }),
+      });
+      expect(put.status).toBe(202);
+      for (const header of Object.keys(example.responses['202']!.headers!))
+        expect(put.headers.get(header)).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      const status = put.headers.get('azure-asyncoperation')!;
+      const states: string[] = [];
+      for (let i = 0; i < 3; i++) states.push(((await (await fetch(status)).json()) as { status: string }).status);
+      expect(states).toEqual(['InProgress', 'InProgress', 'Succeeded']);
+      const restored = (await (await fetch(`${base}/cvat-pg-r1?api-version=2025-08-01`)).json()) as { properties: Record<string, unknown> };
+      expect(restored.properties).toMatchObject({ state: 'Ready', sourceServerResourceId: source.id });
+    } finally {
+      await arm.close();
+    }
+  });
+
+  it('refuses a point in time outside the source server restore window with 400, and an unknown source with 404', async () => {
+    const arm = await FakeArmServer.start();
+    try {
+      const source = arm.addPgServer('cvat-pg', { earliestRestoreDate: new Date(Date.now() - 3_600_000).toISOString() });
+      const base = `${arm.url}${arm.groupId}/providers/Microsoft.DBforPostgreSQL/flexibleServers`;
+      const put = (properties: Record<string, unknown>) =>
+        fetch(`${base}/r?api-version=2025-08-01`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ location: arm.location, properties: { createMode: 'PointInTimeRestore', ...properties } }),
+        });
+      const early = await put({ sourceServerResourceId: source.id, pointInTimeUTC: new Date(Date.now() - 7_200_000).toISOString() });
+      expect(early.status).toBe(400);
+      expect(((await early.json()) as { error: { code: string } }).error.code).toBe('InvalidPointInTime');
+      expect((await put({ sourceServerResourceId: `${source.id}x`, pointInTimeUTC: new Date().toISOString() })).status).toBe(404);
+      expect(arm.pgServers.has('r')).toBe(false);
+    } finally {
+      await arm.close();
     }
   });
 });
