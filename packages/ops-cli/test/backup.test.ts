@@ -107,6 +107,17 @@ describe('cvat-ops backup', () => {
     expect(manifestOf(result.data.id).postgres.onDemandBackup).toBe(result.data.id);
   });
 
+  it('create refuses an id that already has a manifest (two runs in the same second), before any snapshot', async () => {
+    const at = new Date(Date.now() - 30_000);
+    const first = await backupCreate(env(), runtime, { ...deps, now: () => at });
+    const error = (await backupCreate(env(), runtime, { ...deps, now: () => at }).catch((e: unknown) => e)) as CliError;
+    expect(error.exit).toBe(EXIT.FAILED);
+    expect(error.message).toBe(
+      `Recovery point ${first.data.id} already exists (ids are per second of the point in time); nothing was changed. Run the command again.`,
+    );
+    expect(files.snapshots('cvat-data')).toHaveLength(1);
+  });
+
   it('create --dry-run changes nothing and shows the plan', async () => {
     const result = await backupCreate(env({ dryRun: true }), runtime, deps);
     expect(result.data.status).toBe('planned');

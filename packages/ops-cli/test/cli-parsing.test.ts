@@ -20,14 +20,16 @@ const status = vi.hoisted(() => ({ status: vi.fn() }));
 const drift = vi.hoisted(() => ({ drift: vi.fn() }));
 const apps = vi.hoisted(() => ({ appsDelete: vi.fn(), appsRestart: vi.fn(), appsRecreate: vi.fn() }));
 const logs = vi.hoisted(() => ({ logs: vi.fn() }));
+const backup = vi.hoisted(() => ({ backupCreate: vi.fn(), backupList: vi.fn(), backupRestore: vi.fn(), backupPrune: vi.fn() }));
 vi.mock('../src/commands/db/index', () => db);
 vi.mock('../src/commands/storage/index', () => storage);
 vi.mock('../src/commands/status/index', () => status);
 vi.mock('../src/commands/drift/index', () => drift);
 vi.mock('../src/commands/apps/index', () => apps);
 vi.mock('../src/commands/logs/index', () => logs);
+vi.mock('../src/commands/backup/index', () => backup);
 
-const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs };
+const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs, ...backup };
 type Name = keyof typeof all;
 
 const SUB = '11111111-2222-4333-8444-555555555555';
@@ -86,7 +88,25 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
       concurrency: 8,
     },
   },
+  {
+    argv: 'storage upload big.mp4 cvat-data/videos --env dev --range-concurrency 16',
+    fn: 'storageUpload',
+    options: { ...G, env: 'dev', localPath: 'big.mp4', sharePath: 'cvat-data/videos', rangeConcurrency: 16 },
+  },
   { argv: 'storage config push --env dev', fn: 'storageConfigPush', options: { ...G, env: 'dev', components: [] } },
+  { argv: 'backup create --env prod', fn: 'backupCreate', options: { ...G, env: 'prod', dbBackup: false } },
+  { argv: 'backup create --env prod --db-backup --json', fn: 'backupCreate', options: { ...G, env: 'prod', json: true, dbBackup: true } },
+  { argv: 'backup list --env prod --json', fn: 'backupList', options: { ...G, env: 'prod', json: true } },
+  {
+    argv: 'backup restore prod-20261203t144501z --env prod --dry-run --server-name cvat-prod-pg-x-r1',
+    fn: 'backupRestore',
+    options: { ...G, env: 'prod', dryRun: true, id: 'prod-20261203t144501z', serverName: 'cvat-prod-pg-x-r1' },
+  },
+  {
+    argv: 'backup prune --env prod --keep-days 14 --keep-last 7 --yes',
+    fn: 'backupPrune',
+    options: { ...G, env: 'prod', yes: true, keepDays: 14, keepLast: 7 },
+  },
   {
     argv: 'storage config push vector grafana --env dev --yes',
     fn: 'storageConfigPush',
@@ -278,6 +298,11 @@ describe('cvat-ops argv parsing', () => {
     { argv: 'storage upload only-one-arg', message: /missing required argument 'share-path'/ },
     { argv: 'storage upload a b --concurrency 0', message: /'--concurrency' \(0\) must be an integer between 1 and 64/ },
     { argv: 'storage rules --ip 300.1.1.1', message: /'--ip' \(300\.1\.1\.1\) must be an IPv4 address/ },
+    { argv: 'storage upload a b --range-concurrency 65', message: /'--range-concurrency' \(65\) must be an integer between 1 and 64/ },
+    { argv: 'backup restore', message: /missing required argument 'recovery-point'/ },
+    { argv: 'backup prune --keep-days -1', message: /'--keep-days' \(-1\) must be an integer between 0 and 3650/ },
+    { argv: 'backup prune --keep-last many', message: /'--keep-last' \(many\) must be an integer between 0 and 1000/ },
+    { argv: 'backup snapshot', message: /unknown command 'snapshot'/ },
     { argv: 'db check --bogus', message: /unknown option '--bogus'/ },
     { argv: 'db query "select 1" --output q.json', message: /unknown option '--output'/ },
     { argv: 'status --health-timeout 0', message: /'--health-timeout' \(0\) must be an integer between 1 and 120/ },

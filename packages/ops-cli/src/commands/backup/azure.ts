@@ -162,6 +162,11 @@ export async function writeManifest(service: ShareServiceClient, manifest: Manif
   return `${MANIFEST_SHARE}/${MANIFEST_FOLDER}/${manifest.id}.json`;
 }
 
+/** Whether a manifest with this id exists. */
+export async function manifestExists(service: ShareServiceClient, id: string): Promise<boolean> {
+  return withThrottleRetry(() => manifestDir(service).getFileClient(`${id}.json`).exists());
+}
+
 /** Deletes a manifest; `false` when it was already gone. */
 export async function deleteManifest(service: ShareServiceClient, id: string): Promise<boolean> {
   const result = await withThrottleRetry(() => manifestDir(service).getFileClient(`${id}.json`).deleteIfExists());

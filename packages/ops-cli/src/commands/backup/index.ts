@@ -200,6 +200,8 @@ export async function backupCreate(
       ...(retentionDays ? { retentionDays } : {}),
     },
   };
+  const { manifestExists } = await import('./azure.js');
+  if (await manifestExists(target.storage, id)) throw new CliError(EXIT.FAILED, messages.idTaken(id));
   if (options.dryRun) {
     for (const share of BACKUP_SHARES) steps.push({ step: `snapshot ${share}`, status: 'planned', detail: `tagged cvatbackup=${id}` });
     if (options.dbBackup) steps.push({ step: 'on-demand database backup', status: 'planned', detail: id });

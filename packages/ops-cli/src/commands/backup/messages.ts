@@ -16,6 +16,8 @@ export const messages = {
   createdComplete: (id: string, at: string, path: string) => `Recovery point ${id} (database point in time ${at}) recorded in ${path}.`,
   createdPartial: (id: string) =>
     `Recovery point ${id} is PARTIAL: what exists is listed above. Remove it with 'cvat-ops backup prune' rules, or take a new one.`,
+  idTaken: (id: string) =>
+    `Recovery point ${id} already exists (ids are per second of the point in time); nothing was changed. Run the command again.`,
   createDry: (rerun: string) => `Dry run: nothing was snapshotted or written. Run: ${rerun}`,
   notFound: (id: string, env: string) =>
     `Recovery point '${id}' has no manifest in environment '${env}'; see 'cvat-ops backup list --env ${env}'.`,
