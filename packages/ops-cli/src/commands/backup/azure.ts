@@ -5,8 +5,10 @@
  *   with `x-ms-meta-cvatbackup` (https://learn.microsoft.com/rest/api/storageservices/snapshot-share), List Shares with
  *   `include=snapshots,metadata` (https://learn.microsoft.com/rest/api/storageservices/list-shares), Delete Share with
  *   `sharesnapshot=` (https://learn.microsoft.com/rest/api/storageservices/delete-share), List Directories and Files
- *   and Copy File from a snapshot URL for a restore (https://learn.microsoft.com/rest/api/storageservices/copy-file: a
- *   source in the same account is authorised by the request's Shared Key), and the manifest as a file of
+ *   and Copy File from a snapshot URL for a restore (https://learn.microsoft.com/rest/api/storageservices/copy-file; a
+ *   source in the same account needs no SAS: the az CLI reference copies within an account with only the account key,
+ *   "a source in another account must be readable, for example through a SAS token",
+ *   https://learn.microsoft.com/cli/azure/storage/file/copy), and the manifest as a file of
  *   `cvat-config/backups/`. The data plane rather than ARM's `fileServices/default/shares?$expand=snapshots`: one
  *   credential for snapshots, manifests and copies, and snapshot metadata, which ARM's share snapshot create does not set.
  * - ARM Microsoft.DBforPostgreSQL (@azure/arm-postgresql-flexible 9.0.0, api-version 2025-08-01): Servers_Get for the
