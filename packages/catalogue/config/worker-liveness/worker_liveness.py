@@ -17,23 +17,23 @@
 #    `django-admin rqworker`) keeps the process id the platform signals: SIGTERM on scale-in or
 #    revision change reaches the RQ worker exactly as without this wrapper, and it finishes its job
 #    within the grace period.
-# 2. Until the entrypoint has exec()ed supervisord (it first waits for PostgreSQL, Redis and the
-#    init job's migrations: cvat-ai/cvat@v2.73.0 backend_entrypoint.sh cmd_run), and for --grace
-#    seconds after that while the rqworkers register, it answers 200 "starting": restarting a
-#    container that waits for migrations helps nothing, and ACA fails the provisioning of a
-#    revision whose probes never pass. It tells by reading /proc/<pid>/cmdline of the process it
-#    forked from (the same pid runs the entrypoint, then supervisord).
+# 2. Until the process it forked from runs --main-process (`django-admin` for the RQ runner, which first
+#    waits for PostgreSQL, Redis and the init job's migrations like cvat-ai/cvat@v2.73.0
+#    backend_entrypoint.sh cmd_run; `supervisord` for upstream's `run worker`), and for --grace seconds
+#    after that while the worker registers, it answers 200 "starting": restarting a container that
+#    waits for migrations helps nothing, and ACA fails the provisioning of a revision whose probes
+#    never pass. It tells by reading /proc/<pid>/cmdline of the process it forked from (the same pid
+#    runs the entrypoint, the runner, then the worker).
 # 3. After that, on each request it runs `django-admin workerprobe <queues> --expected-num-workers
 #    $NUMPROCS` (cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py: fails
-#    unless at least that many live RQ workers of this host serve each queue; supervisord starts
-#    NUMPROCS rqworker processes, each on every queue: supervisord/worker.conf). The queues are
-#    the entrypoint's own arguments after `worker`, without `--flags` (as backend_entrypoint.sh
-#    splits them). It answers 200 when the command succeeds, 503 with the command's last output
-#    line when it fails or outlives --timeout.
+#    unless at least that many live RQ workers of this host serve each queue; the runner starts one
+#    worker on every queue, NUMPROCS=1). The queues are the command's own arguments after
+#    `cvat-rq-runner` (or `run worker`), without `--flags`. It answers 200 when the command
+#    succeeds, 503 with the command's last output line when it fails or outlives --timeout.
 # 4. Cost: one check at a time; concurrent requests wait for it and share its result, and a result
 #    younger than --min-interval seconds is reused, so the probe period bounds the CPU spent
 #    (one Django start per period). Idle, the child only blocks in accept() and wakes every 2 s to
-#    exit once its parent (supervisord) is gone.
+#    exit once its parent (the worker) is gone.
 #
 # Standard library only; Python 3.8+.
 import os
