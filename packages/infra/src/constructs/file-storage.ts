@@ -60,6 +60,21 @@ export interface FileStorageProps {
    * @default 7
    */
   readonly shareSoftDeleteDays?: number;
+  /**
+   * Blob and container soft delete in days (1-365) on StorageV2 accounts (Premium FileStorage has no blob service:
+   * hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/storage/storage_account_resource.go refuses
+   * `blob_properties` there). Written through ARM (blobServices), so it works with `data_plane_available = false`.
+   * @default 7
+   */
+  readonly blobSoftDeleteDays?: number;
+  /**
+   * Longest lifetime of an account SAS, as `D.HH:MM:SS` (`sas_policy.expiration_period`), and what Azure does with a
+   * longer one (`Block` refuses it, `Log` only records it; storage_account_resource.go `sas_policy`, values from the
+   * vendored storageaccounts 2023-05-01 `PossibleValuesForExpirationAction`). Container Apps mount the shares with the
+   * account key, not a SAS, so this does not touch the mounts.
+   * @default { period: '1.00:00:00', action: 'Block' }
+   */
+  readonly sasExpiration?: { readonly period: string; readonly action: 'Block' | 'Log' };
   /** Subnets allowed through the firewall (with the `Microsoft.Storage` service endpoint). */
   readonly allowedSubnetIds: readonly string[];
   /**
@@ -114,6 +129,22 @@ export class FileStorage extends Construct {
     if (!Number.isInteger(softDelete) || softDelete < 1 || softDelete > 365) {
       throw new ValidationError('RetentionOutOfRange', `'shareSoftDeleteDays' (${softDelete}) must be an integer between 1 and 365`, this);
     }
+    const blobSoftDelete = props.blobSoftDeleteDays ?? 7;
+    if (!Number.isInteger(blobSoftDelete) || blobSoftDelete < 1 || blobSoftDelete > 365) {
+      throw new ValidationError(
+        'RetentionOutOfRange',
+        `'blobSoftDeleteDays' (${blobSoftDelete}) must be an integer between 1 and 365`,
+        this,
+      );
+    }
+    const sas = props.sasExpiration ?? { period: '1.00:00:00', action: 'Block' as const };
+    if (!/^\d{1,5}\.([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(sas.period) || /^0+\.00:00:00$/.test(sas.period)) {
+      throw new ValidationError(
+        'SasPeriodInvalid',
+        `'sasExpiration.period' (${sas.period}) must be a positive duration written D.HH:MM:SS, such as 1.00:00:00`,
+        this,
+      );
+    }
     const ipRules: string[] = [];
     for (const [i, cidr] of (props.allowedCidrs ?? []).entries()) {
       const block = parseCidr(cidr.trim(), { allowHostBits: true, allowBareAddress: true });
@@ -151,6 +182,10 @@ export class FileStorage extends Construct {
         virtualNetworkSubnetIds: [...props.allowedSubnetIds],
       },
       shareProperties: { retentionPolicy: { days: softDelete } },
+      blobProperties: nfs
+        ? undefined
+        : { deleteRetentionPolicy: { days: blobSoftDelete }, containerDeleteRetentionPolicy: { days: blobSoftDelete } },
+      sasPolicy: { expirationPeriod: sas.period, expirationAction: sas.action },
     });
 
     const shares: Record<string, StorageShare> = {};

@@ -76,6 +76,12 @@ export interface PostgresServerProps {
    */
   readonly highAvailability?: boolean;
   /**
+   * Log every connection attempt and disconnection (`log_connections`, `log_disconnections`), which the diagnostic
+   * setting sends to Log Analytics as PostgreSQLLogs.
+   * @default true
+   */
+  readonly connectionLogging?: boolean;
+  /**
    * Database created on the server.
    * @default 'cvat'
    */
@@ -187,6 +193,16 @@ export class PostgresServer extends Construct {
       charset: 'UTF8',
       collation: 'en_US.utf8',
     });
+    if (props.connectionLogging ?? true) {
+      // Server parameters of Azure Database for PostgreSQL flexible server
+      // (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-server-parameters).
+      for (const [id, name] of [
+        ['LogConnections', 'log_connections'],
+        ['LogDisconnections', 'log_disconnections'],
+      ]) {
+        new PostgresqlFlexibleServerConfiguration(this, id, { name, serverId: this.resource.id, value: 'on' });
+      }
+    }
     new PostgresqlFlexibleServerConfiguration(this, 'RequireSecureTransport', {
       name: 'require_secure_transport',
       serverId: this.resource.id,

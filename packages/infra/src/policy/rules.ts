@@ -1141,6 +1141,68 @@ const vnetSegmented: PolicyRule = {
   },
 };
 
+const auditLogs: PolicyRule = {
+  id: 'audit-logs',
+  description:
+    'Every Key Vault, PostgreSQL server and storage account (its file service) has a diagnostic setting that sends logs to a ' +
+    'Log Analytics workspace, and PostgreSQL logs connections and disconnections.',
+  prevents: 'issue 14: no diagnostic settings for Key Vault, PostgreSQL or storage; PostgreSQL connection logging off',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    const settings = resources(app, 'azurerm_monitor_diagnostic_setting').filter(
+      (d) => d.body.log_analytics_workspace_id !== undefined && blocks(d.body.enabled_log).length > 0,
+    );
+    const covered = new Set<string>();
+    for (const d of settings) {
+      const target = String(d.body.target_resource_id ?? '');
+      const ref = followReference(app, d.stack, target.replace(/\/(fileServices|blobServices)\/default$/, ''));
+      if (ref) covered.add(ref.resource.address);
+    }
+    for (const type of ['azurerm_key_vault', 'azurerm_postgresql_flexible_server', 'azurerm_storage_account']) {
+      for (const r of resources(app, type)) {
+        if (!covered.has(r.address))
+          findings.push({
+            rule: this.id,
+            address: r.address,
+            message: 'no diagnostic setting sends its audit log to Log Analytics; add an azurerm_monitor_diagnostic_setting',
+          });
+        if (type !== 'azurerm_postgresql_flexible_server') continue;
+        for (const parameter of ['log_connections', 'log_disconnections']) {
+          const config = resources(app, 'azurerm_postgresql_flexible_server_configuration').find(
+            (c) => c.body.name === parameter && followReference(app, c.stack, c.body.server_id)?.resource.address === r.address,
+          );
+          if (String(config?.body.value ?? '').toLowerCase() !== 'on')
+            findings.push({ rule: this.id, address: r.address, message: `${parameter} is not on; configure it to on` });
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+const storageDataProtection: PolicyRule = {
+  id: 'storage-data-protection',
+  description:
+    'StorageV2 accounts keep deleted blobs and containers (blob_properties delete retention) and limit account SAS lifetimes ' +
+    '(sas_policy); every account keeps deleted file shares (share_properties retention).',
+  prevents: 'issue 14: no storage SAS expiration policy, no blob soft delete',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const r of resources(app, 'azurerm_storage_account')) {
+      const add = (message: string) => findings.push({ rule: this.id, address: r.address, message });
+      if (!block(block(r.body.share_properties)?.retention_policy))
+        add('share_properties.retention_policy is not set; keep deleted shares');
+      if (r.body.account_kind === 'FileStorage') continue;
+      const blob = block(r.body.blob_properties);
+      if (!block(blob?.delete_retention_policy)) add('blob_properties.delete_retention_policy is not set; keep deleted blobs');
+      if (!block(blob?.container_delete_retention_policy))
+        add('blob_properties.container_delete_retention_policy is not set; keep deleted containers');
+      if (!block(r.body.sas_policy)) add('sas_policy is not set; bound the lifetime of account SAS tokens');
+    }
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,
@@ -1166,6 +1228,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   deployerReachesDataPlanes,
   generatedSecretsNotInState,
   vnetSegmented,
+  auditLogs,
+  storageDataProtection,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

@@ -4,6 +4,7 @@ import type { Catalogue } from '@cvat-cloud/catalogue';
 import { resolve } from 'node:path';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -147,6 +148,8 @@ export class FoundationStack extends CvatStack {
   public readonly nfsStorage: FileStorage | undefined;
   /** Container Apps environment. */
   public readonly environment: ContainerAppsEnvironment;
+  /** Diagnostic settings sending the audit logs of Key Vault, PostgreSQL and the file services to the workspace. */
+  public readonly diagnostics: readonly MonitorDiagnosticSetting[];
   /** Catalogue secret name → Key Vault secret name. */
   public readonly keyVaultSecretNames: Readonly<Record<string, string>>;
 
@@ -326,6 +329,26 @@ export class FoundationStack extends CvatStack {
           });
         }),
     });
+
+    // Audit logs into the workspace: Key Vault (every secret read and write: category group `audit` = AuditEvent),
+    // PostgreSQL (PostgreSQLLogs, which carry the connection and disconnection lines log_connections turns on) and the
+    // file services of the storage accounts (StorageRead/Write/Delete: category group `audit`). Category names per
+    // https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index.
+    const audit = (id: string, targetResourceId: string, log: { category?: string; categoryGroup?: string }) =>
+      new MonitorDiagnosticSetting(this, id, {
+        name: 'audit-to-log-analytics',
+        targetResourceId,
+        logAnalyticsWorkspaceId: this.logs.id,
+        enabledLog: [log],
+      });
+    this.diagnostics = [
+      audit('KeyVaultDiagnostics', this.keyVault.resource.id, { categoryGroup: 'audit' }),
+      audit('PostgresDiagnostics', this.postgres.resource.id, { category: 'PostgreSQLLogs' }),
+      audit('StorageFileDiagnostics', `${this.storage.resource.id}/fileServices/default`, { categoryGroup: 'audit' }),
+      ...(this.nfsStorage
+        ? [audit('NfsStorageFileDiagnostics', `${this.nfsStorage.resource.id}/fileServices/default`, { categoryGroup: 'audit' })]
+        : []),
+    ];
 
     new TerraformOutput(this, 'postgres_fqdn', {
       value: this.postgres.fqdn,

@@ -118,6 +118,28 @@ describe('FileStorage', () => {
     }
   });
 
+  it('keeps deleted blobs and containers 7 days and blocks account SAS valid over a day by default; NFS accounts get no blob_properties', () => {
+    const smb = onlyResource(storage(), 'azurerm_storage_account');
+    expect(smb.blob_properties).toEqual({ delete_retention_policy: { days: 7 }, container_delete_retention_policy: { days: 7 } });
+    expect(smb.sas_policy).toEqual({ expiration_period: '1.00:00:00', expiration_action: 'Block' });
+    const custom = onlyResource(
+      storage({ blobSoftDeleteDays: 30, sasExpiration: { period: '7.00:00:00', action: 'Log' } }),
+      'azurerm_storage_account',
+    );
+    expect(custom.blob_properties.delete_retention_policy.days).toBe(30);
+    expect(custom.sas_policy).toEqual({ expiration_period: '7.00:00:00', expiration_action: 'Log' });
+    const nfs = onlyResource(storage({ protocol: ShareProtocol.NFS }), 'azurerm_storage_account');
+    expect(nfs.blob_properties).toBeUndefined();
+  });
+
+  it('throws error, when blob soft delete is 0 days or the SAS period is not D.HH:MM:SS', () => {
+    expect(() => storage({ blobSoftDeleteDays: 0 })).toThrow("'blobSoftDeleteDays' (0) must be an integer between 1 and 365");
+    expect(() => storage({ sasExpiration: { period: '24h', action: 'Block' } })).toThrow(
+      "'sasExpiration.period' (24h) must be a positive duration written D.HH:MM:SS",
+    );
+    expect(() => storage({ sasExpiration: { period: '0.00:00:00', action: 'Block' } })).toThrow("'sasExpiration.period' (0.00:00:00)");
+  });
+
   it('throws error, when an uploaded file is empty (azurerm refuses an empty source at apply)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'files-'));
     try {

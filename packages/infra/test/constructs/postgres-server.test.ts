@@ -5,7 +5,7 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { PostgresServer, type PostgresServerProps } from '../../src/constructs/postgres-server';
-import { onlyResource, synthScope } from '../support/synth';
+import { onlyResource, resourcesOf, synthScope } from '../support/synth';
 
 const base: PostgresServerProps = {
   name: 'cvat-dev-pg-1234abcd',
@@ -104,5 +104,13 @@ describe('PostgresServer', () => {
     expect(() => pg({ highAvailability: true })).toThrow(
       "'highAvailability' (true) is not available on the Burstable SKU 'B_Standard_B1ms'",
     );
+  });
+  it('logs connections and disconnections by default, and not when connectionLogging is false', () => {
+    const names = (json: string) =>
+      Object.values(resourcesOf(json, 'azurerm_postgresql_flexible_server_configuration'))
+        .map((c) => `${c.name}=${c.value}`)
+        .sort();
+    expect(names(pg())).toEqual(['log_connections=on', 'log_disconnections=on', 'require_secure_transport=on']);
+    expect(names(pg({ connectionLogging: false }))).toEqual(['require_secure_transport=on']);
   });
 });

@@ -132,7 +132,7 @@ describe('policy rules', () => {
   it('postgres-private: fails when public access is on, TLS is not required or a firewall rule exists', () => {
     const findings = check('postgres-private', (m) => {
       all(m, 'azurerm_postgresql_flexible_server')[0].public_network_access_enabled = true;
-      all(m, 'azurerm_postgresql_flexible_server_configuration')[0].value = 'off';
+      all(m, 'azurerm_postgresql_flexible_server_configuration').find((c) => c.name === 'require_secure_transport')!.value = 'off';
       stack(m, 'foundation').resource.azurerm_postgresql_flexible_server_firewall_rule = { any: { start_ip_address: '0.0.0.0' } };
     });
     expect(findings.map((f) => f.message)).toEqual([
@@ -454,6 +454,35 @@ describe('policy rules', () => {
       for (const k of Object.keys(assoc)) if (/Database/.test(k)) delete assoc[k];
     });
     expect(findings.map((x) => x.message)).toEqual(['the database subnet has no network security group']);
+  });
+
+  it('audit-logs: fails when Key Vault, PostgreSQL or a storage account sends no audit log, or connection logging is off', () => {
+    const findings = check('audit-logs', (m) => {
+      const f = stack(m, 'foundation');
+      const settings = f.resource.azurerm_monitor_diagnostic_setting as Record<string, Json>;
+      for (const k of Object.keys(settings)) if (/KeyVault/.test(k) || /StorageFile/.test(k)) delete settings[k];
+      const pg = Object.values(settings).find((v) => /postgresql_flexible_server/.test(v.target_resource_id))!;
+      pg.enabled_log = [];
+      all(m, 'azurerm_postgresql_flexible_server_configuration').find((c) => c.name === 'log_connections')!.value = 'off';
+    });
+    expect(findings.map((x) => `${x.address.split(':')[1].split('.')[0]}: ${x.message.split(';')[0]}`)).toEqual([
+      'azurerm_key_vault: no diagnostic setting sends its audit log to Log Analytics',
+      'azurerm_postgresql_flexible_server: no diagnostic setting sends its audit log to Log Analytics',
+      'azurerm_postgresql_flexible_server: log_connections is not on',
+      'azurerm_storage_account: no diagnostic setting sends its audit log to Log Analytics',
+    ]);
+  });
+
+  it('storage-data-protection: fails without blob or container soft delete or a SAS expiration policy', () => {
+    const findings = check('storage-data-protection', (m) => {
+      const sa = all(m, 'azurerm_storage_account').find((a) => a.account_kind === 'StorageV2')!;
+      delete sa.blob_properties.delete_retention_policy;
+      delete sa.sas_policy;
+    });
+    expect(findings.map((x) => x.message.split(';')[0])).toEqual([
+      'blob_properties.delete_retention_policy is not set',
+      'sas_policy is not set',
+    ]);
   });
 
   it('every rule has a failing case in this file', () => {

@@ -122,7 +122,21 @@ describe('FoundationStack (example environment)', () => {
     expect(pg.administrator_password_wo_version).toBe(1);
     expect(pg.delegated_subnet_id).toMatch(/azurerm_subnet\.Network_Database/);
     expect(only(f, 'azurerm_postgresql_flexible_server_database').name).toBe(s.config.postgres.databaseName);
-    expect(only(f, 'azurerm_postgresql_flexible_server_configuration')).toMatchObject({ name: 'require_secure_transport', value: 'on' });
+    expect(
+      values(f, 'azurerm_postgresql_flexible_server_configuration')
+        .map((c) => `${c.name}=${c.value}`)
+        .sort(),
+    ).toEqual(['log_connections=on', 'log_disconnections=on', 'require_secure_transport=on']);
+    // Audit logs of Key Vault, PostgreSQL and the file service go to the workspace.
+    expect(
+      values(f, 'azurerm_monitor_diagnostic_setting')
+        .map((d) => `${/azurerm_([a-z_]+)\./.exec(d.target_resource_id)![1]} ${JSON.stringify(d.enabled_log)}`)
+        .sort(),
+    ).toEqual([
+      'key_vault [{"category_group":"audit"}]',
+      'postgresql_flexible_server [{"category":"PostgreSQLLogs"}]',
+      'storage_account [{"category_group":"audit"}]',
+    ]);
     expect(values(f, 'azurerm_private_dns_zone').map((z) => z.name)).toContain('privatelink.postgres.database.azure.com');
   });
 

@@ -7,6 +7,7 @@ import {
 } from './container-apps';
 import { KEY_VAULT_RULES, POSTGRES_RULES, STORAGE_RULES } from './data-stores';
 import { EDGE_RULES, NETWORK_RULES } from './network-compute';
+import { MONITOR_RULES } from './monitoring';
 import { PLATFORM_RULES, PROVIDER_RULES, RANDOM_TIME_RULES } from './platform';
 
 /** Every constraint rule, by resource family. */
@@ -20,6 +21,7 @@ export const CONSTRAINT_RULES: readonly ConstraintRule[] = [
   ...POSTGRES_RULES,
   ...NETWORK_RULES,
   ...EDGE_RULES,
+  ...MONITOR_RULES,
   ...PLATFORM_RULES,
   ...RANDOM_TIME_RULES,
   ...PROVIDER_RULES,

@@ -33,6 +33,7 @@ export const COVERED_TYPES: readonly CoveredType[] = [
   azurerm('azurerm_key_vault'),
   azurerm('azurerm_key_vault_secret'),
   azurerm('azurerm_log_analytics_workspace'),
+  azurerm('azurerm_monitor_diagnostic_setting'),
   azurerm('azurerm_network_security_group'),
   azurerm('azurerm_network_security_rule'),
   azurerm('azurerm_network_interface'),

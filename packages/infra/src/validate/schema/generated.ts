@@ -1163,6 +1163,103 @@ export const GENERATED_SCHEMAS: Readonly<Record<string, TypeSchema>> = {
       ]
     }
   },
+  "azurerm_monitor_diagnostic_setting": {
+    "kind": "resource",
+    "type": "azurerm_monitor_diagnostic_setting",
+    "provider": "hashicorp/azurerm 4.55.0",
+    "module": "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting",
+    "block": {
+      "attributes": {
+        "eventhub_authorization_rule_id": { "required": false, "type": "string" },
+        "eventhub_name": { "required": false, "type": "string" },
+        "id": { "required": false, "type": "string" },
+        "log_analytics_destination_type": { "required": false, "type": "string" },
+        "log_analytics_workspace_id": { "required": false, "type": "string" },
+        "name": { "required": true, "type": "string" },
+        "partner_solution_id": { "required": false, "type": "string" },
+        "storage_account_id": { "required": false, "type": "string" },
+        "target_resource_id": { "required": true, "type": "string" }
+      },
+      "blocks": {
+        "enabled_log": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "category": { "required": false, "type": "string" },
+              "category_group": { "required": false, "type": "string" }
+            },
+            "blocks": {
+              "retention_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": false, "type": "number" },
+                    "enabled": { "required": true, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "enabled_metric": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "category": { "required": true, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        },
+        "metric": {
+          "required": false,
+          "nesting": "set",
+          "block": {
+            "attributes": {
+              "category": { "required": true, "type": "string" },
+              "enabled": { "required": false, "type": "boolean" }
+            },
+            "blocks": {
+              "retention_policy": {
+                "required": false,
+                "nesting": "single",
+                "block": {
+                  "attributes": {
+                    "days": { "required": false, "type": "number" },
+                    "enabled": { "required": true, "type": "boolean" }
+                  },
+                  "blocks": {},
+                  "computedOnly": []
+                }
+              }
+            },
+            "computedOnly": []
+          }
+        },
+        "timeouts": {
+          "required": false,
+          "nesting": "single",
+          "block": {
+            "attributes": {
+              "create": { "required": false, "type": "string" },
+              "delete": { "required": false, "type": "string" },
+              "read": { "required": false, "type": "string" },
+              "update": { "required": false, "type": "string" }
+            },
+            "blocks": {},
+            "computedOnly": []
+          }
+        }
+      },
+      "computedOnly": []
+    }
+  },
   "azurerm_network_security_group": {
     "kind": "resource",
     "type": "azurerm_network_security_group",
