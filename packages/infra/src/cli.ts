@@ -1,6 +1,6 @@
 /**
  * `cvat-infra`: one command for everything infra does — synth, policy, validate, preflight, cost, plan, deploy,
- * destroy, state-bootstrap — with the same parser (commander), the same process edge (runMain of
+ * destroy, state-bootstrap, providers-lock — with the same parser (commander), the same process edge (runMain of
  * `@cvat-cloud/runtime`) and the same exit-code table (docs/exit-codes.md) as `cvat-ops`.
  *
  * Each subcommand's module is loaded with `await import('./commands/<name>.js')` inside its action, so `--help` loads
@@ -26,7 +26,7 @@ import {
 } from '@cvat-cloud/runtime/edge';
 import { registerCostCommand } from './cli-cost';
 import { type CommandFn, ENV_HELP, EXIT_CODES_HELP, parseInteger } from './cli-shared';
-import { checkDeployArgs, type DeployArgs, type DeployCommandName } from './deploy/args';
+import { checkDeployArgs, DEFAULT_LOCK_PLATFORMS, type DeployArgs, type DeployCommandName } from './deploy/args';
 import type { CommandResult, InfraIo } from './commands/context';
 import type { SynthCommandOptions } from './commands/synth';
 import type { PolicyCommandOptions } from './commands/policy';
@@ -229,7 +229,10 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         .option('--out <dir>', `${OUT_HELP}; re-synthesized when missing, stale or for another environment`)
         .addOption(new Option('--out-dir <dir>').hideHelp())
         .option('--binary <bin>', 'terraform, tofu or a path (default: $TF_BINARY or terraform)', nonEmpty('--binary'))
-        .option('--stack <name>', 'only this stack (repeatable); dependency order is kept', collect(nonEmpty('--stack')))
+        .option('--stack <name>', 'only this stack (repeatable); dependency order is kept', collect(nonEmpty('--stack')));
+    }
+    if (name !== 'state-bootstrap' && name !== 'providers-lock') {
+      cmd
         .option(
           '--lock-timeout <seconds>',
           'wait this long for a state lock held by another run (default 60)',
@@ -270,6 +273,10 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         json: Boolean(o.json),
         lockTimeoutSeconds: (o.lockTimeout as number | undefined) ?? 60,
         ...(o.parallelism !== undefined ? { parallelism: o.parallelism as number } : {}),
+        ...(o.platform !== undefined ? { platforms: o.platform as string[] } : {}),
+        ...(o.netMirror !== undefined ? { netMirror: o.netMirror as string } : {}),
+        ...(o.fsMirror !== undefined ? { fsMirror: o.fsMirror as string } : {}),
+        ...(o.lockDir !== undefined ? { lockDir: o.lockDir as string } : {}),
         verbose: Boolean(o.verbose),
         skipPreflight: Boolean(o.skipPreflight),
         preflightAgain: Boolean(o.preflightAgain),
@@ -339,6 +346,25 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
     (c) => confirmOptions(c).option('--dry-run', 'show what would be destroyed; change nothing'),
   );
   terraformCommand(
+    'providers-lock',
+    "write each stack's provider lock file (packages/infra/terraform-locks) with the checksums of every platform; no credentials needed",
+    [
+      'cvat-infra providers-lock --env dev',
+      'cvat-infra providers-lock --env dev --platform linux_amd64 --platform darwin_arm64',
+      'cvat-infra providers-lock --env dev --net-mirror https://terraform-mirror.example.com/',
+    ],
+    (c) =>
+      c
+        .option(
+          '--platform <os_arch>',
+          `a platform to record (repeatable; default ${DEFAULT_LOCK_PLATFORMS.join(', ')})`,
+          collect(nonEmpty('--platform')),
+        )
+        .option('--net-mirror <url>', 'read the provider packages from this network mirror (https) instead of the registry')
+        .option('--fs-mirror <dir>', 'read the provider packages from this filesystem mirror directory')
+        .option('--lock-dir <dir>', 'write the lock files here (default packages/infra/terraform-locks)'),
+  );
+  terraformCommand(
     'state-bootstrap',
     'create the azurerm state storage account and container (idempotent, az CLI)',
     ['cvat-infra state-bootstrap --env dev --dry-run'],
@@ -369,7 +395,7 @@ export async function runCli(argv: readonly string[], rawIo: InfraIo): Promise<n
     program.outputHelp({ error: true });
     throw new CliError(
       EXIT.USAGE,
-      'a command is required: synth, policy, validate, preflight, cost, plan, deploy, destroy or state-bootstrap',
+      'a command is required: synth, policy, validate, preflight, cost, plan, deploy, destroy, state-bootstrap or providers-lock',
     );
   }
   if ((await parseArguments(() => program.parseAsync([...argv], { from: 'user' }))) === 'help') return EXIT.OK;

@@ -1,5 +1,6 @@
 /**
- * `cvat-infra deploy|plan|destroy|state-bootstrap`: drives terraform over the synthesized stacks of one environment.
+ * `cvat-infra deploy|plan|destroy|state-bootstrap|providers-lock`: drives terraform over the synthesized stacks of one
+ * environment.
  *
  * Order of a deploy: the environment; the terraform binary; Azure credentials and the subscription (nothing else
  * happens without them); the synth output (re-synthesized when missing, stale or for another environment); backend
@@ -30,7 +31,7 @@ import {
 } from '@cvat-cloud/runtime';
 import { DEFAULT_OUTDIR, INFRA_ROOT } from '../app';
 import { accessInfo, formatAccess } from '../deploy/access';
-import type { DeployArgs } from '../deploy/args';
+import { DEFAULT_LOCK_PLATFORMS, type DeployArgs } from '../deploy/args';
 import { DeployError } from '../deploy/errors';
 import type { InitJobClient } from '../deploy/init-job';
 import { initSteps } from '../deploy/init-steps';
@@ -43,11 +44,12 @@ import {
   orderStacks,
   readStackJson,
   type StackJson,
+  selectStacks,
   stateReadDependencies,
 } from '../deploy/manifest';
-import { type RunReport, runOrchestrator } from '../deploy/orchestrator';
+import { extractTerraformError, type RunReport, runOrchestrator } from '../deploy/orchestrator';
 import { type ParallelismChoice, sizeParallelism } from '../deploy/parallelism';
-import { acquireCacheLock, formatPluginCache, providerLockStore, resolvePluginCache } from '../deploy/providers';
+import { acquireCacheLock, formatPluginCache, LOCK_FILE, providerLockStore, resolvePluginCache } from '../deploy/providers';
 import { formatElapsed } from '../deploy/scheduling';
 import { guardPlanFiles, planFilePath, removePlanFiles, removeStalePlanFiles } from '../deploy/plan-files';
 import { createAzRunner, runStateBootstrap } from '../deploy/state-bootstrap';
@@ -369,6 +371,65 @@ async function stateBootstrap(args: DeployArgs, io: InfraIo, loaded: InfraEnviro
   return { data: { command: 'state-bootstrap', dryRun: args.dryRun, actions }, text: '' };
 }
 
+/**
+ * `cvat-infra providers-lock`: for each stack, `terraform providers lock -platform=…` (from the registry, or the given
+ * mirror) on top of the committed lock, written back to `packages/infra/terraform-locks/<stack>.terraform.lock.hcl`.
+ * Needs no Azure credentials and touches no state.
+ *
+ * @see https://developer.hashicorp.com/terraform/cli/commands/providers/lock
+ */
+async function providersLock(
+  args: DeployArgs,
+  io: InfraIo,
+  loaded: InfraEnvironment,
+  binary: string,
+  log: (l: string) => void,
+): Promise<CommandResult> {
+  const outDir = args.outDir ? resolve(io.cwd, args.outDir) : DEFAULT_OUTDIR;
+  const manifest = await ensureSynthesized(outDir, loaded, args.env, io, log);
+  const lockDir = args.lockDir ? resolve(io.cwd, args.lockDir) : join(INFRA_ROOT, 'terraform-locks');
+  const platforms = args.platforms?.length ? args.platforms : DEFAULT_LOCK_PLATFORMS;
+  const pluginCache = resolvePluginCache(io.env, io.env.HOME || homedir());
+  const runner = createTerraformRunner(binary, { ...io.env, ...pluginCache.env });
+  const stacks = selectStacks(orderStacks(manifest.stacks), args.stacks);
+  const mirror = args.netMirror ? [`-net-mirror=${args.netMirror}`] : args.fsMirror ? [`-fs-mirror=${resolve(io.cwd, args.fsMirror)}`] : [];
+  log(
+    `providers-lock: ${stacks.length} stack(s), platforms ${platforms.join(', ')}${mirror.length ? ` from ${mirror[0]!.split('=')[1]}` : ''}`,
+  );
+  const written: Array<{ stack: string; lockFile: string; providers: string[] }> = [];
+  for (const stack of stacks) {
+    const committed = join(lockDir, `${stack.name}${LOCK_FILE}`);
+    const target = join(stack.workingDirectory, LOCK_FILE);
+    if (existsSync(committed)) writeFileSync(target, readFileSync(committed));
+    const result = await runner.run(['providers', 'lock', ...platforms.map((p) => `-platform=${p}`), ...mirror], {
+      cwd: stack.workingDirectory,
+      onStderr: (l) => log(`[${stack.name}] ${l}`),
+      ...(args.verbose ? { onStdout: (l: string) => log(`[${stack.name}] ${l}`) } : {}),
+    });
+    if (result.exitCode !== 0) {
+      throw new DeployError(
+        'STEP_FAILED',
+        `providers-lock stopped at stack '${stack.name}': ${extractTerraformError(result.stderr) || `exit code ${result.exitCode}`}\n` +
+          `locks written so far: ${written.length ? written.map((w) => w.stack).join(', ') : 'none'}. ` +
+          'Without registry access, point --net-mirror or --fs-mirror at a mirror (docs/deploy.md, "Providers").',
+        { stackName: stack.name, step: 'providers lock' },
+      );
+    }
+    if (!existsSync(target)) {
+      log(`[${stack.name}] no provider to lock (only built-in providers)`);
+      continue;
+    }
+    const text = readFileSync(target, 'utf8');
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(committed, text);
+    const providers = [...text.matchAll(/^provider "([^"]+)"/gm)].map((m) => m[1]!);
+    written.push({ stack: stack.name, lockFile: relative(io.cwd, committed), providers });
+    log(`[${stack.name}] ${relative(io.cwd, committed)}: ${providers.join(', ')} for ${platforms.length} platform(s)`);
+  }
+  if (written.length) log(`providers-lock: commit ${written.map((w) => w.lockFile).join(', ')}`);
+  return { data: { command: 'providers-lock', platforms, stacks: written }, text: '' };
+}
+
 /** The cvat-init job's Terraform address, from the synth index next to the manifest; undefined when unreadable. */
 function initJobAddress(outDir: string): string | undefined {
   try {
@@ -407,6 +468,7 @@ export async function deployCommand(args: DeployArgs, io: InfraIo): Promise<Comm
         `Terraform ≥ 1.5 or OpenTofu, or point --binary / TF_BINARY at it. Nothing was changed.`,
     );
   }
+  if (args.command === 'providers-lock') return providersLock(args, io, loaded, binary, log);
   const childEnv: NodeJS.ProcessEnv = { ...io.env };
   let auth: AzureAuth | undefined;
   let initClient: (() => Promise<InitJobClient>) | undefined;

@@ -6,7 +6,10 @@ import { isIP } from 'node:net';
 import { DeployError } from './errors';
 
 /** The terraform-driving subcommands. */
-export const DEPLOY_COMMANDS = ['deploy', 'plan', 'destroy', 'state-bootstrap'] as const;
+export const DEPLOY_COMMANDS = ['deploy', 'plan', 'destroy', 'state-bootstrap', 'providers-lock'] as const;
+
+/** Platforms `providers-lock` records when none is given: what developers and CI commonly run. */
+export const DEFAULT_LOCK_PLATFORMS: readonly string[] = ['linux_amd64', 'linux_arm64', 'darwin_amd64', 'darwin_arm64', 'windows_amd64'];
 /** One of {@link DEPLOY_COMMANDS}. */
 export type DeployCommandName = (typeof DEPLOY_COMMANDS)[number];
 
@@ -59,6 +62,14 @@ export interface DeployArgs {
    * @default - sized per stack: its largest set of mutually independent resources, at least terraform's 10
    */
   readonly parallelism?: number;
+  /** `providers-lock --platform` (repeatable), `os_arch`. @default DEFAULT_LOCK_PLATFORMS */
+  readonly platforms?: readonly string[];
+  /** `providers-lock --net-mirror`: read the packages from this provider network mirror (https). */
+  readonly netMirror?: string;
+  /** `providers-lock --fs-mirror`: read the packages from this filesystem mirror directory. */
+  readonly fsMirror?: string;
+  /** `providers-lock --lock-dir`: where the lock files are written. @default - packages/infra/terraform-locks */
+  readonly lockDir?: string;
   /** `--verbose`: stream terraform's plan output as well. @default false */
   readonly verbose: boolean;
   /** `--skip-preflight`: deploy without the preflight checks (prints a warning). @default false */
@@ -103,6 +114,20 @@ export function checkDeployArgs(args: DeployArgs): DeployArgs {
   }
   if (args.deployerIp !== undefined && args.detectIp) {
     throw new DeployError('USAGE', "'--deployer-ip' and '--detect-ip' cannot be used together: give the address or ask for it");
+  }
+  for (const platform of args.platforms ?? []) {
+    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform)) {
+      throw new DeployError('USAGE', `'--platform' (${platform}) must be an os_arch pair such as linux_amd64 or darwin_arm64`);
+    }
+  }
+  if (args.netMirror !== undefined && args.fsMirror !== undefined) {
+    throw new DeployError('USAGE', "'--net-mirror' and '--fs-mirror' cannot be used together: give one place to read the providers from");
+  }
+  if (args.netMirror !== undefined && !/^https:\/\/[^\s/]+/.test(args.netMirror)) {
+    throw new DeployError(
+      'USAGE',
+      `'--net-mirror' (${args.netMirror}) must be an https:// URL: terraform reads provider mirrors over https only`,
+    );
   }
   if (args.deployerIp !== undefined && !isIP(args.deployerIp)) {
     throw new DeployError('USAGE', `'--deployer-ip' (${args.deployerIp}) must be an IP address such as 198.51.100.7`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManifestStack } from '../../src/deploy/manifest';
 import { acquireCacheLock, CACHE_LOCK_FILE, LOCK_FILE, providerLockStore, resolvePluginCache } from '../../src/deploy/providers';
+import { runInfraCli } from '../../src/cli';
 import { createTerraformRunner } from '../../src/deploy/terraform';
 import { MIRROR_SKIP_REASON, startProviderMirror } from '../support/provider-mirror.mjs';
 import { makeTempDir } from './support/temp-dir';
@@ -168,6 +169,85 @@ describe.skipIf(Boolean(skip))('one provider download per machine (real terrafor
       // The same machine, a new checkout with the locks committed: no download at all.
       await initAll(join(root, 'run2'), join(root, 'locks'));
       expect(mirror.totalDownloads()).toBe(2);
+    } finally {
+      await mirror.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(Boolean(skip))('cvat-infra providers-lock (real terraform, loopback provider mirror)', () => {
+  it('writes each stack lock with every platform from the mirror, keeps nothing else, and refuses bad platforms', async () => {
+    const root = temp('providers-lock-');
+    const platforms = ['linux_amd64', 'darwin_arm64', 'windows_amd64'];
+    const mirror = await startProviderMirror(join(root, 'mirror'), [{ namespace: 'hashicorp', type: 'azurerm', version: '4.55.0' }], {
+      platforms,
+    });
+    try {
+      // A synth output of two stacks that need azurerm (no backend: providers lock reads only required_providers).
+      const out = join(root, 'cdktf.out');
+      const manifest = { version: '0.21.0', stacks: {} as Record<string, unknown> };
+      for (const name of ['foundation', 'edge']) {
+        const dir = join(out, 'stacks', name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(
+          join(dir, 'cdk.tf.json'),
+          JSON.stringify({ terraform: { required_providers: { azurerm: { source: 'azurerm', version: '4.55.0' } } } }),
+        );
+        manifest.stacks[name] = {
+          workingDirectory: `stacks/${name}`,
+          synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+          dependencies: name === 'edge' ? ['foundation'] : [],
+        };
+      }
+      writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest));
+      const locks = join(root, 'locks');
+      const env = { PATH: process.env.PATH, HOME: root, SSL_CERT_FILE: mirror.certFile, TF_PLUGIN_CACHE_DIR: join(root, 'cache') };
+      const argv = [
+        'providers-lock',
+        '--json',
+        '--out',
+        out,
+        '--lock-dir',
+        locks,
+        '--net-mirror',
+        mirror.url,
+        ...platforms.flatMap((p) => ['--platform', p]),
+      ];
+      let stdout = '';
+      let stderr = '';
+      const code = await runInfraCli(argv, {
+        env,
+        cwd: root,
+        stdinIsTTY: false,
+        out: (t) => {
+          stdout += t;
+        },
+        err: (t) => {
+          stderr += t;
+        },
+      });
+      expect(code, stderr).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.stacks).toEqual([
+        { stack: 'foundation', lockFile: `locks/foundation${LOCK_FILE}`, providers: ['registry.terraform.io/hashicorp/azurerm'] },
+        { stack: 'edge', lockFile: `locks/edge${LOCK_FILE}`, providers: ['registry.terraform.io/hashicorp/azurerm'] },
+      ]);
+      const lock = readFileSync(join(locks, `edge${LOCK_FILE}`), 'utf8');
+      // One h1: checksum per platform package (each stand-in archive differs), so every platform can use a cache.
+      expect(lock.match(/"h1:/g)?.length).toBe(platforms.length);
+      expect(stderr).toContain(`providers-lock: commit locks/foundation${LOCK_FILE}, locks/edge${LOCK_FILE}`);
+
+      const bad = await runInfraCli(['providers-lock', '--out', out, '--platform', 'Linux-AMD64'], {
+        env,
+        cwd: root,
+        stdinIsTTY: false,
+        out: () => undefined,
+        err: (t) => {
+          stderr += t;
+        },
+      });
+      expect(bad).toBe(2);
+      expect(stderr).toContain("'--platform' (Linux-AMD64) must be an os_arch pair such as linux_amd64 or darwin_arm64");
     } finally {
       await mirror.close();
     }

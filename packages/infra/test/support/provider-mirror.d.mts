@@ -20,4 +20,8 @@ export interface ProviderMirror {
   close(): Promise<void>;
 }
 
-export declare function startProviderMirror(dir: string, providers: readonly StandInProvider[]): Promise<ProviderMirror>;
+export declare function startProviderMirror(
+  dir: string,
+  providers: readonly StandInProvider[],
+  options?: { readonly platforms?: readonly string[] },
+): Promise<ProviderMirror>;

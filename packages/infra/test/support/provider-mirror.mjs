@@ -61,10 +61,11 @@ function zipOne(name, content) {
  *
  * @param dir scratch directory for the certificate
  * @param providers e.g. `[{ namespace: 'hashicorp', type: 'azurerm', version: '4.55.0' }]`
+ * @param options.platforms the platforms served (`os_arch`), each with its own archive @default - this machine's
  * @returns `url`, `certFile`, `downloads()` (archive GETs per `ns/type`), `cliConfig(path)` writing a CLI config that
  *   installs every provider from this mirror, and `close()`
  */
-export async function startProviderMirror(dir, providers) {
+export async function startProviderMirror(dir, providers, options = {}) {
   mkdirSync(dir, { recursive: true });
   const keyFile = join(dir, 'mirror-key.pem');
   const certFile = join(dir, 'mirror-cert.pem');
@@ -90,11 +91,22 @@ export async function startProviderMirror(dir, providers) {
     { stdio: 'ignore' },
   );
   const platform = `${process.platform === 'win32' ? 'windows' : process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const platforms = options.platforms ?? [platform];
   const packages = new Map();
   for (const p of providers) {
-    const zip = zipOne(`terraform-provider-${p.type}_v${p.version}`, `#!/bin/sh\necho 'stand-in for ${p.namespace}/${p.type}'\nexit 1\n`);
-    const file = `terraform-provider-${p.type}_${p.version}_${platform}.zip`;
-    packages.set(`${p.namespace}/${p.type}`, { ...p, zip, file, hash: createHash('sha256').update(zip).digest('hex') });
+    const archives = new Map();
+    for (const os of platforms) {
+      const zip = zipOne(
+        `terraform-provider-${p.type}_v${p.version}`,
+        `#!/bin/sh\necho 'stand-in for ${p.namespace}/${p.type} on ${os}'\nexit 1\n`,
+      );
+      archives.set(os, {
+        zip,
+        file: `terraform-provider-${p.type}_${p.version}_${os}.zip`,
+        hash: createHash('sha256').update(zip).digest('hex'),
+      });
+    }
+    packages.set(`${p.namespace}/${p.type}`, { ...p, archives });
   }
   const downloads = new Map();
   const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
@@ -109,13 +121,15 @@ export async function startProviderMirror(dir, providers) {
     res.setHeader('Content-Type', 'application/json');
     if (rest === 'index.json') return res.end(JSON.stringify({ versions: { [pkg.version]: {} } }));
     if (rest === `${pkg.version}.json`) {
-      return res.end(JSON.stringify({ archives: { [platform]: { url: pkg.file, hashes: [`zh:${pkg.hash}`] } } }));
+      const archives = Object.fromEntries([...pkg.archives].map(([os, a]) => [os, { url: a.file, hashes: [`zh:${a.hash}`] }]));
+      return res.end(JSON.stringify({ archives }));
     }
-    if (rest === pkg.file) {
+    const archive = [...pkg.archives.values()].find((a) => a.file === rest);
+    if (archive) {
       res.setHeader('Content-Type', 'application/zip');
-      res.setHeader('Content-Length', String(pkg.zip.length));
+      res.setHeader('Content-Length', String(archive.zip.length));
       if (req.method === 'GET') downloads.set(`${pkg.namespace}/${pkg.type}`, (downloads.get(`${pkg.namespace}/${pkg.type}`) ?? 0) + 1);
-      return res.end(req.method === 'HEAD' ? undefined : pkg.zip);
+      return res.end(req.method === 'HEAD' ? undefined : archive.zip);
     }
     res.statusCode = 404;
     res.end();
