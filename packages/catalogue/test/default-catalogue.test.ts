@@ -144,7 +144,8 @@ describe('the default catalogue', () => {
   it('models managed PostgreSQL as platform references and the password as a secret', () => {
     const server = comp(c, 'cvat-server');
     expect(env(server, 'CVAT_POSTGRES_HOST')).toEqual({ name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' });
-    expect(env(server, 'CVAT_POSTGRES_PASSWORD')).toEqual({ name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'postgres-admin-password' });
+    expect(env(server, 'CVAT_POSTGRES_PASSWORD')).toEqual({ name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'postgres-cvat-password' });
+    expect(server.secrets).not.toContain('postgres-admin-password');
     expect(env(server, 'DJANGO_SECRET_KEY')).toEqual({ name: 'DJANGO_SECRET_KEY', secretRef: 'django-secret-key' });
   });
 

@@ -65,7 +65,11 @@ describe('resolveCatalogue', () => {
   it('leaves only postgres.host for infra and resolves the other PostgreSQL values', () => {
     const c = resolved({ postgres: { administratorLogin: 'cvatowner', databaseName: 'annotations' } });
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_HOST')).toEqual({ name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' });
-    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_USER')).toMatchObject({ value: 'cvatowner' });
+    // CVAT logs in as its own role; the administrator login reaches the init job only
+    expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_USER')).toMatchObject({ value: 'cvat_app' });
+    expect(env(c, 'cvat-init', 'CVAT_POSTGRES_ADMIN_USER')).toMatchObject({ value: 'cvatowner' });
+    const holders = c.components.filter((x) => x.env.some((e) => e.name === 'CVAT_POSTGRES_ADMIN_PASSWORD')).map((x) => x.name);
+    expect(holders).toEqual(['cvat-init']);
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_DBNAME')).toMatchObject({ value: 'annotations' });
     expect(env(c, 'cvat-worker-import', 'CVAT_POSTGRES_PORT')).toMatchObject({ value: '5432' });
     const platformRefs = c.components.flatMap((x) =>
@@ -331,7 +335,8 @@ describe('addresses and rendered env', () => {
       DJANGO_LOG_SERVER_HOST: 'vector',
       DJANGO_LOG_SERVER_PORT: '8282',
       CLICKHOUSE_HOST: 'clickhouse',
-      CVAT_POSTGRES_PASSWORD: 'secret:postgres-admin-password',
+      CVAT_POSTGRES_USER: 'cvat_app',
+      CVAT_POSTGRES_PASSWORD: 'secret:postgres-cvat-password',
       CVAT_ANALYTICS: '1',
     });
   });

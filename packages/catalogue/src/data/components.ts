@@ -55,7 +55,14 @@ export const SECRET_NAMES = {
   kvrocksPassword: 'kvrocks-password',
   clickhousePassword: 'clickhouse-password',
   superuserPassword: 'cvat-superuser-password',
+  cvatDatabasePassword: 'postgres-cvat-password',
 } as const;
+
+/**
+ * PostgreSQL role CVAT's server, workers and migrations log in as: it owns the CVAT database and has neither CREATEDB
+ * nor CREATEROLE. The init job's database-role step creates it with the administrator login, which only that job holds.
+ */
+export const CVAT_DATABASE_ROLE = 'cvat_app';
 
 const N = COMPONENT_NAMES;
 const S = STORAGE_NAMES;
@@ -79,9 +86,9 @@ function backendEnv(): EnvVar[] {
   return [
     { name: 'CVAT_POSTGRES_HOST', platformRef: 'postgres.host' },
     { name: 'CVAT_POSTGRES_PORT', platformRef: 'postgres.port' },
-    { name: 'CVAT_POSTGRES_USER', platformRef: 'postgres.user' },
+    { name: 'CVAT_POSTGRES_USER', value: CVAT_DATABASE_ROLE },
     { name: 'CVAT_POSTGRES_DBNAME', platformRef: 'postgres.database' },
-    { name: 'CVAT_POSTGRES_PASSWORD', secretRef: K.postgresPassword },
+    { name: 'CVAT_POSTGRES_PASSWORD', secretRef: K.cvatDatabasePassword },
     { name: 'CVAT_REDIS_INMEM_HOST', componentRef: { component: N.redisInmem, part: 'host' } },
     { name: 'CVAT_REDIS_INMEM_PORT', componentRef: { component: N.redisInmem, part: 'port' } },
     { name: 'CVAT_REDIS_INMEM_PASSWORD', secretRef: K.redisInmemPassword },
@@ -113,7 +120,7 @@ function clickhouseEnv(): EnvVar[] {
   ];
 }
 
-const BACKEND_SECRETS = [K.postgresPassword, K.redisInmemPassword, K.kvrocksPassword, K.djangoSecretKey];
+const BACKEND_SECRETS = [K.cvatDatabasePassword, K.redisInmemPassword, K.kvrocksPassword, K.djangoSecretKey];
 
 // cvat-ai/cvat@v2.73.0 Dockerfile: CVAT_BASE_DIR=/home/django (user django, uid 1000); base.py:
 // DATA_ROOT, keys/ (secret_key.py) and LOGS_ROOT under it. Compose and the Helm chart mount these
@@ -622,8 +629,11 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       { name: 'DJANGO_SUPERUSER_USERNAME', value: 'admin' },
       { name: 'DJANGO_SUPERUSER_EMAIL', value: 'admin@cvat.invalid' },
       { name: 'DJANGO_SUPERUSER_PASSWORD', secretRef: K.superuserPassword },
+      // Only this job holds the administrator login: its database-role step creates CVAT_DATABASE_ROLE with it.
+      { name: 'CVAT_POSTGRES_ADMIN_USER', platformRef: 'postgres.user' },
+      { name: 'CVAT_POSTGRES_ADMIN_PASSWORD', secretRef: K.postgresPassword },
     ],
-    secrets: [...BACKEND_SECRETS, K.clickhousePassword, K.superuserPassword],
+    secrets: [...BACKEND_SECRETS, K.clickhousePassword, K.superuserPassword, K.postgresPassword],
     resources: { cpuCores: 0.5, memoryGiB: 1 },
     replicas: { min: 0, max: 1 },
     job: { trigger: 'manual', replicaTimeoutSeconds: 1800, replicaRetryLimit: 1, parallelism: 1 },

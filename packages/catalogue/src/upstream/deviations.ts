@@ -75,8 +75,10 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'env-added',
     key: 'CVAT_POSTGRES_USER',
     upstream: '',
-    ours: 'platform:postgres.user',
-    reason: 'Upstream relies on the default user root with trust authentication; the managed server has a named administrator login.',
+    ours: 'cvat_app',
+    reason:
+      'Upstream relies on the default user root with trust authentication. Here CVAT logs in as cvat_app, a role that owns the CVAT ' +
+      "database without CREATEDB or CREATEROLE, created by the init job's database-role step; the administrator login stays with that job.",
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_USER, default root)',
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_db POSTGRES_HOST_AUTH_METHOD: trust)',
@@ -96,13 +98,32 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     aspect: 'env-added',
     key: 'CVAT_POSTGRES_PASSWORD',
     upstream: '',
-    ours: 'secret:postgres-admin-password',
+    ours: 'secret:postgres-cvat-password',
     reason:
-      'Upstream uses trust authentication; the managed server requires a password, generated into Key Vault and referenced as an ACA secret.',
+      "Upstream uses trust authentication; the managed server requires a password: cvat_app's, generated into Key Vault and referenced " +
+      'as an ACA secret.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 cvat/settings/base.py (CVAT_POSTGRES_PASSWORD or CVAT_POSTGRES_PASSWORD_FILE, not both)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.sharedBackendEnv)',
     ].join('; '),
+  },
+  {
+    components: ['cvat-init'],
+    aspect: 'env-added',
+    key: 'CVAT_POSTGRES_ADMIN_USER',
+    upstream: '',
+    ours: 'platform:postgres.user',
+    reason: "The server's administrator login, held by the init job only: its database-role step creates cvat_app with it.",
+    evidence: 'https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-create-users (the administrator creates further roles)',
+  },
+  {
+    components: ['cvat-init'],
+    aspect: 'env-added',
+    key: 'CVAT_POSTGRES_ADMIN_PASSWORD',
+    upstream: '',
+    ours: 'secret:postgres-admin-password',
+    reason: "The administrator password, read only by the init job's database-role step (no app holds it).",
+    evidence: 'https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-create-users (the administrator creates further roles)',
   },
   // --- backend: Redis and kvrocks ------------------------------------------------------------
   {
