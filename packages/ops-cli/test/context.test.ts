@@ -121,7 +121,7 @@ describe('terraform outputs', () => {
   it('runs `terraform output -json` in the stack directory and falls back to undefined when terraform is unavailable', async () => {
     const calls: string[] = [];
     const outputs = await readTerraformOutputs({
-      env: { TERRAFORM_BINARY_NAME: 'tofu' },
+      env: { TF_BINARY: 'tofu', TERRAFORM_BINARY_NAME: 'terraform' },
       stackDir: '/stacks/foundation',
       run: async (file, args, o) => {
         calls.push(`${file} ${args.join(' ')} @${o.cwd}`);

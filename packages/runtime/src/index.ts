@@ -7,6 +7,7 @@ export * from './exit';
 export * from './errors';
 export * from './main';
 export * from './environment-ref';
+export * from './terraform-binary';
 export * from './environment';
 export * from './azure/credentials';
 export * from './azure/arm';

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { EXIT, CliError, describeError } from '@cvat-cloud/runtime';
+import { EXIT, CliError, describeError, terraformBinary } from '@cvat-cloud/runtime';
 
 /** Output name → value (sensitive outputs included as terraform prints them). */
 export type TerraformOutputs = Record<string, unknown>;
@@ -55,8 +55,10 @@ const execRunner: ExecRunner = (file, args, options) =>
 
 /** Where to read outputs from. */
 export interface TerraformOutputsOptions {
-  /** `CVAT_OPS_TF_OUTPUTS` and `TERRAFORM_BINARY_NAME` are read from here. */
+  /** `CVAT_OPS_TF_OUTPUTS` and `TF_BINARY` (or the deprecated `TERRAFORM_BINARY_NAME`) are read from here. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Receives the deprecation warning for an old binary variable. @default - not printed */
+  warn?: (message: string) => void;
   /** Stack directory to run `terraform output -json` in (e.g. packages/infra/cdktf.out/stacks/foundation). */
   stackDir?: string;
   run?: ExecRunner;
@@ -80,7 +82,7 @@ export async function readTerraformOutputs(options: TerraformOutputsOptions): Pr
     return parseTerraformOutputs(text, file);
   }
   if (!options.stackDir) return undefined;
-  const binary = options.env.TERRAFORM_BINARY_NAME || 'terraform';
+  const { binary } = terraformBinary({ env: options.env, ...(options.warn ? { warn: options.warn } : {}) });
   try {
     const stdout = await (options.run ?? execRunner)(binary, ['output', '-json', '-no-color'], {
       cwd: options.stackDir,
