@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACA_LIMITS, defaultCatalogue, EVENT_JOB_NAMES, parseRqRunner, type Component } from '../src/index';
 import { comp } from './support/catalogue';
-import { cmdline, runnerArgv, spawnRunner, until, type RunningRunner } from './support/rq-runner-harness';
+import { cmdline, runnerArgv, spawnRunner, stopRunner, until, type RunningRunner } from './support/rq-runner-harness';
 
 const TOOLS = ['python3', 'bash'].every((t) => spawnSync(t, ['--version']).status === 0) && process.platform === 'linux';
 if (!TOOLS) console.warn('[skipped] RQ runner signal tests: they need python3, bash and /proc (Linux)');
@@ -44,12 +44,7 @@ describe.skipIf(!TOOLS)('RQ runners receive SIGTERM themselves and finish their 
     writeFileSync(join(dir, 'start'), ''); // migrations done: the runner goes straight to the worker
   });
   afterEach(async () => {
-    const child = running?.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await running!.exited;
-    }
-    spawnSync('pkill', ['-KILL', '-f', dir]); // stand-ins left behind by a failed case (this test's own dir only)
+    await stopRunner(running);
     running = undefined;
     rmSync(dir, { recursive: true, force: true });
   });

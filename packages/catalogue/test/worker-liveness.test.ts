@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue, rqRunnerCommand, workerLivenessCommand } from '../src/index';
 import { comp } from './support/catalogue';
-import { ENTRYPOINT_STAND_IN, runnerArgv, spawnRunner, until, type RunningRunner } from './support/rq-runner-harness';
+import { ENTRYPOINT_STAND_IN, runnerArgv, spawnRunner, stopRunner, until, type RunningRunner } from './support/rq-runner-harness';
 
 const PYTHON = spawnSync('python3', ['--version']).status === 0;
 if (!PYTHON) console.warn('[skipped] worker liveness script tests: python3 is not on PATH on this machine');
@@ -62,12 +62,7 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     writeFileSync(join(dir, 'probe.log'), '');
   });
   afterEach(async () => {
-    const child = running?.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await running!.exited;
-    }
-    spawnSync('pkill', ['-KILL', '-f', dir]);
+    await stopRunner(running);
     running = undefined;
     rmSync(dir, { recursive: true, force: true });
   });

@@ -61,6 +61,9 @@ export function spawnRunner(argv: readonly string[], dir: string, env: Record<st
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the runner's background side processes (smokescreen, rqscheduler loops) outlive the
+    // worker here, where no container ends with it; stopRunner() ends the whole group.
+    detached: true,
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -94,4 +97,20 @@ export function cmdline(pid: number): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Ends a runner started by {@link spawnRunner} and everything in its process group (the side-process loops the
+ * runner script starts), by the group id of that one child; waits for the top process when it still runs.
+ */
+export async function stopRunner(runner: RunningRunner | undefined): Promise<void> {
+  const pid = runner?.child.pid;
+  if (!runner || pid === undefined) return;
+  const running = runner.child.exitCode === null && runner.child.signalCode === null;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
+  if (running) await runner.exited;
 }
