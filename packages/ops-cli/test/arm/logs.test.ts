@@ -108,6 +108,26 @@ describe('cvat-ops logs', () => {
     expect(streamRequests()[0]!.query.output).toBe('json');
   });
 
+  it('masks credentials in log lines: URL user info, secret-named parameters and the stream token itself', async () => {
+    fake.logStreams.set('cvat-server', {
+      console: {
+        'cvat-server--r1/cvat-server--r1-bbb/cvat-server': [
+          'OperationalError: could not connect to redis://:Sup3rSecretRedisPass@cvat-redis-inmem:6379/0',
+          'GET /data?sig=9hV2x7qW3eR5tY8uI0oP1aS4dF6gH7jK&se=2026-12-04 200',
+          'echoed stream-token-1 by mistake',
+        ],
+      },
+      system: [],
+    });
+    await logs({ ...globals({ env: 'test' }), name: 'cvat-server' }, runtime);
+    const out = runtime.out();
+    expect(out).not.toContain('Sup3rSecretRedisPass');
+    expect(out).not.toContain('9hV2x7qW3eR5tY8uI0oP1aS4dF6gH7jK');
+    expect(out).not.toContain('stream-token-1');
+    expect(out).toContain('cvat-redis-inmem:6379/0');
+    expect(out.split('\n')).toHaveLength(4);
+  });
+
   it('collects the lines into the result with --json', async () => {
     const result = await logs({ ...globals({ env: 'test', json: true }), name: 'cvat-server' }, runtime);
     expect(runtime.out()).toBe('');

@@ -17,13 +17,22 @@
  * - query `follow=true|false&output=text|json&tailLines=N` (system events only come as JSON), header
  *   `Authorization: Bearer <token>`; the answer is one log line per text line.
  *
- * Log lines are written to stdout as they arrive (like `db shell`, the one kind of command output that is a
- * stream); with `--json` they are NDJSON objects `{"line": …}` when following, or collected into `data.lines`.
+ * Log lines are written to stdout as they arrive, credentials masked (like `db shell`, the one kind of command output
+ * that is a stream); with `--json` they are NDJSON objects `{"line": …}` when following, or collected into `data.lines`.
  */
 import type { ContainerApp, Replica } from '@azure/arm-appcontainers';
 import type { GlobalOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
-import { armFailure, CliError, describeError, EXIT, isNotFound } from '@cvat-cloud/runtime';
+import {
+  armFailure,
+  CliError,
+  describeError,
+  EXIT,
+  isNotFound,
+  redactSecrets,
+  rememberedSecrets,
+  rememberSecret,
+} from '@cvat-cloud/runtime';
 import type { CommandResult } from '../../output';
 import { activeRevisions, getContainerApp, listReplicas } from '../../azure/live-state';
 import { resolveAcaTarget, type AcaDeps, type AcaTarget } from '../../azure/target';
@@ -204,6 +213,7 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
       Object.assign(selected, { revision, replica: replica.name ?? '', container: match ?? wanted });
     }
     token = (await target.client.containerApps.getAuthToken(target.resourceGroup, options.name)).token ?? '';
+    rememberSecret(token);
     url = logStreamUrl({
       eventStreamEndpoint: app.eventStreamEndpoint,
       subscriptionId: target.subscriptionId,
@@ -222,7 +232,9 @@ export async function logs(options: LogsOptions, runtime: Runtime, deps: LogsDep
   const lines: string[] = [];
   let lineCount = 0;
   const emit = (raw: string): void => {
-    const line = unescapeLogLine(raw.replace(/\r$/, ''));
+    // Container output can carry credentials (a connection URL in a traceback, a signed URL); lines are masked like every
+    // other output of cvat-ops (URL user info, secret-named parameters, secrets this process has seen) before printing.
+    const line = redactSecrets(unescapeLogLine(raw.replace(/\r$/, '')), rememberedSecrets());
     if (!line) return;
     lineCount += 1;
     if (collect) lines.push(line);
