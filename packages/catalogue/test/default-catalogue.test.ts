@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CVAT_VERSION,
+  configFileSourcePath,
   RQ_QUEUES,
+  RQ_RUNNER,
   defaultCatalogue,
   runsScheduler,
   runsSmokescreen,
@@ -88,6 +91,18 @@ describe('the default catalogue', () => {
       ).toEqual([['redis-queue', `rq:queue:${x.queues[0]}`, '1']]);
       expect(x.probes, name).toEqual({});
     }
+  });
+
+  it("starts the side processes upstream starts per queue: the runner script's table equals RQ_QUEUES", () => {
+    // config/rq-runner/rq_runner.sh mirrors cvat-ai/cvat@v2.73.0 backend_entrypoint.d/cvat.conf in a `case`.
+    const script = readFileSync(configFileSourcePath(RQ_RUNNER.source), 'utf8');
+    const listed = (side: string) => (new RegExp(`^\\s+([a-z_|]+)\\) ${side}=yes ;;$`, 'm').exec(script)?.[1] ?? '').split('|').sort();
+    expect(listed('smokescreen')).toEqual(
+      Object.keys(RQ_QUEUES)
+        .filter((q) => RQ_QUEUES[q]!.smokescreen)
+        .sort(),
+    );
+    expect(listed('rqscheduler')).toEqual(Object.keys(RQ_QUEUES).filter((q) => RQ_QUEUES[q]!.scheduler === 'rqscheduler'));
   });
 
   it('keeps the scheduler worker at exactly one replica without scale rules', () => {
