@@ -87,8 +87,11 @@ export interface ContainerResourceProps extends ContainerSpecProps {
   readonly resourceGroupName: string;
   /** Resource id of the Container Apps environment. */
   readonly environmentId: string;
-  /** Resource id of the user-assigned identity used for Key Vault references. */
-  readonly identityId: string;
+  /**
+   * Resource id of the user-assigned identity used for Key Vault references.
+   * @default - no identity (the app reads no Key Vault secret)
+   */
+  readonly identityId?: string;
   /**
    * Resources that must exist first (e.g. the app this one calls at start-up).
    * @default - none
@@ -334,7 +337,7 @@ export function renderContainerResource(scope: IConstruct, name: string, contain
       resourceGroupName: props.resourceGroupName,
       containerAppEnvironmentId: props.environmentId,
       workloadProfileName: (props.workloadProfile ?? WorkloadProfile.CONSUMPTION).name,
-      identity: { type: 'UserAssigned', identityIds: [props.identityId] },
+      identity: props.identityId ? { type: 'UserAssigned', identityIds: [props.identityId] } : undefined,
       secret: rendered.secrets.length ? rendered.secrets : undefined,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       tags: props.tags ? { ...props.tags } : undefined,

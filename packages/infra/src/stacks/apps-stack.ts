@@ -44,7 +44,7 @@ function probe(p: ProbeSpec | undefined): Probe | undefined {
  * One Azure Container App per enabled catalogue component, the migration job and the event-driven
  * queue jobs (`azurerm_container_app_job` with `event_trigger_config`), rendered from the
  * catalogue's `appSpecs()` (the one derivation of component → app that drift also compares against):
- * image, command and args, env (secrets as Key Vault references through the foundation's identity,
+ * image, command and args, env (secrets as Key Vault references through the app's own identity from the foundation,
  * other components' addresses as the spec resolved them, PostgreSQL by the server's FQDN), volumes
  * (SMB/NFS shares through environment storages, ephemeral as EmptyDir), CPU/memory, replicas,
  * ingress with explicit exposed ports, probes and KEDA scale rules. This stack only binds the spec to
@@ -108,9 +108,18 @@ export class AppsStack extends CvatStack {
           this,
         );
       });
-      const secrets = spec.secrets.map((s) =>
-        AppSecret.fromKeyVault(s.name, foundation.keyVault.versionlessSecretId(s.keyVaultSecretName), foundation.identity.id),
-      );
+      // Each app reads its Key Vault secrets through its own identity (none when it reads no secret).
+      const identity = foundation.identityFor(spec.name);
+      const secrets = spec.secrets.map((s, i) => {
+        if (!identity) {
+          throw new ValidationError(
+            'IdentityMissing',
+            `'${spec.name}.secrets[${i}]' (${s.name}) needs the app's own identity, which the foundation did not create`,
+            this,
+          );
+        }
+        return AppSecret.fromKeyVault(s.name, foundation.keyVault.versionlessSecretId(s.keyVaultSecretName), identity.id);
+      });
       const volumes = spec.volumes.map((v, i) => this.volume(foundation, spec.name, i, v));
       const mounts = container.volumeMounts.map((m) => ({ volume: m.volumeName, path: m.path, subPath: m.subPath }));
       const probes: ContainerProbes = {
@@ -129,7 +138,7 @@ export class AppsStack extends CvatStack {
         name: spec.name,
         resourceGroupName: foundation.resourceGroup.name,
         environmentId: foundation.environment.resource.id,
-        identityId: foundation.identity.id,
+        identityId: identity?.id,
         image: container.image,
         command: container.command,
         args: container.args,

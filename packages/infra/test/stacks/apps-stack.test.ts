@@ -125,7 +125,7 @@ describe('AppsStack (example environment)', () => {
     },
   );
 
-  it('references every component secret from Key Vault by versionless id through the foundation identity', () => {
+  it("references every component secret from Key Vault by versionless id through the app's own identity (none without secrets)", () => {
     for (const c of deployed()) {
       const secrets = (resourceOf(c).secret ?? []) as Resource[];
       expect(
@@ -137,11 +137,19 @@ describe('AppsStack (example environment)', () => {
         expect(viaFoundation(secret.key_vault_secret_id)).toMatch(
           new RegExp(`^\\$\\{azurerm_key_vault_secret\\.KeyVault_Secrets_${kvName}_[A-Z0-9]+\\.versionless_id\\}$`),
         );
-        expect(viaFoundation(secret.identity)).toBe('${azurerm_user_assigned_identity.AppsIdentity.id}');
+        expect(viaFoundation(secret.identity)).toMatch(/^\$\{azurerm_user_assigned_identity\.[A-Za-z0-9_-]+\.id\}$/);
+        expect(viaFoundation(secret.identity)).not.toContain('AppsIdentity');
+        expect(secret.identity, c.name).toBe(resourceOf(c).identity.identity_ids[0]);
         expect(secret.value).toBeUndefined();
       }
-      expect(viaFoundation(resourceOf(c).identity.identity_ids[0])).toBe('${azurerm_user_assigned_identity.AppsIdentity.id}');
+      if (c.secrets.length === 0) expect(resourceOf(c).identity, c.name).toBeUndefined();
+      else expect(resourceOf(c).identity.identity_ids, c.name).toHaveLength(1);
     }
+    // no two apps share an identity
+    const ids = deployed()
+      .filter((c) => c.secrets.length)
+      .map((c) => resourceOf(c).identity.identity_ids[0]);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('mounts each catalogue mount: SMB through the environment storage with its mount options, ephemeral as EmptyDir', () => {
