@@ -11,7 +11,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { Command, CommanderError } from 'commander';
 import { keyVaultSecretReader } from '@cvat-cloud/runtime';
-import { CliError, EXIT, exitCodesHelp, runMain, type ExitCode } from '@cvat-cloud/runtime/edge';
+import { CliError, EXIT, environmentRef, exitCodesHelp, runMain, type ExitCode } from '@cvat-cloud/runtime/edge';
 import { defaultCatalogue } from '@cvat-cloud/catalogue';
 import { componentDirectory } from './components';
 import { CleanupRegistry } from './cleanup';
@@ -111,7 +111,7 @@ export function buildProgram(): Command {
     .option(
       '--env <name>',
       'environment name or YAML path: the edge hostname, catalogue, analytics switch and (without CVAT_PASSWORD) the superuser password from the ' +
-        "environment's Key Vault",
+        "environment's Key Vault [env: CVAT_ENV]",
     )
     .option('--only <checks>', 'comma-separated check ids, id prefixes or component names to run (with their dependencies)', list('--only'))
     .option('--skip <checks>', 'comma-separated check ids, id prefixes or component names to leave out', list('--skip'))
@@ -242,7 +242,13 @@ async function run(argv: readonly string[], io: CliIo, redactor: Redactor): Prom
   }
 
   const credential = io.credential;
-  const flags = { url: options.url, username: options.username, password: options.password, env: options.env };
+  // --env, else CVAT_ENV (else the deprecated CVAT_OPS_ENV, with a warning), as cvat-infra and cvat-ops read it.
+  const env = environmentRef({
+    ...(options.env ? { flag: options.env } : {}),
+    env: io.env,
+    warn: (m) => io.stderr.write(`${TOOL}: ${m}\n`),
+  })?.ref;
+  const flags = { url: options.url, username: options.username, password: options.password, env };
   const resolved = await resolveTarget(flags, io.env, io.cwd, {
     readSecret: keyVaultSecretReader({
       env: io.env,

@@ -39,6 +39,14 @@ describe('cvat-smoke argument handling', () => {
       /'--only' \(nonsense\) matches no check/,
     ],
     [['--env', 'no-such-env'], { CVAT_PASSWORD: 'b' }, EXIT.CONFIG, /environment 'no-such-env' is not valid/],
+    // CVAT_ENV names the environment like --env, as for cvat-infra and cvat-ops
+    [[], { CVAT_ENV: 'no-such-env', CVAT_PASSWORD: 'b' }, EXIT.CONFIG, /environment 'no-such-env' is not valid/],
+    [
+      [],
+      { CVAT_OPS_ENV: 'no-such-env', CVAT_PASSWORD: 'b' },
+      EXIT.CONFIG,
+      /CVAT_OPS_ENV is deprecated[\s\S]*environment 'no-such-env' is not valid/,
+    ],
   ])('%j with env %j exits %i and says why', async (argv, env, code, message) => {
     const io = captureIo(env);
     expect(await main(argv, io.io)).toBe(code);
