@@ -17,12 +17,20 @@ export interface VmImage {
   readonly offer: string;
   /** SKU, e.g. `server`. */
   readonly sku: string;
-  /** Version; `latest` is resolved once at creation (cloud-init does not re-run on a new image). */
+  /**
+   * Version. A pinned version makes two deploys of the same configuration boot the same image; after boot the VM
+   * patches itself (unattended upgrades), so the pin only decides the starting point. `latest` is refused.
+   */
   readonly version: string;
 }
 
-/** Ubuntu 24.04 LTS server, the default edge image. */
-export const UBUNTU_2404: VmImage = { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' };
+/**
+ * Ubuntu 24.04 LTS server (a Generation 2 image, which Trusted Launch needs), the default edge image, pinned to a
+ * published version (`Canonical:ubuntu-24_04-lts:server:24.04.202508010`, as used in public deployment scripts).
+ * Azure keeps old marketplace versions for a limited time: when a new deployment reports the version as not found,
+ * pin a newer one (`az vm image list -p Canonical -f ubuntu-24_04-lts -s server --all`).
+ */
+export const UBUNTU_2404: VmImage = { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: '24.04.202508010' };
 
 /** Properties of {@link EdgeVm}. */
 export interface EdgeVmProps {
@@ -75,6 +83,14 @@ export interface EdgeVmProps {
    * @default 100
    */
   readonly rulePriorityBase?: number;
+  /**
+   * Trusted Launch: Secure Boot and a virtual TPM (`secure_boot_enabled`, `vtpm_enabled`; both force a new VM in
+   * hashicorp/terraform-provider-azurerm@v4.55.0 internal/services/compute/linux_virtual_machine_resource.go). Needs a
+   * Generation 2 image and a size that supports it (the default B2ats_v2 does: Basv2 is on the list at
+   * https://learn.microsoft.com/azure/virtual-machines/trusted-launch#virtual-machines-sizes).
+   * @default true
+   */
+  readonly trustedLaunch?: boolean;
 }
 
 /**
@@ -208,6 +224,14 @@ export class EdgeVm extends Construct {
       ],
     });
     const image = props.image ?? UBUNTU_2404;
+    if (image.version.trim().toLowerCase() === 'latest' || !/^[0-9][0-9.]*$/.test(image.version.trim())) {
+      throw new ValidationError(
+        'ImageVersionNotPinned',
+        `'image.version' (${image.version}) must be a published version such as 24.04.202508010, not latest`,
+        this,
+      );
+    }
+    const trustedLaunch = props.trustedLaunch ?? true;
     this.resource = new LinuxVirtualMachine(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -224,6 +248,10 @@ export class EdgeVm extends Construct {
       customData: Fn.base64encode(new TerraformLocal(this, 'CloudInit', props.cloudInit).asString),
       provisionVmAgent: true,
       allowExtensionOperations: false,
+      // Managed boot diagnostics (no storage account of ours): the serial console log and screenshot.
+      bootDiagnostics: {},
+      secureBootEnabled: trustedLaunch,
+      vtpmEnabled: trustedLaunch,
     });
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EdgeRoute } from '@cvat-cloud/catalogue';
+import { renderSecurityHeaders } from './security-headers';
 import { renderTraefikRoutes } from './traefik-routes';
 
 /** Where the cloud-init and Traefik templates live (`packages/infra/cloud-init/`, both from src and dist). */
@@ -30,6 +31,12 @@ export interface CloudInitOptions {
    * e.g. `{ 'cvat-server': 'http://cvat-server.<env domain>:8080' }`. Values may be cdktf tokens.
    */
   readonly backendUrls: Readonly<Record<string, string>>;
+  /**
+   * Daily reboot window of unattended upgrades (`HH:MM`, the VM's time zone, UTC on Azure images): a security update
+   * that needs a reboot (a new kernel) is applied at the next one.
+   * @default '03:30'
+   */
+  readonly rebootTime?: string;
   /**
    * Directory holding the templates.
    * @default CLOUD_INIT_TEMPLATE_DIR
@@ -96,18 +103,19 @@ export function renderCloudInit(options: CloudInitOptions): string {
     acmeEmail: options.acmeEmail,
     traefikImage: options.traefikImage,
   };
-  const dynamic: [string, string][] = [
-    ['cvat-routes.yml', renderTraefikRoutes({ hostname: options.hostname, routes: options.routes, backendUrls: options.backendUrls })],
+  const rebootTime = options.rebootTime ?? '03:30';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(rebootTime)) throw new Error(`'rebootTime' (${rebootTime}) must be HH:MM, e.g. 03:30`);
+  const files: [string, string][] = [
+    [
+      '/etc/traefik/dynamic/cvat-routes.yml',
+      renderTraefikRoutes({ hostname: options.hostname, routes: options.routes, backendUrls: options.backendUrls }),
+    ],
+    ['/etc/traefik/dynamic/security-headers.yml', renderSecurityHeaders()],
+    ['/etc/apt/apt.conf.d/52cvat-unattended-upgrades', unattendedUpgrades(rebootTime)],
   ];
-  const dynamicFiles = dynamic
-    .map(([file, content]) =>
-      [
-        `  - path: /etc/traefik/dynamic/${file}`,
-        `    owner: root:root`,
-        `    permissions: '0644'`,
-        `    content: |`,
-        indent(content, 6),
-      ].join('\n'),
+  const dynamicFiles = files
+    .map(([path, content]) =>
+      [`  - path: ${path}`, `    owner: root:root`, `    permissions: '0644'`, `    content: |`, indent(content, 6)].join('\n'),
     )
     .join('\n');
   return fill(read('cloud-init.yaml'), 'cloud-init.yaml', {
@@ -120,4 +128,23 @@ export function renderCloudInit(options: CloudInitOptions): string {
     // Values are inserted after the template text is escaped, so these filled parts are not escaped twice.
     dynamicFiles,
   });
+}
+
+/**
+ * apt configuration that keeps the edge patched after boot: Ubuntu's unattended-upgrades (on Ubuntu server images by
+ * default) installs security updates daily; this turns the periodic run on explicitly and lets it reboot at
+ * `rebootTime` when an update needs it (Traefik comes back through its systemd unit).
+ *
+ * @see https://documentation.ubuntu.com/server/how-to/software/automatic-updates/
+ */
+export function unattendedUpgrades(rebootTime: string): string {
+  return [
+    '// cvat-cloud edge: security updates every day, a reboot in the window when one needs it.',
+    'APT::Periodic::Update-Package-Lists "1";',
+    'APT::Periodic::Unattended-Upgrade "1";',
+    'Unattended-Upgrade::Automatic-Reboot "true";',
+    'Unattended-Upgrade::Automatic-Reboot-WithUsers "true";',
+    `Unattended-Upgrade::Automatic-Reboot-Time "${rebootTime}";`,
+    '',
+  ].join('\n');
 }

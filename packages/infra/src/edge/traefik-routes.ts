@@ -1,4 +1,5 @@
 import type { EdgeRoute } from '@cvat-cloud/catalogue';
+import { SECURITY_HEADERS_MIDDLEWARE } from './security-headers';
 
 /** Inputs of {@link renderTraefikRoutes}. */
 export interface TraefikRoutesOptions {
@@ -21,6 +22,11 @@ export interface TraefikRoutesOptions {
    * @default 'letsencrypt'
    */
   readonly certResolver?: string;
+  /**
+   * Middlewares (defined in other dynamic files) every router goes through first.
+   * @default [SECURITY_HEADERS_MIDDLEWARE]
+   */
+  readonly commonMiddlewares?: readonly string[];
 }
 
 /** Path prefixes the renderer accepts: a leading `/`, then URL path characters only (nothing YAML, Traefik or Terraform would interpret). */
@@ -98,7 +104,7 @@ export function renderTraefikRoutes(options: TraefikRoutesOptions): string {
       throw new Error(`'${at}.component' (${route.component}) must be a component name (letters, digits, -)`);
     const name = traefikRouterName(route, i, taken);
     taken.add(name);
-    const used: string[] = [];
+    const used: string[] = [...(options.commonMiddlewares ?? [SECURITY_HEADERS_MIDDLEWARE])];
     if (route.forwardAuth) {
       const auth = route.forwardAuth;
       if (!NAME.test(auth.component))

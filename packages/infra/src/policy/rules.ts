@@ -1203,6 +1203,33 @@ const storageDataProtection: PolicyRule = {
   },
 };
 
+const edgeHardened: PolicyRule = {
+  id: 'edge-hardened',
+  description:
+    'Linux VMs boot a pinned image version with Trusted Launch (Secure Boot, vTPM) and boot diagnostics, and their cloud-init ' +
+    'sends HSTS on every response and turns on unattended upgrades with reboots.',
+  prevents: 'issue 14: edge image latest, no unattended upgrades, no boot diagnostics, no Trusted Launch, no HSTS',
+  check({ app }) {
+    const findings: PolicyFinding[] = [];
+    for (const r of resources(app, 'azurerm_linux_virtual_machine')) {
+      const add = (message: string) => findings.push({ rule: this.id, address: r.address, message });
+      const version = String(block(r.body.source_image_reference)?.version ?? '');
+      if (version === '' || version.toLowerCase() === 'latest')
+        add(`source_image_reference.version is '${version || 'unset'}'; pin a version`);
+      if (r.body.secure_boot_enabled !== true || r.body.vtpm_enabled !== true) add('secure_boot_enabled and vtpm_enabled must be true');
+      if (r.body.boot_diagnostics === undefined) add('boot_diagnostics must be set (managed storage)');
+      const raw = String(r.body.custom_data ?? '');
+      const locals = (app.stacks.find((s) => s.name === r.stack)?.json.locals ?? {}) as Record<string, unknown>;
+      const local = /local\.([A-Za-z0-9_-]+)/.exec(raw);
+      const data = local ? String(locals[local[1]] ?? '') : raw;
+      const text = /^[A-Za-z0-9+/=]+$/.test(data) ? Buffer.from(data, 'base64').toString('utf8') : data;
+      if (!/stsSeconds: [1-9]\d{4,}/.test(text)) add('cloud-init sends no HSTS header (Traefik headers middleware stsSeconds)');
+      if (!/Unattended-Upgrade::Automatic-Reboot "true"/.test(text)) add('cloud-init does not enable unattended upgrades with reboots');
+    }
+    return findings;
+  },
+};
+
 /** Every policy rule, in report order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   noPlaintextSecrets,
@@ -1230,6 +1257,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   vnetSegmented,
   auditLogs,
   storageDataProtection,
+  edgeHardened,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { EdgeVm, lockedSshPublicKey, type EdgeVmProps } from '../../src/constructs/edge-vm';
+import { EdgeVm, lockedSshPublicKey, UBUNTU_2404, type EdgeVmProps } from '../../src/constructs/edge-vm';
 import { onlyResource, resourcesOf, synthScope } from '../support/synth';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example';
@@ -27,7 +27,11 @@ describe('EdgeVm', () => {
       size: 'Standard_B2ats_v2',
       admin_username: 'cvatops',
       disable_password_authentication: true,
-      source_image_reference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
+      source_image_reference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: '24.04.202508010' },
+      // Trusted Launch and managed boot diagnostics.
+      secure_boot_enabled: true,
+      vtpm_enabled: true,
+      boot_diagnostics: {},
     });
     const machine = onlyResource(json, 'azurerm_linux_virtual_machine');
     expect(machine.admin_password).toBeUndefined();
@@ -82,6 +86,12 @@ describe('EdgeVm', () => {
     expect(lockedSshPublicKey('a')).toBe(lockedSshPublicKey('a'));
     expect(lockedSshPublicKey('a')).not.toBe(lockedSshPublicKey('b'));
     expect(lockedSshPublicKey('a')).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]+=* cvat-cloud-locked-no-login$/);
+  });
+
+  it('throws error, when the image version is latest (not a pin), and leaves Trusted Launch off when asked', () => {
+    expect(() => vm({ image: { ...UBUNTU_2404, version: 'latest' } })).toThrow("'image.version' (latest) must be a published version");
+    const machine = onlyResource(vm({ trustedLaunch: false }), 'azurerm_linux_virtual_machine');
+    expect([machine.secure_boot_enabled, machine.vtpm_enabled]).toEqual([false, false]);
   });
 
   it('throws error, when SSH would be open to the internet', () => {

@@ -43,8 +43,33 @@ describe('renderCloudInit', () => {
     expect(doc.write_files.map((w) => w.path)).toEqual([
       '/etc/traefik/traefik.yml',
       '/etc/traefik/dynamic/cvat-routes.yml',
+      '/etc/traefik/dynamic/security-headers.yml',
+      '/etc/apt/apt.conf.d/52cvat-unattended-upgrades',
       '/etc/systemd/system/traefik.service',
     ]);
+  });
+
+  it('sends HSTS and hardening headers on every router and drops the Server header', () => {
+    const { doc } = render();
+    const headers = parse(file(doc, '/etc/traefik/dynamic/security-headers.yml').content).http.middlewares['security-headers'].headers;
+    expect(headers).toMatchObject({
+      stsSeconds: 31536000,
+      stsIncludeSubdomains: false,
+      contentTypeNosniff: true,
+      customFrameOptionsValue: 'SAMEORIGIN',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      customResponseHeaders: { Server: '', 'X-Powered-By': '' },
+    });
+    const routers = parse(file(doc, '/etc/traefik/dynamic/cvat-routes.yml').content).http.routers as Record<string, any>;
+    for (const r of Object.values(routers)) expect(r.middlewares[0]).toBe('security-headers');
+  });
+
+  it('keeps the VM patched: daily unattended security upgrades with a reboot in the window', () => {
+    const apt = file(render({ rebootTime: '04:15' }).doc, '/etc/apt/apt.conf.d/52cvat-unattended-upgrades').content;
+    expect(apt).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    expect(apt).toContain('Unattended-Upgrade::Automatic-Reboot "true";');
+    expect(apt).toContain('Unattended-Upgrade::Automatic-Reboot-Time "04:15";');
+    expect(() => render({ rebootTime: '25:00' })).toThrow("'rebootTime' (25:00) must be HH:MM");
   });
 
   it("writes the routes given (the catalogue's edgeRoutes) as the one dynamic file, with a router per route and no template copy of the routes", () => {

@@ -101,7 +101,8 @@ describe('renderTraefikRoutes', () => {
     const dyn = render(edgeRoutes(withGrafana(true)));
     const picked = traefikPick(dyn, HOST, '/analytics/d/abc');
     expect(picked?.router).toMatchObject({ rule: 'Host(`cvat.example.com`) && PathPrefix(`/analytics`)', service: 'grafana' });
-    const mw = picked!.router.middlewares!.map((m) => dyn.http.middlewares![m]);
+    expect(picked!.router.middlewares![0]).toBe('security-headers');
+    const mw = picked!.router.middlewares!.slice(1).map((m) => dyn.http.middlewares![m]);
     expect(mw).toEqual([
       { forwardAuth: { address: `${backendUrls['cvat-server']}/analytics`, authRequestHeaders: ['Cookie', 'Authorization'] } },
       { stripPrefix: { prefixes: ['/analytics'] } },

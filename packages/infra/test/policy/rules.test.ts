@@ -485,6 +485,23 @@ describe('policy rules', () => {
     ]);
   });
 
+  it('edge-hardened: fails on an image at latest, no Trusted Launch or boot diagnostics, and cloud-init without HSTS or upgrades', () => {
+    const findings = check('edge-hardened', (m) => {
+      const vm = all(m, 'azurerm_linux_virtual_machine')[0];
+      vm.source_image_reference.version = 'latest';
+      vm.secure_boot_enabled = false;
+      delete vm.boot_diagnostics;
+      vm.custom_data = Buffer.from('#cloud-config\npackages: [docker.io]\n').toString('base64');
+    });
+    expect(findings.map((x) => x.message.split(';')[0].split(' (')[0])).toEqual([
+      "source_image_reference.version is 'latest'",
+      'secure_boot_enabled and vtpm_enabled must be true',
+      'boot_diagnostics must be set',
+      'cloud-init sends no HSTS header',
+      'cloud-init does not enable unattended upgrades with reboots',
+    ]);
+  });
+
   it('every rule has a failing case in this file', () => {
     const source = readFileSync(__filename, 'utf8');
     for (const r of POLICY_RULES) expect(source, r.id).toMatch(new RegExp(`check\\(\\s*'${r.id}'`));

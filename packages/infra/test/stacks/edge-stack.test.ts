@@ -23,8 +23,17 @@ function cloudInit(edge: Record<string, any>) {
 function traefikRoutes(edge: Record<string, any>) {
   const { doc } = cloudInit(edge);
   const dynamic = doc.write_files.filter((f) => f.path.startsWith('/etc/traefik/dynamic/'));
-  expect(dynamic.map((f) => f.path)).toEqual(['/etc/traefik/dynamic/cvat-routes.yml']);
-  return parse(dynamic[0].content).http as {
+  expect(dynamic.map((f) => f.path)).toEqual(['/etc/traefik/dynamic/cvat-routes.yml', '/etc/traefik/dynamic/security-headers.yml']);
+  const routes = parse(dynamic[0].content).http;
+  // Traefik's file provider merges every file of the directory; the routers' common middleware is in the second.
+  const common = parse(dynamic[1].content).http.middlewares;
+  for (const r of Object.values(routes.routers) as { middlewares?: string[] }[]) {
+    expect(r.middlewares?.[0]).toBe('security-headers');
+    expect(common['security-headers'].headers.stsSeconds).toBe(31536000);
+    r.middlewares = r.middlewares?.slice(1);
+    if (r.middlewares?.length === 0) delete r.middlewares;
+  }
+  return routes as {
     routers: Record<string, { rule: string; service: string; priority: number; middlewares?: string[] }>;
     middlewares?: Record<string, any>;
     services: Record<string, { loadBalancer: { servers: { url: string }[] } }>;
