@@ -273,7 +273,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
       'cvat-ai/cvat@v2.73.0 Dockerfile (ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"])',
       'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_bash: exec bash "$@", cmd_run: exec supervisord)',
       'cvat-ai/cvat@v2.73.0 supervisord/worker.conf (django-admin rqworker -v 3 %(ENV_CVAT_QUEUES)s --worker-class cvat.rqworker.DefaultWorker)',
-      'https://github.com/rq/rq/blob/v1.16.0/rq/worker.py (request_stop: warm shutdown on SIGTERM)',
+      'https://github.com/rq/rq/blob/v1.16/rq/worker.py (request_stop: warm shutdown on SIGTERM)',
       'cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl (cvat.backend.worker.livenessProbe: exec django-admin workerprobe)',
       'https://learn.microsoft.com/azure/container-apps/health-probes',
     ].join('; '),
