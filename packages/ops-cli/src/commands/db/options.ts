@@ -28,6 +28,8 @@ export interface DbQueryOptions extends GlobalOptions {
   write: boolean;
   /** Rows printed. @default 1000 */
   maxRows?: number;
+  /** Statement timeout in seconds (1-86400). @default 30 */
+  statementTimeoutSeconds?: number;
 }
 
 /** `cvat-ops db shell` */
