@@ -6,6 +6,8 @@
  * The role is created by the administrator (Azure's `azure_pg_admin` member, which has CREATEROLE and CREATEDB) with
  * LOGIN, NOCREATEDB and NOCREATEROLE. It owns the database, its `public` schema and every table, view and sequence in
  * it, so Django's migrations (run as the role) can alter them. The administrator password is only on the init job.
+ * The step also keeps a NOLOGIN `cvat_readonly` role with SELECT on the schema (also on tables created later), granted
+ * to the administrator: `cvat-ops db query` switches to it for read-only statements.
  *
  * The password is sent as a SCRAM-SHA-256 verifier computed in the container, never as plain text, so statement
  * logging (`log_statement`) or pgaudit on the server cannot record it (the verifier format is PostgreSQL's
@@ -80,6 +82,19 @@ export const DATABASE_ROLE_PYTHON = [
   'for kind, name in cur.fetchall():',
   "    cur.execute(sql.SQL('ALTER ' + kinds[kind] + ' public.{} OWNER TO {}').format(I(name), I(role)))",
   '    moved += 1',
+  // The read-only role cvat-ops db query switches to: SELECT on everything in public, now and for tables the app role
+  // creates later; NOLOGIN, granted to the administrator so that login can SET ROLE to it.
+  "reader = env.get('CVAT_POSTGRES_READONLY_ROLE') or 'cvat_readonly'",
+  "cur.execute('SELECT 1 FROM pg_roles WHERE rolname = %s', (reader,))",
+  'if not cur.fetchone():',
+  "    cur.execute(sql.SQL('CREATE ROLE {} NOLOGIN').format(I(reader)))",
+  "cur.execute(sql.SQL('GRANT {} TO {}').format(I(reader), I(admin)))",
+  "cur.execute(sql.SQL('GRANT CONNECT ON DATABASE {} TO {}').format(I(db), I(reader)))",
+  "cur.execute(sql.SQL('GRANT USAGE ON SCHEMA public TO {}').format(I(reader)))",
+  "cur.execute(sql.SQL('GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}').format(I(reader)))",
+  "cur.execute(sql.SQL('GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {}').format(I(reader)))",
+  "cur.execute(sql.SQL('ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON TABLES TO {}').format(I(role), I(reader)))",
+  "cur.execute(sql.SQL('ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON SEQUENCES TO {}').format(I(role), I(reader)))",
   'conn.commit()',
   "print('cvat-db-role: ' + ('altered' if verb == 'ALTER' else 'created') + ' role ' + role + ' (LOGIN NOCREATEDB NOCREATEROLE), owner of database ' + db +",
   "    ' and of ' + str(moved) + ' object(s) moved from other owners')",

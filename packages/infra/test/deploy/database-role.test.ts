@@ -133,6 +133,7 @@ function login(user: string, password: string, sql: string, database = 'sec_role
     });
   const teardown = () => {
     su('DROP DATABASE IF EXISTS sec_roletest');
+    su('DROP ROLE IF EXISTS cvat_readonly');
     su('DROP ROLE IF EXISTS sec_cvat_app');
     su('DROP ROLE IF EXISTS sec_pgadmin');
   };
@@ -169,6 +170,19 @@ function login(user: string, password: string, sql: string, database = 'sec_role
     expect(app.stderr).toBe('');
     expect(app.stdout.trim()).toBe('sec_cvat_app');
     expect(login('sec_cvat_app', rolePassword, 'CREATE DATABASE sec_other').stderr).toMatch(/permission denied to create database/);
+    // The read-only role: reads every table (also one the app role creates later), writes none, logs in nowhere.
+    expect(su("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cvat_readonly'")).toBe('f');
+    login('sec_cvat_app', rolePassword, 'CREATE TABLE public.later (id int)');
+    const reader = login(
+      'sec_pgadmin',
+      adminPassword,
+      'SET ROLE cvat_readonly; SELECT count(*) FROM public.engine_task; SELECT count(*) FROM public.later',
+    );
+    expect(reader.stderr).toBe('');
+    expect(reader.stdout.trim().split('\n')).toEqual(['0', '0']);
+    expect(
+      login('sec_pgadmin', adminPassword, "SET ROLE cvat_readonly; INSERT INTO public.engine_task (name) VALUES ('x')").stderr,
+    ).toMatch(/permission denied for table engine_task/);
     const second = run({});
     expect(second.stderr).toBe('');
     expect(second.stdout).toMatch(/altered role sec_cvat_app .* 0 object\(s\)/);
