@@ -144,6 +144,15 @@ export interface EdgeUrls {
 }
 
 /**
+ * Name of the user-assigned identity of one component that reads Key Vault secrets: `<userAssignedIdentity>-<component>`
+ * (e.g. `cvat-dev-id-apps-cvat-server`). Each such component has its own, granted only the secrets it reads; a component
+ * without secrets has none. Infra creates them and cvat-ops drift expects them.
+ */
+export function appIdentityName(names: Pick<ResourceNames, 'userAssignedIdentity'>, component: string): string {
+  return `${names.userAssignedIdentity}-${component}`;
+}
+
+/**
  * The public host and URLs of an environment: `edge.hostname`, or for `edge.mode: vm` without a
  * hostname the public IP's Azure name `<dnsLabel>.<location>.cloudapp.azure.com`.
  */

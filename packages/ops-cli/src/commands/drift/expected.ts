@@ -5,6 +5,7 @@
  */
 import {
   appSpecs,
+  appIdentityName,
   resourceNames,
   enabledComponents,
   type AppEnvVar,
@@ -162,11 +163,19 @@ export function acaComponents(catalogue: Catalogue): Component[] {
 /**
  * Expected specs of every enabled ACA component: `appSpecs(catalogue, config)` in the comparison shape. Without a
  * config, values only the environment knows (the PostgreSQL host) are compared by name only, and the identity is not
- * compared. With one, every app and job has exactly the apps' user-assigned identity the catalogue names
- * (`resourceNames(config).userAssignedIdentity`, which infra assigns to each of them and which fetches their Key Vault
- * secrets), and no system-assigned identity.
+ * compared. With one, an app or job that reads Key Vault secrets has exactly its own user-assigned identity
+ * (`appIdentityName(resourceNames(config), name)`, granted only those secrets) and no system-assigned one; one that reads
+ * none has no identity at all.
  */
 export function expectedApps(catalogue: Catalogue, config?: EnvironmentConfig): AppSpec[] {
-  const identity = config ? { type: 'UserAssigned', userAssigned: [resourceNames(config).userAssignedIdentity.toLowerCase()] } : undefined;
-  return appSpecs(catalogue, config).map((spec) => ({ ...toDriftSpec(spec), ...(identity ? { identity } : {}) }));
+  const names = config ? resourceNames(config) : undefined;
+  return appSpecs(catalogue, config).map((spec) => {
+    const drift = toDriftSpec(spec);
+    if (!names) return drift;
+    const identity =
+      spec.secrets.length > 0
+        ? { type: 'UserAssigned', userAssigned: [appIdentityName(names, spec.name).toLowerCase()] }
+        : { type: 'None', userAssigned: [] };
+    return { ...drift, identity };
+  });
 }
