@@ -1,7 +1,8 @@
 /**
  * The two steps a deploy runs after the apps stack, as orchestrator steps (./orchestrator `OrchestratorStep`):
  *
- * 1. `init-job`: the cvat-init job (Django migrations), when no success is recorded for the CVAT version and image
+ * 1. `init-job`: first the database-role execution (./database-role: CVAT's own PostgreSQL role, which the migrations
+ *    log in as), then the cvat-init job (Django migrations), when no success is recorded for the CVAT version and image
  *    (or with `--force-init-job`).
  * 2. `superuser`: a second execution of the same job with a container override (./superuser) that creates the CVAT
  *    superuser when it is missing; only once the migrations are known to have succeeded (just now, or recorded for
@@ -18,6 +19,7 @@ import { type Catalogue, type EnvironmentConfig, findComponent, resourceNames } 
 import { DeployError } from './errors';
 import { type InitJobClient, type InitJobState, initJobNeeded, readInitJobState, runInitJob, writeInitJobState } from './init-job';
 import type { OrchestratorStep, StepOutcome } from './orchestrator';
+import { runDatabaseRoleStep } from './database-role';
 import { runSuperuserStep } from './superuser';
 
 /** Options of {@link initSteps}. */
@@ -83,6 +85,25 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
         return { status: 'not-needed', reason: decision.reason };
       }
       log(`init job: starting ${jobName} in ${names.resourceGroup} (${decision.reason})`);
+      // The database role first: the migrations log in as it (idempotent, so it runs whenever the migrations do).
+      const role = await runDatabaseRoleStep(await options.client(), {
+        resourceGroup: names.resourceGroup,
+        jobName,
+        containerName: job.name,
+        ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        log,
+      });
+      if (role.status !== 'Succeeded') {
+        throw stepError(
+          'INIT_JOB_FAILED',
+          `database-role execution ${role.executionName} ended ${role.status}; the CVAT database role may not exist, so the ` +
+            `migrations did not run. Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} ` +
+            `--execution ${role.executionName} --container ${job.name}; fix the cause and rerun the deploy.`,
+          'init-job',
+          role,
+        );
+      }
       const outcome = await runInitJob(await options.client(), {
         resourceGroup: names.resourceGroup,
         jobName,

@@ -204,7 +204,22 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
   }, 60_000);
 
   const JOB = `/subscriptions/${SUB}/resourceGroups/cvat-example-rg/providers/Microsoft.App/jobs/cvat-init`;
-  const definition = initJobDefinition({ resourceGroup: 'cvat-example-rg' });
+  // The init job as synthesized now: the administrator for the database-role step, the application role for CVAT.
+  const roleEnv = [
+    { name: 'CVAT_POSTGRES_HOST', value: 'cvat-dev-pg.postgres.database.azure.com' },
+    { name: 'CVAT_POSTGRES_DBNAME', value: 'cvat' },
+    { name: 'CVAT_POSTGRES_USER', value: 'cvat_app' },
+    { name: 'CVAT_POSTGRES_PASSWORD', secretRef: 'postgres-cvat-password' },
+    { name: 'CVAT_POSTGRES_ADMIN_USER', value: 'cvatadmin' },
+    { name: 'CVAT_POSTGRES_ADMIN_PASSWORD', secretRef: 'postgres-admin-password' },
+    { name: 'DJANGO_SUPERUSER_USERNAME', value: 'admin' },
+    { name: 'DJANGO_SUPERUSER_EMAIL', value: 'admin@cvat.invalid' },
+    { name: 'DJANGO_SUPERUSER_PASSWORD', secretRef: 'cvat-superuser-password' },
+  ];
+  const definition = initJobDefinition({ resourceGroup: 'cvat-example-rg', env: roleEnv });
+  const superuserBody = { containers: [{ ...EXPECTED_SUPERUSER_BODY.containers[0], env: roleEnv }] };
+  const isRoleStart = (body: unknown) =>
+    (body as { containers?: Array<{ command?: string[] }> } | undefined)?.containers?.[0]?.command?.[0] === 'python3';
   const posts = (server: FakeArmServer) => server.requests.filter((q) => q.method === 'POST');
   const readRecord = (fx: TerraformFixture) => JSON.parse(readFileSync(join(fx.stateDir, 'init-job.json'), 'utf8'));
 
@@ -224,34 +239,39 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       after: 'apps',
       status: 'ran',
       reason: 'no successful init run recorded yet',
-      detail: { status: 'Succeeded', executionName: 'cvat-init-exec1' },
+      detail: { status: 'Succeeded', executionName: 'cvat-init-exec2' },
     });
     expect(superuser).toMatchObject({
       name: 'superuser',
       status: 'ran',
       reason: 'no superuser step recorded yet',
-      detail: { status: 'Succeeded', executionName: 'cvat-init-exec2', username: 'admin' },
+      detail: { status: 'Succeeded', executionName: 'cvat-init-exec3', username: 'admin' },
     });
-    // Order: the migration execution runs to success before the job is read and the override started.
+    // Order: the database role, then the migrations, each to success, before the job is read for the superuser override.
     expect(server.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
-      `POST ${JOB}/start`,
-      `GET ${JOB}/executions/cvat-init-exec1`,
-      `GET ${JOB}/executions/cvat-init-exec1`,
       `GET ${JOB}`,
       `POST ${JOB}/start`,
+      `GET ${JOB}/executions/cvat-init-exec1`,
+      `GET ${JOB}/executions/cvat-init-exec1`,
+      `POST ${JOB}/start`,
       `GET ${JOB}/executions/cvat-init-exec2`,
       `GET ${JOB}/executions/cvat-init-exec2`,
+      `GET ${JOB}`,
+      `POST ${JOB}/start`,
+      `GET ${JOB}/executions/cvat-init-exec3`,
+      `GET ${JOB}/executions/cvat-init-exec3`,
     ]);
-    expect(posts(server)[0].body ?? {}).not.toHaveProperty('containers');
-    expect(posts(server)[1].body).toEqual(EXPECTED_SUPERUSER_BODY);
+    expect(isRoleStart(posts(server)[0].body)).toBe(true);
+    expect(posts(server)[1].body ?? {}).not.toHaveProperty('containers');
+    expect(posts(server)[2].body).toEqual(superuserBody);
     expect(readRecord(fx)).toMatchObject({
       cvatVersion: 'v2.73.0',
       image: 'cvat/server:v2.73.0',
-      executionName: 'cvat-init-exec1',
-      superuser: { username: 'admin', executionName: 'cvat-init-exec2' },
+      executionName: 'cvat-init-exec2',
+      superuser: { username: 'admin', executionName: 'cvat-init-exec3' },
     });
     expect(first.err).toContain(
-      "superuser: cvat-init-exec2 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of",
+      "superuser: cvat-init-exec3 succeeded; 'admin' exists (password in Key Vault secret cvat-superuser-password of",
     );
 
     const second = await cli(args(envFile(dir, 'v2.73.0')), azureEnv(), io);
@@ -259,7 +279,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       { name: 'init-job', status: 'not-needed' },
       { name: 'superuser', status: 'not-needed' },
     ]);
-    expect(posts(server)).toHaveLength(2);
+    expect(posts(server)).toHaveLength(3);
 
     const upgraded = await cli(args(envFile(dir, 'v2.74.0')), azureEnv(), io);
     expect(upgraded.code).toBe(0);
@@ -267,12 +287,14 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       { status: 'ran', reason: 'CVAT version changed v2.73.0 → v2.74.0' },
       { status: 'not-needed' },
     ]);
-    expect(posts(server)).toHaveLength(3);
-    expect(posts(server)[2].body ?? {}).not.toHaveProperty('containers');
+    // The role again (idempotent), then the migrations; the superuser is not touched.
+    expect(posts(server)).toHaveLength(5);
+    expect(isRoleStart(posts(server)[3].body)).toBe(true);
+    expect(posts(server)[4].body ?? {}).not.toHaveProperty('containers');
     expect(readRecord(fx)).toMatchObject({
       cvatVersion: 'v2.74.0',
-      executionName: 'cvat-init-exec3',
-      superuser: { executionName: 'cvat-init-exec2' },
+      executionName: 'cvat-init-exec5',
+      superuser: { executionName: 'cvat-init-exec3' },
     });
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
@@ -284,17 +306,17 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
     expect((await cli(args, azureEnv(), io)).code).toBe(0);
-    expect(posts(server)).toHaveLength(2);
+    expect(posts(server)).toHaveLength(3);
 
     const forced = await cli([...args, '--ensure-superuser'], azureEnv(), io);
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.out).steps).toMatchObject([
       { status: 'not-needed' },
-      { status: 'ran', reason: '--ensure-superuser', detail: { executionName: 'cvat-init-exec3' } },
+      { status: 'ran', reason: '--ensure-superuser', detail: { executionName: 'cvat-init-exec4' } },
     ]);
-    expect(posts(server)).toHaveLength(3);
-    expect(posts(server)[2].body).toEqual(EXPECTED_SUPERUSER_BODY);
-    expect(readRecord(fx).superuser.executionName).toBe('cvat-init-exec3');
+    expect(posts(server)).toHaveLength(4);
+    expect(posts(server)[3].body).toEqual(superuserBody);
+    expect(readRecord(fx).superuser.executionName).toBe('cvat-init-exec4');
 
     const { superuser: _removed, ...withoutSuperuser } = readRecord(fx);
     writeFileSync(join(fx.stateDir, 'init-job.json'), JSON.stringify(withoutSuperuser));
@@ -304,6 +326,7 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
       { status: 'ran', reason: 'no superuser step recorded yet' },
     ]);
     expect(posts(server).map((p) => (p.body as { containers?: unknown } | undefined)?.containers !== undefined)).toEqual([
+      true,
       false,
       true,
       true,
@@ -315,16 +338,16 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
     const { server, client } = await armWith({
-      'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition },
+      'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Succeeded'], ['Running', 'Failed']], definition },
     });
     const args = ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot];
     const io = { initJobClient: client, initJobPollIntervalMs: 1 };
     const failed = await cli(args, azureEnv(), io);
     expect(failed.code).toBe(1);
-    expect(failed.err).toContain('superuser step: execution cvat-init-exec2 of job cvat-init ended Failed');
-    expect(failed.err).toContain('az containerapp job execution show -g cvat-example-rg -n cvat-init --job-execution-name cvat-init-exec2');
+    expect(failed.err).toContain('superuser step: execution cvat-init-exec3 of job cvat-init ended Failed');
+    expect(failed.err).toContain('az containerapp job execution show -g cvat-example-rg -n cvat-init --job-execution-name cvat-init-exec3');
     expect(failed.err).toContain(
-      'az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2 --container cvat-init',
+      'az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec3 --container cvat-init',
     );
     expect(JSON.parse(failed.out).failure).toMatchObject({ code: 'SUPERUSER_FAILED', exitCode: 1, stack: 'apps', step: 'superuser' });
     expect(JSON.parse(failed.out).stacks.map((s: { status: string }) => s.status)).toEqual(['applied', 'applied', 'not-started']);
@@ -334,35 +357,60 @@ describeWithTerraform('deploy CLI end to end with real terraform and a fake ARM 
     ]);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
     const record = readRecord(fx);
-    expect(record.executionName).toBe('cvat-init-exec1');
+    expect(record.executionName).toBe('cvat-init-exec2');
     expect(record.superuser).toBeUndefined();
 
     const rerun = await cli(args, azureEnv(), io);
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.out).steps).toMatchObject([
       { status: 'not-needed' },
-      { status: 'ran', detail: { executionName: 'cvat-init-exec3', status: 'Succeeded' } },
+      { status: 'ran', detail: { executionName: 'cvat-init-exec4', status: 'Succeeded' } },
     ]);
-    expect(posts(server)).toHaveLength(3);
+    expect(posts(server)).toHaveLength(4);
     expect(fx.events()).toEqual(['apply foundation', 'apply apps', 'apply edge']);
   }, 90_000);
 
   it('stops before the edge when the init job fails, records nothing, never starts the superuser step, and says where to read its logs', async () => {
     const fx = fixture();
     const dir = tempDir('cvat-cli-init-');
-    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'], definition } });
+    const { server, client } = await armWith({
+      'cvat-init': { statuses: ['Succeeded'], executionStatuses: [['Succeeded'], ['Running', 'Failed']], definition },
+    });
     const r = await cli(
       ['deploy', '--yes', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot],
       azureEnv(),
       { initJobClient: client, initJobPollIntervalMs: 1 },
     );
     expect(r.code).toBe(1);
-    expect(r.err).toContain('init job execution cvat-init-exec1 ended Failed');
-    expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1');
+    expect(r.err).toContain('init job execution cvat-init-exec2 ended Failed');
+    expect(r.err).toContain('az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec2');
     expect(fx.events()).toEqual(['apply foundation', 'apply apps']);
     expect(existsSync(join(fx.stateDir, 'init-job.json'))).toBe(false);
+    // The role and the migrations were started; the superuser step never read the job.
+    expect(posts(server)).toHaveLength(2);
+    expect(server.requests.filter((q) => q.method === 'GET' && q.path === JOB)).toHaveLength(1);
+  }, 60_000);
+
+  it('runs no migration when the database-role execution fails, and says where to read its logs', async () => {
+    const fx = fixture();
+    const dir = tempDir('cvat-cli-init-');
+    const { server, client } = await armWith({ 'cvat-init': { statuses: ['Running', 'Failed'], definition } });
+    const r = await cli(
+      ['deploy', '--yes', '--json', '--env', envFile(dir, 'v2.73.0'), '--out', fx.outDir, '--state-dir', fx.stateRoot],
+      azureEnv(),
+      { initJobClient: client, initJobPollIntervalMs: 1 },
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('database-role execution cvat-init-exec1 ended Failed; the CVAT database role may not exist');
+    expect(r.err).toContain(
+      'az containerapp job logs show -g cvat-example-rg -n cvat-init --execution cvat-init-exec1 --container cvat-init',
+    );
+    expect(JSON.parse(r.out).steps).toMatchObject([
+      { name: 'init-job', status: 'failed' },
+      { name: 'superuser', status: 'not-started' },
+    ]);
     expect(posts(server)).toHaveLength(1);
-    expect(server.requests.some((q) => q.method === 'GET' && q.path === JOB)).toBe(false);
+    expect(existsSync(join(fx.stateDir, 'init-job.json'))).toBe(false);
   }, 60_000);
 
   it('re-synthesizes when cdktf.out was synthesized for another environment, then plans', async () => {
