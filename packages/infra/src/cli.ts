@@ -23,6 +23,7 @@ import {
   runMain,
   runProcess as runToolProcess,
   secretValuesFromEnv,
+  terraformBinary,
 } from '@cvat-cloud/runtime/edge';
 import { registerCostCommand } from './cli-cost';
 import { type CommandFn, ENV_HELP, EXIT_CODES_HELP, parseInteger } from './cli-shared';
@@ -258,7 +259,7 @@ export function buildProgram(io: InfraIo, onResult: (result: CommandResult, json
         command: name,
         env: envRef(o.env as string | undefined),
         yes: Boolean(o.yes),
-        binary: (o.binary as string | undefined) ?? (env.TF_BINARY || 'terraform'),
+        binary: terraformBinary({ ...(o.binary ? { flag: o.binary as string } : {}), env, warn: (m) => io.err(`${m}\n`) }).binary,
         stacks: (o.stack as string[] | undefined) ?? [],
         replace: (o.replace as string[] | undefined) ?? [],
         ...(((o.out ?? o.outDir) as string | undefined) !== undefined ? { outDir: (o.out ?? o.outDir) as string } : {}),
