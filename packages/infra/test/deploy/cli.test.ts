@@ -89,6 +89,16 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
     );
   });
 
+  it('takes the binary from TF_BINARY, and from the deprecated TERRAFORM_BIN with a warning', async () => {
+    const given = await cli(['plan', '--skip-credential-check'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), TF_BINARY: 'tofu-x' });
+    expect(given.code).toBe(7);
+    expect(given.err).toContain("'tofu-x' was not found on PATH");
+    const old = await cli(['plan', '--skip-credential-check'], { PATH: tempDir('empty-'), HOME: tempDir('h-'), TERRAFORM_BIN: 'tf-old' });
+    expect(old.code).toBe(7);
+    expect(old.err).toContain('warning: TERRAFORM_BIN is deprecated; set TF_BINARY=tf-old instead');
+    expect(old.err).toContain("'tf-old' was not found on PATH");
+  });
+
   it('rejects a bad environment naming the field (exit 4), and bad arguments (exit 2)', async () => {
     const dir = tempDir('cvat-cli-env-');
     const file = join(dir, 'bad.yaml');
