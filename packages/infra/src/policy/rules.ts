@@ -1028,8 +1028,8 @@ const generatedSecretsNotInState: PolicyRule = {
 };
 
 /**
- * Identities scoped to need (issue 14 item 3). Exported but not yet in {@link POLICY_RULES}: it passes once the apps stack
- * takes each app's identity from `FoundationStack.identityFor` (apps without secrets get none) instead of the shared one.
+ * Identities scoped to need (issue 14 item 3): the apps stack takes each app's identity from `FoundationStack.identityFor`
+ * (apps without secrets get none), and each identity is granted only the secrets its app reads.
  */
 export const secretReadersScoped: PolicyRule = {
   id: 'secret-readers-scoped',
@@ -1258,6 +1258,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   auditLogs,
   storageDataProtection,
   edgeHardened,
+  secretReadersScoped,
 ];
 
 /** The resource a finding is about, for callers that want more than the address. */

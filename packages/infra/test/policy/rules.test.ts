@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { resourceNames } from '@cvat-cloud/catalogue';
 import {
   POLICY_RULES,
-  secretReadersScoped,
   runPolicy,
   formatPolicyReport,
   type ExpectedGlobalNames,
@@ -508,42 +507,25 @@ describe('policy rules', () => {
   });
 });
 
-describe('secret-readers-scoped (joins POLICY_RULES when the apps stack uses FoundationStack.identityFor)', () => {
-  const run = (mutate: (m: Model) => void = () => undefined) => {
-    const model = cloneModel(s.model);
-    mutate(model);
-    return runPolicy(model as unknown as SynthesizedApp, { rules: [secretReadersScoped] }).findings;
-  };
-
-  it('fails on the shared identity today: vault-wide Secrets User, and identities on apps that read no secret', () => {
-    const findings = run();
-    expect(findings.filter((f) => f.message.includes('Key Vault Secrets User on'))).toHaveLength(1);
-    expect(findings.find((f) => f.message.includes('Key Vault Secrets User on'))?.address).toMatch(/AppsIdentitySecretsUser/);
-    const noSecret = findings.filter((f) => f.message.startsWith('has an identity')).map((f) => f.address);
-    expect(noSecret.some((a) => /cvat-ui|opa/.test(a))).toBe(true);
+describe('secret-readers-scoped', () => {
+  it('passes on the example: every Secrets User grant is per secret and only apps that read secrets carry an identity', () => {
+    expect(check('secret-readers-scoped', () => undefined)).toEqual([]);
   });
 
-  it('passes once apps without secrets drop the identity and the vault-wide grant is gone; fails on a vault-scoped grant', () => {
-    const fix = (m: Model) => {
-      const f = stack(m, 'foundation');
-      for (const name of Object.keys(f.resource.azurerm_role_assignment))
-        if (/AppsIdentitySecretsUser/.test(name)) delete f.resource.azurerm_role_assignment[name];
-      for (const a of [...all(m, 'azurerm_container_app'), ...all(m, 'azurerm_container_app_job')]) {
-        if (!(a.secret ?? []).length) delete a.identity;
-      }
-    };
-    expect(run(fix)).toEqual([]);
-    const broken = run((m) => {
-      fix(m);
+  it('fails on a vault-scoped grant, an identity on an app that reads no secret, and a secret read with another identity', () => {
+    const findings = check('secret-readers-scoped', (m) => {
       const f = stack(m, 'foundation');
       const first = Object.values(f.resource.azurerm_role_assignment as Record<string, Json>).find(
         (r) => r.role_definition_name === 'Key Vault Secrets User',
       )!;
       first.scope = '${azurerm_key_vault.KeyVault_Resource_1234.id}';
-      app(m, 'cvat-ui').identity = { type: 'UserAssigned', identity_ids: ['${x.id}'] };
+      app(m, 'cvat-ui').identity = [{ type: 'UserAssigned', identity_ids: ['${x.id}'] }];
+      app(m, 'cvat-server').secret[0].identity = '${azurerm_user_assigned_identity.other.id}';
     });
-    expect(broken.map((f) => f.message.split(':')[0].split(' but')[0])).toEqual([
-      'Key Vault Secrets User on ${azurerm_key_vault.KeyVault_Resource_1234.id}',
+    const app0Secret = app(s.model as unknown as Model, 'cvat-server').secret[0].name;
+    expect(findings.map((f) => f.message.split(', which')[0].split(' but')[0])).toEqual([
+      'Key Vault Secrets User on ${azurerm_key_vault.KeyVault_Resource_1234.id}: grant it on each secret the identity reads (resource_versionless_id)',
+      `secret ${app0Secret} is read with \${azurerm_user_assigned_identity.other.id}`,
       'has an identity',
     ]);
   });
