@@ -76,7 +76,7 @@ const MODEL = {
 };
 const DEFAULT_MINUTES = [0.15, 'assumed 10 s (a child or metadata resource)'];
 const STEPS = {
-  'init-job': [3, 'assumed 3 min: CVAT v2.73.0 migrations on an empty database plus the execution start'],
+  'init-job': [4, 'assumed 1 min for the database-role execution + 3 min: CVAT v2.73.0 migrations on an empty database'],
   superuser: [1, 'assumed 1 min: a second execution of the same job'],
 };
 const minutesOf = (type) => (MODEL[type] ?? DEFAULT_MINUTES)[0];
