@@ -337,6 +337,25 @@ const CASES: Case[] = [
     says: 'needs a GP_ or MO_ SKU',
   },
   {
+    name: 'a PostgreSQL server name with an upper-case letter',
+    setup: file(withPatch({ postgres: { serverName: 'cvat-dev-pg-6b698151-R202612031445' } })),
+    path: 'postgres.serverName',
+    says: 'must be a Flexible Server name: 3-63 lowercase letters, digits and hyphens',
+  },
+  {
+    name: 'a PostgreSQL server name ending in a hyphen',
+    setup: file(withPatch({ postgres: { serverName: 'cvat-dev-pg-' } })),
+    path: 'postgres.serverName',
+    says: 'starting and ending with a letter or digit',
+  },
+  {
+    name: 'a PostgreSQL server name of 64 characters',
+    setup: file(withPatch({ postgres: { serverName: 'a'.repeat(64) } })),
+    path: 'postgres.serverName',
+    says: '3-63 lowercase letters',
+  },
+  { name: 'a restored PostgreSQL server name', setup: file(withPatch({ postgres: { serverName: 'cvat-dev-pg-6b698151-r202612031445' } })) },
+  {
     name: 'a state path climbing out of the repository',
     setup: file(withPatch({ stateBackend: { type: 'local', path: '../../../tmp/state' } })),
     path: 'stateBackend.path',

@@ -85,6 +85,19 @@ describe('edgeUrls and platformValue', () => {
     expect(edgeUrls(config()).host).toBe('cvat-dev-6b698151.westeurope.cloudapp.azure.com');
   });
 
+  it('uses postgres.serverName (a restored server) for the server and the host every app reads', () => {
+    const restored = 'cvat-dev-pg-6b698151-r202612031445';
+    const cfg = config({ postgres: { serverName: restored } });
+    const n = resourceNames(cfg);
+    expect(n.postgresServer).toBe(restored);
+    expect(n.postgresServerDerived).toBe('cvat-dev-pg-6b698151');
+    expect(n.postgresFqdn).toBe(`${restored}.postgres.database.azure.com`);
+    expect(platformValue(cfg, 'postgres.host')).toBe(`${restored}.postgres.database.azure.com`);
+    // nothing else moves: the other global names keep their hash
+    expect(n.keyVault).toBe(resourceNames(config()).keyVault);
+    expect(resourceNames(config()).postgresServerDerived).toBe(resourceNames(config()).postgresServer);
+  });
+
   it('gives the PostgreSQL values', () => {
     const cfg = config();
     expect(platformValue(cfg, 'postgres.host')).toBe('cvat-dev-pg-6b698151.postgres.database.azure.com');

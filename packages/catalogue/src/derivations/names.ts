@@ -52,8 +52,13 @@ export interface ResourceNames {
   storageAccount: string;
   /** Premium FileStorage account for NFS shares, when a storage is overridden to `nfs`: `<namePrefix+name ≤14>nf<hash>`. */
   nfsStorageAccount: string;
-  /** PostgreSQL Flexible Server (global DNS name, 3-63): `<prefix>-pg-<hash>`. */
+  /**
+   * PostgreSQL Flexible Server (global DNS name, 3-63): `postgres.serverName` when set (a server restored by
+   * `cvat-ops backup restore`), else {@link ResourceNames.postgresServerDerived}.
+   */
   postgresServer: string;
+  /** The derived server name `<prefix>-pg-<hash>`, whatever `postgres.serverName` says. */
+  postgresServerDerived: string;
   /** FQDN of the PostgreSQL server. */
   postgresFqdn: string;
   /** Database name. */
@@ -88,6 +93,11 @@ function cut(s: string, max: number): string {
   return s.slice(0, max).replace(/-+$/, '');
 }
 
+/** The derived PostgreSQL server name `<prefix>-pg-<hash>` (cut to 63), used unless `postgres.serverName` is set. */
+function derivedPostgresServer(prefix: string, hash: string): string {
+  return `${cut(`${prefix}-pg`, 63 - hash.length - 1)}-${hash}`;
+}
+
 /**
  * Derives every resource name of an environment from its configuration, deterministically and
  * offline (see `nameHash` for the hash). Used by infra to name resources and by ops-cli and the
@@ -99,7 +109,9 @@ export function resourceNames(config: EnvironmentConfig): ResourceNames {
   const prefix = `${config.namePrefix}-${config.name}`;
   const hash = nameHash(config);
   const compact = `${config.namePrefix}${config.name}`.replace(/[^a-z0-9]/g, '');
-  const postgresServer = `${cut(`${prefix}-pg`, 63 - hash.length - 1)}-${hash}`;
+  // `postgres.serverName` (a server a point-in-time restore created) replaces the derived name, so the FQDN every app
+  // reads as CVAT_POSTGRES_HOST follows it on the next deploy.
+  const postgresServer = config.postgres.serverName ?? derivedPostgresServer(prefix, hash);
   const apps = Object.fromEntries(DEFAULT_COMPONENTS.filter((x) => x.name !== COMPONENT_NAMES.edge).map((x) => [x.name, x.name]));
   return {
     prefix,
@@ -114,6 +126,7 @@ export function resourceNames(config: EnvironmentConfig): ResourceNames {
     storageAccount: `${compact.slice(0, 24 - hash.length - 2)}st${hash}`,
     nfsStorageAccount: `${compact.slice(0, 24 - hash.length - 2)}nf${hash}`,
     postgresServer,
+    postgresServerDerived: derivedPostgresServer(prefix, hash),
     postgresFqdn: `${postgresServer}.postgres.database.azure.com`,
     postgresDatabase: config.postgres.databaseName,
     postgresPrivateDnsZone: 'privatelink.postgres.database.azure.com',

@@ -272,6 +272,22 @@ export const EnvironmentConfigSchema = v.strictObject({
         'Database (CVAT_POSTGRES_DBNAME).',
         'cvat',
       ),
+      // Azure's rule for Microsoft.DBforPostgreSQL/flexibleServers: 3-63 characters, lowercase letters, digits and
+      // hyphens, not starting or ending with a hyphen
+      // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftdbforpostgresql).
+      // azurerm's validator (hashicorp/terraform-provider-azurerm@v4.55.0
+      // internal/services/postgres/validate/flexible_server_name.go: ^[a-z0-9]([a-z0-9-]+[a-z0-9])?$, at most 63) also
+      // lets a single character through, which Azure refuses; this rule is the stricter of the two.
+      serverName: maybe(
+        v.pipe(
+          v.string(),
+          v.regex(
+            /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+            'must be a Flexible Server name: 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+          ),
+        ),
+        'Existing server to use instead of the derived name (set after `cvat-ops backup restore`).',
+      ),
     }),
     'Azure Database for PostgreSQL Flexible Server (replaces compose cvat_db).',
     {},
