@@ -86,6 +86,34 @@ export interface PostgresServerProps {
    * @default 'cvat'
    */
   readonly databaseName?: string;
+  /**
+   * Name of the private DNS zone's link to the VNet. Give it a name that outlives the server (the foundation uses the
+   * derived server's), so adopting another server does not replace the link.
+   * @default `${name}-dns-link`
+   */
+  readonly dnsLinkName?: string;
+  /**
+   * Resource id of an existing server named {@link PostgresServerProps.name} to ADOPT instead of creating one, e.g. the
+   * server a point-in-time restore created (`/subscriptions/<id>/resourceGroups/<rg>/providers/
+   * Microsoft.DBforPostgreSQL/flexibleServers/<name>`). The server and its database get Terraform `import` blocks
+   * (`<id>` and `<id>/databases/<databaseName>`, the import ids azurerm v4.55.0 parses) and `prevent_destroy`.
+   *
+   * Why `prevent_destroy`: Terraform skips an import block whose address is already in state, whatever id that state
+   * holds (hashicorp/terraform internal/terraform/node_resource_plan.go, expandResourceImports: "skipping import address
+   * … already in state"), and `name` and `server_id` are ForceNew (hashicorp/terraform-provider-azurerm@v4.55.0
+   * internal/services/postgres/postgresql_flexible_server_resource.go, postgresql_flexible_server_database_resource.go).
+   * While the previous server is still in state at these addresses, the plan would therefore destroy it (and its
+   * database) and then fail to create the adopted one ("already exists - needs to be imported"). With
+   * `prevent_destroy` that plan is refused before anything changes; forget the previous server and database in state
+   * (`terraform state rm`; they stay in Azure) and the next plan imports the adopted ones.
+   * @default - a new server is created
+   */
+  readonly existingServerId?: string;
+}
+
+/** The Terraform import id of a Flexible Server (`Microsoft.DBforPostgreSQL/flexibleServers`). */
+export function flexibleServerId(subscriptionId: string, resourceGroupName: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`;
 }
 
 /**
@@ -153,9 +181,24 @@ export class PostgresServer extends Construct {
       );
     }
 
+    const adopt = props.existingServerId;
+    if (adopt !== undefined) {
+      const m = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/([^/]+)$/.exec(
+        adopt,
+      );
+      if (!m || (!Token.isUnresolved(props.name) && m[1] !== props.name)) {
+        throw new ValidationError(
+          'ExistingServerIdInvalid',
+          `'existingServerId' (${adopt}) must be the id of the server named '${props.name}': ` +
+            `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.DBforPostgreSQL/flexibleServers/${props.name}`,
+          this,
+        );
+      }
+    }
+
     this.dnsZone = new PrivateDnsZone(this, 'DnsZone', { name: POSTGRES_PRIVATE_DNS_ZONE, resourceGroupName: props.resourceGroupName });
     const link = new PrivateDnsZoneVirtualNetworkLink(this, 'DnsZoneLink', {
-      name: `${props.name}-dns-link`,
+      name: props.dnsLinkName ?? `${props.name}-dns-link`,
       resourceGroupName: props.resourceGroupName,
       privateDnsZoneName: this.dnsZone.name,
       virtualNetworkId: props.virtualNetworkId,
@@ -184,15 +227,24 @@ export class PostgresServer extends Construct {
       authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: false },
       // Azure picks the zone when none is given and may move it on failover; pinning it in state would
       // show a diff after every failover.
-      lifecycle: { ignoreChanges: props.highAvailability ? ['zone', 'high_availability[0].standby_availability_zone'] : ['zone'] },
+      lifecycle: {
+        ignoreChanges: props.highAvailability ? ['zone', 'high_availability[0].standby_availability_zone'] : ['zone'],
+        ...(adopt !== undefined ? { preventDestroy: true } : {}),
+      },
       dependsOn: [link],
     });
+    const databaseName = props.databaseName ?? 'cvat';
     this.database = new PostgresqlFlexibleServerDatabase(this, 'Database', {
-      name: props.databaseName ?? 'cvat',
+      name: databaseName,
       serverId: this.resource.id,
       charset: 'UTF8',
       collation: 'en_US.utf8',
+      ...(adopt !== undefined ? { lifecycle: { preventDestroy: true } } : {}),
     });
+    if (adopt !== undefined) {
+      this.resource.importFrom(adopt);
+      this.database.importFrom(`${adopt}/databases/${databaseName}`);
+    }
     if (props.connectionLogging ?? true) {
       // Server parameters of Azure Database for PostgreSQL flexible server
       // (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-server-parameters).

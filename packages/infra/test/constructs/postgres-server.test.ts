@@ -4,7 +4,7 @@ import { PostgresqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/l
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
-import { PostgresServer, type PostgresServerProps } from '../../src/constructs/postgres-server';
+import { flexibleServerId, PostgresServer, type PostgresServerProps } from '../../src/constructs/postgres-server';
 import { onlyResource, resourcesOf, synthScope } from '../support/synth';
 
 const base: PostgresServerProps = {
@@ -112,5 +112,62 @@ describe('PostgresServer', () => {
         .sort();
     expect(names(pg())).toEqual(['log_connections=on', 'log_disconnections=on', 'require_secure_transport=on']);
     expect(names(pg({ connectionLogging: false }))).toEqual(['require_secure_transport=on']);
+  });
+});
+
+describe('PostgresServer adopting an existing server (existingServerId)', () => {
+  const restored = 'cvat-dev-pg-1234abcd-r202612031445';
+  const id = flexibleServerId('00000000-0000-0000-0000-000000000001', 'rg', restored);
+  const adopted = () => pg({ name: restored, existingServerId: id, dnsLinkName: 'cvat-dev-pg-1234abcd-dns-link' });
+
+  it('imports the server and its database by the ids azurerm parses, instead of creating them', () => {
+    const json = JSON.parse(adopted());
+    const server = Object.keys(json.resource.azurerm_postgresql_flexible_server)[0];
+    const database = Object.keys(json.resource.azurerm_postgresql_flexible_server_database)[0];
+    expect(json.import).toEqual(
+      expect.arrayContaining([
+        { id, to: `azurerm_postgresql_flexible_server.${server}` },
+        { id: `${id}/databases/cvat`, to: `azurerm_postgresql_flexible_server_database.${database}` },
+      ]),
+    );
+    expect(json.import).toHaveLength(2);
+  });
+
+  it('keeps the construct ids, so the adopted server takes the address the derived one had', () => {
+    const address = (text: string, type: string) => Object.keys(JSON.parse(text).resource[type]);
+    for (const type of ['azurerm_postgresql_flexible_server', 'azurerm_postgresql_flexible_server_database']) {
+      expect(address(adopted(), type)).toEqual(address(pg(), type));
+    }
+  });
+
+  it('prevents destroying the server and the database bound at those addresses (the previous server still in state)', () => {
+    const text = adopted();
+    expect(onlyResource(text, 'azurerm_postgresql_flexible_server').lifecycle).toEqual({ ignore_changes: ['zone'], prevent_destroy: true });
+    expect(onlyResource(text, 'azurerm_postgresql_flexible_server_database').lifecycle).toEqual({ prevent_destroy: true });
+    expect(onlyResource(pg(), 'azurerm_postgresql_flexible_server_database').lifecycle).toBeUndefined();
+  });
+
+  it('points the DNS link name, database and configurations at the adopted server', () => {
+    const text = adopted();
+    const server = Object.keys(JSON.parse(text).resource.azurerm_postgresql_flexible_server)[0];
+    expect(onlyResource(text, 'azurerm_private_dns_zone_virtual_network_link').name).toBe('cvat-dev-pg-1234abcd-dns-link');
+    expect(onlyResource(text, 'azurerm_postgresql_flexible_server').name).toBe(restored);
+    for (const type of ['azurerm_postgresql_flexible_server_database', 'azurerm_postgresql_flexible_server_configuration']) {
+      for (const r of Object.values(resourcesOf(text, type)))
+        expect(r.server_id).toBe(`\${azurerm_postgresql_flexible_server.${server}.id}`);
+    }
+  });
+
+  it('creates (no import, no prevent_destroy) without existingServerId', () => {
+    const json = JSON.parse(pg());
+    expect(json.import).toBeUndefined();
+    expect(onlyResource(pg(), 'azurerm_postgresql_flexible_server').lifecycle).toEqual({ ignore_changes: ['zone'] });
+  });
+
+  it('throws error, when existingServerId names another server or is not a Flexible Server id', () => {
+    expect(() => pg({ name: restored, existingServerId: flexibleServerId('s', 'rg', 'other') })).toThrow(
+      `'existingServerId' (/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/other) must be the id of the server named '${restored}'`,
+    );
+    expect(() => pg({ name: restored, existingServerId: restored })).toThrow(`'existingServerId' (${restored}) must be the id`);
   });
 });
