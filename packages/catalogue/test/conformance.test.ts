@@ -11,6 +11,7 @@ import {
   defaultCatalogue,
   explainDifferences,
   interpolateCompose,
+  OPA_BUNDLE_POLLING,
   parseEnvironmentConfig,
   parseRqRunner,
   platformValue,
@@ -77,8 +78,19 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
       expect([...(parsed?.queues ?? [])].sort(), x.name).toEqual(upstreamQueues.sort());
       expect(parsed?.withScheduler, x.name).toBe(upstreamArgs.includes('--with-scheduler'));
     }
+    // OPA: upstream's arguments, except the bundle polling delays (OPA_BUNDLE_POLLING, a listed deviation).
     const opa = c.components.find((y) => y.name === 'opa')!;
-    expect(opa.args).toEqual(words(compose.services[opa.upstream[0]!]!.command!));
+    const polling = /^--set=bundles\.cvat\.polling\.(min|max)_delay_seconds=/;
+    const upstreamOpa = words(compose.services[opa.upstream[0]!]!.command!);
+    expect(opa.args?.filter((a) => !polling.test(a))).toEqual(upstreamOpa.filter((a) => !polling.test(a)));
+    expect(upstreamOpa.filter((a) => polling.test(a))).toEqual([
+      '--set=bundles.cvat.polling.min_delay_seconds=5',
+      '--set=bundles.cvat.polling.max_delay_seconds=15',
+    ]);
+    expect(opa.args?.filter((a) => polling.test(a))).toEqual([
+      `--set=bundles.cvat.polling.min_delay_seconds=${OPA_BUNDLE_POLLING.minDelaySeconds}`,
+      `--set=bundles.cvat.polling.max_delay_seconds=${OPA_BUNDLE_POLLING.maxDelaySeconds}`,
+    ]);
   });
 
   it('explains every difference (image, command, entrypoint, env, volumes, user, init, ports, labels) by a deviation entry', () => {

@@ -3,6 +3,7 @@ import {
   DEFAULT_QUEUE_RUNNERS,
   EVENT_JOB_NAMES,
   eventJobLimits,
+  OPA_BUNDLE_POLLING,
   queuesOfRunner,
   WORKER_NAMES,
 } from '../data/components';
@@ -616,6 +617,32 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_vector user: 1000:1000)',
       'https://learn.microsoft.com/azure/container-apps/containers',
+    ].join('; '),
+  },
+  // --- opa -----------------------------------------------------------------------------------
+  {
+    components: ['opa'],
+    aspect: 'command',
+    upstream:
+      'run --server --addr=:8181 --log-level=error --set=services.cvat.url=http://cvat-server:8080 --set=bundles.cvat.service=cvat ' +
+      '--set=bundles.cvat.resource=/api/auth/rules --set=bundles.cvat.polling.min_delay_seconds=5 ' +
+      '--set=bundles.cvat.polling.max_delay_seconds=15',
+    ours:
+      'run --server --addr=:8181 --log-level=error --set=services.cvat.url=http://cvat-server:8080 --set=bundles.cvat.service=cvat ' +
+      `--set=bundles.cvat.resource=/api/auth/rules --set=bundles.cvat.polling.min_delay_seconds=${OPA_BUNDLE_POLLING.minDelaySeconds} ` +
+      `--set=bundles.cvat.polling.max_delay_seconds=${OPA_BUNDLE_POLLING.maxDelaySeconds}`,
+    reason:
+      "OPA polls its policy bundle every 5-10 minutes instead of every 5-15 s, so cvat-server can meet Container Apps' idle criteria " +
+      '(no HTTP request) between users. The bundle is built from the rules inside the server image and changes only with it; after ' +
+      'an upgrade OPA may serve the previous rules until its next poll (at most the max delay), and a failed first poll is retried ' +
+      'with a back-off capped at the max delay.',
+    evidence: [
+      'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_opa command, polling 5/15 s)',
+      "cvat-ai/cvat@v2.73.0 cvat/apps/iam/utils.py (get_opa_bundle: the bundle is the image's rules/*.rego, its ETag their hash)",
+      'cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py (RulesView: ETag, 304 Not Modified)',
+      'https://github.com/open-policy-agent/opa/blob/main/v1/download/download.go (loop: a random delay between min and max after a ' +
+        'poll, a failed one retried with a back-off capped at max)',
+      'https://www.openpolicyagent.org/docs/configuration#bundles (polling.min_delay_seconds, polling.max_delay_seconds)',
     ].join('; '),
   },
   // --- grafana -------------------------------------------------------------------------------
