@@ -505,6 +505,20 @@ describe.skipIf(!HAVE_PG)('db commands against a real PostgreSQL', () => {
       expect(r).toMatchObject({ streamed: true, exitCode: 1, data: { statements: 4, errors: 1 } });
     });
 
+    it('read-only shell: refuses dblink and pg_terminate_backend before sending them, and keeps running', async () => {
+      const runtime = testRuntime({ env: pgEnv() });
+      const done = dbShell({ ...globals(), connection: flags({ database: scratchDb }), write: false }, runtime);
+      runtime.stdinStream.end(
+        `${["select dblink_exec('dbname=x', 'delete from probe');", 'select pg_terminate_backend(pg_backend_pid());', 'select 7 as seven;'].join('\n')}\n`,
+      );
+      const r = await done;
+      const out = runtime.out();
+      expect(out).toContain('ERROR:  Refused: the statement uses dblink');
+      expect(out).toContain('ERROR:  Refused: the statement uses pg_terminate_backend');
+      expect(out).toMatch(/seven\n7\n\(1 row\)/);
+      expect(r).toMatchObject({ data: { statements: 3, errors: 2 } });
+    });
+
     it('runs an unterminated last statement at end of input and prints JSON lines with --json', async () => {
       const runtime = testRuntime({ env: pgEnv() });
       const done = dbShell({ ...globals({ json: true }), connection: flags({ database: scratchDb }), write: false }, runtime);

@@ -9,8 +9,10 @@ import { renderJson, renderView, type CommandResult } from '../../output';
 import type { Runtime } from '../../context/runtime';
 import {
   assertCanConfirm,
+  CliError,
   confirmAction,
   describeError,
+  EXIT,
   formatCommand,
   redactSecrets,
   rememberedSecrets,
@@ -21,6 +23,7 @@ import { resolveDbConnection } from './resolve';
 import { resultBlocks, runOne, runSimple, statementError, type StatementResult } from './sql';
 import { isOnlyComments, splitStatements } from './split-statements';
 import type { DbShellOptions } from './options';
+import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, READ_ONLY_ROLE, sideEffectsOf } from './sandbox';
 
 /** Summary returned (and printed as the last JSON line with --json). */
 export interface DbShellSummary {
@@ -44,6 +47,8 @@ interface ShellState {
   timing: boolean;
   statements: number;
   errors: number;
+  /** Read-only mode: whether the login may SET ROLE to the read-only role (looked up at the first statement). */
+  readOnlyRole?: boolean;
 }
 
 /** psql's `*`/`?` patterns as a LIKE pattern (other LIKE characters escaped). */
@@ -144,8 +149,28 @@ async function execute(
     if (write) {
       result = await runSimple(client, statement);
     } else {
+      // The sandbox of db query (./sandbox): no side effects outside the transaction, a statement timeout, the
+      // read-only role when there is one.
+      const effects = sideEffectsOf(statement);
+      if (effects.length > 0) {
+        throw new CliError(
+          EXIT.REFUSED,
+          `Refused: the statement uses ${effects.join('; ')}, whose effects happen outside the read-only transaction. ` +
+            'Nothing was sent. Start the shell with --write if it is intended.',
+        );
+      }
       await client.query('BEGIN READ ONLY');
       try {
+        await client.query(`SET LOCAL statement_timeout = ${DEFAULT_STATEMENT_TIMEOUT_SECONDS * 1000}`);
+        state.readOnlyRole ??= Boolean(
+          (
+            await client.query('select 1 from pg_roles where rolname = $1 and pg_has_role(current_user, oid, $2)', [
+              READ_ONLY_ROLE,
+              'MEMBER',
+            ])
+          ).rowCount,
+        );
+        if (state.readOnlyRole) await client.query(`SET LOCAL ROLE ${READ_ONLY_ROLE}`);
         result = await runOne(client, statement);
       } finally {
         await client.query('ROLLBACK').catch(() => undefined);
