@@ -11,7 +11,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Network } from '../constructs/network';
 import { SecretStore } from '../constructs/secret-store';
-import { PostgresServer, type PostgresServerProps } from '../constructs/postgres-server';
+import { flexibleServerId, PostgresServer, type PostgresServerProps } from '../constructs/postgres-server';
 import { FileStorage, ShareProtocol, type ShareFileSpec } from '../constructs/file-storage';
 import { ContainerAppsEnvironment, EnvironmentStorage, StorageAccessMode } from '../constructs/container-apps-environment';
 import { WorkloadProfile } from '../constructs/app-spec';
@@ -50,6 +50,15 @@ export interface FoundationNames {
   readonly nfsStorageAccount: string;
   /** PostgreSQL Flexible Server (global). */
   readonly postgresServer: string;
+  /**
+   * The derived server name (`resourceNames(config).postgresServerDerived`). When given and different from
+   * {@link FoundationNames.postgresServer} (the environment's `postgres.serverName`, e.g. a server
+   * `cvat-ops backup restore` created), that existing server is ADOPTED (Terraform import, prevent_destroy; see
+   * `PostgresServerProps.existingServerId`) instead of created, and the private DNS zone's VNet link keeps the derived
+   * name.
+   * @default - the server is the derived one, created by this stack
+   */
+  readonly postgresServerDerived?: string;
   /** Container Apps environment. */
   readonly containerAppsEnvironment: string;
   /**
@@ -244,8 +253,15 @@ export class FoundationStack extends CvatStack {
         this,
       );
     }
+    // An existing server (postgres.serverName) is adopted at the same construct ids; its import id needs the
+    // subscription: the environment's, else the deployer's (known at plan time, as an import id must be).
+    const adopting = names.postgresServerDerived !== undefined && names.postgresServerDerived !== names.postgresServer;
     this.postgres = new PostgresServer(this, 'Postgres', {
       name: names.postgresServer,
+      dnsLinkName: `${names.postgresServerDerived ?? names.postgresServer}-dns-link`,
+      existingServerId: adopting
+        ? flexibleServerId(props.subscriptionId ?? deployer.subscriptionId, names.resourceGroup, names.postgresServer)
+        : undefined,
       resourceGroupName: rg,
       location,
       delegatedSubnetId: this.network.database.subnet.id,

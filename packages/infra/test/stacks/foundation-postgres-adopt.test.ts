@@ -1,0 +1,104 @@
+// postgres.serverName: the foundation adopts an existing server (the one `cvat-ops backup restore` created) at the
+// construct ids the derived server had, instead of creating one; asserted on the synthesized JSON.
+import { describe, expect, it } from 'vitest';
+import { App, Testing } from 'cdktf';
+import { resourceNames, type EnvironmentConfig } from '@cvat-cloud/catalogue';
+import { CATALOGUE_ROOT, foundationNames } from '../../src/app';
+import { FoundationStack } from '../../src/stacks/foundation-stack';
+import { keyVaultFeaturesFor } from '../../src/stacks/stack-base';
+import { catalogueFor, configWith, exampleConfig } from '../support/synth';
+
+const RESTORED = 'cvat-example-pg-r202612031445';
+const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000aa';
+
+/** The foundation stack of an environment, with the derived server name passed as the app passes it. */
+function foundation(config: EnvironmentConfig, subscriptionId?: string): Record<string, any> {
+  const names = resourceNames(config);
+  const app = new App({ outdir: '/tmp', stackTraces: false });
+  const stack = new FoundationStack(app, 'foundation', {
+    location: config.location,
+    subscriptionId,
+    backend: { type: 'local', stateDir: '/tmp/state', outdir: '/tmp' },
+    keyVaultFeatures: keyVaultFeaturesFor(config.keyVault.purgeProtection),
+    names: { ...foundationNames(names), postgresServerDerived: names.postgresServerDerived },
+    catalogue: catalogueFor(config),
+    configFileRoot: CATALOGUE_ROOT,
+    network: {
+      addressSpace: [config.network.addressSpace],
+      appsSubnet: config.network.subnets.apps,
+      databaseSubnet: config.network.subnets.privateEndpoints,
+    },
+    adminCidrs: config.adminCidrs,
+  });
+  return JSON.parse(Testing.synth(stack));
+}
+const keyOf = (json: Record<string, any>, type: string): string => {
+  const keys = Object.keys(json.resource[type] ?? {});
+  expect(keys, type).toHaveLength(1);
+  return keys[0]!;
+};
+
+describe('FoundationStack with postgres.serverName', () => {
+  const derived = foundation(exampleConfig());
+  const adopted = foundation(configWith({ postgres: { serverName: RESTORED } }), SUBSCRIPTION);
+  const server = (json: Record<string, any>) =>
+    json.resource.azurerm_postgresql_flexible_server[keyOf(json, 'azurerm_postgresql_flexible_server')];
+
+  it('creates the derived server with no import block and no prevent_destroy, when serverName is not set', () => {
+    expect(derived.import).toBeUndefined();
+    expect(server(derived).name).toBe(resourceNames(exampleConfig()).postgresServer);
+    expect(server(derived).lifecycle.prevent_destroy).toBeUndefined();
+  });
+
+  it('imports the named server and its database by their ids at the same addresses, with prevent_destroy', () => {
+    const rg = resourceNames(exampleConfig()).resourceGroup;
+    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${RESTORED}`;
+    const serverKey = keyOf(adopted, 'azurerm_postgresql_flexible_server');
+    const databaseKey = keyOf(adopted, 'azurerm_postgresql_flexible_server_database');
+    expect(serverKey).toBe(keyOf(derived, 'azurerm_postgresql_flexible_server'));
+    expect(databaseKey).toBe(keyOf(derived, 'azurerm_postgresql_flexible_server_database'));
+    expect(adopted.import).toEqual([
+      { id, to: `azurerm_postgresql_flexible_server.${serverKey}` },
+      { id: `${id}/databases/cvat`, to: `azurerm_postgresql_flexible_server_database.${databaseKey}` },
+    ]);
+    expect(server(adopted)).toMatchObject({ name: RESTORED, lifecycle: { prevent_destroy: true } });
+    expect(adopted.resource.azurerm_postgresql_flexible_server_database[databaseKey].lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("takes the subscription from the deployer's client configuration when the environment names none", () => {
+    const json = foundation(configWith({ postgres: { serverName: RESTORED } }));
+    expect(json.import[0].id).toMatch(
+      /^\/subscriptions\/\$\{data\.azurerm_client_config\.[A-Za-z0-9_]+\.subscription_id\}\/resourceGroups\/.+\/flexibleServers\/cvat-example-pg-r202612031445$/,
+    );
+  });
+
+  it('keeps the VNet link name (the derived one) and points the diagnostics, database and configurations at the adopted server', () => {
+    const link = (json: Record<string, any>) =>
+      Object.values(json.resource.azurerm_private_dns_zone_virtual_network_link as Record<string, any>).map((l) => l.name);
+    expect(link(adopted)).toEqual(link(derived));
+    const ref = `\${azurerm_postgresql_flexible_server.${keyOf(adopted, 'azurerm_postgresql_flexible_server')}.id}`;
+    for (const type of ['azurerm_postgresql_flexible_server_database', 'azurerm_postgresql_flexible_server_configuration']) {
+      for (const r of Object.values(adopted.resource[type] as Record<string, any>)) expect(r.server_id).toBe(ref);
+    }
+    const diagnostics = Object.values(adopted.resource.azurerm_monitor_diagnostic_setting as Record<string, any>);
+    expect(diagnostics.filter((d) => d.target_resource_id === ref)).toHaveLength(1);
+    expect(adopted.output.postgres_fqdn.value).toBe(
+      `\${azurerm_postgresql_flexible_server.${keyOf(adopted, 'azurerm_postgresql_flexible_server')}.fqdn}`,
+    );
+  });
+
+  it('changes nothing else in the stack: only the server name, the import blocks and the lifecycle differ', () => {
+    const strip = (json: Record<string, any>) => {
+      const copy = structuredClone(json);
+      delete copy.import;
+      const s = server(copy);
+      s.name = 'X';
+      delete s.lifecycle.prevent_destroy;
+      delete copy.resource.azurerm_postgresql_flexible_server_database[keyOf(copy, 'azurerm_postgresql_flexible_server_database')]
+        .lifecycle;
+      delete copy.provider; // the provider block carries the subscription id given here
+      return copy;
+    };
+    expect(strip(adopted)).toEqual(strip(derived));
+  });
+});
