@@ -1,5 +1,9 @@
 // postgres.serverName: the foundation adopts an existing server (the one `cvat-ops backup restore` created) at the
 // construct ids the derived server had, instead of creating one; asserted on the synthesized JSON.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { App, Testing } from 'cdktf';
 import { resourceNames, type EnvironmentConfig } from '@cvat-cloud/catalogue';
@@ -48,6 +52,14 @@ describe('FoundationStack with postgres.serverName', () => {
     expect(derived.import).toBeUndefined();
     expect(server(derived).name).toBe(resourceNames(exampleConfig()).postgresServer);
     expect(server(derived).lifecycle.prevent_destroy).toBeUndefined();
+  });
+
+  it('keeps the server and database at the addresses cvat-ops backup restore prints for `terraform state rm`', () => {
+    // construct ids are a stable contract; ops-cli (which never imports infra) writes these two out in its next steps
+    for (const json of [derived, adopted]) {
+      expect(keyOf(json, 'azurerm_postgresql_flexible_server')).toBe('Postgres_9DC8BB04');
+      expect(keyOf(json, 'azurerm_postgresql_flexible_server_database')).toBe('Postgres_Database_F02489C9');
+    }
   });
 
   it('imports the named server and its database by their ids at the same addresses, with prevent_destroy', () => {
@@ -100,5 +112,53 @@ describe('FoundationStack with postgres.serverName', () => {
       return copy;
     };
     expect(strip(adopted)).toEqual(strip(derived));
+  });
+});
+
+// The Terraform behaviour the design rests on, shown with the real binary and its built-in terraform_data (no provider
+// download): an import block whose address is already in state is skipped whatever id it names, so a ForceNew change
+// would destroy what is in state; prevent_destroy turns that plan into an error; after `terraform state rm` the import
+// happens. (hashicorp/terraform internal/terraform/node_resource_plan.go, expandResourceImports.)
+const TERRAFORM = process.env.TF_BINARY ?? 'terraform';
+const terraformMissing = spawnSync(TERRAFORM, ['version'], { encoding: 'utf8' }).status !== 0;
+
+describe.skipIf(terraformMissing)('terraform: import blocks and prevent_destroy (skipped without a terraform binary)', () => {
+  it('skips an import whose address is in state, refuses the replace with prevent_destroy, imports after state rm', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adopt-'));
+    const tf = (...args: string[]) => {
+      const r = spawnSync(TERRAFORM, [...args, '-no-color'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    const config = (adopt: boolean) =>
+      writeFileSync(
+        join(dir, 'main.tf'),
+        [
+          'variable "name" { type = string }',
+          adopt ? 'import {\n  to = terraform_data.server\n  id = "restored-server-id"\n}' : '',
+          'resource "terraform_data" "server" {',
+          '  triggers_replace = var.name',
+          adopt ? '  lifecycle { prevent_destroy = true }' : '',
+          '}',
+        ].join('\n'),
+      );
+    try {
+      config(false);
+      expect(tf('init', '-input=false').status).toBe(0);
+      expect(tf('apply', '-auto-approve', '-input=false', '-var', 'name=old').status).toBe(0);
+      config(true);
+      const refused = tf('plan', '-input=false', '-var', 'name=restored');
+      expect(refused.status).not.toBe(0);
+      expect(refused.out).not.toContain('Preparing import');
+      expect(refused.out).toContain('Instance cannot be destroyed');
+      expect(tf('state', 'rm', 'terraform_data.server').status).toBe(0);
+      const imported = tf('plan', '-input=false', '-var', 'name=restored');
+      expect(imported.out).toContain('Preparing import... [id=restored-server-id]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
