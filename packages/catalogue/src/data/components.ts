@@ -156,17 +156,18 @@ const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureTh
 // `failure_count_threshold` IntBetween(1, 30)), so long windows come from a longer period.
 /**
  * How often OPA asks cvat-server for its policy bundle (`GET /api/auth/rules`): after each successful poll OPA waits a
- * random delay between the two bounds (open-policy-agent/opa `v1/download/download.go`, `loop`). Upstream polls every
- * 5-15 s (cvat-ai/cvat@v2.73.0 docker-compose.yml `cvat_opa`; 10-15 s in helm-chart/templates/cvat_opa/deployment.yml),
- * which keeps the server handling a request every few seconds all month, so Container Apps never bills it idle. The
- * bundle is the server's own `cvat/apps/iam/rules/*.rego` (cvat/apps/iam/utils.py `get_opa_bundle`): it changes only
- * when the server's image does. What 5-10 minutes cost:
+ * random delay between the two bounds (https://github.com/open-policy-agent/opa/blob/main/v1/download/download.go,
+ * `loop`). Upstream polls every 5-15 s (cvat-ai/cvat@v2.73.0 docker-compose.yml `cvat_opa`; 10-15 s in
+ * helm-chart/templates/cvat_opa/deployment.yml), which keeps the server handling a request every few seconds all month,
+ * so Container Apps never bills it idle. The bundle is the server's own `cvat/apps/iam/rules/*.rego`
+ * (cvat/apps/iam/utils.py `get_opa_bundle`): it changes only when the server's image does. What 5-10 minutes cost:
  * - after an upgrade OPA may answer with the previous version's rules for up to `maxDelaySeconds`, until its next poll
  *   finds a new ETag (the ETag is a hash of the bundle, cvat/apps/iam/views.py `RulesView`);
  * - a failed poll is retried with a back-off growing 1.6x from 100 ms and capped at `maxDelaySeconds`
- *   (opa `v1/util/backoff.go`): an OPA that starts while the server is unreachable may become ready (`/health?bundles`)
- *   up to `maxDelaySeconds` (±20 %) after the server is. An OPA that already holds the bundle keeps answering with it.
- * The estimator (packages/infra `cost`) reads these arguments back to price cvat-server's idle time.
+ *   (https://github.com/open-policy-agent/opa/blob/main/v1/util/backoff.go): an OPA that starts while the server is
+ *   unreachable may become ready (`/health?bundles`) up to `maxDelaySeconds` (±20 %) after the server is. An OPA that
+ *   already holds the bundle keeps answering with it.
+ * The cost estimator (packages/infra `cost`) reads these arguments back to price cvat-server's idle time.
  */
 export const OPA_BUNDLE_POLLING = { minDelaySeconds: 300, maxDelaySeconds: 600 } as const;
 
