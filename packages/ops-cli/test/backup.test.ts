@@ -6,7 +6,9 @@
  * mode checks the exact report of what exists.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resourceNames } from '@cvat-cloud/catalogue';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadEnvironmentConfig, resourceNames } from '@cvat-cloud/catalogue';
 import { EXIT, type CliError } from '@cvat-cloud/runtime';
 import { FakeArmServer, type FakeFileServer, startFakeFileServer } from '@cvat-cloud/testing';
 import { backupCreate, backupList, backupPrune, backupRestore, parseManifest, selectForPrune } from '../src/commands/backup';
@@ -197,10 +199,48 @@ describe('cvat-ops backup', () => {
       ]);
       expect(arm.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
       expect(files.counts['file-copy']).toBe(0);
-      expect(result.data.next.join('\n')).toContain(`postgres: { serverName: ${expected()} }`);
+      expect(result.data.next).toEqual(expect.arrayContaining(['       postgres:', `         serverName: ${expected()}`]));
+    });
+
+    it('prints next steps that exist: the YAML validates against the environment schema, the targets and addresses are real', async () => {
+      const result = await backupRestore({ ...env({ dryRun: true }), id }, runtime, deps);
+      const next = result.data.next;
+      // 1. the snippet, cut out of the printed lines and appended to the environment file as an operator would, loads
+      //    through the catalogue's own loader and moves the server and the host every app reads
+      const start = next.findIndex((l) => l.trim() === 'postgres:');
+      const snippet = next.slice(start, start + 2).map((l) => l.slice(7));
+      const file = join(repo.dir, 'environments', 'test.yaml');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n${snippet.join('\n')}\n`);
+      const loaded = loadEnvironmentConfig('test', { cwd: repo.dir });
+      expect(loaded.errors).toBeUndefined();
+      expect(resourceNames(loaded.value!).postgresServer).toBe(expected());
+      expect(resourceNames(loaded.value!).postgresFqdn).toBe(`${expected()}.postgres.database.azure.com`);
+      // 2. every `npx nx run infra:<target>` printed is a target of packages/infra/package.json
+      const infra = JSON.parse(readFileSync(resolve(__dirname, '../../infra/package.json'), 'utf8'));
+      const targets = [...next.join('\n').matchAll(/npx nx run infra:([a-z:-]+)/g)].map((m) => m[1]!);
+      expect(targets).toEqual(['synth', 'deploy']);
+      for (const t of targets) expect(Object.keys(infra.scripts)).toContain(t);
+      // 3. terraform state rm names the foundation's server and database addresses (pinned in infra's adoption test)
+      const rm = next.find((l) => l.includes(' state rm '))!;
+      expect(rm.trim()).toBe(
+        'terraform -chdir=packages/infra/cdktf.out/stacks/foundation state rm ' +
+          'azurerm_postgresql_flexible_server.Postgres_9DC8BB04 azurerm_postgresql_flexible_server_database.Postgres_Database_F02489C9',
+      );
+      expect(readFileSync(resolve(__dirname, '../../infra/test/stacks/foundation-postgres-adopt.test.ts'), 'utf8')).toContain(
+        "toBe('Postgres_9DC8BB04')",
+      );
+      expect(next[0]).toContain(`(server ${server} is kept)`);
     });
 
     it('creates the server at the point in time (long-running, polled), then copies the snapshot files back', async () => {
+      const network = `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/${repo.resourceGroup}/providers/Microsoft.Network`;
+      const subnet = `${network}/virtualNetworks/v/subnets/db`;
+      const zone = `${network}/privateDnsZones/privatelink.postgres.database.azure.com`;
+      arm.pgServers.get(server)!.properties.network = {
+        publicNetworkAccess: 'Disabled',
+        delegatedSubnetResourceId: subnet,
+        privateDnsZoneArmResourceId: zone,
+      };
       const result = await backupRestore({ ...env({ yes: true }), id }, runtime, deps);
       expect(result.exitCode ?? EXIT.OK).toBe(EXIT.OK);
       const put = arm.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/flexibleServers/${expected()}`))!;
@@ -211,6 +251,7 @@ describe('cvat-ops backup', () => {
           sourceServerResourceId:
             `/subscriptions/${TEST_SUBSCRIPTION}/resourceGroups/${repo.resourceGroup}` +
             `/providers/Microsoft.DBforPostgreSQL/flexibleServers/${server}`,
+          network: { delegatedSubnetResourceId: subnet, privateDnsZoneArmResourceId: zone },
         },
       });
       expect(Date.parse((put.body as { properties: { pointInTimeUTC: string } }).properties.pointInTimeUTC)).toBe(
@@ -231,7 +272,9 @@ describe('cvat-ops backup', () => {
         ['cvat-keys', 1, 0],
       ]);
       const lines = result.view.flatMap((b) => (b.kind === 'lines' ? b.lines : []));
-      expect(lines).toContain('  2. npx nx run infra:deploy -- --env test');
+      expect(lines).toContain(
+        `  3. npx nx run infra:deploy -- --env test   (imports ${expected()} and its database, moves every app's CVAT_POSTGRES_HOST)`,
+      );
     });
 
     it('a failed server restore leaves the shares untouched and says exactly what exists, exit 1', async () => {

@@ -487,7 +487,7 @@ export async function backupRestore(
       }),
     ),
   ];
-  const next = messages.nextSteps(target.environment.ref, newName);
+  const next = messages.nextSteps(target.environment.ref, newName, target.serverName);
   const data: BackupRestoreData = {
     id,
     environment: target.environment.ref,
@@ -535,6 +535,19 @@ export async function backupRestore(
         createMode: 'PointInTimeRestore',
         sourceServerResourceId: server.id ?? '',
         pointInTimeUTC: new Date(manifest.pointInTime),
+        // The source's delegated subnet and private DNS zone, stated rather than left to the service: the deploy that
+        // adopts the new server (postgres.serverName) expects both, and azurerm v4.55.0 makes delegated_subnet_id and
+        // private_dns_zone_id ForceNew (internal/services/postgres/postgresql_flexible_server_resource.go).
+        ...(server.network?.delegatedSubnetResourceId
+          ? {
+              network: {
+                delegatedSubnetResourceId: server.network.delegatedSubnetResourceId,
+                ...(server.network.privateDnsZoneArmResourceId
+                  ? { privateDnsZoneArmResourceId: server.network.privateDnsZoneArmResourceId }
+                  : {}),
+              },
+            }
+          : {}),
       },
       { updateIntervalInMs: deps.pollIntervalMs ?? 10_000 },
     );

@@ -1,6 +1,22 @@
 /** User-facing text of `cvat-ops backup …`. */
 import { clause } from '../../output/tidy';
 
+/** The environment-file lines that point an environment at a restored server (`postgres.serverName`). */
+export const RESTORED_SERVER_YAML = (server: string): string[] => ['postgres:', `  serverName: ${server}`];
+
+/** The foundation stack's synthesized directory, relative to the repository root. */
+export const FOUNDATION_STACK_DIR = 'packages/infra/cdktf.out/stacks/foundation';
+
+/**
+ * Terraform addresses of the foundation's PostgreSQL server and database (construct ids `Postgres` and
+ * `Postgres/Database`; ids are a stable contract, and infra's test/stacks/foundation-postgres-adopt.test.ts pins the
+ * same two addresses). ops-cli never imports infra, so they are written out here.
+ */
+export const FOUNDATION_POSTGRES_ADDRESSES = [
+  'azurerm_postgresql_flexible_server.Postgres_9DC8BB04',
+  'azurerm_postgresql_flexible_server_database.Postgres_Database_F02489C9',
+] as const;
+
 export const messages = {
   what: (sub: string) => `cvat-ops backup ${sub}`,
   serverMissing: (server: string, rg: string, env: string) =>
@@ -33,11 +49,17 @@ export const messages = {
   serverRestored: (name: string, seconds: number) => `  ${name}: ready (${seconds} s)`,
   serverFailed: (name: string, reason: string) => `restore of server ${name} failed: ${clause(reason)}`,
   restoringShare: (share: string, files: number) => `restoring share ${share} from its snapshot (${files} files)…`,
-  nextSteps: (env: string, server: string) => [
-    'Next, point the environment at the restored server through the normal deploy path:',
-    `  1. in environments/${env}.yaml set   postgres: { serverName: ${server} }   (field proposed with this command; see docs/operations.md)`,
-    `  2. npx nx run infra:deploy -- --env ${env}`,
-    `  3. cvat-ops status --env ${env}   and   npx nx run smoke-tests:e2e -- --env ${env}`,
+  nextSteps: (env: string, server: string, previous: string) => [
+    `Next, point the environment at the restored server through the normal deploy path (server ${previous} is kept):`,
+    `  1. in environments/${env}.yaml set:`,
+    ...RESTORED_SERVER_YAML(server).map((line) => `       ${line}`),
+    `  2. forget ${previous} and its database in the foundation stack's Terraform state (they stay in Azure, untouched):`,
+    `       npx nx run infra:synth -- --env ${env}`,
+    `       terraform -chdir=${FOUNDATION_STACK_DIR} init -input=false`,
+    `       terraform -chdir=${FOUNDATION_STACK_DIR} state rm ${FOUNDATION_POSTGRES_ADDRESSES.join(' ')}`,
+    '     (skipped, the deploy stops at its plan with "Instance cannot be destroyed": prevent_destroy guards the old server)',
+    `  3. npx nx run infra:deploy -- --env ${env}   (imports ${server} and its database, moves every app's CVAT_POSTGRES_HOST)`,
+    `  4. npx cvat-ops status --env ${env}, npx cvat-ops db check --env ${env}, npx nx run smoke-tests:e2e -- --env ${env}`,
   ],
   restoreDry: (rerun: string) => `Dry run: nothing was created or copied. Run: ${rerun}`,
   restorePartial: (rerun: string) => `The restore is PARTIAL: what exists is listed above. Fix the reason, then re-run: ${rerun}`,
