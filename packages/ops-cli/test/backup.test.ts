@@ -277,6 +277,33 @@ describe('cvat-ops backup', () => {
       );
     });
 
+    it('after an earlier restore (postgres.serverName set) restores from the server the point was recorded on', async () => {
+      const current = `${server}-r202601010000`;
+      arm.addPgServer(current);
+      const file = join(repo.dir, 'environments', 'test.yaml');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\npostgres:\n  serverName: ${current}\n`);
+      const result = await backupRestore({ ...env({ yes: true }), id }, runtime, deps);
+      expect(result.exitCode ?? EXIT.OK).toBe(EXIT.OK);
+      // named after the derived server (no stacked -r suffixes), restored from the point's own server
+      const put = arm.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/flexibleServers/${expected()}`))!;
+      expect((put.body as { properties: { sourceServerResourceId: string } }).properties.sourceServerResourceId).toMatch(
+        new RegExp(`/flexibleServers/${server}$`),
+      );
+      expect(result.data.next[0]).toContain(`(server ${current} is kept)`);
+
+      // the point's server deleted since: exit 6, nothing created
+      arm.pgServers.delete(server);
+      const before = arm.requests.filter((r) => r.method === 'PUT').length;
+      const gone = await backupRestore({ ...env({ yes: true }), id, serverName: 'another-name-r1' }, runtime, deps).catch(
+        (e: CliError) => e,
+      );
+      expect((gone as CliError).exit).toBe(EXIT.NOT_FOUND);
+      expect((gone as CliError).message).toContain(
+        `PostgreSQL server '${server}', on which recovery point ${id} was recorded, no longer exists`,
+      );
+      expect(arm.requests.filter((r) => r.method === 'PUT').length).toBe(before);
+    });
+
     it('a failed server restore leaves the shares untouched and says exactly what exists, exit 1', async () => {
       arm.failPgServerCreate(expected(), 'Restore failed: the source server is being updated.');
       const result = await backupRestore({ ...env({ yes: true }), id }, runtime, deps);

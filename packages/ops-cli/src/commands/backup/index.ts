@@ -112,18 +112,28 @@ async function resolveTarget(options: BackupOptions, runtime: Runtime, what: str
   };
 }
 
-/** GETs the source server; a missing one is NOT_FOUND naming the deploy to run. */
-async function sourceServer(target: Target, what: string): Promise<{ server: Server; armTime: Date | undefined }> {
+/**
+ * GETs the source server (the environment's, or for a restore the one the recovery point was recorded on); a missing
+ * one is NOT_FOUND naming the deploy to run, or for a restore saying the point's database part is gone.
+ */
+async function sourceServer(
+  target: Target,
+  what: string,
+  restoreOf?: { id: string; server: string },
+): Promise<{ server: Server; armTime: Date | undefined }> {
   const { getServer } = await import('./azure.js');
+  const name = restoreOf?.server ?? target.serverName;
   try {
-    return await getServer(target.pg, target.resourceGroup, target.serverName);
+    return await getServer(target.pg, target.resourceGroup, name);
   } catch (error) {
     if (isNotFound(error)) {
-      throw new CliError(EXIT.NOT_FOUND, messages.serverMissing(target.serverName, target.resourceGroup, target.environment.ref), {
-        cause: error,
-      });
+      const text =
+        restoreOf && restoreOf.server !== target.serverName
+          ? messages.pointServerGone(restoreOf.id, restoreOf.server, target.resourceGroup)
+          : messages.serverMissing(name, target.resourceGroup, target.environment.ref);
+      throw new CliError(EXIT.NOT_FOUND, text, { cause: error });
     }
-    throw armFailure(error, `${what}: reading PostgreSQL server '${target.serverName}'`, `Retry: ${what} --env ${target.environment.ref}`);
+    throw armFailure(error, `${what}: reading PostgreSQL server '${name}'`, `Retry: ${what} --env ${target.environment.ref}`);
   }
 }
 
@@ -444,7 +454,9 @@ export async function backupRestore(
   const { manifests } = await readManifests(target.storage);
   const manifest = manifests.find((m) => m.id === id);
   if (!manifest) throw new CliError(EXIT.NOT_FOUND, messages.notFound(id, target.environment.ref));
-  const { server } = await sourceServer(target, what);
+  // the server the point was recorded on: after an earlier restore the environment uses another one (postgres.serverName),
+  // whose backups begin at its creation; the previous server keeps the older points restorable
+  const { server } = await sourceServer(target, what, { id, server: manifest.postgres.server });
   const earliest = server.backup?.earliestRestoreDate ? new Date(server.backup.earliestRestoreDate) : undefined;
   if (earliest && Date.parse(manifest.pointInTime) < earliest.getTime()) {
     throw new CliError(EXIT.FAILED, messages.outsideWindow(id, manifest.pointInTime, earliest.toISOString()));
@@ -458,7 +470,8 @@ export async function backupRestore(
   const missing = BACKUP_SHARES.filter((name) => !manifest.shares.some((s) => s.share === name));
   if (missing.length)
     throw new CliError(EXIT.NOT_FOUND, `Recovery point ${id} has no snapshot of ${missing.join(', ')}; it is not restorable as a whole.`);
-  const newName = options.serverName ?? restoredServerName(manifest.postgres.server, new Date(manifest.pointInTime));
+  // named after the derived server, so restoring a restored server does not stack `-r…` suffixes
+  const newName = options.serverName ?? restoredServerName(target.environment.names.postgresServerDerived, new Date(manifest.pointInTime));
   const existing = await target.pg.servers.get(target.resourceGroup, newName).then(
     () => true,
     (error: unknown) => {

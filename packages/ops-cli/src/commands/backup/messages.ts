@@ -21,6 +21,9 @@ export const messages = {
   what: (sub: string) => `cvat-ops backup ${sub}`,
   serverMissing: (server: string, rg: string, env: string) =>
     `PostgreSQL server '${server}' does not exist in resource group ${rg}; deploy the environment first ('npx nx run infra:deploy -- --env ${env}').`,
+  pointServerGone: (id: string, server: string, rg: string) =>
+    `PostgreSQL server '${server}', on which recovery point ${id} was recorded, no longer exists in resource group ${rg}: ` +
+    `the point's database part cannot be restored (its share snapshots remain). Nothing was changed.`,
   shareMissing: (share: string, account: string) =>
     `Share '${share}' does not exist in storage account '${account}'; deploy the foundation stack first.`,
   snapshotting: (share: string) => `snapshotting share ${share}…`,
