@@ -175,7 +175,7 @@ const CASES: Case[] = [
     name: 'cost --prices naming a foreign file',
     argv: () => ['cost', '--prices', '/etc/passwd'],
     exit: 4,
-    message: /price table \/etc\/passwd is not valid JSON/,
+    message: /'--prices' \(\/etc\/passwd\): price table is not valid JSON/,
   },
   {
     name: 'cost --prices naming a FIFO',
