@@ -166,7 +166,8 @@ describe('PostgresServer adopting an existing server (existingServerId)', () => 
 
   it('throws error, when existingServerId names another server or is not a Flexible Server id', () => {
     expect(() => pg({ name: restored, existingServerId: flexibleServerId('s', 'rg', 'other') })).toThrow(
-      `'existingServerId' (/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/other) must be the id of the server named '${restored}'`,
+      `'existingServerId' (/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/other) ` +
+        `must be the id of the server named '${restored}'`,
     );
     expect(() => pg({ name: restored, existingServerId: restored })).toThrow(`'existingServerId' (${restored}) must be the id`);
   });
