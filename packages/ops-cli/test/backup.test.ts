@@ -179,6 +179,21 @@ describe('cvat-ops backup', () => {
     expect(list.data.points[0]!.shares).toContainEqual(expect.objectContaining({ share: 'cvat-keys', exists: false }));
   });
 
+  it("list: after a restore moved the environment, a point is judged by its own server's window; a deleted one says so", async () => {
+    const before = await backupCreate(env(), runtime, { ...deps, now: () => new Date(Date.now() - 60_000) });
+    // the environment now uses a restored server whose backups start later than the point
+    const current = `${server}-r202601010000`;
+    arm.addPgServer(current, { earliestRestoreDate: new Date().toISOString() });
+    const file = join(repo.dir, 'environments', 'test.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\npostgres:\n  serverName: ${current}\n`);
+    const list = await backupList(env(), runtime);
+    expect(list.data.server).toBe(current);
+    expect(list.data.points.map((p) => [p.id, p.state, p.databaseRestorable])).toEqual([[before.data.id, 'restorable', true]]);
+    arm.pgServers.delete(server);
+    const gone = await backupList(env(), runtime);
+    expect(gone.data.points.map((p) => [p.state, p.databaseRestorable])).toEqual([[`database server ${server} no longer exists`, false]]);
+  });
+
   describe('restore', () => {
     let id: string;
     beforeEach(async () => {

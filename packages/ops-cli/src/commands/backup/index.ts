@@ -325,7 +325,11 @@ export interface BackupListData {
   unreadable: string[];
 }
 
-async function collectPoints(target: Target, earliest: Date | undefined) {
+/** A server's earliest restore point: a date, unknown (`undefined`), or `'gone'` when the server no longer exists. */
+type RestoreWindow = Date | undefined | 'gone';
+
+/** `windowOf(server)`: the restore window of the server a point was recorded on (`undefined`: the environment's). */
+async function collectPoints(target: Target, windowOf: (server: string | undefined) => Promise<RestoreWindow>) {
   const { listSnapshots, readManifests } = await import('./azure.js');
   const [{ manifests, unreadable }, snapshots] = await Promise.all([
     readManifests(target.storage),
@@ -334,22 +338,26 @@ async function collectPoints(target: Target, earliest: Date | undefined) {
   const points: (RecoveryPointState & { manifestData?: Manifest })[] = [];
   for (const m of manifests) {
     const shares = m.shares.map((s) => ({ ...s, exists: snapshots.some((l) => l.share === s.share && l.snapshot === s.snapshot) }));
-    const inWindow = earliest ? Date.parse(m.pointInTime) >= earliest.getTime() : null;
+    const window = await windowOf(m.postgres.server);
+    const inWindow = window === 'gone' ? false : window ? Date.parse(m.pointInTime) >= window.getTime() : null;
     const missingShares = BACKUP_SHARES.filter((name) => !shares.some((s) => s.share === name && s.exists));
     const state =
       missingShares.length > 0
         ? `not restorable: no snapshot of ${missingShares.join(', ')}`
-        : inWindow === false
-          ? 'database outside the restore window'
-          : m.status === 'partial'
-            ? 'partial'
-            : 'restorable';
+        : window === 'gone'
+          ? `database server ${m.postgres.server} no longer exists`
+          : inWindow === false
+            ? 'database outside the restore window'
+            : m.status === 'partial'
+              ? 'partial'
+              : 'restorable';
     points.push({ id: m.id, pointInTime: m.pointInTime, manifest: m.status, shares, databaseRestorable: inWindow, state, manifestData: m });
   }
   // snapshots tagged with a recovery point that has no manifest (a run cut before it wrote one)
   const orphanIds = [
     ...new Set(snapshots.filter((s) => s.recoveryPoint && !manifests.some((m) => m.id === s.recoveryPoint)).map((s) => s.recoveryPoint!)),
   ];
+  const current = await windowOf(undefined);
   for (const id of orphanIds) {
     const stamp = /(\d{4})(\d{2})(\d{2})t(\d{2})(\d{2})(\d{2})z$/.exec(id);
     const pointInTime = stamp ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.000Z` : new Date(0).toISOString();
@@ -358,7 +366,7 @@ async function collectPoints(target: Target, earliest: Date | undefined) {
       pointInTime,
       manifest: 'missing',
       shares: snapshots.filter((s) => s.recoveryPoint === id).map((s) => ({ share: s.share, snapshot: s.snapshot, exists: true })),
-      databaseRestorable: earliest ? Date.parse(pointInTime) >= earliest.getTime() : null,
+      databaseRestorable: current instanceof Date ? Date.parse(pointInTime) >= current.getTime() : null,
       state: 'no manifest (snapshots only): prune removes it',
     });
   }
@@ -372,7 +380,26 @@ export async function backupList(options: BackupOptions, runtime: Runtime): Prom
   const target = await resolveTarget(options, runtime, what);
   const { server } = await sourceServer(target, what);
   const earliest = server.backup?.earliestRestoreDate ? new Date(server.backup.earliestRestoreDate) : undefined;
-  const { points, unreadable } = await collectPoints(target, earliest);
+  // a point recorded on another server (before a restore moved the environment) is judged by that server's window
+  const { getServer } = await import('./azure.js');
+  const others = new Map<string, Promise<RestoreWindow>>();
+  const windowOf = (name: string | undefined): Promise<RestoreWindow> => {
+    if (name === undefined || name === target.serverName) return Promise.resolve(earliest);
+    if (!others.has(name)) {
+      others.set(
+        name,
+        getServer(target.pg, target.resourceGroup, name).then(
+          ({ server: other }) => (other.backup?.earliestRestoreDate ? new Date(other.backup.earliestRestoreDate) : undefined),
+          (error: unknown) => {
+            if (isNotFound(error)) return 'gone' as const;
+            throw armFailure(error, `${what}: reading PostgreSQL server '${name}'`, `Retry: ${what} --env ${target.environment.ref}`);
+          },
+        ),
+      );
+    }
+    return others.get(name)!;
+  };
+  const { points, unreadable } = await collectPoints(target, windowOf);
   const data: BackupListData = {
     environment: target.environment.ref,
     server: target.serverName,
@@ -673,7 +700,7 @@ export async function backupPrune(
     if (!options.dryRun)
       assertCanConfirm({ action: 'delete old recovery points', yes: options.yes, rerun: `${rerun} --yes`, terminal: runtime });
   });
-  const { points } = await collectPoints(target, undefined);
+  const { points } = await collectPoints(target, async () => undefined);
   const now = deps.now ?? (() => new Date());
   const rules = {
     ...(options.keepDays !== undefined ? { keepDays: options.keepDays } : {}),
