@@ -1,7 +1,7 @@
 // postgres.serverName: the foundation adopts an existing server (the one `cvat-ops backup restore` created) at the
 // construct ids the derived server had, instead of creating one; asserted on the synthesized JSON.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +158,41 @@ describe.skipIf(terraformMissing)('terraform: import blocks and prevent_destroy 
       expect(tf('state', 'rm', 'terraform_data.server').status).toBe(0);
       const imported = tf('plan', '-input=false', '-var', 'name=restored');
       expect(imported.out).toContain('Preparing import... [id=restored-server-id]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("evaluates an import id that reads a data source at plan time (the deployer's subscription when the file names none)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adopt-id-'));
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const tf = (cwd: string, ...args: string[]) => {
+      const r = spawnSync(TERRAFORM, [...args, '-no-color'], { cwd, encoding: 'utf8', env });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    try {
+      // a state with one output stands in for azurerm_client_config (both are data sources read during plan)
+      const src = join(dir, 'src');
+      mkdirSync(src);
+      writeFileSync(join(src, 'main.tf'), 'output "subscription_id" { value = "sub-123" }\n');
+      expect(tf(src, 'init', '-input=false').status).toBe(0);
+      expect(tf(src, 'apply', '-auto-approve', '-input=false').status).toBe(0);
+      writeFileSync(
+        join(dir, 'main.tf'),
+        [
+          'data "terraform_remote_state" "client" {',
+          '  backend = "local"',
+          '  config  = { path = "src/terraform.tfstate" }',
+          '}',
+          'import {',
+          '  to = terraform_data.server',
+          '  id = "/subscriptions/${data.terraform_remote_state.client.outputs.subscription_id}/resourceGroups/rg"',
+          '}',
+          'resource "terraform_data" "server" {}',
+        ].join('\n'),
+      );
+      expect(tf(dir, 'init', '-input=false').status).toBe(0);
+      expect(tf(dir, 'plan', '-input=false').out).toContain('Preparing import... [id=/subscriptions/sub-123/resourceGroups/rg]');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
