@@ -187,7 +187,19 @@ export function extractTerraformError(stderr: string, maxLines = 12): string {
     .trim();
 }
 
-function hintFor(stderr: string): string | undefined {
+function hintFor(stderr: string, stackDir: string): string | undefined {
+  // terraform: "Error: Instance cannot be destroyed … Resource <address> has lifecycle.prevent_destroy set, but the plan
+  // calls for this resource to be destroyed". With postgres.serverName the foundation adopts a restored server (import
+  // + prevent_destroy); the previous server still in the state would have to be destroyed, which the lifecycle refuses.
+  const unwrapped = stderr.replace(/\n[│ ]*/g, ' ');
+  if (/Instance cannot be destroyed/.test(unwrapped) && /azurerm_postgresql_flexible_server/.test(unwrapped)) {
+    const addresses = [...new Set([...unwrapped.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]!))];
+    return (
+      "the environment adopts postgres.serverName while the previous server is still in this stack's state: forget it with " +
+      `\`terraform -chdir=${stackDir} state rm ${addresses.length ? addresses.join(' ') : '<server and database addresses>'}\` ` +
+      '(they stay in Azure), then deploy again; see docs/operations.md, Runbook step 5'
+    );
+  }
   if (/Backend configuration changed|Backend initialization required/i.test(stderr)) {
     return (
       'the state backend changed since the last init (e.g. local → azurerm). Move the state once with `terraform -chdir=<stack ' +
@@ -288,7 +300,7 @@ export async function runOrchestrator(options: OrchestratorOptions): Promise<Run
     const detail = extractTerraformError(result.stderr) || `exit code ${result.exitCode}`;
     const hint = transient
       ? `${transient.name} persisted through ${attempt} attempts: ${transient.persistentHint}`
-      : hintFor(result.stderr);
+      : hintFor(result.stderr, stack.workingDirectory);
     const message = [
       `${command} stopped at stack '${stack.name}', step '${step}' (attempt ${attempt}):`,
       detail,

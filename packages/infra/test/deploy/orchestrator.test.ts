@@ -318,3 +318,32 @@ describe('runOrchestrator side by side (scripted terraform)', () => {
     expect(calls.some((c) => c.stack !== 'foundation')).toBe(false);
   });
 });
+
+describe('failure hints', () => {
+  it('names the state rm of the previous server when an adopted postgres.serverName meets prevent_destroy', async () => {
+    const stderr = [
+      '╷',
+      '│ Error: Instance cannot be destroyed',
+      '│ ',
+      '│   on cdk.tf.json line 812:',
+      '│  812:       "azurerm_postgresql_flexible_server.Postgres_9DC8BB04": {',
+      '│ ',
+      '│ Resource azurerm_postgresql_flexible_server.Postgres_9DC8BB04 has lifecycle.prevent_destroy set, but the plan calls',
+      '│ for this resource to be destroyed.',
+      '╵',
+      '╷',
+      '│ Error: Instance cannot be destroyed',
+      '│ ',
+      '│ Resource azurerm_postgresql_flexible_server_database.Postgres_Database_F02489C9 has lifecycle.prevent_destroy set,',
+      '│ but the plan calls for this resource to be destroyed.',
+      '╵',
+    ].join('\n');
+    const { runner } = scripted((stack, args) => (stack === 'foundation' && args[0] === 'plan' ? fail(stderr) : undefined));
+    const report = await runOrchestrator(opts(runner).o);
+    expect(report.failure?.message).toContain(
+      "hint: the environment adopts postgres.serverName while the previous server is still in this stack's state: forget it with " +
+        '`terraform -chdir=/nonexistent/foundation state rm azurerm_postgresql_flexible_server.Postgres_9DC8BB04 ' +
+        'azurerm_postgresql_flexible_server_database.Postgres_Database_F02489C9` (they stay in Azure), then deploy again',
+    );
+  });
+});
