@@ -36,10 +36,10 @@ const file = (doc: CloudConfig, path: string) => {
 };
 
 describe('renderCloudInit', () => {
-  it('renders a #cloud-config document that parses as YAML and installs only docker.io', () => {
+  it('renders a #cloud-config document that parses as YAML and installs only docker.io and unattended-upgrades', () => {
     const { text, doc } = render();
     expect(text.startsWith('#cloud-config\n')).toBe(true);
-    expect(doc.packages).toEqual(['docker.io']);
+    expect(doc.packages).toEqual(['docker.io', 'unattended-upgrades']);
     expect(doc.write_files.map((w) => w.path)).toEqual([
       '/etc/traefik/traefik.yml',
       '/etc/traefik/dynamic/cvat-routes.yml',
@@ -47,6 +47,19 @@ describe('renderCloudInit', () => {
       '/etc/apt/apt.conf.d/52cvat-unattended-upgrades',
       '/etc/systemd/system/traefik.service',
     ]);
+  });
+
+  it('bounds how long a client may hold a request and keeps the ping endpoint on loopback (Traefik runs with the host network)', () => {
+    const { doc } = render();
+    const traefik = parse(file(doc, '/etc/traefik/traefik.yml').content);
+    expect(traefik.entryPoints.websecure.transport.respondingTimeouts).toEqual({ readTimeout: '3600s', idleTimeout: '180s' });
+    expect(traefik.ping).toEqual({ entryPoint: 'ping' });
+    expect(traefik.entryPoints.ping.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    // every other entry point is one the NSG opens to the internet (80, 443); nothing else listens on all addresses
+    const open = Object.entries(traefik.entryPoints as Record<string, { address: string }>).filter(
+      ([, e]) => !e.address.startsWith('127.'),
+    );
+    expect(open.map(([, e]) => e.address).sort()).toEqual([':443', ':80']);
   });
 
   it('sends HSTS and hardening headers on every router and drops the Server header', () => {
