@@ -262,19 +262,25 @@ export function buildProgram(
       .argument('<sql>', 'one SQL statement')
       .option('--write', 'allow writes: run in a read-write transaction and COMMIT (asks for confirmation; --dry-run rolls back)')
       .option('--max-rows <n>', 'rows to print (default 1000)', parseInteger('--max-rows', 1, 1_000_000))
+      .option(
+        '--statement-timeout <seconds>',
+        'cancel the statement after this many seconds (default 30)',
+        parseInteger('--statement-timeout', 1, 86_400),
+      )
       .addHelpText(
         'after',
         `\nExamples:\n  cvat-ops db query "select count(*) from engine_task" --env dev\n` +
+          `  cvat-ops db query "select count(*) from engine_job" --statement-timeout 120 --env dev\n` +
           `  cvat-ops db query "update auth_user set is_active = false where id = 7" --write --env dev`,
       ),
   ).action(async (sql: string, _opts, cmd: Command) => {
-    const o = cmd.opts<{ write?: boolean; maxRows?: number }>();
+    const o = cmd.opts<{ write?: boolean; maxRows?: number; statementTimeout?: number }>();
     const options: DbQueryOptions = {
       ...globals(cmd, runtime),
       connection: connection(cmd),
       sql,
       write: Boolean(o.write),
-      ...definedOnly({ maxRows: o.maxRows }),
+      ...definedOnly({ maxRows: o.maxRows, statementTimeoutSeconds: o.statementTimeout }),
     };
     await run(() => import('./commands/db/index.js').then((m) => m.dbQuery), options);
   });

@@ -77,6 +77,12 @@ const cases: Case[] = [
     message: /'--tail' \(-5\) must be an integer between 0 and 300/,
   },
   {
+    name: 'statement timeout of zero seconds',
+    argv: ['db', 'query', 'select 1', '--statement-timeout', '0'],
+    exit: EXIT.USAGE,
+    message: /'--statement-timeout' \(0\) must be an integer between 1 and 86400/,
+  },
+  {
     name: 'port that is not a number',
     argv: ['db', 'check', '--port', '54;32'],
     exit: EXIT.USAGE,

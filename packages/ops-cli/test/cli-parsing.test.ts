@@ -66,6 +66,11 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
     fn: 'dbShell',
     options: { ...G, connection: { host: '/var/run/postgresql' }, write: false },
   },
+  {
+    argv: 'db query "select count(*) from engine_job" --statement-timeout 120',
+    fn: 'dbQuery',
+    options: { ...G, connection: {}, sql: 'select count(*) from engine_job', write: false, statementTimeoutSeconds: 120 },
+  },
   { argv: 'db shell --write --yes', fn: 'dbShell', options: { ...G, yes: true, connection: {}, write: true } },
   {
     argv: 'storage upload ./seed cvat-data/imports --env dev',
