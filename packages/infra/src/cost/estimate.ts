@@ -1,7 +1,7 @@
 import { DEFAULT_CONCURRENT_REQUESTS } from '@cvat-cloud/catalogue';
 import { type InventoryResource, ofType, TYPE_RULES } from './inventory';
 import type { Price, PriceConfidence, PriceTable } from './price-table';
-import { type ActivityClass, activityOf, type StoredGiB, type UsageProfile, queueJobs, queueWorkHours } from './profiles';
+import { type ActivityClass, activityOf, type PolledBy, type StoredGiB, type UsageProfile, queueJobs, queueWorkHours } from './profiles';
 
 /** One container app or job to price (from the catalogue's app specs, or the reference project's app list). */
 export interface CostedWorkload {
@@ -40,6 +40,8 @@ export interface CostedWorkload {
   readonly parallelism?: number;
   /** Jobs: the longest an execution may run, in seconds. */
   readonly replicaTimeoutSeconds?: number;
+  /** Apps: a caller inside the environment that polls it all month (OPA polling cvat-server for its bundle). */
+  readonly polledBy?: PolledBy;
 }
 
 /** A deployment reduced to what the estimate prices. */
@@ -195,7 +197,7 @@ export function replicaTime(
     }
     return { unpriced: `job trigger '${w.trigger ?? 'none'}' is not one the estimate knows (manual, event, schedule)` };
   }
-  const found = activityOf(w.name, w.role);
+  const found = activityOf(w.name, w.role, w.polledBy);
   const activity: ActivityClass =
     optimistic && found.optimistic ? { activity: found.optimistic, reason: `optimistic reading of: ${found.reason}` } : found;
   const byQueue = w.scaledBy.includes('queue');
@@ -241,6 +243,10 @@ export function replicaTime(
   if (activity.activity === 'always') {
     activeHours = H;
     why = 'active all month';
+  } else if (activity.activity === 'polled') {
+    const fraction = activity.activeFraction ?? 1;
+    activeHours = Math.min(H, Math.max(userHours, peakHours) + (H - Math.max(userHours, peakHours)) * fraction);
+    why = `active while users work (${userHours} h) and ${r1(fraction * 100)} % of the rest while polled (${r1(activeHours)} h)`;
   } else if (activity.activity === 'jobs') {
     activeHours = Math.min(H, Math.max(workHours, peakHours));
     why = `active while running jobs (${r1(workHours)} h on ${w.queues.join(', ') || 'no queue'})`;

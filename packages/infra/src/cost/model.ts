@@ -1,5 +1,6 @@
 import { ACA_LIMITS, type AppSpec, appSpecs, type Catalogue, enabledComponents, type EnvironmentConfig } from '@cvat-cloud/catalogue';
 import type { CostedWorkload, CostModel } from './estimate';
+import type { PolledBy } from './profiles';
 import { type InventoryResource, inventoryFromTerraform } from './inventory';
 import type { TerraformJson } from '../policy/model';
 
@@ -18,6 +19,55 @@ function scaleTargetOf(rules: ReadonlyArray<{ readonly metadata: Readonly<Record
 
 function ruleKinds(rules: ReadonlyArray<{ readonly kind: string; readonly customRuleType?: string | undefined }>): string[] {
   return rules.map((r) => (r.kind === 'custom' ? (r.customRuleType === 'redis' ? 'queue' : 'other') : r.kind));
+}
+
+/** OPA's bundle polling defaults when a bundle sets none (open-policy-agent/opa `v1/download/config.go`). */
+export const OPA_DEFAULT_POLLING = { minDelaySeconds: 60, maxDelaySeconds: 120 } as const;
+
+/**
+ * Components polled all month by another component's OPA bundle downloader, read from that component's `--set`
+ * arguments (`services.<s>.url`, `bundles.<b>.service`, `bundles.<b>.polling.{min,max}_delay_seconds`, OPA's defaults
+ * 60/120 s when unset). The polled component is the one whose name is the host of the service URL (Container Apps
+ * resolves an app by its name inside the environment). A bundle whose service is not configured is ignored.
+ *
+ * @returns polled component name → who polls it and how often (the shortest mean delay when several do)
+ */
+export function bundlePollingTargets(
+  components: ReadonlyArray<{ readonly name: string; readonly args?: readonly string[] | undefined }>,
+): Map<string, PolledBy> {
+  const out = new Map<string, PolledBy>();
+  for (const c of components) {
+    const set = new Map<string, string>();
+    for (const a of c.args ?? []) {
+      const m = /^--set=([^=]+)=(.*)$/.exec(a);
+      if (m) set.set(m[1] as string, m[2] as string);
+    }
+    const bundles = new Set([...set.keys()].map((k) => /^bundles\.([^.]+)\./.exec(k)?.[1]).filter((b): b is string => Boolean(b)));
+    for (const b of bundles) {
+      const service = set.get(`bundles.${b}.service`);
+      const url = service === undefined ? undefined : set.get(`services.${service}.url`);
+      if (url === undefined) continue;
+      let host: string;
+      try {
+        host = new URL(url).hostname;
+      } catch {
+        continue;
+      }
+      const num = (k: string, fallback: number): number => {
+        const n = Number(set.get(`bundles.${b}.polling.${k}`));
+        return set.has(`bundles.${b}.polling.${k}`) && Number.isFinite(n) && n > 0 ? n : fallback;
+      };
+      const polled: PolledBy = {
+        by: c.name,
+        minDelaySeconds: num('min_delay_seconds', OPA_DEFAULT_POLLING.minDelaySeconds),
+        maxDelaySeconds: num('max_delay_seconds', OPA_DEFAULT_POLLING.maxDelaySeconds),
+      };
+      const before = out.get(host);
+      const mean = (p: PolledBy): number => (p.minDelaySeconds + p.maxDelaySeconds) / 2;
+      if (!before || mean(polled) < mean(before)) out.set(host, polled);
+    }
+  }
+  return out;
 }
 
 /**
@@ -84,7 +134,12 @@ export function costModelFromCatalogue(
   stacks: ReadonlyArray<{ readonly name: string; readonly json: TerraformJson }>,
 ): CostModel {
   const components = new Map(enabledComponents(catalogue).map((c) => [c.name, c]));
-  const workloads = appSpecs(catalogue, config).map((spec) => workloadFromSpec(spec, components.get(spec.name)?.queues ?? []));
+  const polled = bundlePollingTargets([...components.values()]);
+  const workloads = appSpecs(catalogue, config).map((spec) => {
+    const w = workloadFromSpec(spec, components.get(spec.name)?.queues ?? []);
+    const by = polled.get(spec.name);
+    return by && w.kind === 'app' ? { ...w, polledBy: by } : w;
+  });
   const databaseShares = catalogue.storages
     .filter((s) => s.kind !== 'ephemeral')
     .filter((s) => [...components.values()].some((c) => c.role === 'store' && c.mounts.some((m) => m.storage === s.name)))
@@ -135,8 +190,9 @@ export function referenceCostModel(): CostModel {
     ['utils', ['notifications', 'cleaning']],
     ['webhooks', ['webhooks']],
   ];
+  // Its OPA polls the server as upstream's compose does, every 5-15 s (cvat-ai/cvat@v2.73.0 docker-compose.yml cvat_opa).
   const workloads = [
-    app('cvat-server', 0.5, 'service'),
+    { ...app('cvat-server', 0.5, 'service'), polledBy: { by: 'opa', minDelaySeconds: 5, maxDelaySeconds: 15 } },
     app('cvat-ui', 0.25, 'service'),
     ...workers.map(([n, q]) => app(`cvat-worker-${n}`, 0.5, 'worker', q)),
     app('cvat-redis-inmem', 0.25, 'store'),

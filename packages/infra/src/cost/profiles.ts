@@ -181,11 +181,14 @@ export function queueJobs(profile: UsageProfile, queues: readonly string[]): num
  * When a replica counts as active (billed at the active rate) rather than idle:
  * - `user`: active while users work (`userHoursPerMonth`), idle otherwise;
  * - `jobs`: an RQ worker, active while it runs a job on one of its queues, idle otherwise;
- * - `always`: never meets the idle criteria (CPU ≥ 0.01 vCPU or ≥ 1,000 B/s received), active all month.
+ * - `polled`: active while users work and, the rest of the month, for the share `activeFraction` of the time a caller
+ *   inside the environment keeps it busy (OPA's bundle polls of cvat-server), idle otherwise;
+ * - `always`: never meets the idle criteria (CPU ≥ 0.01 vCPU, ≥ 1,000 B/s received, or an HTTP request in every
+ *   sampled minute), active all month.
  *
  * @see https://learn.microsoft.com/azure/container-apps/billing (idle criteria)
  */
-export type Activity = 'user' | 'jobs' | 'always';
+export type Activity = 'user' | 'jobs' | 'polled' | 'always';
 
 /** A component's activity class and why. */
 export interface ActivityClass {
@@ -196,21 +199,37 @@ export interface ActivityClass {
    * request every few seconds against idleness); the estimate's sensitivity line prices it.
    */
   readonly optimistic?: Activity;
+  /** `polled` only: the share (0-1) of the hours without users billed active. */
+  readonly activeFraction?: number;
 }
 
-const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string, Activity | undefined]> = [
+/**
+ * A caller inside the environment that polls a component all month, users or not: OPA's bundle downloader, which
+ * after each poll waits a random delay between the two bounds (open-policy-agent/opa `v1/download/download.go`,
+ * `loop`). Read from the catalogue's OPA arguments (`bundlePollingTargets` in model.ts).
+ */
+export interface PolledBy {
+  /** The polling component, e.g. `opa`. */
+  readonly by: string;
+  /** `bundles.<name>.polling.min_delay_seconds` (OPA's default 60). */
+  readonly minDelaySeconds: number;
+  /** `bundles.<name>.polling.max_delay_seconds` (OPA's default 120). */
+  readonly maxDelaySeconds: number;
+}
+
+/**
+ * Seconds of active billing the estimate charges for one poll. Azure does not publish how often it evaluates the idle
+ * criteria; Container Apps metrics (Requests, CPU usage) have a one-minute grain (PT1M,
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-containerapps-metrics), so a
+ * request is assumed to make the minute it falls in active. Polls closer together than this keep a replica active.
+ */
+export const POLL_ACTIVE_WINDOW_SECONDS = 60;
+
+const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
   [
     /clickhouse/,
     "ClickHouse's background merges and its system-log flushes (every 7.5 s by default) keep it above 0.01 vCPU all month, " +
       'users or not',
-    undefined,
-  ],
-  [
-    /^cvat-server$/,
-    'OPA fetches its policy bundle from cvat-server every 5-15 s (bundles.cvat.polling), so the server processes an HTTP request ' +
-      'every few seconds all month; the idle criteria require none, and how often Azure samples them is not published, so it is ' +
-      'priced active all month (an upper bound)',
-    'user',
   ],
 ];
 
@@ -221,21 +240,48 @@ const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
       activity: 'user',
       reason:
         'OPA answers the server while users work; between, its bundle polls get 304 Not Modified (cvat-server sets an ETag on ' +
-        '/api/auth/rules, cvat-ai/cvat cvat/apps/iam/views.py RulesView), a few hundred bytes every 5-15 s, far under 1,000 B/s',
+        '/api/auth/rules, cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py RulesView), a few hundred bytes a poll, far under 1,000 B/s',
     },
   ],
 ];
 
+/** The activity of a component that something polls all month (see {@link PolledBy}, {@link POLL_ACTIVE_WINDOW_SECONDS}). */
+export function polledActivity(polled: PolledBy): ActivityClass {
+  const { by, minDelaySeconds: min, maxDelaySeconds: max } = polled;
+  const meanSeconds = (min + max) / 2;
+  const fraction = Math.min(1, POLL_ACTIVE_WINDOW_SECONDS / meanSeconds);
+  const what = `${by} polls it every ${min}-${max} s (its bundle polling settings in the catalogue)`;
+  if (fraction >= 1)
+    return {
+      activity: 'always',
+      reason:
+        `${what}, so it handles an HTTP request in every minute all month; the idle criteria require none, and how often Azure ` +
+        'samples them is not published, so it is priced active all month (an upper bound)',
+      optimistic: 'user',
+    };
+  const pct = Math.round(fraction * 1000) / 10;
+  return {
+    activity: 'polled',
+    activeFraction: fraction,
+    reason:
+      `${what}: one request every ${meanSeconds} s on average; each is assumed to make the ${POLL_ACTIVE_WINDOW_SECONDS} s around it ` +
+      `active (Azure's metric grain; its idle sampling is not published), so ${pct} % of the hours without users bill active`,
+    optimistic: 'user',
+  };
+}
+
 /**
- * The activity class of a component, by name first (the known exceptions: ClickHouse, cvat-server, OPA), then by role:
- * workers are idle unless running a job, everything else follows the users.
+ * The activity class of a component: polled all month by a caller inside the environment (from the configuration,
+ * see {@link PolledBy}), else by name (ClickHouse, OPA), then by role: workers are idle unless running a job,
+ * everything else follows the users.
  *
  * @param name component name (ours or the reference project's)
  * @param role catalogue role
+ * @param polled the caller that polls it all month, if any
  */
-export function activityOf(name: string, role: string): ActivityClass {
-  for (const [pattern, reason, optimistic] of ALWAYS_ACTIVE)
-    if (pattern.test(name)) return { activity: 'always', reason, ...(optimistic ? { optimistic } : {}) };
+export function activityOf(name: string, role: string, polled?: PolledBy): ActivityClass {
+  for (const [pattern, reason] of ALWAYS_ACTIVE) if (pattern.test(name)) return { activity: 'always', reason };
+  if (polled) return polledActivity(polled);
   for (const [pattern, activity] of BY_NAME) if (pattern.test(name)) return activity;
   if (role === 'worker')
     return {

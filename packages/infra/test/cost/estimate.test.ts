@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, loadEnvironmentConfig, RQ_QUEUES, resolveCatalogue } from '@cvat-cloud/catalogue';
+import { type AppSpec, loadEnvironmentConfig, OPA_BUNDLE_POLLING, RQ_QUEUES, resolveCatalogue } from '@cvat-cloud/catalogue';
 import { describe, expect, it } from 'vitest';
 import {
   COOLDOWN_SECONDS,
@@ -13,9 +13,9 @@ import {
   replicaTime,
 } from '../../src/cost/estimate';
 import { type InventoryResource, TYPE_RULES } from '../../src/cost/inventory';
-import { costModelFromCatalogue, referenceCostModel, workloadFromSpec } from '../../src/cost/model';
+import { bundlePollingTargets, costModelFromCatalogue, referenceCostModel, workloadFromSpec } from '../../src/cost/model';
 import { loadPriceTable, PRICE_PATHS, type PriceTable, pricedRegions, validatePriceTable } from '../../src/cost/price-table';
-import { activityOf, USAGE_PROFILES, type UsageProfile } from '../../src/cost/profiles';
+import { activityOf, POLL_ACTIVE_WINDOW_SECONDS, USAGE_PROFILES, type UsageProfile } from '../../src/cost/profiles';
 import { synthesizeStacks } from '../../src/cost/synth-inventory';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
@@ -141,24 +141,72 @@ describe('replica time by activity class', () => {
     expect(activityOf('cvat-worker-import', 'worker').activity).toBe('jobs');
   });
 
-  it('bills ClickHouse (merges) and cvat-server (polled by OPA) active all month, users or not; OPA idles with the users', () => {
-    for (const [name, role] of [
-      ['clickhouse', 'store'],
-      ['cvat-clickhouse', 'store'],
-      ['cvat-server', 'service'],
-    ]) {
-      expect(replicaTime(workload({ name, role }), idle, H)).toMatchObject({ activeReplicaSeconds: H * S, idleReplicaSeconds: 0 });
+  it('bills ClickHouse (merges) active all month, users or not; OPA, and a server nobody polls, idle with the users', () => {
+    for (const name of ['clickhouse', 'cvat-clickhouse']) {
+      expect(replicaTime(workload({ name, role: 'store' }), idle, H)).toMatchObject({ activeReplicaSeconds: H * S, idleReplicaSeconds: 0 });
     }
     expect(replicaTime(workload({ name: 'opa' }), idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
+    expect(replicaTime(workload({ name: 'cvat-server' }), idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
+  });
+
+  it("prices a polled app from its poller's delays: active all month when polled more than once a minute, else a share", () => {
+    const fast = { by: 'opa', minDelaySeconds: 5, maxDelaySeconds: 15 };
+    expect(replicaTime(workload({ name: 'cvat-server', polledBy: fast }), idle, H)).toMatchObject({
+      activeReplicaSeconds: H * S,
+      idleReplicaSeconds: 0,
+    });
+    expect(activityOf('cvat-server', 'service', fast)).toMatchObject({ activity: 'always', optimistic: 'user' });
+    // 300-600 s: a poll every 450 s on average, each making its minute active: 60 / 450 of the month.
+    const slow = { by: 'opa', minDelaySeconds: 300, maxDelaySeconds: 600 };
+    const share = POLL_ACTIVE_WINDOW_SECONDS / 450;
+    const t = replicaTime(workload({ name: 'cvat-server', polledBy: slow }), idle, H) as {
+      activeReplicaSeconds: number;
+      idleReplicaSeconds: number;
+    };
+    expect(t.activeReplicaSeconds).toBeCloseTo(H * S * share, 3);
+    expect(t.idleReplicaSeconds).toBeCloseTo(H * S * (1 - share), 3);
+    // With users: their hours are active, the share applies to the rest.
+    const u = replicaTime(workload({ name: 'cvat-server', polledBy: slow }), small, H) as { activeReplicaSeconds: number };
+    expect(u.activeReplicaSeconds).toBeCloseTo((176 + (H - 176) * share) * S, 3);
+    // The name does not matter, the polling does.
+    expect(activityOf('anything', 'service', slow)).toMatchObject({ activity: 'polled', activeFraction: share });
+  });
+
+  it("derives who is polled, and how often, from OPA's --set arguments (OPA's 60/120 s defaults when unset)", () => {
+    const opa = (extra: string[]) => ({
+      name: 'opa',
+      args: ['run', '--server', '--set=services.cvat.url=http://cvat-server:8080', '--set=bundles.cvat.service=cvat', ...extra],
+    });
+    expect(
+      bundlePollingTargets([
+        opa(['--set=bundles.cvat.polling.min_delay_seconds=300', '--set=bundles.cvat.polling.max_delay_seconds=600']),
+      ]).get('cvat-server'),
+    ).toEqual({ by: 'opa', minDelaySeconds: 300, maxDelaySeconds: 600 });
+    expect(bundlePollingTargets([opa([])]).get('cvat-server')).toEqual({ by: 'opa', minDelaySeconds: 60, maxDelaySeconds: 120 });
+    // A bundle without a configured service polls nothing.
+    expect(bundlePollingTargets([{ name: 'opa', args: ['run', '--set=bundles.cvat.service=none'] }]).size).toBe(0);
+    expect(bundlePollingTargets([{ name: 'ui' }]).size).toBe(0);
+  });
+
+  it("prices the example's cvat-server from the catalogue's OPA polling (OPA_BUNDLE_POLLING), the reference's at 5-15 s", () => {
+    const config = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
+    const model = costModelFromCatalogue(resolveCatalogue(config).value!, config, []);
+    expect(model.workloads.find((w) => w.name === 'cvat-server')?.polledBy).toEqual({ by: 'opa', ...OPA_BUNDLE_POLLING });
+    expect(model.workloads.filter((w) => w.polledBy).map((w) => w.name)).toEqual(['cvat-server']);
+    const e = estimateMonthlyCost(model, east, idle);
+    expect(line(e, 'cvat-server').activity?.activity).toBe(OPA_BUNDLE_POLLING.minDelaySeconds >= 60 ? 'polled' : 'always');
+    const r = estimateMonthlyCost(referenceCostModel(), east, idle);
+    expect(line(r, 'cvat-server').activity?.activity).toBe('always');
   });
 
   it('prices cvat-server by the favourable reading only when asked (optimistic), ClickHouse never', () => {
-    expect(replicaTime(workload({ name: 'cvat-server' }), idle, H, true)).toMatchObject({
+    const polledBy = { by: 'opa', minDelaySeconds: 5, maxDelaySeconds: 15 };
+    expect(replicaTime(workload({ name: 'cvat-server', polledBy }), idle, H, true)).toMatchObject({
       activeReplicaSeconds: 0,
       idleReplicaSeconds: H * S,
     });
     expect(replicaTime(workload({ name: 'clickhouse', role: 'store' }), idle, H, true)).toMatchObject({ activeReplicaSeconds: H * S });
-    const model = { ...empty, workloads: [workload({ name: 'cvat-server', cpuCores: 1, memoryGiB: 2 })] };
+    const model = { ...empty, workloads: [workload({ name: 'cvat-server', cpuCores: 1, memoryGiB: 2, polledBy })] };
     const high = estimateMonthlyCost(model, east, idle, { freeGrant: false }).totalMonthlyUSD;
     const low = estimateMonthlyCost(model, east, idle, { freeGrant: false, optimistic: true }).totalMonthlyUSD;
     const c = rawEast.containerApps.consumption;
