@@ -239,8 +239,10 @@ const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
     {
       activity: 'user',
       reason:
-        'OPA answers the server while users work; between, its bundle polls get 304 Not Modified (cvat-server sets an ETag on ' +
-        '/api/auth/rules, cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py RulesView), a few hundred bytes a poll, far under 1,000 B/s',
+        'OPA answers the server while users work; between, it only polls cvat-server for its bundle: a 304 Not Modified of a few ' +
+        'hundred bytes when the ETag matches (cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py RulesView), the ~8 KB bundle when the ' +
+        "poll reaches the other uvicorn process (each builds its own gzip, so their ETags differ); that download's second is not " +
+        'priced (docs/cost.md, Polled components)',
     },
   ],
 ];
