@@ -114,7 +114,15 @@ describe('deploy CLI preconditions (nothing runs, nothing changes)', () => {
     const bin = fakeTerraformPath();
     const dir = tempDir('cvat-cli-state-');
     const file = join(dir, 'dev.yaml');
-    writeFileSync(file, readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8').replace(/^name: .*$/m, 'name: dev'));
+    // the example copied as a user makes it: its own name, a real ACME contact, purge protection on
+    const example = readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8');
+    writeFileSync(
+      file,
+      example
+        .replace(/^name: .*$/m, 'name: dev')
+        .replace('acmeEmail: ops@example.com', 'acmeEmail: ops@cvat-cloud.dev')
+        .replace('purgeProtection: false', 'purgeProtection: true'),
+    );
     const refused = await cli(['deploy', '--env', file, '--skip-credential-check'], { PATH: bin.path, HOME: tempDir('h-') });
     expect(refused.code).toBe(4);
     expect(refused.err).toContain("'stateBackend.type' (local) is refused for environment 'dev'");

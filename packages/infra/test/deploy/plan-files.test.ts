@@ -77,7 +77,7 @@ describe('the built cvat-infra removes its plan files', () => {
         'case "$1" in',
         '  version) echo \'{"terraform_version":"1.11.0"}\' ;;',
         '  init) if [ -n "$LEAK" ]; then',
-        '      echo "Error: client secret $ARM_CLIENT_SECRET rejected for https://u:$LEAK@example.org" >&2; exit 1',
+        '      echo "Error: client secret $ARM_CLIENT_SECRET rejected for https://u:$LEAK@cvat-cloud.dev" >&2; exit 1',
         '    fi ;;',
         '  plan)',
         '    for a in "$@"; do case "$a" in -out=*) echo "secret" > "${a#-out=}" ;; esac; done',
@@ -143,7 +143,7 @@ describe('the built cvat-infra removes its plan files', () => {
     expect(await run.done).toBe(1);
     const printed = run.stderr() + stdout;
     expect(printed).toContain("plan stopped at stack 'foundation', step 'init'");
-    expect(printed).toContain('Error: client secret *** rejected for https://u:***@example.org');
+    expect(printed).toContain('Error: client secret *** rejected for https://u:***@cvat-cloud.dev');
     expect(printed).not.toContain('client-secret-value-5678');
     expect(printed).not.toContain('url-password-1234');
   }, 60_000);
