@@ -20,6 +20,7 @@ export * from './schema/json-schema';
 export * from './rules/issues';
 export * from './rules/catalogue';
 export * from './rules/environment';
+export * from './rules/environment-security';
 export * from './rules/validate';
 export * from './rules/ssh-key';
 export * from './rules/cidr';

@@ -26,7 +26,7 @@ describe('config files shipped with the catalogue', () => {
       name: 'dev',
       grafana: true,
       adminCidrs: ['203.0.113.0/24'],
-      edge: { acmeEmail: 'ops@example.com' },
+      edge: { acmeEmail: 'ops@cvat-cloud.dev' },
     }).value!;
     expect(configFilesToUpload(resolveCatalogue(cfg).value!).map((f) => f.path)).toEqual([
       'vector/vector.toml',

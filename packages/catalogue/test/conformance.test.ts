@@ -175,7 +175,7 @@ describe('conformance with upstream CVAT v2.73.0 docker-compose.yml', () => {
     const composeValue = interpolateCompose(
       String((compose.services.cvat_server as unknown as { environment: Record<string, unknown> }).environment.CVAT_NUM_PROXIES),
     );
-    const vm = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } });
+    const vm = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' } });
     const none = parseEnvironmentConfig({ name: 'dev', edge: { mode: 'none', hostname: 'cvat.corp.example' } });
     expect(composeValue).toBe('1');
     expect(platformValue(vm.value!, 'edge.numProxies')).toBe(composeValue);

@@ -14,7 +14,7 @@ mkdirSync(join(root, 'environments'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A valid environment; rule cases change one field of it. */
-const BASE = { name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } };
+const BASE = { name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' } };
 const withPatch = (patch: Record<string, unknown>) => stringify({ ...BASE, ...patch });
 const withEdge = (edge: Record<string, unknown>) => withPatch({ edge: { ...BASE.edge, ...edge } });
 
@@ -27,13 +27,13 @@ function rsaKeyLine(bits: number): string {
   };
   const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0].map((_, i) => (b.length >>> (24 - 8 * i)) & 0xff)), b]);
   const blob = Buffer.concat([field(Buffer.from('ssh-rsa')), field(mpint(jwk.e!)), field(mpint(jwk.n!))]);
-  return `ssh-rsa ${blob.toString('base64')} ops@example.com`;
+  return `ssh-rsa ${blob.toString('base64')} ops@cvat-cloud.dev`;
 }
-const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdJF9EY130NvcR8vNvpkAG+kz+x4ZE5scsNQ2rT8Do5 ops@example.com';
+const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdJF9EY130NvcR8vNvpkAG+kz+x4ZE5scsNQ2rT8Do5 ops@cvat-cloud.dev';
 const ECDSA =
   'ecdsa-sha2-nistp256 ' +
   'AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg= ' +
-  'ops@example.com';
+  'ops@cvat-cloud.dev';
 
 /** The alias bomb of issue 12: nine levels of nine aliases (9^9 strings once expanded). */
 function aliasBomb(): string {
@@ -321,6 +321,27 @@ const CASES: Case[] = [
     path: 'edge.sshPublicKey',
     rule: 'edgeSshKeyAccepted',
     says: 'truncated',
+  },
+  {
+    name: "an ACME contact on example.com, which Let's Encrypt refuses",
+    setup: file(withEdge({ mode: 'vm', acmeEmail: 'ops@example.com' })),
+    path: 'edge.acmeEmail',
+    rule: 'acmeEmailAccepted',
+    says: "must not be on example.com: Let's Encrypt refuses it",
+  },
+  {
+    name: 'an admin CIDR as wide as a /8',
+    setup: file(withPatch({ adminCidrs: ['10.0.0.0/8'] })),
+    path: 'adminCidrs[0]',
+    rule: 'adminCidrsNarrow',
+    says: 'must be /16 or narrower',
+  },
+  {
+    name: 'Key Vault purge protection turned off outside the example',
+    setup: file(withPatch({ keyVault: { purgeProtection: false } })),
+    path: 'keyVault.purgeProtection',
+    rule: 'keyVaultPurgeProtected',
+    says: 'must be true outside the example',
   },
   {
     name: 'a PostgreSQL SKU azurerm does not know',

@@ -9,17 +9,29 @@ import {
   keyVaultPurgeProtected,
 } from '../src/rules/environment-security';
 
-/** A valid environment from the schema (its own rules pass), for the security rules to run on. */
-function config(o: Record<string, unknown> = {}): EnvironmentConfig {
-  const r = parseEnvironmentConfig({
-    name: 'prod',
-    adminCidrs: ['203.0.113.0/24'],
-    edge: { mode: 'vm', acmeEmail: 'ops@cvat.ai' },
-    keyVault: { purgeProtection: true, softDeleteRetentionDays: 90 },
-    ...o,
-  });
+const BASE = {
+  name: 'prod',
+  adminCidrs: ['203.0.113.0/24'],
+  edge: { mode: 'vm', acmeEmail: 'ops@cvat.ai' },
+  keyVault: { purgeProtection: true, softDeleteRetentionDays: 90 },
+};
+
+/**
+ * A valid production-like environment with `o` laid over it after parsing (the security rules run inside
+ * parseEnvironmentConfig too, so a value they refuse must be set afterwards for the rule to be called on its own).
+ */
+function config(
+  o: { adminCidrs?: string[]; name?: string; edge?: Record<string, unknown>; keyVault?: Record<string, unknown> } = {},
+): EnvironmentConfig {
+  const r = parseEnvironmentConfig(BASE);
   if (!r.value) throw new Error(JSON.stringify(r.errors));
-  return r.value;
+  return {
+    ...r.value,
+    ...(o.name ? { name: o.name } : {}),
+    ...(o.adminCidrs ? { adminCidrs: o.adminCidrs } : {}),
+    edge: { ...r.value.edge, ...(o.edge ?? {}) },
+    keyVault: { ...r.value.keyVault, ...(o.keyVault ?? {}) },
+  } as EnvironmentConfig;
 }
 const messages = (rule: (typeof ENVIRONMENT_SECURITY_RULES)[number], c: EnvironmentConfig) => rule.check(c).map((i) => i.message);
 

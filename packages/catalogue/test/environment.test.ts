@@ -8,7 +8,7 @@ const REPO = resolve(__dirname, '..', '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'catalogue-env-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const base = { name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' } };
+const base = { name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' } };
 
 describe('parseEnvironmentConfig', () => {
   it('fills every default from a minimal file', () => {
@@ -198,6 +198,9 @@ describe('parseEnvironmentConfig', () => {
       'edgeSshKeyAccepted',
       'postgresSkuAccepted',
       'statePathInsideRepository',
+      'acmeEmailAccepted',
+      'adminCidrsNarrow',
+      'keyVaultPurgeProtected',
     ]);
   });
 
@@ -223,15 +226,21 @@ describe('loadEnvironmentConfig', () => {
   const deep = join(root, 'packages', 'infra', 'src');
   mkdirSync(join(root, 'environments'), { recursive: true });
   mkdirSync(deep, { recursive: true });
-  writeFileSync(join(root, 'environments', 'dev.yaml'), 'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
-  writeFileSync(join(root, 'environments', 'wrong.yaml'), 'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
-  writeFileSync(join(root, 'environments', 'broken.yaml'), 'name: broken\nedge:\n  acmeEmail: [ops@example.com\n');
+  writeFileSync(
+    join(root, 'environments', 'dev.yaml'),
+    'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@cvat-cloud.dev\n',
+  );
+  writeFileSync(
+    join(root, 'environments', 'wrong.yaml'),
+    'name: dev\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@cvat-cloud.dev\n',
+  );
+  writeFileSync(join(root, 'environments', 'broken.yaml'), 'name: broken\nedge:\n  acmeEmail: [ops@cvat-cloud.dev\n');
   writeFileSync(join(root, 'environments', 'dup.yaml'), 'name: dup\nname: dup\n');
   writeFileSync(
     join(root, 'environments', 'invalid.yaml'),
-    'name: invalid\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\nreplicas: 3\n',
+    'name: invalid\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@cvat-cloud.dev\nreplicas: 3\n',
   );
-  writeFileSync(join(tmp, 'custom.yml'), 'name: custom\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@example.com\n');
+  writeFileSync(join(tmp, 'custom.yml'), 'name: custom\nadminCidrs: [203.0.113.0/24]\nedge:\n  acmeEmail: ops@cvat-cloud.dev\n');
 
   it('finds environments/<name>.yaml by walking up from cwd', () => {
     expect(findRepoRoot(deep)).toBe(root);

@@ -10,7 +10,7 @@ import {
 } from '../src/index';
 
 function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
-  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' }, ...extra });
+  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' }, ...extra });
   if (!r.value) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }
@@ -67,13 +67,13 @@ describe('resourceNames', () => {
   });
 
   it('uses a configured DNS label', () => {
-    expect(resourceNames(config({ edge: { acmeEmail: 'ops@example.com', dnsLabel: 'my-cvat' } })).dnsLabel).toBe('my-cvat');
+    expect(resourceNames(config({ edge: { acmeEmail: 'ops@cvat-cloud.dev', dnsLabel: 'my-cvat' } })).dnsLabel).toBe('my-cvat');
   });
 });
 
 describe('edgeUrls and platformValue', () => {
   it('builds the public URLs from the hostname', () => {
-    expect(edgeUrls(config({ edge: { acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' } }))).toEqual({
+    expect(edgeUrls(config({ edge: { acmeEmail: 'ops@cvat-cloud.dev', hostname: 'cvat.example.com' } }))).toEqual({
       host: 'cvat.example.com',
       baseUrl: 'https://cvat.example.com',
       allowedHosts: 'cvat.example.com,cvat-server',

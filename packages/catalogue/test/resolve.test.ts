@@ -13,7 +13,7 @@ import {
 import { comp } from './support/catalogue';
 
 function config(extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfig {
-  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@example.com' }, ...extra });
+  const r = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' }, ...extra });
   if (!r.value) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }
@@ -39,7 +39,7 @@ describe('resolveCatalogue', () => {
   });
 
   it('derives CVAT_HOST, CVAT_BASE_URL, ALLOWED_HOSTS and the Grafana URL from the edge hostname', () => {
-    const c = resolved({ grafana: true, edge: { acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' } });
+    const c = resolved({ grafana: true, edge: { acmeEmail: 'ops@cvat-cloud.dev', hostname: 'cvat.example.com' } });
     expect(env(c, 'cvat-server', 'CVAT_HOST')).toEqual({ name: 'CVAT_HOST', value: 'cvat.example.com', derivedFrom: 'edge.host' });
     expect(env(c, 'cvat-server', 'CVAT_BASE_URL')).toEqual({
       name: 'CVAT_BASE_URL',
@@ -292,7 +292,7 @@ describe('resolveCatalogue', () => {
     const parsed = parseEnvironmentConfig({
       name: 'dev',
       adminCidrs: ['203.0.113.0/24'],
-      edge: { acmeEmail: 'o@example.com' },
+      edge: { acmeEmail: 'o@cvat-cloud.dev' },
       queueRunners,
     });
     expect(

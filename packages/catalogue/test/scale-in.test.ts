@@ -17,7 +17,7 @@ import {
 } from '../src/index';
 
 function resolve(extra: Partial<EnvironmentConfigInput>): { catalogue?: Catalogue; errors: string[] } {
-  const parsed = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'o@example.com' }, ...extra });
+  const parsed = parseEnvironmentConfig({ name: 'dev', adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'o@cvat-cloud.dev' }, ...extra });
   if (!parsed.value) return { errors: parsed.errors.map((e) => e.message) };
   const r = resolveCatalogue(parsed.value);
   return r.value ? { catalogue: r.value, errors: [] } : { errors: r.errors.map((e) => e.message) };

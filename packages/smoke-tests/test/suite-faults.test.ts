@@ -43,7 +43,7 @@ function catalogueWith(queueRunners: Record<string, string> | undefined): Catalo
   const config = parseEnvironmentConfig({
     name: 'faults',
     adminCidrs: ['203.0.113.0/24'],
-    edge: { acmeEmail: 'o@example.com' },
+    edge: { acmeEmail: 'o@cvat-cloud.dev' },
     queueRunners,
   });
   if (!config.value) throw new Error(JSON.stringify(config.errors));

@@ -1,4 +1,5 @@
 import { posix, win32 } from 'node:path';
+import { ENVIRONMENT_SECURITY_RULES } from './environment-security';
 import { AZURE_TAG_LIMITS, AZURE_VM_SIZE_RE, AZURERM_POSTGRES_SKU_RE } from '../data/azure-limits';
 import { AZURE_REGIONS, AZURE_REGIONS_AS_OF } from '../data/azure-regions';
 import { COMPONENT_NAMES, DEFAULT_COMPONENTS, EVENT_JOB_NAMES, eventJobNameOf, RUNNER_NAMES, WORKER_NAMES } from '../data/components';
@@ -365,4 +366,5 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       return [];
     },
   ),
+  ...ENVIRONMENT_SECURITY_RULES,
 ];

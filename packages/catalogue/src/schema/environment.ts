@@ -217,7 +217,12 @@ export const EnvironmentConfigSchema = v.strictObject({
   keyVault: opt(
     v.strictObject({
       sku: opt(v.picklist(['standard', 'premium']), 'Key Vault SKU.', 'standard'),
-      purgeProtection: opt(v.boolean(), 'Purge protection (a destroyed vault name stays reserved for softDeleteRetentionDays).', false),
+      purgeProtection: opt(
+        v.boolean(),
+        'Purge protection (on by default: deleted secrets stay recoverable; a destroyed vault name stays reserved for ' +
+          'softDeleteRetentionDays). Only the example may turn it off (rule keyVaultPurgeProtected).',
+        true,
+      ),
       softDeleteRetentionDays: opt(
         v.pipe(
           v.number(),
@@ -226,7 +231,7 @@ export const EnvironmentConfigSchema = v.strictObject({
           v.maxValue(90, 'must be between 7 and 90'),
         ),
         'Soft-delete retention in days (7-90).',
-        7,
+        90,
       ),
     }),
     'Key Vault settings.',
@@ -264,7 +269,7 @@ export const EnvironmentConfigSchema = v.strictObject({
             'must not be a reserved name (admin, root, postgres, azure_*, pg_*)',
           ),
         ),
-        'Administrator login (CVAT_POSTGRES_USER).',
+        'Administrator login; only the init job holds it (CVAT_POSTGRES_ADMIN_USER), CVAT itself logs in as cvat_app.',
         'cvatadmin',
       ),
       databaseName: opt(

@@ -78,7 +78,12 @@ describe('cvat-infra synth', () => {
     const example = readFileSync(join(REPO_ROOT, 'environments', 'example.yaml'), 'utf8');
     writeFileSync(
       join(root, 'environments', 'broken.yaml'),
-      example.replace('name: example', 'name: broken').replace('replicas: { min: 1, max: 2 }', 'replicas: { min: 1, max: 500 }'),
+      // a copy of the example as a user makes one (its own name, a real contact, purge protection on), plus one bad value
+      example
+        .replace('name: example', 'name: broken')
+        .replace('acmeEmail: ops@example.com', 'acmeEmail: ops@cvat-cloud.dev')
+        .replace('purgeProtection: false', 'purgeProtection: true')
+        .replace('replicas: { min: 1, max: 2 }', 'replicas: { min: 1, max: 500 }'),
     );
     const outdir = join(root, 'cdktf.out');
     const { code, err } = await synth(['--env', 'broken', '--out', outdir], root);
@@ -103,7 +108,7 @@ describe('cvat-infra synth', () => {
     // Burstable SKUs have no standby: refused by the environment rules (and, behind them, by the PostgresServer construct).
     const env = stringify({
       name: 'odd',
-      edge: { mode: 'vm', acmeEmail: 'ops@example.com', hostname: 'cvat.example.com' },
+      edge: { mode: 'vm', acmeEmail: 'ops@cvat-cloud.dev', hostname: 'cvat.example.com' },
       postgres: { skuName: 'B_Standard_B1ms', highAvailability: true },
     });
     writeFileSync(join(root, 'environments', 'odd.yaml'), env);

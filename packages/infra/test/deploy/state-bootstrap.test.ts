@@ -54,7 +54,7 @@ function fakeAz(existing: Set<string> = new Set()): { az: AzRunner; calls: strin
       existing.add(`default:${args[args.indexOf('--default-action') + 1]}`);
       return res(0);
     }
-    if (cmd.startsWith('account show')) return res(0, 'ops@example.com\n');
+    if (cmd.startsWith('account show')) return res(0, 'ops@cvat-cloud.dev\n');
     if (cmd === 'role assignment list') return res(0, existing.has('role') ? '1\n' : '0\n');
     if (cmd === 'role assignment create') {
       existing.add('role');
@@ -78,7 +78,7 @@ describe('runStateBootstrap', () => {
       'configured: blob versioning and 30-day soft delete on cvattfstate01',
       'configured: delete lock on cvattfstate01',
       'created: blob container cvattfstate01/tfstate',
-      "created: 'Storage Blob Data Contributor' for ops@example.com on cvattfstate01",
+      "created: 'Storage Blob Data Contributor' for ops@cvat-cloud.dev on cvattfstate01",
     ]);
     const create = fake.calls.find((c) => c.slice(0, 3).join(' ') === 'storage account create')!;
     for (const flag of [

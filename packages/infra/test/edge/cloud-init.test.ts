@@ -9,7 +9,7 @@ import { REMOTE_SCRIPT } from '../../src/policy/rules';
 
 const options: CloudInitOptions = {
   hostname: 'cvat.example.com',
-  acmeEmail: 'ops@example.com',
+  acmeEmail: 'ops@cvat-cloud.dev',
   traefikImage: 'traefik:v3.6.5',
   routes: edgeRoutes(defaultCatalogue()),
   backendUrls: {
@@ -101,7 +101,7 @@ describe('renderCloudInit', () => {
   it("uses Let's Encrypt HTTP-01 with the configured e-mail and redirects HTTP to HTTPS", () => {
     const traefik = parse(file(render().doc, '/etc/traefik/traefik.yml').content);
     expect(traefik.certificatesResolvers.letsencrypt.acme).toEqual({
-      email: 'ops@example.com',
+      email: 'ops@cvat-cloud.dev',
       storage: '/etc/traefik/acme/acme.json',
       httpChallenge: { entryPoint: 'web' },
     });

@@ -235,7 +235,7 @@ describe('FoundationStack (example environment)', () => {
   });
 
   it("gives two environments different local state files, so one never plans over the other's state", () => {
-    const dev = synthesize(configWith({ name: 'dev' }));
+    const dev = synthesize(configWith({ name: 'dev', edge: { acmeEmail: 'ops@cvat-cloud.dev' }, keyVault: { purgeProtection: true } }));
     try {
       expect(dev.stack('foundation').terraform.backend.local.path).toBe('../../../state/dev/foundation.tfstate');
       expect(dev.stack('apps').data.terraform_remote_state['cross-stack-reference-input-foundation'].config.path).toBe(

@@ -34,7 +34,7 @@ function validateBypassingRules(patch: Record<string, unknown>): ValidateFinding
 
 const ECDSA_KEY =
   'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBA95ywHY2HQsFe59iIhJCNmPjQdGbAJ7/5ZcxfOdHs98gG6UhCj5Kwjp' +
-  'SICNGTZ+ZE+W4ExRPWzAGfFzjibUzsE= ops@example.com';
+  'SICNGTZ+ZE+W4ExRPWzAGfFzjibUzsE= ops@cvat-cloud.dev';
 
 describe('refused by the environment rules, and by validate behind them (azurerm v4.55.0)', () => {
   it('postgres.skuName matching the old regex but not the provider’s FlexibleServerSkuName (GP_Standard_D3s_v3)', () => {

@@ -26,7 +26,7 @@ function openSsh(type: 'ssh-ed25519' | 'ssh-rsa', fields: Buffer[]): string {
     len.writeUInt32BE(b.length);
     return Buffer.concat([len, b]);
   };
-  return `${type} ${Buffer.concat([s(Buffer.from(type)), ...fields.map(s)]).toString('base64')} test@example.com`;
+  return `${type} ${Buffer.concat([s(Buffer.from(type)), ...fields.map(s)]).toString('base64')} test@cvat-cloud.dev`;
 }
 const rsa = (bits: number) => {
   const jwk = generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ format: 'jwk' });

@@ -227,7 +227,7 @@ const SPECIFIC: Record<string, { where?: (b: Json) => boolean; mutate: (b: Json)
     mutate: (b) => (b.public_network_access = 'Enabled'),
     path: 'public_network_access',
   },
-  'azurerm_key_vault:no-contact-on-create': { mutate: (b) => (b.contact = [{ email: 'ops@example.com' }]), path: 'contact' },
+  'azurerm_key_vault:no-contact-on-create': { mutate: (b) => (b.contact = [{ email: 'ops@cvat-cloud.dev' }]), path: 'contact' },
   'azurerm_storage_account:access-tier-kind': {
     mutate: (b) => Object.assign(b, { account_kind: 'Storage', access_tier: 'Hot' }),
     path: 'access_tier',

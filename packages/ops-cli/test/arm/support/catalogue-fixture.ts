@@ -35,7 +35,7 @@ export function makeTestRepo(extraYaml = ''): TestRepo {
       'edge:',
       '  mode: vm',
       '  hostname: cvat.test.example',
-      '  acmeEmail: ops@example.com',
+      '  acmeEmail: ops@cvat-cloud.dev',
       // the edge VM needs an operator network (catalogue rule adminCidrsWithEdge)
       'adminCidrs:',
       '  - 203.0.113.7/32',
