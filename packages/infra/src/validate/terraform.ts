@@ -5,6 +5,7 @@
  * without them it skips and says why, based on what actually happened (binary missing, or init's own
  * error naming the registry), never on an assumption.
  */
+import { terraformBinary } from '@cvat-cloud/runtime/edge';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ export type TerraformOutcome =
 
 /** Options of {@link runTerraformValidate}. */
 export interface TerraformOptions {
-  /** Terraform binary. @default $TERRAFORM_BIN, else `terraform` on PATH */
+  /** Terraform binary. @default $TF_BINARY (or the deprecated $TERRAFORM_BIN), else `terraform` on PATH */
   readonly terraformBin?: string;
   /** Seconds each terraform command may take. @default 300 */
   readonly timeoutSeconds?: number;
@@ -40,12 +41,15 @@ const PROVIDER_UNAVAILABLE = [
   /no available releases match[^\n]*/i,
 ];
 
-/** Resolves the terraform binary: an explicit path, $TERRAFORM_BIN, or `terraform` on PATH. */
+/**
+ * Resolves the terraform binary the way every tool names it (runtime's terraformBinary: the explicit value, $TF_BINARY,
+ * the deprecated $TERRAFORM_BIN, else `terraform`): a path must exist, a bare name is looked up on PATH.
+ */
 export function findTerraform(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidate = explicit ?? env.TERRAFORM_BIN;
-  if (candidate) return existsSync(candidate) ? candidate : undefined;
+  const { binary } = terraformBinary({ ...(explicit ? { flag: explicit } : {}), env });
+  if (binary.includes('/')) return existsSync(binary) ? binary : undefined;
   for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, 'terraform'))) return join(dir, 'terraform');
+    if (dir && existsSync(join(dir, binary))) return join(dir, binary);
   }
   return undefined;
 }
@@ -68,7 +72,7 @@ export function runTerraformValidate(outdir: string, stacks: readonly string[], 
   if (!bin)
     return {
       status: 'skipped',
-      reason: `no terraform binary (${options.terraformBin ?? env.TERRAFORM_BIN ?? '`terraform` on PATH'} not found)`,
+      reason: `no terraform binary (${terraformBinary({ ...(options.terraformBin ? { flag: options.terraformBin } : {}), env }).binary} not found)`,
     };
   const timeout = (options.timeoutSeconds ?? 300) * 1000;
   const run = (args: string[], cwd: string) =>
