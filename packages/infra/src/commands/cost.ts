@@ -66,7 +66,7 @@ function sensitivity(model: CostModel, reference: CostModel, table: PriceTable, 
   const e = estimateMonthlyCost(model, table, profile, { freeGrant, optimistic: true });
   const r = estimateMonthlyCost(reference, table, profile, { freeGrant, optimistic: true });
   const components = [...model.workloads, ...reference.workloads]
-    .filter((w) => w.kind === 'app' && activityOf(w.name, w.role).optimistic)
+    .filter((w) => w.kind === 'app' && activityOf(w.name, w.role, w.polledBy).optimistic)
     .map((w) => w.name)
     .filter((n, i, a) => a.indexOf(n) === i);
   return {
