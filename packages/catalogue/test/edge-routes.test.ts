@@ -14,7 +14,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function resolved(grafana: boolean): Catalogue {
-  const config = parseEnvironmentConfig({ name: 'dev', grafana, adminCidrs: ['203.0.113.0/24'], edge: { acmeEmail: 'ops@cvat-cloud.dev' } });
+  const config = parseEnvironmentConfig({
+    name: 'dev',
+    grafana,
+    adminCidrs: ['203.0.113.0/24'],
+    edge: { acmeEmail: 'ops@cvat-cloud.dev' },
+  });
   const r = resolveCatalogue(config.value!);
   if (!r.value) throw new Error(r.errors.map((e) => e.message).join('\n'));
   return r.value;
