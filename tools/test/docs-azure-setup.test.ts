@@ -1,5 +1,6 @@
 /**
- * What the set-up documents ask of a subscription matches what the stacks need. Resource providers: those a newcomer registers (docs/getting-started.md step 4, docs/ci-cd.md step 3) are exactly the
+ * What the set-up documents ask of a subscription matches what the stacks need. Resource providers: those a newcomer
+ * registers (docs/getting-started.md step 4, docs/ci-cd.md step 3) are exactly the
  * ones the preflight derives from the synthesized stacks: the resource types of a synth of the example environment,
  * mapped by the built cvat-infra's own table (`packages/infra/dist/preflight/inputs.js`, `providerForType`), minus the
  * namespaces every subscription has registered. When the stacks gain a resource type of a new namespace, this fails

@@ -54,8 +54,14 @@ interface Shown {
 const NOT_SHELL = new Set(['mermaid', 'json', 'jsonc', 'yaml', 'yml', 'ts', 'typescript', 'js', 'javascript', 'hcl', 'xml', 'diff']);
 
 /** First words of the commands this test checks. */
-const COMMAND_START =
-  /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))|^npm\s+(?:run|run-script|test|t)(?:\s|$)|^node\s+(?:packages|tools)\/|^terraform\s+(?:-|[a-z][a-z-]*(?:\s|$))/;
+const COMMAND_START = new RegExp(
+  [
+    /^(?:npx\s+)?(?:nx\s|nx$|cvat-(?:infra|ops|smoke)(?:\s|$))/.source,
+    /^npm\s+(?:run|run-script|test|t)(?:\s|$)/.source,
+    /^node\s+(?:packages|tools)\//.source,
+    /^terraform\s+(?:-|[a-z][a-z-]*(?:\s|$))/.source,
+  ].join('|'),
+);
 
 /** Splits a shell line into simple commands on `&&`, `||`, `;` and `|` outside quotes, dropping a `#` comment. */
 function simpleCommands(line: string): string[] {
