@@ -140,6 +140,7 @@ export function foundationNames(names: ResourceNames): FoundationNames {
     storageAccount: names.storageAccount,
     nfsStorageAccount: names.nfsStorageAccount,
     postgresServer: names.postgresServer,
+    postgresServerDerived: names.postgresServerDerived,
     containerAppsEnvironment: names.containerAppsEnvironment,
     environmentInfrastructureResourceGroup: names.environmentInfrastructureResourceGroup,
   };
