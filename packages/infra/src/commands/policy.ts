@@ -10,6 +10,7 @@ import { formatPolicyReport, loadSynthesizedApp, resources, runPolicy } from '..
 import type { SynthesizedApp } from '../policy/model';
 import type { ExpectedGlobalNames } from '../policy/rules';
 import { type CommandResult, type InfraIo, loadInfraEnvironment } from './context';
+import { workspacePath } from './synth';
 
 /** Options of `cvat-infra policy`. */
 export interface PolicyCommandOptions {
@@ -50,6 +51,6 @@ export async function policyCommand(options: PolicyCommandOptions, io: InfraIo):
     rules: report.rules.map((r) => ({ id: r.id, description: r.description, prevents: r.prevents })),
     findings: report.findings,
   };
-  const text = `Policy over ${outdir} (${app.stacks.length} stacks, ${resources(app).length} resources)\n${formatPolicyReport(report)}`;
+  const text = `Policy over ${workspacePath(outdir)} (${app.stacks.length} stacks, ${resources(app).length} resources)\n${formatPolicyReport(report)}`;
   return { data, text, exitCode: report.findings.length ? EXIT.FAILED : EXIT.OK };
 }

@@ -13,7 +13,7 @@ import { loadSynthesizedApp, type SynthesizedApp } from '../policy/model';
 import { formatValidateReport, runValidate, type ValidateReport } from '../validate/engine';
 import { runTerraformValidate, type TerraformOutcome } from '../validate/terraform';
 import type { CommandResult, InfraIo } from './context';
-import { runSynth } from './synth';
+import { runSynth, workspacePath } from './synth';
 
 /** Options of `cvat-infra validate`. */
 export interface ValidateCommandOptions {
@@ -78,7 +78,8 @@ export async function validateCommand(options: ValidateCommandOptions, io: Infra
     : undefined;
   const targets: ValidateTarget[] = [];
   try {
-    for (const outdir of outdirs) targets.push(checkOutdir(outdir, outdir, tfEnv));
+    // labelled relative to the workspace, so output replayed from the Nx cache is right in any checkout
+    for (const outdir of outdirs) targets.push(checkOutdir(workspacePath(outdir), outdir, tfEnv));
     for (const env of envs) {
       const scratch = mkdtempSync(join(tmpdir(), 'cvat-validate-'));
       const outdir = join(scratch, 'cdktf.out');

@@ -30,6 +30,19 @@ describe('policy command', () => {
     expect(stdout).toContain(`${POLICY_RULES.length} of ${POLICY_RULES.length} policy rules passed, 0 finding(s)`);
   });
 
+  it('names an output inside the workspace relative to its root, so a replay from the Nx cache is right in any checkout', async () => {
+    const inside = mkdtempSync(join(__dirname, '..', '..', '.tmp-test-policy-'));
+    try {
+      cpSync(s.outdir, inside, { recursive: true });
+      const { code, stdout } = await run(['--out', inside]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Policy over packages\/infra\/\.tmp-test-policy-\w+ \(/m);
+      expect(stdout).not.toContain(join(__dirname, '..', '..'));
+    } finally {
+      rmSync(inside, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 and names the rule, the resource and the problem, when a stack violates a rule', async () => {
     const copy = join(work, 'violating');
     cpSync(s.outdir, copy, { recursive: true });
