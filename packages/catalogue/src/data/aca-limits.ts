@@ -1,6 +1,6 @@
 /**
  * Azure Container Apps limits used by the catalogue rules, in one place so that the JSDoc and the
- * checks cannot drift apart (house-style rule 8).
+ * checks cannot drift apart.
  *
  * Details: CPU/memory pairs of the Consumption profile run from 0.25 vCPU / 0.5 GiB to 4 vCPU /
  * 8 GiB in 0.25 vCPU steps, always 2 GiB per vCPU, and are checked as a sum over an app's

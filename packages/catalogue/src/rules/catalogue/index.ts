@@ -12,7 +12,7 @@ import { STORAGE_RULES } from './storage';
 export { isCvatBackend, runsScheduler, runsSmokescreen } from './helpers';
 
 /**
- * A named cross-field rule of the catalogue (house-style rule 5). Rules run after the schema, on
+ * A named cross-field rule of the catalogue (one schema plus named rules). Rules run after the schema, on
  * typed data, and return issues; they never throw or print.
  */
 export type CatalogueRule = Rule<Catalogue>;
