@@ -17,9 +17,9 @@
  *
  * @see https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-create-users
  */
-import type { EnvironmentVar, Job, JobExecutionContainer, JobExecutionTemplate } from '@azure/arm-appcontainers';
+import type { Job, JobExecutionTemplate } from '@azure/arm-appcontainers';
 import { DeployError } from './errors';
-import { type InitJobClient, type InitJobOutcome, type RunInitJobOptions, runInitJob } from './init-job';
+import { type InitJobClient, type InitJobOutcome, initJobOverrideTemplate, type RunInitJobOptions, runInitJobOverride } from './init-job';
 
 /** Environment variables the step reads; the init job's container must carry all of them. */
 export const DATABASE_ROLE_ENV = [
@@ -114,54 +114,21 @@ export const DATABASE_ROLE_ARGS: readonly string[] = ['-c', DATABASE_ROLE_PYTHON
  * image, resources or one of {@link DATABASE_ROLE_ENV}, or names the administrator as `CVAT_POSTGRES_USER`.
  */
 export function databaseRoleTemplate(job: Job, containerName: string): JobExecutionTemplate {
-  const containers = job.template?.containers ?? [];
-  const container = containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
-  const where = `job '${job.name ?? '?'}'`;
-  if (!container) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers' (${containers.map((c) => c.name).join(', ') || 'none'}) has no container named ` +
-        `'${containerName}' to run the database-role step in`,
-    );
-  }
-  const i = containers.indexOf(container);
-  if (!container.image)
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].image' is empty; the database-role step needs the job's image`,
-    );
-  if (container.resources?.cpu === undefined || !container.resources.memory) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].resources' (${JSON.stringify(container.resources ?? {})}) must have cpu and memory`,
-    );
-  }
-  const env = container.env ?? [];
-  const missing = DATABASE_ROLE_ENV.filter((name) => !env.some((e) => e.name === name && (e.value || e.secretRef)));
-  if (missing.length) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].env' lacks ${missing.join(', ')}; the init job must carry the administrator ` +
-        '(CVAT_POSTGRES_ADMIN_USER/PASSWORD) and the application role (CVAT_POSTGRES_USER/PASSWORD)',
-    );
-  }
-  const value = (name: string) => env.find((e) => e.name === name)?.value;
-  const user = value('CVAT_POSTGRES_USER');
-  if (user !== undefined && user === value('CVAT_POSTGRES_ADMIN_USER')) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].env' CVAT_POSTGRES_USER (${user}) is the administrator; CVAT must log in as its own role`,
-    );
-  }
-  const override: JobExecutionContainer = {
-    name: container.name ?? containerName,
-    image: container.image,
-    command: [...DATABASE_ROLE_COMMAND],
-    args: [...DATABASE_ROLE_ARGS],
-    resources: { cpu: container.resources.cpu, memory: container.resources.memory },
-    env: env.map((e): EnvironmentVar => (e.secretRef ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? '' })),
-  };
-  return { containers: [override] };
+  return initJobOverrideTemplate(job, containerName, {
+    step: 'database-role',
+    command: DATABASE_ROLE_COMMAND,
+    args: DATABASE_ROLE_ARGS,
+    requiredEnv: DATABASE_ROLE_ENV,
+    missingEnvHint:
+      'the init job must carry the administrator (CVAT_POSTGRES_ADMIN_USER/PASSWORD) and the application role (CVAT_POSTGRES_USER/PASSWORD)',
+    checkEnv: (env, field) => {
+      const value = (name: string) => env.find((e) => e.name === name)?.value;
+      const user = value('CVAT_POSTGRES_USER');
+      if (user !== undefined && user === value('CVAT_POSTGRES_ADMIN_USER')) {
+        throw new DeployError('BAD_INPUT', `${field} CVAT_POSTGRES_USER (${user}) is the administrator; CVAT must log in as its own role`);
+      }
+    },
+  });
 }
 
 /** What the database-role step did. */
@@ -179,18 +146,12 @@ export async function runDatabaseRoleStep(
   client: InitJobClient,
   options: Omit<RunInitJobOptions, 'template' | 'label' | 'step'> & { readonly containerName: string },
 ): Promise<DatabaseRoleOutcome> {
-  let job: Job;
-  try {
-    job = await client.jobs.get(options.resourceGroup, options.jobName);
-  } catch (error) {
-    throw new DeployError(
-      'INIT_JOB_FAILED',
-      `could not read job '${options.jobName}' in resource group '${options.resourceGroup}': ${(error as Error).message}`,
-      { stackName: 'apps', step: 'database-role', cause: error },
-    );
-  }
-  const template = databaseRoleTemplate(job, options.containerName);
-  const role = template.containers![0].env!.find((e) => e.name === 'CVAT_POSTGRES_USER')?.value;
-  const outcome = await runInitJob(client, { ...options, template, label: 'database role', step: 'database-role' });
-  return { ...outcome, role };
+  const build = (job: Job) => databaseRoleTemplate(job, options.containerName);
+  const { outcome, value } = await runInitJobOverride(client, options, {
+    build,
+    code: 'INIT_JOB_FAILED',
+    step: 'database-role',
+    label: 'database role',
+  });
+  return { ...outcome, role: value('CVAT_POSTGRES_USER') };
 }

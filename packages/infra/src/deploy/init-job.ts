@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ContainerAppsAPIClient, JobExecutionTemplate } from '@azure/arm-appcontainers';
-import { DeployError } from './errors';
+import type { ContainerAppsAPIClient, EnvironmentVar, Job, JobExecutionContainer, JobExecutionTemplate } from '@azure/arm-appcontainers';
+import { DeployError, type DeployErrorCode } from './errors';
 
 /**
  * The two ARM operations the init step needs, as a structural subset of `ContainerAppsAPIClient`
@@ -226,4 +226,103 @@ export function initJobNeeded(
     return { needed: true, reason: `CVAT version changed ${recorded.cvatVersion} → ${current.cvatVersion}` };
   if (recorded.image !== current.image) return { needed: true, reason: `init image changed ${recorded.image} → ${current.image}` };
   return { needed: false, reason: `already ran for ${current.cvatVersion} (${recorded.executionName}, ${recorded.finishedAt})` };
+}
+
+/** A one-off execution of the init job in its own container, only `command` and `args` replaced. */
+export interface InitJobOverride {
+  /** Step name in messages and outcomes, e.g. `superuser`. */
+  readonly step: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  /** Variables the step reads; each must be set (a value or a secret reference) on the deployed container. */
+  readonly requiredEnv: readonly string[];
+  /** Said after the missing names, e.g. how to get them onto the job. */
+  readonly missingEnvHint: string;
+  /** Further checks of the copied env; throws {@link DeployError} `BAD_INPUT`. @default - none */
+  readonly checkEnv?: (env: readonly EnvironmentVar[], field: string) => void;
+}
+
+/**
+ * The `JobExecutionTemplate` that runs `override` in the init job's own container.
+ *
+ * Details: a start request with a template replaces the job's whole template for that execution (nothing is
+ * inherited: env, image, resources and command all come from the request; execution containers have no volume
+ * mounts). So the container is copied from the deployed job — its name, image, resources and every env entry,
+ * `secretRef` entries by reference (the secrets themselves are job-level configuration and stay available) — and only
+ * `command`/`args` are replaced.
+ *
+ * Throws {@link DeployError} `BAD_INPUT` naming the field when the job has no such container (when `containerName` is
+ * absent and the job has exactly one container, that one is used), or the container lacks the image, resources or one
+ * of `override.requiredEnv`.
+ *
+ * @see https://learn.microsoft.com/rest/api/resource-manager/containerapps/jobs/start
+ */
+export function initJobOverrideTemplate(job: Job, containerName: string, override: InitJobOverride): JobExecutionTemplate {
+  const containers = job.template?.containers ?? [];
+  const container = containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
+  const where = `job '${job.name ?? '?'}'`;
+  if (!container) {
+    throw new DeployError(
+      'BAD_INPUT',
+      `${where}: 'template.containers' (${containers.map((c) => c.name).join(', ') || 'none'}) has no container named ` +
+        `'${containerName}' to run the ${override.step} step in`,
+    );
+  }
+  const i = containers.indexOf(container);
+  if (!container.image)
+    throw new DeployError(
+      'BAD_INPUT',
+      `${where}: 'template.containers[${i}].image' is empty; the ${override.step} step needs the job's image`,
+    );
+  if (container.resources?.cpu === undefined || !container.resources.memory) {
+    throw new DeployError(
+      'BAD_INPUT',
+      `${where}: 'template.containers[${i}].resources' (${JSON.stringify(container.resources ?? {})}) must have cpu and memory`,
+    );
+  }
+  const env = container.env ?? [];
+  const missing = override.requiredEnv.filter((name) => !env.some((e) => e.name === name && (e.value || e.secretRef)));
+  if (missing.length) {
+    throw new DeployError('BAD_INPUT', `${where}: 'template.containers[${i}].env' lacks ${missing.join(', ')}; ${override.missingEnvHint}`);
+  }
+  override.checkEnv?.(env, `${where}: 'template.containers[${i}].env'`);
+  const copy: JobExecutionContainer = {
+    name: container.name ?? containerName,
+    image: container.image,
+    command: [...override.command],
+    args: [...override.args],
+    resources: { cpu: container.resources.cpu, memory: container.resources.memory },
+    env: env.map((e): EnvironmentVar => (e.secretRef ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? '' })),
+  };
+  return { containers: [copy] };
+}
+
+/**
+ * Reads the deployed init job, starts one execution of the template `build` makes from it and waits for it like the
+ * migrations ({@link runInitJob}). A job that cannot be read fails with `code`; every terminal state is returned, the
+ * caller decides what a failure means. `value` is the named env value of the execution's container.
+ */
+export async function runInitJobOverride(
+  client: InitJobClient,
+  options: Omit<RunInitJobOptions, 'template' | 'label' | 'step'> & { readonly containerName: string },
+  run: {
+    readonly build: (job: Job) => JobExecutionTemplate;
+    readonly code: DeployErrorCode;
+    readonly step: RunInitJobOptions['step'];
+    readonly label: string;
+  },
+): Promise<{ readonly outcome: InitJobOutcome; readonly value: (name: string) => string | undefined }> {
+  let job: Job;
+  try {
+    job = await client.jobs.get(options.resourceGroup, options.jobName);
+  } catch (error) {
+    throw new DeployError(
+      run.code,
+      `could not read job '${options.jobName}' in resource group '${options.resourceGroup}': ${(error as Error).message}`,
+      { stackName: 'apps', step: run.step, cause: error },
+    );
+  }
+  const template = run.build(job);
+  const outcome = await runInitJob(client, { ...options, template, label: run.label, step: run.step });
+  return { outcome, value: (name) => template.containers?.[0]?.env?.find((e) => e.name === name)?.value };
 }

@@ -1,6 +1,5 @@
-import type { EnvironmentVar, Job, JobExecutionContainer, JobExecutionTemplate } from '@azure/arm-appcontainers';
-import { DeployError } from './errors';
-import { type InitJobClient, type InitJobOutcome, type RunInitJobOptions, runInitJob } from './init-job';
+import type { Job, JobExecutionTemplate } from '@azure/arm-appcontainers';
+import { type InitJobClient, type InitJobOutcome, initJobOverrideTemplate, type RunInitJobOptions, runInitJobOverride } from './init-job';
 
 /** Environment variables the superuser step reads; the init job's template must carry all three. */
 export const SUPERUSER_ENV = ['DJANGO_SUPERUSER_USERNAME', 'DJANGO_SUPERUSER_EMAIL', 'DJANGO_SUPERUSER_PASSWORD'] as const;
@@ -34,63 +33,26 @@ export const SUPERUSER_COMMAND: readonly string[] = ['/bin/sh', '-c'];
 export const SUPERUSER_ARGS: readonly string[] = [`cd /home/django && exec python3 manage.py shell -c "${SUPERUSER_PYTHON}"`];
 
 /**
- * Builds the `JobExecutionTemplate` that runs the superuser step in the init job's own container.
+ * Builds the `JobExecutionTemplate` that runs the superuser step in the init job's own container (see
+ * {@link initJobOverrideTemplate}: the deployed container copied, only `command`/`args` replaced). The step needs no
+ * share: DJANGO_SECRET_KEY comes from the environment and Django only writes logs to the container's ephemeral disk.
  *
- * Details: a start request with a template replaces the job's whole template for that execution
- * (nothing is inherited: env, image, resources and command all come from the request; execution
- * containers have no volume mounts). So the container is copied from the deployed job — its name,
- * image, resources and every env entry, `secretRef` entries by reference (the secrets themselves are
- * job-level configuration and stay available) — and only `command`/`args` are replaced. The step needs
- * no share: DJANGO_SECRET_KEY comes from the environment and Django only writes logs to the container's
- * ephemeral disk.
- *
- * Throws {@link DeployError} `BAD_INPUT` naming the field when the job has no such container, or the
- * container lacks the image, resources or one of {@link SUPERUSER_ENV}.
+ * Throws {@link DeployError} `BAD_INPUT` naming the field when the job has no such container, or the container lacks the
+ * image, resources or one of {@link SUPERUSER_ENV}.
  *
  * @param job the deployed job (`GET …/jobs/{job}`)
  * @param containerName the container to override (the catalogue component's name, e.g. `cvat-init`);
  *   when absent and the job has exactly one container, that one
- * @see https://learn.microsoft.com/rest/api/resource-manager/containerapps/jobs/start
  * @see https://learn.microsoft.com/azure/container-apps/jobs#start-a-job-execution-on-demand
  */
 export function superuserTemplate(job: Job, containerName: string): JobExecutionTemplate {
-  const containers = job.template?.containers ?? [];
-  const container = containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
-  const where = `job '${job.name ?? '?'}'`;
-  if (!container) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers' (${containers.map((c) => c.name).join(', ') || 'none'}) has no container named ` +
-        `'${containerName}' to run the superuser step in`,
-    );
-  }
-  const i = containers.indexOf(container);
-  if (!container.image)
-    throw new DeployError('BAD_INPUT', `${where}: 'template.containers[${i}].image' is empty; the superuser step needs the job's image`);
-  if (container.resources?.cpu === undefined || !container.resources.memory) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].resources' (${JSON.stringify(container.resources ?? {})}) must have cpu and memory`,
-    );
-  }
-  const env = container.env ?? [];
-  const missing = SUPERUSER_ENV.filter((name) => !env.some((e) => e.name === name && (e.value || e.secretRef)));
-  if (missing.length) {
-    throw new DeployError(
-      'BAD_INPUT',
-      `${where}: 'template.containers[${i}].env' lacks ${missing.join(', ')}; deploy the apps stack from the current catalogue ` +
-        `(the cvat-init component carries DJANGO_SUPERUSER_*)`,
-    );
-  }
-  const override: JobExecutionContainer = {
-    name: container.name ?? containerName,
-    image: container.image,
-    command: [...SUPERUSER_COMMAND],
-    args: [...SUPERUSER_ARGS],
-    resources: { cpu: container.resources.cpu, memory: container.resources.memory },
-    env: env.map((e): EnvironmentVar => (e.secretRef ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? '' })),
-  };
-  return { containers: [override] };
+  return initJobOverrideTemplate(job, containerName, {
+    step: 'superuser',
+    command: SUPERUSER_COMMAND,
+    args: SUPERUSER_ARGS,
+    requiredEnv: SUPERUSER_ENV,
+    missingEnvHint: 'deploy the apps stack from the current catalogue (the cvat-init component carries DJANGO_SUPERUSER_*)',
+  });
 }
 
 /** What the superuser step did. */
@@ -110,22 +72,12 @@ export async function runSuperuserStep(
   client: InitJobClient,
   options: Omit<RunInitJobOptions, 'template' | 'label' | 'step'> & { readonly containerName: string },
 ): Promise<SuperuserOutcome> {
-  let job: Job;
-  try {
-    job = await client.jobs.get(options.resourceGroup, options.jobName);
-  } catch (error) {
-    throw new DeployError(
-      'SUPERUSER_FAILED',
-      `could not read job '${options.jobName}' in resource group '${options.resourceGroup}': ${(error as Error).message}`,
-      {
-        stackName: 'apps',
-        step: 'superuser',
-        cause: error,
-      },
-    );
-  }
-  const template = superuserTemplate(job, options.containerName);
-  const username = template.containers![0].env!.find((e) => e.name === 'DJANGO_SUPERUSER_USERNAME')?.value;
-  const outcome = await runInitJob(client, { ...options, template, label: 'superuser', step: 'superuser' });
-  return { ...outcome, username };
+  const build = (job: Job) => superuserTemplate(job, options.containerName);
+  const { outcome, value } = await runInitJobOverride(client, options, {
+    build,
+    code: 'SUPERUSER_FAILED',
+    step: 'superuser',
+    label: 'superuser',
+  });
+  return { ...outcome, username: value('DJANGO_SUPERUSER_USERNAME') };
 }
