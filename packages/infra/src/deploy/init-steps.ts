@@ -69,6 +69,16 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
   /** The record as the init-job step left it (read on first use). */
   let recorded: InitJobState | undefined;
   let migrationsKnownGood = false;
+  /** What every execution of the init job (role, migrations, superuser) is started with. */
+  const execution = (log: (line: string) => void) => ({
+    resourceGroup: names.resourceGroup,
+    jobName,
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    log,
+  });
+  const logsCommand = (executionName: string | undefined) =>
+    `az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} --execution ${executionName} --container ${job?.name}`;
 
   const initJob: OrchestratorStep = {
     name: 'init-job',
@@ -86,38 +96,23 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
       }
       log(`init job: starting ${jobName} in ${names.resourceGroup} (${decision.reason})`);
       // The database role first: the migrations log in as it (idempotent, so it runs whenever the migrations do).
-      const role = await runDatabaseRoleStep(await options.client(), {
-        resourceGroup: names.resourceGroup,
-        jobName,
-        containerName: job.name,
-        ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-        log,
-      });
+      const role = await runDatabaseRoleStep(await options.client(), { ...execution(log), containerName: job.name });
       if (role.status !== 'Succeeded') {
         throw stepError(
           'INIT_JOB_FAILED',
           `database-role execution ${role.executionName} ended ${role.status}; the CVAT database role may not exist, so the ` +
-            `migrations did not run. Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ${jobName} ` +
-            `--execution ${role.executionName} --container ${job.name}; fix the cause and rerun the deploy.`,
+            `migrations did not run. Read its logs: ${logsCommand(role.executionName)}; fix the cause and rerun the deploy.`,
           'init-job',
           role,
         );
       }
-      const outcome = await runInitJob(await options.client(), {
-        resourceGroup: names.resourceGroup,
-        jobName,
-        ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-        log,
-      });
+      const outcome = await runInitJob(await options.client(), execution(log));
       if (outcome.status !== 'Succeeded') {
         throw stepError(
           'INIT_JOB_FAILED',
           `init job execution ${outcome.executionName} ended ${outcome.status}; ` +
             `the database migrations did not complete, so CVAT cannot serve requests yet. ` +
-            `Read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +
-            `${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+            `Read its logs: ${logsCommand(outcome.executionName)}; ` +
             'fix the cause and rerun the deploy (the job runs again because no success is recorded).',
           'init-job',
           outcome,
@@ -154,14 +149,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
       }
       const reason = options.ensureSuperuser ? '--ensure-superuser' : 'no superuser step recorded yet';
       log(`superuser: starting a second execution of ${jobName} that creates the superuser if it is missing (${reason})`);
-      const outcome = await runSuperuserStep(await options.client(), {
-        resourceGroup: names.resourceGroup,
-        jobName,
-        containerName: job.name,
-        ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-        log,
-      });
+      const outcome = await runSuperuserStep(await options.client(), { ...execution(log), containerName: job.name });
       if (outcome.status !== 'Succeeded') {
         throw stepError(
           'SUPERUSER_FAILED',
@@ -169,8 +157,7 @@ export function initSteps(options: InitStepsOptions): OrchestratorStep[] {
             `${outcome.status}; the CVAT superuser may not exist. ` +
             `Inspect it: az containerapp job execution show -g ${names.resourceGroup} ` +
             `-n ${jobName} --job-execution-name ${outcome.executionName}; ` +
-            `read its logs: az containerapp job logs show -g ${names.resourceGroup} -n ` +
-            `${jobName} --execution ${outcome.executionName} --container ${job.name}; ` +
+            `read its logs: ${logsCommand(outcome.executionName)}; ` +
             'fix the cause and rerun the deploy (the migrations are recorded and are ' +
             'not run again; the superuser step is, because no success is recorded).',
           'superuser',
