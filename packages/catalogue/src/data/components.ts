@@ -131,6 +131,9 @@ const SHARED_MOUNTS = [
   { storage: S.logs, mountPath: '/home/django/logs' },
 ];
 
+// KEDA's `redis` (Redis Lists) scaler: `address` as host:port, `listName`, `listLength` (target per replica/execution),
+// optional `databaseIndex` and `enableTLS`, and the `password` trigger parameter from a secret
+// (https://keda.sh/docs/2.16/scalers/redis-lists/).
 function queueRule(queue: string, listLength: number): ScaleRuleInput {
   return {
     name: `rq-${queue.replace(/_/g, '-')}`,

@@ -123,7 +123,11 @@ export function queueAllowsEventJob(queue: string): boolean {
   return q !== undefined && !q.callerWaits && q.scheduler === undefined;
 }
 
-/** The Redis list key of an RQ queue, e.g. `rq:queue:import`. */
+/**
+ * The Redis list key of an RQ queue, e.g. `rq:queue:import`: RQ keeps a queue's job ids in the list named by
+ * `Queue.redis_queue_namespace_prefix` (`rq:queue:`) plus the queue name (rq/rq@v1.16 rq/queue.py, the version
+ * cvat-ai/cvat@v2.73.0 cvat/requirements/base.txt pins).
+ */
 export function rqQueueKey(queue: string): string {
   return `rq:queue:${queue}`;
 }
