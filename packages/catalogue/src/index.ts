@@ -10,6 +10,7 @@ export * from './data/storages';
 export * from './data/secrets';
 export * from './data/default-catalogue';
 export * from './data/config-files';
+export * from './data/clickhouse-config';
 export * from './data/edge-routes';
 export * from './data/azure-regions';
 export * from './data/azure-limits';
