@@ -45,9 +45,9 @@ if (args.includes('--json')) {
 const usd = (n) => `$${n.toFixed(2)}`;
 const row = (cells) =>
   `${cells[0].padEnd(12)}${cells[1].padEnd(12)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}` +
-  `${cells[5].padStart(12)}  ${cells[6]}`;
+  `${cells[5].padStart(12)}${cells[6].padStart(13)}  ${cells[7]}`;
 console.log(`cost benchmark: environment '${report.environment}' against the reference project (USD a month, pay-as-you-go)`);
-console.log(row(['profile', 'region', report.environment, 'reference', 'ratio', 'optimistic', 'prices / target']));
+console.log(row(['profile', 'region', report.environment, 'reference', 'ratio', 'optimistic', 'pessimistic', 'prices / target']));
 for (const c of report.comparisons) {
   const target =
     c.profile === 'idle'
@@ -63,6 +63,7 @@ for (const c of report.comparisons) {
       usd(c.referenceUSD),
       c.ratio === null ? 'n/a' : c.ratio.toFixed(3),
       c.optimistic.ratio === null ? 'n/a' : c.optimistic.ratio.toFixed(3),
+      c.pessimistic.ratio === null ? 'n/a' : c.pessimistic.ratio.toFixed(3),
       `${c.pricesAsOf}; ${target}`,
     ]),
   );
@@ -71,6 +72,13 @@ for (const c of report.comparisons) {
 }
 const optimistic = [...new Set(report.comparisons.flatMap((c) => c.optimistic.components))];
 if (optimistic.length) console.log(`optimistic: the ratio if ${optimistic.join(', ')} met the idle criteria between polls (unverified)`);
+const pessimistic = [...new Set(report.comparisons.flatMap((c) => c.pessimistic.components))];
+if (pessimistic.length) {
+  console.log(
+    `pessimistic: the ratio if ${pessimistic.join(', ')} stayed above the idle criteria with no timer left in its configuration ` +
+      '(unverified; cvat-ops idle measures it on a deployed environment)',
+  );
+}
 for (const c of report.comparisons.filter((x) => x.profile === 'idle')) {
   console.log(`where the money goes (idle, ${c.region}): category, ${report.environment}, reference`);
   const cats = [...new Set([...Object.keys(c.categories.environment), ...Object.keys(c.categories.reference)])];

@@ -51,9 +51,11 @@ export interface CostReport {
   readonly reference: CostEstimate;
   /** The low end: the same estimate with every unverified activity assumption read in our favour. */
   readonly optimistic: Sensitivity;
+  /** The high end: the same estimate with every unverified activity assumption read against us. */
+  readonly pessimistic: Sensitivity;
 }
 
-/** Totals and ratio with every unverified activity assumption read favourably (`EstimateOptions.optimistic`). */
+/** Totals and ratio with every unverified activity assumption read one way (`EstimateOptions.reading`). */
 export interface Sensitivity {
   /** Components priced differently, e.g. `cvat-server`. */
   readonly components: readonly string[];
@@ -62,11 +64,18 @@ export interface Sensitivity {
   readonly ratio: number | null;
 }
 
-function sensitivity(model: CostModel, reference: CostModel, table: PriceTable, profile: UsageProfile, freeGrant: boolean): Sensitivity {
-  const e = estimateMonthlyCost(model, table, profile, { freeGrant, optimistic: true });
-  const r = estimateMonthlyCost(reference, table, profile, { freeGrant, optimistic: true });
+function sensitivity(
+  model: CostModel,
+  reference: CostModel,
+  table: PriceTable,
+  profile: UsageProfile,
+  freeGrant: boolean,
+  reading: 'optimistic' | 'pessimistic',
+): Sensitivity {
+  const e = estimateMonthlyCost(model, table, profile, { freeGrant, reading });
+  const r = estimateMonthlyCost(reference, table, profile, { freeGrant, reading });
   const components = [...model.workloads, ...reference.workloads]
-    .filter((w) => w.kind === 'app' && activityOf(w.name, w.role, w.polledBy).optimistic)
+    .filter((w) => w.kind === 'app' && activityOf(w.name, w.role, w.polledBy, w.timers)[reading])
     .map((w) => w.name)
     .filter((n, i, a) => a.indexOf(n) === i);
   return {
@@ -87,6 +96,8 @@ export interface CostComparison {
   readonly ratio: number | null;
   /** The same with every unverified activity assumption read favourably. */
   readonly optimistic: Sensitivity;
+  /** The same with every unverified activity assumption read unfavourably. */
+  readonly pessimistic: Sensitivity;
   /** USD a month by category (container apps, storage, network, …), rounded to cents. */
   readonly categories: { readonly environment: Readonly<Record<string, number>>; readonly reference: Readonly<Record<string, number>> };
   readonly unpriced: { readonly environment: readonly string[]; readonly reference: readonly string[] };
@@ -124,6 +135,17 @@ function withOverrides(profile: UsageProfile, options: CostCommandOptions): Usag
   };
 }
 
+const OPTIMISTIC_IF = 'met the idle criteria between polls (unverified)';
+const PESSIMISTIC_IF = 'stayed above the idle criteria with no timer left in its configuration (unverified; `cvat-ops idle` measures it)';
+
+function sensitivityLine(s: Sensitivity, condition: string, name: string): string[] {
+  if (!s.components.length) return [];
+  return [
+    `  if ${s.components.join(', ')} ${condition}: ${name} $${s.environmentUSD.toFixed(2)}, reference $${s.referenceUSD.toFixed(2)}, ` +
+      `ratio ${s.ratio === null ? 'n/a' : s.ratio.toFixed(3)}`,
+  ];
+}
+
 /** `cvat-infra cost`. */
 export async function costCommand(options: CostCommandOptions, io: InfraIo): Promise<CommandResult> {
   const env = await loadInfraEnvironment(options.env, io, `cvat-infra cost --env ${options.env}`);
@@ -154,7 +176,8 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
           environmentUSD: Math.round(e.totalMonthlyUSD * 100) / 100,
           referenceUSD: Math.round(r.totalMonthlyUSD * 100) / 100,
           ratio: costRatio(e, r),
-          optimistic: sensitivity(model, reference, table, profile, freeGrant),
+          optimistic: sensitivity(model, reference, table, profile, freeGrant, 'optimistic'),
+          pessimistic: sensitivity(model, reference, table, profile, freeGrant, 'pessimistic'),
           categories: { environment: byCategory(e), reference: byCategory(r) },
           unpriced: { environment: e.unpriced, reference: r.unpriced },
         });
@@ -163,11 +186,12 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     const report: CostCompareReport = { environment: config.name, comparisons };
     const row = (cells: string[]) =>
       `  ${cells[0].padEnd(12)}${cells[1].padEnd(13)}${cells[2].padStart(12)}${cells[3].padStart(12)}${cells[4].padStart(8)}` +
-      `${cells[5].padStart(12)}`;
+      `${cells[5].padStart(12)}${cells[6].padStart(13)}`;
     const optimisticNames = [...new Set(comparisons.flatMap((c) => c.optimistic.components))];
+    const pessimisticNames = [...new Set(comparisons.flatMap((c) => c.pessimistic.components))];
     const lines = [
       `Monthly cost, environment '${config.name}' against the reference project (USD, pay-as-you-go list prices)`,
-      row(['profile', 'region', config.name, 'reference', 'ratio', 'optimistic']),
+      row(['profile', 'region', config.name, 'reference', 'ratio', 'optimistic', 'pessimistic']),
       ...comparisons.map((c) =>
         row([
           c.profile,
@@ -176,11 +200,11 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
           `$${c.referenceUSD.toFixed(2)}`,
           c.ratio === null ? 'n/a' : c.ratio.toFixed(3),
           c.optimistic.ratio === null ? 'n/a' : c.optimistic.ratio.toFixed(3),
+          c.pessimistic.ratio === null ? 'n/a' : c.pessimistic.ratio.toFixed(3),
         ]),
       ),
-      ...(optimisticNames.length
-        ? [`  optimistic: the ratio if ${optimisticNames.join(', ')} met the idle criteria between polls (unverified)`]
-        : []),
+      ...(optimisticNames.length ? [`  optimistic: the ratio if ${optimisticNames.join(', ')} ${OPTIMISTIC_IF}`] : []),
+      ...(pessimisticNames.length ? [`  pessimistic: the ratio if ${pessimisticNames.join(', ')} ${PESSIMISTIC_IF}`] : []),
       ...comparisons
         .filter((c) => c.unpriced.environment.length || c.unpriced.reference.length)
         .map((c) => `  not priced (${c.profile}, ${c.region}): ${[...c.unpriced.environment, ...c.unpriced.reference].join(', ')}`),
@@ -206,7 +230,8 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     assumptions,
     environment,
     reference: referenceEstimate,
-    optimistic: sensitivity(model, reference, table, profile, freeGrant),
+    optimistic: sensitivity(model, reference, table, profile, freeGrant, 'optimistic'),
+    pessimistic: sensitivity(model, reference, table, profile, freeGrant, 'pessimistic'),
   };
   const lines = [
     `Monthly cost estimate in ${table.currency}, ${table.region} list prices as of ${table.asOf} (${report.prices.file}), profile ${profile.name}`,
@@ -217,13 +242,8 @@ export async function costCommand(options: CostCommandOptions, io: InfraIo): Pro
     ...formatEstimate(referenceEstimate),
     '',
     ...formatComparison(environment, referenceEstimate, [config.name, 'reference']),
-    ...(report.optimistic.components.length
-      ? [
-          `  if ${report.optimistic.components.join(', ')} met the idle criteria between polls (unverified): ` +
-            `${config.name} $${report.optimistic.environmentUSD.toFixed(2)}, reference $${report.optimistic.referenceUSD.toFixed(2)}, ` +
-            `ratio ${report.optimistic.ratio === null ? 'n/a' : report.optimistic.ratio.toFixed(3)}`,
-        ]
-      : []),
+    ...sensitivityLine(report.optimistic, OPTIMISTIC_IF, config.name),
+    ...sensitivityLine(report.pessimistic, PESSIMISTIC_IF, config.name),
     '',
     'Assumptions:',
     ...assumptions.map((a) => `  - ${a}`),

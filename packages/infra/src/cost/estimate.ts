@@ -42,6 +42,11 @@ export interface CostedWorkload {
   readonly replicaTimeoutSeconds?: number;
   /** Apps: a caller inside the environment that polls it all month (OPA polling cvat-server for its bundle). */
   readonly polledBy?: PolledBy;
+  /**
+   * Apps: the work its own configuration leaves on a timer whatever the load, one line per timer (empty: none), when the
+   * estimate can read it (ClickHouse's configuration override); `undefined` when it cannot.
+   */
+  readonly timers?: readonly string[];
 }
 
 /** A deployment reduced to what the estimate prices. */
@@ -66,12 +71,16 @@ export interface EstimateOptions {
    */
   readonly freeGrant?: boolean;
   /**
-   * Price each component whose activity rests on an unverified assumption (`ActivityClass.optimistic`) by the
-   * favourable reading instead: the low end of the estimate.
-   * @default false
+   * How to read the activity assumptions Azure has not confirmed: `optimistic` prices each component that has one
+   * (`ActivityClass.optimistic`) by the favourable reading, the low end of the estimate; `pessimistic` by the
+   * unfavourable one (`ActivityClass.pessimistic`), the high end.
+   * @default 'expected'
    */
-  readonly optimistic?: boolean;
+  readonly reading?: Reading;
 }
+
+/** Which reading of the unverified activity assumptions an estimate uses (see `EstimateOptions.reading`). */
+export type Reading = 'expected' | 'optimistic' | 'pessimistic';
 
 /**
  * Seconds each event-job execution is billed beyond its jobs: the container starts, Python imports Django, the burst
@@ -158,7 +167,7 @@ export function replicaTime(
   w: CostedWorkload,
   profile: UsageProfile,
   hoursPerMonth: number,
-  optimistic = false,
+  reading: Reading = 'expected',
 ): { activeReplicaSeconds: number; idleReplicaSeconds: number; how: string; activity?: ActivityClass } | { unpriced: string } {
   const H = hoursPerMonth;
   const S = 3600;
@@ -197,9 +206,9 @@ export function replicaTime(
     }
     return { unpriced: `job trigger '${w.trigger ?? 'none'}' is not one the estimate knows (manual, event, schedule)` };
   }
-  const found = activityOf(w.name, w.role, w.polledBy);
-  const activity: ActivityClass =
-    optimistic && found.optimistic ? { activity: found.optimistic, reason: `optimistic reading of: ${found.reason}` } : found;
+  const found = activityOf(w.name, w.role, w.polledBy, w.timers);
+  const alternative = reading === 'optimistic' ? found.optimistic : reading === 'pessimistic' ? found.pessimistic : undefined;
+  const activity: ActivityClass = alternative ? { activity: alternative, reason: `${reading} reading of: ${found.reason}` } : found;
   const byQueue = w.scaledBy.includes('queue');
   const byHttp = w.scaledBy.some((k) => k === 'http' || k === 'tcp') || (w.scaledBy.length === 0 && w.ingress === true);
   // Scale-out at the profile's peak: the replicas the rule asks for, up to maxReplicas.
@@ -299,7 +308,7 @@ export function estimateMonthlyCost(
       dedicated.set(w.workloadProfile, [...(dedicated.get(w.workloadProfile) ?? []), w]);
       continue;
     }
-    const t = replicaTime(w, profile, H, options.optimistic === true);
+    const t = replicaTime(w, profile, H, options.reading);
     if ('unpriced' in t) {
       lines.push({
         category: 'container-apps',

@@ -108,8 +108,9 @@ export function assumptionLines(profile: UsageProfile, table: PriceTable, freeGr
       `${EVENT_EXECUTION_OVERHEAD_SECONDS} s of start-up billed; scale-to-zero apps keep a replica ${COOLDOWN_SECONDS} s after their queue ` +
       'empties, jobs in the same working hour sharing one scale-out',
     'activity: always-on replicas at their minimum bill idle when they meet the idle criteria (under 0.01 vCPU, under 1,000 B/s ' +
-      'received, no HTTP request): services and stores while no user works, RQ workers while they run no job; ClickHouse and ' +
-      'cvat-server never (see the legend); replicas above the minimum and job executions bill active',
+      'received, no HTTP request): services and stores while no user works, RQ workers while they run no job; ClickHouse only ' +
+      'when its configuration leaves no timer running, cvat-server only between bundle polls (see the legend); replicas above ' +
+      'the minimum and job executions bill active',
     freeGrant
       ? "the free grant (per subscription) goes to this environment alone, credited at the month's active/idle mix; the pricing " +
         'page does not say which meter it offsets'

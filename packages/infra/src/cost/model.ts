@@ -1,4 +1,14 @@
-import { ACA_LIMITS, type AppSpec, appSpecs, type Catalogue, enabledComponents, type EnvironmentConfig } from '@cvat-cloud/catalogue';
+import {
+  ACA_LIMITS,
+  type AppSpec,
+  appSpecs,
+  CLICKHOUSE_CONFIG,
+  type Catalogue,
+  clickhouseStartCommand,
+  clickhouseTimedWork,
+  enabledComponents,
+  type EnvironmentConfig,
+} from '@cvat-cloud/catalogue';
 import type { CostedWorkload, CostModel } from './estimate';
 import type { PolledBy } from './profiles';
 import { type InventoryResource, inventoryFromTerraform } from './inventory';
@@ -70,6 +80,22 @@ export function bundlePollingTargets(
   return out;
 }
 
+/** The ClickHouse server image (cvat-ai/cvat@v2.73.0 docker-compose.yml `cvat_clickhouse`). */
+const CLICKHOUSE_IMAGE = /^clickhouse\/clickhouse-server:/;
+
+/**
+ * The timers a ClickHouse app's configuration leaves running (`clickhouseTimedWork` in the catalogue), or `undefined`
+ * for any other app. The override counts only when the app both carries it (`CLICKHOUSE_CONFIG.env`) and starts with the
+ * command that writes it into config.d; otherwise the server runs the image's stock configuration.
+ */
+export function clickhouseTimers(spec: AppSpec): readonly string[] | undefined {
+  const container = spec.containers[0];
+  if (!CLICKHOUSE_IMAGE.test(container.image)) return undefined;
+  const env = container.env.find((e) => e.name === CLICKHOUSE_CONFIG.env);
+  const starts = JSON.stringify(container.command ?? []) === JSON.stringify(clickhouseStartCommand());
+  return clickhouseTimedWork(starts && env?.kind === 'value' ? env.value : undefined).timers;
+}
+
 /**
  * One catalogue app spec as the estimate prices it. Reads the job fields the catalogue has or is adding (event
  * triggers, queues) through their documented names, so a spec without them still prices as a manual job.
@@ -117,6 +143,7 @@ export function workloadFromSpec(spec: AppSpec, componentQueues: readonly string
     queues: componentQueues.length ? [...componentQueues] : fromRules,
     ingress: spec.ingress !== undefined,
     ...scaleTargetOf(spec.scale.rules),
+    ...(clickhouseTimers(spec) ? { timers: clickhouseTimers(spec) } : {}),
   };
 }
 

@@ -199,6 +199,11 @@ export interface ActivityClass {
    * request every few seconds against idleness); the estimate's sensitivity line prices it.
    */
   readonly optimistic?: Activity;
+  /**
+   * The class if an unverified assumption behind `activity` turns out against us (e.g. a component with no timer left in
+   * its configuration still stays above 0.01 vCPU); the estimate's sensitivity line prices it.
+   */
+  readonly pessimistic?: Activity;
   /** `polled` only: the share (0-1) of the hours without users billed active. */
   readonly activeFraction?: number;
 }
@@ -232,6 +237,29 @@ const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
       'users or not',
   ],
 ];
+
+/**
+ * The activity of a component whose own configuration says what it does on a timer whatever the load (ClickHouse:
+ * `clickhouseTimedWork` in the catalogue). With a timer left it works all month; with none it works only when its
+ * clients do, which Azure has not confirmed: the pessimistic reading keeps it active all month.
+ *
+ * @param timers one line per timer the configuration leaves running (empty: none)
+ */
+export function timedWorkActivity(name: string, timers: readonly string[]): ActivityClass {
+  if (timers.length)
+    return {
+      activity: 'always',
+      reason: `its configuration leaves work on a timer (${timers.join('; ')}), which keeps it above 0.01 vCPU all month, users or not`,
+    };
+  return {
+    activity: 'user',
+    reason:
+      `${name}'s configuration removes every timed system log and recomputes metrics once a minute, so with no events arriving ` +
+      'it only waits; it merges and answers while users work. Unverified on Azure (`cvat-ops idle` measures it); the ' +
+      'pessimistic reading prices it active all month',
+    pessimistic: 'always',
+  };
+}
 
 const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
   [
@@ -273,15 +301,18 @@ export function polledActivity(polled: PolledBy): ActivityClass {
 }
 
 /**
- * The activity class of a component: polled all month by a caller inside the environment (from the configuration,
- * see {@link PolledBy}), else by name (ClickHouse, OPA), then by role: workers are idle unless running a job,
- * everything else follows the users.
+ * The activity class of a component: from what its own configuration leaves on a timer when that is known (see
+ * {@link timedWorkActivity}), else polled all month by a caller inside the environment (from the configuration, see
+ * {@link PolledBy}), else by name (ClickHouse with the stock configuration, OPA), then by role: workers are idle unless
+ * running a job, everything else follows the users.
  *
  * @param name component name (ours or the reference project's)
  * @param role catalogue role
  * @param polled the caller that polls it all month, if any
+ * @param timers the timers its configuration leaves running, when the estimate can read them (ClickHouse)
  */
-export function activityOf(name: string, role: string, polled?: PolledBy): ActivityClass {
+export function activityOf(name: string, role: string, polled?: PolledBy, timers?: readonly string[]): ActivityClass {
+  if (timers) return timedWorkActivity(name, timers);
   for (const [pattern, reason] of ALWAYS_ACTIVE) if (pattern.test(name)) return { activity: 'always', reason };
   if (polled) return polledActivity(polled);
   for (const [pattern, activity] of BY_NAME) if (pattern.test(name)) return activity;

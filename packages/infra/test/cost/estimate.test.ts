@@ -201,16 +201,38 @@ describe('replica time by activity class', () => {
 
   it('prices cvat-server by the favourable reading only when asked (optimistic), ClickHouse never', () => {
     const polledBy = { by: 'opa', minDelaySeconds: 5, maxDelaySeconds: 15 };
-    expect(replicaTime(workload({ name: 'cvat-server', polledBy }), idle, H, true)).toMatchObject({
+    expect(replicaTime(workload({ name: 'cvat-server', polledBy }), idle, H, 'optimistic')).toMatchObject({
       activeReplicaSeconds: 0,
       idleReplicaSeconds: H * S,
     });
-    expect(replicaTime(workload({ name: 'clickhouse', role: 'store' }), idle, H, true)).toMatchObject({ activeReplicaSeconds: H * S });
+    expect(replicaTime(workload({ name: 'clickhouse', role: 'store' }), idle, H, 'optimistic')).toMatchObject({
+      activeReplicaSeconds: H * S,
+    });
     const model = { ...empty, workloads: [workload({ name: 'cvat-server', cpuCores: 1, memoryGiB: 2, polledBy })] };
     const high = estimateMonthlyCost(model, east, idle, { freeGrant: false }).totalMonthlyUSD;
-    const low = estimateMonthlyCost(model, east, idle, { freeGrant: false, optimistic: true }).totalMonthlyUSD;
+    const low = estimateMonthlyCost(model, east, idle, { freeGrant: false, reading: 'optimistic' }).totalMonthlyUSD;
+    expect(estimateMonthlyCost(model, east, idle, { freeGrant: false, reading: 'pessimistic' }).totalMonthlyUSD).toBe(high);
     const c = rawEast.containerApps.consumption;
     expect(high - low).toBeCloseTo(H * S * (c.vcpuActivePerSecond.price - c.vcpuIdlePerSecond.price), 6);
+  });
+
+  it('prices ClickHouse from the timers its configuration leaves: active all month with one, with the users (pessimistic: all month) with none', () => {
+    const store = { name: 'clickhouse', role: 'store' };
+    expect(replicaTime(workload({ ...store, timers: ['system.metric_log written on a timer'] }), idle, H)).toMatchObject({
+      activeReplicaSeconds: H * S,
+      idleReplicaSeconds: 0,
+    });
+    expect(activityOf('clickhouse', 'store', undefined, ['asynchronous metrics every 1 s']).reason).toContain(
+      'asynchronous metrics every 1 s',
+    );
+    const quiet = workload({ ...store, timers: [] });
+    expect(replicaTime(quiet, idle, H)).toMatchObject({ activeReplicaSeconds: 0, idleReplicaSeconds: H * S });
+    expect(replicaTime(quiet, small, H)).toMatchObject({ activeReplicaSeconds: 176 * S, idleReplicaSeconds: (H - 176) * S });
+    expect(replicaTime(quiet, idle, H, 'pessimistic')).toMatchObject({ activeReplicaSeconds: H * S, idleReplicaSeconds: 0 });
+    expect(replicaTime(quiet, idle, H, 'optimistic')).toMatchObject({ activeReplicaSeconds: 0 });
+    expect(activityOf('clickhouse', 'store', undefined, [])).toMatchObject({ activity: 'user', pessimistic: 'always' });
+    // Without readable timers (the reference's stock configuration) the name decides: active all month.
+    expect(activityOf('cvat-clickhouse', 'store')).toMatchObject({ activity: 'always' });
   });
 
   it('adds the replicas the peak asks of an HTTP rule (concurrent requests / target), at the active rate, never beyond maxReplicas', () => {
