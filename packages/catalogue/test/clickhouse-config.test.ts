@@ -18,15 +18,25 @@ const PYTHON = spawnSync('python3', ['--version']).status === 0;
 if (!PYTHON) console.warn('[skipped] ClickHouse configuration XML parsing: python3 is not on PATH on this machine');
 
 /** Parses XML text with python3's xml.etree and returns what ClickHouse's merge would act on. */
-function parseWithPython(xml: string): { root: string; removed: string[]; period: string | null; logger: Record<string, string | null> } {
+interface Parsed {
+  root: string;
+  removed: string[];
+  period: string | null;
+  threads: string | null;
+  logger: Record<string, string | null>;
+}
+
+function parseWithPython(xml: string): Parsed {
   const script = [
     'import json, sys, xml.etree.ElementTree as ET',
     'root = ET.fromstring(sys.stdin.read())',
     'removed = sorted(e.tag for e in root if e.get("remove") == "1")',
     'p = root.find("asynchronous_metrics_update_period_s")',
+    't = root.find("async_insert_threads")',
     'logger = root.find("logger")',
     'lg = {} if logger is None else {c.tag: (c.get("remove") and "removed") or (c.text or "").strip() for c in logger}',
-    'print(json.dumps({"root": root.tag, "removed": removed, "period": None if p is None else p.text.strip(), "logger": lg}))',
+    'print(json.dumps({"root": root.tag, "removed": removed, "period": None if p is None else p.text.strip(),' +
+      ' "threads": None if t is None else t.text.strip(), "logger": lg}))',
   ].join('\n');
   const r = spawnSync('python3', ['-c', script], { input: xml, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`python3 could not parse the XML: ${r.stderr}`);
@@ -42,6 +52,7 @@ describe.skipIf(!PYTHON)('config/clickhouse/cvat-quiet.xml (python3 xml.etree)',
     for (const t of CLICKHOUSE_TIMED_SYSTEM_LOGS) expect(parsed.removed).toContain(t);
     expect(parsed.removed).not.toContain('crash_log');
     expect(Number(parsed.period)).toBeGreaterThanOrEqual(60);
+    expect(parsed.threads).toBe('0');
   });
 
   it('logs warnings to the console and writes no log files', () => {
@@ -53,6 +64,7 @@ describe.skipIf(!PYTHON)('config/clickhouse/cvat-quiet.xml (python3 xml.etree)',
     const work = clickhouseTimedWork(fileText);
     expect(work.timedSystemLogs).toEqual(CLICKHOUSE_TIMED_SYSTEM_LOGS.filter((t) => !parsed.removed.includes(t)));
     expect(work.asyncMetricsPeriodSeconds).toBe(Number(parsed.period));
+    expect(work.asyncInsertThreads).toBe(Number(parsed.threads));
   });
 
   it('keeps its meaning once comments and whitespace are stripped for the container', () => {
@@ -73,14 +85,20 @@ describe('clickhouseTimedWork', () => {
     expect(stock.timedSystemLogs).toEqual([...CLICKHOUSE_TIMED_SYSTEM_LOGS]);
     expect(stock.asyncMetricsPeriodSeconds).toBe(1);
     expect(stock.timers).toContain('asynchronous metrics every 1 s');
-    expect(stock.timers).toHaveLength(CLICKHOUSE_TIMED_SYSTEM_LOGS.length + 1);
+    expect(stock.timers).toContain('16 asynchronous insert queue threads polling their deadlines');
+    expect(stock.timers).toHaveLength(CLICKHOUSE_TIMED_SYSTEM_LOGS.length + 2);
   });
 
   it('names a timed log the override keeps and a metrics period under a minute', () => {
     const kept = clickhouseConfigXml()
       .replace('<metric_log remove="1"/>', '')
-      .replace(/<asynchronous_metrics_update_period_s>\d+</, '<asynchronous_metrics_update_period_s>10<');
-    expect(clickhouseTimedWork(kept).timers).toEqual(['system.metric_log written on a timer', 'asynchronous metrics every 10 s']);
+      .replace(/<asynchronous_metrics_update_period_s>\d+</, '<asynchronous_metrics_update_period_s>10<')
+      .replace('<async_insert_threads>0<', '<async_insert_threads>2<');
+    expect(clickhouseTimedWork(kept).timers).toEqual([
+      'system.metric_log written on a timer',
+      'asynchronous metrics every 10 s',
+      '2 asynchronous insert queue threads polling their deadlines',
+    ]);
   });
 });
 

@@ -34,6 +34,13 @@ export const CLICKHOUSE_CONFIG = {
  */
 export const CLICKHOUSE_TIMED_SYSTEM_LOGS = ['metric_log', 'asynchronous_metric_log', 'error_log', 'latency_log', 'text_log'] as const;
 
+/**
+ * `async_insert_threads` when unset (ClickHouse/ClickHouse src/Core/ServerSettings.h): that many threads each wake every
+ * `async_insert_busy_timeout_ms` whether or not an asynchronous insert is queued (src/Interpreters/
+ * AsynchronousInsertQueue.cpp `processBatchDeadlines`); 0 creates no queue (programs/server/Server.cpp).
+ */
+export const CLICKHOUSE_DEFAULT_ASYNC_INSERT_THREADS = 16;
+
 /** `asynchronous_metrics_update_period_s` when unset (ClickHouse/ClickHouse programs/server/Server.cpp, `getUInt(..., 1)`). */
 export const CLICKHOUSE_DEFAULT_ASYNC_METRICS_PERIOD_SECONDS = 1;
 
@@ -71,13 +78,15 @@ export interface ClickHouseTimedWork {
   readonly timedSystemLogs: readonly string[];
   /** `asynchronous_metrics_update_period_s` in effect. */
   readonly asyncMetricsPeriodSeconds: number;
+  /** `async_insert_threads` in effect (0: no asynchronous insert queue). */
+  readonly asyncInsertThreads: number;
   /** One line per timer that runs more often than {@link CLICKHOUSE_QUIET_PERIOD_SECONDS} or writes a table; empty when quiet. */
   readonly timers: readonly string[];
 }
 
 /**
- * Reads the timers a ClickHouse configuration override leaves running: the timed system logs it does not remove and the
- * asynchronous metrics period. `undefined` (no override) is the stock configuration, where all of them run.
+ * Reads the timers a ClickHouse configuration override leaves running: the timed system logs it does not remove, the
+ * asynchronous metrics period and the asynchronous insert queue's threads. `undefined` (no override) is the stock configuration, where all of them run.
  *
  * Reads only this package's own form of override (one element per line of the file, `remove="1"` on a removed table);
  * the tests parse the file with a real XML parser to keep the two in step.
@@ -88,9 +97,12 @@ export function clickhouseTimedWork(xml: string | undefined): ClickHouseTimedWor
   const timedSystemLogs = CLICKHOUSE_TIMED_SYSTEM_LOGS.filter((t) => !removed.has(t));
   const period = /<asynchronous_metrics_update_period_s>\s*(\d+)\s*<\/asynchronous_metrics_update_period_s>/.exec(text)?.[1];
   const asyncMetricsPeriodSeconds = period === undefined ? CLICKHOUSE_DEFAULT_ASYNC_METRICS_PERIOD_SECONDS : Number(period);
+  const threads = /<async_insert_threads>\s*(\d+)\s*<\/async_insert_threads>/.exec(text)?.[1];
+  const asyncInsertThreads = threads === undefined ? CLICKHOUSE_DEFAULT_ASYNC_INSERT_THREADS : Number(threads);
   const timers = [
     ...timedSystemLogs.map((t) => `system.${t} written on a timer`),
     ...(asyncMetricsPeriodSeconds < CLICKHOUSE_QUIET_PERIOD_SECONDS ? [`asynchronous metrics every ${asyncMetricsPeriodSeconds} s`] : []),
+    ...(asyncInsertThreads > 0 ? [`${asyncInsertThreads} asynchronous insert queue threads polling their deadlines`] : []),
   ];
-  return { timedSystemLogs, asyncMetricsPeriodSeconds, timers };
+  return { timedSystemLogs, asyncMetricsPeriodSeconds, asyncInsertThreads, timers };
 }

@@ -254,7 +254,8 @@ export function timedWorkActivity(name: string, timers: readonly string[]): Acti
   return {
     activity: 'user',
     reason:
-      `${name}'s configuration removes every timed system log and recomputes metrics once a minute, so with no events arriving ` +
+      `${name}'s configuration removes every timed system log, recomputes metrics once a minute and runs no asynchronous insert ` +
+      'queue, so with no events arriving ' +
       'it only waits; it merges and answers while users work. Unverified on Azure (`cvat-ops idle` measures it); the ' +
       'pessimistic reading prices it active all month',
     pessimistic: 'always',
