@@ -6,8 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Examples kept in fixtures/arm-examples/<api-version>/ (Microsoft.App at 2025-07-01, Microsoft.DBforPostgreSQL at 2025-08-01). */
-export type ArmExampleName = 'ContainerApps_Get' | 'Revisions_List' | 'Replicas_Get' | 'ServersGet' | 'ServersCreatePointInTimeRestore';
+/**
+ * Examples kept in fixtures/arm-examples/<api-version>/ (Microsoft.App at 2025-07-01, Microsoft.DBforPostgreSQL at 2025-08-01,
+ * Microsoft.Insights metrics at 2024-02-01).
+ */
+export type ArmExampleName =
+  | 'ContainerApps_Get'
+  | 'Revisions_List'
+  | 'Replicas_Get'
+  | 'ServersGet'
+  | 'ServersCreatePointInTimeRestore'
+  | 'GetMetric';
+
+/** API versions with examples in fixtures/arm-examples. */
+export type ArmExampleApiVersion = '2025-07-01' | '2025-08-01' | '2024-02-01';
 
 /** An example's whole document (parameters and responses with their headers). */
 export interface ArmExampleDocument {
@@ -20,14 +32,14 @@ export interface ArmExampleDocument {
  * @param status @default '200'
  */
 // biome-ignore lint/suspicious/noExplicitAny: an example body is arbitrary JSON; callers cast it to the shape they test
-export function armExample(apiVersion: '2025-07-01' | '2025-08-01', name: ArmExampleName, status = '200'): any {
+export function armExample(apiVersion: ArmExampleApiVersion, name: ArmExampleName, status = '200'): any {
   const response = armExampleDocument(apiVersion, name).responses[status];
   if (!response || response.body === undefined) throw new Error(`arm example ${apiVersion}/${name} has no ${status} body`);
   return response.body;
 }
 
 /** The whole example document (for the request parameters and the response headers, e.g. a 202's Azure-AsyncOperation). */
-export function armExampleDocument(apiVersion: '2025-07-01' | '2025-08-01', name: ArmExampleName): ArmExampleDocument {
+export function armExampleDocument(apiVersion: ArmExampleApiVersion, name: ArmExampleName): ArmExampleDocument {
   // src/ (tests) and dist/ (built) both sit one level below the package root
   const file = join(__dirname, '..', 'fixtures', 'arm-examples', apiVersion, `${name}.json`);
   return JSON.parse(readFileSync(file, 'utf8')) as ArmExampleDocument;

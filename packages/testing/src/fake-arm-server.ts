@@ -16,6 +16,11 @@
  * (the ServersCreatePointInTimeRestore and BackupsAutomaticAndOnDemandCreate examples), polled `pgPolls` times;
  * `failPgServerCreate` makes a restore's operation end `Failed`.
  *
+ * Azure Monitor metrics of a container app (`GET …/containerApps/{app}/providers/Microsoft.Insights/metrics`, api-version
+ * 2024-02-01, what @azure/monitor-query 1.3.3's MetricsQueryClient.queryResource sends): answered from the samples given
+ * with {@link FakeArmServer.addMetricSamples} by `answerMetricsQuery` (./fake-azure-monitor.ts, which documents the
+ * shape and what it models); {@link FakeArmServer.failMetrics} makes an app's metrics answer an ARM error.
+ *
  * Failure injection:
  * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
  * - `failDelete(name, { asyncFailure: message })`: the DELETE is accepted (202) but the operation ends `Failed`;
@@ -27,6 +32,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { armExample } from './arm-examples';
+import { answerMetricsQuery, type FakeMetricSample, type FakeMetricsError } from './fake-azure-monitor';
 
 /** ARM JSON of one resource (the SDK flattens `properties` into the model). */
 export interface ArmResource {
@@ -136,6 +142,9 @@ export class FakeArmServer {
   readonly pgBackups = new Map<string, ArmResource[]>();
   /** How many polls of a PostgreSQL operation answer "InProgress" before it ends. @default 1 */
   pgPolls = 1;
+  /** Azure Monitor metric samples by app name. */
+  readonly metricSamples = new Map<string, FakeMetricSample[]>();
+  private readonly metricsFailures = new Map<string, FakeMetricsError>();
   private readonly pgFailures = new Map<string, string>();
   private readonly pgOperations = new Map<string, { pollsLeft: number; failure?: string; done: () => void; startTime: string }>();
 
@@ -338,6 +347,16 @@ export class FakeArmServer {
     this.jobScripts.set(name, script);
   }
 
+  /** Adds Azure Monitor metric samples of container app `app` (one value per metric, minute and dimension set). */
+  addMetricSamples(app: string, samples: readonly FakeMetricSample[]): void {
+    this.metricSamples.set(app, [...(this.metricSamples.get(app) ?? []), ...samples]);
+  }
+
+  /** Every metrics request for `app` answers this ARM error. */
+  failMetrics(app: string, error: FakeMetricsError): void {
+    this.metricsFailures.set(app, error);
+  }
+
   /** Makes the DELETE of `name` fail (synchronously with an ARM error, or asynchronously through the operation). */
   failDelete(name: string, failure: DeleteFailure): void {
     this.deleteFailures.set(name, failure);
@@ -507,6 +526,18 @@ export class FakeArmServer {
     }
     if (!app) {
       this.json(res, 404, notFound('containerApps', name, this.resourceGroup));
+      return;
+    }
+    if (sub.length === 3 && sub[0] === 'providers' && sub[1] === 'microsoft.insights' && sub[2] === 'metrics' && method === 'GET') {
+      const failure = this.metricsFailures.get(name);
+      if (failure) {
+        this.json(res, failure.status, armError(failure.code, failure.message));
+        return;
+      }
+      const answer = answerMetricsQuery(app.id ?? name, Object.fromEntries(url.searchParams), this.metricSamples.get(name) ?? [], {
+        region: this.location,
+      });
+      this.json(res, answer.status, answer.body);
       return;
     }
     if (sub[0] === 'getauthtoken' && method === 'POST') {

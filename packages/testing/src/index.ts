@@ -7,6 +7,7 @@
 export * from './loopback-server';
 export * from './fake-credential';
 export * from './fake-arm-server';
+export * from './fake-azure-monitor';
 export * from './fake-arm-storage-server';
 export * from './fake-file-server';
 export * from './fake-key-vault-server';
