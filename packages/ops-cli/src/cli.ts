@@ -33,6 +33,7 @@ import type { StatusOptions } from './commands/status';
 import type { DriftOptions } from './commands/drift';
 import type { AppsDeleteOptions, AppsRestartOptions, AppsRecreateOptions } from './commands/apps';
 import type { LogsOptions } from './commands/logs';
+import type { IdleOptions } from './commands/idle';
 import type { BackupCreateOptions, BackupOptions, BackupPruneOptions, BackupRestoreOptions } from './commands/backup';
 
 /** The exit-code table printed after `--help`: the codes cvat-ops returns, from the one table (docs/exit-codes.md). */
@@ -174,7 +175,7 @@ export function buildProgram(
   };
 
   const program = new Command('cvat-ops')
-    .description('Operate a CVAT deployment on Azure Container Apps: status, drift, apps, logs, storage, database and backups.')
+    .description('Operate a CVAT deployment on Azure Container Apps: status, drift, idle, apps, logs, storage, database and backups.')
     .version(readVersion(), '-V, --version')
     .option('--env <name>', 'environment name (environments/<name>.yaml) or path to an environment file (CVAT_ENV)')
     .option('--subscription <id>', 'Azure subscription id (overrides the environment file and ARM_/AZURE_SUBSCRIPTION_ID)')
@@ -194,6 +195,7 @@ export function buildProgram(
         '  cvat-ops storage upload ./data cvat-data/imports --env dev',
         '  cvat-ops apps delete --all --env dev --dry-run',
         '  cvat-ops backup create --env dev',
+        '  cvat-ops idle --env dev --hours 24',
       ].join('\n'),
     );
   // subcommand --help also lists --env, --json, --yes, --dry-run …
@@ -415,6 +417,35 @@ export function buildProgram(
     .action(async (_opts, cmd: Command) => {
       const options: DriftOptions = { ...globals(cmd, runtime), ...outputFile(cmd, runtime, argv) };
       await run(() => import('./commands/drift/index.js').then((m) => m.drift), options);
+    });
+
+  withOutputFile(program.command('idle'))
+    .description("minutes each container app met Container Apps' idle-billing criteria (Azure Monitor metrics, one-minute grain)")
+    .option('--hours <n>', 'look-back window in hours, 1-720 (default 24)', parseInteger('--hours', 1, 720))
+    .option(
+      '--app <name>',
+      'only this app (repeat for more; default: every container app and job)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .addHelpText(
+      'after',
+      `\nFor each app, per replica and minute: CPU (UsageNanoCores average) under 0.01 vCPU, received bytes (RxBytes) under\n` +
+        `60,000 a minute (1,000 B/s), no HTTP request (Requests), and the revision at its minReplicas (Replicas) >= 1.\n` +
+        `Prints the minutes observed, idle, and broken per criterion, and the hours a 730-hour month of such minutes bills\n` +
+        `active. Jobs have no idle rate (listed as n/a). Needs Microsoft.Insights/metrics/read (e.g. Monitoring Reader).\n` +
+        `Run it after a quiet day and compare with 'npx nx run infra:cost -- --profile idle' (docs/operations.md).\n` +
+        `\nExamples:\n  cvat-ops idle --env dev\n  cvat-ops idle --env dev --hours 72 --app cvat-server --app opa --json`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const o = cmd.opts<{ hours?: number; app?: string[] }>();
+      const options: IdleOptions = {
+        ...globals(cmd, runtime),
+        ...definedOnly({ hours: o.hours }),
+        ...(o.app && o.app.length > 0 ? { apps: o.app } : {}),
+        ...outputFile(cmd, runtime, argv),
+      };
+      await run(() => import('./commands/idle/index.js').then((m) => m.idle), options);
     });
 
   const apps = program

@@ -21,6 +21,7 @@ const drift = vi.hoisted(() => ({ drift: vi.fn() }));
 const apps = vi.hoisted(() => ({ appsDelete: vi.fn(), appsRestart: vi.fn(), appsRecreate: vi.fn() }));
 const logs = vi.hoisted(() => ({ logs: vi.fn() }));
 const backup = vi.hoisted(() => ({ backupCreate: vi.fn(), backupList: vi.fn(), backupRestore: vi.fn(), backupPrune: vi.fn() }));
+const idle = vi.hoisted(() => ({ idle: vi.fn() }));
 vi.mock('../src/commands/db/index', () => db);
 vi.mock('../src/commands/storage/index', () => storage);
 vi.mock('../src/commands/status/index', () => status);
@@ -28,8 +29,9 @@ vi.mock('../src/commands/drift/index', () => drift);
 vi.mock('../src/commands/apps/index', () => apps);
 vi.mock('../src/commands/logs/index', () => logs);
 vi.mock('../src/commands/backup/index', () => backup);
+vi.mock('../src/commands/idle/index', () => idle);
 
-const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs, ...backup };
+const all = { ...db, ...storage, ...status, ...drift, ...apps, ...logs, ...backup, ...idle };
 type Name = keyof typeof all;
 
 const SUB = '11111111-2222-4333-8444-555555555555';
@@ -170,6 +172,14 @@ const cases: { argv: string; fn: Name; options: Record<string, unknown>; env?: R
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'old' }, env: { CVAT_OPS_ENV: 'old' } },
   { argv: 'drift --env dev', fn: 'drift', options: { ...G, env: 'dev' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
   { argv: 'drift', fn: 'drift', options: { ...G, env: 'staging' }, env: { CVAT_ENV: 'staging', CVAT_OPS_ENV: 'old' } },
+  // idle
+  { argv: 'idle --env dev', fn: 'idle', options: { ...G, env: 'dev' } },
+  {
+    argv: 'idle --env dev --hours 720 --app cvat-server --app opa --json --output out/idle.json',
+    fn: 'idle',
+    options: { ...G, env: 'dev', json: true, hours: 720, apps: ['cvat-server', 'opa'], output: 'out/idle.json' },
+  },
+  { argv: 'idle --hours 1', fn: 'idle', options: { ...G, env: 'staging', hours: 1 }, env: { CVAT_ENV: 'staging' } },
   // apps delete / restart / recreate
   { argv: 'apps delete --all --env dev --dry-run', fn: 'appsDelete', options: { ...G, env: 'dev', dryRun: true, names: [], all: true } },
   {
@@ -317,6 +327,11 @@ describe('cvat-ops argv parsing', () => {
     { argv: 'drift --output', message: /option '--output <file>' argument missing/ },
     { argv: 'drift cvat-server', message: /too many arguments for 'drift'\. Expected 0 arguments but got 1/ },
     { argv: 'drift --yes-please', message: /unknown option '--yes-please'/ },
+    { argv: 'idle --hours 0', message: /'--hours' \(0\) must be an integer between 1 and 720/ },
+    { argv: 'idle --hours 721', message: /'--hours' \(721\) must be an integer between 1 and 720/ },
+    { argv: 'idle --hours day', message: /'--hours' \(day\) must be an integer between 1 and 720/ },
+    { argv: 'idle --app', message: /option '--app <name>' argument missing/ },
+    { argv: 'idle cvat-server', message: /too many arguments for 'idle'\. Expected 0 arguments but got 1/ },
     { argv: 'apps remove cvat-ui', message: /unknown command 'remove'/ },
     { argv: 'apps delete --all --force', message: /unknown option '--force'/ },
     { argv: 'apps restart', message: /missing required argument 'name'/ },

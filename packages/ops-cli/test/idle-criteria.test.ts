@@ -1,0 +1,86 @@
+/**
+ * The idle criteria minute by minute (evaluateIdle, pure): thresholds at their edges, per-replica judgement, what counts
+ * as no data, and the month projection.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluateIdle, type AppMetrics, type MinuteValues, type SplitSeries } from '../src/commands/idle/criteria';
+
+const T0 = Date.parse('2026-12-02T10:00:00Z');
+const window = { start: new Date(T0), end: new Date(T0 + 4 * 60_000) };
+
+function series(metric: string, key: string, values: (MinuteValues | undefined)[]): SplitSeries {
+  const points = new Map<number, MinuteValues>();
+  values.forEach((v, i) => {
+    if (v) points.set(T0 + i * 60_000, v);
+  });
+  return { metric, key, points };
+}
+
+const quietPod = (key: string): Pick<AppMetrics, 'cpu' | 'rxBytes'> => ({
+  cpu: [series('UsageNanoCores', key, Array(4).fill({ average: 1e6 }))],
+  rxBytes: [series('RxBytes', key, Array(4).fill({ total: 100 }))],
+});
+
+describe('evaluateIdle', () => {
+  it('judges each replica at the thresholds: 9,999,999 nano cores and 59,999 bytes are idle, one more is not', () => {
+    const metrics: AppMetrics = {
+      cpu: [series('UsageNanoCores', 'a', [{ average: 9_999_999 }, { average: 10_000_000 }, { average: 1 }, { average: 1 }])],
+      rxBytes: [series('RxBytes', 'a', [{ total: 59_999 }, { total: 0 }, { total: 60_000 }, { total: 0 }])],
+      requests: [series('Requests', 'a', [undefined, undefined, undefined, { total: 1 }])],
+      replicas: [series('Replicas', 'app--r1', Array(4).fill({ maximum: 1 }))],
+    };
+    const r = evaluateIdle(metrics, window, 1);
+    expect(r.minutes).toEqual({ window: 4, observed: 4, idle: 1, scaledToZero: 0, missing: 0 });
+    expect(r.broken).toEqual({ cpu: 1, rxBytes: 1, requests: 1, aboveMinimum: 0, noData: 0 });
+    expect(r.idleShare).toBe(0.25);
+    expect(r.month).toEqual({ hours: 730, activeHours: 547.5, idleHours: 182.5 });
+  });
+
+  it('without a Replicas value counts the replicas that report; with one, a replica without values is no data', () => {
+    const a = quietPod('a');
+    const withoutReplicas = evaluateIdle({ ...a, requests: [], replicas: [] }, window, 1);
+    expect(withoutReplicas.minutes.idle).toBe(4);
+    const twoReported = evaluateIdle(
+      { ...a, requests: [], replicas: [series('Replicas', 'r1', Array(4).fill({ maximum: 2 }))] },
+      window,
+      2,
+    );
+    expect(twoReported.broken).toMatchObject({ aboveMinimum: 0, noData: 4 });
+    expect(twoReported.minutes.idle).toBe(0);
+  });
+
+  it('a revision above the minimum makes the minute active even when every replica is quiet; two revisions at 1 are not', () => {
+    const b = quietPod('b');
+    const both = { cpu: [...quietPod('a').cpu, ...b.cpu], rxBytes: [...quietPod('a').rxBytes, ...b.rxBytes], requests: [] };
+    const scaledOut = evaluateIdle({ ...both, replicas: [series('Replicas', 'r1', Array(4).fill({ maximum: 2 }))] }, window, 1);
+    expect(scaledOut.broken.aboveMinimum).toBe(4);
+    const overlap = evaluateIdle(
+      {
+        ...both,
+        replicas: [series('Replicas', 'r1', Array(4).fill({ maximum: 1 })), series('Replicas', 'r2', Array(4).fill({ maximum: 1 }))],
+      },
+      window,
+      1,
+    );
+    expect(overlap.broken.aboveMinimum).toBe(0);
+    expect(overlap.peakReplicas).toBe(2);
+  });
+
+  it('no data at all: no share, no month; gaps after the first data are not "before the app existed"', () => {
+    const empty = evaluateIdle({ cpu: [], rxBytes: [], requests: [], replicas: [] }, window, 1);
+    expect(empty).toMatchObject({ idleShare: null, month: null, missingBeforeFirstData: 0, minutes: { missing: 4, observed: 0 } });
+    const gap = evaluateIdle(
+      {
+        cpu: [series('UsageNanoCores', 'a', [{ average: 1 }, undefined, { average: 1 }, undefined])],
+        rxBytes: [series('RxBytes', 'a', [{ total: 1 }, undefined, { total: 1 }, undefined])],
+        requests: [],
+        replicas: [],
+      },
+      window,
+      1,
+    );
+    expect(gap.minutes).toMatchObject({ observed: 2, missing: 2, idle: 2 });
+    expect(gap.missingBeforeFirstData).toBe(0);
+    expect(gap.lastData).toEqual(new Date(T0 + 2 * 60_000));
+  });
+});
