@@ -57,6 +57,19 @@ const cases: Case[] = [
   { name: 'unknown option', argv: ['status', '--env', 'test', '--bogus'], exit: EXIT.USAGE, message: /^error: unknown option '--bogus'$/ },
   { name: 'unknown command', argv: ['frobnicate'], exit: EXIT.USAGE, message: /^error: unknown command 'frobnicate'$/ },
   {
+    name: 'idle with a look-back beyond 720 hours',
+    argv: ['idle', '--env', 'test', '--hours', '1000'],
+    exit: EXIT.USAGE,
+    message: /^error: option '--hours <n>' argument '1000' is invalid\. '--hours' \(1000\) must be an integer between 1 and 720\.$/,
+  },
+  {
+    name: 'idle for an app the environment does not have: the allowed names, nothing sent',
+    argv: ['idle', '--env', 'test', '--app', 'cvat-serverr'],
+    exit: EXIT.USAGE,
+    message:
+      /^cvat-ops: error: '--app' \(cvat-serverr\) is not a container app or job of this environment; allowed: .*cvat-server.*Nothing was sent/,
+  },
+  {
     name: 'unknown command with a terminal escape sequence: shown escaped',
     argv: ['\u001b[2Jclear', '--env', 'test'],
     exit: EXIT.USAGE,

@@ -69,11 +69,34 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     expect(JSON.parse(out)).toEqual({ catalogue: false, azure: false, runtimeRoot: false });
   });
 
+  it('idle --help loads no Azure SDK and not the idle command module (help is declared in src/cli.ts)', async () => {
+    const cliJs = resolve(__dirname, '../dist/cli.js');
+    const probe =
+      `const { runCli } = require(${JSON.stringify(cliJs)}); const { PassThrough } = require('node:stream'); const out = new PassThrough(); ` +
+      `out.resume(); runCli(['idle', '--help'], { cwd: process.cwd(), env: {}, stdin: process.stdin, stdout: out, stderr: out, isTTY: false, ` +
+      `credential: async () => { throw new Error('no credential in this probe'); }, egressIp: async () => '' }).then((code) => { ` +
+      `const m = Object.keys(require.cache); console.log(JSON.stringify({ code, azure: m.some((k) => k.includes('@azure')), ` +
+      `idle: m.some((k) => /commands[\\/]idle/.test(k)) })); });`;
+    const out = await new Promise<string>((done, fail) => {
+      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.on('error', fail);
+      child.on('close', () => done(text));
+    });
+    expect(JSON.parse(out)).toEqual({ code: 0, azure: false, idle: false });
+    const help = await cli(['idle', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('--hours <n>');
+    expect(help.stdout).toContain("compare with 'npx nx run infra:cost -- --profile idle'");
+  });
+
   it('--help: exit 0, every command group, exit codes and examples', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
-    for (const command of ['db', 'storage', 'status', 'drift', 'apps', 'logs']) expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\s`));
+    for (const command of ['db', 'storage', 'status', 'drift', 'idle', 'apps', 'logs'])
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\s`));
     expect(r.stdout).toContain('Exit codes (the same in every cvat-cloud tool, see docs/exit-codes.md):\n  0   done');
     expect(r.stdout).toContain('  3   confirmation declined or impossible (no TTY, no --yes), or a data-loss guard; nothing changed');
   });
