@@ -10,9 +10,6 @@ import { createMetricsClient } from '../src/azure/monitor-client';
 import { querySplitMetrics, type SplitQuery } from '../src/commands/idle/metrics';
 import { testRuntime } from './support/test-runtime';
 
-// biome-ignore lint/suspicious/noExplicitAny: the example body is arbitrary JSON edited per case
-type Body = any;
-
 let server: LoopbackServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -20,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A loopback server answering every request with `body`, and the real client pointed at it. */
-async function serve(body: Body) {
+async function serve(body: object) {
   const seen: { path: string; query: URLSearchParams }[] = [];
   server = await startLoopbackServer((req) => {
     seen.push({ path: req.path, query: req.query });

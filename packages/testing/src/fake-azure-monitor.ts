@@ -10,10 +10,12 @@
  * average, … }] }], errorCode }], namespace, resourceregion }`. As in that example, a split dimension's name comes back in
  * lower case (`Tier eq '*'` answers `"tier"`).
  *
- * The metrics, units and dimensions are those of
- * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-app-containerapps-metrics
- * (Replicas: revisionName, deploymentName; Requests: revisionName, podName, statusCodeCategory, statusCode; RxBytes and
- * UsageNanoCores: revisionName, podName; all at PT1M). What the double models, and what it refuses (400, as ARM does for an
+ * The metrics, units and dimensions are those of Azure Monitor's generated reference
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-app-containerapps-metrics, whose rows
+ * with REST dimension names also stand under the older type at
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-containerapps-metrics):
+ * Replicas: revisionName, deploymentName; Requests: revisionName, podName, statusCodeCategory, statusCode; RxBytes and
+ * UsageNanoCores: revisionName, podName; all at PT1M. What the double models, and what it refuses (400, as ARM does for an
  * invalid query):
  * - `interval` PT1M only (anything else is `FakeNotModelled`); `timespan` `start/end`, both ISO times;
  * - `$filter` `<dimension> eq '*'` (one split dimension); a dimension the metric does not have is a 400 unless

@@ -6,8 +6,13 @@
  * processes no HTTP request, uses under 0.01 vCPU and receives under 1,000 bytes per second; otherwise, and for replicas
  * above the minimum, the active rate.
  *
- * The metrics (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-app-containerapps-metrics,
- * namespace Microsoft.App/containerapps, grain PT1M, aggregations Average, Total, Maximum, Minimum):
+ * The metrics, as Azure Monitor's generated reference lists them for Microsoft.App/containerapps
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-app-containerapps-metrics; the same
+ * rows, with their REST dimension names, under the older type at
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-containerapps-metrics) and the
+ * Container Apps metrics page (https://learn.microsoft.com/azure/container-apps/metrics, MicrosoftDocs/azure-docs
+ * articles/container-apps/metrics.md of 2024-11-01: "CPU Usage | Replica, Revision", "Replica count | Revision"), grain
+ * PT1M, aggregations Average, Total (Sum), Maximum, Minimum:
  * - `UsageNanoCores` (unit NanoCores, dimensions revisionName, podName; 1,000,000,000 nano cores = 1 core): the CPU
  *   criterion, the minute's Average per replica compared with 0.01 vCPU = 10,000,000 nano cores;
  * - `RxBytes` (unit Bytes, dimensions revisionName, podName): the bytes criterion, the minute's Total per replica compared
