@@ -83,4 +83,19 @@ describe('evaluateIdle', () => {
     expect(gap.missingBeforeFirstData).toBe(0);
     expect(gap.lastData).toEqual(new Date(T0 + 2 * 60_000));
   });
+
+  it('minReplicas 0: a minute without data is one without a replica, so the month is projected on the whole window', () => {
+    const ranOnce = {
+      cpu: [series('UsageNanoCores', 'a', [{ average: 1 }, undefined, undefined, undefined])],
+      rxBytes: [series('RxBytes', 'a', [{ total: 1 }, undefined, undefined, undefined])],
+      requests: [],
+      replicas: [],
+    };
+    const zero = evaluateIdle(ranOnce, window, 0);
+    expect(zero.minutes).toMatchObject({ observed: 1, idle: 0, missing: 3 });
+    expect(zero.broken.aboveMinimum).toBe(1);
+    expect(zero.month).toEqual({ hours: 730, activeHours: 182.5, idleHours: 0 });
+    // with minReplicas 1 the same data is one idle minute out of one: the silent minutes are left out of the share
+    expect(evaluateIdle(ranOnce, window, 1).month).toEqual({ hours: 730, activeHours: 0, idleHours: 730 });
+  });
 });

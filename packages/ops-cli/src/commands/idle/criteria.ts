@@ -117,7 +117,10 @@ export interface IdleEvaluation {
   readonly broken: BrokenMinutes;
   /** idle / observed, 3 decimals; null without an observed minute. */
   readonly idleShare: number | null;
-  /** Null without an observed or scaled-to-zero minute. */
+  /**
+   * Null without an observed or scaled-to-zero minute. Based on the minutes with data; with minReplicas 0 on the whole
+   * window (a minute without data is one without a replica).
+   */
   readonly month: MonthProjection | null;
   /** First and last minute with data. */
   readonly firstData?: Date;
@@ -210,13 +213,15 @@ export function evaluateIdle(metrics: AppMetrics, window: IdleWindow, minReplica
     if (!cpuBroken && !rxBroken && !requestsBroken && !above && !noData) idle += 1;
   }
 
-  const basis = observed + scaledToZero;
+  // An app with minReplicas 0 that reports nothing most likely has no replica: its silent minutes count as scaled to
+  // zero for the month (otherwise the minutes it ran would be stretched over the whole month).
+  const basis = minReplicas === 0 ? windowMinutes : observed + scaledToZero;
   return {
     minutes: { window: windowMinutes, observed, idle, scaledToZero, missing },
     broken,
     idleShare: observed > 0 ? round(idle / observed, 3) : null,
     month:
-      basis > 0
+      observed + scaledToZero > 0
         ? {
             hours: MONTH_HOURS,
             activeHours: round(((observed - idle) / basis) * MONTH_HOURS, 1),

@@ -140,9 +140,9 @@ async function measureApp(
   );
   const notes: string[] = [];
   const m = result.minutes;
-  if (m.observed === 0 && m.scaledToZero === 0) notes.push(messages.noData(name));
+  if (m.observed === 0 && m.scaledToZero === 0) notes.push(minReplicas === 0 ? messages.noReplicaRan(name) : messages.noData(name));
   else if (m.observed === 0) notes.push(messages.scaledToZeroAll(name));
-  if (m.missing > 0 && (m.observed > 0 || m.scaledToZero > 0)) {
+  if (m.missing > 0 && (m.observed > 0 || m.scaledToZero > 0) && minReplicas > 0) {
     if (result.missingBeforeFirstData === m.missing && result.firstData)
       notes.push(messages.missingBefore(name, m.missing, result.firstData));
     else notes.push(messages.gaps(name, m.missing, m.window));

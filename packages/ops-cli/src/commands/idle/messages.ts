@@ -19,7 +19,10 @@ export const messages = {
   partialReplicas: (name: string, count: number) =>
     `${name}: in ${minutes(count)} a running replica reported no CPU or no received bytes; those minutes count as not idle (no data)`,
   noIdleRate: (name: string) =>
-    `${name}: minReplicas 0, so it has no idle rate: every minute with a replica running bills active (scaled to zero bills nothing)`,
+    `${name}: minReplicas 0, so it has no idle rate: every minute with a replica running bills active; a minute without ` +
+    'data counts as scaled to zero (nothing billed)',
+  noReplicaRan: (name: string) =>
+    `${name}: no replica reported any metric in the window: scaled to zero throughout (or not yet in Azure Monitor)`,
   minDiffers: (name: string, live: number, catalogue: number) =>
     `${name}: live minReplicas ${live} differs from the catalogue's ${catalogue}; measured against the live one (see 'cvat-ops drift')`,
   cut: (name: string, metrics: string[], max: number) =>
