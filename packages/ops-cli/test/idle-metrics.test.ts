@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
-import { armExample, armExampleDocument, rejectionOf, startLoopbackServer, type LoopbackServer } from '@cvat-cloud/testing';
+import {
+  armExample,
+  armExampleDocument,
+  credentialUnavailable,
+  FakeCredential,
+  rejectionOf,
+  startLoopbackServer,
+  type LoopbackServer,
+} from '@cvat-cloud/testing';
 import { createMetricsClient } from '../src/azure/monitor-client';
 import { querySplitMetrics, type SplitQuery } from '../src/commands/idle/metrics';
 import { testRuntime } from './support/test-runtime';
@@ -87,5 +95,24 @@ describe('querySplitMetrics on the specification example', () => {
     const error = await rejectionOf(querySplitMetrics(again.client, query), CliError);
     expect(error.message).toContain("could not read 'BlobCapacity'");
     expect(error.message).toContain('ThrottledByMetricsBackend (try later)');
+  });
+});
+
+describe('createMetricsClient off loopback', () => {
+  it('asks the credential for an ARM token before anything is sent: the public audience, or the sovereign endpoint', async () => {
+    for (const [armEndpoint, scope] of [
+      [undefined, 'https://management.azure.com//.default'],
+      ['https://management.usgovcloudapi.net', 'https://management.usgovcloudapi.net/.default'],
+    ] as const) {
+      const credential = new FakeCredential('unused', credentialUnavailable());
+      const runtime = testRuntime({
+        ...(armEndpoint ? { armEndpoint } : {}),
+        credential: async () => credential,
+        env: { CVAT_OPS_ARM_MAX_RETRIES: '0' },
+      });
+      const client = await createMetricsClient(runtime);
+      await expect(querySplitMetrics(client, query)).rejects.toThrow(/Azure CLI could not be found/);
+      expect(credential.asked.map((a) => a.scopes)).toEqual([[scope]]);
+    }
   });
 });
