@@ -425,8 +425,7 @@ export function buildProgram(
     .option(
       '--app <name>',
       'only this app (repeat for more; default: every container app and job)',
-      (v: string, all: string[]) => [...all, v],
-      [],
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
     )
     .addHelpText(
       'after',
