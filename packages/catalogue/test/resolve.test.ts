@@ -243,7 +243,7 @@ describe('resolveCatalogue', () => {
     const served = Object.fromEntries(c.components.filter((x) => x.enabled && x.queues.length).map((x) => [x.name, x.queues]));
     expect(served).toEqual({
       'cvat-worker-import': ['import'],
-      // the queue a caller waits on comes first: RQ takes queues in the order given
+      // the queue a caller waits on comes first, in a worker process of its own
       'cvat-worker-utils': ['chunks', 'webhooks', 'notifications', 'cleaning'],
       'cvat-job-export': ['export'],
       'cvat-job-annotation': ['annotation'],
@@ -257,7 +257,7 @@ describe('resolveCatalogue', () => {
     // 4 h jobs on an always-on worker: fixed replicas and no scale rule, so it is never scaled in
     expect(importer.replicas).toEqual({ min: 1, max: 1 });
     expect(importer.scaleRules).toEqual([]);
-    expect(comp(c, 'cvat-worker-utils').args).toEqual(['chunks', 'webhooks', 'notifications', 'cleaning', '--with-scheduler']);
+    expect(comp(c, 'cvat-worker-utils').args).toEqual(['chunks', '::', 'webhooks', 'notifications', 'cleaning', '--with-scheduler']);
     expect(env(c, 'cvat-worker-import', 'SMOKESCREEN_OPTS')).toMatchObject({ value: '' });
   });
 

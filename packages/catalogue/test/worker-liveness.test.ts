@@ -9,14 +9,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultCatalogue, rqRunnerCommand, workerLivenessCommand } from '../src/index';
-import { comp } from './support/catalogue';
+import { rqRunnerCommand, workerLivenessCommand, type Catalogue } from '../src/index';
+import { comp, resolvedWith } from './support/catalogue';
 import { ENTRYPOINT_STAND_IN, runnerArgv, spawnRunner, stopRunner, until, type RunningRunner } from './support/rq-runner-harness';
 
 const PYTHON = spawnSync('python3', ['--version']).status === 0;
 if (!PYTHON) console.warn('[skipped] worker liveness script tests: python3 is not on PATH on this machine');
 
 const SUPPORT = resolve(__dirname, 'support');
+/** chunks on its own worker: every runner has one worker process. */
+const SEPARATE = (): Catalogue => resolvedWith({ chunks: 'cvat-worker-chunks' });
+/** chunks on the utils worker: two worker processes there (chunks; webhooks, notifications, cleaning). */
+const MERGED = (): Catalogue => resolvedWith({ chunks: 'cvat-worker-utils' });
 const PROBE_STAND_IN = join(SUPPORT, 'workerprobe_stand_in.py');
 
 async function freePort(): Promise<number> {
@@ -72,10 +76,16 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
    * command pointed at the stand-in and the image entrypoint replaced by the entrypoint stand-in.
    * `migrated` false holds the runner in its `migrate --check` wait until the test writes the start file.
    */
-  async function start(component: string, options: string[] = [], numprocs = '1', migrated = true): Promise<number> {
+  async function start(
+    component: string,
+    options: string[] = [],
+    numprocs = '1',
+    migrated = true,
+    catalogue: Catalogue = SEPARATE(),
+  ): Promise<number> {
     if (migrated) writeFileSync(join(dir, 'start'), '');
     const port = await freePort();
-    const x = comp(defaultCatalogue(), component);
+    const x = comp(catalogue, component);
     expect(x.command).toEqual(rqRunnerCommand(true));
     const livenessOptions = ['--probe-command', `python3 ${PROBE_STAND_IN} workerprobe`, '--grace', '0', ...options];
     running = spawnRunner(runnerArgv(x.command!, x.args!, { port, livenessOptions }), dir, {
@@ -110,7 +120,7 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     const waiting = await get(port);
     expect(waiting).toEqual({
       status: 200,
-      body: 'starting: the entrypoint has not started django-admin yet (waiting for its dependencies)\n',
+      body: 'starting: the entrypoint has not started django-admin rqworker yet (waiting for its dependencies)\n',
     });
     expect(probeCalls()).toEqual([]);
     writeFileSync(join(dir, 'start'), ''); // migrations done: the runner now exec()s `django-admin rqworker`
@@ -127,9 +137,9 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
     state({ chunks: 0 });
     const port = await start('cvat-worker-chunks', ['--grace', '30']);
     let r = await get(port);
-    for (let i = 0; i < 100 && !r.body.includes('django-admin up'); i++) r = await get(port);
+    for (let i = 0; i < 100 && !r.body.includes('django-admin rqworker up'); i++) r = await get(port);
     expect(r.status).toBe(200);
-    expect(r.body).toMatch(/^starting: django-admin up for \d+ s, checks begin after 30 s\n$/);
+    expect(r.body).toMatch(/^starting: django-admin rqworker up for \d+ s, checks begin after 30 s\n$/);
     expect(probeCalls()).toEqual([]);
   });
 
@@ -150,6 +160,42 @@ describe.skipIf(!PYTHON)('worker liveness script (python3, against test doubles)
       if (!gone) await new Promise((r) => setTimeout(r, 100));
     }
     expect(gone).toBe(true);
+  });
+
+  describe('a runner with two worker processes (the runner shell stays in front of its rqworker children)', () => {
+    it('answers "starting" while the runner waits for migrations (its `migrate --check` children do not count), then checks', async () => {
+      state({ chunks: 1, webhooks: 1, notifications: 1, cleaning: 1 });
+      const port = await start('cvat-worker-utils', ['--min-interval', '0'], '1', false, MERGED());
+      await until(() => output().includes('waiting for migrations'), `the runner to wait for migrations\n${output()}`);
+      for (let i = 0; i < 3; i++) {
+        expect(await get(port)).toEqual({
+          status: 200,
+          body: 'starting: the entrypoint has not started django-admin rqworker yet (waiting for its dependencies)\n',
+        });
+      }
+      expect(probeCalls()).toEqual([]);
+      writeFileSync(join(dir, 'start'), ''); // migrations done: the runner starts one rqworker child per group
+      await until(() => output().split('django-admin stand-in: rqworker').length === 3, `both rqworker stand-ins\n${output()}`);
+      let r = await get(port);
+      for (let i = 0; i < 200 && r.body.startsWith('starting'); i++) {
+        await new Promise((done) => setTimeout(done, 50));
+        r = await get(port);
+      }
+      expect(r).toEqual({ status: 200, body: 'ok\n' });
+      // one probe over every queue of both processes, one live worker expected on each
+      expect(probeCalls()).toEqual(['workerprobe chunks webhooks notifications cleaning --expected-num-workers 1']);
+    });
+
+    it('answers 503 naming the queue when one of the two workers no longer answers (hung or gone: no live registration)', async () => {
+      state({ chunks: 1, webhooks: 1, notifications: 1, cleaning: 1 });
+      const port = await start('cvat-worker-utils', ['--min-interval', '0'], '1', true, MERGED());
+      await until(() => output().split('django-admin stand-in: rqworker').length === 3, `both rqworker stand-ins\n${output()}`);
+      expect(await get(port)).toEqual({ status: 200, body: 'ok\n' });
+      state({ chunks: 0, webhooks: 1, notifications: 1, cleaning: 1 });
+      const failed = await get(port);
+      expect(failed.status).toBe(503);
+      expect(failed.body).toContain('Queue chunks: expected at least 1 live worker(s)');
+    });
   });
 
   it('answers 503 when workerprobe outlives --timeout instead of hanging the probe', async () => {

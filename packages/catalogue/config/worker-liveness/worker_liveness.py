@@ -5,31 +5,36 @@
 # helm-chart/templates/_helpers.tpl `cvat.backend.worker.livenessProbe`: exec
 # `django-admin workerprobe <queue> --expected-num-workers <n>`). This script closes the gap:
 #
-#   python3 -c "<this file>" --port 8081 --main-process django-admin -- \
-#       /opt/cvat/backend_entrypoint.sh bash -c "<rq_runner.sh>" cvat-rq-runner <queues...>
+#   python3 -c "<this file>" --port 8081 --main-process "django-admin rqworker" -- \
+#       /opt/cvat/backend_entrypoint.sh bash -c "<rq_runner.sh>" cvat-rq-runner GROUP [:: GROUP]...
 #
-# (the catalogue's RQ runner, config/rq-runner/rq_runner.sh, which exec()s `django-admin rqworker`
-# itself); upstream's `... backend_entrypoint.sh run worker <queues...>` (supervisord in front) is
-# understood too.
+# (the catalogue's RQ runner, config/rq-runner/rq_runner.sh: with one group of queues it exec()s
+# `django-admin rqworker` itself, with several it starts one rqworker child per group and stays in
+# front of them); upstream's `... backend_entrypoint.sh run worker <queues...>` (supervisord in front,
+# `--main-process supervisord`) is understood too.
 #
 # 1. It forks. The child serves `GET /livez` on --port; the parent immediately exec()s the
-#    entrypoint, so the entrypoint (and then what it exec()s: the runner script, then
+#    entrypoint, so the entrypoint (and then what it exec()s: the runner script, and with one group
 #    `django-admin rqworker`) keeps the process id the platform signals: SIGTERM on scale-in or
-#    revision change reaches the RQ worker exactly as without this wrapper, and it finishes its job
-#    within the grace period.
-# 2. Until the process it forked from runs --main-process (`django-admin` for the RQ runner, which first
-#    waits for PostgreSQL, Redis and the init job's migrations like cvat-ai/cvat@v2.73.0
-#    backend_entrypoint.sh cmd_run; `supervisord` for upstream's `run worker`), and for --grace seconds
-#    after that while the worker registers, it answers 200 "starting": restarting a container that
-#    waits for migrations helps nothing, and ACA fails the provisioning of a revision whose probes
-#    never pass. It tells by reading /proc/<pid>/cmdline of the process it forked from (the same pid
-#    runs the entrypoint, the runner, then the worker).
+#    revision change reaches the runner or the RQ worker exactly as without this wrapper.
+# 2. Until --main-process (a program and optional subcommand words: `django-admin rqworker` for the RQ
+#    runner; `supervisord` for upstream's `run worker`) runs as the process it forked from or as one of
+#    that process's children, and for --grace seconds after that while the workers register, it
+#    answers 200 "starting": the runner first waits for PostgreSQL, Redis and the init job's
+#    migrations like cvat-ai/cvat@v2.73.0 backend_entrypoint.sh cmd_run (running `django-admin migrate
+#    --check` children, which the subcommand word tells apart), restarting a container that waits for
+#    migrations helps nothing, and ACA fails the provisioning of a revision whose probes never pass.
+#    It tells by reading /proc/<pid>/cmdline of the process it forked from and of that process's
+#    children (found through the parent pid field of /proc/<pid>/stat).
 # 3. After that, on each request it runs `django-admin workerprobe <queues> --expected-num-workers
-#    $NUMPROCS` (cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py: fails
-#    unless at least that many live RQ workers of this host serve each queue; the runner starts one
-#    worker on every queue, NUMPROCS=1). The queues are the command's own arguments after
-#    `cvat-rq-runner` (or `run worker`), without `--flags`. It answers 200 when the command
-#    succeeds, 503 with the command's last output line when it fails or outlives --timeout.
+#    $NUMPROCS` (cvat-ai/cvat@v2.73.0 cvat/apps/health/management/commands/workerprobe.py: for each
+#    queue, fails unless at least that many RQ workers registered in Redis with this host name serve
+#    it; a worker's registration expires when it stops sending heartbeats, so a hung or missing
+#    worker fails it). The runner starts exactly one worker process on every queue (NUMPROCS=1), so
+#    one probe over all queues checks every worker process of the container. The queues are the
+#    command's own arguments after `cvat-rq-runner` (or `run worker`), without `--flags` and the group
+#    separator `::`. It answers 200 when the command succeeds, 503 with the command's last output
+#    line when it fails or outlives --timeout.
 # 4. Cost: one check at a time; concurrent requests wait for it and share its result, and a result
 #    younger than --min-interval seconds is reused, so the probe period bounds the CPU spent
 #    (one Django start per period). Idle, the child only blocks in accept() and wakes every 2 s to
@@ -45,7 +50,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 USAGE = (
     "usage: worker_liveness.py [--host H] [--port N] [--timeout S] [--min-interval S] [--grace S] "
-    "[--main-process NAME] [--probe-command CMD] -- ENTRYPOINT run worker QUEUE... [--flags]"
+    "[--main-process 'PROGRAM [SUBCOMMAND]'] [--probe-command CMD] -- ENTRYPOINT run worker QUEUE... [--flags]"
 )
 
 
@@ -82,7 +87,9 @@ def parse_args(argv):
         elif key == "--grace":
             opts["grace"] = float(value)
         elif key == "--main-process":
-            opts["main_process"] = value
+            if not value.split():
+                raise ValueError("--main-process needs a program name, got %r" % value)
+            opts["main_process"] = " ".join(value.split())
         elif key == "--probe-command":
             opts["probe_command"] = value.split()
         else:
@@ -97,12 +104,16 @@ def parse_args(argv):
     return opts
 
 
+GROUP_SEPARATOR = "::"
+
+
 def queues_of(command):
     """Queue names after `run worker` (or `worker-pool`), or after the runner's `cvat-rq-runner` marker
-    (`bash -c <rq_runner.sh> cvat-rq-runner QUEUE...`), skipping `--flags`, as backend_entrypoint.sh does."""
+    (`bash -c <rq_runner.sh> cvat-rq-runner QUEUE... [:: QUEUE...]`), skipping `--flags` (as
+    backend_entrypoint.sh does) and the runner's group separator."""
     for i, arg in enumerate(command):
         if arg == "cvat-rq-runner" and i > 1 and command[i - 2] == "-c":
-            return [a for a in command[i + 1:] if not a.startswith("--")]
+            return [a for a in command[i + 1:] if not a.startswith("--") and a != GROUP_SEPARATOR]
         if arg in ("worker", "worker-pool") and i > 0 and command[i - 1] == "run":
             return [a for a in command[i + 1:] if not a.startswith("--")]
     return []
@@ -144,24 +155,62 @@ class Checker:
         return False, last or ("workerprobe exited with %d" % done.returncode)
 
 
+def read_cmdline(pid):
+    """The argument vector of a process, or None when it cannot be read."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return None
+
+
+def children_of(pid):
+    """Process ids whose parent is pid (from the ppid field of /proc/<n>/stat)."""
+    out = []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return out
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                stat = f.read().decode("utf-8", "replace")
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                out.append(int(name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def runs(argv, words):
+    """Whether argv runs words[0] (the program, or the script an interpreter runs) followed by words[1:]."""
+    for i, a in enumerate(argv[:2]):
+        if os.path.basename(a).startswith(words[0]) and argv[i + 1:i + len(words)] == words[1:]:
+            return True
+    return False
+
+
 class Startup:
-    """Whether the process we forked from runs the main process yet, and for how long."""
+    """Whether the process we forked from, or one of its children, runs the main process yet, and for how long."""
 
     def __init__(self, pid, main_process, grace, clock=time.monotonic):
         self.pid = pid
         self.main_process = main_process
+        self.words = main_process.split()
         self.grace = grace
         self.clock = clock
         self.since = None
 
     def main_running(self):
-        """True once the program (or the script an interpreter runs) is main_process; True without /proc."""
-        try:
-            with open("/proc/%d/cmdline" % self.pid, "rb") as f:
-                argv = f.read().decode("utf-8", "replace").split("\0")
-        except OSError:
+        """True once the process or one of its children runs main_process; True without /proc."""
+        argv = read_cmdline(self.pid)
+        if argv is None:
             return True
-        return any(os.path.basename(a).startswith(self.main_process) for a in argv[:2])
+        if runs(argv, self.words):
+            return True
+        return any(runs(read_cmdline(child) or [], self.words) for child in children_of(self.pid))
 
     def starting(self):
         """A reason to answer "starting", or None once the checks apply."""

@@ -1,7 +1,7 @@
 import { ACA_LIMITS } from './aca-limits';
 import { CVAT_VERSION } from './cvat-version';
 import { RQ_QUEUE_NAMES, RQ_QUEUES, rqQueueKey } from './rq-queues';
-import { rqRunnerArgs, rqRunnerCommand } from '../derivations/rq-runner';
+import { rqRunnerArgs, rqRunnerCommand, rqRunnerGroups } from '../derivations/rq-runner';
 import { WORKER_LIVENESS } from '../derivations/worker-liveness';
 import type { ComponentInput, EnvVar } from '../schema/catalogue';
 
@@ -231,6 +231,13 @@ export const COMPOSE_WORKER_OF_QUEUE: Readonly<Record<string, string>> = {
   consensus: 'cvat_worker_consensus',
 };
 
+/**
+ * vCPU an always-on worker gets for each RQ worker process beyond its first (with 0.5 GiB of memory, the
+ * Consumption pair): one more Django process, the same step the server takes for its second uvicorn
+ * process (docs/catalogue.md "Sizing").
+ */
+export const CPU_PER_EXTRA_WORKER_PROCESS = 0.25;
+
 /** Seconds an execution may spend starting (image pull, Django boot, `migrate --check`) before its first job. */
 export const RUNNER_START_MARGIN_SECONDS = 900;
 
@@ -239,7 +246,11 @@ interface AlwaysOnRunnerSpec {
   readonly kind: 'always-on';
   /** App name, `cvat-worker-<x>`. */
   readonly name: string;
-  /** vCPU per replica; memory is 2 GiB per vCPU. */
+  /**
+   * vCPU per replica with one RQ worker process; each further process its queues derive
+   * (`rqRunnerGroups`: a queue a caller waits on gets its own) adds {@link CPU_PER_EXTRA_WORKER_PROCESS}.
+   * Memory is 2 GiB per vCPU.
+   */
   readonly cpuCores: number;
   /** Replica bounds when it runs no scheduler (a scheduler pins it to exactly one replica). */
   readonly replicas: { readonly min: number; readonly max: number };
@@ -407,8 +418,8 @@ export const DEFAULT_QUEUE_RUNNERS: Readonly<Record<string, string>> = {
 
 /**
  * The queues an assignment (queue → runner name) gives a runner: queues a caller waits on first, then
- * the others in `RQ_QUEUES` order. RQ dequeues from the first non-empty queue in the order given, so this
- * order is the worker's priority: a merged worker takes a waiting chunk request before a cleanup job.
+ * the others in `RQ_QUEUES` order, the order of the runner's worker processes (`rqRunnerGroups`: each
+ * queue a caller waits on in a process of its own, so a chunk request never waits behind a cleanup job).
  */
 export function queuesOfRunner(assignment: Readonly<Record<string, string>>, runner: string): string[] {
   const mine = RQ_QUEUE_NAMES.filter((q) => assignment[q] === runner);
@@ -473,12 +484,14 @@ function runnerComponent(spec: RunnerSpec, queues: readonly string[]): Component
   }
   const scheduler = queues.some((q) => RQ_QUEUES[q]?.scheduler !== undefined);
   const scales = !scheduler && spec.scaleListLength !== undefined;
+  const cpuCores = spec.cpuCores + CPU_PER_EXTRA_WORKER_PROCESS * Math.max(0, rqRunnerGroups(queues).length - 1);
   return {
     name: spec.name,
     role: 'worker',
     ...common,
+    resources: { cpuCores, memoryGiB: cpuCores * 2 },
     command: rqRunnerCommand(true),
-    args: rqRunnerArgs(queues, { withScheduler: queues.some((q) => RQ_QUEUES[q]?.scheduler === 'rq') }),
+    args: rqRunnerArgs(queues),
     replicas: scheduler ? { min: 1, max: 1 } : { ...spec.replicas },
     probes: workerProbes(),
     scaleRules: scales ? queues.map((q) => queueRule(q, spec.scaleListLength as number)) : [],

@@ -20,7 +20,7 @@ import { CatalogueError, makeIssue } from '../rules/issues';
 import type { Catalogue, Component, PlatformRef, Probe } from '../schema/catalogue';
 import type { EnvironmentConfig } from '../schema/environment';
 import { platformValue } from './names';
-import { parseRqRunner } from './rq-runner';
+import { parseRqRunner, type RqWorkerGroup } from './rq-runner';
 import { componentAddress } from './resolve';
 
 /**
@@ -274,6 +274,13 @@ export interface BaseAppSpec {
   readonly containers: readonly ContainerSpec[];
   /** Deployed components that must exist first (references to components not deployed are dropped). */
   readonly dependsOn: readonly string[];
+  /**
+   * The RQ worker processes the container runs, read from its command line (`parseRqRunner`): one per
+   * group of queues (`rqRunnerGroups`: a queue a caller waits on in a process of its own, the other queues
+   * sharing one), each `django-admin rqworker -v 3 <queues> --worker-class cvat.rqworker.DefaultWorker
+   * <flags>`. Empty when the app is not an RQ runner.
+   */
+  readonly workerProcesses: readonly RqWorkerGroup[];
 }
 
 /** An `azurerm_container_app`. */
@@ -437,6 +444,7 @@ function componentSpec(catalogue: Catalogue, deployed: ReadonlySet<string>, c: C
     volumes,
     containers: [container],
     dependsOn: c.dependsOn.filter((d) => deployed.has(d) && d !== c.name),
+    workerProcesses: (parseRqRunner(c.command, c.args)?.groups ?? []).map((g) => ({ queues: [...g.queues], flags: [...g.flags] })),
   };
   if (c.role === 'job') {
     if (!c.job) return fail(`${at}.job`, undefined, 'must be set for role job');

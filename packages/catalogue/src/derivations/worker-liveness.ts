@@ -7,17 +7,19 @@ import { configFileSourcePath } from '../data/config-files';
  * (cvat-ai/cvat@v2.73.0 helm-chart/templates/_helpers.tpl `cvat.backend.worker.livenessProbe`,
  * values.yaml `cvat.backend.worker.livenessProbe`: period 120 s, timeout 10 s).
  *
- * Details: the worker's container `command` becomes `python3 -c <script> --port <port> --
- * /opt/cvat/backend_entrypoint.sh` and its `args` stay upstream's (`run worker <queues>`), so the
- * container runs `command + args`. The script (config/worker-liveness/worker_liveness.py, standard
- * library only) forks a small HTTP server and exec()s the image's entrypoint (cvat-ai/cvat@v2.73.0
- * Dockerfile `ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]`) in the original process, so
- * SIGTERM still reaches the entrypoint and then supervisord. `GET /livez` answers 200 "starting"
- * until that process runs supervisord (the entrypoint first waits for its dependencies and the init
- * job's migrations) and for `startGraceSeconds` more; after that it runs
- * `django-admin workerprobe <queues> --expected-num-workers $NUMPROCS` (at most one at a time, a
- * result reused for 20 s) and answers 200 or 503. The port is not exposed: workers have no
- * ingress, the platform probes the replica directly.
+ * Details: the worker's container `command` is `python3 -c <script> --port <port> --main-process
+ * 'django-admin rqworker' -- /opt/cvat/backend_entrypoint.sh bash -c <rq_runner.sh> cvat-rq-runner` and its
+ * `args` the runner's queue groups (`rqRunnerCommand(true)`, `rqRunnerArgs`), so the container runs
+ * `command + args`. The script (config/worker-liveness/worker_liveness.py, standard library only) forks
+ * a small HTTP server and exec()s the image's entrypoint (cvat-ai/cvat@v2.73.0 Dockerfile
+ * `ENTRYPOINT ["/opt/cvat/backend_entrypoint.sh"]`) in the original process, so SIGTERM still reaches
+ * the runner. `GET /livez` answers 200 "starting" until that process, or one of its children, runs
+ * `django-admin rqworker` (the runner first waits for its dependencies and the init job's migrations;
+ * its `django-admin migrate --check` children do not count) and for `startGraceSeconds` more; after
+ * that it runs `django-admin workerprobe <every queue of every group> --expected-num-workers $NUMPROCS`
+ * (at most one at a time, a result reused for 20 s) and answers 200 or 503: one registered live
+ * worker per queue means every worker process of the container is alive. The port is not exposed:
+ * workers have no ingress, the platform probes the replica directly.
  */
 export const WORKER_LIVENESS = {
   /** Container port of the endpoint. */
@@ -30,7 +32,7 @@ export const WORKER_LIVENESS = {
   source: 'config/worker-liveness/worker_liveness.py',
   /** Seconds the script gives one `workerprobe` run (its `--timeout` default); below the probe timeouts. */
   checkTimeoutSeconds: 50,
-  /** Seconds after supervisord starts before checks apply, while rqworkers register (its `--grace` default). */
+  /** Seconds after the first rqworker starts before checks apply, while the workers register (its `--grace` default). */
   startGraceSeconds: 120,
 } as const;
 

@@ -7,7 +7,6 @@ import {
   queuesOfRunner,
   WORKER_NAMES,
 } from '../data/components';
-import { RQ_QUEUES } from '../data/rq-queues';
 import { rqRunnerArgs, rqRunnerCommand } from '../derivations/rq-runner';
 import type { UpstreamDeviation, UpstreamReplacement } from './facts';
 
@@ -299,11 +298,7 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     const services = [...new Set(queues.map((q) => COMPOSE_WORKER_OF_QUEUE[q] as string))];
     const burst = EVENT_JOBS.includes(name);
     const { maxJobsPerExecution } = eventJobLimits(queues);
-    const scheduler = queues.some((q) => RQ_QUEUES[q]?.scheduler === 'rq');
-    const ours = rqRunnerArgs(queuesOfRunner(DEFAULT_QUEUE_RUNNERS, name), {
-      withScheduler: scheduler,
-      ...(burst ? { burstMaxJobs: maxJobsPerExecution } : {}),
-    }).join(' ');
+    const ours = rqRunnerArgs(queuesOfRunner(DEFAULT_QUEUE_RUNNERS, name), burst ? { burstMaxJobs: maxJobsPerExecution } : {}).join(' ');
     return services.map((service) => ({
       components: [name],
       service,

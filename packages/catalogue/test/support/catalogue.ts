@@ -1,6 +1,8 @@
 // Helpers for tests: fresh default catalogues and mutable access to components.
 import {
   defaultCatalogue,
+  parseEnvironmentConfig,
+  resolveCatalogue,
   type Catalogue,
   type Component,
   type EnvVar,
@@ -39,4 +41,21 @@ export function setEnv(x: MutableComponent, env: EnvVar): void {
 /** Index of env variable `name` in a component. */
 export function envIndex(x: Component, name: string): number {
   return x.env.findIndex((e) => e.name === name);
+}
+
+/**
+ * The catalogue resolved for a minimal environment with these `queueRunners` (over the defaults); fails the test
+ * setup when the environment is refused.
+ */
+export function resolvedWith(queueRunners: Record<string, string>): Catalogue {
+  const parsed = parseEnvironmentConfig({
+    name: 'dev',
+    adminCidrs: ['203.0.113.0/24'],
+    edge: { acmeEmail: 'o@cvat-cloud.dev' },
+    queueRunners,
+  });
+  if (!parsed.value) throw new Error(`test setup: environment refused: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  const r = resolveCatalogue(parsed.value);
+  if (!r.value) throw new Error(`test setup: catalogue refused: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.value;
 }

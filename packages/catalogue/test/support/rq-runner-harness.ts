@@ -32,6 +32,15 @@ export function runnerArgv(command: readonly string[], args: readonly string[], 
   return [...all.slice(0, 3), ...own, '--host', '127.0.0.1', ...(options.livenessOptions ?? []), ...all.slice(split)];
 }
 
+/** One line of the stand-ins' event log. */
+export interface StandInEvent {
+  /** Epoch milliseconds. */
+  readonly at: number;
+  /** Process id of the stand-in that wrote it. */
+  readonly pid: number;
+  readonly text: string;
+}
+
 /** A started runner. */
 export interface RunningRunner {
   readonly child: ChildProcess;
@@ -39,6 +48,8 @@ export interface RunningRunner {
   output(): string;
   /** The events the stand-ins recorded, in order (`job started`, `SIGTERM received…`, …). */
   events(): string[];
+  /** The same events with the time (epoch ms) and the process id of the stand-in that recorded each. */
+  eventLog(): StandInEvent[];
   /** Resolves with the exit code (or signal) once the top process exits. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
@@ -70,15 +81,19 @@ export function spawnRunner(argv: readonly string[], dir: string, env: Record<st
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
     child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })),
   );
-  const events = () => {
+  const eventLog = (): StandInEvent[] => {
     const file = join(dir, 'events.log');
     if (!existsSync(file)) return [];
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => l.replace(/^[0-9.]+ /, ''));
+      .map((l) => {
+        const m = /^([0-9.]+) ([0-9]+) (.*)$/.exec(l);
+        if (!m) throw new Error(`test setup: a stand-in wrote an event line without time and pid: ${l}`);
+        return { at: Number(m[1]) * 1000, pid: Number(m[2]), text: m[3] as string };
+      });
   };
-  return { child, output: () => out, events, exited };
+  return { child, output: () => out, events: () => eventLog().map((e) => e.text), eventLog, exited };
 }
 
 /** Waits until `ok()` holds (polling every 50 ms), failing with `what` after `ms`. */

@@ -172,6 +172,8 @@ export function specFromResource(kind: AppSpec['kind'], r: Json, postgresFqdn: s
       },
     ],
     dependsOn: r.depends_on ?? [],
+    // The RQ worker processes are the container's command line read back (the catalogue's RQ runner).
+    workerProcesses: parseRqRunner(undefinedIfEmpty(c.command), undefinedIfEmpty(c.args))?.groups ?? [],
   };
   const auth = (rule: Json) =>
     ((rule.authentication ?? []) as Json[]).map((a) => ({ secretName: a.secret_name, triggerParameter: a.trigger_parameter }));
