@@ -220,7 +220,7 @@ describe('appSpecs', () => {
   });
 
   it('renders redis-queue rules as custom redis rules and http/tcp rules with only concurrentRequests (default 10)', () => {
-    const { config, catalogue } = load('example');
+    const { config, catalogue } = load('maximal'); // brings back the chunks worker, which scales on its queue
     const rules: ScaleRule[] = [
       { name: 'web', kind: 'http', metadata: { other: 'dropped' } },
       {
@@ -252,6 +252,7 @@ describe('appSpecs', () => {
     ]);
     const worker = app(appSpecs(catalogue, config), 'cvat-worker-chunks');
     const component = catalogue.components.find((c) => c.name === 'cvat-worker-chunks')!;
+    expect(component.scaleRules.length).toBeGreaterThan(0);
     expect(worker.scale.rules).toEqual(
       component.scaleRules.map((r) => ({
         name: r.name,

@@ -9,12 +9,13 @@ import {
   runsScheduler,
   runsSmokescreen,
   EVENT_JOB_NAMES,
+  parseRqRunner,
   rqRunnerCommand,
   workerLivenessCommand,
   type Catalogue,
   type Component,
 } from '../src/index';
-import { comp } from './support/catalogue';
+import { comp, defaultWithRunners } from './support/catalogue';
 
 const c = defaultCatalogue();
 const env = (x: Component, name: string) => x.env.find((e) => e.name === name);
@@ -63,11 +64,11 @@ describe('the default catalogue', () => {
     for (const x of c.components.filter((y) => y.runner)) expect(x.args?.includes('init'), x.name).toBe(false);
   });
 
-  it('serves every RQ queue exactly once by default: bursty queues on event jobs, chunks and the scheduler queues always on', () => {
+  it('serves every RQ queue exactly once by default: bursty queues on event jobs, chunks and the scheduler queues on one worker', () => {
     const args = Object.fromEntries(c.components.filter((x) => x.runner && x.enabled).map((x) => [x.name, x.args?.join(' ')]));
     expect(args).toEqual({
-      'cvat-worker-chunks': 'chunks',
-      'cvat-worker-utils': 'webhooks notifications cleaning --with-scheduler',
+      // two RQ worker processes: chunks alone, the scheduler queues together
+      'cvat-worker-utils': 'chunks :: webhooks notifications cleaning --with-scheduler',
       'cvat-job-import': 'import --burst --max-jobs=5',
       'cvat-job-export': 'export --burst --max-jobs=5',
       'cvat-job-annotation': 'annotation --burst --max-jobs=1',
@@ -105,6 +106,17 @@ describe('the default catalogue', () => {
     expect(listed('rqscheduler')).toEqual(Object.keys(RQ_QUEUES).filter((q) => RQ_QUEUES[q]!.scheduler === 'rqscheduler'));
   });
 
+  it('runs chunks in its own RQ worker process on the utils worker, sized for two processes; the chunks worker is not deployed', () => {
+    const utils = comp(c, 'cvat-worker-utils');
+    expect(parseRqRunner(utils.command, utils.args)?.groups.map((g) => g.queues)).toEqual([
+      ['chunks'],
+      ['webhooks', 'notifications', 'cleaning'],
+    ]);
+    expect(utils.resources).toEqual({ cpuCores: 0.75, memoryGiB: 1.5 });
+    expect(utils.terminationGracePeriodSeconds).toBe(600);
+    expect(comp(c, 'cvat-worker-chunks')).toMatchObject({ enabled: false, queues: [] });
+  });
+
   it('keeps the scheduler worker at exactly one replica without scale rules', () => {
     const schedulers = c.components.filter((x) => x.enabled && runsScheduler(x));
     expect(schedulers.map((x) => x.name)).toEqual(['cvat-worker-utils']);
@@ -114,14 +126,17 @@ describe('the default catalogue', () => {
     }
   });
 
-  it('scales the always-on workers on rq:queue:<queue> lists only where safe (chunks: 300 s jobs, 600 s grace)', () => {
+  it('scales always-on workers on rq:queue:<queue> lists only where safe (the chunks worker brought back: 300 s jobs, 600 s grace)', () => {
     const scaled = Object.fromEntries(
       c.components
         .filter((x) => x.enabled && x.role === 'worker' && x.scaleRules.length)
         .map((x) => [x.name, x.scaleRules.map((r) => r.metadata.listName)]),
     );
-    expect(scaled).toEqual({ 'cvat-worker-chunks': ['rq:queue:chunks'] });
-    for (const x of c.components.filter((y) => y.role === 'worker' && y.scaleRules.length)) {
+    // none by default: the only always-on worker runs the schedulers (exactly one replica)
+    expect(scaled).toEqual({});
+    const separate = defaultWithRunners({ chunks: 'cvat-worker-chunks' });
+    expect(comp(separate, 'cvat-worker-chunks').scaleRules.map((r) => r.metadata.listName)).toEqual(['rq:queue:chunks']);
+    for (const x of [...c.components, ...separate.components].filter((y) => y.role === 'worker' && y.scaleRules.length)) {
       expect(x.replicas.min).toBeGreaterThanOrEqual(1);
       expect(x.terminationGracePeriodSeconds).toBe(600);
     }
@@ -132,14 +147,7 @@ describe('the default catalogue', () => {
       .filter((x) => x.enabled && runsSmokescreen(x))
       .map((x) => x.name)
       .sort();
-    expect(running).toEqual([
-      'cvat-job-annotation',
-      'cvat-job-export',
-      'cvat-job-import',
-      'cvat-server',
-      'cvat-worker-chunks',
-      'cvat-worker-utils',
-    ]);
+    expect(running).toEqual(['cvat-job-annotation', 'cvat-job-export', 'cvat-job-import', 'cvat-server', 'cvat-worker-utils']);
     for (const name of running) expect(env(comp(c, name), 'SMOKESCREEN_OPTS')).toEqual({ name: 'SMOKESCREEN_OPTS', value: '' });
   });
 

@@ -9,7 +9,7 @@ import {
   validateCatalogue,
   type Catalogue,
 } from '../src/index';
-import { changed, comp, dropEnv, envIndex, setEnv } from './support/catalogue';
+import { changed as changedFrom, comp, defaultWithRunners, dropEnv, envIndex, setEnv } from './support/catalogue';
 
 interface Case {
   name: string;
@@ -22,7 +22,13 @@ interface Case {
   warning?: boolean;
 }
 
+/**
+ * The rule cases start from the default catalogue with the dedicated chunks worker brought back (`queueRunners: { chunks:
+ * cvat-worker-chunks }`, which environments may write): `I`, a worker that scales out on a Redis-queue rule.
+ */
 const I = 'cvat-worker-chunks';
+const withChunksWorker = () => defaultWithRunners({ chunks: I });
+const changed = (change: Parameters<typeof changedFrom>[0]) => changedFrom(change, withChunksWorker);
 
 const CASES: Case[] = [
   // names
@@ -958,6 +964,14 @@ const CASES: Case[] = [
 describe('named catalogue rules', () => {
   it('the default catalogue passes every rule without errors or warnings', () => {
     const r = validateCatalogue(defaultCatalogue());
+    expect(r.errors).toBeUndefined();
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('so does the base of the cases below, the default with the dedicated chunks worker brought back', () => {
+    const c = withChunksWorker();
+    expect(comp(c, I).enabled).toBe(true);
+    const r = validateCatalogue(c);
     expect(r.errors).toBeUndefined();
     expect(r.warnings).toEqual([]);
   });

@@ -20,7 +20,7 @@ describe('derived views', () => {
 
   it('lists enabled components only', () => {
     expect(enabledComponents(c).map((x) => x.name)).not.toContain('grafana');
-    expect(enabledComponents(c)).toHaveLength(16);
+    expect(enabledComponents(c)).toHaveLength(15);
   });
 
   it('drops dependencies on disabled optional components from the graph', () => {
@@ -50,8 +50,7 @@ describe('derived views', () => {
 
   it('maps workers to their queues', () => {
     expect(workerQueues(c)).toEqual({
-      'cvat-worker-chunks': ['chunks'],
-      'cvat-worker-utils': ['webhooks', 'notifications', 'cleaning'],
+      'cvat-worker-utils': ['chunks', 'webhooks', 'notifications', 'cleaning'],
       'cvat-job-import': ['import'],
       'cvat-job-export': ['export'],
       'cvat-job-annotation': ['annotation'],
@@ -64,7 +63,6 @@ describe('derived views', () => {
     expect(backendComponents(c)).toEqual([
       'cvat-init',
       'cvat-server',
-      'cvat-worker-chunks',
       'cvat-worker-utils',
       'cvat-job-import',
       'cvat-job-export',
@@ -81,19 +79,19 @@ describe('derived views', () => {
     const atMin = t.components.reduce((s, r) => s + r.cpuCores * r.minReplicas, 0);
     expect(t.atMinReplicas.cpuCores).toBeCloseTo(atMin);
     expect(t.atMinReplicas).toEqual({
-      replicas: 9,
-      cpuCores: 3.75,
-      memoryGiB: 7.5,
-      vcpuSecondsPerMonth: 3.75 * SECONDS_PER_MONTH,
-      memoryGiBSecondsPerMonth: 7.5 * SECONDS_PER_MONTH,
+      replicas: 8,
+      cpuCores: 3.5,
+      memoryGiB: 7,
+      vcpuSecondsPerMonth: 3.5 * SECONDS_PER_MONTH,
+      memoryGiBSecondsPerMonth: 7 * SECONDS_PER_MONTH,
     });
     expect(t.atMaxReplicas.cpuCores).toBeGreaterThan(t.atMinReplicas.cpuCores);
     expect(t.atMaxReplicas.memoryGiB).toBeCloseTo(2 * t.atMaxReplicas.cpuCores);
   });
 
   it('reflects a replica change in the totals', () => {
-    const more = changed((x) => (comp(x, 'cvat-worker-chunks').replicas = { min: 3, max: 3 }));
-    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(3.75 + 2 * 0.5);
+    const more = changed((x) => (comp(x, 'cvat-ui').replicas = { min: 3, max: 3 }));
+    expect(resourceTotals(more).atMinReplicas.cpuCores).toBeCloseTo(3.5 + 2 * 0.25);
   });
 
   it('lists the secrets and storages in use', () => {

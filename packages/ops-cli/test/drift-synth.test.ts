@@ -238,9 +238,10 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
     const secret = ((fake.apps.get('cvat-server')!.properties.configuration as Json).secrets as Json[])[0]!;
     const vault = /^(https:\/\/[^/]+\/secrets\/)(.+)$/.exec(secret.keyVaultUrl)!;
     secret.keyVaultUrl = `${vault[1]}renamed`;
-    const rule = ((fake.apps.get('cvat-worker-chunks')!.properties.template as Json).scale.rules as Json[])[0]!;
-    const listLength = rule.custom.metadata.listLength as string;
-    rule.custom.metadata.listLength = String(Number(listLength) + 1);
+    // the example's only KEDA rules are the event jobs' (chunks runs on the utils worker, which does not scale)
+    const rule = ((fake.jobs.get('cvat-job-export')!.properties.configuration as Json).eventTriggerConfig.scale.rules as Json[])[0]!;
+    const listLength = rule.metadata.listLength as string;
+    rule.metadata.listLength = String(Number(listLength) + 1);
     const mount = (main('cvat-worker-utils').volumeMounts as Json[])[0]!;
     mount.subPath = 'moved';
 
@@ -255,7 +256,7 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
       ]),
     );
     expect(fields['cvat-server']).toHaveLength(3);
-    expect(fields['cvat-worker-chunks']).toEqual([
+    expect(fields['cvat-job-export']).toEqual([
       {
         field: `scaleRules.${rule.name}.metadata.listLength`,
         kind: 'changed',
@@ -270,7 +271,7 @@ describe('cvat-ops drift on a live state built from the synthesized stack (examp
         actual: expect.objectContaining({ subPath: 'moved' }),
       }),
     ]);
-    expect(Object.keys(fields).sort()).toEqual(['cvat-server', 'cvat-worker-chunks', 'cvat-worker-utils']);
+    expect(Object.keys(fields).sort()).toEqual(['cvat-job-export', 'cvat-server', 'cvat-worker-utils']);
   });
 
   it('reports what only appSpecs() fills in: scale timing, readiness successes, grace, revision mode, mounts, job', async () => {

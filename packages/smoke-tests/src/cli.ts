@@ -139,7 +139,7 @@ export function buildProgram(): Command {
 Examples:
   CVAT_URL=https://cvat.example.org CVAT_USERNAME=admin CVAT_PASSWORD=… cvat-smoke
   cvat-smoke --env dev --junit smoke.xml          # password from dev's Key Vault (az login first)
-  cvat-smoke --url https://cvat.example.org --username admin --only export,cvat-worker-chunks
+  cvat-smoke --url https://cvat.example.org --username admin --only export,chunks
   cvat-smoke --url https://cvat.example.org --username admin --cleanup 20260101-120000-ab12 --dry-run
 
 ${exitCodesHelp(EXIT_CODES)}`,

@@ -196,7 +196,7 @@ describe('the chunk endpoint (cvat/apps/engine/cache.py + views.py@v2.73.0)', ()
     const result = await runAgainst(s, { only: ['chunks.media'] });
     expect(reasonOf(result, 'chunks.media')).toMatch(
       new RegExp(
-        /^cvat-worker-chunks: GET \/api\/jobs\/\d+\/data\?type=chunk&index=0&quality=original answered 429 /.source +
+        /^cvat-worker-utils: GET \/api\/jobs\/\d+\/data\?type=chunk&index=0&quality=original answered 429 /.source +
           /\(Retry-After: 10\) 1 time\(s\): the server waited for the chunk job on the 'chunks' queue/.source,
       ),
     );

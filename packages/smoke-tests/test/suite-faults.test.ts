@@ -78,10 +78,22 @@ const CASES: FaultCase[] = [
     mentions: /'export' queue/,
   },
   {
-    fault: 'the chunks worker never takes jobs (the server answers 429 after its chunk wait)',
+    fault: 'the chunks worker process never takes jobs (the server answers 429 after its chunk wait)',
     faults: { deadQueues: ['chunks'] },
     // CVAT waits CVAT_CHUNK_CREATE_TIMEOUT (50 s) before its 429; shortened to fit the check's test timeout.
     latency: { chunkCreateTimeoutMs: 300 },
+    // the default serves chunks on the utils worker (in its own process), whose live-worker check sees the dead queue too
+    component: 'cvat-worker-utils',
+    failed: ['chunks.media', 'workers.utils'],
+    blocked: [],
+    mentions:
+      /data\?type=chunk&index=0&quality=original answered 429 \(Retry-After: 10\) 1 time\(s\): .*'chunks' queue|queue 'chunks' has no live worker/,
+  },
+  {
+    fault: 'the chunks worker never takes jobs (an environment with chunks on its own worker again)',
+    faults: { deadQueues: ['chunks'] },
+    latency: { chunkCreateTimeoutMs: 300 },
+    queueRunners: { chunks: 'cvat-worker-chunks' },
     component: 'cvat-worker-chunks',
     failed: ['chunks.media'],
     blocked: [],
@@ -178,7 +190,7 @@ const CASES: FaultCase[] = [
   {
     fault: 'the chunk endpoint answers slower than the check allows',
     faults: { slow: [{ method: 'GET', path: /^\/api\/jobs\/\d+\/data$/, delayMs: 30_000 }] },
-    component: 'cvat-worker-chunks',
+    component: 'cvat-worker-utils',
     failed: ['chunks.media'],
     blocked: [],
     mentions: /no complete answer within|did not finish within/,

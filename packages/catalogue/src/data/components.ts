@@ -324,8 +324,8 @@ const RUNNERS: readonly RunnerSpec[] = [
     replicas: { min: 1, max: 2 },
     scaleListLength: 4,
     description:
-      'Always-on RQ worker for `chunks`: builds chunks and previews on a media-cache miss while the server waits, so it never ' +
-      'waits for a cold start.',
+      'Always-on RQ worker for `chunks` (alternative runner: builds chunks and previews on a media-cache miss while the server ' +
+      'waits; scales out to 2 replicas).',
   },
   {
     kind: 'always-on',
@@ -340,8 +340,10 @@ const RUNNERS: readonly RunnerSpec[] = [
     cpuCores: 0.5,
     replicas: { min: 1, max: 1 },
     description:
-      'Always-on RQ worker for the queues that need a scheduler: `webhooks` (RQ scheduler, --with-scheduler, for delivery retries), ' +
-      '`notifications` and `cleaning` (rqscheduler for the periodic cleanup jobs and delayed jobs of every queue); exactly one replica.',
+      'Always-on RQ worker for `chunks` (in an RQ worker process of its own: the server waits for it inside an HTTP request) and ' +
+      'the queues that need a scheduler: `webhooks` (RQ scheduler, --with-scheduler, for delivery retries), `notifications` and ' +
+      '`cleaning` (rqscheduler for the periodic cleanup jobs and delayed jobs of every queue), sharing a second process; exactly ' +
+      'one replica.',
   },
   {
     kind: 'event-job',
@@ -400,9 +402,11 @@ export const EVENT_JOB_NAMES: readonly string[] = RUNNERS.filter((r) => r.kind =
 
 /**
  * The default runner of every CVAT queue: the long, bursty queues on event-driven jobs (an execution
- * per burst, nothing running while they are empty); `chunks`, whose caller waits, on its own always-on
- * worker; the queues that need a scheduler merged on the utils worker. An environment changes any of
- * them with `queueRunners`.
+ * per burst, nothing running while they are empty); `chunks`, whose caller waits, and the queues that
+ * need a scheduler on the one always-on utils worker, where `chunks` gets an RQ worker process of its own
+ * (`rqRunnerGroups`), so a chunk request never waits behind a webhook delivery or a cleanup job. An
+ * environment changes any of them with `queueRunners` (`chunks: cvat-worker-chunks` brings back the
+ * dedicated chunks worker, which scales out).
  */
 export const DEFAULT_QUEUE_RUNNERS: Readonly<Record<string, string>> = {
   import: N.jobImport,
@@ -412,7 +416,7 @@ export const DEFAULT_QUEUE_RUNNERS: Readonly<Record<string, string>> = {
   notifications: N.workerUtils,
   quality_reports: N.jobQualityReports,
   cleaning: N.workerUtils,
-  chunks: N.workerChunks,
+  chunks: N.workerUtils,
   consensus: N.jobConsensus,
 };
 

@@ -308,8 +308,9 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
         ? 'The RQ runner takes the queue names and rqworker flags; an execution drains the queue (--burst) and takes at most as ' +
           'many jobs as fit in the replica timeout (--max-jobs).'
         : services.length > 1
-          ? 'The RQ runner takes the queue names and rqworker flags; the always-on queues that need a scheduler share one worker ' +
-            '(one replica), with the queue a caller waits on first.'
+          ? 'The RQ runner takes the queue names and rqworker flags per worker process, processes separated by `::`: the ' +
+            'always-on queues share one app (one replica), the queue a caller waits on in an RQ worker process of its own, ' +
+            'the queues that need a scheduler in a second one.'
           : 'The RQ runner takes the queue names and rqworker flags (`run worker` is what put supervisord in front).',
       evidence: [
         'cvat-ai/cvat@v2.73.0 backend_entrypoint.sh (cmd_run: queues and --flags after `run worker`)',

@@ -1,6 +1,10 @@
 // Helpers for tests: fresh default catalogues and mutable access to components.
+import * as v from 'valibot';
 import {
+  ComponentSchema,
+  DEFAULT_QUEUE_RUNNERS,
   defaultCatalogue,
+  runnerComponents,
   parseEnvironmentConfig,
   resolveCatalogue,
   type Catalogue,
@@ -10,10 +14,23 @@ import {
   type MutableComponent,
 } from '../../src/index';
 
-/** A fresh default catalogue after `change` has modified it. */
-export function changed(change: (c: MutableCatalogue) => void): MutableCatalogue {
-  const c = defaultCatalogue();
+/** A fresh default catalogue (or `base()`) after `change` has modified it. */
+export function changed(change: (c: MutableCatalogue) => void, base: () => MutableCatalogue = defaultCatalogue): MutableCatalogue {
+  const c = base();
   change(c);
+  return c;
+}
+
+/**
+ * A fresh default catalogue (unresolved, like `defaultCatalogue()`) whose RQ runners are rebuilt for these
+ * `queueRunners` over the defaults, as `resolveCatalogue` rebuilds them.
+ */
+export function defaultWithRunners(queueRunners: Record<string, string>): MutableCatalogue {
+  const c = defaultCatalogue();
+  const rebuilt = new Map(
+    runnerComponents({ ...DEFAULT_QUEUE_RUNNERS, ...queueRunners }).map((x) => [x.name, v.parse(ComponentSchema, x) as MutableComponent]),
+  );
+  c.components = c.components.map((x) => rebuilt.get(x.name) ?? x);
   return c;
 }
 

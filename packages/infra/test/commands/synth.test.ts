@@ -83,12 +83,12 @@ describe('cvat-infra synth', () => {
         .replace('name: example', 'name: broken')
         .replace('acmeEmail: ops@example.com', 'acmeEmail: ops@cvat-cloud.dev')
         .replace('purgeProtection: false', 'purgeProtection: true')
-        .replace('replicas: { min: 1, max: 2 }', 'replicas: { min: 1, max: 500 }'),
+        .concat('\ncomponents:\n  cvat-ui:\n    replicas: { min: 1, max: 500 }\n'),
     );
     const outdir = join(root, 'cdktf.out');
     const { code, err } = await synth(['--env', 'broken', '--out', outdir], root);
     expect(code).toBe(4);
-    expect(err).toContain('components.cvat-worker-chunks.replicas.max');
+    expect(err).toContain('components.cvat-ui.replicas.max');
     expect(err).toContain('500');
     expect(err).not.toMatch(/\n\s+at /);
     expect(readdirSync(root).sort()).toEqual(['environments']);

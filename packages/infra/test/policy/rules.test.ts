@@ -208,7 +208,7 @@ describe('policy rules', () => {
 
   it('container-app-probes: exempts apps without ingress (workers are probed on their /livez port, not required by this rule)', () => {
     expect(check('container-app-probes', () => undefined)).toEqual([]);
-    expect(container(cloneModel(s.model), 'cvat-worker-chunks').liveness_probe[0]).toMatchObject({
+    expect(container(cloneModel(s.model), 'cvat-worker-utils').liveness_probe[0]).toMatchObject({
       transport: 'HTTP',
       port: 8081,
       path: '/livez',
@@ -217,8 +217,8 @@ describe('policy rules', () => {
 
   it('mounts-resolve-to-shares: fails when a mount names no volume, a volume names no environment storage, or a storage points at no share', () => {
     const findings = check('mounts-resolve-to-shares', (m) => {
-      container(m, 'cvat-worker-chunks').volume_mounts.push({ name: 'ghost', path: '/ghost' });
-      app(m, 'cvat-worker-utils').template.volume[0].storage_name = 'no-such-storage';
+      container(m, 'cvat-worker-utils').volume_mounts.push({ name: 'ghost', path: '/ghost' });
+      app(m, 'cvat-server').template.volume[0].storage_name = 'no-such-storage';
       all(m, 'azurerm_container_app_environment_storage').find((x) => x.name === 'cvat-logs')!.share_name = 'deleted-share';
     });
     const messages = findings.map((f) => f.message);

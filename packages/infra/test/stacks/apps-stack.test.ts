@@ -302,17 +302,39 @@ describe('AppsStack (example environment)', () => {
     }
   });
 
-  it('renders an overridden replica count and a disabled optional component, when the environment overrides them', () => {
-    const config = configWith({ analytics: false, components: { 'cvat-worker-chunks': { replicas: { min: 2, max: 6 } } } });
+  it('renders the chunks worker brought back by queueRunners with an overridden replica count, and a disabled optional component', () => {
+    const defaults = Object.values(s.stack('apps').resource.azurerm_container_app as Record<string, Resource>);
+    expect(defaults.map((r) => r.name)).not.toContain('cvat-worker-chunks');
+    // by default chunks runs in an RQ worker process of its own on the utils worker
+    expect(defaults.find((r) => r.name === 'cvat-worker-utils')?.template.container[0].args).toEqual([
+      'chunks',
+      '::',
+      'webhooks',
+      'notifications',
+      'cleaning',
+      '--with-scheduler',
+    ]);
+    const config = configWith({
+      analytics: false,
+      queueRunners: { chunks: 'cvat-worker-chunks' },
+      components: { 'cvat-worker-chunks': { replicas: { min: 2, max: 6 } } },
+    });
     const other = synthesize(config, catalogueFor(config));
     try {
-      const names = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).map((r) => r.name);
+      const apps = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>);
+      const names = apps.map((r) => r.name);
       expect(names).not.toContain('clickhouse');
       expect(names).not.toContain('vector');
-      const worker = Object.values(other.stack('apps').resource.azurerm_container_app as Record<string, Resource>).find(
-        (r) => r.name === 'cvat-worker-chunks',
-      );
+      const worker = apps.find((r) => r.name === 'cvat-worker-chunks');
       expect(worker?.template).toMatchObject({ min_replicas: 2, max_replicas: 6 });
+      expect(worker?.template.container[0].args).toEqual(['chunks']);
+      expect(worker?.template.custom_scale_rule[0]).toMatchObject({ custom_rule_type: 'redis', metadata: { listName: 'rq:queue:chunks' } });
+      expect(apps.find((r) => r.name === 'cvat-worker-utils')?.template.container[0].args).toEqual([
+        'webhooks',
+        'notifications',
+        'cleaning',
+        '--with-scheduler',
+      ]);
     } finally {
       other.dispose();
     }

@@ -20,8 +20,7 @@ const ALL_IN_DESTROY_ORDER = [
   'cvat-job-annotation',
   'cvat-job-export',
   'cvat-job-import',
-  'cvat-worker-utils',
-  'cvat-worker-chunks',
+  'cvat-worker-utils', // also serves chunks, in an RQ worker process of its own
   'opa', // depends on cvat-server (its readiness needs the server's policy bundle)
   'cvat-server',
   'cvat-init',
@@ -37,6 +36,7 @@ const DISABLED = [
   'cvat-worker-annotation',
   'cvat-worker-webhooks',
   'cvat-worker-quality-reports',
+  'cvat-worker-chunks',
   'cvat-worker-consensus',
   'grafana',
 ];
@@ -73,7 +73,7 @@ describe('cvat-ops apps delete', () => {
         ...(name === 'cvat-server' ? { reason: '409 Conflict: Another operation is in progress on cvat-server' } : {}),
       })),
     );
-    expect(result.data.summary).toEqual({ deleted: 14, notFound: 0, failed: 1, planned: 0 });
+    expect(result.data.summary).toEqual({ deleted: 13, notFound: 0, failed: 1, planned: 0 });
     expect(result.data.notDeployed).toEqual(DISABLED);
     // DELETEs went out one by one in destroy order, and each finished before the next started
     const order = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop());
@@ -82,7 +82,7 @@ describe('cvat-ops apps delete', () => {
     expect([...fake.apps.keys()]).toEqual(['cvat-server']);
     expect([...fake.jobs.keys()]).toEqual([]);
     const lines = result.view.flatMap((b) => (b.kind === 'lines' ? b.lines : []));
-    expect(lines).toContain('14 deleted, 0 not found (already gone), 1 failed.');
+    expect(lines).toContain('13 deleted, 0 not found (already gone), 1 failed.');
     expect(lines).toContain(`Disabled in this environment and not deployed, nothing to delete: ${DISABLED.join(', ')}.`);
     expect(JSON.stringify(result.view)).not.toContain('grafana: not found');
     expect(lines.some((l) => l.startsWith('Not deleted: cvat-server.') && l.includes('cvat-ops apps delete --all --env test --yes'))).toBe(
@@ -134,7 +134,7 @@ describe('cvat-ops apps delete', () => {
   it('with --dry-run prints the plan and sends no DELETE', async () => {
     const result = await appsDelete({ ...globals({ env: 'test', dryRun: true }), all: true }, runtime, deps);
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
-    expect(fake.apps.size + fake.jobs.size).toBe(15);
+    expect(fake.apps.size + fake.jobs.size).toBe(14);
     expect(result.data.results.map((r) => r.outcome)).toEqual(ALL_IN_DESTROY_ORDER.map(() => 'planned'));
     expect(result.data.results.some((r) => r.name === 'grafana')).toBe(false);
     expect(result.exitCode).toBe(EXIT.OK);

@@ -23,7 +23,8 @@ describe('cvat-ops drift', () => {
   let fake: FakeArmServer;
   let runtime: TestRuntime;
   beforeEach(async () => {
-    repo = makeTestRepo();
+    // the dedicated chunks worker brought back (the default runs chunks on cvat-worker-utils): an app with a KEDA rule
+    repo = makeTestRepo('queueRunners:\n  chunks: cvat-worker-chunks');
     fake = await FakeArmServer.start({ subscriptionId: TEST_SUBSCRIPTION, resourceGroup: repo.resourceGroup, pageSize: 3 });
     seedFromCatalogue(fake, repo);
     runtime = testRuntime({ cwd: repo.dir, armEndpoint: fake.url });

@@ -32,7 +32,7 @@ export const chunksMedia: CheckDefinition = {
   title: 'a data chunk is built on a media-cache miss',
   proves:
     'On a media-cache miss the server queues the chunk on the chunks queue and waits up to 50 s; a non-empty 200 means ' +
-    'the chunks worker built it (and kvrocks stored it). A 429 means it was not built in time.',
+    "the chunks queue's runner built it (and kvrocks stored it). A 429 means it was not built in time.",
   components: ['workerChunks'],
   dependsOn: ['import.task-data'],
   // Two server-side waits of 50 s with the 10 s Retry-After between them, plus margin.

@@ -151,7 +151,8 @@ export const workersUtils = liveWorkersCheck(
   'workers.utils',
   'workerUtils',
   "django-rq's staff page /django-rq/ shows at least one live worker on every queue of the utils worker: notifications and " +
-    'cleaning (the cron jobs have a worker), and webhooks when the environment merges it there, as the default does.',
+    'cleaning (the cron jobs have a worker), and webhooks and chunks when the environment serves them there, as the default ' +
+    'does (chunks in an RQ worker process of its own, so this sees both processes).',
 );
 export const workersAnnotation = liveWorkersCheck(
   'workers.annotation',
