@@ -330,11 +330,16 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
         upstream: '2',
         ours: '1',
         reason:
-          'One RQ worker process per replica or execution (no supervisord to run several): parallelism comes from replicas and ' +
-          "job executions instead; upstream's Helm chart runs numProcs 1 per worker too.",
+          service === COMPOSE_WORKER_OF_QUEUE.chunks
+            ? 'One RQ worker process per queue group (the runner reads no NUMPROCS): chunks gets one process of its own on the ' +
+              'utils worker, which has exactly one replica, so chunks is built one job at a time; queueRunners chunks: ' +
+              "cvat-worker-chunks runs it on its own worker with a second replica while chunk jobs queue up. Upstream's Helm " +
+              'chart runs numProcs 1 per worker, with 2 replicas for chunks.'
+            : 'One RQ worker process per replica or execution (no supervisord to run several): parallelism comes from replicas and ' +
+              "job executions instead; upstream's Helm chart runs numProcs 1 per worker too.",
         evidence: [
           'cvat-ai/cvat@v2.73.0 docker-compose.yml (NUMPROCS 2 on import, export, chunks)',
-          'cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.worker.*.numProcs: 1)',
+          'cvat-ai/cvat@v2.73.0 helm-chart/values.yaml (cvat.backend.worker.*.numProcs: 1, cvat.backend.worker.chunks.replicas: 2)',
         ].join('; '),
       }));
   }),
