@@ -166,9 +166,10 @@ export const EnvironmentConfigSchema = v.strictObject({
   queueRunners: opt(
     v.record(v.string(), v.string()),
     'Which runner serves each CVAT queue, keyed by queue name: an event-driven job (`cvat-job-<queue>`, for import, export, ' +
-      'annotation, quality_reports, consensus) or an always-on worker app (`cvat-worker-<x>`; several queues may share one). ' +
-      'Queues not named keep the default (DEFAULT_QUEUE_RUNNERS: the five bursty queues on event jobs, chunks on ' +
-      'cvat-worker-chunks, webhooks, notifications and cleaning on cvat-worker-utils).',
+      'annotation, quality_reports, consensus) or an always-on worker app (`cvat-worker-<x>`; several queues may share one, ' +
+      'chunks always in an RQ worker process of its own). Queues not named keep the default (DEFAULT_QUEUE_RUNNERS: the five ' +
+      'bursty queues on event jobs; chunks, webhooks, notifications and cleaning on cvat-worker-utils; `chunks: ' +
+      'cvat-worker-chunks` gives chunks its own app again).',
     {},
   ),
   components: opt(v.record(v.string(), ComponentOverrideSchema), 'Per-component overrides keyed by component name.', {}),
