@@ -12,7 +12,7 @@ export const QUEUE_RULES: readonly Rule<Catalogue>[] = [
    * Every CVAT queue is served by exactly one enabled runner (an always-on worker or an event-driven
    * job), and runners only name known queues. Two runners on one queue would split its jobs between
    * them (and two schedulers would enqueue every periodic job twice); none would leave its requests
-   * queued forever. The chunks worker in particular is not optional.
+   * queued forever. The runner of chunks in particular is not optional.
    */
   defineRule('everyQueueServedOnce', 'Every CVAT queue is served by exactly one enabled runner.', (c, report) => {
     const out: RuleIssue[] = [];
