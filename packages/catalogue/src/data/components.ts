@@ -1,3 +1,4 @@
+import { CLICKHOUSE_CONFIG, clickhouseConfigXml, clickhouseStartCommand } from './clickhouse-config';
 import { ACA_LIMITS } from './aca-limits';
 import { CVAT_VERSION } from './cvat-version';
 import { RQ_QUEUE_NAMES, RQ_QUEUES, rqQueueKey } from './rq-queues';
@@ -571,11 +572,16 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
     role: 'store',
     description:
       'ClickHouse: the analytics event store written by vector and read by events export and Grafana. Part of the optional ' +
-      'analytics stack; replica-scoped ephemeral storage by default (or NFS), never SMB.',
+      'analytics stack; replica-scoped ephemeral storage by default (or NFS), never SMB. Runs a quiet configuration ' +
+      '(config/clickhouse/cvat-quiet.xml): no timed system logs, metrics once a minute, no asynchronous insert queue, warnings ' +
+      'to the console, so it idles while nobody works.',
     upstream: ['cvat_clickhouse'],
     optional: true,
     image: { repository: 'clickhouse/clickhouse-server', tag: '23.11-alpine' },
-    env: clickhouseEnv(),
+    // The quiet configuration (config/clickhouse/cvat-quiet.xml, see clickhouse-config.ts): no timed system logs, metrics
+    // once a minute, no asynchronous insert queue, warnings to the console; written into config.d by the start command.
+    command: clickhouseStartCommand(),
+    env: [...clickhouseEnv(), { name: CLICKHOUSE_CONFIG.env, value: clickhouseConfigXml() }],
     secrets: [K.clickhousePassword],
     mounts: [{ storage: S.events, mountPath: '/var/lib/clickhouse' }],
     // 0.5 vCPU / 1 GiB with 1.5 GiB of events on ephemeral storage (docs/catalogue.md "Sizing").

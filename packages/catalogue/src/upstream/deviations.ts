@@ -1,3 +1,4 @@
+import { CLICKHOUSE_CONFIG, clickhouseConfigXml, clickhouseStartCommand } from '../data/clickhouse-config';
 import {
   COMPOSE_WORKER_OF_QUEUE,
   DEFAULT_QUEUE_RUNNERS,
@@ -32,6 +33,7 @@ const TWO_PROCESS_SERVICES = ['cvat_worker_import', 'cvat_worker_export', 'cvat_
 const CLICKHOUSE_USERS = ['cvat-server', 'cvat-init', DEFAULT_QUEUE_RUNNERS.export as string, 'clickhouse', 'vector', 'grafana'];
 
 const REDIS_ARGS = 'sh -c exec docker-entrypoint.sh redis-server --save 60 100 --appendonly yes --requirepass "$REDIS_PASSWORD"';
+const CLICKHOUSE_START = clickhouseStartCommand().join(' ');
 const KVROCKS_COMMAND =
   'sh -c exec kvrocks -c /var/lib/kvrocks/kvrocks.conf --dir /var/lib/kvrocks/data --pidfile /var/run/kvrocks/kvrocks.pid --bind ' +
   '0.0.0.0 --compact-cron "0 3 * * *" --requirepass "$KVROCKS_PASSWORD"';
@@ -535,6 +537,37 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     ours: 'secret:redis-inmem-password',
     reason: 'Source of --requirepass.',
     evidence: 'https://redis.io/docs/latest/operate/oss_and_stack/management/security/#authentication',
+  },
+  // --- ClickHouse ------------------------------------------------------------------------------
+  {
+    components: ['clickhouse'],
+    aspect: 'entrypoint',
+    upstream: '',
+    ours: CLICKHOUSE_START,
+    reason:
+      "Writes the quiet configuration (config/clickhouse/cvat-quiet.xml) into the image's config.d, then exec()s the image's own " +
+      'entrypoint, which creates the CLICKHOUSE_USER and starts the server as upstream does.',
+    evidence: [
+      'https://github.com/ClickHouse/ClickHouse/blob/dda060063be9d2d473d6b6d814be2eabbe1fa6c9/docker/server/Dockerfile.alpine (ENTRYPOINT)',
+      'https://github.com/ClickHouse/ClickHouse/blob/00b7432bc3c55dc83b116bb5da0863d2a8066847/docker/server/entrypoint.sh (user, exec)',
+    ].join('; '),
+  },
+  {
+    components: ['clickhouse'],
+    aspect: 'env-added',
+    key: CLICKHOUSE_CONFIG.env,
+    upstream: '',
+    ours: clickhouseConfigXml(),
+    reason:
+      'The configuration the start command writes: every system log but crash_log removed (the timed ones write all month and grow ' +
+      'without a TTL on the 2 GiB replica storage), asynchronous metrics once a minute, no asynchronous insert queue, warnings to ' +
+      'the console instead of trace-level log files. Upstream runs the stock configuration.',
+    evidence: [
+      'https://github.com/ClickHouse/ClickHouse/blob/001409ce725057e78f20cef6f6f0b18d45521a3a/programs/server/config.xml (system logs)',
+      'https://github.com/ClickHouse/ClickHouse/issues/60016',
+      'https://github.com/ClickHouse/ClickHouse/issues/106160',
+      'https://learn.microsoft.com/azure/container-apps/billing (idle criteria)',
+    ].join('; '),
   },
   // --- kvrocks -------------------------------------------------------------------------------
   {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,12 +35,18 @@ describe('cvat-infra cost', () => {
     expect(Object.values(report.prices.sources).every((s) => s.url.startsWith('https://'))).toBe(true);
   });
 
-  // The sensitivity's component list needs src/commands/cost.ts to pass each workload's polledBy to activityOf (a change
-  // outside this helper's paths, requested); skipped until it does, saying so.
-  const sensitivityReadsPolling = readFileSync(join(__dirname, '..', '..', 'src', 'commands', 'cost.ts'), 'utf8').includes('w.polledBy');
-  it.skipIf(!sensitivityReadsPolling)('names cvat-server as the component the optimistic reading prices differently', async () => {
+  it('names cvat-server as the component the optimistic reading prices differently, ClickHouse the pessimistic one', async () => {
     const report = JSON.parse((await cost(['--json', '--profile', 'idle'])).out) as CostReport;
     expect(report.optimistic.components).toEqual(['cvat-server']);
+    // The high end: our ClickHouse (no timer left in its configuration) read as active all month; the reference's stock
+    // ClickHouse is active all month in every reading.
+    expect(report.pessimistic.components).toEqual(['clickhouse']);
+    expect(report.pessimistic.environmentUSD).toBeGreaterThan(report.environment.totalMonthlyUSD);
+    expect(report.pessimistic.referenceUSD).toBeCloseTo(report.reference.totalMonthlyUSD, 2);
+    expect(report.pessimistic.ratio).toBeGreaterThan(report.ratio as number);
+    const clickhouse = report.environment.lines.find((l) => l.name === 'clickhouse');
+    expect(clickhouse?.activity?.activity).toBe('user');
+    expect(report.reference.lines.find((l) => l.name === 'cvat-clickhouse')?.activity?.activity).toBe('always');
   });
 
   it('prices the same environment lower when idle than for a small team, and higher in West Europe than in East US', async () => {

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppSpec, loadEnvironmentConfig, OPA_BUNDLE_POLLING, RQ_QUEUES, resolveCatalogue } from '@cvat-cloud/catalogue';
+import {
+  type AppSpec,
+  appSpecs,
+  CLICKHOUSE_CONFIG,
+  clickhouseTimedWork,
+  loadEnvironmentConfig,
+  OPA_BUNDLE_POLLING,
+  RQ_QUEUES,
+  resolveCatalogue,
+} from '@cvat-cloud/catalogue';
 import { describe, expect, it } from 'vitest';
 import {
   COOLDOWN_SECONDS,
@@ -13,7 +22,7 @@ import {
   replicaTime,
 } from '../../src/cost/estimate';
 import { type InventoryResource, TYPE_RULES } from '../../src/cost/inventory';
-import { bundlePollingTargets, costModelFromCatalogue, referenceCostModel, workloadFromSpec } from '../../src/cost/model';
+import { bundlePollingTargets, clickhouseTimers, costModelFromCatalogue, referenceCostModel, workloadFromSpec } from '../../src/cost/model';
 import { loadPriceTable, PRICE_PATHS, type PriceTable, pricedRegions, validatePriceTable } from '../../src/cost/price-table';
 import { activityOf, POLL_ACTIVE_WINDOW_SECONDS, USAGE_PROFILES, type UsageProfile } from '../../src/cost/profiles';
 import { synthesizeStacks } from '../../src/cost/synth-inventory';
@@ -233,6 +242,22 @@ describe('replica time by activity class', () => {
     expect(activityOf('clickhouse', 'store', undefined, [])).toMatchObject({ activity: 'user', pessimistic: 'always' });
     // Without readable timers (the reference's stock configuration) the name decides: active all month.
     expect(activityOf('cvat-clickhouse', 'store')).toMatchObject({ activity: 'always' });
+  });
+
+  it("reads the timers from the ClickHouse app spec: none with the catalogue's override and start command, all without either", () => {
+    const config = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
+    const specs = appSpecs(resolveCatalogue(config).value!, config);
+    const spec = specs.find((s) => s.name === 'clickhouse')!;
+    expect(clickhouseTimers(spec)).toEqual([]);
+    expect(clickhouseTimers(specs.find((s) => s.name === 'cvat-server')!)).toBeUndefined();
+    const container = spec.containers[0];
+    const withoutEnv = { ...spec, containers: [{ ...container, env: container.env.filter((e) => e.name !== CLICKHOUSE_CONFIG.env) }] };
+    expect(clickhouseTimers(withoutEnv as typeof spec)).toEqual(clickhouseTimedWork(undefined).timers);
+    const withoutCommand = { ...spec, containers: [{ ...container, command: undefined }] };
+    expect(clickhouseTimers(withoutCommand as typeof spec)).toEqual(clickhouseTimedWork(undefined).timers);
+    const model = costModelFromCatalogue(resolveCatalogue(config).value!, config, []);
+    expect(line(estimateMonthlyCost(model, east, idle), 'clickhouse').activity?.activity).toBe('user');
+    expect(line(estimateMonthlyCost(referenceCostModel(), east, idle), 'cvat-clickhouse').activity?.activity).toBe('always');
   });
 
   it('adds the replicas the peak asks of an HTTP rule (concurrent requests / target), at the active rate, never beyond maxReplicas', () => {
