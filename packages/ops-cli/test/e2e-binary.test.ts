@@ -91,6 +91,37 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
     expect(help.stdout).toContain("compare with 'npx nx run infra:cost -- --profile idle'");
   });
 
+  it('@azure/arm-monitor (441 KB of generated code) loads only when idle builds a metrics client; @azure/monitor-query never', async () => {
+    const dist = resolve(__dirname, '../dist');
+    const probe =
+      `const fs = require('node:fs'); const path = require('node:path'); const dist = ${JSON.stringify(dist)}; ` +
+      `const loaded = (name) => Object.keys(require.cache).some((k) => k.includes('/node_modules/@azure/' + name + '/')); ` +
+      `const index = (d) => path.join(dist, 'commands', d, 'index.js'); ` +
+      `const commands = fs.readdirSync(path.join(dist, 'commands')).filter((d) => fs.existsSync(index(d))); ` +
+      `for (const d of commands) require(index(d)); ` +
+      `const afterModules = { armMonitor: loaded('arm-monitor'), monitorQuery: loaded('monitor-query') }; ` +
+      `const { createMetricsClient } = require(path.join(dist, 'azure', 'monitor-client.js')); ` +
+      `const runtime = { armEndpoint: 'http://127.0.0.1:9', env: {}, credential: async () => { throw new Error('no credential'); } }; ` +
+      `createMetricsClient(runtime, 's') ` +
+      `.then((client) => console.log(JSON.stringify({ commands, afterModules, list: typeof client.list, ` +
+      `afterClient: { armMonitor: loaded('arm-monitor'), monitorQuery: loaded('monitor-query') } })));`;
+    const out = await new Promise<string>((done, fail) => {
+      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.on('error', fail);
+      child.on('close', () => done(text));
+    });
+    const result = JSON.parse(out) as { commands: string[] };
+    expect(result.commands).toContain('idle');
+    expect(result.commands.length).toBeGreaterThanOrEqual(8);
+    expect(result).toMatchObject({
+      afterModules: { armMonitor: false, monitorQuery: false },
+      list: 'function',
+      afterClient: { armMonitor: true, monitorQuery: false },
+    });
+  });
+
   it('--help: exit 0, every command group, exit codes and examples', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);

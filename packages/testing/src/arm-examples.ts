@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 /**
  * Examples kept in fixtures/arm-examples/<api-version>/ (Microsoft.App at 2025-07-01, Microsoft.DBforPostgreSQL at 2025-08-01,
- * Microsoft.Insights metrics at 2024-02-01).
+ * Microsoft.Insights metrics at 2018-01-01).
  */
 export type ArmExampleName =
   | 'ContainerApps_Get'
@@ -16,10 +16,11 @@ export type ArmExampleName =
   | 'Replicas_Get'
   | 'ServersGet'
   | 'ServersCreatePointInTimeRestore'
-  | 'GetMetric';
+  | 'GetMetric'
+  | 'GetMetricError';
 
 /** API versions with examples in fixtures/arm-examples. */
-export type ArmExampleApiVersion = '2025-07-01' | '2025-08-01' | '2024-02-01';
+export type ArmExampleApiVersion = '2025-07-01' | '2025-08-01' | '2018-01-01';
 
 /** An example's whole document (parameters and responses with their headers). */
 export interface ArmExampleDocument {

@@ -17,9 +17,9 @@
  * `failPgServerCreate` makes a restore's operation end `Failed`.
  *
  * Azure Monitor metrics of a container app (`GET …/containerApps/{app}/providers/Microsoft.Insights/metrics`, api-version
- * 2024-02-01, what @azure/monitor-query 1.3.3's MetricsQueryClient.queryResource sends): answered from the samples given
+ * 2018-01-01, what @azure/arm-monitor 7.0.0's MonitorClient.metrics.list sends): answered from the samples given
  * with {@link FakeArmServer.addMetricSamples} by `answerMetricsQuery` (./fake-azure-monitor.ts, which documents the
- * shape and what it models); {@link FakeArmServer.failMetrics} makes an app's metrics answer an ARM error.
+ * shape and what it models); {@link FakeArmServer.failMetrics} makes an app's metrics answer an error.
  *
  * Failure injection:
  * - `failDelete(name, { status, code, message })`: the DELETE itself answers with that ARM error;
@@ -352,7 +352,7 @@ export class FakeArmServer {
     this.metricSamples.set(app, [...(this.metricSamples.get(app) ?? []), ...samples]);
   }
 
-  /** Every metrics request for `app` answers this ARM error. */
+  /** Every metrics request for `app` answers this error (ARM's shape unless `shape: 'metrics'`). */
   failMetrics(app: string, error: FakeMetricsError): void {
     this.metricsFailures.set(app, error);
   }
@@ -531,7 +531,9 @@ export class FakeArmServer {
     if (sub.length === 3 && sub[0] === 'providers' && sub[1] === 'microsoft.insights' && sub[2] === 'metrics' && method === 'GET') {
       const failure = this.metricsFailures.get(name);
       if (failure) {
-        this.json(res, failure.status, armError(failure.code, failure.message));
+        const body =
+          failure.shape === 'metrics' ? { code: failure.code, message: failure.message } : armError(failure.code, failure.message);
+        this.json(res, failure.status, body);
         return;
       }
       const answer = answerMetricsQuery(app.id ?? name, Object.fromEntries(url.searchParams), this.metricSamples.get(name) ?? [], {

@@ -1,30 +1,56 @@
 /**
  * Test double of Azure Monitor's resource metrics endpoint (`GET {resourceUri}/providers/Microsoft.Insights/metrics`,
- * api-version 2024-02-01, operation `Metrics_List`), served by {@link FakeArmServer} for its container apps.
+ * api-version 2018-01-01, operation `Metrics_List`, what @azure/arm-monitor 7.0.0's `MonitorClient.metrics.list` sends),
+ * served by {@link FakeArmServer} for its container apps.
  *
- * The response has the shape of the REST API specification's own example
- * (Azure/azure-rest-api-specs@f7b84a5c89d94559d2e2125aa706c1463ddddcc3
- * specification/monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json, kept verbatim in
- * fixtures/arm-examples/2024-02-01): `{ cost, timespan, interval, value: [{ id, type, name: { value, localizedValue },
- * displayDescription, unit, timeseries: [{ metadatavalues: [{ name: { value, localizedValue }, value }], data: [{ timeStamp,
- * average, … }] }], errorCode }], namespace, resourceregion }`. As in that example, a split dimension's name comes back in
- * lower case (`Tier eq '*'` answers `"tier"`).
+ * The response has the shape of the REST API specification's own examples at that api-version
+ * (Azure/azure-rest-api-specs specification/monitor/resource-manager/Microsoft.Insights/stable/2018-01-01/examples:
+ * GetMetric.json @ 2275c3ea2ef498411fb4a613b8ec6d4085d7d99e and GetMetricError.json @ 0f4c356553a6aafbeefbeddc8c3e39207067ee0c,
+ * kept verbatim in fixtures/arm-examples/2018-01-01): `{ cost, timespan, interval, namespace, resourceregion, value: [{ id,
+ * type, displayDescription, name: { value, localizedValue }, unit, timeseries: [{ metadatavalues: [{ name: { value,
+ * localizedValue }, value }], data: [{ timeStamp, average, … }] }], errorCode }] }` (`errorCode` "Success" on a metric
+ * read, as GetMetricError.json shows next to a failed one). As in GetMetric.json, a split dimension's name comes back in
+ * lower case (`BlobType eq '*'` answers `"blobtype"`), and a minute without samples carries no aggregation but `count` 0
+ * when `count` is asked for.
  *
  * The metrics, units and dimensions are those of Azure Monitor's generated reference
  * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-app-containerapps-metrics, whose rows
  * with REST dimension names also stand under the older type at
  * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-containerapps-metrics):
  * Replicas: revisionName, deploymentName; Requests: revisionName, podName, statusCodeCategory, statusCode; RxBytes and
- * UsageNanoCores: revisionName, podName; all at PT1M. What the double models, and what it refuses (400, as ARM does for an
- * invalid query):
- * - `interval` PT1M only (anything else is `FakeNotModelled`); `timespan` `start/end`, both ISO times;
- * - `$filter` `<dimension> eq '*'` (one split dimension); a dimension the metric does not have is a 400 unless
- *   `ValidateDimensions=false` (the spec: "When set to true, an error is returned for invalid filter parameters. Defaults to
- *   true."); an unknown metric name is a 400;
+ * UsageNanoCores: revisionName, podName; all at PT1M. What the double models, and what it refuses with a 400 in the
+ * api-version's `ErrorResponse` shape `{ code, message }` (metrics_API.json of 2018-01-01):
+ * - api-version 2018-01-01 only, and only the query parameters Metrics_List has at that version (`$filter`,
+ *   `metricnamespace`, `timespan`, `interval`, `metricnames`, `aggregation`, `top`, `orderby`, `resultType`): any other
+ *   is refused, so a client sending what the version does not define is caught; `orderby` and `resultType=Metadata`
+ *   are `FakeNotModelled`, `metricnamespace` must be the container apps' own;
+ * - `interval` PT1M only (the spec's default; anything else is `FakeNotModelled`); `timespan` `start/end`, both ISO times;
+ * - `$filter` `<dimension> eq '*'` (one split dimension); a dimension the metric does not have is a 400, an unknown
+ *   metric name is a 400;
  * - `top` limits the series per metric (default 10, as the spec's `top` parameter says) when a filter splits;
- * - every minute of the timespan has a data point; a minute without samples carries only its `timeStamp` (no aggregation),
- *   and a split series without any sample in the timespan is left out.
+ * - every minute of the timespan has a data point; a minute without samples carries only its `timeStamp` (and `count`
+ *   0), and a split series without any sample in the timespan is left out.
  */
+
+/** The api-version the double answers (the one @azure/arm-monitor 7.0.0 sends for Metrics_List). */
+export const FAKE_METRICS_API_VERSION = '2018-01-01';
+
+/** The query parameters of Metrics_List at api-version 2018-01-01 (metrics_API.json). */
+const QUERY_PARAMETERS = [
+  'api-version',
+  '$filter',
+  'metricnamespace',
+  'timespan',
+  'interval',
+  'metricnames',
+  'aggregation',
+  'top',
+  'orderby',
+  'resultType',
+];
+
+/** The metric namespace of container apps, as Azure Monitor answers it (case-insensitive). */
+const NAMESPACE = 'microsoft.app/containerapps';
 
 /** One raw sample: the value one replica (or revision) reported for one minute. */
 export interface FakeMetricSample {
@@ -73,11 +99,17 @@ export const FAKE_CONTAINER_APP_METRICS: Readonly<Record<string, FakeMetricDefin
   },
 };
 
-/** An ARM error the endpoint answers with. */
+/** An error the endpoint answers with. */
 export interface FakeMetricsError {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /**
+   * The body: `arm`, ARM's common `{ error: { code, message } }` (what ARM itself answers, e.g. a failed authorization),
+   * or `metrics`, the `ErrorResponse` of Metrics_List at 2018-01-01, `{ code, message }` (what the metrics service answers).
+   * @default 'arm'
+   */
+  readonly shape?: 'arm' | 'metrics';
 }
 
 /** The outcome of one metrics request: a status and a JSON body. */
@@ -90,8 +122,9 @@ const AGGREGATIONS = ['average', 'minimum', 'maximum', 'total', 'count'] as cons
 type Aggregation = (typeof AGGREGATIONS)[number];
 const MINUTE_MS = 60_000;
 
+/** A 400 in the `ErrorResponse` shape of Metrics_List at 2018-01-01: `{ code, message }`. */
 function badRequest(code: string, message: string): FakeMetricsAnswer {
-  return { status: 400, body: { error: { code, message } } };
+  return { status: 400, body: { code, message } };
 }
 
 function minuteOf(t: string | Date): number {
@@ -127,8 +160,25 @@ export function answerMetricsQuery(
   options: { region: string; metrics?: Readonly<Record<string, FakeMetricDefinition>> } = { region: 'westeurope' },
 ): FakeMetricsAnswer {
   const definitions = options.metrics ?? FAKE_CONTAINER_APP_METRICS;
-  if (query['api-version'] !== '2024-02-01') {
-    return badRequest('InvalidApiVersionParameter', `The api-version '${query['api-version'] ?? ''}' is not modelled (2024-02-01 is).`);
+  if (query['api-version'] !== FAKE_METRICS_API_VERSION) {
+    return badRequest(
+      'InvalidApiVersionParameter',
+      `The api-version '${query['api-version'] ?? ''}' is not modelled (${FAKE_METRICS_API_VERSION} is).`,
+    );
+  }
+  const undefinedParameter = Object.keys(query).find((k) => !QUERY_PARAMETERS.includes(k));
+  if (undefinedParameter !== undefined) {
+    return badRequest(
+      'FakeNotModelled',
+      `Query parameter '${undefinedParameter}' is not one of Metrics_List at ${FAKE_METRICS_API_VERSION}: ${QUERY_PARAMETERS.join(', ')}`,
+    );
+  }
+  if (query.orderby !== undefined) return badRequest('FakeNotModelled', `orderby '${query.orderby}' is not modelled by the fake`);
+  if (query.resultType !== undefined && query.resultType !== 'Data') {
+    return badRequest('FakeNotModelled', `resultType '${query.resultType}' is not modelled by the fake (Data is)`);
+  }
+  if (query.metricnamespace !== undefined && query.metricnamespace.toLowerCase() !== NAMESPACE) {
+    return badRequest('BadRequest', `Metric namespace '${query.metricnamespace}' is not the resource's (${NAMESPACE}).`);
   }
   const interval = query.interval ?? 'PT1M';
   if (interval !== 'PT1M') return badRequest('FakeNotModelled', `interval ${interval} is not modelled by the fake (PT1M is)`);
@@ -161,9 +211,8 @@ export function answerMetricsQuery(
     const m = /^\s*(\w+)\s+eq\s+'\*'\s*$/i.exec(filter);
     if (!m) return badRequest('FakeNotModelled', `$filter '${filter}' is not modelled by the fake (only "<dimension> eq '*'")`);
     split = m[1]!;
-    const validate = (query.ValidateDimensions ?? 'true').toLowerCase() !== 'false';
     const lacking = names.find((n) => !definitions[n]!.dimensions.some((d) => d.toLowerCase() === split!.toLowerCase()));
-    if (lacking && validate) {
+    if (lacking) {
       return badRequest(
         'BadRequest',
         `Metric: ${lacking} does not support requested dimension combination: ${split}, ` +
@@ -190,7 +239,8 @@ export function answerMetricsQuery(
         split === undefined ? [] : [{ name: { value: split.toLowerCase(), localizedValue: split.toLowerCase() }, value: key }],
       data: minutes.map((t) => {
         const values = list.filter((s) => minuteOf(s.timeStamp) === t).map((s) => s.value);
-        return { timeStamp: isoSeconds(t), ...(values.length ? aggregate(values, aggregations) : {}) };
+        const empty = aggregations.includes('count') ? { count: 0 } : {};
+        return { timeStamp: isoSeconds(t), ...(values.length ? aggregate(values, aggregations) : empty) };
       }),
     }));
     return {
@@ -210,7 +260,7 @@ export function answerMetricsQuery(
       timespan: `${isoSeconds(start)}/${isoSeconds(end)}`,
       interval,
       value,
-      namespace: 'microsoft.app/containerapps',
+      namespace: NAMESPACE,
       resourceregion: options.region,
     },
   };

@@ -1,9 +1,10 @@
 /**
- * The Azure Monitor metrics double answers the shape of the REST API specification's own `Metrics_List` example
- * (fixtures/arm-examples/2024-02-01/GetMetric.json, verbatim) and refuses what ARM refuses.
+ * The Azure Monitor metrics double answers the shape of the REST API specification's own `Metrics_List` examples at
+ * api-version 2018-01-01 (fixtures/arm-examples/2018-01-01/GetMetric.json and GetMetricError.json, verbatim), only the
+ * query parameters that version defines, and refuses what ARM refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { answerMetricsQuery, armExample, FakeArmServer, type FakeMetricSample } from '../src';
+import { answerMetricsQuery, armExample, armExampleDocument, FakeArmServer, type FakeMetricSample } from '../src';
 
 /** The keys of a JSON value, recursively (an array by its first element): the shape, without the values. */
 function shape(value: unknown): unknown {
@@ -28,7 +29,7 @@ const cpu = (pod: string, minute: number, value: number): FakeMetricSample => ({
   dimensions: { revisionName: 'opa--r1', podName: pod },
 });
 const query = (extra: Record<string, string> = {}): Record<string, string> => ({
-  'api-version': '2024-02-01',
+  'api-version': '2018-01-01',
   timespan: `${at(0)}/${at(3)}`,
   interval: 'PT1M',
   metricnames: 'UsageNanoCores',
@@ -37,24 +38,32 @@ const query = (extra: Record<string, string> = {}): Record<string, string> => ({
   ...extra,
 });
 
-describe('answerMetricsQuery (Azure Monitor Metrics_List, 2024-02-01)', () => {
-  it('answers the keys of the specification example, the split dimension named in lower case as there', () => {
-    const example = armExample('2024-02-01', 'GetMetric');
-    // the example asks for average, minimum and maximum
-    const answer = answerMetricsQuery(ID, query({ aggregation: 'average,minimum,maximum' }), [
-      cpu('opa--r1-a', 0, 4e6),
-      cpu('opa--r1-a', 1, 6e6),
+describe('answerMetricsQuery (Azure Monitor Metrics_List, 2018-01-01)', () => {
+  it('answers the keys of the specification example, the split dimension in lower case, count 0 in a minute without samples', () => {
+    const example = armExample('2018-01-01', 'GetMetric');
+    // the example asks for average and count over four minutes, the last one with a sample
+    const answer = answerMetricsQuery(ID, query({ aggregation: 'Average,count', timespan: `${at(0)}/${at(4)}` }), [
+      cpu('opa--r1-a', 3, 4e6),
+      cpu('opa--r1-b', 3, 6e6),
     ]);
     expect(answer.status).toBe(200);
-    expect(shape(answer.body)).toEqual(shape(example));
-    // the example filtered `Tier eq '*'` and got `"name": { "value": "tier" }`
-    expect(example.value[0].timeseries[0].metadatavalues[0].name.value).toBe('tier');
+    // GetMetricError.json of the same version shows `"errorCode": "Success"` on a metric that was read; GetMetric.json has none
+    const read = armExample('2018-01-01', 'GetMetricError').value[1];
+    expect(read.errorCode).toBe('Success');
+    expect(shape(answer.body)).toEqual(shape({ ...example, value: [{ ...example.value[0], errorCode: read.errorCode }] }));
+    // the example filtered `BlobType eq '*'` and got `"name": { "value": "blobtype" }`
+    expect(armExampleDocument('2018-01-01', 'GetMetric').parameters.$filter).toBe("BlobType eq '*'");
+    expect(example.value[0].timeseries[0].metadatavalues[0].name.value).toBe('blobtype');
     const body = answer.body as typeof example;
     expect(body.value[0].timeseries[0].metadatavalues[0]).toEqual({
       name: { value: 'podname', localizedValue: 'podname' },
       value: 'opa--r1-a',
     });
     expect(body.value[0].unit).toBe('NanoCores');
+    // the same pattern of points as the example: count 0 without average, then the minute with a sample
+    const pattern = (data: Record<string, unknown>[]) => data.map((p) => Object.keys(p).sort().join(','));
+    expect(pattern(body.value[0].timeseries[0].data)).toEqual(pattern(example.value[0].timeseries[0].data));
+    expect(body.value[0].timeseries[1].data[3]).toEqual({ timeStamp: '2026-12-01T10:03:00Z', average: 6e6, count: 1 });
   });
 
   it('gives every minute of the timespan a point; a minute without samples has only its timeStamp', () => {
@@ -78,15 +87,31 @@ describe('answerMetricsQuery (Azure Monitor Metrics_List, 2024-02-01)', () => {
     expect(outside.value[0]!.timeseries).toEqual([]);
   });
 
-  it('refuses what ARM refuses: a dimension the metric lacks (unless ValidateDimensions=false), an unknown metric', () => {
+  it('refuses what ARM refuses, in the ErrorResponse shape of 2018-01-01: a dimension the metric lacks, an unknown metric', () => {
     const replicas = query({ metricnames: 'Replicas', aggregation: 'maximum' });
     const refused = answerMetricsQuery(ID, replicas, []);
     expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body)).toContain('Metric: Replicas does not support requested dimension combination: podName');
-    expect(answerMetricsQuery(ID, { ...replicas, ValidateDimensions: 'false' }, []).status).toBe(200);
+    expect(refused.body).toEqual({
+      code: 'BadRequest',
+      message:
+        'Metric: Replicas does not support requested dimension combination: podName, supported ones are: revisionName,deploymentName',
+    });
     expect(answerMetricsQuery(ID, query({ metricnames: 'CpuNanoCores' }), []).status).toBe(400);
     expect(answerMetricsQuery(ID, query({ interval: 'PT5M' }), []).status).toBe(400);
-    expect(answerMetricsQuery(ID, query({ 'api-version': '2018-01-01' }), []).status).toBe(400);
+    expect(answerMetricsQuery(ID, query({ metricnamespace: 'Microsoft.Storage/storageAccounts' }), []).status).toBe(400);
+    expect(answerMetricsQuery(ID, query({ metricnamespace: 'Microsoft.App/containerApps' }), []).status).toBe(200);
+  });
+
+  it('answers api-version 2018-01-01 with only its parameters: another version or another parameter is refused', () => {
+    expect(answerMetricsQuery(ID, query({ 'api-version': '2024-02-01' }), []).body).toMatchObject({ code: 'InvalidApiVersionParameter' });
+    // neither is a parameter of Metrics_List at 2018-01-01 (metrics_API.json of that version)
+    for (const name of ['ValidateDimensions', 'rollupby']) {
+      const answer = answerMetricsQuery(ID, query({ [name]: 'false' }), []);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'FakeNotModelled', message: expect.stringContaining(`'${name}'`) });
+    }
+    expect(answerMetricsQuery(ID, query({ orderby: 'Average asc' }), []).body).toMatchObject({ code: 'FakeNotModelled' });
+    expect(answerMetricsQuery(ID, query({ resultType: 'Data' }), []).status).toBe(200);
   });
 });
 
@@ -112,6 +137,9 @@ describe('FakeArmServer metrics route', () => {
       const denied = await fetch(`${arm.url}${path}?${qs}`);
       expect(denied.status).toBe(403);
       expect(await denied.json()).toEqual({ error: { code: 'AuthorizationFailed', message: 'no Microsoft.Insights/metrics/read' } });
+      arm.failMetrics('opa', { status: 400, code: 'BadRequest', message: 'Invalid timespan', shape: 'metrics' });
+      const bad = await fetch(`${arm.url}${path}?${qs}`);
+      expect([bad.status, await bad.json()]).toEqual([400, { code: 'BadRequest', message: 'Invalid timespan' }]);
     } finally {
       await arm.close();
     }

@@ -1,6 +1,6 @@
 /**
- * `cvat-ops idle` through the real @azure/monitor-query MetricsQueryClient against the loopback ARM double
- * (FakeArmServer's Azure Monitor metrics, shaped like the REST spec's GetMetric example), seeded from the catalogue.
+ * `cvat-ops idle` through the real @azure/arm-monitor MonitorClient against the loopback ARM double (FakeArmServer's
+ * Azure Monitor metrics at api-version 2018-01-01, shaped like the REST spec's GetMetric example), seeded from the catalogue.
  * Each case gives one app the minutes that break one criterion; the other apps have no metric data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,7 +115,7 @@ describe('cvat-ops idle', () => {
       `${fake.groupId}/providers/Microsoft.App/containerApps/opa/providers/Microsoft.Insights/metrics`,
     ]);
     expect(sent[0]!.query).toEqual({
-      'api-version': '2024-02-01',
+      'api-version': '2018-01-01',
       timespan: '2026-12-02T10:55:00.000Z/2026-12-02T11:55:00.000Z',
       interval: 'PT1M',
       metricnames: 'UsageNanoCores,RxBytes,Requests',
@@ -227,6 +227,11 @@ describe('cvat-ops idle', () => {
     expect(down.message).toContain('Microsoft.Insights/metrics/read');
     fake.failMetrics('opa', { status: 400, code: 'BadRequest', message: 'Invalid timespan' });
     expect((await rejectionOf(run({ apps: ['opa'] }), CliError)).exit).toBe(EXIT.FAILED);
+    // the metrics service's own ErrorResponse (api-version 2018-01-01): { code, message } without ARM's `error` wrapper
+    fake.failMetrics('opa', { status: 400, code: 'BadRequest', message: 'Invalid timespan', shape: 'metrics' });
+    const invalid = await rejectionOf(run({ apps: ['opa'] }), CliError);
+    expect(invalid.exit).toBe(EXIT.FAILED);
+    expect(invalid.message).toMatch(/^reading the Azure Monitor metrics of opa failed: 400 BadRequest: Invalid timespan\. /);
   });
 
   it('bad arguments: exit 2 naming the option, the value and what is allowed, and nothing sent', async () => {

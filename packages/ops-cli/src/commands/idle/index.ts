@@ -9,7 +9,6 @@
  * (`template.scale.minReplicas`), the one Azure bills against. Exit 0 once measured, whatever the shares; a failed read
  * ends the command with the exit code of its cause (docs/exit-codes.md: 5 authorization, 6 not found, 7 unavailable).
  */
-import type { AggregationType } from '@azure/monitor-query';
 import { appSpecs, type Catalogue } from '@cvat-cloud/catalogue';
 import { armFailure, CliError, EXIT } from '@cvat-cloud/runtime';
 import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
@@ -28,7 +27,7 @@ import {
   type IdleWindow,
   type MonthProjection,
 } from './criteria';
-import { GRAIN, MAX_SERIES, querySplitMetrics } from './metrics';
+import { GRAIN, MAX_SERIES, querySplitMetrics, type Aggregation } from './metrics';
 import { messages } from './messages';
 
 /** Options of {@link idle}. */
@@ -41,7 +40,7 @@ export interface IdleOptions extends GlobalOptions, OutputFileOptions {
 
 /** Injectable dependencies (tests). */
 export interface IdleDeps extends AcaDeps {
-  /** @default the runtime's MetricsQueryClient (src/azure/monitor-client.ts) */
+  /** @default the runtime's MonitorClient metrics (src/azure/monitor-client.ts) */
   metricsClient?: MetricsClientFactory;
   /** @default () => new Date() */
   now?: () => Date;
@@ -89,7 +88,7 @@ export interface IdleData extends TargetData {
 }
 
 const PER_REPLICA = { UsageNanoCores: 'NanoCores', RxBytes: 'Bytes', Requests: 'Count' } as const;
-const PER_REPLICA_AGGREGATIONS: AggregationType[] = ['Average', 'Total'];
+const PER_REPLICA_AGGREGATIONS: Aggregation[] = ['Average', 'Total'];
 const REPLICAS = { Replicas: 'Count' } as const;
 
 /** The window ending {@link LATENCY_MINUTES} before the current minute. */
@@ -195,7 +194,7 @@ export async function idle(options: IdleOptions, runtime: Runtime, deps: IdleDep
   const live = new Map(apps.map((a) => [a.name ?? '', a]));
   const window = idleWindow((deps.now ?? (() => new Date()))(), hours);
   const needsMetrics = specs.some((s) => s.kind === 'containerApp' && live.get(s.name)?.id);
-  const client = needsMetrics ? await (deps.metricsClient ?? metricsClientFactory(runtime))() : undefined;
+  const client = needsMetrics ? await (deps.metricsClient ?? metricsClientFactory(runtime))(target.subscriptionId) : undefined;
 
   const results = await mapLimit(specs, 4, async (spec): Promise<AppIdle> => {
     if (spec.kind === 'job') return { name: spec.name, kind: 'job', applicable: false, reason: messages.jobNotApplicable, notes: [] };

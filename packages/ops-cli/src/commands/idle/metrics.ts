@@ -1,26 +1,30 @@
 /**
  * Reads a container app's platform metrics at a one-minute grain, split by one dimension, through
- * `MetricsQueryClient.queryResource` (src/azure/monitor-client.ts describes the request it sends).
+ * `MonitorClient.metrics.list` of @azure/arm-monitor 7.0.0 (src/azure/monitor-client.ts describes the request it sends).
  *
- * The response is the `Metrics_List` shape of the Azure REST API specification
- * (Azure/azure-rest-api-specs@f7b84a5c89d94559d2e2125aa706c1463ddddcc3
- * specification/monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json, `metrics_API.json`
- * `Response`), which the SDK turns into `{ granularity, metrics: [{ name, unit, errorCode, timeseries: [{ metadataValues:
- * [{ name, value }], data: [{ timeStamp: Date, average?, total?, maximum? }] }] }] }`
- * (internal/modelConverters.js `convertResponseForMetrics`). Read accordingly:
- * - the dimension name in `metadataValues` is matched without case (the example asks `Tier eq '*'` and gets `tier`);
- * - a minute without data has no aggregation value;
+ * The response is the `Metrics_List` shape of the Azure REST API specification at the client's api-version, 2018-01-01
+ * (Azure/azure-rest-api-specs@2275c3ea2ef498411fb4a613b8ec6d4085d7d99e
+ * specification/monitor/resource-manager/Microsoft.Insights/stable/2018-01-01/examples/GetMetric.json, `metrics_API.json`
+ * `Response`), which the client deserializes as it comes (@azure/arm-monitor 7.0.0 src/models/mappers.ts `Response`,
+ * `Metric`, `TimeSeriesElement`, `MetricValue`): `{ interval, value: [{ name: { value }, unit, errorCode?, errorMessage?,
+ * timeseries: [{ metadatavalues: [{ name: { value }, value }], data: [{ timeStamp: Date, average?, total?, maximum? }] }] }] }`.
+ * Read accordingly:
+ * - the dimension name in `metadatavalues` is matched without case (the example asks `BlobType eq '*'` and gets `blobtype`);
+ * - a minute without data has no aggregation value (the example's minutes with `count` 0 have no `average`);
  * - the resource id goes in without its leading slash: the operation's path is `/{resourceUri}/providers/…` and the
- *   URI is not encoded, so `/subscriptions/…` would become `//subscriptions/…` (the example's own `resourceUri` has no
- *   leading slash; Azure/azure-sdk-for-js pull request 39415 fixes the same double slash in the logs client);
+ *   URI is not encoded (`skipEncoding`), so `/subscriptions/…` would become `//subscriptions/…` (the example's own
+ *   `resourceUri` has no leading slash);
  * - `top` defaults to 10 series when a filter splits ("Valid only if $filter is specified. Defaults to 10.",
  *   metrics_API.json), so it is set to {@link MAX_SERIES} and a full page is reported as possibly cut;
  * - the window is read in slices of {@link SLICE_HOURS} so no single answer grows past a day of minutes per series.
  */
-import type { AggregationType, MetricsQueryResult } from '@azure/monitor-query';
+import type { MetricsListResponse } from '@azure/arm-monitor';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
-import type { MetricsQueryLike } from '../../azure/monitor-client';
+import type { MetricsListLike } from '../../azure/monitor-client';
 import type { MinuteValues, SplitSeries } from './criteria';
+
+/** An aggregation of the `aggregation` query parameter (Metrics_List, api-version 2018-01-01). */
+export type Aggregation = 'Average' | 'Count' | 'Maximum' | 'Minimum' | 'Total';
 
 /** Series asked for per metric and slice (`top`): more replicas than this in one slice are reported as cut. */
 export const MAX_SERIES = 200;
@@ -39,7 +43,7 @@ export interface SplitQuery {
   readonly resourceId: string;
   /** Metric names and the unit each must come in (the thresholds assume it). */
   readonly metrics: Readonly<Record<string, string>>;
-  readonly aggregations: readonly AggregationType[];
+  readonly aggregations: readonly Aggregation[];
   /** The split dimension, e.g. `podName`. */
   readonly dimension: string;
   readonly start: Date;
@@ -61,15 +65,15 @@ function pointValues(point: { average?: number; total?: number; maximum?: number
 }
 
 /** Checks one answer: the grain asked for, every metric found, in the unit the thresholds assume. */
-function checkAnswer(result: MetricsQueryResult, query: SplitQuery): void {
-  if (result.granularity !== undefined && result.granularity.toUpperCase() !== GRAIN) {
+function checkAnswer(result: MetricsListResponse, query: SplitQuery): void {
+  if (result.interval !== undefined && result.interval.toUpperCase() !== GRAIN) {
     throw new CliError(
       EXIT.FAILED,
-      `Azure Monitor answered ${query.resourceId} at a ${result.granularity} grain instead of ${GRAIN}; the idle criteria need one-minute data.`,
+      `Azure Monitor answered ${query.resourceId} at a ${result.interval} grain instead of ${GRAIN}; the idle criteria need one-minute data.`,
     );
   }
   for (const [name, unit] of Object.entries(query.metrics)) {
-    const metric = result.metrics.find((m) => m.name.toLowerCase() === name.toLowerCase());
+    const metric = result.value.find((m) => (m.name?.value ?? '').toLowerCase() === name.toLowerCase());
     if (!metric) throw new CliError(EXIT.FAILED, `Azure Monitor returned no '${name}' metric for ${query.resourceId}.`);
     if (metric.errorCode && metric.errorCode !== 'Success') {
       throw new CliError(
@@ -87,27 +91,28 @@ function checkAnswer(result: MetricsQueryResult, query: SplitQuery): void {
 }
 
 /** Reads the metrics of `query` over its window, slice by slice, merged into one series per metric and dimension value. */
-export async function querySplitMetrics(client: MetricsQueryLike, query: SplitQuery): Promise<SplitResult> {
+export async function querySplitMetrics(client: MetricsListLike, query: SplitQuery): Promise<SplitResult> {
   const resourceUri = query.resourceId.replace(/^\/+/, '');
   const merged = new Map<string, { metric: string; key: string; points: Map<number, MinuteValues> }>();
   const cut = new Set<string>();
   for (let from = query.start.getTime(); from < query.end.getTime(); from += SLICE_HOURS * HOUR_MS) {
     const to = Math.min(from + SLICE_HOURS * HOUR_MS, query.end.getTime());
-    const result = await client.queryResource(resourceUri, Object.keys(query.metrics), {
-      granularity: GRAIN,
-      timespan: { startTime: new Date(from), endTime: new Date(to) },
-      aggregations: [...query.aggregations],
+    const result = await client.list(resourceUri, {
+      metricnames: Object.keys(query.metrics).join(','),
+      interval: GRAIN,
+      timespan: `${new Date(from).toISOString()}/${new Date(to).toISOString()}`,
+      aggregation: query.aggregations.join(','),
       filter: `${query.dimension} eq '*'`,
       top: MAX_SERIES,
     });
     checkAnswer(result, query);
-    for (const metric of result.metrics) {
-      const name = Object.keys(query.metrics).find((n) => n.toLowerCase() === metric.name.toLowerCase());
+    for (const metric of result.value) {
+      const name = Object.keys(query.metrics).find((n) => n.toLowerCase() === (metric.name?.value ?? '').toLowerCase());
       if (!name) continue;
       if (metric.timeseries.length >= MAX_SERIES) cut.add(name);
       for (const ts of metric.timeseries) {
         const key =
-          ts.metadataValues?.find((v) => (v.name ?? '').toLowerCase() === query.dimension.toLowerCase())?.value ??
+          ts.metadatavalues?.find((v) => (v.name?.value ?? '').toLowerCase() === query.dimension.toLowerCase())?.value ??
           `(no ${query.dimension})`;
         const id = `${name}\u0000${key}`;
         const entry = merged.get(id) ?? { metric: name, key, points: new Map<number, MinuteValues>() };
