@@ -47,6 +47,17 @@ function cli(
   });
 }
 
+/** Runs `node -e <probe>` and resolves with what it printed on stdout. */
+function runProbe(probe: string): Promise<string> {
+  return new Promise<string>((done, fail) => {
+    const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    child.on('error', fail);
+    child.on('close', () => done(text));
+  });
+}
+
 const scrub = (r: Run, tmp?: string): Run => {
   const clean = (s: string) =>
     (tmp ? s.split(tmp).join('<tmp>') : s).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/in \d+(\.\d+)? s/g, 'in <n> s');
@@ -59,13 +70,7 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       `require(${JSON.stringify(ENTRY)}); const m = Object.keys(require.cache); ` +
       `console.log(JSON.stringify({ catalogue: m.some((k) => k.includes('/catalogue/')), azure: m.some((k) => k.includes('@azure')), runtimeRoot: ` +
       `m.some((k) => /runtime[\\/]dist[\\/]index\\.js$/.test(k)) }))`;
-    const out = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.on('error', fail);
-      child.on('close', () => done(text));
-    });
+    const out = await runProbe(probe);
     expect(JSON.parse(out)).toEqual({ catalogue: false, azure: false, runtimeRoot: false });
   });
 
@@ -77,13 +82,7 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       `credential: async () => { throw new Error('no credential in this probe'); }, egressIp: async () => '' }).then((code) => { ` +
       `const m = Object.keys(require.cache); console.log(JSON.stringify({ code, azure: m.some((k) => k.includes('@azure')), ` +
       `idle: m.some((k) => /commands[\\/]idle/.test(k)) })); });`;
-    const out = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.on('error', fail);
-      child.on('close', () => done(text));
-    });
+    const out = await runProbe(probe);
     expect(JSON.parse(out)).toEqual({ code: 0, azure: false, idle: false });
     const help = await cli(['idle', '--help']);
     expect(help.exitCode).toBe(0);
@@ -105,13 +104,7 @@ describe.skipIf(!HAVE_BIN)('cvat-ops binary', () => {
       `createMetricsClient(runtime, 's') ` +
       `.then((client) => console.log(JSON.stringify({ commands, afterModules, list: typeof client.list, ` +
       `afterClient: { armMonitor: loaded('arm-monitor'), monitorQuery: loaded('monitor-query') } })));`;
-    const out = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, ['-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.on('error', fail);
-      child.on('close', () => done(text));
-    });
+    const out = await runProbe(probe);
     const result = JSON.parse(out) as { commands: string[] };
     expect(result.commands).toContain('idle');
     expect(result.commands.length).toBeGreaterThanOrEqual(8);
