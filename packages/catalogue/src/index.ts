@@ -31,6 +31,7 @@ export * from './derivations/resolve';
 export * from './derivations/views';
 export * from './derivations/worker-liveness';
 export * from './derivations/rq-runner';
+export * from './derivations/opa-bundles';
 export * from './derivations/app-specs';
 export * from './upstream/facts';
 export * from './upstream/deviations';

@@ -4,10 +4,11 @@ import {
   appSpecs,
   AZURERM_CONTAINER_APP_DEFAULTS,
   CatalogueError,
-  componentAddress,
+  componentRefValue,
   DEFAULT_CONCURRENT_REQUESTS,
   defaultCatalogue,
   loadEnvironmentConfig,
+  OPA_SERVER_IMAGE_ENV,
   parseSynthIndex,
   platformValue,
   resolveCatalogue,
@@ -115,7 +116,7 @@ describe('appSpecs', () => {
                 kind: 'componentAddress',
                 name: e.name,
                 ...e.componentRef,
-                value: componentAddress(catalogue, e.componentRef),
+                value: componentRefValue(catalogue, e.componentRef),
               });
               expect(got.kind === 'componentAddress' && got.value).toBeTruthy();
             } else expect(got).toEqual({ kind: 'platform', name: e.name, ref: e.platformRef, value: platformValue(config, e.platformRef) });
@@ -127,6 +128,19 @@ describe('appSpecs', () => {
           name: 'CVAT_POSTGRES_HOST',
           ref: 'postgres.host',
           value: platformValue(config, 'postgres.host'),
+        });
+      });
+
+      it("gives OPA's container the server's image as OPA_SERVER_IMAGE_ENV, so a new server image is a new OPA template", () => {
+        const opaEnv = app(specs, 'opa').containers[0]!.env.find((e) => e.name === OPA_SERVER_IMAGE_ENV);
+        const serverImage = app(specs, 'cvat-server').containers[0]!.image;
+        expect(serverImage).toBe(`cvat/server:${config.cvatVersion}`);
+        expect(opaEnv).toEqual({
+          kind: 'componentAddress',
+          name: OPA_SERVER_IMAGE_ENV,
+          component: 'cvat-server',
+          part: 'image',
+          value: serverImage,
         });
       });
 

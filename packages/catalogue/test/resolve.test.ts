@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   componentAddress,
+  componentRefValue,
   defaultCatalogue,
   edgeUrls,
+  OPA_SERVER_IMAGE_ENV,
   parseEnvironmentConfig,
   renderEnv,
   resolveCatalogue,
@@ -36,6 +38,18 @@ describe('resolveCatalogue', () => {
     expect(c.cvatVersion).toBe('v2.74.0');
     for (const x of c.components.filter((y) => y.image.repository.startsWith('cvat/'))) expect(x.image.tag).toBe('v2.74.0');
     expect(comp(c, 'opa').image.tag).toBe('1.12.2');
+  });
+
+  it("keeps OPA on the server's image: cvatVersion and an override of the server's image move OPA's reference", () => {
+    const opaImage = (c: Catalogue) => renderEnv(c, comp(c, 'opa'), config()).find((e) => e.name === OPA_SERVER_IMAGE_ENV);
+    expect(opaImage(resolved())).toEqual({ name: OPA_SERVER_IMAGE_ENV, value: 'cvat/server:v2.73.0' });
+    expect(opaImage(resolved({ cvatVersion: 'v2.74.0' }))).toEqual({ name: OPA_SERVER_IMAGE_ENV, value: 'cvat/server:v2.74.0' });
+    const mirrored = resolved({
+      components: { 'cvat-server': { image: { repository: 'registry.example.com/cvat/server', tag: 'v2.73.0-p1' } } },
+    });
+    expect(opaImage(mirrored)).toEqual({ name: OPA_SERVER_IMAGE_ENV, value: 'registry.example.com/cvat/server:v2.73.0-p1' });
+    // … while OPA's own image stays what it was
+    expect(`${comp(mirrored, 'opa').image.repository}:${comp(mirrored, 'opa').image.tag}`).toBe('openpolicyagent/opa:1.12.2');
   });
 
   it('derives CVAT_HOST, CVAT_BASE_URL, ALLOWED_HOSTS and the Grafana URL from the edge hostname', () => {
@@ -217,6 +231,13 @@ describe('resolveCatalogue', () => {
       message: 'must be "0" because ClickHouse is disabled',
     },
     {
+      name: "OPA's server image written out instead of derived",
+      components: { opa: { env: { [OPA_SERVER_IMAGE_ENV]: 'cvat/server:v2.73.0' } } },
+      message:
+        `'components.opa.env[0]' ("cvat/server:v2.73.0") must define ${OPA_SERVER_IMAGE_ENV} as a componentRef to cvat-server (part image): ` +
+        'OPA polls bundle "cvat" from cvat-server every 300-600 s',
+    },
+    {
       name: 'a CPU beyond a D4 node',
       components: { 'cvat-server': { workloadProfile: 'D4', resources: { cpuCores: 6, memoryGiB: 12 } } },
       message: "'components.cvat-server.resources.cpuCores' (6) must fit on one D4 node",
@@ -320,6 +341,13 @@ describe('addresses and rendered env', () => {
     expect(componentAddress(c, { component: 'opa', part: 'url' })).toBe('http://opa:8181');
     expect(componentAddress(c, { component: 'cvat-redis-inmem', part: 'port' })).toBe('6379');
     expect(componentAddress(c, { component: 'cvat-worker-import', part: 'host' })).toBeUndefined();
+  });
+
+  it('gives an image reference as repository:tag, for a component with or without ingress, and nothing for an unknown one', () => {
+    expect(componentRefValue(c, { component: 'cvat-server', part: 'image' })).toBe('cvat/server:v2.73.0');
+    expect(componentRefValue(c, { component: 'cvat-worker-utils', part: 'image' })).toBe('cvat/server:v2.73.0');
+    expect(componentRefValue(c, { component: 'cvat-redis-inmem', part: 'url' })).toBe('http://cvat-redis-inmem:6379');
+    expect(componentRefValue(c, { component: 'no-such-app', part: 'image' })).toBeUndefined();
   });
 
   it('renders the server env with every reference but secrets resolved', () => {

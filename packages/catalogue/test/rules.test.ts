@@ -6,6 +6,7 @@ import {
   ENVIRONMENT_RULES,
   defaultCatalogue,
   defineRule,
+  OPA_SERVER_IMAGE_ENV,
   validateCatalogue,
   type Catalogue,
 } from '../src/index';
@@ -453,6 +454,48 @@ const CASES: Case[] = [
     path: 'components',
     says: 'exactly one',
     catalogue: () => changed((c) => (c.components = c.components.filter((x) => x.name !== 'opa'))),
+  },
+  {
+    name: "OPA without the server's image while polling every 300-600 s",
+    rule: 'opaFollowsServerImage',
+    path: 'components.opa.env',
+    says: `must define ${OPA_SERVER_IMAGE_ENV} as a componentRef to cvat-server (part image): OPA polls bundle "cvat" from cvat-server every 300-600 s`,
+    catalogue: () => changed((c) => dropEnv(comp(c, 'opa'), OPA_SERVER_IMAGE_ENV)),
+  },
+  {
+    name: "OPA on OPA's default polling (60-120 s) without the server's image",
+    rule: 'opaFollowsServerImage',
+    path: 'components.opa.env',
+    says: "every 60-120 s, slower than upstream's 5-15 s",
+    catalogue: () =>
+      changed((c) => {
+        const opa = comp(c, 'opa');
+        opa.args = opa.args!.filter((a) => !a.includes('.polling.'));
+        dropEnv(opa, OPA_SERVER_IMAGE_ENV);
+      }),
+  },
+  {
+    name: "OPA following another component's image",
+    rule: 'opaFollowsServerImage',
+    path: 'components.opa.env[0]',
+    says: '("componentRef cvat-ui.image") must define',
+    catalogue: () =>
+      changed((c) => setEnv(comp(c, 'opa'), { name: OPA_SERVER_IMAGE_ENV, componentRef: { component: 'cvat-ui', part: 'image' } })),
+  },
+  {
+    name: "OPA with the server's image written out",
+    rule: 'opaFollowsServerImage',
+    path: 'components.opa.env[0]',
+    says: '("cvat/server:v2.73.0") must define',
+    catalogue: () => changed((c) => setEnv(comp(c, 'opa'), { name: OPA_SERVER_IMAGE_ENV, value: 'cvat/server:v2.73.0' })),
+  },
+  {
+    name: 'an image reference to a disabled component',
+    rule: 'envReferencesResolve',
+    path: 'components.opa.env[1].componentRef.component',
+    says: 'must name an enabled component',
+    catalogue: () =>
+      changed((c) => comp(c, 'opa').env.push({ name: 'GRAFANA_IMAGE', componentRef: { component: 'grafana', part: 'image' } })),
   },
   {
     name: 'a service without a readiness probe',
@@ -1025,7 +1068,7 @@ describe('defineRule: the rule name is stated once', () => {
   it('gives every catalogue and environment rule a distinct name', () => {
     const names = [...CATALOGUE_RULES, ...ENVIRONMENT_RULES].map((r) => r.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
-    expect(CATALOGUE_RULES).toHaveLength(41);
+    expect(CATALOGUE_RULES).toHaveLength(42);
   });
 });
 
@@ -1121,6 +1164,37 @@ describe('rule bounds', () => {
       ACA_LIMITS.probeReadinessFailureThresholdMax,
       ACA_LIMITS.probeStartupFailureThresholdMax,
     ]).toEqual([30, 30, 30]);
+  });
+
+  it("does not ask OPA for the server's image while it polls as often as upstream (5-15 s) or from outside the catalogue", () => {
+    const withoutImage = (args: (a: string) => string) =>
+      changed((c) => {
+        const opa = comp(c, 'opa');
+        opa.args = opa.args!.map(args);
+        dropEnv(opa, OPA_SERVER_IMAGE_ENV);
+      });
+    const upstream = withoutImage((a) =>
+      a.replace(/min_delay_seconds=\d+$/, 'min_delay_seconds=5').replace(/max_delay_seconds=\d+$/, 'max_delay_seconds=15'),
+    );
+    expect(comp(upstream, 'opa').args).toContain('--set=bundles.cvat.polling.max_delay_seconds=15');
+    expect(only(upstream, 'opaFollowsServerImage')).toEqual([]);
+    const sixteen = withoutImage((a) =>
+      a.replace(/max_delay_seconds=\d+$/, 'max_delay_seconds=16').replace(/min_delay_seconds=\d+$/, 'min_delay_seconds=5'),
+    );
+    expect(only(sixteen, 'opaFollowsServerImage')).toHaveLength(1);
+    const external = withoutImage((a) => a.replace('http://cvat-server:8080', 'https://policies.example.com'));
+    expect(only(external, 'opaFollowsServerImage')).toEqual([]);
+  });
+
+  it('accepts an image reference to a component without ingress (an image needs no address)', () => {
+    const c = changed((x) => comp(x, 'opa').env.push({ name: 'WORKER_IMAGE', componentRef: { component: I, part: 'image' } }));
+    expect(comp(c, I).ingress).toBeUndefined();
+    expect(only(c, 'envReferencesResolve')).toEqual([]);
+    const address = changed((x) => comp(x, 'opa').env.push({ name: 'WORKER_HOST', componentRef: { component: I, part: 'host' } }));
+    expect(only(address, 'envReferencesResolve').map((i) => i.message)).toEqual([
+      `'components.opa.env[1].componentRef.component' ("${I}") must name a component with ingress for part "host" ` +
+        '(only those have an address in the environment)',
+    ]);
   });
 
   it('finds the env index the messages point at', () => {

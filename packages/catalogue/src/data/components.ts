@@ -3,6 +3,7 @@ import { ACA_LIMITS } from './aca-limits';
 import { CVAT_VERSION } from './cvat-version';
 import { RQ_QUEUE_NAMES, RQ_QUEUES, rqQueueKey } from './rq-queues';
 import { rqRunnerArgs, rqRunnerCommand, rqRunnerGroups } from '../derivations/rq-runner';
+import { OPA_IMAGE_REPOSITORY } from '../derivations/opa-bundles';
 import { WORKER_LIVENESS } from '../derivations/worker-liveness';
 import type { ComponentInput, EnvVar } from '../schema/catalogue';
 
@@ -165,8 +166,14 @@ const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureTh
  * helm-chart/templates/cvat_opa/deployment.yml), which keeps the server handling a request every few seconds all month,
  * so Container Apps never bills it idle. The bundle is the server's own `cvat/apps/iam/rules/*.rego`
  * (cvat/apps/iam/utils.py `get_opa_bundle`): it changes only when the server's image does. What 5-10 minutes cost:
- * - after an upgrade OPA may answer with the previous version's rules for up to `maxDelaySeconds`, until its next poll
- *   finds a new ETag (the ETag is a hash of the bundle, cvat/apps/iam/views.py `RulesView`);
+ * - after an upgrade a running OPA would answer with the previous version's rules until its next poll finds a new ETag
+ *   (the ETag is a hash of the bundle, cvat/apps/iam/views.py `RulesView`), up to `maxDelaySeconds`. That window is
+ *   closed by {@link OPA_SERVER_IMAGE_ENV}: OPA's container carries the server's image reference, so every change of
+ *   the server's image changes OPA's template and Container Apps starts a new OPA revision, after the server's
+ *   (`dependsOn`). The new OPA downloads the bundle as soon as it starts (`loop` downloads first and waits after), is
+ *   ready only with it (`/health?bundles`), and the old revision keeps answering until then (single revision mode).
+ *   What remains is one OPA start (docs/catalogue.md "OPA follows the server's image"). The rule
+ *   `opaFollowsServerImage` keeps the reference wherever OPA polls slower than upstream;
  * - a failed poll is retried with a back-off growing 1.6x from 100 ms and capped at `maxDelaySeconds`
  *   (https://github.com/open-policy-agent/opa/blob/main/v1/util/backoff.go): an OPA that starts while the server is
  *   unreachable may become ready (`/health?bundles`) up to `maxDelaySeconds` (±20 %) after the server is. An OPA that
@@ -174,6 +181,17 @@ const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureTh
  * The cost estimator (packages/infra `cost`) reads these arguments back to price cvat-server's idle time.
  */
 export const OPA_BUNDLE_POLLING = { minDelaySeconds: 300, maxDelaySeconds: 600 } as const;
+
+/**
+ * The environment variable of OPA's container that holds the image of the server it downloads its policy bundle from
+ * (`componentRef` part `image`: the server's `repository:tag` as deployed, following `cvatVersion` and image overrides).
+ * OPA ignores it; it is there so that a new server image is a revision-scope change of OPA too. Container Apps creates a
+ * new revision for every change of the template, which holds the containers and their environment variables
+ * (https://learn.microsoft.com/azure/container-apps/revisions, "revision-scope changes";
+ * https://learn.microsoft.com/azure/container-apps/application-lifecycle-management), so OPA restarts with every
+ * server image and loads that server's rules at once instead of after up to `OPA_BUNDLE_POLLING.maxDelaySeconds`.
+ */
+export const OPA_SERVER_IMAGE_ENV = 'CVAT_POLICY_BUNDLE_IMAGE';
 
 /** 300 s for kvrocks and ClickHouse (10 s × 30). */
 const SLOW_START: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 };
@@ -620,7 +638,7 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       "Open Policy Agent: answers the server's authorization queries at http://opa:8181 (CVAT_OPA_URL) and pulls its policy " +
       'bundle from the server (/api/auth/rules). Must be named `opa` with TCP port 8181.',
     upstream: ['cvat_opa'],
-    image: { repository: 'openpolicyagent/opa', tag: '1.12.2' },
+    image: { repository: OPA_IMAGE_REPOSITORY, tag: '1.12.2' },
     args: [
       'run',
       '--server',
@@ -632,6 +650,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       `--set=bundles.cvat.polling.min_delay_seconds=${OPA_BUNDLE_POLLING.minDelaySeconds}`,
       `--set=bundles.cvat.polling.max_delay_seconds=${OPA_BUNDLE_POLLING.maxDelaySeconds}`,
     ],
+    // The server's image: a new one starts a new OPA revision, which loads the new rules at start (OPA_SERVER_IMAGE_ENV).
+    env: [{ name: OPA_SERVER_IMAGE_ENV, componentRef: { component: N.server, part: 'image' } }],
     resources: { cpuCores: 0.25, memoryGiB: 0.5 },
     replicas: { min: 1, max: 1 },
     ingress: tcpIngress(8181),
@@ -649,7 +669,8 @@ export const DEFAULT_COMPONENTS: readonly ComponentInput[] = [
       liveness: { type: 'http', port: 8181, path: '/health', periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 },
       readiness: { type: 'http', port: 8181, path: '/health?bundles', ...READINESS },
     },
-    // Deployed after the server it pulls the bundle from (see the readiness probe above).
+    // Deployed after the server it pulls the bundle from (see the readiness probe above); on an upgrade its new revision
+    // (OPA_SERVER_IMAGE_ENV) therefore starts after the server's update has completed.
     dependsOn: [N.server],
   },
   {

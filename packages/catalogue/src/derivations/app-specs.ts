@@ -17,11 +17,11 @@
  * them to its resources.
  */
 import { CatalogueError, makeIssue } from '../rules/issues';
-import type { Catalogue, Component, PlatformRef, Probe } from '../schema/catalogue';
+import type { Catalogue, Component, ComponentEnvVar, PlatformRef, Probe } from '../schema/catalogue';
 import type { EnvironmentConfig } from '../schema/environment';
 import { platformValue } from './names';
 import { parseRqRunner, type RqWorkerGroup } from './rq-runner';
-import { componentAddress } from './resolve';
+import { componentRefValue } from './resolve';
 
 /**
  * Defaults of the azurerm provider v4.55.0 for the Container App arguments the catalogue does not
@@ -103,14 +103,15 @@ export type AppEnvVar =
   /** The value of the app secret `secretName` (a Key Vault reference, see {@link AppSecretSpec}). */
   | { readonly kind: 'secret'; readonly name: string; readonly secretName: string }
   /**
-   * Another app's in-environment address (`componentAddress`). `value` is undefined when that
-   * component is not deployed or has no ingress (a catalogue that was not resolved).
+   * A `componentRef`: another app's in-environment address (`host`, `port`, `url`), or its image reference
+   * (`image`, `repository:tag` as deployed), from `componentRefValue`. `value` is undefined when that
+   * component is not deployed, or has no ingress for an address part (a catalogue that was not resolved).
    */
   | {
       readonly kind: 'componentAddress';
       readonly name: string;
       readonly component: string;
-      readonly part: 'host' | 'port' | 'url';
+      readonly part: ComponentEnvVar['componentRef']['part'];
       readonly value: string | undefined;
     }
   /**
@@ -369,7 +370,7 @@ function envSpec(
     if ('secretRef' in e) return { kind: 'secret', name: e.name, secretName: e.secretRef };
     if ('componentRef' in e) {
       const { component: target, part } = e.componentRef;
-      const value = deployed.has(target) ? componentAddress(catalogue, e.componentRef) : undefined;
+      const value = deployed.has(target) ? componentRefValue(catalogue, e.componentRef) : undefined;
       return { kind: 'componentAddress', name: e.name, component: target, part, value };
     }
     return { kind: 'platform', name: e.name, ref: e.platformRef, value: config ? platformValue(config, e.platformRef) : undefined };

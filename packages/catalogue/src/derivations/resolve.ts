@@ -9,6 +9,7 @@ import {
   PlatformRefSchema,
   type Catalogue,
   type Component,
+  type ComponentAddressPart,
   type ComponentEnvVar,
   type EnvVar,
   type PlatformRef,
@@ -151,12 +152,15 @@ function substitutePlatformRef(e: EnvVar, config: EnvironmentConfig): EnvVar {
   };
 }
 
+/** A `componentRef` to a part of another component's in-environment address (`host`, `port` or `url`). */
+export type ComponentAddressRef = { readonly component: string; readonly part: ComponentAddressPart };
+
 /**
  * The in-environment address of a component: `host` = its app name, `port` = its TCP exposed port
  * (80 for HTTP ingress), `url` = `http://host:port` (`http://host` for HTTP ingress). `undefined`
  * when the component is unknown or has no ingress.
  */
-export function componentAddress(c: Catalogue, ref: ComponentEnvVar['componentRef']): string | undefined {
+export function componentAddress(c: Catalogue, ref: ComponentAddressRef): string | undefined {
   const x = c.components.find((y) => y.name === ref.component);
   if (!x?.ingress) return undefined;
   const tcp = x.ingress.transport === 'tcp';
@@ -166,19 +170,31 @@ export function componentAddress(c: Catalogue, ref: ComponentEnvVar['componentRe
   return tcp ? `http://${x.name}:${port}` : `http://${x.name}`;
 }
 
+/**
+ * The value a `componentRef` stands for: an address part (`componentAddress`), or for `image` the
+ * component's image as the catalogue deploys it, `repository:tag` (after `resolveCatalogue`, the tag
+ * `cvatVersion` or an environment's image override gave it). `undefined` when the component is unknown,
+ * or has no ingress for an address part.
+ */
+export function componentRefValue(c: Catalogue, ref: ComponentEnvVar['componentRef']): string | undefined {
+  if (ref.part !== 'image') return componentAddress(c, { component: ref.component, part: ref.part });
+  const x = c.components.find((y) => y.name === ref.component);
+  return x ? `${x.image.repository}:${x.image.tag}` : undefined;
+}
+
 /** An environment variable with every reference but secrets resolved to a value. */
 export type RenderedEnvVar = { name: string; value: string } | { name: string; secretRef: string };
 
 /**
  * The environment of a component as the container sees it: component references become
- * addresses, platform references become values (including `postgres.host`, from `platformValue`);
+ * addresses or image references, platform references become values (including `postgres.host`, from `platformValue`);
  * secrets stay references. For ops-cli, tests and documentation; infra renders `postgres.host`
  * from its server resource instead.
  */
 export function renderEnv(c: Catalogue, component: Component, config: EnvironmentConfig): RenderedEnvVar[] {
   return component.env.map((e) => {
     if ('secretRef' in e) return { name: e.name, secretRef: e.secretRef };
-    if ('componentRef' in e) return { name: e.name, value: componentAddress(c, e.componentRef) ?? '' };
+    if ('componentRef' in e) return { name: e.name, value: componentRefValue(c, e.componentRef) ?? '' };
     if ('platformRef' in e) return { name: e.name, value: platformValue(config, e.platformRef) };
     return { name: e.name, value: e.value };
   });

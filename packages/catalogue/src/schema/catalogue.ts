@@ -85,18 +85,27 @@ export const SecretEnvVarSchema = v.strictObject({
   secretRef: req(nonEmpty, "Name of a secret declared in `secrets` and listed in the component's `secrets`."),
   onlyWith,
 });
-/** An environment variable holding another component's in-environment address. */
+/** The parts of a component a `componentRef` can take: three of its in-environment address, and its image. */
+export const COMPONENT_REF_PARTS = ['host', 'port', 'url', 'image'] as const;
+/** The `componentRef` parts that are an in-environment address (the referenced component needs ingress). */
+export const COMPONENT_ADDRESS_PARTS = ['host', 'port', 'url'] as const;
+/** See {@link COMPONENT_ADDRESS_PARTS}. */
+export type ComponentAddressPart = (typeof COMPONENT_ADDRESS_PARTS)[number];
+
+/** An environment variable holding another component's in-environment address or image reference. */
 export const ComponentEnvVarSchema = v.strictObject({
   name: envName,
   componentRef: req(
     v.strictObject({
-      component: req(nonEmpty, 'Name of the component whose address is meant.'),
+      component: req(nonEmpty, 'Name of the component whose address or image is meant.'),
       part: req(
-        v.picklist(['host', 'port', 'url']),
-        '`host` = the app name (in-environment DNS name); `port` = its TCP exposed port (80 for HTTP ingress); `url` = `http://host:port` (`http://host` for HTTP ingress).',
+        v.picklist(COMPONENT_REF_PARTS),
+        '`host` = the app name (in-environment DNS name); `port` = its TCP exposed port (80 for HTTP ingress); ' +
+          '`url` = `http://host:port` (`http://host` for HTTP ingress); `image` = its image as deployed, `repository:tag` ' +
+          '(follows `cvatVersion` and image overrides; the component needs no ingress).',
       ),
     }),
-    'The referenced component and which part of its address.',
+    'The referenced component and which part of its address, or its image.',
   ),
   onlyWith,
 });

@@ -1,3 +1,4 @@
+import { CVAT_VERSION } from '../data/cvat-version';
 import { CLICKHOUSE_CONFIG, clickhouseConfigXml, clickhouseStartCommand } from '../data/clickhouse-config';
 import {
   COMPOSE_WORKER_OF_QUEUE,
@@ -5,6 +6,7 @@ import {
   EVENT_JOB_NAMES,
   eventJobLimits,
   OPA_BUNDLE_POLLING,
+  OPA_SERVER_IMAGE_ENV,
   queuesOfRunner,
   WORKER_NAMES,
 } from '../data/components';
@@ -667,9 +669,9 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
       `--set=bundles.cvat.polling.max_delay_seconds=${OPA_BUNDLE_POLLING.maxDelaySeconds}`,
     reason:
       "OPA polls its policy bundle every 5-10 minutes instead of every 5-15 s, so cvat-server can meet Container Apps' idle criteria " +
-      '(no HTTP request) between users. The bundle is built from the rules inside the server image and changes only with it; after ' +
-      'an upgrade OPA may serve the previous rules until its next poll (at most the max delay), and a failed first poll is retried ' +
-      'with a back-off capped at the max delay.',
+      '(no HTTP request) between users. The bundle is built from the rules inside the server image and changes only with it, and ' +
+      `OPA carries that image (${OPA_SERVER_IMAGE_ENV}, the next entry), so an upgrade restarts OPA on the new rules instead of ` +
+      'leaving it on the previous ones until its next poll; a failed first poll is retried with a back-off capped at the max delay.',
     evidence: [
       'cvat-ai/cvat@v2.73.0 docker-compose.yml (cvat_opa command, polling 5/15 s)',
       "cvat-ai/cvat@v2.73.0 cvat/apps/iam/utils.py (get_opa_bundle: the bundle is the image's rules/*.rego, its ETag their hash)",
@@ -677,6 +679,25 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
       'https://github.com/open-policy-agent/opa/blob/main/v1/download/download.go (loop: a random delay between min and max after a ' +
         'poll, a failed one retried with a back-off capped at max)',
       'https://www.openpolicyagent.org/docs/configuration#bundles (polling.min_delay_seconds, polling.max_delay_seconds)',
+    ].join('; '),
+  },
+  {
+    components: ['opa'],
+    aspect: 'env-added',
+    key: OPA_SERVER_IMAGE_ENV,
+    upstream: '',
+    ours: `cvat/server:${CVAT_VERSION}`,
+    reason:
+      "The server's image reference (componentRef part image, following cvatVersion and image overrides), which OPA ignores: a new " +
+      "server image changes OPA's template, so Container Apps starts a new OPA revision after the server's. OPA downloads the bundle " +
+      'as it starts and is ready only with it (/health?bundles), while the old revision answers until then, so the slower polling ' +
+      'above no longer leaves the previous rules in place after an upgrade. Rule opaFollowsServerImage.',
+    evidence: [
+      "cvat-ai/cvat@v2.73.0 cvat/apps/iam/utils.py (get_opa_bundle: the bundle is the image's rules/*.rego)",
+      'https://github.com/open-policy-agent/opa/blob/main/v1/download/download.go (loop: the first download before the first delay)',
+      'https://learn.microsoft.com/azure/container-apps/revisions (revision-scope changes create a new revision, single revision mode)',
+      'https://learn.microsoft.com/azure/container-apps/application-lifecycle-management (zero downtime: the old revision serves until ' +
+        'a replica of the new one passes its startup and readiness probes)',
     ].join('; '),
   },
   // --- grafana -------------------------------------------------------------------------------

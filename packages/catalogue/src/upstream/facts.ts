@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { defaultCatalogue } from '../data/default-catalogue';
-import { componentAddress } from '../derivations/resolve';
+import { componentRefValue } from '../derivations/resolve';
 import type { Catalogue, Component, EnvVar } from '../schema/catalogue';
 import { UPSTREAM_DEVIATIONS, UPSTREAM_REPLACEMENTS } from './deviations';
 
@@ -150,11 +150,14 @@ function composeTargets(s: ComposeService): string[] {
     .sort();
 }
 
-/** How an env var of ours is rendered for comparison: values as-is, component refs as addresses, others as `secret:<name>` / `platform:<ref>`. */
+/**
+ * How an env var of ours is rendered for comparison: values as-is, component refs as addresses or image references,
+ * others as `secret:<name>` / `platform:<ref>`.
+ */
 export function renderForComparison(c: Catalogue, e: EnvVar): string {
   if ('secretRef' in e) return `secret:${e.secretRef}`;
   if ('platformRef' in e) return `platform:${e.platformRef}`;
-  if ('componentRef' in e) return componentAddress(c, e.componentRef) ?? `component:${e.componentRef.component}`;
+  if ('componentRef' in e) return componentRefValue(c, e.componentRef) ?? `component:${e.componentRef.component}`;
   return e.value;
 }
 

@@ -91,11 +91,12 @@ export class AppsStack extends CvatStack {
         if (e.kind === 'value') return EnvVar.value(e.name, e.value);
         if (e.kind === 'secret') return EnvVar.fromSecret(e.name, e.secretName);
         if (e.kind === 'componentAddress') {
-          // Only deployed components count: a reference to a disabled one must not render an address.
+          // Only deployed components count: a reference to a disabled one must not render an address or image.
           if (e.value === undefined) {
+            const what = e.part === 'image' ? 'a deployed component' : `a deployed component with ingress (part ${e.part})`;
             throw new ValidationError(
               'ComponentRefUnresolved',
-              `'${spec.name}.env[${i}].componentRef.component' (${e.component}) must name a deployed component with ingress`,
+              `'${spec.name}.env[${i}].componentRef.component' (${e.component}) must name ${what}`,
               this,
             );
           }

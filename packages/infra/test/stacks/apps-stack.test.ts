@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Component } from '@cvat-cloud/catalogue';
+import { OPA_SERVER_IMAGE_ENV, type Component } from '@cvat-cloud/catalogue';
 import { configWith, catalogueFor, synthesize, type Synthesized } from '../support/synth';
 
 type Resource = Record<string, any>;
@@ -94,7 +94,7 @@ describe('AppsStack (example environment)', () => {
 
   it(
     'renders each env var in catalogue order: literals as values, secrets as secret_name, component refs as in-environment ' +
-      'addresses, PostgreSQL by FQDN',
+      'addresses or image references, PostgreSQL by FQDN',
     () => {
       for (const c of deployed()) {
         const env = resourceOf(c).template.container[0].env as Resource[];
@@ -112,6 +112,7 @@ describe('AppsStack (example environment)', () => {
               host: target.name,
               port: String(port),
               url: target.ingress?.transport === 'tcp' ? `http://${target.name}:${port}` : `http://${target.name}`,
+              image: `${target.image.repository}:${target.image.tag}`,
             }[e.componentRef.part];
             expect(env[i].value, `${c.name} ${e.name}`).toBe(expected);
           } else {
@@ -234,6 +235,34 @@ describe('AppsStack (example environment)', () => {
     ]).toEqual(['http://opa:8181', 'cvat-redis-inmem', 'cvat-redis-ondisk', 'vector', 'clickhouse']);
   });
 
+  it("gives OPA the server's image, so a new server image changes OPA's template too, and creates OPA after the server", () => {
+    const server = apps['cvat-server'].template.container[0].image as string;
+    expect(server).toBe(`cvat/server:${s.config.cvatVersion}`);
+    expect((apps.opa.template.container[0].env as Resource[]).find((e) => e.name === OPA_SERVER_IMAGE_ENV)).toEqual({
+      name: OPA_SERVER_IMAGE_ENV,
+      value: server,
+    });
+    expect(apps.opa.revision_mode).toBe('Single');
+    expect(apps.opa.depends_on).toHaveLength(1);
+    expect(apps.opa.depends_on[0]).toMatch(/^azurerm_container_app\.cvat-server_[A-Z0-9]+$/);
+    const opaTemplate = (x: Synthesized) =>
+      (Object.values(x.stack('apps').resource.azurerm_container_app as Record<string, Resource>).find((r) => r.name === 'opa') as Resource)
+        .template;
+    const config = configWith({ cvatVersion: 'v2.74.0' });
+    const upgraded = synthesize(config, catalogueFor(config));
+    try {
+      const template = opaTemplate(upgraded);
+      expect(template.container[0].env).toEqual([{ name: OPA_SERVER_IMAGE_ENV, value: 'cvat/server:v2.74.0' }]);
+      // the image is the only difference in OPA's template
+      expect({ ...template, container: [{ ...template.container[0], env: undefined }] }).toEqual({
+        ...apps.opa.template,
+        container: [{ ...apps.opa.template.container[0], env: undefined }],
+      });
+    } finally {
+      upgraded.dispose();
+    }
+  });
+
   it('makes server and UI reachable VNet-wide with TCP ingress on an internal environment (reference failure #4: "Limited to VNet")', () => {
     expect(apps['cvat-server'].ingress).toMatchObject({ transport: 'tcp', exposed_port: 8080, external_enabled: true });
     expect(apps['cvat-ui'].ingress).toMatchObject({ transport: 'tcp', exposed_port: 8000, external_enabled: true });
@@ -338,6 +367,20 @@ describe('AppsStack (example environment)', () => {
     } finally {
       other.dispose();
     }
+  });
+
+  it('throws a ValidationError naming the field when an image reference names a component that is not deployed', () => {
+    const config = configWith({ grafana: false });
+    const catalogue = catalogueFor(config);
+    const broken = {
+      ...catalogue,
+      components: catalogue.components.map((c) =>
+        c.name === 'opa'
+          ? { ...c, env: [{ name: OPA_SERVER_IMAGE_ENV, componentRef: { component: 'grafana', part: 'image' as const } }] }
+          : c,
+      ),
+    };
+    expect(() => synthesize(config, broken)).toThrow("'opa.env[0].componentRef.component' (grafana) must name a deployed component");
   });
 
   it('throws a ValidationError naming the field, before writing anything, when appSpecs() refuses an undeclared secret', () => {

@@ -1,4 +1,6 @@
 import { ACA_LIMITS } from '../../data/aca-limits';
+import { OPA_SERVER_IMAGE_ENV } from '../../data/components';
+import { OPA_IMAGE_REPOSITORY, opaBundles, UPSTREAM_OPA_BUNDLE_POLLING } from '../../derivations/opa-bundles';
 import { WORKER_LIVENESS, workerLivenessScript } from '../../derivations/worker-liveness';
 import type { Catalogue, Component, Probe } from '../../schema/catalogue';
 import { defineRule, type Rule, type RuleIssue } from '../issues';
@@ -113,6 +115,44 @@ export const PROBE_RULES: readonly Rule<Catalogue>[] = [
               found ? cpath(x, `env[${found.index}]`) : cpath(x, 'env'),
               e ? envKind(e) : undefined,
               `must define CVAT_OPA_URL as a componentRef to ${opa.name} (part url) or "http://${opa.name}:8181"`,
+            ),
+          );
+        }
+      }
+      return out;
+    },
+  ),
+  /**
+   * An OPA that polls a bundle from a catalogue component slower than upstream (a max delay above
+   * `UPSTREAM_OPA_BUNDLE_POLLING.maxDelaySeconds`, 15 s; OPA's own default is 120 s) carries that component's image:
+   * an env variable `OPA_SERVER_IMAGE_ENV` that is a `componentRef` to it, part `image`. Without it a new server image
+   * leaves the running OPA on the previous rules until its next poll; with it every new server image is a new OPA
+   * revision, which downloads the bundle as it starts.
+   */
+  defineRule(
+    'opaFollowsServerImage',
+    "An OPA polling slower than upstream carries the bundle server's image (a new server image restarts OPA).",
+    (c, report) => {
+      const out: RuleIssue[] = [];
+      const names = new Set(c.components.map((x) => x.name));
+      const limit = UPSTREAM_OPA_BUNDLE_POLLING.maxDelaySeconds;
+      for (const opa of enabled(c).filter((x) => x.image.repository === OPA_IMAGE_REPOSITORY)) {
+        for (const b of opaBundles(opa.args)) {
+          if (b.maxDelaySeconds <= limit || !names.has(b.host)) continue;
+          const follows = opa.env.some(
+            (e) => 'componentRef' in e && e.componentRef.component === b.host && e.componentRef.part === 'image',
+          );
+          if (follows) continue;
+          const found = findEnv(opa, OPA_SERVER_IMAGE_ENV);
+          const why =
+            `OPA polls bundle "${b.name}" from ${b.host} every ${b.minDelaySeconds}-${b.maxDelaySeconds} s, slower than upstream's ` +
+            `${UPSTREAM_OPA_BUNDLE_POLLING.minDelaySeconds}-${limit} s, so only a new OPA revision on every new ${b.host} image ` +
+            `loads its rules at once; or poll at most every ${limit} s`;
+          out.push(
+            report.error(
+              found ? cpath(opa, `env[${found.index}]`) : cpath(opa, 'env'),
+              found ? ('value' in found.env ? found.env.value : envKind(found.env)) : undefined,
+              `must define ${OPA_SERVER_IMAGE_ENV} as a componentRef to ${b.host} (part image): ${why}`,
             ),
           );
         }

@@ -110,70 +110,74 @@ export const REFERENCE_RULES: readonly Rule<Catalogue>[] = [
   }),
   /**
    * Every env reference resolves: a `secretRef` names a declared secret listed in the component's
-   * `secrets`; a `componentRef` names an enabled component with ingress; `onlyWith` names a
+   * `secrets`; a `componentRef` names an enabled component, with ingress unless the part is `image`; `onlyWith` names a
    * component; env names are unique per component; listed secrets exist (unused ones warn).
    */
-  defineRule('envReferencesResolve', 'Every env reference names a declared secret or an enabled component with ingress.', (c, report) => {
-    const out: RuleIssue[] = [];
-    const secrets = new Set(c.secrets.map((s) => s.name));
-    const components = new Map(c.components.map((x) => [x.name, x]));
-    for (const x of enabled(c)) {
-      const seen = new Set<string>();
-      const used = new Set<string>();
-      x.env.forEach((e, i) => {
-        const p = cpath(x, `env[${i}]`);
-        if (seen.has(e.name)) out.push(report.error(`${p}.name`, e.name, 'must be unique within the component'));
-        seen.add(e.name);
-        if (e.onlyWith !== undefined && !components.has(e.onlyWith)) {
-          out.push(report.error(`${p}.onlyWith`, e.onlyWith, 'must name a declared component'));
-        }
-        if ('secretRef' in e) {
-          used.add(e.secretRef);
-          if (!secrets.has(e.secretRef))
-            out.push(report.error(`${p}.secretRef`, e.secretRef, `must name a declared secret (one of ${[...secrets].join(', ')})`));
-          else if (!x.secrets.includes(e.secretRef))
-            out.push(report.error(`${p}.secretRef`, e.secretRef, `must be listed in '${cpath(x, 'secrets')}'`));
-        }
-        if ('componentRef' in e) {
-          const target = components.get(e.componentRef.component);
-          if (!target) out.push(report.error(`${p}.componentRef.component`, e.componentRef.component, 'must name a declared component'));
-          else if (!target.enabled)
-            out.push(
-              report.error(
-                `${p}.componentRef.component`,
-                e.componentRef.component,
-                'must name an enabled component (or set onlyWith so the variable is dropped with it)',
-              ),
-            );
-          else if (!target.ingress)
-            out.push(
-              report.error(
-                `${p}.componentRef.component`,
-                e.componentRef.component,
-                'must name a component with ingress (only those have an address in the environment)',
-              ),
-            );
-        }
-      });
-      x.scaleRules.forEach((r, i) => {
-        (r.auth ?? []).forEach((a, j) => {
-          used.add(a.secretRef);
-          if (!secrets.has(a.secretRef))
-            out.push(report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, 'must name a declared secret'));
-          else if (!x.secrets.includes(a.secretRef))
-            out.push(
-              report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, `must be listed in '${cpath(x, 'secrets')}'`),
-            );
+  defineRule(
+    'envReferencesResolve',
+    'Every env reference names a declared secret or an enabled component (with ingress for an address).',
+    (c, report) => {
+      const out: RuleIssue[] = [];
+      const secrets = new Set(c.secrets.map((s) => s.name));
+      const components = new Map(c.components.map((x) => [x.name, x]));
+      for (const x of enabled(c)) {
+        const seen = new Set<string>();
+        const used = new Set<string>();
+        x.env.forEach((e, i) => {
+          const p = cpath(x, `env[${i}]`);
+          if (seen.has(e.name)) out.push(report.error(`${p}.name`, e.name, 'must be unique within the component'));
+          seen.add(e.name);
+          if (e.onlyWith !== undefined && !components.has(e.onlyWith)) {
+            out.push(report.error(`${p}.onlyWith`, e.onlyWith, 'must name a declared component'));
+          }
+          if ('secretRef' in e) {
+            used.add(e.secretRef);
+            if (!secrets.has(e.secretRef))
+              out.push(report.error(`${p}.secretRef`, e.secretRef, `must name a declared secret (one of ${[...secrets].join(', ')})`));
+            else if (!x.secrets.includes(e.secretRef))
+              out.push(report.error(`${p}.secretRef`, e.secretRef, `must be listed in '${cpath(x, 'secrets')}'`));
+          }
+          if ('componentRef' in e) {
+            const target = components.get(e.componentRef.component);
+            if (!target) out.push(report.error(`${p}.componentRef.component`, e.componentRef.component, 'must name a declared component'));
+            else if (!target.enabled)
+              out.push(
+                report.error(
+                  `${p}.componentRef.component`,
+                  e.componentRef.component,
+                  'must name an enabled component (or set onlyWith so the variable is dropped with it)',
+                ),
+              );
+            else if (!target.ingress && e.componentRef.part !== 'image')
+              out.push(
+                report.error(
+                  `${p}.componentRef.component`,
+                  e.componentRef.component,
+                  `must name a component with ingress for part "${e.componentRef.part}" (only those have an address in the environment)`,
+                ),
+              );
+          }
         });
-      });
-      x.secrets.forEach((s, i) => {
-        if (!secrets.has(s)) out.push(report.error(cpath(x, `secrets[${i}]`), s, 'must name a declared secret'));
-        else if (!used.has(s))
-          out.push(report.warning(cpath(x, `secrets[${i}]`), s, 'is listed but never referenced by env or a scale rule'));
-      });
-    }
-    return out;
-  }),
+        x.scaleRules.forEach((r, i) => {
+          (r.auth ?? []).forEach((a, j) => {
+            used.add(a.secretRef);
+            if (!secrets.has(a.secretRef))
+              out.push(report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, 'must name a declared secret'));
+            else if (!x.secrets.includes(a.secretRef))
+              out.push(
+                report.error(cpath(x, `scaleRules[${i}].auth[${j}].secretRef`), a.secretRef, `must be listed in '${cpath(x, 'secrets')}'`),
+              );
+          });
+        });
+        x.secrets.forEach((s, i) => {
+          if (!secrets.has(s)) out.push(report.error(cpath(x, `secrets[${i}]`), s, 'must name a declared secret'));
+          else if (!used.has(s))
+            out.push(report.warning(cpath(x, `secrets[${i}]`), s, 'is listed but never referenced by env or a scale rule'));
+        });
+      }
+      return out;
+    },
+  ),
   /** Every `dependsOn` names a declared component other than itself. References to disabled optional components are ignored by the derived views. */
   defineRule('dependsOnDeclared', 'Every dependsOn names a declared component.', (c, report) => {
     const out: RuleIssue[] = [];
