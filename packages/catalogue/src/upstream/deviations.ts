@@ -690,8 +690,8 @@ export const UPSTREAM_DEVIATIONS: readonly UpstreamDeviation[] = [
     reason:
       "The server's image reference (componentRef part image, following cvatVersion and image overrides), which OPA ignores: a new " +
       "server image changes OPA's template, so Container Apps starts a new OPA revision after the server's. OPA downloads the bundle " +
-      'as it starts and is ready only with it (/health?bundles), while the old revision answers until then, so the slower polling ' +
-      'above no longer leaves the previous rules in place after an upgrade. Rule opaFollowsServerImage.',
+      'as it starts and is ready only with it (/health?bundles), while the old revision answers until then, so after an upgrade ' +
+      'the previous rules last one OPA start, not up to the max delay of the slower polling above. Rule opaFollowsServerImage.',
     evidence: [
       "cvat-ai/cvat@v2.73.0 cvat/apps/iam/utils.py (get_opa_bundle: the bundle is the image's rules/*.rego)",
       'https://github.com/open-policy-agent/opa/blob/main/v1/download/download.go (loop: the first download before the first delay)',
