@@ -8,6 +8,7 @@ import {
   clickhouseTimedWork,
   enabledComponents,
   type EnvironmentConfig,
+  opaBundles,
 } from '@cvat-cloud/catalogue';
 import type { CostedWorkload, CostModel } from './estimate';
 import type { PolledBy } from './profiles';
@@ -31,14 +32,12 @@ function ruleKinds(rules: ReadonlyArray<{ readonly kind: string; readonly custom
   return rules.map((r) => (r.kind === 'custom' ? (r.customRuleType === 'redis' ? 'queue' : 'other') : r.kind));
 }
 
-/** OPA's bundle polling defaults when a bundle sets none (open-policy-agent/opa `v1/download/config.go`). */
-export const OPA_DEFAULT_POLLING = { minDelaySeconds: 60, maxDelaySeconds: 120 } as const;
-
 /**
  * Components polled all month by another component's OPA bundle downloader, read from that component's `--set`
- * arguments (`services.<s>.url`, `bundles.<b>.service`, `bundles.<b>.polling.{min,max}_delay_seconds`, OPA's defaults
- * 60/120 s when unset). The polled component is the one whose name is the host of the service URL (Container Apps
- * resolves an app by its name inside the environment). A bundle whose service is not configured is ignored.
+ * arguments through the catalogue's `opaBundles` (`services.<s>.url`, `bundles.<b>.service`,
+ * `bundles.<b>.polling.{min,max}_delay_seconds`, OPA's defaults 60/120 s when unset). The polled component is the one
+ * whose name is the host of the service URL (Container Apps resolves an app by its name inside the environment). A
+ * bundle whose service is not configured is ignored.
  *
  * @returns polled component name → who polls it and how often (the shortest mean delay when several do)
  */
@@ -46,35 +45,12 @@ export function bundlePollingTargets(
   components: ReadonlyArray<{ readonly name: string; readonly args?: readonly string[] | undefined }>,
 ): Map<string, PolledBy> {
   const out = new Map<string, PolledBy>();
+  const mean = (p: PolledBy): number => (p.minDelaySeconds + p.maxDelaySeconds) / 2;
   for (const c of components) {
-    const set = new Map<string, string>();
-    for (const a of c.args ?? []) {
-      const m = /^--set=([^=]+)=(.*)$/.exec(a);
-      if (m) set.set(m[1] as string, m[2] as string);
-    }
-    const bundles = new Set([...set.keys()].map((k) => /^bundles\.([^.]+)\./.exec(k)?.[1]).filter((b): b is string => Boolean(b)));
-    for (const b of bundles) {
-      const service = set.get(`bundles.${b}.service`);
-      const url = service === undefined ? undefined : set.get(`services.${service}.url`);
-      if (url === undefined) continue;
-      let host: string;
-      try {
-        host = new URL(url).hostname;
-      } catch {
-        continue;
-      }
-      const num = (k: string, fallback: number): number => {
-        const n = Number(set.get(`bundles.${b}.polling.${k}`));
-        return set.has(`bundles.${b}.polling.${k}`) && Number.isFinite(n) && n > 0 ? n : fallback;
-      };
-      const polled: PolledBy = {
-        by: c.name,
-        minDelaySeconds: num('min_delay_seconds', OPA_DEFAULT_POLLING.minDelaySeconds),
-        maxDelaySeconds: num('max_delay_seconds', OPA_DEFAULT_POLLING.maxDelaySeconds),
-      };
-      const before = out.get(host);
-      const mean = (p: PolledBy): number => (p.minDelaySeconds + p.maxDelaySeconds) / 2;
-      if (!before || mean(polled) < mean(before)) out.set(host, polled);
+    for (const b of opaBundles(c.args)) {
+      const polled: PolledBy = { by: c.name, minDelaySeconds: b.minDelaySeconds, maxDelaySeconds: b.maxDelaySeconds };
+      const before = out.get(b.host);
+      if (!before || mean(polled) < mean(before)) out.set(b.host, polled);
     }
   }
   return out;
