@@ -33,6 +33,7 @@ export * from './derivations/worker-liveness';
 export * from './derivations/rq-runner';
 export * from './derivations/opa-bundles';
 export * from './derivations/app-specs';
+export * from './derivations/activity';
 export * from './upstream/facts';
 export * from './upstream/deviations';
 export * from './load/environment';

@@ -2,18 +2,18 @@ import {
   ACA_LIMITS,
   type AppSpec,
   appSpecs,
-  CLICKHOUSE_CONFIG,
+  bundlePollingTargets,
   type Catalogue,
-  clickhouseStartCommand,
-  clickhouseTimedWork,
+  clickhouseTimers,
   enabledComponents,
   type EnvironmentConfig,
-  opaBundles,
 } from '@cvat-cloud/catalogue';
 import type { CostedWorkload, CostModel } from './estimate';
-import type { PolledBy } from './profiles';
 import { type InventoryResource, inventoryFromTerraform } from './inventory';
 import type { TerraformJson } from '../policy/model';
+
+/** Moved to the catalogue (derivations/activity.ts); re-exported for the estimate's callers. */
+export { bundlePollingTargets, clickhouseTimers };
 
 /** RQ queue names in the scale rules of a spec (KEDA redis rules on `rq:queue:<name>`). */
 function ruleQueues(rules: ReadonlyArray<{ readonly metadata: Readonly<Record<string, string>> }>): string[] {
@@ -30,46 +30,6 @@ function scaleTargetOf(rules: ReadonlyArray<{ readonly metadata: Readonly<Record
 
 function ruleKinds(rules: ReadonlyArray<{ readonly kind: string; readonly customRuleType?: string | undefined }>): string[] {
   return rules.map((r) => (r.kind === 'custom' ? (r.customRuleType === 'redis' ? 'queue' : 'other') : r.kind));
-}
-
-/**
- * Components polled all month by another component's OPA bundle downloader, read from that component's `--set`
- * arguments through the catalogue's `opaBundles` (`services.<s>.url`, `bundles.<b>.service`,
- * `bundles.<b>.polling.{min,max}_delay_seconds`, OPA's defaults 60/120 s when unset). The polled component is the one
- * whose name is the host of the service URL (Container Apps resolves an app by its name inside the environment). A
- * bundle whose service is not configured is ignored.
- *
- * @returns polled component name → who polls it and how often (the shortest mean delay when several do)
- */
-export function bundlePollingTargets(
-  components: ReadonlyArray<{ readonly name: string; readonly args?: readonly string[] | undefined }>,
-): Map<string, PolledBy> {
-  const out = new Map<string, PolledBy>();
-  const mean = (p: PolledBy): number => (p.minDelaySeconds + p.maxDelaySeconds) / 2;
-  for (const c of components) {
-    for (const b of opaBundles(c.args)) {
-      const polled: PolledBy = { by: c.name, minDelaySeconds: b.minDelaySeconds, maxDelaySeconds: b.maxDelaySeconds };
-      const before = out.get(b.host);
-      if (!before || mean(polled) < mean(before)) out.set(b.host, polled);
-    }
-  }
-  return out;
-}
-
-/** The ClickHouse server image (cvat-ai/cvat@v2.73.0 docker-compose.yml `cvat_clickhouse`). */
-const CLICKHOUSE_IMAGE = /^clickhouse\/clickhouse-server:/;
-
-/**
- * The timers a ClickHouse app's configuration leaves running (`clickhouseTimedWork` in the catalogue), or `undefined`
- * for any other app. The override counts only when the app both carries it (`CLICKHOUSE_CONFIG.env`) and starts with the
- * command that writes it into config.d; otherwise the server runs the image's stock configuration.
- */
-export function clickhouseTimers(spec: AppSpec): readonly string[] | undefined {
-  const container = spec.containers[0];
-  if (!CLICKHOUSE_IMAGE.test(container.image)) return undefined;
-  const env = container.env.find((e) => e.name === CLICKHOUSE_CONFIG.env);
-  const starts = JSON.stringify(container.command ?? []) === JSON.stringify(clickhouseStartCommand());
-  return clickhouseTimedWork(starts && env?.kind === 'value' ? env.value : undefined).timers;
 }
 
 /**
@@ -137,8 +97,10 @@ export function costModelFromCatalogue(
   stacks: ReadonlyArray<{ readonly name: string; readonly json: TerraformJson }>,
 ): CostModel {
   const components = new Map(enabledComponents(catalogue).map((c) => [c.name, c]));
-  const polled = bundlePollingTargets([...components.values()]);
-  const workloads = appSpecs(catalogue, config).map((spec) => {
+  const specs = appSpecs(catalogue, config);
+  // The same inputs as the catalogue's `appActivities` (what `cvat-ops idle` prints): OPA's arguments in the app specs.
+  const polled = bundlePollingTargets(specs.map((s) => ({ name: s.name, args: s.containers[0]?.args })));
+  const workloads = specs.map((spec) => {
     const w = workloadFromSpec(spec, components.get(spec.name)?.queues ?? []);
     const by = polled.get(spec.name);
     return by && w.kind === 'app' ? { ...w, polledBy: by } : w;

@@ -3,6 +3,7 @@
  * time at an active or an idle rate, so an estimate is only as good as these figures; every one is printed with the
  * estimate (`cvat-infra cost`) and documented in docs/cost.md.
  */
+import { QUIET_MONTH_CLEANING_JOBS } from '@cvat-cloud/catalogue';
 
 /** Names of the usage profiles (`--profile`). */
 export const PROFILE_NAMES = ['small-team', 'idle'] as const;
@@ -144,7 +145,8 @@ const IDLE: UsageProfile = {
     chunks: { jobsPerMonth: 0, averageJobSeconds: 0 },
     webhooks: { jobsPerMonth: 0, averageJobSeconds: 0 },
     notifications: { jobsPerMonth: 0, averageJobSeconds: 0 },
-    cleaning: { jobsPerMonth: 60, averageJobSeconds: 30 },
+    // the catalogue's estimate of the periodic clean-up jobs, which `cvat-ops idle` also reads
+    cleaning: { jobsPerMonth: QUIET_MONTH_CLEANING_JOBS.jobsPerMonth, averageJobSeconds: QUIET_MONTH_CLEANING_JOBS.averageJobSeconds },
   },
   deploysPerMonth: 0,
   externalRequestsPerMonth: 0,
@@ -178,158 +180,16 @@ export function queueJobs(profile: UsageProfile, queues: readonly string[]): num
 }
 
 /**
- * When a replica counts as active (billed at the active rate) rather than idle:
- * - `user`: active while users work (`userHoursPerMonth`), idle otherwise;
- * - `jobs`: an RQ worker, active while it runs a job on one of its queues, idle otherwise;
- * - `polled`: active while users work and, the rest of the month, for the share `activeFraction` of the time a caller
- *   inside the environment keeps it busy (OPA's bundle polls of cvat-server), idle otherwise;
- * - `always`: never meets the idle criteria (CPU ≥ 0.01 vCPU, ≥ 1,000 B/s received, or an HTTP request in every
- *   sampled minute), active all month.
- *
- * @see https://learn.microsoft.com/azure/container-apps/billing (idle criteria)
+ * The activity classes (when an always-on replica bills active, and why) live in the catalogue
+ * (`@cvat-cloud/catalogue` derivations/activity.ts), so that `cvat-ops idle` prints the same classes next to its
+ * measurements; re-exported here for the estimate.
  */
-export type Activity = 'user' | 'jobs' | 'polled' | 'always';
-
-/** A component's activity class and why. */
-export interface ActivityClass {
-  readonly activity: Activity;
-  readonly reason: string;
-  /**
-   * The class if an unverified assumption behind `activity` turns out in our favour (e.g. Azure does not count a
-   * request every few seconds against idleness); the estimate's sensitivity line prices it.
-   */
-  readonly optimistic?: Activity;
-  /**
-   * The class if an unverified assumption behind `activity` turns out against us (e.g. a component with no timer left in
-   * its configuration still stays above 0.01 vCPU); the estimate's sensitivity line prices it.
-   */
-  readonly pessimistic?: Activity;
-  /** `polled` only: the share (0-1) of the hours without users billed active. */
-  readonly activeFraction?: number;
-}
-
-/**
- * A caller inside the environment that polls a component all month, users or not: OPA's bundle downloader, which
- * after each poll waits a random delay between the two bounds (open-policy-agent/opa `v1/download/download.go`,
- * `loop`). Read from the catalogue's OPA arguments (`bundlePollingTargets` in model.ts).
- */
-export interface PolledBy {
-  /** The polling component, e.g. `opa`. */
-  readonly by: string;
-  /** `bundles.<name>.polling.min_delay_seconds` (OPA's default 60). */
-  readonly minDelaySeconds: number;
-  /** `bundles.<name>.polling.max_delay_seconds` (OPA's default 120). */
-  readonly maxDelaySeconds: number;
-}
-
-/**
- * Seconds of active billing the estimate charges for one poll. Azure does not publish how often it evaluates the idle
- * criteria; Container Apps metrics (Requests, CPU usage) have a one-minute grain (PT1M,
- * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-containerapps-metrics), so a
- * request is assumed to make the minute it falls in active. Polls closer together than this keep a replica active.
- */
-export const POLL_ACTIVE_WINDOW_SECONDS = 60;
-
-const ALWAYS_ACTIVE: ReadonlyArray<[RegExp, string]> = [
-  [
-    /clickhouse/,
-    "ClickHouse's background merges and its system-log flushes (every 7.5 s by default) keep it above 0.01 vCPU all month, " +
-      'users or not',
-  ],
-];
-
-/**
- * The activity of a component whose own configuration says what it does on a timer whatever the load (ClickHouse:
- * `clickhouseTimedWork` in the catalogue). With a timer left it works all month; with none it works only when its
- * clients do, which Azure has not confirmed: the pessimistic reading keeps it active all month.
- *
- * @param timers one line per timer the configuration leaves running (empty: none)
- */
-export function timedWorkActivity(name: string, timers: readonly string[]): ActivityClass {
-  if (timers.length)
-    return {
-      activity: 'always',
-      reason: `its configuration leaves work on a timer (${timers.join('; ')}), which keeps it above 0.01 vCPU all month, users or not`,
-    };
-  return {
-    activity: 'user',
-    reason:
-      `${name}'s configuration removes every timed system log, recomputes metrics once a minute and runs no asynchronous insert ` +
-      'queue, so with no events arriving ' +
-      'it only waits; it merges and answers while users work. Unverified on Azure (`cvat-ops idle` measures it); the ' +
-      'pessimistic reading prices it active all month',
-    pessimistic: 'always',
-  };
-}
-
-const BY_NAME: ReadonlyArray<[RegExp, ActivityClass]> = [
-  [
-    /^opa$/,
-    {
-      activity: 'user',
-      reason:
-        'OPA answers the server while users work; between, it only polls cvat-server for its bundle: a 304 Not Modified of a few ' +
-        'hundred bytes when the ETag matches (cvat-ai/cvat@v2.73.0 cvat/apps/iam/views.py RulesView), the ~8 KB bundle when the ' +
-        "poll reaches the other uvicorn process (each builds its own gzip, so their ETags differ); that download's second is not " +
-        'priced (docs/cost.md, Polled components)',
-    },
-  ],
-];
-
-/** The activity of a component that something polls all month (see {@link PolledBy}, {@link POLL_ACTIVE_WINDOW_SECONDS}). */
-export function polledActivity(polled: PolledBy): ActivityClass {
-  const { by, minDelaySeconds: min, maxDelaySeconds: max } = polled;
-  const meanSeconds = (min + max) / 2;
-  const fraction = Math.min(1, POLL_ACTIVE_WINDOW_SECONDS / meanSeconds);
-  const what = `${by} polls it every ${min}-${max} s (its bundle polling settings in the catalogue)`;
-  if (fraction >= 1)
-    return {
-      activity: 'always',
-      reason:
-        `${what}, so it handles an HTTP request in every minute all month; the idle criteria require none, and how often Azure ` +
-        'samples them is not published, so it is priced active all month (an upper bound)',
-      optimistic: 'user',
-    };
-  const pct = Math.round(fraction * 1000) / 10;
-  return {
-    activity: 'polled',
-    activeFraction: fraction,
-    reason:
-      `${what}: one request every ${meanSeconds} s on average; each is assumed to make the ${POLL_ACTIVE_WINDOW_SECONDS} s around it ` +
-      `active (Azure's metric grain; its idle sampling is not published), so ${pct} % of the hours without users bill active`,
-    optimistic: 'user',
-  };
-}
-
-/**
- * The activity class of a component: from what its own configuration leaves on a timer when that is known (see
- * {@link timedWorkActivity}), else polled all month by a caller inside the environment (from the configuration, see
- * {@link PolledBy}), else by name (ClickHouse with the stock configuration, OPA), then by role: workers are idle unless
- * running a job, everything else follows the users.
- *
- * @param name component name (ours or the reference project's)
- * @param role catalogue role
- * @param polled the caller that polls it all month, if any
- * @param timers the timers its configuration leaves running, when the estimate can read them (ClickHouse)
- */
-export function activityOf(name: string, role: string, polled?: PolledBy, timers?: readonly string[]): ActivityClass {
-  if (timers) return timedWorkActivity(name, timers);
-  for (const [pattern, reason] of ALWAYS_ACTIVE) if (pattern.test(name)) return { activity: 'always', reason };
-  if (polled) return polledActivity(polled);
-  for (const [pattern, activity] of BY_NAME) if (pattern.test(name)) return activity;
-  if (role === 'worker')
-    return {
-      activity: 'jobs',
-      reason:
-        'an RQ worker waits in a blocking Redis call between jobs (under 0.01 vCPU and 1,000 B/s), so it is idle unless running a job',
-    };
-  if (role === 'store')
-    return {
-      activity: 'user',
-      reason: 'Redis and kvrocks are busy only while the server and workers use them; between uses they meet the idle criteria',
-    };
-  return {
-    activity: 'user',
-    reason: 'serves users (requests, events); health probes are assumed not to break idleness (unverified)',
-  };
-}
+export {
+  type Activity,
+  type ActivityClass,
+  activityOf,
+  POLL_ACTIVE_WINDOW_SECONDS,
+  type PolledBy,
+  polledActivity,
+  timedWorkActivity,
+} from '@cvat-cloud/catalogue';
