@@ -1,8 +1,9 @@
 /**
  * The idle criteria minute by minute (evaluateIdle, pure): thresholds at their edges, per-replica judgement, what counts
- * as no data, and the month projection.
+ * as no data, and the month projection; the verdict against the estimate's assumption at the tolerance's edge.
  */
 import { describe, expect, it } from 'vitest';
+import { assumedCell, assumedOf, VERDICT_TOLERANCE_HOURS, verdictOf } from '../src/commands/idle/assumption';
 import { evaluateIdle, type AppMetrics, type MinuteValues, type SplitSeries } from '../src/commands/idle/criteria';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
@@ -97,5 +98,30 @@ describe('evaluateIdle', () => {
     expect(zero.month).toEqual({ hours: 730, activeHours: 182.5, idleHours: 0 });
     // with minReplicas 1 the same data is one idle minute out of one: the silent minutes are left out of the share
     expect(evaluateIdle(ranOnce, window, 1).month).toEqual({ hours: 730, activeHours: 0, idleHours: 730 });
+  });
+});
+
+describe("the verdict against the estimate's assumption", () => {
+  const polled = assumedOf({ activity: { activity: 'polled', activeFraction: 60 / 450, reason: 'polled by opa' }, queues: [] });
+  const worker = assumedOf({ activity: { activity: 'jobs', reason: 'an RQ worker' }, queues: ['webhooks', 'cleaning'] });
+
+  it('assumes the hours of the class: a polled share of 730 h, the cleaning jobs for a worker taking them, 730 h always', () => {
+    expect(polled).toEqual({ class: 'polled', activeHours: 97.3, reason: 'polled by opa' });
+    expect(worker).toMatchObject({ class: 'jobs', activeHours: 0.5 });
+    expect(assumedCell(worker)).toBe('jobs only (0.5 h)');
+    expect(assumedOf({ activity: { activity: 'jobs', reason: '' }, queues: ['chunks'] }).activeHours).toBe(0);
+    expect(assumedOf({ activity: { activity: 'always', reason: '' }, queues: [] }).activeHours).toBe(730);
+    expect(assumedCell(assumedOf({ activity: { activity: 'user', reason: '' }, queues: [] }))).toBe('0 h');
+  });
+
+  it('is as estimated up to the assumption plus 1 h and 1 % of the month, busier above, no data without a measurement', () => {
+    expect(VERDICT_TOLERANCE_HOURS).toBeCloseTo(8.3, 9);
+    expect(verdictOf(97.3 + 8.3, polled)).toBe('as estimated');
+    expect(verdictOf(97.3 + 8.4, polled)).toBe('busier than estimated');
+    expect(verdictOf(0, polled)).toBe('as estimated');
+    expect(verdictOf(8.8, worker)).toBe('as estimated');
+    expect(verdictOf(8.9, worker)).toBe('busier than estimated');
+    expect(verdictOf(null, polled)).toBe('no data');
+    expect(verdictOf(undefined, worker)).toBe('no data');
   });
 });

@@ -8,6 +8,7 @@ import { appSpecs } from '@cvat-cloud/catalogue';
 import { CliError, EXIT } from '@cvat-cloud/runtime';
 import { FakeArmServer, rejectionOf, type FakeMetricSample } from '@cvat-cloud/testing';
 import { idle, idleWindow, type AppIdle, type IdleOptions } from '../../src/commands/idle';
+import { VERDICT_TOLERANCE_HOURS } from '../../src/commands/idle/assumption';
 import { runCli } from '../../src/cli';
 import { renderView } from '../../src/output';
 import { globals, testRuntime, type TestRuntime } from '../support/test-runtime';
@@ -106,6 +107,8 @@ describe('cvat-ops idle', () => {
         firstData: new Date('2026-12-02T10:55:00Z'),
         lastData: new Date('2026-12-02T11:54:00Z'),
         peakReplicas: 1,
+        assumed: { class: 'user', activeHours: 0, reason: expect.stringMatching(/^OPA answers the server while users work/) },
+        verdict: 'as estimated',
         notes: [],
       },
     ]);
@@ -172,14 +175,19 @@ describe('cvat-ops idle', () => {
     expect(opa.notes).toEqual([
       'opa: no data before 2026-12-02T11:25:00.000Z (30 min): the app did not exist yet or was stopped; the share covers the minutes with data',
       'opa: in 1 min a running replica reported no CPU or no received bytes; those minutes count as not idle (no data)',
+      'opa: busier than estimated: 24.3 h active of 730 measured, the estimate assumes 0 h [user] (tolerance 8.3 h); the estimate is ' +
+        'optimistic for it: see the broken criteria and docs/operations.md',
     ]);
+    expect(opa.verdict).toBe('busier than estimated');
     const server = app(result.data.apps, 'cvat-server');
     expect(server).toMatchObject({ exists: true, idleShare: null, month: null, minutes: { observed: 0, missing: 60 } });
+    expect(server).toMatchObject({ assumed: { class: 'polled' }, verdict: 'no data' });
     expect(server.notes[0]).toMatch(/^cvat-server: no metric data in the window/);
     // every job of the catalogue is listed, not applicable, and nothing is asked of Azure Monitor for it
     const jobs = appSpecs(repo.catalogue, repo.config).filter((s) => s.kind === 'job');
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) expect(app(result.data.apps, job.name)).toMatchObject({ kind: 'job', applicable: false });
+    for (const job of jobs) expect(app(result.data.apps, job.name).verdict).toBeUndefined();
     for (const job of jobs) expect(fake.requestsTo('GET', `/${job.name}/providers/`)).toEqual([]);
   });
 
@@ -197,6 +205,45 @@ describe('cvat-ops idle', () => {
     expect(opa.month).toEqual({ hours: 730, activeHours: 182.5, idleHours: 0 });
     expect(opa.notes[0]).toMatch(/^opa: minReplicas 0, so it has no idle rate/);
     expect(opa.notes[1]).toMatch(/^opa: live minReplicas 0 differs from the catalogue's 1/);
+  });
+
+  it("verdicts: a ClickHouse busy every minute is busier than the estimate's user class assumes, exit 0 all the same", async () => {
+    // a double of a ClickHouse whose merges or flushes keep it at 0.02 vCPU in every minute of the window
+    fake.addMetricSamples('clickhouse', samples('clickhouse', { cpu: () => 20_000_000 }));
+    const result = await run({ apps: ['clickhouse'] });
+    expect(result.exitCode).toBe(EXIT.OK);
+    const clickhouse = app(result.data.apps, 'clickhouse');
+    expect(clickhouse.month).toEqual({ hours: 730, activeHours: 730, idleHours: 0 });
+    expect(clickhouse.assumed).toMatchObject({ class: 'user', activeHours: 0 });
+    expect(clickhouse.assumed?.reason).toContain('pessimistic reading prices it active all month');
+    expect(clickhouse.verdict).toBe('busier than estimated');
+    expect(clickhouse.notes).toEqual([
+      expect.stringMatching(/^clickhouse: busier than estimated: 730 h active of 730 measured, the estimate assumes 0 h \[user\]/),
+    ]);
+  });
+
+  it("verdicts: cvat-server requested at OPA's polling share is as estimated, well above it busier; a worker assumes the cleaning jobs", async () => {
+    // the catalogue's OPA polls every 300-600 s: 60/450 of the minutes active, 97.3 h of 730
+    const polled = (everyMinutes: Set<number>) => samples('cvat-server', { requests: (i) => (everyMinutes.has(i) ? 1 : undefined) });
+    fake.addMetricSamples('cvat-server', polled(new Set([0, 7, 15, 22, 30, 37, 45, 52])));
+    const at = app((await run({ apps: ['cvat-server'] })).data.apps, 'cvat-server');
+    expect(at.assumed).toMatchObject({ class: 'polled', activeHours: 97.3 });
+    expect(at.month?.activeHours).toBe(97.3);
+    expect(at.verdict).toBe('as estimated');
+    // ten minutes of sixty: 121.7 h, above 97.3 + the tolerance
+    expect(97.3 + VERDICT_TOLERANCE_HOURS).toBeLessThan(121.7);
+    fake.metricSamples.delete('cvat-server');
+    fake.addMetricSamples('cvat-server', polled(new Set([0, 6, 12, 18, 24, 30, 36, 42, 48, 54])));
+    const above = app((await run({ apps: ['cvat-server'] })).data.apps, 'cvat-server');
+    expect(above.month?.activeHours).toBe(121.7);
+    expect(above.verdict).toBe('busier than estimated');
+
+    fake.addMetricSamples('cvat-worker-utils', samples('cvat-worker-utils', { cpu: (i) => (i === 0 ? 50_000_000 : 1_000_000) }));
+    const worker = app((await run({ apps: ['cvat-worker-utils'] })).data.apps, 'cvat-worker-utils');
+    expect(worker.assumed).toMatchObject({ class: 'jobs', activeHours: 0.5 });
+    // one busy minute of sixty is 12.2 h: more than the cleaning jobs' 0.5 h plus the tolerance
+    expect(worker.month?.activeHours).toBe(12.2);
+    expect(worker.verdict).toBe('busier than estimated');
   });
 
   it('reads a long window in one-day slices', async () => {
@@ -254,7 +301,12 @@ describe('cvat-ops idle', () => {
     }));
     fake.addMetricSamples('opa', recent);
     expect(await runCli(['idle', '--env', 'test', '--hours', '1', '--app', 'opa', '--app', 'cvat-init', '--json'], runtime)).toBe(0);
-    const data = JSON.parse(runtime.out()) as { apps: AppIdle[]; thresholds: Record<string, number>; monthHours: number };
+    const data = JSON.parse(runtime.out()) as {
+      apps: AppIdle[];
+      thresholds: Record<string, number>;
+      monthHours: number;
+      toleranceHours: number;
+    };
     expect(data.apps.map((a) => [a.name, a.applicable])).toEqual([
       ['opa', true],
       ['cvat-init', false],
@@ -262,13 +314,18 @@ describe('cvat-ops idle', () => {
     expect(data.apps[0]!.minutes!.observed).toBeGreaterThanOrEqual(59);
     expect(data.thresholds).toEqual({ cpuNanoCores: 10_000_000, rxBytesPerMinute: 60_000, requestsPerMinute: 0 });
     expect(data.monthHours).toBe(730);
+    expect(data.toleranceHours).toBe(8.3);
+    expect(data.apps[0]).toMatchObject({ assumed: { class: 'user', activeHours: 0 }, verdict: 'as estimated' });
+    expect(data.apps[1]).not.toHaveProperty('verdict');
 
     fake.addMetricSamples('cvat-server', samples('cvat-server'));
     const text = renderView((await run({ apps: ['cvat-server', 'cvat-init'] })).view);
     expect(text).toMatch(
-      /APP\s+MIN\s+OBSERVED\s+IDLE\s+IDLE SHARE\s+CPU\s+BYTES\s+REQUESTS\s+ABOVE MIN\s+NO DATA\s+NOT RUNNING\s+ACTIVE h\/730/,
+      /APP\s+MIN\s+OBSERVED\s+IDLE\s+IDLE SHARE\s+CPU\s+BYTES\s+REQUESTS\s+ABOVE MIN\s+NO DATA\s+NOT RUNNING\s+ACTIVE h\/730\s+CLASS\s+/,
     );
-    expect(text).toMatch(/cvat-server\s+1\s+60\s+60\s+100\.0 %\s+0\s+0\s+0\s+0\s+0\s+0\s+0 h/);
+    expect(text).toMatch(/ACTIVE h\/730\s+CLASS\s+ASSUMED h\/730\s+VERDICT/);
+    expect(text).toMatch(/cvat-server\s+1\s+60\s+60\s+100\.0 %\s+0\s+0\s+0\s+0\s+0\s+0\s+0 h\s+polled\s+97\.3 h\s+as estimated/);
+    expect(text).toContain("VERDICT: 'as estimated' when ACTIVE is at most ASSUMED + 8.3 h.");
     expect(text).toMatch(/cvat-init\s+-\s+n\/a \(job\)/);
     expect(text).toContain("Compare with the estimate's assumptions: npx nx run infra:cost -- --profile idle --env test");
   });

@@ -6,10 +6,13 @@
  *
  * Names come from the catalogue's derivation (`appSpecs`, as status and drift use): a job is listed as not applicable
  * (jobs have no idle rate); an app not deployed is listed as such. The minimum replicas are the live app's
- * (`template.scale.minReplicas`), the one Azure bills against. Exit 0 once measured, whatever the shares; a failed read
- * ends the command with the exit code of its cause (docs/exit-codes.md: 5 authorization, 6 not found, 7 unavailable).
+ * (`template.scale.minReplicas`), the one Azure bills against. Next to each always-on app it prints what the estimate
+ * assumes of it for a month with nobody working (the catalogue's activity class, `appActivities`, the one the estimate
+ * prices by) and a verdict (./assumption.ts). Exit 0 once measured, whatever the shares and verdicts (a verdict is
+ * information, not a failed check); a failed read ends the command with the exit code of its cause (docs/exit-codes.md:
+ * 5 authorization, 6 not found, 7 unavailable).
  */
-import { appSpecs, type Catalogue } from '@cvat-cloud/catalogue';
+import { appActivities, appSpecs, type Catalogue } from '@cvat-cloud/catalogue';
 import { armFailure, CliError, EXIT } from '@cvat-cloud/runtime';
 import type { GlobalOptions, OutputFileOptions } from '../../context/global-options';
 import type { Runtime } from '../../context/runtime';
@@ -29,6 +32,7 @@ import {
 } from './criteria';
 import { GRAIN, MAX_SERIES, querySplitMetrics, type Aggregation } from './metrics';
 import { messages } from './messages';
+import { type Assumed, assumedCell, assumedOf, VERDICT_TOLERANCE_HOURS, type Verdict, verdictOf } from './assumption';
 
 /** Options of {@link idle}. */
 export interface IdleOptions extends GlobalOptions, OutputFileOptions {
@@ -73,6 +77,13 @@ export interface AppIdle {
   firstData?: Date;
   lastData?: Date;
   peakReplicas?: number;
+  /**
+   * What the cost estimate assumes of the app for a month with nobody working (its catalogue activity class); absent
+   * for jobs and for apps the catalogue scales to zero (no idle rate, priced by their work).
+   */
+  assumed?: Assumed;
+  /** The measurement against {@link assumed} (see `verdictOf`); absent when there is no assumption. */
+  verdict?: Verdict;
   notes: string[];
 }
 
@@ -83,6 +94,8 @@ export interface IdleData extends TargetData {
   /** How the criteria are applied. */
   evaluation: string;
   monthHours: number;
+  /** Hours a measurement may exceed the assumption and still be `as estimated`. */
+  toleranceHours: number;
   apps: AppIdle[];
   notes: string[];
 }
@@ -165,10 +178,16 @@ const percent = (share: number | null | undefined): string =>
   share === null || share === undefined ? '-' : `${(share * 100).toFixed(1)} %`;
 
 function row(a: AppIdle): Record<string, unknown> {
-  if (!a.applicable) return { name: a.name, min: '-', observed: 'n/a (job)', idle: '-', share: '-', active: '-' };
-  if (!a.exists) return { name: a.name, min: '-', observed: 'not deployed', idle: '-', share: '-', active: '-' };
+  const assumption = {
+    class: a.assumed?.class ?? '-',
+    assumed: a.assumed ? assumedCell(a.assumed) : '-',
+    verdict: a.verdict ?? '-',
+  };
+  if (!a.applicable) return { name: a.name, min: '-', observed: 'n/a (job)', idle: '-', share: '-', active: '-', ...assumption };
+  if (!a.exists) return { name: a.name, min: '-', observed: 'not deployed', idle: '-', share: '-', active: '-', ...assumption };
   const b = a.broken;
   return {
+    ...assumption,
     name: a.name,
     min: a.minReplicas,
     observed: a.minutes?.observed,
@@ -189,18 +208,23 @@ export async function idle(options: IdleOptions, runtime: Runtime, deps: IdleDep
   const wanted = options.apps ?? [];
   const hours = options.hours ?? DEFAULT_HOURS;
   const target = await resolveAcaTarget(options, runtime, messages.what, deps, (catalogue) => checkApps(catalogue, wanted));
-  const specs = appSpecs(target.catalogue, target.config).filter((s) => wanted.length === 0 || wanted.includes(s.name));
+  const allSpecs = appSpecs(target.catalogue, target.config);
+  const specs = allSpecs.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const { apps } = await listLiveResources(target, messages.what);
   const live = new Map(apps.map((a) => [a.name ?? '', a]));
   const window = idleWindow((deps.now ?? (() => new Date()))(), hours);
+  // from every spec, not only the wanted ones: who polls an app is read from another app (OPA)
+  const assumptions = new Map(appActivities(allSpecs).map((a) => [a.name, assumedOf(a)]));
   const needsMetrics = specs.some((s) => s.kind === 'containerApp' && live.get(s.name)?.id);
   const client = needsMetrics ? await (deps.metricsClient ?? metricsClientFactory(runtime))(target.subscriptionId) : undefined;
 
   const results = await mapLimit(specs, 4, async (spec): Promise<AppIdle> => {
     if (spec.kind === 'job') return { name: spec.name, kind: 'job', applicable: false, reason: messages.jobNotApplicable, notes: [] };
     const app = live.get(spec.name);
+    const assumed = assumptions.get(spec.name);
     const base = { name: spec.name, kind: 'containerApp' as const, applicable: true };
-    if (!app?.id || !client) return { ...base, exists: false, notes: [messages.notDeployed(spec.name, target.flags)] };
+    const judged = (activeHours: number | null | undefined) => (assumed ? { assumed, verdict: verdictOf(activeHours, assumed) } : {});
+    if (!app?.id || !client) return { ...base, exists: false, ...judged(null), notes: [messages.notDeployed(spec.name, target.flags)] };
     const liveMin = app.template?.scale?.minReplicas;
     const minReplicas = liveMin ?? spec.scale.minReplicas;
     const measured = await measureApp(target, client, spec.name, app.id, minReplicas, window);
@@ -208,7 +232,10 @@ export async function idle(options: IdleOptions, runtime: Runtime, deps: IdleDep
     if (liveMin !== undefined && liveMin !== spec.scale.minReplicas)
       notes.unshift(messages.minDiffers(spec.name, liveMin, spec.scale.minReplicas));
     if (minReplicas === 0) notes.unshift(messages.noIdleRate(spec.name));
-    return { ...base, exists: true, minReplicas, ...measured, notes };
+    const verdict = judged(measured.month?.activeHours);
+    if (verdict.assumed && verdict.verdict === 'busier than estimated')
+      notes.push(messages.busier(spec.name, measured.month?.activeHours ?? 0, verdict.assumed, VERDICT_TOLERANCE_HOURS));
+    return { ...base, exists: true, minReplicas, ...measured, ...verdict, notes };
   });
 
   const view: Block[] = [
@@ -228,11 +255,16 @@ export async function idle(options: IdleOptions, runtime: Runtime, deps: IdleDep
         { key: 'noData', header: 'NO DATA', align: 'right' },
         { key: 'missing', header: 'NOT RUNNING', align: 'right' },
         { key: 'active', header: `ACTIVE h/${MONTH_HOURS}`, align: 'right' },
+        { key: 'class', header: 'CLASS' },
+        { key: 'assumed', header: `ASSUMED h/${MONTH_HOURS}`, align: 'right' },
+        { key: 'verdict', header: 'VERDICT' },
       ],
       rows: results.map(row),
       footer: [
         'Minutes. CPU, BYTES, REQUESTS, ABOVE MIN, NO DATA: observed minutes that broke that criterion (a minute may break several);',
         `NOT RUNNING: minutes without data or scaled to zero; ACTIVE: hours a ${MONTH_HOURS}-hour month of such minutes bills active, per replica.`,
+        `CLASS, ASSUMED: the cost estimate's activity class and the hours it assumes active in a ${MONTH_HOURS}-hour month with nobody ` +
+          `working; VERDICT: 'as estimated' when ACTIVE is at most ASSUMED + ${VERDICT_TOLERANCE_HOURS.toFixed(1)} h.`,
       ],
     },
   ];
@@ -248,6 +280,7 @@ export async function idle(options: IdleOptions, runtime: Runtime, deps: IdleDep
       thresholds: IDLE_THRESHOLDS,
       evaluation: 'per replica (podName) and minute; Replicas per revision',
       monthHours: MONTH_HOURS,
+      toleranceHours: Math.round(VERDICT_TOLERANCE_HOURS * 10) / 10,
       apps: results,
       notes: target.notes,
     },

@@ -1,4 +1,6 @@
 /** User-facing text of `cvat-ops idle`. */
+import type { Assumed } from './assumption';
+import { MONTH_HOURS } from './criteria';
 
 const minutes = (n: number): string => `${n} min`;
 
@@ -30,6 +32,9 @@ export const messages = {
   readFailed: (name: string) => `reading the Azure Monitor metrics of ${name}`,
   retry: (flags: string) =>
     `Reading metrics needs Microsoft.Insights/metrics/read on the apps (e.g. the Monitoring Reader role); retry: cvat-ops idle${flags ? ` ${flags}` : ''}`,
+  busier: (name: string, measured: number, assumed: Assumed, tolerance: number) =>
+    `${name}: busier than estimated: ${measured} h active of ${MONTH_HOURS} measured, the estimate assumes ${assumed.activeHours} h ` +
+    `[${assumed.class}] (tolerance ${tolerance.toFixed(1)} h); the estimate is optimistic for it: see the broken criteria and docs/operations.md`,
   compare: (flags: string) => `Compare with the estimate's assumptions: npx nx run infra:cost -- --profile idle${flags ? ` ${flags}` : ''}`,
   evaluation:
     'Per replica (podName) and minute: UsageNanoCores average < 10,000,000 (0.01 vCPU), RxBytes total < 60,000 (1,000 B/s), ' +
