@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AppSpec,
+  appActivities,
   appSpecs,
   CLICKHOUSE_CONFIG,
   clickhouseTimedWork,
@@ -242,6 +243,15 @@ describe('replica time by activity class', () => {
     expect(activityOf('clickhouse', 'store', undefined, [])).toMatchObject({ activity: 'user', pessimistic: 'always' });
     // Without readable timers (the reference's stock configuration) the name decides: active all month.
     expect(activityOf('cvat-clickhouse', 'store')).toMatchObject({ activity: 'always' });
+  });
+
+  it("prices every always-on app of the example by the class the catalogue's appActivities gives it (what cvat-ops idle prints)", () => {
+    const config = loadEnvironmentConfig('example', { cwd: REPO_ROOT }).value!;
+    const catalogue = resolveCatalogue(config).value!;
+    const classes = appActivities(appSpecs(catalogue, config));
+    expect(classes.map((a) => a.activity.activity)).toContain('polled');
+    const e = estimateMonthlyCost(costModelFromCatalogue(catalogue, config, []), east, idle);
+    for (const a of classes) expect(line(e, a.name).activity, a.name).toEqual(a.activity);
   });
 
   it("reads the timers from the ClickHouse app spec: none with the catalogue's override and start command, all without either", () => {
