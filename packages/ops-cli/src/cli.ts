@@ -433,7 +433,10 @@ export function buildProgram(
         `60,000 a minute (1,000 B/s), no HTTP request (Requests), and the revision at its minReplicas (Replicas) >= 1.\n` +
         `Prints the minutes observed, idle, and broken per criterion, and the hours a 730-hour month of such minutes bills\n` +
         `active. Jobs have no idle rate (listed as n/a). Needs Microsoft.Insights/metrics/read (e.g. Monitoring Reader).\n` +
-        `Run it after a quiet day and compare with 'npx nx run infra:cost -- --profile idle' (docs/operations.md).\n` +
+        `Each always-on app also shows the cost estimate's class and the hours it assumes for a month with nobody working,\n` +
+        `and a verdict: 'as estimated' (within 1 h + 1 % of the month), 'busier than estimated' or 'no data'.\n` +
+        `Run it after a quiet day and compare with 'npx nx run infra:cost -- --profile idle' (each class's reason;\n` +
+        `docs/operations.md).\n` +
         `\nExamples:\n  cvat-ops idle --env dev\n  cvat-ops idle --env dev --hours 72 --app cvat-server --app opa --json`,
     )
     .action(async (_opts, cmd: Command) => {
