@@ -1,7 +1,7 @@
 // The ClickHouse configuration override: the shipped file read by a real XML parser (python3's xml.etree), the timers
 // it leaves as the cost estimator reads them, and the start command run with sh against a stand-in entrypoint.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,22 @@ describe('clickhouseStartCommand (sh, stand-in entrypoint)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe(`${clickhouseConfigXml()}\n`);
     expect(r.stdout.trim()).toBe(`pid=${r.pid} args=0`);
+  });
+
+  it('does not start the server, and writes nothing, when the variable is empty or unset', () => {
+    const [, , script] = clickhouseStartCommand();
+    const entrypoint = join(dir, 'never-empty.sh');
+    writeFileSync(entrypoint, '#!/bin/sh\necho started\n');
+    chmodSync(entrypoint, 0o755);
+    const target = join(dir, 'empty.xml');
+    const runnable = (script as string).replace(CLICKHOUSE_CONFIG.target, target).replace(CLICKHOUSE_CONFIG.entrypoint, entrypoint);
+    for (const env of [{ [CLICKHOUSE_CONFIG.env]: '' }, {}]) {
+      const r = spawnSync('sh', ['-c', runnable], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).not.toContain('started');
+      expect(r.stderr).toContain(`${CLICKHOUSE_CONFIG.env}: is empty: the ClickHouse configuration is missing`);
+      expect(existsSync(target)).toBe(false);
+    }
   });
 
   it('does not start the server when the file cannot be written', () => {

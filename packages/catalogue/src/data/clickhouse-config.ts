@@ -65,11 +65,18 @@ export function clickhouseConfigXml(): string {
 }
 
 /**
- * The ClickHouse container's `command`: write the configuration from {@link CLICKHOUSE_CONFIG}.env into config.d, then
- * exec() the image's entrypoint in the same process, so SIGTERM still reaches the server.
+ * The ClickHouse container's `command`: refuse to start without the configuration (an empty variable would leave an
+ * empty, unparsable file in config.d), write it from {@link CLICKHOUSE_CONFIG}.env into config.d, then exec() the
+ * image's entrypoint in the same process, so SIGTERM still reaches the server.
  */
 export function clickhouseStartCommand(): string[] {
-  return ['sh', '-c', `printf '%s\\n' "$${CLICKHOUSE_CONFIG.env}" > ${CLICKHOUSE_CONFIG.target} && exec ${CLICKHOUSE_CONFIG.entrypoint}`];
+  const env = CLICKHOUSE_CONFIG.env;
+  return [
+    'sh',
+    '-c',
+    `: "\${${env}:?is empty: the ClickHouse configuration is missing}" && printf '%s\\n' "$${env}" > ${CLICKHOUSE_CONFIG.target} && ` +
+      `exec ${CLICKHOUSE_CONFIG.entrypoint}`,
+  ];
 }
 
 /** What a ClickHouse configuration leaves running on a timer, whatever the load. */
