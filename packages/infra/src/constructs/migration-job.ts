@@ -5,6 +5,36 @@ import { type ScaleRule, ScaleRuleKind } from './app-spec';
 import { renderContainerResource, validateAppName, validateIntegerRange, type ContainerResourceProps } from './_container';
 import { ValidationError } from './validation-error';
 
+/** The run limits every Container Apps Job takes, as props give them. */
+interface JobRunLimitProps {
+  readonly replicaTimeoutSeconds?: number;
+  readonly replicaRetryLimit?: number;
+  readonly parallelism?: number;
+  readonly replicaCompletionCount?: number;
+}
+
+/**
+ * Resolves and validates a job's run limits (replica timeout within `CONTAINER_APP_LIMITS.jobReplicaTimeoutSeconds`,
+ * 0-10 retries, 1-100 replicas per run and completions, completions defaulting to parallelism), each refused with the
+ * field, the value and the range.
+ */
+function jobRunLimits(
+  scope: Construct,
+  props: JobRunLimitProps,
+  defaults: { readonly timeoutSeconds: number; readonly retries: number },
+): { timeoutSeconds: number; retries: number; parallelism: number; completions: number } {
+  const timeoutSeconds = props.replicaTimeoutSeconds ?? defaults.timeoutSeconds;
+  const { min, max } = CONTAINER_APP_LIMITS.jobReplicaTimeoutSeconds;
+  validateIntegerRange(scope, 'TimeoutOutOfRange', 'replicaTimeoutSeconds', timeoutSeconds, min, max);
+  const retries = props.replicaRetryLimit ?? defaults.retries;
+  validateIntegerRange(scope, 'RetryLimitOutOfRange', 'replicaRetryLimit', retries, 0, 10);
+  const parallelism = props.parallelism ?? 1;
+  validateIntegerRange(scope, 'ParallelismOutOfRange', 'parallelism', parallelism, 1, 100);
+  const completions = props.replicaCompletionCount ?? parallelism;
+  validateIntegerRange(scope, 'CompletionCountOutOfRange', 'replicaCompletionCount', completions, 1, 100);
+  return { timeoutSeconds, retries, parallelism, completions };
+}
+
 /** Properties of {@link MigrationJob}. */
 export interface MigrationJobProps extends ContainerResourceProps {
   /** Job name: 2-32 lowercase letters, digits and `-`. */
@@ -53,15 +83,8 @@ export class MigrationJob extends Construct {
   constructor(scope: Construct, id: string, props: MigrationJobProps) {
     super(scope, id);
     validateAppName(this, props.name);
-    this.replicaTimeoutSeconds = props.replicaTimeoutSeconds ?? 3600;
-    const { min, max } = CONTAINER_APP_LIMITS.jobReplicaTimeoutSeconds;
-    validateIntegerRange(this, 'TimeoutOutOfRange', 'replicaTimeoutSeconds', this.replicaTimeoutSeconds, min, max);
-    const retries = props.replicaRetryLimit ?? 1;
-    validateIntegerRange(this, 'RetryLimitOutOfRange', 'replicaRetryLimit', retries, 0, 10);
-    const parallelism = props.parallelism ?? 1;
-    validateIntegerRange(this, 'ParallelismOutOfRange', 'parallelism', parallelism, 1, 100);
-    const completions = props.replicaCompletionCount ?? parallelism;
-    validateIntegerRange(this, 'CompletionCountOutOfRange', 'replicaCompletionCount', completions, 1, 100);
+    const { timeoutSeconds, retries, parallelism, completions } = jobRunLimits(this, props, { timeoutSeconds: 3600, retries: 1 });
+    this.replicaTimeoutSeconds = timeoutSeconds;
     const shared = renderContainerResource(this, props.name, props.name, props);
     this.resource = new ContainerAppJob(this, 'Resource', {
       ...shared.resource,
@@ -137,14 +160,7 @@ export class QueueJob extends Construct {
   constructor(scope: Construct, id: string, props: QueueJobProps) {
     super(scope, id);
     validateAppName(this, props.name);
-    const { min, max } = CONTAINER_APP_LIMITS.jobReplicaTimeoutSeconds;
-    validateIntegerRange(this, 'TimeoutOutOfRange', 'replicaTimeoutSeconds', props.replicaTimeoutSeconds, min, max);
-    const retries = props.replicaRetryLimit ?? 0;
-    validateIntegerRange(this, 'RetryLimitOutOfRange', 'replicaRetryLimit', retries, 0, 10);
-    const parallelism = props.parallelism ?? 1;
-    validateIntegerRange(this, 'ParallelismOutOfRange', 'parallelism', parallelism, 1, 100);
-    const completions = props.replicaCompletionCount ?? parallelism;
-    validateIntegerRange(this, 'CompletionCountOutOfRange', 'replicaCompletionCount', completions, 1, 100);
+    const { retries, parallelism, completions } = jobRunLimits(this, props, { timeoutSeconds: props.replicaTimeoutSeconds, retries: 0 });
     const minExecutions = props.minExecutions ?? 0;
     validateIntegerRange(this, 'MinExecutionsOutOfRange', 'minExecutions', minExecutions, 0, props.maxExecutions);
     validateIntegerRange(this, 'MaxExecutionsOutOfRange', 'maxExecutions', props.maxExecutions, 1, 1000);

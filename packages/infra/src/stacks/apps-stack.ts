@@ -163,28 +163,24 @@ export class AppsStack extends CvatStack {
         );
       if (spec.kind === 'job') {
         const t = spec.trigger;
+        const run = {
+          ...common,
+          location: props.location,
+          replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
+          replicaRetryLimit: spec.replicaRetryLimit,
+          parallelism: t.parallelism,
+          replicaCompletionCount: t.replicaCompletionCount,
+        };
         const job =
           t.type === 'event'
             ? new QueueJob(this, spec.name, {
-                ...common,
-                location: props.location,
-                replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
-                replicaRetryLimit: spec.replicaRetryLimit,
-                parallelism: t.parallelism,
-                replicaCompletionCount: t.replicaCompletionCount,
+                ...run,
                 minExecutions: t.scale.minExecutions,
                 maxExecutions: t.scale.maxExecutions,
                 pollingIntervalSeconds: t.scale.pollingIntervalSeconds,
                 scaleRules: t.scale.rules.map(customRule),
               })
-            : new MigrationJob(this, spec.name, {
-                ...common,
-                location: props.location,
-                replicaTimeoutSeconds: spec.replicaTimeoutSeconds,
-                replicaRetryLimit: spec.replicaRetryLimit,
-                parallelism: t.parallelism,
-                replicaCompletionCount: t.replicaCompletionCount,
-              });
+            : new MigrationJob(this, spec.name, run);
         jobs[spec.name] = job;
         created.set(spec.name, job.resource);
         continue;
