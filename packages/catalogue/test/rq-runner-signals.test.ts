@@ -21,6 +21,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACA_LIMITS, defaultCatalogue, EVENT_JOB_NAMES, parseRqRunner, RQ_RUNNER, RQ_QUEUES, type Component } from '../src/index';
 import { comp, resolvedWith } from './support/catalogue';
 import { cmdline, runnerArgv, spawnRunner, stopRunner, until, type RunningRunner } from './support/rq-runner-harness';
+import { freePort } from './support/free-port';
 
 const TOOLS = ['python3', 'bash'].every((t) => spawnSync(t, ['--version']).status === 0) && process.platform === 'linux';
 if (!TOOLS) console.warn('[skipped] RQ runner signal tests: they need python3, bash and /proc (Linux)');
@@ -239,18 +240,6 @@ describe.skipIf(!TOOLS)('RQ runners receive SIGTERM themselves and finish their 
     expect(running.output()).toContain('only the bash subcommand is modelled');
   });
 });
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
 
 /** Epoch ms at which the stand-in logged "job finished" (Infinity when it did not). */
 function finishedAt(dir: string): number {

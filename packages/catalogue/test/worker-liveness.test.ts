@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rqRunnerCommand, workerLivenessCommand, type Catalogue } from '../src/index';
 import { comp, resolvedWith } from './support/catalogue';
 import { ENTRYPOINT_STAND_IN, runnerArgv, spawnRunner, stopRunner, until, type RunningRunner } from './support/rq-runner-harness';
+import { freePort } from './support/free-port';
 
 const PYTHON = spawnSync('python3', ['--version']).status === 0;
 if (!PYTHON) console.warn('[skipped] worker liveness script tests: python3 is not on PATH on this machine');
@@ -22,17 +23,6 @@ const SEPARATE = (): Catalogue => resolvedWith({ chunks: 'cvat-worker-chunks' })
 /** chunks on the utils worker: two worker processes there (chunks; webhooks, notifications, cleaning). */
 const MERGED = (): Catalogue => resolvedWith({ chunks: 'cvat-worker-utils' });
 const PROBE_STAND_IN = join(SUPPORT, 'workerprobe_stand_in.py');
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
 
 async function get(port: number, path = '/livez'): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(20_000) });
